@@ -1,0 +1,1 @@
+"""Speed benchmarks of labecon against plain-NumPy transcriptions of B1."""

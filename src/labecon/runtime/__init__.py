@@ -1,0 +1,1 @@
+"""Running a scenario: chunking, the local backend, summaries and results. No model logic."""

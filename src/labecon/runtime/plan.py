@@ -1,0 +1,53 @@
+"""Chunk plans: which global sample indices each block of work covers.
+
+A plan depends only on the sample count and chunk size, never on the
+backend, and every block draws its inputs by global sample index, so results
+do not depend on how the work is cut.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from labecon.errors import OptionError
+
+DEFAULT_CHUNK_SIZE = 65_536
+"""Samples per block: large enough to amortise per-block overhead, small enough
+that a block's temporaries (about 1 KiB per sample) stay in tens of MiB."""
+
+MAX_SAMPLES = 10**12
+"""Largest sample count accepted (a sanity bound, well past any machine)."""
+
+
+class Block(NamedTuple):
+    """A contiguous range of global sample indices, ``start <= i < stop``."""
+
+    start: int
+    stop: int
+
+    @property
+    def size(self) -> int:
+        """Number of samples in the block."""
+        return self.stop - self.start
+
+
+def plan_blocks(n_samples: int, chunk_size: int | None = None) -> list[Block]:
+    """Return the blocks that cover samples ``0 .. n_samples - 1`` in order."""
+    check_count(n_samples, "n_samples")
+    size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
+    check_count(size, "chunk_size")
+    return [Block(s, min(s + size, n_samples)) for s in range(0, n_samples, size)]
+
+
+def check_count(value: object, option: str) -> int:
+    """Return ``value`` if it is a whole number in ``1 .. MAX_SAMPLES``, else raise OptionError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"must be a whole number, got {value!r}"
+        raise OptionError(msg, option)
+    if value < 1:
+        msg = f"must be at least 1, got {value}"
+        raise OptionError(msg, option)
+    if value > MAX_SAMPLES:
+        msg = f"must be at most {MAX_SAMPLES:.0e}, got {value}"
+        raise OptionError(msg, option)
+    return value

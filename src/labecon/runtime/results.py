@@ -1,0 +1,198 @@
+"""Results of a run: a labelled xarray Dataset plus provenance, and their export.
+
+Dims: ``sample`` (global sample index), ``input`` (uncertain input name),
+``output``, ``statistic``, and, when cost paths are kept, ``strategy``,
+``quarter`` and ``component``. Money is in US dollars (``units`` attrs).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from labecon.errors import OptionError, OutputExistsError
+from labecon.runtime.summary import OutputSummary
+from labecon.types import ExportFormat
+
+RESULT_FILES = (
+    "summary.json",
+    "summary.csv",
+    "samples.parquet",
+    "results.nc",
+    "scenario.yaml",
+    "manifest.json",
+)
+"""Files :meth:`Results.write` may create in an output directory."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """What :func:`labecon.simulate` returns.
+
+    Attributes
+    ----------
+    dataset : xr.Dataset
+        Per-sample outputs ``(sample,)`` and inputs ``input_value(sample, input)``
+        when kept, cost paths ``cost_usd(sample, strategy, quarter, component)``
+        when asked, and ``summary(output, statistic)`` always.
+    summaries : dict[str, OutputSummary]
+        Each output's summary with standard errors.
+    manifest : dict
+        Provenance: scenario name and hash, seed, sample count, engine,
+        labecon version, start and end time.
+    scenario_yaml : str
+        The validated scenario, as YAML a user can run again.
+    """
+
+    dataset: xr.Dataset
+    summaries: dict[str, OutputSummary]
+    manifest: dict[str, Any]
+    scenario_yaml: str
+    _extra: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def n_samples(self) -> int:
+        """Number of samples run."""
+        return int(self.manifest["n_samples"])
+
+    @property
+    def outputs(self) -> list[str]:
+        """Names of the outputs, in the scenario's order."""
+        return list(self.summaries)
+
+    def summary(self) -> dict[str, dict[str, float | int]]:
+        """Return every output's summary as plain numbers (JSON-ready)."""
+        return {name: s.as_dict() for name, s in self.summaries.items()}
+
+    def summary_frame(self) -> pd.DataFrame:
+        """Return the summaries as a DataFrame, one row per output."""
+        frame = pd.DataFrame.from_dict(self.summary(), orient="index")
+        frame.index.name = "output"
+        return frame
+
+    def samples_frame(self) -> pd.DataFrame:
+        """Return per-sample inputs and outputs, one row per sample, in sample order.
+
+        Raises
+        ------
+        OptionError
+            If the run did not keep per-sample values.
+        """
+        ds = self.dataset
+        if "sample" not in ds.dims:
+            msg = "this run kept summaries only; run again with keep='outputs'"
+            raise OptionError(msg, "keep")
+        columns: dict[str, Any] = {"sample": ds["sample"].to_numpy()}
+        if "input_value" in ds:
+            for name in ds["input"].to_numpy():
+                columns[str(name)] = ds["input_value"].sel(input=name).to_numpy()
+        for name in self.outputs:
+            columns[name] = ds[name].to_numpy()
+        return pd.DataFrame(columns)
+
+    def to_netcdf(self, path: str | Path) -> Path:
+        """Write the dataset to a NetCDF file (h5netcdf engine) and return its path."""
+        target = Path(path)
+        ds = self.dataset.copy()
+        ds.attrs = {k: v if isinstance(v, str | int | float) else json.dumps(v) for k, v in ds.attrs.items()}
+        ds.to_netcdf(target, engine="h5netcdf")
+        return target
+
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write the per-sample table to Parquet and return its path."""
+        target = Path(path)
+        self.samples_frame().to_parquet(target, index=False)
+        return target
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the per-sample table to CSV and return its path."""
+        target = Path(path)
+        self.samples_frame().to_csv(target, index=False)
+        return target
+
+    def export(self, path: str | Path, fmt: ExportFormat) -> Path:
+        """Write the results in one format: ``netcdf``, ``parquet`` or ``csv``."""
+        writers = {"netcdf": self.to_netcdf, "parquet": self.to_parquet, "csv": self.to_csv}
+        if fmt not in writers:
+            msg = f"unknown format {fmt!r}; expected one of: {', '.join(writers)}"
+            raise OptionError(msg, "format")
+        return writers[fmt](path)
+
+    @staticmethod
+    def check_writable(directory: str | Path) -> None:
+        """Raise :class:`OutputExistsError` if writing results to ``directory`` would overwrite."""
+        out = Path(directory)
+        if out.exists() and not out.is_dir():
+            msg = f"{out} exists and is not a directory"
+            raise OutputExistsError(msg)
+        clashes = [out / f for f in RESULT_FILES if (out / f).exists()]
+        if clashes:
+            names = ", ".join(p.name for p in clashes)
+            msg = f"{out} already holds results ({names}); choose another --out or pass --force"
+            raise OutputExistsError(msg)
+
+    @staticmethod
+    def json_ready(value: Any) -> Any:
+        """Return ``value`` with NaN and infinities as ``None`` and NumPy scalars as Python ones."""
+        return _json_safe(value)
+
+    def write(self, directory: str | Path, *, force: bool = False) -> list[Path]:
+        """Write the results into ``directory``; return the files written.
+
+        Writes ``summary.json``, ``summary.csv``, ``scenario.yaml``,
+        ``manifest.json``, ``results.nc`` and, when per-sample values were
+        kept, ``samples.parquet``.
+
+        Raises
+        ------
+        OutputExistsError
+            If a file it would write exists already and ``force`` is False;
+            nothing is written then.
+        """
+        out = Path(directory)
+        if not force:
+            self.check_writable(out)
+        elif out.exists() and not out.is_dir():
+            msg = f"{out} exists and is not a directory"
+            raise OutputExistsError(msg)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            written = [
+                _write_text(out / "summary.json", json.dumps(_json_safe(self.summary()), indent=2)),
+                _write_text(out / "manifest.json", json.dumps(_json_safe(self.manifest), indent=2)),
+                _write_text(out / "scenario.yaml", self.scenario_yaml),
+            ]
+            self.summary_frame().to_csv(out / "summary.csv")
+            written.append(out / "summary.csv")
+            written.append(self.to_netcdf(out / "results.nc"))
+            if "sample" in self.dataset.dims:
+                written.append(self.to_parquet(out / "samples.parquet"))
+        except OSError as exc:
+            msg = f"cannot write results to {out}: {exc.strerror or exc}"
+            raise OutputExistsError(msg) from None
+        return written
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    return path
+
+
+def _json_safe(value: Any) -> Any:
+    """Return ``value`` with NaN and infinities as ``None`` (JSON has no such numbers)."""
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float | np.floating) and not math.isfinite(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

@@ -1,0 +1,342 @@
+"""``simulate``: validate → sample → run blocks → reduce → wrap, each stage public.
+
+The stages:
+
+- :func:`sample_block` draws the uncertain inputs of one block of samples
+  (or takes them from a user's table), by global sample index;
+- :func:`run_block` runs every strategy of the scenario on those draws and
+  evaluates the declared outputs;
+- :func:`simulate` plans the blocks, runs them in order, keeps what was asked
+  and summarises the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import xarray as xr
+import yaml
+
+from labecon.errors import InputTableError, OptionError
+from labecon.model.outputs import evaluate_outputs
+from labecon.model.params import compute_params
+from labecon.model.state import COST_COMPONENTS
+from labecon.model.step import EngineChoice, StrategyResult, simulate_strategy
+from labecon.runtime.plan import Block, check_count, plan_blocks
+from labecon.runtime.results import Results
+from labecon.runtime.summary import summarize
+from labecon.scenario.checks import iter_params
+from labecon.scenario.distributions import FixedSpec
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.schema import BuildAheadSpec, DifferenceOutput, Scenario
+from labecon.strategies import fleet_policy
+from labecon.types import EngineName, FloatArray
+from labecon.uncertain.sampling import sample_inputs
+from labecon.uncertain.table import read_input_table
+
+KeepOption = Literal["auto", "outputs", "summary"]
+"""What per-sample values a run keeps: ``outputs`` keeps every sample's inputs and
+outputs, ``summary`` only the summaries, ``auto`` keeps them up to
+:data:`AUTO_KEEP_MAX_SAMPLES` samples."""
+
+AUTO_KEEP_MAX_SAMPLES = 1_000_000
+"""Largest run whose per-sample values are kept by default (about 8 bytes per
+sample per input and output: under 200 MiB for B1)."""
+
+ProgressCallback = Callable[[int, int], None]
+"""Called after each block with (samples done, samples in all)."""
+
+
+class BlockOutput(NamedTuple):
+    """What one block of samples produced."""
+
+    block: Block
+    outputs: dict[str, FloatArray]
+    """Each declared output, ``(sample,)``."""
+    costs_usd: dict[str, FloatArray] | None
+    """Per strategy, costs by quarter and line ``(sample, quarter, component)``, if kept."""
+
+
+def uncertain_input_names(scenario: Scenario) -> list[str]:
+    """Return the names of the inputs that are not fixed, in declaration order."""
+    return [n for n, spec in scenario.inputs.items() if not isinstance(spec, FixedSpec)]
+
+
+def sample_block(scenario: Scenario, seed: int, block: Block) -> dict[str, FloatArray]:
+    """Return every input's draws for the samples of ``block`` (keyed by input name)."""
+    return sample_inputs(
+        scenario.inputs,
+        seed=seed,
+        start=block.start,
+        n=block.size,
+        correlation=scenario.correlation,
+    )
+
+
+def run_block(
+    scenario: Scenario,
+    draws: Mapping[str, FloatArray],
+    block: Block,
+    *,
+    engine: EngineChoice = "numba",
+    keep_paths: bool = False,
+) -> BlockOutput:
+    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
+    n = block.size
+    params = compute_params(scenario.compute, draws, n)
+    results: dict[str, StrategyResult] = {}
+    for name, spec in scenario.strategies.items():
+        results[name] = simulate_strategy(
+            params,
+            fleet_policy(spec, draws, n),
+            horizon_quarters=scenario.horizon_quarters,
+            life_quarters=scenario.compute.unit_life_quarters,
+            hours_per_quarter=scenario.hours_per_quarter,
+            keep_paths=keep_paths,
+            engine=engine,
+        )
+    costs = {k: r.costs_usd for k, r in results.items() if r.costs_usd is not None}
+    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), costs or None)
+
+
+def resolve_engine(engine: EngineName) -> EngineChoice:
+    """Return the engine to use: ``auto`` is the compiled one when Numba imports."""
+    if engine == "numpy":
+        return "numpy"
+    if engine not in ("auto", "numba"):
+        msg = f"unknown engine {engine!r}; expected one of: auto, numpy, numba"
+        raise OptionError(msg, "engine")
+    try:
+        import numba  # noqa: F401, PLC0415 - only probing whether it is installed
+    except ImportError:
+        if engine == "numba":
+            msg = "the numba engine needs Numba: pip install numba"
+            raise OptionError(msg, "engine") from None
+        return "numpy"
+    return "numba"
+
+
+def simulate(  # noqa: PLR0913 - one call with every run option, as documented
+    scenario: ScenarioSource,
+    n_samples: int | None = None,
+    seed: int | None = None,
+    *,
+    inputs: str | Path | Mapping[str, Any] | None = None,
+    chunk_size: int | None = None,
+    keep: KeepOption = "auto",
+    keep_paths: bool = False,
+    engine: EngineName = "auto",
+    progress: ProgressCallback | None = None,
+) -> Results:
+    """Run a scenario by Monte Carlo and return its :class:`Results`.
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping, str or Path
+        The scenario, its fields, a built-in name or a YAML path.
+    n_samples : int, optional
+        Monte Carlo samples; default the scenario's ``run.n_samples``. Not
+        allowed with ``inputs`` (the table's rows set it).
+    seed : int, optional
+        Seed of every random stream; default the scenario's ``run.seed``.
+    inputs : str, Path or mapping, optional
+        A CSV or Parquet table (or a mapping of arrays), one column per
+        uncertain input, used instead of drawing; row i is sample i.
+    chunk_size : int, optional
+        Samples per block. Results do not depend on it, bit for bit.
+    keep : {"auto", "outputs", "summary"}
+        Per-sample values to keep in the results (see :data:`KeepOption`).
+    keep_paths : bool
+        Also keep each strategy's quarterly costs by line (about 400 bytes
+        per sample and strategy for 40 quarters).
+    engine : {"auto", "numpy", "numba"}
+        How the quarterly loop runs; the same equations either way.
+    progress : callable, optional
+        Called after each block with (samples done, samples in all).
+
+    Raises
+    ------
+    ScenarioError
+        The scenario is malformed.
+    OptionError
+        An option is invalid.
+    InputTableError
+        The inputs table cannot be used.
+    """
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    sc = load_scenario(scenario)
+    table = _load_table(sc, inputs) if inputs is not None else None
+    if table is not None:
+        if n_samples is not None:
+            msg = "is set by the inputs table's rows; do not give both"
+            raise OptionError(msg, "n_samples")
+        n = next(iter(table.values())).shape[0]
+    else:
+        n = check_count(sc.run.n_samples if n_samples is None else n_samples, "n_samples")
+    run_seed = _check_seed(sc.run.seed if seed is None else seed)
+    if keep not in ("auto", "outputs", "summary"):
+        msg = f"unknown value {keep!r}; expected one of: auto, outputs, summary"
+        raise OptionError(msg, "keep")
+    keep_samples = keep == "outputs" or (keep == "auto" and n <= AUTO_KEEP_MAX_SAMPLES)
+    chosen_engine = resolve_engine(engine)
+    blocks = plan_blocks(n, chunk_size)
+    names = uncertain_input_names(sc)
+
+    collected = {name: np.empty(n) for name in sc.outputs}
+    kept_inputs = np.empty((n, len(names))) if keep_samples else None
+    kept_costs = (
+        {
+            s: np.empty((n, sc.horizon_quarters, len(COST_COMPONENTS)))
+            for s in sc.strategies
+        }
+        if keep_paths
+        else None
+    )
+    for block in blocks:
+        if table is not None:
+            draws = {k: v[block.start : block.stop] for k, v in table.items()}
+            draws.update(_fixed_draws(sc, block.size))
+        else:
+            draws = sample_block(sc, run_seed, block)
+        out = run_block(sc, draws, block, engine=chosen_engine, keep_paths=keep_paths)
+        for name, values in out.outputs.items():
+            collected[name][block.start : block.stop] = values
+        if kept_inputs is not None:
+            for j, name in enumerate(names):
+                kept_inputs[block.start : block.stop, j] = draws[name]
+        if kept_costs is not None and out.costs_usd is not None:
+            for s, arr in out.costs_usd.items():
+                kept_costs[s][block.start : block.stop] = arr
+        if progress is not None:
+            progress(block.stop, n)
+
+    data_vars: dict[str, Any] = {}
+    if keep_samples:
+        for name, spec in sc.outputs.items():
+            data_vars[name] = xr.Variable(
+                "sample", collected[name], attrs={"units": "USD", "description": spec.description}
+            )
+        if kept_inputs is not None:
+            data_vars["input_value"] = xr.Variable(
+                ("sample", "input"), kept_inputs, attrs={"description": "drawn or supplied input values"}
+            )
+    if kept_costs is not None:
+        data_vars["cost_usd"] = xr.Variable(
+            ("strategy", "sample", "quarter", "component"),
+            np.stack([kept_costs[s] for s in sc.strategies]),
+            attrs={"units": "USD", "description": "undiscounted cost of each quarter, by line"},
+        )
+    summaries = {
+        name: summarize(
+            collected[name],
+            p_positive=isinstance(spec, DifferenceOutput) and spec.report_p_positive,
+            in_place=not keep_samples,
+        )
+        for name, spec in sc.outputs.items()
+    }
+    stats = list(next(iter(summaries.values())).as_dict())
+    summary_values = np.array(
+        [[float(s.as_dict().get(k, np.nan)) for k in stats] for s in summaries.values()]
+    )
+    data_vars["summary"] = xr.Variable(
+        ("output", "statistic"), summary_values, attrs={"description": "summary over samples"}
+    )
+    coords: dict[str, Any] = {"output": list(sc.outputs), "statistic": stats}
+    if keep_samples:
+        coords["sample"] = np.arange(n)
+        coords["input"] = names
+    if kept_costs is not None:
+        coords.update(
+            strategy=list(sc.strategies),
+            sample=np.arange(n),
+            quarter=np.arange(sc.horizon_quarters),
+            component=list(COST_COMPONENTS),
+        )
+    scenario_yaml = yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
+    manifest = {
+        "scenario": sc.name,
+        "scenario_hash": hashlib.sha256(
+            json.dumps(sc.model_dump(mode="json"), sort_keys=True).encode()
+        ).hexdigest(),
+        "seed": run_seed,
+        "n_samples": n,
+        "inputs": "table" if table is not None else "drawn",
+        "engine": chosen_engine,
+        "backend": "local",
+        "chunk_size": blocks[0].size if blocks else 0,
+        "labecon_version": _version(),
+        "started": started.isoformat(),
+        "finished": datetime.now(UTC).isoformat(),
+        "elapsed_s": time.perf_counter() - clock,
+    }
+    dataset = xr.Dataset(data_vars, coords=coords, attrs=manifest)
+    return Results(dataset=dataset, summaries=summaries, manifest=manifest, scenario_yaml=scenario_yaml)
+
+
+def _check_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        msg = f"must be a whole number, got {seed!r}"
+        raise OptionError(msg, "seed")
+    if not 0 <= int(seed) < 2**63:
+        msg = f"must be in 0 .. 2**63 - 1, got {seed}"
+        raise OptionError(msg, "seed")
+    return int(seed)
+
+
+def _fixed_draws(sc: Scenario, n: int) -> dict[str, FloatArray]:
+    return {k: np.full(n, s.value) for k, s in sc.inputs.items() if isinstance(s, FixedSpec)}
+
+
+def _load_table(sc: Scenario, inputs: str | Path | Mapping[str, Any]) -> dict[str, FloatArray]:
+    """Read a user's input samples and check them against the fields that use them."""
+    names = uncertain_input_names(sc)
+    if isinstance(inputs, Mapping):
+        missing = [n for n in names if n not in inputs]
+        extra = [k for k in inputs if k not in names]
+        if missing or extra:
+            msg = f"inputs must have exactly the columns {names}; missing {missing}, unexpected {extra}"
+            raise InputTableError(msg)
+        table = {k: np.asarray(inputs[k], dtype=np.float64) for k in names}
+        lengths = {v.shape for v in table.values()}
+        if len(lengths) != 1 or len(next(iter(lengths))) != 1:
+            msg = "inputs columns must be one-dimensional and of equal length"
+            raise InputTableError(msg)
+    else:
+        table = read_input_table(inputs, names)
+    if next(iter(table.values())).shape[0] == 0:
+        msg = "the inputs table has no rows"
+        raise InputTableError(msg)
+    _check_table_values(sc, table)
+    return table
+
+
+def _check_table_values(sc: Scenario, table: Mapping[str, FloatArray]) -> None:
+    """Every supplied value must be one the field using it allows."""
+    fields = list(iter_params(sc.compute, "compute"))
+    for name, strategy in sc.strategies.items():
+        if isinstance(strategy, BuildAheadSpec):
+            fields.extend(iter_params(strategy, f"strategies.{name}"))
+    for path, bounds, value in fields:
+        if not isinstance(value, str) or value not in table:
+            continue
+        found = bounds.first_violation(table[value])
+        if found is not None:
+            row, problem = found
+            msg = f"column {value!r}, row {row + 1}: used by {path}, which {problem}"
+            raise InputTableError(msg)
+
+
+def _version() -> str:
+    try:
+        return version("labecon")
+    except PackageNotFoundError:
+        return "0+unknown"

@@ -1,0 +1,143 @@
+"""Load a scenario from a built-in name, a YAML file, a dict or a :class:`Scenario`.
+
+Every problem becomes a :class:`~labecon.errors.ScenarioError` naming the
+field's dotted path (``strategies.build.headroom_frac``) and what is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from labecon.errors import ScenarioError
+from labecon.scenario.builtin import builtin_text, list_builtin
+from labecon.scenario.checks import run_checks
+from labecon.scenario.schema import Scenario
+
+ScenarioSource = Scenario | Mapping[str, Any] | str | Path
+"""Anything :func:`load_scenario` accepts."""
+
+# Tags of the discriminated unions: pydantic puts the tag in an error's location,
+# which would make ``strategies.build.build_ahead.headroom_frac`` out of a user's
+# ``strategies.build.headroom_frac``.
+_UNION_TAGS = {
+    "rent_all", "build_ahead", "pv_cost", "difference",
+    "fixed", "uniform", "normal", "lognormal", "triangular", "pert", "beta", "discrete",
+    "int_uniform",
+}
+
+
+def load_scenario(source: ScenarioSource) -> Scenario:
+    """Return the validated scenario named or held by ``source``.
+
+    Parameters
+    ----------
+    source : Scenario, mapping, str or Path
+        A :class:`Scenario` (returned as is), a mapping of its fields, the
+        name of a built-in scenario (see :func:`list_scenarios`), or the path
+        of a YAML file.
+
+    Raises
+    ------
+    ScenarioError
+        If the source cannot be found or read, or any field is invalid; the
+        message names the field's path and the problem.
+    """
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return scenario_from_dict(source)
+    if isinstance(source, str | Path):
+        text = str(source)
+        if isinstance(source, str) and text in list_builtin():
+            return scenario_from_yaml(builtin_text(text), origin=f"built-in {text!r}")
+        path = Path(text).expanduser()
+        if path.is_file():
+            try:
+                content = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                msg = f"cannot read {path}: {exc}"
+                raise ScenarioError(msg, "scenario") from None
+            return scenario_from_yaml(content, origin=str(path))
+        if path.exists():
+            msg = f"{path} is not a file"
+            raise ScenarioError(msg, "scenario")
+        known = ", ".join(list_builtin())
+        msg = f"no built-in scenario or file named {text!r} (built-ins: {known})"
+        raise ScenarioError(msg, "scenario")
+    msg = f"expected a scenario name, a path, a mapping or a Scenario, got {type(source).__name__}"
+    raise ScenarioError(msg, "scenario")
+
+
+def scenario_from_yaml(text: str, *, origin: str = "<string>") -> Scenario:
+    """Parse YAML text (safe loader only) and validate it as a scenario."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        msg = f"{origin} is not valid YAML{where}: {problem}"
+        raise ScenarioError(msg, "scenario") from None
+    if not isinstance(data, Mapping):
+        msg = f"{origin} must hold a mapping of scenario fields, got {type(data).__name__}"
+        raise ScenarioError(msg, "scenario")
+    return scenario_from_dict(data)
+
+
+def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
+    """Validate a mapping as a scenario, then run the cross-field checks."""
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _to_scenario_error(exc) from None
+    except (ValueError, TypeError) as exc:
+        raise ScenarioError(str(exc), "scenario") from None
+    run_checks(scenario)
+    return scenario
+
+
+def format_location(loc: tuple[int | str, ...]) -> str:
+    """Return a pydantic error location as a dotted path, without union tags."""
+    parts: list[str] = []
+    for i, item in enumerate(loc):
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+            continue
+        is_tag = item in _UNION_TAGS and i > 0 and i < len(loc) - 1
+        if is_tag or item.startswith(("function-", "union[", "tagged-union[")):
+            continue
+        parts.append(("." if parts else "") + item)
+    return "".join(parts) or "scenario"
+
+
+def _describe(error: ErrorDetails) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx", {})
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling and indentation)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "union_tag_invalid":
+        return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return f"says nothing of its kind: add the field {ctx.get('discriminator')}"
+    message = error["msg"]
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _to_scenario_error(exc: ValidationError) -> ScenarioError:
+    errors = exc.errors()
+    first = errors[0]
+    path = format_location(tuple(first["loc"]))
+    problem = _describe(first)
+    if len(errors) > 1:
+        others = "; ".join(f"{format_location(tuple(e['loc']))}: {_describe(e)}" for e in errors[1:4])
+        more = f" (and {len(errors) - 4} more)" if len(errors) > 4 else ""
+        problem = f"{problem}\nalso: {others}{more}"
+    return ScenarioError(problem, path)
