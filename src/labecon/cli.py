@@ -31,7 +31,8 @@ app = typer.Typer(
 scenarios_app = typer.Typer(help="List and show the built-in scenarios.", no_args_is_help=True)
 app.add_typer(scenarios_app, name="scenarios")
 
-console = Console()
+# Wide enough for the results table even when the output is piped to a file.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 EXIT_USER_ERROR = 2
@@ -85,12 +86,21 @@ def _fresh_results_dir(scenario_name: str) -> Path:
     return candidate
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float, scale: float = 1.0, digits: int = 4) -> str:
     if not math.isfinite(x):
         return "n/a"
-    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return f"{x:.4g}"
-    return f"{x:,.4g}"
+    v = x / scale
+    if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-4):
+        return f"{v:.{digits - 1}e}"
+    if v == 0:
+        return "0"
+    # Round to `digits` significant figures, then print without exponent.
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return f"{round(v, decimals):,.{decimals}f}"
+
+
+def _estimate(value: float, se: float, scale: float) -> str:
+    return f"{_fmt(value, scale)} ±{_fmt(se, scale, 2)}"
 
 
 def _json_report(results: labecon.Results, out_dir: Path) -> dict[str, Any]:
@@ -116,17 +126,20 @@ def _print_table(results: labecon.Results, out_dir: Path, written: list[Path]) -
         f"[bold]{m['scenario']}[/]: {m['n_samples']:,} samples, seed {m['seed']}, "
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
-    table = Table(title="Results (USD; ± one Monte Carlo standard error)", title_justify="left")
-    table.add_column("output")
+    scale = 1e9
+    table = Table(
+        title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left"
+    )
+    table.add_column("output", no_wrap=True)
     for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
-        table.add_column(col, justify="right")
+        table.add_column(col, justify="right", no_wrap=True)
     for name, s in results.summaries.items():
         pct = s.percentiles
-        p_pos = f"{s.p_positive.value:.4f} ± {s.p_positive.se:.4f}" if s.p_positive else ""
+        p_pos = _estimate(s.p_positive.value, s.p_positive.se, 1.0) if s.p_positive else ""
         table.add_row(
             name,
-            f"{_fmt(s.mean.value)} ± {_fmt(s.mean.se)}",
-            *(f"{_fmt(pct[q].value)} ± {_fmt(pct[q].se)}" for q in (5.0, 50.0, 95.0)),
+            _estimate(s.mean.value, s.mean.se, scale),
+            *(_estimate(pct[q].value, pct[q].se, scale) for q in (5.0, 50.0, 95.0)),
             p_pos,
         )
     console.print(table)
@@ -218,4 +231,14 @@ def scenarios_show(
 
 def main() -> None:
     """Entry point of the ``labecon`` command."""
-    app()
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last resort: a user must never see a traceback
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in labecon; please report it with the command you ran.",
+            highlight=False,
+        )
+        sys.exit(1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,11 +99,11 @@ class Results:
         return pd.DataFrame(columns)
 
     def to_netcdf(self, path: str | Path) -> Path:
-        """Write the dataset to a NetCDF file (h5netcdf engine) and return its path."""
+        """Write the dataset to a NetCDF-4 file and return its path."""
         target = Path(path)
         ds = self.dataset.copy()
         ds.attrs = {k: v if isinstance(v, str | int | float) else json.dumps(v) for k, v in ds.attrs.items()}
-        ds.to_netcdf(target, engine="h5netcdf")
+        ds.to_netcdf(target, engine="netcdf4")
         return target
 
     def to_parquet(self, path: str | Path) -> Path:
@@ -164,16 +165,20 @@ class Results:
             raise OutputExistsError(msg)
         try:
             out.mkdir(parents=True, exist_ok=True)
-            written = [
-                _write_text(out / "summary.json", json.dumps(_json_safe(self.summary()), indent=2)),
-                _write_text(out / "manifest.json", json.dumps(_json_safe(self.manifest), indent=2)),
-                _write_text(out / "scenario.yaml", self.scenario_yaml),
-            ]
-            self.summary_frame().to_csv(out / "summary.csv")
-            written.append(out / "summary.csv")
-            written.append(self.to_netcdf(out / "results.nc"))
-            if "sample" in self.dataset.dims:
-                written.append(self.to_parquet(out / "samples.parquet"))
+            # Write into a scratch folder first and move the files in only once all
+            # are written, so a failure never leaves half a result behind.
+            with tempfile.TemporaryDirectory(dir=out, prefix=".writing-") as scratch:
+                tmp = Path(scratch)
+                _write_text(tmp / "summary.json", json.dumps(_json_safe(self.summary()), indent=2))
+                _write_text(tmp / "manifest.json", json.dumps(_json_safe(self.manifest), indent=2))
+                _write_text(tmp / "scenario.yaml", self.scenario_yaml)
+                self.summary_frame().to_csv(tmp / "summary.csv")
+                self.to_netcdf(tmp / "results.nc")
+                if "sample" in self.dataset.dims and any(n in self.dataset for n in self.outputs):
+                    self.to_parquet(tmp / "samples.parquet")
+                written = []
+                for f in sorted(tmp.iterdir()):
+                    written.append(f.replace(out / f.name))
         except OSError as exc:
             msg = f"cannot write results to {out}: {exc.strerror or exc}"
             raise OutputExistsError(msg) from None

@@ -44,6 +44,10 @@ _U_MAX = 1.0 - 2.0**-53
 so ``Phi(z')`` rounding to exactly 0 or 1 in the far tails cannot give infinite draws."""
 
 
+_ZERO_EIGENVALUE = 1e-10
+"""Eigenvalues below this are treated as exactly zero (the PSD check's tolerance)."""
+
+
 def correlation_factor(corr: CorrelationSpec) -> FloatArray:
     """Return a factor ``L`` with ``L @ L.T`` equal to the normal-score correlation matrix.
 
@@ -57,19 +61,24 @@ def correlation_factor(corr: CorrelationSpec) -> FloatArray:
     -------
     FloatArray
         Shape ``(k, k)`` for ``k = len(corr.names)`` (dimensionless): the
-        lower Cholesky factor if the matrix is positive definite; otherwise
+        lower Cholesky factor if the matrix is positive definite (smallest
+        eigenvalue above 1e-10); otherwise
         (singular but semi-definite, e.g. two inputs correlated +1) a factor
-        from the eigen-decomposition with negative rounding-level eigenvalues
+        from the eigen-decomposition with eigenvalues below 1e-10
         set to zero and rows rescaled to unit length, so each ``z'`` is still
         standard normal.
     """
     r = corr.normal_matrix()
-    try:
+    eigenvalues, eigenvectors = np.linalg.eigh(r)
+    if eigenvalues[0] > _ZERO_EIGENVALUE:
         factor = np.asarray(np.linalg.cholesky(r), dtype=np.float64)
-    except np.linalg.LinAlgError:
-        eigenvalues, eigenvectors = np.linalg.eigh(r)
-        scaled = eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
-        factor = np.asarray(scaled, dtype=np.float64)
+    else:
+        # Singular: Cholesky would fail or (with rounding) succeed with a noisy
+        # 1e-8 pivot. Zero eigenvalues come out as +-1e-16 and their square
+        # roots would leave the same noise, so anything within the PSD
+        # tolerance counts as exactly 0.
+        eigenvalues[eigenvalues < _ZERO_EIGENVALUE] = 0.0
+        factor = np.asarray(eigenvectors * np.sqrt(eigenvalues), dtype=np.float64)
         factor /= np.linalg.norm(factor, axis=1, keepdims=True)
     return np.ascontiguousarray(factor, dtype=np.float64)
 

@@ -106,7 +106,7 @@ def _to_float(raw: np.ndarray[Any, Any], path: Path, column: str) -> FloatArray:
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         i = int(bad[0])
-        shown = "an empty cell" if np.isnan(values[i]) else repr(raw[i])
+        shown = "an empty cell" if np.isnan(values[i]) else str(values[i])
         msg = f"{path}: column {column!r} must hold finite numbers, but row {i + 1} holds {shown}"
         raise InputTableError(msg)
     return values

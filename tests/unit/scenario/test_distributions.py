@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -134,12 +135,16 @@ def test_pert_shapes_and_discrete_probabilities() -> None:
 def test_specs_are_frozen() -> None:
     spec = UniformSpec(low=0, high=1)
     with pytest.raises(ValidationError):
-        spec.low = 0.5  # type: ignore[misc]
+        spec.low = 0.5
 
 
 BAD: list[tuple[object, str, str]] = [
     # (value, expected error path, substring of the message)
-    ({"dist": "uniform", "low": 0.5, "high": 0.3}, "inputs.g.high", "low (0.5) must be below high (0.3)"),
+    (
+        {"dist": "uniform", "low": 0.5, "high": 0.3},
+        "inputs.g.high",
+        "low (0.5) must be below high (0.3)",
+    ),
     ({"dist": "uniform", "low": 1, "high": 1}, "inputs.g.high", "must be below"),
     ({"dist": "uniform", "low": -1e308, "high": 1e308}, "inputs.g.high", "too wide"),
     ({"dist": "lognormal", "ci90": [1.5, 0.3]}, "inputs.g.ci90", "increasing order"),
@@ -164,27 +169,59 @@ BAD: list[tuple[object, str, str]] = [
     ({"dist": "uniform", "low": None, "high": 2}, "inputs.g.low", "must be a number"),
     ({"dist": "uniform", "low": 0}, "inputs.g.high", "required field 'high' is missing"),
     ({"dist": "uniform", "low": 0, "high": 1, "hgih": 2}, "inputs.g.hgih", "unknown field 'hgih'"),
-    ({"dist": "foo"}, "inputs.g.dist", "unknown distribution 'foo'; expected one of fixed, uniform"),
+    (
+        {"dist": "foo"},
+        "inputs.g.dist",
+        "unknown distribution 'foo'; expected one of fixed, uniform",
+    ),
     ({"dist": "lognorm", "ci90": [1, 2]}, "inputs.g.dist", "did you mean 'lognormal'"),
     ({"dist": 3}, "inputs.g.dist", "must name the distribution kind"),
     ({"ci90": [1, 2]}, "inputs.g.dist", "needs a 'dist' field"),
     ({"dist": "triangular", "low": 0, "mode": 5, "high": 3}, "inputs.g.high", "mode (5) must lie"),
     ({"dist": "triangular", "low": 3, "mode": 3, "high": 3}, "inputs.g.high", "must be below"),
     ({"dist": "pert", "low": 0, "mode": -1, "high": 3}, "inputs.g.high", "mode (-1) must lie"),
-    ({"dist": "pert", "low": 0, "mode": 1, "high": 3, "lamb": 0}, "inputs.g.lamb", "lamb must be positive"),
+    (
+        {"dist": "pert", "low": 0, "mode": 1, "high": 3, "lamb": 0},
+        "inputs.g.lamb",
+        "lamb must be positive",
+    ),
     ({"dist": "beta", "alpha": 0, "beta": 1}, "inputs.g.alpha", "alpha must be positive"),
     ({"dist": "beta", "alpha": 1, "beta": -1}, "inputs.g.beta", "beta must be positive"),
-    ({"dist": "beta", "alpha": 1, "beta": 1, "low": 2}, "inputs.g.low", "low (2) must be below high (1)"),
-    ({"dist": "beta", "alpha": 1, "beta": 1, "low": 2, "high": 1}, "inputs.g.high", "must be below"),
+    (
+        {"dist": "beta", "alpha": 1, "beta": 1, "low": 2},
+        "inputs.g.low",
+        "low (2) must be below high (1)",
+    ),
+    (
+        {"dist": "beta", "alpha": 1, "beta": 1, "low": 2, "high": 1},
+        "inputs.g.high",
+        "must be below",
+    ),
     ({"dist": "discrete", "values": []}, "inputs.g.values", "at least one value"),
-    ({"dist": "discrete", "values": [1, 2], "weights": [1]}, "inputs.g.weights", "one weight per value"),
+    (
+        {"dist": "discrete", "values": [1, 2], "weights": [1]},
+        "inputs.g.weights",
+        "one weight per value",
+    ),
     ({"dist": "discrete", "values": [1, 2], "weights": [1, -1]}, "inputs.g.weights", "negative"),
-    ({"dist": "discrete", "values": [1, 2], "weights": [0, 0]}, "inputs.g.weights", "sum to more than zero"),
-    ({"dist": "discrete", "values": [1, 2], "weights": [1e308, 1e308]}, "inputs.g.weights", "overflow"),
+    (
+        {"dist": "discrete", "values": [1, 2], "weights": [0, 0]},
+        "inputs.g.weights",
+        "sum to more than zero",
+    ),
+    (
+        {"dist": "discrete", "values": [1, 2], "weights": [1e308, 1e308]},
+        "inputs.g.weights",
+        "overflow",
+    ),
     ({"dist": "discrete", "values": [1, "x"]}, "inputs.g.values[1]", "must be a number"),
     ({"dist": "int_uniform", "low": 1, "high": 2.5}, "inputs.g.high", "whole number"),
     ({"dist": "int_uniform", "low": 1.0, "high": 2}, "inputs.g.low", "whole number"),
-    ({"dist": "int_uniform", "low": 3, "high": 2}, "inputs.g.high", "low (3) must not be above high (2)"),
+    (
+        {"dist": "int_uniform", "low": 3, "high": 2},
+        "inputs.g.high",
+        "low (3) must not be above high (2)",
+    ),
     ({"dist": "int_uniform", "low": 0, "high": 2**60}, "inputs.g.high", "2**53"),
     ({"dist": "fixed", "value": float("inf")}, "inputs.g.value", "finite"),
     ({"dist": "fixed", "value": 1, "units": 3}, "inputs.g.units", "must be text"),
@@ -332,6 +369,11 @@ def test_parse_correlation_rejects_non_mapping() -> None:
     assert parse_correlation(corr, "correlation") is corr
 
 
+_SPEC_TYPES = (
+    FixedSpec, UniformSpec, NormalSpec, LogNormalSpec, TriangularSpec, PertSpec, BetaSpec,
+    DiscreteSpec, IntUniformSpec,
+)  # fmt: skip
+
 # --------------------------------------------------------------------------- #
 # Fuzzing: junk never escapes as anything but ScenarioError
 # --------------------------------------------------------------------------- #
@@ -354,27 +396,36 @@ _junk = st.recursive(
     lambda children: st.one_of(
         st.lists(children, max_size=4),
         st.tuples(children, children),
-        st.dictionaries(st.one_of(st.sampled_from(_FIELDS), st.text(max_size=5)), children, max_size=4),
+        st.dictionaries(
+            st.one_of(st.sampled_from(_FIELDS), st.text(max_size=5)), children, max_size=4
+        ),
     ),
     max_leaves=12,
 )
 _spec_like = st.fixed_dictionaries(
     {"dist": st.one_of(st.sampled_from(DIST_KINDS), _scalars)},
-    optional={name: _junk for name in _FIELDS[1:]},
+    optional=dict.fromkeys(_FIELDS[1:], _junk),
 )
+
+
+def _outcome(parse: Callable[[object, str], object], value: object, path: str) -> object:
+    """Return what ``parse`` returns, or the ScenarioError it raises (any other error escapes)."""
+    try:
+        return parse(value, path)
+    except ScenarioError as exc:
+        return exc
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=st.one_of(_spec_like, _junk))
 def test_junk_raises_only_scenario_error(value: object) -> None:
-    try:
-        spec = parse_distribution(value, "inputs.x")
-    except ScenarioError as exc:
-        assert exc.path.startswith("inputs.x")
-        assert exc.problem
+    outcome = _outcome(parse_distribution, value, "inputs.x")
+    if isinstance(outcome, ScenarioError):
+        assert outcome.path.startswith("inputs.x")
+        assert outcome.problem
     else:
-        assert spec.dist in DIST_KINDS
-        assert parse_distribution(spec.model_dump(), "inputs.x") == spec
+        assert isinstance(outcome, _SPEC_TYPES)
+        assert parse_distribution(outcome.model_dump(), "inputs.x") == outcome
 
 
 @settings(max_examples=100, deadline=None)
@@ -385,7 +436,8 @@ def test_junk_raises_only_scenario_error(value: object) -> None:
     )
 )
 def test_junk_correlation_raises_only_scenario_error(value: object) -> None:
-    try:
-        parse_correlation(value, "correlation")
-    except ScenarioError as exc:
-        assert exc.path.startswith("correlation")
+    outcome = _outcome(parse_correlation, value, "correlation")
+    if isinstance(outcome, ScenarioError):
+        assert outcome.path.startswith("correlation")
+    else:
+        assert isinstance(outcome, CorrelationSpec)

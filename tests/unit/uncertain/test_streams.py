@@ -151,7 +151,9 @@ def test_falls_back_to_numpy_without_numba(monkeypatch: pytest.MonkeyPatch) -> N
         (1, 2**63, 1, "n"),
     ],
 )
-def test_invalid_arguments_raise_option_error(seed: object, start: object, n: object, option: str) -> None:
+def test_invalid_arguments_raise_option_error(
+    seed: object, start: object, n: object, option: str
+) -> None:
     with pytest.raises(OptionError) as info:
         uniforms(seed, "inputs.g", start, n)  # type: ignore[arg-type]
     assert info.value.option == option

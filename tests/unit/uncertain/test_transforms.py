@@ -24,7 +24,9 @@ from labecon.uncertain.streams import uniforms
 from labecon.uncertain.transforms import ppf, ppf_lognormal
 
 N = 200_000
-GRID = np.concatenate([[2.0**-53, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]])
+GRID = np.concatenate(
+    [[2.0**-53, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]]
+)
 
 
 def _u(n: int = N, key: str = "inputs.t") -> np.ndarray:
@@ -39,9 +41,7 @@ def _u(n: int = N, key: str = "inputs.t") -> np.ndarray:
         (NormalSpec(ci90=[1.0, 2.0]), stats.norm(loc=1.5, scale=0.5 / 1.6448536269514722)),
         (
             LogNormalSpec(ci90=[0.3, 1.5]),
-            stats.lognorm(
-                s=math.log(5) / (2 * 1.6448536269514722), scale=math.sqrt(0.3 * 1.5)
-            ),
+            stats.lognorm(s=math.log(5) / (2 * 1.6448536269514722), scale=math.sqrt(0.3 * 1.5)),
         ),
         (LogNormalSpec(mu=0.2, sigma=0.7), stats.lognorm(s=0.7, scale=math.exp(0.2))),
         (TriangularSpec(low=1, mode=2, high=5), stats.triang(c=0.25, loc=1, scale=4)),
@@ -79,7 +79,11 @@ def test_lognormal_ci90_quantiles() -> None:
     [
         (UniformSpec(low=0.1, high=0.3), 0.2, 0.2 / math.sqrt(12)),
         (NormalSpec(mean=-3, sd=2), -3.0, 2.0),
-        (LogNormalSpec(mu=0.0, sigma=0.5), math.exp(0.125), math.sqrt((math.exp(0.25) - 1) * math.exp(0.25))),
+        (
+            LogNormalSpec(mu=0.0, sigma=0.5),
+            math.exp(0.125),
+            math.sqrt((math.exp(0.25) - 1) * math.exp(0.25)),
+        ),
         (TriangularSpec(low=1, mode=2, high=6), 3.0, math.sqrt((1 + 4 + 36 - 2 - 6 - 12) / 18)),
         (PertSpec(low=0, mode=1, high=4), (0 + 4 * 1 + 4) / 6, 4 * math.sqrt(2 * 4 / (36 * 7))),
         (BetaSpec(alpha=2, beta=5, low=0, high=10), 10 * 2 / 7, 10 * math.sqrt(10 / (49 * 8))),
@@ -129,7 +133,12 @@ def test_int_uniform_covers_both_ends_equally() -> None:
 def test_fixed_and_shapes() -> None:
     u = _u(10)
     assert np.array_equal(ppf(FixedSpec(value=4.5), u), np.full(10, 4.5))
-    for spec in [UniformSpec(low=0, high=1), LogNormalSpec(ci90=[1, 2]), IntUniformSpec(low=0, high=3)]:
+    specs: list[DistributionSpec] = [
+        UniformSpec(low=0, high=1),
+        LogNormalSpec(ci90=[1, 2]),
+        IntUniformSpec(low=0, high=3),
+    ]
+    for spec in specs:
         out = ppf(spec, u)
         assert out.dtype == np.float64
         assert out.shape == (10,)
@@ -139,8 +148,14 @@ def test_fixed_and_shapes() -> None:
 def test_ppf_does_not_modify_its_input() -> None:
     u = _u(100)
     before = u.copy()
-    for spec in [UniformSpec(low=0, high=1), NormalSpec(mean=0, sd=1), LogNormalSpec(ci90=[1, 2]),
-                 IntUniformSpec(low=0, high=3), TriangularSpec(low=0, mode=1, high=2)]:  # fmt: skip
+    specs: list[DistributionSpec] = [
+        UniformSpec(low=0, high=1),
+        NormalSpec(mean=0, sd=1),
+        LogNormalSpec(ci90=[1, 2]),
+        IntUniformSpec(low=0, high=3),
+        TriangularSpec(low=0, mode=1, high=2),
+    ]
+    for spec in specs:
         ppf(spec, u)
     assert np.array_equal(u, before)
 

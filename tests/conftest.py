@@ -1,0 +1,48 @@
+"""Shared fixtures: the b1 scenario as a dict, and B1-shaped input tables."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+import labecon
+
+B1_INPUT_NAMES = ("g", "p0", "d", "c0", "h", "ovh", "dckw", "kw", "pue", "elec", "maint", "head", "k", "r")
+
+
+@pytest.fixture(scope="session")
+def b1_dict_session() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(labecon.scenario_text("b1"))
+    return data
+
+
+@pytest.fixture
+def b1_dict(b1_dict_session: dict[str, Any]) -> dict[str, Any]:
+    """A fresh, editable copy of the b1 scenario's fields."""
+    return copy.deepcopy(b1_dict_session)
+
+
+def b1_like_inputs(n: int, seed: int, *, slump: bool = False) -> dict[str, np.ndarray]:
+    """Input columns for b1 within B1's ranges; with ``slump``, demand falls and headroom can be < 0."""
+    rng = np.random.default_rng(seed)
+    cols = {
+        "g": rng.uniform(-0.6, -0.05, n) if slump else np.exp(rng.normal(-0.4, 0.5, n)),
+        "p0": rng.uniform(2.0, 3.5, n),
+        "d": rng.uniform(0.10, 0.30, n),
+        "c0": rng.uniform(30_000, 45_000, n),
+        "h": rng.uniform(0.15, 0.35, n),
+        "ovh": rng.uniform(0.15, 0.35, n),
+        "dckw": rng.uniform(8_000, 14_000, n),
+        "kw": rng.uniform(1.1, 1.6, n),
+        "pue": rng.uniform(1.1, 1.4, n),
+        "elec": rng.uniform(0.04, 0.10, n),
+        "maint": rng.uniform(0.02, 0.05, n),
+        "head": rng.uniform(-0.2, 0.3, n) if slump else rng.uniform(0.10, 0.30, n),
+        "k": rng.integers(2, 7, n).astype(float),
+        "r": rng.uniform(0.08, 0.14, n),
+    }
+    return cols
