@@ -426,19 +426,47 @@ def markdown_table(rows: Sequence[Sequence[str]], headers: Sequence[str] = HEADE
     return "\n".join(lines)
 
 
+def flat_summary(summary: Mapping[str, Any] | None) -> dict[str, float] | None:
+    """Return B1's summaries as flat ``{output}_{stat}`` keys, whatever the nesting.
+
+    The NumPy transcriptions report ``{"saving_p5": ...}``; labecon reports
+    ``{"saving": {"p5": ..., "p_positive": ...}}``. Both map to the flat form,
+    with ``p_saving_positive`` for P(saving > 0).
+
+    Parameters
+    ----------
+    summary : Mapping[str, Any] or None
+        A child's summary.
+
+    Returns
+    -------
+    dict[str, float] or None
+        The numeric entries found (USD, probability), or None without any.
+    """
+    if summary is None:
+        return None
+    flat: dict[str, float] = {}
+    for key, value in summary.items():
+        if isinstance(value, Mapping):
+            for stat, number in value.items():
+                if isinstance(number, (int, float)):
+                    name = "p_saving_positive" if stat == "p_positive" else f"{key}_{stat}"
+                    flat[name] = float(number)
+        elif isinstance(value, (int, float)):
+            flat[key] = float(value)
+    return flat or None
+
+
 def _summary_rows(results: Sequence[tuple[str, Measurement]]) -> list[list[str]]:
-    """Return the p5/p50/p95 of saving and P(saving > 0) of each numeric summary."""
+    """Return the p5/p50/p95 of saving and P(saving > 0) of each run that has them."""
     rows: list[list[str]] = []
     keys = ("saving_p5", "saving_p50", "saving_p95", "p_saving_positive")
     for size, m in results:
-        if m.summary is None:
+        flat = flat_summary(m.summary)
+        if flat is None:
             continue
-        if all(key in m.summary for key in keys):
-            rows.append(
-                [size, CASE_LABELS[m.case]] + [f"{float(m.summary[key]):.4g}" for key in keys]
-            )
-        else:
-            rows.append([size, CASE_LABELS[m.case], str(m.summary)[:60], "", "", ""])
+        cells = [f"{flat[key]:.4g}" if key in flat else "?" for key in keys]
+        rows.append([size, CASE_LABELS[m.case], *cells])
     return rows
 
 
@@ -491,6 +519,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:  # piped or captured: do not wrap the table at 80 columns
+        console = Console(width=140)
     try:
         sizes = parse_sizes(args.sizes, xl=args.xl)
     except ValueError as exc:
@@ -526,7 +556,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         table.add_row(*row)
     console.print(table)
     if args.summaries:
-        summary_table = Table(title="B1 saving summaries (USD; reference N=1e8 in B1's spec)")
+        summary_table = Table(
+            title="B1 saving, USD (reference, N = 1e8: p5 -3.430e12, p50 -4.924e10, "
+            "p95 -3.959e9, P(saving > 0) 0.00161)"
+        )
         for header in ("size", "implementation", "p5", "p50", "p95", "P(saving>0)"):
             summary_table.add_column(header)
         for row in _summary_rows(results):

@@ -34,5 +34,11 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_errors_form_one_family() -> None:
-    for name in ("InputTableError", "OptionError", "OptionalDependencyError", "OutputExistsError", "ScenarioError"):
+    for name in (
+        "InputTableError",
+        "OptionError",
+        "OptionalDependencyError",
+        "OutputExistsError",
+        "ScenarioError",
+    ):
         assert issubclass(getattr(labecon, name), labecon.LabeconError)

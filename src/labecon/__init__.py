@@ -1,4 +1,4 @@
-"""labecon: should a frontier AI lab own its compute or rent it from a cloud partner?
+"""labecon: should a frontier AI lab own its compute, or rent it from a cloud partner.
 
 The public API. The command line, notebooks and tests use only these names.
 """

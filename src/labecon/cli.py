@@ -127,9 +127,7 @@ def _print_table(results: labecon.Results, out_dir: Path, written: list[Path]) -
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
     scale = 1e9
-    table = Table(
-        title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left"
-    )
+    table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
     table.add_column("output", no_wrap=True)
     for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
         table.add_column(col, justify="right", no_wrap=True)
@@ -147,7 +145,7 @@ def _print_table(results: labecon.Results, out_dir: Path, written: list[Path]) -
 
 
 @app.command()
-def run(  # noqa: PLR0913 - each option is a documented command-line flag
+def run(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")],
     samples: Annotated[
         int | None, typer.Option("--samples", "-n", help="Monte Carlo samples (default: the scenario's).")
@@ -190,7 +188,8 @@ def run(  # noqa: PLR0913 - each option is a documented command-line flag
                 chunk_size=chunk_size,
                 keep="outputs" if inputs is not None else "auto",
                 keep_paths=keep_paths,
-                engine=engine,  # type: ignore[arg-type] - checked by simulate
+                # simulate() checks the engine's name and explains a wrong one.
+                engine=engine,  # type: ignore[arg-type]
                 progress=bar,
             )
         finally:
@@ -235,7 +234,7 @@ def main() -> None:
         app()
     except (KeyboardInterrupt, BrokenPipeError):
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last resort: a user must never see a traceback
+    except Exception as exc:
         err_console.print(
             f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
             "This is a bug in labecon; please report it with the command you ran.",

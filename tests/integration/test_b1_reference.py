@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-
-import labecon
 from tests.reference.b1_reference import (
     AGREEMENT_SIGMAS,
     REFERENCE_P_SAVING_POSITIVE,
     REFERENCE_PERCENTILES,
 )
+
+import labecon
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,9 @@ def test_sample_i_does_not_depend_on_n(whole: labecon.Results) -> None:
 @given(chunk=st.integers(min_value=1, max_value=400))
 def test_any_chunking_gives_the_same_outputs(whole: labecon.Results, chunk: int) -> None:
     other = labecon.simulate("b1", n_samples=400, seed=42, chunk_size=chunk)
-    np.testing.assert_array_equal(other.dataset["saving"].to_numpy(), whole.dataset["saving"].to_numpy()[:400])
+    np.testing.assert_array_equal(
+        other.dataset["saving"].to_numpy(), whole.dataset["saving"].to_numpy()[:400]
+    )
 
 
 def test_adding_an_input_leaves_the_others_draws_unchanged(b1_dict: dict) -> None:  # type: ignore[type-arg]

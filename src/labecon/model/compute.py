@@ -26,59 +26,59 @@ def growth_factor_per_quarter(growth_per_year: X) -> X:
     ``x_t = x_0 * factor ** t = x_0 * (1 + growth) ** (t / 4)`` costs one
     multiplication per quarter instead of a power.
     """
-    return (1.0 + growth_per_year) ** (1.0 / QUARTERS_PER_YEAR)  # type: ignore[return-value]
+    return (1.0 + growth_per_year) ** (1.0 / QUARTERS_PER_YEAR)
 
 
 def decline_factor_per_quarter(decline_per_year: X) -> X:
     """Return ``(1 - decline_per_year) ** (1 / 4)``: how much a falling price keeps in a quarter."""
-    return (1.0 - decline_per_year) ** (1.0 / QUARTERS_PER_YEAR)  # type: ignore[return-value]
+    return (1.0 - decline_per_year) ** (1.0 / QUARTERS_PER_YEAR)
 
 
 def discount_factor_per_quarter(rate_per_year: X) -> X:
     """Return ``(1 + rate_per_year) ** (-1 / 4)``: today's value of 1 USD paid a quarter later."""
-    return (1.0 + rate_per_year) ** (-1.0 / QUARTERS_PER_YEAR)  # type: ignore[return-value]
+    return (1.0 + rate_per_year) ** (-1.0 / QUARTERS_PER_YEAR)
 
 
 def growth_over_quarters(growth_per_year: X, quarters: X) -> X:
     """Return ``(1 + growth_per_year) ** (quarters / 4)``: growth over a span of quarters."""
-    return (1.0 + growth_per_year) ** (quarters / QUARTERS_PER_YEAR)  # type: ignore[return-value]
+    return (1.0 + growth_per_year) ** (quarters / QUARTERS_PER_YEAR)
 
 
 def fleet_target_units(forecast_demand_units: X, headroom_frac: X) -> X:
     """Return the fleet a lab wants online: forecast demand plus headroom (units)."""
-    return forecast_demand_units * (1.0 + headroom_frac)  # type: ignore[return-value]
+    return forecast_demand_units * (1.0 + headroom_frac)
 
 
 def order_units(target_units: X, pipeline_units: X) -> X:
     """Return the units to order now: what the pipeline lacks of the target, never negative."""
-    return np.maximum(0.0, target_units - pipeline_units)  # type: ignore[no-any-return]
+    return np.maximum(0.0, target_units - pipeline_units)
 
 
 def unit_capex_usd(units: X, unit_price_usd: X, overhead_frac: X) -> X:
     """Return the purchase cost of ``units`` with networking and storage overhead (USD)."""
-    return units * unit_price_usd * (1.0 + overhead_frac)  # type: ignore[return-value]
+    return units * unit_price_usd * (1.0 + overhead_frac)
 
 
 def dc_build_kw(required_kw: X, built_kw: X) -> X:
     """Return the data-centre capacity to build now: the power needed beyond what exists (kW)."""
-    return np.maximum(0.0, required_kw - built_kw)  # type: ignore[no-any-return]
+    return np.maximum(0.0, required_kw - built_kw)
 
 
 def shortfall_units(demand_units: X, fleet_units: X) -> X:
     """Return the demand the online fleet cannot cover, to be rented (units)."""
-    return np.maximum(0.0, demand_units - fleet_units)  # type: ignore[no-any-return]
+    return np.maximum(0.0, demand_units - fleet_units)
 
 
 def rental_usd(units: X, hours: float, price_usd_per_unit_hour: X) -> X:
     """Return the cost of renting ``units`` for ``hours`` at a cloud price (USD)."""
-    return units * hours * price_usd_per_unit_hour  # type: ignore[return-value]
+    return units * hours * price_usd_per_unit_hour
 
 
 def power_usd(fleet_units: X, kw_per_unit: X, pue: X, hours: float, usd_per_kwh: X) -> X:
     """Return the electricity bill of running ``fleet_units`` for ``hours`` at a PUE (USD)."""
-    return fleet_units * kw_per_unit * pue * hours * usd_per_kwh  # type: ignore[return-value]
+    return fleet_units * kw_per_unit * pue * hours * usd_per_kwh
 
 
 def maintenance_usd(maintenance_frac_per_year: X, fleet_cost_usd: X) -> X:
     """Return a quarter's maintenance: a yearly fraction of the fleet's purchase cost (USD)."""
-    return maintenance_frac_per_year / QUARTERS_PER_YEAR * fleet_cost_usd  # type: ignore[return-value]
+    return maintenance_frac_per_year / QUARTERS_PER_YEAR * fleet_cost_usd

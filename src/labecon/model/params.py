@@ -23,6 +23,4 @@ def resolve(value: ParamValue, draws: Mapping[str, FloatArray], n_samples: int) 
 
 def compute_params(spec: ComputeSpec, draws: Mapping[str, FloatArray], n_samples: int) -> ComputeParams:
     """Return the compute side's parameters for ``n_samples`` samples."""
-    return ComputeParams(
-        *(resolve(getattr(spec, name), draws, n_samples) for name in ComputeParams._fields)
-    )
+    return ComputeParams(*(resolve(getattr(spec, name), draws, n_samples) for name in ComputeParams._fields))

@@ -37,7 +37,7 @@ from labecon.model.state import (
     FleetState,
     QuarterCosts,
 )
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 
 class Paths(NamedTuple):
@@ -98,7 +98,7 @@ def advance_paths(paths: Paths, factors: PathFactors) -> Paths:
     )
 
 
-def _vintage(orders: FloatArray, quarter: FloatArray | int) -> FloatArray:
+def _vintage(orders: FloatArray, quarter: IntArray | int) -> FloatArray:
     """Return each sample's order at ``quarter`` (per sample), 0 where it is before quarter 0."""
     rows = np.arange(orders.shape[0])
     q = np.broadcast_to(np.asarray(quarter), rows.shape)
@@ -106,15 +106,14 @@ def _vintage(orders: FloatArray, quarter: FloatArray | int) -> FloatArray:
     return picked
 
 
-def bring_online(t: int, fleet: FleetState, lead: FloatArray, life_quarters: int) -> FleetState:
+def bring_online(t: int, fleet: FleetState, lead_q: IntArray, life_quarters: int) -> FleetState:
     """Step 1: move the vintage due online in, the vintage due to retire out, at quarter t."""
-    lead_q = lead.astype(np.int64)
     units, cost = fleet.orders_units, fleet.orders_cost_usd
-    fleet_units = fleet.fleet_units + _vintage(units, t - lead_q) - _vintage(units, t - lead_q - life_quarters)
+    fleet_units = (
+        fleet.fleet_units + _vintage(units, t - lead_q) - _vintage(units, t - lead_q - life_quarters)
+    )
     fleet_cost = (
-        fleet.fleet_cost_usd
-        + _vintage(cost, t - lead_q)
-        - _vintage(cost, t - lead_q - life_quarters)
+        fleet.fleet_cost_usd + _vintage(cost, t - lead_q) - _vintage(cost, t - lead_q - life_quarters)
     )
     pipeline = fleet.pipeline_units + _vintage(units, t - 1) - _vintage(units, t - life_quarters)
     return fleet._replace(fleet_units=fleet_units, fleet_cost_usd=fleet_cost, pipeline_units=pipeline)
@@ -133,7 +132,7 @@ def step_quarter(
 ) -> tuple[FleetState, QuarterCosts]:
     """Run quarter ``t`` of one strategy; return the new fleet state and the quarter's costs."""
     # 1. Capacity online.
-    fleet = bring_online(t, fleet, policy.lead_time_quarters.astype(np.float64), life_quarters)
+    fleet = bring_online(t, fleet, policy.lead_time_quarters, life_quarters)
     # 2. Order, for the fleet at t + lead.
     if policy.owns_fleet:
         forecast = paths.demand_units * compute.growth_over_quarters(
@@ -223,7 +222,7 @@ def simulate_strategy(
             hours_per_quarter=hours_per_quarter,
             keep_paths=keep_paths,
         )
-    from labecon.model._fused import simulate_strategy_fused  # noqa: PLC0415 - compiles on first use
+    from labecon.model._fused import simulate_strategy_fused
 
     return simulate_strategy_fused(
         params,

@@ -115,7 +115,7 @@ def resolve_engine(engine: EngineName) -> EngineChoice:
         msg = f"unknown engine {engine!r}; expected one of: auto, numpy, numba"
         raise OptionError(msg, "engine")
     try:
-        import numba  # noqa: F401, PLC0415 - only probing whether it is installed
+        import numba  # noqa: F401 - only probing whether it is installed
     except ImportError:
         if engine == "numba":
             msg = "the numba engine needs Numba: pip install numba"
@@ -124,7 +124,7 @@ def resolve_engine(engine: EngineName) -> EngineChoice:
     return "numba"
 
 
-def simulate(  # noqa: PLR0913 - one call with every run option, as documented
+def simulate(
     scenario: ScenarioSource,
     n_samples: int | None = None,
     seed: int | None = None,
@@ -194,10 +194,7 @@ def simulate(  # noqa: PLR0913 - one call with every run option, as documented
     collected = {name: np.empty(n) for name in sc.outputs}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
     kept_costs = (
-        {
-            s: np.empty((n, sc.horizon_quarters, len(COST_COMPONENTS)))
-            for s in sc.strategies
-        }
+        {s: np.empty((n, sc.horizon_quarters, len(COST_COMPONENTS))) for s in sc.strategies}
         if keep_paths
         else None
     )

@@ -85,8 +85,7 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
     # Already sorted, so NumPy's partition in place does no copy and little work.
     values_at = np.percentile(ordered, PERCENTILES, overwrite_input=True)
     percentiles = {
-        q: Estimate(float(v), percentile_se(ordered, q))
-        for q, v in zip(PERCENTILES, values_at, strict=True)
+        q: Estimate(float(v), percentile_se(ordered, q)) for q, v in zip(PERCENTILES, values_at, strict=True)
     }
     return OutputSummary(
         n_samples=n,

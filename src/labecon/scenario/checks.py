@@ -65,7 +65,7 @@ def iter_params(model: BaseModel, prefix: str) -> Iterator[tuple[str, Bounds, ob
 
 
 def check_inputs_referenced_exist(scenario: Scenario) -> None:
-    """Every parameter given as a name must name an input declared in ``inputs``."""
+    """Check that every parameter given as a name names an input declared in ``inputs``."""
     for path, _bounds, value in _all_params(scenario):
         if isinstance(value, str) and value not in scenario.inputs:
             declared = ", ".join(sorted(scenario.inputs)) or "none"
@@ -74,7 +74,7 @@ def check_inputs_referenced_exist(scenario: Scenario) -> None:
 
 
 def check_input_support_fits_bounds(scenario: Scenario) -> None:
-    """An input used by a parameter must only produce values the parameter allows."""
+    """Check that an input used by a parameter only produces values the parameter allows."""
     for path, bounds, value in _all_params(scenario):
         if not isinstance(value, str):
             continue
@@ -98,7 +98,7 @@ def check_input_support_fits_bounds(scenario: Scenario) -> None:
 
 
 def check_correlated_inputs_exist(scenario: Scenario) -> None:
-    """Correlated inputs must be declared, uncertain inputs."""
+    """Check that correlated inputs are declared and uncertain."""
     if scenario.correlation is None:
         return
     for i, name in enumerate(scenario.correlation.names):
@@ -111,7 +111,7 @@ def check_correlated_inputs_exist(scenario: Scenario) -> None:
 
 
 def check_outputs_refer_to_known_names(scenario: Scenario) -> None:
-    """Outputs name existing strategies, and a difference names outputs defined before it."""
+    """Check that outputs name existing strategies, and differences name earlier outputs."""
     seen: set[str] = set()
     for name, out in scenario.outputs.items():
         if isinstance(out, PvCostOutput) and out.strategy not in scenario.strategies:

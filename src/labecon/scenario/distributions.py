@@ -178,12 +178,14 @@ class _SpecBase(BaseModel):
 
     model_config = _MODEL_CONFIG
 
-    description: Text = ""
-    """What the quantity is, in plain words."""
-    units: Text = ""
-    """Units of the sampled values, e.g. ``USD per GPU-hour`` (documentation only)."""
-    source: Text = ""
-    """Where the numbers come from (citation, URL or "assumption")."""
+    description: Text = Field("", description="What the quantity is, in plain words (documentation only).")
+    units: Text = Field(
+        "", description="Units of the sampled values, e.g. 'USD per GPU-hour' (documentation only)."
+    )
+    source: Text = Field(
+        "",
+        description="Where the numbers come from: citation, URL or 'assumption' (documentation).",
+    )
 
 
 class FixedSpec(_SpecBase):
@@ -195,8 +197,8 @@ class FixedSpec(_SpecBase):
         The value, in the units of the input.
     """
 
-    dist: Literal["fixed"] = "fixed"
-    value: Number
+    dist: Literal["fixed"] = Field("fixed", description="Distribution kind.")
+    value: Number = Field(description="The value (units of the input).")
 
 
 class UniformSpec(_SpecBase):
@@ -208,9 +210,9 @@ class UniformSpec(_SpecBase):
         Ends of the interval in the units of the input; ``low < high``.
     """
 
-    dist: Literal["uniform"] = "uniform"
-    low: Number
-    high: Number
+    dist: Literal["uniform"] = Field("uniform", description="Distribution kind.")
+    low: Number = Field(description="Lower end (units of the input).")
+    high: Number = Field(description="Upper end, above low (units of the input).")
 
     @field_validator("high")
     @classmethod
@@ -233,10 +235,14 @@ class NormalSpec(_SpecBase):
         and ``sd = (p95 - p5) / (2 * 1.6448536269514722)``.
     """
 
-    dist: Literal["normal"] = "normal"
-    mean: Number | None = None
-    sd: Number | None = None
-    ci90: list[Number] | None = None
+    dist: Literal["normal"] = Field("normal", description="Distribution kind.")
+    mean: Number | None = Field(
+        None, description="Mean (units of the input); give with sd, or give ci90 instead."
+    )
+    sd: Number | None = Field(None, description="Standard deviation, > 0 (units of the input).")
+    ci90: list[Number] | None = Field(
+        None, description="[p5, p95]: 5th and 95th percentiles (units of the input)."
+    )
 
     @field_validator("sd")
     @classmethod
@@ -285,10 +291,13 @@ class LogNormalSpec(_SpecBase):
         Standard deviation of ``log(X)`` (> 0, dimensionless).
     """
 
-    dist: Literal["lognormal"] = "lognormal"
-    mu: Number | None = None
-    sigma: Number | None = None
-    ci90: list[Number] | None = None
+    dist: Literal["lognormal"] = Field("lognormal", description="Distribution kind.")
+    mu: Number | None = Field(None, description="Mean of log(X); give with sigma, or give ci90 instead.")
+    sigma: Number | None = Field(None, description="Standard deviation of log(X), > 0 (dimensionless).")
+    ci90: list[Number] | None = Field(
+        None,
+        description="[p5, p95] with 0 < p5 < p95: 5th and 95th percentiles (units of the input).",
+    )
 
     @field_validator("sigma")
     @classmethod
@@ -329,10 +338,10 @@ class TriangularSpec(_SpecBase):
         In the units of the input; ``low <= mode <= high`` and ``low < high``.
     """
 
-    dist: Literal["triangular"] = "triangular"
-    low: Number
-    mode: Number
-    high: Number
+    dist: Literal["triangular"] = Field("triangular", description="Distribution kind.")
+    low: Number = Field(description="Lowest value (units of the input).")
+    mode: Number = Field(description="Most likely value, low <= mode <= high (units of the input).")
+    high: Number = Field(description="Highest value, above low (units of the input).")
 
     @field_validator("high")
     @classmethod
@@ -357,11 +366,11 @@ class PertSpec(_SpecBase):
         Weight of the mode (> 0, dimensionless); 4 is the classic PERT.
     """
 
-    dist: Literal["pert"] = "pert"
-    low: Number
-    mode: Number
-    high: Number
-    lamb: Number = 4.0
+    dist: Literal["pert"] = Field("pert", description="Distribution kind.")
+    low: Number = Field(description="Lowest value (units of the input).")
+    mode: Number = Field(description="Most likely value, low <= mode <= high (units of the input).")
+    high: Number = Field(description="Highest value, above low (units of the input).")
+    lamb: Number = Field(4.0, description="Weight of the mode, > 0 (dimensionless); 4 is the classic PERT.")
 
     @field_validator("high")
     @classmethod
@@ -397,11 +406,11 @@ class BetaSpec(_SpecBase):
         Ends of the support in the units of the input; ``low < high``.
     """
 
-    dist: Literal["beta"] = "beta"
-    alpha: Number
-    beta: Number
-    low: Number = 0.0
-    high: Number = 1.0
+    dist: Literal["beta"] = Field("beta", description="Distribution kind.")
+    alpha: Number = Field(description="First shape parameter, > 0 (dimensionless).")
+    beta: Number = Field(description="Second shape parameter, > 0 (dimensionless).")
+    low: Number = Field(0.0, description="Lower end of the support (units of the input).")
+    high: Number = Field(1.0, description="Upper end of the support, above low (units of the input).")
 
     @field_validator("alpha", "beta")
     @classmethod
@@ -437,9 +446,12 @@ class DiscreteSpec(_SpecBase):
         normalised to probabilities. Equal weights if omitted.
     """
 
-    dist: Literal["discrete"] = "discrete"
-    values: list[Number]
-    weights: list[Number] | None = None
+    dist: Literal["discrete"] = Field("discrete", description="Distribution kind.")
+    values: list[Number] = Field(description="The possible values, at least one (units of the input).")
+    weights: list[Number] | None = Field(
+        None,
+        description="One weight >= 0 per value, normalised to probabilities; equal if omitted.",
+    )
 
     @field_validator("values")
     @classmethod
@@ -451,16 +463,13 @@ class DiscreteSpec(_SpecBase):
 
     @field_validator("weights")
     @classmethod
-    def _check_weights(
-        cls, weights: list[float] | None, info: ValidationInfo
-    ) -> list[float] | None:
+    def _check_weights(cls, weights: list[float] | None, info: ValidationInfo) -> list[float] | None:
         if weights is None:
             return None
         values = info.data.get("values")
         if values is not None and len(weights) != len(values):
             msg = (
-                f"weights has {len(weights)} entries but values has {len(values)}; "
-                "give one weight per value"
+                f"weights has {len(weights)} entries but values has {len(values)}; give one weight per value"
             )
             raise ValueError(msg)
         for i, w in enumerate(weights):
@@ -495,9 +504,9 @@ class IntUniformSpec(_SpecBase):
         within ``+-2**53`` so that they are exact as float64.
     """
 
-    dist: Literal["int_uniform"] = "int_uniform"
-    low: Integer
-    high: Integer
+    dist: Literal["int_uniform"] = Field("int_uniform", description="Distribution kind.")
+    low: Integer = Field(description="Lowest integer, included.")
+    high: Integer = Field(description="Highest integer, included, >= low.")
 
     @field_validator("low", "high")
     @classmethod
@@ -619,9 +628,7 @@ def _message_for(error: ErrorDetails, model: type[BaseModel]) -> tuple[tuple[int
     return loc, message
 
 
-def _from_validation(
-    exc: ValidationError, path: str, model: type[BaseModel] | None
-) -> ScenarioError:
+def _from_validation(exc: ValidationError, path: str, model: type[BaseModel] | None) -> ScenarioError:
     """Turn the first error of ``exc`` into a :class:`ScenarioError`.
 
     With ``model=None`` the error comes from the :data:`DistributionSpec` union,
@@ -868,12 +875,17 @@ class CorrelationSpec(BaseModel):
 
     model_config = _MODEL_CONFIG
 
-    names: list[Text]
+    names: list[Text] = Field(description="Inputs correlated, one per row and column of matrix.")
     # `kind` before `matrix`, so that the matrix check can use it.
-    kind: Literal["spearman", "normal"] = "spearman"
-    matrix: list[list[Number]]
-    description: Text = ""
-    source: Text = ""
+    kind: Literal["spearman", "normal"] = Field(
+        "spearman",
+        description="spearman: matrix holds target rank correlations; normal: normal-score ones.",
+    )
+    matrix: list[list[Number]] = Field(
+        description="Square, symmetric, unit-diagonal, positive semi-definite correlation matrix."
+    )
+    description: Text = Field("", description="What the correlation stands for (documentation only).")
+    source: Text = Field("", description="Where the numbers come from (documentation only).")
 
     @field_validator("names")
     @classmethod
@@ -1002,9 +1014,7 @@ def _summary_text(spec: DistributionSpec) -> str:
             text = f"{text} on [{_fmt(spec.low)}, {_fmt(spec.high)}]"
         return text
     if isinstance(spec, DiscreteSpec):
-        pairs = [
-            f"{_fmt(v)} (p={p:.3g})" for v, p in zip(spec.values, spec.probabilities, strict=True)
-        ]
+        pairs = [f"{_fmt(v)} (p={p:.3g})" for v, p in zip(spec.values, spec.probabilities, strict=True)]
         if len(pairs) > 6:
             pairs = [*pairs[:5], f"... {len(pairs) - 5} more"]
         return "discrete " + ", ".join(pairs)

@@ -26,8 +26,18 @@ ScenarioSource = Scenario | Mapping[str, Any] | str | Path
 # which would make ``strategies.build.build_ahead.headroom_frac`` out of a user's
 # ``strategies.build.headroom_frac``.
 _UNION_TAGS = {
-    "rent_all", "build_ahead", "pv_cost", "difference",
-    "fixed", "uniform", "normal", "lognormal", "triangular", "pert", "beta", "discrete",
+    "rent_all",
+    "build_ahead",
+    "pv_cost",
+    "difference",
+    "fixed",
+    "uniform",
+    "normal",
+    "lognormal",
+    "triangular",
+    "pert",
+    "beta",
+    "discrete",
     "int_uniform",
 }
 

@@ -108,7 +108,7 @@ ParamValue = float | str
 """A number, or the name of an uncertain input whose draw replaces it per sample."""
 
 
-def Bounded(**bounds: Any) -> BeforeValidator:  # noqa: N802 - reads as a type annotation
+def Bounded(**bounds: Any) -> BeforeValidator:
     """Return the validator of a :data:`ParamValue` field with the given :class:`Bounds`."""
     b = Bounds(**bounds)
     validator = _param_validator(b)
@@ -229,9 +229,7 @@ class DifferenceOutput(_Spec):
     kind: Literal["difference"] = Field(description="Output kind.")
     minuend: str = Field(description="Name of an output defined earlier.")
     subtrahend: str = Field(description="Name of an output defined earlier.")
-    report_p_positive: bool = Field(
-        False, description="Report the probability that this output is above 0."
-    )
+    report_p_positive: bool = Field(False, description="Report the probability that this output is above 0.")
     description: str = Field("", description="Meaning shown in reports.")
 
 
@@ -244,9 +242,7 @@ class Scenario(_Spec):
     name: str = Field(description="Short name of the scenario.")
     description: str = Field("", description="What the scenario stands for.")
     horizon_quarters: int = Field(40, ge=1, le=400, description="Quarters simulated, t = 0..H-1.")
-    hours_per_quarter: float = Field(
-        2190.0, gt=0, le=2208, description="Hours in a quarter (hours)."
-    )
+    hours_per_quarter: float = Field(2190.0, gt=0, le=2208, description="Hours in a quarter (hours).")
     run: RunDefaults = Field(default_factory=RunDefaults, description="Run defaults.")
     inputs: dict[str, DistributionSpec] = Field(
         default_factory=dict, description="Uncertain inputs by name: a distribution each."

@@ -100,7 +100,8 @@ def _to_float(raw: np.ndarray[Any, Any], path: Path, column: str) -> FloatArray:
         for i, item in enumerate(raw):
             number = _as_number(item)
             if number is None:
-                msg = f"{path}: column {column!r} must hold numbers, but row {i + 1} holds {item!r}"
+                shown = item.item() if isinstance(item, np.generic) else item
+                msg = f"{path}: column {column!r} must hold numbers, but row {i + 1} holds {shown!r}"
                 raise InputTableError(msg)
             values[i] = number
     bad = np.flatnonzero(~np.isfinite(values))

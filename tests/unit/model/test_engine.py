@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.conftest import b1_like_inputs
+from tests.reference.scalar_b1 import b1_scalar, b1_scalar_costs
 
 import labecon
 from labecon.model.params import compute_params
 from labecon.model.state import COST_COMPONENTS
 from labecon.model.step import path_factors, simulate_strategy
 from labecon.strategies import fleet_policy
-from tests.conftest import b1_like_inputs
-from tests.reference.scalar_b1 import b1_scalar, b1_scalar_costs
 
 N = 300
 
@@ -23,7 +23,10 @@ def case(request: pytest.FixtureRequest) -> dict[str, np.ndarray]:
 
 def _run(inputs: dict[str, np.ndarray], engine: str, keep_paths: bool = False) -> labecon.Results:
     return labecon.simulate(
-        "b1", inputs=inputs, engine=engine, keep_paths=keep_paths  # type: ignore[arg-type]
+        "b1",
+        inputs=inputs,
+        engine=engine,
+        keep_paths=keep_paths,  # type: ignore[arg-type]
     )
 
 
@@ -108,7 +111,9 @@ def test_engine_functions_take_one_sample_as_well_as_many() -> None:
     ).pv_cost_usd
     one = simulate_strategy(
         params._replace(**{f: getattr(params, f)[2:3] for f in params._fields}),
-        policy._replace(headroom_frac=policy.headroom_frac[2:3], lead_time_quarters=policy.lead_time_quarters[2:3]),
+        policy._replace(
+            headroom_frac=policy.headroom_frac[2:3], lead_time_quarters=policy.lead_time_quarters[2:3]
+        ),
         horizon_quarters=40,
         life_quarters=20,
         hours_per_quarter=2190.0,

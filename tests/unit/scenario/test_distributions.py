@@ -396,9 +396,7 @@ _junk = st.recursive(
     lambda children: st.one_of(
         st.lists(children, max_size=4),
         st.tuples(children, children),
-        st.dictionaries(
-            st.one_of(st.sampled_from(_FIELDS), st.text(max_size=5)), children, max_size=4
-        ),
+        st.dictionaries(st.one_of(st.sampled_from(_FIELDS), st.text(max_size=5)), children, max_size=4),
     ),
     max_leaves=12,
 )

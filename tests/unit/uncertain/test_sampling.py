@@ -38,9 +38,7 @@ ALL_KINDS: dict[str, DistributionSpec] = {
     "disc": DiscreteSpec(values=[1, 2, 3], weights=[1, 2, 1]),
     "int": IntUniformSpec(low=2, high=6),
 }
-CORR = CorrelationSpec(
-    names=["logn", "uni", "int"], matrix=[[1, 0.5, -0.2], [0.5, 1, 0.1], [-0.2, 0.1, 1]]
-)
+CORR = CorrelationSpec(names=["logn", "uni", "int"], matrix=[[1, 0.5, -0.2], [0.5, 1, 0.1], [-0.2, 0.1, 1]])
 
 B1_RAW = {
     "g": {"dist": "lognormal", "ci90": [0.3, 1.5]},
@@ -73,10 +71,7 @@ def _chunks(total: int, sizes: tuple[int, ...] = (1, 7, 1000)) -> list[tuple[int
 @pytest.mark.parametrize("correlation", [None, CORR])
 def test_chunked_sampling_equals_one_draw(correlation: CorrelationSpec | None) -> None:
     whole = sample_inputs(ALL_KINDS, seed=7, start=0, n=N, correlation=correlation)
-    parts = [
-        sample_inputs(ALL_KINDS, seed=7, start=s, n=n, correlation=correlation)
-        for s, n in _chunks(N)
-    ]
+    parts = [sample_inputs(ALL_KINDS, seed=7, start=s, n=n, correlation=correlation) for s, n in _chunks(N)]
     for name in ALL_KINDS:
         assert np.array_equal(whole[name], np.concatenate([p[name] for p in parts])), name
 

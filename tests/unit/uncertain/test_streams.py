@@ -99,8 +99,7 @@ def _scalar_reference(seed: int, key: str, i: int) -> float:
     digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
     words = (int.from_bytes(digest[:4], "little"), int.from_bytes(digest[4:], "little"))
     k0, k1 = (
-        int(w)
-        for w in np.random.SeedSequence(entropy=seed, spawn_key=words).generate_state(2, np.uint64)
+        int(w) for w in np.random.SeedSequence(entropy=seed, spawn_key=words).generate_state(2, np.uint64)
     )
     z = (k0 + (i + 1) * 0x9E3779B97F4A7C15) & _M64
     z = _mix_int(_mix_int(z) ^ k1)
@@ -151,9 +150,7 @@ def test_falls_back_to_numpy_without_numba(monkeypatch: pytest.MonkeyPatch) -> N
         (1, 2**63, 1, "n"),
     ],
 )
-def test_invalid_arguments_raise_option_error(
-    seed: object, start: object, n: object, option: str
-) -> None:
+def test_invalid_arguments_raise_option_error(seed: object, start: object, n: object, option: str) -> None:
     with pytest.raises(OptionError) as info:
         uniforms(seed, "inputs.g", start, n)  # type: ignore[arg-type]
     assert info.value.option == option

@@ -115,6 +115,12 @@ def test_missing_file_directory_and_suffix(tmp_path: Path) -> None:
         read_input_table(tmp_path / "table", ["g"])
 
 
+def test_csv_booleans_are_not_numbers(tmp_path: Path) -> None:
+    path = _write_csv(tmp_path / "t.csv", "g\nTrue\nFalse\n")
+    with pytest.raises(InputTableError, match="column 'g' must hold numbers, but row 1 holds True"):
+        read_input_table(path, ["g"])
+
+
 def test_parquet_non_numeric_and_null(tmp_path: Path) -> None:
     path = tmp_path / "s.parquet"
     pq.write_table(pa.table({"g": ["1", "2", "x"]}), path)

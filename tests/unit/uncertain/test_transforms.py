@@ -24,9 +24,7 @@ from labecon.uncertain.streams import uniforms
 from labecon.uncertain.transforms import ppf, ppf_lognormal
 
 N = 200_000
-GRID = np.concatenate(
-    [[2.0**-53, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]]
-)
+GRID = np.concatenate([[2.0**-53, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]])
 
 
 def _u(n: int = N, key: str = "inputs.t") -> np.ndarray:

@@ -1,0 +1,38 @@
+"""The code stays lint-clean, type-clean and within its architecture's layers."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install '.[test]'")
+    return found
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+
+
+def test_ruff_is_clean() -> None:
+    done = _run(_tool("ruff"), "check", "src", "tests", "benchmarks")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_mypy_strict_is_clean() -> None:
+    done = _run(_tool("mypy"), "src")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_import_layers_hold() -> None:
+    done = _run(_tool("lint-imports"))
+    assert done.returncode == 0, done.stdout + done.stderr
