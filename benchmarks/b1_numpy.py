@@ -11,12 +11,19 @@ linear percentiles) and P(saving > 0).
   at once in ``(N, 40)`` arrays, a Python loop over quarters, the online fleet
   and order pipeline summed over a vintage mask (O(T²) per sample), fresh
   temporaries everywhere. It needs ~3 KiB per sample, so it stops at ~1e6.
-* :func:`run_chunked_inplace` is the careful version, single threaded: chunks
-  sized to stay in cache, preallocated time-major buffers, ``out=`` ufuncs,
-  geometric price tables by repeated doubling instead of ``**``, a running
-  window for the fleet instead of vintage sums, and the per-sample lead time
-  ``k`` handled by sorting each chunk by ``k`` so that "online at t" becomes a
-  plain slice shift for each of the five ``k`` groups. Only the three length-N
+* :func:`run_chunked_inplace` is the careful version, single threaded. It
+  draws blocks of :data:`DEFAULT_CHUNK` samples, sorts each block by the lead
+  time ``k`` and simulates each ``k`` group (~4096 samples, sized for the
+  caches) with ``k`` a plain integer, so that "online at t" is a row shift,
+  not a per-sample gather. Buffers are preallocated once, time-major
+  ``(40, m)`` and padded against 4K aliasing; every ufunc writes with
+  ``out=``; price and discount tables are built by repeated doubling instead
+  of ``**``; the fleet is a running window (add the new order, drop the one
+  20 quarters old) instead of a sum over vintages; and each cost is reduced
+  over quarters by one ``einsum`` pass, with two exact rearrangements of the
+  discounted sums (summation by parts for the data centre, the discount
+  factor summed in closed form over each vintage's service window for
+  maintenance) that save a sequential running sum. Only the three length-N
   output vectors are kept, as labecon's engine does.
 
 Both compute every branch B1 writes (the order clip ``max(0, .)``, "build only
@@ -95,10 +102,10 @@ DEFAULT_CHUNK: Final = 20480
 """Samples drawn per block of the in-place transcription.
 
 A block is sorted by ``k`` and simulated one ``k`` group (~4096 samples) at a
-time. At that width the ~10 time-major (40, 4096) float64 tables (~13 MiB)
-stay in the L2/L3 caches while NumPy's per-call overhead (~1 µs, ~150 calls
-per quarter loop) is amortised; blocks of 10240 and 40960 were 5-15% slower
-on the 2-core AMD EPYC (512 KiB L2 per core) this was tuned on.
+time. At that width the 9 time-major (40, 4096) float64 tables (~12 MiB) stay
+in the L3 cache while NumPy's per-call overhead (~1 µs; ~140 calls in the loop
+over quarters alone) is amortised; blocks of 10240 and 40960 were 5-15% slower
+on the 2-core AMD EPYC (512 KiB L2 per core, 32 MiB L3) this was tuned on.
 """
 
 
@@ -202,16 +209,12 @@ def b1_costs_straightforward(inputs: dict[str, FloatArray]) -> tuple[FloatArray,
         fleet = (placed * online).sum(axis=1)
         purchase_cost_online = (placed * purchase_price[:, :t] * online).sum(axis=1) * (1.0 + ovh)
         target = D0_UNITS * (1.0 + g[:, 0]) ** ((t + k) / 4) * (1.0 + head)
-        still_online = (s + k[:, None] <= t + k[:, None]) & (
-            t + k[:, None] < s + k[:, None] + LIFE_QUARTERS
-        )
+        still_online = (s + k[:, None] <= t + k[:, None]) & (t + k[:, None] < s + k[:, None] + LIFE_QUARTERS)
         pipeline = (placed * still_online).sum(axis=1)
         n_t = np.maximum(0.0, target - pipeline)
         orders[:, t] = n_t
         power_needed_kw = (pipeline + n_t) * kw
-        pay_dc = np.where(
-            power_needed_kw > capacity_kw, (power_needed_kw - capacity_kw) * dckw, 0.0
-        )
+        pay_dc = np.where(power_needed_kw > capacity_kw, (power_needed_kw - capacity_kw) * dckw, 0.0)
         capacity_kw = np.maximum(capacity_kw, power_needed_kw)
         shortfall = np.maximum(0.0, demand[:, t] - fleet) * HOURS_PER_QUARTER * cloud_price[:, t]
         power = fleet * kw * pue * HOURS_PER_QUARTER * elec
@@ -252,7 +255,7 @@ def run_straightforward(n: int, seed: int) -> dict[str, float]:
 # ------------------------------------------------------------ (b) chunked in place
 
 
-def _fill_geometric(out: FloatArray, first: FloatArray | float, ratio: FloatArray) -> None:
+def _fill_geometric(out: FloatArray, first: FloatArray | float, ratio: FloatArray, step: FloatArray) -> None:
     """Fill ``out[t] = first * ratio**t`` by doubling the filled block of rows.
 
     ``ratio**t`` is built by repeated multiplication (about log2(rows) ufunc
@@ -267,12 +270,14 @@ def _fill_geometric(out: FloatArray, first: FloatArray | float, ratio: FloatArra
         Row 0, broadcast to ``(m,)``.
     ratio : FloatArray
         Per-column ratio between consecutive rows, shape ``(m,)``; not modified.
+    step : FloatArray
+        Shape ``(m,)`` scratch space, overwritten.
     """
     rows = out.shape[0]
     out[0] = first
     if rows == 1:
         return
-    step = ratio.copy()  # ratio ** filled, kept in step with the filled block
+    step[:] = ratio  # ratio ** filled, kept in step with the filled block
     filled = 1
     while filled < rows:
         count = min(filled, rows - filled)
@@ -287,9 +292,10 @@ class _Workspace:
 
     Every table is time-major, ``(40, m)``: a quarter's row is contiguous, so
     the sequential loop over quarters works on contiguous vectors, and the
-    shift "fleet at t = holding at t - k" is a contiguous row range. Tables
-    are views of flat storage, so any ``m <= capacity`` gets contiguous views;
-    pages past the widest call are never touched, so they cost no memory.
+    shift "fleet at t = holding at t - k" is a row range. Tables are views of
+    one flat arena, with a padded row stride (see :func:`_row_stride`), so any
+    ``m <= capacity`` gets a view without copying; pages past the widest
+    call are never touched, so they cost no memory.
     """
 
     _TABLES: Final = (
@@ -312,6 +318,7 @@ class _Workspace:
         "first",
         "pipeline",
         "coef",
+        "step",
         "pv_rent",
         "pv_build",
         "tmp",
@@ -336,9 +343,7 @@ class _Workspace:
             start += size + pad
         n_tables, n_vectors = len(self._TABLES), len(self._VECTORS)
         self._tables = dict(zip(self._TABLES, views[:n_tables], strict=True))
-        self._vectors = dict(
-            zip(self._VECTORS, views[n_tables : n_tables + n_vectors], strict=True)
-        )
+        self._vectors = dict(zip(self._VECTORS, views[n_tables : n_tables + n_vectors], strict=True))
         self._zeros = views[n_tables + n_vectors]
         self._zeros.fill(0.0)
         self._inputs = views[-1]
@@ -387,8 +392,8 @@ def _kernel_one_k(x: FloatArray, k: int, ws: _Workspace) -> None:
     vec = functools.partial(ws.vector, m=m)
     life = LIFE_QUARTERS
 
-    # Quarterly ratios, (1 + g) ** (1/4) etc., by two square roots: correctly
-    # rounded and ~10x cheaper than a fractional power.
+    # Quarterly ratios, (1 + g) ** (1/4) etc., by two square roots (each
+    # correctly rounded), ~10x cheaper than a fractional power.
     q_demand, q_cloud, q_purchase = vec("q_demand"), vec("q_cloud"), vec("q_purchase")
     q_discount = vec("q_discount")
     for out_vec, base, sign in ((q_demand, g, 1.0), (q_cloud, d, -1.0), (q_purchase, h, -1.0)):
@@ -403,19 +408,19 @@ def _kernel_one_k(x: FloatArray, k: int, ws: _Workspace) -> None:
 
     demand, discount, rent_price = tab("demand"), tab("discount"), tab("rent_price")
     unit_cost, target = tab("unit_cost"), tab("target")
-    ratio, first = vec("ratio"), vec("first")
-    _fill_geometric(demand, D0_UNITS, q_demand)
-    _fill_geometric(discount, 1.0, q_discount)
+    ratio, first, step = vec("ratio"), vec("first"), vec("step")
+    _fill_geometric(demand, D0_UNITS, q_demand, step)
+    _fill_geometric(discount, 1.0, q_discount, step)
     np.multiply(q_cloud, q_discount, out=ratio)
     np.multiply(p0, HOURS_PER_QUARTER, out=first)
-    _fill_geometric(rent_price, first, ratio)
+    _fill_geometric(rent_price, first, ratio, step)
     np.add(ovh, 1.0, out=first)
     np.multiply(first, c0, out=first)
-    _fill_geometric(unit_cost, first, q_purchase)
+    _fill_geometric(unit_cost, first, q_purchase, step)
     # Target fleet for t + k: T_t = D_{t+k} (1 + head) = D_k (1 + head) * ratio**t.
     np.add(head, 1.0, out=first)
     np.multiply(first, demand[k], out=first)
-    _fill_geometric(target, first, q_demand)
+    _fill_geometric(target, first, q_demand, step)
 
     # RENT: sum_t D_t * hours * p_t * discount_t.
     pv_rent = vec("pv_rent")

@@ -122,7 +122,7 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _jsonable(value: Any) -> Any:  # noqa: ANN401 (summaries of unknown type are converted)
+def _jsonable(value: Any) -> Any:  # summaries of unknown type are converted
     """Convert a summary object to JSON-serialisable data, best effort."""
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
@@ -152,7 +152,7 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
 
         scenario = labecon.load_scenario("b1")
 
-        def run_labecon(n: int) -> Any:  # noqa: ANN401 (labecon's summary type)
+        def run_labecon(n: int) -> Any:  # labecon's summary type
             return labecon.simulate(scenario, n_samples=n, seed=seed).summary()
 
         return run_labecon
@@ -500,9 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat", type=int, default=None, help="best of N children (default 3 below L, else 1)"
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--cases", default=",".join(CASES), help=f"comma-separated from {','.join(CASES)}"
-    )
+    parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated from {','.join(CASES)}")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("--summaries", action="store_true", help="also print B1's saving summaries")
     parser.add_argument("--cold", action="store_true", help="no warm-up call (time JIT too)")

@@ -1,9 +1,14 @@
-"""Summary statistics of per-sample outputs, each with its Monte Carlo standard error."""
+"""Summary statistics of per-sample outputs, each with its Monte Carlo standard error.
+
+An output is an array whose first axis is the sample; any further axes (a
+lab, a year, ...) are summarised element by element, so the same code gives a
+scalar's summary and a fan chart's quantiles.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -12,12 +17,15 @@ from labecon.types import FloatArray
 PERCENTILES = (5.0, 50.0, 95.0)
 """Percentiles reported for every output (linear interpolation, NumPy's default)."""
 
+Value = Any
+"""A float for a scalar output; an array shaped like the output's trailing axes otherwise."""
+
 
 class Estimate(NamedTuple):
     """A Monte Carlo estimate and its standard error (same unit as the estimate)."""
 
-    value: float
-    se: float
+    value: Value
+    se: Value
 
 
 class OutputSummary(NamedTuple):
@@ -25,43 +33,58 @@ class OutputSummary(NamedTuple):
 
     n_samples: int
     mean: Estimate
-    sd: float
+    sd: Value
     percentiles: dict[float, Estimate]
     p_positive: Estimate | None
     """P(output > 0), if the scenario asks for it."""
 
-    def as_dict(self) -> dict[str, float | int]:
-        """Return a flat mapping: ``mean``, ``mean_se``, ``p5``, ``p5_se``, ..., ``sd``."""
-        out: dict[str, float | int] = {
+    def as_dict(self) -> dict[str, Any]:
+        """Return a flat mapping: ``mean``, ``mean_se``, ``sd``, ``p5``, ``p5_se``, ...
+
+        Scalars are floats; outputs with trailing axes give nested lists.
+        """
+        out: dict[str, Any] = {
             "n_samples": self.n_samples,
-            "mean": self.mean.value,
-            "mean_se": self.mean.se,
-            "sd": self.sd,
+            "mean": _plain(self.mean.value),
+            "mean_se": _plain(self.mean.se),
+            "sd": _plain(self.sd),
         }
         for q, est in self.percentiles.items():
-            out[f"p{q:g}"] = est.value
-            out[f"p{q:g}_se"] = est.se
+            out[f"p{q:g}"] = _plain(est.value)
+            out[f"p{q:g}_se"] = _plain(est.se)
         if self.p_positive is not None:
-            out["p_positive"] = self.p_positive.value
-            out["p_positive_se"] = self.p_positive.se
+            out["p_positive"] = _plain(self.p_positive.value)
+            out["p_positive_se"] = _plain(self.p_positive.se)
         return out
 
 
-def percentile_se(sorted_values: FloatArray, q: float) -> float:
-    """Return the standard error of the q-th percentile (q in 0..100) from order statistics.
+def _plain(x: Value) -> Any:
+    arr = np.asarray(x, dtype=np.float64)
+    return float(arr) if arr.ndim == 0 else arr.tolist()
 
-    The spread of the sample quantile is taken between ranks
-    ``N p +- sqrt(N p (1 - p))`` (one binomial standard deviation of the count
-    below the quantile), halved: a distribution-free estimate.
-    """
-    n = sorted_values.shape[0]
-    if n < 2:
-        return math.nan
+
+def percentile_se_ranks(n: int, q: float) -> tuple[int, int]:
+    """Return the ranks ``N p -+ sqrt(N p (1 - p))`` (clipped to the sample) that bound the q-th percentile."""
     p = q / 100.0
     half_width = math.sqrt(n * p * (1.0 - p))
     lo = min(max(math.floor(n * p - half_width), 0), n - 1)
     hi = min(max(math.ceil(n * p + half_width), 0), n - 1)
-    return float(sorted_values[hi] - sorted_values[lo]) / 2.0
+    return lo, hi
+
+
+def percentile_se(sorted_values: FloatArray, q: float) -> Value:
+    """Return the standard error of the q-th percentile (q in 0..100) from order statistics.
+
+    The spread of the sample quantile is taken between ranks
+    ``N p +- sqrt(N p (1 - p))`` (one binomial standard deviation of the count
+    below the quantile), halved: a distribution-free estimate. ``sorted_values``
+    needs to be ordered (or partitioned) at those ranks along axis 0.
+    """
+    n = sorted_values.shape[0]
+    if n < 2:
+        return np.full(sorted_values.shape[1:], math.nan)[()]
+    lo, hi = percentile_se_ranks(n, q)
+    return ((sorted_values[hi] - sorted_values[lo]) / 2.0)[()]
 
 
 def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = False) -> OutputSummary:
@@ -70,27 +93,28 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
     Parameters
     ----------
     values : FloatArray
-        The output, shaped ``(sample,)``.
+        The output, shaped ``(sample, ...)``.
     p_positive : bool
         Also estimate P(value > 0) with its binomial standard error.
     in_place : bool
-        Sort ``values`` itself instead of a copy (saves memory on large runs).
+        Reorder ``values`` itself instead of a copy (saves memory on large runs).
     """
     n = values.shape[0]
-    mean = float(np.mean(values))
-    sd = float(np.std(values, ddof=1)) if n > 1 else math.nan
-    share = float(np.count_nonzero(values > 0)) / n if p_positive else math.nan
-    ordered = values if in_place else values.copy()
-    ordered.sort()
-    # Already sorted, so NumPy's partition in place does no copy and little work.
-    values_at = np.percentile(ordered, PERCENTILES, overwrite_input=True)
+    mean = np.mean(values, axis=0)[()]
+    sd = np.std(values, axis=0, ddof=1)[()] if n > 1 else np.full(values.shape[1:], math.nan)[()]
+    share = (np.count_nonzero(values > 0, axis=0) / n)[()] if p_positive else None
+    work = values if in_place else values.copy()
+    # Selection, not sorting: partitioning at the few ranks needed is O(N).
+    values_at = np.percentile(work, PERCENTILES, axis=0, overwrite_input=True)
+    ranks = sorted({r for q in PERCENTILES for r in percentile_se_ranks(n, q)})
+    work.partition(ranks, axis=0)
     percentiles = {
-        q: Estimate(float(v), percentile_se(ordered, q)) for q, v in zip(PERCENTILES, values_at, strict=True)
+        q: Estimate(values_at[i][()], percentile_se(work, q)) for i, q in enumerate(PERCENTILES)
     }
     return OutputSummary(
         n_samples=n,
         mean=Estimate(mean, sd / math.sqrt(n) if n > 1 else math.nan),
         sd=sd,
         percentiles=percentiles,
-        p_positive=Estimate(share, math.sqrt(share * (1.0 - share) / n)) if p_positive else None,
+        p_positive=Estimate(share, np.sqrt(share * (1.0 - share) / n)[()]) if share is not None else None,
     )
