@@ -29,7 +29,8 @@ def test_percentile_se_matches_normal_theory() -> None:
     # For a standard normal, SE of the median is sqrt(pi / 2) / sqrt(N).
     n = 200_000
     x = np.sort(np.random.default_rng(1).standard_normal(n))
-    assert percentile_se(x, 50.0) == pytest.approx(math.sqrt(math.pi / 2 / n), rel=0.05)
+    # The estimate spans ~450 ranks, so it is itself uncertain by ~5%: allow 3 of those.
+    assert percentile_se(x, 50.0) == pytest.approx(math.sqrt(math.pi / 2 / n), rel=0.15)
 
 
 def test_probability_and_its_binomial_se() -> None:
