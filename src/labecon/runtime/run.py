@@ -26,17 +26,16 @@ import xarray as xr
 import yaml
 
 from labecon.errors import InputTableError, OptionError
-from labecon.model.outputs import evaluate_outputs
+from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths, evaluate_outputs
 from labecon.model.params import compute_params
-from labecon.model.state import COST_COMPONENTS
 from labecon.model.step import EngineChoice, StrategyResult, simulate_strategy
 from labecon.runtime.plan import Block, check_count, plan_blocks
 from labecon.runtime.results import Results
-from labecon.runtime.summary import summarize
+from labecon.runtime.summary import OutputSummary, summarize
 from labecon.scenario.checks import iter_params
 from labecon.scenario.distributions import FixedSpec
 from labecon.scenario.loader import ScenarioSource, load_scenario
-from labecon.scenario.schema import BuildAheadSpec, DifferenceOutput, Scenario
+from labecon.scenario.schema import BuildAheadSpec, Scenario
 from labecon.strategies import fleet_policy
 from labecon.types import EngineName, FloatArray
 from labecon.uncertain.sampling import sample_inputs
@@ -56,13 +55,13 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class BlockOutput(NamedTuple):
-    """What one block of samples produced."""
+    """What one block of samples produced; every array's first axis is the block's samples."""
 
     block: Block
     outputs: dict[str, FloatArray]
-    """Each declared output, ``(sample,)``."""
-    costs_usd: dict[str, FloatArray] | None
-    """Per strategy, costs by quarter and line ``(sample, quarter, component)``, if kept."""
+    """Each output, labelled by :func:`describe_outputs`."""
+    paths: dict[str, FloatArray]
+    """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
 
 
 def uncertain_input_names(scenario: Scenario) -> list[str]:
@@ -103,8 +102,12 @@ def run_block(
             keep_paths=keep_paths,
             engine=engine,
         )
-    costs = {k: r.costs_usd for k, r in results.items() if r.costs_usd is not None}
-    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), costs or None)
+    paths: dict[str, FloatArray] = {}
+    if keep_paths:
+        paths["cost_usd"] = np.stack(
+            [r.costs_usd for r in results.values() if r.costs_usd is not None], axis=1
+        )
+    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), paths)
 
 
 def resolve_engine(engine: EngineName) -> EngineChoice:
@@ -191,13 +194,11 @@ def simulate(
     blocks = plan_blocks(n, chunk_size)
     names = uncertain_input_names(sc)
 
-    collected = {name: np.empty(n) for name in sc.outputs}
+    out_info = describe_outputs(sc)
+    path_info = describe_paths(sc) if keep_paths else {}
+    collected = {name: np.empty((n, *_shape(info))) for name, info in out_info.items()}
+    kept_paths = {name: np.empty((n, *_shape(info))) for name, info in path_info.items()}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
-    kept_costs = (
-        {s: np.empty((n, sc.horizon_quarters, len(COST_COMPONENTS))) for s in sc.strategies}
-        if keep_paths
-        else None
-    )
     for block in blocks:
         if table is not None:
             draws = {k: v[block.start : block.stop] for k, v in table.items()}
@@ -207,57 +208,60 @@ def simulate(
         out = run_block(sc, draws, block, engine=chosen_engine, keep_paths=keep_paths)
         for name, values in out.outputs.items():
             collected[name][block.start : block.stop] = values
+        for name, values in out.paths.items():
+            kept_paths[name][block.start : block.stop] = values
         if kept_inputs is not None:
             for j, name in enumerate(names):
                 kept_inputs[block.start : block.stop, j] = draws[name]
-        if kept_costs is not None and out.costs_usd is not None:
-            for s, arr in out.costs_usd.items():
-                kept_costs[s][block.start : block.stop] = arr
         if progress is not None:
             progress(block.stop, n)
 
     data_vars: dict[str, Any] = {}
+    coords: dict[str, Any] = {}
+    for info in (*out_info.values(), *path_info.values()):
+        coords.update(info.coords)
     if keep_samples:
-        for name, spec in sc.outputs.items():
+        coords["sample"] = np.arange(n)
+        coords["input"] = names
+        for name, info in out_info.items():
             data_vars[name] = xr.Variable(
-                "sample", collected[name], attrs={"units": "USD", "description": spec.description}
+                ("sample", *info.dims),
+                collected[name],
+                attrs={"units": info.units, "description": info.description},
             )
         if kept_inputs is not None:
             data_vars["input_value"] = xr.Variable(
                 ("sample", "input"), kept_inputs, attrs={"description": "drawn or supplied input values"}
             )
-    if kept_costs is not None:
-        data_vars["cost_usd"] = xr.Variable(
-            ("strategy", "sample", "quarter", "component"),
-            np.stack([kept_costs[s] for s in sc.strategies]),
-            attrs={"units": "USD", "description": "undiscounted cost of each quarter, by line"},
+    for name, info in path_info.items():
+        coords["sample"] = np.arange(n)
+        data_vars[name] = xr.Variable(
+            ("sample", *info.dims),
+            kept_paths[name],
+            attrs={"units": info.units, "description": info.description},
         )
     summaries = {
-        name: summarize(
-            collected[name],
-            p_positive=isinstance(spec, DifferenceOutput) and spec.report_p_positive,
-            in_place=not keep_samples,
-        )
-        for name, spec in sc.outputs.items()
+        name: summarize(collected[name], p_positive=info.p_positive, in_place=not keep_samples)
+        for name, info in out_info.items()
     }
-    stats = list(next(iter(summaries.values())).as_dict())
-    summary_values = np.array(
-        [[float(s.as_dict().get(k, np.nan)) for k in stats] for s in summaries.values()]
-    )
-    data_vars["summary"] = xr.Variable(
-        ("output", "statistic"), summary_values, attrs={"description": "summary over samples"}
-    )
-    coords: dict[str, Any] = {"output": list(sc.outputs), "statistic": stats}
-    if keep_samples:
-        coords["sample"] = np.arange(n)
-        coords["input"] = names
-    if kept_costs is not None:
-        coords.update(
-            strategy=list(sc.strategies),
-            sample=np.arange(n),
-            quarter=np.arange(sc.horizon_quarters),
-            component=list(COST_COMPONENTS),
+    scalar = [name for name, info in out_info.items() if not info.dims]
+    stats = _statistics(summaries)
+    if scalar:
+        data_vars["summary"] = xr.Variable(
+            ("output", "statistic"),
+            np.array([[summaries[o].as_dict().get(k, np.nan) for k in stats] for o in scalar], dtype=float),
+            attrs={"description": "summary over samples of each scalar output"},
         )
+        coords["output"] = scalar
+    for name, info in out_info.items():
+        if info.dims:
+            table_ = summaries[name].as_dict()
+            data_vars[f"summary_{name}"] = xr.Variable(
+                ("statistic", *info.dims),
+                np.array([np.broadcast_to(table_.get(k, np.nan), _shape(info)) for k in stats], dtype=float),
+                attrs={"units": info.units, "description": f"summary over samples of {name}"},
+            )
+    coords["statistic"] = stats
     scenario_yaml = yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
     manifest = {
         "scenario": sc.name,
@@ -277,6 +281,18 @@ def simulate(
     }
     dataset = xr.Dataset(data_vars, coords=coords, attrs=manifest)
     return Results(dataset=dataset, summaries=summaries, manifest=manifest, scenario_yaml=scenario_yaml)
+
+
+def _shape(info: OutputInfo) -> tuple[int, ...]:
+    return tuple(len(info.coords[d]) for d in info.dims)
+
+
+def _statistics(summaries: Mapping[str, OutputSummary]) -> list[str]:
+    """Return the statistic names, the union over outputs, in a stable order."""
+    names: list[str] = []
+    for s in summaries.values():
+        names.extend(k for k in s.as_dict() if k not in names and k != "n_samples")
+    return names
 
 
 def _check_seed(seed: object) -> int:

@@ -64,7 +64,7 @@ def _plain(x: Value) -> Any:
 
 
 def percentile_se_ranks(n: int, q: float) -> tuple[int, int]:
-    """Return the ranks ``N p -+ sqrt(N p (1 - p))`` (clipped to the sample) that bound the q-th percentile."""
+    """Return the ranks ``N p -+ sqrt(N p (1 - p))``, clipped to the sample, around the q-th percentile."""
     p = q / 100.0
     half_width = math.sqrt(n * p * (1.0 - p))
     lo = min(max(math.floor(n * p - half_width), 0), n - 1)
@@ -108,9 +108,7 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
     values_at = np.percentile(work, PERCENTILES, axis=0, overwrite_input=True)
     ranks = sorted({r for q in PERCENTILES for r in percentile_se_ranks(n, q)})
     work.partition(ranks, axis=0)
-    percentiles = {
-        q: Estimate(values_at[i][()], percentile_se(work, q)) for i, q in enumerate(PERCENTILES)
-    }
+    percentiles = {q: Estimate(values_at[i][()], percentile_se(work, q)) for i, q in enumerate(PERCENTILES)}
     return OutputSummary(
         n_samples=n,
         mean=Estimate(mean, sd / math.sqrt(n) if n > 1 else math.nan),
