@@ -183,22 +183,31 @@ def child_main(case: str, n: int, seed: int, *, warmup: bool = True) -> dict[str
     Returns
     -------
     dict[str, Any]
-        ``seconds``, ``peak_rss_mib``, ``baseline_rss_mib``, ``summary``, or
-        ``error`` when the implementation could not be imported or run.
+        ``seconds``, ``peak_rss_mib``, ``baseline_rss_mib``, ``summary``; or
+        ``error`` and ``error_stage`` ("import" or "run") when the
+        implementation could not be imported or failed.
     """
     report: dict[str, Any] = {"case": case, "n": n, "seed": seed}
     try:
         run = _runner(case, seed)
+    except Exception as exc:  # an import failure is reported, not raised, to the parent
+        report["error"] = f"{type(exc).__name__}: {exc}"
+        report["error_stage"] = "import"
+        return report
+    try:
         if warmup:
             run(min(n, WARMUP_N))
         report["baseline_rss_mib"] = _current_rss_mib()
         start = time.perf_counter()
         summary = run(n)
         report["seconds"] = time.perf_counter() - start
-        report["peak_rss_mib"] = _peak_rss_mib()
+        # ru_maxrss and /proc's VmRSS count pages slightly differently: the peak is at
+        # least the current size whichever way it is counted.
+        report["peak_rss_mib"] = max(_peak_rss_mib(), _current_rss_mib(), report["baseline_rss_mib"])
         report["summary"] = _jsonable(summary)
     except Exception as exc:  # any failure is reported, not raised, to the parent
         report["error"] = f"{type(exc).__name__}: {exc}"
+        report["error_stage"] = "run"
     return report
 
 
@@ -241,7 +250,8 @@ def measure(case: str, n: int, seed: int, *, warmup: bool = True) -> Measurement
         return Measurement(case, n, note=f"failed (exit {proc.returncode}: {tail})")
     report = json.loads(lines[-1])
     if "error" in report:
-        return Measurement(case, n, note=f"not available ({report['error']})")
+        status = "not available" if report.get("error_stage") == "import" else "failed"
+        return Measurement(case, n, note=f"{status} ({report['error']})")
     return Measurement(
         case,
         n,
@@ -541,10 +551,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         progress=lambda msg: console.print(f"[dim]running {msg}[/dim]"),
     )
     for case in cases:
-        notes = {m.note for _, m in results if m.case == case and m.note}
+        notes = {m.note for _, m in results if m.case == case and m.note and m.seconds is None}
+        notes = {note for note in notes if not note.startswith("skipped")}
         for note in notes:
-            if note.startswith("not available"):
-                console.print(f"{case}: {note}")
+            console.print(f"{case}: {note}")
 
     rows = table_rows(results)
     table = Table(title="Benchmark B1, one core, end to end (draws + simulation + summaries)")

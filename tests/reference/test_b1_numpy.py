@@ -123,3 +123,21 @@ def test_invalid_lead_time_is_rejected(b1_case: tuple[dict[str, np.ndarray], np.
     inputs["k"][0] = 2.5
     with pytest.raises(ValueError, match="k must be"):
         b1_costs_numpy(inputs)
+
+
+def test_benchmark_child_reports_timing_memory_and_summary() -> None:
+    # The harness's in-child measurement, run in this process (no subprocess).
+    from benchmarks.run import child_main, flat_summary, parse_sizes
+
+    report = child_main("numpy-chunked", 2000, seed=1)
+    assert "error" not in report
+    assert report["seconds"] > 0.0
+    assert report["peak_rss_mib"] >= report["baseline_rss_mib"] > 0.0
+    flat = flat_summary(report["summary"])
+    assert flat is not None
+    assert flat["saving_p50"] < 0.0
+    nested = flat_summary({"saving": {"p50": -1.0, "p_positive": 0.5}})
+    assert nested == {"saving_p50": -1.0, "p_saving_positive": 0.5}
+    assert parse_sizes("s,M", xl=True) == ["S", "M", "XL"]
+    with pytest.raises(ValueError, match="unknown size"):
+        parse_sizes("XXL", xl=False)

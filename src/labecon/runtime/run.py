@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+import os
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -29,15 +33,18 @@ from labecon.errors import InputTableError, OptionError
 from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths, evaluate_outputs
 from labecon.model.params import compute_params
 from labecon.model.step import EngineChoice, StrategyResult, simulate_strategy
+from labecon.runtime.backends.base import Backend
+from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.plan import Block, check_count, plan_blocks
+from labecon.runtime.reducers import OutputReducer
 from labecon.runtime.results import Results
-from labecon.runtime.summary import OutputSummary, summarize
+from labecon.runtime.summary import OutputSummary
 from labecon.scenario.checks import iter_params
 from labecon.scenario.distributions import FixedSpec
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import BuildAheadSpec, Scenario
 from labecon.strategies import fleet_policy
-from labecon.types import EngineName, FloatArray
+from labecon.types import BackendName, EngineName, FloatArray
 from labecon.uncertain.sampling import sample_inputs
 from labecon.uncertain.table import read_input_table
 
@@ -45,6 +52,13 @@ KeepOption = Literal["auto", "outputs", "summary"]
 """What per-sample values a run keeps: ``outputs`` keeps every sample's inputs and
 outputs, ``summary`` only the summaries, ``auto`` keeps them up to
 :data:`AUTO_KEEP_MAX_SAMPLES` samples."""
+
+AUTO_EXACT_MAX_VALUES = 20_000_000
+"""Largest number of output values (samples x output elements) summarised with exact
+quantiles by default (160 MiB); beyond it, quantiles come from a sketch."""
+
+QuantileOption = Literal["auto", "exact", "sketch"]
+"""How quantiles are computed: from every value, from a sketch, or by size."""
 
 AUTO_KEEP_MAX_SAMPLES = 1_000_000
 """Largest run whose per-sample values are kept by default (about 8 bytes per
@@ -62,6 +76,8 @@ class BlockOutput(NamedTuple):
     """Each output, labelled by :func:`describe_outputs`."""
     paths: dict[str, FloatArray]
     """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
+    inputs: FloatArray | None = None
+    """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
 
 
 def uncertain_input_names(scenario: Scenario) -> list[str]:
@@ -127,6 +143,33 @@ def resolve_engine(engine: EngineName) -> EngineChoice:
     return "numba"
 
 
+@dataclass(frozen=True)
+class BlockJob:
+    """Everything a worker needs to compute any block of a run (picklable)."""
+
+    scenario: Scenario
+    seed: int
+    engine: EngineChoice
+    keep_paths: bool
+    keep_inputs: bool
+    table: dict[str, FloatArray] | None = None
+
+
+def compute_block(job: BlockJob, block: Block) -> BlockOutput:
+    """Draw (or take from the table) one block's inputs and run it: every backend's unit of work."""
+    if job.table is not None:
+        draws = {k: v[block.start : block.stop] for k, v in job.table.items()}
+        draws.update(_fixed_draws(job.scenario, block.size))
+    else:
+        draws = sample_block(job.scenario, job.seed, block)
+    out = run_block(job.scenario, draws, block, engine=job.engine, keep_paths=job.keep_paths)
+    if job.keep_inputs:
+        names = uncertain_input_names(job.scenario)
+        kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))
+        out = out._replace(inputs=kept)
+    return out
+
+
 def simulate(
     scenario: ScenarioSource,
     n_samples: int | None = None,
@@ -136,10 +179,19 @@ def simulate(
     chunk_size: int | None = None,
     keep: KeepOption = "auto",
     keep_paths: bool = False,
+    quantiles: QuantileOption = "auto",
     engine: EngineName = "auto",
+    backend: BackendName | Backend = "local",
+    checkpoint_dir: str | Path | None = None,
+    resume: bool = False,
     progress: ProgressCallback | None = None,
 ) -> Results:
     """Run a scenario by Monte Carlo and return its :class:`Results`.
+
+    The stages: validate the scenario and options, plan blocks of samples,
+    compute each block on the backend (:func:`compute_block`: draw inputs,
+    run every strategy, evaluate outputs), fold the blocks in sample order
+    into streaming reducers, and wrap the summaries in :class:`Results`.
 
     Parameters
     ----------
@@ -160,10 +212,23 @@ def simulate(
     keep_paths : bool
         Also keep each strategy's quarterly costs by line (about 400 bytes
         per sample and strategy for 40 quarters).
+    quantiles : {"auto", "exact", "sketch"}
+        Exact quantiles keep every output value (8 bytes each); the sketch
+        keeps a log histogram with relative error
+        :data:`~labecon.runtime.reducers.SKETCH_RELATIVE_ERROR`. ``auto`` is
+        exact up to :data:`AUTO_EXACT_MAX_VALUES` values.
     engine : {"auto", "numpy", "numba"}
         How the quarterly loop runs; the same equations either way.
+    backend : "local", "dask" or a Backend
+        Where blocks are computed. Results are identical whatever the backend.
+    checkpoint_dir : str or Path, optional
+        Save the run's state there every few seconds, so it can be resumed.
+    resume : bool
+        Continue from the state saved in ``checkpoint_dir`` (same scenario,
+        seed, sample count and chunk size), giving the same results as an
+        uninterrupted run.
     progress : callable, optional
-        Called after each block with (samples done, samples in all).
+        Called as blocks complete with (samples done, samples in all).
 
     Raises
     ------
@@ -189,6 +254,9 @@ def simulate(
     if keep not in ("auto", "outputs", "summary"):
         msg = f"unknown value {keep!r}; expected one of: auto, outputs, summary"
         raise OptionError(msg, "keep")
+    if quantiles not in ("auto", "exact", "sketch"):
+        msg = f"unknown value {quantiles!r}; expected one of: auto, exact, sketch"
+        raise OptionError(msg, "quantiles")
     keep_samples = keep == "outputs" or (keep == "auto" and n <= AUTO_KEEP_MAX_SAMPLES)
     chosen_engine = resolve_engine(engine)
     blocks = plan_blocks(n, chunk_size)
@@ -196,25 +264,57 @@ def simulate(
 
     out_info = describe_outputs(sc)
     path_info = describe_paths(sc) if keep_paths else {}
-    collected = {name: np.empty((n, *_shape(info))) for name, info in out_info.items()}
+    n_values = n * sum(max(1, math.prod(_shape(i))) for i in out_info.values())
+    exact = (
+        keep_samples or quantiles == "exact" or (quantiles == "auto" and n_values <= AUTO_EXACT_MAX_VALUES)
+    )
+    reducers = {
+        name: OutputReducer(
+            n, _shape(info), quantiles="exact" if exact else "sketch", p_positive=info.p_positive
+        )
+        for name, info in out_info.items()
+    }
     kept_paths = {name: np.empty((n, *_shape(info))) for name, info in path_info.items()}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
-    for block in blocks:
-        if table is not None:
-            draws = {k: v[block.start : block.stop] for k, v in table.items()}
-            draws.update(_fixed_draws(sc, block.size))
-        else:
-            draws = sample_block(sc, run_seed, block)
-        out = run_block(sc, draws, block, engine=chosen_engine, keep_paths=keep_paths)
+    job = BlockJob(sc, run_seed, chosen_engine, keep_paths, kept_inputs is not None, table)
+    checkpoint = _Checkpoint(Path(checkpoint_dir), _fingerprint(job, n, blocks)) if checkpoint_dir else None
+    done_upto = 0
+    if resume:
+        if checkpoint is None:
+            msg = "resuming needs the checkpoint directory of the interrupted run"
+            raise OptionError(msg, "checkpoint_dir")
+        done_upto = checkpoint.load(reducers, kept_paths, kept_inputs)
+    todo = [b for b in blocks if b.start >= done_upto]
+
+    def fold(out: BlockOutput) -> None:
+        b = out.block
         for name, values in out.outputs.items():
-            collected[name][block.start : block.stop] = values
+            reducers[name].add(b.start, values)
         for name, values in out.paths.items():
-            kept_paths[name][block.start : block.stop] = values
-        if kept_inputs is not None:
-            for j, name in enumerate(names):
-                kept_inputs[block.start : block.stop, j] = draws[name]
-        if progress is not None:
-            progress(block.stop, n)
+            kept_paths[name][b.start : b.stop] = values
+        if kept_inputs is not None and out.inputs is not None:
+            kept_inputs[b.start : b.stop] = out.inputs
+
+    runner = _make_backend(backend)
+    try:
+        # Blocks may complete in any order; they are folded in sample order.
+        pending: dict[int, BlockOutput] = {}
+        next_start = done_upto
+        for block, out in runner.map_blocks(partial(compute_block, job), todo):
+            pending[block.start] = out
+            while next_start in pending:
+                ready = pending.pop(next_start)
+                fold(ready)
+                next_start = ready.block.stop
+                if checkpoint is not None:
+                    checkpoint.maybe_save(next_start, reducers, kept_paths, kept_inputs)
+            if progress is not None:
+                progress(next_start, n)
+    finally:
+        if runner is not backend:
+            runner.close()
+    if checkpoint is not None:
+        checkpoint.save(n, reducers, kept_paths, kept_inputs)
 
     data_vars: dict[str, Any] = {}
     coords: dict[str, Any] = {}
@@ -226,7 +326,7 @@ def simulate(
         for name, info in out_info.items():
             data_vars[name] = xr.Variable(
                 ("sample", *info.dims),
-                collected[name],
+                reducers[name].values,
                 attrs={"units": info.units, "description": info.description},
             )
         if kept_inputs is not None:
@@ -240,10 +340,7 @@ def simulate(
             kept_paths[name],
             attrs={"units": info.units, "description": info.description},
         )
-    summaries = {
-        name: summarize(collected[name], p_positive=info.p_positive, in_place=not keep_samples)
-        for name, info in out_info.items()
-    }
+    summaries = {name: r.result() for name, r in reducers.items()}
     scalar = [name for name, info in out_info.items() if not info.dims]
     stats = _statistics(summaries)
     if scalar:
@@ -272,7 +369,8 @@ def simulate(
         "n_samples": n,
         "inputs": "table" if table is not None else "drawn",
         "engine": chosen_engine,
-        "backend": "local",
+        "backend": runner.name,
+        "quantiles": "exact" if exact else "sketch",
         "chunk_size": blocks[0].size if blocks else 0,
         "labecon_version": _version(),
         "started": started.isoformat(),
@@ -353,3 +451,115 @@ def _version() -> str:
         return version("labecon")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+def _make_backend(backend: BackendName | Backend) -> Backend:
+    """Return a backend object for a name (or the object given)."""
+    if not isinstance(backend, str):
+        return backend
+    if backend == "local":
+        return LocalBackend()
+    if backend == "dask":
+        from labecon.runtime.backends.dask import DaskBackend
+
+        return DaskBackend()
+    msg = f"unknown backend {backend!r}; expected one of: local, dask"
+    raise OptionError(msg, "backend")
+
+
+def _fingerprint(job: BlockJob, n: int, blocks: list[Block]) -> str:
+    """Return what identifies a run's work, so a checkpoint is never applied to another run."""
+    parts = [
+        job.scenario.model_dump_json(),
+        str(job.seed),
+        job.engine,
+        str(job.keep_paths),
+        str(job.keep_inputs),
+        str(n),
+        str(blocks[0].size),
+    ]
+    if job.table is not None:
+        parts.extend(
+            hashlib.sha256(np.ascontiguousarray(v).tobytes()).hexdigest() for v in job.table.values()
+        )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+class _Checkpoint:
+    """A run's state on disk: the reducers and kept arrays after a prefix of blocks.
+
+    Saved atomically (written beside, then renamed) at most every
+    :data:`CHECKPOINT_EVERY_S` seconds, so an interrupted run resumes from
+    its last save and recomputes only the blocks after it.
+    """
+
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        self.directory = directory
+        self.path = directory / "state.npz"
+        self.fingerprint = fingerprint
+        self.last_save = time.monotonic()
+
+    def maybe_save(
+        self,
+        done_upto: int,
+        reducers: Mapping[str, OutputReducer],
+        kept_paths: Mapping[str, FloatArray],
+        kept_inputs: FloatArray | None,
+    ) -> None:
+        if time.monotonic() - self.last_save >= CHECKPOINT_EVERY_S:
+            self.save(done_upto, reducers, kept_paths, kept_inputs)
+
+    def save(
+        self,
+        done_upto: int,
+        reducers: Mapping[str, OutputReducer],
+        kept_paths: Mapping[str, FloatArray],
+        kept_inputs: FloatArray | None,
+    ) -> None:
+        arrays: dict[str, Any] = {
+            "fingerprint": np.array([self.fingerprint]),
+            "done_upto": np.array([done_upto]),
+        }
+        for name, r in reducers.items():
+            arrays.update(r.state(f"r__{name}__"))
+        for name, arr in kept_paths.items():
+            arrays[f"p__{name}"] = arr[:done_upto]
+        if kept_inputs is not None:
+            arrays["inputs"] = kept_inputs[:done_upto]
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".state-{os.getpid()}.npz"
+        np.savez(tmp, **arrays)
+        tmp.replace(self.path)
+        self.last_save = time.monotonic()
+
+    def load(
+        self,
+        reducers: Mapping[str, OutputReducer],
+        kept_paths: Mapping[str, FloatArray],
+        kept_inputs: FloatArray | None,
+    ) -> int:
+        """Restore the saved state; return the first sample still to compute."""
+        if not self.path.is_file():
+            msg = f"no checkpoint in {self.directory}: nothing to resume"
+            raise OptionError(msg, "resume")
+        try:
+            with np.load(self.path, allow_pickle=False) as data:
+                state = {k: data[k] for k in data.files}
+        except (OSError, ValueError) as exc:
+            msg = f"the checkpoint in {self.directory} cannot be read ({exc})"
+            raise OptionError(msg, "resume") from None
+        if str(state["fingerprint"][0]) != self.fingerprint:
+            msg = "the checkpoint belongs to another run (scenario, seed, samples or chunk size differ)"
+            raise OptionError(msg, "resume")
+        done_upto = int(state["done_upto"][0])
+        for name, r in reducers.items():
+            r.load(state, f"r__{name}__")
+        for name, arr in kept_paths.items():
+            arr[:done_upto] = state[f"p__{name}"]
+        if kept_inputs is not None:
+            kept_inputs[:done_upto] = state["inputs"]
+        return done_upto
+
+
+CHECKPOINT_EVERY_S = 5.0
+"""Seconds between checkpoints of a run that has a checkpoint directory."""
