@@ -56,3 +56,23 @@ def test_adding_an_input_leaves_the_others_draws_unchanged(b1_dict: dict) -> Non
     more = labecon.simulate(b1_dict, n_samples=300, seed=9)
     for var in ("pv_rent", "pv_build"):
         np.testing.assert_array_equal(base.dataset[var].to_numpy(), more.dataset[var].to_numpy())
+
+
+@pytest.mark.parametrize("chunk", [7, 1000, 4096])
+def test_summary_only_runs_are_chunk_invariant_too(chunk: int) -> None:
+    """Streaming summaries (no per-sample values kept, sketched quantiles) do not depend on chunking."""
+    ref = labecon.simulate("b1", n_samples=5000, seed=3, keep="summary", quantiles="sketch", chunk_size=5000)
+    other = labecon.simulate(
+        "b1", n_samples=5000, seed=3, keep="summary", quantiles="sketch", chunk_size=chunk
+    )
+    np.testing.assert_array_equal(ref.dataset["summary"].to_numpy(), other.dataset["summary"].to_numpy())
+    assert "sample" not in other.dataset.dims
+
+
+def test_sketched_summary_is_within_its_bound_of_the_exact_one() -> None:
+    exact = labecon.simulate("b1", n_samples=20_000, seed=4, keep="summary", quantiles="exact").summaries
+    sketch = labecon.simulate("b1", n_samples=20_000, seed=4, keep="summary", quantiles="sketch").summaries
+    for name in exact:
+        assert sketch[name].mean == exact[name].mean
+        for q, est in exact[name].percentiles.items():
+            assert sketch[name].percentiles[q].value == pytest.approx(est.value, rel=2e-5)

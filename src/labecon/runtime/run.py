@@ -468,11 +468,13 @@ def _make_backend(backend: BackendName | Backend) -> Backend:
 
 
 def _fingerprint(job: BlockJob, n: int, blocks: list[Block]) -> str:
-    """Return what identifies a run's work, so a checkpoint is never applied to another run."""
+    """Return what identifies a run's work, so a checkpoint is never applied to another run.
+
+    The engine is left out: both engines give the same bits, so a run may resume on either.
+    """
     parts = [
         job.scenario.model_dump_json(),
         str(job.seed),
-        job.engine,
         str(job.keep_paths),
         str(job.keep_inputs),
         str(n),
@@ -498,6 +500,7 @@ class _Checkpoint:
         self.path = directory / "state.npz"
         self.fingerprint = fingerprint
         self.last_save = time.monotonic()
+        self.every_s = float(os.environ.get("LABECON_CHECKPOINT_EVERY_S", CHECKPOINT_EVERY_S))
 
     def maybe_save(
         self,
@@ -506,7 +509,7 @@ class _Checkpoint:
         kept_paths: Mapping[str, FloatArray],
         kept_inputs: FloatArray | None,
     ) -> None:
-        if time.monotonic() - self.last_save >= CHECKPOINT_EVERY_S:
+        if time.monotonic() - self.last_save >= self.every_s:
             self.save(done_upto, reducers, kept_paths, kept_inputs)
 
     def save(
@@ -562,4 +565,5 @@ class _Checkpoint:
 
 
 CHECKPOINT_EVERY_S = 5.0
-"""Seconds between checkpoints of a run that has a checkpoint directory."""
+"""Seconds between checkpoints of a run that has a checkpoint directory (the
+environment variable ``LABECON_CHECKPOINT_EVERY_S`` overrides it)."""
