@@ -173,10 +173,11 @@ def simulate_strategy_numpy(
     life_quarters: int,
     hours_per_quarter: float,
     keep_paths: bool = False,
+    factors: PathFactors | None = None,
 ) -> StrategyResult:
     """Run one strategy over the horizon, vectorised over samples with NumPy."""
     n = params.demand_units_t0.shape[0]
-    factors = path_factors(params)
+    factors = path_factors(params) if factors is None else factors
     paths = initial_paths(params)
     fleet = FleetState.empty(n, horizon_quarters)
     pv = np.zeros(n)
@@ -211,8 +212,13 @@ def simulate_strategy(
     hours_per_quarter: float,
     keep_paths: bool = False,
     engine: EngineChoice = "numba",
+    factors: PathFactors | None = None,
 ) -> StrategyResult:
-    """Run one strategy over the horizon with the chosen engine (same equations either way)."""
+    """Run one strategy over the horizon with the chosen engine (same equations either way).
+
+    ``factors`` may be passed when several strategies share the same parameters.
+    """
+    factors = path_factors(params) if factors is None else factors
     if engine == "numpy":
         return simulate_strategy_numpy(
             params,
@@ -221,13 +227,15 @@ def simulate_strategy(
             life_quarters=life_quarters,
             hours_per_quarter=hours_per_quarter,
             keep_paths=keep_paths,
+            factors=factors,
         )
+    # Imported here: compiling (or loading the cache) costs a second, only on first use.
     from labecon.model._fused import simulate_strategy_fused
 
     return simulate_strategy_fused(
         params,
         policy,
-        path_factors(params),
+        factors,
         horizon_quarters=horizon_quarters,
         life_quarters=life_quarters,
         hours_per_quarter=hours_per_quarter,

@@ -30,7 +30,14 @@ from typing import Literal
 
 import numpy as np
 
-from labecon.runtime.summary import PERCENTILES, Estimate, OutputSummary, percentile_se_ranks, summarize
+from labecon.runtime.summary import (
+    PERCENTILES,
+    Estimate,
+    OutputSummary,
+    linear_percentile,
+    percentile_se_ranks,
+    summarize,
+)
 from labecon.types import FloatArray
 
 TILE = 4096
@@ -129,16 +136,6 @@ class LogHistogram:
         self.zeros = int(state[f"{prefix}zeros"][0])
         self.offset = {1: int(state[f"{prefix}pos_offset"][0]), -1: int(state[f"{prefix}neg_offset"][0])}
         self.counts = {1: state[f"{prefix}pos"].astype(np.int64), -1: state[f"{prefix}neg"].astype(np.int64)}
-
-
-def _linear_percentile(stat_at: list[float], n: int, q: float) -> float:
-    """Return NumPy's "linear" percentile from the two order statistics around it."""
-    virtual = (n - 1) * (q / 100.0)
-    below = math.floor(virtual)
-    gamma = virtual - below
-    a, b = stat_at
-    diff = b - a
-    return b - diff * (1.0 - gamma) if gamma >= 0.5 else a + diff * gamma
 
 
 class OutputReducer:
@@ -254,7 +251,7 @@ class OutputReducer:
             vals, ses = [], []
             for sketch in self.sketches:
                 a, b, r_lo, r_hi = sketch.order_statistics(ranks)
-                vals.append(_linear_percentile([a, b], n, q))
+                vals.append(float(linear_percentile(a, b, n, q)))
                 ses.append((r_hi - r_lo) / 2.0)
             out[q] = Estimate(np.array(vals).reshape(self.shape)[()], np.array(ses).reshape(self.shape)[()])
         return out

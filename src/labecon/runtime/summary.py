@@ -87,6 +87,24 @@ def percentile_se(sorted_values: FloatArray, q: float) -> Value:
     return ((sorted_values[hi] - sorted_values[lo]) / 2.0)[()]
 
 
+def _linear_ranks(n: int, q: float) -> tuple[int, int]:
+    """Return the two order statistics NumPy's "linear" percentile interpolates between."""
+    below = math.floor((n - 1) * (q / 100.0))
+    return below, min(below + 1, n - 1)
+
+
+def linear_percentile(a: Value, b: Value, n: int, q: float) -> Value:
+    """Return NumPy's "linear" q-th percentile from its two order statistics ``a <= b``.
+
+    The same arithmetic as :func:`numpy.percentile` (Hyndman and Fan's
+    method 7, with NumPy's symmetric interpolation), so results agree bit for bit.
+    """
+    virtual = (n - 1) * (q / 100.0)
+    gamma = virtual - math.floor(virtual)
+    diff = np.subtract(b, a)
+    return np.subtract(b, diff * (1.0 - gamma)) if gamma >= 0.5 else np.add(a, diff * gamma)
+
+
 def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = False) -> OutputSummary:
     """Return the summary of one output's samples.
 
