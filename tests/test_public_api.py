@@ -5,22 +5,40 @@ from __future__ import annotations
 import labecon
 
 EXPECTED = [
+    "BackendError",
+    "Comparison",
+    "ConvergenceReport",
+    "DaskBackend",
     "InputTableError",
     "LabeconError",
+    "LocalBackend",
+    "OptimizationResult",
     "OptionError",
     "OptionalDependencyError",
     "OutputExistsError",
     "OutputSummary",
     "Results",
+    "RunStore",
     "Scenario",
     "ScenarioError",
+    "SensitivityResult",
+    "SensitivityWarning",
+    "StoreError",
     "__version__",
+    "compare",
+    "dump_scenario",
+    "list_runs",
     "list_scenarios",
+    "load_run",
     "load_scenario",
+    "optimize",
     "run_block",
+    "run_to_precision",
     "sample_block",
     "scenario_text",
+    "sensitivity",
     "simulate",
+    "write_report",
 ]
 
 
@@ -35,10 +53,12 @@ def test_every_public_name_resolves() -> None:
 
 def test_errors_form_one_family() -> None:
     for name in (
+        "BackendError",
         "InputTableError",
         "OptionError",
         "OptionalDependencyError",
         "OutputExistsError",
         "ScenarioError",
+        "StoreError",
     ):
         assert issubclass(getattr(labecon, name), labecon.LabeconError)

@@ -47,3 +47,11 @@ class OutputExistsError(LabeconError):
 
 class OptionalDependencyError(LabeconError, ImportError):
     """An optional extra is needed for this feature but is not installed."""
+
+
+class BackendError(LabeconError):
+    """A backend cannot run the work: e.g. no Dask scheduler at the given address."""
+
+
+class StoreError(LabeconError):
+    """The run store cannot record or give back a run (unknown run id, corrupt or locked database)."""

@@ -13,7 +13,7 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 """An int64 array."""
 
-BackendName = Literal["local"]
+BackendName = Literal["local", "dask"]
 """Execution backends available for :func:`labecon.simulate`."""
 
 EngineName = Literal["auto", "numpy", "numba"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -66,7 +68,7 @@ def test_default_out_is_a_fresh_directory(tmp_path: Path) -> None:
     second = _cli("run", "b1", "--samples", "500", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert second.returncode == 0, second.stderr
-    runs = sorted((tmp_path / "labecon-results").iterdir())
+    runs = sorted(p for p in (tmp_path / "labecon-results").iterdir() if p.is_dir())
     assert len(runs) == 2
     assert all((r / "summary.json").is_file() for r in runs)
 
@@ -174,3 +176,82 @@ def test_scenarios_list_and_show(tmp_path: Path) -> None:
     path = tmp_path / "copy.yaml"
     path.write_text(shown.output)
     assert labecon.load_scenario(path) == labecon.load_scenario("b1")
+
+
+def test_ctrl_c_then_resume_by_run_id(tmp_path: Path) -> None:
+    """An interrupted CLI run is recorded as such and resumes to the uninterrupted result."""
+    args = ["b1", "-n", "300000", "--engine", "numpy", "--keep", "summary", "--chunk-size", "2000"]
+    store = tmp_path / "store"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path("src").resolve()),
+        "LABECON_CHECKPOINT_EVERY_S": "0",
+        "LABECON_STORE": str(store),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "labecon", "run", *args],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while (
+        time.monotonic() < deadline
+        and child.poll() is None
+        and not list(store.glob("*/checkpoints/state.npz"))
+    ):
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130, stderr
+    (run_id,) = [p.parent.parent.name for p in store.glob("*/checkpoints/state.npz")]
+    assert f"labecon run --resume {run_id}" in stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "labecon", "runs", "list"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert "interrupted" in listed.stdout
+    resumed = subprocess.run(
+        [sys.executable, "-m", "labecon", "run", "--resume", run_id, "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    whole = labecon.simulate("b1", n_samples=300_000, keep="summary", chunk_size=2000).summary()
+    report = json.loads(resumed.stdout)
+    for name in ("pv_rent", "pv_build", "saving"):
+        for key in ("mean", "p5", "p50", "p95"):
+            assert report[name][key] == whole[name][key], (name, key)
+    assert not (store / run_id / "checkpoints").exists()
+
+
+def test_resume_of_an_unknown_run_is_a_clear_error(tmp_path: Path) -> None:
+    result = _cli("run", "--resume", "b1-20000101-000000-abcd", "--store", str(tmp_path / "s"), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "b1-20000101-000000-abcd" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["run", "b1", "--backend", "spark"], "unknown backend"),
+        (["run", "b1", "--workers", "2"], "--backend dask"),
+        (["run", "b1", "--quantiles", "roughly"], "quantiles"),
+        (["run", "b1", "--keep", "everything"], "keep"),
+        (["run"], "name a scenario"),
+        (["run", "b1", "--resume", "x"], "not both"),
+    ],
+)
+def test_bad_run_options_name_the_option(tmp_path: Path, args: list[str], words: str) -> None:
+    result = _cli(*args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr

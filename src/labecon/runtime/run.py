@@ -27,12 +27,10 @@ from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import xarray as xr
-import yaml
 
 from labecon.errors import InputTableError, OptionError
 from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths, evaluate_outputs
 from labecon.model.params import compute_params
-from labecon.model.world_outputs import run_world
 from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
@@ -42,9 +40,9 @@ from labecon.runtime.results import Results
 from labecon.runtime.summary import OutputSummary
 from labecon.scenario.checks import iter_params
 from labecon.scenario.distributions import FixedSpec
-from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.loader import ScenarioSource, dump_scenario, load_scenario
 from labecon.scenario.schema import BuildAheadSpec, Scenario
-from labecon.strategies import fleet_policy, lab_policy
+from labecon.strategies import fleet_policy
 from labecon.types import BackendName, EngineName, FloatArray
 from labecon.uncertain.sampling import sample_inputs
 from labecon.uncertain.table import read_input_table
@@ -107,10 +105,6 @@ def run_block(
 ) -> BlockOutput:
     """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
     n = block.size
-    if scenario.compute is None:
-        # A world scenario: labs in a market, each with its strategy (labecon.model.world).
-        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
-        return BlockOutput(block, world.outputs, world.paths)
     params = compute_params(scenario.compute, draws, n)
     factors = path_factors(params)  # shared by every strategy of the block
     results: dict[str, StrategyResult] = {}
@@ -189,6 +183,8 @@ def simulate(
     quantiles: QuantileOption = "auto",
     engine: EngineName = "auto",
     backend: BackendName | Backend = "local",
+    scheduler: str | None = None,
+    n_workers: int | None = None,
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
     progress: ProgressCallback | None = None,
@@ -228,6 +224,11 @@ def simulate(
         How the quarterly loop runs; the same equations either way.
     backend : "local", "dask" or a Backend
         Where blocks are computed. Results are identical whatever the backend.
+    scheduler : str, optional
+        With ``backend="dask"``: the address of a running Dask scheduler;
+        without one, a local cluster of worker processes is started.
+    n_workers : int, optional
+        With ``backend="dask"`` and no scheduler: how many worker processes.
     checkpoint_dir : str or Path, optional
         Save the run's state there every few seconds, so it can be resumed.
     resume : bool
@@ -302,7 +303,11 @@ def simulate(
         if kept_inputs is not None and out.inputs is not None:
             kept_inputs[b.start : b.stop] = out.inputs
 
-    runner = _make_backend(backend)
+    if backend != "dask" and (scheduler is not None or n_workers is not None):
+        msg = "a scheduler address or a worker count needs backend='dask'"
+        raise OptionError(msg, "backend")
+    runner = _make_backend(backend, scheduler, n_workers)
+    workers_used = int(getattr(runner, "n_workers", 1))
     try:
         # Blocks may complete in any order; they are folded in sample order.
         pending: dict[int, BlockOutput] = {}
@@ -366,7 +371,7 @@ def simulate(
                 attrs={"units": info.units, "description": f"summary over samples of {name}"},
             )
     coords["statistic"] = stats
-    scenario_yaml = yaml.safe_dump(sc.model_dump(mode="json"), sort_keys=False)
+    scenario_yaml = dump_scenario(sc)
     manifest = {
         "scenario": sc.name,
         "scenario_hash": hashlib.sha256(
@@ -377,6 +382,7 @@ def simulate(
         "inputs": "table" if table is not None else "drawn",
         "engine": chosen_engine,
         "backend": runner.name,
+        "n_workers": workers_used,
         "quantiles": "exact" if exact else "sketch",
         "chunk_size": blocks[0].size if blocks else 0,
         "labecon_version": _version(),
@@ -460,7 +466,7 @@ def _version() -> str:
         return "0+unknown"
 
 
-def _make_backend(backend: BackendName | Backend) -> Backend:
+def _make_backend(backend: BackendName | Backend, scheduler: str | None, n_workers: int | None) -> Backend:
     """Return a backend object for a name (or the object given)."""
     if not isinstance(backend, str):
         return backend
@@ -469,7 +475,7 @@ def _make_backend(backend: BackendName | Backend) -> Backend:
     if backend == "dask":
         from labecon.runtime.backends.dask import DaskBackend
 
-        return DaskBackend()
+        return DaskBackend(scheduler, n_workers)
     msg = f"unknown backend {backend!r}; expected one of: local, dask"
     raise OptionError(msg, "backend")
 

@@ -84,6 +84,16 @@ def load_scenario(source: ScenarioSource) -> Scenario:
     raise ScenarioError(msg, "scenario")
 
 
+def dump_scenario(scenario: Scenario) -> str:
+    """Return a validated scenario as YAML that loads back to an equal scenario.
+
+    Only the fields that were given are written (defaults fill the rest
+    again on loading), so the text stays as short as the user's own.
+    """
+    data = scenario.model_dump(mode="json", exclude_unset=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
 def scenario_from_yaml(text: str, *, origin: str = "<string>") -> Scenario:
     """Parse YAML text (safe loader only) and validate it as a scenario."""
     try:

@@ -1,0 +1,1 @@
+"""Answers from results: metrics, comparison on common random numbers, sensitivity, optimisation."""

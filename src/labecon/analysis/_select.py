@@ -1,0 +1,120 @@
+"""Shared plumbing: scenario overrides by dotted path, and picking one per-sample value from an output."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from labecon.errors import OptionError, ScenarioError
+from labecon.runtime.results import Results
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.schema import Scenario
+from labecon.types import FloatArray
+
+_INDEX_RE = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d+)\]$")
+
+
+def apply_overrides(scenario: ScenarioSource, overrides: Mapping[str, Any]) -> Scenario:
+    """Return ``scenario`` with each dotted path (``strategies.build.headroom_frac``) set to a value.
+
+    The path must name a field the scenario already has (a typo is an error
+    listing the fields that exist there); the patched scenario is validated
+    again, so a value out of bounds is a :class:`ScenarioError` naming the path.
+    """
+    base = load_scenario(scenario)
+    # Start from the fields the scenario set (defaults stay defaults, so one kind of
+    # scenario never grows the other kind's sections); a default field named by a
+    # path is copied in from the full dump.
+    data: dict[str, Any] = copy.deepcopy(base.model_dump(mode="json", exclude_unset=True))
+    full: dict[str, Any] = base.model_dump(mode="json")
+    for path, value in overrides.items():
+        parts = path.split(".")
+        node: Any = data
+        ref: Any = full
+        for depth, part in enumerate(parts):
+            where = ".".join(parts[: depth + 1])
+            last = depth == len(parts) - 1
+            m = _INDEX_RE.match(part)
+            key: Any = part
+            if m is not None and isinstance(ref, Mapping) and isinstance(ref.get(m["name"]), list):
+                if m["name"] not in node:
+                    node[m["name"]] = copy.deepcopy(ref[m["name"]])
+                node, ref = node[m["name"]], ref[m["name"]]
+                key = int(m["index"])
+                if key >= len(node):
+                    msg = f"index {key} is out of range (length {len(node)})"
+                    raise ScenarioError(msg, where)
+            elif not isinstance(ref, Mapping) or part not in ref:
+                known = ", ".join(sorted(ref)) if isinstance(ref, Mapping) else "(not a mapping)"
+                msg = f"no such field to override; fields here: {known}"
+                raise ScenarioError(msg, where)
+            elif part not in node:
+                node[part] = copy.deepcopy(ref[part])
+            if last:
+                node[key] = value
+            else:
+                node, ref = node[key], ref[key]
+    return load_scenario(data)
+
+
+def parse_output_ref(ref: str) -> tuple[str, dict[str, str]]:
+    """Split ``"npv_usd[lab=a,year=2030]"`` into the output name and its selection."""
+    text = ref.strip()
+    if "[" not in text:
+        return text, {}
+    if not text.endswith("]"):
+        msg = f"expected OUTPUT or OUTPUT[dim=label,...], got {ref!r}"
+        raise OptionError(msg, "output")
+    name, _, inner = text[:-1].partition("[")
+    select: dict[str, str] = {}
+    for item in inner.split(","):
+        dim, eq, label = item.partition("=")
+        if not eq:
+            msg = f"expected dim=label inside [...], got {item!r}"
+            raise OptionError(msg, "output")
+        select[dim.strip()] = label.strip()
+    return name.strip(), select
+
+
+def output_values(results: Results, ref: str, select: Mapping[str, Any] | None = None) -> FloatArray:
+    """Return an output's per-sample values, with trailing dims picked by ``select`` (``(sample, ...)``).
+
+    Raises
+    ------
+    OptionError
+        The output does not exist, the run kept no per-sample values, or a
+        selection names an unknown dim or label.
+    """
+    name, picked = parse_output_ref(ref)
+    picked = {**picked, **(dict(select) if select else {})}
+    if name not in results.outputs:
+        msg = f"unknown output {name!r}; this scenario's outputs: {', '.join(results.outputs)}"
+        raise OptionError(msg, "output")
+    ds = results.dataset
+    if name not in ds:
+        msg = "this run kept summaries only; per-sample values are needed (keep='outputs')"
+        raise OptionError(msg, "keep")
+    var = ds[name]
+    for dim, label in picked.items():
+        if dim not in var.dims:
+            dims = ", ".join(str(d) for d in var.dims if d != "sample") or "none"
+            msg = f"output {name!r} has no dim {dim!r}; its dims: {dims}"
+            raise OptionError(msg, "output")
+        labels = [str(v) for v in ds[dim].to_numpy()]
+        if str(label) not in labels:
+            msg = f"{dim}={label!r} is not one of: {', '.join(labels)}"
+            raise OptionError(msg, "output")
+        var = var.isel({dim: labels.index(str(label))})
+    return np.asarray(var.transpose("sample", ...).to_numpy(), dtype=np.float64)
+
+
+def input_table(results: Results) -> dict[str, FloatArray]:
+    """Return each uncertain input's per-sample values from a run that kept them."""
+    ds = results.dataset
+    if "input_value" not in ds:
+        return {}
+    return {str(n): ds["input_value"].sel(input=n).to_numpy() for n in ds["input"].to_numpy()}

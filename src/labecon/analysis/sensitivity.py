@@ -1,0 +1,473 @@
+"""Which uncertain inputs drive an output: one-at-a-time, Sobol, and correlation-valid indices.
+
+Three families, each saying which assumption it makes:
+
+- ``oat`` (tornado and spider): each input swept over its own range (5th to
+  95th percentile by default) while every other input sits at its median.
+  Local: ignores interactions and correlations.
+- ``sobol``: first- and total-order variance-based indices with bootstrap
+  confidence intervals, through SALib (Saltelli/Jansen estimators on a
+  scrambled Sobol' design). Assumes the inputs are **independent**: the
+  design draws each input from its own marginal and drops the scenario's
+  correlations.
+- ``pawn`` (PAWN, SALib; the default correlation-valid method, fast) and
+  ``delta`` (Borgonovo's moment-independent δ, SALib; slow: its kernel density
+  estimates take seconds per thousand samples): estimated from an ordinary
+  Monte Carlo sample drawn *with* the scenario's correlations ("given data"),
+  so they stay meaningful when inputs are correlated. They rank influence;
+  they are not a variance decomposition.
+
+Every method works on a generic vectorised model ``f(inputs) -> (n,)`` or
+``(n, T)``; :func:`sensitivity` builds that model from a scenario and one of
+its outputs. An output with a time axis (year or quarter) gets indices for
+every step of the axis (time-resolved), so a user sees which uncertainty
+matters when.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from labecon.analysis._select import output_values
+from labecon.errors import OptionalDependencyError, OptionError
+from labecon.runtime.run import simulate, uncertain_input_names
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.schema import Scenario
+from labecon.types import FloatArray
+from labecon.uncertain.transforms import ppf as ppf_of_spec
+
+SensitivityMethod = Literal["oat", "sobol", "delta", "pawn"]
+"""Sensitivity methods: one-at-a-time, Sobol (independent inputs), delta and PAWN (given data)."""
+
+Model = Callable[[dict[str, FloatArray]], FloatArray]
+"""A vectorised model: input columns (each ``(n,)``) to an output ``(n,)`` or ``(n, T)``."""
+
+ASSUMPTIONS: dict[str, str] = {
+    "oat": "local: each input swept alone, the others at medians; ignores interactions and correlations",
+    "sobol": "inputs independent: each drawn from its own marginal; the scenario's correlations are dropped",
+    "delta": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
+    "pawn": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
+}
+
+NEGATIVE_TOLERANCE = 0.02
+"""A Sobol index below ``-NEGATIVE_TOLERANCE`` means the sample is too small."""
+WIDE_CI = 0.1
+"""A Sobol confidence interval's half-width above this means the sample is too small."""
+
+
+class SensitivityWarning(UserWarning):
+    """Indices came out negative or with wide intervals: use a larger sample."""
+
+
+def _salib(module: str) -> Any:
+    try:
+        import importlib
+
+        return importlib.import_module(f"SALib.{module}")
+    except ImportError:
+        msg = "sensitivity analysis needs SALib: pip install 'labecon[analysis]'"
+        raise OptionalDependencyError(msg) from None
+
+
+@dataclass(frozen=True)
+class InputSpace:
+    """Named inputs and how to turn a uniform in (0, 1) into each input's value (its inverse CDF)."""
+
+    names: list[str]
+    ppf: Callable[[str, FloatArray], FloatArray]
+
+    @classmethod
+    def uniform(cls, bounds: Mapping[str, tuple[float, float]]) -> InputSpace:
+        """Return independent uniform inputs on the given ``(low, high)`` ranges."""
+        b = dict(bounds)
+
+        def ppf(name: str, u: FloatArray) -> FloatArray:
+            low, high = b[name]
+            return low + (high - low) * u
+
+        return cls(list(b), ppf)
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario, names: Sequence[str] | None = None) -> InputSpace:
+        """Return a scenario's uncertain inputs (or the named subset) with their marginals."""
+        available = uncertain_input_names(scenario)
+        chosen = list(names) if names is not None else available
+        unknown = [n for n in chosen if n not in available]
+        if unknown:
+            msg = f"unknown uncertain input(s) {unknown}; this scenario's: {', '.join(available)}"
+            raise OptionError(msg, "inputs")
+
+        def ppf(name: str, u: FloatArray) -> FloatArray:
+            return np.asarray(ppf_of_spec(scenario.inputs[name], u), dtype=np.float64)
+
+        return cls(chosen, ppf)
+
+    def values(self, u: FloatArray) -> dict[str, FloatArray]:
+        """Map uniforms ``(n, d)`` to input columns."""
+        u = np.clip(u, 1e-12, 1 - 1e-12)
+        return {name: self.ppf(name, u[:, j]) for j, name in enumerate(self.names)}
+
+
+@dataclass(frozen=True)
+class SensitivityResult:
+    """Indices of each input for one output.
+
+    ``indices`` maps an index name (``S1``, ``S1_conf``, ``ST``, ``ST_conf``,
+    ``delta``, ``low``, ``high``, ``swing`` ...) to an array ``(input,)``, or
+    ``(input, step)`` when the output has a time axis.
+    """
+
+    method: str
+    assumption: str
+    output: str
+    inputs: list[str]
+    indices: dict[str, FloatArray]
+    n_evaluations: int
+    n_base: int = 0
+    time_dim: str | None = None
+    time_coords: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    suggested_n: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain JSON-ready values."""
+        return {
+            "method": self.method,
+            "assumption": self.assumption,
+            "output": self.output,
+            "inputs": self.inputs,
+            "indices": {k: np.where(np.isfinite(v), v, np.nan).tolist() for k, v in self.indices.items()},
+            "n_evaluations": self.n_evaluations,
+            "n_base": self.n_base,
+            "time_dim": self.time_dim,
+            "time_coords": [c if isinstance(c, int | float | str) else str(c) for c in self.time_coords],
+            "warnings": self.warnings,
+            "suggested_n": self.suggested_n,
+            "extra": self.extra,
+        }
+
+
+def _columns(y: FloatArray) -> FloatArray:
+    y = np.asarray(y, dtype=np.float64)
+    if y.ndim == 1:
+        return y[:, None]
+    if y.ndim == 2:
+        return y
+    msg = f"the model must return (n,) or (n, steps), got shape {y.shape}"
+    raise OptionError(msg, "output")
+
+
+def _squeeze(arr: FloatArray, timed: bool) -> FloatArray:
+    return arr if timed else arr[:, 0]
+
+
+# --- one at a time -------------------------------------------------------------------------------
+
+
+def oat_indices(
+    space: InputSpace, model: Model, *, low_q: float = 0.05, high_q: float = 0.95, n_points: int = 7
+) -> SensitivityResult:
+    """Sweep each input from its ``low_q`` to ``high_q`` quantile, the others at their medians.
+
+    Returns indices ``low`` and ``high`` (output at the two ends), ``swing``
+    (``high - low``) and ``range`` (max - min over the sweep), and in
+    ``extra``: ``base`` (all at medians), ``quantiles`` and ``spider``
+    (``(input, point)``) for spider charts.
+    """
+    if not 0 < low_q < high_q < 1:
+        msg = f"need 0 < low_q < high_q < 1, got {low_q}, {high_q}"
+        raise OptionError(msg, "quantiles")
+    if n_points < 2:
+        msg = f"need at least 2 points, got {n_points}"
+        raise OptionError(msg, "n_points")
+    d = len(space.names)
+    qs = np.linspace(low_q, high_q, n_points)
+    u = np.full((1 + d * n_points, d), 0.5)
+    for j in range(d):
+        u[1 + j * n_points : 1 + (j + 1) * n_points, j] = qs
+    y = _columns(model(space.values(u)))
+    timed = y.shape[1] > 1
+    sweep = y[1:].reshape(d, n_points, y.shape[1])
+    low, high = sweep[:, 0], sweep[:, -1]
+    spread = sweep.max(axis=1) - sweep.min(axis=1)
+    return SensitivityResult(
+        method="oat",
+        assumption=ASSUMPTIONS["oat"],
+        output="",
+        inputs=list(space.names),
+        indices={
+            "low": _squeeze(low, timed),
+            "high": _squeeze(high, timed),
+            "swing": _squeeze(high - low, timed),
+            "range": _squeeze(spread, timed),
+        },
+        n_evaluations=int(u.shape[0]),
+        extra={
+            "base": y[0].tolist() if timed else float(y[0, 0]),
+            "quantiles": qs.tolist(),
+            "spider": sweep.tolist() if timed else sweep[:, :, 0].tolist(),
+            "input_low": [float(space.ppf(n, np.array([low_q]))[0]) for n in space.names],
+            "input_high": [float(space.ppf(n, np.array([high_q]))[0]) for n in space.names],
+        },
+    )
+
+
+# --- Sobol -----------------------------------------------------------------------------------------
+
+
+def sobol_indices(
+    space: InputSpace,
+    model: Model,
+    *,
+    n_base: int = 1024,
+    seed: int = 0,
+    num_resamples: int = 200,
+    conf_level: float = 0.95,
+) -> SensitivityResult:
+    """Return first- and total-order Sobol indices with bootstrap CIs (SALib), inputs independent.
+
+    The design has ``n_base * (d + 2)`` rows (``n_base`` a power of two, as
+    Sobol' sequences need). A :class:`SensitivityWarning` with a suggested
+    ``n_base`` is issued when an index is clearly negative or a CI is wide.
+    """
+    if n_base < 8 or n_base & (n_base - 1):
+        msg = f"must be a power of two >= 8 (Sobol' sequences), got {n_base}"
+        raise OptionError(msg, "n_base")
+    sample = _salib("sample.sobol")
+    analyze = _salib("analyze.sobol")
+    d = len(space.names)
+    problem = {"num_vars": d, "names": list(space.names), "bounds": [[0.0, 1.0]] * d}
+    u = sample.sample(problem, n_base, calc_second_order=False, seed=seed)
+    y = _columns(model(space.values(u)))
+    steps = y.shape[1]
+    out = {k: np.full((d, steps), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+    for t in range(steps):
+        col = y[:, t]
+        if not np.isfinite(col).all():
+            msg = "the output is NaN or infinite in some samples; Sobol indices need finite values"
+            raise OptionError(msg, "output")
+        if np.var(col) == 0:
+            for k in out:
+                out[k][:, t] = 0.0  # a constant output: no input explains any variance
+            continue
+        res = analyze.analyze(
+            problem,
+            col,
+            calc_second_order=False,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            seed=seed,
+        )
+        for k in out:
+            out[k][:, t] = res[k]
+    timed = steps > 1
+    notes, suggested = _advice(out, n_base)
+    if notes:
+        warnings.warn("; ".join(notes), SensitivityWarning, stacklevel=2)
+    return SensitivityResult(
+        method="sobol",
+        assumption=ASSUMPTIONS["sobol"],
+        output="",
+        inputs=list(space.names),
+        indices={k: _squeeze(v, timed) for k, v in out.items()},
+        n_evaluations=int(u.shape[0]),
+        n_base=n_base,
+        warnings=notes,
+        suggested_n=suggested,
+        extra={"conf_level": conf_level, "num_resamples": num_resamples},
+    )
+
+
+def _advice(out: Mapping[str, FloatArray], n_base: int) -> tuple[list[str], int | None]:
+    """Return warnings and a larger suggested base sample when indices are unreliable."""
+    lowest = float(np.nanmin(np.minimum(out["S1"], out["ST"])))
+    widest = float(np.nanmax(np.maximum(out["S1_conf"], out["ST_conf"])))
+    notes: list[str] = []
+    if lowest < -NEGATIVE_TOLERANCE:
+        notes.append(f"a Sobol index is negative ({lowest:.3f}): the sample is too small to resolve it")
+    if widest > WIDE_CI:
+        notes.append(f"a Sobol confidence interval is wide (±{widest:.3f})")
+    if not notes:
+        return notes, None
+    # CI half-widths shrink as 1/sqrt(N): aim for half of the WIDE_CI limit.
+    factor = max(4.0, (max(widest, WIDE_CI) / (WIDE_CI / 2)) ** 2)
+    suggested = 2 ** math.ceil(math.log2(n_base * factor))
+    notes.append(f"run again with n_base >= {suggested}")
+    return notes, suggested
+
+
+# --- given-data methods (valid under correlation) ------------------------------------------------
+
+
+def given_data_indices(
+    inputs: Mapping[str, FloatArray],
+    y: FloatArray,
+    *,
+    method: Literal["delta", "pawn"] = "pawn",
+    seed: int = 0,
+    num_resamples: int = 50,
+    conf_level: float = 0.95,
+) -> SensitivityResult:
+    """Return delta or PAWN indices from a Monte Carlo sample of any joint law of the inputs.
+
+    PAWN reports the median, mean and maximum over slices of the
+    Kolmogorov-Smirnov statistic, and their coefficient of variation.
+    """
+    names = [k for k in inputs if np.ptp(np.asarray(inputs[k])) > 0]
+    x = np.column_stack([np.asarray(inputs[k], dtype=np.float64) for k in names])
+    ycols = _columns(y)
+    d, steps = len(names), ycols.shape[1]
+    bounds = [[float(x[:, j].min()), float(x[:, j].max())] for j in range(d)]
+    problem = {"num_vars": d, "names": names, "bounds": bounds}
+    keys: tuple[str, ...]
+    if method == "delta":
+        analyze = _salib("analyze.delta")
+        keys = ("delta", "delta_conf")
+    elif method == "pawn":
+        analyze = _salib("analyze.pawn")
+        keys = ("median", "mean", "maximum", "CV")
+    else:
+        msg = f"unknown method {method!r}; expected delta or pawn"
+        raise OptionError(msg, "method")
+    out = {k: np.full((d, steps), np.nan) for k in keys}
+    for t in range(steps):
+        col = ycols[:, t]
+        if np.var(col) == 0:
+            for k in out:
+                out[k][:, t] = 0.0
+            continue
+        with warnings.catch_warnings():
+            # SALib's KDE and its pandas use emit numerical warnings on near-degenerate bins.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if method == "delta":
+                raw = analyze.analyze(
+                    problem,
+                    x,
+                    col,
+                    num_resamples=num_resamples,
+                    conf_level=conf_level,
+                    seed=seed,
+                    method="delta",
+                )
+                # SALib >= 1.5 names Borgonovo's plain estimator "delta_raw".
+                res = {"delta": raw["delta_raw"], "delta_conf": raw["delta_raw_conf"]}
+            else:
+                res = analyze.analyze(problem, x, col, S=10, seed=seed)
+        for k in out:
+            out[k][:, t] = res[k]
+    timed = steps > 1
+    return SensitivityResult(
+        method=method,
+        assumption=ASSUMPTIONS[method],
+        output="",
+        inputs=names,
+        indices={k: _squeeze(v, timed) for k, v in out.items()},
+        n_evaluations=int(x.shape[0]),
+        n_base=int(x.shape[0]),
+    )
+
+
+# --- on a scenario -------------------------------------------------------------------------------
+
+
+def sensitivity(
+    scenario: ScenarioSource,
+    output: str,
+    *,
+    method: SensitivityMethod = "sobol",
+    inputs: Sequence[str] | None = None,
+    select: Mapping[str, Any] | None = None,
+    n_samples: int | None = None,
+    seed: int | None = None,
+    low_q: float = 0.05,
+    high_q: float = 0.95,
+) -> SensitivityResult:
+    """Return the sensitivity of one output of a scenario to its uncertain inputs.
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping, str or Path
+        The scenario.
+    output : str
+        An output name, optionally with a selection (``"npv_usd[lab=a]"``).
+        An output left with one trailing time axis (``year`` or ``quarter``)
+        gets time-resolved indices, one per step.
+    method : {"sobol", "delta", "pawn", "oat"}
+        See the module's description; each result states its assumption.
+    inputs : list of str, optional
+        Inputs to study (default: every uncertain input). Inputs left out are
+        held at their medians for ``sobol`` and ``oat``; ``delta``/``pawn``
+        report the listed ones from the full correlated sample.
+    n_samples : int, optional
+        ``sobol``: the base sample N (a power of two; default 1024; the
+        model runs N (d + 2) times). ``delta``/``pawn``: the Monte Carlo
+        sample (default 4096).
+    seed : int, optional
+        Seed of the design, the draws and the bootstrap; default the scenario's.
+    """
+    sc = load_scenario(scenario)
+    run_seed = sc.run.seed if seed is None else seed
+    space = InputSpace.from_scenario(sc, inputs)
+    all_names = uncertain_input_names(sc)
+    if method not in ASSUMPTIONS:
+        msg = f"unknown method {method!r}; expected one of: {', '.join(ASSUMPTIONS)}"
+        raise OptionError(msg, "method")
+    probe = simulate(sc, 2, run_seed, keep="outputs")
+    values = output_values(probe, output, select)
+    time_dim, time_coords = _time_axis(probe, output, select, values)
+    if method in ("delta", "pawn"):
+        res = simulate(sc, n_samples or 4096, run_seed, keep="outputs")
+        drawn = {
+            str(n): res.dataset["input_value"].sel(input=n).to_numpy()
+            for n in res.dataset["input"].to_numpy()
+            if str(n) in space.names
+        }
+        result = given_data_indices(drawn, output_values(res, output, select), method=method, seed=run_seed)
+    else:
+        medians = {n: float(InputSpace.from_scenario(sc, [n]).ppf(n, np.array([0.5]))[0]) for n in all_names}
+
+        def model(cols: dict[str, FloatArray]) -> FloatArray:
+            n = next(iter(cols.values())).shape[0]
+            table = {k: cols.get(k, np.full(n, medians[k])) for k in all_names}
+            return output_values(simulate(sc, inputs=table, keep="outputs"), output, select)
+
+        if method == "oat":
+            result = oat_indices(space, model, low_q=low_q, high_q=high_q)
+        else:
+            result = sobol_indices(space, model, n_base=n_samples or 1024, seed=run_seed)
+    return SensitivityResult(
+        **{
+            **result.__dict__,
+            "output": output,
+            "time_dim": time_dim,
+            "time_coords": time_coords,
+            "extra": {**result.extra, "scenario": sc.name, "seed": run_seed},
+        }
+    )
+
+
+def _time_axis(
+    probe: Any, output: str, select: Mapping[str, Any] | None, values: FloatArray
+) -> tuple[str | None, list[Any]]:
+    if values.ndim == 1:
+        return None, []
+    name = output.split("[")[0]
+    var = probe.dataset[name]
+    picked = set((select or {}).keys()) | {
+        part.split("=")[0].strip() for part in output.partition("[")[2].rstrip("]").split(",") if "=" in part
+    }
+    left = [str(d) for d in var.dims if d != "sample" and d not in picked]
+    if len(left) != 1:
+        msg = (
+            f"output {name!r} keeps dims {left}; pick all but one time axis, "
+            "e.g. select={'lab': 'a'} or 'npv_usd[lab=a]'"
+        )
+        raise OptionError(msg, "select")
+    return left[0], [c.item() if hasattr(c, "item") else c for c in probe.dataset[left[0]].to_numpy()]

@@ -1,0 +1,1 @@
+"""Charts and reports from results: self-contained HTML (Plotly, offline) and PNG/SVG (Matplotlib)."""

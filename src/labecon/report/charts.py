@@ -1,0 +1,493 @@
+"""Chart specifications built from results: plain data, drawn by Plotly (HTML) or Matplotlib (PNG/SVG).
+
+A :class:`Chart` says what to draw and holds already-reduced numbers
+(percentiles, histogram counts, indices), never raw samples, so a report stays
+small whatever the number of samples, and the two renderers draw the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from labecon.types import FloatArray
+
+ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter"]
+
+TIME_DIMS = ("year", "quarter")
+"""Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
+
+FAN_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
+HIST_BINS = 40
+CLIP = (0.5, 99.5)
+"""Histograms and CDFs show the middle 99% of samples, so one extreme sample cannot squash the rest."""
+
+
+@dataclass
+class Chart:
+    """One chart: its kind, labels and reduced data (see each builder for the data's keys)."""
+
+    id: str
+    kind: ChartKind
+    title: str
+    x_label: str
+    y_label: str
+    data: dict[str, Any]
+    note: str = ""
+    section: str = "Results"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _label(x: Any) -> Any:
+    return x.item() if hasattr(x, "item") else x
+
+
+def _is_binary(values: FloatArray) -> bool:
+    finite = values[np.isfinite(values)]
+    return finite.size > 0 and bool(np.all((finite == 0) | (finite == 1)))
+
+
+def _groups(var: xr.DataArray, skip: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
+    """Return (label, selection) for every combination of the dims other than ``sample`` and ``skip``."""
+    dims = [str(d) for d in var.dims if d != "sample" and d not in skip]
+    if not dims:
+        return [("", {})]
+    labels = [[_label(v) for v in var[d].to_numpy()] for d in dims]
+    out = []
+    for combo in product(*(range(len(ls)) for ls in labels)):
+        sel = dict(zip(dims, combo, strict=True))
+        name = ", ".join(f"{labels[k][i]}" for k, (d, i) in enumerate(sel.items()) if d) or ""
+        out.append((name, sel))
+    return out
+
+
+def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8) -> list[Chart]:
+    """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
+    charts: list[Chart] = []
+    for name in outputs:
+        if name in ds and "sample" in ds[name].dims:
+            var = ds[name]
+            units = str(var.attrs.get("units", ""))
+            desc = str(var.attrs.get("description", "")) or name
+            time = next((d for d in TIME_DIMS if d in var.dims), None)
+            groups = _groups(var, [time] if time else [])[:max_groups]
+            if time is not None:
+                x = [_label(v) for v in ds[time].to_numpy()]
+                series = []
+                binary = _is_binary(var.to_numpy())
+                for label, sel in groups:
+                    vals = var.isel(sel).transpose("sample", time).to_numpy()
+                    if binary:
+                        # An absorbing 0/1 event (ruin): the share of samples flagged at each step.
+                        p = np.nanmean(vals, axis=0)
+                        series.append(
+                            {
+                                "name": label or name,
+                                "p": p.tolist(),
+                                "se": np.sqrt(p * (1 - p) / vals.shape[0]).tolist(),
+                            }
+                        )
+                    else:
+                        pct = np.nanpercentile(vals, FAN_PERCENTILES, axis=0)
+                        series.append(
+                            {
+                                "name": label or name,
+                                **{f"p{q:g}": pct[i].tolist() for i, q in enumerate(FAN_PERCENTILES)},
+                            }
+                        )
+                if binary:
+                    charts.append(
+                        Chart(
+                            f"prob-{name}",
+                            "prob",
+                            f"P({name}) by {time}",
+                            time,
+                            "probability",
+                            {"x": x, "series": series},
+                            note=desc,
+                        )
+                    )
+                else:
+                    charts.append(
+                        Chart(
+                            f"fan-{name}",
+                            "fan",
+                            f"{name} over time",
+                            time,
+                            units or name,
+                            {"x": x, "series": series},
+                            note=f"{desc}; median, 50% and 90% bands",
+                        )
+                    )
+            else:
+                series = []
+                notes = []
+                for label, sel in groups:
+                    vals = var.isel(sel).to_numpy() if sel else var.to_numpy()
+                    s, note = _hist_cdf(np.asarray(vals, dtype=np.float64).reshape(-1), label or name)
+                    if s is not None:
+                        series.append(s)
+                    if note:
+                        notes.append(note)
+                if series:
+                    charts.append(
+                        Chart(
+                            f"dist-{name}",
+                            "hist_cdf",
+                            f"Distribution of {name}",
+                            units or name,
+                            "share of samples",
+                            {"series": series},
+                            note="; ".join([desc, *notes]),
+                        )
+                    )
+        elif f"summary_{name}" in ds:
+            charts.extend(_summary_fan(ds, name))
+    return charts
+
+
+def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
+    """Return a fan from the stored summary when per-sample values were not kept (5th-95th, median)."""
+    var = ds[f"summary_{name}"]
+    time = next((d for d in TIME_DIMS if d in var.dims), None)
+    if time is None:
+        return []
+    x = [_label(v) for v in ds[time].to_numpy()]
+    series = []
+    for label, sel in _groups(var.drop_vars([], errors="ignore"), ["statistic", time])[:8]:
+        sub = var.isel(sel)
+        series.append(
+            {
+                "name": label or name,
+                **{k: sub.sel(statistic=k).to_numpy().tolist() for k in ("p5", "p50", "p95")},
+            }
+        )
+    return [
+        Chart(
+            f"fan-{name}",
+            "fan",
+            f"{name} over time",
+            time,
+            str(var.attrs.get("units", "")),
+            {"x": x, "series": series},
+            note="median and 90% band (per-sample values not kept)",
+        )
+    ]
+
+
+def _hist_cdf(values: FloatArray, name: str) -> tuple[dict[str, Any] | None, str]:
+    """Return histogram and CDF data; heavy tails get log bins (positive data) or a clipped view."""
+    finite = values[np.isfinite(values)]
+    missing = values.size - finite.size
+    notes = [f"{name}: undefined in {missing / values.size:.1%} of samples"] if missing else []
+    if finite.size < 2:
+        return None, "; ".join(notes)
+    lo, hi = (float(x) for x in np.percentile(finite, CLIP))
+    q25, q75 = np.percentile(finite, [25, 75])
+    log = bool(lo > 0 and hi / lo > 100)
+    if not log and hi - lo > 20 * (q75 - q25) > 0:
+        # A heavy tail on a linear axis squashes everything into one bar: show the middle 90%.
+        lo, hi = (float(x) for x in np.percentile(finite, [5, 95]))
+        notes.append(f"{name}: middle 90% of samples shown")
+    if not hi > lo:
+        lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
+    if log:
+        edges = np.geomspace(lo, hi, HIST_BINS + 1)
+        xs = np.geomspace(lo, hi, 200)
+        notes.append(f"{name}: log scale")
+    else:
+        edges = np.linspace(lo, hi, HIST_BINS + 1)
+        xs = np.linspace(lo, hi, 200)
+    counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+    ordered = np.sort(finite)
+    cdf = np.searchsorted(ordered, xs, side="right") / values.size
+    return (
+        {
+            "name": name,
+            "edges": edges.tolist(),
+            "share": (counts / values.size).tolist(),
+            "cdf_x": xs.tolist(),
+            "cdf_y": cdf.tolist(),
+            "log": log,
+        },
+        "; ".join(notes),
+    )
+
+
+def comparison_charts(comp: Mapping[str, Any]) -> list[Chart]:
+    """Return charts of a comparison (from :meth:`Comparison.to_dict` plus ``values_sample``)."""
+    opts = list(comp["options"])
+    units = comp.get("units", "")
+    metric = comp.get("metric", "")
+    charts = [
+        Chart(
+            "cmp-means",
+            "bars",
+            f"Expected {metric} by option",
+            "option",
+            units or metric,
+            {
+                "categories": opts,
+                "series": [
+                    {
+                        "name": "mean",
+                        "values": [comp["means"][o]["value"] for o in opts],
+                        "errors": [1.96 * comp["means"][o]["se"] for o in opts],
+                    }
+                ],
+            },
+            note="bars: mean; whiskers: 95% interval of the Monte Carlo estimate",
+            section="Comparison",
+        ),
+        Chart(
+            "cmp-pbest",
+            "bars",
+            "P(best in hindsight)",
+            "option",
+            "probability",
+            {
+                "categories": opts,
+                "series": [
+                    {
+                        "name": "P(best)",
+                        "values": [comp["p_best"][o]["value"] for o in opts],
+                        "errors": [1.96 * comp["p_best"][o]["se"] for o in opts],
+                    }
+                ],
+            },
+            note="share of samples in which each option turns out best",
+            section="Comparison",
+        ),
+    ]
+    diffs = comp.get("differences", [])
+    if diffs:
+        charts.append(
+            Chart(
+                "cmp-diff",
+                "bars",
+                "Paired differences (same draws)",
+                "pair",
+                units or metric,
+                {
+                    "categories": [f"{d['a']} − {d['b']}" for d in diffs],
+                    "series": [
+                        {
+                            "name": "mean difference",
+                            "values": [d["mean"]["value"] for d in diffs],
+                            "errors": [(d["ci"][1] - d["ci"][0]) / 2 for d in diffs],
+                        }
+                    ],
+                },
+                note=f"{int(comp.get('level', 0.95) * 100)}% confidence intervals",
+                section="Comparison",
+            )
+        )
+    sample = comp.get("values_sample")
+    if sample:
+        vals = np.asarray(sample, dtype=np.float64)
+        util = vals if comp.get("goal", "max") == "max" else -vals
+        regret = util.max(axis=1, keepdims=True) - util
+        series = []
+        hi = float(np.percentile(regret, 99)) or float(regret.max()) or 1.0
+        xs = np.linspace(0.0, hi, 200)
+        for j, o in enumerate(opts):
+            ordered = np.sort(regret[:, j])
+            series.append(
+                {"name": o, "y": (np.searchsorted(ordered, xs, side="right") / ordered.size).tolist()}
+            )
+        charts.append(
+            Chart(
+                "cmp-regret",
+                "lines",
+                "Regret: how much worse than the best choice in hindsight",
+                f"regret ({units})" if units else "regret",
+                "P(regret ≤ x)",
+                {"x": xs.tolist(), "series": series},
+                note="cumulative distribution over samples (up to the 99th percentile)",
+                section="Comparison",
+            )
+        )
+    evppi = comp.get("evppi", {})
+    if evppi:
+        keys = sorted(evppi, key=lambda k: evppi[k]["value"])
+        errs = [1.96 * evppi[k]["se"] for k in keys]
+        top = max(evppi[k]["value"] for k in keys)
+        resolved = max(errs) <= 5 * top if top > 0 else False
+        evppi_note = (
+            ""
+            if resolved
+            else (
+                f"; bootstrap SEs (up to {_fmt(max(errs) / 1.96)}) dwarf the estimates: "
+                "not resolved, more samples needed"
+            )
+        )
+        charts.append(
+            Chart(
+                "cmp-evppi",
+                "bars",
+                "Value of perfect information about each input (EVPPI)",
+                units or metric,
+                "input",
+                {
+                    "categories": keys,
+                    "series": [
+                        {
+                            "name": "EVPPI",
+                            "values": [evppi[k]["value"] for k in keys],
+                            "errors": errs if resolved else None,
+                        }
+                    ],
+                    "orientation": "h",
+                },
+                note=f"EVPI (all inputs) = {_fmt(comp['evpi']['value'])}{evppi_note}; "
+                f"method: {comp.get('evppi_method', '')}",
+                section="Comparison",
+            )
+        )
+    return charts
+
+
+def sensitivity_charts(sens: Mapping[str, Any]) -> list[Chart]:
+    """Return charts of one sensitivity result (from :meth:`SensitivityResult.to_dict`)."""
+    method = sens["method"]
+    names = list(sens["inputs"])
+    idx = {k: np.asarray(v, dtype=np.float64) for k, v in sens["indices"].items()}
+    out = sens.get("output", "")
+    note = f"assumption: {sens.get('assumption', '')}"
+    charts: list[Chart] = []
+    timed = sens.get("time_dim") and next(iter(idx.values())).ndim == 2
+    if method == "oat" and not timed:
+        base = float(sens["extra"]["base"])
+        order = np.argsort(np.abs(idx["swing"]))
+        charts.append(
+            Chart(
+                f"tornado-{out}",
+                "tornado",
+                f"Tornado: {out}",
+                out,
+                "input",
+                {
+                    "inputs": [names[i] for i in order],
+                    "low": idx["low"][order].tolist(),
+                    "high": idx["high"][order].tolist(),
+                    "base": base,
+                },
+                note=f"each input from its 5th to 95th percentile, the others at their medians; {note}",
+                section="Sensitivity",
+            )
+        )
+        q = sens["extra"]["quantiles"]
+        spider = np.asarray(sens["extra"]["spider"], dtype=np.float64)
+        charts.append(
+            Chart(
+                f"spider-{out}",
+                "lines",
+                f"Spider: {out} as each input moves through its range",
+                "input percentile",
+                out,
+                {
+                    "x": [100 * v for v in q],
+                    "series": [{"name": n, "y": spider[j].tolist()} for j, n in enumerate(names)],
+                },
+                note=note,
+                section="Sensitivity",
+            )
+        )
+        return charts
+    main = {"sobol": ("S1", "ST"), "delta": ("delta",), "pawn": ("median",), "oat": ("swing",)}[method]
+    if timed:
+        x = sens.get("time_coords") or list(range(idx[main[-1]].shape[1]))
+        key = main[-1]
+        charts.append(
+            Chart(
+                f"sens-{method}-{out}-time",
+                "lines",
+                f"{key} of {out} by {sens['time_dim']} ({method})",
+                str(sens["time_dim"]),
+                key,
+                {"x": x, "series": [{"name": n, "y": idx[key][j].tolist()} for j, n in enumerate(names)]},
+                note=note,
+                section="Sensitivity",
+            )
+        )
+        return charts
+    order = np.argsort(idx[main[-1]])
+    series = []
+    for key in main:
+        conf = idx.get(f"{key}_conf")
+        series.append(
+            {
+                "name": key,
+                "values": idx[key][order].tolist(),
+                "errors": conf[order].tolist() if conf is not None else None,
+            }
+        )
+    title = {"sobol": "Sobol indices", "delta": "Borgonovo delta", "pawn": "PAWN index (median KS)"}.get(
+        method, method
+    )
+    charts.append(
+        Chart(
+            f"sens-{method}-{out}",
+            "bars",
+            f"{title}: {out}",
+            "index",
+            "input",
+            {"categories": [names[i] for i in order], "series": series, "orientation": "h"},
+            note=note + ("; whiskers: bootstrap confidence intervals" if method == "sobol" else ""),
+            section="Sensitivity",
+        )
+    )
+    return charts
+
+
+def optimization_charts(opt: Mapping[str, Any]) -> list[Chart]:
+    """Return the objective-vs-risk scatter of an optimisation (from :meth:`OptimizationResult.to_dict`)."""
+    cands = opt.get("candidates", [])
+    if not cands or not opt.get("constraints"):
+        return []
+    front = {c["number"] for c in opt.get("frontier", [])}
+    pts = [
+        (c["constraints"][0]["value"], c["objective"]["value"], c["number"] in front, c["feasible"])
+        for c in cands
+    ]
+    return [
+        Chart(
+            "opt-frontier",
+            "scatter",
+            f"Trade-off: {opt['objective']} vs {opt['constraints'][0]}",
+            opt["constraints"][0].split(" ")[0],
+            opt["objective"],
+            {
+                "points": [{"x": p[0], "y": p[1], "frontier": p[2], "feasible": p[3]} for p in pts],
+                "limit": float(opt["constraints"][0].split(" ")[-1]),
+            },
+            note=f"{len(cands)} candidates; frontier highlighted",
+            section="Optimisation",
+        )
+    ]
+
+
+def _fmt(x: float) -> str:
+    return fmt_number(x)
+
+
+def fmt_number(x: float, units: str = "") -> str:
+    """Return a number for people: 3 significant figures, thousands to trillions in words for money."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    if units.upper().startswith("USD") and a >= 1e3:
+        for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
+            if a >= scale:
+                return f"{x / scale:,.3g} {word} USD"
+    if a != 0 and (a >= 1e6 or a < 1e-3):
+        return f"{x:.3g}"
+    return f"{x:,.3g}" + (
+        f" {units}" if units and not units.upper().startswith("USD") else (" USD" if units else "")
+    )

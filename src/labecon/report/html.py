@@ -1,0 +1,305 @@
+"""One self-contained HTML report: plotly.js inline (opens offline), a plain-language summary, the charts.
+
+Plotly is imported here only, when a report is written; a missing Plotly is an
+:class:`~labecon.errors.OptionalDependencyError` with the install hint.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from labecon.errors import OptionalDependencyError
+from labecon.report.charts import Chart
+
+PALETTE = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+    "#393b79",
+    "#e7969c",
+    "#637939",
+    "#ad494a",
+    "#3182bd",
+    "#fd8d3c",
+)
+"""Colours of successive series (Plotly's and D3's, ordered so neighbours contrast)."""
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 0; color: #222;
+       background: #fafafa; }
+header { background: #20324a; color: #fff; padding: 18px 32px; }
+header h1 { margin: 0 0 4px 0; font-size: 22px; }
+header p { margin: 0; opacity: 0.85; font-size: 14px; }
+main { max-width: 1200px; margin: 0 auto; padding: 16px 32px 48px; }
+section.summary { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 20px; }
+section.summary li { margin: 6px 0; line-height: 1.45; }
+h2 { font-size: 19px; border-bottom: 2px solid #20324a; padding-bottom: 4px; margin-top: 32px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
+.card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; }
+.card .note { font-size: 12px; color: #555; margin: 4px 8px 8px; }
+.chart { height: 380px; }
+footer { font-size: 12px; color: #666; margin-top: 32px; }
+"""
+
+
+def _plotly() -> Any:
+    try:
+        import plotly.graph_objects as go
+    except ImportError:
+        msg = "HTML reports need Plotly: pip install 'labecon[report]'"
+        raise OptionalDependencyError(msg) from None
+    return go
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def figure(chart: Chart) -> Any:
+    """Return the Plotly figure of one chart."""
+    go = _plotly()
+    fig = go.Figure()
+    d = chart.data
+    if chart.kind == "fan":
+        for k, s in enumerate(d["series"]):
+            c = PALETTE[k % len(PALETTE)]
+            x = d["x"]
+            for lo, hi, alpha, label in (("p5", "p95", 0.15, "90%"), ("p25", "p75", 0.3, "50%")):
+                if lo in s and hi in s:
+                    fig.add_trace(
+                        go.Scatter(
+                            x=x,
+                            y=s[hi],
+                            mode="lines",
+                            line={"width": 0},
+                            showlegend=False,
+                            hoverinfo="skip",
+                            legendgroup=s["name"],
+                        )
+                    )
+                    fig.add_trace(
+                        go.Scatter(
+                            x=x,
+                            y=s[lo],
+                            mode="lines",
+                            line={"width": 0},
+                            fill="tonexty",
+                            fillcolor=_rgba(c, alpha),
+                            name=f"{s['name']} {label}",
+                            legendgroup=s["name"],
+                        )
+                    )
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=s["p50"],
+                    mode="lines",
+                    line={"color": c, "width": 2},
+                    name=f"{s['name']} median",
+                    legendgroup=s["name"],
+                )
+            )
+    elif chart.kind == "prob":
+        for k, s in enumerate(d["series"]):
+            c = PALETTE[k % len(PALETTE)]
+            fig.add_trace(
+                go.Scatter(
+                    x=d["x"],
+                    y=s["p"],
+                    mode="lines+markers",
+                    line={"color": c},
+                    name=s["name"],
+                    error_y={"type": "data", "array": [1.96 * e for e in s["se"]], "visible": True},
+                )
+            )
+        fig.update_yaxes(rangemode="tozero")
+    elif chart.kind == "hist_cdf":
+        from plotly.subplots import make_subplots
+
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("histogram", "cumulative distribution"))
+        for k, s in enumerate(d["series"]):
+            c = PALETTE[k % len(PALETTE)]
+            edges = s["edges"]
+            # A step outline works on linear and log axes alike.
+            xs = [edges[0], *(e for e in edges[1:-1] for _ in (0, 1)), edges[-1]]
+            ys = [v for v in s["share"] for _ in (0, 1)]
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"color": c, "width": 1},
+                    fill="tozeroy",
+                    fillcolor=_rgba(c, 0.35),
+                    name=s["name"],
+                    legendgroup=s["name"],
+                ),
+                row=1,
+                col=1,
+            )
+            if s.get("log"):
+                fig.update_xaxes(type="log")
+            fig.add_trace(
+                go.Scatter(
+                    x=s["cdf_x"],
+                    y=s["cdf_y"],
+                    mode="lines",
+                    line={"color": c},
+                    name=s["name"],
+                    legendgroup=s["name"],
+                    showlegend=False,
+                ),
+                row=1,
+                col=2,
+            )
+        fig.update_xaxes(title_text=chart.x_label)
+        fig.update_yaxes(title_text=chart.y_label, row=1, col=1)
+        fig.update_yaxes(title_text="P(value ≤ x)", range=[0, 1], row=1, col=2)
+    elif chart.kind == "bars":
+        horizontal = d.get("orientation") == "h"
+        for k, s in enumerate(d["series"]):
+            err = {"type": "data", "array": s["errors"], "visible": True} if s.get("errors") else None
+            kw = (
+                {"x": s["values"], "y": d["categories"], "error_x": err}
+                if horizontal
+                else {"x": d["categories"], "y": s["values"], "error_y": err}
+            )
+            fig.add_trace(
+                go.Bar(
+                    orientation="h" if horizontal else "v",
+                    name=s["name"],
+                    marker_color=PALETTE[k % len(PALETTE)],
+                    **kw,
+                )
+            )
+        fig.update_layout(barmode="group", showlegend=len(d["series"]) > 1)
+    elif chart.kind == "tornado":
+        base = d["base"]
+        fig.add_trace(
+            go.Bar(
+                y=d["inputs"],
+                x=[v - base for v in d["low"]],
+                base=base,
+                orientation="h",
+                name="input at its 5th percentile",
+                marker_color=PALETTE[0],
+            )
+        )
+        fig.add_trace(
+            go.Bar(
+                y=d["inputs"],
+                x=[v - base for v in d["high"]],
+                base=base,
+                orientation="h",
+                name="input at its 95th percentile",
+                marker_color=PALETTE[1],
+            )
+        )
+        fig.add_vline(x=base, line_dash="dash", line_color="#444")
+        fig.update_layout(barmode="overlay")
+    elif chart.kind == "lines":
+        for k, s in enumerate(d["series"]):
+            fig.add_trace(
+                go.Scatter(
+                    x=d["x"],
+                    y=s["y"],
+                    mode="lines",
+                    name=s["name"],
+                    line={"color": PALETTE[k % len(PALETTE)]},
+                )
+            )
+    elif chart.kind == "scatter":
+        pts = d["points"]
+        for label, keep, colour in (("candidates", False, "#999"), ("frontier", True, PALETTE[1])):
+            sel = [p for p in pts if p["frontier"] == keep]
+            fig.add_trace(
+                go.Scatter(
+                    x=[p["x"] for p in sel],
+                    y=[p["y"] for p in sel],
+                    mode="markers",
+                    name=label,
+                    marker={"color": colour, "size": 9 if keep else 7},
+                )
+            )
+        if "limit" in d:
+            fig.add_vline(x=d["limit"], line_dash="dot", line_color="#444", annotation_text="limit")
+    if chart.kind != "hist_cdf":
+        fig.update_xaxes(title_text=chart.x_label)
+        fig.update_yaxes(title_text=chart.y_label)
+    fig.update_layout(
+        title={"text": chart.title, "font": {"size": 15}},
+        template="plotly_white",
+        margin={"l": 70, "r": 20, "t": 60, "b": 55},
+        legend={"orientation": "h", "y": -0.2},
+        font={"size": 12},
+    )
+    return fig
+
+
+def render_html(
+    title: str, subtitle: str, summary: Sequence[str], charts: Sequence[Chart], provenance: Mapping[str, Any]
+) -> str:
+    """Return the report page: plotly.js inline, the summary, then the charts grouped by section."""
+    _plotly()
+    from plotly.offline import get_plotlyjs
+
+    sections: dict[str, list[Chart]] = {}
+    for c in charts:
+        sections.setdefault(c.section, []).append(c)
+    body = []
+    for name, group in sections.items():
+        cards = []
+        for c in group:
+            div = figure(c).to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                div_id=f"chart-{c.id}",
+                default_height="380px",
+                config={"displaylogo": False, "responsive": True},
+            )
+            note = f'<p class="note">{html.escape(c.note)}</p>' if c.note else ""
+            cards.append(f'<div class="card" data-chart="{html.escape(c.id)}">{div}{note}</div>')
+        body.append(f'<h2>{html.escape(name)}</h2>\n<div class="grid">{"".join(cards)}</div>')
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
+    prov = html.escape(json.dumps(dict(provenance), default=str))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>{_CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body>
+<header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>
+<main>
+<section class="summary"><h2 style="margin-top:8px">Summary</h2><ul>{items}</ul></section>
+{"".join(body)}
+<footer>Written by labecon on {stamp}. Provenance: <code>{prov}</code></footer>
+</main>
+</body>
+</html>
+"""
+
+
+def write_html(path: str | Path, page: str) -> Path:
+    """Write the page (UTF-8) and return its path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return target

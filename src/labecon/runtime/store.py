@@ -1,0 +1,803 @@
+"""The run store: every run recorded in an embedded DuckDB database, results beside it.
+
+Layout under the store's root (``labecon-results/`` by default, or the
+``LABECON_STORE`` environment variable, or the ``root`` argument)::
+
+    runs.duckdb                  tables ``runs`` (one row per run: the manifest)
+                                 and ``summaries`` (one row per output, statistic
+                                 and element)
+    <run_id>/results.nc          the full xarray Dataset (exact float64)
+    <run_id>/samples.parquet     per-sample inputs and outputs, when kept
+    <run_id>/summary.parquet     the summaries, as in the ``summaries`` table
+    <run_id>/summary.json ...    the files :meth:`Results.write` writes
+    <run_id>/results.json        what rebuilds the :class:`Results` exactly
+    <run_id>/checkpoints/        the runner's checkpoints while a run is going
+
+No server: anything that reads Parquet or DuckDB can query it, e.g.
+``SELECT * FROM read_parquet('labecon-results/*/summary.parquet')`` or
+``RunStore().query("SELECT run_id, status FROM runs")``.
+
+DuckDB lets one process write a database file at a time, so every operation
+opens a short-lived connection, and waits (with backoff, up to
+``lock_timeout_s``) while another process holds the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from labecon.errors import OptionError, OutputExistsError, StoreError
+from labecon.runtime.results import Results
+from labecon.runtime.summary import Estimate, OutputSummary
+from labecon.types import ExportFormat
+
+if TYPE_CHECKING:
+    # DuckDB is imported when the store is first used, which keeps ``import labecon`` quick.
+    import duckdb
+
+RunStatus = Literal["running", "done", "failed", "interrupted"]
+"""A run's state in the store: ``running`` until it finishes (``done``), fails or is interrupted."""
+
+STORE_ENV = "LABECON_STORE"
+"""Environment variable naming the store's root directory."""
+
+DEFAULT_ROOT = Path("labecon-results")
+"""The store's root when neither an argument nor :data:`STORE_ENV` gives one."""
+
+DB_FILE = "runs.duckdb"
+RESULTS_FILE = "results.nc"
+REBUILD_FILE = "results.json"
+SUMMARY_PARQUET = "summary.parquet"
+CHECKPOINT_DIR = "checkpoints"
+
+LOCK_TIMEOUT_S = 30.0
+"""How long to wait for another process's hold on the database before giving up."""
+
+_FORMAT_VERSION = 1
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    scenario TEXT NOT NULL,
+    scenario_hash TEXT,
+    scenario_yaml TEXT NOT NULL,
+    seed BIGINT,
+    n_samples BIGINT,
+    backend TEXT,
+    n_workers INTEGER,
+    chunk_size BIGINT,
+    labecon_version TEXT,
+    started TIMESTAMP NOT NULL,
+    finished TIMESTAMP,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+    out_dir TEXT NOT NULL,
+    manifest TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS summaries (
+    run_id TEXT NOT NULL,
+    output TEXT NOT NULL,
+    statistic TEXT NOT NULL,
+    element TEXT NOT NULL,
+    value DOUBLE
+);
+"""
+
+LIST_COLUMNS = (
+    "run_id",
+    "scenario",
+    "n_samples",
+    "seed",
+    "backend",
+    "n_workers",
+    "chunk_size",
+    "status",
+    "started",
+    "finished",
+    "duration_s",
+    "scenario_hash",
+    "labecon_version",
+    "out_dir",
+)
+"""Columns of :meth:`RunStore.list_runs`, in order."""
+
+T = TypeVar("T")
+
+
+class RunStore:
+    """The runs recorded under one root directory, and their results.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        The store's directory; default ``$LABECON_STORE`` or ``labecon-results``.
+        Nothing is created until a run is recorded.
+    lock_timeout_s : float
+        Seconds to wait while another process writes the database.
+    """
+
+    def __init__(self, root: str | Path | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+        if root is None:
+            root = os.environ.get(STORE_ENV) or DEFAULT_ROOT
+        self.root = Path(root)
+        self.lock_timeout_s = lock_timeout_s
+
+    def __repr__(self) -> str:
+        return f"RunStore({str(self.root)!r})"
+
+    @property
+    def db_path(self) -> Path:
+        """The DuckDB database file."""
+        return self.root / DB_FILE
+
+    def run_dir(self, run_id: str) -> Path:
+        """Return the directory of a run's files (results, checkpoints under ``checkpoints/``)."""
+        return self.root / _check_run_id(run_id)
+
+    # -- recording -------------------------------------------------------------
+
+    def start_run(self, manifest: Mapping[str, Any], scenario_yaml: str, run_id: str | None = None) -> str:
+        """Record a run as ``running`` and return its id.
+
+        Parameters
+        ----------
+        manifest : mapping
+            The run's provenance: at least ``scenario``; also ``scenario_hash``,
+            ``seed``, ``n_samples``, ``backend``, ``n_workers``, ``chunk_size``,
+            ``labecon_version`` and ``started`` (ISO time) when known.
+        scenario_yaml : str
+            The scenario that runs, as YAML.
+        run_id : str, optional
+            The id to use; default ``<scenario>-<UTC yyyymmdd-HHMMSS>-<4 hex>``.
+
+        Raises
+        ------
+        StoreError
+            The id is taken or malformed, or the store cannot be written.
+        """
+        if "scenario" not in manifest:
+            msg = "a run's manifest needs its scenario's name"
+            raise StoreError(msg)
+        started = _timestamp(manifest.get("started")) or _utcnow()
+        rid = _check_run_id(run_id) if run_id is not None else _new_run_id(str(manifest["scenario"]), started)
+        out_dir = (self.root / rid).absolute()
+        row = {
+            "run_id": rid,
+            "scenario": str(manifest["scenario"]),
+            "scenario_hash": _opt_str(manifest.get("scenario_hash")),
+            "scenario_yaml": scenario_yaml,
+            "seed": _opt_int(manifest.get("seed")),
+            "n_samples": _opt_int(manifest.get("n_samples")),
+            "backend": _opt_str(manifest.get("backend")),
+            "n_workers": _opt_int(manifest.get("n_workers")),
+            "chunk_size": _opt_int(manifest.get("chunk_size")),
+            "labecon_version": _opt_str(manifest.get("labecon_version")),
+            "started": started,
+            "finished": None,
+            "status": "running",
+            "out_dir": str(out_dir),
+            "manifest": _dumps(dict(manifest)),
+        }
+
+        def insert(con: duckdb.DuckDBPyConnection) -> None:
+            if con.execute("SELECT 1 FROM runs WHERE run_id = ?", [rid]).fetchone():
+                msg = f"run {rid!r} is already in the store {self.root}"
+                raise StoreError(msg)
+            con.execute(
+                f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
+            )
+
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"cannot create the directory of run {rid!r} ({out_dir}): {exc.strerror or exc}"
+            raise StoreError(msg) from None
+        self._write(insert)
+        return rid
+
+    def finish_run(self, run_id: str, results: Results) -> Path:
+        """Store a finished run's results and mark it ``done``; return its directory.
+
+        The files are written first (atomically), then the database row is
+        updated in one transaction, so a run marked ``done`` always has its
+        files.
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown, or the results cannot be written.
+        """
+        rid = _check_run_id(run_id)
+        self._require(rid)
+        out_dir = self.run_dir(rid)
+        frame = _summary_rows(rid, results)
+        try:
+            results.write(out_dir, force=True)
+            _atomic_write(out_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
+            with tempfile.TemporaryDirectory(dir=out_dir, prefix=".writing-") as scratch:
+                tmp = Path(scratch) / SUMMARY_PARQUET
+                frame.to_parquet(tmp, index=False)
+                tmp.replace(out_dir / SUMMARY_PARQUET)
+        except (OSError, OutputExistsError) as exc:
+            msg = f"cannot write the results of run {rid!r} to {out_dir}: {exc}"
+            raise StoreError(msg) from None
+        manifest = results.manifest
+        finished = _timestamp(manifest.get("finished")) or _utcnow()
+
+        def update(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(
+                "UPDATE runs SET status = 'done', finished = ?, manifest = ?, scenario_yaml = ?, "
+                "scenario_hash = coalesce(?, scenario_hash), seed = coalesce(?, seed), "
+                "n_samples = coalesce(?, n_samples), backend = coalesce(?, backend), "
+                "n_workers = coalesce(?, n_workers), chunk_size = coalesce(?, chunk_size), "
+                "labecon_version = coalesce(?, labecon_version) WHERE run_id = ?",
+                [
+                    finished,
+                    _dumps(dict(manifest)),
+                    results.scenario_yaml,
+                    _opt_str(manifest.get("scenario_hash")),
+                    _opt_int(manifest.get("seed")),
+                    _opt_int(manifest.get("n_samples")),
+                    _opt_str(manifest.get("backend")),
+                    _opt_int(manifest.get("n_workers")),
+                    _opt_int(manifest.get("chunk_size")),
+                    _opt_str(manifest.get("labecon_version")),
+                    rid,
+                ],
+            )
+            con.execute("DELETE FROM summaries WHERE run_id = ?", [rid])
+            con.register("new_summaries", frame)
+            try:
+                con.execute(
+                    "INSERT INTO summaries "
+                    "SELECT run_id, output, statistic, element, value FROM new_summaries"
+                )
+            finally:
+                con.unregister("new_summaries")
+
+        self._write(update)
+        return out_dir
+
+    def record(self, results: Results, run_id: str | None = None) -> str:
+        """Record a finished run in one step (:meth:`start_run` then :meth:`finish_run`); return its id."""
+        rid = self.start_run(results.manifest, results.scenario_yaml, run_id)
+        try:
+            self.finish_run(rid, results)
+        except BaseException:
+            self.mark(rid, "failed")
+            raise
+        return rid
+
+    def mark(self, run_id: str, status: RunStatus) -> None:
+        """Set a run's status (e.g. ``interrupted`` on Ctrl-C, ``failed`` on an error).
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown.
+        OptionError
+            The status is not one of ``running``, ``done``, ``failed``, ``interrupted``.
+        """
+        rid = _check_run_id(run_id)
+        if status not in get_args(RunStatus):
+            msg = f"unknown status {status!r}; expected one of: {', '.join(get_args(RunStatus))}"
+            raise OptionError(msg, "status")
+        finished = None if status == "running" else _utcnow()
+
+        def update(con: duckdb.DuckDBPyConnection) -> None:
+            if not con.execute("SELECT 1 FROM runs WHERE run_id = ?", [rid]).fetchone():
+                raise _unknown(rid, self.root)
+            con.execute(
+                "UPDATE runs SET status = ?, finished = coalesce(?, finished) WHERE run_id = ?",
+                [status, finished, rid],
+            )
+
+        self._write(update)
+
+    # -- reading ---------------------------------------------------------------
+
+    def list_runs(self) -> pd.DataFrame:
+        """Return every run, oldest first: one row each, columns :data:`LIST_COLUMNS`."""
+        cols = ", ".join(c for c in LIST_COLUMNS if c != "duration_s")
+        sql = (
+            f"SELECT {cols}, date_diff('millisecond', started, finished) / 1000.0 AS duration_s "
+            "FROM runs ORDER BY started, run_id"
+        )
+        found: pd.DataFrame | None = self._read(lambda con: con.execute(sql).df())
+        if found is None:
+            found = pd.DataFrame({c: pd.Series(dtype=object) for c in LIST_COLUMNS})
+        return found.loc[:, list(LIST_COLUMNS)]
+
+    def get_manifest(self, run_id: str) -> dict[str, Any]:
+        """Return a run's manifest, with its ``run_id``, ``status`` and ``out_dir``.
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown.
+        """
+        rid = _check_run_id(run_id)
+        row = self._row(rid, "manifest, status, out_dir, finished")
+        manifest: dict[str, Any] = json.loads(row[0])
+        manifest.update(run_id=rid, status=row[1], out_dir=row[2])
+        return manifest
+
+    def scenario_yaml(self, run_id: str) -> str:
+        """Return the scenario a run ran, as YAML."""
+        rid = _check_run_id(run_id)
+        text: str = self._row(rid, "scenario_yaml")[0]
+        return text
+
+    def summaries(self, run_id: str) -> pd.DataFrame:
+        """Return a run's summaries: columns ``output, statistic, element, value``."""
+        rid = _check_run_id(run_id)
+        self._require(rid)
+        frame = self._read(
+            lambda con: con.execute(
+                "SELECT output, statistic, element, value FROM summaries WHERE run_id = ? "
+                "ORDER BY rowid",
+                [rid],
+            ).df()
+        )
+        if frame is None:
+            raise _unknown(rid, self.root)
+        return frame
+
+    def load(self, run_id: str) -> Results:
+        """Return a finished run's results, identical to those computed.
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown, the run did not finish, or its files are
+            missing or unreadable.
+        """
+        rid = _check_run_id(run_id)
+        (status,) = self._row(rid, "status")
+        if status != "done":
+            msg = f"run {rid!r} has no results to load: its status is {status!r}"
+            raise StoreError(msg)
+        # Files are found from the store's root, so a store can be moved as a whole.
+        directory = self.run_dir(rid)
+        for name in (RESULTS_FILE, REBUILD_FILE):
+            if not (directory / name).is_file():
+                msg = f"run {rid!r}: its results file {directory / name} is missing"
+                raise StoreError(msg)
+        try:
+            info = json.loads((directory / REBUILD_FILE).read_text(encoding="utf-8"))
+            summaries = {name: _decode_summary(s) for name, s in info["summaries"].items()}
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            msg = f"run {rid!r}: cannot read {directory / REBUILD_FILE}: {exc}"
+            raise StoreError(msg) from None
+        if info.get("format_version") != _FORMAT_VERSION:
+            msg = (
+                f"run {rid!r} was stored in format {info.get('format_version')!r}; "
+                f"this labecon reads format {_FORMAT_VERSION}"
+            )
+            raise StoreError(msg)
+        try:
+            with xr.open_dataset(directory / RESULTS_FILE, engine="netcdf4") as opened:
+                dataset = opened.load()
+        except (OSError, ValueError, RuntimeError) as exc:
+            msg = f"run {rid!r}: cannot read {directory / RESULTS_FILE}: {exc}"
+            raise StoreError(msg) from None
+        dataset = _restore_dataset(dataset, info)
+        return Results(
+            dataset=dataset,
+            summaries=summaries,
+            manifest=info["manifest"],
+            scenario_yaml=info["scenario_yaml"],
+        )
+
+    def export(self, run_id: str, fmt: ExportFormat, path: str | Path, *, force: bool = False) -> Path:
+        """Write a run's results to ``path`` as ``netcdf``, ``parquet`` or ``csv``; return the path.
+
+        Parquet and CSV hold the per-sample table (when the run kept it).
+
+        Raises
+        ------
+        OutputExistsError
+            ``path`` exists and ``force`` is False.
+        OptionError
+            Unknown format, or no per-sample values for a table format.
+        StoreError
+            The run cannot be loaded.
+        """
+        if fmt not in _EXPORT_SUFFIX:
+            msg = f"unknown format {fmt!r}; expected one of: {', '.join(_EXPORT_SUFFIX)}"
+            raise OptionError(msg, "format")
+        target = Path(path)
+        if target.is_dir():
+            msg = f"{target} is a directory; give a file name"
+            raise OutputExistsError(msg)
+        if target.exists() and not force:
+            msg = f"{target} exists; choose another path or pass --force"
+            raise OutputExistsError(msg)
+        results = self.load(run_id)
+        ds = results.dataset
+        if fmt != "netcdf" and not ("sample" in ds.dims and all(o in ds for o in results.outputs)):
+            msg = (
+                f"run {run_id!r} kept summaries only, so it has no per-sample table; its summaries "
+                f"are in {self.run_dir(run_id) / SUMMARY_PARQUET} (or export --format netcdf)"
+            )
+            raise OptionError(msg, "format")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=target.parent, prefix=".exporting-") as scratch:
+                tmp = Path(scratch) / target.name
+                results.export(tmp, fmt)
+                tmp.replace(target)
+        except OSError as exc:
+            msg = f"cannot write {target}: {exc.strerror or exc}"
+            raise OutputExistsError(msg) from None
+        return target
+
+    def default_export_path(self, run_id: str, fmt: ExportFormat) -> Path:
+        """Return ``<run_id>.nc``, ``.parquet`` or ``.csv`` in the current directory."""
+        if fmt not in _EXPORT_SUFFIX:
+            msg = f"unknown format {fmt!r}; expected one of: {', '.join(_EXPORT_SUFFIX)}"
+            raise OptionError(msg, "format")
+        return Path(f"{_check_run_id(run_id)}{_EXPORT_SUFFIX[fmt]}")
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run read-only SQL against the store's tables (``runs``, ``summaries``); return a DataFrame.
+
+        Raises
+        ------
+        StoreError
+            The SQL fails, or the store has no database yet.
+        """
+        import duckdb
+
+        def run(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+            try:
+                return con.execute(sql, params or []).df()
+            except duckdb.Error as exc:
+                if _is_lock_error(exc):
+                    raise
+                msg = f"query failed: {exc}"
+                raise StoreError(msg) from None
+
+        frame: pd.DataFrame | None = self._read(run)
+        if frame is None:
+            msg = f"the run store {self.root} has no runs yet (no {self.db_path})"
+            raise StoreError(msg)
+        return frame
+
+    def delete(self, run_id: str) -> None:
+        """Remove a run's rows and files."""
+        rid = _check_run_id(run_id)
+
+        def remove(con: duckdb.DuckDBPyConnection) -> None:
+            if not con.execute("SELECT 1 FROM runs WHERE run_id = ?", [rid]).fetchone():
+                raise _unknown(rid, self.root)
+            con.execute("DELETE FROM summaries WHERE run_id = ?", [rid])
+            con.execute("DELETE FROM runs WHERE run_id = ?", [rid])
+
+        self._write(remove)
+        shutil.rmtree(self.root / rid, ignore_errors=True)
+
+    # -- internals ---------------------------------------------------------------
+
+    def _require(self, rid: str) -> None:
+        self._row(rid, "run_id")
+
+    def _row(self, rid: str, columns: str) -> tuple[Any, ...]:
+        row = self._read(
+            lambda con: con.execute(f"SELECT {columns} FROM runs WHERE run_id = ?", [rid]).fetchone()
+        )
+        if row is None:
+            raise _unknown(rid, self.root)
+        return tuple(row)
+
+    def _write(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run ``action`` in one transaction on a read-write connection (creating the schema)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            msg = f"cannot create the run store {self.root}: {exc.strerror or exc}"
+            raise StoreError(msg) from None
+
+        def attempt() -> T:
+            with self._connection(read_only=False) as con:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(_SCHEMA)
+                    result = action(con)
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+                return result
+
+        return self._retrying(attempt)
+
+    def _read(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T | None:
+        """Run ``action`` on a read-only connection; None if there is no database yet."""
+        if not self.db_path.exists():
+            return None
+
+        def attempt() -> T | None:
+            with self._connection(read_only=True) as con:
+                tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+                if not {"runs", "summaries"} <= tables:
+                    return None
+                return action(con)
+
+        return self._retrying(attempt)
+
+    @contextmanager
+    def _connection(self, *, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=read_only)
+        except duckdb.Error as exc:
+            if _is_lock_error(exc):
+                raise
+            msg = f"the run store database {self.db_path} is corrupt or unreadable: {_first_line(exc)}"
+            raise StoreError(msg) from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _retrying(self, attempt: Callable[[], T]) -> T:
+        """Call ``attempt`` until no other process holds the database, up to the lock timeout."""
+        import duckdb
+
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.005
+        while True:
+            try:
+                return attempt()
+            except duckdb.Error as exc:
+                if not _is_lock_error(exc):
+                    msg = f"the run store {self.db_path} failed: {_first_line(exc)}"
+                    raise StoreError(msg) from None
+                if time.monotonic() >= deadline:
+                    msg = (
+                        f"the run store {self.db_path} stayed locked by another process for "
+                        f"{self.lock_timeout_s:g} s; try again when it has finished"
+                    )
+                    raise StoreError(msg) from None
+            # Randomised exponential backoff, so waiting processes do not retry in step.
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 0.25)
+
+
+def list_runs(root: str | Path | None = None) -> pd.DataFrame:
+    """Return the runs recorded in the store at ``root`` (see :meth:`RunStore.list_runs`)."""
+    return RunStore(root).list_runs()
+
+
+def load_run(run_id: str, root: str | Path | None = None) -> Results:
+    """Return the results of a recorded run, identical to those computed (see :meth:`RunStore.load`)."""
+    return RunStore(root).load(run_id)
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    import duckdb
+
+    text = str(exc)
+    return (
+        "Could not set lock" in text
+        or "Conflicting lock" in text
+        or "different configuration than existing connections" in text
+        or isinstance(exc, duckdb.TransactionException)
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _unknown(rid: str, root: Path) -> StoreError:
+    return StoreError(f"unknown run id {rid!r}: no such run in the store {root}")
+
+
+def _check_run_id(run_id: object) -> str:
+    """Return ``run_id`` if it is a safe directory name (letters, digits, ``_ . -``), else raise."""
+    if not isinstance(run_id, str) or not _RUN_ID.match(run_id) or ".." in run_id:
+        msg = (
+            f"malformed run id {run_id!r}: use letters, digits, '_', '.' and '-' "
+            "(starting with a letter or digit, at most 128 characters)"
+        )
+        raise StoreError(msg)
+    return run_id
+
+
+def _new_run_id(scenario: str, started: datetime) -> str:
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", scenario).strip("-.") or "run"
+    return f"{name[:80]}-{started.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(2)}"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _timestamp(value: object) -> datetime | None:
+    """Return an ISO time (or datetime) as naive UTC, the database's convention; None if absent."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _opt_int(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | np.integer | np.floating):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _dumps(value: Any) -> str:
+    """JSON with NaN and infinities kept (Python reads them back exactly)."""
+    return json.dumps(_plain(value), allow_nan=True)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".writing-", delete=False) as f:
+        f.write(text)
+    Path(f.name).replace(path)
+
+
+def _encode_value(value: Any) -> Any:
+    """Encode a summary value (a float or an array) so JSON gives back the same bits."""
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return {"scalar": arr.item(), "dtype": arr.dtype.str}
+    return {"array": arr.tolist(), "dtype": arr.dtype.str}
+
+
+def _decode_value(data: Any) -> Any:
+    if "scalar" in data:
+        return np.asarray(data["scalar"], dtype=np.dtype(data["dtype"]))[()]
+    return np.asarray(data["array"], dtype=np.dtype(data["dtype"]))
+
+
+def _encode_summary(s: OutputSummary) -> dict[str, Any]:
+    return {
+        "n_samples": int(s.n_samples),
+        "mean": [_encode_value(s.mean.value), _encode_value(s.mean.se)],
+        "sd": _encode_value(s.sd),
+        "percentiles": [[q, _encode_value(e.value), _encode_value(e.se)] for q, e in s.percentiles.items()],
+        "p_positive": (
+            None
+            if s.p_positive is None
+            else [_encode_value(s.p_positive.value), _encode_value(s.p_positive.se)]
+        ),
+    }
+
+
+def _decode_summary(data: Mapping[str, Any]) -> OutputSummary:
+    p_pos = data["p_positive"]
+    return OutputSummary(
+        n_samples=int(data["n_samples"]),
+        mean=Estimate(_decode_value(data["mean"][0]), _decode_value(data["mean"][1])),
+        sd=_decode_value(data["sd"]),
+        percentiles={
+            float(q): Estimate(_decode_value(v), _decode_value(se)) for q, v, se in data["percentiles"]
+        },
+        p_positive=None if p_pos is None else Estimate(_decode_value(p_pos[0]), _decode_value(p_pos[1])),
+    )
+
+
+def _rebuild_info(results: Results) -> dict[str, Any]:
+    """Return what NetCDF does not keep exactly: summaries, manifest, attributes, label types."""
+    ds = results.dataset
+    return {
+        "format_version": _FORMAT_VERSION,
+        "manifest": results.manifest,
+        "scenario_yaml": results.scenario_yaml,
+        "summaries": {name: _encode_summary(s) for name, s in results.summaries.items()},
+        "dataset_attrs": _plain(dict(ds.attrs)),
+        "variable_attrs": {str(k): _plain(dict(v.attrs)) for k, v in ds.variables.items()},
+        "label_dtypes": {str(k): v.dtype.str for k, v in ds.coords.items() if v.dtype.kind in "USO"},
+        "order": [str(k) for k in ds.data_vars],
+    }
+
+
+def _restore_dataset(ds: xr.Dataset, info: Mapping[str, Any]) -> xr.Dataset:
+    """Give back the attributes, label dtypes and variable order the Dataset had before NetCDF."""
+    for name, dtype in info.get("label_dtypes", {}).items():
+        if name in ds.coords and np.dtype(dtype).kind == "U":
+            ds = ds.assign_coords({name: ds[name].to_numpy().astype(str)})
+    order = [k for k in info.get("order", []) if k in ds.data_vars]
+    ds = ds[order + [k for k in ds.data_vars if k not in order]]
+    for name, attrs in info.get("variable_attrs", {}).items():
+        if name in ds.variables:
+            ds[name].attrs = dict(attrs)
+            ds[name].encoding = {}
+    ds.attrs = dict(info.get("dataset_attrs", {}))
+    ds.encoding = {}
+    return ds
+
+
+def _summary_rows(rid: str, results: Results) -> pd.DataFrame:
+    """Return the summaries as rows (run_id, output, statistic, element, value).
+
+    ``element`` is ``''`` for a scalar output; for an output with trailing dims
+    it is a JSON object of the element's labels, e.g. ``{"lab": "A", "quarter": 3}``.
+    """
+    rows: list[tuple[str, str, str, str, float]] = []
+    for name, s in results.summaries.items():
+        labels = _element_labels(results.dataset, name)
+        for stat, value in s.as_dict().items():
+            arr = np.asarray(value, dtype=np.float64)
+            if arr.ndim == 0:
+                rows.append((rid, name, stat, "", float(arr)))
+                continue
+            for index in np.ndindex(arr.shape):
+                rows.append((rid, name, stat, labels(index), float(arr[index])))
+    frame = pd.DataFrame.from_records(rows, columns=["run_id", "output", "statistic", "element", "value"])
+    return frame.astype({"value": "float64"})
+
+
+def _element_labels(ds: xr.Dataset, name: str) -> Callable[[tuple[int, ...]], str]:
+    var = ds.get(f"summary_{name}")
+    if var is None and name in ds and "sample" in ds[name].dims:
+        var = ds[name]
+    dims = [d for d in var.dims if d not in ("statistic", "sample")] if var is not None else []
+    coords = [ds[d].to_numpy() if d in ds.coords else None for d in dims]
+
+    def label(index: tuple[int, ...]) -> str:
+        if len(dims) != len(index):
+            return json.dumps(list(index))
+        out: dict[str, Any] = {}
+        for d, c, i in zip(dims, coords, index, strict=True):
+            out[str(d)] = _plain(c[i]) if c is not None else i
+        return json.dumps(out)
+
+    return label

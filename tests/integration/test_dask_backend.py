@@ -1,0 +1,188 @@
+"""The Dask backend: the same bits as a local run, whatever the chunking or a dead worker.
+
+One ``LocalCluster`` of two worker processes serves the whole module. The
+tests that need Dask are marked ``dask`` (``pytest -m dask`` selects them);
+the ones about Dask being absent run everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.integration._dask_funcs import failing_block, toy_block
+
+import labecon
+from labecon.errors import BackendError, OptionalDependencyError, OptionError
+from labecon.runtime.backends import LocalBackend
+from labecon.runtime.backends.dask import DaskBackend
+from labecon.runtime.plan import Block, plan_blocks
+
+HAS_DASK = importlib.util.find_spec("distributed") is not None
+requires_dask = pytest.mark.skipif(not HAS_DASK, reason="needs labecon[dask]")
+
+
+@pytest.fixture(scope="module")
+def backend() -> Iterator[DaskBackend]:
+    if not HAS_DASK:
+        pytest.skip("needs labecon[dask]")
+    be = DaskBackend(n_workers=2)
+    try:
+        be.client.wait_for_workers(2, timeout=60)
+        yield be
+    finally:
+        be.close()
+
+
+def _local(fn: Any, blocks: list[Block]) -> dict[Block, Any]:
+    return dict(LocalBackend().map_blocks(fn, blocks))
+
+
+def _stacked(results: dict[Block, np.ndarray]) -> np.ndarray:
+    return np.concatenate([results[b] for b in sorted(results)])
+
+
+@requires_dask
+@pytest.mark.dask
+@pytest.mark.parametrize("chunk_size", [1_000, 333, 37])
+def test_toy_blocks_equal_a_local_map_bit_for_bit(backend: DaskBackend, chunk_size: int) -> None:
+    blocks = plan_blocks(3_000, chunk_size)
+    fn = functools.partial(toy_block, 11)
+    got = dict(backend.map_blocks(fn, blocks))
+    assert sorted(got) == blocks  # every block exactly once
+    want = _local(fn, blocks)
+    for block in blocks:
+        assert got[block].tobytes() == want[block].tobytes()
+    # Whatever the chunking, the samples are the same.
+    assert _stacked(got).tobytes() == toy_block(11, Block(0, 3_000)).tobytes()
+
+
+@requires_dask
+@pytest.mark.dask
+@pytest.mark.parametrize(
+    ("chunk_size", "options"),
+    [(700, {}), (1_100, {"keep": "summary", "quantiles": "sketch"})],
+)
+def test_simulate_on_dask_equals_a_local_run_bit_for_bit(
+    backend: DaskBackend, chunk_size: int, options: dict[str, Any]
+) -> None:
+    local = labecon.simulate("b1", n_samples=3_000, seed=3, **options)
+    on_dask = labecon.simulate(
+        "b1", n_samples=3_000, seed=3, chunk_size=chunk_size, backend=backend, **options
+    )
+    assert on_dask.manifest["backend"] == "dask"
+    assert list(on_dask.dataset.data_vars) == list(local.dataset.data_vars)
+    for name, var in local.dataset.data_vars.items():
+        assert on_dask.dataset[name].to_numpy().tobytes() == var.to_numpy().tobytes(), name
+    assert json.dumps(on_dask.summary()) == json.dumps(local.summary())
+
+
+@requires_dask
+@pytest.mark.dask
+def test_in_flight_blocks_stay_bounded_and_progress_counts_every_sample(backend: DaskBackend) -> None:
+    before = sum(backend.worker_progress().values())
+    blocks = plan_blocks(2_000, 20)  # 100 blocks
+    limit = backend.n_workers * 3
+    seen = 0
+    for _block, _out in backend.map_blocks(functools.partial(toy_block, 1), blocks):
+        held = [k for k in backend.client.futures if str(k).startswith("labecon-block-")]
+        # The blocks in flight, plus (at most) the one just handed back.
+        assert len(held) <= limit + 1
+        seen += 1
+    assert seen == len(blocks)
+    progress = backend.worker_progress()
+    assert sum(progress.values()) - before == 2_000
+    assert all(str(addr).startswith("tcp://") for addr in progress)
+
+
+@requires_dask
+@pytest.mark.dask
+def test_stopping_early_cancels_the_pending_blocks(backend: DaskBackend) -> None:
+    blocks = plan_blocks(1_000, 10)
+    stream = backend.map_blocks(functools.partial(toy_block, 2, delay_s=0.05), blocks)
+    next(stream)
+    stream.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        held = [k for k in backend.client.futures if str(k).startswith("labecon-")]
+        if not held:
+            break
+        time.sleep(0.05)
+    assert held == []
+
+
+@requires_dask
+@pytest.mark.dask
+def test_an_error_in_a_block_reaches_the_caller_as_itself(backend: DaskBackend) -> None:
+    with pytest.raises(OptionError, match=r"bad value in samples 20\.\.29"):
+        for _ in backend.map_blocks(failing_block, plan_blocks(50, 10)):
+            pass
+
+
+@requires_dask
+@pytest.mark.dask
+def test_a_worker_killed_mid_run_changes_and_loses_nothing(backend: DaskBackend) -> None:
+    blocks = plan_blocks(600, 20)  # 30 blocks of 0.15 s: about 2 s of work on 2 workers
+    fn = functools.partial(toy_block, 5, delay_s=0.15)
+    pids = backend.client.run(os.getpid)
+    victim_addr = sorted(pids)[0]
+    got: dict[Block, np.ndarray] = {}
+    killed_with_work = False
+    for block, out in backend.map_blocks(fn, blocks):
+        assert block not in got
+        got[block] = out
+        if len(got) == 1:
+            processing = backend.client.processing()
+            killed_with_work = bool(processing.get(victim_addr))
+            os.kill(pids[victim_addr], signal.SIGKILL)
+    assert killed_with_work, "the killed worker had no block in flight"
+    assert sorted(got) == blocks
+    want = _local(functools.partial(toy_block, 5), blocks)
+    for block in blocks:
+        assert got[block].tobytes() == want[block].tobytes()
+    # The nanny brings a fresh worker back; the cluster serves the next run.
+    backend.client.wait_for_workers(2, timeout=60)
+    again = dict(backend.map_blocks(functools.partial(toy_block, 5), blocks[:4]))
+    assert all(again[b].tobytes() == want[b].tobytes() for b in blocks[:4])
+
+
+@requires_dask
+@pytest.mark.dask
+def test_an_unreachable_scheduler_is_a_clear_error_not_a_hang() -> None:
+    start = time.monotonic()
+    with pytest.raises(BackendError, match=r"cannot connect to the Dask scheduler at 'tcp://127\.0\.0\.1:9'"):
+        DaskBackend("tcp://127.0.0.1:9", timeout_s=2)
+    assert time.monotonic() - start < 15
+    with pytest.raises(BackendError, match="cannot connect"):
+        DaskBackend("not an address", timeout_s=2)
+
+
+@requires_dask
+@pytest.mark.dask
+def test_a_bad_worker_count_is_refused() -> None:
+    with pytest.raises(BackendError, match="at least 1"):
+        DaskBackend(n_workers=0)
+
+
+def test_missing_dask_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(OptionalDependencyError, match=r"pip install 'labecon\[dask\]'") as caught:
+        DaskBackend()
+    assert isinstance(caught.value, labecon.LabeconError)
+    assert isinstance(caught.value, ImportError)
+
+
+def test_importing_labecon_does_not_import_dask() -> None:
+    code = "import sys, labecon; bad = [m for m in ('dask', 'distributed') if m in sys.modules]; print(bad)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

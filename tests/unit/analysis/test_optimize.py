@@ -1,0 +1,81 @@
+"""Optimisation: a toy with a known optimum, reproducibility, b1's headroom, and clear errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from labecon.analysis.optimize import Constraint, Statistic, optimize, optimize_function
+from labecon.errors import OptionError, ScenarioError
+
+pytest.importorskip("optuna")
+
+_U = np.random.default_rng(0).uniform(size=4000)  # the common random numbers of the toy
+
+
+def _toy(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
+    # value grows with x; risk = P(U < x) = x. With P(risk) <= 0.2 the optimum is x = 0.2.
+    x = params["x"]
+    outputs = {"value": x + 0.1 * (_U - 0.5), "ruined": (x > _U).astype(float)}
+    return outputs.__getitem__
+
+
+def test_toy_with_a_binding_risk_limit() -> None:
+    res = optimize_function(
+        _toy, {"x": (0.0, 1.0)}, "mean(value)", ["mean(ruined) <= 0.2"], n_trials=60, seed=1
+    )
+    assert res.best.params["x"] == pytest.approx(0.2, abs=0.03)
+    assert res.best.feasible
+    assert float(res.best.constraints[0].value) <= 0.2
+    assert res.n_evaluations == 60
+    lo, hi = res.best_ci
+    assert lo < float(res.best.objective.value) < hi
+    # The frontier trades objective for risk: both rise along it, from the best objective down.
+    objs = [float(c.objective.value) for c in res.frontier]
+    risks = [float(c.constraints[0].value) for c in res.frontier]
+    assert objs == sorted(objs, reverse=True)
+    assert risks == sorted(risks, reverse=True)
+
+
+def test_unconstrained_toy_finds_the_peak_and_is_reproducible() -> None:
+    def peak(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
+        return {"v": -((params["x"] - 0.3) ** 2) + 0.0 * _U}.__getitem__
+
+    a = optimize_function(peak, {"x": (-1.0, 1.0)}, "v", n_trials=50, seed=4)
+    b = optimize_function(peak, {"x": (-1.0, 1.0)}, "v", n_trials=50, seed=4)
+    assert a.best.params["x"] == pytest.approx(0.3, abs=0.05)
+    assert [c.params for c in a.candidates] == [c.params for c in b.candidates]
+
+
+def test_b1_build_headroom_demo() -> None:
+    res = optimize(
+        "b1",
+        {"strategies.build.headroom_frac": (0.0, 0.5), "strategies.build.lead_time_quarters": (2, 6)},
+        "mean(pv_build)",
+        ["p_positive(saving) <= 0.5"],
+        goal="min",
+        n_trials=12,
+        n_samples=1000,
+        seed=3,
+    )
+    # Less headroom buys fewer idle units: the cheapest build keeps little.
+    assert res.best.params["strategies.build.headroom_frac"] < 0.25
+    assert isinstance(res.best.params["strategies.build.lead_time_quarters"], int)
+    assert res.info["n_samples"] == 1000
+    assert res.to_dict()["n_evaluations"] == 12
+
+
+def test_clear_errors() -> None:
+    with pytest.raises(OptionError, match="unknown output"):
+        optimize("b1", {"strategies.build.headroom_frac": (0.0, 0.5)}, "mean(npv)", n_trials=2, n_samples=50)
+    with pytest.raises(ScenarioError, match=r"strategies\.lease"):
+        optimize("b1", {"strategies.lease.headroom_frac": (0.0, 0.5)}, "mean(saving)", n_trials=2)
+    with pytest.raises(OptionError, match="unknown statistic"):
+        Statistic.parse("median(saving)")
+    with pytest.raises(OptionError, match="LIMIT"):
+        Constraint.parse("mean(saving) < 3")
+    with pytest.raises(OptionError, match="no candidate met"):
+        optimize_function(_toy, {"x": (0.0, 1.0)}, "mean(value)", ["mean(ruined) <= -0.1"], n_trials=5)

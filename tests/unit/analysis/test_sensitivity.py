@@ -1,0 +1,121 @@
+"""Sensitivity indices against published and analytic values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from labecon.analysis.sensitivity import (
+    InputSpace,
+    SensitivityWarning,
+    given_data_indices,
+    oat_indices,
+    sensitivity,
+    sobol_indices,
+)
+from labecon.errors import OptionError
+
+pytest.importorskip("SALib")
+
+
+def _ishigami(c: dict[str, np.ndarray]) -> np.ndarray:
+    return np.sin(c["x1"]) + 7.0 * np.sin(c["x2"]) ** 2 + 0.1 * c["x3"] ** 4 * np.sin(c["x1"])
+
+
+def test_ishigami_matches_published_indices() -> None:
+    # Ishigami & Homma (1990), a = 7, b = 0.1; values as in SALib's test suite.
+    space = InputSpace.uniform({f"x{i}": (-np.pi, np.pi) for i in (1, 2, 3)})
+    res = sobol_indices(space, _ishigami, n_base=4096, seed=3)
+    np.testing.assert_allclose(res.indices["S1"], [0.3139, 0.4424, 0.0], atol=0.04)
+    np.testing.assert_allclose(res.indices["ST"], [0.5576, 0.4424, 0.2437], atol=0.04)
+    assert res.n_evaluations == 4096 * 5
+    assert "independent" in res.assumption
+    assert (res.indices["ST_conf"] > 0).all()
+
+
+def test_sobol_g_matches_analytic_indices() -> None:
+    a = np.array([0.0, 1.0, 4.5, 9.0, 99.0, 99.0, 99.0, 99.0])
+    names = [f"x{i}" for i in range(len(a))]
+    space = InputSpace.uniform(dict.fromkeys(names, (0.0, 1.0)))
+
+    def g(c: dict[str, np.ndarray]) -> np.ndarray:
+        return np.prod([(np.abs(4 * c[n] - 2) + a[i]) / (1 + a[i]) for i, n in enumerate(names)], axis=0)
+
+    v = 1.0 / (3.0 * (1.0 + a) ** 2)
+    total = np.prod(1 + v) - 1
+    s1 = v / total
+    st = v * np.prod(1 + v) / (1 + v) / total
+    res = sobol_indices(space, g, n_base=4096, seed=5)
+    np.testing.assert_allclose(res.indices["S1"], s1, atol=0.05)
+    np.testing.assert_allclose(res.indices["ST"], st, atol=0.05)
+
+
+def test_linear_model_has_analytic_indices_and_time_resolution() -> None:
+    # Y_t = t X1 + (T - 1 - t) X2, X independent uniforms of equal variance:
+    # S1(X1) at step t = t^2 / (t^2 + (T - 1 - t)^2); ST = S1 (no interaction).
+    steps = 5
+    space = InputSpace.uniform({"x1": (0.0, 1.0), "x2": (0.0, 1.0), "x3": (0.0, 1.0)})
+    t = np.arange(steps)
+
+    def model(c: dict[str, np.ndarray]) -> np.ndarray:
+        return np.outer(c["x1"], t) + np.outer(c["x2"], steps - 1 - t)
+
+    res = sobol_indices(space, model, n_base=2048, seed=1)
+    expected = t**2 / (t**2 + (steps - 1 - t) ** 2)
+    assert res.indices["S1"].shape == (3, steps)
+    np.testing.assert_allclose(res.indices["S1"][0], expected, atol=0.03)
+    np.testing.assert_allclose(res.indices["ST"][1], 1 - expected, atol=0.03)
+    np.testing.assert_allclose(res.indices["ST"][2], 0.0, atol=0.01)
+
+
+def test_small_samples_warn_and_suggest_a_larger_n() -> None:
+    space = InputSpace.uniform({f"x{i}": (-np.pi, np.pi) for i in (1, 2, 3)})
+    with pytest.warns(SensitivityWarning, match="n_base >="):
+        res = sobol_indices(space, _ishigami, n_base=16, seed=0)
+    assert res.suggested_n is not None
+    assert res.suggested_n > 16
+    assert res.warnings
+
+
+def test_oat_swings_of_a_linear_model() -> None:
+    space = InputSpace.uniform({"a": (0.0, 10.0), "b": (0.0, 1.0)})
+    res = oat_indices(space, lambda c: 2.0 * c["a"] - 3.0 * c["b"], low_q=0.1, high_q=0.9, n_points=5)
+    np.testing.assert_allclose(res.indices["swing"], [2.0 * 8.0, -3.0 * 0.8])
+    assert res.extra["base"] == pytest.approx(2.0 * 5.0 - 3.0 * 0.5)
+    assert np.array(res.extra["spider"]).shape == (2, 5)
+
+
+def test_pawn_stays_valid_under_correlation() -> None:
+    # Y depends on x1 only; x2 is correlated with x1, x3 is independent noise.
+    rng = np.random.default_rng(0)
+    n = 4000
+    x1 = rng.normal(size=n)
+    x2 = 0.8 * x1 + 0.6 * rng.normal(size=n)
+    x3 = rng.normal(size=n)
+    res = given_data_indices({"x1": x1, "x2": x2, "x3": x3}, x1, method="pawn", seed=1)
+    med = dict(zip(res.inputs, res.indices["median"], strict=True))
+    assert med["x1"] > med["x2"] > med["x3"]
+    assert "correlation" in res.assumption
+
+
+def test_on_b1_each_method_names_its_assumption() -> None:
+    oat = sensitivity("b1", "saving", method="oat", inputs=["g", "p0", "head"])
+    assert oat.inputs == ["g", "p0", "head"]
+    assert abs(oat.indices["swing"][0]) == max(abs(oat.indices["swing"]))  # demand growth dominates
+    with pytest.warns(SensitivityWarning):
+        sob = sensitivity("b1", "saving", method="sobol", inputs=["g", "p0"], n_samples=64, seed=2)
+    assert sob.n_evaluations == 64 * 4
+    pawn = sensitivity("b1", "saving", method="pawn", n_samples=1000, seed=2)
+    assert "correlation" in pawn.assumption
+    assert pawn.to_dict()["output"] == "saving"
+
+
+def test_clear_errors() -> None:
+    with pytest.raises(OptionError, match="unknown output"):
+        sensitivity("b1", "npv", method="oat")
+    with pytest.raises(OptionError, match="unknown uncertain input"):
+        sensitivity("b1", "saving", method="oat", inputs=["nope"])
+    with pytest.raises(OptionError, match="power of two"):
+        sobol_indices(InputSpace.uniform({"a": (0.0, 1.0)}), lambda c: c["a"], n_base=100)
+    with pytest.raises(OptionError, match="unknown method"):
+        sensitivity("b1", "saving", method="morris")  # type: ignore[arg-type]
