@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import pandas as pd
 import typer
 import yaml
@@ -136,12 +137,73 @@ def _json_report(results: labecon.Results, out_dir: Path, run_id: str) -> dict[s
     return report
 
 
+_FAN = (5.0, 50.0, 95.0)
+"""Percentiles shown in the fan tables."""
+
+
+def _print_world_tables(results: labecon.Results) -> None:
+    """Per lab: fan quantiles of revenue, cash and capacity by year; profitability, funding, ruin, NPV."""
+    ds, sums = results.dataset, results.summaries
+    labs = [str(x) for x in ds["lab"].to_numpy()]
+    years = [int(y) for y in ds["year"].to_numpy()]
+    horizon = float(np.max(np.asarray(sums["first_profitable_quarter"].percentiles[95.0].value)))
+    shown = sorted({0, min(2, len(years) - 1), min(4, len(years) - 1), len(years) - 1})
+
+    def row(table: Table, label: str, name: str, index: tuple[int, ...], scale: float) -> None:
+        s = sums[name]
+        pick = lambda v: float(np.asarray(v)[index])  # noqa: E731 - a one-line accessor
+        table.add_row(
+            label,
+            _estimate(pick(s.mean.value), pick(s.mean.se), scale),
+            *(_estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), scale) for q in _FAN),
+        )
+
+    for li, lab in enumerate(labs):
+        table = Table(title=f"{lab} (± one Monte Carlo standard error)", title_justify="left")
+        for col in ("output", "mean", "p5", "p50", "p95"):
+            table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
+        for yi in shown:
+            row(table, f"revenue {years[yi]} (USD bn)", "revenue_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"cash end {years[yi]} (USD bn)", "cash_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
+        row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
+        row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
+        row(table, f"first profitable quarter ({horizon:g}: never)", "first_profitable_quarter", (li,), 1)
+        for label, name in (("P(ever profitable)", "is_ever_profitable"), ("P(ruin by the horizon)", "is_ruined")):
+            s = sums[name]
+            mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
+            table.add_row(label, _estimate(mean, se, 1.0))
+        console.print(table)
+    if "partner_deal_npv_usd" in sums:
+        s = sums["partner_deal_npv_usd"]
+        table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")
+        for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
+            table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
+        for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):
+            pick = lambda v, di=di: float(np.asarray(v)[di])  # noqa: E731 - a one-line accessor
+            p_pos = _estimate(pick(s.p_positive.value), pick(s.p_positive.se), 1.0) if s.p_positive else ""
+            table.add_row(
+                deal,
+                _estimate(pick(s.mean.value), pick(s.mean.se), 1e9),
+                *(_estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), 1e9) for q in _FAN),
+                p_pos,
+            )
+        console.print(table)
+
+
 def _print_table(results: labecon.Results, out_dir: Path, written: list[Path], run_id: str) -> None:
     m = results.manifest
     console.print(
         f"[bold]{m['scenario']}[/]: {m['n_samples']:,} samples, seed {m['seed']}, "
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
+    if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+        _print_world_tables(results)
+        console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
+        console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
+        return
     scale = 1e9
     table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
     table.add_column("output", no_wrap=True)
@@ -290,7 +352,11 @@ def run(
             err_console.print(f"interrupted: resume with [bold]labecon run --resume {run_id}[/]")
             raise typer.Exit(130) from None
         except labecon.LabeconError:
-            runs.mark(run_id, "failed")
+            # A run refused before its first block leaves no trace; a later failure is recorded.
+            if resume is None and not (runs.run_dir(run_id) / "checkpoints" / "state.npz").exists():
+                runs.delete(run_id)
+            else:
+                runs.mark(run_id, "failed")
             raise
         finally:
             bar.close()
@@ -373,13 +439,24 @@ def scenarios_list() -> None:
 @scenarios_app.command("show")
 def scenarios_show(
     name: Annotated[str, typer.Argument(help="Name of a built-in scenario.")],
+    sources: Annotated[
+        bool, typer.Option("--sources", help="List each number with its source or assumption instead.")
+    ] = False,
 ) -> None:
-    """Print a built-in scenario's YAML, ready to copy and edit."""
+    """Print a built-in scenario's YAML to copy and edit; with --sources, where each number comes from."""
     try:
-        text = labecon.scenario_text(name)
+        if sources:
+            entries = labecon.scenario_sources(name)
+        else:
+            text = labecon.scenario_text(name)
     except labecon.LabeconError as exc:
         raise _fail(str(exc)) from None
-    sys.stdout.write(text)
+    if not sources:
+        sys.stdout.write(text)
+        return
+    for entry in entries:
+        where = "" if entry.origin == "scenario" else " (schema default)"
+        sys.stdout.write(f"{entry.path} = {entry.value}{where}\n    {entry.note or 'no source given'}\n")
 
 
 StoreOption = Annotated[

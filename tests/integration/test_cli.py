@@ -141,7 +141,8 @@ def test_bad_options_give_one_clear_line(tmp_path: Path, args: list[str], words:
     assert result.returncode == 2, result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert not (tmp_path / "labecon-results").exists() or not any((tmp_path / "labecon-results").iterdir())
+    results = tmp_path / "labecon-results"
+    assert not results.exists() or not any(p.is_dir() for p in results.iterdir()), "a refused run left files"
 
 
 def test_bad_inputs_table_names_column_and_row(tmp_path: Path) -> None:
