@@ -52,12 +52,21 @@ SIZES: Final[dict[str, int]] = {
 """B1's sizes (number of samples)."""
 
 CASES: Final[tuple[str, ...]] = ("labecon", "numpy-chunked", "numpy-straightforward")
+"""The B1 cases run by default."""
+
+EXTRA_CASES: Final[tuple[str, ...]] = ("labecon-dask1", "labecon-dask2", "two-strategies")
+"""Cases run only when asked (``--cases``): B1 on a Dask LocalCluster of 1 or 2
+workers (peak memory is the largest of the client's and every worker's), and
+the full-model scenario two-strategies at 40 quarters."""
 """Implementations measured, in table order."""
 
 CASE_LABELS: Final[dict[str, str]] = {
     "labecon": "labecon engine",
     "numpy-chunked": "NumPy chunked in-place",
     "numpy-straightforward": "NumPy straightforward",
+    "labecon-dask1": "labecon, Dask 1 worker",
+    "labecon-dask2": "labecon, Dask 2 workers",
+    "two-strategies": "labecon two-strategies",
 }
 
 STRAIGHTFORWARD_MAX_N: Final = 1_000_000
@@ -139,6 +148,22 @@ def _jsonable(value: Any) -> Any:  # summaries of unknown type are converted
     return str(value)
 
 
+DASK_CHUNK: Final[int] = 262_144
+"""Samples per Dask task: large enough that scheduling costs little against the work."""
+
+_DASK_BACKENDS: list[Any] = []
+"""Dask backends started by this child, so their workers' memory can be read."""
+
+
+def _workers_peak_rss_mib() -> float:
+    """Return the largest peak resident memory among this child's Dask workers, MiB (0 if none)."""
+    peak = 0.0
+    for backend in _DASK_BACKENDS:
+        rss = backend.client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        peak = max(peak, *(v / 1024 for v in rss.values()))
+    return peak
+
+
 def _runner(case: str, seed: int) -> Callable[[int], Any]:
     """Import implementation ``case`` and return ``run(n) -> summary``.
 
@@ -153,9 +178,31 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
         scenario = labecon.load_scenario("b1")
 
         def run_labecon(n: int) -> Any:  # labecon's summary type
-            return labecon.simulate(scenario, n_samples=n, seed=seed).summary()
+            return labecon.simulate(scenario, n_samples=n, seed=seed, keep="summary").summary()
 
         return run_labecon
+    if case.startswith("labecon-dask"):
+        import labecon
+
+        scenario = labecon.load_scenario("b1")
+        backend = labecon.DaskBackend(n_workers=int(case.removeprefix("labecon-dask")))
+        _DASK_BACKENDS.append(backend)
+
+        def run_dask(n: int) -> Any:
+            return labecon.simulate(
+                scenario, n_samples=n, seed=seed, keep="summary", backend=backend, chunk_size=DASK_CHUNK
+            ).summary()
+
+        return run_dask
+    if case == "two-strategies":
+        import labecon
+
+        world = labecon.load_scenario("two-strategies")
+
+        def run_world(n: int) -> Any:
+            return labecon.simulate(world, n_samples=n, seed=seed, keep="summary").summary()
+
+        return run_world
     from benchmarks import b1_numpy  # keeps the parent free of the kernels
 
     if case == "numpy-chunked":
@@ -204,6 +251,10 @@ def child_main(case: str, n: int, seed: int, *, warmup: bool = True) -> dict[str
         # ru_maxrss and /proc's VmRSS count pages slightly differently: the peak is at
         # least the current size whichever way it is counted.
         report["peak_rss_mib"] = max(_peak_rss_mib(), _current_rss_mib(), report["baseline_rss_mib"])
+        if _DASK_BACKENDS:
+            report["peak_rss_mib"] = max(report["peak_rss_mib"], _workers_peak_rss_mib())
+            for backend in _DASK_BACKENDS:
+                backend.close()
         report["summary"] = _jsonable(summary)
     except Exception as exc:  # any failure is reported, not raised, to the parent
         report["error"] = f"{type(exc).__name__}: {exc}"
@@ -510,7 +561,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat", type=int, default=None, help="best of N children (default 3 below L, else 1)"
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated from {','.join(CASES)}")
+    parser.add_argument(
+        "--cases", default=",".join(CASES), help=f"comma-separated from {','.join(CASES + EXTRA_CASES)}"
+    )
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("--summaries", action="store_true", help="also print B1's saving summaries")
     parser.add_argument("--cold", action="store_true", help="no warm-up call (time JIT too)")
@@ -534,7 +587,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     cases = [c.strip() for c in args.cases.split(",") if c.strip()]
-    bad = [c for c in cases if c not in CASES]
+    bad = [c for c in cases if c not in CASES + EXTRA_CASES]
     if bad:
         parser.error(f"unknown case(s) {', '.join(bad)}")
 
