@@ -47,9 +47,10 @@ SIZES: Final[dict[str, int]] = {
     "S": 10_000,
     "M": 100_000,
     "L": 1_000_000,
+    "L10": 10_000_000,
     "XL": 100_000_000,
 }
-"""B1's sizes (number of samples)."""
+"""B1's sizes (number of samples), and L10 = 1e7, where the foundation's memory target is set."""
 
 CASES: Final[tuple[str, ...]] = ("labecon", "numpy-chunked", "numpy-straightforward")
 """The B1 cases run by default."""
