@@ -26,9 +26,11 @@ How a value is made
    inverse CDFs never see 0 or 1. (Using 53 bits, ``((z >> 11) + 0.5) * 2**-53``,
    would round the top value to exactly 1.0.)
 
-Two implementations exist: a compiled loop (numba, used when numba is
-importable) and a vectorised NumPy reference (:func:`_uniforms_numpy`). They
-agree bit for bit, which the tests check.
+Two implementations exist: a compiled loop (numba, in
+:mod:`labecon.uncertain._fast`, used when numba is importable; the fused
+samplers of :mod:`labecon.uncertain.sampling` run the same code) and a
+vectorised NumPy reference (:func:`_uniforms_numpy`). They agree bit for bit,
+which the tests check.
 
 References
 ----------
@@ -128,44 +130,14 @@ def stream_key(seed: int, key: str) -> tuple[int, int]:
     return int(state[0]), int(state[1])
 
 
-def _fill_kernel(k0: np.uint64, k1: np.uint64, start: np.uint64, out: FloatArray) -> None:
-    """Write the uniforms of samples ``start .. start + len(out) - 1`` into ``out``.
-
-    Written for numba (explicit uint64 arithmetic wrapping mod 2**64); plain
-    Python would warn on every overflow. :func:`_uniforms_numpy` is the
-    reference it must match bit for bit.
-    """
-    gamma = np.uint64(_GAMMA)
-    mix1 = np.uint64(_MIX1)
-    mix2 = np.uint64(_MIX2)
-    s30 = np.uint64(30)
-    s27 = np.uint64(27)
-    s31 = np.uint64(31)
-    s12 = np.uint64(12)
-    # x_i = k0 + (i + 1) * gamma (mod 2**64), advanced by addition: same bits, cheaper.
-    x = k0 + (start + np.uint64(1)) * gamma
-    for j in range(out.shape[0]):
-        z = x
-        x += gamma
-        z = (z ^ (z >> s30)) * mix1
-        z = (z ^ (z >> s27)) * mix2
-        z = z ^ (z >> s31)
-        z = z ^ k1
-        z = (z ^ (z >> s30)) * mix1
-        z = (z ^ (z >> s27)) * mix2
-        z = z ^ (z >> s31)
-        out[j] = (np.float64(z >> s12) + 0.5) * _SCALE
-
-
 @functools.cache
-def _compiled_kernel() -> Callable[..., Any] | None:
-    """Return the numba-compiled :func:`_fill_kernel`, or None without numba."""
+def _compiled_kernel() -> Callable[[int, int, int, FloatArray], None] | None:
+    """Return the compiled fill (``labecon.uncertain._fast.fill_uniforms``), or None without numba."""
     try:
-        import numba
+        from labecon.uncertain import _fast
     except ImportError:
         return None
-    kernel: Callable[..., Any] = numba.njit(cache=True, nogil=True)(_fill_kernel)
-    return kernel
+    return _fast.fill_uniforms
 
 
 def _uniforms_numba(k0: int, k1: int, start: int, n: int) -> FloatArray | None:
@@ -174,7 +146,7 @@ def _uniforms_numba(k0: int, k1: int, start: int, n: int) -> FloatArray | None:
     if kernel is None:
         return None
     out = np.empty(n, dtype=np.float64)
-    kernel(np.uint64(k0), np.uint64(k1), np.uint64(start), out)
+    kernel(k0, k1, start, out)
     return out
 
 

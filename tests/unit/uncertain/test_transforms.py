@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import special, stats
 
 from labecon.scenario.distributions import (
     BetaSpec,
@@ -21,7 +21,7 @@ from labecon.scenario.distributions import (
     UniformSpec,
 )
 from labecon.uncertain.streams import uniforms
-from labecon.uncertain.transforms import ppf, ppf_lognormal
+from labecon.uncertain.transforms import ndtri, ppf, ppf_lognormal
 
 N = 200_000
 GRID = np.concatenate([[2.0**-53, 1e-12, 1e-6], np.linspace(0.001, 0.999, 999), [1 - 1e-6, 1 - 2.0**-53]])
@@ -161,3 +161,14 @@ def test_ppf_does_not_modify_its_input() -> None:
 def test_ppf_rejects_non_specs() -> None:
     with pytest.raises(TypeError, match="no inverse CDF"):
         ppf("lognormal", np.array([0.5]))  # type: ignore[arg-type]
+
+
+def test_normal_quantile_is_as241_and_matches_scipy() -> None:
+    u = np.concatenate([GRID, np.logspace(-300, -2, 500), 1 - np.logspace(-16, -2, 500)])
+    z = ndtri(u)
+    np.testing.assert_allclose(z, special.ndtri(u), rtol=1e-14, atol=0)
+    assert np.array_equal(ppf(NormalSpec(mean=0, sd=1), u), z * 1.0 + 0.0)
+    assert np.array_equal(ppf(NormalSpec(mean=3, sd=2), u), z * 2.0 + 3.0)
+    spec = LogNormalSpec(mu=0.2, sigma=0.7)
+    np.testing.assert_allclose(ppf(spec, u), np.exp(z * 0.7 + 0.2), rtol=1e-15)
+    assert ndtri(np.array([0.0, 1.0])).tolist() == [-np.inf, np.inf]
