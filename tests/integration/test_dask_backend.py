@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -154,6 +155,23 @@ def test_a_worker_killed_mid_run_changes_and_loses_nothing(backend: DaskBackend)
     backend.client.wait_for_workers(2, timeout=60)
     again = dict(backend.map_blocks(functools.partial(toy_block, 5), blocks[:4]))
     assert all(again[b].tobytes() == want[b].tobytes() for b in blocks[:4])
+
+
+@requires_dask
+@pytest.mark.dask
+def test_the_backend_does_not_become_this_process_s_dask_scheduler(
+    backend: DaskBackend, tmp_path: Path
+) -> None:
+    import dask
+    import distributed
+    import xarray as xr
+
+    # Other Dask (and xarray) work in the process must not be routed to our
+    # cluster, nor break once it is closed.
+    assert dask.config.get("scheduler", None) is None
+    with pytest.raises(ValueError, match="No clients found"):
+        distributed.default_client()
+    xr.Dataset({"a": ("x", np.arange(3.0))}).to_netcdf(tmp_path / "a.nc", engine="netcdf4")
 
 
 @requires_dask

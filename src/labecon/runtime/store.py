@@ -243,6 +243,12 @@ class RunStore:
         finished = _timestamp(manifest.get("finished")) or _utcnow()
 
         def update(con: duckdb.DuckDBPyConnection) -> None:
+            found = con.execute("SELECT manifest FROM runs WHERE run_id = ?", [rid]).fetchone()
+            if found is None:
+                raise _unknown(rid, self.root)
+            # What the run started with (e.g. its options, for a resume) stays; the
+            # results' manifest adds to it and wins where both say something.
+            merged = {**json.loads(found[0]), **manifest}
             con.execute(
                 "UPDATE runs SET status = 'done', finished = ?, manifest = ?, scenario_yaml = ?, "
                 "scenario_hash = coalesce(?, scenario_hash), seed = coalesce(?, seed), "
@@ -251,7 +257,7 @@ class RunStore:
                 "labecon_version = coalesce(?, labecon_version) WHERE run_id = ?",
                 [
                     finished,
-                    _dumps(dict(manifest)),
+                    _dumps(merged),
                     results.scenario_yaml,
                     _opt_str(manifest.get("scenario_hash")),
                     _opt_int(manifest.get("seed")),

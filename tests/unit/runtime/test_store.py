@@ -125,7 +125,7 @@ def test_a_run_with_trailing_dims_and_no_samples_round_trips(store: RunStore) ->
 
 def test_a_run_records_its_manifest_and_lifecycle(store: RunStore) -> None:
     results = toy_results(seed=1)
-    rid = store.start_run(results.manifest, results.scenario_yaml)
+    rid = store.start_run({**results.manifest, "options": {"keep": "auto"}}, results.scenario_yaml)
     match = RUN_ID.match(rid)
     assert match is not None
     assert match["scenario"] == "toy"
@@ -141,6 +141,8 @@ def test_a_run_records_its_manifest_and_lifecycle(store: RunStore) -> None:
     assert manifest["status"] == "done"
     assert manifest["seed"] == 1
     assert manifest["scenario_hash"] == results.manifest["scenario_hash"]
+    assert manifest["options"] == {"keep": "auto"}  # what the run started with stays (resume needs it)
+    assert store.load(rid).manifest == results.manifest
     assert Path(manifest["out_dir"]) == store.run_dir(rid).absolute()
     row = store.list_runs().iloc[0]
     assert list(store.list_runs().columns) == list(LIST_COLUMNS)

@@ -34,7 +34,7 @@ IN_FLIGHT_PER_WORKER = 3
 worker busy while the client folds a result, few enough that memory stays
 bounded whatever the number of blocks."""
 
-TASK_RETRIES = 3
+TASK_RETRIES = 1
 """Times a block that raised is run again before the run fails (blocks lost with
 a dead worker are recomputed by the scheduler regardless)."""
 
@@ -137,14 +137,15 @@ class DaskBackend:
                         memory_limit=memory_limit if memory_limit is not None else "auto",
                         silence_logs=logging.ERROR,
                     )
-                self._client = distributed.Client(self._cluster, timeout=timeout_s)
+                self._client = distributed.Client(self._cluster, timeout=timeout_s, set_as_default=False)
             except Exception as exc:
                 self.close()
                 msg = f"cannot start a local Dask cluster: {type(exc).__name__}: {exc}"
                 raise BackendError(msg) from exc
         else:
             try:
-                self._client = distributed.Client(scheduler, timeout=timeout_s)
+                # Not the default client: other Dask work in this process stays where it was.
+                self._client = distributed.Client(scheduler, timeout=timeout_s, set_as_default=False)
             except Exception as exc:
                 msg = (
                     f"cannot connect to the Dask scheduler at {scheduler!r} within {timeout_s:g} s: "
@@ -173,7 +174,7 @@ class DaskBackend:
     @property
     def n_workers(self) -> int:
         """Number of workers connected now."""
-        return len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
+        return len(self.client.nthreads())
 
     def worker_progress(self) -> dict[str, int]:
         """Return samples done so far by each worker (by address), in this backend's life.
@@ -203,7 +204,8 @@ class DaskBackend:
             fn_future = client.submit(_identity, fn, key=f"labecon-fn-{token}", pure=False)
         pending = iter(blocks)
         outstanding: dict[str, tuple[Block, Any]] = {}
-        limit = max(1, self.n_workers) * self._in_flight_per_worker
+        # Per thread, so a worker with several threads gets work for each of them.
+        limit = max(1, sum(client.nthreads().values())) * self._in_flight_per_worker
         queue = distributed.as_completed(loop=client.loop)
 
         def submit(block: Block) -> None:

@@ -1,0 +1,126 @@
+"""``labecon runs``: list, show and export recorded runs; clear one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.unit.runtime.test_store import toy_results
+from typer.testing import CliRunner
+
+import labecon
+from labecon.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> labecon.RunStore:
+    return labecon.RunStore(tmp_path / "store")
+
+
+def _runs(*args: str, store: labecon.RunStore) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["runs", *args, "--store", str(store.root)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_shows_every_run(store: labecon.RunStore) -> None:
+    done = store.record(toy_results(seed=7))
+    going = store.start_run({"scenario": "b1", "seed": 9, "n_samples": 1_000_000}, "name: b1\n")
+    code, out, _ = _runs("list", store=store)
+    assert code == 0, out
+    for text in (done, going, "toy", "done", "running", "1,000,000", "40", "local"):
+        assert text in out
+
+
+def test_list_of_an_empty_store(store: labecon.RunStore) -> None:
+    code, out, _ = _runs("list", store=store)
+    assert code == 0
+    assert "No runs recorded" in out
+
+
+def test_the_store_comes_from_the_environment(
+    store: labecon.RunStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rid = store.record(toy_results())
+    monkeypatch.setenv("LABECON_STORE", str(store.root))
+    result = runner.invoke(app, ["runs", "list"])
+    assert result.exit_code == 0
+    assert rid in result.stdout
+
+
+def test_show_prints_the_manifest_and_summaries(store: labecon.RunStore) -> None:
+    results = toy_results(seed=3, keep_samples=False)
+    rid = store.record(results)
+    code, out, _ = _runs("show", rid, store=store)
+    assert code == 0, out
+    wanted = (rid, "scenario_hash", results.manifest["scenario_hash"], "mean", "p95", "element", "│ B ")
+    for text in wanted:
+        assert text in out
+    mean = results.summaries["x"].mean
+    assert f"{mean.value:.4g} ±{mean.se:.2g}" in out
+
+
+def test_show_of_an_unfinished_run_says_so(store: labecon.RunStore) -> None:
+    rid = store.start_run({"scenario": "b1"}, "name: b1\n")
+    store.mark(rid, "interrupted")
+    code, out, _ = _runs("show", rid, store=store)
+    assert code == 0
+    assert "No results: the run is interrupted." in out
+
+
+def test_export_writes_each_format_and_never_overwrites(store: labecon.RunStore, tmp_path: Path) -> None:
+    results = toy_results(seed=5)
+    rid = store.record(results)
+    target = tmp_path / "exported.parquet"
+    code, _out, err = _runs("export", rid, "--format", "parquet", "--out", str(target), store=store)
+    assert code == 0, err
+    pd.testing.assert_frame_equal(pd.read_parquet(target), results.samples_frame())
+    code, _, err = _runs("export", rid, "--format", "parquet", "--out", str(target), store=store)
+    assert code == 2
+    assert "exists" in err
+    assert "Traceback" not in err
+    code, _, err = _runs("export", rid, "--format", "parquet", "--out", str(target), "--force", store=store)
+    assert code == 0, err
+
+
+def test_export_defaults_to_the_run_id_in_the_current_directory(
+    store: labecon.RunStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rid = store.record(toy_results())
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = _runs("export", rid, "--format", "netcdf", store=store)
+    assert code == 0, err
+    assert (tmp_path / f"{rid}.nc").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "no-such-run"], "unknown run id 'no-such-run'"),
+        (["export", "no-such-run", "--format", "csv"], "unknown run id 'no-such-run'"),
+        (["show", "../etc"], "malformed run id"),
+    ],
+)
+def test_errors_are_one_clear_line(store: labecon.RunStore, args: list[str], message: str) -> None:
+    store.record(toy_results())
+    code, _, err = _runs(*args, store=store)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_unknown_format_is_refused(store: labecon.RunStore, tmp_path: Path) -> None:
+    rid = store.record(toy_results())
+    code, _, err = _runs("export", rid, "--format", "xlsx", "--out", str(tmp_path / "x"), store=store)
+    assert code == 2
+    assert "unknown format 'xlsx'" in err
+
+
+def test_a_corrupt_store_is_a_clear_error(store: labecon.RunStore) -> None:
+    store.record(toy_results())
+    store.db_path.write_bytes(b"garbage" * 100)
+    code, _, err = _runs("list", store=store)
+    assert code == 2
+    assert "corrupt or unreadable" in err
