@@ -27,6 +27,7 @@ from labecon.runtime.summary import OutputSummary
 from labecon.scenario.builtin import builtin_text as scenario_text
 from labecon.scenario.builtin import list_builtin as list_scenarios
 from labecon.scenario.loader import dump_scenario, load_scenario
+from labecon.scenario.provenance import SourcedValue, scenario_sources
 from labecon.scenario.schema import Scenario
 
 __version__ = "0.1.0"
@@ -53,6 +54,7 @@ __all__ = [
     "ScenarioError",
     "SensitivityResult",
     "SensitivityWarning",
+    "SourcedValue",
     "StoreError",
     "__version__",
     "compare",
@@ -66,6 +68,7 @@ __all__ = [
     "run_block",
     "run_to_precision",
     "sample_block",
+    "scenario_sources",
     "scenario_text",
     "sensitivity",
     "simulate",

@@ -151,7 +151,10 @@ def _print_world_tables(results: labecon.Results) -> None:
 
     def row(table: Table, label: str, name: str, index: tuple[int, ...], scale: float) -> None:
         s = sums[name]
-        pick = lambda v: float(np.asarray(v)[index])  # noqa: E731 - a one-line accessor
+
+        def pick(v: Any) -> float:
+            return float(np.asarray(v)[index])
+
         table.add_row(
             label,
             _estimate(pick(s.mean.value), pick(s.mean.se), scale),
@@ -171,7 +174,8 @@ def _print_world_tables(results: labecon.Results) -> None:
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
         row(table, f"first profitable quarter ({horizon:g}: never)", "first_profitable_quarter", (li,), 1)
-        for label, name in (("P(ever profitable)", "is_ever_profitable"), ("P(ruin by the horizon)", "is_ruined")):
+        probabilities = (("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined"))
+        for label, name in probabilities:
             s = sums[name]
             mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
             table.add_row(label, _estimate(mean, se, 1.0))
@@ -182,7 +186,10 @@ def _print_world_tables(results: labecon.Results) -> None:
         for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
             table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
         for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):
-            pick = lambda v, di=di: float(np.asarray(v)[di])  # noqa: E731 - a one-line accessor
+
+            def pick(v: Any, di: int = di) -> float:
+                return float(np.asarray(v)[di])
+
             p_pos = _estimate(pick(s.p_positive.value), pick(s.p_positive.se), 1.0) if s.p_positive else ""
             table.add_row(
                 deal,
@@ -484,6 +491,16 @@ def _missing(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def _element_text(element: str) -> str:
+    """Return an element's labels compactly: ``{"lab": "A", "year": 2027}`` as ``A, 2027``."""
+    try:
+        labels = json.loads(element)
+    except ValueError:
+        return element
+    values = labels.values() if isinstance(labels, dict) else labels if isinstance(labels, list) else [labels]
+    return ", ".join(str(v) for v in values)
+
+
 def _short(x: float, digits: int) -> str:
     """Return ``x`` to ``digits`` significant figures, compactly (units vary between outputs)."""
     return f"{x:.{digits}g}" if math.isfinite(x) else "n/a"
@@ -554,17 +571,21 @@ def runs_show(
         console.print(f"No results: the run is {manifest['status']}.")
         return
     # One row per output and element, one column per statistic, in the stored order.
+    stat_names = ("mean", "p5", "p50", "p95", "p_positive")
     wide: dict[tuple[str, str], dict[str, float]] = {}
     for rec in summaries.to_dict(orient="records"):
-        cell = (str(rec["output"]), str(rec["element"]))
-        wide.setdefault(cell, {})[str(rec["statistic"])] = float(rec["value"])
+        stat = str(rec["statistic"])
+        if stat.removesuffix("_se") in stat_names:
+            cell = (str(rec["output"]), str(rec["element"]))
+            wide.setdefault(cell, {})[stat] = float(rec["value"])
     has_elements = any(element for _, element in wide)
-    stats = {stat for row in wide.values() for stat in row}
-    columns = [c for c in ("mean", "p5", "p50", "p95", "p_positive") if c in stats]
-    table = Table(title="Summaries (± one Monte Carlo standard error)", title_justify="left")
+    columns = [c for c in stat_names if any(c in row for row in wide.values())]
+    # Percentiles without their SEs keep the table within a terminal's width;
+    # summary.parquet (and `runs export`) have every SE.
+    table = Table(title="Summaries (mean and P(> 0) ± one Monte Carlo SE)", title_justify="left")
     table.add_column("output", no_wrap=True)
     if has_elements:
-        table.add_column("element")
+        table.add_column("element", no_wrap=True)
     for col in columns:
         table.add_column("P(> 0)" if col == "p_positive" else col, justify="right", no_wrap=True)
     for (output, element), row in list(wide.items())[:_SHOWN_SUMMARY_ROWS]:
@@ -572,11 +593,11 @@ def runs_show(
         for c in columns:
             if c not in row:
                 cells.append("")
-            elif f"{c}_se" in row:
+            elif c in ("mean", "p_positive") and f"{c}_se" in row:
                 cells.append(f"{_short(row[c], 4)} ±{_short(row[f'{c}_se'], 2)}")
             else:
                 cells.append(_short(row[c], 4))
-        table.add_row(output, *([element] if has_elements else []), *cells)
+        table.add_row(output, *([_element_text(element)] if has_elements else []), *cells)
     console.print(table)
     if len(wide) > _SHOWN_SUMMARY_ROWS:
         more = len(wide) - _SHOWN_SUMMARY_ROWS
@@ -686,7 +707,13 @@ def _print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
         f"Best on average: [bold]{comp.best}[/]. "
         f"EVPI: {_pm(float(comp.evpi.value), float(comp.evpi.se))}{units}"
     )
-    if comp.evppi:
+    for metric_name, sub in comp.by_metric.items():
+        for d in sub.differences:
+            console.print(
+                f"On {metric_name}: {d.a} − {d.b} = {_pm(float(d.mean.value), float(d.mean.se))}; "
+                f"P({d.a} beats {d.b}) = {_pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True)}"
+            )
+    if comp.evppi and float(comp.evpi.value) > 0:
         top = sorted(comp.evppi.items(), key=lambda kv: -float(kv[1].value))[:5]
         console.print(
             "EVPPI (top inputs): " + "; ".join(f"{k} {_pm(float(v.value), float(v.se))}" for k, v in top)
@@ -710,12 +737,20 @@ def compare(
             help="A scenario variant NAME:PATH=VALUE[,PATH=VALUE...]; repeat for each (needs --metric)."
         ),
     ] = None,
-    metric: Annotated[str | None, typer.Option(help="The output compared across variants.")] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(help="Output(s) compared across variants (repeatable; the first leads)."),
+    ] = None,
     select: Annotated[
         list[str] | None,
         typer.Option(help="Pick one element of an output with dims, DIM=LABEL (repeatable)."),
     ] = None,
-    goal: Annotated[str | None, typer.Option(help="max or min (default: min for costs, else max).")] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="max or min (default: min for costs, else max); METRIC=min per metric (repeatable)."
+        ),
+    ] = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
     group: Annotated[
@@ -751,14 +786,21 @@ def compare(
                 raise _fail(msg)
             groups[gname.strip()] = _list(members)
         out_dir = _analysis_dir(out, "comparison", sc.name, force)
+        goals: Any = None
+        for g in goal or []:
+            name, eq, direction = g.rpartition("=")
+            if eq:
+                goals = {**(goals if isinstance(goals, dict) else {}), name.strip(): direction.strip()}
+            else:
+                goals = direction.strip()
         comp = labecon.compare(
             sc,
             variants=variants,
             outputs=_list(outputs) or None,
             strategies=_list(strategies) or None,
-            metric=metric,
+            metric=metric or None,
             select=_selection(select),
-            goal=goal,  # type: ignore[arg-type]
+            goal=goals,
             n_samples=samples,
             seed=seed,
             evppi=evppi,

@@ -46,7 +46,8 @@ def test_run_command_installs_and_runs_the_main_job(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "saving" in done.stdout
+    assert "lab_own" in done.stdout
+    assert "P(ruin by horizon)" in done.stdout
     (run_dir,) = [p for p in (tmp_path / "labecon-results").iterdir() if p.is_dir()]
     assert (run_dir / "summary.json").is_file()
     assert (run_dir / "samples.parquet").is_file()

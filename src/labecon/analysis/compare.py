@@ -109,6 +109,8 @@ class Comparison:
     evppi_method: str = EVPPI_METHOD
     units: str = ""
     info: dict[str, Any] = field(default_factory=dict)
+    by_metric: dict[str, Comparison] = field(default_factory=dict)
+    """Comparisons of the same variants on further metrics (``metric=[...]``), by metric."""
 
     @property
     def n_samples(self) -> int:
@@ -155,6 +157,10 @@ class Comparison:
             "evppi": {k: est(v) for k, v in self.evppi.items()},
             "evppi_method": self.evppi_method,
             "info": self.info,
+            "by_metric": {
+                m: {k: v for k, v in c.to_dict().items() if k not in ("info", "by_metric", "evppi_method")}
+                for m, c in self.by_metric.items()
+            },
             **({"values_sample": self.values[:sample_rows].tolist()} if sample_rows > 0 else {}),
         }
 
@@ -307,9 +313,17 @@ def _evppi_from_fit(util: FloatArray, design: FloatArray, weights: FloatArray | 
 
 def _evppi(util: FloatArray, columns: Sequence[FloatArray], boot: FloatArray, evpi: float) -> Estimate:
     """Return one input group's EVPPI, clipped to [0, EVPI] (its theoretical range), with bootstrap SE."""
+    if evpi <= 0.0:
+        return Estimate(0.0, 0.0)  # one option is best in every sample: nothing to learn
     design = _design(columns)
     value = _evppi_from_fit(util, design, None)
-    reps = [_evppi_from_fit(util, design, w) for w in boot]
+    best = util.max(axis=1)
+    reps = []
+    for w in boot:
+        # Each replicate is clipped to its own [0, EVPI], as the estimate is.
+        total = float(w.sum())
+        rep_evpi = float(w @ best / total - np.max(w @ util / total))
+        reps.append(min(max(_evppi_from_fit(util, design, w), 0.0), rep_evpi))
     return Estimate(min(max(value, 0.0), evpi), float(np.std(reps, ddof=1)))
 
 
@@ -319,6 +333,14 @@ def _evppi(util: FloatArray, columns: Sequence[FloatArray], boot: FloatArray, ev
 def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str, str], Goal | None]:
     """Map strategy names to the output that measures each (an output whose spec names it)."""
     known = list(sc.strategies)
+    if not known:
+        msg = (
+            "this scenario declares no strategies of its own (each lab's is under labs.<lab>.strategy); "
+            "compare variants, e.g. variants={'more_own': {'labs.lab_own.strategy.own_frac': 0.8}, "
+            "'base': {}}, "
+            "or outputs by lab, e.g. outputs={'own': 'npv_fcf_usd[lab=lab_own]', ...}"
+        )
+        raise OptionError(msg, "strategies")
     mapping: dict[str, str] = {}
     kinds = set()
     for s in strategies:
@@ -343,9 +365,9 @@ def compare(
     variants: Mapping[str, Mapping[str, Any]] | None = None,
     outputs: Mapping[str, str] | Sequence[str] | None = None,
     strategies: Sequence[str] | None = None,
-    metric: str | None = None,
+    metric: str | Sequence[str] | None = None,
     select: Mapping[str, Any] | None = None,
-    goal: Goal | None = None,
+    goal: Goal | Mapping[str, Goal] | None = None,
     n_samples: int | None = None,
     seed: int | None = None,
     evppi: bool = True,
@@ -370,7 +392,10 @@ def compare(
       minimised.
 
     An output with trailing dims is narrowed by ``select`` (``{"lab": "a"}``)
-    or inline (``"npv_usd[lab=a]"``).
+    or inline (``"npv_usd[lab=a]"``). With variants, ``metric`` may list
+    several outputs: the result compares on the first (with EVPI and EVPPI)
+    and holds the others in ``by_metric``; ``goal`` may then map each metric
+    to ``"max"`` or ``"min"``.
 
     Raises
     ------
@@ -389,10 +414,15 @@ def compare(
     kw: dict[str, Any] = {"chunk_size": chunk_size, "engine": engine, "progress": progress, "keep": "outputs"}
     info: dict[str, Any] = {"scenario": sc.name, "seed": run_seed}
     values: dict[str, FloatArray] = {}
+    metrics = [metric] if isinstance(metric, str) else list(metric or [])
+    more: dict[str, dict[str, FloatArray]] = {m: {} for m in metrics[1:]}
+    goals = dict(goal) if isinstance(goal, Mapping) else {}
+    one_goal: Goal | None = None if isinstance(goal, Mapping) else goal
     if variants is not None:
-        if metric is None:
+        if not metrics:
             msg = "name the output to compare the variants on (metric=...)"
             raise OptionError(msg, "metric")
+        metric = metrics[0]
         if len(variants) < 2:
             msg = f"need at least two variants, got {len(variants)}"
             raise OptionError(msg, "variants")
@@ -400,13 +430,19 @@ def compare(
         runs = {name: simulate(variant, n_samples, run_seed, **kw) for name, variant in patched.items()}
         for name, res in runs.items():
             values[name] = _scalar(output_values(res, metric, select), metric)
+            for m in metrics[1:]:
+                more[m][name] = _scalar(output_values(res, m, select), m)
         base: Results = next(iter(runs.values()))
         info["variants"] = {k: dict(v) for k, v in variants.items()}
         label = metric
     else:
+        if len(metrics) > 1:
+            msg = "several metrics compare variants; outputs= and strategies= compare one metric"
+            raise OptionError(msg, "metric")
+        metric = metrics[0] if metrics else None
         if strategies is not None:
             mapping, implied = _strategy_outputs(sc, strategies)
-            goal = goal or implied
+            one_goal = one_goal or implied
         elif isinstance(outputs, Mapping):
             mapping = dict(outputs)
         else:
@@ -425,7 +461,7 @@ def compare(
         units = str(base.dataset[ref_name.split("[")[0]].attrs.get("units", ""))
     result = compare_values(
         values,
-        goal=goal or "max",
+        goal=goals.get(str(metric), one_goal or "max"),
         inputs=input_table(base) if evppi else None,
         groups=groups,
         level=level,
@@ -435,6 +471,15 @@ def compare(
     )
     result.info.update(info)
     result.info["n_samples"] = base.n_samples
+    for m, vals in more.items():
+        name = m.split("[")[0]
+        result.by_metric[m] = compare_values(
+            vals,
+            goal=goals.get(m, one_goal or "max"),
+            level=level,
+            metric=m,
+            units=str(base.dataset[name].attrs.get("units", "")) if name in base.dataset else "",
+        )
     return result
 
 

@@ -30,7 +30,7 @@ from scipy.special import ndtri
 
 from labecon.analysis._select import apply_overrides, output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
-from labecon.errors import OptionalDependencyError, OptionError
+from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -129,6 +129,8 @@ class OptimizationResult:
 
     ``frontier`` holds the candidates no other beats on both the objective and
     the first constraint's statistic (the risk), best objective first.
+    ``n_evaluations`` counts every candidate tried, including those the
+    scenario's own rules rejected (``info["n_rejected"]``).
     """
 
     objective: str
@@ -230,10 +232,17 @@ def optimize_function(
     cons = [Constraint.parse(c) for c in constraints]
     optuna = _optuna()
     candidates: list[Candidate] = []
+    rejected: list[tuple[dict[str, Any], str]] = []
 
     def run_trial(trial: Any) -> float:
         params = {name: _suggest(trial, name, spec) for name, spec in parameters.items()}
-        lookup = evaluate(params)
+        try:
+            lookup = evaluate(params)
+        except ScenarioError as exc:
+            # A combination the scenario's own rules forbid (e.g. shares summing past 1):
+            # not a candidate; the search goes on elsewhere.
+            rejected.append((params, str(exc)))
+            raise optuna.TrialPruned(str(exc)) from None
         o = obj.estimate(lookup(obj.output))
         ests = [c.statistic.estimate(lookup(c.statistic.output)) for c in cons]
         excess = [c.excess(float(e.value)) for c, e in zip(cons, ests, strict=True)]
@@ -253,6 +262,10 @@ def optimize_function(
     finally:
         # Optuna's own logger would print a line per candidate; restore what the user had.
         optuna.logging.set_verbosity(level_before)
+    if not candidates:
+        params, problem = rejected[0]
+        msg = f"every one of {len(rejected)} candidates broke the scenario's rules, e.g. {params}: {problem}"
+        raise OptionError(msg, "parameters")
     feasible = [c for c in candidates if c.feasible]
     if not feasible:
         closest = min(
@@ -282,9 +295,10 @@ def optimize_function(
         best_ci=ci,
         candidates=candidates,
         frontier=_frontier(candidates, sign, cons[0] if cons else None),
-        n_evaluations=len(candidates),
+        n_evaluations=len(candidates) + len(rejected),
         seed=seed,
         level=level,
+        info={"n_rejected": len(rejected)},
     )
 
 
@@ -333,7 +347,9 @@ def optimize(
         Limits such as ``"mean(ruined) <= 0.05"``; the first is the risk axis
         of the frontier.
     lab : str, optional
-        For outputs with a ``lab`` dim: the lab whose outputs are used.
+        For outputs with a ``lab`` dim: the lab whose outputs are used; a
+        parameter path starting ``strategy.`` then means that lab's strategy
+        (``labs.<lab>.strategy....``).
     goal : {"max", "min"}
         Maximise or minimise the objective.
     n_trials : int
@@ -352,6 +368,11 @@ def optimize(
     run_seed = sc.run.seed if seed is None else seed
     n = n_samples if n_samples is not None else min(sc.run.n_samples, 20_000)
     select = {"lab": lab} if lab is not None else None
+    if lab is not None:
+        # "strategy.headroom_frac" is the lab's own strategy field: labs.<lab>.strategy.headroom_frac.
+        parameters = {
+            (f"labs.{lab}.{p}" if p.startswith("strategy.") else p): r for p, r in parameters.items()
+        }
     # Check every path and output before spending a single run.
     first = {path: _first_value(spec) for path, spec in parameters.items()}
     probe = simulate(apply_overrides(sc, first), 2, run_seed, keep="outputs", engine=engine)

@@ -296,8 +296,9 @@ def _advice(out: Mapping[str, FloatArray], n_base: int) -> tuple[list[str], int 
         notes.append(f"a Sobol confidence interval is wide (±{widest:.3f})")
     if not notes:
         return notes, None
-    # CI half-widths shrink as 1/sqrt(N): aim for half of the WIDE_CI limit.
-    factor = max(4.0, (max(widest, WIDE_CI) / (WIDE_CI / 2)) ** 2)
+    # CI half-widths shrink as 1/sqrt(N): aim for half of the WIDE_CI limit, at most 64 times N
+    # a round (a far-off target is better approached in steps, checking as it goes).
+    factor = min(64.0, max(4.0, (max(widest, WIDE_CI) / (WIDE_CI / 2)) ** 2))
     suggested = 2 ** math.ceil(math.log2(n_base * factor))
     notes.append(f"run again with n_base >= {suggested}")
     return notes, suggested

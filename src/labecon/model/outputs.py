@@ -30,7 +30,11 @@ class OutputInfo(NamedTuple):
 
 
 def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
-    """Return the outputs a compute scenario produces, in declaration order."""
+    """Return the outputs a scenario produces, in declaration order (world scenarios: their own)."""
+    if scenario.is_world:
+        from labecon.model.world_outputs import describe_world_outputs
+
+        return describe_world_outputs(scenario)
     return {
         name: OutputInfo(
             dims=(),
@@ -44,7 +48,11 @@ def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
 
 
 def describe_paths(scenario: Scenario) -> dict[str, OutputInfo]:
-    """Return the per-quarter paths a compute scenario can keep."""
+    """Return the per-quarter paths a scenario can keep (world scenarios: their own)."""
+    if scenario.is_world:
+        from labecon.model.world_outputs import describe_world_paths
+
+        return describe_world_paths(scenario)
     return {
         "cost_usd": OutputInfo(
             dims=("strategy", "quarter", "component"),

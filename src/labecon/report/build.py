@@ -126,6 +126,12 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
             vals = var.to_numpy()
             if not extra:
                 out.append(_scalar_sentence(name, vals, units))
+            elif not set(extra) & {"year", "quarter"} and len(extra) == 1:
+                for label in [str(x) for x in ds[extra[0]].to_numpy()][:4]:
+                    col = var.isel(
+                        {extra[0]: [str(x) for x in ds[extra[0]].to_numpy()].index(label)}
+                    ).to_numpy()
+                    out.append(_scalar_sentence(f"{name} ({label})", col, units))
             elif (
                 set(extra) & {"year", "quarter"}
                 and np.isfinite(vals).all()
@@ -177,6 +183,9 @@ def _scalar_sentence(name: str, vals: Any, units: str) -> str:
     finite = v[np.isfinite(v)]
     if finite.size < 2:
         return f"{name} is undefined in every sample."
+    if np.all((finite == 0) | (finite == 1)):
+        p = float(finite.mean())
+        return f"P({name}) = {p:.1%} (± {np.sqrt(p * (1 - p) / finite.size):.1%})."
     mean, se = float(finite.mean()), float(finite.std(ddof=1) / np.sqrt(finite.size))
     p5, p95 = (float(x) for x in np.percentile(finite, [5, 95]))
     text = (
@@ -209,7 +218,27 @@ def _comparison_sentences(comp: Mapping[str, Any]) -> list[str]:
             f"{fmt_number(d['mean']['value'], units)} ({int(100 * comp.get('level', 0.95))}% CI "
             f"{fmt_number(lo, units)} to {fmt_number(hi, units)})."
         )
+    out.append(_evpi_sentence(comp, best, units))
+    for m, c in comp.get("by_metric", {}).items():
+        u = c.get("units", "")
+        parts = [
+            f"{d['a']} beats {d['b']} in {d['p_a_beats_b']['value']:.1%} of samples "
+            f"(mean difference {fmt_number(d['mean']['value'], u)}, {int(100 * c.get('level', 0.95))}% CI "
+            f"{fmt_number(d['ci'][0], u)} to {fmt_number(d['ci'][1], u)})"
+            for d in c.get("differences", [])[:3]
+        ]
+        better = "higher" if c.get("goal") == "max" else "lower"
+        out.append(f"On {m} ({better} is better): {c['best']} is best on average; " + "; ".join(parts) + ".")
+    return out
+
+
+def _evpi_sentence(comp: Mapping[str, Any], best: str, units: str) -> str:
     ev = comp["evpi"]
+    if ev["value"] <= 0:
+        return (
+            f"{best} is best in every sample, so no information could change the choice "
+            "(expected value of perfect information, EVPI, = 0)."
+        )
     text = (
         "Expected value of perfect information about the choice (EVPI): "
         f"{fmt_number(ev['value'], units)} (± {fmt_number(ev['se'], units)})"
@@ -218,15 +247,16 @@ def _comparison_sentences(comp: Mapping[str, Any]) -> list[str]:
     if evppi:
         top = max(evppi, key=lambda k: evppi[k]["value"])
         value, se = evppi[top]["value"], evppi[top]["se"]
-        if se < value:
+        if value < 0.01 * ev["value"] and se < 0.01 * ev["value"]:
+            text += "; no single input is worth learning on its own (each EVPPI is under 1% of the EVPI)"
+        elif se < value:
             text += (
                 f"; the input most worth learning is {top} "
                 f"(EVPPI {fmt_number(value, units)} ± {fmt_number(se, units)})"
             )
         else:
             text += "; the value of learning single inputs (EVPPI) is not resolved at this sample size"
-    out.append(text + ".")
-    return out
+    return text + "."
 
 
 def _sensitivity_sentences(sens: Mapping[str, Any]) -> list[str]:
@@ -316,7 +346,12 @@ def write_report(
         raise OptionError(msg, "static")
     charts = build_charts(inputs)
     sentences = summary_sentences(inputs)
-    name = inputs.manifest.get("scenario") or (inputs.comparison or {}).get("info", {}).get("scenario", "")
+    name = (
+        inputs.manifest.get("scenario")
+        or (inputs.comparison or {}).get("info", {}).get("scenario")
+        or next((x.get("extra", {}).get("scenario") for x in inputs.sensitivity if x.get("extra")), None)
+        or (inputs.optimization or {}).get("info", {}).get("scenario", "")
+    )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."
     page = render_html(title, subtitle, sentences, charts, inputs.manifest)

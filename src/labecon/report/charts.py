@@ -126,15 +126,34 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         )
                     )
             else:
-                series = []
-                notes = []
-                for label, sel in groups:
-                    vals = var.isel(sel).to_numpy() if sel else var.to_numpy()
-                    s, note = _hist_cdf(np.asarray(vals, dtype=np.float64).reshape(-1), label or name)
-                    if s is not None:
-                        series.append(s)
-                    if note:
-                        notes.append(note)
+                columns = [
+                    (label or name, np.asarray(var.isel(sel).to_numpy(), dtype=np.float64).reshape(-1))
+                    for label, sel in groups
+                ]
+                if all(_is_binary(v) for _, v in columns):
+                    # A 0/1 outcome (ruined, ever profitable): its probability per group says it all.
+                    ps = [float(np.nanmean(v)) for _, v in columns]
+                    ses = [
+                        float(np.sqrt(p * (1 - p) / v.size)) for p, (_, v) in zip(ps, columns, strict=True)
+                    ]
+                    charts.append(
+                        Chart(
+                            f"prob-{name}",
+                            "bars",
+                            f"P({name})",
+                            "",
+                            "probability",
+                            {
+                                "categories": [c for c, _ in columns],
+                                "series": [
+                                    {"name": f"P({name})", "values": ps, "errors": [1.96 * e for e in ses]}
+                                ],
+                            },
+                            note=f"{desc}; whiskers: 95% interval",
+                        )
+                    )
+                    continue
+                series, note = _hist_cdf(columns)
                 if series:
                     charts.append(
                         Chart(
@@ -144,7 +163,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                             units or name,
                             "share of samples",
                             {"series": series},
-                            note="; ".join([desc, *notes]),
+                            note="; ".join(x for x in (desc, note) if x),
                         )
                     )
         elif f"summary_{name}" in ds:
@@ -181,43 +200,55 @@ def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
     ]
 
 
-def _hist_cdf(values: FloatArray, name: str) -> tuple[dict[str, Any] | None, str]:
-    """Return histogram and CDF data; heavy tails get log bins (positive data) or a clipped view."""
-    finite = values[np.isfinite(values)]
-    missing = values.size - finite.size
-    notes = [f"{name}: undefined in {missing / values.size:.1%} of samples"] if missing else []
-    if finite.size < 2:
-        return None, "; ".join(notes)
-    lo, hi = (float(x) for x in np.percentile(finite, CLIP))
-    q25, q75 = np.percentile(finite, [25, 75])
+def _hist_cdf(columns: Sequence[tuple[str, FloatArray]]) -> tuple[list[dict[str, Any]], str]:
+    """Return histogram and CDF data on bins shared by every series.
+
+    Heavy tails get log bins (positive data) or a clipped view, decided on
+    all series pooled, so overlaid series stay comparable.
+    """
+    notes = []
+    finite_cols = []
+    for name, values in columns:
+        finite = values[np.isfinite(values)]
+        if finite.size < values.size:
+            notes.append(f"{name}: undefined in {1 - finite.size / values.size:.1%} of samples")
+        finite_cols.append((name, finite, values.size))
+    pooled = np.concatenate([f for _, f, _ in finite_cols]) if finite_cols else np.empty(0)
+    if pooled.size < 2:
+        return [], "; ".join(notes)
+    lo, hi = (float(x) for x in np.percentile(pooled, CLIP))
+    q25, q75 = np.percentile(pooled, [25, 75])
     log = bool(lo > 0 and hi / lo > 100)
     if not log and hi - lo > 20 * (q75 - q25) > 0:
         # A heavy tail on a linear axis squashes everything into one bar: show the middle 90%.
-        lo, hi = (float(x) for x in np.percentile(finite, [5, 95]))
-        notes.append(f"{name}: middle 90% of samples shown")
+        lo, hi = (float(x) for x in np.percentile(pooled, [5, 95]))
+        notes.append("middle 90% of samples shown")
     if not hi > lo:
-        lo, hi = float(finite.min()) - 0.5, float(finite.max()) + 0.5
+        lo, hi = float(pooled.min()) - 0.5, float(pooled.max()) + 0.5
     if log:
         edges = np.geomspace(lo, hi, HIST_BINS + 1)
         xs = np.geomspace(lo, hi, 200)
-        notes.append(f"{name}: log scale")
+        notes.append("log scale")
     else:
         edges = np.linspace(lo, hi, HIST_BINS + 1)
         xs = np.linspace(lo, hi, 200)
-    counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
-    ordered = np.sort(finite)
-    cdf = np.searchsorted(ordered, xs, side="right") / values.size
-    return (
-        {
-            "name": name,
-            "edges": edges.tolist(),
-            "share": (counts / values.size).tolist(),
-            "cdf_x": xs.tolist(),
-            "cdf_y": cdf.tolist(),
-            "log": log,
-        },
-        "; ".join(notes),
-    )
+    series = []
+    for name, finite, n in finite_cols:
+        if finite.size == 0:
+            continue
+        counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
+        cdf = np.searchsorted(np.sort(finite), xs, side="right") / n
+        series.append(
+            {
+                "name": name,
+                "edges": edges.tolist(),
+                "share": (counts / n).tolist(),
+                "cdf_x": xs.tolist(),
+                "cdf_y": cdf.tolist(),
+                "log": log,
+            }
+        )
+    return series, "; ".join(notes)
 
 
 def comparison_charts(comp: Mapping[str, Any]) -> list[Chart]:
@@ -288,6 +319,32 @@ def comparison_charts(comp: Mapping[str, Any]) -> list[Chart]:
                 section="Comparison",
             )
         )
+    by_metric = comp.get("by_metric") or {}
+    if diffs and by_metric:
+        first = diffs[0]
+        names = [str(comp.get("metric", "")), *by_metric]
+        pairs = [first, *(c["differences"][0] for c in by_metric.values() if c.get("differences"))]
+        charts.append(
+            Chart(
+                "cmp-pbeats",
+                "bars",
+                f"P({first['a']} beats {first['b']}) on each metric",
+                "metric",
+                "probability",
+                {
+                    "categories": names[: len(pairs)],
+                    "series": [
+                        {
+                            "name": "P(beats)",
+                            "values": [d["p_a_beats_b"]["value"] for d in pairs],
+                            "errors": [1.96 * d["p_a_beats_b"]["se"] for d in pairs],
+                        }
+                    ],
+                },
+                note="each metric in its own direction (higher or lower is better); whiskers: 95% interval",
+                section="Comparison",
+            )
+        )
     sample = comp.get("values_sample")
     if sample:
         vals = np.asarray(sample, dtype=np.float64)
@@ -314,11 +371,13 @@ def comparison_charts(comp: Mapping[str, Any]) -> list[Chart]:
             )
         )
     evppi = comp.get("evppi", {})
-    if evppi:
+    if evppi and comp["evpi"]["value"] > 0:  # with EVPI = 0 every EVPPI is 0: nothing to chart
         keys = sorted(evppi, key=lambda k: evppi[k]["value"])
         errs = [1.96 * evppi[k]["se"] for k in keys]
         top = max(evppi[k]["value"] for k in keys)
-        resolved = max(errs) <= 5 * top if top > 0 else False
+        evpi = float(comp["evpi"]["value"])
+        # Resolved when the intervals are small next to the estimates, or negligible next to EVPI.
+        resolved = max(errs) <= 5 * top or max(errs) <= 0.01 * evpi
         evppi_note = (
             ""
             if resolved
@@ -360,6 +419,8 @@ def sensitivity_charts(sens: Mapping[str, Any]) -> list[Chart]:
     idx = {k: np.asarray(v, dtype=np.float64) for k, v in sens["indices"].items()}
     out = sens.get("output", "")
     note = f"assumption: {sens.get('assumption', '')}"
+    if sens.get("warnings"):
+        note += f"; caution: {'; '.join(sens['warnings'])}"
     charts: list[Chart] = []
     timed = sens.get("time_dim") and next(iter(idx.values())).ndim == 2
     if method == "oat" and not timed:

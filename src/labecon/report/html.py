@@ -290,7 +290,7 @@ def render_html(
 <main>
 <section class="summary"><h2 style="margin-top:8px">Summary</h2><ul>{items}</ul></section>
 {"".join(body)}
-<footer>Written by labecon on {stamp}. Provenance: <code>{prov}</code></footer>
+<footer>Written by labecon on {stamp}.{f" Provenance: <code>{prov}</code>" if provenance else ""}</footer>
 </main>
 </body>
 </html>

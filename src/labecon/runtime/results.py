@@ -7,6 +7,7 @@ Dims: ``sample`` (global sample index), ``input`` (uncertain input name),
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import tempfile
@@ -95,7 +96,16 @@ class Results:
             for name in ds["input"].to_numpy():
                 columns[str(name)] = ds["input_value"].sel(input=name).to_numpy()
         for name in self.outputs:
-            columns[name] = ds[name].to_numpy()
+            var = ds[name]
+            if var.ndim == 1:
+                columns[name] = var.to_numpy()
+                continue
+            # An output with trailing dims (lab, year, ...) gives one column per element,
+            # e.g. ``revenue_usd_by_year[lab_own,2027]``.
+            flat = var.to_numpy().reshape(var.shape[0], -1)
+            labels = itertools.product(*(ds[d].to_numpy().tolist() for d in var.dims[1:]))
+            for j, label in enumerate(labels):
+                columns[f"{name}[{','.join(str(x) for x in label)}]"] = flat[:, j]
         return pd.DataFrame(columns)
 
     def to_netcdf(self, path: str | Path) -> Path:

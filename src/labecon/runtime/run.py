@@ -32,6 +32,7 @@ from labecon.errors import InputTableError, OptionError
 from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths, evaluate_outputs
 from labecon.model.params import compute_params
 from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
+from labecon.model.world_outputs import run_world
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.plan import Block, check_count, plan_blocks
@@ -42,7 +43,7 @@ from labecon.scenario.checks import iter_params
 from labecon.scenario.distributions import FixedSpec
 from labecon.scenario.loader import ScenarioSource, dump_scenario, load_scenario
 from labecon.scenario.schema import BuildAheadSpec, Scenario
-from labecon.strategies import fleet_policy
+from labecon.strategies import fleet_policy, lab_policy
 from labecon.types import BackendName, EngineName, FloatArray
 from labecon.uncertain.sampling import sample_inputs
 from labecon.uncertain.table import read_input_table
@@ -105,6 +106,10 @@ def run_block(
 ) -> BlockOutput:
     """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
     n = block.size
+    if scenario.compute is None:
+        # A world scenario: labs in a market, each with its strategy (labecon.model.world).
+        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
+        return BlockOutput(block, world.outputs, world.paths)
     params = compute_params(scenario.compute, draws, n)
     factors = path_factors(params)  # shared by every strategy of the block
     results: dict[str, StrategyResult] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -33,6 +34,7 @@ from labecon.scenario.schema import (
     Scenario,
     bounds_of,
 )
+from labecon.scenario.world import WORLD_SECTIONS
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -56,12 +58,54 @@ def support(spec: DistributionSpec) -> tuple[float, float, bool]:
     raise TypeError(msg)
 
 
-def iter_params(model: BaseModel, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
-    """Yield ``(path, bounds, value)`` for every number-or-input field of ``model``."""
+def iter_params(model: BaseModel | None, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
+    """Yield ``(path, bounds, value)`` for every number-or-input field of ``model`` (none for None)."""
+    if model is None:
+        return
     for name in type(model).model_fields:
         bounds = bounds_of(type(model), name)
         if bounds is not None:
             yield f"{prefix}.{name}", bounds, getattr(model, name)
+
+
+def iter_params_deep(value: object, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
+    """Yield ``(path, bounds, value)`` for every number-or-input field in ``value``, recursively."""
+    if isinstance(value, BaseModel):
+        yield from iter_params(value, prefix)
+        for name in type(value).model_fields:
+            yield from iter_params_deep(getattr(value, name), f"{prefix}.{name}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_params_deep(item, f"{prefix}.{key}")
+
+
+def check_scenario_kind(scenario: Scenario) -> None:
+    """Check that a scenario is either a compute scenario or a world scenario, complete."""
+    world = [name for name in WORLD_SECTIONS if name in scenario.model_fields_set]
+    compute = [name for name in ("compute", "strategies", "outputs") if name in scenario.model_fields_set]
+    if world and compute:
+        msg = (
+            f"a scenario is either a compute scenario (compute, strategies, outputs) or a world "
+            f"scenario (chips, clouds, labs, market, ...), not both; this one has {', '.join(world)}"
+        )
+        raise ScenarioError(msg, compute[0])
+    if world:
+        for name in ("chips", "clouds", "labs", "market"):
+            if getattr(scenario, name) is None:
+                msg = (
+                    "required field is missing (a world scenario needs chips, clouds, labs and market; "
+                    f"has {', '.join(world)})"
+                )
+                raise ScenarioError(msg, name)
+        return
+    for name in ("compute", "strategies", "outputs"):
+        if name in scenario.model_fields_set and getattr(scenario, name) is not None:
+            if not getattr(scenario, name):
+                msg = "must hold at least 1 entry"
+                raise ScenarioError(msg, name)
+        elif not getattr(scenario, name):
+            msg = "required field is missing (or give the world sections: chips, clouds, labs, market)"
+            raise ScenarioError(msg, name)
 
 
 def check_inputs_referenced_exist(scenario: Scenario) -> None:
@@ -127,7 +171,100 @@ def check_outputs_refer_to_known_names(scenario: Scenario) -> None:
         seen.add(name)
 
 
+def check_world_references(scenario: Scenario) -> None:
+    """Check that labs, deals and strategies name chips, clouds, labs and segments that exist."""
+    if not scenario.is_world:
+        return
+    chips, clouds, labs = scenario.chips or {}, scenario.clouds or {}, scenario.labs or {}
+    segments = scenario.market.segments if scenario.market is not None else {}
+
+    def need(name: str | None, known: dict[str, Any], what: str, path: str) -> None:
+        if name is not None and name not in known:
+            msg = f"unknown {what} {name!r}; expected one of: {', '.join(known) or 'none'}"
+            raise ScenarioError(msg, path)
+
+    for cname, chip in chips.items():
+        if chip.sold_by != "anyone":
+            need(chip.sold_by, clouds, "cloud", f"chips.{cname}.sold_by")
+    deals: dict[str, str] = {}
+    for cname, cloud in clouds.items():
+        for chip_name in cloud.prices:
+            need(chip_name, chips, "chip", f"clouds.{cname}.prices.{chip_name}")
+            seller = chips[chip_name].sold_by
+            if seller not in ("anyone", cname):
+                msg = f"chip {chip_name!r} exists only inside cloud {seller!r}"
+                raise ScenarioError(msg, f"clouds.{cname}.prices.{chip_name}")
+        if cloud.deal is not None:
+            need(cloud.deal.lab, labs, "lab", f"clouds.{cname}.deal.lab")
+            need(cloud.deal.chip, cloud.prices, "chip priced by this cloud", f"clouds.{cname}.deal.chip")
+            if cloud.deal.lab in deals:
+                msg = f"lab {cloud.deal.lab!r} already has a deal with {deals[cloud.deal.lab]!r}"
+                raise ScenarioError(msg, f"clouds.{cname}.deal.lab")
+            deals[cloud.deal.lab] = cname
+    for lname, lab in labs.items():
+        path = f"labs.{lname}"
+        for seg, share in lab.revenue_mix.items():
+            need(seg, segments, "segment", f"{path}.revenue_mix.{seg}")
+            if not 0.0 <= share <= 1.0:
+                msg = f"must be between 0 and 1, got {share:g}"
+                raise ScenarioError(msg, f"{path}.revenue_mix.{seg}")
+        if abs(sum(lab.revenue_mix.values()) - 1.0) > 1e-9:
+            msg = f"shares must sum to 1, got {sum(lab.revenue_mix.values()):g}"
+            raise ScenarioError(msg, f"{path}.revenue_mix")
+        st = lab.strategy
+        need(st.own_chip, chips, "chip", f"{path}.strategy.own_chip")
+        if st.own_chip is not None and chips[st.own_chip].sold_by != "anyone":
+            msg = f"chip {st.own_chip!r} is not sold; it exists only inside {chips[st.own_chip].sold_by!r}"
+            raise ScenarioError(msg, f"{path}.strategy.own_chip")
+        for role in ("commit", "rent"):
+            cloud_name = getattr(st, f"{role}_cloud")
+            need(cloud_name, clouds, "cloud", f"{path}.strategy.{role}_cloud")
+            chip_name = getattr(st, f"{role}_chip")
+            if cloud_name is not None:
+                need(chip_name, clouds[cloud_name].prices, f"chip priced by {cloud_name!r}",
+                     f"{path}.strategy.{role}_chip")
+                partner = deals.get(lname)
+                if partner is not None and clouds[partner].deal is not None and (
+                    clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
+                ):
+                    msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
+                    raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
+        if st.commit_cloud is None and st.commit_frac != 0:
+            msg = "commit_frac needs a commit_cloud and commit_chip"
+            raise ScenarioError(msg, f"{path}.strategy.commit_cloud")
+        if st.own_chip is None and st.own_frac != 0:
+            msg = "own_frac needs an own_chip"
+            raise ScenarioError(msg, f"{path}.strategy.own_chip")
+        if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
+            msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
+            raise ScenarioError(msg, f"{path}.strategy.partner_frac")
+        fixed = [v for v in (st.own_frac, st.commit_frac, st.partner_frac) if not isinstance(v, str)]
+        if sum(fixed) > 1.0 + 1e-12:
+            msg = f"own_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
+            raise ScenarioError(msg, f"{path}.strategy")
+        fixed = [v for v in (st.training_frac, st.research_frac) if not isinstance(v, str)]
+        if sum(fixed) >= 1.0:
+            msg = f"training_frac + research_frac must be below 1 (inference needs some), got {sum(fixed):g}"
+            raise ScenarioError(msg, f"{path}.strategy")
+    for seg_name, segment in segments.items():
+        if isinstance(segment.spend_usd_per_year, str):
+            continue
+        total = sum(
+            lab.revenue_usd_per_year * lab.revenue_mix.get(seg_name, 0.0)
+            for lab in labs.values()
+            if not isinstance(lab.revenue_usd_per_year, str)
+        )
+        if total > segment.spend_usd_per_year:
+            msg = (
+                f"the labs' revenue in this segment ({total:g} USD per year) exceeds its spend "
+                f"({segment.spend_usd_per_year:g}); shares would sum to more than 1"
+            )
+            raise ScenarioError(msg, f"market.segments.{seg_name}.spend_usd_per_year")
+
+
 CHECKS: dict[str, Callable[[Scenario], None]] = {
+    "scenario_kind": check_scenario_kind,
+    "world_references": check_world_references,
     "inputs_referenced_exist": check_inputs_referenced_exist,
     "input_support_fits_bounds": check_input_support_fits_bounds,
     "correlated_inputs_exist": check_correlated_inputs_exist,
@@ -143,6 +280,8 @@ def run_checks(scenario: Scenario) -> None:
 
 
 def _all_params(scenario: Scenario) -> Iterator[tuple[str, Bounds, object]]:
+    for section in WORLD_SECTIONS:
+        yield from iter_params_deep(getattr(scenario, section), section)
     yield from iter_params(scenario.compute, "compute")
     for name, strategy in scenario.strategies.items():
         if isinstance(strategy, BuildAheadSpec):

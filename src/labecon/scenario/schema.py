@@ -10,123 +10,25 @@ distribution's support must fit the field's bounds) live in
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import numpy as np
-from numpy.typing import NDArray
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
+from labecon.scenario.base import NAME_RE, Bounded, Bounds, ParamValue, Spec, _Spec, bounds_of
 from labecon.scenario.distributions import CorrelationSpec, DistributionSpec
+from labecon.scenario.world import (
+    WORLD_KEY_INPUT,
+    WORLD_KEY_SPEC,
+    CapabilitySpec,
+    ChipSpec,
+    CloudSpec,
+    FinanceSpec,
+    LabSpec,
+    MarketSpec,
+    RisksSpec,
+)
 
-_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Bounds:
-    """Allowed range of a numeric parameter (``None`` means unbounded).
-
-    ``integer`` asks for whole numbers (e.g. a lead time in quarters).
-    """
-
-    ge: float | None = None
-    gt: float | None = None
-    le: float | None = None
-    lt: float | None = None
-    integer: bool = False
-
-    def violation(self, value: float) -> str | None:
-        """Return a description of how ``value`` breaks the bounds, or ``None``."""
-        if not math.isfinite(value):
-            return f"must be a finite number, got {value}"
-        if self.integer and value != int(value):
-            return f"must be a whole number, got {value}"
-        if self.ge is not None and value < self.ge:
-            return f"must be >= {self.ge:g}, got {value:g}"
-        if self.gt is not None and value <= self.gt:
-            return f"must be > {self.gt:g}, got {value:g}"
-        if self.le is not None and value > self.le:
-            return f"must be <= {self.le:g}, got {value:g}"
-        if self.lt is not None and value >= self.lt:
-            return f"must be < {self.lt:g}, got {value:g}"
-        return None
-
-    def first_violation(self, values: NDArray[np.float64]) -> tuple[int, str] | None:
-        """Return ``(index, problem)`` of the first value outside the bounds, or ``None``."""
-        bad = ~np.isfinite(values)
-        if self.integer:
-            bad |= values != np.round(values)
-        for limit, too_far in (
-            (self.ge, values < (self.ge if self.ge is not None else 0.0)),
-            (self.gt, values <= (self.gt if self.gt is not None else 0.0)),
-            (self.le, values > (self.le if self.le is not None else 0.0)),
-            (self.lt, values >= (self.lt if self.lt is not None else 0.0)),
-        ):
-            if limit is not None:
-                bad |= too_far
-        if not bad.any():
-            return None
-        index = int(np.argmax(bad))
-        return index, self.violation(float(values[index])) or "is out of bounds"
-
-    def describe(self) -> str:
-        """Return the bounds as text, e.g. ``>= 0, < 1``."""
-        parts = []
-        for op, val in ((">=", self.ge), (">", self.gt), ("<=", self.le), ("<", self.lt)):
-            if val is not None:
-                parts.append(f"{op} {val:g}")
-        if self.integer:
-            parts.append("whole number")
-        return ", ".join(parts) or "any finite number"
-
-
-def _param_validator(bounds: Bounds) -> BeforeValidator:
-    def check(value: Any) -> float | str:
-        if isinstance(value, bool):
-            msg = f"expected a number or an input name, got a boolean ({value})"
-            raise ValueError(msg)  # noqa: TRY004 - pydantic turns ValueError into a located error
-        if isinstance(value, str):
-            name = value.strip()
-            if not _NAME_RE.match(name):
-                msg = f"expected a number or the name of an input, got {value!r}"
-                raise ValueError(msg)
-            return name
-        if isinstance(value, int | float):
-            problem = bounds.violation(float(value))
-            if problem:
-                raise ValueError(problem)
-            return float(value)
-        msg = f"expected a number or the name of an input, got {type(value).__name__}"
-        raise ValueError(msg)
-
-    return BeforeValidator(check)
-
-
-ParamValue = float | str
-"""A number, or the name of an uncertain input whose draw replaces it per sample."""
-
-
-def Bounded(**bounds: Any) -> BeforeValidator:
-    """Return the validator of a :data:`ParamValue` field with the given :class:`Bounds`."""
-    b = Bounds(**bounds)
-    validator = _param_validator(b)
-    validator.func.bounds = b  # type: ignore[union-attr]
-    return validator
-
-
-def bounds_of(model: type[BaseModel], field: str) -> Bounds | None:
-    """Return the :class:`Bounds` of ``model.field`` if it is a :data:`ParamValue`, else ``None``."""
-    for meta in model.model_fields[field].metadata:
-        if isinstance(meta, BeforeValidator) and hasattr(meta.func, "bounds"):
-            bounds: Bounds = meta.func.bounds
-            return bounds
-    return None
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+__all__ = ["Bounded", "Bounds", "ParamValue", "Spec", "bounds_of"]
 
 
 class RunDefaults(_Spec):
@@ -237,7 +139,13 @@ OutputSpec = Annotated[PvCostOutput | DifferenceOutput, Field(discriminator="kin
 
 
 class Scenario(_Spec):
-    """A complete, validated labecon scenario."""
+    """A complete, validated labecon scenario.
+
+    A scenario is one of two kinds: a *compute* scenario (``compute``,
+    ``strategies`` and ``outputs``, e.g. benchmark B1) or a *world* scenario
+    (``chips``, ``clouds``, ``labs`` and ``market``, optionally ``capability``,
+    ``finance`` and ``risks``: several labs competing, with statements).
+    """
 
     name: str = Field(description="Short name of the scenario.")
     description: str = Field("", description="What the scenario stands for.")
@@ -250,19 +158,55 @@ class Scenario(_Spec):
     correlation: CorrelationSpec | None = Field(
         None, description="Correlation between inputs (Gaussian copula)."
     )
-    compute: ComputeSpec = Field(description="Demand, prices and owned-fleet economics.")
+    references: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra sources cited by `src:KEY` in this scenario's comments: title and address.",
+    )
+    # Compute scenarios.
+    compute: ComputeSpec | None = Field(None, description="Demand, prices and owned-fleet economics.")
     strategies: dict[str, StrategySpec] = Field(
-        min_length=1, description="Strategies simulated on the same draws, by name."
+        default_factory=dict, description="Strategies simulated on the same draws, by name."
     )
     outputs: dict[str, OutputSpec] = Field(
-        min_length=1, description="Per-sample outputs, in order; later ones may use earlier ones."
+        default_factory=dict, description="Per-sample outputs, in order; later ones may use earlier ones."
     )
+    # World scenarios.
+    start_year: float = Field(
+        2026.25, description="Calendar year at the start of quarter 0 (year).",
+        json_schema_extra={"x-source": "assumption: the fact sheet's latest figures are from early/mid 2026"},
+    )
+    chips: dict[str, ChipSpec] | None = Field(None, description="Accelerator types, by name.")
+    clouds: dict[str, CloudSpec] | None = Field(None, description="Clouds and partners, by name.")
+    labs: dict[str, LabSpec] | None = Field(None, description="The competing labs, by name.")
+    market: MarketSpec | None = Field(None, description="Demand for AI services, by segment.")
+    capability: CapabilitySpec = Field(
+        default_factory=CapabilitySpec, description="Training compute to capability to share."
+    )
+    finance: FinanceSpec = Field(default_factory=FinanceSpec, description="Rates, valuation, funding.")
+    risks: RisksSpec = Field(default_factory=RisksSpec, description="Risk events (all off by default).")
 
-    @field_validator("inputs", "strategies", "outputs")
+    @property
+    def is_world(self) -> bool:
+        """Whether this is a world scenario (labs in a market) rather than a compute one."""
+        return self.labs is not None
+
+    @model_validator(mode="before")
     @classmethod
-    def _names_are_identifiers(cls, value: dict[str, Any]) -> dict[str, Any]:
-        for name in value:
-            if not _NAME_RE.match(name):
+    def _world_key_input(cls, data: Any) -> Any:
+        """Declare the world's event-key input when a world scenario does not."""
+        if isinstance(data, dict) and data.get("labs") is not None:
+            inputs = data.get("inputs")
+            if inputs is None:
+                inputs = {}
+            if isinstance(inputs, dict) and WORLD_KEY_INPUT not in inputs:
+                data = {**data, "inputs": {**inputs, WORLD_KEY_INPUT: dict(WORLD_KEY_SPEC)}}
+        return data
+
+    @field_validator("inputs", "strategies", "outputs", "chips", "clouds", "labs")
+    @classmethod
+    def _names_are_identifiers(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        for name in value or {}:
+            if not NAME_RE.match(name):
                 msg = f"name {name!r} must start with a letter or _ and hold only letters, digits, _"
                 raise ValueError(msg)
         return value

@@ -14,7 +14,7 @@ def test_evpi_and_evppi_match_a_normal_toy() -> None:
     # u_A = x1 + x2, u_B = 0, x ~ N(0, 1): EVPI = E[max(x1 + x2, 0)] = 1 / sqrt(pi),
     # EVPPI(x1) = E[max(x1, 0)] = 1 / sqrt(2 pi), EVPPI({x1, x2}) = EVPI.
     rng = np.random.default_rng(3)
-    n = 20_000
+    n = 8_000
     x1, x2 = rng.normal(size=n), rng.normal(size=n)
     c = compare_values(
         {"A": x1 + x2, "B": np.zeros(n)}, inputs={"x1": x1, "x2": x2}, groups={"both": ["x1", "x2"]}
@@ -114,3 +114,5 @@ def test_clear_errors() -> None:
         compare("b1", variants={"a": {}, "b": {}})
     with pytest.raises(OptionError, match="at least two"):
         compare_values({"only": np.ones(3)})
+    with pytest.raises(OptionError, match="several metrics"):
+        compare("b1", outputs=["pv_rent", "pv_build"], metric=["a", "b"], n_samples=100)

@@ -79,3 +79,17 @@ def test_clear_errors() -> None:
         Constraint.parse("mean(saving) < 3")
     with pytest.raises(OptionError, match="no candidate met"):
         optimize_function(_toy, {"x": (0.0, 1.0)}, "mean(value)", ["mean(ruined) <= -0.1"], n_trials=5)
+
+
+def test_candidates_the_scenario_rejects_are_skipped_and_counted() -> None:
+    def picky(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
+        if params["x"] > 0.5:
+            raise ScenarioError("shares must sum to at most 1", "labs.a.strategy")
+        return _toy(params)
+
+    res = optimize_function(picky, {"x": (0.0, 1.0)}, "mean(value)", n_trials=20, seed=2)
+    assert res.best.params["x"] <= 0.5
+    assert res.n_evaluations == 20
+    assert res.info["n_rejected"] + len(res.candidates) == 20
+    with pytest.raises(OptionError, match="broke the scenario's rules"):
+        optimize_function(picky, {"x": (0.6, 1.0)}, "mean(value)", n_trials=3)

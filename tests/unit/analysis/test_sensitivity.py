@@ -119,3 +119,19 @@ def test_clear_errors() -> None:
         sobol_indices(InputSpace.uniform({"a": (0.0, 1.0)}), lambda c: c["a"], n_base=100)
     with pytest.raises(OptionError, match="unknown method"):
         sensitivity("b1", "saving", method="morris")  # type: ignore[arg-type]
+
+
+def test_time_resolved_on_a_scenario_with_a_year_axis() -> None:
+    import labecon
+
+    if "two-strategies" not in labecon.list_scenarios():
+        pytest.skip("no built-in scenario with a year axis")
+    probe = labecon.simulate("two-strategies", 2, 1)
+    ds = probe.dataset
+    name = next(n for n in probe.outputs if n in ds and "year" in ds[n].dims)
+    others = {str(d): str(ds[d].to_numpy()[0]) for d in ds[name].dims if d not in ("sample", "year")}
+    ref = name + ("[" + ",".join(f"{d}={v}" for d, v in others.items()) + "]" if others else "")
+    res = sensitivity("two-strategies", ref, method="oat")
+    assert res.time_dim == "year"
+    assert res.indices["swing"].shape == (len(res.inputs), ds.sizes["year"])
+    assert len(res.time_coords) == ds.sizes["year"]

@@ -1,0 +1,299 @@
+"""A world scenario's parameters as per-sample arrays: labs on axis 1, segments on the last axis.
+
+Names and units follow :mod:`labecon.scenario.world`; prices per chip are
+turned into prices per H100-equivalent (``h100e``) here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from labecon.model.params import resolve
+from labecon.model.risk import EventParams
+from labecon.scenario.schema import ParamValue, Scenario
+from labecon.scenario.world import H100_BF16_TFLOPS, RISK_EVENTS, ChipSpec, CloudSpec
+from labecon.types import FloatArray
+
+
+class LabParams(NamedTuple):
+    """Per-lab parameters, each ``(sample, lab)`` unless noted (units in the names)."""
+
+    cash_usd: FloatArray
+    revenue_usd_per_year: FloatArray
+    revenue_mix: FloatArray
+    """``(lab, segment)`` fractions."""
+    owned_h100e: FloatArray
+    owned_book_frac: FloatArray
+    committed_h100e: FloatArray
+    committed_remaining_quarters: FloatArray
+    partner_h100e: FloatArray
+    capability_log10_flop: FloatArray
+    staff_usd_per_year: FloatArray
+    debt_usd: FloatArray
+    # Own route: the chip it buys.
+    own_usd_per_h100e: FloatArray
+    own_price_decline_per_year: FloatArray
+    own_kw_per_h100e: FloatArray
+    own_available_quarter: FloatArray
+    # Commitments, rentals and the partner, per H100e-hour.
+    commit_usd_per_h100e_hour: FloatArray
+    commit_price_decline_per_year: FloatArray
+    commit_term_quarters: FloatArray
+    rent_usd_per_h100e_hour: FloatArray
+    rent_price_decline_per_year: FloatArray
+    rent_limit_h100e: FloatArray
+    rent_limit_growth_per_year: FloatArray
+    rent_shares_commit_cloud: FloatArray
+    """1.0 where the lab rents from the cloud it commits with (they share its limit)."""
+    commit_limit_h100e: FloatArray
+    has_partner: FloatArray
+    partner_usd_per_h100e_hour: FloatArray
+    partner_price_decline_per_year: FloatArray
+    partner_limit_h100e: FloatArray
+    partner_limit_growth_per_year: FloatArray
+    partner_cost_frac: FloatArray
+    partner_equity_usd: FloatArray
+    partner_credits_usd: FloatArray
+    partner_stake_frac: FloatArray
+    partner_rent_frac: FloatArray
+    """1.0 where the lab also rents from its partner (counted in the partner's revenue)."""
+    partner_commit_frac: FloatArray
+    """1.0 where the lab also commits with its partner."""
+    debt_maturity_quarters: FloatArray
+    debt_frac_of_capex: FloatArray
+    staff_growth_per_year: FloatArray
+    run_length_quarters: FloatArray
+    """Quarters a training run lasts (the same in every sample)."""
+
+
+class MarketParams(NamedTuple):
+    """Per-segment parameters, each ``(sample, segment)``."""
+
+    spend_usd_per_year: FloatArray
+    growth_per_year: FloatArray
+    growth_decay_per_year: FloatArray
+    price_usd_per_unit: FloatArray
+    price_decline_per_year: FloatArray
+    serving_efficiency_gain_per_year: FloatArray
+    elasticity: FloatArray
+    inertia_frac: FloatArray
+
+
+class GlobalParams(NamedTuple):
+    """Capability and finance parameters shared by all labs, each ``(sample,)``."""
+
+    utilisation_frac: FloatArray
+    algorithmic_halving_months: FloatArray
+    frontier_log10_flop: FloatArray
+    frontier_compute_multiple_per_year: FloatArray
+    frontier_growth_decay_per_year: FloatArray
+    final_run_frac: FloatArray
+    share_weight_per_oom: FloatArray
+    price_sensitivity: FloatArray
+    pricing_power_per_oom: FloatArray
+    base_rate_per_year: FloatArray
+    debt_spread_per_year: FloatArray
+    discount_rate_per_year: FloatArray
+    valuation_revenue_multiple: FloatArray
+    max_dilution_frac: FloatArray
+    dc_capex_usd_per_mw: FloatArray
+    dc_lead_quarters: FloatArray
+    pue: FloatArray
+    electricity_usd_per_kwh: FloatArray
+    maintenance_frac_per_year: FloatArray
+    terminal_value_frac_of_book: FloatArray
+
+
+class WorldParams(NamedTuple):
+    """Everything the world's quarterly step reads, per sample."""
+
+    n_samples: int
+    horizon_quarters: int
+    hours_per_quarter: float
+    labs: LabParams
+    market: MarketParams
+    world: GlobalParams
+    funding_logits: tuple[float, float, float]
+    """(base, per unit of revenue growth, for the capability leader)."""
+    dc_life_quarters: int
+    chip_life_quarters: int
+    events: dict[str, EventParams]
+    u_world: FloatArray
+    lab_names: list[str]
+    segment_names: list[str]
+
+
+def _stack(values: list[FloatArray]) -> FloatArray:
+    return np.stack(values, axis=1) if values else np.zeros((0, 0))
+
+
+def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> WorldParams:
+    """Return a world scenario's parameters for ``n`` samples (scenario validated and checked)."""
+    chips = scenario.chips or {}
+    clouds = scenario.clouds or {}
+    labs = scenario.labs or {}
+    segments = scenario.market.segments if scenario.market is not None else {}
+
+    def r(value: ParamValue) -> FloatArray:
+        return resolve(value, draws, n)
+
+    def h100e(chip: ChipSpec) -> float:
+        return chip.peak_bf16_tflops / H100_BF16_TFLOPS
+
+    def price(cloud: CloudSpec, chip: str, kind: str) -> FloatArray:
+        p = cloud.prices[chip]
+        value = r(p.on_demand_usd_per_chip_hour if kind == "on_demand" else p.committed_usd_per_chip_hour)
+        if chips[chip].sold_by != "anyone":
+            value = value * (1.0 - r(cloud.own_chip_discount_frac))
+        return value / h100e(chips[chip])
+
+    deal_of = {c.deal.lab: name for name, c in clouds.items() if c.deal is not None}
+    zeros = np.zeros(n)
+    cols: dict[str, list[FloatArray]] = {f: [] for f in LabParams._fields if f != "revenue_mix"}
+    mix = np.zeros((len(labs), len(segments)))
+    for li, (lname, lab) in enumerate(labs.items()):
+        st = lab.strategy
+        for si, seg in enumerate(segments):
+            mix[li, si] = lab.revenue_mix.get(seg, 0.0)
+        add = {
+            "cash_usd": r(lab.cash_usd),
+            "revenue_usd_per_year": r(lab.revenue_usd_per_year),
+            "owned_h100e": r(lab.owned_h100e),
+            "owned_book_frac": r(lab.owned_book_frac),
+            "committed_h100e": r(lab.committed_h100e),
+            "committed_remaining_quarters": np.full(n, float(lab.committed_remaining_quarters)),
+            "partner_h100e": r(lab.partner_h100e),
+            "capability_log10_flop": np.full(n, lab.capability_log10_flop),
+            "staff_usd_per_year": r(lab.staff_usd_per_year),
+            "debt_usd": r(lab.debt_usd),
+            "debt_maturity_quarters": np.full(n, float(st.debt_maturity_quarters)),
+            "debt_frac_of_capex": r(st.debt_frac_of_capex),
+            "commit_term_quarters": np.full(n, float(st.commit_term_quarters)),
+            "staff_growth_per_year": r(st.staff_growth_per_year),
+            "run_length_quarters": np.full(n, float(st.run_length_quarters)),
+        }
+        if st.own_chip is not None:
+            chip = chips[st.own_chip]
+            add["own_usd_per_h100e"] = r(chip.price_usd) / h100e(chip)
+            add["own_price_decline_per_year"] = r(chip.price_perf_decline_per_year)
+            add["own_kw_per_h100e"] = r(chip.power_kw_all_in) / h100e(chip)
+            add["own_available_quarter"] = np.full(
+                n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * 4.0))
+            )
+        else:
+            add.update(
+                own_usd_per_h100e=zeros,
+                own_price_decline_per_year=zeros,
+                own_kw_per_h100e=zeros,
+                own_available_quarter=np.full(n, np.inf),
+            )
+        rent_cloud = clouds[st.rent_cloud]
+        add["rent_usd_per_h100e_hour"] = price(rent_cloud, st.rent_chip, "on_demand")
+        add["rent_price_decline_per_year"] = r(rent_cloud.price_decline_per_year)
+        add["rent_limit_h100e"] = r(rent_cloud.capacity_limit_h100e)
+        add["rent_limit_growth_per_year"] = r(rent_cloud.capacity_growth_per_year)
+        add["rent_shares_commit_cloud"] = np.full(n, float(st.commit_cloud == st.rent_cloud))
+        if st.commit_cloud is not None and st.commit_chip is not None:
+            commit_cloud = clouds[st.commit_cloud]
+            add["commit_usd_per_h100e_hour"] = price(commit_cloud, st.commit_chip, "committed")
+            add["commit_price_decline_per_year"] = r(commit_cloud.price_decline_per_year)
+            add["commit_limit_h100e"] = r(commit_cloud.capacity_limit_h100e)
+        else:
+            add.update(
+                commit_usd_per_h100e_hour=zeros, commit_price_decline_per_year=zeros, commit_limit_h100e=zeros
+            )
+        partner = deal_of.get(lname)
+        deal = None
+        if partner is not None:
+            cloud = clouds[partner]
+            deal = cloud.deal
+        if partner is not None and deal is not None:
+            equity = r(deal.equity_usd)
+            add.update(
+                has_partner=np.ones(n),
+                partner_usd_per_h100e_hour=price(cloud, deal.chip, "committed")
+                * (1.0 - r(deal.preferential_discount_frac)),
+                partner_price_decline_per_year=r(cloud.price_decline_per_year),
+                partner_limit_h100e=r(cloud.capacity_limit_h100e),
+                partner_limit_growth_per_year=r(cloud.capacity_growth_per_year),
+                partner_cost_frac=r(cloud.cost_frac_of_price),
+                partner_equity_usd=equity,
+                partner_credits_usd=equity * r(deal.credits_frac),
+                partner_stake_frac=r(deal.stake_frac),
+                partner_rent_frac=np.full(n, float(st.rent_cloud == partner)),
+                partner_commit_frac=np.full(n, float(st.commit_cloud == partner)),
+            )
+        else:
+            for f in (
+                "has_partner",
+                "partner_usd_per_h100e_hour",
+                "partner_price_decline_per_year",
+                "partner_limit_h100e",
+                "partner_limit_growth_per_year",
+                "partner_cost_frac",
+                "partner_equity_usd",
+                "partner_credits_usd",
+                "partner_stake_frac",
+                "partner_rent_frac",
+                "partner_commit_frac",
+            ):
+                add[f] = zeros
+        for key, value in add.items():
+            cols[key].append(np.asarray(value, dtype=np.float64))
+    lab_params = LabParams(**{f: _stack(v) for f, v in cols.items()}, revenue_mix=mix)
+    seg_cols = [[r(getattr(seg, f)) for seg in segments.values()] for f in MarketParams._fields]
+    market = MarketParams(*(_stack(c) for c in seg_cols))
+    cap, fin = scenario.capability, scenario.finance
+    world = GlobalParams(
+        utilisation_frac=r(cap.utilisation_frac),
+        algorithmic_halving_months=r(cap.algorithmic_halving_months),
+        frontier_log10_flop=np.full(n, cap.frontier_log10_flop),
+        frontier_compute_multiple_per_year=r(cap.frontier_compute_multiple_per_year),
+        frontier_growth_decay_per_year=r(cap.frontier_growth_decay_per_year),
+        final_run_frac=r(cap.final_run_frac),
+        share_weight_per_oom=r(cap.share_weight_per_oom),
+        price_sensitivity=r(cap.price_sensitivity),
+        pricing_power_per_oom=r(cap.pricing_power_per_oom),
+        base_rate_per_year=r(fin.base_rate_per_year),
+        debt_spread_per_year=r(fin.debt_spread_per_year),
+        discount_rate_per_year=r(fin.discount_rate_per_year),
+        valuation_revenue_multiple=r(fin.valuation_revenue_multiple),
+        max_dilution_frac=r(fin.max_dilution_frac),
+        dc_capex_usd_per_mw=r(fin.dc_capex_usd_per_mw),
+        dc_lead_quarters=np.rint(r(fin.dc_lead_quarters)),
+        pue=r(fin.pue),
+        electricity_usd_per_kwh=r(fin.electricity_usd_per_kwh),
+        maintenance_frac_per_year=r(fin.maintenance_frac_per_year),
+        terminal_value_frac_of_book=r(fin.terminal_value_frac_of_book),
+    )
+    events: dict[str, EventParams] = {}
+    for name in RISK_EVENTS:
+        spec = getattr(scenario.risks, name)
+        if spec is None:
+            events[name] = EventParams(False, zeros, zeros, 0, 0)
+        else:
+            events[name] = EventParams(
+                spec.is_enabled,
+                r(spec.probability),
+                r(spec.size_frac),
+                spec.duration_quarters,
+                spec.delay_quarters,
+            )
+    return WorldParams(
+        n_samples=n,
+        horizon_quarters=scenario.horizon_quarters,
+        hours_per_quarter=scenario.hours_per_quarter,
+        labs=lab_params,
+        market=market,
+        world=world,
+        funding_logits=(fin.funding_base_logit, fin.funding_growth_logit, fin.funding_rank_logit),
+        dc_life_quarters=fin.dc_life_quarters,
+        chip_life_quarters=fin.chip_life_quarters,
+        events=events,
+        u_world=np.asarray(draws["u_world"], dtype=np.float64),
+        lab_names=list(labs),
+        segment_names=list(segments),
+    )

@@ -1,0 +1,139 @@
+"""The published sources behind the world model's defaults, by short key.
+
+A default in the schema (``json_schema_extra={"x-source": "src:KEY ..."}``) or a
+line of a built-in scenario (``# src:KEY ...``) cites a source by its key; this
+table gives each key's title and address, as the project's fact sheet gives
+them. A default with no published source says ``assumption: <reason>`` instead.
+"""
+
+from __future__ import annotations
+
+REFERENCES: dict[str, str] = {
+    "epoch_chip_db": (
+        "Epoch AI chip database, 'Chip dataset-Grid view.csv' (epoch-research/training-cost-trends, "
+        "branch 2025-11-update), https://github.com/epoch-research/training-cost-trends"
+    ),
+    "epoch_hw_prices": (
+        "Epoch AI hardware-price database, 'data/Hardware prices.csv' (each row archives its vendor "
+        "page), https://github.com/epoch-research/training-cost-trends"
+    ),
+    "epoch_nvidia_prices": (
+        "Epoch AI, 'data (inputs)/Nvidia annual prices.csv' (epoch-research/ai-companies, Jan 2026), "
+        "https://github.com/epoch-research/ai-companies"
+    ),
+    "epoch_it_power": (
+        "Epoch AI, 'ai-lab-compute/IT power by chip.csv' (epoch-research/ai-companies), "
+        "https://github.com/epoch-research/ai-companies"
+    ),
+    "epoch_cost_code": (
+        "Cottier et al., 'The rising costs of training frontier AI models', arXiv 2405.21015, "
+        "https://arxiv.org/abs/2405.21015, and its code (parameters.py, energy.py, cud_estimate.ipynb), "
+        "https://github.com/epoch-research/training-cost-trends"
+    ),
+    "epoch_dc_cost": (
+        "Epoch AI, 'Servers account for 60% of the total cost of ownership of a one-gigawatt AI data "
+        "center' (14 May 2026), https://epoch.ai/data-insights/ai-datacenter-cost-breakdown"
+    ),
+    "bernstein_gw": (
+        "Bernstein estimate of capex per GW and per GB200 NVL72 rack (Oct 2025), as reported by "
+        "Investing.com / Business Insider (fact sheet section 4.1, reliability B)"
+    ),
+    "epoch_buildout": (
+        "Epoch AI, Frontier Data Centers Hub, https://epoch.ai/data/data-centers , and "
+        "https://epoch.ai/data-insights/data-centers-buildout-speeds"
+    ),
+    "hyperscaler_lives": (
+        "Hyperscaler 10-K/10-Q excerpts on server useful lives (Microsoft, Alphabet, Amazon, Meta, "
+        "CoreWeave), fact sheet section 4.4 (reliability A via B)"
+    ),
+    "gcp_h100": (
+        "Google Cloud a3-highgpu-1g price, 17 Mar 2025, Epoch hardware-price database row, "
+        "https://web.archive.org/web/20250317151647/https://cloud.google.com/compute/all-pricing?hl=ru"
+    ),
+    "gcp_tpu": (
+        "Google Cloud TPU v6e Trillium price, 3 Mar 2025, Epoch hardware-price database row, "
+        "https://web.archive.org/web/20250303142536/https://cloud.google.com/tpu/pricing"
+    ),
+    "h100_market": (
+        "H100 rental market index (SemiAnalysis, Latent Space, via a wiki page; AIMultiple GPU index "
+        "May 2026), fact sheet section 3.2 (reliability C)"
+    ),
+    "openai_friar": (
+        "OpenAI CFO Sarah Friar blog, 18 Jan 2026, as reported by neowin / ciol / aihola "
+        "(ARR and compute in GW; reliability B, company-stated)"
+    ),
+    "openai_financials": (
+        "The Information / FT via aggregators: OpenAI H1 2025 revenue, R&D, S&M, stock "
+        "compensation, cash (fact sheet section 5.1, reliability B)"
+    ),
+    "anthropic_revenue": (
+        "Anthropic run-rate revenue: WSJ / The Information via aggregators; CFO 'Invest Like the "
+        "Best' summary, Q1 2026 (fact sheet section 5.3, reliability B/C)"
+    ),
+    "anthropic_plan": (
+        "The Information via The Decoder (Nov 2025): Anthropic revenue plan and gross margin "
+        "(fact sheet section 5.3, reliability B)"
+    ),
+    "anthropic_funding": (
+        "Anthropic Series G $30B at $380B post-money (Feb 2026), TechTarget / aggregators "
+        "(fact sheet section 5.3, reliability B)"
+    ),
+    "google_anthropic": (
+        "Google-Anthropic investments (~$3B by late 2025; siliconrepublic) and TPU deal (Oct 2025: "
+        "up to 1M TPUs, over 1 GW in 2026; announcement via news), fact sheet section 5.3 (A/B)"
+    ),
+    "algo_progress": (
+        "Ho et al. 2024, 'Algorithmic progress in language models', arXiv 2403.05812, "
+        "https://epoch.ai/blog/algorithmic-progress-in-language-models"
+    ),
+    "compute_trend": (
+        "Epoch AI, 'Training compute of frontier AI models grows by 4-5x per year', "
+        "https://epoch.ai/data-insights/compute-trend-post-2010"
+    ),
+    "compute_vs_accuracy": (
+        "Epoch AI, 'Accuracy increases with estimated training compute' (27 Nov 2024, upd. 7 Feb "
+        "2025), https://epoch.ai/data-insights/compute-vs-accuracy"
+    ),
+    "epoch_models": (
+        "Epoch 'Notable AI Models' CSV, Apr-2026 snapshot "
+        "(Jav97970/ai-frontier-concentration/notable_ai_models.csv @ 562717b)"
+    ),
+    "llm_price_trend": (
+        "Epoch AI, 'LLM inference prices have fallen rapidly but unequally across tasks' "
+        "(12 Mar 2025), https://epoch.ai/data-insights/llm-inference-price-trends"
+    ),
+    "flagship_prices": (
+        "Flagship list prices: Anthropic pricing docs (docs.anthropic.com/en/docs/about-claude/pricing), "
+        "deploybase.ai (fact sheet section 6.1)"
+    ),
+    "gpu_price_perf": (
+        "Hobbhahn & Besiroglu (Epoch AI), 'Trends in GPU price-performance'; Epoch cost code "
+        "ML_GPU_PRICE_PERFORMANCE_OOMS_PER_YEAR = 0.14"
+    ),
+    "openai_compute_spend": (
+        "Epoch AI, OpenAI compute spend (10 Oct 2025), https://epoch.ai/data-insights/openai-compute-spend"
+    ),
+    "valuation": (
+        "Funding rounds: Anthropic $380B post-money at a $14B run-rate (Feb 2026); OpenAI ~$500B "
+        "secondary at ~$20B ARR (Oct 2025) (fact sheet section 5, reliability B)"
+    ),
+}
+"""Every source a default may cite, by key: title and address."""
+
+
+def expand(note: str) -> str:
+    """Return ``note`` with each ``src:KEY`` replaced by the source's title and address.
+
+    Examples
+    --------
+    >>> expand("see src:compute_trend").startswith("see [Epoch AI")
+    True
+    """
+    words = []
+    for word in note.split():
+        key = word.removeprefix("src:").rstrip(",;.")
+        if word.startswith("src:") and key in REFERENCES:
+            words.append(f"[{REFERENCES[key]}]")
+        else:
+            words.append(word)
+    return " ".join(words)

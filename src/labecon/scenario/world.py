@@ -1,0 +1,537 @@
+"""The world sections of a scenario: chips, clouds and partner deals, labs, market, finance, risks.
+
+A *world* scenario simulates several labs competing in one market, each with
+its own strategy for getting compute (own, commit, rent, partner). Every
+number that can be uncertain is a :data:`~labecon.scenario.base.ParamValue`.
+Units are in the field names (``_usd``, ``_h100e``, ``_per_year``,
+``_quarters``) and descriptions; every default cites its source (``src:KEY``,
+see :mod:`labecon.scenario.sources`) or says ``assumption: <reason>``.
+
+Capacity is counted in H100-equivalents (``h100e``): one unit with the dense
+BF16 throughput of an NVIDIA H100 SXM (989.4 TFLOP/s).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from labecon.scenario.base import Bounded, ParamValue, Spec
+
+H100_BF16_TFLOPS = 989.4
+"""Dense BF16 TFLOP/s of the reference unit, an NVIDIA H100 SXM (src:epoch_chip_db)."""
+
+
+def _src(note: str) -> dict[str, Any]:
+    return {"x-source": note}
+
+
+Frac = Annotated[ParamValue, Bounded(ge=0, le=1)]
+NonNeg = Annotated[ParamValue, Bounded(ge=0)]
+Pos = Annotated[ParamValue, Bounded(gt=0)]
+Decline = Annotated[ParamValue, Bounded(ge=0, lt=1)]
+Growth = Annotated[ParamValue, Bounded(gt=-1)]
+
+
+class ChipSpec(Spec):
+    """An accelerator type. Capacity is compared in H100-equivalents of dense BF16 throughput."""
+
+    peak_bf16_tflops: float = Field(gt=0, description="Peak dense BF16 throughput (TFLOP/s per unit).")
+    memory_gb: float = Field(
+        0.0,
+        ge=0,
+        description="Memory per unit (GB); informative.",
+        json_schema_extra=_src("assumption: informative only, unused by the model"),
+    )
+    power_kw_all_in: NonNeg = Field(
+        description="IT power per unit with its host's share, before PUE (kW per unit)."
+    )
+    price_usd: NonNeg = Field(
+        0.0,
+        description="Purchase price per unit with its server share, at quarter 0 (USD per unit); "
+        "0 for chips that are not sold.",
+        json_schema_extra=_src("assumption: a chip only a cloud has is not for sale"),
+    )
+    first_year_available: float = Field(
+        2020.0,
+        description="First year the type can be bought or rented (calendar year).",
+        json_schema_extra=_src("assumption: types listed are already available"),
+    )
+    price_perf_decline_per_year: Decline = Field(
+        0.276,
+        description="Yearly decline of the price per unit of performance (fraction per year).",
+        json_schema_extra=_src("src:gpu_price_perf 0.14 orders of magnitude per year = 1 - 10**-0.14"),
+    )
+    sold_by: str = Field(
+        "anyone",
+        description="'anyone' for chips on the open market (Nvidia, AMD), else the name of the one "
+        "cloud that has them (Trainium, TPU).",
+        json_schema_extra=_src("assumption: open-market chip unless said otherwise"),
+    )
+
+
+class CloudChipPriceSpec(Spec):
+    """A cloud's prices for one chip type at quarter 0 (USD per chip-hour)."""
+
+    on_demand_usd_per_chip_hour: NonNeg = Field(description="On-demand price (USD per chip-hour).")
+    committed_usd_per_chip_hour: NonNeg = Field(
+        description="Price under a multi-year take-or-pay commitment (USD per chip-hour)."
+    )
+
+
+class DealSpec(Spec):
+    """A strategic deal: a cloud invests in a lab, in cash and in credits spendable only with it."""
+
+    lab: str = Field(description="Name of the lab in `labs` the cloud invests in.")
+    chip: str = Field(description="The cloud's custom chip type the lab runs on (a name in `chips`).")
+    equity_usd: NonNeg = Field(description="Investment at quarter 0 (USD), cash plus credits.")
+    credits_frac: Frac = Field(description="Share of the investment paid as cloud credits (fraction).")
+    stake_frac: Frac = Field(description="Share of the lab the cloud receives for it (fraction).")
+    preferential_discount_frac: Frac = Field(
+        description="Discount off the committed price the lab gets (fraction)."
+    )
+    is_exclusive: bool = Field(
+        False,
+        description="The lab may get cloud capacity (commit, rent) only from this cloud.",
+        json_schema_extra=_src("assumption: deals reported are not exclusive"),
+    )
+
+
+class CloudSpec(Spec):
+    """A cloud selling capacity by chip type; optionally a strategic partner with a deal."""
+
+    prices: dict[str, CloudChipPriceSpec] = Field(
+        min_length=1, description="Prices by chip type (names in `chips`)."
+    )
+    price_decline_per_year: Decline = Field(
+        description="Yearly decline of its prices per chip-hour (fraction per year)."
+    )
+    capacity_limit_h100e: NonNeg = Field(
+        description="Most capacity one lab can hold with it in a quarter, all contracts (H100e)."
+    )
+    capacity_growth_per_year: Growth = Field(
+        0.0,
+        description="Yearly growth of that limit (fraction per year).",
+        json_schema_extra=_src("assumption: fixed limit unless said otherwise"),
+    )
+    own_chip_discount_frac: Frac = Field(
+        0.0,
+        description="Discount on chips only this cloud has, off its listed prices (fraction).",
+        json_schema_extra=_src("assumption: listed prices already include it"),
+    )
+    cost_frac_of_price: Frac = Field(
+        0.5,
+        description="The cloud's own cost of the capacity it sells to a partner lab, as a fraction of "
+        "what it charges before any price rise (fraction); 1 - this is its margin.",
+        json_schema_extra=_src(
+            "src:epoch_cost_code own H100 all-in $1.13-1.72/h vs GCP 3-yr $4.86 gives 0.25-0.35 "
+            "before facility and capital costs; 0.5 with them (assumption)"
+        ),
+    )
+    deal: DealSpec | None = Field(None, description="A strategic deal with one lab, if any.")
+
+
+class LabStrategySpec(Spec):
+    """How a lab gets and uses compute: tunable parameters and reactive rules (see docs/model.md)."""
+
+    own_frac: Frac = Field(description="Share of new capacity it builds and owns (fraction).")
+    commit_frac: Frac = Field(description="Share of new capacity under take-or-pay contracts (fraction).")
+    partner_frac: Frac = Field(
+        0.0,
+        description="Share of new capacity on its partner's custom chips (fraction).",
+        json_schema_extra=_src("assumption: no partner unless a deal says so"),
+    )
+    own_chip: str | None = Field(None, description="Chip type it buys for its own data centres.")
+    commit_cloud: str | None = Field(None, description="Cloud it signs take-or-pay contracts with.")
+    commit_chip: str | None = Field(None, description="Chip type of its commitments.")
+    rent_cloud: str = Field(description="Cloud it rents from on demand when short.")
+    rent_chip: str = Field(description="Chip type it rents on demand.")
+    commit_term_quarters: int = Field(
+        12,
+        ge=1,
+        le=40,
+        description="Length of a take-or-pay contract (quarters).",
+        json_schema_extra=_src("src:epoch_cost_code 3-year committed-use prices"),
+    )
+    headroom_frac: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.1,
+        description="Capacity planned above forecast need (fraction of need).",
+        json_schema_extra=_src("assumption: modest spare capacity"),
+    )
+    training_frac: Frac = Field(description="Share of its capacity allocated to training (fraction).")
+    research_frac: Frac = Field(description="Share of its capacity allocated to research (fraction).")
+    run_length_quarters: int = Field(
+        2,
+        ge=1,
+        le=12,
+        description="Quarters a training run lasts; capability updates when it ends.",
+        json_schema_extra=_src("assumption: runs of ~95 days (src:epoch_models) plus preparation"),
+    )
+    price_premium_frac: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.0,
+        description="Its price above the market reference price (fraction).",
+        json_schema_extra=_src("assumption: prices at the market"),
+    )
+    staff_growth_per_year: Growth = Field(
+        0.3,
+        description="Yearly growth of staff and R&D spend (fraction per year).",
+        json_schema_extra=_src("assumption: headcount growth of fast-growing labs"),
+    )
+    debt_frac_of_capex: Frac = Field(
+        0.0,
+        description="Share of own-build capex financed by project-finance debt (fraction).",
+        json_schema_extra=_src("assumption: equity-financed unless said otherwise"),
+    )
+    debt_maturity_quarters: int = Field(
+        28,
+        ge=1,
+        le=120,
+        description="Quarters over which project debt is repaid in equal parts.",
+        json_schema_extra=_src("assumption: 7-year project loans"),
+    )
+    cut_training_runway_quarters: NonNeg = Field(
+        4.0,
+        description="Rule: below this runway (cash / quarterly burn, quarters) training is cut.",
+        json_schema_extra=_src("assumption: a year of runway"),
+    )
+    cut_training_factor: Frac = Field(
+        0.5,
+        description="Rule: training share kept when the runway is short (fraction).",
+        json_schema_extra=_src("assumption: halve training when short of cash"),
+    )
+    commit_scale_with_revenue: NonNeg = Field(
+        0.0,
+        description="Rule: extra commitments per unit of revenue growth over the last year "
+        "(fraction of the commit share; 0 switches it off).",
+        json_schema_extra=_src("assumption: off unless tuned"),
+    )
+    funding_trigger_runway_quarters: NonNeg = Field(
+        6.0,
+        description="Rule: raise equity when the runway falls below this (quarters).",
+        json_schema_extra=_src("assumption: labs raise with 12-18 months of runway left"),
+    )
+    funding_target_runway_quarters: Pos = Field(
+        8.0,
+        description="Rule: a round raises enough for this runway (quarters of burn).",
+        json_schema_extra=_src("assumption: two years of burn per round"),
+    )
+
+
+class LabSpec(Spec):
+    """A lab's state at quarter 0 and its strategy."""
+
+    cash_usd: NonNeg = Field(description="Cash at quarter 0 (USD).")
+    revenue_usd_per_year: NonNeg = Field(description="Revenue run-rate at quarter 0 (USD per year).")
+    revenue_mix: dict[str, float] = Field(
+        description="Share of its revenue from each market segment (fractions summing to 1)."
+    )
+    owned_h100e: NonNeg = Field(description="Owned compute in service at quarter 0 (H100e).")
+    owned_book_frac: Frac = Field(
+        0.6,
+        description="Net book value of that fleet as a share of its cost at quarter-0 prices.",
+        json_schema_extra=_src("assumption: fleet on average two of five years old"),
+    )
+    committed_h100e: NonNeg = Field(
+        0.0,
+        description="Capacity under take-or-pay contracts at quarter 0 (H100e).",
+        json_schema_extra=_src("assumption: none unless said"),
+    )
+    committed_remaining_quarters: int = Field(
+        8,
+        ge=0,
+        le=40,
+        description="Quarters left on the quarter-0 contracts.",
+        json_schema_extra=_src("assumption: mid-way through 3-year contracts"),
+    )
+    partner_h100e: NonNeg = Field(
+        0.0,
+        description="Capacity on the partner's chips at quarter 0 (H100e).",
+        json_schema_extra=_src("assumption: none unless said"),
+    )
+    capability_log10_flop: float = Field(
+        description="Capability index: log10 of the effective training compute of its latest model "
+        "(log10 FLOP at quarter-0 algorithms)."
+    )
+    staff_usd_per_year: NonNeg = Field(description="Staff, R&D and other operating spend (USD per year).")
+    debt_usd: NonNeg = Field(
+        0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")
+    )
+    strategy: LabStrategySpec = Field(description="Its strategy.")
+
+
+class SegmentSpec(Spec):
+    """A market segment: spend at the reference price, growing under uncertainty."""
+
+    spend_usd_per_year: NonNeg = Field(
+        description="Spend of all customers at the reference price, quarter 0 (USD per year)."
+    )
+    growth_per_year: Growth = Field(
+        description="Yearly growth of that spend at quarter 0 (fraction per year)."
+    )
+    growth_decay_per_year: Decline = Field(
+        0.2,
+        description="Yearly decline of the growth rate itself, as markets mature (fraction per year).",
+        json_schema_extra=_src(
+            "assumption: growth fades; ~16x in ten years at 100%/yr initial growth, "
+            "of the order of the ~$2T of yearly revenue Bain says 2030 compute needs"
+        ),
+    )
+    price_usd_per_unit: Pos = Field(
+        description="Reference price of one unit of service at quarter 0 (USD per unit; one unit "
+        "takes one H100e-hour of inference at quarter 0)."
+    )
+    price_decline_per_year: Decline = Field(
+        description="Yearly decline of the reference price (fraction per year)."
+    )
+    serving_efficiency_gain_per_year: Decline = Field(
+        description="Yearly decline of the inference compute one unit takes (fraction per year)."
+    )
+    elasticity: NonNeg = Field(
+        description="Price elasticity of a lab's volume to its price relative to the reference (>= 0)."
+    )
+    inertia_frac: Frac = Field(
+        0.8,
+        description="Share of last quarter's market share a lab keeps before customers re-choose.",
+        json_schema_extra=_src("assumption: about a fifth of customers re-choose each quarter"),
+    )
+
+
+class MarketSpec(Spec):
+    """Demand for AI services, in segments (e.g. consumer subscriptions, API and enterprise)."""
+
+    segments: dict[str, SegmentSpec] = Field(min_length=1, description="The segments, by name.")
+
+
+class CapabilitySpec(Spec):
+    """From training compute to capability, and capability to share and price."""
+
+    utilisation_frac: Frac = Field(
+        0.375,
+        description="Model FLOP utilisation of training hardware (fraction).",
+        json_schema_extra=_src("src:epoch_cost_code median of 33 known values"),
+    )
+    algorithmic_halving_months: Pos = Field(
+        8.0,
+        description="Months for algorithms to halve the compute a capability needs.",
+        json_schema_extra=_src("src:algo_progress (95% CI 5-14 months)"),
+    )
+    frontier_log10_flop: float = Field(
+        26.7,
+        description="Capability of the rest of the market's best model at quarter 0 (log10 FLOP).",
+        json_schema_extra=_src("src:epoch_models Grok 4, 5e26 FLOP"),
+    )
+    frontier_compute_multiple_per_year: Annotated[ParamValue, Bounded(gt=0)] = Field(
+        4.6,
+        description="Yearly multiple of the frontier's training compute (ratio per year).",
+        json_schema_extra=_src("src:compute_trend 4.6x per year since 2010"),
+    )
+    frontier_growth_decay_per_year: Decline = Field(
+        0.2,
+        description="Yearly decline of the frontier's compute growth rate (fraction per year).",
+        json_schema_extra=_src(
+            "assumption: power and chip limits slow scaling; ~2.6 OOM in ten years, "
+            "near the 2e29 FLOP Epoch finds feasible by 2030 ('Can AI scaling continue "
+            "through 2030?', Epoch AI)"
+        ),
+    )
+    final_run_frac: Frac = Field(
+        0.45,
+        description="Share of a lab's training compute that goes into its final runs (fraction).",
+        json_schema_extra=_src(
+            "src:epoch_cost_code all training compute is 1.2-4x the final run, median 2.2x"
+        ),
+    )
+    share_weight_per_oom: NonNeg = Field(
+        1.0,
+        description="Log-attractiveness gained per order of magnitude of capability lead (per OOM).",
+        json_schema_extra=_src(
+            "assumption: ~12 points of GPQA per 10x compute (src:compute_vs_accuracy) "
+            "taken as one unit of log-odds of choice"
+        ),
+    )
+    price_sensitivity: NonNeg = Field(
+        1.0,
+        description="Log-attractiveness lost per unit of log price relative to the reference.",
+        json_schema_extra=_src("assumption: customers weigh a 10% price gap like 0.1 OOM of capability"),
+    )
+    pricing_power_per_oom: NonNeg = Field(
+        0.1,
+        description="Price premium a lab can charge per OOM of capability lead (fraction per OOM).",
+        json_schema_extra=_src("assumption: modest premium for the leader"),
+    )
+
+
+class FinanceSpec(Spec):
+    """Money: rates, valuation and funding rounds, and the data-centre economics of owning."""
+
+    base_rate_per_year: NonNeg = Field(
+        0.045,
+        description="Risk-free interest rate (fraction per year).",
+        json_schema_extra=_src("assumption: US policy rate range 2025-26"),
+    )
+    debt_spread_per_year: NonNeg = Field(
+        0.03,
+        description="Spread of a lab's project debt over the base rate (fraction per year).",
+        json_schema_extra=_src("assumption: secured project finance"),
+    )
+    discount_rate_per_year: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.12,
+        description="Discount rate of free cash flows for NPV (fraction per year).",
+        json_schema_extra=_src("assumption: venture-like cost of capital"),
+    )
+    valuation_revenue_multiple: Pos = Field(
+        25.0,
+        description="Equity value of a lab per unit of revenue run-rate (ratio).",
+        json_schema_extra=_src("src:valuation $380B / $14B = 27; $500B / $20B = 25"),
+    )
+    max_dilution_frac: Frac = Field(
+        0.2, description="Largest share of a lab one funding round may sell (fraction of post-money).",
+        json_schema_extra=_src("src:valuation recent rounds sold 8-13% ($30B at $380B; $40B at $300B)"),
+    )
+    funding_base_logit: float = Field(
+        1.5,
+        description="Log-odds that a funding round succeeds for a lab not growing and ranked last.",
+        json_schema_extra=_src("assumption: most frontier rounds so far closed"),
+    )
+    funding_growth_logit: float = Field(
+        1.0,
+        description="Log-odds added per unit of yearly revenue growth (per fraction per year).",
+        json_schema_extra=_src("assumption: investors pay for growth"),
+    )
+    funding_rank_logit: float = Field(
+        1.0,
+        description="Log-odds added for the capability leader relative to the last (log-odds).",
+        json_schema_extra=_src("assumption: investors pay for the lead"),
+    )
+    dc_capex_usd_per_mw: NonNeg = Field(
+        16.6e6,
+        description="Data-centre build cost, facility only, per MW of IT load (USD per MW).",
+        json_schema_extra=_src(
+            "src:bernstein_gw $2.5M physical infrastructure per GB200 NVL72 rack / "
+            "0.1505 MW IT per rack (src:epoch_it_power)"
+        ),
+    )
+    dc_lead_quarters: Annotated[ParamValue, Bounded(ge=1, le=20, integer=True)] = Field(
+        8,
+        description="Quarters from starting a data centre to its first use.",
+        json_schema_extra=_src("src:epoch_buildout 1 to 3.6 years to 1 GW; Abilene ~2 years"),
+    )
+    dc_life_quarters: int = Field(
+        56,
+        ge=1,
+        le=200,
+        description="Depreciation life of a data-centre facility (quarters).",
+        json_schema_extra=_src("src:epoch_dc_cost facility life 14 years"),
+    )
+    chip_life_quarters: int = Field(
+        20,
+        ge=1,
+        le=60,
+        description="Depreciation and service life of owned accelerators (quarters).",
+        json_schema_extra=_src("src:epoch_dc_cost IT life 5 years; src:hyperscaler_lives 5-6 years"),
+    )
+    pue: Annotated[ParamValue, Bounded(ge=1)] = Field(
+        1.25,
+        description="Power usage effectiveness of own data centres (ratio).",
+        json_schema_extra=_src("src:epoch_cost_code 1.25 for non-hyperscalers"),
+    )
+    electricity_usd_per_kwh: NonNeg = Field(
+        0.0826,
+        description="Electricity price (USD per kWh).",
+        json_schema_extra=_src("src:epoch_cost_code US industrial average 2025"),
+    )
+    maintenance_frac_per_year: NonNeg = Field(
+        0.03,
+        description="Yearly maintenance of owned accelerators (fraction of their cost).",
+        json_schema_extra=_src("assumption: mid-range of benchmark B1's 2-5%"),
+    )
+    terminal_value_frac_of_book: Frac = Field(
+        1.0,
+        description="Value of owned assets left at the horizon (fraction of net book value).",
+        json_schema_extra=_src("assumption: book value, so owning is not penalised by the horizon"),
+    )
+
+
+class EventSpec(Spec):
+    """A risk event drawn per sample: it happens with a probability, at a random quarter."""
+
+    is_enabled: bool = Field(
+        True, description="Switch the event on or off.", json_schema_extra=_src("assumption: on when listed")
+    )
+    probability: Frac = Field(description="Probability it happens within the horizon (fraction).")
+    size_frac: NonNeg = Field(description="Size of the shock (fraction; meaning per event, see docs).")
+    duration_quarters: int = Field(
+        0,
+        ge=0,
+        le=400,
+        description="Quarters it lasts; 0 for the rest of the horizon.",
+        json_schema_extra=_src("assumption: permanent unless said"),
+    )
+    delay_quarters: int = Field(
+        0,
+        ge=0,
+        le=20,
+        description="Extra quarters of construction (construction delay only).",
+        json_schema_extra=_src("assumption: only construction delay uses it"),
+    )
+
+
+RISK_EVENTS = (
+    "partner_price_rise",
+    "partner_capacity_cut",
+    "demand_slump",
+    "compute_glut",
+    "chip_shortage",
+    "construction_delay",
+    "interest_rate_shock",
+    "failed_funding_round",
+)
+"""The risk events a world scenario can switch on, in the order of their random streams."""
+
+
+class RisksSpec(Spec):
+    """Risk events; each is off when absent."""
+
+    partner_price_rise: EventSpec | None = Field(
+        None, description="The partner raises its prices by size_frac (fraction)."
+    )
+    partner_capacity_cut: EventSpec | None = Field(
+        None, description="The partner cuts the capacity it gives a lab by size_frac (fraction)."
+    )
+    demand_slump: EventSpec | None = Field(
+        None, description="Every segment's spend falls by size_frac (fraction)."
+    )
+    compute_glut: EventSpec | None = Field(
+        None, description="Rental prices and the value of owned assets fall by size_frac (fraction)."
+    )
+    chip_shortage: EventSpec | None = Field(
+        None, description="Accelerator purchase prices rise by size_frac (fraction)."
+    )
+    construction_delay: EventSpec | None = Field(
+        None,
+        description="Data centres started in the window are late by delay_quarters and cost "
+        "size_frac (fraction) more.",
+    )
+    interest_rate_shock: EventSpec | None = Field(
+        None, description="The base rate rises by size_frac (fraction per year, absolute)."
+    )
+    failed_funding_round: EventSpec | None = Field(None, description="Funding rounds in the window fail.")
+
+
+WORLD_SECTIONS = ("chips", "clouds", "labs", "market", "capability", "finance", "risks")
+"""Top-level scenario fields of a world scenario."""
+
+WORLD_KEY_INPUT = "u_world"
+"""The uncertain input (uniform on [0, 1)) that keys each sample's event and funding draws.
+
+A world scenario gets it automatically when it does not declare it: the
+model turns each sample's draw into counter-based streams per lab, quarter
+and event, so those draws too depend only on (seed, sample index)."""
+
+WORLD_KEY_SPEC: dict[str, Any] = {
+    "dist": "uniform",
+    "low": 0.0,
+    "high": 1.0,
+    "description": "per-sample key of the world's random events and funding rounds",
+}

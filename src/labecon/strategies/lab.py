@@ -1,0 +1,106 @@
+"""Lab strategies as data: tunable parameters per lab, and the reactive rules that use them.
+
+A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
+``(sample, lab)`` (any of them can be an uncertain input) and implements
+:class:`labecon.model.world.LabPolicy`. Its rules, each quarter:
+
+- **Build ahead of forecast need.** The capacity a lab plans for ``h``
+  quarters ahead is ``need * (1 + g) ** (h / 4) * (1 + headroom) /
+  (1 - training - research)``: last quarter's inference need grown at the
+  market's expected rate, with headroom, plus the training and research shares.
+  Owned capacity targets ``own_frac`` of that at the data-centre lead time;
+  commitments ``commit_frac`` and partner capacity ``partner_frac`` of it
+  next quarter; renting on demand covers the rest.
+- **Scale commitments with revenue.** The commitment target grows by
+  ``commit_scale_with_revenue`` times the lab's revenue growth over the year.
+- **Cut training when the runway is short.** Below
+  ``cut_training_runway_quarters`` of runway, the training share is
+  multiplied by ``cut_training_factor``.
+- **Raise when the runway is short.** Funding is tried below
+  ``funding_trigger_runway_quarters`` and sized for
+  ``funding_target_runway_quarters`` of burn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+import numpy as np
+
+from labecon.model.params import resolve
+from labecon.model.world import LabDecisions, LabObservation
+from labecon.scenario.schema import Scenario
+from labecon.scenario.world import LabStrategySpec
+from labecon.types import FloatArray
+
+_RULE_FIELDS = (
+    "own_frac",
+    "commit_frac",
+    "partner_frac",
+    "headroom_frac",
+    "training_frac",
+    "research_frac",
+    "price_premium_frac",
+    "cut_training_runway_quarters",
+    "cut_training_factor",
+    "commit_scale_with_revenue",
+    "funding_trigger_runway_quarters",
+    "funding_target_runway_quarters",
+)
+
+
+class RuleBasedLabs(NamedTuple):
+    """Every lab's strategy parameters, ``(sample, lab)`` each, and the rules that use them."""
+
+    own_frac: FloatArray
+    commit_frac: FloatArray
+    partner_frac: FloatArray
+    headroom_frac: FloatArray
+    training_frac: FloatArray
+    research_frac: FloatArray
+    price_premium_frac: FloatArray
+    cut_training_runway_quarters: FloatArray
+    cut_training_factor: FloatArray
+    commit_scale_with_revenue: FloatArray
+    funding_trigger_runway_quarters: FloatArray
+    funding_target_runway_quarters: FloatArray
+
+    def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
+        """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
+        growth = np.clip(obs.need_growth_per_year, -0.9, 10.0)
+        # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
+        forecast = obs.need_h100e * np.exp(np.log1p(growth) * (ahead_quarters / 4.0))
+        out: FloatArray = (
+            forecast * (1.0 + self.headroom_frac) / (1.0 - self.training_frac - self.research_frac)
+        )
+        return out
+
+    def decide(self, obs: LabObservation) -> LabDecisions:
+        """Apply the rules to what the labs saw; return the quarter's decisions."""
+        short = obs.runway_quarters < self.cut_training_runway_quarters
+        training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
+        at_lead = self.planned_capacity_h100e(obs, obs.lead_quarters[:, None])
+        next_q = self.planned_capacity_h100e(obs, np.ones_like(obs.need_h100e))
+        revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
+        return LabDecisions(
+            training_frac=training,
+            research_frac=self.research_frac,
+            price_premium_frac=self.price_premium_frac,
+            own_target_h100e=self.own_frac * at_lead,
+            commit_target_h100e=self.commit_frac * next_q * revenue_push,
+            partner_target_h100e=self.partner_frac * next_q,
+            funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
+            funding_target_runway_quarters=self.funding_target_runway_quarters,
+        )
+
+
+def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
+    """Return one lab's rule parameters as ``(sample,)`` arrays."""
+    return {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
+
+
+def lab_policy(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
+    """Return the strategies of a world scenario's labs for ``n`` samples."""
+    per_lab = [strategy_params(lab.strategy, draws, n) for lab in (scenario.labs or {}).values()]
+    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab], axis=1) for f in _RULE_FIELDS))

@@ -1,0 +1,118 @@
+"""Accounting identities hold in every sample and quarter, whatever the scenario (Hypothesis)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.world_helpers import run, tiny_world
+
+HOURS = 2190.0
+
+_EVENTS = (
+    "partner_price_rise",
+    "partner_capacity_cut",
+    "demand_slump",
+    "compute_glut",
+    "chip_shortage",
+    "construction_delay",
+    "interest_rate_shock",
+    "failed_funding_round",
+)
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> dict[str, Any]:
+    own = draw(st.floats(0.0, 1.0))
+    commit = draw(st.floats(0.0, 1.0 - own))
+    partner = draw(st.floats(0.0, 1.0))
+    changes: dict[str, Any] = {
+        "labs.a.cash_usd": draw(st.floats(1e8, 5e10)),
+        "labs.b.cash_usd": draw(st.floats(1e8, 5e10)),
+        "labs.a.staff_usd_per_year": draw(st.floats(0.0, 2e10)),
+        "labs.a.strategy.own_frac": own,
+        "labs.a.strategy.commit_frac": commit,
+        "labs.a.strategy.debt_frac_of_capex": draw(st.floats(0.0, 1.0)),
+        "labs.b.strategy.partner_frac": partner,
+        "labs.b.strategy.commit_frac": draw(st.floats(0.0, 1.0 - partner)),
+        "labs.a.strategy.training_frac": draw(st.floats(0.0, 0.6)),
+        "market.segments.api.growth_per_year": draw(st.floats(-0.5, 2.0)),
+        "market.segments.api.elasticity": draw(st.floats(0.0, 3.0)),
+        "labs.a.strategy.price_premium_frac": draw(st.floats(-0.5, 1.0)),
+        "finance.dc_lead_quarters": draw(st.integers(1, 10)),
+    }
+    if draw(st.booleans()):
+        changes["market.segments.consumer"] = {
+            "spend_usd_per_year": 2e10,
+            "growth_per_year": 0.3,
+            "price_usd_per_unit": 4.0,
+            "price_decline_per_year": 0.3,
+            "serving_efficiency_gain_per_year": 0.3,
+            "elasticity": 0.5,
+        }
+        changes["labs.a.revenue_mix"] = {"api": 0.5, "consumer": 0.5}
+    for name in draw(st.lists(st.sampled_from(_EVENTS), unique=True, max_size=4)):
+        changes[f"risks.{name}"] = {
+            "probability": draw(st.floats(0.0, 1.0)),
+            "size_frac": draw(st.floats(0.0, 0.9)),
+            "duration_quarters": draw(st.integers(0, 6)),
+            "delay_quarters": draw(st.integers(0, 3)),
+        }
+    return tiny_world(**changes)
+
+
+def _close(a: np.ndarray, b: np.ndarray, scale: np.ndarray) -> None:
+    np.testing.assert_allclose(a, b, rtol=0, atol=1e-9 * float(np.max(np.abs(scale))) + 1e-3)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=worlds())
+def test_statements_tie_out_in_every_sample_and_quarter(data: dict[str, Any]) -> None:
+    res = run(data, n=40)
+    ds = res.dataset
+    bal = ds["balance_sheet_usd"]
+    assets = bal.sel(balance_line="total_assets").to_numpy()
+    cash = bal.sel(balance_line="cash").to_numpy()
+    credits = bal.sel(balance_line="credits").to_numpy()
+    prop = bal.sel(balance_line="property").to_numpy()
+    debt = bal.sel(balance_line="debt").to_numpy()
+    equity = bal.sel(balance_line="equity").to_numpy()
+    # Assets = liabilities + equity, and assets are what the balance sheet lists.
+    _close(assets, debt + equity, assets)
+    _close(assets, cash + credits + prop, assets)
+    # The change in cash is the sum of the cash flows.
+    cf = ds["cash_flow_usd"]
+    operating, investing, financing, change = (
+        cf.sel(cash_flow_line=k).to_numpy() for k in ("operating", "investing", "financing", "change_in_cash")
+    )
+    _close(change, operating + investing + financing, cash)
+    _close(np.diff(cash, axis=2), change[:, :, 1:], cash)
+    # The income statement adds up.
+    inc = ds["income_statement_usd"]
+    lines = {k: inc.sel(income_line=k).to_numpy() for k in inc["income_line"].to_numpy()}
+    _close(
+        lines["net_income"],
+        lines["revenue"] - lines["compute_cost"] - lines["depreciation"] - lines["staff"] - lines["interest"],
+        lines["revenue"],
+    )
+    # Cash never goes negative without ruin being recorded.
+    ruined = ds["is_ruined"].to_numpy()
+    negative = (cash < 0).any(axis=2)
+    assert np.all(ruined[negative] == 1.0)
+    # Served demand needs at most the inference capacity.
+    compute_per_unit = []
+    segments = list(ds["segment"].to_numpy())
+    t = np.arange(12)
+    for seg in segments:
+        gain = data["market"]["segments"][seg]["serving_efficiency_gain_per_year"]
+        compute_per_unit.append((1 - gain) ** (t / 4))
+    cpu = np.stack(compute_per_unit, axis=-1)
+    need = (ds["served_units"].to_numpy() * cpu).sum(axis=-1) / HOURS
+    cap = ds["inference_capacity_h100e"].to_numpy()
+    assert np.all(need <= cap * (1 + 1e-9) + 1e-6)
+    # Shares in a segment sum to at most 1.
+    shares = ds["market_share"].to_numpy().sum(axis=1)
+    assert np.all(shares <= 1.0 + 1e-9)
+    assert np.all(ds["market_share"].to_numpy() >= 0.0)

@@ -1,0 +1,38 @@
+"""two-strategies gives bit-identical results however the work is chunked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import labecon
+
+N = 240
+OUTPUTS = ("revenue_usd_by_year", "cash_usd_by_year", "is_ruined", "npv_fcf_usd", "partner_deal_npv_usd")
+
+
+@pytest.fixture(scope="module")
+def whole() -> labecon.Results:
+    return labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N)
+
+
+@pytest.mark.parametrize("chunk", [1, 37, 100])
+def test_chunk_size_does_not_change_a_bit(whole: labecon.Results, chunk: int) -> None:
+    other = labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=chunk)
+    # Inputs first: if they differ, the draws (not the model) depend on the chunking.
+    for var in ("input_value", *OUTPUTS):
+        np.testing.assert_array_equal(whole.dataset[var].to_numpy(), other.dataset[var].to_numpy())
+
+
+def test_sample_i_does_not_depend_on_n(whole: labecon.Results) -> None:
+    shorter = labecon.simulate("two-strategies", n_samples=50, seed=5)
+    np.testing.assert_array_equal(
+        shorter.dataset["npv_fcf_usd"].to_numpy(), whole.dataset["npv_fcf_usd"].to_numpy()[:50]
+    )
+
+
+def test_events_and_funding_draws_change_with_the_seed(whole: labecon.Results) -> None:
+    other = labecon.simulate("two-strategies", n_samples=N, seed=6)
+    assert not np.array_equal(
+        whole.dataset["npv_fcf_usd"].to_numpy(), other.dataset["npv_fcf_usd"].to_numpy()
+    )

@@ -1,0 +1,317 @@
+"""A slow, obvious scalar version of the world model: one lab, one segment, no risk events, no partner.
+
+Written from the equations in docs/model.md, one sample and one quarter at a
+time with plain Python floats, so that the vectorised engine can be held to
+it. Shares the engine's nothing but the scenario (and the definition of the
+funding stream, re-derived here with Python integers).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+H100_FLOPS = 989.4e12
+MASK = 2**64 - 1
+GAMMA = 0x9E3779B97F4A7C15
+
+
+def funding_uniform(u_world: float, t: int) -> float:
+    """The engine's funding draw for (sample, quarter t, lab 0), from the sample's key."""
+    key = math.floor(min(max(u_world, 0.0), 1.0 - 2.0**-53) * 2.0**52)
+    base = ((100 * 1_000_003 + t) * 4099 + 1) & MASK
+    z = (key * GAMMA + base * GAMMA) & MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    z ^= z >> 31
+    return (z >> 11) * 2.0**-53
+
+
+def growth_years(decay: float, years: float) -> float:
+    lam = -math.log1p(-decay)
+    return -math.expm1(-lam * years) / lam if lam > 0 else years
+
+
+def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
+    """Run one sample; ``p`` holds plain numbers (see :func:`params_from_scenario`)."""
+    H, hours = p["H"], p["hours"]
+    slot = lambda q: min(int(q), H)  # noqa: E731 - a one-line helper reads best here
+    sched: dict[str, list[float]] = {
+        k: [0.0] * (H + 1) for k in ("owned", "cost", "dep", "building", "commit", "pay", "repay")
+    }
+    o0, book = p["owned0"], p["book_frac"]
+    chip_v0 = o0 * p["own_usd_per_h100e"]
+    dc_v0 = o0 * p["kw_per_h100e"] * 1e-3 * p["dc_capex_per_mw"]
+    rem_c = max(1.0, round(book * p["chip_life"]))
+    rem_d = max(1.0, round(book * p["dc_life"]))
+    sched["owned"][0] += o0
+    sched["owned"][slot(rem_c)] -= o0
+    sched["cost"][0] += chip_v0
+    sched["cost"][slot(rem_c)] -= chip_v0
+    sched["dep"][0] += chip_v0 * book / rem_c + dc_v0 * book / rem_d
+    sched["dep"][slot(rem_c)] -= chip_v0 * book / rem_c
+    sched["dep"][slot(rem_d)] -= dc_v0 * book / rem_d
+    c0, crem = p["committed0"], p["committed_rem"]
+    sched["commit"][0] += c0
+    sched["commit"][slot(crem)] -= c0
+    sched["pay"][0] += c0 * hours * p["commit_usd"]
+    sched["pay"][slot(crem)] -= c0 * hours * p["commit_usd"]
+
+    owned = cost = dep_rate = building = committed = commit_pay = repay_rate = 0.0
+    cash, credits, debt = p["cash0"], 0.0, p["debt0"]
+    prop = chip_v0 * book + dc_v0 * book
+    equity = cash + credits + prop - debt
+    cap, run_flop, alive, ruined = p["cap0"], 0.0, 1.0, 0.0
+    share = p["rev0"] / p["spend0"]
+    attract0 = math.exp(min(p["w"] * (cap - p["f0"]), 50.0))
+    outside = max(1.0 - share, 1e-12)
+    brand = share / attract0
+    need_prev = share * (p["spend0"] / p["price0"] / 4.0) / hours
+    hist = [p["rev0"] / 4.0] * 5
+    burn_prev, discount = 0.0, 1.0
+    disc_q = (1.0 + p["disc"]) ** -0.25
+    years_n = -(-H // 4)
+    out: dict[str, Any] = {
+        "revenue_by_year": [0.0] * years_n,
+        "cash_by_year": [0.0] * years_n,
+        "capacity_by_year": [0.0] * years_n,
+        "first_profit": float(H),
+        "npv": 0.0,
+        "peak_need": 0.0,
+        "ruined": 0.0,
+        "income": [],
+        "cash_flow": [],
+        "balance": [],
+    }
+    cum = 0.0
+    lam = -math.log1p(-p["g_decay"])
+    for t in range(H):
+        years = t / 4.0
+        owned += sched["owned"][t]
+        cost += sched["cost"][t]
+        dep_rate += sched["dep"][t]
+        building += sched["building"][t]
+        committed += sched["commit"][t]
+        commit_pay += sched["pay"][t]
+        repay_rate += sched["repay"][t]
+        owned_live, committed_live = owned * alive, committed * alive
+        lead = p["lead"]
+        # Decide.
+        g_now = (1.0 + p["g"]) ** math.exp(-lam * years)
+        need_growth = g_now * (1.0 - p["eff"]) / (1.0 - p["d_price"]) - 1.0
+        rev_growth = hist[4] / max(hist[0], 1e-9) - 1.0
+        runway = cash / burn_prev if burn_prev > 0 else math.inf
+        training = p["training"] * p["cut_factor"] if runway < p["cut_runway"] else p["training"]
+        growth = min(max(need_growth, -0.9), 10.0)
+
+        def planned(h: float, growth: float = growth, need_prev: float = need_prev) -> float:
+            forecast = need_prev * (1.0 + growth) ** (h / 4.0)
+            return forecast * (1.0 + p["headroom"]) / (1.0 - p["training"] - p["research"])
+
+        own_target = p["own_frac"] * planned(lead)
+        commit_target = (
+            p["commit_frac"] * planned(1.0) * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
+        )
+        # Invest.
+        can_buy = 1.0 if t >= p["available_q"] else 0.0
+        order = max(0.0, own_target - owned - building) * can_buy * alive
+        chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
+        dc_capex = order * p["kw_per_h100e"] * 1e-3 * p["dc_capex_per_mw"]
+        online = t + lead
+        building += order
+        sched["building"][slot(online)] -= order
+        sched["owned"][slot(online)] += order
+        sched["owned"][slot(online + p["chip_life"])] -= order
+        sched["cost"][slot(online)] += chip_capex
+        sched["cost"][slot(online + p["chip_life"])] -= chip_capex
+        sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]
+        sched["dep"][slot(online + p["chip_life"])] -= chip_capex / p["chip_life"]
+        sched["dep"][slot(online + p["dc_life"])] -= dc_capex / p["dc_life"]
+        capex = chip_capex + dc_capex
+        debt_draw = capex * p["debt_frac"]
+        per_q = debt_draw / p["maturity"]
+        sched["repay"][slot(t + 1)] += per_q
+        sched["repay"][slot(t + 1 + p["maturity"])] -= per_q
+        committed_next = committed + sched["commit"][slot(t + 1)]
+        new_commit = max(0.0, min(commit_target, p["commit_limit"]) - committed_next) * alive
+        commit_price = p["commit_usd"] * (1.0 - p["commit_decline"]) ** years
+        sched["commit"][slot(t + 1)] += new_commit
+        sched["commit"][slot(t + 1 + p["commit_term"])] -= new_commit
+        sched["pay"][slot(t + 1)] += new_commit * hours * commit_price
+        sched["pay"][slot(t + 1 + p["commit_term"])] -= new_commit * hours * commit_price
+        # Market.
+        spend = p["spend0"] * (1.0 + p["g"]) ** growth_years(p["g_decay"], years)
+        pref = p["price0"] * (1.0 - p["d_price"]) ** years
+        cpu = (1.0 - p["eff"]) ** years
+        volume = spend / pref / 4.0
+        frontier = (
+            p["f0"]
+            + math.log10(p["f_mult"]) * growth_years(p["f_decay"], years)
+            + years * 12.0 / p["halving"] * math.log10(2.0)
+        )
+        gap = cap - frontier
+        price = pref * (1.0 + p["premium"]) * max(0.05, 1.0 + p["pricing_power"] * min(max(gap, -1.0), 1.0))
+        ratio = price / pref
+        attract = math.exp(min(p["w"] * gap - p["price_sens"] * math.log(ratio), 50.0))
+        weighted = brand * alive * attract
+        target = weighted / (weighted + outside)
+        share = (p["inertia"] * share + (1.0 - p["inertia"]) * target) * alive
+        demand = share * volume * min(1.0, ratio ** (-p["elasticity"]))
+        need = demand * cpu / hours
+        base_cap = owned_live + committed_live
+        infer_base = (1.0 - training - p["research"]) * base_cap
+        rent_limit = max(
+            0.0, p["rent_limit"] * (1.0 + p["rent_limit_growth"]) ** years - committed_live * p["rent_shares"]
+        )
+        rented = min(max(need - infer_base, 0.0), rent_limit) * alive
+        infer_cap = infer_base + rented
+        served = demand * (infer_cap / need if need > infer_cap else 1.0)
+        share = served / volume
+        revenue = served * price
+        # Train.
+        mult = 2.0 ** (3.0 * t / p["halving"])
+        run_flop += training * base_cap * p["final_run"] * (hours * 3600.0 * H100_FLOPS) * p["util"] * mult
+        if (t + 1) % p["run_length"] == 0 and alive > 0:
+            if run_flop > 0:
+                cap = max(cap, math.log10(run_flop))
+            run_flop = 0.0
+        # Money.
+        rental = rented * hours * p["rent_usd"] * (1.0 - p["rent_decline"]) ** years
+        commitment = commit_pay * alive
+        power = owned_live * p["kw_per_h100e"] * p["pue"] * hours * p["elec"]
+        maintenance = p["maint"] / 4.0 * cost * alive
+        compute_cost = rental + commitment + power + maintenance
+        depreciation = dep_rate * alive
+        staff = p["staff0"] / 4.0 * (1.0 + p["staff_growth"]) ** years * alive
+        interest = debt * (p["base_rate"] + p["spread"]) / 4.0 * alive
+        net_income = revenue - compute_cost - depreciation - staff - interest
+        # Finance.
+        repay = min(debt + debt_draw, repay_rate) * alive
+        operating = net_income + depreciation
+        investing = -capex
+        scheduled = debt_draw - repay
+        cash_pre = cash + operating + investing + scheduled
+        burn = max(0.0, -(operating + investing + scheduled))
+        runway_now = cash_pre / burn if burn > 0 else math.inf
+        attempt = (runway_now < p["fund_trigger"] or cash_pre < 0) and burn > 0 and alive > 0
+        z = p["a_base"] + p["a_growth"] * min(max(rev_growth, -1.0), 5.0) + p["a_rank"] * 1.0
+        p_ok = 1.0 / (1.0 + math.exp(-z))
+        raised = 0.0
+        pre_money = revenue * 4.0 * p["multiple"]
+        if attempt and funding_uniform(u_world, t) < p_ok:
+            wanted = max(p["fund_target"] * burn, burn - cash_pre)
+            raised = min(wanted, max(pre_money * p["max_dilution"] / (1.0 - p["max_dilution"]), 0.0))
+        financing = scheduled + raised
+        cash = cash_pre + raised
+        newly = 1.0 if (cash < 0 and alive > 0) else 0.0
+        ruined = max(ruined, newly)
+        debt = debt + debt_draw - repay
+        prop = prop + capex - depreciation
+        equity = equity + net_income + raised
+        out["income"].append([revenue, compute_cost, depreciation, staff, interest, net_income])
+        out["cash_flow"].append([operating, investing, financing, operating + investing + financing])
+        out["balance"].append([cash, credits, prop, cash + credits + prop, debt, equity])
+        y = t // 4
+        out["revenue_by_year"][y] += revenue
+        out["cash_by_year"][y] = cash
+        out["capacity_by_year"][y] = base_cap + rented
+        if out["first_profit"] == H and net_income > 0 and alive > 0:
+            out["first_profit"] = float(t)
+        out["npv"] += discount * (operating + investing)
+        cum += operating + investing + scheduled
+        out["peak_need"] = max(out["peak_need"], -cum)
+        alive *= 1.0 - newly
+        need_prev = need
+        hist = [*hist[1:], revenue]
+        burn_prev = burn
+        discount *= disc_q
+    out["npv"] += discount * prop * p["terminal"] * alive
+    out["ruined"] = ruined
+    return out
+
+
+def params_from_scenario(sc: Any) -> dict[str, Any]:
+    """Plain numbers of a one-lab, one-segment world scenario whose parameters are all fixed numbers."""
+    (lab,) = sc.labs.values()
+    st = lab.strategy
+    (seg,) = sc.market.segments.values()
+    own = sc.chips[st.own_chip]
+    h_own = own.peak_bf16_tflops / 989.4
+    cc, rc = sc.clouds[st.commit_cloud], sc.clouds[st.rent_cloud]
+    h_c = sc.chips[st.commit_chip].peak_bf16_tflops / 989.4
+    h_r = sc.chips[st.rent_chip].peak_bf16_tflops / 989.4
+    cap, fin = sc.capability, sc.finance
+    return {
+        "H": sc.horizon_quarters,
+        "hours": sc.hours_per_quarter,
+        "owned0": lab.owned_h100e,
+        "book_frac": lab.owned_book_frac,
+        "own_usd_per_h100e": own.price_usd / h_own,
+        "own_decline": own.price_perf_decline_per_year,
+        "kw_per_h100e": own.power_kw_all_in / h_own,
+        "available_q": max(0.0, math.ceil((own.first_year_available - sc.start_year) * 4.0)),
+        "dc_capex_per_mw": fin.dc_capex_usd_per_mw,
+        "lead": float(fin.dc_lead_quarters),
+        "chip_life": fin.chip_life_quarters,
+        "dc_life": fin.dc_life_quarters,
+        "committed0": lab.committed_h100e,
+        "committed_rem": lab.committed_remaining_quarters,
+        "commit_usd": cc.prices[st.commit_chip].committed_usd_per_chip_hour / h_c,
+        "commit_decline": cc.price_decline_per_year,
+        "commit_limit": cc.capacity_limit_h100e,
+        "commit_term": st.commit_term_quarters,
+        "rent_usd": rc.prices[st.rent_chip].on_demand_usd_per_chip_hour / h_r,
+        "rent_decline": rc.price_decline_per_year,
+        "rent_limit": rc.capacity_limit_h100e,
+        "rent_limit_growth": rc.capacity_growth_per_year,
+        "rent_shares": 1.0 if st.rent_cloud == st.commit_cloud else 0.0,
+        "cash0": lab.cash_usd,
+        "debt0": lab.debt_usd,
+        "rev0": lab.revenue_usd_per_year,
+        "cap0": lab.capability_log10_flop,
+        "staff0": lab.staff_usd_per_year,
+        "staff_growth": st.staff_growth_per_year,
+        "own_frac": st.own_frac,
+        "commit_frac": st.commit_frac,
+        "headroom": st.headroom_frac,
+        "training": st.training_frac,
+        "research": st.research_frac,
+        "premium": st.price_premium_frac,
+        "cut_runway": st.cut_training_runway_quarters,
+        "cut_factor": st.cut_training_factor,
+        "commit_scale": st.commit_scale_with_revenue,
+        "fund_trigger": st.funding_trigger_runway_quarters,
+        "fund_target": st.funding_target_runway_quarters,
+        "debt_frac": st.debt_frac_of_capex,
+        "maturity": st.debt_maturity_quarters,
+        "run_length": st.run_length_quarters,
+        "spend0": seg.spend_usd_per_year,
+        "g": seg.growth_per_year,
+        "g_decay": seg.growth_decay_per_year,
+        "price0": seg.price_usd_per_unit,
+        "d_price": seg.price_decline_per_year,
+        "eff": seg.serving_efficiency_gain_per_year,
+        "elasticity": seg.elasticity,
+        "inertia": seg.inertia_frac,
+        "util": cap.utilisation_frac,
+        "halving": cap.algorithmic_halving_months,
+        "f0": cap.frontier_log10_flop,
+        "f_mult": cap.frontier_compute_multiple_per_year,
+        "f_decay": cap.frontier_growth_decay_per_year,
+        "final_run": cap.final_run_frac,
+        "w": cap.share_weight_per_oom,
+        "price_sens": cap.price_sensitivity,
+        "pricing_power": cap.pricing_power_per_oom,
+        "base_rate": fin.base_rate_per_year,
+        "spread": fin.debt_spread_per_year,
+        "disc": fin.discount_rate_per_year,
+        "pue": fin.pue,
+        "elec": fin.electricity_usd_per_kwh,
+        "maint": fin.maintenance_frac_per_year,
+        "terminal": fin.terminal_value_frac_of_book,
+        "multiple": fin.valuation_revenue_multiple,
+        "max_dilution": fin.max_dilution_frac,
+        "a_base": fin.funding_base_logit,
+        "a_growth": fin.funding_growth_logit,
+        "a_rank": fin.funding_rank_logit,
+    }

@@ -1,0 +1,87 @@
+"""The vectorised world engine agrees with the scalar reference loop to 1e-10, sample by sample."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.reference.scalar_world import params_from_scenario, simulate_one
+from tests.world_helpers import set_path, tiny_world
+
+import labecon
+
+
+def one_lab_world(**changes: Any) -> dict[str, Any]:
+    data = tiny_world()
+    del data["labs"]["b"]
+    del data["clouds"]["partner"]["deal"]
+    data["horizon_quarters"] = 16
+    for path, value in changes.items():
+        set_path(data, path, value)
+    return data
+
+
+CASES = {
+    "baseline": {},
+    "short_of_cash": {"labs.a.cash_usd": 5e8, "labs.a.staff_usd_per_year": 1.5e10},
+    "never_funded": {
+        "labs.a.cash_usd": 5e8,
+        "labs.a.staff_usd_per_year": 1.5e10,
+        "finance.funding_base_logit": -50.0,
+    },
+    "slump_and_premium": {
+        "market.segments.api.growth_per_year": -0.5,
+        "labs.a.strategy.price_premium_frac": 0.3,
+        "labs.a.strategy.commit_scale_with_revenue": 0.5,
+        "finance.dc_lead_quarters": 3,
+    },
+    "tight_cloud": {"clouds.market.capacity_limit_h100e": 2e5, "labs.a.strategy.run_length_quarters": 3},
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_engine_matches_scalar_loop(case: str) -> None:
+    data = one_lab_world(**CASES[case])
+    sc = labecon.load_scenario(data)
+    res = labecon.simulate(sc, n_samples=6, seed=11, keep_paths=True)
+    ds = res.dataset
+    p = params_from_scenario(sc)
+    u = ds["input_value"].sel(input="u_world").to_numpy()
+    for i in range(6):
+        ref = simulate_one(p, float(u[i]))
+        rtol = 1e-10
+        np.testing.assert_allclose(
+            ds["income_statement_usd"].to_numpy()[i, 0], ref["income"], rtol=rtol, atol=1e-3
+        )
+        np.testing.assert_allclose(
+            ds["cash_flow_usd"].to_numpy()[i, 0], ref["cash_flow"], rtol=rtol, atol=1e-3
+        )
+        np.testing.assert_allclose(
+            ds["balance_sheet_usd"].to_numpy()[i, 0], ref["balance"], rtol=rtol, atol=1e-3
+        )
+        np.testing.assert_allclose(
+            ds["revenue_usd_by_year"].to_numpy()[i, 0], ref["revenue_by_year"], rtol=rtol
+        )
+        np.testing.assert_allclose(ds["cash_usd_by_year"].to_numpy()[i, 0], ref["cash_by_year"], rtol=rtol)
+        np.testing.assert_allclose(
+            ds["capacity_h100e_by_year"].to_numpy()[i, 0], ref["capacity_by_year"], rtol=rtol
+        )
+        np.testing.assert_allclose(ds["npv_fcf_usd"].to_numpy()[i, 0], ref["npv"], rtol=rtol)
+        np.testing.assert_allclose(
+            ds["peak_funding_need_usd"].to_numpy()[i, 0], ref["peak_need"], rtol=rtol, atol=1e-3
+        )
+        assert ds["first_profitable_quarter"].to_numpy()[i, 0] == ref["first_profit"]
+        assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
+
+
+def test_cases_exercise_funding_and_ruin() -> None:
+    outcomes = {}
+    for case in ("short_of_cash", "never_funded"):
+        sc = labecon.load_scenario(one_lab_world(**CASES[case]))
+        res = labecon.simulate(sc, n_samples=6, seed=11, keep_paths=True)
+        outcomes[case] = res.dataset["is_ruined"].to_numpy().mean()
+        financing = res.dataset["cash_flow_usd"].sel(cash_flow_line="financing").to_numpy()
+        outcomes[case + "_raised"] = float(financing.max())
+    assert outcomes["never_funded"] == 1.0
+    assert outcomes["short_of_cash_raised"] > 0

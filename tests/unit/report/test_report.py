@@ -1,0 +1,121 @@
+"""Report charts and summary from synthetic results with known numbers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import labecon
+from labecon.errors import OptionalDependencyError, OptionError
+from labecon.report.build import ReportInputs, build_charts, save_json, summary_sentences, write_report
+from labecon.report.charts import fmt_number
+
+pytest.importorskip("plotly")
+
+
+def _dataset(n: int = 400) -> xr.Dataset:
+    rng = np.random.default_rng(0)
+    years = [2026, 2027, 2028]
+    labs = ["a", "b"]
+    cash = rng.normal(size=(n, 2, 3)).cumsum(axis=2) * 1e9
+    ruined = np.zeros((n, 3))
+    ruined[: n // 4, 1:] = 1.0  # a quarter of samples ruined from the second year on
+    npv = np.column_stack([rng.normal(1e9, 1e8, n), rng.lognormal(20, 2, n)])
+    return xr.Dataset(
+        {
+            "cash_usd_by_year": (("sample", "lab", "year"), cash, {"units": "USD", "description": "cash"}),
+            "ruined_by_year": (("sample", "year"), ruined, {"units": "1", "description": "ruined"}),
+            "npv_usd": (("sample", "lab"), npv, {"units": "USD", "description": "NPV"}),
+            "saving": (("sample",), np.where(np.arange(n) < 0.7 * n, 1.0, -1.0) * 1e6, {"units": "USD"}),
+        },
+        coords={"sample": np.arange(n), "lab": labs, "year": years},
+    )
+
+
+def test_charts_follow_the_outputs_dims() -> None:
+    charts = {c.id: c for c in build_charts(ReportInputs(_dataset(), {"scenario": "toy", "n_samples": 400}))}
+    fan = charts["fan-cash_usd_by_year"]
+    assert fan.kind == "fan"
+    assert [s["name"] for s in fan.data["series"]] == ["a", "b"]
+    assert fan.data["x"] == [2026, 2027, 2028]
+    prob = charts["prob-ruined_by_year"]
+    assert prob.kind == "prob"
+    assert prob.data["series"][0]["p"] == pytest.approx([0.0, 0.25, 0.25])
+    dist = charts["dist-npv_usd"]
+    assert dist.kind == "hist_cdf"
+    # Both labs share one set of bins, so their histograms overlay correctly.
+    assert dist.data["series"][0]["edges"] == dist.data["series"][1]["edges"]
+    assert dist.data["series"][0]["cdf_y"][-1] <= 1.0
+
+
+def test_every_summary_number_comes_from_the_results() -> None:
+    text = " ".join(
+        summary_sentences(ReportInputs(_dataset(), {"scenario": "toy", "n_samples": 400, "seed": 3}))
+    )
+    assert "400 Monte Carlo samples, seed 3" in text
+    assert "above zero in 70.0% of samples" in text
+    assert "P(ruined_by_year) by the last year: 25.0%" in text
+    assert "npv_usd (a)" in text
+
+
+def test_write_report_from_results_and_dir_with_analyses(tmp_path: Path) -> None:
+    res = labecon.simulate("b1", 500, 2)
+    page = write_report(res, tmp_path / "r.html")
+    html = page.read_text()
+    assert html.count('class="card"') == 3  # pv_rent, pv_build, saving
+    assert "plotly" in html.lower()
+    assert "<script src=" not in html  # self-contained: plotly.js is inline
+    res.write(tmp_path / "run")
+    comp = labecon.compare("b1", strategies=["rent", "build"], n_samples=500, seed=2, evppi=False)
+    save_json(tmp_path / "run" / "comparison.json", comp.to_dict(sample_rows=500))
+    oat = labecon.sensitivity("b1", "saving", method="oat", inputs=["g", "p0"])
+    save_json(tmp_path / "run" / "sensitivity-oat.json", oat.to_dict())
+    page = write_report(tmp_path / "run", static=["png"])
+    assert page == tmp_path / "run" / "report.html"
+    html = page.read_text()
+    for chart in ("cmp-means", "cmp-regret", "tornado-saving", "spider-saving"):
+        assert f'data-chart="{chart}"' in html
+    assert (tmp_path / "run" / "charts" / "tornado-saving.png").stat().st_size > 1000
+    best = json.loads((tmp_path / "run" / "comparison.json").read_text())["best"]
+    assert f"{best} has the best expected value" in html
+
+
+def test_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(OptionError, match="holds no results"):
+        write_report(tmp_path)
+    with pytest.raises(OptionError, match="not a directory"):
+        write_report(tmp_path / "missing")
+    res = labecon.simulate("b1", 50, 1)
+    with pytest.raises(OptionError, match="path"):
+        write_report(res)
+    with pytest.raises(OptionError, match="png or svg"):
+        write_report(res, tmp_path / "x.html", static=["gif"])
+    monkeypatch.setitem(sys.modules, "plotly.graph_objects", None)
+    with pytest.raises(OptionalDependencyError, match=r"labecon\[report\]"):
+        write_report(res, tmp_path / "y.html")
+
+
+def test_numbers_for_people() -> None:
+    assert fmt_number(2.5e12, "USD") == "2.5 trillion USD"
+    assert fmt_number(-3.21e9, "USD") == "-3.21 billion USD"
+    assert fmt_number(float("nan")) == "n/a"
+
+
+def test_dominance_says_nothing_is_worth_learning() -> None:
+    from labecon.analysis.compare import compare_values
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=500)
+    comp = compare_values({"good": x + 1.0, "bad": x}, inputs={"x": x}).to_dict(sample_rows=500)
+    inputs = ReportInputs(None, {}, comparison=comp)
+    text = " ".join(summary_sentences(inputs))
+    assert "good is best in every sample" in text
+    assert "EVPI, = 0" in text
+    ids = [c.id for c in build_charts(inputs)]
+    assert "cmp-evppi" not in ids
+    assert "cmp-regret" in ids

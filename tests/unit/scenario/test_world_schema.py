@@ -1,0 +1,145 @@
+"""World sections of the schema: valid input loads; malformed input names the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.world_helpers import set_path, tiny_world
+
+import labecon
+from labecon import ScenarioError
+
+_DELETE = object()
+
+BAD = [
+    # (path, value, path expected in the message, words expected)
+    ("chips.h100.peak_bf16_tflops", -1, "chips.h100.peak_bf16_tflops", "greater than 0"),
+    ("chips.h100.price_usd", "nosuch", "chips.h100.price_usd", "not declared"),
+    ("chips.h100.colour", "green", "chips.h100.colour", "unknown field"),
+    ("chips.tpu.sold_by", "nowhere", "chips.tpu.sold_by", "unknown cloud"),
+    (
+        "clouds.market.prices.h200",
+        {"on_demand_usd_per_chip_hour": 1, "committed_usd_per_chip_hour": 1},
+        "clouds.market.prices.h200",
+        "unknown chip",
+    ),
+    (
+        "clouds.market.prices.tpu",
+        {"on_demand_usd_per_chip_hour": 1, "committed_usd_per_chip_hour": 1},
+        "clouds.market.prices.tpu",
+        "only inside",
+    ),
+    ("clouds.market.price_decline_per_year", 1.5, "clouds.market.price_decline_per_year", "< 1"),
+    ("clouds.market.capacity_limit_h100e", -1, "clouds.market.capacity_limit_h100e", ">= 0"),
+    ("clouds.partner.deal.lab", "zz", "clouds.partner.deal.lab", "unknown lab"),
+    ("clouds.partner.deal.credits_frac", 1.2, "clouds.partner.deal.credits_frac", "<= 1"),
+    ("clouds.partner.deal.chip", "h100", "clouds.partner.deal.chip", "unknown chip"),
+    ("labs.a.cash_usd", -5, "labs.a.cash_usd", ">= 0"),
+    ("labs.a.revenue_mix", {"api": 0.5}, "labs.a.revenue_mix", "sum to 1"),
+    ("labs.a.revenue_mix", {"tv": 1.0}, "labs.a.revenue_mix.tv", "unknown segment"),
+    ("labs.a.capability_log10_flop", _DELETE, "labs.a.capability_log10_flop", "missing"),
+    ("labs.a.strategy.own_chip", "tpu", "labs.a.strategy.own_chip", "not sold"),
+    ("labs.a.strategy.rent_cloud", "aws", "labs.a.strategy.rent_cloud", "unknown cloud"),
+    ("labs.a.strategy.training_frac", 0.95, "labs.a.strategy", "below 1"),
+    ("labs.a.strategy.commit_frac", 0.8, "labs.a.strategy", "at most 1"),
+    ("labs.a.strategy.partner_frac", 0.2, "labs.a.strategy.partner_frac", "deal"),
+    (
+        "labs.a.strategy.run_length_quarters",
+        0,
+        "labs.a.strategy.run_length_quarters",
+        "greater than or equal",
+    ),
+    ("market.segments.api.elasticity", -1, "market.segments.api.elasticity", ">= 0"),
+    ("market.segments.api.spend_usd_per_year", 1e9, "market.segments.api.spend_usd_per_year", "exceeds"),
+    ("market.segments", {}, "market.segments", "at least 1"),
+    ("capability.utilisation_frac", 2, "capability.utilisation_frac", "<= 1"),
+    ("finance.dc_lead_quarters", 2.5, "finance.dc_lead_quarters", "whole number"),
+    ("finance.pue", 0.9, "finance.pue", ">= 1"),
+    ("risks.demand_slump", {"probability": 2, "size_frac": 0.1}, "risks.demand_slump.probability", "<= 1"),
+    ("risks.demand_slump", {"size_frac": 0.1}, "risks.demand_slump.probability", "missing"),
+    ("risks.meteor", {"probability": 0.1, "size_frac": 0.1}, "risks.meteor", "unknown field"),
+    ("strategies", {"rent": {"policy": "rent_all"}}, "strategies", "not both"),
+    ("labs", _DELETE, "labs", "required field is missing"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "where", "words"), BAD)
+def test_malformed_world_field_names_the_field(path: str, value: Any, where: str, words: str) -> None:
+    data = tiny_world()
+    if value is _DELETE:
+        keys = path.split(".")
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        del target[keys[-1]]
+    else:
+        set_path(data, path, value)
+    with pytest.raises(ScenarioError) as info:
+        labecon.load_scenario(data)
+    message = str(info.value)
+    assert info.value.path.startswith(where), message
+    assert words.lower() in message.lower(), message
+
+
+def test_tiny_world_and_the_builtin_load() -> None:
+    assert labecon.load_scenario(tiny_world()).is_world
+    sc = labecon.load_scenario("two-strategies")
+    assert sc.is_world
+    assert set(sc.labs or {}) == {"lab_own", "lab_partner"}
+
+
+def test_world_key_input_is_declared_automatically() -> None:
+    sc = labecon.load_scenario(tiny_world())
+    assert "u_world" in sc.inputs
+
+
+def test_a_compute_scenario_needs_its_sections(b1_dict: dict[str, Any]) -> None:
+    del b1_dict["compute"]
+    with pytest.raises(ScenarioError, match="compute"):
+        labecon.load_scenario(b1_dict)
+
+
+def test_docs_list_every_world_field_and_its_default() -> None:
+    from pathlib import Path
+
+    from labecon.scenario import world
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "model.md").read_text(encoding="utf-8")
+    for model in (
+        world.ChipSpec,
+        world.CloudSpec,
+        world.DealSpec,
+        world.LabSpec,
+        world.LabStrategySpec,
+        world.SegmentSpec,
+        world.CapabilitySpec,
+        world.FinanceSpec,
+        world.EventSpec,
+    ):
+        for name in model.model_fields:
+            assert f"| `{name}` |" in text, f"{model.__name__}.{name} is missing from docs/model.md"
+
+
+def test_every_world_default_cites_a_source_or_an_assumption() -> None:
+    from pydantic_core import PydanticUndefined
+
+    from labecon.scenario import world
+
+    for model in (
+        world.ChipSpec,
+        world.CloudSpec,
+        world.DealSpec,
+        world.LabSpec,
+        world.LabStrategySpec,
+        world.SegmentSpec,
+        world.CapabilitySpec,
+        world.FinanceSpec,
+        world.EventSpec,
+    ):
+        for name, field in model.model_fields.items():
+            if field.default is PydanticUndefined or field.default is None:
+                continue
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            note = str(extra.get("x-source", ""))
+            assert note.startswith(("src:", "assumption:")), f"{model.__name__}.{name}: {note!r}"
