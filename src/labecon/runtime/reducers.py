@@ -26,7 +26,7 @@ resume.
 from __future__ import annotations
 
 import math
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 
@@ -84,18 +84,6 @@ class LogHistogram:
             start = lo - self.offset[sign]
             self.counts[sign][start : start + counts.size] += counts
 
-    def merge(self, other: LogHistogram) -> None:
-        """Add another histogram's counts (same ``alpha``): exact and order-free."""
-        self.zeros += other.zeros
-        for sign in (1, -1):
-            counts = other.counts[sign]
-            if counts.size == 0:
-                continue
-            lo = other.offset[sign]
-            self._grow(sign, lo, lo + counts.size - 1)
-            start = lo - self.offset[sign]
-            self.counts[sign][start : start + counts.size] += counts
-
     def _grow(self, sign: int, lo: int, hi: int) -> None:
         counts, offset = self.counts[sign], self.offset[sign]
         if counts.size == 0:
@@ -150,56 +138,6 @@ class LogHistogram:
         self.counts = {1: state[f"{prefix}pos"].astype(np.int64), -1: state[f"{prefix}neg"].astype(np.int64)}
 
 
-def tile_stats(tile: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Return a tile's mean and sum of squared deviations along the sample axis."""
-    mean = np.mean(tile, axis=0)
-    return mean, np.sum((tile - mean) ** 2, axis=0)
-
-
-class BlockPartial(NamedTuple):
-    """What a worker can reduce of one block, so the caller only merges.
-
-    Computed only for blocks that start on a tile boundary.
-    """
-
-    tile_mean: FloatArray
-    """Mean of each complete tile of the block, ``(tiles, *trailing)``."""
-    tile_m2: FloatArray
-    """Sum of squared deviations of each complete tile."""
-    tail: FloatArray
-    """The values after the last complete tile."""
-    positive: np.ndarray | None
-    """Count of positive values per element, if asked."""
-    sketches: list[LogHistogram]
-    """One histogram per element, in sketch mode; empty otherwise."""
-
-
-def block_partial(
-    start: int, values: FloatArray, *, quantiles: QuantileMode, p_positive: bool
-) -> BlockPartial | None:
-    """Reduce one block of an output where it was computed; ``None`` if it starts mid-tile."""
-    if start % TILE:
-        return None
-    m = values.shape[0]
-    k = m // TILE
-    stats = [tile_stats(values[i * TILE : (i + 1) * TILE]) for i in range(k)]
-    trailing = values.shape[1:]
-    sketches: list[LogHistogram] = []
-    if quantiles == "sketch":
-        flat = values.reshape(m, -1)
-        for j in range(flat.shape[1]):
-            sketch = LogHistogram()
-            sketch.add(flat[:, j])
-            sketches.append(sketch)
-    return BlockPartial(
-        tile_mean=np.array([s[0] for s in stats]).reshape(k, *trailing),
-        tile_m2=np.array([s[1] for s in stats]).reshape(k, *trailing),
-        tail=values[k * TILE :].copy(),
-        positive=np.count_nonzero(values > 0.0, axis=0) if p_positive else None,
-        sketches=sketches,
-    )
-
-
 class OutputReducer:
     """Summarise one output, ``(sample, *trailing)``, fed block by block in sample order.
 
@@ -237,13 +175,10 @@ class OutputReducer:
         size = int(np.prod(trailing_shape)) if trailing_shape else 1
         self.sketches = [LogHistogram() for _ in range(size)] if quantiles == "sketch" else []
 
-    def add(self, start: int, values: FloatArray, partial: BlockPartial | None = None) -> None:
+    def add(self, start: int, values: FloatArray) -> None:
         """Feed the values of global samples ``start .. start + len(values) - 1``.
 
-        Blocks must come in sample order (the runner guarantees it). ``partial``
-        is the block's :func:`block_partial`, computed where the block was (on
-        a worker): the moments of its tiles, its histogram and its counts are
-        then merged, not recomputed; the result is the same to the last bit.
+        Blocks must come in sample order (the runner guarantees it).
         """
         if start != self.seen:
             msg = f"blocks out of order: expected sample {self.seen}, got {start}"
@@ -251,10 +186,6 @@ class OutputReducer:
         m = values.shape[0]
         if self.values is not None:
             self.values[start : start + m] = values
-        if partial is not None and start % TILE == 0:
-            self._merge_partial(partial)
-            self.seen += m
-            return
         if self.sketches:
             flat = values.reshape(m, -1)
             for j, sketch in enumerate(self.sketches):
@@ -272,21 +203,10 @@ class OutputReducer:
                 self._fold(self.tile)
         self.seen += m
 
-    def _merge_partial(self, partial: BlockPartial) -> None:
-        for mean_b, m2_b in zip(partial.tile_mean, partial.tile_m2, strict=True):
-            self._merge(TILE, mean_b, m2_b)
-        tail = partial.tail
-        self.tile[: tail.shape[0]] = tail
-        if self.p_positive and partial.positive is not None:
-            self.positive += partial.positive
-        for sketch, other in zip(self.sketches, partial.sketches, strict=True):
-            sketch.merge(other)
-
     def _fold(self, tile: FloatArray) -> None:
-        self._merge(tile.shape[0], *tile_stats(tile))
-
-    def _merge(self, nb: int, mean_b: FloatArray, m2_b: FloatArray) -> None:
-        """Fold one tile's moments into the running ones (Chan, Golub and LeVeque's update)."""
+        nb = tile.shape[0]
+        mean_b = np.mean(tile, axis=0)
+        m2_b = np.sum((tile - mean_b) ** 2, axis=0)
         na = self.n_folded
         n = na + nb
         delta = mean_b - self.mean

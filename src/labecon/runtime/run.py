@@ -36,7 +36,7 @@ from labecon.model.world_outputs import run_world
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.plan import Block, check_count, plan_blocks
-from labecon.runtime.reducers import BlockPartial, OutputReducer, QuantileMode, block_partial
+from labecon.runtime.reducers import OutputReducer
 from labecon.runtime.results import Results
 from labecon.runtime.summary import OutputSummary
 from labecon.scenario.checks import iter_params
@@ -78,8 +78,6 @@ class BlockOutput(NamedTuple):
     """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
     inputs: FloatArray | None = None
     """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
-    partials: dict[str, BlockPartial] | None = None
-    """Each output reduced where the block was computed (see :func:`block_partial`)."""
 
 
 def uncertain_input_names(scenario: Scenario) -> list[str]:
@@ -161,9 +159,6 @@ class BlockJob:
     keep_paths: bool
     keep_inputs: bool
     table: dict[str, FloatArray] | None = None
-    reduce: tuple[tuple[str, QuantileMode, bool], ...] = ()
-    """Outputs to reduce in the block, as (name, quantile mode, P(> 0) wanted): the
-    expensive part of a reduction then runs on the workers, in parallel."""
 
 
 def compute_block(job: BlockJob, block: Block) -> BlockOutput:
@@ -178,12 +173,6 @@ def compute_block(job: BlockJob, block: Block) -> BlockOutput:
         names = uncertain_input_names(job.scenario)
         kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))
         out = out._replace(inputs=kept)
-    if job.reduce:
-        parts = {
-            name: block_partial(block.start, out.outputs[name], quantiles=mode, p_positive=positive)
-            for name, mode, positive in job.reduce
-        }
-        out = out._replace(partials={k: v for k, v in parts.items() if v is not None})
     return out
 
 
@@ -300,15 +289,7 @@ def simulate(
     }
     kept_paths = {name: np.empty((n, *_shape(info))) for name, info in path_info.items()}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
-    job = BlockJob(
-        sc,
-        run_seed,
-        chosen_engine,
-        keep_paths,
-        kept_inputs is not None,
-        table,
-        tuple((name, r.mode, r.p_positive) for name, r in reducers.items()),
-    )
+    job = BlockJob(sc, run_seed, chosen_engine, keep_paths, kept_inputs is not None, table)
     checkpoint = _Checkpoint(Path(checkpoint_dir), _fingerprint(job, n, blocks)) if checkpoint_dir else None
     done_upto = 0
     if resume:
@@ -321,7 +302,7 @@ def simulate(
     def fold(out: BlockOutput) -> None:
         b = out.block
         for name, values in out.outputs.items():
-            reducers[name].add(b.start, values, out.partials.get(name) if out.partials else None)
+            reducers[name].add(b.start, values)
         for name, values in out.paths.items():
             kept_paths[name][b.start : b.stop] = values
         if kept_inputs is not None and out.inputs is not None:
@@ -514,7 +495,6 @@ def _fingerprint(job: BlockJob, n: int, blocks: list[Block]) -> str:
         str(job.seed),
         str(job.keep_paths),
         str(job.keep_inputs),
-        repr(job.reduce),
         str(n),
         str(blocks[0].size),
     ]

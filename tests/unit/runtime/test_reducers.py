@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labecon.runtime.reducers import SKETCH_RELATIVE_ERROR, TILE, LogHistogram, OutputReducer, block_partial
+from labecon.runtime.reducers import SKETCH_RELATIVE_ERROR, TILE, LogHistogram, OutputReducer
 from labecon.runtime.summary import PERCENTILES
 
 
@@ -116,17 +116,3 @@ def test_blocks_out_of_order_are_refused() -> None:
     r = OutputReducer(100)
     with pytest.raises(RuntimeError, match="out of order"):
         r.add(10, np.zeros(5))
-
-
-@settings(max_examples=40, deadline=None)
-@given(cuts=st.lists(st.sampled_from([TILE, 2 * TILE, 3 * TILE, 5, 4000, TILE + 1]), max_size=6))
-@pytest.mark.parametrize("mode", ["exact", "sketch"])
-def test_partials_reduced_on_workers_give_the_same_bits(cuts: list[int], mode: str) -> None:
-    """Blocks reduced where they were computed (tile moments, histograms) merge to the one-pass result."""
-    one_pass = _feed(VALUES, [], quantiles=mode, p_positive=True)
-    r = OutputReducer(VALUES.shape[0], (), quantiles=mode, p_positive=True)  # type: ignore[arg-type]
-    edges = [0, *sorted({c for c in cuts if 0 < c < VALUES.shape[0]}), VALUES.shape[0]]
-    for a, b in itertools.pairwise(edges):
-        part = block_partial(a, VALUES[a:b], quantiles=mode, p_positive=True)  # type: ignore[arg-type]
-        r.add(a, VALUES[a:b], part)
-    assert repr(_as_tuple(r)) == repr(_as_tuple(one_pass))
