@@ -38,6 +38,12 @@ app.add_typer(scenarios_app, name="scenarios")
 runs_app = typer.Typer(help="List, show and export the runs in the run store.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
+# Options several commands share, declared once.
+SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
+ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]
+
 # Wide enough for the results table even when the output is piped to a file.
 console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
@@ -238,7 +244,7 @@ def run(
     samples: Annotated[
         int | None, typer.Option("--samples", "-n", help="Monte Carlo samples (default: the scenario's).")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: SeedOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Directory for the results (default: a fresh one under labecon-results/)."),
@@ -752,14 +758,14 @@ def compare(
         ),
     ] = None,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: SeedOption = None,
     group: Annotated[
         list[str] | None, typer.Option(help="An input group for EVPPI, NAME=in1,in2 (repeatable).")
     ] = None,
     evppi: Annotated[bool, typer.Option(help="Estimate EVPPI for each input.")] = True,
     out: Annotated[Path | None, typer.Option(help="Directory for comparison.json (and the report).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")] = False,
-    report: Annotated[bool, typer.Option(help="Also write report.html into the output directory.")] = False,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
     force: Annotated[bool, typer.Option(help="Overwrite an earlier comparison in --out.")] = False,
 ) -> None:
     """Compare strategies or scenario variants on the same random draws."""
@@ -834,13 +840,13 @@ def sensitivity(
     samples: Annotated[
         int | None, typer.Option("--samples", "-n", help="sobol: base N (power of 2); pawn/delta: samples.")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: SeedOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Directory for sensitivity-METHOD.json (and the report).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")] = False,
-    report: Annotated[bool, typer.Option(help="Also write report.html into the output directory.")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")] = False,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Which uncertain inputs drive an output (Sobol, tornado, or correlation-valid PAWN/delta)."""
     import warnings
@@ -932,13 +938,13 @@ def optimize(
     lab: Annotated[str | None, typer.Option(help="For outputs by lab: whose outputs count.")] = None,
     trials: Annotated[int, typer.Option(help="Candidates to evaluate.")] = 40,
     samples: Annotated[int | None, typer.Option("--samples", "-n", help="Samples per candidate.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")] = None,
+    seed: SeedOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Directory for optimization.json (and the report).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")] = False,
-    report: Annotated[bool, typer.Option(help="Also write report.html into the output directory.")] = False,
-    force: Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")] = False,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Tune strategy parameters for an objective under risk limits (common random numbers, seeded)."""
     try:
