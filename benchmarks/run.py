@@ -566,6 +566,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--cases", default=",".join(CASES), help=f"comma-separated from {','.join(CASES + EXTRA_CASES)}"
     )
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    parser.add_argument(
+        "--decisions",
+        action="store_true",
+        help="time a Sobol analysis, a comparison and an optimisation instead",
+    )
     parser.add_argument("--summaries", action="store_true", help="also print B1's saving summaries")
     parser.add_argument("--cold", action="store_true", help="no warm-up call (time JIT too)")
     parser.add_argument("--json", type=Path, default=None, help="write all results to this file")
@@ -595,6 +600,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine_info()
     for key, value in info.items():
         console.print(f"[bold]{key}[/bold]: {value}")
+    if args.decisions:
+        from benchmarks.decisions import DECISION_HEADERS, run_decision_benchmarks
+
+        rows = run_decision_benchmarks()
+        table = Table(title="Decision analyses, one core")
+        for header in DECISION_HEADERS:
+            table.add_column(header)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        if args.markdown:
+            print(markdown_table(rows, DECISION_HEADERS))
+        return 0
 
     results = run_benchmarks(
         sizes,
