@@ -358,8 +358,7 @@ class RunStore:
         self._require(rid)
         frame = self._read(
             lambda con: con.execute(
-                "SELECT output, statistic, element, value FROM summaries WHERE run_id = ? "
-                "ORDER BY rowid",
+                "SELECT output, statistic, element, value FROM summaries WHERE run_id = ? ORDER BY rowid",
                 [rid],
             ).df()
         )
