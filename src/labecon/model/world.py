@@ -236,6 +236,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     n_years = -(-H // 4)
     revenue_by_year = np.zeros((n, L, n_years))
     cash_by_year = np.zeros((n, L, n_years))
+    ruined_by_year = np.zeros((n, L, n_years))
     capacity_by_year = np.zeros((n, L, n_years))
     first_profit = np.full((n, L), float(H))
     npv = np.zeros((n, L))
@@ -339,8 +340,14 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         chip_dep = chip_capex / p.chip_life_quarters
         dc_dep = dc_capex / p.dc_life_quarters
         arrivals.add(
-            online_at, (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP),
-            -order, order, chip_capex, chip_dep + dc_dep, chip_dep, dc_dep,
+            online_at,
+            (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP),
+            -order,
+            order,
+            chip_capex,
+            chip_dep + dc_dep,
+            chip_dep,
+            dc_dep,
         )
         capex = chip_capex + dc_capex
         debt_draw = capex * lp.debt_frac_of_capex
@@ -468,6 +475,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         y = t // 4
         revenue_by_year[:, :, y] += revenue
         cash_by_year[:, :, y] = cash
+        ruined_by_year[:, :, y] = ruined
         capacity_by_year[:, :, y] = base_cap + rented
         first_profit = np.where((first_profit == H) & (net_income > 0) & (alive > 0), float(t), first_profit)
         fcf = operating + investing
@@ -536,6 +544,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         "is_ever_profitable": (first_profit < H).astype(np.float64),
         "peak_funding_need_usd": peak_need,
         "is_ruined": ruined.astype(np.float64),
+        "is_ruined_by_year": ruined_by_year,
         "npv_fcf_usd": npv,
     }
     with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)

@@ -62,6 +62,12 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
         "is_ruined": OutputInfo(
             ("lab",), lab, "1", "1 if the lab ran out of cash by the horizon; mean = P(ruin)"
         ),
+        "is_ruined_by_year": OutputInfo(
+            ("lab", "year"),
+            by_year,
+            "1",
+            "1 if the lab has run out of cash by the end of each year; mean = P(ruin by then)",
+        ),
         "npv_fcf_usd": OutputInfo(
             ("lab",), lab, "USD", "NPV at quarter 0 of free cash flow, owned assets valued at the horizon"
         ),
