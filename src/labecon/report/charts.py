@@ -24,6 +24,8 @@ TIME_DIMS = ("year", "quarter")
 """Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
 
 FAN_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
+MAX_BANDED_SERIES = 3
+"""A fan chart with more series than this shows their medians only."""
 HIST_BINS = 40
 CLIP = (0.5, 99.5)
 """Histograms and CDFs show the middle 99% of samples, so one extreme sample cannot squash the rest."""
@@ -76,6 +78,15 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
             units = str(var.attrs.get("units", ""))
             desc = str(var.attrs.get("description", "")) or name
             time = next((d for d in TIME_DIMS if d in var.dims), None)
+            others = [d for d in var.dims if d not in ("sample", time, "lab")]
+            if time is not None and "lab" in var.dims and others:
+                # Several lines per lab (a statement's lines, capacity by source): one chart per
+                # lab, or the bands of a dozen series would cover each other.
+                for lab in var["lab"].to_numpy():
+                    key = f"{name}:{lab}"
+                    part = xr.Dataset({key: var.sel(lab=lab).drop_vars("lab")})
+                    charts.extend(output_charts(part, [key], max_groups=max_groups))
+                continue
             groups = _groups(var, [time] if time else [])[:max_groups]
             if time is not None:
                 x = [_label(v) for v in ds[time].to_numpy()]
@@ -95,10 +106,16 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         )
                     else:
                         pct = np.nanpercentile(vals, FAN_PERCENTILES, axis=0)
+                        # Bands only while they stay readable; beyond that, medians only.
+                        shown = FAN_PERCENTILES if len(groups) <= MAX_BANDED_SERIES else (50.0,)
                         series.append(
                             {
                                 "name": label or name,
-                                **{f"p{q:g}": pct[i].tolist() for i, q in enumerate(FAN_PERCENTILES)},
+                                **{
+                                    f"p{q:g}": pct[i].tolist()
+                                    for i, q in enumerate(FAN_PERCENTILES)
+                                    if q in shown
+                                },
                             }
                         )
                 if binary:
@@ -122,7 +139,9 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                             time,
                             units or name,
                             {"x": x, "series": series},
-                            note=f"{desc}; median, 50% and 90% bands",
+                            note=f"{desc}; median, 50% and 90% bands"
+                            if len(groups) <= MAX_BANDED_SERIES
+                            else f"{desc}; medians (bands are drawn for at most {MAX_BANDED_SERIES} series)",
                         )
                     )
             else:
