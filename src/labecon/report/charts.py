@@ -568,6 +568,8 @@ def fmt_number(x: float, units: str = "") -> str:
                 return f"{x / scale:,.3g} {word} USD"
     if a != 0 and (a >= 1e6 or a < 1e-3):
         return f"{x:.3g}"
+    # Counts of time read as plurals ("6 quarters"), whatever the unit's name in the schema.
+    shown = {"quarter": "quarters", "year": "years"}.get(units, units)
     return f"{x:,.3g}" + (
-        f" {units}" if units and not units.upper().startswith("USD") else (" USD" if units else "")
+        f" {shown}" if shown and not shown.upper().startswith("USD") else (" USD" if shown else "")
     )
