@@ -39,10 +39,10 @@ from labecon.runtime.plan import Block, check_count, plan_blocks
 from labecon.runtime.reducers import OutputReducer
 from labecon.runtime.results import Results
 from labecon.runtime.summary import OutputSummary
-from labecon.scenario.checks import iter_params
+from labecon.scenario.checks import all_params
 from labecon.scenario.distributions import FixedSpec
 from labecon.scenario.loader import ScenarioSource, dump_scenario, load_scenario
-from labecon.scenario.schema import BuildAheadSpec, Scenario
+from labecon.scenario.schema import Scenario
 from labecon.strategies import fleet_policy, lab_policy
 from labecon.types import BackendName, EngineName, FloatArray
 from labecon.uncertain.sampling import sample_inputs
@@ -450,11 +450,7 @@ def _load_table(sc: Scenario, inputs: str | Path | Mapping[str, Any]) -> dict[st
 
 def _check_table_values(sc: Scenario, table: Mapping[str, FloatArray]) -> None:
     """Every supplied value must be one the field using it allows."""
-    fields = list(iter_params(sc.compute, "compute"))
-    for name, strategy in sc.strategies.items():
-        if isinstance(strategy, BuildAheadSpec):
-            fields.extend(iter_params(strategy, f"strategies.{name}"))
-    for path, bounds, value in fields:
+    for path, bounds, value in all_params(sc):
         if not isinstance(value, str) or value not in table:
             continue
         found = bounds.first_violation(table[value])

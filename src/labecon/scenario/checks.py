@@ -110,7 +110,7 @@ def check_scenario_kind(scenario: Scenario) -> None:
 
 def check_inputs_referenced_exist(scenario: Scenario) -> None:
     """Check that every parameter given as a name names an input declared in ``inputs``."""
-    for path, _bounds, value in _all_params(scenario):
+    for path, _bounds, value in all_params(scenario):
         if isinstance(value, str) and value not in scenario.inputs:
             declared = ", ".join(sorted(scenario.inputs)) or "none"
             msg = f"names input {value!r}, which is not declared in inputs (declared: {declared})"
@@ -119,7 +119,7 @@ def check_inputs_referenced_exist(scenario: Scenario) -> None:
 
 def check_input_support_fits_bounds(scenario: Scenario) -> None:
     """Check that an input used by a parameter only produces values the parameter allows."""
-    for path, bounds, value in _all_params(scenario):
+    for path, bounds, value in all_params(scenario):
         if not isinstance(value, str):
             continue
         spec = scenario.inputs[value]
@@ -279,7 +279,8 @@ def run_checks(scenario: Scenario) -> None:
         check(scenario)
 
 
-def _all_params(scenario: Scenario) -> Iterator[tuple[str, Bounds, object]]:
+def all_params(scenario: Scenario) -> Iterator[tuple[str, Bounds, object]]:
+    """Yield ``(path, bounds, value)`` for every number-or-input field of the scenario."""
     for section in WORLD_SECTIONS:
         yield from iter_params_deep(getattr(scenario, section), section)
     yield from iter_params(scenario.compute, "compute")
