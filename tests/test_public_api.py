@@ -32,6 +32,7 @@ EXPECTED = [
     "list_scenarios",
     "load_run",
     "load_scenario",
+    "make_backend",
     "optimize",
     "run_block",
     "run_to_precision",

@@ -21,7 +21,7 @@ from labecon.report.build import write_report
 from labecon.runtime.backends.dask import DaskBackend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.results import Results
-from labecon.runtime.run import run_block, sample_block, simulate
+from labecon.runtime.run import make_backend, run_block, sample_block, simulate
 from labecon.runtime.store import RunStore, list_runs, load_run
 from labecon.runtime.summary import OutputSummary
 from labecon.scenario.builtin import builtin_text as scenario_text
@@ -63,6 +63,7 @@ __all__ = [
     "list_scenarios",
     "load_run",
     "load_scenario",
+    "make_backend",
     "optimize",
     # running
     "run_block",

@@ -331,7 +331,8 @@ def run(
         # Refuse before computing, so nothing is lost and no time is wasted.
         if out is not None and not force and out.exists():
             labecon.Results.check_writable(out)
-        pool = _make_backend(backend, scheduler, workers)
+        # Made here, not inside simulate(), so the progress display can show each worker.
+        pool = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
         if not run_id:
             run_id = runs.start_run(
                 {
@@ -422,19 +423,6 @@ def _samples_for_target(
             f"within {max_samples:,} samples ({worst})"
         )
     return conv.n_samples
-
-
-def _make_backend(name: str, scheduler: str | None, workers: int | None) -> Any:
-    """Return the backend object a run uses (a Dask one is started here, to show its workers)."""
-    if name == "dask":
-        return labecon.DaskBackend(scheduler, workers)
-    if name != "local":
-        msg = f"backend: unknown backend {name!r}; expected one of: local, dask"
-        raise _fail(msg)
-    if scheduler is not None or workers is not None:
-        msg = "backend: --scheduler and --workers need --backend dask"
-        raise _fail(msg)
-    return labecon.LocalBackend()
 
 
 @scenarios_app.command("list")

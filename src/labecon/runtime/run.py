@@ -308,10 +308,7 @@ def simulate(
         if kept_inputs is not None and out.inputs is not None:
             kept_inputs[b.start : b.stop] = out.inputs
 
-    if backend != "dask" and (scheduler is not None or n_workers is not None):
-        msg = "a scheduler address or a worker count needs backend='dask'"
-        raise OptionError(msg, "backend")
-    runner = _make_backend(backend, scheduler, n_workers)
+    runner = make_backend(backend, scheduler, n_workers)
     workers_used = int(getattr(runner, "n_workers", 1))
     try:
         # Blocks may complete in any order; they are folded in sample order.
@@ -467,8 +464,19 @@ def _version() -> str:
         return "0+unknown"
 
 
-def _make_backend(backend: BackendName | Backend, scheduler: str | None, n_workers: int | None) -> Backend:
-    """Return a backend object for a name (or the object given)."""
+def make_backend(
+    backend: BackendName | Backend, scheduler: str | None = None, n_workers: int | None = None
+) -> Backend:
+    """Return a backend object for a name (or the object given), checking the options that go with it.
+
+    Raises
+    ------
+    OptionError
+        An unknown backend, or a scheduler or worker count without ``backend="dask"``.
+    """
+    if backend != "dask" and (scheduler is not None or n_workers is not None):
+        msg = "a scheduler address or a worker count needs the dask backend (--backend dask)"
+        raise OptionError(msg, "backend")
     if not isinstance(backend, str):
         return backend
     if backend == "local":
