@@ -11,8 +11,6 @@ import yaml
 
 import labecon
 
-B1_INPUT_NAMES = ("g", "p0", "d", "c0", "h", "ovh", "dckw", "kw", "pue", "elec", "maint", "head", "k", "r")
-
 
 @pytest.fixture(scope="session")
 def b1_dict_session() -> dict[str, Any]:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.reference.scalar_b1 import B1_INPUT_NAMES
 
 import labecon
 from labecon import ScenarioError
@@ -26,22 +27,7 @@ def test_b1_loads_by_name_path_and_dict(tmp_path: Path, b1_dict: dict[str, Any])
 
 def test_b1_inputs_are_named_as_in_the_benchmark() -> None:
     sc = labecon.load_scenario("b1")
-    assert list(sc.inputs) == [
-        "g",
-        "p0",
-        "d",
-        "c0",
-        "h",
-        "ovh",
-        "dckw",
-        "kw",
-        "pue",
-        "elec",
-        "maint",
-        "head",
-        "k",
-        "r",
-    ]
+    assert list(sc.inputs) == list(B1_INPUT_NAMES)
     assert list(sc.outputs) == ["pv_rent", "pv_build", "saving"]
 
 
