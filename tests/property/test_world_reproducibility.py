@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import labecon
+from labecon.model import world
 
 N = 240
 OUTPUTS = ("revenue_usd_by_year", "cash_usd_by_year", "is_ruined", "npv_fcf_usd", "partner_deal_npv_usd")
@@ -36,3 +37,26 @@ def test_events_and_funding_draws_change_with_the_seed(whole: labecon.Results) -
     assert not np.array_equal(
         whole.dataset["npv_fcf_usd"].to_numpy(), other.dataset["npv_fcf_usd"].to_numpy()
     )
+
+
+@pytest.fixture(scope="module")
+def whole_paths() -> labecon.Results:
+    assert world.SUB_BLOCK > N, "one sub-block"
+    return labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N, keep_paths=True)
+
+
+@pytest.mark.parametrize("sub_block", [1, 7, 100])
+def test_sub_blocks_do_not_change_a_bit(
+    whole_paths: labecon.Results, sub_block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A block runs in sub-blocks of the world model's own; paths included.
+    monkeypatch.setattr(world, "SUB_BLOCK", sub_block)
+    split = labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N, keep_paths=True)
+    for var in (
+        *OUTPUTS,
+        "income_statement_usd",
+        "balance_sheet_usd",
+        "market_share",
+        "partner_accounts_usd",
+    ):
+        np.testing.assert_array_equal(whole_paths.dataset[var].to_numpy(), split.dataset[var].to_numpy())

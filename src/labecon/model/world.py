@@ -43,7 +43,7 @@ import numpy as np
 from labecon.model import capability as cap_mod
 from labecon.model import compute, finance, risk
 from labecon.model import market as mkt
-from labecon.model.world_params import WorldParams
+from labecon.model.world_params import WorldParams, take_samples
 from labecon.types import FloatArray
 
 SOURCES = ("owned", "committed", "rented", "partner")
@@ -109,6 +109,10 @@ class LabPolicy(Protocol):
         """Return the quarter's decisions of every lab."""
         ...
 
+    def take_samples(self, rows: slice) -> LabPolicy:
+        """Return the strategies of samples ``rows`` only."""
+        ...
+
 
 class WorldResult(NamedTuple):
     """What a world run produced: per-sample outputs, and per-quarter paths if kept."""
@@ -121,6 +125,13 @@ OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
 CHIP_DEP, DC_DEP = COMMIT, PAY  # in the arrivals schedule, which has no commitments
 """Components of the schedule: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter."""
+
+
+SUB_BLOCK = 8192
+"""Samples simulated together. Samples are independent, so a block runs in sub-blocks of this
+size, with the same bits, and its memory stays bounded: the two schedules below hold
+``(horizon + 1) x lab x 7`` values per sample (9 KiB for two labs over 40 quarters, 600 MB
+for a 65,536-sample block at once)."""
 
 
 class _Schedule:
@@ -162,6 +173,8 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     profitable; peak funding need; ruin; NPV of free cash flow; the partner's
     deal NPV.
     """
+    if params.n_samples > SUB_BLOCK:
+        return _in_sub_blocks(params, policy, keep_paths=keep_paths)
     p, lp, mp, gp = params, params.labs, params.market, params.world
     n, H, hours = p.n_samples, p.horizon_quarters, p.hours_per_quarter
     L, S = lp.cash_usd.shape[1], mp.spend_usd_per_year.shape[1]
@@ -550,4 +563,20 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
     if with_deal.size:
         outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
+    return WorldResult(outputs, paths)
+
+
+def _in_sub_blocks(params: WorldParams, policy: LabPolicy, *, keep_paths: bool) -> WorldResult:
+    """Run :func:`simulate_world` on sub-blocks of :data:`SUB_BLOCK` samples; join their results."""
+    n = params.n_samples
+    outputs: dict[str, FloatArray] = {}
+    paths: dict[str, FloatArray] = {}
+    for start in range(0, n, SUB_BLOCK):
+        rows = slice(start, min(start + SUB_BLOCK, n))
+        part = simulate_world(take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths)
+        for whole, piece in ((outputs, part.outputs), (paths, part.paths)):
+            for name, value in piece.items():
+                if name not in whole:  # written in place: no second copy of the paths
+                    whole[name] = np.empty((n, *value.shape[1:]), dtype=value.dtype)
+                whole[name][rows] = value
     return WorldResult(outputs, paths)

@@ -126,6 +126,22 @@ class WorldParams(NamedTuple):
     segment_names: list[str]
 
 
+def take_samples(params: WorldParams, rows: slice) -> WorldParams:
+    """Return the parameters of samples ``rows`` only (views, not copies)."""
+    lp = params.labs
+    return params._replace(
+        n_samples=len(range(params.n_samples)[rows]),
+        labs=LabParams(*(v if f == "revenue_mix" else v[rows] for f, v in zip(lp._fields, lp, strict=True))),
+        market=MarketParams(*(v[rows] for v in params.market)),
+        world=GlobalParams(*(v[rows] for v in params.world)),
+        events={
+            name: e._replace(probability=e.probability[rows], size_frac=e.size_frac[rows])
+            for name, e in params.events.items()
+        },
+        u_world=params.u_world[rows],
+    )
+
+
 def _stack(values: list[FloatArray]) -> FloatArray:
     return np.stack(values, axis=1) if values else np.zeros((0, 0))
 

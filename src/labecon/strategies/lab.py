@@ -76,6 +76,10 @@ class RuleBasedLabs(NamedTuple):
         )
         return out
 
+    def take_samples(self, rows: slice) -> RuleBasedLabs:
+        """Return the strategies of samples ``rows`` only (views, not copies)."""
+        return RuleBasedLabs(*(v[rows] for v in self))
+
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
