@@ -24,7 +24,7 @@ def sum_axis(a: FloatArray, axis: int) -> FloatArray:
         out: FloatArray = a.sum(axis=axis)
         return out
     parts = np.moveaxis(a, axis, 0)
-    total: FloatArray = parts[0].copy()
+    total: FloatArray = parts[0].copy(order="K")
     for part in parts[1:]:
         total += part
     return total

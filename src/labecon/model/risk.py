@@ -37,11 +37,12 @@ def stream_uniforms(keys: UIntArray, stream: int, counter: int, width: int) -> F
     """
     base = np.uint64((stream * 1_000_003 + counter) * 4099 + 1)
     offsets = (np.arange(width, dtype=np.uint64) + base) * _GAMMA
-    z = keys[:, None] * _GAMMA + offsets[None, :]
+    # Built (width, sample) and returned transposed: samples fastest, as in the world model.
+    z = keys[None, :] * _GAMMA + offsets[:, None]
     z = (z ^ (z >> _S30)) * _M1
     z = (z ^ (z >> _S27)) * _M2
     z = z ^ (z >> _S31)
-    out: FloatArray = (z >> _S11).astype(np.float64) * 2.0**-53
+    out: FloatArray = ((z >> _S11).astype(np.float64) * 2.0**-53).T
     return out
 
 

@@ -143,7 +143,8 @@ def take_samples(params: WorldParams, rows: slice) -> WorldParams:
 
 
 def _stack(values: list[FloatArray]) -> FloatArray:
-    return np.stack(values, axis=1) if values else np.zeros((0, 0))
+    """Return ``(sample, x)`` from ``(sample,)`` arrays, samples fastest (see :mod:`labecon.model.world`)."""
+    return np.stack(values).T if values else np.zeros((0, 0))
 
 
 def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> WorldParams:

@@ -107,4 +107,5 @@ def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: i
 def lab_policy(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
     """Return the strategies of a world scenario's labs for ``n`` samples."""
     per_lab = [strategy_params(lab.strategy, draws, n) for lab in (scenario.labs or {}).values()]
-    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab], axis=1) for f in _RULE_FIELDS))
+    # (sample, lab) with samples fastest, as the world model's arrays are.
+    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in _RULE_FIELDS))

@@ -1,0 +1,33 @@
+"""The world model's schedule: its compiled scatter adds what NumPy's would, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labecon.model._schedule import Schedule
+
+
+def test_scatter_matches_numpy_bit_for_bit() -> None:
+    rng = np.random.default_rng(0)
+    n, n_labs, horizon = 50, 2, 6
+    sched = Schedule(n, n_labs, horizon, n_components=3)
+    expected = np.zeros((horizon + 1, n, n_labs, 3))
+    for _ in range(5):
+        quarter = np.asfortranarray(rng.integers(0, horizon + 4, size=(n, n_labs)).astype(np.float64))
+        values = [np.asfortranarray(rng.normal(size=(n, n_labs))) for _ in range(2)]
+        sched.add(quarter, (2, 0), *values)
+        slot = np.minimum(quarter, horizon).astype(np.int64)
+        i, lab = np.indices((n, n_labs))
+        for c, v in zip((2, 0), values, strict=True):
+            np.add.at(expected, (slot, i, lab, c), v)
+    sched.add(3, (1,), np.ones((n, n_labs)))
+    sched.add(horizon + 5, (1,), np.full((n, n_labs), 2.0))  # after the horizon: the last slot
+    expected[3, :, :, 1] += 1.0
+    expected[horizon, :, :, 1] += 2.0
+    sched.add_lab(2, 1, 0, np.arange(n, dtype=np.float64))
+    expected[2, :, 1, 0] += np.arange(n)
+    for t in range(horizon + 2):
+        got = sched.at(t)
+        want = expected[min(t, horizon)]
+        for c in range(3):
+            np.testing.assert_array_equal(got[c], want[:, :, c])
