@@ -4,9 +4,13 @@ A run hands each output's values to an :class:`OutputReducer` block after
 block, in sample order. The reducer keeps
 
 - **moments** over fixed tiles of :data:`TILE` samples aligned on the global
-  sample index, folded in order (Chan et al.'s pairwise update), so the mean
-  and standard deviation do not depend, bit for bit, on how the run was
-  chunked or spread over workers;
+  sample index. Tiles are folded in order (Chan et al.'s pairwise update) into
+  groups of :data:`GROUP` samples, also aligned on the global index, and the
+  groups are folded in order into the total. So the mean and standard
+  deviation do not depend, bit for bit, on how the run was chunked, and a
+  reducer filled on a worker for a range of whole groups can be merged
+  (:meth:`OutputReducer.merge`) into the caller's to the same bits as if the
+  caller had been fed the values itself;
 - **counts** of positive values (integers: exact);
 - **quantiles** either *exactly*, from every value (memory: 8 bytes per value),
   or from a mergeable log-bucket histogram (a DDSketch-style sketch: Masson,
@@ -20,16 +24,18 @@ block, in sample order. The reducer keeps
   counts are integers, so merging is exact and order-free.
 
 A reducer's state is a dict of NumPy arrays, so a run can checkpoint it and
-resume.
+resume. A reducer pickles compactly (a histogram travels as its non-empty
+buckets), so workers can send theirs back cheaply.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
+from labecon.runtime._sketch import bucket_indices, count_buckets
 from labecon.runtime.summary import (
     PERCENTILES,
     Estimate,
@@ -43,6 +49,10 @@ from labecon.types import FloatArray
 TILE = 4096
 """Samples per moment tile. Tiles are aligned on the global sample index."""
 
+GROUP = 16 * TILE
+"""Samples per moment group (65,536). Groups are aligned on the global sample
+index; a reducer filled elsewhere merges exactly when it starts on a group."""
+
 SKETCH_RELATIVE_ERROR = 1e-5
 """Relative error bound of sketched quantiles. At N = 1e8 the Monte Carlo
 standard error of B1's percentiles is about 1e-4 to 1e-3 of their value, so
@@ -50,20 +60,25 @@ the sketch adds at most a tenth of it."""
 
 QuantileMode = Literal["exact", "sketch"]
 
+_SIGNS = (1, -1)
+
 
 class LogHistogram:
     """A mergeable histogram of values on log-spaced buckets (relative accuracy ``alpha``).
 
     Buckets are dense between the lowest and highest index seen, for positive
-    and negative values separately; zeros are counted apart.
+    and negative values separately; zeros are counted apart. Counts are
+    ``count_dtype`` integers (32-bit halves the memory of runs under 2**31
+    samples).
     """
 
-    def __init__(self, alpha: float = SKETCH_RELATIVE_ERROR) -> None:
+    def __init__(self, alpha: float = SKETCH_RELATIVE_ERROR, count_dtype: type = np.int64) -> None:
         self.alpha = alpha
         self.log_gamma = math.log((1.0 + alpha) / (1.0 - alpha))
+        self.dtype = np.dtype(count_dtype)
         self.zeros = 0
         self.offset = {1: 0, -1: 0}
-        self.counts = {1: np.zeros(0, dtype=np.int64), -1: np.zeros(0, dtype=np.int64)}
+        self.counts = {1: np.zeros(0, dtype=self.dtype), -1: np.zeros(0, dtype=self.dtype)}
 
     @property
     def count(self) -> int:
@@ -71,29 +86,41 @@ class LogHistogram:
         return self.zeros + int(self.counts[1].sum()) + int(self.counts[-1].sum())
 
     def add(self, values: FloatArray) -> None:
-        """Count ``values`` (1-D, finite)."""
-        self.zeros += int(np.count_nonzero(values == 0.0))
-        for sign in (1, -1):
-            part = values[values > 0.0] if sign == 1 else -values[values < 0.0]
-            if part.size == 0:
+        """Count ``values`` (1-D, finite; values that are not finite are skipped)."""
+        idx = np.empty(values.shape[0], dtype=np.int64)
+        zeros, pos_lo, pos_hi, neg_lo, neg_hi = bucket_indices(values, self.log_gamma, idx)
+        self.zeros += int(zeros)
+        if pos_lo <= pos_hi:
+            self._grow(1, int(pos_lo), int(pos_hi))
+        if neg_lo <= neg_hi:
+            self._grow(-1, int(neg_lo), int(neg_hi))
+        count_buckets(values, idx, self.counts[1], self.offset[1], self.counts[-1], self.offset[-1])
+
+    def merge(self, other: LogHistogram) -> None:
+        """Add the counts of ``other`` (same ``alpha``) to this histogram."""
+        if other.log_gamma != self.log_gamma:
+            msg = f"cannot merge histograms of relative error {other.alpha} and {self.alpha}"
+            raise ValueError(msg)
+        self.zeros += other.zeros
+        for sign in _SIGNS:
+            counts = other.counts[sign]
+            if counts.size == 0:
                 continue
-            idx = np.ceil(np.log(part) / self.log_gamma).astype(np.int64)
-            lo, hi = int(idx.min()), int(idx.max())
-            self._grow(sign, lo, hi)
-            counts = np.bincount(idx - lo, minlength=hi - lo + 1)
+            lo = other.offset[sign]
+            self._grow(sign, lo, lo + counts.size - 1)
             start = lo - self.offset[sign]
             self.counts[sign][start : start + counts.size] += counts
 
     def _grow(self, sign: int, lo: int, hi: int) -> None:
         counts, offset = self.counts[sign], self.offset[sign]
         if counts.size == 0:
-            self.counts[sign] = np.zeros(hi - lo + 1, dtype=np.int64)
+            self.counts[sign] = np.zeros(hi - lo + 1, dtype=self.dtype)
             self.offset[sign] = lo
             return
         new_lo, new_hi = min(lo, offset), max(hi, offset + counts.size - 1)
         if new_lo == offset and new_hi == offset + counts.size - 1:
             return
-        grown = np.zeros(new_hi - new_lo + 1, dtype=np.int64)
+        grown = np.zeros(new_hi - new_lo + 1, dtype=self.dtype)
         grown[offset - new_lo : offset - new_lo + counts.size] = counts
         self.counts[sign], self.offset[sign] = grown, new_lo
 
@@ -104,11 +131,12 @@ class LogHistogram:
     def order_statistics(self, ranks: list[int]) -> list[float]:
         """Return the approximate values of the given 0-based ranks in sorted order."""
         # Sorted order: negatives from the largest magnitude down, zeros, positives up.
+        # Cumulative counts in 64 bits whatever the counts' type.
         neg = self.counts[-1][::-1]
         neg_index = self.offset[-1] + np.arange(self.counts[-1].size)[::-1]
-        cum_neg = np.cumsum(neg)
+        cum_neg = np.cumsum(neg, dtype=np.int64)
         n_neg = int(cum_neg[-1]) if cum_neg.size else 0
-        cum_pos = np.cumsum(self.counts[1])
+        cum_pos = np.cumsum(self.counts[1], dtype=np.int64)
         out = []
         for r in ranks:
             if r < n_neg:
@@ -121,7 +149,7 @@ class LogHistogram:
                 out.append(self._bucket_value(self.offset[1] + b))
         return out
 
-    def state(self, prefix: str) -> dict[str, FloatArray | np.ndarray]:
+    def state(self, prefix: str) -> dict[str, np.ndarray]:
         """Return the histogram as arrays, for a checkpoint."""
         return {
             f"{prefix}zeros": np.array([self.zeros]),
@@ -135,7 +163,39 @@ class LogHistogram:
         """Restore the histogram from :meth:`state`'s arrays."""
         self.zeros = int(state[f"{prefix}zeros"][0])
         self.offset = {1: int(state[f"{prefix}pos_offset"][0]), -1: int(state[f"{prefix}neg_offset"][0])}
-        self.counts = {1: state[f"{prefix}pos"].astype(np.int64), -1: state[f"{prefix}neg"].astype(np.int64)}
+        self.counts = {
+            1: state[f"{prefix}pos"].astype(self.dtype),
+            -1: state[f"{prefix}neg"].astype(self.dtype),
+        }
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Dense buckets are mostly empty for a worker's share of a run: send the filled ones.
+        state = self.__dict__.copy()
+        sparse = {}
+        for sign in _SIGNS:
+            counts = self.counts[sign]
+            (where,) = np.nonzero(counts)
+            sparse[sign] = (counts.size, where.astype(np.int32), counts[where])
+        state["counts"] = sparse
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        sparse = state.pop("counts")
+        self.__dict__.update(state)
+        self.counts = {}
+        for sign, (size, where, filled) in sparse.items():
+            counts = np.zeros(size, dtype=self.dtype)
+            counts[where] = filled
+            self.counts[sign] = counts
+
+
+def _chan(
+    n_a: int, mean_a: FloatArray, m2_a: FloatArray, n_b: int, mean_b: FloatArray, m2_b: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Return the mean and M2 of two sets of values from theirs (Chan, Golub & LeVeque's update)."""
+    n = n_a + n_b
+    delta = mean_b - mean_a
+    return mean_a + delta * (n_b / n), m2_a + m2_b + delta**2 * (n_a * n_b / n)
 
 
 class OutputReducer:
@@ -144,13 +204,20 @@ class OutputReducer:
     Parameters
     ----------
     n_samples : int
-        Samples the run will feed in all.
+        Samples this reducer will be fed in all.
     trailing_shape : tuple of int
         Shape of the output after the sample axis.
     quantiles : {"exact", "sketch"}
         Keep every value for exact quantiles, or a log histogram per element.
     p_positive : bool
         Also count positive values, for P(output > 0).
+    start : int
+        Global index of the first sample it is fed (a worker's share of a run
+        starts at its first sample; merging needs it to be a multiple of
+        :data:`GROUP`).
+    partial : bool
+        This reducer will be merged into another (:meth:`merge`): it keeps its
+        finished groups apart instead of folding them into a total.
     """
 
     def __init__(
@@ -160,20 +227,32 @@ class OutputReducer:
         *,
         quantiles: QuantileMode = "exact",
         p_positive: bool = False,
+        start: int = 0,
+        partial: bool = False,
     ) -> None:
         self.n_samples = n_samples
         self.shape = trailing_shape
         self.mode = quantiles
         self.p_positive = p_positive
-        self.seen = 0
-        self.n_folded = 0
+        self.start = start
+        self.seen = start
+        # Moments: the total over finished groups, the open group over its finished tiles.
+        self.n_total = 0
         self.mean = np.zeros(trailing_shape)
         self.m2 = np.zeros(trailing_shape)
+        self.n_group = 0
+        self.group_mean = np.zeros(trailing_shape)
+        self.group_m2 = np.zeros(trailing_shape)
+        self.finished: list[tuple[int, FloatArray, FloatArray]] = []
+        """Groups finished but not folded into the total (kept by a reducer that will be merged)."""
+        self.fold_groups = not partial
         self.positive = np.zeros(trailing_shape, dtype=np.int64)
         self.tile = np.empty((TILE, *trailing_shape))
         self.values = np.empty((n_samples, *trailing_shape)) if quantiles == "exact" else None
         size = int(np.prod(trailing_shape)) if trailing_shape else 1
-        self.sketches = [LogHistogram() for _ in range(size)] if quantiles == "sketch" else []
+        count_dtype = np.int32 if n_samples < 2**31 else np.int64
+        n_sketches = size if quantiles == "sketch" else 0
+        self.sketches = [LogHistogram(count_dtype=count_dtype) for _ in range(n_sketches)]
 
     def add(self, start: int, values: FloatArray) -> None:
         """Feed the values of global samples ``start .. start + len(values) - 1``.
@@ -185,14 +264,14 @@ class OutputReducer:
             raise RuntimeError(msg)
         m = values.shape[0]
         if self.values is not None:
-            self.values[start : start + m] = values
+            self.values[start - self.start : start - self.start + m] = values
         if self.sketches:
             flat = values.reshape(m, -1)
             for j, sketch in enumerate(self.sketches):
                 sketch.add(flat[:, j])
         if self.p_positive:
             self.positive += np.count_nonzero(values > 0.0, axis=0)
-        # Moments: fill fixed, globally aligned tiles; fold each full tile in order.
+        # Fill fixed, globally aligned tiles; fold each full tile into its group in order.
         pos = 0
         while pos < m:
             in_tile = (start + pos) % TILE
@@ -200,31 +279,89 @@ class OutputReducer:
             self.tile[in_tile : in_tile + take] = values[pos : pos + take]
             pos += take
             if in_tile + take == TILE:
-                self._fold(self.tile)
+                self._fold_tile(self.tile)
+                if (start + pos) % GROUP == 0:
+                    self._close_group()
         self.seen += m
 
-    def _fold(self, tile: FloatArray) -> None:
+    def _fold_tile(self, tile: FloatArray) -> None:
         nb = tile.shape[0]
         mean_b = np.mean(tile, axis=0)
         m2_b = np.sum((tile - mean_b) ** 2, axis=0)
-        na = self.n_folded
-        n = na + nb
-        delta = mean_b - self.mean
-        self.mean = self.mean + delta * (nb / n)
-        self.m2 = self.m2 + m2_b + delta**2 * (na * nb / n)
-        self.n_folded = n
+        self.group_mean, self.group_m2 = _chan(self.n_group, self.group_mean, self.group_m2, nb, mean_b, m2_b)
+        self.n_group += nb
+
+    def _close_group(self) -> None:
+        self.finished.append((self.n_group, self.group_mean, self.group_m2))
+        self.n_group = 0
+        self.group_mean = np.zeros(self.shape)
+        self.group_m2 = np.zeros(self.shape)
+        if self.fold_groups:
+            self._fold_finished()
+
+    def _fold_finished(self) -> None:
+        for n_b, mean_b, m2_b in self.finished:
+            self.mean, self.m2 = _chan(self.n_total, self.mean, self.m2, n_b, mean_b, m2_b)
+            self.n_total += n_b
+        self.finished = []
+
+    def merge(self, other: OutputReducer) -> None:
+        """Take in a reducer fed the samples that follow this one's, to the same bits as feeding them here.
+
+        ``other`` must be made ``partial``, start where this reducer stopped, on
+        a multiple of :data:`GROUP` samples, and be of the same kind.
+        """
+        if other.start != self.seen or other.start % GROUP or other.fold_groups:
+            msg = f"cannot merge a reducer starting at sample {other.start} into one at {self.seen}"
+            raise RuntimeError(msg)
+        if (other.shape, other.mode, other.p_positive) != (self.shape, self.mode, self.p_positive):
+            msg = "cannot merge reducers of different outputs"
+            raise RuntimeError(msg)
+        m = other.seen - other.start
+        if self.values is not None and other.values is not None:
+            self.values[self.seen - self.start : self.seen - self.start + m] = other.values[:m]
+        for mine, theirs in zip(self.sketches, other.sketches, strict=True):
+            mine.merge(theirs)
+        self.positive += other.positive
+        self.finished.extend(other.finished)
+        self.n_group, self.group_mean, self.group_m2 = other.n_group, other.group_mean, other.group_m2
+        rest = other.seen % TILE
+        self.tile[:rest] = other.tile[:rest]
+        self.seen = other.seen
+        if self.fold_groups:
+            self._fold_finished()
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Only the open tile's filled rows matter; a full tile is 32 KiB per element.
+        state = self.__dict__.copy()
+        state["tile"] = self.tile[: self.seen % TILE].copy()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        rest = state.pop("tile")
+        self.__dict__.update(state)
+        self.tile = np.empty((TILE, *self.shape))
+        self.tile[: rest.shape[0]] = rest
 
     def result(self) -> OutputSummary:
-        """Return the summary of every value fed so far."""
-        n = self.seen
-        mean, m2 = self.mean, self.m2
-        rest = n - self.n_folded
+        """Return the summary of every value fed so far (a reducer starting at sample 0)."""
+        n = self.seen - self.start
+        pending = [*self.finished]
+        n_group, group_mean, group_m2 = self.n_group, self.group_mean, self.group_m2
+        rest = self.seen % TILE
         if rest:
-            # Fold the last, partial tile into copies so the reducer can go on.
-            saved = (self.mean.copy(), self.m2.copy(), self.n_folded)
-            self._fold(self.tile[:rest])
-            mean, m2 = self.mean, self.m2
-            self.mean, self.m2, self.n_folded = saved
+            # The last, partial tile, folded into copies so the reducer can go on.
+            tile = self.tile[:rest]
+            mean_t = np.mean(tile, axis=0)
+            m2_t = np.sum((tile - mean_t) ** 2, axis=0)
+            group_mean, group_m2 = _chan(n_group, group_mean, group_m2, rest, mean_t, m2_t)
+            n_group += rest
+        if n_group:
+            pending.append((n_group, group_mean, group_m2))
+        n_total, mean, m2 = self.n_total, self.mean, self.m2
+        for n_b, mean_b, m2_b in pending:
+            mean, m2 = _chan(n_total, mean, m2, n_b, mean_b, m2_b)
+            n_total += n_b
         sd = np.sqrt(m2 / (n - 1)) if n > 1 else np.full(self.shape, math.nan)
         share = self.positive / n if self.p_positive else None
         if self.values is not None:
@@ -257,14 +394,18 @@ class OutputReducer:
         return out
 
     def state(self, prefix: str) -> dict[str, np.ndarray]:
-        """Return the reducer's state as arrays (for a checkpoint)."""
+        """Return the state of a reducer that starts at sample 0, as arrays (for a checkpoint)."""
+        self._fold_finished()
         state: dict[str, np.ndarray] = {
             f"{prefix}seen": np.array([self.seen]),
-            f"{prefix}n_folded": np.array([self.n_folded]),
+            f"{prefix}n_total": np.array([self.n_total]),
             f"{prefix}mean": self.mean,
             f"{prefix}m2": self.m2,
+            f"{prefix}n_group": np.array([self.n_group]),
+            f"{prefix}group_mean": self.group_mean,
+            f"{prefix}group_m2": self.group_m2,
             f"{prefix}positive": self.positive,
-            f"{prefix}tile": self.tile[: self.seen - self.n_folded],
+            f"{prefix}tile": self.tile[: self.seen % TILE],
         }
         if self.values is not None:
             state[f"{prefix}values"] = self.values[: self.seen]
@@ -275,9 +416,13 @@ class OutputReducer:
     def load(self, state: dict[str, np.ndarray], prefix: str) -> None:
         """Restore the reducer from :meth:`state`'s arrays."""
         self.seen = int(state[f"{prefix}seen"][0])
-        self.n_folded = int(state[f"{prefix}n_folded"][0])
+        self.n_total = int(state[f"{prefix}n_total"][0])
         self.mean = state[f"{prefix}mean"].copy()
         self.m2 = state[f"{prefix}m2"].copy()
+        self.n_group = int(state[f"{prefix}n_group"][0])
+        self.group_mean = state[f"{prefix}group_mean"].copy()
+        self.group_m2 = state[f"{prefix}group_m2"].copy()
+        self.finished = []
         self.positive = state[f"{prefix}positive"].astype(np.int64)
         rest = state[f"{prefix}tile"]
         self.tile[: rest.shape[0]] = rest

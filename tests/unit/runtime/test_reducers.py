@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labecon.runtime.reducers import SKETCH_RELATIVE_ERROR, TILE, LogHistogram, OutputReducer
+from labecon.runtime.reducers import GROUP, SKETCH_RELATIVE_ERROR, TILE, LogHistogram, OutputReducer
 from labecon.runtime.summary import PERCENTILES
 
 
@@ -116,3 +117,63 @@ def test_blocks_out_of_order_are_refused() -> None:
     r = OutputReducer(100)
     with pytest.raises(RuntimeError, match="out of order"):
         r.add(10, np.zeros(5))
+
+
+BIG = np.random.default_rng(9).lognormal(2.0, 1.5, size=(3 * GROUP + 5000, 2)) - 8.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    groups=st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=3),
+    cuts=st.lists(st.integers(min_value=1, max_value=BIG.shape[0] - 1), max_size=6),
+)
+@pytest.mark.parametrize("mode", ["exact", "sketch"])
+def test_reducers_filled_apart_and_merged_give_the_one_pass_result(
+    groups: list[int], cuts: list[int], mode: str
+) -> None:
+    # Workers fill reducers for runs of whole groups (any inner chunking), pickle them
+    # back, and the caller merges them in order: the same bits as one pass.
+    n = BIG.shape[0]
+    one_pass = _feed(BIG, [], quantiles=mode, p_positive=True)
+    edges = sorted({min(GROUP * g, n) for g in itertools.accumulate(groups)} | {0, n})
+    root = OutputReducer(n, (2,), quantiles=mode, p_positive=True)
+    for a, b in itertools.pairwise(edges):
+        part = OutputReducer(b - a, (2,), quantiles=mode, p_positive=True, start=a, partial=True)
+        inner = [a, *sorted({c for c in cuts if a < c < b}), b]
+        for lo, hi in itertools.pairwise(inner):
+            part.add(lo, BIG[lo:hi])
+        root.merge(pickle.loads(pickle.dumps(part)))
+    assert repr(_as_tuple(root)) == repr(_as_tuple(one_pass))
+
+
+def test_merging_a_reducer_that_does_not_follow_on_a_group_is_refused() -> None:
+    root = OutputReducer(3 * GROUP)
+    root.add(0, np.zeros(100))
+    part = OutputReducer(GROUP, start=GROUP, partial=True)
+    with pytest.raises(RuntimeError, match="cannot merge"):
+        root.merge(part)
+    off_group = OutputReducer(10, start=100, partial=True)
+    with pytest.raises(RuntimeError, match="cannot merge"):
+        root.merge(off_group)
+
+
+def test_a_histogram_pickles_to_its_filled_buckets_and_back() -> None:
+    h = LogHistogram(count_dtype=np.int32)
+    h.add(np.random.default_rng(2).lognormal(5.0, 4.0, 1000) * np.repeat([1.0, -1.0], 500))
+    h.add(np.zeros(7))
+    dense = sum(c.nbytes for c in h.counts.values())
+    blob = pickle.dumps(h)
+    assert len(blob) < dense / 10
+    back = pickle.loads(blob)
+    assert back.zeros == 7
+    assert back.count == 1007
+    for sign in (1, -1):
+        assert back.offset[sign] == h.offset[sign]
+        np.testing.assert_array_equal(back.counts[sign], h.counts[sign])
+        assert back.counts[sign].dtype == np.int32
+
+
+def test_the_histogram_skips_values_that_are_not_finite() -> None:
+    h = LogHistogram()
+    h.add(np.array([1.0, np.inf, -np.inf, np.nan, -2.0, 0.0]))
+    assert h.count == 3
