@@ -149,9 +149,6 @@ def _jsonable(value: Any) -> Any:  # summaries of unknown type are converted
     return str(value)
 
 
-DASK_CHUNK: Final[int] = 262_144
-"""Samples per Dask task: large enough that scheduling costs little against the work."""
-
 _DASK_BACKENDS: list[Any] = []
 """Dask backends started by this child, so their workers' memory can be read."""
 
@@ -191,7 +188,7 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
 
         def run_dask(n: int) -> Any:
             return labecon.simulate(
-                scenario, n_samples=n, seed=seed, keep="summary", backend=backend, chunk_size=DASK_CHUNK
+                scenario, n_samples=n, seed=seed, keep="summary", backend=backend
             ).summary()
 
         return run_dask

@@ -1,12 +1,17 @@
 """labecon: should a frontier AI lab own its compute, or rent it from a cloud partner.
 
 The public API. The command line, notebooks and tests use only these names.
+
+Names are imported when first used (PEP 562), so a process that needs only
+part of labecon (a Dask worker computing blocks, ``labecon --help``) does not
+load the results layer, the analyses or the report, and stays small.
 """
 
-from labecon.analysis.compare import Comparison, compare
-from labecon.analysis.convergence import ConvergenceReport, run_to_precision
-from labecon.analysis.optimize import OptimizationResult, optimize
-from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from labecon.errors import (
     BackendError,
     InputTableError,
@@ -17,23 +22,76 @@ from labecon.errors import (
     ScenarioError,
     StoreError,
 )
-from labecon.report.build import write_report
-from labecon.runtime.backends.dask import DaskBackend
-from labecon.runtime.backends.local import LocalBackend
-from labecon.runtime.results import Results
-from labecon.runtime.run import make_backend, run_block, sample_block, simulate
-from labecon.runtime.store import RunStore, list_runs, load_run
-from labecon.runtime.summary import OutputSummary
-from labecon.scenario.builtin import builtin_text as scenario_text
-from labecon.scenario.builtin import list_builtin as list_scenarios
-from labecon.scenario.loader import dump_scenario, load_scenario
-from labecon.scenario.provenance import SourcedValue, scenario_sources
-from labecon.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from labecon.analysis.compare import Comparison, compare
+    from labecon.analysis.convergence import ConvergenceReport, run_to_precision
+    from labecon.analysis.optimize import OptimizationResult, optimize
+    from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
+    from labecon.report.build import write_report
+    from labecon.runtime.backends.dask import DaskBackend
+    from labecon.runtime.backends.local import LocalBackend
+    from labecon.runtime.results import Results
+    from labecon.runtime.run import make_backend, run_block, sample_block, simulate
+    from labecon.runtime.store import RunStore, list_runs, load_run
+    from labecon.runtime.summary import OutputSummary
+    from labecon.scenario.builtin import builtin_text as scenario_text
+    from labecon.scenario.builtin import list_builtin as list_scenarios
+    from labecon.scenario.loader import dump_scenario, load_scenario
+    from labecon.scenario.provenance import SourcedValue, scenario_sources
+    from labecon.scenario.schema import Scenario
 
 __version__ = "0.1.0"
 
+_LAZY: dict[str, tuple[str, str]] = {
+    "Comparison": ("labecon.analysis.compare", "Comparison"),
+    "compare": ("labecon.analysis.compare", "compare"),
+    "ConvergenceReport": ("labecon.analysis.convergence", "ConvergenceReport"),
+    "run_to_precision": ("labecon.analysis.convergence", "run_to_precision"),
+    "OptimizationResult": ("labecon.analysis.optimize", "OptimizationResult"),
+    "optimize": ("labecon.analysis.optimize", "optimize"),
+    "SensitivityResult": ("labecon.analysis.sensitivity", "SensitivityResult"),
+    "SensitivityWarning": ("labecon.analysis.sensitivity", "SensitivityWarning"),
+    "sensitivity": ("labecon.analysis.sensitivity", "sensitivity"),
+    "write_report": ("labecon.report.build", "write_report"),
+    "DaskBackend": ("labecon.runtime.backends.dask", "DaskBackend"),
+    "LocalBackend": ("labecon.runtime.backends.local", "LocalBackend"),
+    "Results": ("labecon.runtime.results", "Results"),
+    "make_backend": ("labecon.runtime.run", "make_backend"),
+    "run_block": ("labecon.runtime.run", "run_block"),
+    "sample_block": ("labecon.runtime.run", "sample_block"),
+    "simulate": ("labecon.runtime.run", "simulate"),
+    "RunStore": ("labecon.runtime.store", "RunStore"),
+    "list_runs": ("labecon.runtime.store", "list_runs"),
+    "load_run": ("labecon.runtime.store", "load_run"),
+    "OutputSummary": ("labecon.runtime.summary", "OutputSummary"),
+    "scenario_text": ("labecon.scenario.builtin", "builtin_text"),
+    "list_scenarios": ("labecon.scenario.builtin", "list_builtin"),
+    "dump_scenario": ("labecon.scenario.loader", "dump_scenario"),
+    "load_scenario": ("labecon.scenario.loader", "load_scenario"),
+    "SourcedValue": ("labecon.scenario.provenance", "SourcedValue"),
+    "scenario_sources": ("labecon.scenario.provenance", "scenario_sources"),
+    "Scenario": ("labecon.scenario.schema", "Scenario"),
+}
+"""Public name -> (module, attribute), imported on first use."""
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        msg = f"module 'labecon' has no attribute {name!r}"
+        raise AttributeError(msg) from None
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 __all__ = [
-    # errors
     "BackendError",
     "Comparison",
     "ConvergenceReport",
@@ -45,11 +103,9 @@ __all__ = [
     "OptionError",
     "OptionalDependencyError",
     "OutputExistsError",
-    # results
     "OutputSummary",
     "Results",
     "RunStore",
-    # scenarios
     "Scenario",
     "ScenarioError",
     "SensitivityResult",
@@ -65,7 +121,6 @@ __all__ = [
     "load_scenario",
     "make_backend",
     "optimize",
-    # running
     "run_block",
     "run_to_precision",
     "sample_block",

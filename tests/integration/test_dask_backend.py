@@ -28,6 +28,7 @@ from labecon.errors import BackendError, OptionalDependencyError, OptionError
 from labecon.runtime.backends import LocalBackend
 from labecon.runtime.backends.dask import DaskBackend
 from labecon.runtime.plan import Block, plan_blocks
+from labecon.runtime.reducers import GROUP
 
 HAS_DASK = importlib.util.find_spec("distributed") is not None
 requires_dask = pytest.mark.skipif(not HAS_DASK, reason="needs labecon[dask]")
@@ -86,6 +87,73 @@ def test_simulate_on_dask_equals_a_local_run_bit_for_bit(
     for name, var in local.dataset.data_vars.items():
         assert on_dask.dataset[name].to_numpy().tobytes() == var.to_numpy().tobytes(), name
     assert json.dumps(on_dask.summary()) == json.dumps(local.summary())
+
+
+MANY_GROUPS = 3 * GROUP + 1_234
+"""Samples of a run the Dask backend splits into several tasks, each folded on a worker."""
+
+
+@requires_dask
+@pytest.mark.dask
+@pytest.mark.parametrize(
+    ("chunk_size", "options"),
+    [
+        (10_000, {"keep": "summary", "quantiles": "sketch"}),
+        (30_001, {"keep": "outputs", "keep_paths": True}),
+    ],
+)
+def test_a_run_of_several_worker_folded_tasks_equals_a_local_run_bit_for_bit(
+    backend: DaskBackend, chunk_size: int, options: dict[str, Any]
+) -> None:
+    local = labecon.simulate("b1", n_samples=MANY_GROUPS, seed=4, **options)
+    seen: list[int] = []
+    on_dask = labecon.simulate(
+        "b1",
+        n_samples=MANY_GROUPS,
+        seed=4,
+        chunk_size=chunk_size,
+        backend=backend,
+        progress=lambda done, _total: seen.append(done),
+        **options,
+    )
+    assert len(seen) >= 4  # the run was cut into several tasks
+    assert seen[-1] == MANY_GROUPS
+    for name, var in local.dataset.data_vars.items():
+        assert on_dask.dataset[name].to_numpy().tobytes() == var.to_numpy().tobytes(), name
+    assert json.dumps(on_dask.summary()) == json.dumps(local.summary())
+
+
+@requires_dask
+@pytest.mark.dask
+def test_a_world_scenario_on_dask_equals_a_local_run_bit_for_bit(backend: DaskBackend) -> None:
+    options: dict[str, Any] = {"n_samples": 300, "seed": 2, "keep": "summary", "quantiles": "sketch"}
+    local = labecon.simulate("two-strategies", **options)
+    on_dask = labecon.simulate("two-strategies", chunk_size=128, backend=backend, **options)
+    for name, var in local.dataset.data_vars.items():
+        assert on_dask.dataset[name].to_numpy().tobytes() == var.to_numpy().tobytes(), name
+
+
+@requires_dask
+@pytest.mark.dask
+def test_a_local_run_interrupted_off_a_group_resumes_on_dask_to_the_same_bits(
+    backend: DaskBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABECON_CHECKPOINT_EVERY_S", "0")
+    opts: dict[str, Any] = {"n_samples": MANY_GROUPS, "seed": 6, "chunk_size": 25_000, "keep": "summary"}
+    whole = labecon.simulate("b1", quantiles="sketch", **opts)
+    blocks = {"n": 0}
+
+    def interrupt(_done: int, _total: int) -> None:
+        blocks["n"] += 1
+        if blocks["n"] == 3:  # 75,000 samples: inside the second group
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        labecon.simulate("b1", quantiles="sketch", checkpoint_dir=tmp_path, progress=interrupt, **opts)
+    resumed = labecon.simulate(
+        "b1", quantiles="sketch", checkpoint_dir=tmp_path, resume=True, backend=backend, **opts
+    )
+    assert json.dumps(resumed.summary()) == json.dumps(whole.summary())
 
 
 @requires_dask

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from labecon.errors import OptionError
+from labecon.runtime.reducers import GROUP
 
 DEFAULT_CHUNK_SIZE = 65_536
 """Samples per block: large enough to amortise per-block overhead, small enough
@@ -37,6 +38,30 @@ def plan_blocks(n_samples: int, chunk_size: int | None = None) -> list[Block]:
     size = DEFAULT_CHUNK_SIZE if chunk_size is None else chunk_size
     check_count(size, "chunk_size")
     return [Block(s, min(s + size, n_samples)) for s in range(0, n_samples, size)]
+
+
+TASKS_PER_WORKER = 4
+"""Tasks planned per worker when workers fold their own samples: enough to
+balance the load, few enough that each sends back little."""
+
+MAX_GROUPS_PER_TASK = 32
+"""Largest task, in moment groups (2,097,152 samples: a second or two of work,
+so progress and checkpoints stay frequent)."""
+
+
+def plan_tasks(n_samples: int, start: int, chunk_size: int, n_workers: int) -> list[Block]:
+    """Return the tasks covering samples ``start .. n_samples - 1`` for workers that fold their own.
+
+    Every task but the last covers whole moment groups (:data:`GROUP`
+    samples), so its partial reducers merge exactly; when ``start`` is not on
+    a group (a resumed run), the samples up to the next group come first, as
+    plain blocks of ``chunk_size``.
+    """
+    aligned = min(-(-start // GROUP) * GROUP, n_samples)
+    head = [Block(s, min(s + chunk_size, aligned)) for s in range(start, aligned, chunk_size)]
+    groups = (n_samples - aligned) // (GROUP * max(1, n_workers) * TASKS_PER_WORKER)
+    size = GROUP * min(max(1, groups), MAX_GROUPS_PER_TASK)
+    return head + [Block(s, min(s + size, n_samples)) for s in range(aligned, n_samples, size)]
 
 
 def check_count(value: object, option: str) -> int:

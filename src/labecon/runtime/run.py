@@ -18,35 +18,58 @@ import math
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
 
 from labecon.errors import InputTableError, OptionError
-from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths, evaluate_outputs
-from labecon.model.params import compute_params
-from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
-from labecon.model.world_outputs import run_world
+from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths
+from labecon.model.step import EngineChoice
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
-from labecon.runtime.plan import Block, check_count, plan_blocks
+from labecon.runtime.plan import Block, check_count, plan_blocks, plan_tasks
 from labecon.runtime.reducers import OutputReducer
 from labecon.runtime.results import Results
 from labecon.runtime.summary import OutputSummary
+from labecon.runtime.work import (
+    BlockJob,
+    BlockOutput,
+    ReducerSpec,
+    TaskOutput,
+    compute_block,
+    compute_task,
+    run_block,
+    sample_block,
+    uncertain_input_names,
+)
 from labecon.scenario.checks import all_params
-from labecon.scenario.distributions import FixedSpec
 from labecon.scenario.loader import ScenarioSource, dump_scenario, load_scenario
 from labecon.scenario.schema import Scenario
-from labecon.strategies import fleet_policy, lab_policy
 from labecon.types import BackendName, EngineName, FloatArray
-from labecon.uncertain.sampling import sample_inputs
 from labecon.uncertain.table import read_input_table
+
+__all__ = [
+    "AUTO_EXACT_MAX_VALUES",
+    "AUTO_KEEP_MAX_SAMPLES",
+    "BlockJob",
+    "BlockOutput",
+    "KeepOption",
+    "QuantileOption",
+    "TaskOutput",
+    "compute_block",
+    "compute_task",
+    "make_backend",
+    "resolve_engine",
+    "run_block",
+    "sample_block",
+    "simulate",
+    "uncertain_input_names",
+]
 
 KeepOption = Literal["auto", "outputs", "summary"]
 """What per-sample values a run keeps: ``outputs`` keeps every sample's inputs and
@@ -68,70 +91,6 @@ ProgressCallback = Callable[[int, int], None]
 """Called after each block with (samples done, samples in all)."""
 
 
-class BlockOutput(NamedTuple):
-    """What one block of samples produced; every array's first axis is the block's samples."""
-
-    block: Block
-    outputs: dict[str, FloatArray]
-    """Each output, labelled by :func:`describe_outputs`."""
-    paths: dict[str, FloatArray]
-    """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
-    inputs: FloatArray | None = None
-    """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
-
-
-def uncertain_input_names(scenario: Scenario) -> list[str]:
-    """Return the names of the inputs that are not fixed, in declaration order."""
-    return [n for n, spec in scenario.inputs.items() if not isinstance(spec, FixedSpec)]
-
-
-def sample_block(scenario: Scenario, seed: int, block: Block) -> dict[str, FloatArray]:
-    """Return every input's draws for the samples of ``block`` (keyed by input name)."""
-    return sample_inputs(
-        scenario.inputs,
-        seed=seed,
-        start=block.start,
-        n=block.size,
-        correlation=scenario.correlation,
-    )
-
-
-def run_block(
-    scenario: Scenario,
-    draws: Mapping[str, FloatArray],
-    block: Block,
-    *,
-    engine: EngineChoice = "numba",
-    keep_paths: bool = False,
-) -> BlockOutput:
-    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
-    n = block.size
-    if scenario.compute is None:
-        # A world scenario: labs in a market, each with its strategy (labecon.model.world).
-        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
-        return BlockOutput(block, world.outputs, world.paths)
-    params = compute_params(scenario.compute, draws, n)
-    factors = path_factors(params)  # shared by every strategy of the block
-    results: dict[str, StrategyResult] = {}
-    for name, spec in scenario.strategies.items():
-        results[name] = simulate_strategy(
-            params,
-            fleet_policy(spec, draws, n),
-            horizon_quarters=scenario.horizon_quarters,
-            life_quarters=scenario.compute.unit_life_quarters,
-            hours_per_quarter=scenario.hours_per_quarter,
-            keep_paths=keep_paths,
-            engine=engine,
-            factors=factors,
-        )
-    paths: dict[str, FloatArray] = {}
-    if keep_paths:
-        paths["cost_usd"] = np.stack(
-            [r.costs_usd for r in results.values() if r.costs_usd is not None], axis=1
-        )
-    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), paths)
-
-
 def resolve_engine(engine: EngineName) -> EngineChoice:
     """Return the engine to use: ``auto`` is the compiled one when Numba imports."""
     if engine == "numpy":
@@ -147,33 +106,6 @@ def resolve_engine(engine: EngineName) -> EngineChoice:
             raise OptionError(msg, "engine") from None
         return "numpy"
     return "numba"
-
-
-@dataclass(frozen=True)
-class BlockJob:
-    """Everything a worker needs to compute any block of a run (picklable)."""
-
-    scenario: Scenario
-    seed: int
-    engine: EngineChoice
-    keep_paths: bool
-    keep_inputs: bool
-    table: dict[str, FloatArray] | None = None
-
-
-def compute_block(job: BlockJob, block: Block) -> BlockOutput:
-    """Draw (or take from the table) one block's inputs and run it: every backend's unit of work."""
-    if job.table is not None:
-        draws = {k: v[block.start : block.stop] for k, v in job.table.items()}
-        draws.update(_fixed_draws(job.scenario, block.size))
-    else:
-        draws = sample_block(job.scenario, job.seed, block)
-    out = run_block(job.scenario, draws, block, engine=job.engine, keep_paths=job.keep_paths)
-    if job.keep_inputs:
-        names = uncertain_input_names(job.scenario)
-        kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))
-        out = out._replace(inputs=kept)
-    return out
 
 
 def simulate(
@@ -281,15 +213,17 @@ def simulate(
     exact = (
         keep_samples or quantiles == "exact" or (quantiles == "auto" and n_values <= AUTO_EXACT_MAX_VALUES)
     )
+    exact_mode: Literal["exact", "sketch"] = "exact" if exact else "sketch"
+    specs = {name: ReducerSpec(_shape(info), exact_mode, info.p_positive) for name, info in out_info.items()}
     reducers = {
-        name: OutputReducer(
-            n, _shape(info), quantiles="exact" if exact else "sketch", p_positive=info.p_positive
-        )
-        for name, info in out_info.items()
+        name: OutputReducer(n, spec.shape, quantiles=spec.quantiles, p_positive=spec.p_positive)
+        for name, spec in specs.items()
     }
     kept_paths = {name: np.empty((n, *_shape(info))) for name, info in path_info.items()}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
-    job = BlockJob(sc, run_seed, chosen_engine, keep_paths, kept_inputs is not None, table)
+    job = BlockJob(
+        sc, run_seed, chosen_engine, keep_paths, kept_inputs is not None, table, specs, blocks[0].size
+    )
     checkpoint = _Checkpoint(Path(checkpoint_dir), _fingerprint(job, n, blocks)) if checkpoint_dir else None
     done_upto = 0
     if resume:
@@ -297,12 +231,15 @@ def simulate(
             msg = "resuming needs the checkpoint directory of the interrupted run"
             raise OptionError(msg, "checkpoint_dir")
         done_upto = checkpoint.load(reducers, kept_paths, kept_inputs)
-    todo = [b for b in blocks if b.start >= done_upto]
 
-    def fold(out: BlockOutput) -> None:
+    def fold(out: BlockOutput | TaskOutput) -> None:
         b = out.block
-        for name, values in out.outputs.items():
-            reducers[name].add(b.start, values)
+        if isinstance(out, TaskOutput):
+            for name, part in out.reducers.items():
+                reducers[name].merge(part)
+        else:
+            for name, values in out.outputs.items():
+                reducers[name].add(b.start, values)
         for name, values in out.paths.items():
             kept_paths[name][b.start : b.stop] = values
         if kept_inputs is not None and out.inputs is not None:
@@ -310,11 +247,19 @@ def simulate(
 
     runner = make_backend(backend, scheduler, n_workers)
     workers_used = int(getattr(runner, "n_workers", 1))
+    work: Callable[[Block], BlockOutput | TaskOutput]
+    if getattr(runner, "folds_on_workers", False):
+        # Workers fold their samples into partial reducers and send back only those.
+        todo = plan_tasks(n, done_upto, blocks[0].size, workers_used)
+        work = partial(compute_task, job)
+    else:
+        todo = [b for b in blocks if b.start >= done_upto]
+        work = partial(compute_block, job)
     try:
-        # Blocks may complete in any order; they are folded in sample order.
-        pending: dict[int, BlockOutput] = {}
+        # Work may complete in any order; it is folded in sample order.
+        pending: dict[int, BlockOutput | TaskOutput] = {}
         next_start = done_upto
-        for block, out in runner.map_blocks(partial(compute_block, job), todo):
+        for block, out in runner.map_blocks(work, todo):
             pending[block.start] = out
             while next_start in pending:
                 ready = pending.pop(next_start)
@@ -385,7 +330,7 @@ def simulate(
         "engine": chosen_engine,
         "backend": runner.name,
         "n_workers": workers_used,
-        "quantiles": "exact" if exact else "sketch",
+        "quantiles": exact_mode,
         "chunk_size": blocks[0].size if blocks else 0,
         "labecon_version": _version(),
         "started": started.isoformat(),
@@ -416,10 +361,6 @@ def _check_seed(seed: object) -> int:
         msg = f"must be in 0 .. 2**63 - 1, got {seed}"
         raise OptionError(msg, "seed")
     return int(seed)
-
-
-def _fixed_draws(sc: Scenario, n: int) -> dict[str, FloatArray]:
-    return {k: np.full(n, s.value) for k, s in sc.inputs.items() if isinstance(s, FixedSpec)}
 
 
 def _load_table(sc: Scenario, inputs: str | Path | Mapping[str, Any]) -> dict[str, FloatArray]:

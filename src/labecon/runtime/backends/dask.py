@@ -96,6 +96,8 @@ class DaskBackend:
     """
 
     name = "dask"
+    folds_on_workers = True
+    """Workers fold their samples into partial reducers (see :func:`labecon.runtime.work.compute_task`)."""
 
     def __init__(
         self,

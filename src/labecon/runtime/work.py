@@ -1,0 +1,190 @@
+"""The work of one block or task of samples: what every backend runs, in any process.
+
+Kept apart from :mod:`labecon.runtime.run` so a worker process imports only
+what computing needs (the model, the sampler, the reducers), not the results
+layer (xarray, pandas) or the analyses.
+
+- :func:`compute_block` draws one block's inputs (or takes them from a user's
+  table) and runs it, returning its per-sample outputs;
+- :func:`compute_task` does that for every block of a longer range and folds
+  the outputs into partial reducers on the spot, so a worker sends back
+  summaries of its range, not its samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+import numpy as np
+
+from labecon.model.outputs import evaluate_outputs
+from labecon.model.params import compute_params
+from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
+from labecon.model.world_outputs import run_world
+from labecon.runtime.plan import Block
+from labecon.runtime.reducers import GROUP, OutputReducer
+from labecon.scenario.distributions import FixedSpec
+from labecon.scenario.schema import Scenario
+from labecon.strategies import fleet_policy, lab_policy
+from labecon.types import FloatArray
+from labecon.uncertain.sampling import sample_inputs
+
+
+class BlockOutput(NamedTuple):
+    """What one block of samples produced; every array's first axis is the block's samples."""
+
+    block: Block
+    outputs: dict[str, FloatArray]
+    """Each output, labelled by :func:`describe_outputs`."""
+    paths: dict[str, FloatArray]
+    """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
+    inputs: FloatArray | None = None
+    """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
+
+
+def uncertain_input_names(scenario: Scenario) -> list[str]:
+    """Return the names of the inputs that are not fixed, in declaration order."""
+    return [n for n, spec in scenario.inputs.items() if not isinstance(spec, FixedSpec)]
+
+
+def sample_block(scenario: Scenario, seed: int, block: Block) -> dict[str, FloatArray]:
+    """Return every input's draws for the samples of ``block`` (keyed by input name)."""
+    return sample_inputs(
+        scenario.inputs,
+        seed=seed,
+        start=block.start,
+        n=block.size,
+        correlation=scenario.correlation,
+    )
+
+
+def run_block(
+    scenario: Scenario,
+    draws: Mapping[str, FloatArray],
+    block: Block,
+    *,
+    engine: EngineChoice = "numba",
+    keep_paths: bool = False,
+) -> BlockOutput:
+    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
+    n = block.size
+    if scenario.compute is None:
+        # A world scenario: labs in a market, each with its strategy (labecon.model.world).
+        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
+        return BlockOutput(block, world.outputs, world.paths)
+    params = compute_params(scenario.compute, draws, n)
+    factors = path_factors(params)  # shared by every strategy of the block
+    results: dict[str, StrategyResult] = {}
+    for name, spec in scenario.strategies.items():
+        results[name] = simulate_strategy(
+            params,
+            fleet_policy(spec, draws, n),
+            horizon_quarters=scenario.horizon_quarters,
+            life_quarters=scenario.compute.unit_life_quarters,
+            hours_per_quarter=scenario.hours_per_quarter,
+            keep_paths=keep_paths,
+            engine=engine,
+            factors=factors,
+        )
+    paths: dict[str, FloatArray] = {}
+    if keep_paths:
+        paths["cost_usd"] = np.stack(
+            [r.costs_usd for r in results.values() if r.costs_usd is not None], axis=1
+        )
+    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), paths)
+
+
+class ReducerSpec(NamedTuple):
+    """How one output is summarised: its shape after the sample axis and what to keep."""
+
+    shape: tuple[int, ...]
+    quantiles: Literal["exact", "sketch"]
+    p_positive: bool
+
+
+@dataclass(frozen=True)
+class BlockJob:
+    """Everything a worker needs to compute any block of a run (picklable)."""
+
+    scenario: Scenario
+    seed: int
+    engine: EngineChoice
+    keep_paths: bool
+    keep_inputs: bool
+    table: dict[str, FloatArray] | None = None
+    reducers: Mapping[str, ReducerSpec] | None = None
+    """How each output is summarised, for :func:`compute_task`."""
+    chunk_size: int = 65_536
+    """Samples per block within a task."""
+
+
+def compute_block(job: BlockJob, block: Block) -> BlockOutput:
+    """Draw (or take from the table) one block's inputs and run it: every backend's unit of work."""
+    if job.table is not None:
+        draws = {k: v[block.start : block.stop] for k, v in job.table.items()}
+        draws.update(fixed_draws(job.scenario, block.size))
+    else:
+        draws = sample_block(job.scenario, job.seed, block)
+    out = run_block(job.scenario, draws, block, engine=job.engine, keep_paths=job.keep_paths)
+    if job.keep_inputs:
+        names = uncertain_input_names(job.scenario)
+        kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))
+        out = out._replace(inputs=kept)
+    return out
+
+
+class TaskOutput(NamedTuple):
+    """What one task produced: partial reducers of its range and the per-sample arrays kept."""
+
+    block: Block
+    """The task's range of samples."""
+    reducers: dict[str, OutputReducer]
+    """One partial reducer per output, to merge in sample order (:meth:`OutputReducer.merge`)."""
+    paths: dict[str, FloatArray]
+    inputs: FloatArray | None = None
+
+
+def compute_task(job: BlockJob, task: Block) -> TaskOutput | BlockOutput:
+    """Compute the blocks of ``task`` and fold their outputs into partial reducers.
+
+    A task that does not start on a moment group (:data:`~labecon.runtime.plan.GROUP`),
+    as the first one of a resumed run may, is computed as one plain block
+    instead, to be fed to the caller's reducers.
+    """
+    if task.start % GROUP or job.reducers is None:
+        return compute_block(job, task)
+    reducers = {
+        name: OutputReducer(
+            task.size,
+            spec.shape,
+            quantiles=spec.quantiles,
+            p_positive=spec.p_positive,
+            start=task.start,
+            partial=True,
+        )
+        for name, spec in job.reducers.items()
+    }
+    paths: dict[str, FloatArray] = {}
+    inputs: FloatArray | None = None
+    for start in range(task.start, task.stop, job.chunk_size):
+        block = Block(start, min(start + job.chunk_size, task.stop))
+        out = compute_block(job, block)
+        for name, values in out.outputs.items():
+            reducers[name].add(block.start, values)
+        rows = slice(block.start - task.start, block.stop - task.start)
+        for name, values in out.paths.items():
+            if name not in paths:
+                paths[name] = np.empty((task.size, *values.shape[1:]))
+            paths[name][rows] = values
+        if out.inputs is not None:
+            if inputs is None:
+                inputs = np.empty((task.size, out.inputs.shape[1]))
+            inputs[rows] = out.inputs
+    return TaskOutput(task, reducers, paths, inputs)
+
+
+def fixed_draws(sc: Scenario, n: int) -> dict[str, FloatArray]:
+    """Return the fixed inputs' values for ``n`` samples."""
+    return {k: np.full(n, s.value) for k, s in sc.inputs.items() if isinstance(s, FixedSpec)}
