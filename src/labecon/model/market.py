@@ -102,14 +102,17 @@ def lab_prices(
 
 def attractiveness(
     capability_gap_oom: FloatArray,
-    price_ratio: FloatArray,
+    log_price_ratio: FloatArray,
     share_weight_per_oom: FloatArray,
     price_sensitivity: FloatArray,
 ) -> FloatArray:
-    """Return ``exp(w * gap - s * ln(price / reference))``, ``(sample, lab, segment)``."""
+    """Return ``exp(w * gap - s * ln(price / reference))``, ``(sample, lab, segment)``.
+
+    Takes ``ln(price / reference)``, which :func:`demand_units` uses too.
+    """
     logit = (share_weight_per_oom[:, None] * capability_gap_oom)[:, :, None] - price_sensitivity[
         :, None, None
-    ] * np.log(price_ratio)
+    ] * log_price_ratio
     out: FloatArray = np.exp(np.minimum(logit, 50.0))
     return out
 
@@ -133,16 +136,17 @@ def calibrate_brands(shares0: FloatArray, attract0: FloatArray) -> tuple[FloatAr
 
 
 def demand_units(
-    shares: FloatArray, volume_units: FloatArray, price_ratio: FloatArray, elasticity: FloatArray
+    shares: FloatArray, volume_units: FloatArray, log_price_ratio: FloatArray, elasticity: FloatArray
 ) -> FloatArray:
     """Return what each lab's customers ask for this quarter (units), ``(sample, lab, segment)``.
 
     ``share * volume * min(1, (price / reference) ** -elasticity)``: a price above
     the reference loses volume; one below wins customers only through the shares.
+    Takes ``ln(price / reference)``.
     """
-    # exp/log of whole, contiguous arrays: a power with a broadcast operand takes another
+    # exp of a whole array, not a power: a power with a broadcast operand takes another
     # NumPy loop whose last bit can depend on the block's shape.
-    damp = np.minimum(1.0, np.exp(np.log(price_ratio) * -elasticity[:, None, :]))
+    damp = np.minimum(1.0, np.exp(log_price_ratio * -elasticity[:, None, :]))
     out: FloatArray = shares * volume_units[:, None, :] * damp
     return out
 

@@ -215,8 +215,8 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     )
     frontier0 = gp.frontier_log10_flop
     gap0 = capability - frontier0[:, None]
-    ones = np.ones((n, L, S), order="F")
-    attract0 = mkt.attractiveness(gap0, ones, gp.share_weight_per_oom, gp.price_sensitivity)
+    at_reference = np.zeros((n, L, S), order="F")  # ln(price / reference) = ln(1)
+    attract0 = mkt.attractiveness(gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity)
     brand, outside = mkt.calibrate_brands(shares, attract0)
     vol0 = spend0 / pref0 / 4.0
     need_prev = mkt.sum_axis(shares * vol0[:, None, :] * cpu0[:, None, :], 2) / hours
@@ -379,12 +379,12 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         )
         gap = capability - frontier[:, None]
         price = mkt.lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
-        ratio = price / pref[:, None, :]
-        attract = mkt.attractiveness(gap, ratio, gp.share_weight_per_oom, gp.price_sensitivity)
+        log_ratio = np.log(price / pref[:, None, :])
+        attract = mkt.attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)
         target = mkt.target_shares(brand * alive[:, :, None], attract, outside)
         inertia = mp.inertia_frac[:, None, :]
         shares = (inertia * shares + (1.0 - inertia) * target) * alive[:, :, None]
-        demand = mkt.demand_units(shares, volume, ratio, mp.elasticity)
+        demand = mkt.demand_units(shares, volume, log_ratio, mp.elasticity)
         need = mkt.sum_axis(demand * cpu[:, None, :], 2) / hours
         base_cap = owned_live + committed_live + partner
         infer_base = (1.0 - dec.training_frac - dec.research_frac) * base_cap
@@ -402,8 +402,10 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         run_flop = run_flop + cap_mod.effective_flop(
             train_h100e * gp.final_run_frac[:, None], hours, gp.utilisation_frac, algorithmic
         )
-        run_ends = ((t + 1) % run_length == 0).astype(np.float64)[None, :] * alive
-        capability, run_flop = cap_mod.finish_runs(capability, run_flop, run_ends)
+        ends = (t + 1) % run_length == 0
+        if ends.any():  # else nothing changes (and log10 is dear)
+            run_ends = ends.astype(np.float64)[None, :] * alive
+            capability, run_flop = cap_mod.finish_runs(capability, run_flop, run_ends)
 
         # 6. Money.
         rent_price = rent_path * glut

@@ -68,9 +68,13 @@ class RuleBasedLabs(NamedTuple):
 
     def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
         """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
-        growth = np.clip(obs.need_growth_per_year, -0.9, 10.0)
+        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0)
+
+    def _planned(
+        self, obs: LabObservation, log_growth: FloatArray, ahead_years: FloatArray | float
+    ) -> FloatArray:
         # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
-        forecast = obs.need_h100e * np.exp(np.log1p(growth) * (ahead_quarters / 4.0))
+        forecast = obs.need_h100e * np.exp(log_growth * ahead_years)
         out: FloatArray = (
             forecast * (1.0 + self.headroom_frac) / (1.0 - self.training_frac - self.research_frac)
         )
@@ -84,8 +88,9 @@ class RuleBasedLabs(NamedTuple):
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
         training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
-        at_lead = self.planned_capacity_h100e(obs, obs.lead_quarters[:, None])
-        next_q = self.planned_capacity_h100e(obs, np.ones_like(obs.need_h100e))
+        log_growth = _log_growth(obs)  # once for both horizons
+        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0)
+        next_q = self._planned(obs, log_growth, 0.25)
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
@@ -97,6 +102,12 @@ class RuleBasedLabs(NamedTuple):
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
         )
+
+
+def _log_growth(obs: LabObservation) -> FloatArray:
+    """Return ``ln(1 + g)`` of the growth of need, ``g`` clipped to [-0.9, 10] (per year)."""
+    out: FloatArray = np.log1p(np.clip(obs.need_growth_per_year, -0.9, 10.0))
+    return out
 
 
 def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
