@@ -191,6 +191,9 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
                 scenario, n_samples=n, seed=seed, keep="summary", backend=backend
             ).summary()
 
+        # Every worker loads its compiled kernels on its first task: give each a few
+        # (tasks are whole groups of 65,536 samples) before anything is timed.
+        run_dask(8 * 65_536 * backend.n_workers)
         return run_dask
     if case == "two-strategies":
         import labecon

@@ -83,10 +83,12 @@ class LogHistogram:
     @property
     def count(self) -> int:
         """Number of values added."""
+        self._densify()
         return self.zeros + int(self.counts[1].sum()) + int(self.counts[-1].sum())
 
     def add(self, values: FloatArray) -> None:
         """Count ``values`` (1-D, finite; values that are not finite are skipped)."""
+        self._densify()
         idx = np.empty(values.shape[0], dtype=np.int64)
         zeros, pos_lo, pos_hi, neg_lo, neg_hi = bucket_indices(values, self.log_gamma, idx)
         self.zeros += int(zeros)
@@ -101,12 +103,20 @@ class LogHistogram:
         if other.log_gamma != self.log_gamma:
             msg = f"cannot merge histograms of relative error {other.alpha} and {self.alpha}"
             raise ValueError(msg)
+        self._densify()
         self.zeros += other.zeros
+        sparse = other.__dict__.get("_sparse")
         for sign in _SIGNS:
+            lo = other.offset[sign]
+            if sparse is not None:
+                size, where, filled = sparse[sign]
+                if size:
+                    self._grow(sign, lo, lo + size - 1)
+                    self.counts[sign][where + (lo - self.offset[sign])] += filled
+                continue
             counts = other.counts[sign]
             if counts.size == 0:
                 continue
-            lo = other.offset[sign]
             self._grow(sign, lo, lo + counts.size - 1)
             start = lo - self.offset[sign]
             self.counts[sign][start : start + counts.size] += counts
@@ -129,28 +139,31 @@ class LogHistogram:
         return 2.0 * math.exp(index * self.log_gamma) / (gamma + 1.0)
 
     def order_statistics(self, ranks: list[int]) -> list[float]:
-        """Return the approximate values of the given 0-based ranks in sorted order."""
-        # Sorted order: negatives from the largest magnitude down, zeros, positives up.
-        # Cumulative counts in 64 bits whatever the counts' type.
+        """Return the approximate values of the given 0-based ranks in sorted order.
+
+        Sorted order is the negatives from the largest magnitude down, the
+        zeros, then the positives up; a rank past the last value reads the
+        largest one.
+        """
+        self._densify()
         neg = self.counts[-1][::-1]
-        neg_index = self.offset[-1] + np.arange(self.counts[-1].size)[::-1]
-        cum_neg = np.cumsum(neg, dtype=np.int64)
-        n_neg = int(cum_neg[-1]) if cum_neg.size else 0
-        cum_pos = np.cumsum(self.counts[1], dtype=np.int64)
+        neg_seek, pos_seek = _RankSeeker(neg), _RankSeeker(self.counts[1])
+        n_neg = neg_seek.total
         out = []
         for r in ranks:
             if r < n_neg:
-                b = int(np.searchsorted(cum_neg, r, side="right"))
-                out.append(-self._bucket_value(int(neg_index[b])))
-            elif r < n_neg + self.zeros:
-                out.append(0.0)
+                b = neg.size - 1 - neg_seek.position(r)
+                out.append(-self._bucket_value(self.offset[-1] + b))
+            elif r < n_neg + self.zeros or pos_seek.total == 0:
+                out.append(0.0 if self.zeros or n_neg == 0 else -self._bucket_value(self.offset[-1]))
             else:
-                b = int(np.searchsorted(cum_pos, r - n_neg - self.zeros, side="right"))
+                b = pos_seek.position(min(r - n_neg - self.zeros, pos_seek.total - 1))
                 out.append(self._bucket_value(self.offset[1] + b))
         return out
 
     def state(self, prefix: str) -> dict[str, np.ndarray]:
         """Return the histogram as arrays, for a checkpoint."""
+        self._densify()
         return {
             f"{prefix}zeros": np.array([self.zeros]),
             f"{prefix}pos_offset": np.array([self.offset[1]]),
@@ -170,6 +183,7 @@ class LogHistogram:
 
     def __getstate__(self) -> dict[str, Any]:
         # Dense buckets are mostly empty for a worker's share of a run: send the filled ones.
+        self._densify()
         state = self.__dict__.copy()
         sparse = {}
         for sign in _SIGNS:
@@ -180,13 +194,49 @@ class LogHistogram:
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        sparse = state.pop("counts")
+        # Stay sparse: merging adds the filled buckets straight into the receiver's.
         self.__dict__.update(state)
-        self.counts = {}
+        self._sparse = state.pop("counts")
+        self.counts = {1: np.zeros(0, dtype=self.dtype), -1: np.zeros(0, dtype=self.dtype)}
+
+    def _densify(self) -> None:
+        sparse = self.__dict__.pop("_sparse", None)
+        if sparse is None:
+            return
         for sign, (size, where, filled) in sparse.items():
             counts = np.zeros(size, dtype=self.dtype)
             counts[where] = filled
             self.counts[sign] = counts
+
+
+class _RankSeeker:
+    """Find the bucket holding a rank without a cumulative array as long as the histogram.
+
+    Counts are summed per :data:`_SEEK_CHUNK` buckets once; a rank's chunk is
+    found among those sums and only that chunk is accumulated, so reading
+    quantiles costs kilobytes, not the histogram's size again in 64-bit.
+    """
+
+    def __init__(self, counts: np.ndarray) -> None:
+        self.counts = counts
+        self.starts = np.arange(0, counts.size, _SEEK_CHUNK)
+        self.cum = (
+            np.cumsum(np.add.reduceat(counts, self.starts, dtype=np.int64))
+            if counts.size
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.total = int(self.cum[-1]) if self.cum.size else 0
+
+    def position(self, rank: int) -> int:
+        """Return the position of the bucket holding 0-based ``rank`` (< :attr:`total`)."""
+        c = int(np.searchsorted(self.cum, rank, side="right"))
+        before = int(self.cum[c - 1]) if c else 0
+        start = int(self.starts[c])
+        within = np.cumsum(self.counts[start : start + _SEEK_CHUNK], dtype=np.int64)
+        return start + int(np.searchsorted(within, rank - before, side="right"))
+
+
+_SEEK_CHUNK = 65_536
 
 
 def _chan(
@@ -246,6 +296,8 @@ class OutputReducer:
         self.finished: list[tuple[int, FloatArray, FloatArray]] = []
         """Groups finished but not folded into the total (kept by a reducer that will be merged)."""
         self.fold_groups = not partial
+        self.counts_merged = False
+        """Its histograms and positive counts went into another reducer (:meth:`merge_counts`)."""
         self.positive = np.zeros(trailing_shape, dtype=np.int64)
         self.tile = np.empty((TILE, *trailing_shape))
         self.values = np.empty((n_samples, *trailing_shape)) if quantiles == "exact" else None
@@ -305,6 +357,21 @@ class OutputReducer:
             self.n_total += n_b
         self.finished = []
 
+    def merge_counts(self, other: OutputReducer) -> None:
+        """Add ``other``'s order-free parts now (histograms, positive counts), in any order.
+
+        The runner calls it as a worker's reducer arrives, so the bulky
+        histograms are added and dropped at once while the reducer waits for
+        its turn in sample order (:meth:`merge`) with only its moments.
+        """
+        self._check_kind(other)
+        for mine, theirs in zip(self.sketches, other.sketches, strict=True):
+            mine.merge(theirs)
+        self.positive += other.positive
+        other.sketches = []
+        other.positive = np.zeros_like(other.positive)
+        other.counts_merged = True
+
     def merge(self, other: OutputReducer) -> None:
         """Take in a reducer fed the samples that follow this one's, to the same bits as feeding them here.
 
@@ -314,15 +381,11 @@ class OutputReducer:
         if other.start != self.seen or other.start % GROUP or other.fold_groups:
             msg = f"cannot merge a reducer starting at sample {other.start} into one at {self.seen}"
             raise RuntimeError(msg)
-        if (other.shape, other.mode, other.p_positive) != (self.shape, self.mode, self.p_positive):
-            msg = "cannot merge reducers of different outputs"
-            raise RuntimeError(msg)
+        if not other.counts_merged:
+            self.merge_counts(other)
         m = other.seen - other.start
         if self.values is not None and other.values is not None:
             self.values[self.seen - self.start : self.seen - self.start + m] = other.values[:m]
-        for mine, theirs in zip(self.sketches, other.sketches, strict=True):
-            mine.merge(theirs)
-        self.positive += other.positive
         self.finished.extend(other.finished)
         self.n_group, self.group_mean, self.group_m2 = other.n_group, other.group_mean, other.group_m2
         rest = other.seen % TILE
@@ -330,6 +393,14 @@ class OutputReducer:
         self.seen = other.seen
         if self.fold_groups:
             self._fold_finished()
+
+    def _check_kind(self, other: OutputReducer) -> None:
+        if (other.shape, other.mode, other.p_positive) != (self.shape, self.mode, self.p_positive):
+            msg = "cannot merge reducers of different outputs"
+            raise RuntimeError(msg)
+        if other.counts_merged:
+            msg = "this reducer's counts were merged already"
+            raise RuntimeError(msg)
 
     def __getstate__(self) -> dict[str, Any]:
         # Only the open tile's filled rows matter; a full tile is 32 KiB per element.
@@ -380,16 +451,16 @@ class OutputReducer:
         )
 
     def _sketch_percentiles(self, n: int) -> dict[float, Estimate]:
-        out: dict[float, Estimate] = {}
+        ranks: list[int] = []
         for q in PERCENTILES:
             below = math.floor((n - 1) * q / 100.0)
             lo, hi = percentile_se_ranks(n, q)
-            ranks = [below, min(below + 1, n - 1), lo, hi]
-            vals, ses = [], []
-            for sketch in self.sketches:
-                a, b, r_lo, r_hi = sketch.order_statistics(ranks)
-                vals.append(float(linear_percentile(a, b, n, q)))
-                ses.append((r_hi - r_lo) / 2.0)
+            ranks.extend([below, min(below + 1, n - 1), lo, hi])
+        stats = [sketch.order_statistics(ranks) for sketch in self.sketches]
+        out: dict[float, Estimate] = {}
+        for k, q in enumerate(PERCENTILES):
+            vals = [float(linear_percentile(st[4 * k], st[4 * k + 1], n, q)) for st in stats]
+            ses = [(st[4 * k + 3] - st[4 * k + 2]) / 2.0 for st in stats]
             out[q] = Estimate(np.array(vals).reshape(self.shape)[()], np.array(ses).reshape(self.shape)[()])
         return out
 

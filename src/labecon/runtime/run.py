@@ -260,6 +260,11 @@ def simulate(
         pending: dict[int, BlockOutput | TaskOutput] = {}
         next_start = done_upto
         for block, out in runner.map_blocks(work, todo):
+            if isinstance(out, TaskOutput):
+                # Counts add in any order: take them now, so a task waiting for its
+                # turn holds only its moments.
+                for name, part in out.reducers.items():
+                    reducers[name].merge_counts(part)
             pending[block.start] = out
             while next_start in pending:
                 ready = pending.pop(next_start)

@@ -137,13 +137,21 @@ def test_reducers_filled_apart_and_merged_give_the_one_pass_result(
     one_pass = _feed(BIG, [], quantiles=mode, p_positive=True)
     edges = sorted({min(GROUP * g, n) for g in itertools.accumulate(groups)} | {0, n})
     root = OutputReducer(n, (2,), quantiles=mode, p_positive=True)
+    parts = []
     for a, b in itertools.pairwise(edges):
         part = OutputReducer(b - a, (2,), quantiles=mode, p_positive=True, start=a, partial=True)
         inner = [a, *sorted({c for c in cuts if a < c < b}), b]
         for lo, hi in itertools.pairwise(inner):
             part.add(lo, BIG[lo:hi])
-        root.merge(pickle.loads(pickle.dumps(part)))
+        parts.append(pickle.loads(pickle.dumps(part)))
+    # Counts are taken as parts arrive (here: last first), moments in sample order.
+    for part in parts[::-2]:
+        root.merge_counts(part)
+    for part in parts:
+        root.merge(part)
     assert repr(_as_tuple(root)) == repr(_as_tuple(one_pass))
+    with pytest.raises(RuntimeError, match="merged already"):
+        root.merge_counts(parts[-1])
 
 
 def test_merging_a_reducer_that_does_not_follow_on_a_group_is_refused() -> None:
@@ -177,3 +185,18 @@ def test_the_histogram_skips_values_that_are_not_finite() -> None:
     h = LogHistogram()
     h.add(np.array([1.0, np.inf, -np.inf, np.nan, -2.0, 0.0]))
     assert h.count == 3
+
+
+def test_order_statistics_read_every_rank_within_the_bound_across_a_wide_histogram() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.lognormal(0.0, 6.0, 50_000) * rng.choice([-1.0, 1.0], 50_000)
+    x[:500] = 0.0
+    h = LogHistogram()
+    h.add(x)
+    assert h.counts[1].size > 3 * 65_536  # the seek crosses several chunks
+    xs = np.sort(x)
+    ranks = [0, 1, 499, 24_000, 24_700, 25_000, 25_400, 30_000, 49_998, 49_999]
+    for r, got in zip(ranks, h.order_statistics(ranks), strict=True):
+        assert abs(got - xs[r]) <= SKETCH_RELATIVE_ERROR * abs(xs[r]) * 1.0000001, (r, got, xs[r])
+    # A rank past the end reads the largest value.
+    assert h.order_statistics([60_000]) == h.order_statistics([49_999])

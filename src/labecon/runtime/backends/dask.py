@@ -128,9 +128,14 @@ class DaskBackend:
             # turns off glibc's adaptive mmap threshold: every NumPy temporary of
             # a block is then mmapped afresh, and blocks run about twice as slow
             # as in the calling process. Workers keep glibc's defaults instead.
-            no_trim = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+            # Nor do they sample their own stacks every 10 ms for the dashboard's
+            # profiler, which takes the interpreter lock from the block being run.
+            worker_config = {
+                "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                "distributed.worker.profile.enabled": False,
+            }
             try:
-                with dask.config.set(no_trim):
+                with dask.config.set(worker_config):
                     self._cluster = distributed.LocalCluster(
                         n_workers=n_workers or DEFAULT_LOCAL_WORKERS,
                         threads_per_worker=1,
