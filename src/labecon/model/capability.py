@@ -12,7 +12,7 @@ import numpy as np
 
 from labecon.model.market import growth_years
 from labecon.scenario.world import H100_BF16_TFLOPS
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 H100_FLOP_PER_SECOND = H100_BF16_TFLOPS * 1e12
 """Dense BF16 FLOP/s of one H100-equivalent."""
@@ -42,9 +42,11 @@ def frontier_log10_flop(
     compute_multiple_per_year: FloatArray,
     growth_decay_per_year: FloatArray,
     halving_months: FloatArray,
-    t: int,
+    t: int | IntArray,
 ) -> FloatArray:
     """Return the outside frontier's capability at quarter ``t`` (log10 FLOP at quarter-0 algorithms).
+
+    ``t`` may be an array of quarters, broadcast against the per-sample parameters.
 
     ``frontier0 + log10(multiple) * growth_years(decay, t / 4) + (t / 4) * 12 / halving * log10(2)``:
     compute growth fades as :func:`labecon.model.market.growth_years` says; algorithms keep improving.

@@ -30,7 +30,7 @@ def sum_axis(a: FloatArray, axis: int) -> FloatArray:
     return total
 
 
-def growth_years(growth_decay_per_year: FloatArray, years: float) -> FloatArray:
+def growth_years(growth_decay_per_year: FloatArray, years: float | FloatArray) -> FloatArray:
     """Return the years of initial growth a fading growth rate amounts to after ``years``.
 
     The growth rate's log, ``ln(1 + g)``, decays at ``lambda = -ln(1 - decay)``

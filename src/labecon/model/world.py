@@ -271,11 +271,20 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     log_g, fade = np.log1p(mp.growth_per_year), np.ones((n, S), order="F")
     f_fade = fall(mp.growth_decay_per_year)
     lam = -np.log1p(-mp.growth_decay_per_year)
-    safe_lam = np.where(lam > 0, lam, 1.0)
+    fading = lam > 0
+    safe_lam = np.where(fading, lam, 1.0)
     need_factor = (1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year)
     algorithmic, f_algorithmic = np.ones(n), 2.0 ** (3.0 / gp.algorithmic_halving_months)
     a_base, a_growth, a_rank = p.funding_logits
     construction = ev["construction_delay"]
+    cut = {name: np.minimum(window.size_frac, 1.0) for name, window in ev.items()}  # a cut takes <= all
+    frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
+        frontier0,
+        gp.frontier_compute_multiple_per_year,
+        gp.frontier_growth_decay_per_year,
+        gp.algorithmic_halving_months,
+        np.arange(H)[:, None],
+    )
 
     for t in range(H):
         years = t / 4.0
@@ -299,10 +308,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         repay_rate += due[REPAY]
         on = {name: risk.active(window, t) for name, window in ev.items()}
         partner_limit = (
-            partner_limit_path
-            * (1.0 - on["partner_capacity_cut"] * np.minimum(ev["partner_capacity_cut"].size_frac, 1.0))[
-                :, None
-            ]
+            partner_limit_path * (1.0 - on["partner_capacity_cut"] * cut["partner_capacity_cut"])[:, None]
         )
         partner = np.minimum(partner_target, partner_limit) * lp.has_partner * alive
         owned_live, committed_live = owned * alive, committed * alive
@@ -317,7 +323,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         dec = policy.decide(LabObservation(t, need_prev, lab_need_growth, rev_growth, runway, lead))
 
         # 3. Invest: owned capacity and new commitments.
-        glut = (1.0 - on["compute_glut"] * np.minimum(ev["compute_glut"].size_frac, 1.0))[:, None]
+        glut = (1.0 - on["compute_glut"] * cut["compute_glut"])[:, None]
         can_buy = (t >= lp.own_available_quarter).astype(np.float64)
         order = np.maximum(0.0, dec.own_target_h100e - owned - building) * can_buy * alive
         chip_price = chip_path * (1.0 + on["chip_shortage"] * ev["chip_shortage"].size_frac)[:, None]
@@ -366,18 +372,11 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
 
         # 4. Market.
         # spend_t = spend_0 * (1 + g) ** growth_years(decay, t / 4), as mkt.segment_paths says.
-        grown = np.where(lam > 0, (1.0 - fade) / safe_lam, years)
+        grown = np.where(fading, (1.0 - fade) / safe_lam, years)
         spend = mp.spend_usd_per_year * np.exp(log_g * grown)
-        spend = spend * (1.0 - on["demand_slump"] * np.minimum(ev["demand_slump"].size_frac, 1.0))[:, None]
+        spend = spend * (1.0 - on["demand_slump"] * cut["demand_slump"])[:, None]
         volume = spend / pref / 4.0
-        frontier = cap_mod.frontier_log10_flop(
-            frontier0,
-            gp.frontier_compute_multiple_per_year,
-            gp.frontier_growth_decay_per_year,
-            gp.algorithmic_halving_months,
-            t,
-        )
-        gap = capability - frontier[:, None]
+        gap = capability - frontier[t][:, None]
         price = mkt.lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
         log_ratio = np.log(price / pref[:, None, :])
         attract = mkt.attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)
