@@ -54,11 +54,15 @@ class Schedule:
             for c, v in zip(components, values, strict=True):
                 due[c] += v
             return
-        n_labs, n = self.data.shape[2:]
-        q = np.broadcast_to(np.asarray(quarter, dtype=np.float64), (n, n_labs)).T
-        slot = np.ascontiguousarray(np.where(q < self.horizon, q, self.horizon), dtype=np.int64)
+        shape = self.data.shape[2:]  # (lab, sample)
+        q = np.asarray(quarter, dtype=np.float64).T
+        slot = np.ascontiguousarray(
+            np.broadcast_to(np.where(q < self.horizon, q, self.horizon), shape), dtype=np.int64
+        )
         for c, v in zip(components, values, strict=True):
-            _scatter(self.data, slot, c, np.ascontiguousarray(np.broadcast_to(v, (n, n_labs)).T))
+            # A samples-fastest (sample, lab) array transposes to a C-ordered one: no copy.
+            v_t = v.T if v.shape[::-1] == shape else np.broadcast_to(v.T, shape)
+            _scatter(self.data, slot, c, np.ascontiguousarray(v_t))
 
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""

@@ -20,12 +20,17 @@ def sum_axis(a: FloatArray, axis: int) -> FloatArray:
     NumPy's reduction over a short inner axis costs far more than adding its
     few slices; the order of the adds is that of the axis.
     """
-    if a.shape[axis] > 8:
+    k = a.shape[axis]
+    if k > 8:
         out: FloatArray = a.sum(axis=axis)
         return out
-    parts = np.moveaxis(a, axis, 0)
-    total: FloatArray = parts[0].copy(order="K")
-    for part in parts[1:]:
+    # np.moveaxis(a, axis, 0) without its Python-level cost.
+    parts: FloatArray = a.transpose((axis, *(i for i in range(a.ndim) if i != axis)))
+    if k == 1:
+        only: FloatArray = parts[0].copy(order="K")
+        return only
+    total: FloatArray = parts[0] + parts[1]
+    for part in parts[2:]:
         total += part
     return total
 

@@ -278,6 +278,15 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     a_base, a_growth, a_rank = p.funding_logits
     construction = ev["construction_delay"]
     cut = {name: np.minimum(window.size_frac, 1.0) for name, window in ev.items()}  # a cut takes <= all
+    # The windows stacked, (event, sample): one NumPy call a quarter says which are active.
+    windows = ev.values()
+    every_event = risk.EventWindow(
+        occurs=np.stack([window.occurs for window in windows]),
+        onset=np.stack([window.onset for window in windows]),
+        end=np.stack([window.end for window in windows]),
+        size_frac=np.zeros(0),
+        delay_quarters=0,
+    )
     frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
         frontier0,
         gp.frontier_compute_multiple_per_year,
@@ -306,7 +315,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         committed += due[COMMIT]
         commit_pay += due[PAY]
         repay_rate += due[REPAY]
-        on = {name: risk.active(window, t) for name, window in ev.items()}
+        on = dict(zip(ev, risk.active(every_event, t), strict=True))
         partner_limit = (
             partner_limit_path * (1.0 - on["partner_capacity_cut"] * cut["partner_capacity_cut"])[:, None]
         )
