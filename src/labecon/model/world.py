@@ -552,8 +552,8 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
     if with_deal.size:
         outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
-    # C order on the way out, as before sample-fastest: reductions over samples downstream
-    # add in an order that follows the layout.
+    # Out in C order, as they always were: sums over samples downstream add in an order
+    # that follows the layout, so their bits would change with it.
     return WorldResult({name: np.ascontiguousarray(v) for name, v in outputs.items()}, paths)
 
 
