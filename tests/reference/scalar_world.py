@@ -37,7 +37,8 @@ def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
     H, hours = p["H"], p["hours"]
     slot = lambda q: min(int(q), H)  # noqa: E731 - a one-line helper reads best here
     sched: dict[str, list[float]] = {
-        k: [0.0] * (H + 1) for k in ("owned", "cost", "dep", "building", "commit", "pay", "repay")
+        k: [0.0] * (H + 1)
+        for k in ("owned", "cost", "dep", "building", "commit", "pay", "repay", "dc_spend", "chip_pay")
     }
     o0, book = p["owned0"], p["book_frac"]
     chip_v0 = o0 * p["own_usd_per_h100e"]
@@ -57,7 +58,7 @@ def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
     sched["pay"][0] += c0 * hours * p["commit_usd"]
     sched["pay"][slot(crem)] -= c0 * hours * p["commit_usd"]
 
-    owned = cost = dep_rate = building = committed = commit_pay = repay_rate = 0.0
+    owned = cost = dep_rate = building = committed = commit_pay = repay_rate = dc_spend = 0.0
     cash, credits, debt = p["cash0"], 0.0, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
     equity = cash + credits + prop - debt
@@ -94,6 +95,7 @@ def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
         committed += sched["commit"][t]
         commit_pay += sched["pay"][t]
         repay_rate += sched["repay"][t]
+        dc_spend += sched["dc_spend"][t]
         owned_live, committed_live = owned * alive, committed * alive
         lead = p["lead"]
         # Decide.
@@ -127,7 +129,11 @@ def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
         sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]
         sched["dep"][slot(online + p["chip_life"])] -= chip_capex / p["chip_life"]
         sched["dep"][slot(online + p["dc_life"])] -= dc_capex / p["dc_life"]
-        capex = chip_capex + dc_capex
+        # Construction paid evenly until completion, chips on delivery.
+        sched["chip_pay"][slot(online)] += chip_capex
+        dc_spend += dc_capex / max(lead, 1.0)
+        sched["dc_spend"][slot(online)] -= dc_capex / max(lead, 1.0)
+        capex = (dc_spend + sched["chip_pay"][t]) * alive
         debt_draw = capex * p["debt_frac"]
         per_q = debt_draw / p["maturity"]
         sched["repay"][slot(t + 1)] += per_q

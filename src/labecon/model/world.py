@@ -16,7 +16,8 @@ sub-blocks of :data:`SUB_BLOCK` samples. Quarter ``t``:
    (reactive rules: build ahead of forecast need, scale commitments with
    revenue, cut training when the runway is short).
 3. **Invest.** Owned capacity the target lacks is ordered: a data centre and
-   its accelerators, paid now, online after the lead time (delayed and dearer
+   its accelerators, the building paid as it goes up and the chips on delivery,
+   online after the lead time (delayed and dearer
    under a construction-delay event); new take-or-pay contracts start next
    quarter at today's committed price.
 4. **Market.** Each segment's spend and reference price move on; each lab's
@@ -125,10 +126,12 @@ class WorldResult(NamedTuple):
     paths: dict[str, FloatArray]
 
 
-OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
-CHIP_DEP, DC_DEP = COMMIT, PAY  # in the arrivals schedule, which has no commitments
+OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY, DC_SPEND = range(8)
+CHIP_DEP, DC_DEP, CHIP_PAY = COMMIT, PAY, REPAY  # in the arrivals schedule, which has no commitments
 """Components of the schedule: owned H100e, their purchase cost, depreciation per quarter, H100e
-under construction, committed H100e, commitment payments per quarter, debt repayment per quarter."""
+under construction, committed H100e, commitment payments per quarter, debt repayment per quarter,
+data-centre construction spend per quarter; in the arrivals schedule, chips' depreciation, the
+facility's depreciation and the chips' price, paid on delivery (USD)."""
 
 
 SUB_BLOCK = 8192
@@ -155,7 +158,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     ev = {name: risk.draw_window(keys, _EVENT_STREAM[name], e, H) for name, e in p.events.items()}
 
     # Schedules of future changes.
-    sched = Schedule(n, L, H, n_components=7)
+    sched = Schedule(n, L, H, n_components=8)
     # Owned capacity coming online, by the quarter it does (a scatter: lead times differ by sample).
     arrivals = Schedule(n, L, H, n_components=7)
     maturity = [int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L
@@ -187,6 +190,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     committed = zeros()
     commit_pay = zeros()
     repay_rate = zeros()
+    dc_spend_rate = zeros()  # data-centre construction paid per quarter (USD)
     partner_target = lp.partner_h100e * lp.has_partner
 
     cash = lp.cash_usd + lp.partner_equity_usd - lp.partner_credits_usd
@@ -315,6 +319,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         committed += due[COMMIT]
         commit_pay += due[PAY]
         repay_rate += due[REPAY]
+        dc_spend_rate += due[DC_SPEND]
         on = dict(zip(ev, risk.active(every_event, t), strict=True))
         partner_limit = (
             partner_limit_path * (1.0 - on["partner_capacity_cut"] * cut["partner_capacity_cut"])[:, None]
@@ -347,17 +352,23 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         building += order
         chip_dep = chip_capex / p.chip_life_quarters
         dc_dep = dc_capex / p.dc_life_quarters
+        # Construction is paid evenly from the order to completion, chips on delivery.
+        online_q = t + lead[:, None]
         arrivals.add(
-            t + lead[:, None],
-            (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP),
+            online_q,
+            (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY),
             -order,
             order,
             chip_capex,
             chip_dep + dc_dep,
             chip_dep,
             dc_dep,
+            chip_capex,
         )
-        capex = chip_capex + dc_capex
+        dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
+        dc_spend_rate += dc_rate
+        sched.add(online_q, (DC_SPEND,), -dc_rate)
+        capex = (dc_spend_rate + came[CHIP_PAY]) * alive
         debt_draw = capex * lp.debt_frac_of_capex
         repay_per_q = debt_draw / lp.debt_maturity_quarters
         sched.add(t + 1, (REPAY,), repay_per_q)
