@@ -44,9 +44,10 @@ TASKS_PER_WORKER = 4
 """Tasks planned per worker when workers fold their own samples: enough to
 balance the load, few enough that each sends back little."""
 
-MAX_GROUPS_PER_TASK = 32
-"""Largest task, in moment groups (2,097,152 samples: a second or two of work,
-so progress and checkpoints stay frequent)."""
+MAX_GROUPS_PER_TASK = 64
+"""Largest task, in moment groups (4,194,304 samples: one to three seconds of
+B1's work, so progress and checkpoints stay frequent while the caller merges
+few partial reducers)."""
 
 
 def plan_tasks(n_samples: int, start: int, chunk_size: int, n_workers: int) -> list[Block]:
@@ -59,8 +60,12 @@ def plan_tasks(n_samples: int, start: int, chunk_size: int, n_workers: int) -> l
     """
     aligned = min(-(-start // GROUP) * GROUP, n_samples)
     head = [Block(s, min(s + chunk_size, aligned)) for s in range(start, aligned, chunk_size)]
-    groups = (n_samples - aligned) // (GROUP * max(1, n_workers) * TASKS_PER_WORKER)
-    size = GROUP * min(max(1, groups), MAX_GROUPS_PER_TASK)
+    workers = max(1, n_workers)
+    groups = -(-(n_samples - aligned) // GROUP)
+    # A whole number of rounds of tasks, so no worker is left with one more at the end.
+    n_tasks = max(workers * TASKS_PER_WORKER, -(-groups // MAX_GROUPS_PER_TASK))
+    n_tasks = -(-n_tasks // workers) * workers
+    size = GROUP * max(1, -(-groups // n_tasks))
     return head + [Block(s, min(s + size, n_samples)) for s in range(aligned, n_samples, size)]
 
 

@@ -112,7 +112,10 @@ class LogHistogram:
                 size, where, filled = sparse[sign]
                 if size:
                     self._grow(sign, lo, lo + size - 1)
-                    self.counts[sign][where + (lo - self.offset[sign])] += filled
+                    target = self.counts[sign][lo - self.offset[sign] :]
+                    # In slices, so the index temporaries stay small.
+                    for a in range(0, where.size, _SPARSE_CHUNK):
+                        target[where[a : a + _SPARSE_CHUNK]] += filled[a : a + _SPARSE_CHUNK]
                 continue
             counts = other.counts[sign]
             if counts.size == 0:
@@ -185,12 +188,7 @@ class LogHistogram:
         # Dense buckets are mostly empty for a worker's share of a run: send the filled ones.
         self._densify()
         state = self.__dict__.copy()
-        sparse = {}
-        for sign in _SIGNS:
-            counts = self.counts[sign]
-            (where,) = np.nonzero(counts)
-            sparse[sign] = (counts.size, where.astype(np.int32), counts[where])
-        state["counts"] = sparse
+        state["counts"] = {sign: _to_sparse(self.counts[sign]) for sign in _SIGNS}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -207,6 +205,32 @@ class LogHistogram:
             counts = np.zeros(size, dtype=self.dtype)
             counts[where] = filled
             self.counts[sign] = counts
+
+
+_SPARSE_CHUNK = 1 << 18
+"""Buckets (or entries) handled at once when a histogram is packed or merged sparse."""
+
+
+def _to_sparse(counts: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """Return ``(size, where, filled)``: the non-empty buckets' positions (int32) and counts.
+
+    Counts travel in the narrowest unsigned type that holds them (a worker's
+    share of a run rarely puts 256 values in one bucket), and the positions
+    are found slice by slice, so packing needs little memory beyond its result.
+    """
+    nnz = int(np.count_nonzero(counts))
+    top = int(counts.max()) if counts.size else 0
+    dtype = np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else counts.dtype
+    where = np.empty(nnz, dtype=np.int32)
+    filled = np.empty(nnz, dtype=dtype)
+    k = 0
+    for a in range(0, counts.size, _SPARSE_CHUNK):
+        part = counts[a : a + _SPARSE_CHUNK]
+        idx = np.flatnonzero(part)
+        where[k : k + idx.size] = idx + a
+        filled[k : k + idx.size] = part[idx]
+        k += idx.size
+    return counts.size, where, filled
 
 
 class _RankSeeker:
