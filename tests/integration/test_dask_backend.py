@@ -272,3 +272,15 @@ def test_importing_labecon_does_not_import_dask() -> None:
     code = "import sys, labecon; bad = [m for m in ('dask', 'distributed') if m in sys.modules]; print(bad)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@requires_dask
+@pytest.mark.dask
+def test_a_run_from_a_large_input_table_shares_it_once_and_equals_a_local_run(backend: DaskBackend) -> None:
+    drawn = labecon.simulate("b1", n_samples=4_000, seed=9)
+    names = [str(v) for v in drawn.dataset["input"].to_numpy()]
+    table = {name: drawn.dataset["input_value"].to_numpy()[:, j] for j, name in enumerate(names)}
+    assert sum(v.nbytes for v in table.values()) > 256 * 1024  # sent once, not with every task
+    local = labecon.simulate("b1", inputs=table, keep="summary")
+    on_dask = labecon.simulate("b1", inputs=table, keep="summary", chunk_size=500, backend=backend)
+    assert json.dumps(on_dask.summary()) == json.dumps(local.summary())

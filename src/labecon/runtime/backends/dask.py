@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import pickle
 import threading
 import uuid
 import warnings
@@ -37,6 +38,10 @@ bounded whatever the number of blocks."""
 TASK_RETRIES = 1
 """Times a block that raised is run again before the run fails (blocks lost with
 a dead worker are recomputed by the scheduler regardless)."""
+
+INLINE_FUNCTION_MAX_BYTES = 256 * 1024
+"""Largest pickled block function sent with every task; a larger one is sent
+once and shared (saving a scheduler round trip at the start of small runs)."""
 
 CONNECT_TIMEOUT_S = 10.0
 """How long to wait for a scheduler (and its workers) before giving up."""
@@ -203,12 +208,16 @@ class DaskBackend:
         distributed = _import_distributed()
         client = self.client
         token = uuid.uuid4().hex[:12]
-        # The block function travels to the cluster once, as the result of a
-        # task the scheduler can recompute if the worker holding it dies.
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*[Ll]arge graph.*")
-            warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
-            fn_future = client.submit(_identity, fn, key=f"labecon-fn-{token}", pure=False)
+        # A small block function (a scenario and options) goes with every task.
+        # A large one (a user's input table) travels to the cluster once, as the
+        # result of a task the scheduler can recompute if the worker holding it dies.
+        fn_future: Any = None
+        if len(pickle.dumps(fn)) > INLINE_FUNCTION_MAX_BYTES:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*[Ll]arge graph.*")
+                warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
+                fn_future = client.submit(_identity, fn, key=f"labecon-fn-{token}", pure=False)
+        fn_arg = fn if fn_future is None else fn_future
         pending = iter(blocks)
         outstanding: dict[str, tuple[Block, Any]] = {}
         # Per thread, so a worker with several threads gets work for each of them.
@@ -217,7 +226,7 @@ class DaskBackend:
 
         def submit(block: Block) -> None:
             key = f"labecon-block-{token}-{block.start}"
-            future = client.submit(_run_block, fn_future, block, key=key, pure=False, retries=TASK_RETRIES)
+            future = client.submit(_run_block, fn_arg, block, key=key, pure=False, retries=TASK_RETRIES)
             outstanding[key] = (block, future)
             queue.add(future)
 
@@ -246,7 +255,8 @@ class DaskBackend:
             if outstanding:
                 client.cancel([f for _, f in outstanding.values()])
             queue.clear()
-            fn_future.release()
+            if fn_future is not None:
+                fn_future.release()
 
     def close(self) -> None:
         """Close the client and, if this backend started it, the local cluster."""
