@@ -126,8 +126,8 @@ class WorldResult(NamedTuple):
     paths: dict[str, FloatArray]
 
 
-OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY, DC_SPEND = range(8)
-CHIP_DEP, DC_DEP, CHIP_PAY = COMMIT, PAY, REPAY  # in the arrivals schedule, which has no commitments
+OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
+CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND = COMMIT, PAY, REPAY, 7  # in the arrivals schedule only
 """Components of the schedule: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter,
 data-centre construction spend per quarter; in the arrivals schedule, chips' depreciation, the
@@ -158,9 +158,9 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     ev = {name: risk.draw_window(keys, _EVENT_STREAM[name], e, H) for name, e in p.events.items()}
 
     # Schedules of future changes.
-    sched = Schedule(n, L, H, n_components=8)
+    sched = Schedule(n, L, H, n_components=7)
     # Owned capacity coming online, by the quarter it does (a scatter: lead times differ by sample).
-    arrivals = Schedule(n, L, H, n_components=7)
+    arrivals = Schedule(n, L, H, n_components=8)
     maturity = [int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L
     term = [int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L
 
@@ -319,7 +319,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         committed += due[COMMIT]
         commit_pay += due[PAY]
         repay_rate += due[REPAY]
-        dc_spend_rate += due[DC_SPEND]
+        dc_spend_rate += came[DC_SPEND]
         on = dict(zip(ev, risk.active(every_event, t), strict=True))
         partner_limit = (
             partner_limit_path * (1.0 - on["partner_capacity_cut"] * cut["partner_capacity_cut"])[:, None]
@@ -354,9 +354,10 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         dc_dep = dc_capex / p.dc_life_quarters
         # Construction is paid evenly from the order to completion, chips on delivery.
         online_q = t + lead[:, None]
+        dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
         arrivals.add(
             online_q,
-            (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY),
+            (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND),
             -order,
             order,
             chip_capex,
@@ -364,10 +365,9 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
             chip_dep,
             dc_dep,
             chip_capex,
+            -dc_rate,
         )
-        dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
         dc_spend_rate += dc_rate
-        sched.add(online_q, (DC_SPEND,), -dc_rate)
         capex = (dc_spend_rate + came[CHIP_PAY]) * alive
         debt_draw = capex * lp.debt_frac_of_capex
         repay_per_q = debt_draw / lp.debt_maturity_quarters

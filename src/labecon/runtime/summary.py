@@ -121,12 +121,29 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
     mean = np.mean(values, axis=0)[()]
     sd = np.std(values, axis=0, ddof=1)[()] if n > 1 else np.full(values.shape[1:], math.nan)[()]
     share = (np.count_nonzero(values > 0, axis=0) / n)[()] if p_positive else None
-    work = values if in_place else values.copy()
-    # Selection, not sorting: partitioning at the few ranks needed is O(N).
-    values_at = np.percentile(work, PERCENTILES, axis=0, overwrite_input=True)
-    ranks = sorted({r for q in PERCENTILES for r in percentile_se_ranks(n, q)})
-    work.partition(ranks, axis=0)
-    percentiles = {q: Estimate(values_at[i][()], percentile_se(work, q)) for i, q in enumerate(PERCENTILES)}
+    if values.ndim == 1:
+        work = (values if in_place else values.copy())[None, :]
+    else:
+        # One row per element, samples contiguous: selection along the last axis is
+        # cache-friendly, where selecting down a strided column is not.
+        work = values.reshape(n, -1).T.copy()
+    # Selection, not sorting: one partition at every rank needed is O(N).
+    ranks = {r for q in PERCENTILES for r in (*_linear_ranks(n, q), *percentile_se_ranks(n, q))}
+    if np.isnan(work).any():
+        ranks = set()  # NaN sorts last; let NumPy's percentile propagate it
+        work.sort(axis=-1)
+    else:
+        work.partition(sorted(ranks), axis=-1)
+    shape = values.shape[1:]
+    percentiles = {}
+    for q in PERCENTILES:
+        below, above = _linear_ranks(n, q)
+        lo, hi = percentile_se_ranks(n, q)
+        value = np.asarray(linear_percentile(work[:, below], work[:, above], n, q)).reshape(shape)
+        if not ranks:
+            value = np.where(np.isnan(work).any(axis=-1), np.nan, value.reshape(-1)).reshape(shape)
+        se = ((work[:, hi] - work[:, lo]) / 2.0).reshape(shape) if n > 1 else np.full(shape, math.nan)
+        percentiles[q] = Estimate(value[()], se[()])
     return OutputSummary(
         n_samples=n,
         mean=Estimate(mean, sd / math.sqrt(n) if n > 1 else math.nan),

@@ -52,3 +52,22 @@ def test_trailing_axes_are_summarised_element_by_element() -> None:
             assert s.percentiles[5.0].se[i, j] == one.percentiles[5.0].se
             assert s.mean.value[i, j] == pytest.approx(one.mean.value, rel=1e-14)
     assert np.asarray(s.as_dict()["p95"]).shape == (2, 3)
+
+
+def test_trailing_axes_give_numpys_percentiles_element_by_element() -> None:
+    x = np.random.default_rng(3).normal(size=(4001, 3, 2))
+    before = x.copy()
+    for in_place in (False, True):
+        s = summarize(x.copy() if in_place else x, in_place=in_place)
+        for q in PERCENTILES:
+            np.testing.assert_array_equal(s.percentiles[q].value, np.percentile(x, q, axis=0))
+            np.testing.assert_array_equal(s.percentiles[q].se, percentile_se(np.sort(x, axis=0), q))
+    np.testing.assert_array_equal(x, before)
+
+
+def test_a_nan_makes_its_element_s_percentiles_nan_as_numpy_does() -> None:
+    x = np.random.default_rng(4).normal(size=(500, 2))
+    x[17, 1] = np.nan
+    s = summarize(x)
+    for q in PERCENTILES:
+        np.testing.assert_array_equal(s.percentiles[q].value, np.percentile(x, q, axis=0))
