@@ -192,8 +192,9 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
             ).summary()
 
         # Every worker loads its compiled kernels on its first task: give each a few
-        # (tasks are whole groups of 65,536 samples) before anything is timed.
-        run_dask(8 * 65_536 * backend.n_workers)
+        # (tasks are whole groups of 65,536 samples) before anything is timed, in a
+        # run small enough not to set the peak memory of the run that is measured.
+        run_dask(2 * 65_536 * backend.n_workers)
         return run_dask
     if case == "two-strategies":
         import labecon
