@@ -9,18 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.world_helpers import run, tiny_world
 
+from labecon.scenario.world import RISK_EVENTS
+
 HOURS = 2190.0
 
-_EVENTS = (
-    "partner_price_rise",
-    "partner_capacity_cut",
-    "demand_slump",
-    "compute_glut",
-    "chip_shortage",
-    "construction_delay",
-    "interest_rate_shock",
-    "failed_funding_round",
-)
+_EVENTS = RISK_EVENTS
 
 
 @st.composite

@@ -49,6 +49,7 @@ from labecon.model import compute, finance, risk
 from labecon.model import market as mkt
 from labecon.model._schedule import Schedule
 from labecon.model.world_params import WorldParams, take_samples
+from labecon.scenario.world import RISK_EVENTS
 from labecon.types import FloatArray
 
 SOURCES = ("owned", "committed", "rented", "partner")
@@ -57,21 +58,8 @@ SOURCES = ("owned", "committed", "rented", "partner")
 PARTNER_LINES = ("revenue_from_lab", "margin", "stake_value")
 """The partner's accounts of its deal with a lab (USD per quarter; stake value at the quarter's end)."""
 
-_EVENT_STREAM = {
-    name: i + 1
-    for i, name in enumerate(
-        (
-            "partner_price_rise",
-            "partner_capacity_cut",
-            "demand_slump",
-            "compute_glut",
-            "chip_shortage",
-            "construction_delay",
-            "interest_rate_shock",
-            "failed_funding_round",
-        )
-    )
-}
+_EVENT_STREAM = {name: i + 1 for i, name in enumerate(RISK_EVENTS)}
+"""Each risk event's random stream (their order is part of the results' bits)."""
 _FUNDING_STREAM = 100
 
 
