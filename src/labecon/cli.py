@@ -619,7 +619,7 @@ def runs_export(
     console.print(f"Exported run [bold]{run_id}[/] to [bold]{written}[/]")
 
 
-# -- decisions: compare, sensitivity, optimize, report (issue 5) ----------------------
+# -- decisions: compare, sensitivity, optimize, report ----------------------------------
 
 
 def _analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -> Path:
