@@ -180,12 +180,20 @@ def _print_world_tables(results: labecon.Results) -> None:
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
         row(table, f"first profitable quarter ({horizon:g}: never)", "first_profitable_quarter", (li,), 1)
-        probabilities = (("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined"))
+        probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]
+        if len(labs) > 1 and "is_npv_leader" in sums:
+            probabilities.append(("P(highest NPV of the labs)", "is_npv_leader"))
         for label, name in probabilities:
             s = sums[name]
             mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
             table.add_row(label, _estimate(mean, se, 1.0))
         console.print(table)
+    if len(labs) > 1 and "is_npv_leader" in sums:
+        lead = sums["is_npv_leader"].mean
+        lead_p, lead_se = np.asarray(lead.value, dtype=float), np.asarray(lead.se, dtype=float)
+        ranked = sorted(range(len(labs)), key=lambda i: -lead_p[i])
+        wins = "; ".join(f"{labs[i]} in {lead_p[i]:.1%} ± {lead_se[i]:.1%}" for i in ranked)
+        console.print(f"[bold]Which route wins[/] (highest NPV of free cash flow, share of samples): {wins}")
     if "partner_deal_npv_usd" in sums:
         s = sums["partner_deal_npv_usd"]
         table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")

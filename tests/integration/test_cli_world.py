@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from labecon.cli import app
@@ -27,8 +29,12 @@ def test_run_two_strategies_prints_per_lab_tables_and_writes_files(tmp_path: Pat
         "partner_cloud:lab_partner",
     ):
         assert words in result.output, words
+    # Which route wins, with the share of samples where each lab's NPV leads.
+    assert "Which route wins" in result.output
+    assert re.search(r"lab_(own|partner) in \d+\.\d% ± \d+\.\d%; lab_(own|partner) in", result.output)
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["is_ruined"]["mean"]) == 2
+    assert sum(summary["is_npv_leader"]["mean"]) == pytest.approx(1.0, abs=1e-12)
     frame = pd.read_parquet(out / "samples.parquet")
     assert "revenue_usd_by_year[lab_own,2026]" in frame.columns
     assert len(frame) == 300

@@ -547,6 +547,7 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
         "is_ruined": ruined.astype(np.float64),
         "is_ruined_by_year": ruined_by_year,
         "npv_fcf_usd": npv,
+        "is_npv_leader": npv_leader(npv),
     }
     with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
     if with_deal.size:
@@ -554,6 +555,14 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     # Out in C order, as they always were: sums over samples downstream add in an order
     # that follows the layout, so their bits would change with it.
     return WorldResult({name: np.ascontiguousarray(v) for name, v in outputs.items()}, paths)
+
+
+def npv_leader(npv_usd: FloatArray) -> FloatArray:
+    """Return 1 for the lab with the highest NPV in a sample (first on a tie), else 0: ``(sample, lab)``."""
+    leader = np.zeros(npv_usd.shape)
+    if npv_usd.size:
+        leader[np.arange(npv_usd.shape[0]), np.argmax(npv_usd, axis=1)] = 1.0
+    return leader
 
 
 def _in_sub_blocks(params: WorldParams, policy: LabPolicy, *, keep_paths: bool) -> WorldResult:

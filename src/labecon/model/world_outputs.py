@@ -71,6 +71,13 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
         "npv_fcf_usd": OutputInfo(
             ("lab",), lab, "USD", "NPV at quarter 0 of free cash flow, owned assets valued at the horizon"
         ),
+        "is_npv_leader": OutputInfo(
+            ("lab",),
+            lab,
+            "1",
+            "1 for the lab whose NPV of free cash flow is the highest of the labs in the sample (the "
+            "first such lab on a tie); mean = P(its route wins on NPV)",
+        ),
     }
     deals = deal_labels(scenario)
     if deals:
