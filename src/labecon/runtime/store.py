@@ -73,6 +73,9 @@ _FORMAT_VERSION = 1
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv"}
 
+WRITER_LOCK_FILE = ".writer.lock"
+"""Empty file in the store's root that writing processes lock in turn."""
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -522,7 +525,7 @@ class RunStore:
             raise StoreError(msg) from None
 
         def attempt() -> T:
-            with self._connection(read_only=False) as con:
+            with self._writers_in_turn(), self._connection(read_only=False) as con:
                 con.execute("BEGIN TRANSACTION")
                 try:
                     con.execute(_SCHEMA)
@@ -534,6 +537,26 @@ class RunStore:
                 return result
 
         return self._retrying(attempt)
+
+    @contextmanager
+    def _writers_in_turn(self) -> Iterator[None]:
+        """Hold an exclusive OS lock on ``.writer.lock`` beside the database, where there is one.
+
+        DuckDB lets one process write at a time, but processes that open a new
+        store together can each start the file; taking turns first means only
+        one creates it, and every write sees the ones before.
+        """
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: DuckDB's own lock only
+            yield
+            return
+        with (self.root / WRITER_LOCK_FILE).open("a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def _read(self, action: Callable[[duckdb.DuckDBPyConnection], T]) -> T | None:
         """Run ``action`` on a read-only connection; None if there is no database yet."""
