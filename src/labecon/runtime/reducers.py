@@ -41,6 +41,7 @@ from labecon.runtime.summary import (
     Estimate,
     OutputSummary,
     linear_percentile,
+    linear_ranks,
     percentile_se_ranks,
     summarize,
 )
@@ -79,6 +80,8 @@ class LogHistogram:
         self.zeros = 0
         self.offset = {1: 0, -1: 0}
         self.counts = {1: np.zeros(0, dtype=self.dtype), -1: np.zeros(0, dtype=self.dtype)}
+        self._sparse: dict[int, tuple[int, np.ndarray, np.ndarray]] | None = None
+        """Counts as received from another process, ``(size, where, filled)`` per sign, until used."""
 
     @property
     def count(self) -> int:
@@ -105,7 +108,7 @@ class LogHistogram:
             raise ValueError(msg)
         self._densify()
         self.zeros += other.zeros
-        sparse = other.__dict__.get("_sparse")
+        sparse = other._sparse
         for sign in _SIGNS:
             lo = other.offset[sign]
             if sparse is not None:
@@ -189,16 +192,17 @@ class LogHistogram:
         self._densify()
         state = self.__dict__.copy()
         state["counts"] = {sign: _to_sparse(self.counts[sign]) for sign in _SIGNS}
+        state["_sparse"] = None
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         # Stay sparse: merging adds the filled buckets straight into the receiver's.
         self.__dict__.update(state)
-        self._sparse = state.pop("counts")
+        self._sparse = state["counts"]
         self.counts = {1: np.zeros(0, dtype=self.dtype), -1: np.zeros(0, dtype=self.dtype)}
 
     def _densify(self) -> None:
-        sparse = self.__dict__.pop("_sparse", None)
+        sparse, self._sparse = self._sparse, None
         if sparse is None:
             return
         for sign, (size, where, filled) in sparse.items():
@@ -261,6 +265,22 @@ class _RankSeeker:
 
 
 _SEEK_CHUNK = 65_536
+
+
+def _moments(values: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return the mean and M2 (sum of squared deviations) of ``values`` along the sample axis."""
+    mean = np.mean(values, axis=0)
+    return mean, np.sum((values - mean) ** 2, axis=0)
+
+
+def _fold(
+    n: int, mean: FloatArray, m2: FloatArray, groups: list[tuple[int, FloatArray, FloatArray]]
+) -> tuple[int, FloatArray, FloatArray]:
+    """Fold ``groups`` (count, mean, M2), in order, into a running (count, mean, M2)."""
+    for n_b, mean_b, m2_b in groups:
+        mean, m2 = _chan(n, mean, m2, n_b, mean_b, m2_b)
+        n += n_b
+    return n, mean, m2
 
 
 def _chan(
@@ -362,8 +382,7 @@ class OutputReducer:
 
     def _fold_tile(self, tile: FloatArray) -> None:
         nb = tile.shape[0]
-        mean_b = np.mean(tile, axis=0)
-        m2_b = np.sum((tile - mean_b) ** 2, axis=0)
+        mean_b, m2_b = _moments(tile)
         self.group_mean, self.group_m2 = _chan(self.n_group, self.group_mean, self.group_m2, nb, mean_b, m2_b)
         self.n_group += nb
 
@@ -376,9 +395,7 @@ class OutputReducer:
             self._fold_finished()
 
     def _fold_finished(self) -> None:
-        for n_b, mean_b, m2_b in self.finished:
-            self.mean, self.m2 = _chan(self.n_total, self.mean, self.m2, n_b, mean_b, m2_b)
-            self.n_total += n_b
+        self.n_total, self.mean, self.m2 = _fold(self.n_total, self.mean, self.m2, self.finished)
         self.finished = []
 
     def merge_counts(self, other: OutputReducer) -> None:
@@ -446,17 +463,12 @@ class OutputReducer:
         rest = self.seen % TILE
         if rest:
             # The last, partial tile, folded into copies so the reducer can go on.
-            tile = self.tile[:rest]
-            mean_t = np.mean(tile, axis=0)
-            m2_t = np.sum((tile - mean_t) ** 2, axis=0)
+            mean_t, m2_t = _moments(self.tile[:rest])
             group_mean, group_m2 = _chan(n_group, group_mean, group_m2, rest, mean_t, m2_t)
             n_group += rest
         if n_group:
             pending.append((n_group, group_mean, group_m2))
-        n_total, mean, m2 = self.n_total, self.mean, self.m2
-        for n_b, mean_b, m2_b in pending:
-            mean, m2 = _chan(n_total, mean, m2, n_b, mean_b, m2_b)
-            n_total += n_b
+        _, mean, m2 = _fold(self.n_total, self.mean, self.m2, pending)
         sd = np.sqrt(m2 / (n - 1)) if n > 1 else np.full(self.shape, math.nan)
         share = self.positive / n if self.p_positive else None
         if self.values is not None:
@@ -477,9 +489,7 @@ class OutputReducer:
     def _sketch_percentiles(self, n: int) -> dict[float, Estimate]:
         ranks: list[int] = []
         for q in PERCENTILES:
-            below = math.floor((n - 1) * q / 100.0)
-            lo, hi = percentile_se_ranks(n, q)
-            ranks.extend([below, min(below + 1, n - 1), lo, hi])
+            ranks.extend([*linear_ranks(n, q), *percentile_se_ranks(n, q)])
         stats = [sketch.order_statistics(ranks) for sketch in self.sketches]
         out: dict[float, Estimate] = {}
         for k, q in enumerate(PERCENTILES):

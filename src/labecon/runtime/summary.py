@@ -87,7 +87,7 @@ def percentile_se(sorted_values: FloatArray, q: float) -> Value:
     return ((sorted_values[hi] - sorted_values[lo]) / 2.0)[()]
 
 
-def _linear_ranks(n: int, q: float) -> tuple[int, int]:
+def linear_ranks(n: int, q: float) -> tuple[int, int]:
     """Return the two order statistics NumPy's "linear" percentile interpolates between."""
     below = math.floor((n - 1) * (q / 100.0))
     return below, min(below + 1, n - 1)
@@ -128,7 +128,7 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
         # cache-friendly, where selecting down a strided column is not.
         work = values.reshape(n, -1).T.copy()
     # Selection, not sorting: one partition at every rank needed is O(N).
-    ranks = {r for q in PERCENTILES for r in (*_linear_ranks(n, q), *percentile_se_ranks(n, q))}
+    ranks = {r for q in PERCENTILES for r in (*linear_ranks(n, q), *percentile_se_ranks(n, q))}
     if np.isnan(work).any():
         ranks = set()  # NaN sorts last; let NumPy's percentile propagate it
         work.sort(axis=-1)
@@ -137,12 +137,11 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
     shape = values.shape[1:]
     percentiles = {}
     for q in PERCENTILES:
-        below, above = _linear_ranks(n, q)
-        lo, hi = percentile_se_ranks(n, q)
+        below, above = linear_ranks(n, q)
         value = np.asarray(linear_percentile(work[:, below], work[:, above], n, q)).reshape(shape)
         if not ranks:
             value = np.where(np.isnan(work).any(axis=-1), np.nan, value.reshape(-1)).reshape(shape)
-        se = ((work[:, hi] - work[:, lo]) / 2.0).reshape(shape) if n > 1 else np.full(shape, math.nan)
+        se = np.asarray(percentile_se(work.T, q)).reshape(shape)
         percentiles[q] = Estimate(value[()], se[()])
     return OutputSummary(
         n_samples=n,
