@@ -56,6 +56,21 @@ def test_a_checkpoint_of_another_run_is_refused(tmp_path: Path, monkeypatch: pyt
         labecon.simulate("b1", n_samples=1000, seed=2, chunk_size=100, checkpoint_dir=tmp_path, resume=True)
 
 
+def test_a_checkpoint_from_an_older_layout_is_refused_clearly_and_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LABECON_CHECKPOINT_EVERY_S", "0")
+    labecon.simulate("b1", n_samples=1000, seed=1, chunk_size=100, checkpoint_dir=tmp_path)
+    path = tmp_path / "state.npz"
+    with np.load(path) as data:
+        old = {k: data[k] for k in data.files if k != "format"}  # as written before formats were marked
+    np.savez(path, **old)
+    before = path.read_bytes()
+    with pytest.raises(labecon.OptionError, match="another version of labecon"):
+        labecon.simulate("b1", n_samples=1000, seed=1, chunk_size=100, checkpoint_dir=tmp_path, resume=True)
+    assert path.read_bytes() == before
+
+
 def test_resume_without_checkpoint_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(labecon.OptionError, match="nothing to resume"):
         labecon.simulate("b1", n_samples=100, checkpoint_dir=tmp_path / "none", resume=True)

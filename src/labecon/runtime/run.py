@@ -489,6 +489,7 @@ class _Checkpoint:
     ) -> None:
         arrays: dict[str, Any] = {
             "fingerprint": np.array([self.fingerprint]),
+            "format": np.array([CHECKPOINT_FORMAT]),
             "done_upto": np.array([done_upto]),
         }
         for name, r in reducers.items():
@@ -519,6 +520,13 @@ class _Checkpoint:
         except (OSError, ValueError) as exc:
             msg = f"the checkpoint in {self.directory} cannot be read ({exc})"
             raise OptionError(msg, "resume") from None
+        found = int(state["format"][0]) if "format" in state else 1
+        if found != CHECKPOINT_FORMAT:
+            msg = (
+                f"the checkpoint in {self.directory} was written by another version of labecon "
+                f"(checkpoint format {found}, this one reads {CHECKPOINT_FORMAT}); start the run afresh"
+            )
+            raise OptionError(msg, "resume")
         if str(state["fingerprint"][0]) != self.fingerprint:
             msg = "the checkpoint belongs to another run (scenario, seed, samples or chunk size differ)"
             raise OptionError(msg, "resume")
@@ -531,6 +539,9 @@ class _Checkpoint:
             kept_inputs[:done_upto] = state["inputs"]
         return done_upto
 
+
+CHECKPOINT_FORMAT = 2
+"""Layout of a checkpoint's reducer state (2: moments folded in groups of samples)."""
 
 CHECKPOINT_EVERY_S = 5.0
 """Seconds between checkpoints of a run that has a checkpoint directory (the
