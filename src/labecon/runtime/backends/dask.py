@@ -57,6 +57,32 @@ def _import_distributed() -> Any:
     return distributed
 
 
+class _TooLarge(Exception):
+    """Raised by :class:`_SizeProbe` once its limit is passed."""
+
+
+class _SizeProbe:
+    """A file that counts what is written to it and stops the writer past ``limit`` bytes."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.size = limit, 0
+
+    def write(self, data: bytes) -> int:
+        self.size += memoryview(data).nbytes
+        if self.size > self.limit:
+            raise _TooLarge
+        return len(data)
+
+
+def _pickles_within(value: Any, limit: int) -> bool:
+    """Return whether ``value`` pickles to at most ``limit`` bytes, without pickling all of a large one."""
+    try:
+        pickle.Pickler(_SizeProbe(limit), protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    except _TooLarge:
+        return False
+    return True
+
+
 def _identity(value: Any) -> Any:
     """Return ``value``: holds the block function as cluster data, sent once, recomputable."""
     return value
@@ -212,7 +238,7 @@ class DaskBackend:
         # A large one (a user's input table) travels to the cluster once, as the
         # result of a task the scheduler can recompute if the worker holding it dies.
         fn_future: Any = None
-        if len(pickle.dumps(fn)) > INLINE_FUNCTION_MAX_BYTES:
+        if not _pickles_within(fn, INLINE_FUNCTION_MAX_BYTES):
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*[Ll]arge graph.*")
                 warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
