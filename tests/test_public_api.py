@@ -65,3 +65,9 @@ def test_errors_form_one_family() -> None:
         "StoreError",
     ):
         assert issubclass(getattr(labecon, name), labecon.LabeconError)
+
+
+def test_version_is_the_installed_packages() -> None:
+    from importlib.metadata import version
+
+    assert labecon.__version__ == version("labecon")

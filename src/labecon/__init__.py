@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from labecon._version import __version__
 from labecon.errors import (
     BackendError,
     InputTableError,
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
     from labecon.scenario.loader import dump_scenario, load_scenario
     from labecon.scenario.provenance import SourcedValue, scenario_sources
     from labecon.scenario.schema import Scenario
-
-__version__ = "0.1.0"
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Comparison": ("labecon.analysis.compare", "Comparison"),

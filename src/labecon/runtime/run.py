@@ -20,13 +20,13 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
 
+from labecon._version import __version__
 from labecon.errors import InputTableError, OptionError
 from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths
 from labecon.model.step import EngineChoice
@@ -337,7 +337,7 @@ def simulate(
         "n_workers": workers_used,
         "quantiles": exact_mode,
         "chunk_size": blocks[0].size if blocks else 0,
-        "labecon_version": _version(),
+        "labecon_version": __version__,
         "started": started.isoformat(),
         "finished": datetime.now(UTC).isoformat(),
         "elapsed_s": time.perf_counter() - clock,
@@ -401,13 +401,6 @@ def _check_table_values(sc: Scenario, table: Mapping[str, FloatArray]) -> None:
             row, problem = found
             msg = f"column {value!r}, row {row + 1}: used by {path}, which {problem}"
             raise InputTableError(msg)
-
-
-def _version() -> str:
-    try:
-        return version("labecon")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def make_backend(
