@@ -7,6 +7,7 @@ import labecon
 EXPECTED = [
     "BackendError",
     "Comparison",
+    "ComputeScenario",
     "ConvergenceReport",
     "DaskBackend",
     "InputTableError",
@@ -25,6 +26,7 @@ EXPECTED = [
     "SensitivityWarning",
     "SourcedValue",
     "StoreError",
+    "WorldScenario",
     "__version__",
     "compare",
     "dump_scenario",

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from labecon.scenario.builtin import list_builtin as list_scenarios
     from labecon.scenario.loader import dump_scenario, load_scenario
     from labecon.scenario.provenance import SourcedValue, scenario_sources
-    from labecon.scenario.schema import Scenario
+    from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario
 
 _LAZY: dict[str, tuple[str, str]] = {
     "Comparison": ("labecon.analysis.compare", "Comparison"),
@@ -71,6 +71,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SourcedValue": ("labecon.scenario.provenance", "SourcedValue"),
     "scenario_sources": ("labecon.scenario.provenance", "scenario_sources"),
     "Scenario": ("labecon.scenario.schema", "Scenario"),
+    "ComputeScenario": ("labecon.scenario.schema", "ComputeScenario"),
+    "WorldScenario": ("labecon.scenario.schema", "WorldScenario"),
 }
 """Public name -> (module, attribute), imported on first use."""
 
@@ -93,6 +95,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "BackendError",
     "Comparison",
+    "ComputeScenario",
     "ConvergenceReport",
     "DaskBackend",
     "InputTableError",
@@ -111,6 +114,7 @@ __all__ = [
     "SensitivityWarning",
     "SourcedValue",
     "StoreError",
+    "WorldScenario",
     "__version__",
     "compare",
     "dump_scenario",

@@ -47,7 +47,7 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
 from labecon.scenario.loader import ScenarioSource, load_scenario
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import ComputeScenario, Scenario, as_kind
 from labecon.types import EngineName, FloatArray
 
 Goal = Literal["max", "min"]
@@ -332,8 +332,8 @@ def _evppi(util: FloatArray, columns: Sequence[FloatArray], boot: FloatArray, ev
 
 def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str, str], Goal | None]:
     """Map strategy names to the output that measures each (an output whose spec names it)."""
-    known = list(sc.strategies)
-    if not known:
+    compute = as_kind(sc, ComputeScenario)
+    if compute is None:
         msg = (
             "this scenario declares no strategies of its own (each lab's is under labs.<lab>.strategy); "
             "compare variants, e.g. variants={'more_own': {'labs.lab_own.strategy.own_frac': 0.8}, "
@@ -341,13 +341,14 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
             "or outputs by lab, e.g. outputs={'own': 'npv_fcf_usd[lab=lab_own]', ...}"
         )
         raise OptionError(msg, "strategies")
+    known = list(compute.strategies)
     mapping: dict[str, str] = {}
     kinds = set()
     for s in strategies:
-        if s not in sc.strategies:
+        if s not in compute.strategies:
             msg = f"unknown strategy {s!r}; this scenario's strategies: {', '.join(known)}"
             raise OptionError(msg, "strategies")
-        found = [o for o, spec in sc.outputs.items() if getattr(spec, "strategy", None) == s]
+        found = [o for o, spec in compute.outputs.items() if getattr(spec, "strategy", None) == s]
         if len(found) != 1:
             msg = (
                 f"strategy {s!r} has {len(found)} outputs naming it; "
@@ -355,7 +356,7 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
             )
             raise OptionError(msg, "strategies")
         mapping[s] = found[0]
-        kinds.add(getattr(sc.outputs[found[0]], "kind", ""))
+        kinds.add(compute.outputs[found[0]].kind)
     return mapping, ("min" if kinds == {"pv_cost"} else None)
 
 

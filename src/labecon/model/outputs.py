@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from labecon.model.state import COST_COMPONENTS
 from labecon.model.step import StrategyResult
-from labecon.scenario.schema import DifferenceOutput, OutputSpec, PvCostOutput, Scenario
+from labecon.scenario.schema import DifferenceOutput, OutputSpec, PvCostOutput, Scenario, WorldScenario
 from labecon.types import FloatArray
 
 
@@ -31,7 +31,7 @@ class OutputInfo(NamedTuple):
 
 def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
     """Return the outputs a scenario produces, in declaration order (world scenarios: their own)."""
-    if scenario.is_world:
+    if isinstance(scenario, WorldScenario):
         from labecon.model.world_outputs import describe_world_outputs
 
         return describe_world_outputs(scenario)
@@ -49,7 +49,7 @@ def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
 
 def describe_paths(scenario: Scenario) -> dict[str, OutputInfo]:
     """Return the per-quarter paths a scenario can keep (world scenarios: their own)."""
-    if scenario.is_world:
+    if isinstance(scenario, WorldScenario):
         from labecon.model.world_outputs import describe_world_paths
 
         return describe_world_paths(scenario)

@@ -13,26 +13,25 @@ from labecon.model.finance import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
 from labecon.model.outputs import OutputInfo
 from labecon.model.world import PARTNER_LINES, SOURCES, LabPolicy, WorldResult, simulate_world
 from labecon.model.world_params import world_params
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
 
 Coords = dict[str, list[str] | list[int]]
 
 
-def deal_labels(scenario: Scenario) -> list[str]:
+def deal_labels(scenario: WorldScenario) -> list[str]:
     """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the labs."""
-    clouds = scenario.clouds or {}
-    by_lab = {c.deal.lab: name for name, c in clouds.items() if c.deal is not None}
-    return [f"{by_lab[lab]}:{lab}" for lab in (scenario.labs or {}) if lab in by_lab]
+    by_lab = {c.deal.lab: name for name, c in scenario.clouds.items() if c.deal is not None}
+    return [f"{by_lab[lab]}:{lab}" for lab in scenario.labs if lab in by_lab]
 
 
-def _years(scenario: Scenario) -> list[int]:
+def _years(scenario: WorldScenario) -> list[int]:
     return [int(scenario.start_year) + y for y in range(-(-scenario.horizon_quarters // 4))]
 
 
-def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
+def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
     """Return the per-sample outputs of a world scenario, in order."""
-    labs = list(scenario.labs or {})
+    labs = list(scenario.labs)
     by_year: Coords = {"lab": labs, "year": _years(scenario)}
     lab: Coords = {"lab": labs}
     out = {
@@ -92,10 +91,10 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
     return out
 
 
-def describe_world_paths(scenario: Scenario) -> dict[str, OutputInfo]:
+def describe_world_paths(scenario: WorldScenario) -> dict[str, OutputInfo]:
     """Return the per-quarter paths a world scenario keeps when asked."""
-    labs = list(scenario.labs or {})
-    segments = list(scenario.market.segments) if scenario.market is not None else []
+    labs = list(scenario.labs)
+    segments = list(scenario.market.segments)
     quarters = list(range(scenario.horizon_quarters))
     lq: Coords = {"lab": labs, "quarter": quarters}
     out = {
@@ -163,7 +162,7 @@ def describe_world_paths(scenario: Scenario) -> dict[str, OutputInfo]:
 
 
 def run_world(
-    scenario: Scenario,
+    scenario: WorldScenario,
     draws: Mapping[str, FloatArray],
     n: int,
     policy: LabPolicy,
@@ -175,7 +174,7 @@ def run_world(
     if not keep_paths:
         return result
     paths = dict(result.paths)
-    labs = list(scenario.labs or {})
+    labs = list(scenario.labs)
     deals = [label.split(":", 1)[1] for label in deal_labels(scenario)]
     accounts = paths.pop("partner_accounts_usd")
     if deals:

@@ -26,7 +26,7 @@ from labecon.model.world_outputs import run_world
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
 from labecon.scenario.distributions import FixedSpec
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import Scenario, WorldScenario
 from labecon.strategies import fleet_policy, lab_policy
 from labecon.types import FloatArray
 from labecon.uncertain.sampling import sample_inputs
@@ -70,7 +70,7 @@ def run_block(
 ) -> BlockOutput:
     """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
     n = block.size
-    if scenario.compute is None:
+    if isinstance(scenario, WorldScenario):
         # A world scenario: labs in a market, each with its strategy (labecon.model.world).
         world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
         return BlockOutput(block, world.outputs, world.paths)

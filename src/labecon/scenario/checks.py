@@ -28,13 +28,13 @@ from labecon.scenario.distributions import (
 )
 from labecon.scenario.schema import (
     Bounds,
-    BuildAheadSpec,
+    ComputeScenario,
     DifferenceOutput,
     PvCostOutput,
     Scenario,
+    WorldScenario,
     bounds_of,
 )
-from labecon.scenario.world import WORLD_SECTIONS
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -58,10 +58,8 @@ def support(spec: DistributionSpec) -> tuple[float, float, bool]:
     raise TypeError(msg)
 
 
-def iter_params(model: BaseModel | None, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
-    """Yield ``(path, bounds, value)`` for every number-or-input field of ``model`` (none for None)."""
-    if model is None:
-        return
+def iter_params(model: BaseModel, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
+    """Yield ``(path, bounds, value)`` for every number-or-input field of ``model``."""
     for name in type(model).model_fields:
         bounds = bounds_of(type(model), name)
         if bounds is not None:
@@ -77,35 +75,6 @@ def iter_params_deep(value: object, prefix: str) -> Iterator[tuple[str, Bounds, 
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from iter_params_deep(item, f"{prefix}.{key}")
-
-
-def check_scenario_kind(scenario: Scenario) -> None:
-    """Check that a scenario is either a compute scenario or a world scenario, complete."""
-    world = [name for name in WORLD_SECTIONS if name in scenario.model_fields_set]
-    compute = [name for name in ("compute", "strategies", "outputs") if name in scenario.model_fields_set]
-    if world and compute:
-        msg = (
-            f"a scenario is either a compute scenario (compute, strategies, outputs) or a world "
-            f"scenario (chips, clouds, labs, market, ...), not both; this one has {', '.join(world)}"
-        )
-        raise ScenarioError(msg, compute[0])
-    if world:
-        for name in ("chips", "clouds", "labs", "market"):
-            if getattr(scenario, name) is None:
-                msg = (
-                    "required field is missing (a world scenario needs chips, clouds, labs and market; "
-                    f"has {', '.join(world)})"
-                )
-                raise ScenarioError(msg, name)
-        return
-    for name in ("compute", "strategies", "outputs"):
-        if name in scenario.model_fields_set and getattr(scenario, name) is not None:
-            if not getattr(scenario, name):
-                msg = "must hold at least 1 entry"
-                raise ScenarioError(msg, name)
-        elif not getattr(scenario, name):
-            msg = "required field is missing (or give the world sections: chips, clouds, labs, market)"
-            raise ScenarioError(msg, name)
 
 
 def check_inputs_referenced_exist(scenario: Scenario) -> None:
@@ -154,7 +123,7 @@ def check_correlated_inputs_exist(scenario: Scenario) -> None:
             raise ScenarioError(msg, f"correlation.names[{i}]")
 
 
-def check_outputs_refer_to_known_names(scenario: Scenario) -> None:
+def check_outputs_refer_to_known_names(scenario: ComputeScenario) -> None:
     """Check that outputs name existing strategies, and differences name earlier outputs."""
     seen: set[str] = set()
     for name, out in scenario.outputs.items():
@@ -171,12 +140,10 @@ def check_outputs_refer_to_known_names(scenario: Scenario) -> None:
         seen.add(name)
 
 
-def check_world_references(scenario: Scenario) -> None:
+def check_world_references(scenario: WorldScenario) -> None:
     """Check that labs, deals and strategies name chips, clouds, labs and segments that exist."""
-    if not scenario.is_world:
-        return
-    chips, clouds, labs = scenario.chips or {}, scenario.clouds or {}, scenario.labs or {}
-    segments = scenario.market.segments if scenario.market is not None else {}
+    chips, clouds, labs = scenario.chips, scenario.clouds, scenario.labs
+    segments = scenario.market.segments
 
     def need(name: str | None, known: dict[str, Any], what: str, path: str) -> None:
         if name is not None and name not in known:
@@ -262,8 +229,7 @@ def check_world_references(scenario: Scenario) -> None:
             raise ScenarioError(msg, f"market.segments.{seg_name}.spend_usd_per_year")
 
 
-CHECKS: dict[str, Callable[[Scenario], None]] = {
-    "scenario_kind": check_scenario_kind,
+CHECKS: dict[str, Callable[[Any], None]] = {
     "world_references": check_world_references,
     "inputs_referenced_exist": check_inputs_referenced_exist,
     "input_support_fits_bounds": check_input_support_fits_bounds,
@@ -272,18 +238,21 @@ CHECKS: dict[str, Callable[[Scenario], None]] = {
 }
 """Every cross-field check, by name, in the order they run."""
 
+CHECK_KINDS: dict[str, str] = {
+    "world_references": "world",
+    "outputs_refer_to_known_names": "compute",
+}
+"""The checks of one kind of scenario only, and that kind; the others check every kind."""
+
 
 def run_checks(scenario: Scenario) -> None:
-    """Run every check in :data:`CHECKS`; raise :class:`ScenarioError` at the first failure."""
-    for check in CHECKS.values():
-        check(scenario)
+    """Run every check of :data:`CHECKS` that applies to the scenario's kind; raise at the first failure."""
+    for name, check in CHECKS.items():
+        if CHECK_KINDS.get(name, scenario.kind) == scenario.kind:
+            check(scenario)
 
 
 def all_params(scenario: Scenario) -> Iterator[tuple[str, Bounds, object]]:
-    """Yield ``(path, bounds, value)`` for every number-or-input field of the scenario."""
-    for section in WORLD_SECTIONS:
+    """Yield ``(path, bounds, value)`` for every number-or-input field of the scenario, in order."""
+    for section in scenario.sections:
         yield from iter_params_deep(getattr(scenario, section), section)
-    yield from iter_params(scenario.compute, "compute")
-    for name, strategy in scenario.strategies.items():
-        if isinstance(strategy, BuildAheadSpec):
-            yield from iter_params(strategy, f"strategies.{name}")

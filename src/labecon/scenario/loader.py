@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -17,9 +17,16 @@ from pydantic_core import ErrorDetails
 from labecon.errors import ScenarioError
 from labecon.scenario.builtin import builtin_text, list_builtin
 from labecon.scenario.checks import run_checks
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import (
+    SCENARIO_ADAPTER,
+    SCENARIO_KINDS,
+    ComputeScenario,
+    Scenario,
+    ScenarioBase,
+    WorldScenario,
+)
 
-ScenarioSource = Scenario | Mapping[str, Any] | str | Path
+ScenarioSource = ComputeScenario | WorldScenario | Mapping[str, Any] | str | Path
 """Anything :func:`load_scenario` accepts."""
 
 # Tags of the discriminated unions: pydantic puts the tag in an error's location,
@@ -58,7 +65,7 @@ def load_scenario(source: ScenarioSource) -> Scenario:
         If the source cannot be found or read, or any field is invalid; the
         message names the field's path and the problem.
     """
-    if isinstance(source, Scenario):
+    if isinstance(source, ScenarioBase):
         return source
     if isinstance(source, Mapping):
         return scenario_from_dict(source)
@@ -111,11 +118,12 @@ def scenario_from_yaml(text: str, *, origin: str = "<string>") -> Scenario:
 
 
 def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
-    """Validate a mapping as a scenario, then run the cross-field checks."""
+    """Validate a mapping as a scenario of its kind, then run the cross-field checks."""
+    fields = dict(data)
     try:
-        scenario = Scenario.model_validate(dict(data))
+        scenario = SCENARIO_ADAPTER.validate_python(fields)
     except ValidationError as exc:
-        raise _to_scenario_error(exc) from None
+        raise _to_scenario_error(exc, fields) from None
     except (ValueError, TypeError) as exc:
         raise ScenarioError(str(exc), "scenario") from None
     run_checks(scenario)
@@ -151,13 +159,73 @@ def _describe(error: ErrorDetails) -> str:
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-def _to_scenario_error(exc: ValidationError) -> ScenarioError:
-    errors = exc.errors()
-    first = errors[0]
-    path = format_location(tuple(first["loc"]))
-    problem = _describe(first)
-    if len(errors) > 1:
-        others = "; ".join(f"{format_location(tuple(e['loc']))}: {_describe(e)}" for e in errors[1:4])
-        more = f" (and {len(errors) - 4} more)" if len(errors) > 4 else ""
-        problem = f"{problem}\nalso: {others}{more}"
-    return ScenarioError(problem, path)
+class _Problem(NamedTuple):
+    path: str
+    text: str
+    brief: str
+    """The text in a few words, for the list of further problems."""
+    is_other_kind: bool = False
+    """A field of another kind of scenario: said first, as the likely cause of the rest."""
+
+
+def _scenario_problem(error: ErrorDetails, data: Mapping[str, Any]) -> _Problem:
+    """Return where and what one error of validating a scenario is, said in the user's terms.
+
+    The union of scenario kinds puts the kind's tag first in every location
+    (``world.labs.a.cash_usd``); it is left out. Errors at the top of a kind
+    say what that kind needs, or that a section belongs to another kind.
+    """
+    loc = tuple(error["loc"])
+    if not loc and error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        if error["type"] == "union_tag_not_found":
+            text = "must be a mapping of scenario fields"
+            return _Problem("scenario", text, text)
+        return _Problem("kind", _describe(error), _describe(error))
+    tag = loc[0] if loc and isinstance(loc[0], str) and loc[0] in SCENARIO_KINDS else None
+    if tag is None:
+        return _Problem(format_location(loc), _describe(error), _describe(error))
+    loc = loc[1:]
+    path, plain = format_location(loc), _describe(error)
+    if len(loc) != 1 or not isinstance(loc[0], str):
+        return _Problem(path, plain, plain)
+    field, cls = loc[0], SCENARIO_KINDS[tag]
+    held = [s for s in cls.sections if s in data]
+    if "kind" in data:
+        why = f"kind: {tag}"
+    elif held:
+        why = f"it has {', '.join(held)}"
+    else:
+        why = "no section says which kind"
+    if error["type"] == "missing" and field in cls.sections:
+        kinds = [tag] if "kind" in data or held else list(SCENARIO_KINDS)
+        needs = "; ".join(f"a {k} scenario needs {', '.join(_required_sections(k))}" for k in kinds)
+        return _Problem(path, f"required field is missing ({needs})", plain)
+    owners = [k for k, c in SCENARIO_KINDS.items() if k != tag and field in _own_fields(c)]
+    if error["type"] == "extra_forbidden" and owners:
+        text = (
+            f"belongs to a {owners[0]} scenario, but this one is a {tag} scenario ({why}); "
+            "a scenario is one kind or the other, not both"
+        )
+        return _Problem(path, text, f"belongs to a {owners[0]} scenario", is_other_kind=True)
+    return _Problem(path, plain, plain)
+
+
+def _own_fields(cls: type[ScenarioBase]) -> set[str]:
+    return set(cls.model_fields) - set(ScenarioBase.model_fields)
+
+
+def _required_sections(kind: str) -> list[str]:
+    cls = SCENARIO_KINDS[kind]
+    return [s for s in cls.sections if cls.model_fields[s].is_required()]
+
+
+def _to_scenario_error(exc: ValidationError, data: Mapping[str, Any]) -> ScenarioError:
+    problems = [_scenario_problem(e, data) for e in exc.errors()]
+    problems.sort(key=lambda p: not p.is_other_kind)  # stable: otherwise pydantic's order
+    first = problems[0]
+    text = first.text
+    if len(problems) > 1:
+        others = "; ".join(f"{p.path}: {p.brief}" for p in problems[1:4])
+        more = f" (and {len(problems) - 4} more)" if len(problems) > 4 else ""
+        text = f"{text}\nalso: {others}{more}"
+    return ScenarioError(text, first.path)

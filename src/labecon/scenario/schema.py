@@ -6,19 +6,27 @@ A scenario is data. Every model parameter that can be uncertain is a
 a spreadsheet with named cells. Cross-field rules (a name must exist, a
 distribution's support must fit the field's bounds) live in
 :mod:`labecon.scenario.checks`.
+
+A scenario is one of several kinds, each run by its own model: a
+:class:`ComputeScenario` (one lab's demand and prices, strategies compared on
+the same draws, e.g. benchmark B1) or a :class:`WorldScenario` (labs competing
+in a market). :data:`Scenario` is their union, told apart by the ``kind``
+field, which is inferred from the sections given when a file does not say it.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator, model_validator
 
 from labecon.scenario.base import NAME_RE, Bounded, Bounds, ParamValue, Spec, _Spec, bounds_of
 from labecon.scenario.distributions import CorrelationSpec, DistributionSpec
 from labecon.scenario.world import (
     WORLD_KEY_INPUT,
     WORLD_KEY_SPEC,
+    WORLD_SECTIONS,
     CapabilitySpec,
     ChipSpec,
     CloudSpec,
@@ -28,7 +36,21 @@ from labecon.scenario.world import (
     RisksSpec,
 )
 
-__all__ = ["Bounded", "Bounds", "ParamValue", "Spec", "bounds_of"]
+__all__ = [
+    "SCENARIO_ADAPTER",
+    "SCENARIO_KINDS",
+    "Bounded",
+    "Bounds",
+    "ComputeScenario",
+    "ParamValue",
+    "Scenario",
+    "ScenarioBase",
+    "Spec",
+    "WorldScenario",
+    "as_kind",
+    "bounds_of",
+    "infer_kind",
+]
 
 
 class RunDefaults(_Spec):
@@ -138,15 +160,17 @@ class DifferenceOutput(_Spec):
 OutputSpec = Annotated[PvCostOutput | DifferenceOutput, Field(discriminator="kind")]
 
 
-class Scenario(_Spec):
-    """A complete, validated labecon scenario.
+class ScenarioBase(_Spec):
+    """What every scenario has, whatever model runs it: its name, horizon, run defaults and inputs.
 
-    A scenario is one of two kinds: a *compute* scenario (``compute``,
-    ``strategies`` and ``outputs``, e.g. benchmark B1) or a *world* scenario
-    (``chips``, ``clouds``, ``labs`` and ``market``, optionally ``capability``,
-    ``finance`` and ``risks``: several labs competing, with statements).
+    Not a scenario by itself: a scenario is one of its kinds, :class:`ComputeScenario`
+    or :class:`WorldScenario` (see :data:`Scenario`).
     """
 
+    kind: str = Field(
+        description="Which model runs the scenario: 'compute' or 'world'. When absent it is "
+        "inferred from the sections given (see :func:`infer_kind`)."
+    )
     name: str = Field(description="Short name of the scenario.")
     description: str = Field("", description="What the scenario stands for.")
     horizon_quarters: int = Field(40, ge=1, le=400, description="Quarters simulated, t = 0..H-1.")
@@ -162,33 +186,63 @@ class Scenario(_Spec):
         default_factory=dict,
         description="Extra sources cited by `src:KEY` in this scenario's comments: title and address.",
     )
-    # Compute scenarios.
-    compute: ComputeSpec | None = Field(None, description="Demand, prices and owned-fleet economics.")
+
+    sections: ClassVar[tuple[str, ...]] = ()
+    """The sections that belong to this kind only, in order; they hold every model parameter."""
+
+    @field_validator("inputs")
+    @classmethod
+    def _input_names_are_identifiers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_names(value)
+
+
+class ComputeScenario(ScenarioBase):
+    """A compute scenario: one lab's exogenous demand and prices, strategies run on the same draws.
+
+    Benchmark B1 is one. Its outputs are declared in ``outputs`` (present values
+    of strategies' costs and their differences).
+    """
+
+    kind: Literal["compute"] = Field("compute", description="Which model runs the scenario.")
+    compute: ComputeSpec = Field(description="Demand, prices and owned-fleet economics.")
     strategies: dict[str, StrategySpec] = Field(
-        default_factory=dict, description="Strategies simulated on the same draws, by name."
+        min_length=1, description="Strategies simulated on the same draws, by name."
     )
     outputs: dict[str, OutputSpec] = Field(
-        default_factory=dict, description="Per-sample outputs, in order; later ones may use earlier ones."
+        min_length=1, description="Per-sample outputs, in order; later ones may use earlier ones."
     )
-    # World scenarios.
+
+    sections: ClassVar[tuple[str, ...]] = ("compute", "strategies", "outputs")
+
+    @field_validator("strategies", "outputs")
+    @classmethod
+    def _names_are_identifiers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_names(value)
+
+
+class WorldScenario(ScenarioBase):
+    """A world scenario: several labs competing in one market, each with its route to compute.
+
+    Chips, clouds (with their partner deals), labs and market are required;
+    capability, finance and risks have cited defaults.
+    """
+
+    kind: Literal["world"] = Field("world", description="Which model runs the scenario.")
     start_year: float = Field(
         2026.25, description="Calendar year at the start of quarter 0 (year).",
         json_schema_extra={"x-source": "assumption: the fact sheet's latest figures are from early/mid 2026"},
     )
-    chips: dict[str, ChipSpec] | None = Field(None, description="Accelerator types, by name.")
-    clouds: dict[str, CloudSpec] | None = Field(None, description="Clouds and partners, by name.")
-    labs: dict[str, LabSpec] | None = Field(None, description="The competing labs, by name.")
-    market: MarketSpec | None = Field(None, description="Demand for AI services, by segment.")
+    chips: dict[str, ChipSpec] = Field(description="Accelerator types, by name.")
+    clouds: dict[str, CloudSpec] = Field(description="Clouds and partners, by name.")
+    labs: dict[str, LabSpec] = Field(description="The competing labs, by name.")
+    market: MarketSpec = Field(description="Demand for AI services, by segment.")
     capability: CapabilitySpec = Field(
         default_factory=CapabilitySpec, description="Training compute to capability to share."
     )
     finance: FinanceSpec = Field(default_factory=FinanceSpec, description="Rates, valuation, funding.")
     risks: RisksSpec = Field(default_factory=RisksSpec, description="Risk events (all off by default).")
 
-    @property
-    def is_world(self) -> bool:
-        """Whether this is a world scenario (labs in a market) rather than a compute one."""
-        return self.labs is not None
+    sections: ClassVar[tuple[str, ...]] = WORLD_SECTIONS
 
     @model_validator(mode="before")
     @classmethod
@@ -202,11 +256,64 @@ class Scenario(_Spec):
                 data = {**data, "inputs": {**inputs, WORLD_KEY_INPUT: dict(WORLD_KEY_SPEC)}}
         return data
 
-    @field_validator("inputs", "strategies", "outputs", "chips", "clouds", "labs")
+    @field_validator("chips", "clouds", "labs")
     @classmethod
-    def _names_are_identifiers(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        for name in value or {}:
-            if not NAME_RE.match(name):
-                msg = f"name {name!r} must start with a letter or _ and hold only letters, digits, _"
-                raise ValueError(msg)
-        return value
+    def _names_are_identifiers(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return _check_names(value)
+
+
+SCENARIO_KINDS: dict[str, type[ScenarioBase]] = {
+    "compute": ComputeScenario,
+    "world": WorldScenario,
+}
+"""Every kind of scenario by its ``kind`` tag; the first is the one assumed when nothing says."""
+
+
+def infer_kind(data: Any) -> str | None:
+    """Return the kind of a scenario, or of the mapping of its fields (``None`` if neither).
+
+    An explicit ``kind`` wins. Without one, the kind is the one whose own
+    sections (:attr:`ScenarioBase.sections`) the mapping holds most of, so a
+    world scenario missing ``labs`` is still read as a world scenario and told
+    what it lacks; with none of them, a compute scenario.
+    """
+    if isinstance(data, ScenarioBase):
+        return data.kind
+    if not isinstance(data, Mapping):
+        return None
+    kind = data.get("kind")
+    if kind is not None:
+        # Any other value is reported by pydantic as an unknown tag, listing the known ones.
+        return kind if isinstance(kind, str) else repr(kind)
+    held = {tag: sum(s in data for s in cls.sections) for tag, cls in SCENARIO_KINDS.items()}
+    return max(held, key=lambda tag: held[tag])  # ties: the first kind
+
+
+Scenario: TypeAlias = Annotated[
+    Annotated[ComputeScenario, Tag("compute")] | Annotated[WorldScenario, Tag("world")],
+    Discriminator(infer_kind),
+]
+"""A complete, validated labecon scenario: one of the kinds in :data:`SCENARIO_KINDS`."""
+
+SCENARIO_ADAPTER: TypeAdapter[Scenario] = TypeAdapter(Scenario)
+"""Validates a mapping of fields as a :data:`Scenario` of the right kind."""
+
+K = TypeVar("K", bound=ScenarioBase)
+
+
+def as_kind(scenario: ScenarioBase, kind: type[K]) -> K | None:
+    """Return ``scenario`` if it is of the given kind, else ``None``.
+
+    For the few commands that apply to one kind of scenario only (comparing a
+    compute scenario's own strategies); everything else goes through the
+    scenario's engine and never asks.
+    """
+    return scenario if isinstance(scenario, kind) else None
+
+
+def _check_names(value: dict[str, Any]) -> dict[str, Any]:
+    for name in value:
+        if not NAME_RE.match(name):
+            msg = f"name {name!r} must start with a letter or _ and hold only letters, digits, _"
+            raise ValueError(msg)
+    return value

@@ -30,7 +30,7 @@ import numpy as np
 
 from labecon.model.params import resolve
 from labecon.model.world import LabDecisions, LabObservation
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import WorldScenario
 from labecon.scenario.world import LabStrategySpec
 from labecon.types import FloatArray
 
@@ -115,8 +115,8 @@ def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: i
     return {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
 
 
-def lab_policy(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
+def lab_policy(scenario: WorldScenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
     """Return the strategies of a world scenario's labs for ``n`` samples."""
-    per_lab = [strategy_params(lab.strategy, draws, n) for lab in (scenario.labs or {}).values()]
+    per_lab = [strategy_params(lab.strategy, draws, n) for lab in scenario.labs.values()]
     # (sample, lab) with samples fastest, as the world model's arrays are.
     return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in _RULE_FIELDS))

@@ -83,10 +83,10 @@ def test_malformed_world_field_names_the_field(path: str, value: Any, where: str
 
 
 def test_tiny_world_and_the_builtin_load() -> None:
-    assert labecon.load_scenario(tiny_world()).is_world
+    assert isinstance(labecon.load_scenario(tiny_world()), labecon.WorldScenario)
     sc = labecon.load_scenario("two-strategies")
-    assert sc.is_world
-    assert set(sc.labs or {}) == {"lab_own", "lab_partner"}
+    assert isinstance(sc, labecon.WorldScenario)
+    assert set(sc.labs) == {"lab_own", "lab_partner"}
 
 
 def test_world_key_input_is_declared_automatically() -> None:
