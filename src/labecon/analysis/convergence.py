@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from labecon.errors import OptionError
-from labecon.model.outputs import describe_outputs
+from labecon.runtime.engines import engine_for
 from labecon.runtime.results import Results
 from labecon.runtime.run import KeepOption, simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -127,7 +127,8 @@ def run_to_precision(
         raise OptionError(msg, "max_samples")
     sc = load_scenario(scenario)
     run_seed = sc.run.seed if seed is None else seed
-    refs: list[str] = list(statistics) if statistics else [f"{o}.mean" for o in describe_outputs(sc)]
+    outputs = engine_for(sc).describe_outputs()
+    refs: list[str] = list(statistics) if statistics else [f"{o}.mean" for o in outputs]
     n = start_samples
     history: list[dict[str, Any]] = []
     while True:

@@ -1,40 +1,23 @@
-"""Per-sample outputs a scenario declares: their values and their description.
+"""A compute scenario's outputs: their description, their kept paths and their values.
 
-Every output is an array whose first axis is the sample; trailing axes (a
-lab, a year, ...) are named in its :class:`OutputInfo`, so the runtime can
-label, keep and summarise any output without knowing what it means.
+The outputs are the ones the scenario declares (present values of
+strategies' costs and differences of earlier outputs), one number per sample
+each; the kept path is each strategy's undiscounted cost per quarter and line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
+from labecon.model.output_info import OutputInfo
 from labecon.model.state import COST_COMPONENTS
 from labecon.model.step import StrategyResult
-from labecon.scenario.schema import DifferenceOutput, OutputSpec, PvCostOutput, Scenario, WorldScenario
+from labecon.scenario.schema import ComputeScenario, DifferenceOutput, OutputSpec, PvCostOutput
 from labecon.types import FloatArray
 
 
-class OutputInfo(NamedTuple):
-    """How to label and summarise one output (or one kept path)."""
-
-    dims: tuple[str, ...]
-    """Names of the axes after ``sample``."""
-    coords: dict[str, list[str] | list[int]]
-    """Labels of each trailing axis."""
-    units: str
-    description: str
-    p_positive: bool = False
-    """Whether to report P(output > 0)."""
-
-
-def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
-    """Return the outputs a scenario produces, in declaration order (world scenarios: their own)."""
-    if isinstance(scenario, WorldScenario):
-        from labecon.model.world_outputs import describe_world_outputs
-
-        return describe_world_outputs(scenario)
+def describe_compute_outputs(scenario: ComputeScenario) -> dict[str, OutputInfo]:
+    """Return the outputs a compute scenario declares, in declaration order."""
     return {
         name: OutputInfo(
             dims=(),
@@ -47,12 +30,8 @@ def describe_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
     }
 
 
-def describe_paths(scenario: Scenario) -> dict[str, OutputInfo]:
-    """Return the per-quarter paths a scenario can keep (world scenarios: their own)."""
-    if isinstance(scenario, WorldScenario):
-        from labecon.model.world_outputs import describe_world_paths
-
-        return describe_world_paths(scenario)
+def describe_compute_paths(scenario: ComputeScenario) -> dict[str, OutputInfo]:
+    """Return the per-quarter paths a compute scenario can keep: each strategy's costs by line."""
     return {
         "cost_usd": OutputInfo(
             dims=("strategy", "quarter", "component"),

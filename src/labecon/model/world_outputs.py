@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from labecon.model.finance import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
-from labecon.model.outputs import OutputInfo
+from labecon.model.output_info import OutputInfo
 from labecon.model.world import PARTNER_LINES, SOURCES, LabPolicy, WorldResult, simulate_world
 from labecon.model.world_params import world_params
 from labecon.scenario.schema import WorldScenario

@@ -4,8 +4,8 @@ The stages:
 
 - :func:`sample_block` draws the uncertain inputs of one block of samples
   (or takes them from a user's table), by global sample index;
-- :func:`run_block` runs every strategy of the scenario on those draws and
-  evaluates the declared outputs;
+- :func:`run_block` runs the scenario's model on those draws, through the
+  engine of its kind (:func:`~labecon.runtime.engines.engine_for`);
 - :func:`simulate` plans the blocks, runs them in order, keeps what was asked
   and summarises the rest.
 """
@@ -28,10 +28,11 @@ import xarray as xr
 
 from labecon._version import __version__
 from labecon.errors import InputTableError, OptionError
-from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths
+from labecon.model.output_info import OutputInfo
 from labecon.model.step import EngineChoice
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
+from labecon.runtime.engines import engine_for
 from labecon.runtime.plan import Block, check_count, plan_blocks, plan_tasks
 from labecon.runtime.reducers import OutputReducer
 from labecon.runtime.results import Results
@@ -207,8 +208,9 @@ def simulate(
     blocks = plan_blocks(n, chunk_size)
     names = uncertain_input_names(sc)
 
-    out_info = describe_outputs(sc)
-    path_info = describe_paths(sc) if keep_paths else {}
+    model = engine_for(sc)
+    out_info = model.describe_outputs()
+    path_info = model.describe_paths() if keep_paths else {}
     n_values = n * sum(max(1, math.prod(_shape(i))) for i in out_info.values())
     exact = (
         keep_samples or quantiles == "exact" or (quantiles == "auto" and n_values <= AUTO_EXACT_MAX_VALUES)

@@ -19,15 +19,12 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from labecon.model.outputs import evaluate_outputs
-from labecon.model.params import compute_params
-from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
-from labecon.model.world_outputs import run_world
+from labecon.model.step import EngineChoice
+from labecon.runtime.engines import engine_for
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
 from labecon.scenario.distributions import FixedSpec
-from labecon.scenario.schema import Scenario, WorldScenario
-from labecon.strategies import fleet_policy, lab_policy
+from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
 from labecon.uncertain.sampling import sample_inputs
 
@@ -37,9 +34,9 @@ class BlockOutput(NamedTuple):
 
     block: Block
     outputs: dict[str, FloatArray]
-    """Each output, labelled by :func:`describe_outputs`."""
+    """Each output, labelled by its engine's ``describe_outputs``."""
     paths: dict[str, FloatArray]
-    """Per-quarter paths, labelled by :func:`describe_paths`; empty unless asked to keep them."""
+    """Per-quarter paths, labelled by its engine's ``describe_paths``; empty unless asked to keep them."""
     inputs: FloatArray | None = None
     """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
 
@@ -68,32 +65,9 @@ def run_block(
     engine: EngineChoice = "numba",
     keep_paths: bool = False,
 ) -> BlockOutput:
-    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
-    n = block.size
-    if isinstance(scenario, WorldScenario):
-        # A world scenario: labs in a market, each with its strategy (labecon.model.world).
-        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
-        return BlockOutput(block, world.outputs, world.paths)
-    params = compute_params(scenario.compute, draws, n)
-    factors = path_factors(params)  # shared by every strategy of the block
-    results: dict[str, StrategyResult] = {}
-    for name, spec in scenario.strategies.items():
-        results[name] = simulate_strategy(
-            params,
-            fleet_policy(spec, draws, n),
-            horizon_quarters=scenario.horizon_quarters,
-            life_quarters=scenario.compute.unit_life_quarters,
-            hours_per_quarter=scenario.hours_per_quarter,
-            keep_paths=keep_paths,
-            engine=engine,
-            factors=factors,
-        )
-    paths: dict[str, FloatArray] = {}
-    if keep_paths:
-        paths["cost_usd"] = np.stack(
-            [r.costs_usd for r in results.values() if r.costs_usd is not None], axis=1
-        )
-    return BlockOutput(block, evaluate_outputs(scenario.outputs, results), paths)
+    """Run ``scenario``'s model on one block's draws (:func:`~labecon.runtime.engines.engine_for`)."""
+    outputs, paths = engine_for(scenario).run_block(draws, block.size, engine=engine, keep_paths=keep_paths)
+    return BlockOutput(block, outputs, paths)
 
 
 class ReducerSpec(NamedTuple):

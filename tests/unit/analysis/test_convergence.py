@@ -41,3 +41,11 @@ def test_clear_errors() -> None:
         run_to_precision("b1", 1.0, statistics=["pv_rent.p_positive"], start_samples=10, max_samples=10)
     with pytest.raises(OptionError, match="> 0"):
         run_to_precision("b1", 0.0)
+
+
+def test_a_world_scenario_defaults_to_every_outputs_mean() -> None:
+    from tests.world_helpers import tiny_world
+
+    _, report = run_to_precision(tiny_world(), 1e30, seed=1, start_samples=20, max_samples=20)
+    assert report.converged
+    assert report.statistics[:2] == ["revenue_usd_by_year.mean", "cash_usd_by_year.mean"]

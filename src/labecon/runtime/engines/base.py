@@ -1,0 +1,42 @@
+"""The one interface every model's engine implements, whatever kind of scenario it runs.
+
+The runtime, the analyses and the reports know a scenario's model only
+through it: what outputs and per-quarter paths it produces (labelled by
+:class:`~labecon.model.output_info.OutputInfo`), and how to run one block of
+samples on their drawn inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol, runtime_checkable
+
+from labecon.model.output_info import OutputInfo
+from labecon.model.step import EngineChoice
+from labecon.types import FloatArray
+
+BlockValues = tuple[dict[str, FloatArray], dict[str, FloatArray]]
+"""A block's ``(outputs, paths)``: arrays whose first axis is the block's samples."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """Runs one kind of scenario: describes its outputs and paths, and computes blocks of samples."""
+
+    def describe_outputs(self) -> dict[str, OutputInfo]:
+        """Return every per-sample output the scenario produces, in order."""
+        ...
+
+    def describe_paths(self) -> dict[str, OutputInfo]:
+        """Return every per-quarter path the scenario can keep when asked."""
+        ...
+
+    def run_block(
+        self, draws: Mapping[str, FloatArray], n: int, *, engine: EngineChoice, keep_paths: bool
+    ) -> BlockValues:
+        """Run ``n`` samples on their inputs' draws; return outputs, and paths if ``keep_paths``.
+
+        ``engine`` says how the quarterly loop runs (compiled or plain NumPy,
+        the same bits); an engine with one way only ignores it.
+        """
+        ...
