@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,11 @@ def _tool(name: str) -> str:
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False)
+    # The tools import labecon (import-linter builds its graph from the imported package):
+    # make it this tree's, whichever copy the interpreter of the tool has installed.
+    path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "PYTHONPATH": path}
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, env=env)
 
 
 def test_ruff_is_clean() -> None:
