@@ -229,7 +229,8 @@ class WorldScenario(ScenarioBase):
 
     kind: Literal["world"] = Field("world", description="Which model runs the scenario.")
     start_year: float = Field(
-        2026.25, description="Calendar year at the start of quarter 0 (year).",
+        2026.25,
+        description="Calendar year at the start of quarter 0 (year).",
         json_schema_extra={"x-source": "assumption: the fact sheet's latest figures are from early/mid 2026"},
     )
     chips: dict[str, ChipSpec] = Field(description="Accelerator types, by name.")
