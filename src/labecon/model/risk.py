@@ -46,6 +46,18 @@ def stream_uniforms(keys: UIntArray, stream: int, counter: int, width: int) -> F
     return out
 
 
+class WorldDraws(NamedTuple):
+    """The world's random draws inside the quarter, for one block of samples."""
+
+    keys: UIntArray
+    n_labs: int
+    funding_stream: int
+
+    def funding_uniforms(self, t: int) -> FloatArray:
+        """Return each lab's uniform deciding whether its funding round at quarter ``t`` closes."""
+        return stream_uniforms(self.keys, self.funding_stream, t, self.n_labs)
+
+
 class EventParams(NamedTuple):
     """One risk event's parameters, per sample."""
 
@@ -87,10 +99,20 @@ def active(window: EventWindow, t: int) -> FloatArray:
     return on
 
 
-def multiplier_up(window: EventWindow, t: int) -> FloatArray:
-    """Return ``1 + size`` where the event is active at ``t``, else 1 (a price rise)."""
-    out: FloatArray = 1.0 + active(window, t) * window.size_frac
-    return out
+def active_by_name(every: EventWindow, names: list[str], t: int) -> dict[str, FloatArray]:
+    """Return 1.0 where each event is active at quarter ``t``, by name, from the windows stacked."""
+    return dict(zip(names, active(every, t), strict=True))
+
+
+def stack(windows: list[EventWindow]) -> EventWindow:
+    """Return the windows stacked ``(event, sample)``: one NumPy call a quarter says which are active."""
+    return EventWindow(
+        occurs=np.stack([w.occurs for w in windows]),
+        onset=np.stack([w.onset for w in windows]),
+        end=np.stack([w.end for w in windows]),
+        size_frac=np.zeros(0),
+        delay_quarters=0,
+    )
 
 
 def multiplier_down(window: EventWindow, t: int) -> FloatArray:

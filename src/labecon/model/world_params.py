@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
 from labecon.model.risk import EventParams
 from labecon.scenario.schema import ParamValue, Scenario
-from labecon.scenario.world import H100_BF16_TFLOPS, RISK_EVENTS, ChipSpec, CloudSpec
+from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec
 from labecon.types import FloatArray
 
 
@@ -198,7 +199,7 @@ def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) ->
             add["own_price_decline_per_year"] = r(chip.price_perf_decline_per_year)
             add["own_kw_per_h100e"] = r(chip.power_kw_all_in) / h100e(chip)
             add["own_available_quarter"] = np.full(
-                n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * 4.0))
+                n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * QUARTERS_PER_YEAR))
             )
         else:
             add.update(

@@ -22,7 +22,7 @@ import numpy as np
 from labecon.model.outputs import evaluate_outputs
 from labecon.model.params import compute_params
 from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
-from labecon.model.world_outputs import run_world
+from labecon.model.world import run_world
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
 from labecon.scenario.distributions import FixedSpec

@@ -19,9 +19,6 @@ from pydantic import Field
 
 from labecon.scenario.base import Bounded, ParamValue, Spec
 
-H100_BF16_TFLOPS = 989.4
-"""Dense BF16 TFLOP/s of the reference unit, an NVIDIA H100 SXM (src:epoch_chip_db)."""
-
 
 def _src(note: str) -> dict[str, Any]:
     return {"x-source": note}
@@ -386,7 +383,8 @@ class FinanceSpec(Spec):
         json_schema_extra=_src("src:valuation $380B / $14B = 27; $500B / $20B = 25"),
     )
     max_dilution_frac: Frac = Field(
-        0.2, description="Largest share of a lab one funding round may sell (fraction of post-money).",
+        0.2,
+        description="Largest share of a lab one funding round may sell (fraction of post-money).",
         json_schema_extra=_src("src:valuation recent rounds sold 8-13% ($30B at $380B; $40B at $300B)"),
     )
     funding_base_logit: float = Field(
