@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from labecon.model.state import COST_COMPONENTS
-from labecon.model.step import StrategyResult
+from labecon.model.state import COST_COMPONENTS, StrategyResult
 from labecon.scenario.schema import DifferenceOutput, OutputSpec, PvCostOutput, Scenario
 from labecon.types import FloatArray
 

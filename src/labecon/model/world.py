@@ -87,10 +87,16 @@ def run_world(
     n: int,
     policy: LabPolicy,
     *,
+    seed: int,
+    start: int,
     keep_paths: bool = False,
 ) -> WorldResult:
-    """Run a world scenario on one block's draws; paths shaped as the scenario declares them."""
-    result = simulate_world(world_params(scenario, draws, n), policy, keep_paths=keep_paths)
+    """Run a world scenario on one block's draws; paths shaped as the scenario declares them.
+
+    ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter.
+    """
+    params = world_params(scenario, draws, n, seed=seed, start=start)
+    result = simulate_world(params, policy, keep_paths=keep_paths)
     if not keep_paths:
         return result
     paths = dict(result.paths)

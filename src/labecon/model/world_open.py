@@ -31,19 +31,13 @@ from labecon.model.world_state import (
     WorldState,
     zeros,
 )
-from labecon.scenario.world import RISK_EVENTS
-
-_EVENT_STREAM = {name: i + 1 for i, name in enumerate(RISK_EVENTS)}
-"""Each risk event's random stream (their order is part of the results' bits)."""
-_FUNDING_STREAM = 100
 
 
 def context(p: WorldParams) -> Context:
     """Return what is fixed for a run: event windows, the frontier's path, each driver's factor."""
     lp, mp, gp = p.labs, p.market, p.world
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
-    keys = risk.sample_keys(p.u_world)
-    windows = {name: risk.draw_window(keys, _EVENT_STREAM[name], e, H) for name, e in p.events.items()}
+    windows = {name: risk.draw_window(p.draws, name, e, H) for name, e in p.events.items()}
     grow, fall = compute.growth_factor_per_quarter, compute.decline_factor_per_quarter
     factors = Drivers(
         partner_limit_h100e=grow(lp.partner_limit_growth_per_year),
@@ -68,7 +62,7 @@ def context(p: WorldParams) -> Context:
     )
     return Context(
         params=p,
-        draws=risk.WorldDraws(keys, L, _FUNDING_STREAM),
+        draws=p.draws,
         drivers_factor=factors,
         windows=windows,
         every_window=risk.stack(list(windows.values())),

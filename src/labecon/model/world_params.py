@@ -13,7 +13,7 @@ import numpy as np
 
 from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
-from labecon.model.risk import EventParams
+from labecon.model.risk import EventParams, WorldDraws
 from labecon.scenario.schema import ParamValue, Scenario
 from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec
 from labecon.types import FloatArray
@@ -122,7 +122,8 @@ class WorldParams(NamedTuple):
     dc_life_quarters: int
     chip_life_quarters: int
     events: dict[str, EventParams]
-    u_world: FloatArray
+    draws: WorldDraws
+    """Where the draws inside the quarter come from (events, funding rounds)."""
     lab_names: list[str]
     segment_names: list[str]
 
@@ -139,7 +140,7 @@ def take_samples(params: WorldParams, rows: slice) -> WorldParams:
             name: e._replace(probability=e.probability[rows], size_frac=e.size_frac[rows])
             for name, e in params.events.items()
         },
-        u_world=params.u_world[rows],
+        draws=params.draws.take(rows),
     )
 
 
@@ -148,8 +149,10 @@ def _stack(values: list[FloatArray]) -> FloatArray:
     return np.stack(values).T if values else np.zeros((0, 0))
 
 
-def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> WorldParams:
-    """Return a world scenario's parameters for ``n`` samples (scenario validated and checked)."""
+def world_params(
+    scenario: Scenario, draws: Mapping[str, FloatArray], n: int, *, seed: int, start: int
+) -> WorldParams:
+    """Return a world scenario's parameters for samples ``start .. start + n - 1`` of a run with ``seed``."""
     chips = scenario.chips or {}
     clouds = scenario.clouds or {}
     labs = scenario.labs or {}
@@ -311,7 +314,7 @@ def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) ->
         dc_life_quarters=fin.dc_life_quarters,
         chip_life_quarters=fin.chip_life_quarters,
         events=events,
-        u_world=np.asarray(draws["u_world"], dtype=np.float64),
+        draws=WorldDraws(seed, start, n, tuple(labs)),
         lab_names=list(labs),
         segment_names=list(segments),
     )

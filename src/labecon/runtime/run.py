@@ -29,7 +29,7 @@ import xarray as xr
 
 from labecon.errors import InputTableError, OptionError
 from labecon.model.outputs import OutputInfo, describe_outputs, describe_paths
-from labecon.model.step import EngineChoice
+from labecon.model.state import EngineChoice
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.plan import Block, check_count, plan_blocks, plan_tasks

@@ -21,7 +21,8 @@ import numpy as np
 
 from labecon.model.outputs import evaluate_outputs
 from labecon.model.params import compute_params
-from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
+from labecon.model.state import EngineChoice, StrategyResult
+from labecon.model.step import path_factors, simulate_strategy
 from labecon.model.world import run_world
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
@@ -65,14 +66,21 @@ def run_block(
     draws: Mapping[str, FloatArray],
     block: Block,
     *,
+    seed: int | None = None,
     engine: EngineChoice = "numba",
     keep_paths: bool = False,
 ) -> BlockOutput:
-    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs."""
+    """Run every strategy of ``scenario`` on one block's draws; evaluate the outputs.
+
+    ``seed`` (the scenario's own by default) keys the draws a model makes inside
+    the quarter (a world's risk events and funding rounds) for the block's samples.
+    """
     n = block.size
     if scenario.compute is None:
         # A world scenario: labs in a market, each with its strategy (labecon.model.world).
-        world = run_world(scenario, draws, n, lab_policy(scenario, draws, n), keep_paths=keep_paths)
+        policy = lab_policy(scenario, draws, n)
+        key = scenario.run.seed if seed is None else seed
+        world = run_world(scenario, draws, n, policy, seed=key, start=block.start, keep_paths=keep_paths)
         return BlockOutput(block, world.outputs, world.paths)
     params = compute_params(scenario.compute, draws, n)
     factors = path_factors(params)  # shared by every strategy of the block
@@ -127,7 +135,7 @@ def compute_block(job: BlockJob, block: Block) -> BlockOutput:
         draws.update(fixed_draws(job.scenario, block.size))
     else:
         draws = sample_block(job.scenario, job.seed, block)
-    out = run_block(job.scenario, draws, block, engine=job.engine, keep_paths=job.keep_paths)
+    out = run_block(job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths)
     if job.keep_inputs:
         names = uncertain_input_names(job.scenario)
         kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))

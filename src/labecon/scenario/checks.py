@@ -221,11 +221,19 @@ def check_world_references(scenario: Scenario) -> None:
             need(cloud_name, clouds, "cloud", f"{path}.strategy.{role}_cloud")
             chip_name = getattr(st, f"{role}_chip")
             if cloud_name is not None:
-                need(chip_name, clouds[cloud_name].prices, f"chip priced by {cloud_name!r}",
-                     f"{path}.strategy.{role}_chip")
+                need(
+                    chip_name,
+                    clouds[cloud_name].prices,
+                    f"chip priced by {cloud_name!r}",
+                    f"{path}.strategy.{role}_chip",
+                )
                 partner = deals.get(lname)
-                if partner is not None and clouds[partner].deal is not None and (
-                    clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
+                if (
+                    partner is not None
+                    and clouds[partner].deal is not None
+                    and (
+                        clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
+                    )
                 ):
                     msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
                     raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 
 from labecon.scenario.base import NAME_RE, Bounded, Bounds, ParamValue, Spec, _Spec, bounds_of
 from labecon.scenario.distributions import CorrelationSpec, DistributionSpec
 from labecon.scenario.world import (
-    WORLD_KEY_INPUT,
-    WORLD_KEY_SPEC,
     CapabilitySpec,
     ChipSpec,
     CloudSpec,
@@ -172,7 +170,8 @@ class Scenario(_Spec):
     )
     # World scenarios.
     start_year: float = Field(
-        2026.25, description="Calendar year at the start of quarter 0 (year).",
+        2026.25,
+        description="Calendar year at the start of quarter 0 (year).",
         json_schema_extra={"x-source": "assumption: the fact sheet's latest figures are from early/mid 2026"},
     )
     chips: dict[str, ChipSpec] | None = Field(None, description="Accelerator types, by name.")
@@ -189,18 +188,6 @@ class Scenario(_Spec):
     def is_world(self) -> bool:
         """Whether this is a world scenario (labs in a market) rather than a compute one."""
         return self.labs is not None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _world_key_input(cls, data: Any) -> Any:
-        """Declare the world's event-key input when a world scenario does not."""
-        if isinstance(data, dict) and data.get("labs") is not None:
-            inputs = data.get("inputs")
-            if inputs is None:
-                inputs = {}
-            if isinstance(inputs, dict) and WORLD_KEY_INPUT not in inputs:
-                data = {**data, "inputs": {**inputs, WORLD_KEY_INPUT: dict(WORLD_KEY_SPEC)}}
-        return data
 
     @field_validator("inputs", "strategies", "outputs", "chips", "clouds", "labs")
     @classmethod

@@ -519,17 +519,3 @@ class RisksSpec(Spec):
 
 WORLD_SECTIONS = ("chips", "clouds", "labs", "market", "capability", "finance", "risks")
 """Top-level scenario fields of a world scenario."""
-
-WORLD_KEY_INPUT = "u_world"
-"""The uncertain input (uniform on [0, 1)) that keys each sample's event and funding draws.
-
-A world scenario gets it automatically when it does not declare it: the
-model turns each sample's draw into counter-based streams per lab, quarter
-and event, so those draws too depend only on (seed, sample index)."""
-
-WORLD_KEY_SPEC: dict[str, Any] = {
-    "dist": "uniform",
-    "low": 0.0,
-    "high": 1.0,
-    "description": "per-sample key of the world's random events and funding rounds",
-}
