@@ -104,6 +104,8 @@ class Costs(NamedTuple):
     partner_fee_list_usd: FloatArray
     """The same capacity at the partner's price before any rise."""
     compute_cost_usd: FloatArray
+    owned_opex_usd: FloatArray
+    """Power and maintenance of the owned fleet."""
     depreciation_usd: FloatArray
     staff_usd: FloatArray
     interest_usd: FloatArray
@@ -161,6 +163,7 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
         fee,
         fee_list,
         compute_cost,
+        power + maintenance,
         depreciation,
         staff,
         interest,

@@ -19,7 +19,7 @@ from labecon.model.decisions import LabPolicy, decide
 from labecon.model.finance import close_books, fund, money
 from labecon.model.market import market_and_serve
 from labecon.model.world_open import advance, context, opening_state
-from labecon.model.world_outputs import Accumulator, Quarter, WorldResult, deal_labels
+from labecon.model.world_outputs import Accumulator, NpvParts, Quarter, WorldResult, deal_labels
 from labecon.model.world_params import WorldParams, take_samples, world_params
 from labecon.model.world_state import Context, WorldState
 from labecon.scenario.schema import Scenario
@@ -60,18 +60,26 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
     )
 
 
-def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool = False) -> WorldResult:
+def simulate_world(
+    params: WorldParams, policy: LabPolicy, *, keep_paths: bool = False, npv_parts: bool = False
+) -> WorldResult:
     """Run a world scenario over its horizon; return its per-sample outputs (and paths if asked).
 
-    Outputs and paths are declared in :mod:`labecon.model.world_outputs`.
+    Outputs and paths are declared in :mod:`labecon.model.world_outputs`; with
+    ``npv_parts``, also how each lab's NPV builds up, by line and over time.
     """
     if params.n_samples > SUB_BLOCK:
-        return _in_sub_blocks(params, policy, keep_paths=keep_paths)
+        return _in_sub_blocks(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
     ctx = context(params)
     state = opening_state(params, ctx)
     lp, n_segments = params.labs, params.market.spend_usd_per_year.shape[1]
     out = Accumulator(
-        params.n_samples, lp.cash_usd.shape[1], n_segments, params.horizon_quarters, keep_paths=keep_paths
+        params.n_samples,
+        lp.cash_usd.shape[1],
+        n_segments,
+        params.horizon_quarters,
+        keep_paths=keep_paths,
+        npv_parts=npv_parts,
     )
     out.open(lp.partner_equity_usd)
     for t in range(params.horizon_quarters):
@@ -90,13 +98,14 @@ def run_world(
     seed: int,
     start: int,
     keep_paths: bool = False,
+    npv_parts: bool = False,
 ) -> WorldResult:
     """Run a world scenario on one block's draws; paths shaped as the scenario declares them.
 
     ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter.
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
-    result = simulate_world(params, policy, keep_paths=keep_paths)
+    result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
     if not keep_paths:
         return result
     paths = dict(result.paths)
@@ -105,20 +114,26 @@ def run_world(
     accounts = paths.pop("partner_accounts_usd")
     if deals:
         paths["partner_accounts_usd"] = accounts[:, [labs.index(d) for d in deals]]
-    return WorldResult(result.outputs, paths)
+    return result._replace(paths=paths)
 
 
-def _in_sub_blocks(params: WorldParams, policy: LabPolicy, *, keep_paths: bool) -> WorldResult:
+def _in_sub_blocks(
+    params: WorldParams, policy: LabPolicy, *, keep_paths: bool, npv_parts: bool
+) -> WorldResult:
     """Run :func:`simulate_world` on sub-blocks of :data:`SUB_BLOCK` samples; join their results."""
     n = params.n_samples
     outputs: dict[str, FloatArray] = {}
     paths: dict[str, FloatArray] = {}
+    parts: dict[str, FloatArray] = {}
     for start in range(0, n, SUB_BLOCK):
         rows = slice(start, min(start + SUB_BLOCK, n))
-        part = simulate_world(take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths)
-        for whole, piece in ((outputs, part.outputs), (paths, part.paths)):
+        part = simulate_world(
+            take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths, npv_parts=npv_parts
+        )
+        npv = part.npv._asdict() if part.npv is not None else {}
+        for whole, piece in ((outputs, part.outputs), (paths, part.paths), (parts, npv)):
             for name, value in piece.items():
                 if name not in whole:  # written in place: no second copy of the paths
                     whole[name] = np.empty((n, *value.shape[1:]), dtype=value.dtype)
                 whole[name][rows] = value
-    return WorldResult(outputs, paths)
+    return WorldResult(outputs, paths, NpvParts(**parts) if parts else None)

@@ -25,6 +25,7 @@ from labecon.model.market import Sales
 from labecon.model.outputs import OutputInfo
 from labecon.model.world_params import LabParams
 from labecon.model.world_state import Context, WorldState, zeros
+from labecon.scenario.routes import route_labels
 from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
 
@@ -36,10 +37,37 @@ class WorldResult(NamedTuple):
 
     outputs: dict[str, FloatArray]
     paths: dict[str, FloatArray]
+    npv: NpvParts | None = None
+    """How each lab's NPV builds up, when asked (:class:`NpvParts`)."""
+
+
+class NpvParts(NamedTuple):
+    """How each lab's NPV of free cash flow builds up, ``(sample, lab, ...)`` (USD at quarter 0)."""
+
+    by_line: FloatArray
+    """``(sample, lab, line)``, lines :data:`NPV_LINES`; they add up to the NPV."""
+    cumulative: FloatArray
+    """``(sample, lab, quarter + 1)``: discounted free cash flow to the end of each quarter,
+    then the NPV with the terminal value (the last slot)."""
 
 
 SOURCES = ("owned", "committed", "rented", "partner")
 """Where a lab's compute comes from."""
+
+NPV_LINES = (
+    "revenue",
+    "rented_compute",
+    "committed_compute",
+    "partner_compute",
+    "owned_compute_opex",
+    "capex",
+    "staff",
+    "financing",
+    "terminal_value",
+)
+"""The NPV of free cash flow split by line: revenue (+), compute by source, owned power and
+maintenance, capex, staff (-), financing (interest less partner credits spent) and the
+terminal value (+). They add up to the NPV."""
 
 PARTNER_LINES = ("revenue_from_lab", "margin", "stake_value")
 """The partner's accounts of its deal with a lab (USD per quarter; stake value at the quarter's end)."""
@@ -64,8 +92,15 @@ class Accumulator:
     returns the arrays.
     """
 
-    def __init__(self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool) -> None:
+    def __init__(
+        self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool, npv_parts: bool = False
+    ) -> None:
         self.horizon = horizon
+        self.npv_parts = (
+            NpvParts(np.zeros((n, n_labs, len(NPV_LINES))), np.zeros((n, n_labs, horizon + 1)))
+            if npv_parts
+            else None
+        )
         n_years = -(-horizon // 4)
         by_year = (n, n_labs, n_years)
         self.revenue_by_year = np.zeros(by_year, order="F")
@@ -112,12 +147,31 @@ class Accumulator:
         self.first_profit = np.where(profit_now, float(t), self.first_profit)
         fcf = f.operating_usd + f.investing_usd
         self.npv += discount * fcf
+        if self.npv_parts is not None:
+            self._record_npv_parts(t, discount, q)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
         revenue, margin, self.stake_value = partner_accounts(c, f, acc.partner_stake_frac, lp)
         self.deal_npv = self.deal_npv + discount * margin
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
+
+    def _record_npv_parts(self, t: int, discount: FloatArray, q: Quarter) -> None:
+        c, f, parts = q.costs, q.funding, self.npv_parts
+        assert parts is not None
+        lines = (
+            q.sales.revenue_usd,
+            -c.rental_usd,
+            -c.commitment_usd,
+            -c.partner_fee_usd,
+            -c.owned_opex_usd,
+            f.investing_usd,
+            -c.staff_usd,
+            c.credits_used_usd - c.interest_usd,
+        )
+        for k, line in enumerate(lines):
+            parts.by_line[:, :, k] += discount * line
+        parts.cumulative[:, :, t] = self.npv
 
     def _record_paths(self, q: Quarter, partner: tuple[FloatArray, ...]) -> None:
         t, acc, s, c, f, o = q.t, q.state.accounts, q.sales, q.costs, q.funding, q.online
@@ -161,6 +215,9 @@ class Accumulator:
         glut = risk.multiplier_down(ctx.windows["compute_glut"], H - 1)[:, None]
         terminal = state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut
         npv = self.npv + discount * terminal * alive
+        if self.npv_parts is not None:
+            self.npv_parts.by_line[:, :, -1] = discount * terminal * alive
+            self.npv_parts.cumulative[:, :, -1] = npv
         deal_npv = self.deal_npv + discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
@@ -180,7 +237,8 @@ class Accumulator:
             outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
         # Out in C order, as they always were: sums over samples downstream add in an order
         # that follows the layout, so their bits would change with it.
-        return WorldResult({name: np.ascontiguousarray(v) for name, v in outputs.items()}, self.paths)
+        contiguous = {name: np.ascontiguousarray(v) for name, v in outputs.items()}
+        return WorldResult(contiguous, self.paths, self.npv_parts)
 
 
 def npv_leader(npv_usd: FloatArray) -> FloatArray:
@@ -251,6 +309,7 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
             "first such lab on a tie); mean = P(its route wins on NPV)",
         ),
     }
+    out.update(describe_route_outputs(scenario))
     deals = deal_labels(scenario)
     if deals:
         out["partner_deal_npv_usd"] = OutputInfo(
@@ -262,6 +321,54 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
             p_positive=True,
         )
     return out
+
+
+def describe_route_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
+    """Return the route outputs of a world scenario whose labs name routes (else none)."""
+    labels = route_labels(scenario)
+    if not labels:
+        return {}
+    route: Coords = {"route": labels}
+    one = ("route",)
+    return {
+        "route_npv_usd": OutputInfo(
+            one, route, "USD", "NPV of the lab's free cash flow under this route (same draws for every route)"
+        ),
+        "route_gain_usd": OutputInfo(
+            one,
+            route,
+            "USD",
+            "NPV under this route less NPV under the lab's declared route, in the same future",
+            p_positive=True,
+        ),
+        "route_is_best": OutputInfo(
+            one, route, "1", "1 if this route has the highest NPV of the lab's routes; mean = P(best)"
+        ),
+        "route_regret_usd": OutputInfo(
+            one, route, "USD", "NPV of the lab's best route less this route's, in the same future"
+        ),
+        "route_pays_back": OutputInfo(
+            one,
+            route,
+            "1",
+            "1 if the route's cumulative discounted advantage over the declared route turns positive "
+            "for good by the horizon",
+        ),
+        "route_payback_quarter": OutputInfo(
+            one,
+            route,
+            "quarter",
+            "quarter from which that advantage stays positive; the horizon means only with the terminal "
+            "value, the horizon plus one never: read with route_pays_back",
+        ),
+        "route_gain_by_line_usd": OutputInfo(
+            ("route", "npv_line"),
+            {**route, "npv_line": list(NPV_LINES)},
+            "USD",
+            "the gain over the declared route split by line (revenue, compute by source, capex, staff, "
+            "financing, terminal value); the lines add up to the gain",
+        ),
+    }
 
 
 def describe_world_paths(scenario: Scenario) -> dict[str, OutputInfo]:

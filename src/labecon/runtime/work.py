@@ -26,7 +26,9 @@ from labecon.model.step import path_factors, simulate_strategy
 from labecon.model.world import run_world
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
+from labecon.runtime.routes import route_outputs
 from labecon.scenario.distributions import FixedSpec
+from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import Scenario
 from labecon.strategies import fleet_policy, lab_policy
 from labecon.types import FloatArray
@@ -80,8 +82,14 @@ def run_block(
         # A world scenario: labs in a market, each with its strategy (labecon.model.world).
         policy = lab_policy(scenario, draws, n)
         key = scenario.run.seed if seed is None else seed
-        world = run_world(scenario, draws, n, policy, seed=key, start=block.start, keep_paths=keep_paths)
-        return BlockOutput(block, world.outputs, world.paths)
+        routes = bool(lab_routes(scenario))
+        world = run_world(
+            scenario, draws, n, policy, seed=key, start=block.start, keep_paths=keep_paths, npv_parts=routes
+        )
+        outputs = dict(world.outputs)
+        if routes:
+            outputs.update(route_outputs(scenario, draws, n, seed=key, start=block.start, base=world))
+        return BlockOutput(block, outputs, world.paths)
     params = compute_params(scenario.compute, draws, n)
     factors = path_factors(params)  # shared by every strategy of the block
     results: dict[str, StrategyResult] = {}

@@ -26,6 +26,7 @@ from labecon.scenario.distributions import (
     TriangularSpec,
     UniformSpec,
 )
+from labecon.scenario.routes import check_routes
 from labecon.scenario.schema import (
     Bounds,
     BuildAheadSpec,
@@ -270,9 +271,16 @@ def check_world_references(scenario: Scenario) -> None:
             raise ScenarioError(msg, f"market.segments.{seg_name}.spend_usd_per_year")
 
 
+def check_lab_routes(scenario: Scenario) -> None:
+    """Check that every lab's every route makes a valid strategy with known chips, clouds and inputs."""
+    check_routes(scenario, check_world_references)
+    check_routes(scenario, check_inputs_referenced_exist)
+
+
 CHECKS: dict[str, Callable[[Scenario], None]] = {
     "scenario_kind": check_scenario_kind,
     "world_references": check_world_references,
+    "lab_routes": check_lab_routes,
     "inputs_referenced_exist": check_inputs_referenced_exist,
     "input_support_fits_bounds": check_input_support_fits_bounds,
     "correlated_inputs_exist": check_correlated_inputs_exist,

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from labecon.scenario.base import Bounded, ParamValue, Spec
+from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
 
 
 def _src(note: str) -> dict[str, Any]:
@@ -255,6 +255,38 @@ class LabSpec(Spec):
         0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")
     )
     strategy: LabStrategySpec = Field(description="Its strategy.")
+    route: str = Field(
+        "declared",
+        description="Name of its declared strategy among its routes (e.g. own, partner, hybrid).",
+    )
+    routes: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Alternative routes, by name: each overrides fields of its strategy. Each is run "
+        "on the same draws as the declared strategy, the other labs keeping theirs.",
+    )
+
+    @field_validator("route")
+    @classmethod
+    def _route_is_a_name(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            msg = f"name {value!r} must start with a letter or _ and hold only letters, digits, _"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_override_strategy_fields(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        known = set(LabStrategySpec.model_fields)
+        for name, overrides in value.items():
+            if not NAME_RE.match(name):
+                msg = f"route name {name!r} must start with a letter or _ and hold only letters, digits, _"
+                raise ValueError(msg)
+            unknown = sorted(set(overrides) - known)
+            if unknown:
+                expected = ", ".join(sorted(known))
+                msg = f"route {name!r}: {unknown[0]!r} is not a strategy field; expected one of: {expected}"
+                raise ValueError(msg)
+        return value
 
 
 class SegmentSpec(Spec):
