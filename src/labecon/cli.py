@@ -745,6 +745,10 @@ def compare(
             help="A scenario variant NAME:PATH=VALUE[,PATH=VALUE...]; repeat for each (needs --metric)."
         ),
     ] = None,
+    routes: Annotated[
+        str | None,
+        typer.Option(help="A lab whose routes (labs.LAB.routes) are compared on its NPV, on the same draws."),
+    ] = None,
     metric: Annotated[
         list[str] | None,
         typer.Option(help="Output(s) compared across variants (repeatable; the first leads)."),
@@ -806,6 +810,7 @@ def compare(
             variants=variants,
             outputs=_list(outputs) or None,
             strategies=_list(strategies) or None,
+            routes=routes,
             metric=metric or None,
             select=_selection(select),
             goal=goals,

@@ -102,3 +102,16 @@ def test_a_bad_route_names_its_path(routes: dict[str, Any], path: str) -> None:
     with pytest.raises(ScenarioError) as err:
         labecon.load_scenario(_with_routes(**routes))
     assert path in str(err.value)
+
+
+def test_compare_takes_a_labs_routes_as_its_options() -> None:
+    comp = labecon.compare("route-choice", routes="frontier_lab", n_samples=300, seed=1, evppi=False)
+    assert comp.options == ["hybrid", "own", "partner"]
+    res = labecon.simulate("route-choice", n_samples=300, seed=1)
+    own = res.dataset["route_npv_usd"].sel(route="frontier_lab:own").to_numpy()
+    np.testing.assert_array_equal(comp.values[:, 1], own)
+
+
+def test_compare_on_a_lab_without_routes_says_which_labs_have_them() -> None:
+    with pytest.raises(labecon.LabeconError, match="frontier_lab"):
+        labecon.compare("route-choice", routes="nobody", n_samples=50)
