@@ -127,6 +127,8 @@ def _estimate(value: float, se: float, scale: float) -> str:
 
 def _json_report(results: labecon.Results, out_dir: Path, run_id: str) -> dict[str, Any]:
     report: dict[str, Any] = {}
+    if results.routes:
+        report["routes"] = results.routes
     for name, summary in results.summaries.items():
         entry = summary.as_dict()
         report[name] = entry
@@ -221,6 +223,10 @@ def _print_table(results: labecon.Results, out_dir: Path, written: list[Path], r
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
     if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+        from labecon.runtime.route_summary import route_sentences
+
+        for sentence in route_sentences(results.routes):
+            console.print(sentence, markup=False)
         _print_world_tables(results)
         console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
         console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
@@ -739,6 +745,10 @@ def compare(
             help="A scenario variant NAME:PATH=VALUE[,PATH=VALUE...]; repeat for each (needs --metric)."
         ),
     ] = None,
+    routes: Annotated[
+        str | None,
+        typer.Option(help="A lab whose routes (labs.LAB.routes) are compared on its NPV, on the same draws."),
+    ] = None,
     metric: Annotated[
         list[str] | None,
         typer.Option(help="Output(s) compared across variants (repeatable; the first leads)."),
@@ -800,6 +810,7 @@ def compare(
             variants=variants,
             outputs=_list(outputs) or None,
             strategies=_list(strategies) or None,
+            routes=routes,
             metric=metric or None,
             select=_selection(select),
             goal=goals,

@@ -2,8 +2,9 @@
 
 Written from the equations in docs/model.md, one sample and one quarter at a
 time with plain Python floats, so that the vectorised engine can be held to
-it. Shares the engine's nothing but the scenario (and the definition of the
-funding stream, re-derived here with Python integers).
+it. Shares nothing with the engine but the scenario and the random streams
+(:func:`labecon.uncertain.streams.uniforms`, tested on their own), from which
+it takes the funding draw by its name.
 """
 
 from __future__ import annotations
@@ -11,20 +12,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from labecon.uncertain.streams import uniforms
+
 H100_FLOPS = 989.4e12
-MASK = 2**64 - 1
-GAMMA = 0x9E3779B97F4A7C15
 
 
-def funding_uniform(u_world: float, t: int) -> float:
-    """The engine's funding draw for (sample, quarter t, lab 0), from the sample's key."""
-    key = math.floor(min(max(u_world, 0.0), 1.0 - 2.0**-53) * 2.0**52)
-    base = ((100 * 1_000_003 + t) * 4099 + 1) & MASK
-    z = (key * GAMMA + base * GAMMA) & MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    z ^= z >> 31
-    return (z >> 11) * 2.0**-53
+def funding_uniform(seed: int, lab: str, sample: int, t: int) -> float:
+    """The engine's funding draw for lab ``lab`` at quarter ``t`` of sample ``sample``."""
+    return float(uniforms(seed, f"labs.{lab}.funding[{t}]", sample, 1)[0])
 
 
 def growth_years(decay: float, years: float) -> float:
@@ -32,7 +27,7 @@ def growth_years(decay: float, years: float) -> float:
     return -math.expm1(-lam * years) / lam if lam > 0 else years
 
 
-def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
+def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     """Run one sample; ``p`` holds plain numbers (see :func:`params_from_scenario`)."""
     H, hours = p["H"], p["hours"]
     slot = lambda q: min(int(q), H)  # noqa: E731 - a one-line helper reads best here
@@ -204,7 +199,7 @@ def simulate_one(p: dict[str, Any], u_world: float) -> dict[str, Any]:
         p_ok = 1.0 / (1.0 + math.exp(-z))
         raised = 0.0
         pre_money = revenue * 4.0 * p["multiple"]
-        if attempt and funding_uniform(u_world, t) < p_ok:
+        if attempt and funding_uniform(seed, "a", sample, t) < p_ok:
             wanted = max(p["fund_target"] * burn, burn - cash_pre)
             raised = min(wanted, max(pre_money * p["max_dilution"] / (1.0 - p["max_dilution"]), 0.0))
         financing = scheduled + raised

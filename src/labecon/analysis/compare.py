@@ -47,7 +47,8 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
 from labecon.scenario.loader import ScenarioSource, load_scenario
-from labecon.scenario.schema import ComputeScenario, Scenario, as_kind
+from labecon.scenario.routes import lab_routes
+from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario, as_kind
 from labecon.types import EngineName, FloatArray
 
 Goal = Literal["max", "min"]
@@ -366,6 +367,7 @@ def compare(
     variants: Mapping[str, Mapping[str, Any]] | None = None,
     outputs: Mapping[str, str] | Sequence[str] | None = None,
     strategies: Sequence[str] | None = None,
+    routes: str | None = None,
     metric: str | Sequence[str] | None = None,
     select: Mapping[str, Any] | None = None,
     goal: Goal | Mapping[str, Goal] | None = None,
@@ -390,7 +392,9 @@ def compare(
       e.g. ``["pv_rent", "pv_build"]`` with ``goal="min"``;
     - ``strategies``: strategy names, each compared on the one output whose
       spec names it (b1: ``rent`` -> ``pv_rent``); a present-value cost is
-      minimised.
+      minimised;
+    - ``routes``: a lab of a world scenario whose routes are the options,
+      compared on the lab's NPV under each (``route_npv_usd``), all from one run.
 
     An output with trailing dims is narrowed by ``select`` (``{"lab": "a"}``)
     or inline (``"npv_usd[lab=a]"``). With variants, ``metric`` may list
@@ -406,11 +410,14 @@ def compare(
     ScenarioError
         An override names a field that does not exist or sets a bad value.
     """
-    given = sum(x is not None for x in (variants, outputs, strategies))
+    given = sum(x is not None for x in (variants, outputs, strategies, routes))
     if given != 1:
-        msg = "give exactly one of variants=, outputs= or strategies="
+        msg = "give exactly one of variants=, outputs=, strategies= or routes="
         raise OptionError(msg, "options")
     sc = load_scenario(scenario)
+    if routes is not None:
+        outputs = _route_options(sc, routes)
+        metric = metric or "route_npv_usd"
     run_seed = sc.run.seed if seed is None else seed
     kw: dict[str, Any] = {"chunk_size": chunk_size, "engine": engine, "progress": progress, "keep": "outputs"}
     info: dict[str, Any] = {"scenario": sc.name, "seed": run_seed}
@@ -482,6 +489,20 @@ def compare(
             units=str(base.dataset[name].attrs.get("units", "")) if name in base.dataset else "",
         )
     return result
+
+
+def _route_options(scenario: Scenario, lab: str) -> dict[str, str]:
+    """Return route -> the output holding the lab's NPV under it."""
+    world = as_kind(scenario, WorldScenario)
+    if world is None:
+        msg = "routes are a world scenario's (labs.<lab>.routes); compare this one's strategies instead"
+        raise OptionError(msg, "routes")
+    known = lab_routes(world)
+    if lab not in known:
+        listed = ", ".join(known) or "none (declare labs.<lab>.routes)"
+        msg = f"lab {lab!r} names no routes; labs with routes: {listed}"
+        raise OptionError(msg, "routes")
+    return {route: f"route_npv_usd[route={lab}:{route}]" for route in known[lab]}
 
 
 def _scalar(values: FloatArray, ref: str) -> FloatArray:

@@ -439,8 +439,16 @@ def sensitivity(
             table = {k: cols.get(k, np.full(n, medians[k])) for k in all_names}
             return output_values(simulate(sc, inputs=table, keep="outputs"), output, select)
 
+        def on_common_draws(cols: dict[str, FloatArray]) -> FloatArray:
+            # Each point is run as sample 0 of its own table: every point of the sweep, the
+            # base case included, sees the same draws inside the quarter (a world's risk
+            # events and funding rounds), so a bar measures its input alone.
+            n = next(iter(cols.values())).shape[0]
+            rows = [model({k: v[i : i + 1] for k, v in cols.items()}) for i in range(n)]
+            return np.concatenate(rows, axis=0)
+
         if method == "oat":
-            result = oat_indices(space, model, low_q=low_q, high_q=high_q)
+            result = oat_indices(space, on_common_draws, low_q=low_q, high_q=high_q)
         else:
             result = sobol_indices(space, model, n_base=n_samples or 1024, seed=run_seed)
     return SensitivityResult(

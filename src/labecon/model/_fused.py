@@ -42,8 +42,7 @@ import numba
 import numpy as np
 
 from labecon.model import compute
-from labecon.model.state import COST_COMPONENTS, ComputeParams, FleetPolicy
-from labecon.model.step import PathFactors, StrategyResult
+from labecon.model.state import COST_COMPONENTS, ComputeParams, FleetPolicy, PathFactors, StrategyResult
 from labecon.types import FloatArray, IntArray
 
 _jit = numba.njit(cache=True, nogil=True)

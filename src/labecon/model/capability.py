@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from labecon.constants import H100_BF16_FLOP_PER_SECOND, QUARTERS_PER_YEAR, SECONDS_PER_HOUR
+from labecon.model.decisions import LabDecisions
 from labecon.model.market import growth_years
-from labecon.scenario.world import H100_BF16_TFLOPS
+from labecon.model.world_state import Context, WorldState
 from labecon.types import FloatArray, IntArray
-
-H100_FLOP_PER_SECOND = H100_BF16_TFLOPS * 1e12
-"""Dense BF16 FLOP/s of one H100-equivalent."""
 
 
 def algorithmic_multiplier(halving_months: FloatArray, t: int) -> FloatArray:
@@ -30,7 +29,7 @@ def effective_flop(
     """Return a quarter's effective training FLOP, ``(sample, lab)`` (FLOP at quarter-0 algorithms)."""
     out: FloatArray = (
         training_h100e
-        * (hours * 3600.0 * H100_FLOP_PER_SECOND)
+        * (hours * SECONDS_PER_HOUR * H100_BF16_FLOP_PER_SECOND)
         * utilisation_frac[:, None]
         * multiplier[:, None]
     )
@@ -51,7 +50,7 @@ def frontier_log10_flop(
     ``frontier0 + log10(multiple) * growth_years(decay, t / 4) + (t / 4) * 12 / halving * log10(2)``:
     compute growth fades as :func:`labecon.model.market.growth_years` says; algorithms keep improving.
     """
-    years = t / 4.0
+    years = t / QUARTERS_PER_YEAR
     out: FloatArray = (
         frontier0
         + np.log10(compute_multiple_per_year) * growth_years(growth_decay_per_year, years)
@@ -67,3 +66,25 @@ def finish_runs(
     done = (run_ends > 0) & (run_flop > 0)
     new_cap = np.where(done, np.maximum(capability, np.log10(np.where(done, run_flop, 1.0))), capability)
     return new_cap, np.where(run_ends > 0, 0.0, run_flop)
+
+
+def train(t: int, state: WorldState, dec: LabDecisions, base_h100e: FloatArray, ctx: Context) -> WorldState:
+    """Stage 5: training capacity adds effective FLOP to the run; a run's end sets capability.
+
+    When a run ends, the capability index rises to ``log10`` of its effective
+    FLOP (never falls) and the next run starts from zero.
+    """
+    st, gp = state.standing, ctx.params.world
+    train_h100e = dec.training_frac * base_h100e
+    run_flop = st.run_flop + effective_flop(
+        train_h100e * gp.final_run_frac[:, None],
+        ctx.params.hours_per_quarter,
+        gp.utilisation_frac,
+        state.drivers.algorithmic,
+    )
+    capability = st.capability_log10_flop
+    ends = (t + 1) % ctx.run_length_quarters == 0
+    if ends.any():  # else nothing changes (and log10 is dear)
+        run_ends = ends.astype(np.float64)[None, :] * state.accounts.alive
+        capability, run_flop = finish_runs(capability, run_flop, run_ends)
+    return state._replace(standing=st._replace(capability_log10_flop=capability, run_flop=run_flop))

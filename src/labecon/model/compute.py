@@ -12,11 +12,10 @@ from typing import TypeVar
 
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
 from labecon.types import FloatArray
 
 X = TypeVar("X", float, FloatArray)
-
-QUARTERS_PER_YEAR = 4.0
 
 
 def growth_factor_per_quarter(growth_per_year: X) -> X:
@@ -80,6 +79,11 @@ def rental_usd(units: X, hours: float, price_usd_per_unit_hour: X) -> X:
 def power_usd(fleet_units: X, kw_per_unit: X, pue: X, hours: float, usd_per_kwh: X) -> X:
     """Return the electricity bill of running ``fleet_units`` for ``hours`` at a PUE (USD)."""
     return fleet_units * kw_per_unit * pue * hours * usd_per_kwh
+
+
+def straight_line_usd_per_quarter(capex_usd: X, life_quarters: float) -> X:
+    """Return straight-line depreciation: the purchase cost spread evenly over its life (USD per quarter)."""
+    return capex_usd / life_quarters
 
 
 def maintenance_usd(maintenance_frac_per_year: X, fleet_cost_usd: X) -> X:

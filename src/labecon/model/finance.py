@@ -13,7 +13,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import NDArray
 
+from labecon.constants import QUARTERS_PER_YEAR
+from labecon.model import compute
+from labecon.model.capacity import Investment, Online
+from labecon.model.decisions import LabDecisions, revenue_growth_per_year
+from labecon.model.market import Sales
+from labecon.model.world_params import LabParams
+from labecon.model.world_state import Context, WorldState
 from labecon.types import FloatArray
 
 INCOME_LINES = ("revenue", "compute_cost", "depreciation", "staff", "interest", "net_income")
@@ -84,3 +92,160 @@ class Statements(NamedTuple):
     income: tuple[FloatArray, ...]
     cash_flow: tuple[FloatArray, ...]
     balance: tuple[FloatArray, ...]
+
+
+class Costs(NamedTuple):
+    """A quarter's income-statement lines and the partner's bill, ``(sample, lab)`` (USD per quarter)."""
+
+    rental_usd: FloatArray
+    commitment_usd: FloatArray
+    partner_fee_usd: FloatArray
+    """What the lab pays its partner, with any price rise."""
+    partner_fee_list_usd: FloatArray
+    """The same capacity at the partner's price before any rise."""
+    compute_cost_usd: FloatArray
+    owned_opex_usd: FloatArray
+    """Power and maintenance of the owned fleet."""
+    depreciation_usd: FloatArray
+    staff_usd: FloatArray
+    interest_usd: FloatArray
+    net_income_usd: FloatArray
+    credits_used_usd: FloatArray
+    """Partner credits that pay partner fees (first)."""
+
+
+class Funding(NamedTuple):
+    """A quarter's cash flows, funding round and ruin, ``(sample, lab)`` (USD per quarter)."""
+
+    operating_usd: FloatArray
+    investing_usd: FloatArray
+    scheduled_debt_usd: FloatArray
+    """Debt drawn less debt repaid."""
+    repaid_usd: FloatArray
+    raised_usd: FloatArray
+    pre_money_usd: FloatArray
+    burn_usd: FloatArray
+    newly_ruined: NDArray[np.bool_]
+
+
+def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx: Context) -> Costs:
+    """Stage 6: revenue less compute costs (by source), depreciation, staff and interest.
+
+    Rentals, commitment payments and partner fees are capacity x hours x
+    price; owned capacity costs power and maintenance (:mod:`labecon.model.compute`,
+    the equations benchmark B1 uses). Partner credits pay partner fees first.
+    """
+    lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
+    drv, fl, acc, hours = state.drivers, state.fleet, state.accounts, ctx.params.hours_per_quarter
+    alive = acc.alive
+    rental = compute.rental_usd(sales.rented_h100e, hours, drv.rent_usd_per_h100e_hour * inv.glut)
+    fee_list = compute.rental_usd(online.partner_h100e, hours, drv.partner_usd_per_h100e_hour)
+    fee = fee_list * (1.0 + on["partner_price_rise"] * w["partner_price_rise"].size_frac)[:, None]
+    commitment = fl.commit_pay_usd_per_quarter * alive
+    power = compute.power_usd(
+        online.owned_h100e, lp.own_kw_per_h100e, gp.pue[:, None], hours, gp.electricity_usd_per_kwh[:, None]
+    )
+    maintenance = compute.maintenance_usd(gp.maintenance_frac_per_year[:, None], fl.owned_cost_usd) * alive
+    compute_cost = rental + commitment + fee + power + maintenance
+    depreciation = fl.dep_usd_per_quarter * alive
+    staff = drv.staff_usd_per_quarter * alive
+    rate = (
+        gp.base_rate_per_year
+        + gp.debt_spread_per_year
+        + on["interest_rate_shock"] * w["interest_rate_shock"].size_frac
+    )
+    interest = acc.debt_usd * rate[:, None] / QUARTERS_PER_YEAR * alive
+    net_income = sales.revenue_usd - compute_cost - depreciation - staff - interest
+    credits_used = np.minimum(acc.credits_usd, fee)
+    return Costs(
+        rental,
+        commitment,
+        fee,
+        fee_list,
+        compute_cost,
+        power + maintenance,
+        depreciation,
+        staff,
+        interest,
+        net_income,
+        credits_used,
+    )
+
+
+def fund(
+    t: int,
+    state: WorldState,
+    online: Online,
+    dec: LabDecisions,
+    sales: Sales,
+    inv: Investment,
+    costs: Costs,
+    ctx: Context,
+) -> tuple[WorldState, Funding]:
+    """Stage 7: debt drawn and repaid; a funding round when the runway is short; ruin.
+
+    A round is tried when the runway falls below the lab's trigger or cash
+    would go negative; it closes with a probability that rises with revenue
+    growth and capability rank (never during a failed-funding event), for
+    the target runway of burn, capped by the largest dilution investors accept.
+    A lab whose cash is still negative is ruined and stops.
+    """
+    acc, fl, gp = state.accounts, state.fleet, ctx.params.world
+    alive = acc.alive
+    repaid = np.minimum(acc.debt_usd + inv.debt_draw_usd, fl.repay_usd_per_quarter) * alive
+    operating = costs.net_income_usd + costs.depreciation_usd + costs.credits_used_usd
+    investing = -inv.capex_usd
+    scheduled = inv.debt_draw_usd - repaid
+    cash_pre = acc.cash_usd + operating + investing + scheduled
+    burn = np.maximum(0.0, -(operating + investing + scheduled))
+    runway = np.where(burn > 0, cash_pre / np.where(burn > 0, burn, 1.0), np.inf)
+    attempt = ((runway < dec.funding_trigger_runway_quarters) | (cash_pre < 0)) & (burn > 0)
+    attempt &= alive > 0
+    u = ctx.draws.funding_uniforms(t)
+    a_base, a_growth, a_rank = ctx.params.funding_logits
+    rank = capability_rank_score(state.standing.capability_log10_flop)
+    p_ok = funding_success_probability(a_base, a_growth, a_rank, revenue_growth_per_year(state), rank)
+    p_ok = p_ok * (1.0 - online.events["failed_funding_round"])[:, None]
+    success = attempt & (u < p_ok)
+    pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * gp.valuation_revenue_multiple[:, None]
+    wanted = round_size_usd(cash_pre, burn, dec.funding_target_runway_quarters)
+    raised = np.where(success, cap_round_usd(wanted, pre_money, gp.max_dilution_frac[:, None]), 0.0)
+    stake = acc.partner_stake_frac * (1.0 - dilution_frac(raised, pre_money))
+    cash = cash_pre + raised
+    newly_ruined = (cash < 0) & (alive > 0)
+    accounts = acc._replace(
+        cash_usd=cash, partner_stake_frac=stake, ruined=np.maximum(acc.ruined, newly_ruined)
+    )
+    flows = Funding(operating, investing, scheduled, repaid, raised, pre_money, burn, newly_ruined)
+    return state._replace(accounts=accounts), flows
+
+
+def close_books(state: WorldState, inv: Investment, costs: Costs, funding: Funding) -> WorldState:
+    """Stage 8: the balance sheet at the quarter's end (cash was set by :func:`fund`)."""
+    acc = state.accounts
+    return state._replace(
+        accounts=acc._replace(
+            debt_usd=acc.debt_usd + inv.debt_draw_usd - funding.repaid_usd,
+            credits_usd=acc.credits_usd - costs.credits_used_usd,
+            property_usd=acc.property_usd + inv.capex_usd - costs.depreciation_usd,
+            equity_usd=acc.equity_usd + costs.net_income_usd + funding.raised_usd,
+        )
+    )
+
+
+def partner_accounts(
+    costs: Costs, funding: Funding, stake_frac: FloatArray, lp: LabParams
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the partner's revenue from each lab, its margin and its stake's value (USD).
+
+    The partner's cost is a share of its revenue before any price rise (its
+    cost does not rise with its prices).
+    """
+    revenue = (
+        costs.partner_fee_usd
+        + costs.rental_usd * lp.partner_rent_frac
+        + costs.commitment_usd * lp.partner_commit_frac
+    ) * lp.has_partner
+    margin = revenue - lp.partner_cost_frac * (revenue - costs.partner_fee_usd + costs.partner_fee_list_usd)
+    stake_value = stake_frac * (funding.pre_money_usd + funding.raised_usd) * lp.has_partner
+    return revenue, margin, stake_value

@@ -7,32 +7,16 @@ H100e-hour of inference at quarter 0, less as serving gets more efficient.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
+from labecon.model.arrays import sum_axis
+from labecon.model.capacity import Online
+from labecon.model.decisions import LabDecisions
+from labecon.model.world_state import Context, WorldState
 from labecon.types import FloatArray
-
-QUARTERS_PER_YEAR = 4.0
-
-
-def sum_axis(a: FloatArray, axis: int) -> FloatArray:
-    """Return ``a.sum(axis)`` for a short axis (labs, segments) as a chain of adds.
-
-    NumPy's reduction over a short inner axis costs far more than adding its
-    few slices; the order of the adds is that of the axis.
-    """
-    k = a.shape[axis]
-    if k > 8:
-        out: FloatArray = a.sum(axis=axis)
-        return out
-    # np.moveaxis(a, axis, 0) without its Python-level cost.
-    parts: FloatArray = a.transpose((axis, *(i for i in range(a.ndim) if i != axis)))
-    if k == 1:
-        only: FloatArray = parts[0].copy(order="K")
-        return only
-    total: FloatArray = parts[0] + parts[1]
-    for part in parts[2:]:
-        total += part
-    return total
 
 
 def growth_years(growth_decay_per_year: FloatArray, years: float | FloatArray) -> FloatArray:
@@ -45,25 +29,6 @@ def growth_years(growth_decay_per_year: FloatArray, years: float | FloatArray) -
     lam = -np.log1p(-growth_decay_per_year)
     safe = np.where(lam > 0, lam, 1.0)
     out: FloatArray = np.where(lam > 0, -np.expm1(-safe * years) / safe, years)
-    return out
-
-
-def need_growth_per_year(
-    growth_per_year: FloatArray,
-    growth_decay_per_year: FloatArray,
-    price_decline_per_year: FloatArray,
-    efficiency_gain_per_year: FloatArray,
-    years: float,
-) -> FloatArray:
-    """Return the yearly growth of the inference compute a segment needs, now (fraction per year).
-
-    Volume at the reference price grows as spend over price; each unit needs
-    less compute: ``(1 + g_now) * (1 - efficiency gain) / (1 - price decline) - 1``,
-    with ``g_now`` the faded growth rate.
-    """
-    lam = -np.log1p(-growth_decay_per_year)
-    g_now = (1.0 + growth_per_year) ** np.exp(-lam * years)
-    out: FloatArray = g_now * (1.0 - efficiency_gain_per_year) / (1.0 - price_decline_per_year) - 1.0
     return out
 
 
@@ -189,3 +154,69 @@ def spill_over(
     )
     out: FloatArray = got[:, :, None] * mix[:, None, :] * hours / compute_per_unit[:, None, :]
     return out
+
+
+class Sales(NamedTuple):
+    """A quarter's market outcome for each lab."""
+
+    price_usd_per_unit: FloatArray
+    """``(sample, lab, segment)``."""
+    shares: FloatArray
+    """Share of each segment's volume served, ``(sample, lab, segment)``."""
+    served_units: FloatArray
+    lost_units: FloatArray
+    need_h100e: FloatArray
+    """Inference capacity the lab's customers asked for, ``(sample, lab)``."""
+    base_h100e: FloatArray
+    """Owned, committed and partner capacity in service, ``(sample, lab)``."""
+    rented_h100e: FloatArray
+    """Rented on demand to serve what the rest could not, ``(sample, lab)``."""
+    inference_h100e: FloatArray
+    revenue_usd: FloatArray
+    """``(sample, lab)`` (USD per quarter)."""
+
+
+def market_and_serve(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
+) -> tuple[WorldState, Sales]:
+    """Stage 4: segments' spend and prices move on; customers choose; labs serve what they can.
+
+    Each lab's price follows its premium and capability; customers re-choose a
+    share of their lab (logit on capability and price, with inertia); the lab
+    serves what its inference capacity allows, renting on demand when short;
+    demand it cannot serve is lost to it and served by labs with spare capacity.
+    """
+    mp, gp, lp = ctx.params.market, ctx.params.world, ctx.params.labs
+    drv, st, alive, on = state.drivers, state.standing, state.accounts.alive, online.events
+    hours = ctx.params.hours_per_quarter
+    # spend_t = spend_0 * (1 + g) ** growth_years(decay, t / 4), with fade = (1 - decay) ** (t / 4).
+    fading = ctx.fade_rate > 0
+    grown = np.where(
+        fading, (1.0 - drv.growth_fade) / np.where(fading, ctx.fade_rate, 1.0), t / QUARTERS_PER_YEAR
+    )
+    spend = mp.spend_usd_per_year * np.exp(ctx.log_growth * grown)
+    spend = spend * (1.0 - on["demand_slump"] * ctx.cut["demand_slump"])[:, None]
+    pref, cpu = drv.reference_price_usd_per_unit, drv.compute_per_unit
+    volume = spend / pref / QUARTERS_PER_YEAR
+    gap = st.capability_log10_flop - ctx.frontier_log10_flop[t][:, None]
+    price = lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
+    log_ratio = np.log(price / pref[:, None, :])
+    attract = attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)
+    target = target_shares(st.brand * alive[:, :, None], attract, st.outside)
+    inertia = mp.inertia_frac[:, None, :]
+    shares = (inertia * st.shares + (1.0 - inertia) * target) * alive[:, :, None]
+    demand = demand_units(shares, volume, log_ratio, mp.elasticity)
+    need = sum_axis(demand * cpu[:, None, :], 2) / hours
+    base = online.owned_h100e + online.committed_h100e + online.partner_h100e
+    infer_base = (1.0 - dec.training_frac - dec.research_frac) * base
+    sharing = online.committed_h100e * lp.rent_shares_commit_cloud
+    rent_limit = np.maximum(0.0, drv.rent_limit_h100e - sharing)
+    rented = np.clip(need - infer_base, 0.0, rent_limit) * alive
+    infer_cap = infer_base + rented
+    served, lost = serve(demand, cpu, infer_cap, hours)
+    spare = np.maximum(0.0, infer_cap - need)
+    served = served + spill_over(lost, spare, cpu, hours)
+    shares = served / volume[:, None, :]
+    revenue = sum_axis(served * price, 2)
+    sales = Sales(price, shares, served, lost, need, base, rented, infer_cap, revenue)
+    return state._replace(standing=st._replace(shares=shares)), sales

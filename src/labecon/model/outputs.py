@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from labecon.model.output_info import OutputInfo
-from labecon.model.state import COST_COMPONENTS
-from labecon.model.step import StrategyResult
+from labecon.model.state import COST_COMPONENTS, StrategyResult
 from labecon.scenario.schema import ComputeScenario, DifferenceOutput, OutputSpec, PvCostOutput
 from labecon.types import FloatArray
 

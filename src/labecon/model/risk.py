@@ -1,10 +1,12 @@
-"""Risk events and the world's per-quarter random draws.
+"""Risk events and the world's random draws inside the quarter, each from a stream keyed by name.
 
 Every draw inside the quarterly loop (does an event happen, when, does a
-funding round close) comes from a counter-based stream keyed by one uniform
-input per sample (``u_world``): its 52 random bits, mixed with a stream number
-and a counter by SplitMix64's finaliser. A sample's draws therefore depend
-only on (seed, sample index), whatever the chunking.
+funding round close) comes from the counter-based streams of
+:mod:`labecon.uncertain.streams`, keyed by the run's seed, the event's or
+lab's path in the scenario (``risks.chip_shortage.occurs``,
+``labs.lab_own.funding[12]``) and the sample's global index. So sample *i*
+gets the same draws whatever the chunking or the worker, and adding an event
+or a lab leaves every other one's draws unchanged.
 """
 
 from __future__ import annotations
@@ -14,36 +16,36 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.types import FloatArray
-
-_GAMMA = np.uint64(0x9E3779B97F4A7C15)
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_S30, _S27, _S31, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
-
-UIntArray = np.ndarray[tuple[int, ...], np.dtype[np.uint64]]
+from labecon.uncertain.streams import uniforms
 
 
-def sample_keys(u_world: FloatArray) -> UIntArray:
-    """Return each sample's 64-bit key from its uniform draw in [0, 1) (its 52 random bits)."""
-    bits = np.floor(np.clip(u_world, 0.0, 1.0 - 2.0**-53) * 2.0**52).astype(np.uint64)
-    return bits
+class WorldDraws(NamedTuple):
+    """Where a block's draws come from: the run's seed, its first sample and the labs' names."""
 
+    seed: int
+    start: int
+    """Global index of the block's first sample."""
+    n: int
+    labs: tuple[str, ...]
 
-def stream_uniforms(keys: UIntArray, stream: int, counter: int, width: int) -> FloatArray:
-    """Return uniforms in [0, 1) shaped ``(sample, width)`` of stream ``stream`` at ``counter``.
+    def uniforms(self, key: str) -> FloatArray:
+        """Return the block's uniforms of the stream ``key``, ``(sample,)``, strictly inside (0, 1)."""
+        return uniforms(self.seed, key, self.start, self.n)
 
-    Element ``[i, j]`` is a SplitMix64 output of ``key_i`` and the counter
-    ``(stream, counter, j)``: independent across streams, counters and ``j``.
-    """
-    base = np.uint64((stream * 1_000_003 + counter) * 4099 + 1)
-    offsets = (np.arange(width, dtype=np.uint64) + base) * _GAMMA
-    # Built (width, sample) and returned transposed: samples fastest, as in the world model.
-    z = keys[None, :] * _GAMMA + offsets[:, None]
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    z = z ^ (z >> _S31)
-    out: FloatArray = ((z >> _S11).astype(np.float64) * 2.0**-53).T
-    return out
+    def funding_uniforms(self, t: int) -> FloatArray:
+        """Return each lab's uniform deciding whether its funding round at quarter ``t`` closes.
+
+        ``(sample, lab)``, samples fastest; the stream of lab ``x`` is ``labs.x.funding[t]``.
+        """
+        if not self.labs:
+            return np.zeros((self.n, 0), order="F")
+        out: FloatArray = np.stack([self.uniforms(f"labs.{lab}.funding[{t}]") for lab in self.labs]).T
+        return out
+
+    def take(self, rows: slice) -> WorldDraws:
+        """Return the draws of samples ``rows`` of the block only."""
+        first, stop, _ = rows.indices(self.n)
+        return self._replace(start=self.start + first, n=max(0, stop - first))
 
 
 class EventParams(NamedTuple):
@@ -69,14 +71,17 @@ class EventWindow(NamedTuple):
     delay_quarters: int
 
 
-def draw_window(keys: UIntArray, stream: int, event: EventParams, horizon_quarters: int) -> EventWindow:
-    """Draw whether and when an event happens, per sample (never if it is switched off)."""
-    u = stream_uniforms(keys, stream, 0, 2)
-    n = keys.shape[0]
+def draw_window(draws: WorldDraws, name: str, event: EventParams, horizon_quarters: int) -> EventWindow:
+    """Draw whether and when event ``name`` happens, per sample (never if it is switched off).
+
+    Its streams are ``risks.<name>.occurs`` and ``risks.<name>.onset``; the
+    onset is uniform over the horizon's quarters.
+    """
+    n = draws.n
     if not event.is_enabled:
         return EventWindow(np.zeros(n), np.full(n, np.inf), np.full(n, np.inf), np.zeros(n), 0)
-    occurs = (u[:, 0] < event.probability).astype(np.float64)
-    onset = np.floor(u[:, 1] * horizon_quarters)
+    occurs = (draws.uniforms(f"risks.{name}.occurs") < event.probability).astype(np.float64)
+    onset = np.floor(draws.uniforms(f"risks.{name}.onset") * horizon_quarters)
     end = onset + event.duration_quarters if event.duration_quarters > 0 else np.full(n, np.inf)
     return EventWindow(occurs, onset, end, event.size_frac, event.delay_quarters)
 
@@ -87,10 +92,20 @@ def active(window: EventWindow, t: int) -> FloatArray:
     return on
 
 
-def multiplier_up(window: EventWindow, t: int) -> FloatArray:
-    """Return ``1 + size`` where the event is active at ``t``, else 1 (a price rise)."""
-    out: FloatArray = 1.0 + active(window, t) * window.size_frac
-    return out
+def active_by_name(every: EventWindow, names: list[str], t: int) -> dict[str, FloatArray]:
+    """Return 1.0 where each event is active at quarter ``t``, by name, from the windows stacked."""
+    return dict(zip(names, active(every, t), strict=True))
+
+
+def stack(windows: list[EventWindow]) -> EventWindow:
+    """Return the windows stacked ``(event, sample)``: one NumPy call a quarter says which are active."""
+    return EventWindow(
+        occurs=np.stack([w.occurs for w in windows]),
+        onset=np.stack([w.onset for w in windows]),
+        end=np.stack([w.end for w in windows]),
+        size_frac=np.zeros(0),
+        delay_quarters=0,
+    )
 
 
 def multiplier_down(window: EventWindow, t: int) -> FloatArray:

@@ -6,7 +6,7 @@ Every array's first axis is the Monte Carlo sample.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -95,3 +95,25 @@ class QuarterCosts(NamedTuple):
         """Return the quarter's total cost (USD), summed in the order of the step."""
         total: FloatArray = self.unit_capex + self.dc_capex + self.rental + self.power
         return total + self.maintenance
+
+
+class PathFactors(NamedTuple):
+    """Per-quarter factors that advance :class:`Paths`, each ``(sample,)``."""
+
+    demand: FloatArray
+    cloud_price: FloatArray
+    unit_price: FloatArray
+    discount: FloatArray
+
+
+class StrategyResult(NamedTuple):
+    """What a strategy cost over the horizon."""
+
+    pv_cost_usd: FloatArray
+    """Present value at quarter 0 of all quarterly costs, ``(sample,)`` (USD)."""
+    costs_usd: FloatArray | None
+    """Undiscounted costs by line, ``(sample, quarter, component)`` (USD), if kept."""
+
+
+EngineChoice = Literal["numpy", "numba"]
+"""How a compute strategy is run: plain NumPy, or compiled per sample (same equations)."""

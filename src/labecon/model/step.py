@@ -25,7 +25,7 @@ holds the two to the same numbers.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -33,9 +33,12 @@ from labecon.model import compute
 from labecon.model.state import (
     COST_COMPONENTS,
     ComputeParams,
+    EngineChoice,
     FleetPolicy,
     FleetState,
+    PathFactors,
     QuarterCosts,
+    StrategyResult,
 )
 from labecon.types import FloatArray, IntArray
 
@@ -48,24 +51,6 @@ class Paths(NamedTuple):
     unit_price_usd: FloatArray
     discount: FloatArray
     """Today's value of 1 USD paid this quarter."""
-
-
-class PathFactors(NamedTuple):
-    """Per-quarter factors that advance :class:`Paths`, each ``(sample,)``."""
-
-    demand: FloatArray
-    cloud_price: FloatArray
-    unit_price: FloatArray
-    discount: FloatArray
-
-
-class StrategyResult(NamedTuple):
-    """What a strategy cost over the horizon."""
-
-    pv_cost_usd: FloatArray
-    """Present value at quarter 0 of all quarterly costs, ``(sample,)`` (USD)."""
-    costs_usd: FloatArray | None
-    """Undiscounted costs by line, ``(sample, quarter, component)`` (USD), if kept."""
 
 
 def path_factors(params: ComputeParams) -> PathFactors:
@@ -198,9 +183,6 @@ def simulate_strategy_numpy(
             kept[:, t, :] = np.stack(costs, axis=1)
         paths = advance_paths(paths, factors)
     return StrategyResult(pv, kept)
-
-
-EngineChoice = Literal["numpy", "numba"]
 
 
 def simulate_strategy(

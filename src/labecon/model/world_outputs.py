@@ -1,4 +1,4 @@
-"""A world scenario's outputs and kept paths: what they are called, their dims, units and meaning.
+"""A world scenario's outputs and kept paths: declared (names, dims, units, meaning) and accumulated.
 
 Per-sample outputs are always produced (summarised by the runner); paths,
 per quarter, only when asked (they are large: about 10 KiB per sample for two
@@ -7,16 +7,246 @@ labs and 40 quarters).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import NamedTuple
 
-from labecon.model.finance import BALANCE_LINES, CASH_FLOW_LINES, INCOME_LINES
+import numpy as np
+
+from labecon.model import risk
+from labecon.model.capacity import Online
+from labecon.model.finance import (
+    BALANCE_LINES,
+    CASH_FLOW_LINES,
+    INCOME_LINES,
+    Costs,
+    Funding,
+    partner_accounts,
+)
+from labecon.model.market import Sales
 from labecon.model.output_info import OutputInfo
-from labecon.model.world import PARTNER_LINES, SOURCES, LabPolicy, WorldResult, simulate_world
-from labecon.model.world_params import world_params
+from labecon.model.world_params import LabParams
+from labecon.model.world_state import Context, WorldState, zeros
+from labecon.scenario.routes import route_labels
 from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
 
 Coords = dict[str, list[str] | list[int]]
+
+
+class WorldResult(NamedTuple):
+    """What a world run produced: per-sample outputs, and per-quarter paths if kept."""
+
+    outputs: dict[str, FloatArray]
+    paths: dict[str, FloatArray]
+    npv: NpvParts | None = None
+    """How each lab's NPV builds up, when asked (:class:`NpvParts`)."""
+
+
+class NpvParts(NamedTuple):
+    """How each lab's NPV of free cash flow builds up, ``(sample, lab, ...)`` (USD at quarter 0)."""
+
+    by_line: FloatArray
+    """``(sample, lab, line)``, lines :data:`NPV_LINES`; they add up to the NPV."""
+    cumulative: FloatArray
+    """``(sample, lab, quarter + 1)``: discounted free cash flow to the end of each quarter,
+    then the NPV with the terminal value (the last slot)."""
+
+
+SOURCES = ("owned", "committed", "rented", "partner")
+"""Where a lab's compute comes from."""
+
+NPV_LINES = (
+    "revenue",
+    "rented_compute",
+    "committed_compute",
+    "partner_compute",
+    "owned_compute_opex",
+    "capex",
+    "staff",
+    "financing",
+    "terminal_value",
+)
+"""The NPV of free cash flow split by line: revenue (+), compute by source, owned power and
+maintenance, capex, staff (-), financing (interest less partner credits spent) and the
+terminal value (+). They add up to the NPV."""
+
+PARTNER_LINES = ("revenue_from_lab", "margin", "stake_value")
+"""The partner's accounts of its deal with a lab (USD per quarter; stake value at the quarter's end)."""
+
+
+class Quarter(NamedTuple):
+    """Everything a world quarter produced: the state at its end and its flows."""
+
+    t: int
+    state: WorldState
+    online: Online
+    sales: Sales
+    costs: Costs
+    funding: Funding
+
+
+class Accumulator:
+    """The world's per-sample outputs and kept paths, accumulated quarter by quarter.
+
+    Declared in :func:`describe_world_outputs` and :func:`describe_world_paths`;
+    :meth:`record` takes each quarter, :meth:`finish` adds the terminal value and
+    returns the arrays.
+    """
+
+    def __init__(
+        self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool, npv_parts: bool = False
+    ) -> None:
+        self.horizon = horizon
+        self.npv_parts = (
+            NpvParts(np.zeros((n, n_labs, len(NPV_LINES))), np.zeros((n, n_labs, horizon + 1)))
+            if npv_parts
+            else None
+        )
+        n_years = -(-horizon // 4)
+        by_year = (n, n_labs, n_years)
+        self.revenue_by_year = np.zeros(by_year, order="F")
+        self.cash_by_year = np.zeros(by_year, order="F")
+        self.ruined_by_year = np.zeros(by_year, order="F")
+        self.capacity_by_year = np.zeros(by_year, order="F")
+        self.first_profit = np.full((n, n_labs), float(horizon), order="F")
+        self.npv = zeros(n, n_labs)
+        self.cum_pre_equity = zeros(n, n_labs)
+        self.peak_need = zeros(n, n_labs)
+        self.deal_npv: FloatArray = zeros(n, n_labs)
+        self.stake_value = zeros(n, n_labs)
+        self.paths: dict[str, FloatArray] = {}
+        if keep_paths:
+            lq, S = (n, n_labs, horizon), n_segments
+            self.paths = {
+                "income_statement_usd": np.zeros((*lq, len(INCOME_LINES))),
+                "cash_flow_usd": np.zeros((*lq, len(CASH_FLOW_LINES))),
+                "balance_sheet_usd": np.zeros((*lq, len(BALANCE_LINES))),
+                "capacity_h100e": np.zeros((*lq, len(SOURCES))),
+                "capability_log10_flop": np.zeros(lq),
+                "inference_capacity_h100e": np.zeros(lq),
+                "market_share": np.zeros((*lq, S)),
+                "price_usd_per_unit": np.zeros((*lq, S)),
+                "served_units": np.zeros((*lq, S)),
+                "lost_units": np.zeros((*lq, S)),
+                "partner_accounts_usd": np.zeros((*lq, len(PARTNER_LINES))),
+            }
+
+    def open(self, partner_equity_usd: FloatArray) -> None:
+        """Book the partner's investment, paid in before quarter 0."""
+        self.deal_npv = -partner_equity_usd
+
+    def record(self, q: Quarter, lp: LabParams) -> None:
+        """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
+        t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
+        discount = q.state.drivers.discount[:, None]
+        y = t // 4
+        self.revenue_by_year[:, :, y] += s.revenue_usd
+        self.cash_by_year[:, :, y] = acc.cash_usd
+        self.ruined_by_year[:, :, y] = acc.ruined
+        self.capacity_by_year[:, :, y] = s.base_h100e + s.rented_h100e
+        profit_now = (self.first_profit == self.horizon) & (c.net_income_usd > 0) & (acc.alive > 0)
+        self.first_profit = np.where(profit_now, float(t), self.first_profit)
+        fcf = f.operating_usd + f.investing_usd
+        self.npv += discount * fcf
+        if self.npv_parts is not None:
+            self._record_npv_parts(t, discount, q)
+        self.cum_pre_equity += fcf + f.scheduled_debt_usd
+        self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
+        revenue, margin, self.stake_value = partner_accounts(c, f, acc.partner_stake_frac, lp)
+        self.deal_npv = self.deal_npv + discount * margin
+        if self.paths:
+            self._record_paths(q, (revenue, margin, self.stake_value))
+
+    def _record_npv_parts(self, t: int, discount: FloatArray, q: Quarter) -> None:
+        c, f, parts = q.costs, q.funding, self.npv_parts
+        assert parts is not None
+        lines = (
+            q.sales.revenue_usd,
+            -c.rental_usd,
+            -c.commitment_usd,
+            -c.partner_fee_usd,
+            -c.owned_opex_usd,
+            f.investing_usd,
+            -c.staff_usd,
+            c.credits_used_usd - c.interest_usd,
+        )
+        for k, line in enumerate(lines):
+            parts.by_line[:, :, k] += discount * line
+        parts.cumulative[:, :, t] = self.npv
+
+    def _record_paths(self, q: Quarter, partner: tuple[FloatArray, ...]) -> None:
+        t, acc, s, c, f, o = q.t, q.state.accounts, q.sales, q.costs, q.funding, q.online
+        p = self.paths
+        financing = f.scheduled_debt_usd + f.raised_usd
+        p["income_statement_usd"][:, :, t] = np.stack(
+            (
+                s.revenue_usd,
+                c.compute_cost_usd,
+                c.depreciation_usd,
+                c.staff_usd,
+                c.interest_usd,
+                c.net_income_usd,
+            ),
+            axis=2,
+        )
+        p["cash_flow_usd"][:, :, t] = np.stack(
+            (f.operating_usd, f.investing_usd, financing, f.operating_usd + f.investing_usd + financing),
+            axis=2,
+        )
+        total_assets = acc.cash_usd + acc.credits_usd + acc.property_usd
+        p["balance_sheet_usd"][:, :, t] = np.stack(
+            (acc.cash_usd, acc.credits_usd, acc.property_usd, total_assets, acc.debt_usd, acc.equity_usd),
+            axis=2,
+        )
+        p["capacity_h100e"][:, :, t] = np.stack(
+            (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e), axis=2
+        )
+        p["capability_log10_flop"][:, :, t] = q.state.standing.capability_log10_flop
+        p["inference_capacity_h100e"][:, :, t] = s.inference_h100e
+        p["market_share"][:, :, t] = s.shares
+        p["price_usd_per_unit"][:, :, t] = s.price_usd_per_unit
+        p["served_units"][:, :, t] = s.served_units
+        p["lost_units"][:, :, t] = s.lost_units
+        p["partner_accounts_usd"][:, :, t] = np.stack(partner, axis=2)
+
+    def finish(self, state: WorldState, ctx: Context) -> WorldResult:
+        """Add the terminal value; return the outputs (C order) and the paths."""
+        lp, gp, H = ctx.params.labs, ctx.params.world, self.horizon
+        discount, alive = state.drivers.discount[:, None], state.accounts.alive
+        glut = risk.multiplier_down(ctx.windows["compute_glut"], H - 1)[:, None]
+        terminal = state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut
+        npv = self.npv + discount * terminal * alive
+        if self.npv_parts is not None:
+            self.npv_parts.by_line[:, :, -1] = discount * terminal * alive
+            self.npv_parts.cumulative[:, :, -1] = npv
+        deal_npv = self.deal_npv + discount * self.stake_value
+        outputs = {
+            "revenue_usd_by_year": self.revenue_by_year,
+            "cash_usd_by_year": self.cash_by_year,
+            "capacity_h100e_by_year": self.capacity_by_year,
+            "first_profitable_quarter": self.first_profit,
+            "is_ever_profitable": (self.first_profit < H).astype(np.float64),
+            "peak_funding_need_usd": self.peak_need,
+            "is_ruined": state.accounts.ruined.astype(np.float64),
+            "is_ruined_by_year": self.ruined_by_year,
+            "npv_fcf_usd": npv,
+            "is_npv_leader": npv_leader(npv),
+        }
+        n = npv.shape[0]
+        with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
+        if with_deal.size:
+            outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
+        # Out in C order, as they always were: sums over samples downstream add in an order
+        # that follows the layout, so their bits would change with it.
+        contiguous = {name: np.ascontiguousarray(v) for name, v in outputs.items()}
+        return WorldResult(contiguous, self.paths, self.npv_parts)
+
+
+def npv_leader(npv_usd: FloatArray) -> FloatArray:
+    """Return 1 for the lab with the highest NPV in a sample (first on a tie), else 0: ``(sample, lab)``."""
+    leader = np.zeros(npv_usd.shape)
+    if npv_usd.size:
+        leader[np.arange(npv_usd.shape[0]), np.argmax(npv_usd, axis=1)] = 1.0
+    return leader
 
 
 def deal_labels(scenario: WorldScenario) -> list[str]:
@@ -78,6 +308,7 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "first such lab on a tie); mean = P(its route wins on NPV)",
         ),
     }
+    out.update(describe_route_outputs(scenario))
     deals = deal_labels(scenario)
     if deals:
         out["partner_deal_npv_usd"] = OutputInfo(
@@ -89,6 +320,54 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             p_positive=True,
         )
     return out
+
+
+def describe_route_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
+    """Return the route outputs of a world scenario whose labs name routes (else none)."""
+    labels = route_labels(scenario)
+    if not labels:
+        return {}
+    route: Coords = {"route": labels}
+    one = ("route",)
+    return {
+        "route_npv_usd": OutputInfo(
+            one, route, "USD", "NPV of the lab's free cash flow under this route (same draws for every route)"
+        ),
+        "route_gain_usd": OutputInfo(
+            one,
+            route,
+            "USD",
+            "NPV under this route less NPV under the lab's declared route, in the same future",
+            p_positive=True,
+        ),
+        "route_is_best": OutputInfo(
+            one, route, "1", "1 if this route has the highest NPV of the lab's routes; mean = P(best)"
+        ),
+        "route_regret_usd": OutputInfo(
+            one, route, "USD", "NPV of the lab's best route less this route's, in the same future"
+        ),
+        "route_pays_back": OutputInfo(
+            one,
+            route,
+            "1",
+            "1 if the route's cumulative discounted advantage over the declared route turns positive "
+            "for good by the horizon",
+        ),
+        "route_payback_quarter": OutputInfo(
+            one,
+            route,
+            "quarter",
+            "quarter from which that advantage stays positive; the horizon means only with the terminal "
+            "value, the horizon plus one never: read with route_pays_back",
+        ),
+        "route_gain_by_line_usd": OutputInfo(
+            ("route", "npv_line"),
+            {**route, "npv_line": list(NPV_LINES)},
+            "USD",
+            "the gain over the declared route split by line (revenue, compute by source, capex, staff, "
+            "financing, terminal value); the lines add up to the gain",
+        ),
+    }
 
 
 def describe_world_paths(scenario: WorldScenario) -> dict[str, OutputInfo]:
@@ -159,24 +438,3 @@ def describe_world_paths(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "the partner's accounts of its deal: revenue from the lab, margin, stake value",
         )
     return out
-
-
-def run_world(
-    scenario: WorldScenario,
-    draws: Mapping[str, FloatArray],
-    n: int,
-    policy: LabPolicy,
-    *,
-    keep_paths: bool = False,
-) -> WorldResult:
-    """Run a world scenario on one block's draws; paths shaped as :func:`describe_world_paths` says."""
-    result = simulate_world(world_params(scenario, draws, n), policy, keep_paths=keep_paths)
-    if not keep_paths:
-        return result
-    paths = dict(result.paths)
-    labs = list(scenario.labs)
-    deals = [label.split(":", 1)[1] for label in deal_labels(scenario)]
-    accounts = paths.pop("partner_accounts_usd")
-    if deals:
-        paths["partner_accounts_usd"] = accounts[:, [labs.index(d) for d in deals]]
-    return WorldResult(result.outputs, paths)

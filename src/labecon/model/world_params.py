@@ -11,10 +11,11 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
-from labecon.model.risk import EventParams
+from labecon.model.risk import EventParams, WorldDraws
 from labecon.scenario.schema import ParamValue, Scenario
-from labecon.scenario.world import H100_BF16_TFLOPS, RISK_EVENTS, ChipSpec, CloudSpec
+from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec
 from labecon.types import FloatArray
 
 
@@ -121,7 +122,8 @@ class WorldParams(NamedTuple):
     dc_life_quarters: int
     chip_life_quarters: int
     events: dict[str, EventParams]
-    u_world: FloatArray
+    draws: WorldDraws
+    """Where the draws inside the quarter come from (events, funding rounds)."""
     lab_names: list[str]
     segment_names: list[str]
 
@@ -138,7 +140,7 @@ def take_samples(params: WorldParams, rows: slice) -> WorldParams:
             name: e._replace(probability=e.probability[rows], size_frac=e.size_frac[rows])
             for name, e in params.events.items()
         },
-        u_world=params.u_world[rows],
+        draws=params.draws.take(rows),
     )
 
 
@@ -147,8 +149,10 @@ def _stack(values: list[FloatArray]) -> FloatArray:
     return np.stack(values).T if values else np.zeros((0, 0))
 
 
-def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> WorldParams:
-    """Return a world scenario's parameters for ``n`` samples (scenario validated and checked)."""
+def world_params(
+    scenario: Scenario, draws: Mapping[str, FloatArray], n: int, *, seed: int, start: int
+) -> WorldParams:
+    """Return a world scenario's parameters for samples ``start .. start + n - 1`` of a run with ``seed``."""
     chips = scenario.chips or {}
     clouds = scenario.clouds or {}
     labs = scenario.labs or {}
@@ -198,7 +202,7 @@ def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) ->
             add["own_price_decline_per_year"] = r(chip.price_perf_decline_per_year)
             add["own_kw_per_h100e"] = r(chip.power_kw_all_in) / h100e(chip)
             add["own_available_quarter"] = np.full(
-                n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * 4.0))
+                n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * QUARTERS_PER_YEAR))
             )
         else:
             add.update(
@@ -310,7 +314,7 @@ def world_params(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) ->
         dc_life_quarters=fin.dc_life_quarters,
         chip_life_quarters=fin.chip_life_quarters,
         events=events,
-        u_world=np.asarray(draws["u_world"], dtype=np.float64),
+        draws=WorldDraws(seed, start, n, tuple(labs)),
         lab_names=list(labs),
         segment_names=list(segments),
     )

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
+import yaml
 
 from labecon.errors import OptionError, OutputExistsError
 from labecon.runtime.summary import OutputSummary
@@ -68,6 +69,21 @@ class Results:
     def outputs(self) -> list[str]:
         """Names of the outputs, in the scenario's order."""
         return list(self.summaries)
+
+    @property
+    def routes(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Return the route answer: lab -> route -> figures with their SEs (empty without routes).
+
+        See :func:`labecon.runtime.route_summary.route_answer`.
+        """
+        if "routes" not in self._extra:
+            from labecon.runtime.route_summary import route_answer
+            from labecon.scenario.loader import load_scenario
+
+            scenario = load_scenario(yaml.safe_load(self.scenario_yaml))
+            self._extra["routes"] = route_answer(scenario, self.summaries, self.dataset)
+        answer: dict[str, dict[str, dict[str, Any]]] = self._extra["routes"]
+        return answer
 
     def summary(self) -> dict[str, dict[str, float | int]]:
         """Return every output's summary as plain numbers (JSON-ready)."""

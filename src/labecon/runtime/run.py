@@ -29,7 +29,7 @@ import xarray as xr
 from labecon._version import __version__
 from labecon.errors import InputTableError, OptionError
 from labecon.model.output_info import OutputInfo
-from labecon.model.step import EngineChoice
+from labecon.model.state import EngineChoice
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.engines import engine_for

@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from labecon.model.step import EngineChoice
+from labecon.model.state import EngineChoice
 from labecon.runtime.engines import engine_for
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
@@ -62,11 +62,19 @@ def run_block(
     draws: Mapping[str, FloatArray],
     block: Block,
     *,
+    seed: int | None = None,
     engine: EngineChoice = "numba",
     keep_paths: bool = False,
 ) -> BlockOutput:
-    """Run ``scenario``'s model on one block's draws (:func:`~labecon.runtime.engines.engine_for`)."""
-    outputs, paths = engine_for(scenario).run_block(draws, block.size, engine=engine, keep_paths=keep_paths)
+    """Run ``scenario``'s model on one block's draws (:func:`~labecon.runtime.engines.engine_for`).
+
+    ``seed`` (the scenario's own by default) keys the draws a model makes inside
+    the quarter (a world's risk events and funding rounds) for the block's samples.
+    """
+    key = scenario.run.seed if seed is None else seed
+    outputs, paths = engine_for(scenario).run_block(
+        draws, block.size, start=block.start, seed=key, engine=engine, keep_paths=keep_paths
+    )
     return BlockOutput(block, outputs, paths)
 
 
@@ -101,7 +109,7 @@ def compute_block(job: BlockJob, block: Block) -> BlockOutput:
         draws.update(fixed_draws(job.scenario, block.size))
     else:
         draws = sample_block(job.scenario, job.seed, block)
-    out = run_block(job.scenario, draws, block, engine=job.engine, keep_paths=job.keep_paths)
+    out = run_block(job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths)
     if job.keep_inputs:
         names = uncertain_input_names(job.scenario)
         kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))

@@ -26,6 +26,7 @@ from labecon.scenario.distributions import (
     TriangularSpec,
     UniformSpec,
 )
+from labecon.scenario.routes import check_routes
 from labecon.scenario.schema import (
     Bounds,
     ComputeScenario,
@@ -188,11 +189,19 @@ def check_world_references(scenario: WorldScenario) -> None:
             need(cloud_name, clouds, "cloud", f"{path}.strategy.{role}_cloud")
             chip_name = getattr(st, f"{role}_chip")
             if cloud_name is not None:
-                need(chip_name, clouds[cloud_name].prices, f"chip priced by {cloud_name!r}",
-                     f"{path}.strategy.{role}_chip")
+                need(
+                    chip_name,
+                    clouds[cloud_name].prices,
+                    f"chip priced by {cloud_name!r}",
+                    f"{path}.strategy.{role}_chip",
+                )
                 partner = deals.get(lname)
-                if partner is not None and clouds[partner].deal is not None and (
-                    clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
+                if (
+                    partner is not None
+                    and clouds[partner].deal is not None
+                    and (
+                        clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
+                    )
                 ):
                     msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
                     raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
@@ -229,8 +238,15 @@ def check_world_references(scenario: WorldScenario) -> None:
             raise ScenarioError(msg, f"market.segments.{seg_name}.spend_usd_per_year")
 
 
+def check_lab_routes(scenario: WorldScenario) -> None:
+    """Check that every lab's every route makes a valid strategy with known chips, clouds and inputs."""
+    check_routes(scenario, check_world_references)
+    check_routes(scenario, check_inputs_referenced_exist)
+
+
 CHECKS: dict[str, Callable[[Any], None]] = {
     "world_references": check_world_references,
+    "lab_routes": check_lab_routes,
     "inputs_referenced_exist": check_inputs_referenced_exist,
     "input_support_fits_bounds": check_input_support_fits_bounds,
     "correlated_inputs_exist": check_correlated_inputs_exist,
@@ -240,6 +256,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
 
 CHECK_KINDS: dict[str, str] = {
     "world_references": "world",
+    "lab_routes": "world",
     "outputs_refer_to_known_names": "compute",
 }
 """The checks of one kind of scenario only, and that kind; the others check every kind."""

@@ -19,13 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
 
-from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator, model_validator
+from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator
 
 from labecon.scenario.base import NAME_RE, Bounded, Bounds, ParamValue, Spec, _Spec, bounds_of
 from labecon.scenario.distributions import CorrelationSpec, DistributionSpec
 from labecon.scenario.world import (
-    WORLD_KEY_INPUT,
-    WORLD_KEY_SPEC,
     WORLD_SECTIONS,
     CapabilitySpec,
     ChipSpec,
@@ -244,18 +242,6 @@ class WorldScenario(ScenarioBase):
     risks: RisksSpec = Field(default_factory=RisksSpec, description="Risk events (all off by default).")
 
     sections: ClassVar[tuple[str, ...]] = WORLD_SECTIONS
-
-    @model_validator(mode="before")
-    @classmethod
-    def _world_key_input(cls, data: Any) -> Any:
-        """Declare the world's event-key input when a world scenario does not."""
-        if isinstance(data, dict) and data.get("labs") is not None:
-            inputs = data.get("inputs")
-            if inputs is None:
-                inputs = {}
-            if isinstance(inputs, dict) and WORLD_KEY_INPUT not in inputs:
-                data = {**data, "inputs": {**inputs, WORLD_KEY_INPUT: dict(WORLD_KEY_SPEC)}}
-        return data
 
     @field_validator("chips", "clouds", "labs")
     @classmethod

@@ -70,6 +70,15 @@ REFERENCES: dict[str, str] = {
         "Anthropic run-rate revenue: WSJ / The Information via aggregators; CFO 'Invest Like the "
         "Best' summary, Q1 2026 (fact sheet section 5.3, reliability B/C)"
     ),
+    "anthropic_runrate_2026": (
+        "Anthropic run-rate revenue of $30B, April 2026: Anthropic announcement as reported by "
+        "aggregators (fact sheet addendum, late 2026, reliability B)"
+    ),
+    "anthropic_hybrid": (
+        "Anthropic's compute routes, late 2025-2026: $50B of custom data centres with Fluidstack "
+        "(12 Nov 2025), a 15-year lease of 245 MW at Hut 8 River Bend (17 Dec 2025), AWS, Google "
+        "TPU and Microsoft Azure commitments (fact sheet addendum, late 2026, reliability B)"
+    ),
     "anthropic_plan": (
         "The Information via The Decoder (Nov 2025): Anthropic revenue plan and gross margin "
         "(fact sheet section 5.3, reliability B)"

@@ -15,12 +15,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from labecon.scenario.base import Bounded, ParamValue, Spec
-
-H100_BF16_TFLOPS = 989.4
-"""Dense BF16 TFLOP/s of the reference unit, an NVIDIA H100 SXM (src:epoch_chip_db)."""
+from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
 
 
 def _src(note: str) -> dict[str, Any]:
@@ -258,6 +255,38 @@ class LabSpec(Spec):
         0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")
     )
     strategy: LabStrategySpec = Field(description="Its strategy.")
+    route: str = Field(
+        "declared",
+        description="Name of its declared strategy among its routes (e.g. own, partner, hybrid).",
+    )
+    routes: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Alternative routes, by name: each overrides fields of its strategy. Each is run "
+        "on the same draws as the declared strategy, the other labs keeping theirs.",
+    )
+
+    @field_validator("route")
+    @classmethod
+    def _route_is_a_name(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            msg = f"name {value!r} must start with a letter or _ and hold only letters, digits, _"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("routes")
+    @classmethod
+    def _routes_override_strategy_fields(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        known = set(LabStrategySpec.model_fields)
+        for name, overrides in value.items():
+            if not NAME_RE.match(name):
+                msg = f"route name {name!r} must start with a letter or _ and hold only letters, digits, _"
+                raise ValueError(msg)
+            unknown = sorted(set(overrides) - known)
+            if unknown:
+                expected = ", ".join(sorted(known))
+                msg = f"route {name!r}: {unknown[0]!r} is not a strategy field; expected one of: {expected}"
+                raise ValueError(msg)
+        return value
 
 
 class SegmentSpec(Spec):
@@ -386,7 +415,8 @@ class FinanceSpec(Spec):
         json_schema_extra=_src("src:valuation $380B / $14B = 27; $500B / $20B = 25"),
     )
     max_dilution_frac: Frac = Field(
-        0.2, description="Largest share of a lab one funding round may sell (fraction of post-money).",
+        0.2,
+        description="Largest share of a lab one funding round may sell (fraction of post-money).",
         json_schema_extra=_src("src:valuation recent rounds sold 8-13% ($30B at $380B; $40B at $300B)"),
     )
     funding_base_logit: float = Field(
@@ -521,17 +551,3 @@ class RisksSpec(Spec):
 
 WORLD_SECTIONS = ("chips", "clouds", "labs", "market", "capability", "finance", "risks")
 """Top-level scenario fields of a world scenario."""
-
-WORLD_KEY_INPUT = "u_world"
-"""The uncertain input (uniform on [0, 1)) that keys each sample's event and funding draws.
-
-A world scenario gets it automatically when it does not declare it: the
-model turns each sample's draw into counter-based streams per lab, quarter
-and event, so those draws too depend only on (seed, sample index)."""
-
-WORLD_KEY_SPEC: dict[str, Any] = {
-    "dist": "uniform",
-    "low": 0.0,
-    "high": 1.0,
-    "description": "per-sample key of the world's random events and funding rounds",
-}

@@ -28,8 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.model.decisions import LabDecisions, LabObservation
 from labecon.model.params import resolve
-from labecon.model.world import LabDecisions, LabObservation
 from labecon.scenario.schema import WorldScenario
 from labecon.scenario.world import LabStrategySpec
 from labecon.types import FloatArray

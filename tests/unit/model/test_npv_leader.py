@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from labecon.model.world import npv_leader
+from labecon.model.world_outputs import npv_leader
 
 
 def test_one_leader_per_sample_the_first_on_a_tie() -> None:

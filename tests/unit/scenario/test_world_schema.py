@@ -89,9 +89,10 @@ def test_tiny_world_and_the_builtin_load() -> None:
     assert set(sc.labs) == {"lab_own", "lab_partner"}
 
 
-def test_world_key_input_is_declared_automatically() -> None:
+def test_a_world_scenario_has_no_technical_inputs() -> None:
+    # The draws inside the quarter are keyed by name, not by a pseudo-input.
     sc = labecon.load_scenario(tiny_world())
-    assert "u_world" in sc.inputs
+    assert set(sc.inputs) == set(tiny_world().get("inputs", {}))
 
 
 def test_a_compute_scenario_needs_its_sections(b1_dict: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
 
 from labecon.model.output_info import OutputInfo
-from labecon.model.step import EngineChoice
+from labecon.model.state import EngineChoice
 from labecon.types import FloatArray
 
 BlockValues = tuple[dict[str, FloatArray], dict[str, FloatArray]]
@@ -32,11 +32,21 @@ class Engine(Protocol):
         ...
 
     def run_block(
-        self, draws: Mapping[str, FloatArray], n: int, *, engine: EngineChoice, keep_paths: bool
+        self,
+        draws: Mapping[str, FloatArray],
+        n: int,
+        *,
+        start: int,
+        seed: int,
+        engine: EngineChoice,
+        keep_paths: bool,
     ) -> BlockValues:
         """Run ``n`` samples on their inputs' draws; return outputs, and paths if ``keep_paths``.
 
-        ``engine`` says how the quarterly loop runs (compiled or plain NumPy,
-        the same bits); an engine with one way only ignores it.
+        ``start`` (the block's first sample) and ``seed`` (the run's) key the
+        draws a model makes inside the quarter, so sample i gets the same ones
+        whatever the blocks. ``engine`` says how the quarterly loop runs
+        (compiled or plain NumPy, the same bits); a model with one way only
+        ignores it.
         """
         ...

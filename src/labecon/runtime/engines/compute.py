@@ -10,7 +10,8 @@ import numpy as np
 from labecon.model.output_info import OutputInfo
 from labecon.model.outputs import describe_compute_outputs, describe_compute_paths, evaluate_outputs
 from labecon.model.params import compute_params
-from labecon.model.step import EngineChoice, StrategyResult, path_factors, simulate_strategy
+from labecon.model.state import EngineChoice, StrategyResult
+from labecon.model.step import path_factors, simulate_strategy
 from labecon.runtime.engines.base import BlockValues
 from labecon.scenario.schema import ComputeScenario
 from labecon.strategies import fleet_policy
@@ -32,9 +33,19 @@ class ComputeEngine:
         return describe_compute_paths(self.scenario)
 
     def run_block(
-        self, draws: Mapping[str, FloatArray], n: int, *, engine: EngineChoice, keep_paths: bool
+        self,
+        draws: Mapping[str, FloatArray],
+        n: int,
+        *,
+        start: int,
+        seed: int,
+        engine: EngineChoice,
+        keep_paths: bool,
     ) -> BlockValues:
-        """Run every strategy on the same draws (common random numbers); evaluate the outputs."""
+        """Run every strategy on the same draws (common random numbers); evaluate the outputs.
+
+        The model draws nothing inside the quarter: ``start`` and ``seed`` do not apply.
+        """
         sc = self.scenario
         params = compute_params(sc.compute, draws, n)
         factors = path_factors(params)  # shared by every strategy of the block

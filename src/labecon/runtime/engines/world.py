@@ -6,9 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from labecon.model.output_info import OutputInfo
-from labecon.model.step import EngineChoice
-from labecon.model.world_outputs import describe_world_outputs, describe_world_paths, run_world
+from labecon.model.state import EngineChoice
+from labecon.model.world import run_world
+from labecon.model.world_outputs import describe_world_outputs, describe_world_paths
 from labecon.runtime.engines.base import BlockValues
+from labecon.runtime.routes import route_outputs
+from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import WorldScenario
 from labecon.strategies import lab_policy
 from labecon.types import FloatArray
@@ -16,12 +19,12 @@ from labecon.types import FloatArray
 
 @dataclass(frozen=True)
 class WorldEngine:
-    """Runs a world scenario's labs, each under the policy its strategy stands for."""
+    """Runs a world scenario's labs, each under the policy its strategy stands for, and their routes."""
 
     scenario: WorldScenario
 
     def describe_outputs(self) -> dict[str, OutputInfo]:
-        """Return the per-sample outputs: by lab (and year), and each partner's deal."""
+        """Return the per-sample outputs: by lab (and year), each partner's deal, each lab's routes."""
         return describe_world_outputs(self.scenario)
 
     def describe_paths(self) -> dict[str, OutputInfo]:
@@ -29,9 +32,26 @@ class WorldEngine:
         return describe_world_paths(self.scenario)
 
     def run_block(
-        self, draws: Mapping[str, FloatArray], n: int, *, engine: EngineChoice, keep_paths: bool
+        self,
+        draws: Mapping[str, FloatArray],
+        n: int,
+        *,
+        start: int,
+        seed: int,
+        engine: EngineChoice,
+        keep_paths: bool,
     ) -> BlockValues:
-        """Run the world on one block's draws (one NumPy path: ``engine`` does not apply)."""
-        policy = lab_policy(self.scenario, draws, n)
-        result = run_world(self.scenario, draws, n, policy, keep_paths=keep_paths)
-        return result.outputs, result.paths
+        """Run the world on one block's draws, then each lab's routes on the same draws.
+
+        One NumPy path: ``engine`` does not apply.
+        """
+        sc = self.scenario
+        routes = bool(lab_routes(sc))  # their figures need the declared run's NPV by line
+        policy = lab_policy(sc, draws, n)
+        world = run_world(
+            sc, draws, n, policy, seed=seed, start=start, keep_paths=keep_paths, npv_parts=routes
+        )
+        outputs = dict(world.outputs)
+        if routes:
+            outputs.update(route_outputs(sc, draws, n, seed=seed, start=start, base=world))
+        return outputs, world.paths

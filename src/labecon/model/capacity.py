@@ -1,0 +1,162 @@
+"""The world's compute supply: capacity coming online, and the labs' orders and contracts.
+
+Stages of a world quarter (:mod:`labecon.model.world`) over arrays
+``(sample, lab)``. Owned capacity is built: a data centre and its chips,
+the building paid as it goes up and the chips on delivery, online after the
+lead time. Commitments are take-or-pay contracts at the price of the quarter
+they are signed in. Partner capacity is what the lab asked for last quarter,
+within the partner's limit.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from labecon.model import compute
+from labecon.model.decisions import LabDecisions
+from labecon.model.risk import active_by_name
+from labecon.model.world_state import (
+    BUILDING,
+    CHIP_DEP,
+    CHIP_PAY,
+    COMMIT,
+    COST,
+    DC_DEP,
+    DC_SPEND,
+    DEP,
+    OWNED,
+    PAY,
+    REPAY,
+    Context,
+    WorldState,
+)
+from labecon.types import FloatArray
+
+
+class Online(NamedTuple):
+    """Capacity in service this quarter, and the events active in it."""
+
+    owned_h100e: FloatArray
+    """Owned capacity of labs still trading, ``(sample, lab)``."""
+    committed_h100e: FloatArray
+    partner_h100e: FloatArray
+    arrived: FloatArray
+    """What the arrivals schedule books for this quarter, ``(component, sample, lab)`` (a view)."""
+    events: dict[str, FloatArray]
+    """1.0 where each risk event is active, ``(sample,)``, by name."""
+    lead_quarters: FloatArray
+    """Quarters a data centre ordered now takes, ``(sample,)``."""
+
+
+class Investment(NamedTuple):
+    """A quarter's capital spending and its financing by debt, ``(sample, lab)`` (USD)."""
+
+    capex_usd: FloatArray
+    """Construction paid this quarter plus the chips delivered."""
+    debt_draw_usd: FloatArray
+    glut: FloatArray
+    """``1 - cut`` where a compute glut lowers rental and committed prices, ``(sample, 1)``."""
+
+
+def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
+    """Stage 1: capacity ordered or contracted earlier comes online; what is past its life leaves."""
+    p, lp, fl, books = ctx.params, ctx.params.labs, state.fleet, state.books
+    due, came = books.due.at(t), books.arrivals.at(t)
+    owned = fl.owned_h100e + (due[OWNED] + came[OWNED])
+    owned_cost = fl.owned_cost_usd + (due[COST] + came[COST])
+    dep = fl.dep_usd_per_quarter + (due[DEP] + came[DEP])
+    # What came online a life ago leaves now (chips) or stops depreciating (facilities).
+    if t >= p.chip_life_quarters:
+        old = books.arrivals.at(t - p.chip_life_quarters)
+        owned = owned - old[OWNED]
+        owned_cost = owned_cost - old[COST]
+        dep = dep - old[CHIP_DEP]
+    if t >= p.dc_life_quarters:
+        dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
+    fleet = fl._replace(
+        owned_h100e=owned,
+        owned_cost_usd=owned_cost,
+        dep_usd_per_quarter=dep,
+        building_h100e=fl.building_h100e + came[BUILDING],
+        committed_h100e=fl.committed_h100e + due[COMMIT],
+        commit_pay_usd_per_quarter=fl.commit_pay_usd_per_quarter + due[PAY],
+        repay_usd_per_quarter=fl.repay_usd_per_quarter + due[REPAY],
+        dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
+    )
+    on = active_by_name(ctx.every_window, list(ctx.windows), t)
+    cut = ctx.cut["partner_capacity_cut"]
+    partner_limit = state.drivers.partner_limit_h100e * (1.0 - on["partner_capacity_cut"] * cut)[:, None]
+    alive = state.accounts.alive
+    partner = np.minimum(fl.partner_target_h100e, partner_limit) * lp.has_partner * alive
+    lead = (
+        p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
+    )
+    online = Online(owned * alive, fleet.committed_h100e * alive, partner, came, on, lead)
+    return state._replace(fleet=fleet), online
+
+
+def invest(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
+) -> tuple[WorldState, Investment]:
+    """Stage 3: order the owned capacity the target lacks; sign new take-or-pay commitments.
+
+    A data centre ordered now is online after the lead time (delayed and dearer
+    under a construction-delay event); its building is paid evenly until then,
+    its chips on delivery. Debt finances a share of capex, repaid evenly over
+    its maturity. New commitments start next quarter at today's committed price.
+    """
+    p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
+    fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
+    glut = (1.0 - on["compute_glut"] * ctx.cut["compute_glut"])[:, None]
+    can_buy = (t >= lp.own_available_quarter).astype(np.float64)
+    order = np.maximum(0.0, dec.own_target_h100e - fl.owned_h100e - fl.building_h100e) * can_buy * alive
+    shortage = ctx.windows["chip_shortage"].size_frac
+    chip_capex = order * (drv.chip_usd_per_h100e * (1.0 + on["chip_shortage"] * shortage)[:, None])
+    delay = ctx.windows["construction_delay"].size_frac
+    dc_capex = (
+        order
+        * lp.own_kw_per_h100e
+        * 1e-3
+        * gp.dc_capex_usd_per_mw[:, None]
+        * (1.0 + on["construction_delay"] * delay)[:, None]
+    )
+    chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
+    dc_dep = compute.straight_line_usd_per_quarter(dc_capex, p.dc_life_quarters)
+    lead = online.lead_quarters
+    dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
+    books.arrivals.add(
+        t + lead[:, None],
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND),
+        -order,
+        order,
+        chip_capex,
+        chip_dep + dc_dep,
+        chip_dep,
+        dc_dep,
+        chip_capex,
+        -dc_rate,
+    )
+    dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
+    # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
+    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive
+    debt_draw = capex * lp.debt_frac_of_capex
+    repay_per_q = debt_draw / lp.debt_maturity_quarters
+    books.due.add(t + 1, (REPAY,), repay_per_q)
+    for lab, maturity in enumerate(ctx.debt_maturity_quarters):  # per lab: one slot each, no scatter
+        books.due.add_lab(t + 1 + maturity, lab, REPAY, -repay_per_q[:, lab])
+    committed_next = fl.committed_h100e + books.due.at(t + 1)[COMMIT]
+    wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e)
+    new_commit = np.maximum(0.0, wanted - committed_next) * alive
+    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * glut)
+    books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
+    for lab, term in enumerate(ctx.commit_term_quarters):
+        books.due.add_lab(t + 1 + term, lab, COMMIT, -new_commit[:, lab])
+        books.due.add_lab(t + 1 + term, lab, PAY, -new_pay[:, lab])
+    fleet = fl._replace(
+        building_h100e=fl.building_h100e + order,
+        dc_spend_usd_per_quarter=dc_spend,
+        partner_target_h100e=dec.partner_target_h100e,
+    )
+    return state._replace(fleet=fleet), Investment(capex, debt_draw, glut)

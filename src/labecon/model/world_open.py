@@ -1,0 +1,175 @@
+"""The world at the start of quarter 0, and what is fixed for a run.
+
+Opening balances, the market calibrated to the labs' revenue, and the
+:class:`~labecon.model.world_state.Context`: event windows, the frontier's
+path, each driver's factor per quarter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labecon.constants import QUARTERS_PER_YEAR
+from labecon.model import capability as cap_mod
+from labecon.model import compute, risk
+from labecon.model import market as mkt
+from labecon.model._schedule import Schedule
+from labecon.model.arrays import sum_axis
+from labecon.model.world_params import WorldParams
+from labecon.model.world_state import (
+    COMMIT,
+    COST,
+    DEP,
+    OWNED,
+    PAY,
+    Accounts,
+    Books,
+    Context,
+    Drivers,
+    Fleet,
+    Standing,
+    WorldState,
+    zeros,
+)
+
+
+def context(p: WorldParams) -> Context:
+    """Return what is fixed for a run: event windows, the frontier's path, each driver's factor."""
+    lp, mp, gp = p.labs, p.market, p.world
+    n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
+    windows = {name: risk.draw_window(p.draws, name, e, H) for name, e in p.events.items()}
+    grow, fall = compute.growth_factor_per_quarter, compute.decline_factor_per_quarter
+    factors = Drivers(
+        partner_limit_h100e=grow(lp.partner_limit_growth_per_year),
+        rent_limit_h100e=grow(lp.rent_limit_growth_per_year),
+        chip_usd_per_h100e=fall(lp.own_price_decline_per_year),
+        commit_usd_per_h100e_hour=fall(lp.commit_price_decline_per_year),
+        rent_usd_per_h100e_hour=fall(lp.rent_price_decline_per_year),
+        partner_usd_per_h100e_hour=fall(lp.partner_price_decline_per_year),
+        staff_usd_per_quarter=grow(lp.staff_growth_per_year),
+        reference_price_usd_per_unit=fall(mp.price_decline_per_year),
+        compute_per_unit=fall(mp.serving_efficiency_gain_per_year),
+        growth_fade=fall(mp.growth_decay_per_year),
+        algorithmic=2.0 ** (3.0 / gp.algorithmic_halving_months),
+        discount=(1.0 + gp.discount_rate_per_year) ** -0.25,
+    )
+    frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
+        gp.frontier_log10_flop,
+        gp.frontier_compute_multiple_per_year,
+        gp.frontier_growth_decay_per_year,
+        gp.algorithmic_halving_months,
+        np.arange(H)[:, None],
+    )
+    return Context(
+        params=p,
+        draws=p.draws,
+        drivers_factor=factors,
+        windows=windows,
+        every_window=risk.stack(list(windows.values())),
+        cut={name: np.minimum(w.size_frac, 1.0) for name, w in windows.items()},  # a cut takes <= all
+        frontier_log10_flop=frontier,
+        log_growth=np.log1p(mp.growth_per_year),
+        fade_rate=-np.log1p(-mp.growth_decay_per_year),
+        need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),
+        debt_maturity_quarters=[int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L,
+        commit_term_quarters=[int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L,
+        run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
+    )
+
+
+def opening_state(p: WorldParams, ctx: Context) -> WorldState:
+    """Return the world at the start of quarter 0 (the partner deal is paid in before it)."""
+    lp, gp = p.labs, p.world
+    n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
+    books = Books(Schedule(n, L, H, n_components=7), Schedule(n, L, H, n_components=8))
+    # The opening fleet, bought earlier: on the books at its remaining share of life.
+    chip_value0 = lp.owned_h100e * lp.own_usd_per_h100e
+    dc_value0 = lp.owned_h100e * lp.own_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
+    remaining_chip_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.chip_life_quarters))
+    remaining_dc_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.dc_life_quarters))
+    books.due.add(0, (OWNED, COST), lp.owned_h100e, chip_value0)
+    books.due.add(remaining_chip_q, (OWNED, COST), -lp.owned_h100e, -chip_value0)
+    chip_book0, dc_book0 = chip_value0 * lp.owned_book_frac, dc_value0 * lp.owned_book_frac
+    books.due.add(0, (DEP,), chip_book0 / remaining_chip_q + dc_book0 / remaining_dc_q)
+    books.due.add(remaining_chip_q, (DEP,), -chip_book0 / remaining_chip_q)
+    books.due.add(remaining_dc_q, (DEP,), -dc_book0 / remaining_dc_q)
+    pay0 = lp.committed_h100e * p.hours_per_quarter * lp.commit_usd_per_h100e_hour
+    books.due.add(0, (COMMIT, PAY), lp.committed_h100e, pay0)
+    books.due.add(lp.committed_remaining_quarters, (COMMIT, PAY), -lp.committed_h100e, -pay0)
+    empty = {name: zeros(n, L) for name in Fleet._fields}
+    fleet = Fleet(**{**empty, "partner_target_h100e": lp.partner_h100e * lp.has_partner})
+
+    cash = lp.cash_usd + lp.partner_equity_usd - lp.partner_credits_usd
+    credits, debt, prop = np.copy(lp.partner_credits_usd), np.copy(lp.debt_usd), chip_book0 + dc_book0
+    accounts = Accounts(
+        cash_usd=cash,
+        credits_usd=credits,
+        debt_usd=debt,
+        property_usd=prop,
+        equity_usd=cash + credits + prop - debt,
+        partner_stake_frac=np.copy(lp.partner_stake_frac),
+        alive=np.ones((n, L), order="F"),
+        ruined=zeros(n, L),
+    )
+    return WorldState(books, fleet, accounts, opening_market(p, ctx), opening_drivers(p))
+
+
+def opening_market(p: WorldParams, ctx: Context) -> Standing:
+    """Return the market at quarter 0: shares from revenue, brands calibrated to them."""
+    lp, mp, gp = p.labs, p.market, p.world
+    n, L, S = p.n_samples, lp.cash_usd.shape[1], mp.spend_usd_per_year.shape[1]
+    spend0, pref0, cpu0 = mkt.segment_paths(
+        mp.spend_usd_per_year,
+        mp.growth_per_year,
+        mp.growth_decay_per_year,
+        mp.price_usd_per_unit,
+        mp.price_decline_per_year,
+        mp.serving_efficiency_gain_per_year,
+        0,
+    )
+    shares = np.asfortranarray(
+        lp.revenue_usd_per_year[:, :, None] * lp.revenue_mix[None, :, :] / spend0[:, None, :]
+    )
+    capability = np.copy(lp.capability_log10_flop)
+    gap0 = capability - gp.frontier_log10_flop[:, None]
+    at_reference = np.zeros((n, L, S), order="F")  # ln(price / reference) = ln(1)
+    attract0 = mkt.attractiveness(gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity)
+    brand, outside = mkt.calibrate_brands(shares, attract0)
+    vol0 = spend0 / pref0 / QUARTERS_PER_YEAR
+    need = sum_axis(shares * vol0[:, None, :] * cpu0[:, None, :], 2) / p.hours_per_quarter
+    revenue_q = lp.revenue_usd_per_year / QUARTERS_PER_YEAR
+    return Standing(
+        shares=shares,
+        brand=brand,
+        outside=outside,
+        capability_log10_flop=capability,
+        run_flop=zeros(n, L),
+        need_h100e=need,
+        revenue_history_usd=(revenue_q,) * 5,
+        burn_usd=zeros(n, L),
+    )
+
+
+def opening_drivers(p: WorldParams) -> Drivers:
+    """Return the exogenous paths at quarter 0."""
+    lp, mp = p.labs, p.market
+    n, S = p.n_samples, mp.spend_usd_per_year.shape[1]
+    return Drivers(
+        partner_limit_h100e=np.copy(lp.partner_limit_h100e),
+        rent_limit_h100e=np.copy(lp.rent_limit_h100e),
+        chip_usd_per_h100e=np.copy(lp.own_usd_per_h100e),
+        commit_usd_per_h100e_hour=np.copy(lp.commit_usd_per_h100e_hour),
+        rent_usd_per_h100e_hour=np.copy(lp.rent_usd_per_h100e_hour),
+        partner_usd_per_h100e_hour=np.copy(lp.partner_usd_per_h100e_hour),
+        staff_usd_per_quarter=lp.staff_usd_per_year / QUARTERS_PER_YEAR,
+        reference_price_usd_per_unit=np.copy(mp.price_usd_per_unit),
+        compute_per_unit=np.ones((n, S), order="F"),
+        growth_fade=np.ones((n, S), order="F"),
+        algorithmic=np.ones(n),
+        discount=np.ones(n),
+    )
+
+
+def advance(drivers: Drivers, factors: Drivers) -> Drivers:
+    """Return the exogenous paths one quarter later: ``x_t = x_0 * f ** t``, one multiplication each."""
+    return Drivers(*(x * f for x, f in zip(drivers, factors, strict=True)))

@@ -1,0 +1,153 @@
+"""The world model's typed state: what carries from one quarter to the next, and what is fixed for a run.
+
+Every array is ``(sample, lab)`` (``(sample, lab, segment)`` for shares),
+stored samples fastest (Fortran order), so that NumPy's inner loops run over
+samples. Stages take these tuples and return new ones (``_replace``); only
+the two :class:`~labecon.model._schedule.Schedule` objects, the books of
+future changes, are written in place, as a ledger is.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from labecon.model._schedule import Schedule
+from labecon.model.risk import EventWindow, WorldDraws
+from labecon.model.world_params import WorldParams
+from labecon.types import FloatArray
+
+OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
+CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND = COMMIT, PAY, REPAY, 7  # in the arrivals schedule only
+"""Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
+under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
+in the arrivals schedule, chips' depreciation, the facility's depreciation, the chips' price (paid
+on delivery) and the end of the facility's construction spend (USD)."""
+
+
+class Books(NamedTuple):
+    """The schedules of future changes (written in place)."""
+
+    due: Schedule
+    """Changes due by quarter: contracts and loans starting and ending, the opening fleet retiring."""
+    arrivals: Schedule
+    """Owned capacity coming online, by the quarter it does (lead times differ by sample)."""
+
+
+class Fleet(NamedTuple):
+    """Each lab's compute and the flows already committed, ``(sample, lab)``."""
+
+    owned_h100e: FloatArray
+    owned_cost_usd: FloatArray
+    """Purchase cost of the owned chips online (USD)."""
+    dep_usd_per_quarter: FloatArray
+    building_h100e: FloatArray
+    """Owned capacity ordered, not yet online."""
+    committed_h100e: FloatArray
+    commit_pay_usd_per_quarter: FloatArray
+    repay_usd_per_quarter: FloatArray
+    dc_spend_usd_per_quarter: FloatArray
+    """Data-centre construction paid per quarter."""
+    partner_target_h100e: FloatArray
+    """Partner capacity the lab asked for last quarter."""
+
+
+class Accounts(NamedTuple):
+    """Each lab's balance sheet and standing at the end of the last quarter, ``(sample, lab)``."""
+
+    cash_usd: FloatArray
+    credits_usd: FloatArray
+    debt_usd: FloatArray
+    property_usd: FloatArray
+    equity_usd: FloatArray
+    partner_stake_frac: FloatArray
+    alive: FloatArray
+    """1.0 while the lab trades, 0.0 once ruined."""
+    ruined: FloatArray
+
+
+class Standing(NamedTuple):
+    """What the market and the labs remember from the last quarter."""
+
+    shares: FloatArray
+    """Share of each segment's volume served, ``(sample, lab, segment)``."""
+    brand: FloatArray
+    """Brand weights calibrated at quarter 0, ``(sample, lab, segment)``."""
+    outside: FloatArray
+    """The rest of the market's weight in customers' choice, ``(sample, segment)``."""
+    capability_log10_flop: FloatArray
+    run_flop: FloatArray
+    """Effective FLOP of the run in progress."""
+    need_h100e: FloatArray
+    """Inference capacity customers needed last quarter."""
+    revenue_history_usd: tuple[FloatArray, ...]
+    """The last five quarters' revenue, oldest first (USD per quarter)."""
+    burn_usd: FloatArray
+    """Last quarter's cash burn (USD per quarter)."""
+
+
+class Drivers(NamedTuple):
+    """Exogenous paths at the current quarter, each moved on by a factor a quarter (:func:`advance`)."""
+
+    partner_limit_h100e: FloatArray
+    rent_limit_h100e: FloatArray
+    chip_usd_per_h100e: FloatArray
+    commit_usd_per_h100e_hour: FloatArray
+    rent_usd_per_h100e_hour: FloatArray
+    partner_usd_per_h100e_hour: FloatArray
+    staff_usd_per_quarter: FloatArray
+    reference_price_usd_per_unit: FloatArray
+    """``(sample, segment)``."""
+    compute_per_unit: FloatArray
+    """Inference H100e-hours per unit of service, ``(sample, segment)``."""
+    growth_fade: FloatArray
+    """``(1 - decay) ** (t / 4)``: how much of the segments' growth rate is left, ``(sample, segment)``."""
+    algorithmic: FloatArray
+    """How much further a FLOP goes than at quarter 0, ``(sample,)``."""
+    discount: FloatArray
+    """Today's value of 1 USD paid this quarter, ``(sample,)``."""
+
+
+class WorldState(NamedTuple):
+    """Everything that carries from one quarter to the next."""
+
+    books: Books
+    fleet: Fleet
+    accounts: Accounts
+    standing: Standing
+    drivers: Drivers
+
+
+class Context(NamedTuple):
+    """What is fixed for a run of samples: parameters and what follows from them alone."""
+
+    params: WorldParams
+    draws: WorldDraws
+    """The run's random draws inside the quarter (funding rounds)."""
+    drivers_factor: Drivers
+    """Each driver's factor per quarter."""
+    windows: dict[str, EventWindow]
+    """Each risk event's window, by name."""
+    every_window: EventWindow
+    """The windows stacked ``(event, sample)``: one NumPy call a quarter says which are active."""
+    cut: dict[str, FloatArray]
+    """Each event's size as a cut, at most all, ``(sample,)``."""
+    frontier_log10_flop: FloatArray
+    """The outside frontier's capability in every quarter, ``(quarter, sample)``."""
+    log_growth: FloatArray
+    """``ln(1 + g)`` of each segment, ``(sample, segment)``."""
+    fade_rate: FloatArray
+    """``-ln(1 - decay)``, the yearly fade of that log, ``(sample, segment)``."""
+    need_factor: FloatArray
+    """``(1 - efficiency gain) / (1 - price decline)``: how need per dollar of spend moves."""
+    debt_maturity_quarters: list[int]
+    """Per lab (the same in every sample)."""
+    commit_term_quarters: list[int]
+    run_length_quarters: FloatArray
+    """Quarters a training run lasts, per lab ``(lab,)`` (the same in every sample)."""
+
+
+def zeros(n: int, n_labs: int) -> FloatArray:
+    """Return a ``(sample, lab)`` array of zeros, samples fastest."""
+    return np.zeros((n, n_labs), order="F")

@@ -1,0 +1,117 @@
+"""Route counterfactuals: the same lab under each of its routes, on the same draws."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from tests.world_helpers import tiny_world
+
+import labecon
+from labecon.errors import ScenarioError
+from labecon.scenario.builtin import builtin_text
+
+N = 2000
+
+
+def _route_choice() -> dict[str, Any]:
+    return yaml.safe_load(builtin_text("route-choice"))
+
+
+def _p_best(data: dict[str, Any], n: int = N) -> dict[str, tuple[float, float]]:
+    figures = labecon.simulate(data, n_samples=n, seed=2).routes["frontier_lab"]
+    return {route: (f["p_best"]["value"], f["p_best"]["se"]) for route, f in figures.items()}
+
+
+def _with_routes(**routes: Any) -> dict[str, Any]:
+    return tiny_world(**{"labs.a.route": "mix", "labs.a.routes": routes})
+
+
+def test_an_identical_route_gains_exactly_nothing_in_every_sample() -> None:
+    res = labecon.simulate(_with_routes(same={}, rent={"own_frac": 0.0}), n_samples=200, seed=4)
+    gain = res.dataset["route_gain_usd"].sel(route="a:same").to_numpy()
+    assert np.all(gain == 0.0)
+    assert not np.all(res.dataset["route_gain_usd"].sel(route="a:rent").to_numpy() == 0.0)
+
+
+def test_the_split_by_line_adds_up_to_the_gain_in_every_sample() -> None:
+    res = labecon.simulate(_with_routes(rent={"own_frac": 0.0, "commit_frac": 0.2}), n_samples=300, seed=4)
+    gain = res.dataset["route_gain_usd"].sel(route="a:rent").to_numpy()
+    lines = res.dataset["route_gain_by_line_usd"].sel(route="a:rent").to_numpy()
+    np.testing.assert_allclose(lines.sum(axis=1), gain, rtol=1e-9, atol=1e-6 * np.abs(gain).max())
+
+
+def test_p_best_sums_to_one_over_a_labs_routes_and_regret_is_never_negative() -> None:
+    res = labecon.simulate("route-choice", n_samples=300, seed=1)
+    figures = res.routes["frontier_lab"]
+    assert set(figures) == {"hybrid", "own", "partner"}
+    assert sum(f["p_best"]["value"] for f in figures.values()) == pytest.approx(1.0, abs=1e-12)
+    assert (res.dataset["route_regret_usd"].to_numpy() >= 0).all()
+    best = res.dataset["route_is_best"].to_numpy()
+    np.testing.assert_array_equal(best.sum(axis=1), np.ones(300))
+
+
+def test_a_dearer_partner_lowers_the_chance_the_partner_route_is_best() -> None:
+    base = _route_choice()
+    dear = copy.deepcopy(base)
+    dear["clouds"]["partner_cloud"]["prices"]["tpu_v6e"]["committed_usd_per_chip_hour"] = 2.5
+    (p0, se0), (p1, se1) = _p_best(base)["partner"], _p_best(dear)["partner"]
+    assert p0 - p1 > 6 * np.hypot(se0, se1)
+
+
+def test_a_higher_discount_rate_lowers_the_chance_owning_is_best() -> None:
+    cheap, dear = _route_choice(), _route_choice()
+    cheap["inputs"]["r_disc"] = {"dist": "fixed", "value": 0.05}
+    dear["inputs"]["r_disc"] = {"dist": "fixed", "value": 0.30}
+    (p0, se0), (p1, se1) = _p_best(cheap)["own"], _p_best(dear)["own"]
+    assert p0 - p1 > 6 * np.hypot(se0, se1)
+
+
+@pytest.mark.parametrize("chunk", [37, 256])
+def test_route_outputs_do_not_depend_on_chunking(chunk: int) -> None:
+    whole = labecon.simulate("route-choice", n_samples=256, seed=3, chunk_size=256)
+    other = labecon.simulate("route-choice", n_samples=256, seed=3, chunk_size=chunk)
+    for name in ("route_npv_usd", "route_gain_usd", "route_payback_quarter", "route_gain_by_line_usd"):
+        np.testing.assert_array_equal(whole.dataset[name].to_numpy(), other.dataset[name].to_numpy())
+
+
+def test_the_payback_date_is_a_calendar_quarter_or_never() -> None:
+    figures = labecon.simulate("two-strategies", n_samples=400, seed=1).routes
+    assert set(figures) == {"lab_own", "lab_partner"}
+    for routes in figures.values():
+        for fig in routes.values():
+            when = fig["payback_median"]
+            assert when == "never" or (when[:4].isdigit() and when[4:6] == " Q")
+            assert fig["p_never"]["value"] + fig["p_pays_back"]["value"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("routes", "path"),
+    [
+        ({"x": {"own_fraction": 0.5}}, "labs.a.routes"),
+        ({"x": {"own_frac": 1.5}}, "labs.a.routes.x.own_frac"),
+        ({"x": {"own_chip": "nope"}}, "labs.a.routes.x.own_chip"),
+        ({"x": {"own_frac": "no_such_input"}}, "labs.a.routes.x.own_frac"),
+        ({"bad name": {}}, "labs.a.routes"),
+    ],
+)
+def test_a_bad_route_names_its_path(routes: dict[str, Any], path: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        labecon.load_scenario(_with_routes(**routes))
+    assert path in str(err.value)
+
+
+def test_compare_takes_a_labs_routes_as_its_options() -> None:
+    comp = labecon.compare("route-choice", routes="frontier_lab", n_samples=300, seed=1, evppi=False)
+    assert comp.options == ["hybrid", "own", "partner"]
+    res = labecon.simulate("route-choice", n_samples=300, seed=1)
+    own = res.dataset["route_npv_usd"].sel(route="frontier_lab:own").to_numpy()
+    np.testing.assert_array_equal(comp.values[:, 1], own)
+
+
+def test_compare_on_a_lab_without_routes_says_which_labs_have_them() -> None:
+    with pytest.raises(labecon.LabeconError, match="frontier_lab"):
+        labecon.compare("route-choice", routes="nobody", n_samples=50)

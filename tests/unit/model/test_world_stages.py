@@ -1,0 +1,102 @@
+"""Each stage of the world's quarter on small cases computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from labecon.model import capability, compute, finance, market, risk
+
+
+def test_serve_shares_capacity_over_segments_and_loses_the_rest() -> None:
+    # One lab, two segments: 100 and 300 units, 1 and 0.5 H100e-hours a unit, 10 hours.
+    demand = np.array([[[100.0, 300.0]]])
+    cpu = np.array([[1.0, 0.5]])
+    # Need = (100 + 150) / 10 = 25 H100e; capacity 20 serves 80% of each segment.
+    served, lost = market.serve(demand, cpu, np.array([[20.0]]), hours=10.0)
+    np.testing.assert_allclose(served, [[[80.0, 240.0]]])
+    np.testing.assert_allclose(lost, [[[20.0, 60.0]]])
+    full, none_lost = market.serve(demand, cpu, np.array([[30.0]]), hours=10.0)
+    np.testing.assert_array_equal(full, demand)
+    assert not none_lost.any()
+
+
+def test_lost_demand_spills_to_labs_with_spare_capacity_up_to_the_pool() -> None:
+    # Lab 0 lost 50 units (5 H100e at 1 H100e-hour a unit, 10 hours); lab 1 has 2 H100e spare.
+    lost = np.array([[[50.0], [0.0]]])
+    won = market.spill_over(lost, np.array([[0.0, 2.0]]), np.array([[1.0]]), hours=10.0)
+    np.testing.assert_allclose(won, [[[0.0], [20.0]]])
+    # With 8 spare the whole pool (50 units) is served, no more.
+    all_of_it = market.spill_over(lost, np.array([[0.0, 8.0]]), np.array([[1.0]]), hours=10.0)
+    np.testing.assert_allclose(all_of_it, [[[0.0], [50.0]]])
+
+
+def test_target_shares_reproduce_the_calibrated_shares_at_quarter_zero() -> None:
+    shares0 = np.array([[[0.2], [0.1]]])
+    attract0 = np.array([[[1.5], [0.5]]])
+    brand, outside = market.calibrate_brands(shares0, attract0)
+    np.testing.assert_allclose(outside, [[0.7]])
+    np.testing.assert_allclose(market.target_shares(brand, attract0, outside), shares0)
+    # A lab twice as attractive as at calibration gains share; the others lose some.
+    twice = market.target_shares(brand, attract0 * np.array([[[2.0], [1.0]]]), outside)
+    assert twice[0, 0, 0] > 0.2
+    assert twice[0, 1, 0] < 0.1
+
+
+def test_a_funding_round_covers_the_target_runway_within_the_dilution_cap() -> None:
+    cash, burn = np.array([[-1.0]]), np.array([[4.0]])
+    wanted = finance.round_size_usd(cash, burn, np.array([[6.0]]))
+    np.testing.assert_allclose(wanted, [[24.0]])  # 6 quarters of a burn of 4
+    # Pre-money 60 and at most 20% dilution: at most 60 * 0.2 / 0.8 = 15 can be raised.
+    raised = finance.cap_round_usd(wanted, np.array([[60.0]]), np.array([[0.2]]))
+    np.testing.assert_allclose(raised, [[15.0]])
+    np.testing.assert_allclose(finance.dilution_frac(raised, np.array([[60.0]])), [[0.2]])
+    # A lab that lacks more than its target runway raises at least what it lacks plus a quarter.
+    np.testing.assert_allclose(finance.round_size_usd(np.array([[-50.0]]), burn, np.array([[1.0]])), [[54.0]])
+
+
+def test_funding_succeeds_more_often_for_growth_and_the_capability_leader() -> None:
+    rank = finance.capability_rank_score(np.array([[27.0, 26.0, 26.5]]))
+    np.testing.assert_allclose(rank, [[1.0, 0.0, 0.5]])
+    p = finance.funding_success_probability(0.0, 1.0, 2.0, np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]]))
+    np.testing.assert_allclose(p, [[0.5, 1.0 / (1.0 + np.exp(-1.0))]])
+
+
+def test_capability_rises_to_a_finished_runs_flop_and_never_falls() -> None:
+    cap = np.array([[25.0, 27.0]])
+    run_flop = np.array([[1e26, 1e26]])
+    ends = np.ones((1, 2))
+    new_cap, new_run = capability.finish_runs(cap, run_flop, ends)
+    np.testing.assert_allclose(new_cap, [[26.0, 27.0]])  # log10(1e26) = 26 > 25, < 27
+    np.testing.assert_array_equal(new_run, [[0.0, 0.0]])
+    kept, running = capability.finish_runs(cap, run_flop, np.zeros((1, 2)))
+    np.testing.assert_array_equal(kept, cap)
+    np.testing.assert_array_equal(running, run_flop)
+
+
+def test_effective_flop_of_a_quarter_of_one_h100e() -> None:
+    flop = capability.effective_flop(np.array([[1.0]]), 2190.0, np.array([0.5]), np.array([2.0]))
+    np.testing.assert_allclose(flop, [[2190.0 * 3600.0 * 989.4e12 * 0.5 * 2.0]], rtol=1e-15)
+
+
+def test_an_event_is_active_from_its_onset_for_its_duration() -> None:
+    window = risk.EventWindow(
+        occurs=np.array([1.0, 0.0]),
+        onset=np.array([2.0, 2.0]),
+        end=np.array([5.0, 5.0]),
+        size_frac=np.zeros(2),
+        delay_quarters=0,
+    )
+    active = np.array([risk.active(window, t) for t in range(7)])
+    np.testing.assert_array_equal(active[:, 0], [0, 0, 1, 1, 1, 0, 0])
+    assert not active[:, 1].any()  # an event that does not occur is never active
+    np.testing.assert_array_equal(
+        risk.multiplier_down(window._replace(size_frac=np.array([1.5, 1.5])), 3), [0, 1]
+    )
+
+
+def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:
+    np.testing.assert_allclose(compute.straight_line_usd_per_quarter(np.array([100.0]), 20), [5.0])
+    # 10 H100e at 1.4 kW, PUE 1.2, 2190 hours, 0.08 USD/kWh.
+    np.testing.assert_allclose(compute.power_usd(10.0, 1.4, 1.2, 2190.0, 0.08), 10 * 1.4 * 1.2 * 2190 * 0.08)
+    assert compute.maintenance_usd(0.04, 1000.0) == 10.0
+    assert compute.rental_usd(3.0, 2190.0, 2.0) == 13140.0
