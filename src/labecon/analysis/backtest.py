@@ -85,7 +85,7 @@ class ScoredPoint:
 
 @dataclass(frozen=True)
 class Fan:
-    """The forecast of one lab's metric per quarter: quarter start dates and quantiles."""
+    """The forecast of one lab's metric per quarter: the middle date of each quarter and quantiles."""
 
     dates: list[dt.date]
     quantiles: dict[float, list[float]]
@@ -243,6 +243,12 @@ def quarter_start(quarter: int, start_year: float) -> dt.date:
     return dt.date(month // 12, month % 12 + 1, 1)
 
 
+def quarter_middle(quarter: int, start_year: float) -> dt.date:
+    """Return the middle day of model quarter ``quarter``."""
+    start, end = quarter_start(quarter, start_year), quarter_start(quarter + 1, start_year)
+    return start + (end - start) / 2
+
+
 def model_series(sc: Scenario, results: Results) -> tuple[dict[tuple[str, str], FloatArray], list[str]]:
     """Return each lab's metrics as ``(sample, quarter)`` arrays, and why any cannot be given.
 
@@ -324,7 +330,9 @@ def _why_unscored(obs: Observation, sc: Scenario, series: Mapping[tuple[str, str
 
 def _fan(values: FloatArray, start_year: float) -> Fan:
     qs = np.quantile(values, FAN_PROBS, axis=0)
-    dates = [quarter_start(t, start_year) for t in range(values.shape[1])]
+    # A quarter's value is its average (revenue) or what is in use during it (compute): draw it
+    # at the quarter's middle, so an observation is seen against the quarter that scores it.
+    dates = [quarter_middle(t, start_year) for t in range(values.shape[1])]
     return Fan(dates, {p: [float(v) for v in row] for p, row in zip(FAN_PROBS, qs, strict=True)})
 
 

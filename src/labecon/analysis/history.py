@@ -32,10 +32,13 @@ METRICS: dict[str, str] = {
 """Metrics a history may hold, with the human name used in tables and charts."""
 
 KNOWN_LABS: dict[str, str] = {
-    "lab_own": "OpenAI-like lab (builds and commits)",
-    "lab_partner": "Anthropic-like lab (strategic partner's chips)",
+    "lab_own": "OpenAI-like",
+    "lab_partner": "Anthropic-like",
 }
-"""Lab names of the built-in scenarios and the company each one stands for."""
+"""Lab names of the built-in scenarios and the company each one stands for.
+
+``lab_own`` takes the route that builds data centres and signs take-or-pay
+contracts; ``lab_partner`` runs mostly on a strategic partner cloud's chips."""
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GRADE = re.compile(r"[ABC][+-]?(/[ABC][+-]?)*")

@@ -34,7 +34,7 @@ def backtest_charts(result: BacktestResult) -> list[Chart]:
                 id=f"backtest-{lab}-{metric}",
                 kind="fan",
                 title=f"{lab_label(lab)}: {metric_label(metric)}",
-                x_label="quarter starting",
+                x_label="date (each quarter drawn at its middle)",
                 y_label=unit,
                 data={"x": [d.isoformat() for d in fan.dates], "series": [series]},
                 note=_note(pts),

@@ -77,7 +77,7 @@ def test_a_point_at_the_model_median_has_pit_one_half_and_far_points_zero_or_one
         ("lab_partner", "revenue_run_rate_usd_per_year", "2025-05-17", 0.0),
     )
     at, high, low = labecon.backtest("backtest-2023", path, n_samples=N, seed=SEED).points
-    assert fan.dates[q] == dt.date(2025, 4, 1)
+    assert fan.dates[q] == dt.date(2025, 5, 16)
     assert at.quarter == q
     assert at.quantile == pytest.approx(0.5, abs=1.0 / N)
     assert at.in_band_50
