@@ -28,7 +28,7 @@ import numpy as np
 
 from labecon.analysis.history import KNOWN_LABS, METRICS, HistoryError, Observation, load_history
 from labecon.analysis.scoring import central_band, crps, pit
-from labecon.errors import ScenarioError
+from labecon.errors import OptionError, ScenarioError
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -119,7 +119,16 @@ class BacktestResult:
     fans: dict[tuple[str, str], Fan] = field(default_factory=dict)
 
     def coverage(self, level: float = 0.9) -> dict[str, float]:
-        """Return, per metric, the share of its points inside the central ``level`` band (0.5 or 0.9)."""
+        """Return, per metric, the share of its points inside the central ``level`` band (0.5 or 0.9).
+
+        Raises
+        ------
+        OptionError
+            For a level other than 0.5 or 0.9 (the bands scored).
+        """
+        if level not in (0.5, 0.9):
+            msg = f"coverage is scored for the 50% and 90% bands (0.5, 0.9), got {level}"
+            raise OptionError(msg, "level")
         out: dict[str, float] = {}
         for metric in self.metrics:
             pts = [p for p in self.points if p.metric == metric]
@@ -188,7 +197,8 @@ def backtest(
         raise ScenarioError(msg)
     labs = list(sc.labs or {})
     observations = load_history(history, labs)
-    results = simulate(sc, n_samples, seed, keep_paths=True)
+    # Per-sample inputs are kept too: an uncertain PUE or chip power is read from them.
+    results = simulate(sc, n_samples, seed, keep="outputs", keep_paths=True)
     series, unscored = model_series(sc, results)
     points: list[ScoredPoint] = []
     for obs in observations:
@@ -267,8 +277,8 @@ def model_series(sc: Scenario, results: Results) -> tuple[dict[tuple[str, str], 
         if why:
             problems.append(f"{lab}: compute_gw cannot be given: {why}")
             continue
-        gw = np.einsum("sqk,sk->sq", by_source.to_numpy(), kw) * _param(results, _pue(sc)) / 1e6
-        series[lab, "compute_gw"] = gw
+        pue = np.asarray(_param(results, _pue(sc)), dtype=float).reshape(-1, 1)  # per sample, or one value
+        series[lab, "compute_gw"] = np.einsum("sqk,sk->sq", by_source.to_numpy(), kw) * pue / 1e6
     return series, problems
 
 

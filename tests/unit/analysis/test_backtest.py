@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 import labecon
 from labecon.analysis.backtest import model_series, quarter_of, quarter_start
@@ -53,6 +54,11 @@ def test_shipped_history_is_scored_inside_the_horizon(shipped: labecon.BacktestR
     for metric, share in shipped.coverage(0.9).items():
         pts = [p for p in shipped.points if p.metric == metric]
         assert share == sum(p.in_band_90 for p in pts) / len(pts)
+
+
+def test_coverage_is_given_for_the_scored_bands_only(shipped: labecon.BacktestResult) -> None:
+    with pytest.raises(labecon.OptionError, match="50% and 90%"):
+        shipped.coverage(0.8)
 
 
 def test_json_has_points_coverage_and_mean_crps(shipped: labecon.BacktestResult) -> None:
@@ -127,3 +133,16 @@ def test_nothing_to_score_and_compute_scenarios_are_clear_errors(tmp_path: Path)
         labecon.backtest("backtest-2023", path, n_samples=20, seed=1)
     with pytest.raises(labecon.ScenarioError, match="needs a world scenario"):
         labecon.backtest("b1", n_samples=20, seed=1)
+
+
+def test_an_uncertain_pue_is_read_per_sample() -> None:
+    data = yaml.safe_load(labecon.scenario_text("backtest-2023"))
+    data["inputs"]["pue_in"] = {"dist": "uniform", "low": 1.1, "high": 1.4}
+    data["finance"]["pue"] = "pue_in"
+    sc = labecon.load_scenario(data)
+    results = labecon.simulate(sc, 40, 2, keep_paths=True)
+    series, _ = model_series(sc, results)
+    pue = results.dataset["input_value"].sel(input="pue_in").to_numpy()
+    cap = results.dataset["capacity_h100e"].sel(lab="lab_own", quarter=0).sum("source").to_numpy()
+    assert np.ptp(pue) > 0.1
+    np.testing.assert_allclose(series["lab_own", "compute_gw"][:, 0], cap * 1.4535 * pue / 1e6, rtol=1e-12)
