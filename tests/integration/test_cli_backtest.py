@@ -26,7 +26,7 @@ def test_backtest_prints_the_table_and_coverage() -> None:
         assert words in result.output, words
     assert "90% band coverage, revenue run-rate:" in result.output
     assert "not scored:" in result.output
-    assert "outside the horizon" in result.output
+    assert "before the horizon starts" in result.output
 
 
 def test_backtest_json_is_only_json(tmp_path: Path) -> None:

@@ -329,10 +329,12 @@ def _why_unscored(obs: Observation, sc: Scenario, series: Mapping[tuple[str, str
     if obs.lab not in (sc.labs or {}):
         return f"{what}: the scenario has no lab {obs.lab!r} (its labs: {', '.join(sc.labs or {})})"
     q = quarter_of(obs.date, sc.start_year)
-    if not 0 <= q < sc.horizon_quarters:
-        first = quarter_start(0, sc.start_year)
-        end = quarter_start(sc.horizon_quarters, sc.start_year) - dt.timedelta(days=1)
-        return f"{what}: outside the horizon ({first.isoformat()} to {end.isoformat()})"
+    first = quarter_start(0, sc.start_year)
+    end = quarter_start(sc.horizon_quarters, sc.start_year) - dt.timedelta(days=1)
+    if q < 0:
+        return f"{what}: before the horizon starts on {first.isoformat()} (at most a starting state)"
+    if q >= sc.horizon_quarters:
+        return f"{what}: after the horizon ends on {end.isoformat()}"
     if (obs.lab, obs.metric) not in series:
         return f"{what}: the model cannot give {obs.metric} for {obs.lab} (see above)"
     return ""

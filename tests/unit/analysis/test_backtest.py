@@ -46,7 +46,7 @@ def test_shipped_history_is_scored_inside_the_horizon(shipped: labecon.BacktestR
     inside = [o for o in history if dt.date(2024, 1, 1) <= o.date <= dt.date(2026, 12, 31)]
     assert len(shipped.points) == len(inside) > 0
     assert len(shipped.unscored) == len(history) - len(inside)
-    assert all("outside the horizon (2024-01-01 to 2026-12-31)" in u for u in shipped.unscored)
+    assert all("before the horizon starts on 2024-01-01" in u for u in shipped.unscored)
     for p in shipped.points:
         assert 0.0 <= p.quantile <= 1.0
         assert p.in_band_90 == (p.p5 <= p.value <= p.p95)
@@ -120,9 +120,11 @@ def test_what_cannot_be_scored_is_named_not_raised(tmp_path: Path) -> None:
         tmp_path,
         ("lab_partner", "compute_gw", "2026-06-30", 1.0),
         ("lab_own", "compute_gw", "2026-06-30", 2.0),
+        ("lab_own", "compute_gw", "2040-06-30", 9.0),
     )
     res = labecon.backtest("two-strategies", path, n_samples=20, seed=1)
     assert [(p.lab, p.metric) for p in res.points] == [("lab_own", "compute_gw")]
+    assert any("row 4" in u and "after the horizon ends on 2036-03-31" in u for u in res.unscored)
     assert any("lab_partner: compute_gw cannot be given" in u and "tpu_v6e" in u for u in res.unscored)
     assert any("row 2" in u for u in res.unscored)
 
