@@ -47,6 +47,7 @@ def test_backtest_report_draws_a_fan_per_lab_and_metric_with_the_history(tmp_pat
         for metric in ("revenue_run_rate_usd_per_year", "compute_gw"):
             assert f'data-chart="backtest-{lab}-{metric}"' in page
     assert "observed, outside 90%" in page
+    assert 'data-chart="backtest-pit"' in page
     assert "https://" not in page.split("<script")[0]  # plotly.js is inline, nothing fetched
     assert json.loads((out / "backtest.json").read_text())["points"]
 

@@ -1,9 +1,9 @@
 """The backtest report: one self-contained HTML page, a fan chart per lab and metric with the observations.
 
-Each chart shows the model's 50% and 90% bands and median per quarter, and
-the observed values as points (hover: date, value, PIT, source). Plotly is
-imported only when the page is written; plotly.js is inlined, so the page
-opens offline.
+A bar chart gives each observation's PIT. Each fan chart shows the model's
+50% and 90% bands and median per quarter, and the observed values as points
+(hover: date, value, PIT, source). Plotly is imported only when the page is
+written; plotly.js is inlined, so the page opens offline.
 """
 
 from __future__ import annotations
@@ -43,6 +43,24 @@ def backtest_charts(result: BacktestResult) -> list[Chart]:
             )
         )
     return charts
+
+
+def pit_chart(result: BacktestResult) -> Chart:
+    """Return a bar chart of each observation's PIT (the model's quantile of the observed value)."""
+    return Chart(
+        id="backtest-pit",
+        kind="bars",
+        title="Where each observation fell in the model's forecast (PIT)",
+        x_label="observation",
+        y_label="PIT",
+        data={
+            "categories": [f"{p.lab} {p.metric.split('_')[0]} {p.date.isoformat()}" for p in result.points],
+            "series": [{"name": "PIT", "values": [p.quantile for p in result.points]}],
+        },
+        note="A calibrated model spreads these evenly between 0 and 1; bars piled at 0 or 1 mean the "
+        "observations fell outside the forecast's range.",
+        section="Calibration",
+    )
 
 
 def _point(p: ScoredPoint, scale: float) -> dict[str, Any]:
@@ -97,7 +115,7 @@ def write_backtest_report(result: BacktestResult, path: str | Path) -> Path:
         f"labecon backtest: {result.scenario}",
         f"{result.n_samples:,} samples, seed {result.seed}",
         _summary(result),
-        [],
+        [pit_chart(result)],
         {"scenario": result.scenario, "n_samples": result.n_samples, "seed": result.seed},
     )
     cards = []
