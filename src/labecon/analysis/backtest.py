@@ -207,6 +207,9 @@ def backtest(
             unscored.append(problem)
             continue
         points.append(score_point(obs, series[obs.lab, obs.metric], quarter_of(obs.date, sc.start_year)))
+    if not observations:
+        msg = "the history has no observations (only a header)"
+        raise HistoryError(msg)
     if not points:
         msg = "no observation in the history can be scored against this scenario: " + "; ".join(unscored)
         raise HistoryError(msg)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -112,16 +113,25 @@ def load_history(path: str | Path | None = None, labs: Iterable[str] | None = No
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"cannot read history file {file}: {getattr(exc, 'strerror', None) or exc}"
         raise HistoryError(msg) from None
-    reader = csv.reader(text.splitlines())
+    # Rows are records, not lines: a quoted source may hold a line break.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read(reader, file.name, allowed)
+    except csv.Error as exc:
+        msg = f"{file.name}, line {reader.line_num}: not readable as CSV ({exc})"
+        raise HistoryError(msg) from None
+
+
+def _read(reader: Iterator[list[str]], name: str, allowed: set[str]) -> list[Observation]:
     header = next(reader, None)
     if header is None or not any(h.strip() for h in header):
-        msg = f"{file.name}: the file is empty; expected the header {','.join(COLUMNS)}"
+        msg = f"{name}: the file is empty; expected the header {','.join(COLUMNS)}"
         raise HistoryError(msg)
     names = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         msg = (
-            f"{file.name}, row 1: missing column(s) {', '.join(repr(c) for c in missing)}; "
+            f"{name}, row 1: missing column(s) {', '.join(repr(c) for c in missing)}; "
             f"expected {','.join(COLUMNS)}"
         )
         raise HistoryError(msg)
@@ -131,10 +141,10 @@ def load_history(path: str | Path | None = None, labs: Iterable[str] | None = No
         if not any(f.strip() for f in fields):
             continue  # blank lines carry nothing
         if len(fields) != len(names):
-            msg = f"{file.name}, row {row_no}: {len(fields)} fields, the header has {len(names)}"
+            msg = f"{name}, row {row_no}: {len(fields)} fields, the header has {len(names)}"
             raise HistoryError(msg)
         cells = {c: fields[i].strip() for c, i in where.items()}
-        out.append(_observation(cells, row_no, file.name, allowed))
+        out.append(_observation(cells, row_no, name, allowed))
     return out
 
 

@@ -90,3 +90,18 @@ def test_an_empty_or_missing_file_is_a_clear_error(tmp_path: Path) -> None:
         load_history(_write(tmp_path, ""))
     with pytest.raises(labecon.HistoryError, match="cannot read history file"):
         load_history(tmp_path / "nope.csv")
+
+
+def test_a_quoted_line_break_stays_in_its_row_and_rows_count_records(tmp_path: Path) -> None:
+    multiline = 'lab_own,compute_gw,2024-12-31,0.6,"A title,\nhttps://example.org",B'
+    path = _write(tmp_path, HEADER, multiline, GOOD)
+    first, second = load_history(path)
+    assert first.source == "A title,\nhttps://example.org"
+    assert second.row == 3
+
+
+def test_a_history_with_only_a_header_cannot_be_scored(tmp_path: Path) -> None:
+    path = _write(tmp_path, HEADER)
+    assert load_history(path) == []
+    with pytest.raises(labecon.HistoryError, match="no observations"):
+        labecon.backtest("backtest-2023", path, n_samples=10, seed=1)
