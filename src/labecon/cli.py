@@ -1033,7 +1033,7 @@ def backtest_cmd(
     except labecon.LabeconError as exc:
         raise _fail(str(exc)) from None
     except OSError as exc:
-        msg = f"cannot write the report: {exc.strerror or exc}"
+        msg = f"cannot write the report to {exc.filename or out}: {exc.strerror or exc}"
         raise _fail(msg) from None
     if as_json:
         sys.stdout.write(json.dumps(labecon.Results.json_ready(res.to_json()), indent=2) + "\n")

@@ -59,3 +59,12 @@ def test_a_malformed_history_is_one_clear_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "h.csv, row 2, column 'value': 'x' is not a number" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_report_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = runner.invoke(app, ["backtest", "backtest-2023", "-n", "20", "--report", "--out", str(blocker)])
+    assert result.exit_code == 2
+    assert "cannot write the report to" in result.output
+    assert "Traceback" not in result.output
