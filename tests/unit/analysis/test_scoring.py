@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from labecon.analysis.scoring import central_band, crps, pit
@@ -56,3 +58,25 @@ def test_crps_of_normal_samples_matches_the_closed_form(y: float) -> None:
 def test_crps_does_not_depend_on_the_order_of_samples() -> None:
     x = np.random.default_rng(3).normal(size=1000)
     assert crps(x, 0.3) == pytest.approx(crps(x[::-1].copy(), 0.3), rel=1e-12)
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+@given(st.lists(finite, min_size=1, max_size=60), finite, finite)
+def test_crps_is_non_negative_shift_invariant_and_at_most_the_mean_error(
+    xs: list[float], y: float, shift: float
+) -> None:
+    x = np.array(xs)
+    score = crps(x, y)
+    tol = 1e-9 * (1.0 + np.abs(x).max() + abs(y) + abs(shift))
+    assert score >= -tol
+    assert score <= np.mean(np.abs(x - y)) + tol
+    assert crps(x + shift, y + shift) == pytest.approx(score, abs=100 * tol)
+
+
+@given(st.lists(finite, min_size=1, max_size=60), finite)
+def test_pit_is_a_probability_that_grows_with_the_value(xs: list[float], y: float) -> None:
+    x = np.array(xs)
+    assert 0.0 <= pit(x, y) <= 1.0
+    assert pit(x, y) <= pit(x, y + 1.0)
