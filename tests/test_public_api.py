@@ -6,9 +6,11 @@ import labecon
 
 EXPECTED = [
     "BackendError",
+    "BacktestResult",
     "Comparison",
     "ConvergenceReport",
     "DaskBackend",
+    "HistoryError",
     "InputTableError",
     "LabeconError",
     "LocalBackend",
@@ -26,10 +28,12 @@ EXPECTED = [
     "SourcedValue",
     "StoreError",
     "__version__",
+    "backtest",
     "compare",
     "dump_scenario",
     "list_runs",
     "list_scenarios",
+    "load_history",
     "load_run",
     "load_scenario",
     "make_backend",
@@ -41,6 +45,7 @@ EXPECTED = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "write_backtest_report",
     "write_report",
 ]
 
@@ -57,6 +62,7 @@ def test_every_public_name_resolves() -> None:
 def test_errors_form_one_family() -> None:
     for name in (
         "BackendError",
+        "HistoryError",
         "InputTableError",
         "OptionError",
         "OptionalDependencyError",
