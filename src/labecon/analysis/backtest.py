@@ -28,12 +28,12 @@ import numpy as np
 
 from labecon.analysis.history import KNOWN_LABS, METRICS, HistoryError, Observation, load_history
 from labecon.analysis.scoring import central_band, crps, pit
+from labecon.constants import H100_BF16_TFLOPS
 from labecon.errors import OptionError, ScenarioError
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import ParamValue, Scenario
-from labecon.scenario.world import H100_BF16_TFLOPS
 from labecon.types import FloatArray
 
 FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
