@@ -55,10 +55,18 @@ SIZES: Final[dict[str, int]] = {
 CASES: Final[tuple[str, ...]] = ("labecon", "numpy-chunked", "numpy-straightforward")
 """The B1 cases run by default."""
 
-EXTRA_CASES: Final[tuple[str, ...]] = ("labecon-dask1", "labecon-dask2", "two-strategies")
+EXTRA_CASES: Final[tuple[str, ...]] = (
+    "labecon-dask1",
+    "labecon-dask2",
+    "two-strategies",
+    "two-strategies-declared",
+    "route-choice",
+)
 """Cases run only when asked (``--cases``): B1 on a Dask LocalCluster of 1 or 2
 workers (peak memory is the largest of the client's and every worker's), and
-the full-model scenario two-strategies at 40 quarters."""
+the world model at 40 quarters: two-strategies with its route counterfactuals
+(three world runs per block), the same with the declared strategies only (one
+world run: the engine alone), and route-choice with its three routes."""
 """Implementations measured, in table order."""
 
 CASE_LABELS: Final[dict[str, str]] = {
@@ -67,7 +75,9 @@ CASE_LABELS: Final[dict[str, str]] = {
     "numpy-straightforward": "NumPy straightforward",
     "labecon-dask1": "labecon, Dask 1 worker",
     "labecon-dask2": "labecon, Dask 2 workers",
-    "two-strategies": "labecon two-strategies",
+    "two-strategies": "labecon two-strategies, with its routes",
+    "two-strategies-declared": "labecon two-strategies, declared strategies only",
+    "route-choice": "labecon route-choice, three routes",
 }
 
 STRAIGHTFORWARD_MAX_N: Final = 1_000_000
@@ -196,10 +206,13 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
         # run small enough not to set the peak memory of the run that is measured.
         run_dask(2 * 65_536 * backend.n_workers)
         return run_dask
-    if case == "two-strategies":
+    if case in ("two-strategies", "two-strategies-declared", "route-choice"):
         import labecon
 
-        world = labecon.load_scenario("two-strategies")
+        world = labecon.load_scenario("route-choice" if case == "route-choice" else "two-strategies")
+        if case == "two-strategies-declared":
+            labs = {name: lab.model_copy(update={"routes": {}}) for name, lab in world.labs.items()}
+            world = world.model_copy(update={"labs": labs})
 
         def run_world(n: int) -> Any:
             return labecon.simulate(world, n_samples=n, seed=seed, keep="summary").summary()

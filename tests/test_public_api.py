@@ -6,10 +6,12 @@ import labecon
 
 EXPECTED = [
     "BackendError",
+    "BacktestResult",
     "Comparison",
     "ComputeScenario",
     "ConvergenceReport",
     "DaskBackend",
+    "HistoryError",
     "InputTableError",
     "LabeconError",
     "LocalBackend",
@@ -28,10 +30,12 @@ EXPECTED = [
     "StoreError",
     "WorldScenario",
     "__version__",
+    "backtest",
     "compare",
     "dump_scenario",
     "list_runs",
     "list_scenarios",
+    "load_history",
     "load_run",
     "load_scenario",
     "make_backend",
@@ -43,6 +47,7 @@ EXPECTED = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "write_backtest_report",
     "write_report",
 ]
 
@@ -59,6 +64,7 @@ def test_every_public_name_resolves() -> None:
 def test_errors_form_one_family() -> None:
     for name in (
         "BackendError",
+        "HistoryError",
         "InputTableError",
         "OptionError",
         "OptionalDependencyError",

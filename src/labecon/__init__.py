@@ -25,10 +25,13 @@ from labecon.errors import (
 )
 
 if TYPE_CHECKING:
+    from labecon.analysis.backtest import BacktestResult, backtest
     from labecon.analysis.compare import Comparison, compare
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
+    from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
     from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
+    from labecon.report.backtest import write_backtest_report
     from labecon.report.build import write_report
     from labecon.runtime.backends.dask import DaskBackend
     from labecon.runtime.backends.local import LocalBackend
@@ -43,15 +46,20 @@ if TYPE_CHECKING:
     from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario
 
 _LAZY: dict[str, tuple[str, str]] = {
+    "BacktestResult": ("labecon.analysis.backtest", "BacktestResult"),
+    "backtest": ("labecon.analysis.backtest", "backtest"),
     "Comparison": ("labecon.analysis.compare", "Comparison"),
     "compare": ("labecon.analysis.compare", "compare"),
     "ConvergenceReport": ("labecon.analysis.convergence", "ConvergenceReport"),
     "run_to_precision": ("labecon.analysis.convergence", "run_to_precision"),
+    "HistoryError": ("labecon.analysis.history", "HistoryError"),
+    "load_history": ("labecon.analysis.history", "load_history"),
     "OptimizationResult": ("labecon.analysis.optimize", "OptimizationResult"),
     "optimize": ("labecon.analysis.optimize", "optimize"),
     "SensitivityResult": ("labecon.analysis.sensitivity", "SensitivityResult"),
     "SensitivityWarning": ("labecon.analysis.sensitivity", "SensitivityWarning"),
     "sensitivity": ("labecon.analysis.sensitivity", "sensitivity"),
+    "write_backtest_report": ("labecon.report.backtest", "write_backtest_report"),
     "write_report": ("labecon.report.build", "write_report"),
     "DaskBackend": ("labecon.runtime.backends.dask", "DaskBackend"),
     "LocalBackend": ("labecon.runtime.backends.local", "LocalBackend"),
@@ -94,10 +102,12 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "BackendError",
+    "BacktestResult",
     "Comparison",
     "ComputeScenario",
     "ConvergenceReport",
     "DaskBackend",
+    "HistoryError",
     "InputTableError",
     "LabeconError",
     "LocalBackend",
@@ -116,10 +126,12 @@ __all__ = [
     "StoreError",
     "WorldScenario",
     "__version__",
+    "backtest",
     "compare",
     "dump_scenario",
     "list_runs",
     "list_scenarios",
+    "load_history",
     "load_run",
     "load_scenario",
     "make_backend",
@@ -131,5 +143,6 @@ __all__ = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "write_backtest_report",
     "write_report",
 ]

@@ -97,7 +97,10 @@ class Accumulator:
     ) -> None:
         self.horizon = horizon
         self.npv_parts = (
-            NpvParts(np.zeros((n, n_labs, len(NPV_LINES))), np.zeros((n, n_labs, horizon + 1)))
+            NpvParts(
+                np.zeros((n, n_labs, len(NPV_LINES)), order="F"),
+                np.zeros((n, n_labs, horizon + 1), order="F"),
+            )
             if npv_parts
             else None
         )

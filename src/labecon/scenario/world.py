@@ -258,11 +258,13 @@ class LabSpec(Spec):
     route: str = Field(
         "declared",
         description="Name of its declared strategy among its routes (e.g. own, partner, hybrid).",
+        json_schema_extra=_src("assumption: a name only, no number"),
     )
     routes: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="Alternative routes, by name: each overrides fields of its strategy. Each is run "
         "on the same draws as the declared strategy, the other labs keeping theirs.",
+        json_schema_extra=_src("assumption: no alternatives unless the scenario names them"),
     )
 
     @field_validator("route")

@@ -1,0 +1,367 @@
+"""Backtest: score a world scenario's forecasts against the labs' observed history.
+
+For each observation whose date falls inside the scenario's horizon, the
+model's per-sample value of that metric for that lab, at the quarter
+containing the date, is the forecast; it gets the observation's PIT (the
+forecast's quantile of the observed value), whether the value lies in the
+central 50% and 90% bands, and the CRPS (:mod:`labecon.analysis.scoring`).
+
+The metrics come from the per-quarter paths the world model keeps:
+
+- ``revenue_run_rate_usd_per_year`` = the quarter's revenue x 4 (USD per year);
+- ``compute_gw`` = capacity in use by source (H100e) x the IT power per
+  H100e of that source's chip (``power_kw_all_in`` over its H100e) x the
+  scenario's PUE, in GW. Every source's power counts as a facility's, so a
+  cloud's capacity is taken at the lab's own PUE (an assumption).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from labecon.analysis.history import KNOWN_LABS, METRICS, HistoryError, Observation, load_history
+from labecon.analysis.scoring import central_band, crps, pit
+from labecon.constants import H100_BF16_TFLOPS
+from labecon.errors import OptionError, ScenarioError
+from labecon.runtime.results import Results
+from labecon.runtime.run import simulate
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.schema import ParamValue, WorldScenario, as_kind
+from labecon.types import FloatArray
+
+FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
+"""Quantiles kept per quarter for fan charts."""
+
+
+@dataclass(frozen=True)
+class ScoredPoint:
+    """One observation and how the model's forecast of it scored.
+
+    ``quantile`` is the PIT; ``p5 .. p95`` are the forecast's quantiles, in
+    the metric's unit; ``crps`` is in the metric's unit too.
+    """
+
+    lab: str
+    metric: str
+    date: dt.date
+    value: float
+    quarter: int
+    quantile: float
+    in_band_50: bool
+    in_band_90: bool
+    crps: float
+    p5: float
+    p50: float
+    p95: float
+    source: str
+    reliability: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the point as plain JSON-ready values (the date as YYYY-MM-DD)."""
+        return {
+            "lab": self.lab,
+            "metric": self.metric,
+            "date": self.date.isoformat(),
+            "value": self.value,
+            "quarter": self.quarter,
+            "quantile": self.quantile,
+            "in_band_50": self.in_band_50,
+            "in_band_90": self.in_band_90,
+            "crps": self.crps,
+            "p5": self.p5,
+            "p50": self.p50,
+            "p95": self.p95,
+            "source": self.source,
+            "reliability": self.reliability,
+        }
+
+
+@dataclass(frozen=True)
+class Fan:
+    """The forecast of one lab's metric per quarter: the middle date of each quarter and quantiles."""
+
+    dates: list[dt.date]
+    quantiles: dict[float, list[float]]
+    """Probability (:data:`FAN_PROBS`) -> value per quarter, in the metric's unit."""
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """What :func:`backtest` returns.
+
+    Attributes
+    ----------
+    scenario : str
+        Name of the scenario scored.
+    n_samples, seed : int
+        Of the run behind the forecasts.
+    points : list of ScoredPoint
+        Every observation inside the horizon, in history order.
+    unscored : list of str
+        One plain sentence per observation, lab or metric that could not be
+        scored, and why.
+    fans : dict
+        ``(lab, metric)`` -> :class:`Fan`, for each lab and metric the model gives.
+    """
+
+    scenario: str
+    n_samples: int
+    seed: int
+    points: list[ScoredPoint]
+    unscored: list[str]
+    fans: dict[tuple[str, str], Fan] = field(default_factory=dict)
+
+    def coverage(self, level: float = 0.9) -> dict[str, float]:
+        """Return, per metric, the share of its points inside the central ``level`` band (0.5 or 0.9).
+
+        Raises
+        ------
+        OptionError
+            For a level other than 0.5 or 0.9 (the bands scored).
+        """
+        if level not in (0.5, 0.9):
+            msg = f"coverage is scored for the 50% and 90% bands (0.5, 0.9), got {level}"
+            raise OptionError(msg, "level")
+        out: dict[str, float] = {}
+        for metric in self.metrics:
+            pts = [p for p in self.points if p.metric == metric]
+            inside = [p.in_band_90 if level == 0.9 else p.in_band_50 for p in pts]
+            out[metric] = sum(inside) / len(pts)
+        return out
+
+    @property
+    def metrics(self) -> list[str]:
+        """Metrics with at least one scored point, in :data:`METRICS` order."""
+        present = {p.metric for p in self.points}
+        return [m for m in METRICS if m in present]
+
+    def crps_mean(self) -> dict[str, float]:
+        """Return the mean CRPS per metric (in the metric's unit)."""
+        return {m: float(np.mean([p.crps for p in self.points if p.metric == m])) for m in self.metrics}
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the result as a JSON-ready dict: points, coverage per metric, mean CRPS per metric."""
+        counts = Counter(p.metric for p in self.points)
+        return {
+            "scenario": self.scenario,
+            "n_samples": self.n_samples,
+            "seed": self.seed,
+            "points": [p.as_dict() for p in self.points],
+            "coverage_90": self.coverage(0.9),
+            "coverage_50": self.coverage(0.5),
+            "n_points": {m: counts[m] for m in self.metrics},
+            "crps_mean": self.crps_mean(),
+            "unscored": list(self.unscored),
+        }
+
+
+def backtest(
+    scenario: ScenarioSource,
+    history: str | Path | None = None,
+    n_samples: int | None = None,
+    seed: int | None = None,
+) -> BacktestResult:
+    """Run a world scenario and score it against observed history.
+
+    Parameters
+    ----------
+    scenario : Scenario, mapping, str or Path
+        A world scenario (labs in a market), a built-in name or a YAML path.
+    history : str or Path, optional
+        A history CSV (see :func:`labecon.analysis.history.load_history`);
+        default the history shipped with labecon.
+    n_samples, seed : int, optional
+        Of the Monte Carlo run; default the scenario's ``run`` settings.
+
+    Returns
+    -------
+    BacktestResult
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is not a world scenario.
+    HistoryError
+        If the history file is malformed, or no observation can be scored.
+    """
+    loaded = load_scenario(scenario)
+    sc = as_kind(loaded, WorldScenario)
+    if sc is None:
+        msg = (
+            f"a backtest needs a world scenario (labs in a market); {loaded.name!r} is a "
+            f"{loaded.kind} scenario"
+        )
+        raise ScenarioError(msg)
+    labs = list(sc.labs)
+    observations = load_history(history, labs)
+    # Per-sample inputs are kept too: an uncertain PUE or chip power is read from them.
+    results = simulate(sc, n_samples, seed, keep="outputs", keep_paths=True)
+    series, unscored = model_series(sc, results)
+    points: list[ScoredPoint] = []
+    for obs in observations:
+        problem = _why_unscored(obs, sc, series)
+        if problem:
+            unscored.append(problem)
+            continue
+        points.append(score_point(obs, series[obs.lab, obs.metric], quarter_of(obs.date, sc.start_year)))
+    if not observations:
+        msg = "the history has no observations (only a header)"
+        raise HistoryError(msg)
+    if not points:
+        msg = "no observation in the history can be scored against this scenario: " + "; ".join(unscored)
+        raise HistoryError(msg)
+    fans = {key: _fan(values, sc.start_year) for key, values in series.items()}
+    return BacktestResult(sc.name, results.n_samples, int(results.manifest["seed"]), points, unscored, fans)
+
+
+def score_point(obs: Observation, values: FloatArray, quarter: int) -> ScoredPoint:
+    """Score one observation against the model's ``(sample, quarter)`` values of its metric."""
+    x = values[:, quarter]
+    lo50, hi50 = central_band(x, 0.5)
+    lo90, hi90 = central_band(x, 0.9)
+    return ScoredPoint(
+        lab=obs.lab,
+        metric=obs.metric,
+        date=obs.date,
+        value=obs.value,
+        quarter=quarter,
+        quantile=pit(x, obs.value),
+        in_band_50=lo50 <= obs.value <= hi50,
+        in_band_90=lo90 <= obs.value <= hi90,
+        crps=crps(x, obs.value),
+        p5=lo90,
+        p50=float(np.median(x)),
+        p95=hi90,
+        source=obs.source,
+        reliability=obs.reliability,
+    )
+
+
+def quarter_of(date: dt.date, start_year: float) -> int:
+    """Return the model quarter containing ``date`` (may be outside the horizon).
+
+    Quarter ``t`` covers the three calendar months from ``start_year + t/4``,
+    the start rounded to a whole month (``2023.0`` is January 2023).
+    """
+    start_month = round(start_year * 12)
+    return (date.year * 12 + date.month - 1 - start_month) // 3
+
+
+def quarter_start(quarter: int, start_year: float) -> dt.date:
+    """Return the first day of model quarter ``quarter``."""
+    month = round(start_year * 12) + 3 * quarter
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def quarter_middle(quarter: int, start_year: float) -> dt.date:
+    """Return the middle day of model quarter ``quarter``."""
+    start, end = quarter_start(quarter, start_year), quarter_start(quarter + 1, start_year)
+    return start + (end - start) / 2
+
+
+def model_series(sc: WorldScenario, results: Results) -> tuple[dict[tuple[str, str], FloatArray], list[str]]:
+    """Return each lab's metrics as ``(sample, quarter)`` arrays, and why any cannot be given.
+
+    Needs ``results`` run with ``keep_paths=True``.
+    """
+    ds = results.dataset
+    labs = list(sc.labs)
+    series: dict[tuple[str, str], FloatArray] = {}
+    problems: list[str] = []
+    revenue = ds["income_statement_usd"].sel(income_line="revenue")
+    capacity = ds["capacity_h100e"]
+    for lab in labs:
+        series[lab, "revenue_run_rate_usd_per_year"] = 4.0 * revenue.sel(lab=lab).to_numpy()
+        by_source = capacity.sel(lab=lab).transpose("sample", "quarter", "source")
+        kw, why = _kw_per_h100e(sc, lab, results, list(by_source["source"].to_numpy()))
+        if why:
+            problems.append(f"{lab}: compute_gw cannot be given: {why}")
+            continue
+        pue = np.asarray(_param(results, _pue(sc)), dtype=float).reshape(-1, 1)  # per sample, or one value
+        series[lab, "compute_gw"] = np.einsum("sqk,sk->sq", by_source.to_numpy(), kw) * pue / 1e6
+    return series, problems
+
+
+def _pue(sc: WorldScenario) -> ParamValue:
+    return sc.finance.pue
+
+
+def _kw_per_h100e(
+    sc: WorldScenario, lab: str, results: Results, sources: list[str]
+) -> tuple[FloatArray, str]:
+    """Return IT power per H100e (kW), ``(sample, source)``, or why it cannot be known."""
+    spec = sc.labs[lab]
+    st = spec.strategy
+    deal_chip = next(
+        (c.deal.chip for c in sc.clouds.values() if c.deal is not None and c.deal.lab == lab), None
+    )
+    chip_of = {
+        "owned": st.own_chip,
+        "committed": st.commit_chip,
+        "rented": st.rent_chip,
+        "partner": deal_chip,
+    }
+    cap = results.dataset["capacity_h100e"].sel(lab=lab)
+    n = results.n_samples
+    out = np.zeros((n, len(sources)))
+    for k, source in enumerate(sources):
+        in_use = bool((cap.sel(source=source) > 0).any())
+        name = chip_of.get(source)
+        if name is None:
+            if in_use:
+                return out, f"its {source} capacity has no chip named in its strategy"
+            continue
+        chip = sc.chips[name]
+        kw = np.broadcast_to(_param(results, chip.power_kw_all_in), (n,))
+        if in_use and not np.all(kw > 0):
+            return out, f"its {source} capacity runs on {name}, whose power_kw_all_in is 0 (not given)"
+        out[:, k] = kw / (chip.peak_bf16_tflops / H100_BF16_TFLOPS)
+    return out, ""
+
+
+def _param(results: Results, value: ParamValue) -> FloatArray | float:
+    """Return a parameter's value: a number, or an uncertain input's draw per sample."""
+    if isinstance(value, str):
+        return np.asarray(results.dataset["input_value"].sel(input=value).to_numpy(), dtype=float)
+    return float(value)
+
+
+def _why_unscored(obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray]) -> str:
+    what = f"{obs.lab} {obs.metric} on {obs.date.isoformat()} (row {obs.row})"
+    if obs.lab not in sc.labs:
+        return f"{what}: the scenario has no lab {obs.lab!r} (its labs: {', '.join(sc.labs)})"
+    q = quarter_of(obs.date, sc.start_year)
+    first = quarter_start(0, sc.start_year)
+    end = quarter_start(sc.horizon_quarters, sc.start_year) - dt.timedelta(days=1)
+    if q < 0:
+        return f"{what}: before the horizon starts on {first.isoformat()} (at most a starting state)"
+    if q >= sc.horizon_quarters:
+        return f"{what}: after the horizon ends on {end.isoformat()}"
+    if (obs.lab, obs.metric) not in series:
+        return f"{what}: the model cannot give {obs.metric} for {obs.lab} (see above)"
+    return ""
+
+
+def _fan(values: FloatArray, start_year: float) -> Fan:
+    qs = np.quantile(values, FAN_PROBS, axis=0)
+    # A quarter's value is its average (revenue) or what is in use during it (compute): draw it
+    # at the quarter's middle, so an observation is seen against the quarter that scores it.
+    dates = [quarter_middle(t, start_year) for t in range(values.shape[1])]
+    return Fan(dates, {p: [float(v) for v in row] for p, row in zip(FAN_PROBS, qs, strict=True)})
+
+
+def lab_label(lab: str) -> str:
+    """Return a human name for a lab: its company likeness for the built-in names, else the name."""
+    return f"{lab} ({KNOWN_LABS[lab]})" if lab in KNOWN_LABS else lab
+
+
+def metric_label(metric: str) -> str:
+    """Return the human name of a metric."""
+    return METRICS.get(metric, metric)

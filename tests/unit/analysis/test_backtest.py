@@ -1,0 +1,150 @@
+"""The backtest on the built-in backtest-2023 at a small sample count, with synthetic histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import labecon
+from labecon.analysis.backtest import model_series, quarter_of, quarter_start
+from labecon.analysis.history import COLUMNS
+
+N = 200
+SEED = 3
+
+
+@pytest.fixture(scope="module")
+def shipped() -> labecon.BacktestResult:
+    return labecon.backtest("backtest-2023", n_samples=N, seed=SEED)
+
+
+def _history(tmp_path: Path, *rows: tuple[str, str, str, float]) -> Path:
+    lines = [",".join(COLUMNS)] + [f"{lab},{m},{d},{v!r},synthetic,C" for lab, m, d, v in rows]
+    path = tmp_path / "history.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_quarters_are_calendar_quarters_from_the_start() -> None:
+    assert quarter_of(dt.date(2024, 1, 1), 2024.0) == 0
+    assert quarter_of(dt.date(2024, 3, 31), 2024.0) == 0
+    assert quarter_of(dt.date(2024, 4, 1), 2024.0) == 1
+    assert quarter_of(dt.date(2025, 12, 31), 2024.0) == 7
+    assert quarter_of(dt.date(2023, 12, 31), 2024.0) == -1
+    assert quarter_of(dt.date(2026, 4, 7), 2026.25) == 0
+    assert quarter_start(3, 2026.25) == dt.date(2027, 1, 1)
+
+
+def test_shipped_history_is_scored_inside_the_horizon(shipped: labecon.BacktestResult) -> None:
+    # Every shipped row from 2024 to 2026 is scored; the end-2023 rows are the starting state.
+    history = labecon.load_history()
+    inside = [o for o in history if dt.date(2024, 1, 1) <= o.date <= dt.date(2026, 12, 31)]
+    assert len(shipped.points) == len(inside) > 0
+    assert len(shipped.unscored) == len(history) - len(inside)
+    assert all("before the horizon starts on 2024-01-01" in u for u in shipped.unscored)
+    for p in shipped.points:
+        assert 0.0 <= p.quantile <= 1.0
+        assert p.in_band_90 == (p.p5 <= p.value <= p.p95)
+        assert p.crps >= 0.0
+    for metric, share in shipped.coverage(0.9).items():
+        pts = [p for p in shipped.points if p.metric == metric]
+        assert share == sum(p.in_band_90 for p in pts) / len(pts)
+
+
+def test_coverage_is_given_for_the_scored_bands_only(shipped: labecon.BacktestResult) -> None:
+    with pytest.raises(labecon.OptionError, match="50% and 90%"):
+        shipped.coverage(0.8)
+
+
+def test_json_has_points_coverage_and_mean_crps(shipped: labecon.BacktestResult) -> None:
+    data = json.loads(json.dumps(shipped.to_json()))
+    assert set(data["coverage_90"]) == {"revenue_run_rate_usd_per_year", "compute_gw"}
+    first = data["points"][0]
+    for key in ("lab", "metric", "date", "value", "quantile", "in_band_90", "in_band_50", "crps"):
+        assert key in first
+    crps = [p["crps"] for p in data["points"] if p["metric"] == "compute_gw"]
+    assert data["crps_mean"]["compute_gw"] == pytest.approx(np.mean(crps))
+
+
+def test_a_point_at_the_model_median_has_pit_one_half_and_far_points_zero_or_one(tmp_path: Path) -> None:
+    res = labecon.backtest("backtest-2023", n_samples=N, seed=SEED)
+    fan = res.fans["lab_own", "compute_gw"]
+    q = 5  # April-June 2025
+    median = float(np.quantile(_series(N, SEED)["lab_own", "compute_gw"][:, q], 0.5, method="lower"))
+    path = _history(
+        tmp_path,
+        ("lab_own", "compute_gw", "2025-05-15", median),
+        ("lab_own", "compute_gw", "2025-05-16", 1e6),
+        ("lab_partner", "revenue_run_rate_usd_per_year", "2025-05-17", 0.0),
+    )
+    at, high, low = labecon.backtest("backtest-2023", path, n_samples=N, seed=SEED).points
+    assert fan.dates[q] == dt.date(2025, 5, 16)
+    assert at.quarter == q
+    assert at.quantile == pytest.approx(0.5, abs=1.0 / N)
+    assert at.in_band_50
+    assert at.in_band_90
+    assert (high.quantile, high.in_band_90) == (1.0, False)
+    assert high.crps == pytest.approx(1e6 - np.mean(_series(N, SEED)["lab_own", "compute_gw"][:, q]))
+    assert low.quantile < 0.05
+    assert not low.in_band_90
+
+
+def _series(n: int, seed: int) -> dict[tuple[str, str], np.ndarray]:
+    sc = labecon.load_scenario("backtest-2023")
+    return model_series(sc, labecon.simulate(sc, n, seed, keep_paths=True))[0]
+
+
+def test_compute_gw_is_capacity_times_power_per_h100e_and_pue() -> None:
+    sc = labecon.load_scenario("backtest-2023")
+    results = labecon.simulate(sc, 50, 1, keep_paths=True)
+    series, problems = model_series(sc, results)
+    assert problems == []
+    # At quarter 0 lab_own holds only H100s (committed and rented): 1.4535 kW each, PUE 1.25.
+    cap = results.dataset["capacity_h100e"].sel(lab="lab_own", quarter=0)
+    assert float(cap.sel(source="owned").max()) == 0.0
+    expected = cap.sum("source").to_numpy() * 1.4535 * 1.25 / 1e6
+    np.testing.assert_allclose(series["lab_own", "compute_gw"][:, 0], expected, rtol=1e-12)
+    assert expected.min() >= 0.199  # 110k committed H100e = 0.2 GW, as the scenario starts
+    revenue = results.dataset["income_statement_usd"].sel(lab="lab_own", income_line="revenue")
+    np.testing.assert_allclose(series["lab_own", "revenue_run_rate_usd_per_year"], 4 * revenue.to_numpy())
+
+
+def test_what_cannot_be_scored_is_named_not_raised(tmp_path: Path) -> None:
+    # two-strategies' partner chip has no power figure: its compute in GW cannot be given.
+    path = _history(
+        tmp_path,
+        ("lab_partner", "compute_gw", "2026-06-30", 1.0),
+        ("lab_own", "compute_gw", "2026-06-30", 2.0),
+        ("lab_own", "compute_gw", "2040-06-30", 9.0),
+    )
+    res = labecon.backtest("two-strategies", path, n_samples=20, seed=1)
+    assert [(p.lab, p.metric) for p in res.points] == [("lab_own", "compute_gw")]
+    assert any("row 4" in u and "after the horizon ends on 2036-03-31" in u for u in res.unscored)
+    assert any("lab_partner: compute_gw cannot be given" in u and "tpu_v6e" in u for u in res.unscored)
+    assert any("row 2" in u for u in res.unscored)
+
+
+def test_nothing_to_score_and_compute_scenarios_are_clear_errors(tmp_path: Path) -> None:
+    path = _history(tmp_path, ("lab_own", "compute_gw", "2019-06-30", 1.0))
+    with pytest.raises(labecon.HistoryError, match="no observation in the history can be scored"):
+        labecon.backtest("backtest-2023", path, n_samples=20, seed=1)
+    with pytest.raises(labecon.ScenarioError, match="needs a world scenario"):
+        labecon.backtest("b1", n_samples=20, seed=1)
+
+
+def test_an_uncertain_pue_is_read_per_sample() -> None:
+    data = yaml.safe_load(labecon.scenario_text("backtest-2023"))
+    data["inputs"]["pue_in"] = {"dist": "uniform", "low": 1.1, "high": 1.4}
+    data["finance"]["pue"] = "pue_in"
+    sc = labecon.load_scenario(data)
+    results = labecon.simulate(sc, 40, 2, keep_paths=True)
+    series, _ = model_series(sc, results)
+    pue = results.dataset["input_value"].sel(input="pue_in").to_numpy()
+    cap = results.dataset["capacity_h100e"].sel(lab="lab_own", quarter=0).sum("source").to_numpy()
+    assert np.ptp(pue) > 0.1
+    np.testing.assert_allclose(series["lab_own", "compute_gw"][:, 0], cap * 1.4535 * pue / 1e6, rtol=1e-12)
