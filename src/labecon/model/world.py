@@ -22,7 +22,7 @@ from labecon.model.world_open import advance, context, opening_state
 from labecon.model.world_outputs import Accumulator, NpvParts, Quarter, WorldResult, deal_labels
 from labecon.model.world_params import WorldParams, take_samples, world_params
 from labecon.model.world_state import Context, WorldState
-from labecon.scenario.schema import Scenario
+from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
 
 SUB_BLOCK = 8192
@@ -90,7 +90,7 @@ def simulate_world(
 
 
 def run_world(
-    scenario: Scenario,
+    scenario: WorldScenario,
     draws: Mapping[str, FloatArray],
     n: int,
     policy: LabPolicy,
@@ -109,7 +109,7 @@ def run_world(
     if not keep_paths:
         return result
     paths = dict(result.paths)
-    labs = list(scenario.labs or {})
+    labs = list(scenario.labs)
     deals = [label.split(":", 1)[1] for label in deal_labels(scenario)]
     accounts = paths.pop("partner_accounts_usd")
     if deals:

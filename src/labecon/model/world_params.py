@@ -14,7 +14,7 @@ import numpy as np
 from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
 from labecon.model.risk import EventParams, WorldDraws
-from labecon.scenario.schema import ParamValue, Scenario
+from labecon.scenario.schema import ParamValue, WorldScenario
 from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec
 from labecon.types import FloatArray
 
@@ -150,13 +150,11 @@ def _stack(values: list[FloatArray]) -> FloatArray:
 
 
 def world_params(
-    scenario: Scenario, draws: Mapping[str, FloatArray], n: int, *, seed: int, start: int
+    scenario: WorldScenario, draws: Mapping[str, FloatArray], n: int, *, seed: int, start: int
 ) -> WorldParams:
     """Return a world scenario's parameters for samples ``start .. start + n - 1`` of a run with ``seed``."""
-    chips = scenario.chips or {}
-    clouds = scenario.clouds or {}
-    labs = scenario.labs or {}
-    segments = scenario.market.segments if scenario.market is not None else {}
+    chips, clouds, labs = scenario.chips, scenario.clouds, scenario.labs
+    segments = scenario.market.segments
 
     def r(value: ParamValue) -> FloatArray:
         return resolve(value, draws, n)
