@@ -51,7 +51,7 @@ def context(p: WorldParams) -> Context:
         compute_per_unit=fall(mp.serving_efficiency_gain_per_year),
         growth_fade=fall(mp.growth_decay_per_year),
         algorithmic=2.0 ** (3.0 / gp.algorithmic_halving_months),
-        discount=(1.0 + gp.discount_rate_per_year) ** -0.25,
+        discount=(1.0 + gp.discount_rate_per_year) ** (-1.0 / QUARTERS_PER_YEAR),
     )
     frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
         gp.frontier_log10_flop,

@@ -7,10 +7,12 @@ labs and 40 quarters).
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import risk
 from labecon.model.capacity import Online
 from labecon.model.finance import (
@@ -104,7 +106,7 @@ class Accumulator:
             if npv_parts
             else None
         )
-        n_years = -(-horizon // 4)
+        n_years = math.ceil(horizon / QUARTERS_PER_YEAR)
         by_year = (n, n_labs, n_years)
         self.revenue_by_year = np.zeros(by_year, order="F")
         self.cash_by_year = np.zeros(by_year, order="F")
@@ -141,7 +143,7 @@ class Accumulator:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
         t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
         discount = q.state.drivers.discount[:, None]
-        y = t // 4
+        y = int(t // QUARTERS_PER_YEAR)
         self.revenue_by_year[:, :, y] += s.revenue_usd
         self.cash_by_year[:, :, y] = acc.cash_usd
         self.ruined_by_year[:, :, y] = acc.ruined
@@ -259,7 +261,8 @@ def deal_labels(scenario: WorldScenario) -> list[str]:
 
 
 def _years(scenario: WorldScenario) -> list[int]:
-    return [int(scenario.start_year) + y for y in range(-(-scenario.horizon_quarters // 4))]
+    n_years = math.ceil(scenario.horizon_quarters / QUARTERS_PER_YEAR)
+    return [int(scenario.start_year) + y for y in range(n_years)]
 
 
 def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:

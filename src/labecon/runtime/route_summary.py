@@ -71,9 +71,7 @@ def route_answer(
         figures["p_never"] = {"value": 1.0 - p_pays, "se": figures["p_pays_back"]["se"]}
         median_q = float(np.asarray(summaries["route_payback_quarter"].percentiles[50.0].value)[r])
         figures["payback_median"] = (
-            "never"
-            if median_q > H or figures["is_declared"]
-            else quarter_label(world.start_year, median_q)
+            "never" if median_q > H or figures["is_declared"] else quarter_label(world.start_year, median_q)
         )
         figures["drivers"] = [] if figures["is_declared"] else _drivers(scenario, dataset, r)
         answer.setdefault(lab, {})[route] = figures

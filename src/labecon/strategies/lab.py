@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model.decisions import LabDecisions, LabObservation
 from labecon.model.params import resolve
 from labecon.scenario.schema import WorldScenario
@@ -68,7 +69,7 @@ class RuleBasedLabs(NamedTuple):
 
     def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
         """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
-        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0)
+        return self._planned(obs, _log_growth(obs), ahead_quarters / QUARTERS_PER_YEAR)
 
     def _planned(
         self, obs: LabObservation, log_growth: FloatArray, ahead_years: FloatArray | float
@@ -89,8 +90,8 @@ class RuleBasedLabs(NamedTuple):
         short = obs.runway_quarters < self.cut_training_runway_quarters
         training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
         log_growth = _log_growth(obs)  # once for both horizons
-        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0)
-        next_q = self._planned(obs, log_growth, 0.25)
+        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / QUARTERS_PER_YEAR)
+        next_q = self._planned(obs, log_growth, 1.0 / QUARTERS_PER_YEAR)
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,

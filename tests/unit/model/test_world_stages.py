@@ -100,3 +100,22 @@ def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:
     np.testing.assert_allclose(compute.power_usd(10.0, 1.4, 1.2, 2190.0, 0.08), 10 * 1.4 * 1.2 * 2190 * 0.08)
     assert compute.maintenance_usd(0.04, 1000.0) == 10.0
     assert compute.rental_usd(3.0, 2190.0, 2.0) == 13140.0
+
+
+def test_the_opening_fleet_depreciates_over_its_remaining_life_and_retires() -> None:
+    from tests.world_helpers import path, run, tiny_world
+
+    # 100k H100 at $25,000 on the books at half their cost: the chips have round(0.5 x 20) = 10
+    # quarters left, the facility (1.4535 kW each at $16.6M per MW) round(0.5 x 56) = 28.
+    data = tiny_world(
+        **{"labs.a.owned_book_frac": 0.5, "labs.a.strategy.own_frac": 0.0, "labs.a.strategy.commit_frac": 0.0}
+    )
+    res = run(data, n=3)
+    chips_q = 1e5 * 25_000.0 * 0.5 / 10
+    dc_q = 1e5 * 1.4535e-3 * 16.6e6 * 0.5 / 28
+    dep = res.dataset["income_statement_usd"].sel(lab="a", income_line="depreciation").to_numpy()
+    expected = np.where(np.arange(12) < 10, chips_q + dc_q, dc_q)
+    np.testing.assert_allclose(dep, np.broadcast_to(expected, dep.shape), rtol=1e-12)
+    owned = path(res, "capacity_h100e")[:, 0, :, 0]
+    np.testing.assert_array_equal(owned[:, :10], 1e5)
+    np.testing.assert_array_equal(owned[:, 10:], 0.0)
