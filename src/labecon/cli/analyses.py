@@ -1,0 +1,270 @@
+"""``labecon compare``, ``sensitivity``, ``optimize`` and ``report``: decisions under uncertainty."""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+import labecon
+from labecon.cli.options import (
+    ForceOption,
+    JsonOption,
+    ReportOption,
+    SeedOption,
+    analysis_dir,
+    parse_param_range,
+    parse_selection,
+    parse_value,
+    split_list,
+)
+from labecon.cli.rendering import (
+    console,
+    err_console,
+    fail,
+    print_comparison,
+    print_optimization,
+    print_sensitivity,
+)
+
+ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(labecon.Results.json_ready(data), indent=1) + "\n", encoding="utf-8")
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(labecon.Results.json_ready(data), indent=2) + "\n")
+
+
+def _parse_variants(variant: list[str] | None) -> dict[str, dict[str, Any]] | None:
+    if not variant:
+        return None
+    variants: dict[str, dict[str, Any]] = {}
+    for v in variant:
+        name, colon, patches = v.partition(":")
+        overrides: dict[str, Any] = {}
+        for patch in split_list(patches):
+            path, eq, value = patch.partition("=")
+            if not eq:
+                msg = f"--variant {v!r}: expected NAME:PATH=VALUE[,PATH=VALUE...]"
+                raise fail(msg)
+            overrides[path.strip()] = parse_value(value)
+        variants[name.strip() if colon else v.strip()] = overrides
+    return variants
+
+
+def _parse_groups(group: list[str] | None) -> dict[str, list[str]]:
+    groups = {}
+    for g in group or []:
+        gname, eq, members = g.partition("=")
+        if not eq:
+            msg = f"--group: expected NAME=in1,in2, got {g!r}"
+            raise fail(msg)
+        groups[gname.strip()] = split_list(members)
+    return groups
+
+
+def _parse_goals(goal: list[str] | None) -> Any:
+    goals: Any = None
+    for g in goal or []:
+        name, eq, direction = g.rpartition("=")
+        if eq:
+            goals = {**(goals if isinstance(goals, dict) else {}), name.strip(): direction.strip()}
+        else:
+            goals = direction.strip()
+    return goals
+
+
+def compare(
+    scenario: ScenarioArgument,
+    strategies: Annotated[
+        str | None,
+        typer.Option(help="Strategies to compare, comma-separated (each on the output naming it)."),
+    ] = None,
+    outputs: Annotated[
+        str | None, typer.Option(help="Outputs of one run to compare, comma-separated.")
+    ] = None,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A scenario variant NAME:PATH=VALUE[,PATH=VALUE...]; repeat for each (needs --metric)."
+        ),
+    ] = None,
+    metric: Annotated[
+        list[str] | None,
+        typer.Option(help="Output(s) compared across variants (repeatable; the first leads)."),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(help="Pick one element of an output with dims, DIM=LABEL (repeatable)."),
+    ] = None,
+    goal: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="max or min (default: min for costs, else max); METRIC=min per metric (repeatable)."
+        ),
+    ] = None,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = None,
+    seed: SeedOption = None,
+    group: Annotated[
+        list[str] | None, typer.Option(help="An input group for EVPPI, NAME=in1,in2 (repeatable).")
+    ] = None,
+    evppi: Annotated[bool, typer.Option(help="Estimate EVPPI for each input.")] = True,
+    out: Annotated[Path | None, typer.Option(help="Directory for comparison.json (and the report).")] = None,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: Annotated[bool, typer.Option(help="Overwrite an earlier comparison in --out.")] = False,
+) -> None:
+    """Compare strategies or scenario variants on the same random draws."""
+    try:
+        sc = labecon.load_scenario(scenario)
+        variants = _parse_variants(variant)
+        groups = _parse_groups(group)
+        out_dir = analysis_dir(out, "comparison", sc.name, force)
+        comp = labecon.compare(
+            sc,
+            variants=variants,
+            outputs=split_list(outputs) or None,
+            strategies=split_list(strategies) or None,
+            metric=metric or None,
+            select=parse_selection(select),
+            goal=_parse_goals(goal),
+            n_samples=samples,
+            seed=seed,
+            evppi=evppi,
+            groups=groups or None,
+        )
+        data = comp.to_dict(sample_rows=20_000)
+        _write_json(out_dir / "comparison.json", data)
+        page = labecon.write_report(out_dir) if report else None
+    except labecon.LabeconError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        data.pop("values_sample", None)
+        _print_json(data)
+        return
+    print_comparison(comp, out_dir)
+    if page is not None:
+        console.print(f"Report: [bold]{page}[/]")
+
+
+def sensitivity(
+    scenario: ScenarioArgument,
+    output: Annotated[str, typer.Argument(help="The output, e.g. saving or 'npv_usd[lab=a]'.")],
+    method: Annotated[str, typer.Option(help="sobol, oat (tornado/spider), pawn or delta.")] = "sobol",
+    inputs: Annotated[
+        str | None, typer.Option(help="Inputs to study, comma-separated (default: all).")
+    ] = None,
+    samples: Annotated[
+        int | None, typer.Option("--samples", "-n", help="sobol: base N (power of 2); pawn/delta: samples.")
+    ] = None,
+    seed: SeedOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for sensitivity-METHOD.json (and the report).")
+    ] = None,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Which uncertain inputs drive an output (Sobol, tornado, or correlation-valid PAWN/delta)."""
+    try:
+        sc = labecon.load_scenario(scenario)
+        out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", labecon.SensitivityWarning)
+            res = labecon.sensitivity(
+                sc,
+                output,
+                method=method,  # type: ignore[arg-type]
+                inputs=split_list(inputs) or None,
+                n_samples=samples,
+                seed=seed,
+            )
+        data = res.to_dict()
+        _write_json(out_dir / f"sensitivity-{method}.json", data)
+        page = labecon.write_report(out_dir) if report else None
+    except labecon.LabeconError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        _print_json(data)
+        return
+    for w in caught:
+        err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+    print_sensitivity(res, method, output, out_dir)
+    if page is not None:
+        console.print(f"Report: [bold]{page}[/]")
+
+
+def optimize(
+    scenario: ScenarioArgument,
+    param: Annotated[
+        list[str],
+        typer.Option(help="A parameter to tune: PATH=LOW:HIGH (ints give whole numbers) or PATH=A|B."),
+    ],
+    objective: Annotated[str, typer.Option(help="STAT(OUTPUT) to optimise, e.g. 'mean(npv_usd)'.")],
+    constraint: Annotated[
+        list[str] | None, typer.Option(help="A limit such as 'mean(ruined) <= 0.05' (repeatable).")
+    ] = None,
+    goal: Annotated[str, typer.Option(help="max or min.")] = "max",
+    lab: Annotated[str | None, typer.Option(help="For outputs by lab: whose outputs count.")] = None,
+    trials: Annotated[int, typer.Option(help="Candidates to evaluate.")] = 40,
+    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Samples per candidate.")] = None,
+    seed: SeedOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for optimization.json (and the report).")
+    ] = None,
+    as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Tune strategy parameters for an objective under risk limits (common random numbers, seeded)."""
+    try:
+        sc = labecon.load_scenario(scenario)
+        out_dir = analysis_dir(out, "optimization", sc.name, force)
+        parameters = dict(parse_param_range(p) for p in param)
+        res = labecon.optimize(
+            sc,
+            parameters,
+            objective,
+            constraint or [],
+            lab=lab,
+            goal=goal,  # type: ignore[arg-type]
+            n_trials=trials,
+            n_samples=samples,
+            seed=seed,
+        )
+        data = res.to_dict()
+        _write_json(out_dir / "optimization.json", data)
+        page = labecon.write_report(out_dir) if report else None
+    except labecon.LabeconError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        _print_json(data)
+        return
+    print_optimization(res, out_dir)
+    if page is not None:
+        console.print(f"Report: [bold]{page}[/]")
+
+
+def report_cmd(
+    run_dir: Annotated[
+        Path, typer.Argument(help="A results directory (from run --out, compare, sensitivity, ...).")
+    ],
+    out: Annotated[Path | None, typer.Option(help="The HTML file (default: RUN_DIR/report.html).")] = None,
+    image: Annotated[
+        list[str] | None, typer.Option(help="Also write each chart as png or svg into charts/ (repeatable).")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report (opens offline) of a run and its analyses."""
+    try:
+        page = labecon.write_report(run_dir, out, static=image or [])
+    except labecon.LabeconError as exc:
+        raise fail(str(exc)) from None
+    console.print(f"Report written to [bold]{page}[/]")

@@ -1,0 +1,53 @@
+"""The ``labecon`` Typer application: its commands, grouped, and its entry point.
+
+Every error a user can cause is a :class:`labecon.LabeconError`; it is shown as
+one line on standard error and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from labecon.cli import analyses, runs, scenarios
+from labecon.cli import run as run_module
+from labecon.cli.rendering import err_console
+
+app = typer.Typer(
+    name="labecon",
+    help="Own or rent? Monte Carlo economics of frontier AI labs' compute.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scenarios_app = typer.Typer(help="List and show the built-in scenarios.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+runs_app = typer.Typer(help="List, show and export the runs in the run store.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+app.command()(run_module.run)
+scenarios_app.command("list")(scenarios.scenarios_list)
+scenarios_app.command("show")(scenarios.scenarios_show)
+runs_app.command("list")(runs.runs_list)
+runs_app.command("show")(runs.runs_show)
+runs_app.command("export")(runs.runs_export)
+app.command()(analyses.compare)
+app.command()(analyses.sensitivity)
+app.command()(analyses.optimize)
+app.command("report")(analyses.report_cmd)
+
+
+def main() -> None:
+    """Entry point of the ``labecon`` command."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in labecon; please report it with the command you ran.",
+            highlight=False,
+        )
+        sys.exit(1)

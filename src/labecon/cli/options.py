@@ -1,0 +1,82 @@
+"""Options several commands share, declared once, and the parsers of their text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from labecon.cli.rendering import fail
+
+SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
+ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="The run store's directory (default: $LABECON_STORE, else labecon-results/).",
+        show_default=False,
+    ),
+]
+
+
+def split_list(text: str | None) -> list[str]:
+    """Return the comma-separated items of ``text``, stripped, empty ones dropped."""
+    return [t.strip() for t in text.split(",") if t.strip()] if text else []
+
+
+def parse_value(text: str) -> Any:
+    """Parse an override or choice the way YAML would (numbers, booleans, names)."""
+    return yaml.safe_load(text) if text.strip() else text
+
+
+def parse_selection(items: list[str] | None) -> dict[str, str] | None:
+    """Return ``--select DIM=LABEL`` items as a mapping, or None when there are none."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        dim, eq, label = item.partition("=")
+        if not eq:
+            msg = f"--select: expected DIM=LABEL, got {item!r}"
+            raise fail(msg)
+        out[dim.strip()] = label.strip()
+    return out or None
+
+
+def parse_param_range(text: str) -> tuple[str, Any]:
+    """Return ``--param PATH=LOW:HIGH`` or ``PATH=A|B|C`` as (path, range or choices)."""
+    path, eq, spec = text.partition("=")
+    if not eq:
+        msg = f"--param: expected PATH=LOW:HIGH or PATH=A|B|C, got {text!r}"
+        raise fail(msg)
+    if "|" in spec:
+        return path.strip(), [parse_value(v) for v in spec.split("|")]
+    low, colon, high = spec.partition(":")
+    lo, hi = parse_value(low), parse_value(high)
+    if not colon or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi)):
+        msg = f"--param: expected PATH=LOW:HIGH (numbers) or PATH=A|B|C, got {text!r}"
+        raise fail(msg)
+    return path.strip(), (lo, hi)
+
+
+def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -> Path:
+    """Return the directory an analysis writes to, refusing to overwrite without --force."""
+    if out is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        base = Path("labecon-results") / f"{kind}-{scenario_name}-{stamp}"
+        out, i = base, 1
+        while out.exists():
+            i += 1
+            out = Path(f"{base}-{i}")
+    elif out.exists() and not out.is_dir():
+        msg = f"{out} exists and is not a directory"
+        raise fail(msg)
+    target = out / f"{kind}.json"
+    if target.exists() and not force:
+        msg = f"{target} exists; choose another --out or pass --force"
+        raise fail(msg)
+    return out

@@ -1,0 +1,251 @@
+"""What the command line shows: its consoles, number formats, tables and error lines."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import labecon
+
+# Wide enough for the results table even when the output is piped to a file.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True)
+
+EXIT_USER_ERROR = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Show ``message`` as one error line on standard error; return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+def fmt(x: float, scale: float = 1.0, digits: int = 4) -> str:
+    """Return ``x / scale`` to ``digits`` significant figures, or ``n/a``."""
+    if not math.isfinite(x):
+        return "n/a"
+    v = x / scale
+    if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-4):
+        return f"{v:.{digits - 1}e}"
+    if v == 0:
+        return "0"
+    # Round to `digits` significant figures, then print without exponent.
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return f"{round(v, decimals):,.{decimals}f}"
+
+
+def estimate(value: float, se: float, scale: float) -> str:
+    """Return ``value ±se`` in units of ``scale``."""
+    return f"{fmt(value, scale)} ±{fmt(se, scale, 2)}"
+
+
+def pm(value: float, se: float, *, pct: bool = False) -> str:
+    """Return ``value ±se``, as percentages with ``pct``."""
+    if pct:
+        return f"{value:.1%} ±{se:.1%}"
+    return f"{fmt(value)} ±{fmt(se, 1.0, 2)}"
+
+
+_FAN = (5.0, 50.0, 95.0)
+"""Percentiles shown in the fan tables."""
+
+
+def print_world_tables(results: labecon.Results) -> None:
+    """Per lab: fan quantiles of revenue, cash and capacity by year; profitability, funding, ruin, NPV."""
+    ds, sums = results.dataset, results.summaries
+    labs = [str(x) for x in ds["lab"].to_numpy()]
+    years = [int(y) for y in ds["year"].to_numpy()]
+    horizon = float(np.max(np.asarray(sums["first_profitable_quarter"].percentiles[95.0].value)))
+    shown = sorted({0, min(2, len(years) - 1), min(4, len(years) - 1), len(years) - 1})
+
+    def row(table: Table, label: str, name: str, index: tuple[int, ...], scale: float) -> None:
+        s = sums[name]
+
+        def pick(v: Any) -> float:
+            return float(np.asarray(v)[index])
+
+        table.add_row(
+            label,
+            estimate(pick(s.mean.value), pick(s.mean.se), scale),
+            *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), scale) for q in _FAN),
+        )
+
+    for li, lab in enumerate(labs):
+        table = Table(title=f"{lab} (± one Monte Carlo standard error)", title_justify="left")
+        for col in ("output", "mean", "p5", "p50", "p95"):
+            table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
+        for yi in shown:
+            row(table, f"revenue {years[yi]} (USD bn)", "revenue_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"cash end {years[yi]} (USD bn)", "cash_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
+        row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
+        row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
+        row(table, f"first profitable quarter ({horizon:g}: never)", "first_profitable_quarter", (li,), 1)
+        probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]
+        if len(labs) > 1 and "is_npv_leader" in sums:
+            probabilities.append(("P(highest NPV of the labs)", "is_npv_leader"))
+        for label, name in probabilities:
+            s = sums[name]
+            mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
+            table.add_row(label, estimate(mean, se, 1.0))
+        console.print(table)
+    if len(labs) > 1 and "is_npv_leader" in sums:
+        lead = sums["is_npv_leader"].mean
+        lead_p, lead_se = np.asarray(lead.value, dtype=float), np.asarray(lead.se, dtype=float)
+        ranked = sorted(range(len(labs)), key=lambda i: -lead_p[i])
+        wins = "; ".join(f"{labs[i]} in {lead_p[i]:.1%} ± {lead_se[i]:.1%}" for i in ranked)
+        console.print(f"[bold]Which route wins[/] (highest NPV of free cash flow, share of samples): {wins}")
+    if "partner_deal_npv_usd" in sums:
+        s = sums["partner_deal_npv_usd"]
+        table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")
+        for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
+            table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
+        for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):
+
+            def pick(v: Any, di: int = di) -> float:
+                return float(np.asarray(v)[di])
+
+            p_pos = estimate(pick(s.p_positive.value), pick(s.p_positive.se), 1.0) if s.p_positive else ""
+            table.add_row(
+                deal,
+                estimate(pick(s.mean.value), pick(s.mean.se), 1e9),
+                *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), 1e9) for q in _FAN),
+                p_pos,
+            )
+        console.print(table)
+
+
+def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_id: str) -> None:
+    """Print a finished run: its provenance line, its tables and where its files are."""
+    m = results.manifest
+    console.print(
+        f"[bold]{m['scenario']}[/]: {m['n_samples']:,} samples, seed {m['seed']}, "
+        f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
+    )
+    if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+        print_world_tables(results)
+    else:
+        _print_flat_table(results)
+    console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
+    console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
+
+
+def _print_flat_table(results: labecon.Results) -> None:
+    scale = 1e9
+    table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
+    table.add_column("output", no_wrap=True)
+    for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for name, s in results.summaries.items():
+        pct = s.percentiles
+        p_pos = estimate(s.p_positive.value, s.p_positive.se, 1.0) if s.p_positive else ""
+        table.add_row(
+            name,
+            estimate(s.mean.value, s.mean.se, scale),
+            *(estimate(pct[q].value, pct[q].se, scale) for q in (5.0, 50.0, 95.0)),
+            p_pos,
+        )
+    console.print(table)
+
+
+def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
+    """Print a comparison: options, paired differences, the best option and the EVPI."""
+    units = f" ({comp.units})" if comp.units else ""
+    console.print(
+        f"[bold]{comp.info.get('scenario', '')}[/]: {comp.n_samples:,} paired samples, "
+        f"seed {comp.info.get('seed')}; "
+        f"{'higher' if comp.goal == 'max' else 'lower'} {comp.metric} is better{units}"
+    )
+    table = Table(title="Options (± one Monte Carlo standard error)", title_justify="left")
+    for col in ("option", "mean", "P(best)", "mean regret"):
+        table.add_column(col, justify="right" if col != "option" else "left")
+    for o in comp.options:
+        m, p, r = comp.means[o], comp.p_best[o], comp.mean_regret[o]
+        table.add_row(
+            o,
+            pm(float(m.value), float(m.se)),
+            pm(float(p.value), float(p.se), pct=True),
+            pm(float(r.value), float(r.se)),
+        )
+    console.print(table)
+    pairs = Table(title=f"Paired differences ({int(comp.level * 100)}% CI)", title_justify="left")
+    for col in ("a − b", "mean", "CI", "P(a beats b)"):
+        pairs.add_column(col, justify="right" if col != "a − b" else "left")
+    for d in comp.differences:
+        pairs.add_row(
+            f"{d.a} − {d.b}",
+            pm(float(d.mean.value), float(d.mean.se)),
+            f"{fmt(d.ci[0])} .. {fmt(d.ci[1])}",
+            pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True),
+        )
+    console.print(pairs)
+    console.print(
+        f"Best on average: [bold]{comp.best}[/]. "
+        f"EVPI: {pm(float(comp.evpi.value), float(comp.evpi.se))}{units}"
+    )
+    for metric_name, sub in comp.by_metric.items():
+        for d in sub.differences:
+            console.print(
+                f"On {metric_name}: {d.a} − {d.b} = {pm(float(d.mean.value), float(d.mean.se))}; "
+                f"P({d.a} beats {d.b}) = {pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True)}"
+            )
+    if comp.evppi and float(comp.evpi.value) > 0:
+        top = sorted(comp.evppi.items(), key=lambda kv: -float(kv[1].value))[:5]
+        console.print(
+            "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
+        )
+    console.print(f"Written to [bold]{out_dir}[/]")
+
+
+_INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")
+
+
+def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, out_dir: Path) -> None:
+    """Print a sensitivity analysis's indices, one row per input."""
+    table = Table(
+        title=f"{method} indices of {output}" + (f" (mean over {res.time_dim})" if res.time_dim else ""),
+        title_justify="left",
+    )
+    table.add_column("input")
+    keys = [k for k in res.indices if k in _INDEX_COLUMNS]
+    for k in keys:
+        table.add_column(k, justify="right")
+    for j, name in enumerate(res.inputs):
+        table.add_row(
+            name,
+            *(
+                fmt(
+                    float(res.indices[k][j] if res.indices[k].ndim == 1 else res.indices[k][j].mean()), 1.0, 3
+                )
+                for k in keys
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"Assumption: {res.assumption}. {res.n_evaluations:,} model evaluations. "
+        f"Written to [bold]{out_dir}[/]"
+    )
+
+
+def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
+    """Print the best candidate of an optimisation, its constraints and the frontier's size."""
+    b = res.best
+    console.print(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):")
+    for k, v in b.params.items():
+        console.print(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}")
+    console.print(
+        f"  {res.objective} = {pm(float(b.objective.value), float(b.objective.se))} "
+        f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
+    )
+    for text, est in zip(res.constraints, b.constraints, strict=True):
+        console.print(f"  {text}: {pm(float(est.value), float(est.se))}")
+    console.print(f"Frontier: {len(res.frontier)} candidates. Written to [bold]{out_dir}[/]")
