@@ -16,16 +16,20 @@ from labecon.cli.options import (
     JsonOption,
     ReportOption,
     SeedOption,
+    SelectOption,
     analysis_dir,
+    output_label,
     parse_param_range,
     parse_selection,
     parse_value,
+    samples_option,
     split_list,
 )
 from labecon.cli.rendering import (
     console,
     err_console,
     fail,
+    fail_from,
     print_comparison,
     print_optimization,
     print_sensitivity,
@@ -101,17 +105,14 @@ def compare(
         list[str] | None,
         typer.Option(help="Output(s) compared across variants (repeatable; the first leads)."),
     ] = None,
-    select: Annotated[
-        list[str] | None,
-        typer.Option(help="Pick one element of an output with dims, DIM=LABEL (repeatable)."),
-    ] = None,
+    select: SelectOption = None,
     goal: Annotated[
         list[str] | None,
         typer.Option(
             help="max or min (default: min for costs, else max); METRIC=min per metric (repeatable)."
         ),
     ] = None,
-    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Monte Carlo samples.")] = None,
+    samples: Annotated[int | None, samples_option("Monte Carlo samples.")] = None,
     seed: SeedOption = None,
     group: Annotated[
         list[str] | None, typer.Option(help="An input group for EVPPI, NAME=in1,in2 (repeatable).")
@@ -123,6 +124,9 @@ def compare(
     force: Annotated[bool, typer.Option(help="Overwrite an earlier comparison in --out.")] = False,
 ) -> None:
     """Compare strategies or scenario variants on the same random draws."""
+    if sum(bool(x) for x in (strategies, outputs, variant)) != 1:
+        msg = "name the options to compare one way: --strategies, --outputs, or --variant (with --metric)"
+        raise fail(msg)
     try:
         sc = labecon.load_scenario(scenario)
         variants = _parse_variants(variant)
@@ -145,7 +149,7 @@ def compare(
         _write_json(out_dir / "comparison.json", data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if as_json:
         data.pop("values_sample", None)
         _print_json(data)
@@ -162,8 +166,12 @@ def sensitivity(
     inputs: Annotated[
         str | None, typer.Option(help="Inputs to study, comma-separated (default: all).")
     ] = None,
+    select: SelectOption = None,
     samples: Annotated[
-        int | None, typer.Option("--samples", "-n", help="sobol: base N (power of 2); pawn/delta: samples.")
+        int | None,
+        samples_option(
+            "sobol: base N (a power of 2; the model runs N × (inputs + 2) times); pawn/delta: samples."
+        ),
     ] = None,
     seed: SeedOption = None,
     out: Annotated[
@@ -184,6 +192,7 @@ def sensitivity(
                 output,
                 method=method,  # type: ignore[arg-type]
                 inputs=split_list(inputs) or None,
+                select=parse_selection(select),
                 n_samples=samples,
                 seed=seed,
             )
@@ -191,13 +200,13 @@ def sensitivity(
         _write_json(out_dir / f"sensitivity-{method}.json", data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if as_json:
         _print_json(data)
         return
     for w in caught:
         err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
-    print_sensitivity(res, method, output, out_dir)
+    print_sensitivity(res, method, output_label(output, select), out_dir)
     if page is not None:
         console.print(f"Report: [bold]{page}[/]")
 
@@ -215,7 +224,7 @@ def optimize(
     goal: Annotated[str, typer.Option(help="max or min.")] = "max",
     lab: Annotated[str | None, typer.Option(help="For outputs by lab: whose outputs count.")] = None,
     trials: Annotated[int, typer.Option(help="Candidates to evaluate.")] = 40,
-    samples: Annotated[int | None, typer.Option("--samples", "-n", help="Samples per candidate.")] = None,
+    samples: Annotated[int | None, samples_option("Samples per candidate.")] = None,
     seed: SeedOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Directory for optimization.json (and the report).")
@@ -244,7 +253,7 @@ def optimize(
         _write_json(out_dir / "optimization.json", data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if as_json:
         _print_json(data)
         return
@@ -266,5 +275,5 @@ def report_cmd(
     try:
         page = labecon.write_report(run_dir, out, static=image or [])
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     console.print(f"Report written to [bold]{page}[/]")

@@ -15,6 +15,13 @@ SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
 ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Pick one element of an output with dims, e.g. lab=NAME (repeatable; or OUTPUT[lab=NAME]).",
+    ),
+]
 StoreOption = Annotated[
     Path | None,
     typer.Option(
@@ -23,6 +30,42 @@ StoreOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def parse_count(text: str) -> int:
+    """Parse a sample count as a whole number, also written ``1e5`` or ``100_000``.
+
+    Raises
+    ------
+    typer.BadParameter
+        The text is not a whole number of at least 1.
+    """
+    if isinstance(text, int):
+        return text
+    try:
+        value = float(str(text).replace("_", "").replace(",", ""))
+    except ValueError:
+        msg = f"expected a whole number such as 100000 or 1e5, got {text!r}"
+        raise typer.BadParameter(msg) from None
+    if not value.is_integer() or value < 1:
+        msg = f"expected a whole number of at least 1, got {text!r}"
+        raise typer.BadParameter(msg)
+    return int(value)
+
+
+def samples_option(help_text: str) -> Any:
+    """Return the ``--samples``/``-n`` option, which takes ``100000`` or ``1e5``."""
+    return typer.Option("--samples", "-n", help=help_text, parser=parse_count, metavar="N")
+
+
+def output_label(output: str, select: list[str] | None) -> str:
+    """Return an output as the user named it, with its selection: ``is_npv_leader[lab=lab_own]``."""
+    picked = [s.strip() for s in select or []]
+    if not picked:
+        return output
+    if output.endswith("]"):
+        return f"{output[:-1]},{','.join(picked)}]"
+    return f"{output}[{','.join(picked)}]"
 
 
 def split_list(text: str | None) -> list[str]:

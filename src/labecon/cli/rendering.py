@@ -10,9 +10,11 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import labecon
+from labecon.types import FloatArray
 
 # Wide enough for the results table even when the output is piped to a file.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -23,8 +25,46 @@ EXIT_USER_ERROR = 2
 
 def fail(message: str) -> typer.Exit:
     """Show ``message`` as one error line on standard error; return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # The message is plain text: brackets in it (an extra such as labecon[report]) are not markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(EXIT_USER_ERROR)
+
+
+_CLI_OPTIONS = {
+    "n_samples": "--samples",
+    "seed": "--seed",
+    "select": "--select",
+    "variants": "--variant",
+    "strategies": "--strategies",
+    "outputs": "--outputs",
+    "metric": "--metric",
+    "goal": "--goal",
+    "groups": "--group",
+    "method": "--method",
+    "inputs": "--inputs",
+    "keep": "--keep",
+    "keep_paths": "--keep-paths",
+    "chunk_size": "--chunk-size",
+    "quantiles": "--quantiles",
+    "engine": "--engine",
+    "backend": "--backend",
+    "n_workers": "--workers",
+    "format": "--format",
+    "n_trials": "--trials",
+    "lab": "--lab",
+    "parameters": "--param",
+    "objective": "--objective",
+    "constraints": "--constraint",
+    "output": "OUTPUT",
+}
+"""The command line's name of each option the public API names in its errors."""
+
+
+def fail_from(exc: labecon.LabeconError) -> typer.Exit:
+    """Show a user's error, naming the command line's option rather than the Python argument."""
+    if isinstance(exc, labecon.OptionError) and exc.option:
+        return fail(f"{_CLI_OPTIONS.get(exc.option, exc.option)}: {exc.problem}")
+    return fail(str(exc))
 
 
 def fmt(x: float, scale: float = 1.0, digits: int = 4) -> str:
@@ -207,32 +247,51 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
 
 
 _INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")
+_RANK_BY = ("swing", "ST", "delta", "median", "S1")
+"""The index that orders the rows, the first a method has: the largest effect first."""
+
+
+def _index_column(res: labecon.SensitivityResult, key: str) -> FloatArray:
+    """Return one index per input (averaged over the time axis, when there is one)."""
+    values = np.asarray(res.indices[key], dtype=np.float64)
+    return values if values.ndim == 1 else values.mean(axis=1)
 
 
 def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, out_dir: Path) -> None:
-    """Print a sensitivity analysis's indices, one row per input."""
-    table = Table(
-        title=f"{method} indices of {output}" + (f" (mean over {res.time_dim})" if res.time_dim else ""),
-        title_justify="left",
-    )
+    """Print a sensitivity analysis's indices, one row per input, the largest effect first.
+
+    Inputs whose confidence interval is wider than their index are marked as
+    noise, with the option that fixes it.
+    """
+    over = f" (mean over {res.time_dim})" if res.time_dim else ""
+    table = Table(title=escape(f"{method} indices of {output}{over}"), title_justify="left")
     table.add_column("input")
     keys = [k for k in res.indices if k in _INDEX_COLUMNS]
     for k in keys:
         table.add_column(k, justify="right")
-    for j, name in enumerate(res.inputs):
-        table.add_row(
-            name,
-            *(
-                fmt(
-                    float(res.indices[k][j] if res.indices[k].ndim == 1 else res.indices[k][j].mean()), 1.0, 3
-                )
-                for k in keys
-            ),
-        )
+    columns = {k: _index_column(res, k) for k in keys}
+    rank = next((k for k in _RANK_BY if k in columns), None)
+    order = list(range(len(res.inputs)))
+    if rank is not None:
+        order = sorted(order, key=lambda j: -abs(float(columns[rank][j])))
+    noisy = []
+    for j in order:
+        name = res.inputs[j]
+        if any(
+            f"{k}_conf" in columns and abs(columns[f"{k}_conf"][j]) > abs(columns[k][j]) for k in ("S1", "ST")
+        ):
+            noisy.append(name)
+        table.add_row(name, *(fmt(float(columns[k][j]), 1.0, 3) for k in keys))
     console.print(table)
+    if noisy:
+        more = f" (e.g. --samples {res.suggested_n})" if res.suggested_n else ""
+        console.print(
+            f"Noise: the confidence intervals of {', '.join(noisy)} are wider than their indices; "
+            f"those indices cannot be told from zero. Run again with more samples{more}."
+        )
     console.print(
         f"Assumption: {res.assumption}. {res.n_evaluations:,} model evaluations. "
-        f"Written to [bold]{out_dir}[/]"
+        f"Written to [bold]{escape(str(out_dir))}[/]"
     )
 
 

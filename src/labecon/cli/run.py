@@ -4,27 +4,30 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any
 
 import typer
 import yaml
 
 import labecon
-from labecon.cli.options import SeedOption
+from labecon.cli.options import SeedOption, parse_count, samples_option
 from labecon.cli.progress import LazyProgress
-from labecon.cli.rendering import err_console, fail, print_run
+from labecon.cli.rendering import err_console, fail, fail_from, print_run
 
 
 def run(
     scenario: Annotated[
         str | None, typer.Argument(help="A built-in scenario name or a YAML file (not with --resume).")
     ] = None,
-    samples: Annotated[
-        int | None, typer.Option("--samples", "-n", help="Monte Carlo samples (default: the scenario's).")
-    ] = None,
+    samples: Annotated[int | None, samples_option("Monte Carlo samples (default: the scenario's).")] = None,
     seed: SeedOption = None,
     out: Annotated[
         Path | None,
@@ -74,7 +77,9 @@ def run(
         typer.Option(help="OUTPUT.STAT whose SE --target-se bounds, e.g. saving.mean (default: every mean)."),
     ] = None,
     relative: Annotated[bool, typer.Option(help="--target-se is relative to each statistic's size.")] = False,
-    max_samples: Annotated[int, typer.Option(help="Upper limit of samples for --target-se.")] = 10_000_000,
+    max_samples: Annotated[
+        int, typer.Option(help="Upper limit of samples for --target-se.", parser=parse_count, metavar="N")
+    ] = 10_000_000,
 ) -> None:
     """Run a scenario, record it in the run store and write its results."""
     try:
@@ -84,6 +89,7 @@ def run(
                 msg = "give either a scenario or --resume RUN_ID, not both"
                 raise fail(msg)
             manifest = runs.get_manifest(resume)
+            runs.claim(resume)
             sc = labecon.load_scenario(yaml.safe_load(runs.scenario_yaml(resume)))
             opts: dict[str, Any] = dict(manifest["options"])
             out_dir = out if out is not None else runs.run_dir(resume)
@@ -133,14 +139,15 @@ def run(
             out_dir = out if out is not None else runs.run_dir(run_id)
         bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
         try:
-            results = labecon.simulate(
-                sc,
-                backend=pool,
-                checkpoint_dir=runs.run_dir(run_id) / "checkpoints",
-                resume=resume is not None,
-                progress=bar,
-                **opts,
-            )
+            with _termination_as_interrupt():
+                results = labecon.simulate(
+                    sc,
+                    backend=pool,
+                    checkpoint_dir=runs.run_dir(run_id) / "checkpoints",
+                    resume=resume is not None,
+                    progress=bar,
+                    **opts,
+                )
         except KeyboardInterrupt:
             runs.mark(run_id, "interrupted")
             bar.close()
@@ -159,15 +166,40 @@ def run(
         stored = runs.finish_run(run_id, results)
         shutil.rmtree(stored / "checkpoints", ignore_errors=True)  # only an unfinished run needs them
         written = results.write(out_dir, force=force) if out is not None else sorted(stored.glob("*.*"))
-        if report:
-            written.append(labecon.write_report(out_dir))
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
+    # The results are safe on disk: a report that cannot be written must not hide them.
+    report_error = None
+    if report:
+        try:
+            written.append(labecon.write_report(out_dir))
+        except labecon.LabeconError as exc:
+            report_error = exc
     if as_json:
         data = labecon.Results.json_ready(_json_report(results, out_dir, run_id))
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         print_run(results, out_dir, written, run_id)
+    if report_error is not None:
+        msg = f"--report: {report_error}"
+        raise fail(msg)
+
+
+@contextmanager
+def _termination_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (``kill``, a job scheduler's stop) like Ctrl-C, so the run is left resumable."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can be set only from the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _json_report(results: labecon.Results, out_dir: Path, run_id: str) -> dict[str, Any]:

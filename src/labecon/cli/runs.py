@@ -13,7 +13,7 @@ from rich.table import Table
 
 import labecon
 from labecon.cli.options import StoreOption
-from labecon.cli.rendering import console, fail
+from labecon.cli.rendering import console, fail_from
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
 
@@ -26,7 +26,7 @@ def runs_list(store: StoreOption = None) -> None:
         runs_store = labecon.RunStore(store)
         frame = runs_store.list_runs()
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if frame.empty:
         console.print(f"No runs recorded in {runs_store.root}.")
         return
@@ -64,7 +64,7 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
         manifest = runs_store.get_manifest(run_id)
         summaries = runs_store.summaries(run_id) if manifest["status"] == "done" else None
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     info = Table(title=f"Run {run_id}", title_justify="left", show_header=False)
     info.add_column("field", style="bold", no_wrap=True)
     info.add_column("value")
@@ -129,7 +129,7 @@ def runs_export(
         target = out if out is not None else runs_store.default_export_path(run_id, fmt)  # type: ignore[arg-type]
         written = runs_store.export(run_id, fmt, target, force=force)  # type: ignore[arg-type]
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     console.print(f"Exported run [bold]{run_id}[/] to [bold]{written}[/]")
 
 

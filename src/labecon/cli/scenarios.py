@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 import labecon
-from labecon.cli.rendering import console, fail
+from labecon.cli.rendering import console, fail_from
 
 
 def scenarios_list() -> None:
@@ -36,7 +36,7 @@ def scenarios_show(
         else:
             text = labecon.scenario_text(name)
     except labecon.LabeconError as exc:
-        raise fail(str(exc)) from None
+        raise fail_from(exc) from None
     if not sources:
         sys.stdout.write(text)
         return

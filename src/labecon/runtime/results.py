@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from labecon.errors import OptionError, OutputExistsError
+from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
 from labecon.types import ExportFormat
 
@@ -151,8 +150,8 @@ class Results:
 
     @staticmethod
     def json_ready(value: Any) -> Any:
-        """Return ``value`` with NaN and infinities as ``None`` and NumPy scalars as Python ones."""
-        return _json_safe(value)
+        """Return ``value`` as plain JSON-ready Python: NaN and infinities as ``None``, arrays as lists."""
+        return plain(value)
 
     def write(self, directory: str | Path, *, force: bool = False) -> list[Path]:
         """Write the results into ``directory``; return the files written.
@@ -179,8 +178,8 @@ class Results:
             # are written, so a failure never leaves half a result behind.
             with tempfile.TemporaryDirectory(dir=out, prefix=".writing-") as scratch:
                 tmp = Path(scratch)
-                _write_text(tmp / "summary.json", json.dumps(_json_safe(self.summary()), indent=2))
-                _write_text(tmp / "manifest.json", json.dumps(_json_safe(self.manifest), indent=2))
+                _write_text(tmp / "summary.json", json.dumps(plain(self.summary()), indent=2))
+                _write_text(tmp / "manifest.json", json.dumps(plain(self.manifest), indent=2))
                 _write_text(tmp / "scenario.yaml", self.scenario_yaml)
                 self.summary_frame().to_csv(tmp / "summary.csv")
                 self.to_netcdf(tmp / "results.nc")
@@ -198,16 +197,3 @@ class Results:
 def _write_text(path: Path, text: str) -> Path:
     path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     return path
-
-
-def _json_safe(value: Any) -> Any:
-    """Return ``value`` with NaN and infinities as ``None`` (JSON has no such numbers)."""
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float | np.floating) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

@@ -30,6 +30,7 @@ import random
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -43,6 +44,7 @@ import pandas as pd
 import xarray as xr
 
 from labecon.errors import OptionError, OutputExistsError, StoreError
+from labecon.jsonable import plain
 from labecon.runtime.results import Results
 from labecon.runtime.summary import Estimate, OutputSummary
 from labecon.types import ExportFormat
@@ -179,6 +181,8 @@ class RunStore:
             msg = "a run's manifest needs its scenario's name"
             raise StoreError(msg)
         started = _timestamp(manifest.get("started")) or _utcnow()
+        # Which process runs it, so a run left "running" by a process that died can be told apart.
+        manifest = {**_this_process(), **manifest}
         rid = _check_run_id(run_id) if run_id is not None else _new_run_id(str(manifest["scenario"]), started)
         out_dir = (self.root / rid).absolute()
         row = {
@@ -321,10 +325,61 @@ class RunStore:
 
         self._write(update)
 
+    def claim(self, run_id: str) -> None:
+        """Mark an unfinished run ``running`` again, by this process (to resume it).
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown, the run has finished, or another living
+            process is running it.
+        """
+        rid = _check_run_id(run_id)
+
+        def update(con: duckdb.DuckDBPyConnection) -> None:
+            found = con.execute("SELECT status, manifest FROM runs WHERE run_id = ?", [rid]).fetchone()
+            if found is None:
+                raise _unknown(rid, self.root)
+            status, manifest = found[0], json.loads(found[1])
+            if status == "done":
+                msg = f"run {rid!r} has already finished: nothing to resume (see: labecon runs show {rid})"
+                raise StoreError(msg)
+            if status == "running" and _process_alive(manifest):
+                where = f"process {manifest.get('pid')} on {manifest.get('host')}"
+                msg = f"run {rid!r} is still running ({where})"
+                raise StoreError(msg)
+            con.execute(
+                "UPDATE runs SET status = 'running', manifest = ? WHERE run_id = ?",
+                [_dumps({**manifest, **_this_process()}), rid],
+            )
+
+        self._write(update)
+
+    def settle_dead_runs(self) -> list[str]:
+        """Mark ``interrupted`` each ``running`` run whose process on this machine is gone; return their ids.
+
+        A run records its process id, host and the process's start time; a
+        run of another machine is left as it is, since its process cannot be
+        seen from here.
+        """
+        found = self._read(
+            lambda con: con.execute("SELECT run_id, manifest FROM runs WHERE status = 'running'").fetchall()
+        )
+        dead = [str(rid) for rid, text in found or [] if not _process_alive(json.loads(text))]
+        for rid in dead:
+            self.mark(rid, "interrupted")
+        return dead
+
     # -- reading ---------------------------------------------------------------
 
     def list_runs(self) -> pd.DataFrame:
-        """Return every run, oldest first: one row each, columns :data:`LIST_COLUMNS`."""
+        """Return every run, oldest first: one row each, columns :data:`LIST_COLUMNS`.
+
+        Runs left ``running`` by a process of this machine that no longer
+        exists (killed, or the machine restarted) are marked ``interrupted``
+        first: they can be resumed from their checkpoints.
+        """
+        self.settle_dead_runs()
         cols = ", ".join(c for c in LIST_COLUMNS if c != "duration_s")
         sql = (
             f"SELECT {cols}, date_diff('millisecond', started, finished) / 1000.0 AS duration_s "
@@ -344,6 +399,7 @@ class RunStore:
             The run id is unknown.
         """
         rid = _check_run_id(run_id)
+        self.settle_dead_runs()
         row = self._row(rid, "manifest, status, out_dir, finished")
         manifest: dict[str, Any] = json.loads(row[0])
         manifest.update(run_id=rid, status=row[1], out_dir=row[2])
@@ -641,6 +697,38 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _process_started(pid: int) -> str | None:
+    """Return when process ``pid`` started (clock ticks since boot, from /proc), or None if unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _this_process() -> dict[str, Any]:
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "process_started": _process_started(pid)}
+
+
+def _process_alive(manifest: Mapping[str, Any]) -> bool:
+    """Return False only when the run's process was on this machine and is gone (or is another one now)."""
+    pid, host = manifest.get("pid"), manifest.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        pass
+    started = manifest.get("process_started")
+    # The same id given to a later process is not the run's process.
+    return started is None or _process_started(pid) in (None, started)
+
+
 def _unknown(rid: str, root: Path) -> StoreError:
     return StoreError(f"unknown run id {rid!r}: no such run in the store {root}")
 
@@ -696,23 +784,7 @@ def _opt_str(value: object) -> str | None:
 
 def _dumps(value: Any) -> str:
     """JSON with NaN and infinities kept (Python reads them back exactly)."""
-    return json.dumps(_plain(value), allow_nan=True)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value
+    return json.dumps(plain(value, finite=False), allow_nan=True)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -770,8 +842,8 @@ def _rebuild_info(results: Results) -> dict[str, Any]:
         "manifest": results.manifest,
         "scenario_yaml": results.scenario_yaml,
         "summaries": {name: _encode_summary(s) for name, s in results.summaries.items()},
-        "dataset_attrs": _plain(dict(ds.attrs)),
-        "variable_attrs": {str(k): _plain(dict(v.attrs)) for k, v in ds.variables.items()},
+        "dataset_attrs": plain(dict(ds.attrs), finite=False),
+        "variable_attrs": {str(k): plain(dict(v.attrs), finite=False) for k, v in ds.variables.items()},
         "label_dtypes": {str(k): v.dtype.str for k, v in ds.coords.items() if v.dtype.kind in "USO"},
         "order": [str(k) for k in ds.data_vars],
     }
@@ -825,7 +897,7 @@ def _element_labels(ds: xr.Dataset, name: str) -> Callable[[tuple[int, ...]], st
             return json.dumps(list(index))
         out: dict[str, Any] = {}
         for d, c, i in zip(dims, coords, index, strict=True):
-            out[str(d)] = _plain(c[i]) if c is not None else i
+            out[str(d)] = plain(c[i], finite=False) if c is not None else i
         return json.dumps(out)
 
     return label
