@@ -274,20 +274,21 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
     order = list(range(len(res.inputs)))
     if rank is not None:
         order = sorted(order, key=lambda j: -abs(float(columns[rank][j])))
+    checked = next((k for k in ("ST", "delta", "S1") if f"{k}_conf" in columns), None)
     noisy = []
     for j in order:
         name = res.inputs[j]
-        if any(
-            f"{k}_conf" in columns and abs(columns[f"{k}_conf"][j]) > abs(columns[k][j]) for k in ("S1", "ST")
-        ):
+        # An input is noise when the interval of its main index (the total effect, where
+        # there is one) is wider than the index: it cannot be told from zero.
+        if checked is not None and abs(columns[f"{checked}_conf"][j]) >= abs(columns[checked][j]):
             noisy.append(name)
         table.add_row(name, *(fmt(float(columns[k][j]), 1.0, 3) for k in keys))
     console.print(table)
     if noisy:
         more = f" (e.g. --samples {res.suggested_n})" if res.suggested_n else ""
         console.print(
-            f"Noise: the confidence intervals of {', '.join(noisy)} are wider than their indices; "
-            f"those indices cannot be told from zero. Run again with more samples{more}."
+            f"Noise: the {checked} intervals of {', '.join(noisy)} are wider than their indices, "
+            f"which cannot be told from zero. Run again with more samples{more}."
         )
     console.print(
         f"Assumption: {res.assumption}. {res.n_evaluations:,} model evaluations. "
