@@ -130,3 +130,17 @@ def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> No
     ranked = sorted(swing, key=lambda k: -abs(swing[k]))
     rows = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("│")]
     assert rows == ranked
+
+
+def test_result_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
+    before = os.umask(0o022)
+    try:
+        store = tmp_path / "store"
+        result = runner.invoke(app, ["run", "b1", "-n", "500", "--store", str(store), "--json"])
+        assert result.exit_code == 0, result.output
+    finally:
+        os.umask(before)
+    files = [p for p in store.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert files
+    private = [p.name for p in files if p.stat().st_mode & 0o044 != 0o044]
+    assert not private

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 import labecon
+from labecon import layout
 from labecon.cli.options import (
     ForceOption,
     JsonOption,
@@ -146,7 +147,7 @@ def compare(
             groups=groups or None,
         )
         data = comp.to_dict(sample_rows=20_000)
-        _write_json(out_dir / "comparison.json", data)
+        _write_json(out_dir / layout.COMPARISON_JSON, data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -197,7 +198,7 @@ def sensitivity(
                 seed=seed,
             )
         data = res.to_dict()
-        _write_json(out_dir / f"sensitivity-{method}.json", data)
+        _write_json(out_dir / layout.sensitivity_file(method), data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -250,7 +251,7 @@ def optimize(
             seed=seed,
         )
         data = res.to_dict()
-        _write_json(out_dir / "optimization.json", data)
+        _write_json(out_dir / layout.OPTIMIZATION_JSON, data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

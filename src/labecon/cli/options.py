@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 
+from labecon import layout
 from labecon.cli.rendering import fail
 
 SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
@@ -107,10 +108,13 @@ def parse_param_range(text: str) -> tuple[str, Any]:
 
 
 def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -> Path:
-    """Return the directory an analysis writes to, refusing to overwrite without --force."""
+    """Return the directory an analysis writes to, refusing to overwrite without --force.
+
+    Without ``--out``, a fresh folder beside the runs of the run store.
+    """
     if out is None:
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-        base = Path("labecon-results") / f"{kind}-{scenario_name}-{stamp}"
+        base = layout.store_root() / f"{kind}-{scenario_name}-{stamp}"
         out, i = base, 1
         while out.exists():
             i += 1
@@ -118,7 +122,7 @@ def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -
     elif out.exists() and not out.is_dir():
         msg = f"{out} exists and is not a directory"
         raise fail(msg)
-    target = out / f"{kind}.json"
+    target = out / layout.analysis_file(kind)
     if target.exists() and not force:
         msg = f"{target} exists; choose another --out or pass --force"
         raise fail(msg)

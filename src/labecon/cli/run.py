@@ -18,6 +18,7 @@ import typer
 import yaml
 
 import labecon
+from labecon import layout
 from labecon.cli.options import SeedOption, parse_count, samples_option
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, print_run
@@ -143,7 +144,7 @@ def run(
                 results = labecon.simulate(
                     sc,
                     backend=pool,
-                    checkpoint_dir=runs.run_dir(run_id) / "checkpoints",
+                    checkpoint_dir=runs.run_dir(run_id) / layout.CHECKPOINT_DIR,
                     resume=resume is not None,
                     progress=bar,
                     **opts,
@@ -155,7 +156,8 @@ def run(
             raise typer.Exit(130) from None
         except labecon.LabeconError:
             # A run refused before its first block leaves no trace; a later failure is recorded.
-            if resume is None and not (runs.run_dir(run_id) / "checkpoints" / "state.npz").exists():
+            state = runs.run_dir(run_id) / layout.CHECKPOINT_DIR / layout.CHECKPOINT_STATE
+            if resume is None and not state.exists():
                 runs.delete(run_id)
             else:
                 runs.mark(run_id, "failed")
@@ -164,7 +166,7 @@ def run(
             bar.close()
             pool.close()
         stored = runs.finish_run(run_id, results)
-        shutil.rmtree(stored / "checkpoints", ignore_errors=True)  # only an unfinished run needs them
+        shutil.rmtree(stored / layout.CHECKPOINT_DIR, ignore_errors=True)  # only an unfinished run needs them
         written = results.write(out_dir, force=force) if out is not None else sorted(stored.glob("*.*"))
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

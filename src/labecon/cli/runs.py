@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 import labecon
+from labecon import layout
 from labecon.cli.options import StoreOption
 from labecon.cli.rendering import console, fail_from
 
@@ -110,7 +111,7 @@ def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
     console.print(table)
     if len(wide) > _SHOWN_SUMMARY_ROWS:
         more = len(wide) - _SHOWN_SUMMARY_ROWS
-        console.print(f"... and {more:,} more rows: see {run_dir / 'summary.parquet'}")
+        console.print(f"... and {more:,} more rows: see {run_dir / layout.SUMMARY_PARQUET}")
 
 
 def runs_export(

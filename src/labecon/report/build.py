@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from labecon import layout
 from labecon.errors import OptionError
 from labecon.report.charts import (
     Chart,
@@ -30,10 +31,10 @@ from labecon.report.charts import (
 from labecon.report.html import render_html, write_html
 from labecon.runtime.results import Results
 
-REPORT_FILE = "report.html"
-COMPARISON_FILE = "comparison.json"
-OPTIMIZATION_FILE = "optimization.json"
-SENSITIVITY_GLOB = "sensitivity*.json"
+REPORT_FILE = layout.REPORT_HTML
+COMPARISON_FILE = layout.COMPARISON_JSON
+OPTIMIZATION_FILE = layout.OPTIMIZATION_JSON
+SENSITIVITY_GLOB = layout.sensitivity_file("*")
 
 
 @dataclass
@@ -81,15 +82,15 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
         raise OptionError(msg, "run")
     dataset = None
     manifest: dict[str, Any] = {}
-    if (d / "results.nc").is_file():
+    if (d / layout.RESULTS_NC).is_file():
         try:
-            with xr.open_dataset(d / "results.nc", engine="netcdf4") as ds:
+            with xr.open_dataset(d / layout.RESULTS_NC, engine="netcdf4") as ds:
                 dataset = ds.load()
         except (OSError, ValueError) as exc:
-            msg = f"cannot read {d / 'results.nc'}: {exc}"
+            msg = f"cannot read {d / layout.RESULTS_NC}: {exc}"
             raise OptionError(msg, "run") from None
-    if (d / "manifest.json").is_file():
-        manifest = _read_json(d / "manifest.json")
+    if (d / layout.MANIFEST_JSON).is_file():
+        manifest = _read_json(d / layout.MANIFEST_JSON)
     comparison = _read_json(d / COMPARISON_FILE) if (d / COMPARISON_FILE).is_file() else None
     optimization = _read_json(d / OPTIMIZATION_FILE) if (d / OPTIMIZATION_FILE).is_file() else None
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
@@ -359,5 +360,5 @@ def write_report(
     if static:
         from labecon.report.static import write_images
 
-        write_images(charts, target.parent / "charts", formats=list(static))
+        write_images(charts, target.parent / layout.CHARTS_DIR, formats=list(static))
     return target

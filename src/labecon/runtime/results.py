@@ -17,19 +17,13 @@ from typing import Any
 import pandas as pd
 import xarray as xr
 
+from labecon import layout
 from labecon.errors import OptionError, OutputExistsError
 from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
 from labecon.types import ExportFormat
 
-RESULT_FILES = (
-    "summary.json",
-    "summary.csv",
-    "samples.parquet",
-    "results.nc",
-    "scenario.yaml",
-    "manifest.json",
-)
+RESULT_FILES = layout.RESULT_FILES
 """Files :meth:`Results.write` may create in an output directory."""
 
 
@@ -178,13 +172,13 @@ class Results:
             # are written, so a failure never leaves half a result behind.
             with tempfile.TemporaryDirectory(dir=out, prefix=".writing-") as scratch:
                 tmp = Path(scratch)
-                _write_text(tmp / "summary.json", json.dumps(plain(self.summary()), indent=2))
-                _write_text(tmp / "manifest.json", json.dumps(plain(self.manifest), indent=2))
-                _write_text(tmp / "scenario.yaml", self.scenario_yaml)
-                self.summary_frame().to_csv(tmp / "summary.csv")
-                self.to_netcdf(tmp / "results.nc")
+                _write_text(tmp / layout.SUMMARY_JSON, json.dumps(plain(self.summary()), indent=2))
+                _write_text(tmp / layout.MANIFEST_JSON, json.dumps(plain(self.manifest), indent=2))
+                _write_text(tmp / layout.SCENARIO_YAML, self.scenario_yaml)
+                self.summary_frame().to_csv(tmp / layout.SUMMARY_CSV)
+                self.to_netcdf(tmp / layout.RESULTS_NC)
                 if "sample" in self.dataset.dims and any(n in self.dataset for n in self.outputs):
-                    self.to_parquet(tmp / "samples.parquet")
+                    self.to_parquet(tmp / layout.SAMPLES_PARQUET)
                 written = []
                 for f in sorted(tmp.iterdir()):
                     written.append(f.replace(out / f.name))

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from labecon import layout
 from labecon.errors import OptionError, OutputExistsError, StoreError
 from labecon.jsonable import plain
 from labecon.runtime.results import Results
@@ -56,17 +57,14 @@ if TYPE_CHECKING:
 RunStatus = Literal["running", "done", "failed", "interrupted"]
 """A run's state in the store: ``running`` until it finishes (``done``), fails or is interrupted."""
 
-STORE_ENV = "LABECON_STORE"
-"""Environment variable naming the store's root directory."""
-
-DEFAULT_ROOT = Path("labecon-results")
-"""The store's root when neither an argument nor :data:`STORE_ENV` gives one."""
-
-DB_FILE = "runs.duckdb"
-RESULTS_FILE = "results.nc"
-REBUILD_FILE = "results.json"
-SUMMARY_PARQUET = "summary.parquet"
-CHECKPOINT_DIR = "checkpoints"
+# The store's root and file names are the run folder layout's (kept importable from here).
+STORE_ENV = layout.STORE_ENV
+DEFAULT_ROOT = layout.DEFAULT_STORE
+DB_FILE = layout.DB_FILE
+RESULTS_FILE = layout.RESULTS_NC
+REBUILD_FILE = layout.REBUILD_JSON
+SUMMARY_PARQUET = layout.SUMMARY_PARQUET
+CHECKPOINT_DIR = layout.CHECKPOINT_DIR
 
 LOCK_TIMEOUT_S = 30.0
 """How long to wait for another process's hold on the database before giving up."""
@@ -75,7 +73,7 @@ _FORMAT_VERSION = 1
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv"}
 
-WRITER_LOCK_FILE = ".writer.lock"
+WRITER_LOCK_FILE = layout.WRITER_LOCK_FILE
 """Empty file in the store's root that writing processes lock in turn."""
 
 _SCHEMA = """
@@ -139,9 +137,7 @@ class RunStore:
     """
 
     def __init__(self, root: str | Path | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
-        if root is None:
-            root = os.environ.get(STORE_ENV) or DEFAULT_ROOT
-        self.root = Path(root)
+        self.root = layout.store_root(root)
         self.lock_timeout_s = lock_timeout_s
 
     def __repr__(self) -> str:
@@ -788,9 +784,12 @@ def _dumps(value: Any) -> str:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".writing-", delete=False) as f:
+    # A plain exclusive create, not NamedTemporaryFile: its files are private (0600), and the
+    # user's umask should decide who may read results.
+    tmp = path.with_name(f".writing-{secrets.token_hex(4)}-{path.name}")
+    with tmp.open("x", encoding="utf-8") as f:
         f.write(text)
-    Path(f.name).replace(path)
+    tmp.replace(path)
 
 
 def _encode_value(value: Any) -> Any:
