@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 import labecon
 from labecon import layout
@@ -18,6 +19,7 @@ from labecon.cli.options import (
     ReportOption,
     SeedOption,
     SelectOption,
+    StoreOption,
     analysis_dir,
     output_label,
     parse_param_range,
@@ -223,7 +225,10 @@ def optimize(
         list[str] | None, typer.Option(help="A limit such as 'mean(ruined) <= 0.05' (repeatable).")
     ] = None,
     goal: Annotated[str, typer.Option(help="max or min.")] = "max",
-    lab: Annotated[str | None, typer.Option(help="For outputs by lab: whose outputs count.")] = None,
+    lab: Annotated[
+        str | None, typer.Option(help="For outputs by lab: whose outputs count (as --select lab=NAME).")
+    ] = None,
+    select: SelectOption = None,
     trials: Annotated[int, typer.Option(help="Candidates to evaluate.")] = 40,
     samples: Annotated[int | None, samples_option("Samples per candidate.")] = None,
     seed: SeedOption = None,
@@ -239,6 +244,7 @@ def optimize(
         sc = labecon.load_scenario(scenario)
         out_dir = analysis_dir(out, "optimization", sc.name, force)
         parameters = dict(parse_param_range(p) for p in param)
+        lab = _lab_of(lab, parse_selection(select))
         res = labecon.optimize(
             sc,
             parameters,
@@ -263,18 +269,46 @@ def optimize(
         console.print(f"Report: [bold]{page}[/]")
 
 
+def _lab_of(lab: str | None, selection: dict[str, str] | None) -> str | None:
+    """Return the lab that --lab or --select lab=NAME picks (optimize selects by lab only)."""
+    selection = dict(selection or {})
+    chosen = selection.pop("lab", None)
+    if selection:
+        msg = f"--select: optimize picks outputs by lab only (lab=NAME), got {', '.join(selection)}"
+        raise fail(msg)
+    if lab is not None and chosen is not None and lab != chosen:
+        msg = f"--lab {lab} and --select lab={chosen} disagree; give one"
+        raise fail(msg)
+    return lab if lab is not None else chosen
+
+
 def report_cmd(
-    run_dir: Annotated[
-        Path, typer.Argument(help="A results directory (from run --out, compare, sensitivity, ...).")
+    run: Annotated[
+        str,
+        typer.Argument(
+            help="A run id from the run store (see: labecon runs list), or a results folder "
+            "(from run --out, compare, sensitivity, ...).",
+            metavar="RUN_ID_OR_FOLDER",
+        ),
     ],
-    out: Annotated[Path | None, typer.Option(help="The HTML file (default: RUN_DIR/report.html).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="The HTML file (default: report.html in the run's folder).")
+    ] = None,
     image: Annotated[
         list[str] | None, typer.Option(help="Also write each chart as png or svg into charts/ (repeatable).")
     ] = None,
+    store: StoreOption = None,
 ) -> None:
     """Write one self-contained HTML report (opens offline) of a run and its analyses."""
     try:
-        page = labecon.write_report(run_dir, out, static=image or [])
+        folder = Path(run)
+        if not folder.is_dir():
+            runs = labecon.RunStore(store)
+            if run not in set(runs.list_runs()["run_id"]):
+                msg = f"{run!r} is neither a results folder nor a run id in the store {runs.root}"
+                raise fail(msg)
+            folder = runs.results_dir(run)
+        page = labecon.write_report(folder, out, static=image or [])
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    console.print(f"Report written to [bold]{page}[/]")
+    console.print(f"Report written to [bold]{escape(str(page))}[/]")

@@ -297,15 +297,50 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
 
 
 def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
-    """Print the best candidate of an optimisation, its constraints and the frontier's size."""
+    """Print the best candidate, then the frontier beside the scenario as declared, on the same draws."""
     b = res.best
-    console.print(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):")
+    console.print(escape(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):"))
     for k, v in b.params.items():
-        console.print(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}")
+        console.print(escape(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}"))
     console.print(
-        f"  {res.objective} = {pm(float(b.objective.value), float(b.objective.se))} "
-        f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
+        escape(
+            f"  {res.objective} = {pm(float(b.objective.value), float(b.objective.se))} "
+            f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
+        )
     )
     for text, est in zip(res.constraints, b.constraints, strict=True):
-        console.print(f"  {text}: {pm(float(est.value), float(est.se))}")
-    console.print(f"Frontier: {len(res.frontier)} candidates. Written to [bold]{out_dir}[/]")
+        console.print(escape(f"  {text}: {pm(float(est.value), float(est.se))}"))
+    params = list(b.params)
+    title = "Frontier: no other candidate is better on both the objective and the risk"
+    table = Table(title=title if res.constraints else "Frontier", title_justify="left")
+    table.add_column("candidate")
+    for name in params:
+        table.add_column(escape(name.rsplit(".", 1)[-1]), justify="right")
+    table.add_column(escape(res.objective), justify="right")
+    if res.constraints:
+        table.add_column(escape(res.constraints[0].split("<")[0].split(">")[0].strip()), justify="right")
+    declared = res.info.get("declared")
+    if declared:
+        cons = declared["constraints"]
+        table.add_row(
+            "as declared",
+            *(_param_text(declared["params"].get(p)) for p in params),
+            pm(declared["objective"]["value"], declared["objective"]["se"]),
+            *([pm(cons[0]["value"], cons[0]["se"])] if res.constraints and cons else []),
+            style="italic",
+        )
+    for c in res.frontier:
+        table.add_row(
+            "best" if c is b or c.number == b.number else f"#{c.number}",
+            *(_param_text(c.params.get(p)) for p in params),
+            pm(float(c.objective.value), float(c.objective.se)),
+            *([pm(float(c.constraints[0].value), float(c.constraints[0].se))] if res.constraints else []),
+        )
+    console.print(table)
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+
+
+def _param_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

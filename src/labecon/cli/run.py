@@ -93,7 +93,10 @@ def run(
             runs.claim(resume)
             sc = labecon.load_scenario(yaml.safe_load(runs.scenario_yaml(resume)))
             opts: dict[str, Any] = dict(manifest["options"])
-            out_dir = out if out is not None else runs.run_dir(resume)
+            if out is not None:
+                msg = "--out: a resumed run writes where it was started to; leave --out out"
+                raise fail(msg)
+            out_dir = runs.results_dir(resume)
             run_id = resume
         else:
             if scenario is None:
@@ -135,9 +138,10 @@ def run(
                     "options": opts,
                 },
                 labecon.dump_scenario(sc),
+                out_dir=out,
             )
             # Without --out, the results live in the run's own folder of the store.
-            out_dir = out if out is not None else runs.run_dir(run_id)
+            out_dir = runs.results_dir(run_id)
         bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
         try:
             with _termination_as_interrupt():
@@ -165,9 +169,10 @@ def run(
         finally:
             bar.close()
             pool.close()
-        stored = runs.finish_run(run_id, results)
-        shutil.rmtree(stored / layout.CHECKPOINT_DIR, ignore_errors=True)  # only an unfinished run needs them
-        written = results.write(out_dir, force=force) if out is not None else sorted(stored.glob("*.*"))
+        out_dir = runs.finish_run(run_id, results, force=force)
+        # Only an unfinished run needs its checkpoints.
+        shutil.rmtree(runs.run_dir(run_id) / layout.CHECKPOINT_DIR, ignore_errors=True)
+        written = [out_dir / name for name in layout.RESULT_FILES if (out_dir / name).is_file()]
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     # The results are safe on disk: a report that cannot be written must not hide them.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -164,3 +165,79 @@ def _short(x: float, digits: int) -> str:
 
 def _maybe_int(value: Any) -> str:
     return "" if _missing(value) else f"{int(value):,}"
+
+
+_AGE_UNITS = {"m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
+
+def parse_age(text: str) -> timedelta:
+    """Parse an age such as ``30d``, ``12h``, ``2w`` or ``90m``.
+
+    Raises
+    ------
+    typer.BadParameter
+        The text is not a number followed by m, h, d or w.
+    """
+    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1.0
+    if unit not in _AGE_UNITS or value < 0:
+        msg = f"expected an age such as 30d, 12h, 2w or 90m, got {text!r}"
+        raise typer.BadParameter(msg)
+    return timedelta(seconds=value * _AGE_UNITS[unit])
+
+
+def runs_rm(
+    run_ids: Annotated[list[str], typer.Argument(help="The ids of the runs to remove.", metavar="RUN_ID...")],
+    store: StoreOption = None,
+) -> None:
+    """Remove runs from the store: their records and their folders in it (an --out folder stays)."""
+    try:
+        runs_store = labecon.RunStore(store)
+        for run_id in run_ids:
+            runs_store.get_manifest(run_id)  # every id known before any is removed
+        for run_id in run_ids:
+            runs_store.delete(run_id)
+    except labecon.LabeconError as exc:
+        raise fail_from(exc) from None
+    console.print(f"Removed {len(run_ids)} run{'s' if len(run_ids) != 1 else ''}: {', '.join(run_ids)}")
+
+
+def runs_gc(
+    older_than: Annotated[
+        timedelta,
+        typer.Option(
+            help="Remove runs started longer ago than this: 30d, 12h, 2w or 90m.",
+            parser=parse_age,
+            metavar="AGE",
+        ),
+    ],
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help="Only runs of this status: done, failed or interrupted (repeatable; default all)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option(help="Only list the runs that would be removed.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Remove old runs from the store (never one still running)."""
+    try:
+        runs_store = labecon.RunStore(store)
+        old = runs_store.old_runs(older_than, statuses=status)
+        if not dry_run:
+            for run_id in old:
+                runs_store.delete(run_id)
+    except labecon.LabeconError as exc:
+        raise fail_from(exc) from None
+    verb = "Would remove" if dry_run else "Removed"
+    console.print(
+        f"{verb} {len(old)} run{'s' if len(old) != 1 else ''} started over {_age_text(older_than)} ago."
+    )
+    for run_id in old:
+        console.print(f"  {run_id}")
+
+
+def _age_text(age: timedelta) -> str:
+    days = age.total_seconds() / 86_400
+    return f"{days:g} days" if days >= 1 else f"{age.total_seconds() / 3600:g} hours"

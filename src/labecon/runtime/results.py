@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -70,6 +71,43 @@ class Results:
         """Return the summaries as a DataFrame, one row per output."""
         frame = pd.DataFrame.from_dict(self.summary(), orient="index")
         frame.index.name = "output"
+        return frame
+
+    def summary_table(self) -> pd.DataFrame:
+        """Return the summaries in long form: one row per output, element and statistic.
+
+        Columns: ``output``, ``units``, one column per label dim any output
+        has (``lab``, ``year``, ``deal`` ..., empty where an output has no
+        such dim), ``statistic`` (``mean``, ``mean_se``, ``p5`` ...) and
+        ``value``. No cell holds a list, so the table reads straight into a
+        spreadsheet, pandas or SQL.
+        """
+        ds = self.dataset
+        rows: list[dict[str, Any]] = []
+        dim_order: list[str] = []
+        for name, s in self.summaries.items():
+            dims = _label_dims(ds, name)
+            for d in dims:
+                if d not in dim_order:
+                    dim_order.append(d)
+            labels = [ds[d].to_numpy().tolist() if d in ds.coords else None for d in dims]
+            units = str(ds[name].attrs.get("units", "")) if name in ds else ""
+            for stat, value in s.as_dict().items():
+                arr = np.asarray(value, dtype=np.float64)
+                for index in np.ndindex(arr.shape):
+                    row: dict[str, Any] = {"output": name, "units": units}
+                    if len(index) == len(dims):
+                        for d, lab, i in zip(dims, labels, index, strict=True):
+                            row[d] = lab[i] if lab is not None else i
+                    row["statistic"] = stat
+                    row["value"] = float(arr[index])
+                    rows.append(row)
+        frame = pd.DataFrame(rows, columns=["output", "units", *dim_order, "statistic", "value"])
+        for d in dim_order:
+            # Years and quarters are whole numbers; rows of outputs without them leave gaps.
+            present = frame[d].dropna()
+            if pd.api.types.is_numeric_dtype(frame[d]) and (present == present.round()).all():
+                frame[d] = frame[d].astype("Int64")
         return frame
 
     def samples_frame(self) -> pd.DataFrame:
@@ -150,7 +188,8 @@ class Results:
     def write(self, directory: str | Path, *, force: bool = False) -> list[Path]:
         """Write the results into ``directory``; return the files written.
 
-        Writes ``summary.json``, ``summary.csv``, ``scenario.yaml``,
+        Writes ``summary.json``, ``summary.csv`` and ``summary.parquet``
+        (long form, see :meth:`summary_table`), ``scenario.yaml``,
         ``manifest.json``, ``results.nc`` and, when per-sample values were
         kept, ``samples.parquet``.
 
@@ -175,7 +214,9 @@ class Results:
                 _write_text(tmp / layout.SUMMARY_JSON, json.dumps(plain(self.summary()), indent=2))
                 _write_text(tmp / layout.MANIFEST_JSON, json.dumps(plain(self.manifest), indent=2))
                 _write_text(tmp / layout.SCENARIO_YAML, self.scenario_yaml)
-                self.summary_frame().to_csv(tmp / layout.SUMMARY_CSV)
+                table = self.summary_table()
+                table.to_csv(tmp / layout.SUMMARY_CSV, index=False)
+                table.to_parquet(tmp / layout.SUMMARY_PARQUET, index=False)
                 self.to_netcdf(tmp / layout.RESULTS_NC)
                 if "sample" in self.dataset.dims and any(n in self.dataset for n in self.outputs):
                     self.to_parquet(tmp / layout.SAMPLES_PARQUET)
@@ -191,3 +232,11 @@ class Results:
 def _write_text(path: Path, text: str) -> Path:
     path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     return path
+
+
+def _label_dims(ds: xr.Dataset, name: str) -> list[str]:
+    """Return the dims of an output's elements (``lab``, ``year`` ...), without ``sample``/``statistic``."""
+    var = ds.get(f"summary_{name}")
+    if var is None and name in ds:
+        var = ds[name]
+    return [str(d) for d in var.dims if d not in ("statistic", "sample")] if var is not None else []

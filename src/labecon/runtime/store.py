@@ -33,9 +33,9 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
@@ -154,7 +154,14 @@ class RunStore:
 
     # -- recording -------------------------------------------------------------
 
-    def start_run(self, manifest: Mapping[str, Any], scenario_yaml: str, run_id: str | None = None) -> str:
+    def start_run(
+        self,
+        manifest: Mapping[str, Any],
+        scenario_yaml: str,
+        run_id: str | None = None,
+        *,
+        out_dir: str | Path | None = None,
+    ) -> str:
         """Record a run as ``running`` and return its id.
 
         Parameters
@@ -167,6 +174,11 @@ class RunStore:
             The scenario that runs, as YAML.
         run_id : str, optional
             The id to use; default ``<scenario>-<UTC yyyymmdd-HHMMSS>-<4 hex>``.
+        out_dir : str or Path, optional
+            Where the results are to be written (a user's ``--out``); the
+            store then records where they lie and keeps only what it needs
+            beside its database (the summaries and what rebuilds the results),
+            not a second copy. Default: the run's folder in the store.
 
         Raises
         ------
@@ -180,7 +192,8 @@ class RunStore:
         # Which process runs it, so a run left "running" by a process that died can be told apart.
         manifest = {**_this_process(), **manifest}
         rid = _check_run_id(run_id) if run_id is not None else _new_run_id(str(manifest["scenario"]), started)
-        out_dir = (self.root / rid).absolute()
+        store_dir = self.root / rid
+        results_dir = Path(out_dir).absolute() if out_dir is not None else store_dir.absolute()
         row = {
             "run_id": rid,
             "scenario": str(manifest["scenario"]),
@@ -195,7 +208,7 @@ class RunStore:
             "started": started,
             "finished": None,
             "status": "running",
-            "out_dir": str(out_dir),
+            "out_dir": str(results_dir),
             "manifest": _dumps(dict(manifest)),
         }
 
@@ -209,38 +222,48 @@ class RunStore:
             )
 
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
+            store_dir.mkdir(parents=True, exist_ok=True)
+            if out_dir is not None:
+                _atomic_write(store_dir / layout.LOCATION_FILE, f"{results_dir}\n")
         except OSError as exc:
-            msg = f"cannot create the directory of run {rid!r} ({out_dir}): {exc.strerror or exc}"
+            msg = f"cannot create the directory of run {rid!r} ({store_dir}): {exc.strerror or exc}"
             raise StoreError(msg) from None
         self._write(insert)
         return rid
 
-    def finish_run(self, run_id: str, results: Results) -> Path:
-        """Store a finished run's results and mark it ``done``; return its directory.
+    def finish_run(self, run_id: str, results: Results, *, force: bool = False) -> Path:
+        """Write a finished run's results where the run said, mark it ``done``; return that folder.
 
         The files are written first (atomically), then the database row is
         updated in one transaction, so a run marked ``done`` always has its
-        files.
+        files. In the store's own folder of the run, results are replaced;
+        in a user's folder (``out_dir``), only with ``force``.
 
         Raises
         ------
         StoreError
             The run id is unknown, or the results cannot be written.
+        OutputExistsError
+            The user's folder holds results already and ``force`` is False.
         """
         rid = _check_run_id(run_id)
-        self._require(rid)
-        out_dir = self.run_dir(rid)
+        store_dir = self.run_dir(rid)
+        target = Path(self._row(rid, "out_dir")[0])
+        in_store = not target.is_absolute() or target == store_dir.absolute()
         frame = _summary_rows(rid, results)
+        table = results.summary_table()
+        table.insert(0, "run_id", rid)
         try:
-            results.write(out_dir, force=True)
-            _atomic_write(out_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
-            with tempfile.TemporaryDirectory(dir=out_dir, prefix=".writing-") as scratch:
+            results.write(store_dir if in_store else target, force=force or in_store)
+            _atomic_write(store_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
+            # The store's own long-form summary carries the run id, so that one query
+            # over every run's summary.parquet tells them apart.
+            with tempfile.TemporaryDirectory(dir=store_dir, prefix=".writing-") as scratch:
                 tmp = Path(scratch) / SUMMARY_PARQUET
-                frame.to_parquet(tmp, index=False)
-                tmp.replace(out_dir / SUMMARY_PARQUET)
-        except (OSError, OutputExistsError) as exc:
-            msg = f"cannot write the results of run {rid!r} to {out_dir}: {exc}"
+                table.to_parquet(tmp, index=False)
+                tmp.replace(store_dir / SUMMARY_PARQUET)
+        except OSError as exc:
+            msg = f"cannot write the results of run {rid!r} to {target}: {exc}"
             raise StoreError(msg) from None
         manifest = results.manifest
         finished = _timestamp(manifest.get("finished")) or _utcnow()
@@ -283,7 +306,14 @@ class RunStore:
                 con.unregister("new_summaries")
 
         self._write(update)
-        return out_dir
+        return store_dir if in_store else target
+
+    def results_dir(self, run_id: str) -> Path:
+        """Return the folder that holds a run's results: its folder in the store, or its ``--out``."""
+        rid = _check_run_id(run_id)
+        if (self.run_dir(rid) / RESULTS_FILE).is_file():
+            return self.run_dir(rid)  # found from the root, so a store can be moved as a whole
+        return Path(self._row(rid, "out_dir")[0])
 
     def record(self, results: Results, run_id: str | None = None) -> str:
         """Record a finished run in one step (:meth:`start_run` then :meth:`finish_run`); return its id."""
@@ -435,11 +465,11 @@ class RunStore:
         if status != "done":
             msg = f"run {rid!r} has no results to load: its status is {status!r}"
             raise StoreError(msg)
-        # Files are found from the store's root, so a store can be moved as a whole.
         directory = self.run_dir(rid)
-        for name in (RESULTS_FILE, REBUILD_FILE):
-            if not (directory / name).is_file():
-                msg = f"run {rid!r}: its results file {directory / name} is missing"
+        data_dir = self.results_dir(rid)
+        for path in (data_dir / RESULTS_FILE, directory / REBUILD_FILE):
+            if not path.is_file():
+                msg = f"run {rid!r}: its results file {path} is missing (moved or deleted?)"
                 raise StoreError(msg)
         try:
             info = json.loads((directory / REBUILD_FILE).read_text(encoding="utf-8"))
@@ -454,10 +484,10 @@ class RunStore:
             )
             raise StoreError(msg)
         try:
-            with xr.open_dataset(directory / RESULTS_FILE, engine="netcdf4") as opened:
+            with xr.open_dataset(data_dir / RESULTS_FILE, engine="netcdf4") as opened:
                 dataset = opened.load()
         except (OSError, ValueError, RuntimeError) as exc:
-            msg = f"run {rid!r}: cannot read {directory / RESULTS_FILE}: {exc}"
+            msg = f"run {rid!r}: cannot read {data_dir / RESULTS_FILE}: {exc}"
             raise StoreError(msg) from None
         dataset = _restore_dataset(dataset, info)
         return Results(
@@ -542,8 +572,27 @@ class RunStore:
             raise StoreError(msg)
         return frame
 
+    def old_runs(self, older_than: timedelta, *, statuses: Sequence[str] | None = None) -> list[str]:
+        """Return the ids of runs started more than ``older_than`` ago, oldest first.
+
+        Only runs of ``statuses`` (default: every status but ``running``) count:
+        a run going on now is never offered for removal.
+        """
+        wanted = set(statuses) if statuses is not None else {"done", "failed", "interrupted"}
+        unknown = wanted - set(get_args(RunStatus))
+        if unknown:
+            msg = f"unknown status {sorted(unknown)}; expected: {', '.join(get_args(RunStatus))}"
+            raise OptionError(msg, "status")
+        cutoff = _utcnow() - older_than
+        frame = self.list_runs()
+        chosen = frame[(frame["started"] < cutoff) & frame["status"].isin(sorted(wanted - {"running"}))]
+        return [str(r) for r in chosen["run_id"]]
+
     def delete(self, run_id: str) -> None:
-        """Remove a run's rows and files."""
+        """Remove a run's rows and its folder in the store.
+
+        Results written to a user's own folder (``--out``) stay where they are.
+        """
         rid = _check_run_id(run_id)
 
         def remove(con: duckdb.DuckDBPyConnection) -> None:
