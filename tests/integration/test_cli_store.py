@@ -97,3 +97,34 @@ def test_report_takes_a_run_id(tmp_path: Path) -> None:
     unknown = runner.invoke(app, ["report", "no-such-run", "--store", str(store)])
     assert unknown.exit_code == 2
     assert "no-such-run" in unknown.stderr
+
+
+def test_format_xlsx_writes_a_workbook_of_every_table(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "r"
+    _run("two-strategies", "-n", "300", "--out", str(out), "--format", "xlsx")
+    book = openpyxl.load_workbook(out / layout.WORKBOOK_XLSX, read_only=True)
+    names = book.sheetnames
+    book.close()
+    assert names == ["Summary", "Inputs", "Sources", "Run", "Samples"]
+    summary = pd.read_excel(out / layout.WORKBOOK_XLSX, sheet_name="Summary")
+    assert len(summary) == len(pd.read_csv(out / layout.SUMMARY_CSV))
+    inputs = pd.read_excel(out / layout.WORKBOOK_XLSX, sheet_name="Inputs")
+    assert "g_api" in set(inputs["input"])
+    assert inputs["source"].notna().all()
+    sources = pd.read_excel(out / layout.WORKBOOK_XLSX, sheet_name="Sources")
+    assert "start_year" in set(sources["field"])
+    assert sources["source"].notna().mean() > 0.9
+
+
+def test_runs_export_writes_a_workbook(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    store = tmp_path / "store"
+    run_id = str(_run("b1", "-n", "300", "--store", str(store))["run"]["run_id"])  # type: ignore[index]
+    target = tmp_path / "b1.xlsx"
+    result = runner.invoke(
+        app, ["runs", "export", run_id, "--format", "xlsx", "--out", str(target), "--store", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    with pd.ExcelFile(target) as book:
+        assert "Sources" in book.sheet_names

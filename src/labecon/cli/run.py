@@ -69,6 +69,12 @@ def run(
         Path | None, typer.Option(help="Run store directory (default: labecon-results/ or $LABECON_STORE).")
     ] = None,
     report: Annotated[bool, typer.Option(help="Also write report.html beside the results.")] = False,
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format", help="Also write the results as xlsx: a workbook of every table, inputs and sources."
+        ),
+    ] = None,
     target_se: Annotated[
         float | None,
         typer.Option(help="Add samples (same seed, nested) until the --target-stat SEs reach this."),
@@ -119,6 +125,12 @@ def run(
                     sc, target_se, target_stat, relative, seed, max_samples, samples
                 )
                 opts["n_samples"] = samples
+        extra = sorted(set(fmt or []) - {"xlsx"})
+        if extra:
+            msg = (
+                f"--format: unknown format {', '.join(extra)}; expected xlsx (other files are always written)"
+            )
+            raise fail(msg)
         # Refuse before computing, so nothing is lost and no time is wasted.
         if out is not None and not force and out.exists():
             labecon.Results.check_writable(out)
@@ -169,7 +181,7 @@ def run(
         finally:
             bar.close()
             pool.close()
-        out_dir = runs.finish_run(run_id, results, force=force)
+        out_dir = runs.finish_run(run_id, results, force=force, workbook="xlsx" in (fmt or []))
         # Only an unfinished run needs its checkpoints.
         shutil.rmtree(runs.run_dir(run_id) / layout.CHECKPOINT_DIR, ignore_errors=True)
         written = [out_dir / name for name in layout.RESULT_FILES if (out_dir / name).is_file()]

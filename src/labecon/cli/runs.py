@@ -117,14 +117,14 @@ def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
 
 def runs_export(
     run_id: RunIdArgument,
-    fmt: Annotated[str, typer.Option("--format", help="netcdf, parquet or csv.")],
+    fmt: Annotated[str, typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).")],
     out: Annotated[
         Path | None, typer.Option(help="File to write (default: <run id>.nc/.parquet/.csv here).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Export a run's results as NetCDF (everything) or as a per-sample Parquet or CSV table."""
+    """Export a run's results as NetCDF (everything), a per-sample Parquet or CSV table, or a workbook."""
     try:
         runs_store = labecon.RunStore(store)
         # The store checks the format's name and explains a wrong one.

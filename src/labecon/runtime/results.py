@@ -19,10 +19,13 @@ import pandas as pd
 import xarray as xr
 
 from labecon import layout
-from labecon.errors import OptionError, OutputExistsError
+from labecon.errors import OptionalDependencyError, OptionError, OutputExistsError
 from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
 from labecon.types import ExportFormat
+
+_XLSX_MAX_ROWS = 1_048_576
+"""Rows a spreadsheet sheet holds (Excel's limit), the header included."""
 
 RESULT_FILES = layout.RESULT_FILES
 """Files :meth:`Results.write` may create in an output directory."""
@@ -159,9 +162,57 @@ class Results:
         self.samples_frame().to_csv(target, index=False)
         return target
 
+    def to_xlsx(self, path: str | Path) -> Path:
+        """Write a workbook for spreadsheet users and return its path.
+
+        One sheet per table: ``Summary`` (long form, as :meth:`summary_table`),
+        ``Inputs`` (the uncertain inputs and their distributions), ``Sources``
+        (every number the scenario uses, with its source or assumption),
+        ``Run`` (seed, sample count, version ...) and, when per-sample values
+        were kept and fit a sheet, ``Samples``.
+
+        Raises
+        ------
+        OptionalDependencyError
+            openpyxl is not installed.
+        """
+        try:
+            import openpyxl  # type: ignore[import-untyped]  # noqa: F401  (pandas writes through it)
+        except ImportError:
+            msg = "workbooks need openpyxl: pip install 'labecon[report]'"
+            raise OptionalDependencyError(msg) from None
+        from labecon.runtime.assumptions import inputs_table, sources_table
+
+        target = Path(path)
+        name = str(self.manifest.get("scenario", ""))
+        sheets = {
+            "Summary": self.summary_table(),
+            "Inputs": inputs_table(self.scenario_yaml),
+            "Sources": sources_table(self.scenario_yaml, name),
+            "Run": pd.DataFrame(
+                [
+                    (k, v if isinstance(v, str | int | float) else json.dumps(plain(v)))
+                    for k, v in self.manifest.items()
+                ],
+                columns=["field", "value"],
+            ),
+        }
+        ds = self.dataset
+        if "sample" in ds.dims and ds.sizes["sample"] < _XLSX_MAX_ROWS and any(n in ds for n in self.outputs):
+            sheets["Samples"] = self.samples_frame()
+        with pd.ExcelWriter(target, engine="openpyxl") as book:
+            for sheet, frame in sheets.items():
+                frame.to_excel(book, sheet_name=sheet, index=False)
+        return target
+
     def export(self, path: str | Path, fmt: ExportFormat) -> Path:
-        """Write the results in one format: ``netcdf``, ``parquet`` or ``csv``."""
-        writers = {"netcdf": self.to_netcdf, "parquet": self.to_parquet, "csv": self.to_csv}
+        """Write the results in one format: ``netcdf``, ``parquet``, ``csv`` or ``xlsx``."""
+        writers = {
+            "netcdf": self.to_netcdf,
+            "parquet": self.to_parquet,
+            "csv": self.to_csv,
+            "xlsx": self.to_xlsx,
+        }
         if fmt not in writers:
             msg = f"unknown format {fmt!r}; expected one of: {', '.join(writers)}"
             raise OptionError(msg, "format")
@@ -185,13 +236,14 @@ class Results:
         """Return ``value`` as plain JSON-ready Python: NaN and infinities as ``None``, arrays as lists."""
         return plain(value)
 
-    def write(self, directory: str | Path, *, force: bool = False) -> list[Path]:
+    def write(self, directory: str | Path, *, force: bool = False, workbook: bool = False) -> list[Path]:
         """Write the results into ``directory``; return the files written.
 
         Writes ``summary.json``, ``summary.csv`` and ``summary.parquet``
         (long form, see :meth:`summary_table`), ``scenario.yaml``,
         ``manifest.json``, ``results.nc`` and, when per-sample values were
-        kept, ``samples.parquet``.
+        kept, ``samples.parquet``; with ``workbook``, ``results.xlsx`` (see
+        :meth:`to_xlsx`).
 
         Raises
         ------
@@ -220,6 +272,8 @@ class Results:
                 self.to_netcdf(tmp / layout.RESULTS_NC)
                 if "sample" in self.dataset.dims and any(n in self.dataset for n in self.outputs):
                     self.to_parquet(tmp / layout.SAMPLES_PARQUET)
+                if workbook:
+                    self.to_xlsx(tmp / layout.WORKBOOK_XLSX)
                 written = []
                 for f in sorted(tmp.iterdir()):
                     written.append(f.replace(out / f.name))

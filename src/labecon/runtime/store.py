@@ -71,7 +71,7 @@ LOCK_TIMEOUT_S = 30.0
 
 _FORMAT_VERSION = 1
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-_EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv"}
+_EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx"}
 
 WRITER_LOCK_FILE = layout.WRITER_LOCK_FILE
 """Empty file in the store's root that writing processes lock in turn."""
@@ -231,13 +231,16 @@ class RunStore:
         self._write(insert)
         return rid
 
-    def finish_run(self, run_id: str, results: Results, *, force: bool = False) -> Path:
+    def finish_run(
+        self, run_id: str, results: Results, *, force: bool = False, workbook: bool = False
+    ) -> Path:
         """Write a finished run's results where the run said, mark it ``done``; return that folder.
 
         The files are written first (atomically), then the database row is
         updated in one transaction, so a run marked ``done`` always has its
         files. In the store's own folder of the run, results are replaced;
-        in a user's folder (``out_dir``), only with ``force``.
+        in a user's folder (``out_dir``), only with ``force``. With
+        ``workbook``, ``results.xlsx`` is written as well.
 
         Raises
         ------
@@ -254,7 +257,7 @@ class RunStore:
         table = results.summary_table()
         table.insert(0, "run_id", rid)
         try:
-            results.write(store_dir if in_store else target, force=force or in_store)
+            results.write(store_dir if in_store else target, force=force or in_store, workbook=workbook)
             _atomic_write(store_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
             # The store's own long-form summary carries the run id, so that one query
             # over every run's summary.parquet tells them apart.
@@ -523,7 +526,7 @@ class RunStore:
             raise OutputExistsError(msg)
         results = self.load(run_id)
         ds = results.dataset
-        if fmt != "netcdf" and not ("sample" in ds.dims and all(o in ds for o in results.outputs)):
+        if fmt in ("parquet", "csv") and not ("sample" in ds.dims and all(o in ds for o in results.outputs)):
             msg = (
                 f"run {run_id!r} kept summaries only, so it has no per-sample table; its summaries "
                 f"are in {self.run_dir(run_id) / SUMMARY_PARQUET} (or export --format netcdf)"
