@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import typer
+import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -95,6 +96,8 @@ def pm(value: float, se: float, *, pct: bool = False) -> str:
 
 _FAN = (5.0, 50.0, 95.0)
 """Percentiles shown in the fan tables."""
+_FAN_ORDER = (50.0, 5.0, 95.0)
+"""The median first: with heavy tails it is the figure to read."""
 
 
 def print_world_tables(results: labecon.Results) -> None:
@@ -102,7 +105,6 @@ def print_world_tables(results: labecon.Results) -> None:
     ds, sums = results.dataset, results.summaries
     labs = [str(x) for x in ds["lab"].to_numpy()]
     years = [int(y) for y in ds["year"].to_numpy()]
-    horizon = float(np.max(np.asarray(sums["first_profitable_quarter"].percentiles[95.0].value)))
     shown = sorted({0, min(2, len(years) - 1), min(4, len(years) - 1), len(years) - 1})
 
     def row(table: Table, label: str, name: str, index: tuple[int, ...], scale: float) -> None:
@@ -113,13 +115,13 @@ def print_world_tables(results: labecon.Results) -> None:
 
         table.add_row(
             label,
+            *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), scale) for q in _FAN_ORDER),
             estimate(pick(s.mean.value), pick(s.mean.se), scale),
-            *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), scale) for q in _FAN),
         )
 
     for li, lab in enumerate(labs):
         table = Table(title=f"{lab} (± one Monte Carlo standard error)", title_justify="left")
-        for col in ("output", "mean", "p5", "p50", "p95"):
+        for col in ("output", "median", "p5", "p95", "mean"):
             table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
         for yi in shown:
             row(table, f"revenue {years[yi]} (USD bn)", "revenue_usd_by_year", (li, yi), 1e9)
@@ -129,21 +131,14 @@ def print_world_tables(results: labecon.Results) -> None:
             row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
-        row(table, f"first profitable quarter ({horizon:g}: never)", "first_profitable_quarter", (li,), 1)
         probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]
         if len(labs) > 1 and "is_npv_leader" in sums:
             probabilities.append(("P(highest NPV of the labs)", "is_npv_leader"))
         for label, name in probabilities:
             s = sums[name]
             mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
-            table.add_row(label, estimate(mean, se, 1.0))
+            table.add_row(label, "", "", "", f"{mean:.1%} ±{se:.1%}")
         console.print(table)
-    if len(labs) > 1 and "is_npv_leader" in sums:
-        lead = sums["is_npv_leader"].mean
-        lead_p, lead_se = np.asarray(lead.value, dtype=float), np.asarray(lead.se, dtype=float)
-        ranked = sorted(range(len(labs)), key=lambda i: -lead_p[i])
-        wins = "; ".join(f"{labs[i]} in {lead_p[i]:.1%} ± {lead_se[i]:.1%}" for i in ranked)
-        console.print(f"[bold]Which route wins[/] (highest NPV of free cash flow, share of samples): {wins}")
     if "partner_deal_npv_usd" in sums:
         s = sums["partner_deal_npv_usd"]
         table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")
@@ -164,6 +159,19 @@ def print_world_tables(results: labecon.Results) -> None:
         console.print(table)
 
 
+def print_answers(results: labecon.Results) -> None:
+    """Print the run's answers in plain sentences (medians first; see the report's first section)."""
+    from labecon.report.answers import answers
+
+    scenario = yaml.safe_load(results.scenario_yaml)
+    for block in answers(results.dataset, scenario if isinstance(scenario, dict) else None):
+        if block.title:
+            console.print(f"[bold]{escape(block.title)}[/]")
+        for line in block.lines:
+            console.print(f"  • {escape(line)}", highlight=False)
+    console.print()
+
+
 def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_id: str) -> None:
     """Print a finished run: its provenance line, its tables and where its files are."""
     m = results.manifest
@@ -171,6 +179,7 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
         f"[bold]{m['scenario']}[/]: {m['n_samples']:,} samples, seed {m['seed']}, "
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
+    print_answers(results)
     if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
         print_world_tables(results)
     else:
