@@ -22,7 +22,7 @@ import yaml
 
 from labecon import layout
 from labecon.errors import LabeconError, OptionError
-from labecon.report.answers import answers
+from labecon.report.answers import answers, start_year_of
 from labecon.report.charts import (
     Chart,
     comparison_charts,
@@ -32,7 +32,8 @@ from labecon.report.charts import (
     sensitivity_charts,
 )
 from labecon.report.html import Table, render_html, write_html
-from labecon.report.words import label
+from labecon.report.why import driver_charts, first_profit_charts, input_descriptions, waterfall_charts
+from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
 
@@ -155,12 +156,7 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
 
 def _ref_label(ref: str) -> str:
     """Return an output reference (``npv_fcf_usd[lab=a]``, or a comma-separated list) in words."""
-    return ", ".join(_in_sentence(label(r.strip())) for r in _split_refs(ref)) if ref else ref
-
-
-def _in_sentence(text: str) -> str:
-    """Return a label as it reads inside a sentence: ``Saving`` as ``saving``, ``NPV ...`` as it is."""
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return ", ".join(in_sentence(label(r.strip())) for r in _split_refs(ref)) if ref else ref
 
 
 _STAT_WORDS = {
@@ -298,6 +294,10 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
     """Return every chart the inputs support, in report order."""
     charts: list[Chart] = []
     if inputs.dataset is not None:
+        scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+        charts.extend(waterfall_charts(inputs.dataset))
+        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
+        charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset)))
     if inputs.comparison:
         charts.extend(comparison_charts(inputs.comparison))

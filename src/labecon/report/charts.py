@@ -16,14 +16,17 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from labecon.report.words import in_sentence, money
 from labecon.report.words import label as human_label
-from labecon.report.words import money
 from labecon.types import FloatArray
 
-ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter"]
+ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter", "waterfall"]
 
 TIME_DIMS = ("year", "quarter")
 """Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
+
+DATED_OUTPUTS = ("first_profitable_quarter",)
+"""Outputs that are quarters with the horizon standing for "never": not drawn as plain numbers."""
 
 FAN_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 MAX_BANDED_SERIES = 3
@@ -62,7 +65,11 @@ def _groups(var: xr.DataArray, skip: Sequence[str]) -> list[tuple[str, dict[str,
     dims = [str(d) for d in var.dims if d != "sample" and d not in skip]
     if not dims:
         return [("", {})]
-    labels = [[_label(v) for v in var[d].to_numpy()] for d in dims]
+    # Lines of a statement read as words ("net income"); labs and deals keep the scenario's names.
+    labels = [
+        [str(_label(v)).replace("_", " ") if d.endswith("_line") else _label(v) for v in var[d].to_numpy()]
+        for d in dims
+    ]
     out = []
     for combo in product(*(range(len(ls)) for ls in labels)):
         sel = dict(zip(dims, combo, strict=True))
@@ -75,6 +82,8 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
     """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
     charts: list[Chart] = []
     for name in outputs:
+        if name in DATED_OUTPUTS:
+            continue  # a quarter with "never" among its values: drawn as dates (report.why)
         if name in ds and "sample" in ds[name].dims:
             var = ds[name]
             units = str(var.attrs.get("units", ""))
@@ -179,7 +188,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         Chart(
                             f"dist-{name}",
                             "hist_cdf",
-                            f"Distribution of {human}",
+                            f"Distribution of {in_sentence(human)}",
                             units or name,
                             "share of samples",
                             {"series": series},

@@ -19,6 +19,7 @@ import pandas as pd
 from labecon.errors import OptionalDependencyError
 from labecon.report.answers import Answer
 from labecon.report.charts import Chart
+from labecon.report.words import money
 
 PALETTE = (
     "#1f77b4",
@@ -199,6 +200,8 @@ def figure(chart: Chart) -> Any:
                 )
             )
         fig.update_layout(barmode="group", showlegend=len(d["series"]) > 1)
+        if "range" in d:
+            (fig.update_xaxes if horizontal else fig.update_yaxes)(range=d["range"])
     elif chart.kind == "tornado":
         base = d["base"]
         fig.add_trace(
@@ -234,6 +237,22 @@ def figure(chart: Chart) -> Any:
                     line={"color": PALETTE[k % len(PALETTE)]},
                 )
             )
+    elif chart.kind == "waterfall":
+        steps = [*d["steps"], d["total"]]
+        fig.add_trace(
+            go.Waterfall(
+                x=[s["name"] for s in steps],
+                y=[s["value"] for s in steps],
+                measure=["relative"] * len(d["steps"]) + ["total"],
+                text=[money(s["value"]) for s in steps],
+                textposition="outside",
+                increasing={"marker": {"color": PALETTE[2]}},
+                decreasing={"marker": {"color": PALETTE[1]}},
+                totals={"marker": {"color": PALETTE[0]}},
+                connector={"line": {"color": "#999"}},
+                showlegend=False,
+            )
+        )
     elif chart.kind == "scatter":
         pts = d["points"]
         for label, keep, colour in (("candidates", False, "#999"), ("frontier", True, PALETTE[1])):

@@ -82,6 +82,11 @@ def label(name: str, description: str = "", units: str = "") -> str:
     return words_for(name, description, units).label
 
 
+def in_sentence(text: str) -> str:
+    """Return a label as it reads inside a sentence: ``Saving`` as ``saving``, ``NPV ...`` as it is."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def money(x: float) -> str:
     """Return US dollars as people write them: ``$12.3B``, ``-$450M``, ``$1.2T``, ``$3.4K``, ``$120``."""
     if x is None or not math.isfinite(x):

@@ -89,3 +89,23 @@ def test_numbers_are_formatted_one_way() -> None:
     assert quarter_date(0, 2026.25) == "2026 Q2"
     assert quarter_date(12, 2026.25) == "2029 Q2"
     assert year_span(2026.25) == "April 2026 to March 2027"
+
+
+def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Path) -> None:
+    from labecon.report.build import ReportInputs, build_charts
+
+    res = labecon.simulate("two-strategies", 500, 2, keep_paths=True)
+    charts = {
+        c.id: c
+        for c in build_charts(ReportInputs(res.dataset, res.manifest, scenario_yaml=res.scenario_yaml))
+    }
+    fall = charts["waterfall-lab_own"]
+    income = res.dataset["income_statement_usd"].sel(lab="lab_own").sum("quarter").mean("sample")
+    assert fall.data["total"]["value"] == pytest.approx(float(income.sel(income_line="net_income")), rel=1e-9)
+    first = charts["first-profit"]
+    assert first.data["categories"][-1] == "never"
+    never = 1 - res.dataset["is_ever_profitable"].sel(lab="lab_own").mean()
+    assert first.data["series"][0]["values"][-1] == pytest.approx(float(never))
+    assert sum(first.data["series"][0]["values"]) == pytest.approx(1.0)
+    assert "drivers-npv_fcf_usd-lab_own" in charts
+    assert "dist-first_profitable_quarter" not in charts  # never a number averaged with "never"

@@ -69,7 +69,7 @@ def test_write_report_from_results_and_dir_with_analyses(tmp_path: Path) -> None
     res = labecon.simulate("b1", 500, 2)
     page = write_report(res, tmp_path / "r.html")
     html = page.read_text()
-    assert html.count('class="card"') == 3  # pv_rent, pv_build, saving
+    assert html.count('class="card"') == 4  # pv_rent, pv_build, saving, and what drives the saving
     assert "plotly" in html.lower()
     assert "<script src=" not in html  # self-contained: plotly.js is inline
     res.write(tmp_path / "run")
