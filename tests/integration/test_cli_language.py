@@ -48,3 +48,27 @@ def test_optimize_lists_its_frontier_beside_the_scenario_as_declared(tmp_path: P
     assert result.exit_code == 0, result.output
     assert "as declared" in result.stdout
     assert "0.5" in next(line for line in result.stdout.splitlines() if "as declared" in line)
+
+
+def test_implausible_values_are_warned_of_not_refused(tmp_path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(labecon.scenario_text("b1"))
+    data["inputs"]["r"] = {"dist": "uniform", "low": 8, "high": 14}  # percent where a fraction belongs
+    data["compute"]["dc_capex_usd_per_kw"] = 12  # thousands where dollars belong
+    path = tmp_path / "slip.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = runner.invoke(app, ["run", str(path), "-n", "300", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    warned = result.stderr
+    assert "discount_rate_per_year (input r) = 8, 14" in warned
+    assert "fraction per year" in warned
+    assert "dc_capex_usd_per_kw = 12" in warned
+    assert "USD per kW" in warned
+
+
+def test_the_built_in_scenarios_raise_no_plausibility_warning() -> None:
+    from labecon.scenario.plausibility import plausibility_warnings
+
+    for name in labecon.list_scenarios():
+        assert plausibility_warnings(labecon.load_scenario(name).model_dump(mode="json")) == [], name

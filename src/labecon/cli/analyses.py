@@ -21,6 +21,7 @@ from labecon.cli.options import (
     SelectOption,
     StoreOption,
     analysis_dir,
+    load_scenario,
     output_label,
     parse_param_range,
     parse_selection,
@@ -131,7 +132,7 @@ def compare(
         msg = "name the options to compare one way: --strategies, --outputs, or --variant (with --metric)"
         raise fail(msg)
     try:
-        sc = labecon.load_scenario(scenario)
+        sc = load_scenario(scenario)
         variants = _parse_variants(variant)
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
@@ -186,7 +187,7 @@ def sensitivity(
 ) -> None:
     """Which uncertain inputs drive an output (Sobol, tornado, or correlation-valid PAWN/delta)."""
     try:
-        sc = labecon.load_scenario(scenario)
+        sc = load_scenario(scenario)
         out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
@@ -241,7 +242,7 @@ def optimize(
 ) -> None:
     """Tune strategy parameters for an objective under risk limits (common random numbers, seeded)."""
     try:
-        sc = labecon.load_scenario(scenario)
+        sc = load_scenario(scenario)
         out_dir = analysis_dir(out, "optimization", sc.name, force)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))

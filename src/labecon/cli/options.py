@@ -8,9 +8,12 @@ from typing import Annotated, Any
 
 import typer
 import yaml
+from rich.markup import escape
 
+import labecon
 from labecon import layout
-from labecon.cli.rendering import fail
+from labecon.cli.rendering import err_console, fail
+from labecon.scenario.plausibility import plausibility_warnings
 
 SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
@@ -67,6 +70,20 @@ def output_label(output: str, select: list[str] | None) -> str:
     if output.endswith("]"):
         return f"{output[:-1]},{','.join(picked)}]"
     return f"{output}[{','.join(picked)}]"
+
+
+def load_scenario(source: str) -> labecon.Scenario:
+    """Load a scenario as the public API does, and warn (without refusing) of implausible values.
+
+    Raises
+    ------
+    labecon.ScenarioError
+        The scenario is malformed.
+    """
+    scenario = labecon.load_scenario(source)
+    for warning in plausibility_warnings(scenario.model_dump(mode="json")):
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    return scenario
 
 
 def split_list(text: str | None) -> list[str]:

@@ -19,7 +19,7 @@ import yaml
 
 import labecon
 from labecon import layout
-from labecon.cli.options import SeedOption, parse_count, samples_option
+from labecon.cli.options import SeedOption, load_scenario, parse_count, samples_option
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, print_run
 
@@ -108,7 +108,7 @@ def run(
             if scenario is None:
                 msg = "name a scenario to run (see: labecon scenarios list), or --resume RUN_ID"
                 raise fail(msg)
-            sc = labecon.load_scenario(scenario)
+            sc = load_scenario(scenario)
             opts = {
                 "n_samples": samples,
                 "seed": seed,
