@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,3 +46,31 @@ def b1_like_inputs(n: int, seed: int, *, slump: bool = False) -> dict[str, np.nd
         "r": rng.uniform(0.08, 0.14, n),
     }
     return cols
+
+
+_START_DIR = Path.cwd()
+
+
+def _entries() -> frozenset[str]:
+    """Names in the starting directory, and in its default run store if it has one."""
+    top = {p.name for p in _START_DIR.iterdir() if not p.name.startswith(".") and p.name != "__pycache__"}
+    store = _START_DIR / "labecon-results"
+    inside = {f"labecon-results/{p.name}" for p in store.iterdir()} if store.is_dir() else set()
+    return frozenset(top | inside)
+
+
+_START_ENTRIES = _entries()
+
+
+@pytest.fixture(autouse=True)
+def _store_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Point the run store at a fresh temporary folder; check no test writes where the tests started.
+
+    A test that wants a store of its own passes ``--store`` or sets ``LABECON_STORE`` itself.
+    """
+    monkeypatch.setenv("LABECON_STORE", str(tmp_path_factory.mktemp("store")))
+    yield
+    new = sorted(_entries() - _START_ENTRIES)
+    assert not new, f"the test wrote into the directory the tests were started from: {new}"

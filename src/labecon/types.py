@@ -19,5 +19,5 @@ BackendName = Literal["local", "dask"]
 EngineName = Literal["auto", "numpy", "numba"]
 """How the quarterly loop is executed: plain NumPy, compiled, or the best available."""
 
-ExportFormat = Literal["netcdf", "parquet", "csv"]
+ExportFormat = Literal["netcdf", "parquet", "csv", "xlsx"]
 """File formats results can be exported to."""

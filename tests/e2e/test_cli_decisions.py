@@ -83,7 +83,7 @@ def test_sensitivity_optimize_and_report(tmp_path: Path) -> None:
             "no candidate met",
         ),
         (["optimize", "b1", "--param", "strategies.build.headroom_frac", "--objective", "saving"], "--param"),
-        (["report", "nowhere"], "not a directory"),
+        (["report", "nowhere"], "neither a results folder nor a run id"),
     ],
 )  # fmt: skip
 def test_bad_options_give_clear_errors(args: list[str], message: str, tmp_path: Path) -> None:

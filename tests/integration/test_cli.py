@@ -63,7 +63,8 @@ def test_run_prints_a_table_and_writes_results(tmp_path: Path) -> None:
     assert again.summary()["saving"]["p50"] == saved["saving"]["p50"]
 
 
-def test_default_out_is_a_fresh_directory(tmp_path: Path) -> None:
+def test_default_out_is_a_fresh_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LABECON_STORE")  # the default store, here inside tmp_path
     first = _cli("run", "b1", "--samples", "500", cwd=tmp_path)
     second = _cli("run", "b1", "--samples", "500", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -127,10 +128,10 @@ def test_parquet_inputs_work_too(tmp_path: Path) -> None:
     ("args", "words"),
     [
         (["run", "nosuch"], "no built-in scenario or file"),
-        (["run", "b1", "--samples", "0"], "n_samples"),
-        (["run", "b1", "--samples", "-3"], "n_samples"),
+        (["run", "b1", "--samples", "0"], "--samples"),
+        (["run", "b1", "--samples", "-3"], "--samples"),
         (["run", "b1", "--seed", "-1"], "seed"),
-        (["run", "b1", "--chunk-size", "0"], "chunk_size"),
+        (["run", "b1", "--chunk-size", "0"], "--chunk-size"),
         (["run", "b1", "--engine", "gpu"], "engine"),
         (["run", "b1", "--inputs", "missing.csv"], "missing.csv"),
         (["scenarios", "show", "nosuch"], "no built-in scenario"),

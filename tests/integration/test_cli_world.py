@@ -24,14 +24,14 @@ def test_run_two_strategies_prints_per_lab_tables_and_writes_files(tmp_path: Pat
         "lab_partner",
         "revenue 2026",
         "P(ruin by horizon)",
-        "first profitable quarter",
+        "First profitable quarter",
         "peak funding need",
         "partner_cloud:lab_partner",
     ):
         assert words in result.output, words
     # Which route wins, with the share of samples where each lab's NPV leads.
     assert "Which route wins" in result.output
-    assert re.search(r"lab_(own|partner) in \d+\.\d% ± \d+\.\d%; lab_(own|partner) in", result.output)
+    assert re.search(r"lab_(own|partner) in \d+\.\d% ± \d+\.\d%, lab_(own|partner) in", result.output)
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["is_ruined"]["mean"]) == 2
     assert sum(summary["is_npv_leader"]["mean"]) == pytest.approx(1.0, abs=1e-12)

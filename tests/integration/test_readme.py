@@ -37,6 +37,7 @@ def test_run_command_installs_and_runs_the_main_job(tmp_path: Path) -> None:
     argv = shlex.split(job)
     assert Path(argv[0]).name == "labecon"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("LABECON_STORE", None)  # the README's default store, here inside tmp_path
     done = subprocess.run(
         [sys.executable, "-m", "labecon", *argv[1:]],
         cwd=tmp_path,

@@ -112,6 +112,34 @@ def output_values(results: Results, ref: str, select: Mapping[str, Any] | None =
     return np.asarray(var.transpose("sample", ...).to_numpy(), dtype=np.float64)
 
 
+TIME_DIMS = ("year", "quarter")
+"""Trailing dims an analysis may keep, giving one result per step."""
+
+
+def unpicked_dims(
+    results: Results, ref: str, select: Mapping[str, Any] | None = None
+) -> dict[str, list[str]]:
+    """Return the trailing dims of an output that ``ref`` and ``select`` leave unpicked, with their labels."""
+    name, picked = parse_output_ref(ref)
+    picked = {**picked, **(dict(select) if select else {})}
+    ds = results.dataset
+    if name not in ds:
+        return {}
+    return {
+        str(d): [str(v) for v in ds[d].to_numpy()] if d in ds.coords else []
+        for d in ds[name].dims
+        if d != "sample" and d not in picked
+    }
+
+
+def pick_one_error(ref: str, dims: Mapping[str, list[str]]) -> OptionError:
+    """Return the error for an output that still has one value per lab (or other label): name the choices."""
+    name = ref.split("[")[0]
+    choices = "; ".join(f"{d}: {' or '.join(f'{d}={v}' for v in labels)}" for d, labels in dims.items())
+    msg = f"output {name!r} has one value per {' and '.join(dims)}; pick one ({choices})"
+    return OptionError(msg, "select")
+
+
 def input_table(results: Results) -> dict[str, FloatArray]:
     """Return each uncertain input's per-sample values from a run that kept them."""
     ds = results.dataset

@@ -40,7 +40,13 @@ from typing import Any, Literal
 import numpy as np
 from scipy.special import ndtri
 
-from labecon.analysis._select import apply_overrides, input_table, output_values
+from labecon.analysis._select import (
+    apply_overrides,
+    input_table,
+    output_values,
+    pick_one_error,
+    unpicked_dims,
+)
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionError
 from labecon.runtime.results import Results
@@ -412,7 +418,7 @@ def compare(
     """
     given = sum(x is not None for x in (variants, outputs, strategies, routes))
     if given != 1:
-        msg = "give exactly one of variants=, outputs=, strategies= or routes="
+        msg = "give exactly one way of naming the options: variants, outputs, strategies or routes"
         raise OptionError(msg, "options")
     sc = load_scenario(scenario)
     if routes is not None:
@@ -437,9 +443,9 @@ def compare(
         patched = {name: apply_overrides(sc, ov) for name, ov in variants.items()}
         runs = {name: simulate(variant, n_samples, run_seed, **kw) for name, variant in patched.items()}
         for name, res in runs.items():
-            values[name] = _scalar(output_values(res, metric, select), metric)
+            values[name] = _scalar(res, metric, select)
             for m in metrics[1:]:
-                more[m][name] = _scalar(output_values(res, m, select), m)
+                more[m][name] = _scalar(res, m, select)
         base: Results = next(iter(runs.values()))
         info["variants"] = {k: dict(v) for k, v in variants.items()}
         label = metric
@@ -460,7 +466,7 @@ def compare(
             raise OptionError(msg, "options")
         base = simulate(sc, n_samples, run_seed, **kw)
         for name, ref in mapping.items():
-            values[name] = _scalar(output_values(base, ref, select), ref)
+            values[name] = _scalar(base, ref, select)
         info["outputs"] = mapping
         label = metric or ", ".join(mapping.values())
     units = ""
@@ -505,13 +511,10 @@ def _route_options(scenario: Scenario, lab: str) -> dict[str, str]:
     return {route: f"route_npv_usd[route={lab}:{route}]" for route in known[lab]}
 
 
-def _scalar(values: FloatArray, ref: str) -> FloatArray:
+def _scalar(results: Results, ref: str, select: Mapping[str, Any] | None) -> FloatArray:
+    values = output_values(results, ref, select)
     if values.ndim != 1:
-        msg = (
-            f"output {ref!r} has {values.ndim - 1} trailing dim(s); pick one element, "
-            "e.g. select={'lab': 'a'} or 'npv_usd[lab=a]'"
-        )
-        raise OptionError(msg, "select")
+        raise pick_one_error(ref, unpicked_dims(results, ref, select))
     return values
 
 

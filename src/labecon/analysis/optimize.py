@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+from pydantic import BaseModel
 from scipy.special import ndtri
 
 from labecon.analysis._select import apply_overrides, output_values
@@ -390,7 +391,34 @@ def optimize(
     result.info.update(
         {"scenario": sc.name, "n_samples": n, "parameters": {k: list(v) for k, v in parameters.items()}}
     )
+    # The scenario as declared, on the same draws: what the best candidate improves on.
+    lookup = evaluate({})
+    declared = {path: _declared_value(sc, path) for path in parameters}
+    result.info["declared"] = {
+        "params": declared,
+        "objective": _plain_estimate(obj.estimate(lookup(obj.output))),
+        "constraints": [
+            _plain_estimate(
+                Constraint.parse(c).statistic.estimate(lookup(Constraint.parse(c).statistic.output))
+            )
+            for c in constraints
+        ],
+    }
     return result
+
+
+def _plain_estimate(e: Estimate) -> dict[str, float]:
+    return {"value": float(e.value), "se": float(e.se)}
+
+
+def _declared_value(sc: BaseModel, path: str) -> Any:
+    """Return the value the scenario declares at a dotted path (None where the path has an index)."""
+    node: Any = sc.model_dump(mode="json")
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def _first_value(spec: ParamRange) -> Any:

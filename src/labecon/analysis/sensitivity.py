@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from labecon.analysis._select import output_values
+from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, unpicked_dims
 from labecon.errors import OptionalDependencyError, OptionError
 from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -300,7 +300,7 @@ def _advice(out: Mapping[str, FloatArray], n_base: int) -> tuple[list[str], int 
     # a round (a far-off target is better approached in steps, checking as it goes).
     factor = min(64.0, max(4.0, (max(widest, WIDE_CI) / (WIDE_CI / 2)) ** 2))
     suggested = 2 ** math.ceil(math.log2(n_base * factor))
-    notes.append(f"run again with n_base >= {suggested}")
+    notes.append(f"run again with a base sample of at least {suggested}")
     return notes, suggested
 
 
@@ -467,16 +467,11 @@ def _time_axis(
 ) -> tuple[str | None, list[Any]]:
     if values.ndim == 1:
         return None, []
-    name = output.split("[")[0]
-    var = probe.dataset[name]
-    picked = set((select or {}).keys()) | {
-        part.split("=")[0].strip() for part in output.partition("[")[2].rstrip("]").split(",") if "=" in part
-    }
-    left = [str(d) for d in var.dims if d != "sample" and d not in picked]
-    if len(left) != 1:
-        msg = (
-            f"output {name!r} keeps dims {left}; pick all but one time axis, "
-            "e.g. select={'lab': 'a'} or 'npv_usd[lab=a]'"
-        )
-        raise OptionError(msg, "select")
-    return left[0], [c.item() if hasattr(c, "item") else c for c in probe.dataset[left[0]].to_numpy()]
+    left = unpicked_dims(probe, output, select)
+    # One time axis may stay (indices per step); any other dim, such as lab, must be picked,
+    # never averaged over.
+    others = {d: labels for d, labels in left.items() if d not in TIME_DIMS}
+    if others or len(left) != 1:
+        raise pick_one_error(output, others or left)
+    (dim,) = left
+    return dim, [c.item() if hasattr(c, "item") else c for c in probe.dataset[dim].to_numpy()]

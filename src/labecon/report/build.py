@@ -9,6 +9,7 @@ Every number in the summary is computed from these files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,11 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+import yaml
 
-from labecon.errors import OptionError
+from labecon import layout
+from labecon.errors import LabeconError, OptionError
+from labecon.report.answers import answers, start_year_of
 from labecon.report.charts import (
     Chart,
     comparison_charts,
@@ -27,13 +31,16 @@ from labecon.report.charts import (
     output_charts,
     sensitivity_charts,
 )
-from labecon.report.html import render_html, write_html
+from labecon.report.html import Table, render_html, write_html
+from labecon.report.why import driver_charts, first_profit_charts, input_descriptions, waterfall_charts
+from labecon.report.words import in_sentence, label
+from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
 
-REPORT_FILE = "report.html"
-COMPARISON_FILE = "comparison.json"
-OPTIMIZATION_FILE = "optimization.json"
-SENSITIVITY_GLOB = "sensitivity*.json"
+REPORT_FILE = layout.REPORT_HTML
+COMPARISON_FILE = layout.COMPARISON_JSON
+OPTIMIZATION_FILE = layout.OPTIMIZATION_JSON
+SENSITIVITY_GLOB = layout.sensitivity_file("*")
 
 
 @dataclass
@@ -45,6 +52,8 @@ class ReportInputs:
     comparison: dict[str, Any] | None = None
     sensitivity: list[dict[str, Any]] = field(default_factory=list)
     optimization: dict[str, Any] | None = None
+    scenario_yaml: str | None = None
+    """The scenario that ran, for dates, and the appendix of assumptions and sources."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -81,22 +90,25 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
         raise OptionError(msg, "run")
     dataset = None
     manifest: dict[str, Any] = {}
-    if (d / "results.nc").is_file():
+    if (d / layout.RESULTS_NC).is_file():
         try:
-            with xr.open_dataset(d / "results.nc", engine="netcdf4") as ds:
+            with xr.open_dataset(d / layout.RESULTS_NC, engine="netcdf4") as ds:
                 dataset = ds.load()
         except (OSError, ValueError) as exc:
-            msg = f"cannot read {d / 'results.nc'}: {exc}"
+            msg = f"cannot read {d / layout.RESULTS_NC}: {exc}"
             raise OptionError(msg, "run") from None
-    if (d / "manifest.json").is_file():
-        manifest = _read_json(d / "manifest.json")
+    if (d / layout.MANIFEST_JSON).is_file():
+        manifest = _read_json(d / layout.MANIFEST_JSON)
     comparison = _read_json(d / COMPARISON_FILE) if (d / COMPARISON_FILE).is_file() else None
     optimization = _read_json(d / OPTIMIZATION_FILE) if (d / OPTIMIZATION_FILE).is_file() else None
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
     if dataset is None and comparison is None and optimization is None and not sens:
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
-    return ReportInputs(dataset, manifest, comparison, sens, optimization)
+    scenario_yaml = None
+    if (d / layout.SCENARIO_YAML).is_file():
+        scenario_yaml = (d / layout.SCENARIO_YAML).read_text(encoding="utf-8")
+    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml)
 
 
 def _outputs(ds: xr.Dataset) -> list[str]:
@@ -107,43 +119,18 @@ def _outputs(ds: xr.Dataset) -> list[str]:
 
 
 def summary_sentences(inputs: ReportInputs) -> list[str]:
-    """Return the plain-language summary; every number comes from the results."""
+    """Return what the run is, and what its analyses found, in plain words; every number from the results.
+
+    The run's own answers (per lab, or per output) are :func:`labecon.report.answers.answers`.
+    """
     out: list[str] = []
     m = inputs.manifest
-    ds = inputs.dataset
     if m:
         out.append(
             f"Scenario {m.get('scenario', '?')}: {int(m.get('n_samples', 0)):,} Monte Carlo samples, "
-            f"seed {m.get('seed', '?')}."
+            f"seed {m.get('seed', '?')}. Medians come first: half of the samples lie on either side; "
+            "90% ranges leave out the 5% lowest and highest; ± gives one Monte Carlo standard error."
         )
-    if ds is not None:
-        for name in _outputs(ds)[:8]:
-            if name not in ds or "sample" not in ds[name].dims:
-                continue
-            var = ds[name]
-            units = str(var.attrs.get("units", ""))
-            extra = [d for d in var.dims if d != "sample"]
-            vals = var.to_numpy()
-            if not extra:
-                out.append(_scalar_sentence(name, vals, units))
-            elif not set(extra) & {"year", "quarter"} and len(extra) == 1:
-                for label in [str(x) for x in ds[extra[0]].to_numpy()][:4]:
-                    col = var.isel(
-                        {extra[0]: [str(x) for x in ds[extra[0]].to_numpy()].index(label)}
-                    ).to_numpy()
-                    out.append(_scalar_sentence(f"{name} ({label})", col, units))
-            elif (
-                set(extra) & {"year", "quarter"}
-                and np.isfinite(vals).all()
-                and np.all((vals == 0) | (vals == 1))
-            ):
-                time = next(d for d in ("year", "quarter") if d in extra)
-                last = var.isel({time: -1})
-                for label, p in _by_group(last):
-                    n = vals.shape[0]
-                    se = np.sqrt(p * (1 - p) / n)
-                    who = f" for {label}" if label else ""
-                    out.append(f"P({name}){who} by the last {time}: {p:.1%} (± {se:.1%}).")
     comp = inputs.comparison
     if comp:
         out.extend(_comparison_sentences(comp))
@@ -157,47 +144,52 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         )
         cons = "; ".join(opt.get("constraints", [])) or "no constraint"
         lo, hi = opt["best_ci"]
+        objective = _stat_label(opt["objective"])
         out.append(
-            f"Optimisation ({opt['goal']}imise {opt['objective']} subject to {cons}): "
+            f"Optimisation ({opt['goal']}imise {objective} subject to {cons}): "
             f"best of {opt['n_evaluations']} "
-            f"candidates is {params}, with {opt['objective']} = {fmt_number(b['objective']['value'])} "
+            f"candidates is {params}, with {objective} = {fmt_number(b['objective']['value'])} "
             f"(95% CI {fmt_number(lo)} to {fmt_number(hi)})."
         )
     return out
 
 
-def _by_group(var: xr.DataArray) -> list[tuple[str, float]]:
-    extra = [d for d in var.dims if d != "sample"]
-    if not extra:
-        return [("", float(var.mean()))]
-    stacked = var.stack(_g=extra)
-    means = stacked.mean("sample").to_numpy()
-    labels = [
-        ", ".join(str(x) for x in (k if isinstance(k, tuple) else (k,))) for k in stacked["_g"].to_numpy()
-    ]
-    return list(zip(labels, (float(v) for v in means), strict=True))[:6]
+def _ref_label(ref: str) -> str:
+    """Return an output reference (``npv_fcf_usd[lab=a]``, or a comma-separated list) in words."""
+    return ", ".join(in_sentence(label(r.strip())) for r in _split_refs(ref)) if ref else ref
 
 
-def _scalar_sentence(name: str, vals: Any, units: str) -> str:
-    v = np.asarray(vals, dtype=np.float64)
-    finite = v[np.isfinite(v)]
-    if finite.size < 2:
-        return f"{name} is undefined in every sample."
-    if np.all((finite == 0) | (finite == 1)):
-        p = float(finite.mean())
-        return f"P({name}) = {p:.1%} (± {np.sqrt(p * (1 - p) / finite.size):.1%})."
-    mean, se = float(finite.mean()), float(finite.std(ddof=1) / np.sqrt(finite.size))
-    p5, p95 = (float(x) for x in np.percentile(finite, [5, 95]))
-    text = (
-        f"{name}: mean {fmt_number(mean, units)} (± {fmt_number(se, units)}); "
-        f"90% of samples between {fmt_number(p5, units)} and {fmt_number(p95, units)}"
-    )
-    share = float(np.mean(finite > 0))
-    if 0 < share < 1:
-        text += f"; above zero in {share:.1%} of samples (± {np.sqrt(share * (1 - share) / finite.size):.1%})"
-    if finite.size < v.size:
-        text += f"; undefined in {1 - finite.size / v.size:.1%} of samples"
-    return text + "."
+_STAT_WORDS = {
+    "mean": "mean",
+    "p5": "5th percentile",
+    "p50": "median",
+    "p95": "95th percentile",
+    "sd": "spread (SD)",
+}
+
+
+def _stat_label(text: str) -> str:
+    """Return ``mean(npv_fcf_usd)`` as ``mean of NPV of free cash flow``."""
+    stat, _, rest = text.partition("(")
+    if not rest.endswith(")"):
+        return text
+    inner = _ref_label(rest[:-1])
+    if stat in ("p_positive", "p_negative"):
+        return f"chance that {inner} is {'positive' if stat == 'p_positive' else 'negative'}"
+    return f"{_STAT_WORDS.get(stat, stat)} of {inner}"
+
+
+def _split_refs(text: str) -> list[str]:
+    """Split ``a[lab=x,year=1], b`` at the commas outside brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*parts, current]
 
 
 def _comparison_sentences(comp: Mapping[str, Any]) -> list[str]:
@@ -206,7 +198,7 @@ def _comparison_sentences(comp: Mapping[str, Any]) -> list[str]:
     best = comp["best"]
     pb = comp["p_best"][best]
     out = [
-        f"Comparing {', '.join(comp['options'])} on {comp['metric']} "
+        f"Comparing {', '.join(comp['options'])} on {_ref_label(comp['metric'])} "
         f"({goal} is better, {int(comp['n_samples']):,} paired samples): "
         f"{best} has the best expected value and is best in {pb['value']:.1%} of samples (± {pb['se']:.1%})."
     ]
@@ -228,7 +220,8 @@ def _comparison_sentences(comp: Mapping[str, Any]) -> list[str]:
             for d in c.get("differences", [])[:3]
         ]
         better = "higher" if c.get("goal") == "max" else "lower"
-        out.append(f"On {m} ({better} is better): {c['best']} is best on average; " + "; ".join(parts) + ".")
+        head = f"On {_ref_label(m)} ({better} is better): {c['best']} is best on average; "
+        out.append(head + "; ".join(parts) + ".")
     return out
 
 
@@ -263,7 +256,7 @@ def _sensitivity_sentences(sens: Mapping[str, Any]) -> list[str]:
     names = sens["inputs"]
     idx = {k: np.asarray(v, dtype=np.float64) for k, v in sens["indices"].items()}
     method = sens["method"]
-    out = sens.get("output", "")
+    out = _ref_label(sens.get("output", ""))
     key = {"sobol": "ST", "delta": "delta", "pawn": "median", "oat": "swing"}[method]
     vals = idx[key] if idx[key].ndim == 1 else idx[key].mean(axis=1)
     j = int(np.nanargmax(np.abs(vals)))
@@ -285,10 +278,26 @@ def _sensitivity_sentences(sens: Mapping[str, Any]) -> list[str]:
     return [text + f". Assumption: {sens.get('assumption', '')}.{caution}"]
 
 
+def appendix_tables(inputs: ReportInputs) -> list[Table]:
+    """Return the appendix: the uncertain inputs, then every number the scenario uses, with sources."""
+    if not inputs.scenario_yaml:
+        return []
+    name = str(inputs.manifest.get("scenario", ""))
+    tables = [Table("Uncertain inputs", inputs_table(inputs.scenario_yaml))]
+    # A scenario this version cannot read again still shows its inputs.
+    with contextlib.suppress(LabeconError):
+        tables.append(Table("Every number and its source", sources_table(inputs.scenario_yaml, name)))
+    return tables
+
+
 def build_charts(inputs: ReportInputs) -> list[Chart]:
     """Return every chart the inputs support, in report order."""
     charts: list[Chart] = []
     if inputs.dataset is not None:
+        scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+        charts.extend(waterfall_charts(inputs.dataset))
+        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
+        charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset)))
     if inputs.comparison:
         charts.extend(comparison_charts(inputs.comparison))
@@ -331,7 +340,7 @@ def write_report(
         if path is None:
             msg = "give the report's path when reporting on in-memory results"
             raise OptionError(msg, "path")
-        inputs = ReportInputs(source.dataset, dict(source.manifest))
+        inputs = ReportInputs(source.dataset, dict(source.manifest), scenario_yaml=source.scenario_yaml)
     else:
         inputs = load_report_inputs(source)
         path = Path(source) / REPORT_FILE if path is None else path
@@ -354,10 +363,16 @@ def write_report(
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."
-    page = render_html(title, subtitle, sentences, charts, inputs.manifest)
+    scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+    blocks = (
+        answers(inputs.dataset, scenario if isinstance(scenario, dict) else None) if inputs.dataset else []
+    )
+    page = render_html(
+        title, subtitle, sentences, charts, inputs.manifest, answers=blocks, appendix=appendix_tables(inputs)
+    )
     target = write_html(Path(path), page)
     if static:
         from labecon.report.static import write_images
 
-        write_images(charts, target.parent / "charts", formats=list(static))
+        write_images(charts, target.parent / layout.CHARTS_DIR, formats=list(static))
     return target

@@ -16,12 +16,17 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
+from labecon.report.words import in_sentence, money
+from labecon.report.words import label as human_label
 from labecon.types import FloatArray
 
-ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter"]
+ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter", "waterfall"]
 
 TIME_DIMS = ("year", "quarter")
 """Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
+
+DATED_OUTPUTS = ("first_profitable_quarter",)
+"""Outputs that are quarters with the horizon standing for "never": not drawn as plain numbers."""
 
 FAN_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 MAX_BANDED_SERIES = 3
@@ -60,7 +65,11 @@ def _groups(var: xr.DataArray, skip: Sequence[str]) -> list[tuple[str, dict[str,
     dims = [str(d) for d in var.dims if d != "sample" and d not in skip]
     if not dims:
         return [("", {})]
-    labels = [[_label(v) for v in var[d].to_numpy()] for d in dims]
+    # Lines of a statement read as words ("net income"); labs and deals keep the scenario's names.
+    labels = [
+        [str(_label(v)).replace("_", " ") if d.endswith("_line") else _label(v) for v in var[d].to_numpy()]
+        for d in dims
+    ]
     out = []
     for combo in product(*(range(len(ls)) for ls in labels)):
         sel = dict(zip(dims, combo, strict=True))
@@ -73,10 +82,13 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
     """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
     charts: list[Chart] = []
     for name in outputs:
+        if name in DATED_OUTPUTS:
+            continue  # a quarter with "never" among its values: drawn as dates (report.why)
         if name in ds and "sample" in ds[name].dims:
             var = ds[name]
             units = str(var.attrs.get("units", ""))
             desc = str(var.attrs.get("description", "")) or name
+            human = human_label(name, desc, units)
             time = next((d for d in TIME_DIMS if d in var.dims), None)
             others = [d for d in var.dims if d not in ("sample", time, "lab")]
             if time is not None and "lab" in var.dims and others:
@@ -99,7 +111,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         p = np.nanmean(vals, axis=0)
                         series.append(
                             {
-                                "name": label or name,
+                                "name": label or human,
                                 "p": p.tolist(),
                                 "se": np.sqrt(p * (1 - p) / vals.shape[0]).tolist(),
                             }
@@ -110,7 +122,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         shown = FAN_PERCENTILES if len(groups) <= MAX_BANDED_SERIES else (50.0,)
                         series.append(
                             {
-                                "name": label or name,
+                                "name": label or human,
                                 **{
                                     f"p{q:g}": pct[i].tolist()
                                     for i, q in enumerate(FAN_PERCENTILES)
@@ -123,7 +135,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         Chart(
                             f"prob-{name}",
                             "prob",
-                            f"P({name}) by {time}",
+                            f"{human} by {time}",
                             time,
                             "probability",
                             {"x": x, "series": series},
@@ -135,9 +147,9 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         Chart(
                             f"fan-{name}",
                             "fan",
-                            f"{name} over time",
+                            f"{human} over time",
                             time,
-                            units or name,
+                            units or human,
                             {"x": x, "series": series},
                             note=f"{desc}; median, 50% and 90% bands"
                             if len(groups) <= MAX_BANDED_SERIES
@@ -146,7 +158,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                     )
             else:
                 columns = [
-                    (label or name, np.asarray(var.isel(sel).to_numpy(), dtype=np.float64).reshape(-1))
+                    (label or human, np.asarray(var.isel(sel).to_numpy(), dtype=np.float64).reshape(-1))
                     for label, sel in groups
                 ]
                 if all(_is_binary(v) for _, v in columns):
@@ -159,14 +171,12 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         Chart(
                             f"prob-{name}",
                             "bars",
-                            f"P({name})",
+                            f"{human}",
                             "",
                             "probability",
                             {
                                 "categories": [c for c, _ in columns],
-                                "series": [
-                                    {"name": f"P({name})", "values": ps, "errors": [1.96 * e for e in ses]}
-                                ],
+                                "series": [{"name": human, "values": ps, "errors": [1.96 * e for e in ses]}],
                             },
                             note=f"{desc}; whiskers: 95% interval",
                         )
@@ -178,7 +188,7 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                         Chart(
                             f"dist-{name}",
                             "hist_cdf",
-                            f"Distribution of {name}",
+                            f"Distribution of {in_sentence(human)}",
                             units or name,
                             "share of samples",
                             {"series": series},
@@ -197,12 +207,13 @@ def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
     if time is None:
         return []
     x = [_label(v) for v in ds[time].to_numpy()]
+    human = human_label(name, str(var.attrs.get("description", "")), str(var.attrs.get("units", "")))
     series = []
     for label, sel in _groups(var.drop_vars([], errors="ignore"), ["statistic", time])[:8]:
         sub = var.isel(sel)
         series.append(
             {
-                "name": label or name,
+                "name": label or human,
                 **{k: sub.sel(statistic=k).to_numpy().tolist() for k in ("p5", "p50", "p95")},
             }
         )
@@ -210,7 +221,7 @@ def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
         Chart(
             f"fan-{name}",
             "fan",
-            f"{name} over time",
+            f"{human} over time",
             time,
             str(var.attrs.get("units", "")),
             {"x": x, "series": series},
@@ -558,14 +569,12 @@ def _fmt(x: float) -> str:
 
 
 def fmt_number(x: float, units: str = "") -> str:
-    """Return a number for people: 3 significant figures, thousands to trillions in words for money."""
+    """Return a number for people: 3 significant figures; money as ``$12.3B`` (see :func:`words.money`)."""
     if x is None or not math.isfinite(x):
         return "n/a"
     a = abs(x)
     if units.upper().startswith("USD") and a >= 1e3:
-        for scale, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand")):
-            if a >= scale:
-                return f"{x / scale:,.3g} {word} USD"
+        return money(x)
     if a != 0 and (a >= 1e6 or a < 1e-3):
         return f"{x:.3g}"
     # Counts of time read as plurals ("6 quarters"), whatever the unit's name in the schema.

@@ -9,12 +9,17 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from labecon.errors import OptionalDependencyError
+from labecon.report.answers import Answer
 from labecon.report.charts import Chart
+from labecon.report.words import money
 
 PALETTE = (
     "#1f77b4",
@@ -45,6 +50,15 @@ header p { margin: 0; opacity: 0.85; font-size: 14px; }
 main { max-width: 1200px; margin: 0 auto; padding: 16px 32px 48px; }
 section.summary { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 20px; }
 section.summary li { margin: 6px 0; line-height: 1.45; }
+section.answers { background: #fff; border: 1px solid #ddd; border-left: 4px solid #20324a;
+                  border-radius: 6px; padding: 12px 20px; margin-bottom: 16px; }
+section.answers h3 { font-size: 16px; margin: 12px 0 4px; }
+section.answers li { margin: 4px 0; line-height: 1.45; }
+section.appendix table { border-collapse: collapse; width: 100%; font-size: 12px; background: #fff;
+                         margin-bottom: 16px; }
+section.appendix th, section.appendix td { border: 1px solid #ddd; padding: 4px 6px; text-align: left;
+                                           vertical-align: top; }
+section.appendix th { background: #eef1f5; }
 h2 { font-size: 19px; border-bottom: 2px solid #20324a; padding-bottom: 4px; margin-top: 32px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 8px; }
@@ -186,6 +200,8 @@ def figure(chart: Chart) -> Any:
                 )
             )
         fig.update_layout(barmode="group", showlegend=len(d["series"]) > 1)
+        if "range" in d:
+            (fig.update_xaxes if horizontal else fig.update_yaxes)(range=d["range"])
     elif chart.kind == "tornado":
         base = d["base"]
         fig.add_trace(
@@ -221,6 +237,22 @@ def figure(chart: Chart) -> Any:
                     line={"color": PALETTE[k % len(PALETTE)]},
                 )
             )
+    elif chart.kind == "waterfall":
+        steps = [*d["steps"], d["total"]]
+        fig.add_trace(
+            go.Waterfall(
+                x=[s["name"] for s in steps],
+                y=[s["value"] for s in steps],
+                measure=["relative"] * len(d["steps"]) + ["total"],
+                text=[money(s["value"]) for s in steps],
+                textposition="outside",
+                increasing={"marker": {"color": PALETTE[2]}},
+                decreasing={"marker": {"color": PALETTE[1]}},
+                totals={"marker": {"color": PALETTE[0]}},
+                connector={"line": {"color": "#999"}},
+                showlegend=False,
+            )
+        )
     elif chart.kind == "scatter":
         pts = d["points"]
         for label, keep, colour in (("candidates", False, "#999"), ("frontier", True, PALETTE[1])):
@@ -249,10 +281,51 @@ def figure(chart: Chart) -> Any:
     return fig
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of the appendix: a title and its rows (a DataFrame)."""
+
+    title: str
+    frame: pd.DataFrame
+
+
+def _answers_html(blocks: Sequence[Answer]) -> str:
+    parts = []
+    for b in blocks:
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in b.lines)
+        head = f"<h3>{html.escape(b.title)}</h3>" if b.title else ""
+        parts.append(f'<div class="answer">{head}<ul>{lines}</ul></div>')
+    return f'<section class="answers"><h2 style="margin-top:8px">The answer</h2>{"".join(parts)}</section>'
+
+
+def _table_html(table: Table) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in table.frame.itertuples(index=False)
+    )
+    title = html.escape(table.title)
+    return f"<h3>{title}</h3><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _appendix_html(tables: Sequence[Table]) -> str:
+    if not tables:
+        return ""
+    inner = "".join(_table_html(t) for t in tables)
+    return f'<h2>Appendix: assumptions and sources</h2><section class="appendix">{inner}</section>'
+
+
 def render_html(
-    title: str, subtitle: str, summary: Sequence[str], charts: Sequence[Chart], provenance: Mapping[str, Any]
+    title: str,
+    subtitle: str,
+    summary: Sequence[str],
+    charts: Sequence[Chart],
+    provenance: Mapping[str, Any],
+    *,
+    answers: Sequence[Answer] = (),
+    appendix: Sequence[Table] = (),
 ) -> str:
-    """Return the report page: plotly.js inline, the summary, then the charts grouped by section."""
+    """Return the report page: plotly.js inline, the answers, the summary, the charts, the appendix."""
     _plotly()
     from plotly.offline import get_plotlyjs
 
@@ -288,8 +361,10 @@ def render_html(
 <body>
 <header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>
 <main>
-<section class="summary"><h2 style="margin-top:8px">Summary</h2><ul>{items}</ul></section>
+{_answers_html(answers) if answers else ""}
+<section class="summary"><h2 style="margin-top:8px">About this run</h2><ul>{items}</ul></section>
 {"".join(body)}
+{_appendix_html(appendix)}
 <footer>Written by labecon on {stamp}.{f" Provenance: <code>{prov}</code>" if provenance else ""}</footer>
 </main>
 </body>

@@ -79,6 +79,8 @@ def draw(chart: Chart) -> Any:
                     label=s["name"],
                 )
                 ax.set_yticks(pos, cats)
+                if "range" in d:
+                    ax.set_xlim(*d["range"])
             else:
                 ax.bar(
                     off,
@@ -103,6 +105,16 @@ def draw(chart: Chart) -> Any:
     elif chart.kind == "lines":
         for k, s in enumerate(d["series"]):
             ax.plot(d["x"], s["y"], color=PALETTE[k % len(PALETTE)], label=s["name"])
+    elif chart.kind == "waterfall":
+        steps = d["steps"]
+        level, x = 0.0, np.arange(len(steps) + 1)
+        for i, s in enumerate(steps):
+            colour = PALETTE[2] if s["value"] >= 0 else PALETTE[1]
+            ax.bar(x[i], s["value"], bottom=level, color=colour)
+            level += s["value"]
+        ax.bar(x[-1], d["total"]["value"], color=PALETTE[0])
+        ax.axhline(0, color="#444", lw=0.8)
+        ax.set_xticks(x, [s["name"] for s in steps] + [d["total"]["name"]], rotation=20)
     elif chart.kind == "scatter":
         for keep, colour, label in ((False, "#999", "candidates"), (True, PALETTE[1], "frontier")):
             pts = [p for p in d["points"] if p["frontier"] == keep]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import math
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,18 +19,16 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from labecon.errors import OptionError, OutputExistsError
+from labecon import layout
+from labecon.errors import OptionalDependencyError, OptionError, OutputExistsError
+from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
 from labecon.types import ExportFormat
 
-RESULT_FILES = (
-    "summary.json",
-    "summary.csv",
-    "samples.parquet",
-    "results.nc",
-    "scenario.yaml",
-    "manifest.json",
-)
+_XLSX_MAX_ROWS = 1_048_576
+"""Rows a spreadsheet sheet holds (Excel's limit), the header included."""
+
+RESULT_FILES = layout.RESULT_FILES
 """Files :meth:`Results.write` may create in an output directory."""
 
 
@@ -81,7 +78,7 @@ class Results:
             from labecon.scenario.loader import load_scenario
 
             scenario = load_scenario(yaml.safe_load(self.scenario_yaml))
-            self._extra["routes"] = route_answer(scenario, self.summaries, self.dataset)
+            self._extra["routes"] = route_answer(scenario, self.dataset)
         answer: dict[str, dict[str, dict[str, Any]]] = self._extra["routes"]
         return answer
 
@@ -93,6 +90,43 @@ class Results:
         """Return the summaries as a DataFrame, one row per output."""
         frame = pd.DataFrame.from_dict(self.summary(), orient="index")
         frame.index.name = "output"
+        return frame
+
+    def summary_table(self) -> pd.DataFrame:
+        """Return the summaries in long form: one row per output, element and statistic.
+
+        Columns: ``output``, ``units``, one column per label dim any output
+        has (``lab``, ``year``, ``deal`` ..., empty where an output has no
+        such dim), ``statistic`` (``mean``, ``mean_se``, ``p5`` ...) and
+        ``value``. No cell holds a list, so the table reads straight into a
+        spreadsheet, pandas or SQL.
+        """
+        ds = self.dataset
+        rows: list[dict[str, Any]] = []
+        dim_order: list[str] = []
+        for name, s in self.summaries.items():
+            dims = _label_dims(ds, name)
+            for d in dims:
+                if d not in dim_order:
+                    dim_order.append(d)
+            labels = [ds[d].to_numpy().tolist() if d in ds.coords else None for d in dims]
+            units = str(ds[name].attrs.get("units", "")) if name in ds else ""
+            for stat, value in s.as_dict().items():
+                arr = np.asarray(value, dtype=np.float64)
+                for index in np.ndindex(arr.shape):
+                    row: dict[str, Any] = {"output": name, "units": units}
+                    if len(index) == len(dims):
+                        for d, lab, i in zip(dims, labels, index, strict=True):
+                            row[d] = lab[i] if lab is not None else i
+                    row["statistic"] = stat
+                    row["value"] = float(arr[index])
+                    rows.append(row)
+        frame = pd.DataFrame(rows, columns=["output", "units", *dim_order, "statistic", "value"])
+        for d in dim_order:
+            # Years and quarters are whole numbers; rows of outputs without them leave gaps.
+            present = frame[d].dropna()
+            if pd.api.types.is_numeric_dtype(frame[d]) and (present == present.round()).all():
+                frame[d] = frame[d].astype("Int64")
         return frame
 
     def samples_frame(self) -> pd.DataFrame:
@@ -144,9 +178,57 @@ class Results:
         self.samples_frame().to_csv(target, index=False)
         return target
 
+    def to_xlsx(self, path: str | Path) -> Path:
+        """Write a workbook for spreadsheet users and return its path.
+
+        One sheet per table: ``Summary`` (long form, as :meth:`summary_table`),
+        ``Inputs`` (the uncertain inputs and their distributions), ``Sources``
+        (every number the scenario uses, with its source or assumption),
+        ``Run`` (seed, sample count, version ...) and, when per-sample values
+        were kept and fit a sheet, ``Samples``.
+
+        Raises
+        ------
+        OptionalDependencyError
+            openpyxl is not installed.
+        """
+        try:
+            import openpyxl  # type: ignore[import-untyped]  # noqa: F401  (pandas writes through it)
+        except ImportError:
+            msg = "workbooks need openpyxl: pip install 'labecon[report]'"
+            raise OptionalDependencyError(msg) from None
+        from labecon.runtime.assumptions import inputs_table, sources_table
+
+        target = Path(path)
+        name = str(self.manifest.get("scenario", ""))
+        sheets = {
+            "Summary": self.summary_table(),
+            "Inputs": inputs_table(self.scenario_yaml),
+            "Sources": sources_table(self.scenario_yaml, name),
+            "Run": pd.DataFrame(
+                [
+                    (k, v if isinstance(v, str | int | float) else json.dumps(plain(v)))
+                    for k, v in self.manifest.items()
+                ],
+                columns=["field", "value"],
+            ),
+        }
+        ds = self.dataset
+        if "sample" in ds.dims and ds.sizes["sample"] < _XLSX_MAX_ROWS and any(n in ds for n in self.outputs):
+            sheets["Samples"] = self.samples_frame()
+        with pd.ExcelWriter(target, engine="openpyxl") as book:
+            for sheet, frame in sheets.items():
+                frame.to_excel(book, sheet_name=sheet, index=False)
+        return target
+
     def export(self, path: str | Path, fmt: ExportFormat) -> Path:
-        """Write the results in one format: ``netcdf``, ``parquet`` or ``csv``."""
-        writers = {"netcdf": self.to_netcdf, "parquet": self.to_parquet, "csv": self.to_csv}
+        """Write the results in one format: ``netcdf``, ``parquet``, ``csv`` or ``xlsx``."""
+        writers = {
+            "netcdf": self.to_netcdf,
+            "parquet": self.to_parquet,
+            "csv": self.to_csv,
+            "xlsx": self.to_xlsx,
+        }
         if fmt not in writers:
             msg = f"unknown format {fmt!r}; expected one of: {', '.join(writers)}"
             raise OptionError(msg, "format")
@@ -167,15 +249,17 @@ class Results:
 
     @staticmethod
     def json_ready(value: Any) -> Any:
-        """Return ``value`` with NaN and infinities as ``None`` and NumPy scalars as Python ones."""
-        return _json_safe(value)
+        """Return ``value`` as plain JSON-ready Python: NaN and infinities as ``None``, arrays as lists."""
+        return plain(value)
 
-    def write(self, directory: str | Path, *, force: bool = False) -> list[Path]:
+    def write(self, directory: str | Path, *, force: bool = False, workbook: bool = False) -> list[Path]:
         """Write the results into ``directory``; return the files written.
 
-        Writes ``summary.json``, ``summary.csv``, ``scenario.yaml``,
+        Writes ``summary.json``, ``summary.csv`` and ``summary.parquet``
+        (long form, see :meth:`summary_table`), ``scenario.yaml``,
         ``manifest.json``, ``results.nc`` and, when per-sample values were
-        kept, ``samples.parquet``.
+        kept, ``samples.parquet``; with ``workbook``, ``results.xlsx`` (see
+        :meth:`to_xlsx`).
 
         Raises
         ------
@@ -195,13 +279,17 @@ class Results:
             # are written, so a failure never leaves half a result behind.
             with tempfile.TemporaryDirectory(dir=out, prefix=".writing-") as scratch:
                 tmp = Path(scratch)
-                _write_text(tmp / "summary.json", json.dumps(_json_safe(self.summary()), indent=2))
-                _write_text(tmp / "manifest.json", json.dumps(_json_safe(self.manifest), indent=2))
-                _write_text(tmp / "scenario.yaml", self.scenario_yaml)
-                self.summary_frame().to_csv(tmp / "summary.csv")
-                self.to_netcdf(tmp / "results.nc")
+                _write_text(tmp / layout.SUMMARY_JSON, json.dumps(plain(self.summary()), indent=2))
+                _write_text(tmp / layout.MANIFEST_JSON, json.dumps(plain(self.manifest), indent=2))
+                _write_text(tmp / layout.SCENARIO_YAML, self.scenario_yaml)
+                table = self.summary_table()
+                table.to_csv(tmp / layout.SUMMARY_CSV, index=False)
+                table.to_parquet(tmp / layout.SUMMARY_PARQUET, index=False)
+                self.to_netcdf(tmp / layout.RESULTS_NC)
                 if "sample" in self.dataset.dims and any(n in self.dataset for n in self.outputs):
-                    self.to_parquet(tmp / "samples.parquet")
+                    self.to_parquet(tmp / layout.SAMPLES_PARQUET)
+                if workbook:
+                    self.to_xlsx(tmp / layout.WORKBOOK_XLSX)
                 written = []
                 for f in sorted(tmp.iterdir()):
                     written.append(f.replace(out / f.name))
@@ -216,14 +304,9 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def _json_safe(value: Any) -> Any:
-    """Return ``value`` with NaN and infinities as ``None`` (JSON has no such numbers)."""
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, float | np.floating) and not math.isfinite(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def _label_dims(ds: xr.Dataset, name: str) -> list[str]:
+    """Return the dims of an output's elements (``lab``, ``year`` ...), without ``sample``/``statistic``."""
+    var = ds.get(f"summary_{name}")
+    if var is None and name in ds:
+        var = ds[name]
+    return [str(d) for d in var.dims if d not in ("statistic", "sample")] if var is not None else []

@@ -30,11 +30,12 @@ import random
 import re
 import secrets
 import shutil
+import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, get_args
 
@@ -42,7 +43,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from labecon import layout
 from labecon.errors import OptionError, OutputExistsError, StoreError
+from labecon.jsonable import plain
 from labecon.runtime.results import Results
 from labecon.runtime.summary import Estimate, OutputSummary
 from labecon.types import ExportFormat
@@ -54,26 +57,23 @@ if TYPE_CHECKING:
 RunStatus = Literal["running", "done", "failed", "interrupted"]
 """A run's state in the store: ``running`` until it finishes (``done``), fails or is interrupted."""
 
-STORE_ENV = "LABECON_STORE"
-"""Environment variable naming the store's root directory."""
-
-DEFAULT_ROOT = Path("labecon-results")
-"""The store's root when neither an argument nor :data:`STORE_ENV` gives one."""
-
-DB_FILE = "runs.duckdb"
-RESULTS_FILE = "results.nc"
-REBUILD_FILE = "results.json"
-SUMMARY_PARQUET = "summary.parquet"
-CHECKPOINT_DIR = "checkpoints"
+# The store's root and file names are the run folder layout's (kept importable from here).
+STORE_ENV = layout.STORE_ENV
+DEFAULT_ROOT = layout.DEFAULT_STORE
+DB_FILE = layout.DB_FILE
+RESULTS_FILE = layout.RESULTS_NC
+REBUILD_FILE = layout.REBUILD_JSON
+SUMMARY_PARQUET = layout.SUMMARY_PARQUET
+CHECKPOINT_DIR = layout.CHECKPOINT_DIR
 
 LOCK_TIMEOUT_S = 30.0
 """How long to wait for another process's hold on the database before giving up."""
 
 _FORMAT_VERSION = 1
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
-_EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv"}
+_EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx"}
 
-WRITER_LOCK_FILE = ".writer.lock"
+WRITER_LOCK_FILE = layout.WRITER_LOCK_FILE
 """Empty file in the store's root that writing processes lock in turn."""
 
 _SCHEMA = """
@@ -137,9 +137,7 @@ class RunStore:
     """
 
     def __init__(self, root: str | Path | None = None, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
-        if root is None:
-            root = os.environ.get(STORE_ENV) or DEFAULT_ROOT
-        self.root = Path(root)
+        self.root = layout.store_root(root)
         self.lock_timeout_s = lock_timeout_s
 
     def __repr__(self) -> str:
@@ -156,7 +154,14 @@ class RunStore:
 
     # -- recording -------------------------------------------------------------
 
-    def start_run(self, manifest: Mapping[str, Any], scenario_yaml: str, run_id: str | None = None) -> str:
+    def start_run(
+        self,
+        manifest: Mapping[str, Any],
+        scenario_yaml: str,
+        run_id: str | None = None,
+        *,
+        out_dir: str | Path | None = None,
+    ) -> str:
         """Record a run as ``running`` and return its id.
 
         Parameters
@@ -169,6 +174,11 @@ class RunStore:
             The scenario that runs, as YAML.
         run_id : str, optional
             The id to use; default ``<scenario>-<UTC yyyymmdd-HHMMSS>-<4 hex>``.
+        out_dir : str or Path, optional
+            Where the results are to be written (a user's ``--out``); the
+            store then records where they lie and keeps only what it needs
+            beside its database (the summaries and what rebuilds the results),
+            not a second copy. Default: the run's folder in the store.
 
         Raises
         ------
@@ -179,8 +189,11 @@ class RunStore:
             msg = "a run's manifest needs its scenario's name"
             raise StoreError(msg)
         started = _timestamp(manifest.get("started")) or _utcnow()
+        # Which process runs it, so a run left "running" by a process that died can be told apart.
+        manifest = {**_this_process(), **manifest}
         rid = _check_run_id(run_id) if run_id is not None else _new_run_id(str(manifest["scenario"]), started)
-        out_dir = (self.root / rid).absolute()
+        store_dir = self.root / rid
+        results_dir = Path(out_dir).absolute() if out_dir is not None else store_dir.absolute()
         row = {
             "run_id": rid,
             "scenario": str(manifest["scenario"]),
@@ -195,7 +208,7 @@ class RunStore:
             "started": started,
             "finished": None,
             "status": "running",
-            "out_dir": str(out_dir),
+            "out_dir": str(results_dir),
             "manifest": _dumps(dict(manifest)),
         }
 
@@ -209,38 +222,51 @@ class RunStore:
             )
 
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
+            store_dir.mkdir(parents=True, exist_ok=True)
+            if out_dir is not None:
+                _atomic_write(store_dir / layout.LOCATION_FILE, f"{results_dir}\n")
         except OSError as exc:
-            msg = f"cannot create the directory of run {rid!r} ({out_dir}): {exc.strerror or exc}"
+            msg = f"cannot create the directory of run {rid!r} ({store_dir}): {exc.strerror or exc}"
             raise StoreError(msg) from None
         self._write(insert)
         return rid
 
-    def finish_run(self, run_id: str, results: Results) -> Path:
-        """Store a finished run's results and mark it ``done``; return its directory.
+    def finish_run(
+        self, run_id: str, results: Results, *, force: bool = False, workbook: bool = False
+    ) -> Path:
+        """Write a finished run's results where the run said, mark it ``done``; return that folder.
 
         The files are written first (atomically), then the database row is
         updated in one transaction, so a run marked ``done`` always has its
-        files.
+        files. In the store's own folder of the run, results are replaced;
+        in a user's folder (``out_dir``), only with ``force``. With
+        ``workbook``, ``results.xlsx`` is written as well.
 
         Raises
         ------
         StoreError
             The run id is unknown, or the results cannot be written.
+        OutputExistsError
+            The user's folder holds results already and ``force`` is False.
         """
         rid = _check_run_id(run_id)
-        self._require(rid)
-        out_dir = self.run_dir(rid)
+        store_dir = self.run_dir(rid)
+        target = Path(self._row(rid, "out_dir")[0])
+        in_store = not target.is_absolute() or target == store_dir.absolute()
         frame = _summary_rows(rid, results)
+        table = results.summary_table()
+        table.insert(0, "run_id", rid)
         try:
-            results.write(out_dir, force=True)
-            _atomic_write(out_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
-            with tempfile.TemporaryDirectory(dir=out_dir, prefix=".writing-") as scratch:
+            results.write(store_dir if in_store else target, force=force or in_store, workbook=workbook)
+            _atomic_write(store_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
+            # The store's own long-form summary carries the run id, so that one query
+            # over every run's summary.parquet tells them apart.
+            with tempfile.TemporaryDirectory(dir=store_dir, prefix=".writing-") as scratch:
                 tmp = Path(scratch) / SUMMARY_PARQUET
-                frame.to_parquet(tmp, index=False)
-                tmp.replace(out_dir / SUMMARY_PARQUET)
-        except (OSError, OutputExistsError) as exc:
-            msg = f"cannot write the results of run {rid!r} to {out_dir}: {exc}"
+                table.to_parquet(tmp, index=False)
+                tmp.replace(store_dir / SUMMARY_PARQUET)
+        except OSError as exc:
+            msg = f"cannot write the results of run {rid!r} to {target}: {exc}"
             raise StoreError(msg) from None
         manifest = results.manifest
         finished = _timestamp(manifest.get("finished")) or _utcnow()
@@ -283,7 +309,14 @@ class RunStore:
                 con.unregister("new_summaries")
 
         self._write(update)
-        return out_dir
+        return store_dir if in_store else target
+
+    def results_dir(self, run_id: str) -> Path:
+        """Return the folder that holds a run's results: its folder in the store, or its ``--out``."""
+        rid = _check_run_id(run_id)
+        if (self.run_dir(rid) / RESULTS_FILE).is_file():
+            return self.run_dir(rid)  # found from the root, so a store can be moved as a whole
+        return Path(self._row(rid, "out_dir")[0])
 
     def record(self, results: Results, run_id: str | None = None) -> str:
         """Record a finished run in one step (:meth:`start_run` then :meth:`finish_run`); return its id."""
@@ -321,10 +354,61 @@ class RunStore:
 
         self._write(update)
 
+    def claim(self, run_id: str) -> None:
+        """Mark an unfinished run ``running`` again, by this process (to resume it).
+
+        Raises
+        ------
+        StoreError
+            The run id is unknown, the run has finished, or another living
+            process is running it.
+        """
+        rid = _check_run_id(run_id)
+
+        def update(con: duckdb.DuckDBPyConnection) -> None:
+            found = con.execute("SELECT status, manifest FROM runs WHERE run_id = ?", [rid]).fetchone()
+            if found is None:
+                raise _unknown(rid, self.root)
+            status, manifest = found[0], json.loads(found[1])
+            if status == "done":
+                msg = f"run {rid!r} has already finished: nothing to resume (see: labecon runs show {rid})"
+                raise StoreError(msg)
+            if status == "running" and _process_alive(manifest):
+                where = f"process {manifest.get('pid')} on {manifest.get('host')}"
+                msg = f"run {rid!r} is still running ({where})"
+                raise StoreError(msg)
+            con.execute(
+                "UPDATE runs SET status = 'running', manifest = ? WHERE run_id = ?",
+                [_dumps({**manifest, **_this_process()}), rid],
+            )
+
+        self._write(update)
+
+    def settle_dead_runs(self) -> list[str]:
+        """Mark ``interrupted`` each ``running`` run whose process on this machine is gone; return their ids.
+
+        A run records its process id, host and the process's start time; a
+        run of another machine is left as it is, since its process cannot be
+        seen from here.
+        """
+        found = self._read(
+            lambda con: con.execute("SELECT run_id, manifest FROM runs WHERE status = 'running'").fetchall()
+        )
+        dead = [str(rid) for rid, text in found or [] if not _process_alive(json.loads(text))]
+        for rid in dead:
+            self.mark(rid, "interrupted")
+        return dead
+
     # -- reading ---------------------------------------------------------------
 
     def list_runs(self) -> pd.DataFrame:
-        """Return every run, oldest first: one row each, columns :data:`LIST_COLUMNS`."""
+        """Return every run, oldest first: one row each, columns :data:`LIST_COLUMNS`.
+
+        Runs left ``running`` by a process of this machine that no longer
+        exists (killed, or the machine restarted) are marked ``interrupted``
+        first: they can be resumed from their checkpoints.
+        """
+        self.settle_dead_runs()
         cols = ", ".join(c for c in LIST_COLUMNS if c != "duration_s")
         sql = (
             f"SELECT {cols}, date_diff('millisecond', started, finished) / 1000.0 AS duration_s "
@@ -344,6 +428,7 @@ class RunStore:
             The run id is unknown.
         """
         rid = _check_run_id(run_id)
+        self.settle_dead_runs()
         row = self._row(rid, "manifest, status, out_dir, finished")
         manifest: dict[str, Any] = json.loads(row[0])
         manifest.update(run_id=rid, status=row[1], out_dir=row[2])
@@ -383,11 +468,11 @@ class RunStore:
         if status != "done":
             msg = f"run {rid!r} has no results to load: its status is {status!r}"
             raise StoreError(msg)
-        # Files are found from the store's root, so a store can be moved as a whole.
         directory = self.run_dir(rid)
-        for name in (RESULTS_FILE, REBUILD_FILE):
-            if not (directory / name).is_file():
-                msg = f"run {rid!r}: its results file {directory / name} is missing"
+        data_dir = self.results_dir(rid)
+        for path in (data_dir / RESULTS_FILE, directory / REBUILD_FILE):
+            if not path.is_file():
+                msg = f"run {rid!r}: its results file {path} is missing (moved or deleted?)"
                 raise StoreError(msg)
         try:
             info = json.loads((directory / REBUILD_FILE).read_text(encoding="utf-8"))
@@ -402,10 +487,10 @@ class RunStore:
             )
             raise StoreError(msg)
         try:
-            with xr.open_dataset(directory / RESULTS_FILE, engine="netcdf4") as opened:
+            with xr.open_dataset(data_dir / RESULTS_FILE, engine="netcdf4") as opened:
                 dataset = opened.load()
         except (OSError, ValueError, RuntimeError) as exc:
-            msg = f"run {rid!r}: cannot read {directory / RESULTS_FILE}: {exc}"
+            msg = f"run {rid!r}: cannot read {data_dir / RESULTS_FILE}: {exc}"
             raise StoreError(msg) from None
         dataset = _restore_dataset(dataset, info)
         return Results(
@@ -441,7 +526,7 @@ class RunStore:
             raise OutputExistsError(msg)
         results = self.load(run_id)
         ds = results.dataset
-        if fmt != "netcdf" and not ("sample" in ds.dims and all(o in ds for o in results.outputs)):
+        if fmt in ("parquet", "csv") and not ("sample" in ds.dims and all(o in ds for o in results.outputs)):
             msg = (
                 f"run {run_id!r} kept summaries only, so it has no per-sample table; its summaries "
                 f"are in {self.run_dir(run_id) / SUMMARY_PARQUET} (or export --format netcdf)"
@@ -490,8 +575,27 @@ class RunStore:
             raise StoreError(msg)
         return frame
 
+    def old_runs(self, older_than: timedelta, *, statuses: Sequence[str] | None = None) -> list[str]:
+        """Return the ids of runs started more than ``older_than`` ago, oldest first.
+
+        Only runs of ``statuses`` (default: every status but ``running``) count:
+        a run going on now is never offered for removal.
+        """
+        wanted = set(statuses) if statuses is not None else {"done", "failed", "interrupted"}
+        unknown = wanted - set(get_args(RunStatus))
+        if unknown:
+            msg = f"unknown status {sorted(unknown)}; expected: {', '.join(get_args(RunStatus))}"
+            raise OptionError(msg, "status")
+        cutoff = _utcnow() - older_than
+        frame = self.list_runs()
+        chosen = frame[(frame["started"] < cutoff) & frame["status"].isin(sorted(wanted - {"running"}))]
+        return [str(r) for r in chosen["run_id"]]
+
     def delete(self, run_id: str) -> None:
-        """Remove a run's rows and files."""
+        """Remove a run's rows and its folder in the store.
+
+        Results written to a user's own folder (``--out``) stay where they are.
+        """
         rid = _check_run_id(run_id)
 
         def remove(con: duckdb.DuckDBPyConnection) -> None:
@@ -641,6 +745,38 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def _process_started(pid: int) -> str | None:
+    """Return when process ``pid`` started (clock ticks since boot, from /proc), or None if unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    fields = stat.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def _this_process() -> dict[str, Any]:
+    pid = os.getpid()
+    return {"pid": pid, "host": socket.gethostname(), "process_started": _process_started(pid)}
+
+
+def _process_alive(manifest: Mapping[str, Any]) -> bool:
+    """Return False only when the run's process was on this machine and is gone (or is another one now)."""
+    pid, host = manifest.get("pid"), manifest.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        pass
+    started = manifest.get("process_started")
+    # The same id given to a later process is not the run's process.
+    return started is None or _process_started(pid) in (None, started)
+
+
 def _unknown(rid: str, root: Path) -> StoreError:
     return StoreError(f"unknown run id {rid!r}: no such run in the store {root}")
 
@@ -696,29 +832,16 @@ def _opt_str(value: object) -> str | None:
 
 def _dumps(value: Any) -> str:
     """JSON with NaN and infinities kept (Python reads them back exactly)."""
-    return json.dumps(_plain(value), allow_nan=True)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value
+    return json.dumps(plain(value, finite=False), allow_nan=True)
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=".writing-", delete=False) as f:
+    # A plain exclusive create, not NamedTemporaryFile: its files are private (0600), and the
+    # user's umask should decide who may read results.
+    tmp = path.with_name(f".writing-{secrets.token_hex(4)}-{path.name}")
+    with tmp.open("x", encoding="utf-8") as f:
         f.write(text)
-    Path(f.name).replace(path)
+    tmp.replace(path)
 
 
 def _encode_value(value: Any) -> Any:
@@ -770,8 +893,8 @@ def _rebuild_info(results: Results) -> dict[str, Any]:
         "manifest": results.manifest,
         "scenario_yaml": results.scenario_yaml,
         "summaries": {name: _encode_summary(s) for name, s in results.summaries.items()},
-        "dataset_attrs": _plain(dict(ds.attrs)),
-        "variable_attrs": {str(k): _plain(dict(v.attrs)) for k, v in ds.variables.items()},
+        "dataset_attrs": plain(dict(ds.attrs), finite=False),
+        "variable_attrs": {str(k): plain(dict(v.attrs), finite=False) for k, v in ds.variables.items()},
         "label_dtypes": {str(k): v.dtype.str for k, v in ds.coords.items() if v.dtype.kind in "USO"},
         "order": [str(k) for k in ds.data_vars],
     }
@@ -825,7 +948,7 @@ def _element_labels(ds: xr.Dataset, name: str) -> Callable[[tuple[int, ...]], st
             return json.dumps(list(index))
         out: dict[str, Any] = {}
         for d, c, i in zip(dims, coords, index, strict=True):
-            out[str(d)] = _plain(c[i]) if c is not None else i
+            out[str(d)] = plain(c[i], finite=False) if c is not None else i
         return json.dumps(out)
 
     return label

@@ -70,7 +70,7 @@ def test_linear_model_has_analytic_indices_and_time_resolution() -> None:
 
 def test_small_samples_warn_and_suggest_a_larger_n() -> None:
     space = InputSpace.uniform({f"x{i}": (-np.pi, np.pi) for i in (1, 2, 3)})
-    with pytest.warns(SensitivityWarning, match="n_base >="):
+    with pytest.warns(SensitivityWarning, match="base sample of at least"):
         res = sobol_indices(space, _ishigami, n_base=16, seed=0)
     assert res.suggested_n is not None
     assert res.suggested_n > 16

@@ -12,6 +12,7 @@ import xarray as xr
 
 import labecon
 from labecon.errors import OptionalDependencyError, OptionError
+from labecon.report.answers import answers
 from labecon.report.build import ReportInputs, build_charts, save_json, summary_sentences, write_report
 from labecon.report.charts import fmt_number
 
@@ -58,16 +59,17 @@ def test_every_summary_number_comes_from_the_results() -> None:
         summary_sentences(ReportInputs(_dataset(), {"scenario": "toy", "n_samples": 400, "seed": 3}))
     )
     assert "400 Monte Carlo samples, seed 3" in text
-    assert "above zero in 70.0% of samples" in text
-    assert "P(ruined_by_year) by the last year: 25.0%" in text
-    assert "npv_usd (a)" in text
+    said = " ".join(line for block in answers(_dataset()) for line in block.lines)
+    assert "above zero in 70.0% of samples" in said
+    assert "Ruined by 2028: 25.0%" in said
+    assert "NPV (a): $986M in the median" in said
 
 
 def test_write_report_from_results_and_dir_with_analyses(tmp_path: Path) -> None:
     res = labecon.simulate("b1", 500, 2)
     page = write_report(res, tmp_path / "r.html")
     html = page.read_text()
-    assert html.count('class="card"') == 3  # pv_rent, pv_build, saving
+    assert html.count('class="card"') == 4  # pv_rent, pv_build, saving, and what drives the saving
     assert "plotly" in html.lower()
     assert "<script src=" not in html  # self-contained: plotly.js is inline
     res.write(tmp_path / "run")
@@ -101,8 +103,8 @@ def test_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_numbers_for_people() -> None:
-    assert fmt_number(2.5e12, "USD") == "2.5 trillion USD"
-    assert fmt_number(-3.21e9, "USD") == "-3.21 billion USD"
+    assert fmt_number(2.5e12, "USD") == "$2.5T"
+    assert fmt_number(-3.21e9, "USD") == "-$3.21B"
     assert fmt_number(float("nan")) == "n/a"
 
 

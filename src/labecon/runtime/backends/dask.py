@@ -172,6 +172,10 @@ class DaskBackend:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=None,
+                        # The scheduler's HTTP server starts even without a dashboard, on
+                        # port 8787 unless told otherwise; any free port keeps a second
+                        # cluster (or a user's own) from making it fail.
+                        scheduler_kwargs={"dashboard_address": ":0"},
                         memory_limit=memory_limit if memory_limit is not None else "auto",
                         silence_logs=logging.ERROR,
                     )

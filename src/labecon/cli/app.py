@@ -1,0 +1,77 @@
+"""The ``labecon`` Typer application: its commands, grouped, and its entry point.
+
+Every error a user can cause is a :class:`labecon.LabeconError`; it is shown as
+one line on standard error and the command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+import labecon
+from labecon.cli import analyses, backtest, runs, scenarios
+from labecon.cli import run as run_module
+from labecon.cli.rendering import console, err_console
+
+app = typer.Typer(
+    name="labecon",
+    help="Own or rent? Monte Carlo economics of frontier AI labs' compute.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scenarios_app = typer.Typer(help="List and show the built-in scenarios.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+runs_app = typer.Typer(help="List, show, export and remove the runs in the run store.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        console.print(f"labecon {labecon.__version__}")
+        raise typer.Exit
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show labecon's version and exit.", callback=_show_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Own or rent? Monte Carlo economics of frontier AI labs' compute."""
+
+
+app.command()(run_module.run)
+scenarios_app.command("list")(scenarios.scenarios_list)
+scenarios_app.command("show")(scenarios.scenarios_show)
+runs_app.command("list")(runs.runs_list)
+runs_app.command("show")(runs.runs_show)
+runs_app.command("export")(runs.runs_export)
+runs_app.command("rm")(runs.runs_rm)
+runs_app.command("gc")(runs.runs_gc)
+app.command()(analyses.compare)
+app.command()(analyses.sensitivity)
+app.command()(analyses.optimize)
+app.command("report")(analyses.report_cmd)
+app.command()(backtest.backtest)
+
+
+def main() -> None:
+    """Entry point of the ``labecon`` command."""
+    try:
+        app()
+    except (KeyboardInterrupt, BrokenPipeError):
+        sys.exit(130)
+    except Exception as exc:
+        err_console.print(
+            f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+            "This is a bug in labecon; please report it with the command you ran.",
+            highlight=False,
+        )
+        sys.exit(1)

@@ -1,0 +1,146 @@
+"""Options several commands share, declared once, and the parsers of their text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.markup import escape
+
+import labecon
+from labecon import layout
+from labecon.cli.rendering import err_console, fail
+from labecon.scenario.plausibility import plausibility_warnings
+
+SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
+ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
+ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--select",
+        help="Pick one element of an output with dims, e.g. lab=NAME (repeatable; or OUTPUT[lab=NAME]).",
+    ),
+]
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="The run store's directory (default: $LABECON_STORE, else labecon-results/).",
+        show_default=False,
+    ),
+]
+
+
+def parse_count(text: str) -> int:
+    """Parse a sample count as a whole number, also written ``1e5`` or ``100_000``.
+
+    Raises
+    ------
+    typer.BadParameter
+        The text is not a whole number of at least 1.
+    """
+    if isinstance(text, int):
+        return text
+    try:
+        value = float(str(text).replace("_", "").replace(",", ""))
+    except ValueError:
+        msg = f"expected a whole number such as 100000 or 1e5, got {text!r}"
+        raise typer.BadParameter(msg) from None
+    if not value.is_integer() or value < 1:
+        msg = f"expected a whole number of at least 1, got {text!r}"
+        raise typer.BadParameter(msg)
+    return int(value)
+
+
+def samples_option(help_text: str) -> Any:
+    """Return the ``--samples``/``-n`` option, which takes ``100000`` or ``1e5``."""
+    return typer.Option("--samples", "-n", help=help_text, parser=parse_count, metavar="N")
+
+
+def output_label(output: str, select: list[str] | None) -> str:
+    """Return an output as the user named it, with its selection: ``is_npv_leader[lab=lab_own]``."""
+    picked = [s.strip() for s in select or []]
+    if not picked:
+        return output
+    if output.endswith("]"):
+        return f"{output[:-1]},{','.join(picked)}]"
+    return f"{output}[{','.join(picked)}]"
+
+
+def load_scenario(source: str) -> labecon.Scenario:
+    """Load a scenario as the public API does, and warn (without refusing) of implausible values.
+
+    Raises
+    ------
+    labecon.ScenarioError
+        The scenario is malformed.
+    """
+    scenario = labecon.load_scenario(source)
+    for warning in plausibility_warnings(scenario.model_dump(mode="json")):
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    return scenario
+
+
+def split_list(text: str | None) -> list[str]:
+    """Return the comma-separated items of ``text``, stripped, empty ones dropped."""
+    return [t.strip() for t in text.split(",") if t.strip()] if text else []
+
+
+def parse_value(text: str) -> Any:
+    """Parse an override or choice the way YAML would (numbers, booleans, names)."""
+    return yaml.safe_load(text) if text.strip() else text
+
+
+def parse_selection(items: list[str] | None) -> dict[str, str] | None:
+    """Return ``--select DIM=LABEL`` items as a mapping, or None when there are none."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        dim, eq, label = item.partition("=")
+        if not eq:
+            msg = f"--select: expected DIM=LABEL, got {item!r}"
+            raise fail(msg)
+        out[dim.strip()] = label.strip()
+    return out or None
+
+
+def parse_param_range(text: str) -> tuple[str, Any]:
+    """Return ``--param PATH=LOW:HIGH`` or ``PATH=A|B|C`` as (path, range or choices)."""
+    path, eq, spec = text.partition("=")
+    if not eq:
+        msg = f"--param: expected PATH=LOW:HIGH or PATH=A|B|C, got {text!r}"
+        raise fail(msg)
+    if "|" in spec:
+        return path.strip(), [parse_value(v) for v in spec.split("|")]
+    low, colon, high = spec.partition(":")
+    lo, hi = parse_value(low), parse_value(high)
+    if not colon or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi)):
+        msg = f"--param: expected PATH=LOW:HIGH (numbers) or PATH=A|B|C, got {text!r}"
+        raise fail(msg)
+    return path.strip(), (lo, hi)
+
+
+def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -> Path:
+    """Return the directory an analysis writes to, refusing to overwrite without --force.
+
+    Without ``--out``, a fresh folder beside the runs of the run store.
+    """
+    if out is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        base = layout.store_root() / f"{kind}-{scenario_name}-{stamp}"
+        out, i = base, 1
+        while out.exists():
+            i += 1
+            out = Path(f"{base}-{i}")
+    elif out.exists() and not out.is_dir():
+        msg = f"{out} exists and is not a directory"
+        raise fail(msg)
+    target = out / layout.analysis_file(kind)
+    if target.exists() and not force:
+        msg = f"{target} exists; choose another --out or pass --force"
+        raise fail(msg)
+    return out

@@ -1,0 +1,355 @@
+"""What the command line shows: its consoles, number formats, tables and error lines."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+import labecon
+from labecon.types import FloatArray
+
+# Wide enough for the results table even when the output is piped to a file.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True)
+
+EXIT_USER_ERROR = 2
+
+
+def fail(message: str) -> typer.Exit:
+    """Show ``message`` as one error line on standard error; return the exit to raise."""
+    # The message is plain text: brackets in it (an extra such as labecon[report]) are not markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+_CLI_OPTIONS = {
+    "n_samples": "--samples",
+    "seed": "--seed",
+    "select": "--select",
+    "variants": "--variant",
+    "strategies": "--strategies",
+    "outputs": "--outputs",
+    "metric": "--metric",
+    "goal": "--goal",
+    "groups": "--group",
+    "method": "--method",
+    "inputs": "--inputs",
+    "keep": "--keep",
+    "keep_paths": "--keep-paths",
+    "chunk_size": "--chunk-size",
+    "quantiles": "--quantiles",
+    "engine": "--engine",
+    "backend": "--backend",
+    "n_workers": "--workers",
+    "format": "--format",
+    "n_trials": "--trials",
+    "lab": "--lab",
+    "parameters": "--param",
+    "objective": "--objective",
+    "constraints": "--constraint",
+    "output": "OUTPUT",
+}
+"""The command line's name of each option the public API names in its errors."""
+
+
+def fail_from(exc: labecon.LabeconError) -> typer.Exit:
+    """Show a user's error, naming the command line's option rather than the Python argument."""
+    if isinstance(exc, labecon.OptionError) and exc.option:
+        return fail(f"{_CLI_OPTIONS.get(exc.option, exc.option)}: {exc.problem}")
+    return fail(str(exc))
+
+
+def fmt(x: float, scale: float = 1.0, digits: int = 4) -> str:
+    """Return ``x / scale`` to ``digits`` significant figures, or ``n/a``."""
+    if not math.isfinite(x):
+        return "n/a"
+    v = x / scale
+    if v != 0 and (abs(v) >= 1e9 or abs(v) < 1e-4):
+        return f"{v:.{digits - 1}e}"
+    if v == 0:
+        return "0"
+    # Round to `digits` significant figures, then print without exponent.
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(v))))
+    return f"{round(v, decimals):,.{decimals}f}"
+
+
+def estimate(value: float, se: float, scale: float) -> str:
+    """Return ``value ±se`` in units of ``scale``."""
+    return f"{fmt(value, scale)} ±{fmt(se, scale, 2)}"
+
+
+def pm(value: float, se: float, *, pct: bool = False) -> str:
+    """Return ``value ±se``, as percentages with ``pct``."""
+    if pct:
+        return f"{value:.1%} ±{se:.1%}"
+    return f"{fmt(value)} ±{fmt(se, 1.0, 2)}"
+
+
+_FAN = (5.0, 50.0, 95.0)
+"""Percentiles shown in the fan tables."""
+_FAN_ORDER = (50.0, 5.0, 95.0)
+"""The median first: with heavy tails it is the figure to read."""
+
+
+def print_world_tables(results: labecon.Results) -> None:
+    """Per lab: fan quantiles of revenue, cash and capacity by year; profitability, funding, ruin, NPV."""
+    ds, sums = results.dataset, results.summaries
+    labs = [str(x) for x in ds["lab"].to_numpy()]
+    years = [int(y) for y in ds["year"].to_numpy()]
+    shown = sorted({0, min(2, len(years) - 1), min(4, len(years) - 1), len(years) - 1})
+
+    def row(table: Table, label: str, name: str, index: tuple[int, ...], scale: float) -> None:
+        s = sums[name]
+
+        def pick(v: Any) -> float:
+            return float(np.asarray(v)[index])
+
+        table.add_row(
+            label,
+            *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), scale) for q in _FAN_ORDER),
+            estimate(pick(s.mean.value), pick(s.mean.se), scale),
+        )
+
+    for li, lab in enumerate(labs):
+        table = Table(title=f"{lab} (± one Monte Carlo standard error)", title_justify="left")
+        for col in ("output", "median", "p5", "p95", "mean"):
+            table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
+        for yi in shown:
+            row(table, f"revenue {years[yi]} (USD bn)", "revenue_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"cash end {years[yi]} (USD bn)", "cash_usd_by_year", (li, yi), 1e9)
+        for yi in shown:
+            row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
+        row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
+        row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
+        probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]
+        if len(labs) > 1 and "is_npv_leader" in sums:
+            probabilities.append(("P(highest NPV of the labs)", "is_npv_leader"))
+        for label, name in probabilities:
+            s = sums[name]
+            mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
+            table.add_row(label, "", "", "", f"{mean:.1%} ±{se:.1%}")
+        console.print(table)
+    if "partner_deal_npv_usd" in sums:
+        s = sums["partner_deal_npv_usd"]
+        table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")
+        for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
+            table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
+        for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):
+
+            def pick(v: Any, di: int = di) -> float:
+                return float(np.asarray(v)[di])
+
+            p_pos = estimate(pick(s.p_positive.value), pick(s.p_positive.se), 1.0) if s.p_positive else ""
+            table.add_row(
+                deal,
+                estimate(pick(s.mean.value), pick(s.mean.se), 1e9),
+                *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), 1e9) for q in _FAN),
+                p_pos,
+            )
+        console.print(table)
+
+
+def print_answers(results: labecon.Results) -> None:
+    """Print the run's answers in plain sentences (medians first; see the report's first section)."""
+    from labecon.report.answers import answers
+
+    scenario = yaml.safe_load(results.scenario_yaml)
+    for block in answers(results.dataset, scenario if isinstance(scenario, dict) else None):
+        if block.title:
+            console.print(f"[bold]{escape(block.title)}[/]")
+        for line in block.lines:
+            console.print(f"  • {escape(line)}", highlight=False)
+    console.print()
+
+
+def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_id: str) -> None:
+    """Print a finished run: its provenance line, its tables and where its files are."""
+    m = results.manifest
+    console.print(
+        f"[bold]{m['scenario']}[/]: {m['n_samples']:,} samples, seed {m['seed']}, "
+        f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
+    )
+    print_answers(results)
+    if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+        print_world_tables(results)
+    else:
+        _print_flat_table(results)
+    console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
+    console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
+
+
+def _print_flat_table(results: labecon.Results) -> None:
+    scale = 1e9
+    table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
+    table.add_column("output", no_wrap=True)
+    for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for name, s in results.summaries.items():
+        pct = s.percentiles
+        p_pos = estimate(s.p_positive.value, s.p_positive.se, 1.0) if s.p_positive else ""
+        table.add_row(
+            name,
+            estimate(s.mean.value, s.mean.se, scale),
+            *(estimate(pct[q].value, pct[q].se, scale) for q in (5.0, 50.0, 95.0)),
+            p_pos,
+        )
+    console.print(table)
+
+
+def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
+    """Print a comparison: options, paired differences, the best option and the EVPI."""
+    units = f" ({comp.units})" if comp.units else ""
+    console.print(
+        f"[bold]{comp.info.get('scenario', '')}[/]: {comp.n_samples:,} paired samples, "
+        f"seed {comp.info.get('seed')}; "
+        f"{'higher' if comp.goal == 'max' else 'lower'} {comp.metric} is better{units}"
+    )
+    table = Table(title="Options (± one Monte Carlo standard error)", title_justify="left")
+    for col in ("option", "mean", "P(best)", "mean regret"):
+        table.add_column(col, justify="right" if col != "option" else "left")
+    for o in comp.options:
+        m, p, r = comp.means[o], comp.p_best[o], comp.mean_regret[o]
+        table.add_row(
+            o,
+            pm(float(m.value), float(m.se)),
+            pm(float(p.value), float(p.se), pct=True),
+            pm(float(r.value), float(r.se)),
+        )
+    console.print(table)
+    pairs = Table(title=f"Paired differences ({int(comp.level * 100)}% CI)", title_justify="left")
+    for col in ("a − b", "mean", "CI", "P(a beats b)"):
+        pairs.add_column(col, justify="right" if col != "a − b" else "left")
+    for d in comp.differences:
+        pairs.add_row(
+            f"{d.a} − {d.b}",
+            pm(float(d.mean.value), float(d.mean.se)),
+            f"{fmt(d.ci[0])} .. {fmt(d.ci[1])}",
+            pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True),
+        )
+    console.print(pairs)
+    console.print(
+        f"Best on average: [bold]{comp.best}[/]. "
+        f"EVPI: {pm(float(comp.evpi.value), float(comp.evpi.se))}{units}"
+    )
+    for metric_name, sub in comp.by_metric.items():
+        for d in sub.differences:
+            console.print(
+                f"On {metric_name}: {d.a} − {d.b} = {pm(float(d.mean.value), float(d.mean.se))}; "
+                f"P({d.a} beats {d.b}) = {pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True)}"
+            )
+    if comp.evppi and float(comp.evpi.value) > 0:
+        top = sorted(comp.evppi.items(), key=lambda kv: -float(kv[1].value))[:5]
+        console.print(
+            "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
+        )
+    console.print(f"Written to [bold]{out_dir}[/]")
+
+
+_INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")
+_RANK_BY = ("swing", "ST", "delta", "median", "S1")
+"""The index that orders the rows, the first a method has: the largest effect first."""
+
+
+def _index_column(res: labecon.SensitivityResult, key: str) -> FloatArray:
+    """Return one index per input (averaged over the time axis, when there is one)."""
+    values = np.asarray(res.indices[key], dtype=np.float64)
+    return values if values.ndim == 1 else values.mean(axis=1)
+
+
+def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, out_dir: Path) -> None:
+    """Print a sensitivity analysis's indices, one row per input, the largest effect first.
+
+    Inputs whose confidence interval is wider than their index are marked as
+    noise, with the option that fixes it.
+    """
+    over = f" (mean over {res.time_dim})" if res.time_dim else ""
+    table = Table(title=escape(f"{method} indices of {output}{over}"), title_justify="left")
+    table.add_column("input")
+    keys = [k for k in res.indices if k in _INDEX_COLUMNS]
+    for k in keys:
+        table.add_column(k, justify="right")
+    columns = {k: _index_column(res, k) for k in keys}
+    rank = next((k for k in _RANK_BY if k in columns), None)
+    order = list(range(len(res.inputs)))
+    if rank is not None:
+        order = sorted(order, key=lambda j: -abs(float(columns[rank][j])))
+    checked = next((k for k in ("ST", "delta", "S1") if f"{k}_conf" in columns), None)
+    noisy = []
+    for j in order:
+        name = res.inputs[j]
+        # An input is noise when the interval of its main index (the total effect, where
+        # there is one) is wider than the index: it cannot be told from zero.
+        if checked is not None and abs(columns[f"{checked}_conf"][j]) >= abs(columns[checked][j]):
+            noisy.append(name)
+        table.add_row(name, *(fmt(float(columns[k][j]), 1.0, 3) for k in keys))
+    console.print(table)
+    if noisy:
+        more = f" (e.g. --samples {res.suggested_n})" if res.suggested_n else ""
+        console.print(
+            f"Noise: the {checked} intervals of {', '.join(noisy)} are wider than their indices, "
+            f"which cannot be told from zero. Run again with more samples{more}."
+        )
+    console.print(
+        f"Assumption: {res.assumption}. {res.n_evaluations:,} model evaluations. "
+        f"Written to [bold]{escape(str(out_dir))}[/]"
+    )
+
+
+def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
+    """Print the best candidate, then the frontier beside the scenario as declared, on the same draws."""
+    b = res.best
+    console.print(escape(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):"))
+    for k, v in b.params.items():
+        console.print(escape(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}"))
+    console.print(
+        escape(
+            f"  {res.objective} = {pm(float(b.objective.value), float(b.objective.se))} "
+            f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
+        )
+    )
+    for text, est in zip(res.constraints, b.constraints, strict=True):
+        console.print(escape(f"  {text}: {pm(float(est.value), float(est.se))}"))
+    params = list(b.params)
+    title = "Frontier: no other candidate is better on both the objective and the risk"
+    table = Table(title=title if res.constraints else "Frontier", title_justify="left")
+    table.add_column("candidate")
+    for name in params:
+        table.add_column(escape(name.rsplit(".", 1)[-1]), justify="right")
+    table.add_column(escape(res.objective), justify="right")
+    if res.constraints:
+        table.add_column(escape(res.constraints[0].split("<")[0].split(">")[0].strip()), justify="right")
+    declared = res.info.get("declared")
+    if declared:
+        cons = declared["constraints"]
+        table.add_row(
+            "as declared",
+            *(_param_text(declared["params"].get(p)) for p in params),
+            pm(declared["objective"]["value"], declared["objective"]["se"]),
+            *([pm(cons[0]["value"], cons[0]["se"])] if res.constraints and cons else []),
+            style="italic",
+        )
+    for c in res.frontier:
+        table.add_row(
+            "best" if c is b or c.number == b.number else f"#{c.number}",
+            *(_param_text(c.params.get(p)) for p in params),
+            pm(float(c.objective.value), float(c.objective.se)),
+            *([pm(float(c.constraints[0].value), float(c.constraints[0].se))] if res.constraints else []),
+        )
+    console.print(table)
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+
+
+def _param_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return f"{value:.4g}" if isinstance(value, float) else str(value)

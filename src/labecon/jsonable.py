@@ -1,0 +1,43 @@
+"""One way to turn results into what JSON can hold (a leaf: standard library and NumPy only)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def plain(value: Any, *, finite: bool = True) -> Any:
+    """Return ``value`` as plain Python that :func:`json.dumps` accepts.
+
+    Mappings (keys as strings), lists, tuples, NumPy arrays and scalars,
+    dates and paths are converted all the way down.
+
+    Parameters
+    ----------
+    value : Any
+        What to convert.
+    finite : bool
+        If True (for files and screens other programs read), NaN and
+        infinities become ``None``, since JSON has no such numbers; if False
+        they stay, so that Python reads back the same bits.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): plain(v, finite=finite) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v, finite=finite) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist(), finite=finite)
+    if isinstance(value, np.generic):
+        return plain(value.item(), finite=finite)
+    if isinstance(value, float) and finite and not math.isfinite(value):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value

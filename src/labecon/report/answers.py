@@ -1,0 +1,289 @@
+"""The answers a run gives, in plain sentences: per lab, what it earns, when it profits, how likely ruin is.
+
+Shared by the HTML report (its first section) and the command line (before its
+tables). Every number comes from the run: per-sample values where they were
+kept, else the stored summaries. Medians come first; a heavy-tailed output says
+so; "never" is its own probability, never averaged into a date.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from labecon.report.words import (
+    ValueKind,
+    fmt_value,
+    heavy_tailed,
+    money,
+    pct,
+    quarter_date,
+    words_for,
+    year_span,
+)
+
+DEFAULT_START_YEAR = 2026.25
+"""Calendar year of quarter 0 when a run does not say (the schema's default)."""
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One output element's summary: mean with its SE, 5th, 50th and 95th percentiles."""
+
+    mean: float
+    mean_se: float
+    p5: float
+    p50: float
+    p95: float
+    values: np.ndarray[Any, np.dtype[np.float64]] | None = None
+
+    @property
+    def heavy(self) -> bool:
+        """Whether a heavy tail leaves the mean unsettled (known only from per-sample values)."""
+        return self.values is not None and heavy_tailed(self.values)
+
+
+def stat(ds: xr.Dataset, name: str, **sel: Any) -> Stat | None:
+    """Return the summary of ``name`` at the labels ``sel`` (e.g. ``lab="lab_own"``), or None if absent."""
+    if name in ds and "sample" in ds[name].dims:
+        v = np.asarray(ds[name].sel(sel).to_numpy(), dtype=np.float64).reshape(-1)
+        finite = v[np.isfinite(v)]
+        if finite.size < 2:
+            return None
+        p5, p50, p95 = (float(x) for x in np.percentile(finite, [5, 50, 95]))
+        se = float(finite.std(ddof=1) / math.sqrt(finite.size))
+        return Stat(float(finite.mean()), se, p5, p50, p95, finite)
+    key = f"summary_{name}"
+    if key not in ds:
+        return None
+    var = ds[key].sel(sel)
+
+    def at(s: str) -> float:
+        return float(var.sel(statistic=s)) if s in var["statistic"] else math.nan
+
+    return Stat(at("mean"), at("mean_se"), at("p5"), at("p50"), at("p95"))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A block of answers: a heading (a lab's name, or empty) and its sentences."""
+
+    title: str
+    lines: list[str]
+
+
+def _spread(s: Stat, kind: ValueKind, *, mean: bool = False) -> str:
+    """Return ``$X in the median (90% of samples between $a and $b[; mean $m ± $se])``."""
+    inside = f"90% of samples between {fmt_value(s.p5, kind)} and {fmt_value(s.p95, kind)}"
+    if mean:
+        inside += f"; mean {fmt_value(s.mean, kind)} ± {fmt_value(s.mean_se, kind)}"
+    return f"{fmt_value(s.p50, kind)} in the median ({inside})"
+
+
+HEAVY_NOTE = ". Heavy-tailed: a few samples move the mean, so read the median"
+
+
+def _figure(ds: xr.Dataset, name: str, **sel: Any) -> str | None:
+    """Return an output's median, 90% range, and mean with its SE, in the output's own format."""
+    s = stat(ds, name, **sel)
+    if s is None:
+        return None
+    var = ds[name] if name in ds else ds[f"summary_{name}"]
+    kind = words_for(name, str(var.attrs.get("description", "")), str(var.attrs.get("units", ""))).kind
+    return _spread(s, kind, mean=True) + (HEAVY_NOTE if s.heavy else "")
+
+
+def start_year_of(scenario: dict[str, Any] | None) -> float:
+    """Return the calendar year at which a scenario's quarter 0 starts."""
+    value = (scenario or {}).get("start_year", DEFAULT_START_YEAR)
+    return float(value) if isinstance(value, int | float) else DEFAULT_START_YEAR
+
+
+def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answer]:
+    """Return the run's answers as plain sentences.
+
+    For a world of labs: which route wins for each lab that names routes, then
+    a block per lab; for other scenarios, a block per output.
+    """
+    if "lab" in ds.coords and ("npv_fcf_usd" in ds or "summary_npv_fcf_usd" in ds):
+        return [*route_answers(ds, scenario), *_world_answers(ds, start_year_of(scenario))]
+    return _output_answers(ds)
+
+
+def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:
+    """Return one block per lab that names routes.
+
+    How likely each route is best; for each alternative, how often it beats the
+    declared route, by how much, when it pays back, and what drives it.
+    """
+    if scenario is None or "summary_route_npv_usd" not in ds:
+        return []
+    from labecon.runtime.route_summary import route_answer
+    from labecon.scenario.loader import load_scenario
+
+    out = []
+    for lab, routes in route_answer(load_scenario(scenario), ds).items():
+        declared = next(name for name, fig in routes.items() if fig["is_declared"])
+        ranked = sorted(routes, key=lambda name: -routes[name]["p_best"]["value"])
+        best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
+        lines = [f"Best route, share of futures: {best}."]
+        lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
+        out.append(Answer(f"Route choice for {lab} (declared route: {declared})", lines))
+    return out
+
+
+def _pm(fig: dict[str, float]) -> str:
+    return f"{pct(fig['value'])} ± {pct(fig['se'])}"
+
+
+def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
+    """Return one alternative route against the declared one, in a sentence."""
+    gain = fig["gain_usd"]
+    text = f"{name} beats {declared} in {_pm(fig['p_beats_declared'])} of futures"
+    text += (
+        f"; median gain {money(gain['p50'])} (90% of futures: {money(gain['p5'])} to {money(gain['p95'])})"
+    )
+    if fig["payback_median"] != "never":
+        text += f"; pays back by {fig['payback_median']} in half of them"
+    else:
+        text += f"; pays back within the horizon in {_pm(fig['p_pays_back'])} of futures"
+    drivers = [d["description"] for d in fig["drivers"][:2]]
+    if drivers:
+        text += f"; driven most by {' and '.join(drivers)}"
+    return text + "."
+
+
+def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
+    labs = [str(x) for x in ds["lab"].to_numpy()]
+    years = [int(y) for y in ds["year"].to_numpy()] if "year" in ds.coords else []
+    out = []
+    for lab in labs:
+        lines = []
+        if years and (rev := stat(ds, "revenue_usd_by_year", lab=lab, year=years[-1])) is not None:
+            lines.append(f"Revenue in {years[-1]}: {_spread(rev, 'money')}.")
+        npv = _figure(ds, "npv_fcf_usd", lab=lab)
+        if npv:
+            lines.append(f"NPV of free cash flow: {npv}.")
+        for line in (_first_profit(ds, lab, start), _ruin(ds, lab, years, start)):
+            if line:
+                lines.append(line)
+        need = stat(ds, "peak_funding_need_usd", lab=lab)
+        if need is not None:
+            lines.append(f"Peak funding need: {_spread(need, 'money')}.")
+        if lines:
+            out.append(Answer(lab, lines))
+    first: list[Answer] = []
+    leader = [(lab, stat(ds, "is_npv_leader", lab=lab)) for lab in labs]
+    if len(labs) > 1 and all(s is not None for _, s in leader):
+        ranked = sorted(((lab, s) for lab, s in leader if s is not None), key=lambda kv: -kv[1].mean)
+        shares = ", ".join(f"{lab} in {pct(s.mean)} ± {pct(s.mean_se)}" for lab, s in ranked)
+        first.append(
+            Answer("", [f"Which route wins (the highest NPV of free cash flow): {shares} of samples."])
+        )
+    partner = []
+    if "deal" in ds.coords:
+        for deal in (str(x) for x in ds["deal"].to_numpy()):
+            s = stat(ds, "partner_deal_npv_usd", deal=deal)
+            if s is None:
+                continue
+            who = deal.split(":")[-1]
+            text = f"Its deal with {who}: an NPV of {_spread(s, 'money')}"
+            if s.values is not None:
+                text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"
+            partner.append(text + ".")
+    last = [Answer("The partner", partner)] if partner else []
+    if years:
+        note = (
+            f"Years are the model's years from its start: {years[0]} runs from {year_span(start)}, "
+            f"and so on to {years[-1]}."
+        )
+        last.append(Answer("", [note]))
+    return [*first, *out, *last]
+
+
+def _first_profit(ds: xr.Dataset, lab: str, start: float) -> str | None:
+    """Return when the lab first makes a profit, with "never" as its own probability."""
+    ever = stat(ds, "is_ever_profitable", lab=lab)
+    if ever is None:
+        return None
+    never = 1.0 - ever.mean
+    if ever.mean <= 0:
+        return "Never profitable in any sample."
+    if "first_profitable_quarter" in ds and "sample" in ds["first_profitable_quarter"].dims:
+        q = ds["first_profitable_quarter"].sel(lab=lab).to_numpy()
+        flag = ds["is_ever_profitable"].sel(lab=lab).to_numpy() > 0
+        when = quarter_date(float(np.median(q[flag])), start)
+        among = f"the median of the {pct(ever.mean)} of samples in which it ever profits"
+    else:
+        q_stat = stat(ds, "first_profitable_quarter", lab=lab)
+        if q_stat is None or never >= 0.5:
+            return f"Profitable at some point in {pct(ever.mean)} of samples; never in {pct(never)}."
+        when = quarter_date(q_stat.p50, start)
+        among = "the median over all samples"
+    return f"First profitable quarter: {when} ({among}); never profitable in {pct(never)} of samples."
+
+
+def _ruin(ds: xr.Dataset, lab: str, years: list[int], start: float) -> str | None:
+    """Return the chance of running out of cash by a middle year and by the horizon."""
+    if not years:
+        return None
+    shown = sorted({years[min(4, len(years) - 1)], years[-1]})
+    parts = []
+    for y in shown:
+        s = stat(ds, "is_ruined_by_year", lab=lab, year=y)
+        if s is None:
+            return None
+        end = year_span(start + (y - years[0])).split(" to ")[1]
+        parts.append(f"{pct(s.mean)} by {end}")
+    return "Chance of running out of cash: " + "; ".join(parts) + "."
+
+
+TIME_DIMS = ("year", "quarter")
+
+
+def _output_answers(ds: xr.Dataset) -> list[Answer]:
+    """Return a sentence per output of a scenario's own (such as b1's), per label of one dim such as lab.
+
+    A 0/1 output over time gives its probability by the last step; other
+    outputs over time are left to the charts.
+    """
+    out = []
+    names = [str(n) for n in ds.data_vars if not str(n).startswith("summary_") and str(n) != "input_value"]
+    names += [str(n)[8:] for n in ds.data_vars if str(n).startswith("summary_") and str(n)[8:] not in ds]
+    for name in names[:12]:
+        var = ds[name] if name in ds else ds[f"summary_{name}"]
+        dims = [str(d) for d in var.dims if d not in ("sample", "statistic")]
+        words = words_for(name, str(var.attrs.get("description", "")), str(var.attrs.get("units", "")))
+        time = next((d for d in dims if d in TIME_DIMS), None)
+        others = [d for d in dims if d != time]
+        if len(others) > 1:
+            continue
+        groups: list[dict[str, Any]] = [{}]
+        if others:
+            groups = [{others[0]: v} for v in ds[others[0]].to_numpy().tolist()]
+        for group in groups:
+            who = f" ({', '.join(str(v) for v in group.values())})" if group else ""
+            if time is not None:
+                last = ds[time].to_numpy().tolist()[-1]
+                s = stat(ds, name, **group, **{time: last})
+                if s is not None and s.values is not None and np.isin(s.values, (0.0, 1.0)).all():
+                    out.append(f"{words.label}{who} by {last}: {pct(s.mean)} ± {pct(s.mean_se)}.")
+                continue
+            s = stat(ds, name, **group)
+            if s is None:
+                continue
+            if s.values is not None and np.isin(s.values, (0.0, 1.0)).all():
+                out.append(f"{words.label}{who}: {pct(s.mean)} ± {pct(s.mean_se)}.")
+                continue
+            sentence = f"{words.label}{who}: {_spread(s, words.kind, mean=True)}"
+            if s.values is not None and s.p5 < 0 < s.p95:
+                sentence += f"; above zero in {pct(float(np.mean(s.values > 0)))} of samples"
+            out.append(sentence + (HEAVY_NOTE if s.heavy else "") + ".")
+    return [Answer("", out)] if out else []
+
+
+__all__ = ["Answer", "Stat", "answers", "stat"]

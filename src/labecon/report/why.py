@@ -1,0 +1,191 @@
+"""Charts that say why: where each lab's money goes (a waterfall) and which inputs drive the main outputs.
+
+Built from a run's kept values; a run without them gets a note saying which
+option keeps them, not an empty chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from scipy.stats import rankdata
+
+from labecon.report.charts import Chart
+from labecon.report.words import label, money
+from labecon.types import FloatArray
+
+WHY = "Why: where the money goes and what drives it"
+"""The report section of these charts."""
+
+_LINES = {
+    "revenue": "Revenue",
+    "compute_cost": "Compute",
+    "depreciation": "Depreciation",
+    "staff": "Staff and R&D",
+    "interest": "Interest",
+}
+"""Income statement lines as a reader names them; costs are positive amounts taken off revenue."""
+
+MAIN_OUTPUTS = ("npv_fcf_usd", "peak_funding_need_usd", "saving", "npv_usd")
+"""Outputs whose drivers are charted, when the run has them."""
+
+MAX_DRIVERS = 8
+
+
+def waterfall_charts(ds: xr.Dataset) -> list[Chart]:
+    """Return, per lab, the mean cumulative income statement over the horizon as a waterfall.
+
+    Means add up (the mean net income is the mean revenue less the mean of
+    each cost), which medians do not; the note says so.
+    """
+    if "income_statement_usd" not in ds or "lab" not in ds["income_statement_usd"].dims:
+        return []
+    total = ds["income_statement_usd"].sum("quarter").mean("sample")
+    lines = [str(x) for x in ds["income_line"].to_numpy()]
+    charts = []
+    for lab in (str(x) for x in ds["lab"].to_numpy()):
+        row = total.sel(lab=lab)
+        names, values = [], []
+        for line in lines:
+            if line in _LINES:
+                value = float(row.sel(income_line=line))
+                names.append(_LINES[line])
+                values.append(value if line == "revenue" else -value)
+        net = float(sum(values))
+        steps = [{"name": n, "value": v} for n, v in zip(names, values, strict=True)]
+        charts.append(
+            Chart(
+                f"waterfall-{lab}",
+                "waterfall",
+                f"{lab}: revenue to net income over the horizon",
+                "",
+                "USD",
+                {"steps": steps, "total": {"name": "Net income", "value": net}},
+                note=(
+                    f"Means over samples of each line summed over every quarter; net income {money(net)}. "
+                    "Means are shown because they add up; the answers above give medians."
+                ),
+                section=WHY,
+            )
+        )
+    return charts
+
+
+def first_profit_charts(ds: xr.Dataset, start_year: float) -> list[Chart]:
+    """Return the share of samples whose first profitable quarter falls in each calendar year, and "never".
+
+    "Never" is its own bar: a horizon standing for it is never averaged into a date.
+    """
+    name = "first_profitable_quarter"
+    if name not in ds or "is_ever_profitable" not in ds or "lab" not in ds[name].dims:
+        return []
+    labs = [str(x) for x in ds["lab"].to_numpy()]
+    first_year = math.floor(start_year)
+    horizon_years = math.floor(start_year + ds.sizes.get("quarter", 0) / 4) if "quarter" in ds.dims else None
+    series: list[dict[str, Any]] = []
+    years_seen: set[int] = set()
+    per_lab = {}
+    for lab in labs:
+        q = ds[name].sel(lab=lab).to_numpy()
+        ever = ds["is_ever_profitable"].sel(lab=lab).to_numpy() > 0
+        years = np.floor(start_year + q[ever] / 4.0 + 1e-9).astype(int)
+        per_lab[lab] = (years, float(np.mean(~ever)), q.size)
+        years_seen.update(int(y) for y in years)
+    span = list(range(min(years_seen, default=first_year), max(years_seen, default=first_year) + 1))
+    if horizon_years is not None:
+        span = [y for y in span if y <= horizon_years]
+    for lab in labs:
+        years, never, n = per_lab[lab]
+        shares = [float(np.sum(years == y)) / n for y in span]
+        series.append({"name": lab, "values": [*shares, never]})
+    return [
+        Chart(
+            "first-profit",
+            "bars",
+            "When each lab first makes a profit",
+            "calendar year of the first profitable quarter",
+            "share of samples",
+            {"categories": [*(str(y) for y in span), "never"], "series": series},
+            note="Share of samples whose first quarter with positive net income falls in each calendar year; "
+            '"never": no profitable quarter within the horizon.',
+            section=WHY,
+        )
+    ]
+
+
+def input_descriptions(scenario: dict[str, Any] | None) -> dict[str, str]:
+    """Return each uncertain input's description from a scenario's fields, where it has one."""
+    found = {}
+    for name, spec in ((scenario or {}).get("inputs") or {}).items():
+        if isinstance(spec, dict) and spec.get("description"):
+            found[str(name)] = str(spec["description"])
+    return found
+
+
+def driver_charts(
+    ds: xr.Dataset, outputs: Sequence[str] = MAIN_OUTPUTS, *, described: dict[str, str] | None = None
+) -> list[Chart]:
+    """Return, for each main output (per lab), the inputs ranked by their rank correlation with it.
+
+    Spearman's rank correlation over the run's own samples: it sees
+    correlated inputs together and says nothing of cause; ``labecon
+    sensitivity`` apportions an output's spread among its inputs.
+    """
+    if "input_value" not in ds:
+        return []
+    names = [str(x) for x in ds["input"].to_numpy()]
+    inputs = {n: rankdata(ds["input_value"].sel(input=n).to_numpy()) for n in names}
+    charts = []
+    for name in outputs:
+        if name not in ds or "sample" not in ds[name].dims:
+            continue
+        var = ds[name]
+        extra = [d for d in var.dims if d != "sample"]
+        if len(extra) > 1:
+            continue
+        groups = [(str(v), {extra[0]: v}) for v in ds[extra[0]].to_numpy()] if extra else [("", {})]
+        human = label(name, str(var.attrs.get("description", "")), str(var.attrs.get("units", "")))
+        for who, sel in groups:
+            y = np.asarray(var.sel(sel).to_numpy(), dtype=np.float64)
+            if not np.isfinite(y).all() or np.ptp(y) == 0:
+                continue
+            ry = rankdata(y)
+            rho = {n: _corr(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
+            top = sorted(rho, key=lambda n: -abs(rho[n]))[:MAX_DRIVERS][::-1]
+            names = [_short((described or {}).get(n, n)) for n in top]
+            title = f"What drives {human[:1].lower() + human[1:] if human[1:2].islower() else human}"
+            charts.append(
+                Chart(
+                    f"drivers-{name}{'-' + who if who else ''}",
+                    "bars",
+                    title + (f" ({who})" if who else ""),
+                    "rank correlation with the output",
+                    "",
+                    {
+                        "categories": names,
+                        "orientation": "h",
+                        "range": [-1.0, 1.0],
+                        "series": [{"name": "rank correlation", "values": [rho[n] for n in top]}],
+                    },
+                    note=(
+                        "Spearman rank correlation of each uncertain input with the output over the run's "
+                        "samples (1: moves with it, -1: against it). Correlation, not cause: "
+                        "labecon sensitivity apportions the output's spread."
+                    ),
+                    section=WHY,
+                )
+            )
+    return charts
+
+
+def _short(text: str, limit: int = 34) -> str:
+    """Return a description short enough for an axis label (the appendix has it whole)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _corr(a: FloatArray, b: FloatArray) -> float:
+    return float(np.corrcoef(a, b)[0, 1])

@@ -1,0 +1,63 @@
+"""What the command line shows of an analysis: ranked rows, noise said as noise, markup kept as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import labecon
+from labecon.cli import rendering
+
+
+def _sobol(st: list[float], st_conf: list[float], suggested: int | None) -> labecon.SensitivityResult:
+    n = len(st)
+    return labecon.SensitivityResult(
+        method="sobol",
+        assumption="inputs independent",
+        output="x",
+        inputs=[f"in{i}" for i in range(n)],
+        indices={
+            "S1": np.zeros(n),
+            "S1_conf": np.full(n, 0.01),
+            "ST": np.asarray(st),
+            "ST_conf": np.asarray(st_conf),
+        },
+        n_evaluations=100,
+        suggested_n=suggested,
+    )
+
+
+def test_rows_are_ranked_by_total_effect_and_noise_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rendering.print_sensitivity(
+        _sobol([0.1, 0.6, 0.3], [0.2, 0.05, 0.05], 4096), "sobol", "x[lab=a]", tmp_path
+    )
+    out = capsys.readouterr().out
+    rows = [line.split()[1] for line in out.splitlines() if line.startswith("│")]
+    assert rows == ["in1", "in2", "in0"]
+    assert "x[lab=a]" in out  # a selection is text, not markup
+    noise = next(line for line in out.splitlines() if line.startswith("Noise"))
+    assert "in0" in noise
+    assert "in1" not in noise
+    assert "--samples 4096" in out
+
+
+def test_resolved_indices_say_nothing_of_noise(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rendering.print_sensitivity(_sobol([0.6, 0.3], [0.05, 0.05], None), "sobol", "x", tmp_path)
+    assert "Noise" not in capsys.readouterr().out
+
+
+def test_an_error_keeps_its_brackets(capsys: pytest.CaptureFixture[str]) -> None:
+    exit_ = rendering.fail("needs an extra: pip install 'labecon[report]'")
+    assert exit_.exit_code == 2
+    assert "labecon[report]" in capsys.readouterr().err
+
+
+def test_an_option_error_names_the_command_line_option(capsys: pytest.CaptureFixture[str]) -> None:
+    rendering.fail_from(labecon.OptionError("must be at least 1", "n_samples"))
+    err = capsys.readouterr().err
+    assert "--samples: must be at least 1" in err
+    assert "n_samples" not in err

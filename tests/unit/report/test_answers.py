@@ -1,0 +1,111 @@
+"""The answers a run gives: human words only, dates for quarters, "never" apart, heavy tails flagged."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+import labecon
+from labecon.report.answers import answers
+from labecon.report.words import OUTPUT_WORDS, heavy_tailed, money, pct, quarter_date, tail_index, year_span
+
+
+@pytest.fixture(scope="module")
+def world() -> labecon.Results:
+    return labecon.simulate("two-strategies", 3000, 1)
+
+
+def _text(results: labecon.Results) -> str:
+    blocks = answers(results.dataset, yaml.safe_load(results.scenario_yaml))
+    return "\n".join([b.title for b in blocks] + [line for b in blocks for line in b.lines])
+
+
+def test_answers_name_no_internal_output(world: labecon.Results) -> None:
+    text = _text(world)
+    internal = set(OUTPUT_WORDS) | set(world.outputs)
+    assert not [name for name in internal if name in text]
+    assert not re.search(r"\b[a-z]+_[a-z_]+_(usd|frac|quarter)\b", text)
+
+
+def test_first_profit_is_a_date_with_never_apart(world: labecon.Results) -> None:
+    ds = world.dataset
+    ever = ds["is_ever_profitable"].sel(lab="lab_partner").to_numpy()
+    first = ds["first_profitable_quarter"].sel(lab="lab_partner").to_numpy()
+    when = quarter_date(float(np.median(first[ever > 0])), 2026.25)
+    (block,) = [b for b in answers(ds, {"start_year": 2026.25}) if b.title == "lab_partner"]
+    line = next(line for line in block.lines if line.startswith("First profitable quarter"))
+    assert when in line
+    assert f"never profitable in {pct(1 - ever.mean())}" in line
+
+
+def test_which_route_wins_comes_first(world: labecon.Results) -> None:
+    first = answers(world.dataset, None)[0]
+    assert first.lines[0].startswith("Which route wins")
+
+
+def test_the_report_opens_with_the_answers_in_human_words(world: labecon.Results, tmp_path: Path) -> None:
+    pytest.importorskip("plotly")
+    world.write(tmp_path / "run")
+    page = labecon.write_report(tmp_path / "run").read_text(encoding="utf-8")
+    start = page.index('<section class="answers">')
+    first = page[start : page.index("</section>", start)]
+    assert "Which route wins" in first
+    assert not [name for name in set(OUTPUT_WORDS) | set(world.outputs) if name in first]
+    assert page.index('<section class="answers">') < page.index('<section class="summary">')
+    assert "Appendix: assumptions and sources" in page
+    assert "src:" in page or "assumption:" in page
+
+
+def test_the_terminal_opens_with_the_answers(
+    world: labecon.Results, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from labecon.cli.rendering import print_answers
+
+    print_answers(world)
+    out = capsys.readouterr().out
+    assert out.lstrip().startswith("• Which route wins")
+    assert "First profitable quarter" in out
+
+
+def test_heavy_tails_are_told_from_light_ones() -> None:
+    rng = np.random.default_rng(3)
+    assert heavy_tailed(rng.pareto(1.2, 20_000))
+    assert heavy_tailed(rng.lognormal(0.0, 3.0, 20_000))
+    assert not heavy_tailed(rng.normal(size=20_000))
+    assert not heavy_tailed(rng.uniform(size=20_000))
+    assert tail_index(rng.normal(size=20_000)) > 3
+
+
+def test_numbers_are_formatted_one_way() -> None:
+    assert money(12.34e9) == "$12.3B"
+    assert money(-4.5e8) == "-$450M"
+    assert money(1.2e12) == "$1.2T"
+    assert pct(0.0451) == "4.5%"
+    assert pct(0.0001) == "<0.1%"
+    assert quarter_date(0, 2026.25) == "2026 Q2"
+    assert quarter_date(12, 2026.25) == "2029 Q2"
+    assert year_span(2026.25) == "April 2026 to March 2027"
+
+
+def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Path) -> None:
+    from labecon.report.build import ReportInputs, build_charts
+
+    res = labecon.simulate("two-strategies", 500, 2, keep_paths=True)
+    charts = {
+        c.id: c
+        for c in build_charts(ReportInputs(res.dataset, res.manifest, scenario_yaml=res.scenario_yaml))
+    }
+    fall = charts["waterfall-lab_own"]
+    income = res.dataset["income_statement_usd"].sel(lab="lab_own").sum("quarter").mean("sample")
+    assert fall.data["total"]["value"] == pytest.approx(float(income.sel(income_line="net_income")), rel=1e-9)
+    first = charts["first-profit"]
+    assert first.data["categories"][-1] == "never"
+    never = 1 - res.dataset["is_ever_profitable"].sel(lab="lab_own").mean()
+    assert first.data["series"][0]["values"][-1] == pytest.approx(float(never))
+    assert sum(first.data["series"][0]["values"]) == pytest.approx(1.0)
+    assert "drivers-npv_fcf_usd-lab_own" in charts
+    assert "dist-first_profitable_quarter" not in charts  # never a number averaged with "never"
