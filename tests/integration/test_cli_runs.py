@@ -113,9 +113,9 @@ def test_errors_are_one_clear_line(store: labecon.RunStore, args: list[str], mes
 
 def test_an_unknown_format_is_refused(store: labecon.RunStore, tmp_path: Path) -> None:
     rid = store.record(toy_results())
-    code, _, err = _runs("export", rid, "--format", "xlsx", "--out", str(tmp_path / "x"), store=store)
+    code, _, err = _runs("export", rid, "--format", "gif", "--out", str(tmp_path / "x"), store=store)
     assert code == 2
-    assert "unknown format 'xlsx'" in err
+    assert "unknown format 'gif'" in err
 
 
 def test_a_corrupt_store_is_a_clear_error(store: labecon.RunStore) -> None:
@@ -124,3 +124,14 @@ def test_a_corrupt_store_is_a_clear_error(store: labecon.RunStore) -> None:
     code, _, err = _runs("list", store=store)
     assert code == 2
     assert "corrupt or unreadable" in err
+
+
+def test_a_workbook_of_a_run_whose_scenario_cannot_be_read_again_says_so(
+    store: labecon.RunStore, tmp_path: Path
+) -> None:
+    pytest.importorskip("openpyxl")
+    rid = store.record(toy_results())
+    code, _, err = _runs("export", rid, "--format", "xlsx", "--out", str(tmp_path / "x.xlsx"), store=store)
+    assert code == 0, err
+    sources = pd.read_excel(tmp_path / "x.xlsx", sheet_name="Sources")
+    assert "cannot be read again" in sources["note"][0]

@@ -20,7 +20,7 @@ import xarray as xr
 import yaml
 
 from labecon import layout
-from labecon.errors import OptionalDependencyError, OptionError, OutputExistsError
+from labecon.errors import LabeconError, OptionalDependencyError, OptionError, OutputExistsError
 from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
 from labecon.types import ExportFormat
@@ -197,14 +197,14 @@ class Results:
         except ImportError:
             msg = "workbooks need openpyxl: pip install 'labecon[report]'"
             raise OptionalDependencyError(msg) from None
-        from labecon.runtime.assumptions import inputs_table, sources_table
+        from labecon.runtime.assumptions import inputs_table
 
         target = Path(path)
         name = str(self.manifest.get("scenario", ""))
         sheets = {
             "Summary": self.summary_table(),
             "Inputs": inputs_table(self.scenario_yaml),
-            "Sources": sources_table(self.scenario_yaml, name),
+            "Sources": _sources_or_note(self.scenario_yaml, name),
             "Run": pd.DataFrame(
                 [
                     (k, v if isinstance(v, str | int | float) else json.dumps(plain(v)))
@@ -310,3 +310,13 @@ def _label_dims(ds: xr.Dataset, name: str) -> list[str]:
     if var is None and name in ds:
         var = ds[name]
     return [str(d) for d in var.dims if d not in ("statistic", "sample")] if var is not None else []
+
+
+def _sources_or_note(scenario_yaml: str, name: str) -> pd.DataFrame:
+    """Return the scenario's sources table, or one row saying why it cannot be read again."""
+    from labecon.runtime.assumptions import sources_table
+
+    try:
+        return sources_table(scenario_yaml, name)
+    except LabeconError as exc:
+        return pd.DataFrame({"note": [f"the scenario of this run cannot be read again: {exc}"]})
