@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from labecon.errors import LabeconError
 from labecon.report.words import (
     ValueKind,
     fmt_value,
@@ -125,8 +126,12 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
     from labecon.runtime.route_summary import route_answer
     from labecon.scenario.loader import load_scenario
 
+    try:
+        sc = load_scenario(scenario)
+    except LabeconError:  # not the run's whole scenario: it cannot name the routes' labs
+        return []
     out = []
-    for lab, routes in route_answer(load_scenario(scenario), ds).items():
+    for lab, routes in route_answer(sc, ds).items():
         declared = next(name for name, fig in routes.items() if fig["is_declared"])
         ranked = sorted(routes, key=lambda name: -routes[name]["p_best"]["value"])
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)

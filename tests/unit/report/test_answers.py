@@ -67,7 +67,8 @@ def test_the_terminal_opens_with_the_answers(
 
     print_answers(world)
     out = capsys.readouterr().out
-    assert out.lstrip().startswith("• Which route wins")
+    assert out.lstrip().startswith("Route choice for lab_own (declared route: own)")
+    assert "Which route wins" in out
     assert "First profitable quarter" in out
 
 
