@@ -1015,3 +1015,23 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 serves other machines).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the dashboard and the HTTP API (docs at /docs) until Ctrl-C."""
+    from rich.markup import escape
+
+    try:
+        from labecon.web import require
+        from labecon.web import serve as serve_web
+
+        require("fastapi", "uvicorn")
+        console.print(f"labecon dashboard: [bold]http://{host}:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
+        serve_web(host=host, port=port)
+    except labecon.LabeconError as exc:
+        # escape(): the install hint's "[web]" is not Rich markup.
+        raise _fail(escape(str(exc))) from None

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 INSTALL_HINT = "the web app needs FastAPI and Uvicorn: pip install 'labecon[web]'"
 
 
-def _require(*modules: str) -> None:
+def require(*modules: str) -> None:
+    """Raise :class:`OptionalDependencyError` with the install hint if a module is missing."""
     import importlib.util
 
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
@@ -36,7 +37,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     OptionalDependencyError
         FastAPI is not installed.
     """
-    _require("fastapi")
+    require("fastapi")
     from labecon.web.app import create_app as make
 
     return make(settings)
@@ -52,10 +53,10 @@ def serve(
     OptionalDependencyError
         FastAPI or Uvicorn is not installed.
     """
-    _require("fastapi", "uvicorn")
+    require("fastapi", "uvicorn")
     import uvicorn as server
 
     server.run(create_app(settings), host=host, port=port, **uvicorn)
 
 
-__all__ = ["INSTALL_HINT", "create_app", "serve"]
+__all__ = ["INSTALL_HINT", "create_app", "require", "serve"]

@@ -186,13 +186,14 @@ def get_run(run_id: str, request: Request) -> dict[str, Any]:
 )
 def delete_run(run_id: str, request: Request) -> dict[str, Any]:
     """Stop a job that is still running; it is kept in the run store as ``interrupted``."""
-    job = _jobs(request).cancel(run_id)
+    job = _jobs(request).get(run_id)
     if job is None:
         _manifest(request.app.state.store, run_id)
         raise ApiError(409, "run_id", f"run {run_id!r} is not in progress on this server")
-    if job.status != "running" and not job.cancel.is_set():
+    if job.status != "running":
         raise ApiError(409, "run_id", f"run {run_id!r} is not in progress: it is {job.status}")
-    return {"id": run_id, "status": "cancelling" if job.status == "running" else job.status}
+    _jobs(request).cancel(run_id)
+    return {"id": run_id, "status": "cancelling"}
 
 
 @router.get(

@@ -70,8 +70,9 @@ def _histograms(results: labecon.Results) -> dict[str, Any]:
         finite = columns[np.isfinite(columns)]
         if finite.size == 0:
             continue
-        # Clip the bins to the 0.5-99.5% range so one extreme sample does not flatten the rest.
-        low, high = np.quantile(finite, [0.005, 0.995])
+        # Bins span the middle 95% so the long tails of growth do not flatten the rest; the
+        # samples beyond are counted in the edge bins.
+        low, high = np.quantile(finite, [0.025, 0.975])
         if high <= low:
             low, high = low - 0.5, high + 0.5
         edges = np.linspace(low, high, HISTOGRAM_BINS + 1)

@@ -216,23 +216,41 @@ function parameterControl(param) {
 }
 
 const GROUP_TITLES = { strategy: "Strategies", deal: "Partner deal" };
+const HIST_TITLES = {
+  npv_fcf_usd: "NPV of free cash flow",
+  peak_funding_need_usd: "Peak funding need",
+  partner_deal_npv_usd: "The partner's NPV of its deal",
+  pv_rent: "Present value of renting",
+  pv_build: "Present value of building",
+  saving: "Saving of building over renting",
+};
 
 function buildControls(desc) {
   $("scenario-description").textContent = desc.description;
   const root = $("control-groups");
   root.replaceChildren();
+  const groups = {};
+  desc.parameters.forEach((p) => { (groups[p.group] = groups[p.group] || []).push(p); });
+  // What each lab decides comes first: it is what a user of the dashboard came to change.
+  const decided = (groups.strategy || []).filter((p) => typeof p.value === "number");
+  if (decided.length) {
+    const title = document.createElement("h3");
+    title.textContent = GROUP_TITLES.strategy;
+    root.appendChild(title);
+    decided.forEach((p) => root.appendChild(parameterControl(p)));
+  }
   const h = document.createElement("h3");
   h.textContent = "Uncertain inputs";
   root.appendChild(h);
   desc.inputs.filter((i) => Object.keys(i.params).length).forEach((i) => root.appendChild(inputControl(i)));
-  const groups = {};
-  desc.parameters.forEach((p) => { (groups[p.group] = groups[p.group] || []).push(p); });
-  for (const key of ["strategy", "deal"]) {
-    if (!groups[key]) continue;
+  if (groups.deal) {
     const title = document.createElement("h3");
-    title.textContent = GROUP_TITLES[key];
+    title.textContent = GROUP_TITLES.deal;
     root.appendChild(title);
-    groups[key].forEach((p) => root.appendChild(parameterControl(p)));
+    groups.deal.forEach((p) => root.appendChild(parameterControl(p)));
+  }
+  if (groups.strategy && groups.strategy.some((p) => typeof p.value !== "number")) {
+    groups["strategy (set by inputs)"] = groups.strategy.filter((p) => typeof p.value !== "number");
   }
   const rest = Object.keys(groups).filter((k) => !(k in GROUP_TITLES));
   if (rest.length) {
@@ -347,7 +365,7 @@ function escapeHtml(text) {
 function render(view, label, started) {
   state.view = view;
   const h = view.headline;
-  const text = escapeHtml(h.text).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
+  const text = escapeHtml(h.text.charAt(0).toUpperCase() + h.text.slice(1)).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
   $("headline-text").innerHTML = text;
   $("headline-text").dataset.p = h.p === null ? "" : String(h.p);
   $("headline-details").replaceChildren(...(h.details || []).map((line) => {
@@ -357,6 +375,7 @@ function render(view, label, started) {
   }));
   const labs = (view.coords.lab || []);
   const filter = $("lab-filter");
+  filter.parentElement.hidden = labs.length < 2;
   if (filter.options.length !== labs.length + 1) {
     filter.replaceChildren(new Option("all labs", "all"), ...labs.map((l) => new Option(l, l)));
   }
@@ -432,7 +451,7 @@ function drawCharts(view) {
       error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), visible: true, thickness: 1 },
       hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
     }));
-    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".0%", rangemode: "tozero", title: { text: "probability" } }) })]);
+    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".1%", rangemode: "tozero", title: { text: "probability" } }) })]);
   }
   for (const [name, hist] of Object.entries(view.histograms)) {
     const out = view.outputs[name];
@@ -446,7 +465,7 @@ function drawCharts(view) {
         const total = counts.reduce((a, b) => a + b, 0) || 1;
         return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: "%{x:.3g} bn: %{y:.1%}<extra>" + label + "</extra>" };
       });
-    const title = name === "npv_fcf_usd" ? "NPV of free cash flow: distribution" : `${name}: distribution`;
+    const title = `${HIST_TITLES[name] || name}: distribution (edge bars hold the tails)`;
     wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
       barmode: "overlay", bargap: 0,
       xaxis: Object.assign({}, LAYOUT.xaxis, { title: { text: "USD bn" } }),
