@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from labecon.scenario.builtin import builtin_text as scenario_text
     from labecon.scenario.builtin import list_builtin as list_scenarios
     from labecon.scenario.loader import dump_scenario, load_scenario
+    from labecon.scenario.overrides import ParameterInfo, apply_overrides, parse_override, scenario_parameters
     from labecon.scenario.provenance import SourcedValue, scenario_sources
     from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario
 
@@ -76,6 +77,10 @@ _LAZY: dict[str, tuple[str, str]] = {
     "list_scenarios": ("labecon.scenario.builtin", "list_builtin"),
     "dump_scenario": ("labecon.scenario.loader", "dump_scenario"),
     "load_scenario": ("labecon.scenario.loader", "load_scenario"),
+    "ParameterInfo": ("labecon.scenario.overrides", "ParameterInfo"),
+    "apply_overrides": ("labecon.scenario.overrides", "apply_overrides"),
+    "parse_override": ("labecon.scenario.overrides", "parse_override"),
+    "scenario_parameters": ("labecon.scenario.overrides", "scenario_parameters"),
     "SourcedValue": ("labecon.scenario.provenance", "SourcedValue"),
     "scenario_sources": ("labecon.scenario.provenance", "scenario_sources"),
     "Scenario": ("labecon.scenario.schema", "Scenario"),
@@ -116,6 +121,7 @@ __all__ = [
     "OptionalDependencyError",
     "OutputExistsError",
     "OutputSummary",
+    "ParameterInfo",
     "Results",
     "RunStore",
     "Scenario",
@@ -126,6 +132,7 @@ __all__ = [
     "StoreError",
     "WorldScenario",
     "__version__",
+    "apply_overrides",
     "backtest",
     "compare",
     "dump_scenario",
@@ -136,9 +143,11 @@ __all__ = [
     "load_scenario",
     "make_backend",
     "optimize",
+    "parse_override",
     "run_block",
     "run_to_precision",
     "sample_block",
+    "scenario_parameters",
     "scenario_sources",
     "scenario_text",
     "sensitivity",

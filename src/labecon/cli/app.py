@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 import labecon
-from labecon.cli import analyses, backtest, runs, scenarios
+from labecon.cli import analyses, backtest, runs, scenarios, serve
 from labecon.cli import run as run_module
 from labecon.cli.rendering import console, err_console
 
@@ -60,6 +60,7 @@ app.command()(analyses.sensitivity)
 app.command()(analyses.optimize)
 app.command("report")(analyses.report_cmd)
 app.command()(backtest.backtest)
+app.command()(serve.serve)
 
 
 def main() -> None:

@@ -1,0 +1,26 @@
+"""``labecon serve``: the dashboard and the HTTP API, on loopback unless told otherwise."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+import labecon
+from labecon.cli.rendering import console, fail
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 serves other machines).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the dashboard and the HTTP API (docs at /docs) until Ctrl-C."""
+    try:
+        from labecon.web import require
+        from labecon.web import serve as serve_web
+
+        require("fastapi", "uvicorn")
+        console.print(f"labecon dashboard: [bold]http://{host}:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
+        serve_web(host=host, port=port)
+    except labecon.LabeconError as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,264 @@
+"""The HTTP API: scenarios, runs (immediate or as jobs), the run store and exports."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+import labecon
+from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
+from labecon.web.describe import describe_scenario, list_builtins
+from labecon.web.errors import ApiError
+from labecon.web.jobs import JobManager
+from labecon.web.runner import ImmediateRunner
+from labecon.web.settings import WebSettings
+from labecon.web.view import results_view
+
+router = APIRouter(prefix="/api")
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Unknown scenario or run."},
+    413: {"description": "The body or the sample count is over its limit."},
+    422: {"description": "Malformed input: the body names the field and the problem."},
+    429: {"description": "Too many jobs running or runs waiting."},
+}
+
+
+def _body_doc(model: type[Any]) -> dict[str, Any]:
+    """OpenAPI request body: JSON as ``model``, or the scenario as raw YAML."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": model.model_json_schema()},
+                "application/x-yaml": {
+                    "schema": {"type": "string", "description": "The scenario as YAML text."}
+                },
+            },
+        }
+    }
+
+
+def _settings(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def _jobs(request: Request) -> JobManager:
+    jobs: JobManager = request.app.state.jobs
+    return jobs
+
+
+@router.get("/config", summary="The dashboard's defaults and the server's limits")
+def get_config(request: Request) -> dict[str, Any]:
+    """Return the sample counts of the preview and the full run, and each limit."""
+    s = _settings(request)
+    return {
+        "version": labecon.__version__,
+        "preview_samples": s.preview_samples,
+        "full_run_samples": s.full_run_samples,
+        "immediate_max_samples": s.immediate_max_samples,
+        "max_samples": s.max_samples,
+        "max_jobs": s.max_jobs,
+        "max_body_bytes": s.max_body_bytes,
+    }
+
+
+@router.get("/scenarios", summary="The built-in scenarios")
+def get_scenarios() -> list[dict[str, Any]]:
+    """Return each built-in scenario's name, kind (world or compute) and description."""
+    return list_builtins()
+
+
+@router.get("/scenarios/{name}", summary="One built-in scenario", responses={404: ERRORS[404]})
+def get_scenario(name: str) -> dict[str, Any]:
+    """Return a built-in scenario: YAML, inputs with distributions, numbers with units and sources."""
+    if name not in labecon.list_scenarios():
+        known = ", ".join(labecon.list_scenarios())
+        raise ApiError(404, "name", f"no built-in scenario named {name!r} (built-ins: {known})")
+    return _describe_builtin(name)
+
+
+@functools.lru_cache(maxsize=16)
+def _describe_builtin(name: str) -> dict[str, Any]:
+    return describe_scenario(labecon.load_scenario(name), name)
+
+
+@router.post(
+    "/scenarios/describe",
+    summary="Check a scenario and describe it",
+    openapi_extra=_body_doc(ScenarioRequest),
+    responses={413: ERRORS[413], 422: ERRORS[422]},
+)
+async def describe(request: Request) -> dict[str, Any]:
+    """Validate a scenario (a built-in's name, YAML text or a JSON object, with overrides) and describe it."""
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
+    if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
+        return _describe_builtin(req.scenario)
+    return describe_scenario(_scenario(req.scenario, req.overrides))
+
+
+@router.post(
+    "/runs",
+    summary="Run a scenario",
+    openapi_extra=_body_doc(RunRequest),
+    responses={
+        200: {"description": "A small run's results, computed at once (not recorded)."},
+        202: {"description": "A large run started as a job: poll GET /api/runs/{id}."},
+        413: ERRORS[413],
+        422: ERRORS[422],
+        429: ERRORS[429],
+    },
+)
+async def post_run(request: Request) -> JSONResponse:
+    """Run a scenario by Monte Carlo.
+
+    Up to ``immediate_max_samples`` samples (see ``GET /api/config``) the
+    results come back at once; a larger run starts a job recorded in the run
+    store, answered with ``202`` and its id. A raw YAML body
+    (``application/x-yaml``) is the scenario; ``n_samples`` and ``seed`` then
+    go in the query string.
+    """
+    settings = _settings(request)
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
+    scenario = _scenario(req.scenario, req.overrides)
+    n = req.n_samples if req.n_samples is not None else scenario.run.n_samples
+    seed = req.seed if req.seed is not None else scenario.run.seed
+    if n > settings.max_samples:
+        msg = f"{n:,} samples is over this server's limit of {settings.max_samples:,}"
+        raise ApiError(413, "n_samples", msg)
+    if n <= settings.immediate_max_samples:
+        runner: ImmediateRunner = request.app.state.runner
+        return JSONResponse(await runner.run(scenario, n, seed))
+    job = _jobs(request).start(scenario, n, seed)
+    return JSONResponse(job.state(), status_code=202, headers={"Location": f"/api/runs/{job.id}"})
+
+
+@router.get("/runs", summary="The runs in the run store")
+def get_runs(request: Request) -> list[dict[str, Any]]:
+    """Return every recorded run, oldest first: id, scenario, samples, seed, status, times."""
+    frame = request.app.state.store.list_runs()
+    columns = [c for c in frame.columns if c != "out_dir"]  # a server path is not the client's business
+    rows = frame.loc[:, columns].astype(object).where(frame.loc[:, columns].notna(), None)
+    out: list[dict[str, Any]] = labecon.Results.json_ready(
+        [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+            for row in rows.to_dict("records")
+        ]
+    )
+    return out
+
+
+@router.get("/runs/{run_id}", summary="A job's progress, then its results", responses={404: ERRORS[404]})
+def get_run(run_id: str, request: Request) -> dict[str, Any]:
+    """Return a run's status and progress (0 to 1); once done, its results."""
+    job = _jobs(request).get(run_id)
+    if job is not None:
+        return job.state()
+    store: labecon.RunStore = request.app.state.store
+    manifest = _manifest(store, run_id)
+    state: dict[str, Any] = {
+        "id": run_id,
+        "status": manifest["status"],
+        "n_samples": manifest.get("n_samples"),
+        "progress": 1.0 if manifest["status"] == "done" else None,
+    }
+    if manifest["status"] == "done":
+        state["samples_done"] = manifest.get("n_samples")
+        state["results"] = _stored_view(store, run_id)
+    return state
+
+
+@router.delete(
+    "/runs/{run_id}",
+    summary="Cancel a job in progress",
+    responses={404: ERRORS[404], 409: {"description": "The run is not in progress."}},
+)
+def delete_run(run_id: str, request: Request) -> dict[str, Any]:
+    """Stop a job that is still running; it is kept in the run store as ``interrupted``."""
+    job = _jobs(request).get(run_id)
+    if job is None:
+        _manifest(request.app.state.store, run_id)
+        raise ApiError(409, "run_id", f"run {run_id!r} is not in progress on this server")
+    if job.status != "running":
+        raise ApiError(409, "run_id", f"run {run_id!r} is not in progress: it is {job.status}")
+    _jobs(request).cancel(run_id)
+    return {"id": run_id, "status": "cancelling"}
+
+
+@router.get(
+    "/runs/{run_id}/export",
+    summary="Download a finished run's results",
+    responses={404: ERRORS[404], 409: {"description": "The run has not finished."}, 422: ERRORS[422]},
+)
+def export_run(
+    run_id: str,
+    request: Request,
+    format: Literal["parquet", "csv", "netcdf"] = Query(
+        "parquet", description="parquet or csv (one row per sample), netcdf (the whole dataset)"
+    ),
+) -> FileResponse:
+    """Return a finished run's results as one file: Parquet, CSV or NetCDF."""
+    store: labecon.RunStore = request.app.state.store
+    manifest = _manifest(store, run_id)
+    if manifest["status"] != "done":
+        raise ApiError(409, "run_id", f"run {run_id!r} has no results yet: it is {manifest['status']}")
+    suffix = {"parquet": ".parquet", "csv": ".csv", "netcdf": ".nc"}[format]
+    scratch = Path(tempfile.mkdtemp(prefix="labecon-export-"))
+    target = scratch / f"{run_id}{suffix}"
+    try:
+        store.export(run_id, format, target)
+    except labecon.LabeconError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise ApiError(422, "format", _scrub(str(exc), store)) from None
+    return FileResponse(
+        target,
+        filename=target.name,
+        background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
+    )
+
+
+def _scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:
+    """Validate a scenario from a request: never a path on the server, overrides before validation."""
+    fields = scenario_fields(source)
+    return labecon.load_scenario(labecon.apply_overrides(fields, overrides) if overrides else fields)
+
+
+def _manifest(store: labecon.RunStore, run_id: str) -> dict[str, Any]:
+    try:
+        manifest: dict[str, Any] = store.get_manifest(run_id)
+    except labecon.StoreError:
+        raise ApiError(404, "run_id", f"no run {run_id!r} in the run store") from None
+    return manifest
+
+
+@functools.lru_cache(maxsize=32)
+def _stored_view_cached(root: str, run_id: str) -> dict[str, Any]:
+    store = labecon.RunStore(root)
+    results = store.load(run_id)
+    scenario = labecon.load_scenario(yaml.safe_load(store.scenario_yaml(run_id)))
+    return results_view(results, scenario)
+
+
+def _stored_view(store: labecon.RunStore, run_id: str) -> dict[str, Any]:
+    try:
+        return _stored_view_cached(str(store.root), run_id)
+    except labecon.LabeconError as exc:
+        raise ApiError(404, "run_id", _scrub(str(exc), store)) from None
+
+
+def _scrub(message: str, store: labecon.RunStore) -> str:
+    """Remove the store's location from a message: a server path is not the client's business."""
+    for root in (str(store.root.absolute()), str(store.root)):
+        message = message.replace(root, "the run store")
+    return message

@@ -1,0 +1,159 @@
+"""Reading request bodies: JSON or raw YAML, safe YAML only, every problem an :class:`ApiError`.
+
+A scenario arrives as a built-in name, YAML text or a JSON object; it never
+names a file on the server (a string that is not a built-in's name is read as
+YAML text, never as a path). YAML is read with the safe loader, and aliases
+are refused: a few lines of nested aliases can expand to billions of nodes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+import labecon
+from labecon.web.errors import ApiError
+
+T = TypeVar("T", bound=BaseModel)
+
+YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/x-yaml")
+"""Content types of a raw YAML body."""
+
+
+class RunRequest(BaseModel):
+    """A run to compute: the scenario, overrides by dotted path, sample count and seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = Field(
+        description="A built-in scenario's name (GET /api/scenarios), the scenario as YAML text, "
+        "or the scenario as a JSON object."
+    )
+    overrides: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Changes by dotted path, applied before validation, e.g. "
+        '{"labs.lab_own.strategy.own_frac": 0.6, "inputs.g_api.ci90": [1.0, 3.0]}.',
+    )
+    n_samples: int | None = Field(
+        None, strict=True, ge=1, description="Monte Carlo samples (default: the scenario's run.n_samples)."
+    )
+    seed: int | None = Field(
+        None,
+        strict=True,
+        ge=0,
+        lt=2**63,
+        description="Seed of every random stream (default: the scenario's).",
+    )
+
+
+class ScenarioRequest(BaseModel):
+    """A scenario to check and describe, with optional overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = Field(description="A built-in name, YAML text or a JSON object.")
+    overrides: dict[str, Any] = Field(default_factory=dict, description="Changes by dotted path.")
+
+
+def parse_body(body: bytes, content_type: str, model: type[T], query: Mapping[str, str] | None = None) -> T:
+    """Return the request body as ``model``; a raw YAML body is the scenario, options from ``query``.
+
+    Raises
+    ------
+    ApiError
+        415 for another content type, 422 naming the field for anything malformed.
+    """
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in YAML_TYPES:
+        data: Any = {"scenario": _text(body)}
+        for key, value in (query or {}).items():
+            if key in ("n_samples", "seed"):
+                data[key] = _whole(value, key)
+    elif kind in ("application/json", ""):
+        data = _json(body)
+    else:
+        msg = f"send application/json or application/x-yaml, not {kind!r}"
+        raise ApiError(415, "content-type", msg)
+    if not isinstance(data, dict):
+        msg = f"expected a JSON object, got {type(data).__name__}"
+        raise ApiError(422, "body", msg)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"] if not str(p).startswith(("function-", "dict[")))
+        where = where.removesuffix(".str") if where.startswith("scenario") else where
+        problem = first["msg"] if first["type"] != "extra_forbidden" else "unknown field"
+        raise ApiError(422, where or "body", problem) from None
+
+
+def scenario_fields(scenario: str | Mapping[str, Any]) -> dict[str, Any]:
+    """Return a scenario's raw fields from a built-in's name, YAML text or a mapping.
+
+    Raises
+    ------
+    ApiError
+        422 naming ``scenario`` when the text is not YAML holding a mapping.
+    """
+    if isinstance(scenario, Mapping):
+        return dict(scenario)
+    if scenario in labecon.list_scenarios():
+        return _mapping(safe_yaml(labecon.scenario_text(scenario)), scenario)
+    return _mapping(safe_yaml(scenario), scenario)
+
+
+def safe_yaml(text: str) -> Any:
+    """Parse YAML with the safe loader, refusing aliases; problems are 422 naming ``scenario``."""
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            msg = "YAML aliases (*name) are not accepted; write the values out"
+            raise ApiError(422, "scenario", msg)
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        msg = f"not valid (safe) YAML{where}: {problem}"
+        raise ApiError(422, "scenario", msg) from None
+    except RecursionError:
+        raise ApiError(422, "scenario", "nested too deeply") from None
+
+
+def _mapping(data: Any, text: str) -> dict[str, Any]:
+    if isinstance(data, dict):
+        return data
+    if isinstance(data, str) and "\n" not in text and len(text) < 100:
+        known = ", ".join(labecon.list_scenarios())
+        msg = f"no built-in scenario named {text!r} (built-ins: {known}); or give the scenario as YAML"
+        raise ApiError(422, "scenario", msg)
+    msg = f"the YAML must hold a mapping of scenario fields, got {type(data).__name__}"
+    raise ApiError(422, "scenario", msg)
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(422, "body", "the body is not UTF-8 text") from None
+
+
+def _json(body: bytes) -> Any:
+    if not body.strip():
+        raise ApiError(422, "body", "the body is empty; send a JSON object with at least 'scenario'")
+    try:
+        return json.loads(_text(body))
+    except ValueError as exc:
+        raise ApiError(422, "body", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ApiError(422, "body", "nested too deeply") from None
+
+
+def _whole(value: str, key: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ApiError(422, key, f"must be a whole number, got {value!r}") from None

@@ -1,0 +1,163 @@
+"""The headline answer of a run: which route or lab wins, how likely, and when.
+
+Read only from a run's summaries and its scenario. A run whose results carry
+``routes`` (per lab, per route, figures including ``p_best``) leads with them;
+otherwise a world scenario leads with the share of samples in which each lab's
+NPV is the highest (``is_npv_leader``), and a compute scenario with the
+probability that one strategy's cost is below another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+import labecon
+from labecon.scenario.schema import ComputeScenario, as_kind
+
+
+def headline(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, Any]:
+    """Return the headline: ``text``, ``winner``, ``p``, ``p_se``, ``basis`` and ``details`` (lines).
+
+    ``p`` is the probability (0..1) that ``winner`` is the best, with its
+    Monte Carlo standard error ``p_se``.
+    """
+    routes = results.routes
+    if routes:
+        found = _from_routes(routes)
+    elif "is_npv_leader" in results.summaries and "lab" in results.dataset.coords:
+        found = _from_leader(results)
+    else:
+        found = _from_difference(results, scenario)
+    found["details"] = _when(results, scenario)
+    return found
+
+
+def _from_routes(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Lead with each lab's best route (highest ``p_best``)."""
+    lines = []
+    best: tuple[float, str, str, float] | None = None
+    for lab, by_route in routes.items():
+        ranked = sorted(
+            (float(f["p_best"]["value"]), r, float(f["p_best"]["se"])) for r, f in by_route.items()
+        )
+        if not ranked:
+            continue
+        p, route, se = ranked[-1]
+        lines.append(f"for {lab}, {route} is the best route in {_pct(p, se)} of samples")
+        if best is None or p > best[0]:
+            best = (p, lab, route, se)
+    if best is None:
+        return {
+            "text": "no route figures in this run",
+            "winner": None,
+            "p": None,
+            "p_se": None,
+            "basis": "routes",
+        }
+    p, lab, route, se = best
+    text = "; ".join(lines)
+    return {
+        "text": text[:1].upper() + text[1:],
+        "winner": f"{lab}: {route}",
+        "p": p,
+        "p_se": se,
+        "basis": "routes",
+    }
+
+
+def _from_leader(results: labecon.Results) -> dict[str, Any]:
+    """Lead with the lab most often ahead on NPV of free cash flow."""
+    labs = [str(x) for x in results.dataset["lab"].to_numpy()]
+    lead = results.summaries["is_npv_leader"].mean
+    p = np.asarray(lead.value, dtype=float).reshape(-1)
+    se = np.asarray(lead.se, dtype=float).reshape(-1)
+    i = int(np.argmax(p))
+    others = ", ".join(f"{labs[j]} in {_pct(p[j], se[j])}" for j in np.argsort(-p) if j != i)
+    text = f"{labs[i]} has the highest NPV of free cash flow in {_pct(p[i], se[i])} of samples"
+    return {
+        "text": text + (f" ({others})" if others else ""),
+        "winner": labs[i],
+        "p": float(p[i]),
+        "p_se": float(se[i]),
+        "basis": "is_npv_leader",
+    }
+
+
+def _from_difference(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, Any]:
+    """Lead with P(one strategy's cost is below another's), from a difference output."""
+    compute = as_kind(scenario, ComputeScenario)
+    for name, spec in (compute.outputs if compute is not None else {}).items():
+        s = results.summaries.get(name)
+        if getattr(spec, "kind", "") != "difference" or s is None or s.p_positive is None:
+            continue
+        cheaper, dearer = _strategy(compute, spec.subtrahend), _strategy(compute, spec.minuend)  # type: ignore[arg-type, union-attr]
+        p, se = float(s.p_positive.value), float(s.p_positive.se)
+        if p < 0.5:
+            cheaper, dearer, p = dearer, cheaper, 1.0 - p
+        median = float(s.percentiles[50.0].value)
+        return {
+            "text": f"{cheaper} costs less than {dearer} in {_pct(p, se)} of samples "
+            f"({name}: median {_money(abs(median))} {'saved' if median >= 0 else 'lost'} by "
+            f"{_strategy(compute, spec.subtrahend)})",  # type: ignore[arg-type, union-attr]
+            "winner": cheaper,
+            "p": p,
+            "p_se": se,
+            "basis": name,
+        }
+    first = next(iter(results.summaries), None)
+    if first is None:
+        return {"text": "this run has no outputs", "winner": None, "p": None, "p_se": None, "basis": ""}
+    m = np.asarray(results.summaries[first].mean.value, dtype=float).reshape(-1)
+    return {
+        "text": f"{first}: mean {m[0]:.4g}",
+        "winner": None,
+        "p": None,
+        "p_se": None,
+        "basis": first,
+    }
+
+
+def _strategy(scenario: ComputeScenario, output: str) -> str:
+    """Name the strategy behind a present-value output, else the output itself."""
+    spec = scenario.outputs.get(output)
+    return str(getattr(spec, "strategy", output))
+
+
+def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
+    """Per lab: the median year of first profit and P(ruin by the horizon)."""
+    sums = results.summaries
+    if "first_profitable_quarter" not in sums or "lab" not in results.dataset.coords:
+        return []
+    labs = [str(x) for x in results.dataset["lab"].to_numpy()]
+    median = np.asarray(sums["first_profitable_quarter"].percentiles[50.0].value, dtype=float).reshape(-1)
+    ruin = sums.get("is_ruined")
+    lines = []
+    for i, lab in enumerate(labs):
+        q = median[i]
+        when = (
+            f"first profitable in {int(getattr(scenario, 'start_year', 0.0) + q / 4)} (median)"
+            if np.isfinite(q) and q < scenario.horizon_quarters
+            else "not profitable within the horizon in most samples"
+        )
+        if ruin is not None:
+            p = float(np.asarray(ruin.mean.value, dtype=float).reshape(-1)[i])
+            se = float(np.asarray(ruin.mean.se, dtype=float).reshape(-1)[i])
+            when += f"; P(ruin) {_pct(p, se)}"
+        lines.append(f"{lab}: {when}")
+    return lines
+
+
+def _pct(p: float, se: float | None) -> str:
+    if se is None or not np.isfinite(se):
+        return f"{p:.1%}"
+    return f"{p:.1%} ± {se:.1%}" if se >= 0.0005 else f"{p:.1%} ± <0.1%"
+
+
+def _money(usd: float) -> str:
+    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        if usd >= scale:
+            return f"${usd / scale:.3g} {unit}"
+    return f"${usd:,.0f}"

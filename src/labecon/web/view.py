@@ -1,0 +1,86 @@
+"""What the dashboard and the API show of a run: plain JSON, no model logic.
+
+Per output: its dims, units, meaning and summary statistics (fan charts and
+P(ruin) by year are drawn from these); for money outputs with at most one
+dim besides the sample (a lab, a deal), a histogram of the samples for the
+distribution charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import labecon
+from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.web.headline import headline
+
+HISTOGRAM_BINS = 40
+"""Bins of each distribution chart."""
+
+
+def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, Any]:
+    """Return a run as JSON-ready data: manifest, headline, outputs, coords, histograms."""
+    ds = results.dataset
+    outputs: dict[str, Any] = {}
+    for name, summary in results.summaries.items():
+        attrs = ds[name].attrs if name in ds else {}
+        dims = [str(d) for d in ds[name].dims if d != "sample"] if name in ds else _summary_dims(ds, name)
+        outputs[name] = {
+            "dims": dims,
+            "units": str(attrs.get("units", "")),
+            "description": str(attrs.get("description", "")),
+            "stats": summary.as_dict(),
+        }
+    coords = {
+        str(d): [_plain(x) for x in ds[d].to_numpy()]
+        for d in ds.coords
+        if d not in ("sample", "input", "output", "statistic")
+    }
+    manifest = {k: results.manifest.get(k) for k in ("scenario", "seed", "n_samples", "elapsed_s", "engine")}
+    view = {
+        "manifest": manifest,
+        "start_year": world.start_year if (world := as_kind(scenario, WorldScenario)) else None,
+        "headline": headline(results, scenario),
+        "outputs": outputs,
+        "coords": coords,
+        "histograms": _histograms(results),
+    }
+    return dict(labecon.Results.json_ready(view))
+
+
+def _summary_dims(ds: Any, name: str) -> list[str]:
+    key = f"summary_{name}"
+    return [str(d) for d in ds[key].dims if d != "statistic"] if key in ds else []
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _histograms(results: labecon.Results) -> dict[str, Any]:
+    """Histograms of the per-sample money outputs, one shared set of bins per output."""
+    ds = results.dataset
+    out: dict[str, Any] = {}
+    for name in results.outputs:
+        if name not in ds or ds[name].attrs.get("units") != "USD" or ds[name].ndim > 2:
+            continue
+        values = np.asarray(ds[name].to_numpy(), dtype=float)
+        columns = values.reshape(values.shape[0], -1)
+        finite = columns[np.isfinite(columns)]
+        if finite.size == 0:
+            continue
+        # Bins span the middle 95% so the long tails of growth do not flatten the rest; the
+        # samples beyond are counted in the edge bins.
+        low, high = np.quantile(finite, [0.025, 0.975])
+        if high <= low:
+            low, high = low - 0.5, high + 0.5
+        edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
+        labels = [str(x) for x in ds[ds[name].dims[1]].to_numpy()] if values.ndim == 2 else [name]
+        counts = {
+            label: np.histogram(np.clip(columns[:, j], low, high), bins=edges)[0].tolist()
+            for j, label in enumerate(labels)
+        }
+        out[name] = {"edges": edges.tolist(), "counts": counts}
+    return out

@@ -1,0 +1,157 @@
+"""POST /api/runs and the jobs it starts: results as the Python API gives them, caps, cancelling."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from tests.web.conftest import assert_names_field, make_client
+
+import labecon
+
+
+def _poll(client: Any, run_id: str, timeout_s: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout_s
+    seen: list[float] = []
+    while time.monotonic() < deadline:
+        state: dict[str, Any] = client.get(f"/api/runs/{run_id}").json()
+        if state["progress"] is not None:
+            seen.append(state["progress"])
+        if state["status"] != "running":
+            state["seen"] = seen
+            return state
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} did not finish in {timeout_s} s")
+
+
+def test_small_run_answers_at_once_with_the_python_api_results(client: Any) -> None:
+    response = client.post("/api/runs", json={"scenario": "b1", "n_samples": 2000, "seed": 5})
+    assert response.status_code == 200, response.text
+    view = response.json()
+    expected = labecon.simulate("b1", 2000, 5)
+    for name, summary in expected.summary().items():
+        got = view["outputs"][name]["stats"]
+        for stat, value in summary.items():
+            assert got[stat] == pytest.approx(value, rel=0, abs=0), (name, stat)
+    assert view["manifest"]["seed"] == 5
+    assert view["headline"]["winner"] in ("rent", "build")
+    assert "Server-Timing" in response.headers
+
+
+def test_overrides_change_the_results_as_the_same_change_in_python(client: Any) -> None:
+    path = "labs.lab_own.strategy.own_frac"
+    body = {"scenario": "two-strategies", "n_samples": 500, "seed": 2, "overrides": {path: 0.2}}
+    view = client.post("/api/runs", json=body).json()
+    fields = labecon.apply_overrides(yaml.safe_load(labecon.scenario_text("two-strategies")), {path: 0.2})
+    expected = labecon.simulate(labecon.load_scenario(fields), 500, 2).summary()["npv_fcf_usd"]["mean"]
+    assert view["outputs"]["npv_fcf_usd"]["stats"]["mean"] == expected
+    base = client.post("/api/runs", json={**body, "overrides": {}}).json()
+    assert base["outputs"]["npv_fcf_usd"]["stats"]["mean"] != expected
+
+
+def test_scenario_as_yaml_text_json_object_or_raw_yaml_body(client: Any) -> None:
+    text = labecon.scenario_text("b1")
+    as_text = client.post("/api/runs", json={"scenario": text, "n_samples": 300, "seed": 1}).json()
+    as_object = client.post(
+        "/api/runs", json={"scenario": yaml.safe_load(text), "n_samples": 300, "seed": 1}
+    ).json()
+    raw = client.post(
+        "/api/runs?n_samples=300&seed=1", content=text, headers={"content-type": "application/x-yaml"}
+    )
+    assert raw.status_code == 200, raw.text
+    means = {v["outputs"]["saving"]["stats"]["mean"] for v in (as_text, as_object, raw.json())}
+    assert len(means) == 1
+
+
+def test_world_run_has_charts_data_and_a_headline(client: Any) -> None:
+    view = client.post("/api/runs", json={"scenario": "two-strategies", "n_samples": 400, "seed": 1}).json()
+    assert view["outputs"]["revenue_usd_by_year"]["dims"] == ["lab", "year"]
+    assert view["coords"]["lab"] == ["lab_own", "lab_partner"]
+    hist = view["histograms"]["npv_fcf_usd"]
+    assert sum(hist["counts"]["lab_own"]) == 400
+    assert len(hist["edges"]) == len(hist["counts"]["lab_own"]) + 1
+    # The headline is the route answer: each lab's likeliest best route, as the API computes it.
+    routes = labecon.simulate("two-strategies", n_samples=400, seed=1).routes
+    best = max(
+        ((f["p_best"]["value"], f"{lab}: {route}") for lab, rs in routes.items() for route, f in rs.items()),
+    )
+    assert view["headline"]["basis"] == "routes"
+    assert view["headline"]["winner"] == best[1]
+    assert view["headline"]["p"] == pytest.approx(best[0])
+
+
+def test_large_run_is_a_job_polled_to_completion_and_recorded(client: Any, store: Path) -> None:
+    response = client.post("/api/runs", json={"scenario": "b1", "n_samples": 40_000, "seed": 3})
+    assert response.status_code == 202, response.text
+    job = response.json()
+    assert response.headers["Location"] == f"/api/runs/{job['id']}"
+    done = _poll(client, job["id"])
+    assert done["status"] == "done"
+    assert done["progress"] == 1.0
+    assert done["seen"] == sorted(done["seen"])
+    expected = labecon.simulate("b1", 40_000, 3).summary()["saving"]
+    assert done["results"]["outputs"]["saving"]["stats"]["p50"] == expected["p50"]
+    listed = client.get("/api/runs").json()
+    assert [r["run_id"] for r in listed] == [job["id"]]
+    assert listed[0]["status"] == "done"
+    assert "out_dir" not in listed[0]
+    # A new server over the same store answers from the store.
+    again = make_client(store).get(f"/api/runs/{job['id']}").json()
+    assert again["results"]["outputs"]["saving"]["stats"]["p50"] == expected["p50"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("parquet", b"PAR1"), ("csv", b"sample,"), ("netcdf", b"\x89HDF")]
+)
+def test_export_a_finished_run(client: Any, fmt: str, magic: bytes) -> None:
+    job = client.post("/api/runs", json={"scenario": "b1", "n_samples": 6_000, "seed": 1}).json()
+    _poll(client, job["id"])
+    response = client.get(f"/api/runs/{job['id']}/export", params={"format": fmt})
+    assert response.status_code == 200
+    assert response.content.startswith(magic)
+    assert job["id"] in response.headers["content-disposition"]
+
+
+def test_export_refuses_an_unknown_format_and_an_unknown_run(client: Any) -> None:
+    job = client.post("/api/runs", json={"scenario": "b1", "n_samples": 6_000, "seed": 1}).json()
+    _poll(client, job["id"])
+    assert_names_field(client.get(f"/api/runs/{job['id']}/export?format=xlsx"), 422, "format")
+    assert_names_field(client.get("/api/runs/no-such-run/export?format=csv"), 404, "run_id")
+
+
+def test_delete_cancels_a_job_in_progress(store: Path) -> None:
+    client = make_client(store, max_jobs=1)
+    job = client.post("/api/runs", json={"scenario": "two-strategies", "n_samples": 2_000_000, "seed": 1})
+    assert job.status_code == 202
+    run_id = job.json()["id"]
+    # The one job slot is taken: another is refused.
+    assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 9_000}), 429)
+    response = client.delete(f"/api/runs/{run_id}")
+    assert response.status_code == 200, response.text
+    done = _poll(client, run_id)
+    assert done["status"] == "cancelled"
+    assert labecon.RunStore(store).get_manifest(run_id)["status"] == "interrupted"
+    assert_names_field(client.delete(f"/api/runs/{run_id}"), 409, "run_id")
+    assert_names_field(client.delete("/api/runs/never-heard-of-it"), 404, "run_id")
+
+
+def test_sample_count_over_the_cap_is_413(store: Path) -> None:
+    client = make_client(store, max_samples=10_000)
+    response = client.post("/api/runs", json={"scenario": "b1", "n_samples": 10_001})
+    assert_names_field(response, 413, "n_samples")
+
+
+def test_body_over_the_cap_is_413(store: Path) -> None:
+    client = make_client(store, max_body_bytes=2_000)
+    big = {"scenario": "b1", "overrides": {"inputs.g.ci90": [0.3, 1.5]}, "padding": "x" * 5_000}
+    assert_names_field(client.post("/api/runs", json=big), 413, "body")
+
+
+def test_too_many_waiting_runs_is_429(store: Path) -> None:
+    client = make_client(store, max_waiting_runs=1)
+    runner = client.app.state.runner  # type: ignore[attr-defined]
+    runner._waiting = 1  # as if one run were queued already
+    assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 100}), 429)

@@ -1,0 +1,69 @@
+"""``labecon serve``: serves the dashboard on loopback; without the web extra, a clear install hint."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from labecon.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_missing_extra_gets_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+
+    def hide_fastapi(name: str, *args: object) -> object:
+        return None if name in ("fastapi", "uvicorn") else real(name, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importlib.util, "find_spec", hide_fastapi)
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 2
+    assert "pip install 'labecon[web]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.cli
+def test_serve_answers_on_loopback(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LABECON_STORE": str(tmp_path / "store")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "labecon", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/scenarios", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "labecon serve did not answer in 30 s"
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert b"labecon" in r.read()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+    assert not any(tmp_path.glob("labecon-results")), "serving writes nothing into the working directory"
