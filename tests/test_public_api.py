@@ -51,6 +51,7 @@ EXPECTED = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "with_overrides",
     "write_backtest_report",
     "write_report",
 ]

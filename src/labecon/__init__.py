@@ -42,7 +42,13 @@ if TYPE_CHECKING:
     from labecon.scenario.builtin import builtin_text as scenario_text
     from labecon.scenario.builtin import list_builtin as list_scenarios
     from labecon.scenario.loader import dump_scenario, load_scenario
-    from labecon.scenario.overrides import ParameterInfo, apply_overrides, parse_override, scenario_parameters
+    from labecon.scenario.overrides import (
+        ParameterInfo,
+        apply_overrides,
+        parse_override,
+        scenario_parameters,
+        with_overrides,
+    )
     from labecon.scenario.provenance import SourcedValue, scenario_sources
     from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario
 
@@ -81,6 +87,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "apply_overrides": ("labecon.scenario.overrides", "apply_overrides"),
     "parse_override": ("labecon.scenario.overrides", "parse_override"),
     "scenario_parameters": ("labecon.scenario.overrides", "scenario_parameters"),
+    "with_overrides": ("labecon.scenario.overrides", "with_overrides"),
     "SourcedValue": ("labecon.scenario.provenance", "SourcedValue"),
     "scenario_sources": ("labecon.scenario.provenance", "scenario_sources"),
     "Scenario": ("labecon.scenario.schema", "Scenario"),
@@ -152,6 +159,7 @@ __all__ = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "with_overrides",
     "write_backtest_report",
     "write_report",
 ]

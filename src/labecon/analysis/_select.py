@@ -2,63 +2,27 @@
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from labecon.errors import OptionError, ScenarioError
+from labecon.errors import OptionError
 from labecon.runtime.results import Results
-from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.loader import ScenarioSource
+from labecon.scenario.overrides import with_overrides
 from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
-
-_INDEX_RE = re.compile(r"^(?P<name>[^\[]+)\[(?P<index>\d+)\]$")
 
 
 def apply_overrides(scenario: ScenarioSource, overrides: Mapping[str, Any]) -> Scenario:
     """Return ``scenario`` with each dotted path (``strategies.build.headroom_frac``) set to a value.
 
-    The path must name a field the scenario already has (a typo is an error
-    listing the fields that exist there); the patched scenario is validated
-    again, so a value out of bounds is a :class:`ScenarioError` naming the path.
+    See :func:`labecon.scenario.overrides.with_overrides`: a path must name a
+    field the scenario has or the schema defines there, and a bad value is a
+    :class:`ScenarioError` naming the path.
     """
-    base = load_scenario(scenario)
-    # Start from the fields the scenario set (defaults stay defaults, so one kind of
-    # scenario never grows the other kind's sections); a default field named by a
-    # path is copied in from the full dump.
-    data: dict[str, Any] = copy.deepcopy(base.model_dump(mode="json", exclude_unset=True))
-    full: dict[str, Any] = base.model_dump(mode="json")
-    for path, value in overrides.items():
-        parts = path.split(".")
-        node: Any = data
-        ref: Any = full
-        for depth, part in enumerate(parts):
-            where = ".".join(parts[: depth + 1])
-            last = depth == len(parts) - 1
-            m = _INDEX_RE.match(part)
-            key: Any = part
-            if m is not None and isinstance(ref, Mapping) and isinstance(ref.get(m["name"]), list):
-                if m["name"] not in node:
-                    node[m["name"]] = copy.deepcopy(ref[m["name"]])
-                node, ref = node[m["name"]], ref[m["name"]]
-                key = int(m["index"])
-                if key >= len(node):
-                    msg = f"index {key} is out of range (length {len(node)})"
-                    raise ScenarioError(msg, where)
-            elif not isinstance(ref, Mapping) or part not in ref:
-                known = ", ".join(sorted(ref)) if isinstance(ref, Mapping) else "(not a mapping)"
-                msg = f"no such field to override; fields here: {known}"
-                raise ScenarioError(msg, where)
-            elif part not in node:
-                node[part] = copy.deepcopy(ref[part])
-            if last:
-                node[key] = value
-            else:
-                node, ref = node[key], ref[key]
-    return load_scenario(data)
+    return with_overrides(scenario, overrides)
 
 
 def parse_output_ref(ref: str) -> tuple[str, dict[str, str]]:

@@ -19,6 +19,7 @@ from labecon.cli.options import (
     ReportOption,
     SeedOption,
     SelectOption,
+    SetOption,
     StoreOption,
     analysis_dir,
     load_scenario,
@@ -122,6 +123,7 @@ def compare(
     ] = None,
     samples: Annotated[int | None, samples_option("Monte Carlo samples.")] = None,
     seed: SeedOption = None,
+    sets: SetOption = None,
     group: Annotated[
         list[str] | None, typer.Option(help="An input group for EVPPI, NAME=in1,in2 (repeatable).")
     ] = None,
@@ -136,7 +138,7 @@ def compare(
         msg = "name the options to compare one way: --strategies, --outputs, or --variant (with --metric)"
         raise fail(msg)
     try:
-        sc = load_scenario(scenario)
+        sc = load_scenario(scenario, sets)
         variants = _parse_variants(variant)
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
@@ -183,6 +185,7 @@ def sensitivity(
         ),
     ] = None,
     seed: SeedOption = None,
+    sets: SetOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Directory for sensitivity-METHOD.json (and the report).")
     ] = None,
@@ -192,7 +195,7 @@ def sensitivity(
 ) -> None:
     """Which uncertain inputs drive an output (Sobol, tornado, or correlation-valid PAWN/delta)."""
     try:
-        sc = load_scenario(scenario)
+        sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
@@ -238,6 +241,7 @@ def optimize(
     trials: Annotated[int, typer.Option(help="Candidates to evaluate.")] = 40,
     samples: Annotated[int | None, samples_option("Samples per candidate.")] = None,
     seed: SeedOption = None,
+    sets: SetOption = None,
     out: Annotated[
         Path | None, typer.Option(help="Directory for optimization.json (and the report).")
     ] = None,
@@ -247,7 +251,7 @@ def optimize(
 ) -> None:
     """Tune strategy parameters for an objective under risk limits (common random numbers, seeded)."""
     try:
-        sc = load_scenario(scenario)
+        sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, "optimization", sc.name, force)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))

@@ -13,7 +13,7 @@ from rich.table import Table
 
 import labecon
 from labecon import layout
-from labecon.cli.options import JsonOption, SeedOption, samples_option
+from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
 from labecon.cli.rendering import console, fail, fail_from
 
 _METRICS = {
@@ -31,6 +31,7 @@ def backtest(
     ] = None,
     samples: Annotated[int | None, samples_option("Monte Carlo samples.")] = None,
     seed: SeedOption = None,
+    sets: SetOption = None,
     as_json: JsonOption = False,
     report: Annotated[
         bool, typer.Option(help="Also write report.html: a fan chart per lab and metric with the history.")
@@ -41,7 +42,7 @@ def backtest(
 ) -> None:
     """Score a scenario's forecasts against the labs' observed history (PIT, 50%/90% bands, CRPS)."""
     try:
-        res = labecon.backtest(scenario, history, n_samples=samples, seed=seed)
+        res = labecon.backtest(load_scenario(scenario, sets), history, n_samples=samples, seed=seed)
         page = None
         if report:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -72,15 +72,32 @@ def output_label(output: str, select: list[str] | None) -> str:
     return f"{output}[{','.join(picked)}]"
 
 
-def load_scenario(source: str) -> labecon.Scenario:
-    """Load a scenario as the public API does, and warn (without refusing) of implausible values.
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override any field or input: PATH=VALUE, repeatable (e.g. risks.chip_shortage.probability=1, "
+        "inputs.g_api.ci90=[1.0,3.0]); the value is read as YAML.",
+        metavar="PATH=VALUE",
+    ),
+]
+
+
+def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenario:
+    """Load a scenario as the public API does, with ``--set`` overrides, and warn of implausible values.
 
     Raises
     ------
     labecon.ScenarioError
-        The scenario is malformed.
+        The scenario is malformed, or an override names no field or sets a bad value.
     """
     scenario = labecon.load_scenario(source)
+    if sets:
+        try:
+            overrides = dict(labecon.parse_override(text) for text in sets)
+        except labecon.ScenarioError as exc:  # a malformed PATH=VALUE: name the option
+            raise labecon.ScenarioError(exc.problem, "--set" if exc.path == "overrides" else exc.path) from None
+        scenario = labecon.with_overrides(scenario, overrides)
     for warning in plausibility_warnings(scenario.model_dump(mode="json")):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     return scenario

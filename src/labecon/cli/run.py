@@ -19,7 +19,7 @@ import yaml
 
 import labecon
 from labecon import layout
-from labecon.cli.options import SeedOption, load_scenario, parse_count, samples_option
+from labecon.cli.options import SeedOption, SetOption, load_scenario, parse_count, samples_option
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, print_run
 
@@ -30,6 +30,7 @@ def run(
     ] = None,
     samples: Annotated[int | None, samples_option("Monte Carlo samples (default: the scenario's).")] = None,
     seed: SeedOption = None,
+    sets: SetOption = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Directory for the results (default: a fresh one under labecon-results/)."),
@@ -108,7 +109,7 @@ def run(
             if scenario is None:
                 msg = "name a scenario to run (see: labecon scenarios list), or --resume RUN_ID"
                 raise fail(msg)
-            sc = load_scenario(scenario)
+            sc = load_scenario(scenario, sets)
             opts = {
                 "n_samples": samples,
                 "seed": seed,

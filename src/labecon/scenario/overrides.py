@@ -93,6 +93,9 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
                     msg = f"no such field to override; fields here: {known}"
                     raise ScenarioError(msg, where)
                 node[name] = copy.deepcopy(ref_node[name])
+            if not last and index is None and node[name] is None:
+                # An optional section left out (a risk event the scenario does not list): start it.
+                node[name] = {}
             if index is not None:
                 items = node[name]
                 if not isinstance(items, list) or int(index) >= len(items):
@@ -109,6 +112,19 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
             else:
                 node = node[name]
     return out
+
+
+def with_overrides(scenario: ScenarioSource, overrides: Mapping[str, Any]) -> Scenario:
+    """Return ``scenario`` with each dotted path set to its value, validated again.
+
+    The paths and values are those of :func:`apply_overrides`; a bad value gets
+    the schema's own message, naming the path. No overrides: the scenario as is.
+    """
+    base = load_scenario(scenario)
+    if not overrides:
+        return base
+    raw = base.model_dump(mode="json", exclude_unset=True)
+    return load_scenario(apply_overrides(raw, overrides))
 
 
 def parse_override(text: str) -> tuple[str, Any]:
