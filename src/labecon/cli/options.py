@@ -96,7 +96,8 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
         try:
             overrides = dict(labecon.parse_override(text) for text in sets)
         except labecon.ScenarioError as exc:  # a malformed PATH=VALUE: name the option
-            raise labecon.ScenarioError(exc.problem, "--set" if exc.path == "overrides" else exc.path) from None
+            where = "--set" if exc.path == "overrides" else exc.path
+            raise labecon.ScenarioError(exc.problem, where) from None
         scenario = labecon.with_overrides(scenario, overrides)
     for warning in plausibility_warnings(scenario.model_dump(mode="json")):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
