@@ -55,7 +55,6 @@ __all__ = [
     "distribution_error_from_validation",
     "parse_correlation",
     "parse_distribution",
-    "quantile_summary",
     "rank_to_normal_correlation",
 ]
 
@@ -976,64 +975,3 @@ def parse_correlation(value: object, path: str) -> CorrelationSpec:
         return CorrelationSpec.model_validate(dict(value))
     except ValidationError as exc:
         raise correlation_error_from_validation(exc, path) from None
-
-
-# --------------------------------------------------------------------------- #
-# Human-readable summaries
-# --------------------------------------------------------------------------- #
-
-
-def _ci(a: float, b: float) -> str:
-    return f"90% CI [{_fmt(a)}, {_fmt(b)}]"
-
-
-def _summary_text(spec: DistributionSpec) -> str:
-    if isinstance(spec, FixedSpec):
-        return f"fixed {_fmt(spec.value)}"
-    if isinstance(spec, UniformSpec):
-        return f"uniform [{_fmt(spec.low)}, {_fmt(spec.high)}]"
-    if isinstance(spec, NormalSpec):
-        mean, sd = spec.mean_resolved, spec.sd_resolved
-        if spec.ci90 is not None:
-            return f"normal {_ci(spec.ci90[0], spec.ci90[1])}"
-        return f"normal mean {_fmt(mean)}, sd {_fmt(sd)} ({_ci(mean - Z95 * sd, mean + Z95 * sd)})"
-    if isinstance(spec, LogNormalSpec):
-        if spec.ci90 is not None:
-            return f"lognormal {_ci(spec.ci90[0], spec.ci90[1])}"
-        mu, s = spec.mu_log, spec.sigma_log
-        p5, p95 = math.exp(mu - Z95 * s), math.exp(mu + Z95 * s)
-        return f"lognormal mu {_fmt(mu)}, sigma {_fmt(s)} ({_ci(p5, p95)})"
-    if isinstance(spec, TriangularSpec):
-        return f"triangular low {_fmt(spec.low)}, mode {_fmt(spec.mode)}, high {_fmt(spec.high)}"
-    if isinstance(spec, PertSpec):
-        text = f"PERT low {_fmt(spec.low)}, mode {_fmt(spec.mode)}, high {_fmt(spec.high)}"
-        return text if spec.lamb == 4.0 else f"{text}, lamb {_fmt(spec.lamb)}"
-    if isinstance(spec, BetaSpec):
-        text = f"beta(alpha={_fmt(spec.alpha)}, beta={_fmt(spec.beta)})"
-        if (spec.low, spec.high) != (0.0, 1.0):
-            text = f"{text} on [{_fmt(spec.low)}, {_fmt(spec.high)}]"
-        return text
-    if isinstance(spec, DiscreteSpec):
-        pairs = [f"{_fmt(v)} (p={p:.3g})" for v, p in zip(spec.values, spec.probabilities, strict=True)]
-        if len(pairs) > 6:
-            pairs = [*pairs[:5], f"... {len(pairs) - 5} more"]
-        return "discrete " + ", ".join(pairs)
-    return f"integer uniform {spec.low}..{spec.high}"
-
-
-def quantile_summary(spec: DistributionSpec) -> str:
-    """Describe a spec in a few words, e.g. ``"lognormal 90% CI [0.3, 1.5]"``.
-
-    Parameters
-    ----------
-    spec : DistributionSpec
-        Any distribution spec.
-
-    Returns
-    -------
-    str
-        Kind and defining numbers (4 significant digits), followed by the
-        spec's ``units`` if it has any.
-    """
-    text = _summary_text(spec)
-    return f"{text} {spec.units}" if spec.units else text

@@ -31,7 +31,6 @@ from labecon.scenario.distributions import (
     distribution_error_from_validation,
     parse_correlation,
     parse_distribution,
-    quantile_summary,
     rank_to_normal_correlation,
 )
 
@@ -259,34 +258,6 @@ def test_pydantic_errors_from_the_union_convert_to_the_same_paths() -> None:
 def test_several_problems_are_counted() -> None:
     with pytest.raises(ScenarioError, match=r"\(and 1 more problem\)"):
         parse_distribution({"dist": "uniform"}, "inputs.g")
-
-
-@pytest.mark.parametrize(
-    ("spec", "text"),
-    [
-        (LogNormalSpec(ci90=[0.3, 1.5]), "lognormal 90% CI [0.3, 1.5]"),
-        (LogNormalSpec(mu=0.0, sigma=1.0), "lognormal mu 0, sigma 1 (90% CI [0.193, 5.18])"),
-        (NormalSpec(ci90=[1, 2]), "normal 90% CI [1, 2]"),
-        (NormalSpec(mean=1, sd=2), "normal mean 1, sd 2 (90% CI [-2.29, 4.29])"),
-        (FixedSpec(value=20000), "fixed 2e+04"),
-        (UniformSpec(low=0.1, high=0.3), "uniform [0.1, 0.3]"),
-        (TriangularSpec(low=0, mode=1, high=3), "triangular low 0, mode 1, high 3"),
-        (PertSpec(low=0, mode=1, high=3), "PERT low 0, mode 1, high 3"),
-        (PertSpec(low=0, mode=1, high=3, lamb=2), "PERT low 0, mode 1, high 3, lamb 2"),
-        (BetaSpec(alpha=2, beta=5), "beta(alpha=2, beta=5)"),
-        (BetaSpec(alpha=2, beta=5, low=1, high=2), "beta(alpha=2, beta=5) on [1, 2]"),
-        (DiscreteSpec(values=[1, 2], weights=[1, 3]), "discrete 1 (p=0.25), 2 (p=0.75)"),
-        (IntUniformSpec(low=2, high=6), "integer uniform 2..6"),
-        (UniformSpec(low=1.1, high=1.6, units="kW per unit"), "uniform [1.1, 1.6] kW per unit"),
-    ],
-)
-def test_quantile_summary(spec: DistributionSpec, text: str) -> None:
-    assert quantile_summary(spec) == text
-
-
-def test_summary_of_many_discrete_values_is_short() -> None:
-    text = quantile_summary(DiscreteSpec(values=list(range(20))))
-    assert text.endswith("... 15 more")
 
 
 # --------------------------------------------------------------------------- #
