@@ -244,7 +244,7 @@ def test_resume_of_an_unknown_run_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["run", "b1", "--backend", "spark"], "unknown backend"),
+        (["run", "b1", "--backend", "spark"], "'spark' is not one of: local, dask"),
         (["run", "b1", "--workers", "2"], "--backend dask"),
         (["run", "b1", "--quantiles", "roughly"], "quantiles"),
         (["run", "b1", "--keep", "everything"], "keep"),

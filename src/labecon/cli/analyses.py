@@ -14,6 +14,8 @@ from rich.markup import escape
 import labecon
 from labecon import layout
 from labecon.cli.options import (
+    GOALS,
+    SENSITIVITY_METHODS,
     ForceOption,
     JsonOption,
     ReportOption,
@@ -21,6 +23,7 @@ from labecon.cli.options import (
     SelectOption,
     StoreOption,
     analysis_dir,
+    choices,
     load_scenario,
     output_label,
     parse_param_range,
@@ -166,7 +169,10 @@ def compare(
 def sensitivity(
     scenario: ScenarioArgument,
     output: Annotated[str, typer.Argument(help="The output, e.g. saving or 'npv_usd[lab=a]'.")],
-    method: Annotated[str, typer.Option(help="sobol, oat (tornado/spider), pawn or delta.")] = "sobol",
+    method: Annotated[
+        str,
+        typer.Option(help="sobol, oat (tornado/spider), pawn or delta.", **choices(SENSITIVITY_METHODS)),
+    ] = "sobol",
     inputs: Annotated[
         str | None, typer.Option(help="Inputs to study, comma-separated (default: all).")
     ] = None,
@@ -225,7 +231,7 @@ def optimize(
     constraint: Annotated[
         list[str] | None, typer.Option(help="A limit such as 'mean(ruined) <= 0.05' (repeatable).")
     ] = None,
-    goal: Annotated[str, typer.Option(help="max or min.")] = "max",
+    goal: Annotated[str, typer.Option(help="max or min.", **choices(GOALS))] = "max",
     lab: Annotated[
         str | None, typer.Option(help="For outputs by lab: whose outputs count (as --select lab=NAME).")
     ] = None,

@@ -19,9 +19,18 @@ import yaml
 
 import labecon
 from labecon import layout
-from labecon.cli.options import SeedOption, load_scenario, parse_count, samples_option
+from labecon.cli.options import (
+    KEEP_CHOICES,
+    QUANTILE_CHOICES,
+    SeedOption,
+    choices,
+    load_scenario,
+    parse_count,
+    samples_option,
+)
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, print_run
+from labecon.types import BackendName, EngineName
 
 
 def run(
@@ -45,17 +54,30 @@ def run(
     chunk_size: Annotated[
         int | None, typer.Option(help="Samples per block (results do not depend on it).")
     ] = None,
-    engine: Annotated[str, typer.Option(help="auto, numpy or numba.")] = "auto",
+    engine: Annotated[
+        str,
+        typer.Option(help="How the quarters are computed: auto, numpy or numba.", **choices(EngineName)),
+    ] = "auto",
     keep_paths: Annotated[
         bool, typer.Option(help="Also keep each strategy's quarterly costs by line.")
     ] = False,
     keep: Annotated[
-        str, typer.Option(help="Per-sample values to keep: auto (up to 1e6 samples), outputs or summary.")
+        str,
+        typer.Option(
+            help="Per-sample values to keep: auto (up to 1e6 samples), outputs or summary.",
+            **choices(KEEP_CHOICES),
+        ),
     ] = "auto",
     quantiles: Annotated[
-        str, typer.Option(help="auto, exact (keeps every value) or sketch (bounded memory).")
+        str,
+        typer.Option(
+            help="auto, exact (keeps every value) or sketch (bounded memory).",
+            **choices(QUANTILE_CHOICES),
+        ),
     ] = "auto",
-    backend: Annotated[str, typer.Option(help="local (this process) or dask.")] = "local",
+    backend: Annotated[
+        str, typer.Option(help="local (this process) or dask.", **choices(BackendName))
+    ] = "local",
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
     ] = None,

@@ -14,8 +14,9 @@ from rich.table import Table
 
 import labecon
 from labecon import layout
-from labecon.cli.options import StoreOption
+from labecon.cli.options import StoreOption, choices
 from labecon.cli.rendering import console, fail_from
+from labecon.types import ExportFormat
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
 
@@ -117,7 +118,10 @@ def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
 
 def runs_export(
     run_id: RunIdArgument,
-    fmt: Annotated[str, typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).", **choices(ExportFormat)),
+    ],
     out: Annotated[
         Path | None, typer.Option(help="File to write (default: <run id>.nc/.parquet/.csv here).")
     ] = None,
