@@ -180,7 +180,9 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
     print_answers(results)
-    if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+    from labecon.report.answers import is_world_of_labs
+
+    if is_world_of_labs(results.dataset):
         print_world_tables(results)
     else:
         _print_flat_table(results)

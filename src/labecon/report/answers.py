@@ -102,9 +102,17 @@ def start_year_of(scenario: dict[str, Any] | None) -> float:
     return float(value) if isinstance(value, int | float) else DEFAULT_START_YEAR
 
 
+def is_world_of_labs(ds: xr.Dataset) -> bool:
+    """Return whether results come from a world of competing labs (else a scenario's own outputs, as b1).
+
+    The one place the command line and the report tell the kinds of scenario apart.
+    """
+    return "lab" in ds.coords and ("npv_fcf_usd" in ds or "summary_npv_fcf_usd" in ds)
+
+
 def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answer]:
     """Return the run's answers as plain sentences: a block per lab for a world of labs, else per output."""
-    if "lab" in ds.coords and ("npv_fcf_usd" in ds or "summary_npv_fcf_usd" in ds):
+    if is_world_of_labs(ds):
         return _world_answers(ds, start_year_of(scenario))
     return _output_answers(ds)
 
@@ -238,4 +246,4 @@ def _output_answers(ds: xr.Dataset) -> list[Answer]:
     return [Answer("", out)] if out else []
 
 
-__all__ = ["Answer", "Stat", "answers", "stat"]
+__all__ = ["Answer", "Stat", "answers", "is_world_of_labs", "stat"]
