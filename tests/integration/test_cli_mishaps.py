@@ -117,7 +117,7 @@ def test_compare_errors_name_command_line_options(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "select={" not in result.stderr
-    assert "lab_own" in result.stderr
+    assert "--select: lab='a' is not one of: lab_own, lab_partner" in result.stderr
 
 
 def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> None:

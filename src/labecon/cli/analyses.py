@@ -45,9 +45,12 @@ from labecon.cli.rendering import (
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(labecon.Results.json_ready(data), indent=1) + "\n", encoding="utf-8")
+def save_json(path: Path, data: Any) -> None:
+    """Save an analysis's ``to_dict()`` beside a run, as the report reads it."""
+    # Imported here: the report's modules are heavy and `labecon --help` should stay quick.
+    from labecon.report.build import save_json as save
+
+    save(path, data)
 
 
 def _print_json(data: Any) -> None:
@@ -153,7 +156,7 @@ def compare(
             groups=groups or None,
         )
         data = comp.to_dict(sample_rows=20_000)
-        _write_json(out_dir / layout.COMPARISON_JSON, data)
+        save_json(out_dir / layout.COMPARISON_JSON, data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -207,7 +210,7 @@ def sensitivity(
                 seed=seed,
             )
         data = res.to_dict()
-        _write_json(out_dir / layout.sensitivity_file(method), data)
+        save_json(out_dir / layout.sensitivity_file(method), data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -264,7 +267,7 @@ def optimize(
             seed=seed,
         )
         data = res.to_dict()
-        _write_json(out_dir / layout.OPTIMIZATION_JSON, data)
+        save_json(out_dir / layout.OPTIMIZATION_JSON, data)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

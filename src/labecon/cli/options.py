@@ -13,7 +13,6 @@ from rich.markup import escape
 import labecon
 from labecon import layout
 from labecon.cli.rendering import err_console, fail
-from labecon.scenario.plausibility import plausibility_warnings
 
 SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
 """The methods of ``labecon.sensitivity`` (its ``method``), offered at the command line."""
@@ -103,6 +102,8 @@ def load_scenario(source: str) -> labecon.Scenario:
     labecon.ScenarioError
         The scenario is malformed.
     """
+    from labecon.scenario.plausibility import plausibility_warnings
+
     scenario = labecon.load_scenario(source)
     for warning in plausibility_warnings(scenario.model_dump(mode="json")):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
