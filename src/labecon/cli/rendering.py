@@ -194,15 +194,15 @@ def _print_flat_table(results: labecon.Results) -> None:
     scale = 1e9
     table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
     table.add_column("output", no_wrap=True)
-    for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
+    for col in ("median", "p5", "p95", "mean", "P(> 0)"):
         table.add_column(col, justify="right", no_wrap=True)
     for name, s in results.summaries.items():
         pct = s.percentiles
-        p_pos = estimate(s.p_positive.value, s.p_positive.se, 1.0) if s.p_positive else ""
+        p_pos = f"{float(s.p_positive.value):.1%} ±{float(s.p_positive.se):.1%}" if s.p_positive else ""
         table.add_row(
             name,
+            *(estimate(pct[q].value, pct[q].se, scale) for q in _FAN_ORDER),
             estimate(s.mean.value, s.mean.se, scale),
-            *(estimate(pct[q].value, pct[q].se, scale) for q in (5.0, 50.0, 95.0)),
             p_pos,
         )
     console.print(table)
