@@ -298,7 +298,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.extend(waterfall_charts(inputs.dataset))
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
-        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset)))
+        start = start_year_of(scenario) if scenario is not None else None
+        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start))
     if inputs.comparison:
         charts.extend(comparison_charts(inputs.comparison))
     for sens in inputs.sensitivity:

@@ -268,6 +268,10 @@ def figure(chart: Chart) -> Any:
             )
         if "limit" in d:
             fig.add_vline(x=d["limit"], line_dash="dot", line_color="#444", annotation_text="limit")
+    if "x_text" in d:
+        # Quarters shown as calendar dates, about ten ticks whatever the horizon.
+        step = max(1, len(d["x"]) // 10)
+        fig.update_xaxes(tickvals=d["x"][::step], ticktext=d["x_text"][::step])
     if chart.kind != "hist_cdf":
         fig.update_xaxes(title_text=chart.x_label)
         fig.update_yaxes(title_text=chart.y_label)
