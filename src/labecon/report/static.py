@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,8 @@ def write_images(
         fig = draw(chart)
         try:
             for fmt in formats:
-                target = out / f"{chart.id}.{fmt}"
+                # A file name every system accepts: fan-income_statement_usd-lab_own.png, not "...:lab_own".
+                target = out / f"{re.sub(r'[^A-Za-z0-9_.-]', '-', chart.id)}.{fmt}"
                 fig.savefig(target, dpi=150)
                 written.append(target)
         finally:
