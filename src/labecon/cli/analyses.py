@@ -218,7 +218,12 @@ def sensitivity(
         _print_json(data)
         return
     for w in caught:
-        err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+        text = str(w.message)
+        if res.suggested_n:
+            # The library speaks of its argument; here the option that sets it is --samples.
+            n = res.suggested_n
+            text = text.replace(f"a base sample of at least {n}", f"--samples {n}")
+        err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     print_sensitivity(res, method, output_label(output, select), out_dir)
     if page is not None:
         console.print(f"Report: [bold]{page}[/]")
