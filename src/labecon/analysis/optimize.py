@@ -413,11 +413,14 @@ def _plain_estimate(e: Estimate) -> dict[str, float]:
 
 def _declared_value(sc: BaseModel, path: str) -> Any:
     """Return the value the scenario declares at a dotted path (None where the path has an index)."""
-    node: Any = sc.model_dump(mode="json")
+    data: dict[str, Any] = sc.model_dump(mode="json")
+    node: Any = data
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
+    if isinstance(node, str) and node in (data.get("inputs") or {}):
+        return f"{node} (uncertain)"  # the field takes an uncertain input's draws
     return node
 
 
