@@ -15,7 +15,7 @@ from rich.table import Table
 import labecon
 from labecon import layout
 from labecon.cli.options import StoreOption, choices
-from labecon.cli.rendering import console, fail_from
+from labecon.cli.rendering import console, fail, fail_from
 from labecon.types import ExportFormat
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
@@ -200,8 +200,12 @@ def runs_rm(
     """Remove runs from the store: their records and their folders in it (an --out folder stays)."""
     try:
         runs_store = labecon.RunStore(store)
-        for run_id in run_ids:
-            runs_store.get_manifest(run_id)  # every id known before any is removed
+        for run_id in run_ids:  # every id known, and none still going, before any is removed
+            manifest = runs_store.get_manifest(run_id)
+            if manifest["status"] == "running":
+                where = f"process {manifest.get('pid')} on {manifest.get('host')}"
+                msg = f"run {run_id!r} is still running ({where}); stop it first"
+                raise fail(msg)
         for run_id in run_ids:
             runs_store.delete(run_id)
     except labecon.LabeconError as exc:
