@@ -35,11 +35,13 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from scipy.special import ndtri
 
+from labecon import layout
 from labecon.analysis._select import (
     apply_overrides,
     input_table,
@@ -49,6 +51,7 @@ from labecon.analysis._select import (
 )
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionError
+from labecon.jsonable import write_json
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
@@ -122,6 +125,13 @@ class Comparison:
     def n_samples(self) -> int:
         """Number of paired samples."""
         return int(self.values.shape[0])
+
+    def save(self, directory: str | Path, *, sample_rows: int = 20_000) -> Path:
+        """Write the comparison as ``comparison.json`` into a run's folder (the report reads it).
+
+        ``sample_rows`` paired values are kept for the report's charts.
+        """
+        return write_json(Path(directory) / layout.COMPARISON_JSON, self.to_dict(sample_rows=sample_rows))
 
     def to_dict(self, *, sample_rows: int = 0) -> dict[str, Any]:
         """Return the comparison as plain, JSON-ready numbers.

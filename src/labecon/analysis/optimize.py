@@ -23,15 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
 from scipy.special import ndtri
 
+from labecon import layout
 from labecon.analysis._select import apply_overrides, output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
+from labecon.jsonable import write_json
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -145,6 +148,10 @@ class OptimizationResult:
     seed: int
     level: float = 0.95
     info: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``optimization.json`` into a run's folder, where the report finds it."""
+        return write_json(Path(directory) / layout.OPTIMIZATION_JSON, self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""

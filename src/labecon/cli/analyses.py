@@ -12,7 +12,6 @@ import typer
 from rich.markup import escape
 
 import labecon
-from labecon import layout
 from labecon.cli.options import (
     GOALS,
     SENSITIVITY_METHODS,
@@ -43,14 +42,6 @@ from labecon.cli.rendering import (
 )
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
-
-
-def save_json(path: Path, data: Any) -> None:
-    """Save an analysis's ``to_dict()`` beside a run, as the report reads it."""
-    # Imported here: the report's modules are heavy and `labecon --help` should stay quick.
-    from labecon.report.build import save_json as save
-
-    save(path, data)
 
 
 def _print_json(data: Any) -> None:
@@ -155,13 +146,12 @@ def compare(
             evppi=evppi,
             groups=groups or None,
         )
-        data = comp.to_dict(sample_rows=20_000)
-        save_json(out_dir / layout.COMPARISON_JSON, data)
+        comp.save(out_dir)
+        data = comp.to_dict()  # on screen without the paired samples the report draws
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if as_json:
-        data.pop("values_sample", None)
         _print_json(data)
         return
     print_comparison(comp, out_dir)
@@ -210,7 +200,7 @@ def sensitivity(
                 seed=seed,
             )
         data = res.to_dict()
-        save_json(out_dir / layout.sensitivity_file(method), data)
+        res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -272,7 +262,7 @@ def optimize(
             seed=seed,
         )
         data = res.to_dict()
-        save_json(out_dir / layout.OPTIMIZATION_JSON, data)
+        res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

@@ -22,6 +22,7 @@ import yaml
 
 from labecon import layout
 from labecon.errors import LabeconError, OptionError
+from labecon.jsonable import write_json
 from labecon.report.answers import answers, start_year_of
 from labecon.report.charts import (
     Chart,
@@ -58,10 +59,7 @@ class ReportInputs:
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
     """Write an analysis result (a ``to_dict()``) as JSON, NaN as null."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(Results.json_ready(dict(data)), indent=1) + "\n", encoding="utf-8")
-    return target
+    return write_json(path, dict(data))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
