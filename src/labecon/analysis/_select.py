@@ -96,7 +96,7 @@ def output_values(results: Results, ref: str, select: Mapping[str, Any] | None =
         raise OptionError(msg, "output")
     ds = results.dataset
     if name not in ds:
-        msg = "this run kept summaries only; per-sample values are needed (keep='outputs')"
+        msg = "this run kept summaries only; per-sample values are needed: keep outputs"
         raise OptionError(msg, "keep")
     var = ds[name]
     for dim, label in picked.items():

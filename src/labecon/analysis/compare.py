@@ -352,9 +352,8 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
     if not known:
         msg = (
             "this scenario declares no strategies of its own (each lab's is under labs.<lab>.strategy); "
-            "compare variants, e.g. variants={'more_own': {'labs.lab_own.strategy.own_frac': 0.8}, "
-            "'base': {}}, "
-            "or outputs by lab, e.g. outputs={'own': 'npv_fcf_usd[lab=lab_own]', ...}"
+            "compare variants of it (e.g. labs.lab_own.strategy.own_frac at 0.8 against the scenario as "
+            "it is), or outputs by lab (e.g. npv_fcf_usd[lab=lab_own] against npv_fcf_usd[lab=lab_partner])"
         )
         raise OptionError(msg, "strategies")
     mapping: dict[str, str] = {}
@@ -367,7 +366,7 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
         if len(found) != 1:
             msg = (
                 f"strategy {s!r} has {len(found)} outputs naming it; "
-                "say which output measures each option with outputs={option: output}"
+                "say which output measures each option (compare those outputs instead)"
             )
             raise OptionError(msg, "strategies")
         mapping[s] = found[0]
@@ -436,7 +435,7 @@ def compare(
     one_goal: Goal | None = None if isinstance(goal, Mapping) else goal
     if variants is not None:
         if not metrics:
-            msg = "name the output to compare the variants on (metric=...)"
+            msg = "name the output to compare the variants on"
             raise OptionError(msg, "metric")
         metric = metrics[0]
         if len(variants) < 2:
@@ -453,7 +452,7 @@ def compare(
         label = metric
     else:
         if len(metrics) > 1:
-            msg = "several metrics compare variants; outputs= and strategies= compare one metric"
+            msg = "several metrics compare variants; outputs and strategies are compared on one metric"
             raise OptionError(msg, "metric")
         metric = metrics[0] if metrics else None
         if strategies is not None:

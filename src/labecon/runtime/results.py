@@ -123,7 +123,7 @@ class Results:
         """
         ds = self.dataset
         if "sample" not in ds.dims:
-            msg = "this run kept summaries only; run again with keep='outputs'"
+            msg = "this run kept summaries only; run again keeping outputs"
             raise OptionError(msg, "keep")
         columns: dict[str, Any] = {"sample": ds["sample"].to_numpy()}
         if "input_value" in ds:
