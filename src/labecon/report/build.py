@@ -37,6 +37,7 @@ from labecon.report.why import driver_charts, first_profit_charts, input_descrip
 from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
+from labecon.scenario.plausibility import plausibility_warnings
 
 REPORT_FILE = layout.REPORT_HTML
 COMPARISON_FILE = layout.COMPARISON_JSON
@@ -362,10 +363,11 @@ def write_report(
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."
-    scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
-    blocks = (
-        answers(inputs.dataset, scenario if isinstance(scenario, dict) else None) if inputs.dataset else []
-    )
+    loaded = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+    scenario = loaded if isinstance(loaded, dict) else None
+    blocks = answers(inputs.dataset, scenario) if inputs.dataset is not None else []
+    # Beside the numbers, a reader should see any input far outside its usual range.
+    sentences += [f"Check this input: {w}." for w in plausibility_warnings(scenario or {})]
     page = render_html(
         title, subtitle, sentences, charts, inputs.manifest, answers=blocks, appendix=appendix_tables(inputs)
     )
