@@ -24,6 +24,7 @@ opens a short-lived connection, and waits (with backoff, up to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -393,9 +394,13 @@ class RunStore:
             lambda con: con.execute("SELECT run_id, manifest FROM runs WHERE status = 'running'").fetchall()
         )
         dead = [str(rid) for rid, text in found or [] if not _process_alive(json.loads(text))]
+        settled = []
         for rid in dead:
-            self.mark(rid, "interrupted")
-        return dead
+            # A store this user may only read still lists its runs: their status just stays as it was.
+            with contextlib.suppress(StoreError):
+                self.mark(rid, "interrupted")
+                settled.append(rid)
+        return settled
 
     # -- reading ---------------------------------------------------------------
 
