@@ -156,7 +156,7 @@ def compare(
         return
     print_comparison(comp, out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def sensitivity(
@@ -216,7 +216,7 @@ def sensitivity(
         err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     print_sensitivity(res, method, output_label(output, select), out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def optimize(
@@ -271,7 +271,7 @@ def optimize(
         return
     print_optimization(res, out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def _lab_of(lab: str | None, selection: dict[str, str] | None) -> str | None:

@@ -186,7 +186,7 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
         print_world_tables(results)
     else:
         _print_flat_table(results)
-    console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
+    console.print(escape(f"Results written to {out_dir}: {', '.join(p.name for p in written)}"))
     console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
 
 
@@ -254,7 +254,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
         console.print(
             "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
         )
-    console.print(f"Written to [bold]{out_dir}[/]")
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
 
 
 _INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import labecon
@@ -31,9 +32,9 @@ def runs_list(store: StoreOption = None) -> None:
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if frame.empty:
-        console.print(f"No runs recorded in {runs_store.root}.")
+        console.print(escape(f"No runs recorded in {runs_store.root}."))
         return
-    table = Table(title=f"Runs in {runs_store.root}", title_justify="left")
+    table = Table(title=escape(f"Runs in {runs_store.root}"), title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("scenario")
     for col in ("N", "seed"):
@@ -113,7 +114,7 @@ def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
     console.print(table)
     if len(wide) > _SHOWN_SUMMARY_ROWS:
         more = len(wide) - _SHOWN_SUMMARY_ROWS
-        console.print(f"... and {more:,} more rows: see {run_dir / layout.SUMMARY_PARQUET}")
+        console.print(escape(f"... and {more:,} more rows: see {run_dir / layout.SUMMARY_PARQUET}"))
 
 
 def runs_export(
@@ -136,7 +137,7 @@ def runs_export(
         written = runs_store.export(run_id, fmt, target, force=force)  # type: ignore[arg-type]
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    console.print(f"Exported run [bold]{run_id}[/] to [bold]{written}[/]")
+    console.print(f"Exported run [bold]{run_id}[/] to [bold]{escape(str(written))}[/]")
 
 
 def _when(value: Any) -> str:
