@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -41,3 +42,14 @@ def plain(value: Any, *, finite: bool = True) -> Any:
     if isinstance(value, Path):
         return str(value)
     return value
+
+
+def write_json(path: str | Path, data: Any) -> Path:
+    """Write ``data`` as indented JSON (NaN and infinities as null) and return the path.
+
+    The parent folder is created if needed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(plain(data), indent=1) + "\n", encoding="utf-8")
+    return target

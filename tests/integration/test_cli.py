@@ -43,7 +43,7 @@ def test_run_prints_a_table_and_writes_results(tmp_path: Path) -> None:
     out = tmp_path / "run1"
     result = runner.invoke(app, ["run", "b1", "--samples", "3000", "--seed", "5", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    for word in ("pv_rent", "pv_build", "saving", "p50", "P(> 0)"):
+    for word in ("pv_rent", "pv_build", "saving", "median", "P(> 0)"):
         assert word in result.output
     for name in (
         "summary.json",
@@ -244,7 +244,7 @@ def test_resume_of_an_unknown_run_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["run", "b1", "--backend", "spark"], "unknown backend"),
+        (["run", "b1", "--backend", "spark"], "'spark' is not one of: local, dask"),
         (["run", "b1", "--workers", "2"], "--backend dask"),
         (["run", "b1", "--quantiles", "roughly"], "quantiles"),
         (["run", "b1", "--keep", "everything"], "keep"),

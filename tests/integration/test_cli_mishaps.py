@@ -117,7 +117,7 @@ def test_compare_errors_name_command_line_options(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 2
     assert "select={" not in result.stderr
-    assert "lab_own" in result.stderr
+    assert "--select: lab='a' is not one of: lab_own, lab_partner" in result.stderr
 
 
 def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> None:
@@ -144,3 +144,10 @@ def test_result_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
     assert files
     private = [p.name for p in files if p.stat().st_mode & 0o044 != 0o044]
     assert not private
+
+
+def test_paths_with_brackets_are_shown_whole(tmp_path: Path) -> None:
+    out = tmp_path / "run [final]"
+    result = runner.invoke(app, ["run", "b1", "-n", "300", "--out", str(out)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    assert "run [final]" in result.stdout

@@ -129,3 +129,12 @@ def test_runs_export_writes_a_workbook(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with pd.ExcelFile(target) as book:
         assert "Sources" in book.sheet_names
+
+
+def test_runs_rm_refuses_a_run_still_going(tmp_path: Path) -> None:
+    runs = labecon.RunStore(tmp_path / "store")
+    going = runs.start_run({"scenario": "b1"}, "name: b1")  # this process: alive
+    result = runner.invoke(app, ["runs", "rm", going, "--store", str(runs.root)])
+    assert result.exit_code == 2
+    assert "still running" in result.stderr
+    assert going in set(runs.list_runs()["run_id"])

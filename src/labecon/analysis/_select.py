@@ -53,25 +53,27 @@ def output_values(results: Results, ref: str, select: Mapping[str, Any] | None =
         The output does not exist, the run kept no per-sample values, or a
         selection names an unknown dim or label.
     """
-    name, picked = parse_output_ref(ref)
-    picked = {**picked, **(dict(select) if select else {})}
+    name, inline = parse_output_ref(ref)
+    picked = {**inline, **(dict(select) if select else {})}
     if name not in results.outputs:
         msg = f"unknown output {name!r}; this scenario's outputs: {', '.join(results.outputs)}"
         raise OptionError(msg, "output")
     ds = results.dataset
     if name not in ds:
-        msg = "this run kept summaries only; per-sample values are needed (keep='outputs')"
+        msg = "this run kept summaries only; per-sample values are needed: keep outputs"
         raise OptionError(msg, "keep")
     var = ds[name]
     for dim, label in picked.items():
+        # The error names where the choice was made: inline in the output, or as a selection.
+        where = "output" if dim in inline and not (select and dim in select) else "select"
         if dim not in var.dims:
             dims = ", ".join(str(d) for d in var.dims if d != "sample") or "none"
             msg = f"output {name!r} has no dim {dim!r}; its dims: {dims}"
-            raise OptionError(msg, "output")
+            raise OptionError(msg, where)
         labels = [str(v) for v in ds[dim].to_numpy()]
         if str(label) not in labels:
             msg = f"{dim}={label!r} is not one of: {', '.join(labels)}"
-            raise OptionError(msg, "output")
+            raise OptionError(msg, where)
         var = var.isel({dim: labels.index(str(label))})
     return np.asarray(var.transpose("sample", ...).to_numpy(), dtype=np.float64)
 

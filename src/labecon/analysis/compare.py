@@ -35,11 +35,13 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from scipy.special import ndtri
 
+from labecon import layout
 from labecon.analysis._select import (
     apply_overrides,
     input_table,
@@ -49,6 +51,7 @@ from labecon.analysis._select import (
 )
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionError
+from labecon.jsonable import write_json
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
@@ -123,6 +126,13 @@ class Comparison:
     def n_samples(self) -> int:
         """Number of paired samples."""
         return int(self.values.shape[0])
+
+    def save(self, directory: str | Path, *, sample_rows: int = 20_000) -> Path:
+        """Write the comparison as ``comparison.json`` into a run's folder (the report reads it).
+
+        ``sample_rows`` paired values are kept for the report's charts.
+        """
+        return write_json(Path(directory) / layout.COMPARISON_JSON, self.to_dict(sample_rows=sample_rows))
 
     def to_dict(self, *, sample_rows: int = 0) -> dict[str, Any]:
         """Return the comparison as plain, JSON-ready numbers.
@@ -343,9 +353,8 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
     if compute is None:
         msg = (
             "this scenario declares no strategies of its own (each lab's is under labs.<lab>.strategy); "
-            "compare variants, e.g. variants={'more_own': {'labs.lab_own.strategy.own_frac': 0.8}, "
-            "'base': {}}, "
-            "or outputs by lab, e.g. outputs={'own': 'npv_fcf_usd[lab=lab_own]', ...}"
+            "compare variants of it (e.g. labs.lab_own.strategy.own_frac at 0.8 against the scenario as "
+            "it is), or outputs by lab (e.g. npv_fcf_usd[lab=lab_own] against npv_fcf_usd[lab=lab_partner])"
         )
         raise OptionError(msg, "strategies")
     known = list(compute.strategies)
@@ -359,7 +368,7 @@ def _strategy_outputs(sc: Scenario, strategies: Sequence[str]) -> tuple[dict[str
         if len(found) != 1:
             msg = (
                 f"strategy {s!r} has {len(found)} outputs naming it; "
-                "say which output measures each option with outputs={option: output}"
+                "say which output measures each option (compare those outputs instead)"
             )
             raise OptionError(msg, "strategies")
         mapping[s] = found[0]
@@ -434,7 +443,7 @@ def compare(
     one_goal: Goal | None = None if isinstance(goal, Mapping) else goal
     if variants is not None:
         if not metrics:
-            msg = "name the output to compare the variants on (metric=...)"
+            msg = "name the output to compare the variants on"
             raise OptionError(msg, "metric")
         metric = metrics[0]
         if len(variants) < 2:
@@ -451,7 +460,7 @@ def compare(
         label = metric
     else:
         if len(metrics) > 1:
-            msg = "several metrics compare variants; outputs= and strategies= compare one metric"
+            msg = "several metrics compare variants; outputs and strategies are compared on one metric"
             raise OptionError(msg, "metric")
         metric = metrics[0] if metrics else None
         if strategies is not None:

@@ -23,15 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
 from scipy.special import ndtri
 
+from labecon import layout
 from labecon.analysis._select import apply_overrides, output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
+from labecon.jsonable import write_json
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -145,6 +148,10 @@ class OptimizationResult:
     seed: int
     level: float = 0.95
     info: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``optimization.json`` into a run's folder, where the report finds it."""
+        return write_json(Path(directory) / layout.OPTIMIZATION_JSON, self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""
@@ -413,11 +420,14 @@ def _plain_estimate(e: Estimate) -> dict[str, float]:
 
 def _declared_value(sc: BaseModel, path: str) -> Any:
     """Return the value the scenario declares at a dotted path (None where the path has an index)."""
-    node: Any = sc.model_dump(mode="json")
+    data: dict[str, Any] = sc.model_dump(mode="json")
+    node: Any = data
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
             return None
         node = node[part]
+    if isinstance(node, str) and node in (data.get("inputs") or {}):
+        return f"{node} (uncertain)"  # the field takes an uncertain input's draws
     return node
 
 

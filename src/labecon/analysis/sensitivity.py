@@ -30,12 +30,15 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from labecon import layout
 from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, unpicked_dims
 from labecon.errors import OptionalDependencyError, OptionError
+from labecon.jsonable import write_json
 from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
@@ -135,6 +138,10 @@ class SensitivityResult:
     warnings: list[str] = field(default_factory=list)
     suggested_n: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``sensitivity-METHOD.json`` into a run's folder, for the report."""
+        return write_json(Path(directory) / layout.sensitivity_file(self.method), self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""

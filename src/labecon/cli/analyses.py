@@ -12,8 +12,9 @@ import typer
 from rich.markup import escape
 
 import labecon
-from labecon import layout
 from labecon.cli.options import (
+    GOALS,
+    SENSITIVITY_METHODS,
     ForceOption,
     JsonOption,
     ReportOption,
@@ -22,6 +23,7 @@ from labecon.cli.options import (
     SetOption,
     StoreOption,
     analysis_dir,
+    choices,
     load_scenario,
     output_label,
     parse_param_range,
@@ -41,11 +43,6 @@ from labecon.cli.rendering import (
 )
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(labecon.Results.json_ready(data), indent=1) + "\n", encoding="utf-8")
 
 
 def _print_json(data: Any) -> None:
@@ -156,24 +153,26 @@ def compare(
             evppi=evppi,
             groups=groups or None,
         )
-        data = comp.to_dict(sample_rows=20_000)
-        _write_json(out_dir / layout.COMPARISON_JSON, data)
+        comp.save(out_dir)
+        data = comp.to_dict()  # on screen without the paired samples the report draws
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if as_json:
-        data.pop("values_sample", None)
         _print_json(data)
         return
     print_comparison(comp, out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def sensitivity(
     scenario: ScenarioArgument,
     output: Annotated[str, typer.Argument(help="The output, e.g. saving or 'npv_usd[lab=a]'.")],
-    method: Annotated[str, typer.Option(help="sobol, oat (tornado/spider), pawn or delta.")] = "sobol",
+    method: Annotated[
+        str,
+        typer.Option(help="sobol, oat (tornado/spider), pawn or delta.", **choices(SENSITIVITY_METHODS)),
+    ] = "sobol",
     inputs: Annotated[
         str | None, typer.Option(help="Inputs to study, comma-separated (default: all).")
     ] = None,
@@ -209,7 +208,7 @@ def sensitivity(
                 seed=seed,
             )
         data = res.to_dict()
-        _write_json(out_dir / layout.sensitivity_file(method), data)
+        res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -217,10 +216,15 @@ def sensitivity(
         _print_json(data)
         return
     for w in caught:
-        err_console.print(f"[yellow]warning:[/] {w.message}", highlight=False)
+        text = str(w.message)
+        if res.suggested_n:
+            # The library speaks of its argument; here the option that sets it is --samples.
+            n = res.suggested_n
+            text = text.replace(f"a base sample of at least {n}", f"--samples {n}")
+        err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     print_sensitivity(res, method, output_label(output, select), out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def optimize(
@@ -233,7 +237,7 @@ def optimize(
     constraint: Annotated[
         list[str] | None, typer.Option(help="A limit such as 'mean(ruined) <= 0.05' (repeatable).")
     ] = None,
-    goal: Annotated[str, typer.Option(help="max or min.")] = "max",
+    goal: Annotated[str, typer.Option(help="max or min.", **choices(GOALS))] = "max",
     lab: Annotated[
         str | None, typer.Option(help="For outputs by lab: whose outputs count (as --select lab=NAME).")
     ] = None,
@@ -267,7 +271,7 @@ def optimize(
             seed=seed,
         )
         data = res.to_dict()
-        _write_json(out_dir / layout.OPTIMIZATION_JSON, data)
+        res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
@@ -276,7 +280,7 @@ def optimize(
         return
     print_optimization(res, out_dir)
     if page is not None:
-        console.print(f"Report: [bold]{page}[/]")
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def _lab_of(lab: str | None, selection: dict[str, str] | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 import typer
 import yaml
@@ -13,7 +13,29 @@ from rich.markup import escape
 import labecon
 from labecon import layout
 from labecon.cli.rendering import err_console, fail
-from labecon.scenario.plausibility import plausibility_warnings
+
+SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
+"""The methods of ``labecon.sensitivity`` (its ``method``), offered at the command line."""
+KEEP_CHOICES = ("auto", "outputs", "summary")
+QUANTILE_CHOICES = ("auto", "exact", "sketch")
+GOALS = ("max", "min")
+
+
+def choices(values: tuple[str, ...] | Any) -> dict[str, Any]:
+    """Return Typer option settings that accept only these strings (or a ``Literal`` alias's values).
+
+    A wrong value is refused before anything runs, with the valid ones listed.
+    """
+    allowed = tuple(values if isinstance(values, tuple) else get_args(values))
+
+    def parse(text: str) -> str:
+        if text not in allowed:
+            msg = f"{text!r} is not one of: {', '.join(allowed)}"
+            raise typer.BadParameter(msg)
+        return text
+
+    return {"parser": parse, "metavar": "|".join(allowed).upper()}
+
 
 SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
@@ -91,6 +113,8 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
     labecon.ScenarioError
         The scenario is malformed, or an override names no field or sets a bad value.
     """
+    from labecon.scenario.plausibility import plausibility_warnings
+
     scenario = labecon.load_scenario(source)
     if sets:
         try:

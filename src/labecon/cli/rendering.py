@@ -180,11 +180,13 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
         f"{m['elapsed_s']:.2f} s ({m['engine']} engine)"
     )
     print_answers(results)
-    if "is_ruined" in results.summaries and "lab" in results.dataset.coords:
+    from labecon.report.answers import is_world_of_labs
+
+    if is_world_of_labs(results.dataset):
         print_world_tables(results)
     else:
         _print_flat_table(results)
-    console.print(f"Results written to [bold]{out_dir}[/]: {', '.join(p.name for p in written)}")
+    console.print(escape(f"Results written to {out_dir}: {', '.join(p.name for p in written)}"))
     console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
 
 
@@ -192,15 +194,15 @@ def _print_flat_table(results: labecon.Results) -> None:
     scale = 1e9
     table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
     table.add_column("output", no_wrap=True)
-    for col in ("mean", "p5", "p50", "p95", "P(> 0)"):
+    for col in ("median", "p5", "p95", "mean", "P(> 0)"):
         table.add_column(col, justify="right", no_wrap=True)
     for name, s in results.summaries.items():
         pct = s.percentiles
-        p_pos = estimate(s.p_positive.value, s.p_positive.se, 1.0) if s.p_positive else ""
+        p_pos = f"{float(s.p_positive.value):.1%} ±{float(s.p_positive.se):.1%}" if s.p_positive else ""
         table.add_row(
             name,
+            *(estimate(pct[q].value, pct[q].se, scale) for q in _FAN_ORDER),
             estimate(s.mean.value, s.mean.se, scale),
-            *(estimate(pct[q].value, pct[q].se, scale) for q in (5.0, 50.0, 95.0)),
             p_pos,
         )
     console.print(table)
@@ -252,7 +254,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
         console.print(
             "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
         )
-    console.print(f"Written to [bold]{out_dir}[/]")
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
 
 
 _INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")

@@ -19,9 +19,19 @@ import yaml
 
 import labecon
 from labecon import layout
-from labecon.cli.options import SeedOption, SetOption, load_scenario, parse_count, samples_option
+from labecon.cli.options import (
+    KEEP_CHOICES,
+    QUANTILE_CHOICES,
+    SeedOption,
+    SetOption,
+    choices,
+    load_scenario,
+    parse_count,
+    samples_option,
+)
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, print_run
+from labecon.types import BackendName, EngineName
 
 
 def run(
@@ -46,17 +56,30 @@ def run(
     chunk_size: Annotated[
         int | None, typer.Option(help="Samples per block (results do not depend on it).")
     ] = None,
-    engine: Annotated[str, typer.Option(help="auto, numpy or numba.")] = "auto",
+    engine: Annotated[
+        str,
+        typer.Option(help="How the quarters are computed: auto, numpy or numba.", **choices(EngineName)),
+    ] = "auto",
     keep_paths: Annotated[
         bool, typer.Option(help="Also keep each strategy's quarterly costs by line.")
     ] = False,
     keep: Annotated[
-        str, typer.Option(help="Per-sample values to keep: auto (up to 1e6 samples), outputs or summary.")
+        str,
+        typer.Option(
+            help="Per-sample values to keep: auto (up to 1e6 samples), outputs or summary.",
+            **choices(KEEP_CHOICES),
+        ),
     ] = "auto",
     quantiles: Annotated[
-        str, typer.Option(help="auto, exact (keeps every value) or sketch (bounded memory).")
+        str,
+        typer.Option(
+            help="auto, exact (keeps every value) or sketch (bounded memory).",
+            **choices(QUANTILE_CHOICES),
+        ),
     ] = "auto",
-    backend: Annotated[str, typer.Option(help="local (this process) or dask.")] = "local",
+    backend: Annotated[
+        str, typer.Option(help="local (this process) or dask.", **choices(BackendName))
+    ] = "local",
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
     ] = None,
@@ -92,24 +115,22 @@ def run(
     """Run a scenario, record it in the run store and write its results."""
     try:
         runs = labecon.RunStore(store)
+        unknown = sorted(set(fmt or []) - {"xlsx"})
+        if unknown:
+            msg = f"--format: unknown format {', '.join(unknown)}; expected xlsx (the rest is always written)"
+            raise fail(msg)
         if resume is not None:
-            if scenario is not None:
-                msg = "give either a scenario or --resume RUN_ID, not both"
-                raise fail(msg)
-            manifest = runs.get_manifest(resume)
-            runs.claim(resume)
-            sc = labecon.load_scenario(yaml.safe_load(runs.scenario_yaml(resume)))
-            opts: dict[str, Any] = dict(manifest["options"])
-            if out is not None:
-                msg = "--out: a resumed run writes where it was started to; leave --out out"
-                raise fail(msg)
-            out_dir = runs.results_dir(resume)
+            sc, opts = _resumed(runs, resume, scenario, out)
             run_id = resume
         else:
             if scenario is None:
                 msg = "name a scenario to run (see: labecon scenarios list), or --resume RUN_ID"
                 raise fail(msg)
             sc = load_scenario(scenario, sets)
+            if target_se is not None:
+                samples = _samples_for_target(
+                    sc, target_se, target_stat, relative, seed, max_samples, samples
+                )
             opts = {
                 "n_samples": samples,
                 "seed": seed,
@@ -120,68 +141,25 @@ def run(
                 "quantiles": quantiles,
                 "engine": engine,
             }
-            run_id = ""
-            if target_se is not None:
-                samples = _samples_for_target(
-                    sc, target_se, target_stat, relative, seed, max_samples, samples
-                )
-                opts["n_samples"] = samples
-        extra = sorted(set(fmt or []) - {"xlsx"})
-        if extra:
-            msg = (
-                f"--format: unknown format {', '.join(extra)}; expected xlsx (other files are always written)"
-            )
-            raise fail(msg)
         # Refuse before computing, so nothing is lost and no time is wasted.
         if out is not None and not force and out.exists():
             labecon.Results.check_writable(out)
         # Made here, not inside simulate(), so the progress display can show each worker.
         pool = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
-        if not run_id:
-            run_id = runs.start_run(
-                {
-                    "scenario": sc.name,
-                    "seed": seed if seed is not None else sc.run.seed,
-                    "n_samples": samples if samples is not None else sc.run.n_samples,
-                    "backend": backend,
-                    "n_workers": workers or (1 if backend == "local" else None),
-                    "chunk_size": chunk_size,
-                    "labecon_version": labecon.__version__,
-                    "started": datetime.now(UTC).isoformat(),
-                    "options": opts,
-                },
-                labecon.dump_scenario(sc),
-                out_dir=out,
-            )
-            # Without --out, the results live in the run's own folder of the store.
-            out_dir = runs.results_dir(run_id)
-        bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
-        try:
-            with _termination_as_interrupt():
-                results = labecon.simulate(
-                    sc,
-                    backend=pool,
-                    checkpoint_dir=runs.run_dir(run_id) / layout.CHECKPOINT_DIR,
-                    resume=resume is not None,
-                    progress=bar,
-                    **opts,
-                )
-        except KeyboardInterrupt:
-            runs.mark(run_id, "interrupted")
-            bar.close()
-            err_console.print(f"interrupted: resume with [bold]labecon run --resume {run_id}[/]")
-            raise typer.Exit(130) from None
-        except labecon.LabeconError:
-            # A run refused before its first block leaves no trace; a later failure is recorded.
-            state = runs.run_dir(run_id) / layout.CHECKPOINT_DIR / layout.CHECKPOINT_STATE
-            if resume is None and not state.exists():
-                runs.delete(run_id)
-            else:
-                runs.mark(run_id, "failed")
-            raise
-        finally:
-            bar.close()
-            pool.close()
+        if resume is None:
+            provenance = {
+                "scenario": sc.name,
+                "seed": seed if seed is not None else sc.run.seed,
+                "n_samples": samples if samples is not None else sc.run.n_samples,
+                "backend": backend,
+                "n_workers": workers or (1 if backend == "local" else None),
+                "chunk_size": chunk_size,
+                "labecon_version": labecon.__version__,
+                "started": datetime.now(UTC).isoformat(),
+                "options": opts,
+            }
+            run_id = runs.start_run(provenance, labecon.dump_scenario(sc), out_dir=out)
+        results = _simulate_recorded(runs, run_id, sc, pool, resumed=resume is not None, opts=opts)
         out_dir = runs.finish_run(run_id, results, force=force, workbook="xlsx" in (fmt or []))
         # Only an unfinished run needs its checkpoints.
         shutil.rmtree(runs.run_dir(run_id) / layout.CHECKPOINT_DIR, ignore_errors=True)
@@ -203,6 +181,64 @@ def run(
     if report_error is not None:
         msg = f"--report: {report_error}"
         raise fail(msg)
+
+
+def _resumed(
+    runs: labecon.RunStore, run_id: str, scenario: str | None, out: Path | None
+) -> tuple[labecon.Scenario, dict[str, Any]]:
+    """Return the scenario and options of an unfinished run, claimed by this process to finish it."""
+    if scenario is not None:
+        msg = "give either a scenario or --resume RUN_ID, not both"
+        raise fail(msg)
+    if out is not None:
+        msg = "--out: a resumed run writes where it was started to; leave --out out"
+        raise fail(msg)
+    manifest = runs.get_manifest(run_id)
+    runs.claim(run_id)
+    sc = labecon.load_scenario(yaml.safe_load(runs.scenario_yaml(run_id)))
+    return sc, dict(manifest["options"])
+
+
+def _simulate_recorded(
+    runs: labecon.RunStore,
+    run_id: str,
+    sc: labecon.Scenario,
+    pool: Any,
+    *,
+    resumed: bool,
+    opts: dict[str, Any],
+) -> labecon.Results:
+    """Run the simulation with a progress bar, leaving the store's record right however it ends.
+
+    Ctrl-C or SIGTERM: ``interrupted`` (resumable). An error before the first
+    checkpoint: no trace of the new run. A later error: ``failed``.
+    """
+    bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
+    try:
+        with _termination_as_interrupt():
+            return labecon.simulate(
+                sc,
+                backend=pool,
+                checkpoint_dir=runs.run_dir(run_id) / layout.CHECKPOINT_DIR,
+                resume=resumed,
+                progress=bar,
+                **opts,
+            )
+    except KeyboardInterrupt:
+        runs.mark(run_id, "interrupted")
+        bar.close()
+        err_console.print(f"interrupted: resume with [bold]labecon run --resume {run_id}[/]")
+        raise typer.Exit(130) from None
+    except labecon.LabeconError:
+        state = runs.run_dir(run_id) / layout.CHECKPOINT_DIR / layout.CHECKPOINT_STATE
+        if not resumed and not state.exists():
+            runs.delete(run_id)
+        else:
+            runs.mark(run_id, "failed")
+        raise
+    finally:
+        bar.close()
+        pool.close()
 
 
 @contextmanager

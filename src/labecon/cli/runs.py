@@ -10,12 +10,14 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import labecon
 from labecon import layout
-from labecon.cli.options import StoreOption
-from labecon.cli.rendering import console, fail_from
+from labecon.cli.options import StoreOption, choices
+from labecon.cli.rendering import console, fail, fail_from
+from labecon.types import ExportFormat
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
 
@@ -30,9 +32,9 @@ def runs_list(store: StoreOption = None) -> None:
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if frame.empty:
-        console.print(f"No runs recorded in {runs_store.root}.")
+        console.print(escape(f"No runs recorded in {runs_store.root}."))
         return
-    table = Table(title=f"Runs in {runs_store.root}", title_justify="left")
+    table = Table(title=escape(f"Runs in {runs_store.root}"), title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("scenario")
     for col in ("N", "seed"):
@@ -112,12 +114,15 @@ def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
     console.print(table)
     if len(wide) > _SHOWN_SUMMARY_ROWS:
         more = len(wide) - _SHOWN_SUMMARY_ROWS
-        console.print(f"... and {more:,} more rows: see {run_dir / layout.SUMMARY_PARQUET}")
+        console.print(escape(f"... and {more:,} more rows: see {run_dir / layout.SUMMARY_PARQUET}"))
 
 
 def runs_export(
     run_id: RunIdArgument,
-    fmt: Annotated[str, typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).")],
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).", **choices(ExportFormat)),
+    ],
     out: Annotated[
         Path | None, typer.Option(help="File to write (default: <run id>.nc/.parquet/.csv here).")
     ] = None,
@@ -132,7 +137,7 @@ def runs_export(
         written = runs_store.export(run_id, fmt, target, force=force)  # type: ignore[arg-type]
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    console.print(f"Exported run [bold]{run_id}[/] to [bold]{written}[/]")
+    console.print(f"Exported run [bold]{run_id}[/] to [bold]{escape(str(written))}[/]")
 
 
 def _when(value: Any) -> str:
@@ -196,8 +201,12 @@ def runs_rm(
     """Remove runs from the store: their records and their folders in it (an --out folder stays)."""
     try:
         runs_store = labecon.RunStore(store)
-        for run_id in run_ids:
-            runs_store.get_manifest(run_id)  # every id known before any is removed
+        for run_id in run_ids:  # every id known, and none still going, before any is removed
+            manifest = runs_store.get_manifest(run_id)
+            if manifest["status"] == "running":
+                where = f"process {manifest.get('pid')} on {manifest.get('host')}"
+                msg = f"run {run_id!r} is still running ({where}); stop it first"
+                raise fail(msg)
         for run_id in run_ids:
             runs_store.delete(run_id)
     except labecon.LabeconError as exc:

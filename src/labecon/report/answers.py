@@ -104,13 +104,21 @@ def start_year_of(scenario: dict[str, Any] | None) -> float:
     return float(value) if isinstance(value, int | float) else DEFAULT_START_YEAR
 
 
+def is_world_of_labs(ds: xr.Dataset) -> bool:
+    """Return whether results come from a world of competing labs (else a scenario's own outputs, as b1).
+
+    The one place the command line and the report tell the kinds of scenario apart.
+    """
+    return "lab" in ds.coords and ("npv_fcf_usd" in ds or "summary_npv_fcf_usd" in ds)
+
+
 def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answer]:
     """Return the run's answers as plain sentences.
 
     For a world of labs: which route wins for each lab that names routes, then
     a block per lab; for other scenarios, a block per output.
     """
-    if "lab" in ds.coords and ("npv_fcf_usd" in ds or "summary_npv_fcf_usd" in ds):
+    if is_world_of_labs(ds):
         return [*route_answers(ds, scenario), *_world_answers(ds, start_year_of(scenario))]
     return _output_answers(ds)
 
@@ -291,4 +299,4 @@ def _output_answers(ds: xr.Dataset) -> list[Answer]:
     return [Answer("", out)] if out else []
 
 
-__all__ = ["Answer", "Stat", "answers", "stat"]
+__all__ = ["Answer", "Stat", "answers", "is_world_of_labs", "stat"]

@@ -22,6 +22,7 @@ import yaml
 
 from labecon import layout
 from labecon.errors import LabeconError, OptionError
+from labecon.jsonable import write_json
 from labecon.report.answers import answers, start_year_of
 from labecon.report.charts import (
     Chart,
@@ -36,6 +37,7 @@ from labecon.report.why import driver_charts, first_profit_charts, input_descrip
 from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
+from labecon.scenario.plausibility import plausibility_warnings
 
 REPORT_FILE = layout.REPORT_HTML
 COMPARISON_FILE = layout.COMPARISON_JSON
@@ -58,10 +60,7 @@ class ReportInputs:
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
     """Write an analysis result (a ``to_dict()``) as JSON, NaN as null."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(Results.json_ready(dict(data)), indent=1) + "\n", encoding="utf-8")
-    return target
+    return write_json(path, dict(data))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -298,7 +297,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.extend(waterfall_charts(inputs.dataset))
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
-        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset)))
+        start = start_year_of(scenario) if scenario is not None else None
+        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start))
     if inputs.comparison:
         charts.extend(comparison_charts(inputs.comparison))
     for sens in inputs.sensitivity:
@@ -363,10 +363,11 @@ def write_report(
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."
-    scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
-    blocks = (
-        answers(inputs.dataset, scenario if isinstance(scenario, dict) else None) if inputs.dataset else []
-    )
+    loaded = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+    scenario = loaded if isinstance(loaded, dict) else None
+    blocks = answers(inputs.dataset, scenario) if inputs.dataset is not None else []
+    # Beside the numbers, a reader should see any input far outside its usual range.
+    sentences += [f"Check this input: {w}." for w in plausibility_warnings(scenario or {})]
     page = render_html(
         title, subtitle, sentences, charts, inputs.manifest, answers=blocks, appendix=appendix_tables(inputs)
     )

@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from labecon.report.words import in_sentence, money
+from labecon.report.words import in_sentence, money, quarter_date, year_span
 from labecon.report.words import label as human_label
 from labecon.types import FloatArray
 
@@ -78,7 +78,18 @@ def _groups(var: xr.DataArray, skip: Sequence[str]) -> list[tuple[str, dict[str,
     return out
 
 
-def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8) -> list[Chart]:
+def _time_axis(time: str, x: list[Any], start_year: float | None) -> tuple[dict[str, Any], str, str]:
+    """Return extra chart data (dates for quarters), the axis title and a note on what years mean."""
+    if start_year is None:
+        return {}, time, ""
+    if time == "quarter":
+        return {"x_text": [quarter_date(q, start_year) for q in x]}, "calendar quarter", ""
+    return {}, "model year", f"a year runs from {year_span(start_year)} and so on"
+
+
+def output_charts(
+    ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8, start_year: float | None = None
+) -> list[Chart]:
     """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
     charts: list[Chart] = []
     for name in outputs:
@@ -97,11 +108,12 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                 for lab in var["lab"].to_numpy():
                     key = f"{name}:{lab}"
                     part = xr.Dataset({key: var.sel(lab=lab).drop_vars("lab")})
-                    charts.extend(output_charts(part, [key], max_groups=max_groups))
+                    charts.extend(output_charts(part, [key], max_groups=max_groups, start_year=start_year))
                 continue
             groups = _groups(var, [time] if time else [])[:max_groups]
             if time is not None:
                 x = [_label(v) for v in ds[time].to_numpy()]
+                dated, axis, years_note = _time_axis(time, x, start_year)
                 series = []
                 binary = _is_binary(var.to_numpy())
                 for label, sel in groups:
@@ -136,10 +148,10 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                             f"prob-{name}",
                             "prob",
                             f"{human} by {time}",
-                            time,
+                            axis,
                             "probability",
-                            {"x": x, "series": series},
-                            note=desc,
+                            {"x": x, "series": series, **dated},
+                            note="; ".join(t for t in (desc, years_note) if t),
                         )
                     )
                 else:
@@ -148,12 +160,20 @@ def output_charts(ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8
                             f"fan-{name}",
                             "fan",
                             f"{human} over time",
-                            time,
+                            axis,
                             units or human,
-                            {"x": x, "series": series},
-                            note=f"{desc}; median, 50% and 90% bands"
-                            if len(groups) <= MAX_BANDED_SERIES
-                            else f"{desc}; medians (bands are drawn for at most {MAX_BANDED_SERIES} series)",
+                            {"x": x, "series": series, **dated},
+                            note="; ".join(
+                                t
+                                for t in (
+                                    desc,
+                                    "median, 50% and 90% bands"
+                                    if len(groups) <= MAX_BANDED_SERIES
+                                    else f"medians (bands are drawn for at most {MAX_BANDED_SERIES} series)",
+                                    years_note,
+                                )
+                                if t
+                            ),
                         )
                     )
             else:

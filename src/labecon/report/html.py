@@ -165,7 +165,7 @@ def figure(chart: Chart) -> Any:
                 col=1,
             )
             if s.get("log"):
-                fig.update_xaxes(type="log")
+                fig.update_xaxes(type="log", dtick=1)  # a tick per decade: no crowded minor labels
             fig.add_trace(
                 go.Scatter(
                     x=s["cdf_x"],
@@ -268,6 +268,12 @@ def figure(chart: Chart) -> Any:
             )
         if "limit" in d:
             fig.add_vline(x=d["limit"], line_dash="dot", line_color="#444", annotation_text="limit")
+    if "x_text" in d:
+        # Quarters shown as calendar dates, about ten ticks whatever the horizon.
+        step = max(1, len(d["x"]) // 10)
+        fig.update_xaxes(tickvals=d["x"][::step], ticktext=d["x_text"][::step])
+    if chart.y_label == "probability":
+        fig.update_yaxes(tickformat=".1~%")  # 80%, 1.5%: no two ticks read the same
     if chart.kind != "hist_cdf":
         fig.update_xaxes(title_text=chart.x_label)
         fig.update_yaxes(title_text=chart.y_label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import numpy as np
 from labecon.errors import OptionalDependencyError
 from labecon.report.charts import Chart
 from labecon.report.html import PALETTE
+from labecon.report.words import money
 
 
 def _pyplot() -> Any:
@@ -121,6 +123,14 @@ def draw(chart: Chart) -> Any:
             ax.scatter([p["x"] for p in pts], [p["y"] for p in pts], color=colour, label=label)
         if "limit" in d:
             ax.axvline(d["limit"], color="#444", ls=":", lw=1)
+    if chart.y_label.upper().startswith("USD"):
+        # Money in the report's one format ($12.3B), not Matplotlib's 1e10 offset.
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v)))
+    if "x_text" in d:
+        step = max(1, len(d["x"]) // 6)
+        ax.set_xticks(d["x"][::step], d["x_text"][::step])
     if chart.kind != "hist_cdf" or ax2 is None:
         ax.set_xlabel(chart.x_label)
     ax.set_ylabel(chart.y_label)
@@ -144,7 +154,8 @@ def write_images(
         fig = draw(chart)
         try:
             for fmt in formats:
-                target = out / f"{chart.id}.{fmt}"
+                # A file name every system accepts: fan-income_statement_usd-lab_own.png, not "...:lab_own".
+                target = out / f"{re.sub(r'[^A-Za-z0-9_.-]', '-', chart.id)}.{fmt}"
                 fig.savefig(target, dpi=150)
                 written.append(target)
         finally:

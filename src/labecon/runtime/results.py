@@ -139,7 +139,7 @@ class Results:
         """
         ds = self.dataset
         if "sample" not in ds.dims:
-            msg = "this run kept summaries only; run again with keep='outputs'"
+            msg = "this run kept summaries only; run again keeping outputs"
             raise OptionError(msg, "keep")
         columns: dict[str, Any] = {"sample": ds["sample"].to_numpy()}
         if "input_value" in ds:
@@ -233,6 +233,26 @@ class Results:
             msg = f"unknown format {fmt!r}; expected one of: {', '.join(writers)}"
             raise OptionError(msg, "format")
         return writers[fmt](path)
+
+    def rebuild_info(self) -> dict[str, Any]:
+        """Return what NetCDF does not keep exactly (summaries, manifest, attributes ...), JSON-ready."""
+        from labecon.runtime._codec import rebuild_info
+
+        return rebuild_info(self.dataset, self.summaries, self.manifest, self.scenario_yaml)
+
+    @classmethod
+    def from_files(cls, results_nc: str | Path, info_json: str | Path) -> Results:
+        """Return the results a ``results.nc`` and its ``results.json`` hold, with the same bits as computed.
+
+        Raises
+        ------
+        StoreError
+            A file is missing, unreadable, or of another format version.
+        """
+        from labecon.runtime._codec import read_files
+
+        dataset, summaries, manifest, scenario_yaml = read_files(Path(results_nc), Path(info_json))
+        return cls(dataset=dataset, summaries=summaries, manifest=manifest, scenario_yaml=scenario_yaml)
 
     @staticmethod
     def check_writable(directory: str | Path) -> None:

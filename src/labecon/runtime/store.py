@@ -24,6 +24,7 @@ opens a short-lived connection, and waits (with backoff, up to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -47,7 +48,6 @@ from labecon import layout
 from labecon.errors import OptionError, OutputExistsError, StoreError
 from labecon.jsonable import plain
 from labecon.runtime.results import Results
-from labecon.runtime.summary import Estimate, OutputSummary
 from labecon.types import ExportFormat
 
 if TYPE_CHECKING:
@@ -69,7 +69,6 @@ CHECKPOINT_DIR = layout.CHECKPOINT_DIR
 LOCK_TIMEOUT_S = 30.0
 """How long to wait for another process's hold on the database before giving up."""
 
-_FORMAT_VERSION = 1
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 _EXPORT_SUFFIX = {"netcdf": ".nc", "parquet": ".parquet", "csv": ".csv", "xlsx": ".xlsx"}
 
@@ -258,7 +257,7 @@ class RunStore:
         table.insert(0, "run_id", rid)
         try:
             results.write(store_dir if in_store else target, force=force or in_store, workbook=workbook)
-            _atomic_write(store_dir / REBUILD_FILE, _dumps(_rebuild_info(results)))
+            _atomic_write(store_dir / REBUILD_FILE, _dumps(results.rebuild_info()))
             # The store's own long-form summary carries the run id, so that one query
             # over every run's summary.parquet tells them apart.
             with tempfile.TemporaryDirectory(dir=store_dir, prefix=".writing-") as scratch:
@@ -395,9 +394,13 @@ class RunStore:
             lambda con: con.execute("SELECT run_id, manifest FROM runs WHERE status = 'running'").fetchall()
         )
         dead = [str(rid) for rid, text in found or [] if not _process_alive(json.loads(text))]
+        settled = []
         for rid in dead:
-            self.mark(rid, "interrupted")
-        return dead
+            # A store this user may only read still lists its runs: their status just stays as it was.
+            with contextlib.suppress(StoreError):
+                self.mark(rid, "interrupted")
+                settled.append(rid)
+        return settled
 
     # -- reading ---------------------------------------------------------------
 
@@ -475,30 +478,10 @@ class RunStore:
                 msg = f"run {rid!r}: its results file {path} is missing (moved or deleted?)"
                 raise StoreError(msg)
         try:
-            info = json.loads((directory / REBUILD_FILE).read_text(encoding="utf-8"))
-            summaries = {name: _decode_summary(s) for name, s in info["summaries"].items()}
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            msg = f"run {rid!r}: cannot read {directory / REBUILD_FILE}: {exc}"
+            return Results.from_files(data_dir / RESULTS_FILE, directory / REBUILD_FILE)
+        except StoreError as exc:
+            msg = f"run {rid!r}: {exc}"
             raise StoreError(msg) from None
-        if info.get("format_version") != _FORMAT_VERSION:
-            msg = (
-                f"run {rid!r} was stored in format {info.get('format_version')!r}; "
-                f"this labecon reads format {_FORMAT_VERSION}"
-            )
-            raise StoreError(msg)
-        try:
-            with xr.open_dataset(data_dir / RESULTS_FILE, engine="netcdf4") as opened:
-                dataset = opened.load()
-        except (OSError, ValueError, RuntimeError) as exc:
-            msg = f"run {rid!r}: cannot read {data_dir / RESULTS_FILE}: {exc}"
-            raise StoreError(msg) from None
-        dataset = _restore_dataset(dataset, info)
-        return Results(
-            dataset=dataset,
-            summaries=summaries,
-            manifest=info["manifest"],
-            scenario_yaml=info["scenario_yaml"],
-        )
 
     def export(self, run_id: str, fmt: ExportFormat, path: str | Path, *, force: bool = False) -> Path:
         """Write a run's results to ``path`` as ``netcdf``, ``parquet`` or ``csv``; return the path.
@@ -842,78 +825,6 @@ def _atomic_write(path: Path, text: str) -> None:
     with tmp.open("x", encoding="utf-8") as f:
         f.write(text)
     tmp.replace(path)
-
-
-def _encode_value(value: Any) -> Any:
-    """Encode a summary value (a float or an array) so JSON gives back the same bits."""
-    arr = np.asarray(value)
-    if arr.ndim == 0:
-        return {"scalar": arr.item(), "dtype": arr.dtype.str}
-    return {"array": arr.tolist(), "dtype": arr.dtype.str}
-
-
-def _decode_value(data: Any) -> Any:
-    if "scalar" in data:
-        return np.asarray(data["scalar"], dtype=np.dtype(data["dtype"]))[()]
-    return np.asarray(data["array"], dtype=np.dtype(data["dtype"]))
-
-
-def _encode_summary(s: OutputSummary) -> dict[str, Any]:
-    return {
-        "n_samples": int(s.n_samples),
-        "mean": [_encode_value(s.mean.value), _encode_value(s.mean.se)],
-        "sd": _encode_value(s.sd),
-        "percentiles": [[q, _encode_value(e.value), _encode_value(e.se)] for q, e in s.percentiles.items()],
-        "p_positive": (
-            None
-            if s.p_positive is None
-            else [_encode_value(s.p_positive.value), _encode_value(s.p_positive.se)]
-        ),
-    }
-
-
-def _decode_summary(data: Mapping[str, Any]) -> OutputSummary:
-    p_pos = data["p_positive"]
-    return OutputSummary(
-        n_samples=int(data["n_samples"]),
-        mean=Estimate(_decode_value(data["mean"][0]), _decode_value(data["mean"][1])),
-        sd=_decode_value(data["sd"]),
-        percentiles={
-            float(q): Estimate(_decode_value(v), _decode_value(se)) for q, v, se in data["percentiles"]
-        },
-        p_positive=None if p_pos is None else Estimate(_decode_value(p_pos[0]), _decode_value(p_pos[1])),
-    )
-
-
-def _rebuild_info(results: Results) -> dict[str, Any]:
-    """Return what NetCDF does not keep exactly: summaries, manifest, attributes, label types."""
-    ds = results.dataset
-    return {
-        "format_version": _FORMAT_VERSION,
-        "manifest": results.manifest,
-        "scenario_yaml": results.scenario_yaml,
-        "summaries": {name: _encode_summary(s) for name, s in results.summaries.items()},
-        "dataset_attrs": plain(dict(ds.attrs), finite=False),
-        "variable_attrs": {str(k): plain(dict(v.attrs), finite=False) for k, v in ds.variables.items()},
-        "label_dtypes": {str(k): v.dtype.str for k, v in ds.coords.items() if v.dtype.kind in "USO"},
-        "order": [str(k) for k in ds.data_vars],
-    }
-
-
-def _restore_dataset(ds: xr.Dataset, info: Mapping[str, Any]) -> xr.Dataset:
-    """Give back the attributes, label dtypes and variable order the Dataset had before NetCDF."""
-    for name, dtype in info.get("label_dtypes", {}).items():
-        if name in ds.coords and np.dtype(dtype).kind == "U":
-            ds = ds.assign_coords({name: ds[name].to_numpy().astype(str)})
-    order = [k for k in info.get("order", []) if k in ds.data_vars]
-    ds = ds[order + [k for k in ds.data_vars if k not in order]]
-    for name, attrs in info.get("variable_attrs", {}).items():
-        if name in ds.variables:
-            ds[name].attrs = dict(attrs)
-            ds[name].encoding = {}
-    ds.attrs = dict(info.get("dataset_attrs", {}))
-    ds.encoding = {}
-    return ds
 
 
 def _summary_rows(rid: str, results: Results) -> pd.DataFrame:

@@ -110,3 +110,12 @@ def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Pa
     assert sum(first.data["series"][0]["values"]) == pytest.approx(1.0)
     assert "drivers-npv_fcf_usd-lab_own" in charts
     assert "dist-first_profitable_quarter" not in charts  # never a number averaged with "never"
+
+
+def test_the_report_points_out_an_implausible_input(tmp_path: Path) -> None:
+    pytest.importorskip("plotly")
+    data = yaml.safe_load(labecon.scenario_text("b1"))
+    data["inputs"]["r"] = {"dist": "uniform", "low": 8, "high": 14}
+    res = labecon.simulate(data, 300, 1)
+    page = labecon.write_report(res, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Check this input: compute.discount_rate_per_year (input r) = 8, 14" in page
