@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from labecon.web.settings import WebSettings
 
 
 def make_client(store: Path, **limits: Any) -> TestClient:
-    settings = WebSettings(store=store, **{"immediate_max_samples": 5_000, **limits})
+    # Runs in threads (run_workers=0): no worker processes to start for each test's app.
+    settings = WebSettings(store=store, **{"immediate_max_samples": 5_000, "run_workers": 0, **limits})
     return TestClient(create_app(settings), raise_server_exceptions=False)
 
 
@@ -33,8 +33,8 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def client(store: Path) -> Iterator[TestClient]:
-    yield make_client(store)
+def client(store: Path) -> TestClient:
+    return make_client(store)
 
 
 def assert_names_field(response: Any, status: int, field: str | None = None) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from tests.web.conftest import assert_names_field, make_client
 
 import labecon
-from tests.web.conftest import assert_names_field, make_client
 
 
 def _poll(client: Any, run_id: str, timeout_s: float = 60.0) -> dict[str, Any]:
@@ -99,7 +99,9 @@ def test_large_run_is_a_job_polled_to_completion_and_recorded(client: Any, store
     assert again["results"]["outputs"]["saving"]["stats"]["p50"] == expected["p50"]
 
 
-@pytest.mark.parametrize(("fmt", "magic"), [("parquet", b"PAR1"), ("csv", b"sample,"), ("netcdf", b"\x89HDF")])
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("parquet", b"PAR1"), ("csv", b"sample,"), ("netcdf", b"\x89HDF")]
+)
 def test_export_a_finished_run(client: Any, fmt: str, magic: bytes) -> None:
     job = client.post("/api/runs", json={"scenario": "b1", "n_samples": 6_000, "seed": 1}).json()
     _poll(client, job["id"])
@@ -134,7 +136,9 @@ def test_delete_cancels_a_job_in_progress(store: Path) -> None:
 
 def test_sample_count_over_the_cap_is_413(store: Path) -> None:
     client = make_client(store, max_samples=10_000)
-    assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 10_001}), 413, "n_samples")
+    assert_names_field(
+        client.post("/api/runs", json={"scenario": "b1", "n_samples": 10_001}), 413, "n_samples"
+    )
 
 
 def test_body_over_the_cap_is_413(store: Path) -> None:
@@ -146,5 +150,5 @@ def test_body_over_the_cap_is_413(store: Path) -> None:
 def test_too_many_waiting_runs_is_429(store: Path) -> None:
     client = make_client(store, max_waiting_runs=1)
     runner = client.app.state.runner  # type: ignore[attr-defined]
-    runner._waiting = 1  # as if one run were queued already
+    runner._pending["another request"] = object()  # as if one run were queued already
     assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 100}), 429)

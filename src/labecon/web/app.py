@@ -45,13 +45,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     conf = settings if settings is not None else WebSettings.from_env()
     store = labecon.RunStore(conf.store)
     jobs = JobManager(store, conf.max_jobs)
+    runner = ImmediateRunner(conf.max_waiting_runs, conf.run_workers)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Load and compile the model in the background, so the first preview is as quick as the rest.
+        # Load the model in the background, so the first job does not wait for it either.
         threading.Thread(target=_warm_up, name="labecon-warm-up", daemon=True).start()
+        runner.start()
         yield
         jobs.cancel_all()
+        runner.close()
 
     app = FastAPI(
         title="labecon",
@@ -63,7 +66,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = conf
     app.state.store = store
     app.state.jobs = jobs
-    app.state.runner = ImmediateRunner(conf.max_waiting_runs)
+    app.state.runner = runner
     app.include_router(api_router)
     app.include_router(pages_router)
     _add_error_handlers(app)
