@@ -4,10 +4,11 @@
 "use strict";
 
 const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d"];
+// Output, title, axis unit, scale, log axis (growth over a decade spans orders of magnitude).
 const FANS = [
-  ["revenue_usd_by_year", "Revenue by year", "USD bn per year", 1e-9],
-  ["cash_usd_by_year", "Cash at the end of each year", "USD bn", 1e-9],
-  ["capacity_h100e_by_year", "Compute capacity at the end of each year", "million H100e", 1e-6],
+  ["revenue_usd_by_year", "Revenue by year (median, 5-95% band)", "USD bn per year", 1e-9, true],
+  ["cash_usd_by_year", "Cash at the end of each year (median, 5-95% band)", "USD bn", 1e-9, false],
+  ["capacity_h100e_by_year", "Compute capacity at the end of each year (median, 5-95% band)", "million H100e", 1e-6, true],
 ];
 
 const state = {
@@ -365,7 +366,7 @@ function escapeHtml(text) {
 function render(view, label, started) {
   state.view = view;
   const h = view.headline;
-  const text = escapeHtml(h.text.charAt(0).toUpperCase() + h.text.slice(1)).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
+  const text = escapeHtml(h.text).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
   $("headline-text").innerHTML = text;
   $("headline-text").dataset.p = h.p === null ? "" : String(h.p);
   $("headline-details").replaceChildren(...(h.details || []).map((line) => {
@@ -430,18 +431,20 @@ function rgba(hex, alpha) {
 function drawCharts(view) {
   const wanted = [];
   const years = view.coords.year || [];
-  for (const [name, title, unit, scale] of FANS) {
+  for (const [name, title, unit, scale, log] of FANS) {
     const out = view.outputs[name];
     if (!out || out.dims.join() !== "lab,year") continue;
     const traces = [];
     shownLabs(view).forEach(([lab, i]) => {
       const c = COLORS[i % COLORS.length];
-      const pick = (k) => out.stats[k][i].map((v) => (v === null ? null : v * scale));
+      // A log axis cannot show zero or less: such points are left out, not faked.
+      const pick = (k) => out.stats[k][i].map((v) => (v === null || (log && v <= 0) ? null : v * scale));
       traces.push({ x: years, y: pick("p95"), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
       traces.push({ x: years, y: pick("p5"), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{y:.3g}<extra></extra>" });
       traces.push({ x: years, y: pick("p50"), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
     });
-    wanted.push([`chart-${name}`, traces, layout(title, unit)]);
+    const yaxis = Object.assign({}, LAYOUT.yaxis, { title: { text: unit + (log ? " (log scale)" : "") }, type: log ? "log" : "linear", dtick: log ? 1 : undefined });
+    wanted.push([`chart-${name}`, traces, layout(title, unit, { yaxis })]);
   }
   const ruin = view.outputs.is_ruined_by_year;
   if (ruin && ruin.dims.join() === "lab,year") {
