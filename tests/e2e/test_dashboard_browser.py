@@ -122,3 +122,33 @@ def test_bad_value_shows_the_field_not_a_crash(server: BackgroundServer, browser
     assert "labs.lab_own.strategy" in page.inner_text("#error")
     # The server's 422 shows as a console error of the failed fetch; nothing else may.
     assert all("422" in e for e in errors), errors
+
+
+def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=b1&seed=1")
+    _wait_render(page, 0)
+    text = page.input_value("#yaml-text").replace("name: b1", "name: my-b1")
+    n = _renders(page)
+    page.click("#yaml-panel summary")
+    page.fill("#yaml-text", text)
+    page.click("#yaml-apply")
+    _wait_render(page, n)
+    assert "yaml=" in page.url
+    page.click("details.menu summary")
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    csv = Path(info.value.path()).read_text(encoding="utf-8")
+    assert csv.startswith("output,")
+    assert "saving" in csv
+    headline = page.inner_text("#headline-text")
+
+    other = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(other, errors, [])
+    other.goto(page.url)
+    _wait_render(other, 0)
+    assert other.inner_text("#headline-text") == headline
+    assert "name: my-b1" in other.input_value("#yaml-text")
+    assert errors == []
