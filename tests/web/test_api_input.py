@@ -187,3 +187,15 @@ def test_fuzzed_bodies_never_give_a_500(store: Path, body: Any) -> None:
         detail = response.json()["detail"][0]
         assert detail["field"]
         assert detail["message"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(max_size=200)
+    | st.sampled_from(["a: *x", "!!binary x", "a: !!float nope", "? [1]\n: 2", "{"])
+)
+def test_fuzzed_yaml_bodies_never_give_a_500(store: Path, text: str) -> None:
+    client = make_client(store, max_samples=400, immediate_max_samples=400)
+    response = client.post("/api/runs", content=text.encode(), headers={"content-type": "application/x-yaml"})
+    assert response.status_code in (413, 422), response.text
+    assert response.json()["detail"][0]["field"]

@@ -121,6 +121,9 @@ def safe_yaml(text: str) -> Any:
         raise ApiError(422, "scenario", msg) from None
     except RecursionError:
         raise ApiError(422, "scenario", "nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # The safe loader's own constructors raise these for a bad tagged value (`!!float nope`).
+        raise ApiError(422, "scenario", f"not valid YAML: a tagged value cannot be read ({exc})") from None
 
 
 def _mapping(data: Any, text: str) -> dict[str, Any]:
