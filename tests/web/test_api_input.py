@@ -48,6 +48,9 @@ def test_openapi_documents_every_route(client: Any) -> None:
     assert set(body) == {"application/json", "application/x-yaml"}
     assert "n_samples" in body["application/json"]["schema"]["properties"]
     assert client.get("/docs").status_code == 200
+    config = client.get("/api/config").json()
+    assert config["preview_samples"] == 10_000
+    assert config["immediate_max_samples"] == 5_000
 
 
 @pytest.mark.parametrize(

@@ -102,13 +102,14 @@ def test_large_run_is_a_job_polled_to_completion_and_recorded(client: Any, store
 @pytest.mark.parametrize(
     ("fmt", "magic"), [("parquet", b"PAR1"), ("csv", b"sample,"), ("netcdf", b"\x89HDF")]
 )
-def test_export_a_finished_run(client: Any, fmt: str, magic: bytes) -> None:
+def test_export_a_finished_run(client: Any, store: Path, fmt: str, magic: bytes) -> None:
     job = client.post("/api/runs", json={"scenario": "b1", "n_samples": 6_000, "seed": 1}).json()
     _poll(client, job["id"])
     response = client.get(f"/api/runs/{job['id']}/export", params={"format": fmt})
     assert response.status_code == 200
     assert response.content.startswith(magic)
     assert job["id"] in response.headers["content-disposition"]
+    assert not any((store / ".exports").iterdir()), "the export's file is removed once sent"
 
 
 def test_export_refuses_an_unknown_format_and_an_unknown_run(client: Any) -> None:
