@@ -8,8 +8,8 @@ port, as ``labecon serve`` runs it, over a run store in a temporary directory.
   changed before each request so the answer is computed, not cached; the
   server's own time (its ``Server-Timing`` header) and the client's.
 - *Page updated*: in Chromium, from a slider's change to the charts redrawn
-  (the dashboard waits 120 ms after a change before it asks, so a dragged
-  slider does not start a run per step; that wait is included).
+  (the dashboard waits 40 ms after a change before it asks, so a burst of
+  changes starts one run; that wait is included).
 - *Concurrent previews*: N requests sent at once, each with its own seed
   (nothing cached), then N identical ones (the cache's case).
 """

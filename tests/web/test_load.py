@@ -29,3 +29,19 @@ def test_concurrent_previews_all_answer(tmp_path: Path) -> None:
     assert errors == 0
     assert len(latencies) == n
     assert elapsed < 120, f"{n} small previews took {elapsed:.0f} s"
+
+
+def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
+    settings = WebSettings(store=tmp_path / "store", run_workers=1)
+    with BackgroundServer(settings) as server:
+        body = {"scenario": "b1", "n_samples": 500, "seed": 1}
+        assert httpx.post(f"{server.url}/api/runs", json=body, timeout=60).status_code == 200
+        runner = server.server.config.app.state.runner  # type: ignore[attr-defined]
+        for process in list(runner._executor._processes.values()):
+            process.kill()
+        statuses = []
+        for seed in range(2, 6):  # the first may meet the dead pool (503); later ones get a new one
+            response = httpx.post(f"{server.url}/api/runs", json={**body, "seed": seed}, timeout=60)
+            statuses.append(response.status_code)
+        assert set(statuses) <= {200, 503}
+        assert statuses[-1] == 200

@@ -5,7 +5,7 @@ Every error a request can cause answers with a JSON body
 traceback: 404 unknown scenario or run, 409 a run that cannot be cancelled,
 413 a body or sample count over its limit, 415 an unknown content type, 422
 malformed input (the field named, with the same message as the command line),
-429 too many jobs or waiting runs.
+429 too many jobs or waiting runs, 503 a worker process that stopped.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import labecon
@@ -94,11 +95,24 @@ class ImmediateRunner:
             if len(self._pending) >= self.max_waiting:
                 msg = f"{self.max_waiting} runs are waiting already (the limit); try again in a moment"
                 raise ApiError(429, "n_samples", msg)
-            shared = asyncio.wrap_future(self.start().submit(compute_view, fields, n_samples, seed))
+            try:
+                shared = asyncio.wrap_future(self.start().submit(compute_view, fields, n_samples, seed))
+            except BrokenProcessPool:
+                self._restart()
+                raise ApiError(503, "server", "a worker process stopped; try again") from None
             self._pending[key] = shared
             shared.add_done_callback(lambda done: self._finish(key, done))
-        # shield: a client that goes away does not cancel the run others may be waiting for.
-        return await asyncio.shield(shared)
+        try:
+            # shield: a client that goes away does not cancel the run others may be waiting for.
+            return await asyncio.shield(shared)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start fresh ones for the next requests.
+            self._restart()
+            raise ApiError(503, "server", "a worker process stopped; try again") from None
+
+    def _restart(self) -> None:
+        self.close()
+        self._pending.clear()
 
     def _finish(self, key: str, done: asyncio.Future[dict[str, Any]]) -> None:
         self._pending.pop(key, None)

@@ -273,7 +273,7 @@ function buildControls(desc) {
 function schedulePreview() {
   writeUrl();
   clearTimeout(timer);
-  timer = setTimeout(preview, 120);
+  timer = setTimeout(preview, 40);
 }
 
 async function preview() {
