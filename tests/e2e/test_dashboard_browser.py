@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+
+import labecon
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
 
@@ -65,7 +68,7 @@ def _revenue_median(page: Any) -> list[float]:
 def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     requests: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     _watch(page, errors, requests)
     page.goto(f"{server.url}/?scenario=two-strategies&seed=4")
     _wait_render(page, 0)
@@ -81,6 +84,12 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
     assert _revenue_median(page) != revenue_before
     url = page.url
     assert "set.labs.lab_own.strategy.own_frac=0.05" in url
+    page.click("details.menu summary")
+    with page.expect_download() as info:
+        page.click("#dl-yaml")
+    changed = labecon.load_scenario(yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8")))
+    assert changed.labs["lab_own"].strategy.own_frac == 0.05  # type: ignore[index]
+    page.click("details.menu summary")
     headline = page.inner_text("#headline-text")
 
     other = browser.new_page(viewport={"width": 1400, "height": 900})
