@@ -45,3 +45,31 @@ def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
             statuses.append(response.status_code)
         assert set(statuses) <= {200, 503}
         assert statuses[-1] == 200
+
+
+def test_jobs_in_their_own_processes_finish_and_cancel(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with BackgroundServer(WebSettings(store=store, immediate_max_samples=1_000)) as server:
+        api = httpx.Client(base_url=server.url, timeout=60)
+        finished = api.post("/api/runs", json={"scenario": "b1", "n_samples": 20_000, "seed": 4}).json()
+        long = api.post("/api/runs", json={"scenario": "two-strategies", "n_samples": 3_000_000, "seed": 1})
+        assert long.status_code == 202
+        assert api.delete(f"/api/runs/{long.json()['id']}").status_code == 200
+        states = {}
+        deadline = time.monotonic() + 120
+        while len(states) < 2 and time.monotonic() < deadline:
+            for run_id in (finished["id"], long.json()["id"]):
+                state = api.get(f"/api/runs/{run_id}").json()
+                if state["status"] != "running":
+                    states[run_id] = state
+            time.sleep(0.1)
+        api.close()
+    done, cancelled = states[finished["id"]], states[long.json()["id"]]
+    assert done["status"] == "done"
+    assert (
+        done["results"]["outputs"]["saving"]["stats"] == labecon.simulate("b1", 20_000, 4).summary()["saving"]
+    )
+    assert cancelled["status"] == "cancelled"
+    runs = labecon.RunStore(store)
+    assert runs.get_manifest(finished["id"])["status"] == "done"
+    assert runs.get_manifest(long.json()["id"])["status"] == "interrupted"

@@ -44,7 +44,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     """
     conf = settings if settings is not None else WebSettings.from_env()
     store = labecon.RunStore(conf.store)
-    jobs = JobManager(store, conf.max_jobs)
+    jobs = JobManager(store, conf.max_jobs, in_processes=conf.run_workers > 0)
     runner = ImmediateRunner(conf.max_waiting_runs, conf.run_workers)
 
     @asynccontextmanager

@@ -34,9 +34,9 @@ class WebSettings:
     full_run_samples : int
         Samples of the dashboard's "full run" job.
     run_workers : int
-        Worker processes computing immediate runs; default one per core; 0
-        computes them in threads of the server process (no processes to start,
-        but runs then share one core).
+        Worker processes computing immediate runs; default one per core (jobs
+        then run in processes of their own too); 0 computes both in threads of
+        the server process (no processes to start, but runs share one core).
     store : Path or None
         The run store's directory; default ``$LABECON_STORE`` or ``labecon-results``.
     """
