@@ -20,7 +20,8 @@ from labecon.web.settings import WebSettings
 
 
 def make_client(store: Path, **limits: Any) -> TestClient:
-    settings = WebSettings(store=store, **{"immediate_max_samples": 5_000, **limits})
+    # Runs in threads (run_workers=0): no worker processes to start for each test's app.
+    settings = WebSettings(store=store, **{"immediate_max_samples": 5_000, "run_workers": 0, **limits})
     return TestClient(create_app(settings), raise_server_exceptions=False)
 
 

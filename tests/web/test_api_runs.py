@@ -106,13 +106,14 @@ def test_large_run_is_a_job_polled_to_completion_and_recorded(client: Any, store
 @pytest.mark.parametrize(
     ("fmt", "magic"), [("parquet", b"PAR1"), ("csv", b"sample,"), ("netcdf", b"\x89HDF")]
 )
-def test_export_a_finished_run(client: Any, fmt: str, magic: bytes) -> None:
+def test_export_a_finished_run(client: Any, store: Path, fmt: str, magic: bytes) -> None:
     job = client.post("/api/runs", json={"scenario": "b1", "n_samples": 6_000, "seed": 1}).json()
     _poll(client, job["id"])
     response = client.get(f"/api/runs/{job['id']}/export", params={"format": fmt})
     assert response.status_code == 200
     assert response.content.startswith(magic)
     assert job["id"] in response.headers["content-disposition"]
+    assert not any((store / ".exports").iterdir()), "the export's file is removed once sent"
 
 
 def test_export_refuses_an_unknown_format_and_an_unknown_run(client: Any) -> None:
@@ -140,8 +141,9 @@ def test_delete_cancels_a_job_in_progress(store: Path) -> None:
 
 def test_sample_count_over_the_cap_is_413(store: Path) -> None:
     client = make_client(store, max_samples=10_000)
-    response = client.post("/api/runs", json={"scenario": "b1", "n_samples": 10_001})
-    assert_names_field(response, 413, "n_samples")
+    assert_names_field(
+        client.post("/api/runs", json={"scenario": "b1", "n_samples": 10_001}), 413, "n_samples"
+    )
 
 
 def test_body_over_the_cap_is_413(store: Path) -> None:
@@ -153,5 +155,5 @@ def test_body_over_the_cap_is_413(store: Path) -> None:
 def test_too_many_waiting_runs_is_429(store: Path) -> None:
     client = make_client(store, max_waiting_runs=1)
     runner = client.app.state.runner  # type: ignore[attr-defined]
-    runner._waiting = 1  # as if one run were queued already
+    runner._pending["another request"] = object()  # as if one run were queued already
     assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 100}), 429)

@@ -65,5 +65,6 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
             assert b"labecon" in r.read()
     finally:
         proc.terminate()
-        proc.communicate(timeout=20)
+        output, _ = proc.communicate(timeout=20)
+    assert f"Uvicorn running on http://127.0.0.1:{port}" in output, "binds loopback unless told otherwise"
     assert not any(tmp_path.glob("labecon-results")), "serving writes nothing into the working directory"

@@ -214,7 +214,10 @@ def export_run(
     if manifest["status"] != "done":
         raise ApiError(409, "run_id", f"run {run_id!r} has no results yet: it is {manifest['status']}")
     suffix = {"parquet": ".parquet", "csv": ".csv", "netcdf": ".nc"}[format]
-    scratch = Path(tempfile.mkdtemp(prefix="labecon-export-"))
+    # Written inside the run store (nowhere else on the server), streamed, then removed.
+    exports = store.root / ".exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="export-", dir=exports))
     target = scratch / f"{run_id}{suffix}"
     try:
         store.export(run_id, format, target)

@@ -5,7 +5,7 @@ Every error a request can cause answers with a JSON body
 traceback: 404 unknown scenario or run, 409 a run that cannot be cancelled,
 413 a body or sample count over its limit, 415 an unknown content type, 422
 malformed input (the field named, with the same message as the command line),
-429 too many jobs or waiting runs.
+429 too many jobs or waiting runs, 503 a worker process that stopped.
 """
 
 from __future__ import annotations
@@ -44,14 +44,17 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     """
     conf = settings if settings is not None else WebSettings.from_env()
     store = labecon.RunStore(conf.store)
-    jobs = JobManager(store, conf.max_jobs)
+    jobs = JobManager(store, conf.max_jobs, in_processes=conf.run_workers > 0)
+    runner = ImmediateRunner(conf.max_waiting_runs, conf.run_workers)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Load and compile the model in the background, so the first preview is as quick as the rest.
+        # Load the model in the background, so the first job does not wait for it either.
         threading.Thread(target=_warm_up, name="labecon-warm-up", daemon=True).start()
+        runner.start()
         yield
         jobs.cancel_all()
+        runner.close()
 
     app = FastAPI(
         title="labecon",
@@ -63,7 +66,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.settings = conf
     app.state.store = store
     app.state.jobs = jobs
-    app.state.runner = ImmediateRunner(conf.max_waiting_runs)
+    app.state.runner = runner
     app.include_router(api_router)
     app.include_router(pages_router)
     _add_error_handlers(app)

@@ -8,6 +8,8 @@ are refused: a few lines of nested aliases can expand to billions of nodes.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -102,8 +104,14 @@ def scenario_fields(scenario: str | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(scenario, Mapping):
         return dict(scenario)
     if scenario in labecon.list_scenarios():
-        return _mapping(safe_yaml(labecon.scenario_text(scenario)), scenario)
+        return copy.deepcopy(_builtin_fields(scenario))
     return _mapping(safe_yaml(scenario), scenario)
+
+
+@functools.lru_cache(maxsize=16)
+def _builtin_fields(name: str) -> dict[str, Any]:
+    # Parsed once: reading a built-in's YAML takes about 20 ms, a deep copy well under 1 ms.
+    return _mapping(safe_yaml(labecon.scenario_text(name)), name)
 
 
 def safe_yaml(text: str) -> Any:
@@ -121,6 +129,9 @@ def safe_yaml(text: str) -> Any:
         raise ApiError(422, "scenario", msg) from None
     except RecursionError:
         raise ApiError(422, "scenario", "nested too deeply") from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        # The safe loader's own constructors raise these for a bad tagged value (`!!float nope`).
+        raise ApiError(422, "scenario", f"not valid YAML: a tagged value cannot be read ({exc})") from None
 
 
 def _mapping(data: Any, text: str) -> dict[str, Any]:

@@ -1,17 +1,24 @@
-"""Large runs as jobs: each in its own thread, recorded in the run store, cancellable.
+"""Large runs as jobs: each in a process of its own, recorded in the run store, cancellable.
 
 A job's id is its run id in the store, so ``GET /api/runs/{id}`` finds it while
 it runs (from memory) and after it finished, even after a restart (from the
-store). At most ``max_jobs`` run at once.
+store). At most ``max_jobs`` run at once. A job's process runs at a lower
+priority than the previews' workers, so the dashboard stays quick while a
+full run computes; a thread of the server follows it (progress, cancelling).
+With ``in_processes=False`` jobs run in threads of the server instead.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from typing import Any, Literal
 
 import labecon
@@ -26,8 +33,74 @@ KEEP_FINISHED = 100
 """Finished jobs whose answers stay in memory (older ones are read back from the store)."""
 
 
+Outcome = tuple[JobStatus, Any]
+"""How a job ended: ``("done", view)``, ``("cancelled", None)`` or ``("failed", message)``."""
+
+
 class _Cancelled(Exception):
     """Raised from a job's progress callback to stop its run."""
+
+
+def execute(
+    fields: dict[str, Any],
+    n_samples: int,
+    seed: int,
+    store_root: str,
+    run_id: str,
+    set_done: Callable[[int], None],
+    is_cancelled: Callable[[], bool],
+) -> Outcome:
+    """Compute a job's run, record it in the store, and return how it ended (in any process)."""
+    store = labecon.RunStore(store_root)
+
+    def progress(done: int, total: int) -> None:
+        set_done(done)
+        if is_cancelled():
+            raise _Cancelled
+
+    try:
+        scenario = labecon.load_scenario(fields)
+        results = labecon.simulate(scenario, n_samples, seed, progress=progress)
+        store.finish_run(run_id, results)
+        return "done", results_view(results, scenario)
+    except _Cancelled:
+        _mark(store, run_id, "interrupted")
+        return "cancelled", None
+    except labecon.LabeconError as exc:
+        _mark(store, run_id, "failed")
+        return "failed", str(exc)
+    except Exception:
+        # A bug, not the user's doing: logged in full on the server, one line to the user.
+        _log.exception("job %s failed", run_id)
+        _mark(store, run_id, "failed")
+        return "failed", "internal error (the server's log has the details)"
+
+
+def _job_process(
+    fields: dict[str, Any],
+    n_samples: int,
+    seed: int,
+    store_root: str,
+    run_id: str,
+    done: Any,
+    cancel: Any,
+    send: Connection,
+) -> None:
+    """Body of a job's own process: lower priority, so previews stay quick while it runs."""
+    os.nice(10)
+
+    def set_done(value: int) -> None:
+        done.value = value
+
+    send.send(execute(fields, n_samples, seed, store_root, run_id, set_done, cancel.is_set))
+    send.close()
+
+
+def _mark(store: labecon.RunStore, run_id: str, status: Literal["failed", "interrupted"]) -> None:
+    try:
+        store.mark(run_id, status)
+    except labecon.LabeconError:
+        _log.exception("cannot mark run %s as %s", run_id, status)
 
 
 @dataclass
@@ -44,6 +117,10 @@ class Job:
     view: dict[str, Any] | None = None
     started: float = field(default_factory=time.monotonic)
     cancel: threading.Event = field(default_factory=threading.Event)
+
+    def set_done(self, value: int) -> None:
+        """Record how many samples are done."""
+        self.done = value
 
     def state(self) -> dict[str, Any]:
         """Return the job as the API shows it: id, status, progress (0..1), and its results when done."""
@@ -65,9 +142,10 @@ class Job:
 class JobManager:
     """Starts, tracks and cancels jobs; records each in the run store."""
 
-    def __init__(self, store: labecon.RunStore, max_jobs: int) -> None:
+    def __init__(self, store: labecon.RunStore, max_jobs: int, *, in_processes: bool = True) -> None:
         self.store = store
         self.max_jobs = max_jobs
+        self.in_processes = in_processes
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
 
@@ -126,34 +204,53 @@ class JobManager:
             time.sleep(0.05)
 
     def _run(self, job: Job) -> None:
-        def progress(done: int, total: int) -> None:
-            job.done = done
-            if job.cancel.is_set():
-                raise _Cancelled
+        fields = job.scenario.model_dump(mode="json", exclude_unset=True)
+        root = str(self.store.root)
+        if not self.in_processes:
+            outcome = execute(fields, job.n_samples, job.seed, root, job.id, job.set_done, job.cancel.is_set)
+        else:
+            outcome = self._run_in_process(job, fields, root)
+        status, payload = outcome
+        if status == "done":
+            job.view, job.done = payload, job.n_samples
+        elif status == "failed":
+            job.error = str(payload)
+        job.status = status
 
+    def _run_in_process(self, job: Job, fields: dict[str, Any], root: str) -> Outcome:
+        """Run a job in a process of its own, at a lower priority than the previews."""
+        context = multiprocessing.get_context("spawn")
+        done = context.Value("q", 0)
+        cancel = context.Event()
+        receive, send = context.Pipe(duplex=False)
+        args = (fields, job.n_samples, job.seed, root, job.id, done, cancel, send)
+        process = context.Process(target=_job_process, args=args, name=f"job-{job.id}", daemon=True)
+        process.start()
+        send.close()  # the child holds the sending end now
         try:
-            results = labecon.simulate(job.scenario, job.n_samples, job.seed, progress=progress)
-            self.store.finish_run(job.id, results)
-            job.view = results_view(results, job.scenario)
-            job.done = job.n_samples
-            job.status = "done"
-        except _Cancelled:
-            self._mark(job.id, "interrupted")
-            job.status = "cancelled"
-        except labecon.LabeconError as exc:
+            while True:
+                job.done = int(done.value)
+                if job.cancel.is_set():
+                    cancel.set()
+                if receive.poll(0.1):
+                    outcome: Outcome = receive.recv()
+                    break
+                if not process.is_alive() and not receive.poll(0):
+                    self._mark(job.id, "failed")
+                    outcome = ("failed", "the run's process stopped (killed, or out of memory)")
+                    break
+        except (EOFError, OSError):
             self._mark(job.id, "failed")
-            job.error, job.status = str(exc), "failed"
-        except Exception:
-            # A bug, not the user's doing: logged in full on the server, one line to the user.
-            _log.exception("job %s failed", job.id)
-            self._mark(job.id, "failed")
-            job.error, job.status = "internal error (the server's log has the details)", "failed"
+            outcome = ("failed", "the run's process stopped (killed, or out of memory)")
+        finally:
+            receive.close()
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
+        return outcome
 
     def _mark(self, run_id: str, status: Literal["failed", "interrupted"]) -> None:
-        try:
-            self.store.mark(run_id, status)
-        except labecon.LabeconError:
-            _log.exception("cannot mark run %s as %s", run_id, status)
+        _mark(self.store, run_id, status)
 
     def _forget_old(self) -> None:
         finished = [k for k, j in self._jobs.items() if j.status != "running"]

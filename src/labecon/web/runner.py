@@ -1,21 +1,26 @@
-"""Immediate runs: computed in worker threads, at most one per core at a time, answers cached.
+"""Immediate runs: computed in worker processes, one per core, identical requests computed once.
 
-The compiled model releases the GIL, so runs in threads use every core; more
-at once would only share the cores and make each answer later. A dashboard
-that moves a control back to where it was gets the cached answer at once.
+The world model spends much of its time in Python between NumPy calls, so
+threads would take turns on one core; worker processes use every core. The
+workers start with the app and each runs a small warm-up, so the first
+preview does not pay for imports and compilation. Identical requests share
+one computation (also while it is in flight), and the answers to the last
+:data:`CACHE_SIZE` distinct requests are kept, so moving a control back is
+instant. With ``workers=0`` runs are computed in threads of the server
+process instead (quick to start: for tests and small machines).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import multiprocessing
 import os
-import threading
 from collections import OrderedDict
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
-
-import anyio
-import anyio.to_thread
 
 import labecon
 from labecon.web.errors import ApiError
@@ -26,14 +31,49 @@ CACHE_SIZE = 128
 
 
 class ImmediateRunner:
-    """Runs small scenarios now, one per core at a time, with a bounded queue and a cache."""
+    """Runs small scenarios now, one per worker at a time, with a bounded queue and a cache.
 
-    def __init__(self, max_waiting: int, n_cores: int | None = None) -> None:
-        self.limiter = anyio.CapacityLimiter(n_cores or os.cpu_count() or 1)
+    Parameters
+    ----------
+    max_waiting : int
+        Distinct runs that may be queued or running; one more gets ``429``.
+    workers : int or None
+        Worker processes; default one per core; 0 computes in threads instead.
+    """
+
+    def __init__(self, max_waiting: int, workers: int | None = None) -> None:
         self.max_waiting = max_waiting
-        self._waiting = 0
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self._executor: Executor | None = None
+        self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+
+    def start(self) -> Executor:
+        """Start the workers and warm each one up (in the background); return the executor."""
+        if self._executor is not None:
+            return self._executor
+        if self.workers > 0:
+            # Spawned, not forked: the server process has threads, which a fork would copy half-way.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+            for _ in range(self.workers):
+                self._executor.submit(_noop)  # start every worker now, not at the first request
+        else:
+            self._executor = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="labecon-run")
+        return self._executor
+
+    def close(self) -> None:
+        """Stop the workers now, dropping queued and running runs."""
+        if self._executor is None:
+            return
+        # A worker may be busy (warming up, or a run): end it rather than wait, so the
+        # server stops at once. Python 3.14 has terminate_workers(); before it, the
+        # pool's own table of processes is the only handle on them.
+        processes = dict(getattr(self._executor, "_processes", None) or {})
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes.values():
+            process.terminate()
+        self._executor = None
 
     async def run(self, scenario: labecon.Scenario, n_samples: int, seed: int) -> dict[str, Any]:
         """Return the view of a run of ``scenario`` (from the cache if it ran before).
@@ -41,37 +81,63 @@ class ImmediateRunner:
         Raises
         ------
         ApiError
-            429 when ``max_waiting`` runs are queued already.
+            429 when ``max_waiting`` distinct runs are queued or running already.
         """
-        key = _key(scenario, n_samples, seed)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
-            if self._waiting >= self.max_waiting:
+        # Only the fields given (as dump_scenario writes them): they validate back to the same scenario.
+        fields = scenario.model_dump(mode="json", exclude_unset=True)
+        key = _key(fields, n_samples, seed)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        shared = self._pending.get(key)
+        if shared is None:
+            if len(self._pending) >= self.max_waiting:
                 msg = f"{self.max_waiting} runs are waiting already (the limit); try again in a moment"
                 raise ApiError(429, "n_samples", msg)
-            self._waiting += 1
+            try:
+                shared = asyncio.wrap_future(self.start().submit(compute_view, fields, n_samples, seed))
+            except BrokenProcessPool:
+                self._restart()
+                raise ApiError(503, "server", "a worker process stopped; try again") from None
+            self._pending[key] = shared
+            shared.add_done_callback(lambda done: self._finish(key, done))
         try:
-            view = await anyio.to_thread.run_sync(
-                _compute, scenario, n_samples, seed, limiter=self.limiter, abandon_on_cancel=False
-            )
-        finally:
-            with self._lock:
-                self._waiting -= 1
-        with self._lock:
-            self._cache[key] = view
+            # shield: a client that goes away does not cancel the run others may be waiting for.
+            return await asyncio.shield(shared)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start fresh ones for the next requests.
+            self._restart()
+            raise ApiError(503, "server", "a worker process stopped; try again") from None
+
+    def _restart(self) -> None:
+        self.close()
+        self._pending.clear()
+
+    def _finish(self, key: str, done: asyncio.Future[dict[str, Any]]) -> None:
+        self._pending.pop(key, None)
+        if not done.cancelled() and done.exception() is None:
+            self._cache[key] = done.result()
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return view
 
 
-def _compute(scenario: labecon.Scenario, n_samples: int, seed: int) -> dict[str, Any]:
-    results = labecon.simulate(scenario, n_samples, seed)
-    return results_view(results, scenario)
+def compute_view(fields: dict[str, Any], n_samples: int, seed: int) -> dict[str, Any]:
+    """Run a scenario given as its fields and return its view (runs in a worker)."""
+    scenario = labecon.load_scenario(fields)
+    return results_view(labecon.simulate(scenario, n_samples, seed), scenario)
 
 
-def _key(scenario: labecon.Scenario, n_samples: int, seed: int) -> str:
-    text = json.dumps([scenario.model_dump(mode="json"), n_samples, seed], sort_keys=True)
+def _warm_up() -> None:
+    # Imports, and compiles or loads the compiled model, before the first request.
+    for name in labecon.list_scenarios():
+        labecon.simulate(name, n_samples=64, seed=0)
+
+
+def _noop() -> None:
+    return None
+
+
+def _key(fields: dict[str, Any], n_samples: int, seed: int) -> str:
+    text = json.dumps([fields, n_samples, seed], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()

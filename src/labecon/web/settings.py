@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from labecon.errors import OptionError
@@ -33,6 +33,10 @@ class WebSettings:
         Samples of the dashboard's preview after each change.
     full_run_samples : int
         Samples of the dashboard's "full run" job.
+    run_workers : int
+        Worker processes computing immediate runs; default one per core (jobs
+        then run in processes of their own too); 0 computes both in threads of
+        the server process (no processes to start, but runs share one core).
     store : Path or None
         The run store's directory; default ``$LABECON_STORE`` or ``labecon-results``.
     """
@@ -44,13 +48,17 @@ class WebSettings:
     max_waiting_runs: int = 64
     preview_samples: int = 10_000
     full_run_samples: int = 200_000
+    run_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     store: Path | None = None
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name != "store" and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-                msg = f"must be a whole number >= 1, got {value!r}"
+            if f.name == "store":
+                continue
+            least = 0 if f.name == "run_workers" else 1
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                msg = f"must be a whole number >= {least}, got {value!r}"
                 raise OptionError(msg, f.name)
 
     @classmethod

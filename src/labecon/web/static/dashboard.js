@@ -1,14 +1,11 @@
 // labecon dashboard: controls from the scenario's description, a preview run after each
 // change, charts drawn with the Plotly.js this server ships. The whole state lives in the
-// URL (scenario, seed, overrides, view, full run), so a copied link reopens it.
-"use strict";
-
-const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d"];
-const FANS = [
-  ["revenue_usd_by_year", "Revenue by year", "USD bn per year", 1e-9],
-  ["cash_usd_by_year", "Cash at the end of each year", "USD bn", 1e-9],
-  ["capacity_h100e_by_year", "Compute capacity at the end of each year", "million H100e", 1e-6],
-];
+// URL (scenario, seed, overrides, view, full run), so a copied link reopens it. ES modules:
+// urlstate.js (the address), controls.js (the controls), charts.js, summary.js (downloads).
+import { drawCharts } from "./charts.js";
+import { buildControls } from "./controls.js";
+import { save, summaryRows, toCsv } from "./summary.js";
+import { readUrl, writeUrl } from "./urlstate.js";
 
 const state = {
   config: null,
@@ -27,47 +24,6 @@ let timer = null;
 let poller = null;
 
 const $ = (id) => document.getElementById(id);
-
-// ---- URL state ---------------------------------------------------------------------------
-function encodeText(text) {
-  const bytes = new TextEncoder().encode(text);
-  let bin = "";
-  bytes.forEach((b) => { bin += String.fromCharCode(b); });
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeText(data) {
-  const bin = atob(data.replace(/-/g, "+").replace(/_/g, "/"));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-}
-
-function readUrl() {
-  const q = new URLSearchParams(location.search);
-  if (q.has("yaml")) {
-    try { state.yamlText = decodeText(q.get("yaml")); state.scenario = null; } catch (e) { showError("yaml", "the link's scenario cannot be read"); }
-  } else if (q.has("scenario")) {
-    state.scenario = q.get("scenario");
-  }
-  if (q.has("seed") && /^\d+$/.test(q.get("seed"))) state.seed = Number(q.get("seed"));
-  if (q.has("lab")) state.lab = q.get("lab");
-  if (q.has("run")) state.run = q.get("run");
-  state.overrides = {};
-  for (const [key, value] of q.entries()) {
-    if (!key.startsWith("set.")) continue;
-    try { state.overrides[key.slice(4)] = JSON.parse(value); } catch (e) { state.overrides[key.slice(4)] = value; }
-  }
-}
-
-function writeUrl() {
-  const q = new URLSearchParams();
-  if (state.yamlText !== null) q.set("yaml", encodeText(state.yamlText));
-  else q.set("scenario", state.scenario);
-  q.set("seed", String(state.seed));
-  if (state.lab !== "all") q.set("lab", state.lab);
-  for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
-  if (state.run) q.set("run", state.run);
-  history.replaceState(null, "", location.pathname + "?" + q.toString());
-}
 
 // ---- API -------------------------------------------------------------------------------------
 async function api(method, path, body, signal) {
@@ -95,59 +51,6 @@ function scenarioSource() {
 }
 
 // ---- controls --------------------------------------------------------------------------------
-function fmt(x) {
-  if (typeof x !== "number") return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return x.toExponential(3);
-  return String(Math.round(x * 1e6) / 1e6);
-}
-
-function controlBox(name, path, desc, units, source) {
-  const box = document.createElement("div");
-  box.className = "control";
-  box.dataset.path = path;
-  const title = document.createElement("div");
-  title.className = "name";
-  title.textContent = name + " ";
-  if (units) {
-    const u = document.createElement("code");
-    u.textContent = units;
-    title.appendChild(u);
-  }
-  box.appendChild(title);
-  if (desc) {
-    const d = document.createElement("div");
-    d.className = "desc";
-    d.textContent = desc;
-    box.appendChild(d);
-  }
-  if (source) {
-    const s = document.createElement("div");
-    s.className = "src";
-    s.textContent = "Source: " + source;
-    s.title = source;
-    box.appendChild(s);
-  }
-  const fields = document.createElement("div");
-  fields.className = "fields";
-  box.appendChild(fields);
-  return [box, fields];
-}
-
-function numberField(label, value, min, max, step, onChange) {
-  const wrap = document.createElement("label");
-  if (label) wrap.append(label + " ");
-  const input = document.createElement("input");
-  input.type = "number";
-  input.value = String(value);
-  input.step = step || "any";
-  if (min !== null && min !== undefined) input.min = String(min);
-  if (max !== null && max !== undefined) input.max = String(max);
-  input.addEventListener("change", () => { if (input.value !== "") onChange(Number(input.value)); });
-  wrap.appendChild(input);
-  return wrap;
-}
-
 function setOverride(path, value, base) {
   if (JSON.stringify(value) === JSON.stringify(base)) delete state.overrides[path];
   else state.overrides[path] = value;
@@ -157,122 +60,11 @@ function setOverride(path, value, base) {
   schedulePreview();
 }
 
-function inputControl(input) {
-  const path = "inputs." + input.name;
-  const [box, fields] = controlBox(input.name, path, `${input.description} (${input.dist})`, input.units, input.source);
-  for (const [key, base] of Object.entries(input.params)) {
-    const p = path + "." + key;
-    const current = p in state.overrides ? state.overrides[p] : base;
-    if (Array.isArray(base) && base.every((x) => typeof x === "number")) {
-      const labels = key === "ci90" ? ["5th pct", "95th pct"] : base.map((_, i) => `${key}[${i}]`);
-      const values = current.slice();
-      base.forEach((_, i) => {
-        fields.appendChild(numberField(labels[i] || "", values[i], null, null, "any", (v) => {
-          values[i] = v;
-          setOverride(p, values.slice(), base);
-        }));
-      });
-      box.dataset.path = p;
-    } else if (typeof base === "number") {
-      fields.appendChild(numberField(key, current, null, null, "any", (v) => setOverride(p, v, base)));
-      if (Object.keys(input.params).length === 1) box.dataset.path = p;
-    }
-  }
-  box.classList.toggle("changed", Object.keys(state.overrides).some((k) => k.startsWith(path + ".")));
-  return box;
-}
-
-function parameterControl(param) {
-  const parts = param.path.split(".");
-  const label = parts[parts.length - 1];
-  const where = parts.slice(0, -1).join(".");
-  const [box, fields] = controlBox(label, param.path, param.description, where, param.source);
-  if (typeof param.value !== "number") {
-    const note = document.createElement("span");
-    note.className = "desc";
-    note.textContent = `uncertain: set by the input ${param.value}`;
-    fields.appendChild(note);
-    return box;
-  }
-  const current = param.path in state.overrides ? state.overrides[param.path] : param.value;
-  if (param.minimum === 0 && param.maximum === 1) {
-    const slider = document.createElement("input");
-    slider.type = "range";
-    slider.min = "0";
-    slider.max = "1";
-    slider.step = "0.01";
-    slider.value = String(current);
-    slider.setAttribute("aria-label", param.path);
-    const out = document.createElement("output");
-    out.textContent = Number(current).toFixed(2);
-    slider.addEventListener("input", () => { out.textContent = Number(slider.value).toFixed(2); });
-    slider.addEventListener("change", () => setOverride(param.path, Number(slider.value), param.value));
-    fields.append(slider, out);
-  } else {
-    fields.appendChild(numberField("", current, param.minimum, param.maximum, "any", (v) => setOverride(param.path, v, param.value)));
-  }
-  box.classList.toggle("changed", param.path in state.overrides);
-  return box;
-}
-
-const GROUP_TITLES = { strategy: "Strategies", deal: "Partner deal" };
-const HIST_TITLES = {
-  npv_fcf_usd: "NPV of free cash flow",
-  peak_funding_need_usd: "Peak funding need",
-  partner_deal_npv_usd: "The partner's NPV of its deal",
-  pv_rent: "Present value of renting",
-  pv_build: "Present value of building",
-  saving: "Saving of building over renting",
-};
-
-function buildControls(desc) {
-  $("scenario-description").textContent = desc.description;
-  const root = $("control-groups");
-  root.replaceChildren();
-  const groups = {};
-  desc.parameters.forEach((p) => { (groups[p.group] = groups[p.group] || []).push(p); });
-  // What each lab decides comes first: it is what a user of the dashboard came to change.
-  const decided = (groups.strategy || []).filter((p) => typeof p.value === "number");
-  if (decided.length) {
-    const title = document.createElement("h3");
-    title.textContent = GROUP_TITLES.strategy;
-    root.appendChild(title);
-    decided.forEach((p) => root.appendChild(parameterControl(p)));
-  }
-  const h = document.createElement("h3");
-  h.textContent = "Uncertain inputs";
-  root.appendChild(h);
-  desc.inputs.filter((i) => Object.keys(i.params).length).forEach((i) => root.appendChild(inputControl(i)));
-  if (groups.deal) {
-    const title = document.createElement("h3");
-    title.textContent = GROUP_TITLES.deal;
-    root.appendChild(title);
-    groups.deal.forEach((p) => root.appendChild(parameterControl(p)));
-  }
-  if (groups.strategy && groups.strategy.some((p) => typeof p.value !== "number")) {
-    groups["strategy (set by inputs)"] = groups.strategy.filter((p) => typeof p.value !== "number");
-  }
-  const rest = Object.keys(groups).filter((k) => !(k in GROUP_TITLES));
-  if (rest.length) {
-    const more = document.createElement("details");
-    const summary = document.createElement("summary");
-    summary.textContent = "More parameters";
-    more.appendChild(summary);
-    rest.forEach((k) => {
-      const t = document.createElement("h3");
-      t.textContent = k;
-      more.appendChild(t);
-      groups[k].forEach((p) => more.appendChild(parameterControl(p)));
-    });
-    root.appendChild(more);
-  }
-}
-
 // ---- runs ----------------------------------------------------------------------------------
 function schedulePreview() {
-  writeUrl();
+  writeUrl(state);
   clearTimeout(timer);
-  timer = setTimeout(preview, 120);
+  timer = setTimeout(preview, 40);
 }
 
 async function preview() {
@@ -310,7 +102,7 @@ async function fullRun() {
     });
     if (job.__status === 200) { render(job, `full run, ${job.manifest.n_samples.toLocaleString()} samples`, performance.now()); return; }
     state.run = job.id;
-    writeUrl();
+    writeUrl(state);
     follow(job.id);
   } catch (err) {
     showError(err.field, err.message);
@@ -365,7 +157,7 @@ function escapeHtml(text) {
 function render(view, label, started) {
   state.view = view;
   const h = view.headline;
-  const text = escapeHtml(h.text.charAt(0).toUpperCase() + h.text.slice(1)).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
+  const text = escapeHtml(h.text).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
   $("headline-text").innerHTML = text;
   $("headline-text").dataset.p = h.p === null ? "" : String(h.p);
   $("headline-details").replaceChildren(...(h.details || []).map((line) => {
@@ -380,7 +172,7 @@ function render(view, label, started) {
     filter.replaceChildren(new Option("all labs", "all"), ...labs.map((l) => new Option(l, l)));
   }
   filter.value = labs.includes(state.lab) ? state.lab : "all";
-  drawCharts(view);
+  drawCharts(view, state.lab);
   state.renders += 1;
   const pageMs = performance.now() - started;
   const m = view.manifest;
@@ -389,135 +181,9 @@ function render(view, label, started) {
   document.body.dataset.pageMs = pageMs.toFixed(0);
 }
 
-function shownLabs(view) {
-  const labs = view.coords.lab || [];
-  return labs.map((l, i) => [l, i]).filter(([l]) => state.lab === "all" || state.lab === l);
-}
-
-function chartDiv(id) {
-  let div = $(id);
-  if (!div) {
-    div = document.createElement("div");
-    div.id = id;
-    div.className = "chart";
-    $("charts").appendChild(div);
-  }
-  return div;
-}
-
-const LAYOUT = {
-  margin: { l: 60, r: 16, t: 42, b: 40 },
-  font: { family: "system-ui, sans-serif", size: 12, color: "#1d2330" },
-  legend: { orientation: "h", y: -0.15 },
-  paper_bgcolor: "#fff",
-  plot_bgcolor: "#fff",
-  xaxis: { gridcolor: "#eef0f3" },
-  yaxis: { gridcolor: "#eef0f3", zerolinecolor: "#c8cdd6" },
-};
-
-function layout(title, ytitle, extra) {
-  return Object.assign({}, LAYOUT, {
-    title: { text: title, x: 0.02, font: { size: 14 } },
-    yaxis: Object.assign({}, LAYOUT.yaxis, { title: { text: ytitle } }),
-  }, extra || {});
-}
-
-function rgba(hex, alpha) {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
-}
-
-function drawCharts(view) {
-  const wanted = [];
-  const years = view.coords.year || [];
-  for (const [name, title, unit, scale] of FANS) {
-    const out = view.outputs[name];
-    if (!out || out.dims.join() !== "lab,year") continue;
-    const traces = [];
-    shownLabs(view).forEach(([lab, i]) => {
-      const c = COLORS[i % COLORS.length];
-      const pick = (k) => out.stats[k][i].map((v) => (v === null ? null : v * scale));
-      traces.push({ x: years, y: pick("p95"), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
-      traces.push({ x: years, y: pick("p5"), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{y:.3g}<extra></extra>" });
-      traces.push({ x: years, y: pick("p50"), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
-    });
-    wanted.push([`chart-${name}`, traces, layout(title, unit)]);
-  }
-  const ruin = view.outputs.is_ruined_by_year;
-  if (ruin && ruin.dims.join() === "lab,year") {
-    const traces = shownLabs(view).map(([lab, i]) => ({
-      x: years, y: ruin.stats.mean[i], mode: "lines+markers", name: lab,
-      line: { color: COLORS[i % COLORS.length], width: 2.5 },
-      error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), visible: true, thickness: 1 },
-      hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
-    }));
-    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".1%", rangemode: "tozero", title: { text: "probability" } }) })]);
-  }
-  for (const [name, hist] of Object.entries(view.histograms)) {
-    const out = view.outputs[name];
-    const mids = hist.edges.slice(0, -1).map((e, k) => (e + hist.edges[k + 1]) / 2 / 1e9);
-    const labs = view.coords.lab || [];
-    const traces = Object.entries(hist.counts)
-      .filter(([label]) => state.lab === "all" || !labs.includes(label) || label === state.lab)
-      .map(([label, counts], j) => {
-        const i = labs.indexOf(label);
-        const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
-        const total = counts.reduce((a, b) => a + b, 0) || 1;
-        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: "%{x:.3g} bn: %{y:.1%}<extra>" + label + "</extra>" };
-      });
-    const title = `${HIST_TITLES[name] || name}: distribution (edge bars hold the tails)`;
-    wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
-      barmode: "overlay", bargap: 0,
-      xaxis: Object.assign({}, LAYOUT.xaxis, { title: { text: "USD bn" } }),
-      yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".0%", title: { text: "share of samples" } }),
-    }), out]);
-  }
-  const keep = new Set(wanted.map((w) => w[0]));
-  Array.from($("charts").children).forEach((div) => { if (!keep.has(div.id)) { Plotly.purge(div); div.remove(); } });
-  for (const [id, traces, lay] of wanted) {
-    Plotly.react(chartDiv(id), traces, lay, { displaylogo: false, responsive: true });
-  }
-}
-
 // ---- downloads -------------------------------------------------------------------------------
-function save(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 function baseName() {
   return (state.view && state.view.manifest.scenario) || "scenario";
-}
-
-function summaryRows(view) {
-  const rows = [];
-  for (const [name, out] of Object.entries(view.outputs)) {
-    const stats = Object.keys(out.stats).filter((k) => k !== "n_samples");
-    const walk = (index, dimIdx) => {
-      if (dimIdx === out.dims.length) {
-        const row = { output: name, element: index.map((k, d) => `${out.dims[d]}=${view.coords[out.dims[d]][k]}`).join(";"), units: out.units };
-        stats.forEach((s) => { let v = out.stats[s]; index.forEach((k) => { v = v[k]; }); row[s] = v; });
-        rows.push(row);
-        return;
-      }
-      (view.coords[out.dims[dimIdx]] || []).forEach((_, k) => walk(index.concat([k]), dimIdx + 1));
-    };
-    walk([], 0);
-  }
-  return rows;
-}
-
-function toCsv(rows) {
-  const cols = [];
-  rows.forEach((r) => Object.keys(r).forEach((k) => { if (!cols.includes(k)) cols.push(k); }));
-  const cell = (v) => (v === undefined || v === null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
 }
 
 async function downloadYaml() {
@@ -562,7 +228,7 @@ async function loadScenario() {
       : await api("GET", `/api/scenarios/${encodeURIComponent(state.scenario)}`);
     state.description = desc;
     $("yaml-text").value = desc.yaml;
-    buildControls(desc);
+    buildControls(desc, state.overrides, setOverride);
     clearError();
   } catch (err) {
     showError(err.field, err.message);
@@ -578,11 +244,11 @@ async function start() {
   const select = $("scenario");
   list.forEach((s) => select.appendChild(new Option(`${s.name} (${s.kind})`, s.name)));
   select.appendChild(new Option("your own (YAML)", "__yaml__"));
-  readUrl();
+  readUrl(state, showError);
   select.value = state.yamlText !== null ? "__yaml__" : state.scenario;
   $("seed").value = String(state.seed);
   if (!(await loadScenario())) return;
-  writeUrl();
+  writeUrl(state);
   if (state.run) follow(state.run);
   else preview();
 
@@ -603,12 +269,12 @@ async function start() {
   });
   $("lab-filter").addEventListener("change", () => {
     state.lab = $("lab-filter").value;
-    writeUrl();
-    if (state.view) drawCharts(state.view);
+    writeUrl(state);
+    if (state.view) drawCharts(state.view, state.lab);
   });
   $("full-run").addEventListener("click", fullRun);
   $("copy-link").addEventListener("click", async () => {
-    writeUrl();
+    writeUrl(state);
     try { await navigator.clipboard.writeText(location.href); $("copy-link").textContent = "Link copied"; } catch (e) { $("copy-link").textContent = "Copy the address bar"; }
     setTimeout(() => { $("copy-link").textContent = "Copy link"; }, 1500);
   });

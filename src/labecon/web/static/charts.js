@@ -1,0 +1,111 @@
+// Charts of a run's view with Plotly.js: fan charts by year, P(ruin) by year, distributions.
+const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d"];
+
+// Output, title, axis unit, scale, log axis (growth over a decade spans orders of magnitude).
+const FANS = [
+  ["revenue_usd_by_year", "Revenue by year (median, 5-95% band)", "USD bn per year", 1e-9, true],
+  ["cash_usd_by_year", "Cash at the end of each year (median, 5-95% band)", "USD bn", 1e-9, false],
+  ["capacity_h100e_by_year", "Compute capacity at the end of each year (median, 5-95% band)", "million H100e", 1e-6, true],
+];
+
+const HIST_TITLES = {
+  npv_fcf_usd: "NPV of free cash flow",
+  peak_funding_need_usd: "Peak funding need",
+  partner_deal_npv_usd: "The partner's NPV of its deal",
+  pv_rent: "Present value of renting",
+  pv_build: "Present value of building",
+  saving: "Saving of building over renting",
+};
+
+function shownLabs(view, lab) {
+  const labs = view.coords.lab || [];
+  return labs.map((l, i) => [l, i]).filter(([l]) => lab === "all" || lab === l);
+}
+
+function chartDiv(id) {
+  let div = document.getElementById(id);
+  if (!div) {
+    div = document.createElement("div");
+    div.id = id;
+    div.className = "chart";
+    document.getElementById("charts").appendChild(div);
+  }
+  return div;
+}
+
+const LAYOUT = {
+  margin: { l: 60, r: 16, t: 42, b: 40 },
+  font: { family: "system-ui, sans-serif", size: 12, color: "#1d2330" },
+  legend: { orientation: "h", y: -0.15 },
+  paper_bgcolor: "#fff",
+  plot_bgcolor: "#fff",
+  xaxis: { gridcolor: "#eef0f3" },
+  yaxis: { gridcolor: "#eef0f3", zerolinecolor: "#c8cdd6" },
+};
+
+function layout(title, ytitle, extra) {
+  return Object.assign({}, LAYOUT, {
+    title: { text: title, x: 0.02, font: { size: 14 } },
+    yaxis: Object.assign({}, LAYOUT.yaxis, { title: { text: ytitle } }),
+  }, extra || {});
+}
+
+function rgba(hex, alpha) {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`;
+}
+
+// Draw (or redraw in place) every chart the view has data for; `lab` is a lab's name or "all".
+export function drawCharts(view, lab) {
+  const wanted = [];
+  const years = view.coords.year || [];
+  for (const [name, title, unit, scale, log] of FANS) {
+    const out = view.outputs[name];
+    if (!out || out.dims.join() !== "lab,year") continue;
+    const traces = [];
+    shownLabs(view, lab).forEach(([lab, i]) => {
+      const c = COLORS[i % COLORS.length];
+      // A log axis cannot show zero or less: such points are left out, not faked.
+      const pick = (k) => out.stats[k][i].map((v) => (v === null || (log && v <= 0) ? null : v * scale));
+      traces.push({ x: years, y: pick("p95"), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
+      traces.push({ x: years, y: pick("p5"), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{y:.3g}<extra></extra>" });
+      traces.push({ x: years, y: pick("p50"), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
+    });
+    const yaxis = Object.assign({}, LAYOUT.yaxis, { title: { text: unit + (log ? " (log scale)" : "") }, type: log ? "log" : "linear", dtick: log ? 1 : undefined });
+    wanted.push([`chart-${name}`, traces, layout(title, unit, { yaxis })]);
+  }
+  const ruin = view.outputs.is_ruined_by_year;
+  if (ruin && ruin.dims.join() === "lab,year") {
+    const traces = shownLabs(view, lab).map(([lab, i]) => ({
+      x: years, y: ruin.stats.mean[i], mode: "lines+markers", name: lab,
+      line: { color: COLORS[i % COLORS.length], width: 2.5 },
+      error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), visible: true, thickness: 1 },
+      hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
+    }));
+    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".1%", rangemode: "tozero", title: { text: "probability" } }) })]);
+  }
+  for (const [name, hist] of Object.entries(view.histograms)) {
+    const out = view.outputs[name];
+    const mids = hist.edges.slice(0, -1).map((e, k) => (e + hist.edges[k + 1]) / 2 / 1e9);
+    const labs = view.coords.lab || [];
+    const traces = Object.entries(hist.counts)
+      .filter(([label]) => lab === "all" || !labs.includes(label) || label === lab)
+      .map(([label, counts], j) => {
+        const i = labs.indexOf(label);
+        const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
+        const total = counts.reduce((a, b) => a + b, 0) || 1;
+        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: "%{x:.3g} bn: %{y:.1%}<extra>" + label + "</extra>" };
+      });
+    const title = `${HIST_TITLES[name] || name}: distribution (edge bars hold the tails)`;
+    wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
+      barmode: "overlay", bargap: 0,
+      xaxis: Object.assign({}, LAYOUT.xaxis, { title: { text: "USD bn" } }),
+      yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".0%", title: { text: "share of samples" } }),
+    }), out]);
+  }
+  const keep = new Set(wanted.map((w) => w[0]));
+  Array.from(document.getElementById("charts").children).forEach((div) => { if (!keep.has(div.id)) { Plotly.purge(div); div.remove(); } });
+  for (const [id, traces, lay] of wanted) {
+    Plotly.react(chartDiv(id), traces, lay, { displaylogo: false, responsive: true });
+  }
+}

@@ -1,0 +1,41 @@
+// The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
+// the lab shown and the full run, so a copied link reopens it.
+function encodeText(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = "";
+  bytes.forEach((b) => { bin += String.fromCharCode(b); });
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decodeText(data) {
+  const bin = atob(data.replace(/-/g, "+").replace(/_/g, "/"));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+export function readUrl(state, onError) {
+  const q = new URLSearchParams(location.search);
+  if (q.has("yaml")) {
+    try { state.yamlText = decodeText(q.get("yaml")); state.scenario = null; } catch (e) { onError("yaml", "the link's scenario cannot be read"); }
+  } else if (q.has("scenario")) {
+    state.scenario = q.get("scenario");
+  }
+  if (q.has("seed") && /^\d+$/.test(q.get("seed"))) state.seed = Number(q.get("seed"));
+  if (q.has("lab")) state.lab = q.get("lab");
+  if (q.has("run")) state.run = q.get("run");
+  state.overrides = {};
+  for (const [key, value] of q.entries()) {
+    if (!key.startsWith("set.")) continue;
+    try { state.overrides[key.slice(4)] = JSON.parse(value); } catch (e) { state.overrides[key.slice(4)] = value; }
+  }
+}
+
+export function writeUrl(state) {
+  const q = new URLSearchParams();
+  if (state.yamlText !== null) q.set("yaml", encodeText(state.yamlText));
+  else q.set("scenario", state.scenario);
+  q.set("seed", String(state.seed));
+  if (state.lab !== "all") q.set("lab", state.lab);
+  for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
+  if (state.run) q.set("run", state.run);
+  history.replaceState(null, "", location.pathname + "?" + q.toString());
+}

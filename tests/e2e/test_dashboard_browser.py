@@ -1,0 +1,163 @@
+"""The dashboard in a real headless Chromium: a control moves the answer, a link reopens the state,
+a full run reaches 100%, nothing is fetched from outside the server, no console error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import labecon
+
+pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
+
+from labecon.web.server import BackgroundServer
+from labecon.web.settings import WebSettings
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+SLIDER = 'input[aria-label="labs.lab_own.strategy.own_frac"]'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
+    store = tmp_path_factory.mktemp("store")
+    settings = WebSettings(
+        store=store, preview_samples=2_000, full_run_samples=60_000, immediate_max_samples=5_000
+    )
+    with BackgroundServer(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _watch(page: Any, errors: list[str], requests: list[str]) -> None:
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+
+
+def _renders(page: Any) -> int:
+    return int(page.evaluate("Number(document.body.dataset.renders || 0)"))
+
+
+def _wait_render(page: Any, after: int) -> None:
+    page.wait_for_function(f"Number(document.body.dataset.renders || 0) > {after}", timeout=60_000)
+
+
+def _revenue_median(page: Any) -> list[float]:
+    return list(page.evaluate("document.getElementById('chart-revenue_usd_by_year').data[2].y"))
+
+
+def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    requests: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    _watch(page, errors, requests)
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=4")
+    _wait_render(page, 0)
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 5
+    p_before = page.get_attribute("#headline-text", "data-p")
+    revenue_before = _revenue_median(page)
+
+    n = _renders(page)
+    page.locator(SLIDER).fill("0.05")  # sets the value and fires input and change, as a drag does
+    page.locator(SLIDER).dispatch_event("change")
+    _wait_render(page, n)
+    assert page.get_attribute("#headline-text", "data-p") != p_before
+    assert _revenue_median(page) != revenue_before
+    url = page.url
+    assert "set.labs.lab_own.strategy.own_frac=0.05" in url
+    page.click("details.menu summary")
+    with page.expect_download() as info:
+        page.click("#dl-yaml")
+    changed = labecon.load_scenario(yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8")))
+    assert changed.labs["lab_own"].strategy.own_frac == 0.05  # type: ignore[index]
+    page.click("details.menu summary")
+    headline = page.inner_text("#headline-text")
+
+    other = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(other, errors, requests)
+    other.goto(url)
+    _wait_render(other, 0)
+    assert other.inner_text("#headline-text") == headline
+    assert other.input_value(SLIDER) == "0.05"
+    assert other.input_value("#seed") == "4"
+    assert _revenue_median(other) == _revenue_median(page)
+    assert errors == []
+    local = (server.url, "data:", "blob:", "about:")
+    assert all(u.startswith(local) for u in requests), "no request leaves the server"
+
+
+def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=2")
+    _wait_render(page, 0)
+    n = _renders(page)
+    page.click("#full-run")
+    page.wait_for_selector("#job:not([hidden])")
+    _wait_render(page, n)
+    assert page.inner_text("#progress-text").startswith("Full run: 100% of 60,000 samples (done)")
+    assert page.evaluate("document.getElementById('progress-bar').style.width") == "100%"
+    assert "run=" in page.url
+    assert "60,000 samples" in page.inner_text("#status")
+    assert errors == []
+
+
+def test_bad_value_shows_the_field_not_a_crash(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&set.labs.lab_own.strategy.own_frac=0.9")
+    page.wait_for_selector("#error:not([hidden])")
+    assert "labs.lab_own.strategy" in page.inner_text("#error")
+    # The server's 422 shows as a console error of the failed fetch; nothing else may.
+    assert all("422" in e for e in errors), errors
+
+
+def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=b1&seed=1")
+    _wait_render(page, 0)
+    text = page.input_value("#yaml-text").replace("name: b1", "name: my-b1")
+    n = _renders(page)
+    page.click("#yaml-panel summary")
+    page.fill("#yaml-text", text)
+    page.click("#yaml-apply")
+    _wait_render(page, n)
+    assert "yaml=" in page.url
+    page.click("details.menu summary")
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    csv = Path(info.value.path()).read_text(encoding="utf-8")
+    assert csv.startswith("output,")
+    assert "saving" in csv
+    headline = page.inner_text("#headline-text")
+
+    other = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(other, errors, [])
+    other.goto(page.url)
+    _wait_render(other, 0)
+    assert other.inner_text("#headline-text") == headline
+    assert "name: my-b1" in other.input_value("#yaml-text")
+    assert errors == []

@@ -1,0 +1,204 @@
+"""Scenarios routes, and bad input of every kind: 4xx naming the field, never a 500 or a file read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.web.conftest import assert_names_field, make_client
+
+import labecon
+
+
+def test_list_and_show_builtin_scenarios(client: Any) -> None:
+    listed = client.get("/api/scenarios").json()
+    assert [s["name"] for s in listed] == labecon.list_scenarios()
+    shown = client.get("/api/scenarios/two-strategies").json()
+    assert shown["yaml"] == labecon.scenario_text("two-strategies")
+    g_api = next(i for i in shown["inputs"] if i["name"] == "g_api")
+    assert g_api["dist"] == "lognormal"
+    assert g_api["params"] == {"ci90": [0.5, 2.0]}
+    assert g_api["units"] == "fraction per year"
+    assert g_api["source"]
+    own = next(p for p in shown["parameters"] if p["path"] == "labs.lab_own.strategy.own_frac")
+    assert (own["minimum"], own["maximum"], own["group"]) == (0, 1, "strategy")
+    assert "Stargate" in own["source"]
+    assert_names_field(client.get("/api/scenarios/nope"), 404, "name")
+
+
+def test_describe_a_posted_scenario_with_overrides(client: Any) -> None:
+    body = {"scenario": "b1", "overrides": {"inputs.g.ci90": [0.2, 1.0]}}
+    shown = client.post("/api/scenarios/describe", json=body).json()
+    assert next(i for i in shown["inputs"] if i["name"] == "g")["params"] == {"ci90": [0.2, 1.0]}
+    assert "0.2" in shown["yaml"]
+    reloaded = labecon.load_scenario(yaml.safe_load(shown["yaml"]))
+    assert list(reloaded.inputs["g"].ci90) == [0.2, 1.0]  # type: ignore[union-attr]
+
+
+def test_openapi_documents_every_route(client: Any) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in ("/api/scenarios", "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}"):
+        assert path in spec["paths"], path
+    body = spec["paths"]["/api/runs"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "application/x-yaml"}
+    assert "n_samples" in body["application/json"]["schema"]["properties"]
+    assert client.get("/docs").status_code == 200
+    config = client.get("/api/config").json()
+    assert config["preview_samples"] == 10_000
+    assert config["immediate_max_samples"] == 5_000
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"scenario": "b1", "n_samples": 0}, "n_samples"),
+        ({"scenario": "b1", "n_samples": "10"}, "n_samples"),
+        ({"scenario": "b1", "seed": -1}, "seed"),
+        ({"scenario": "b1", "seed": 2**64}, "seed"),
+        ({"scenario": "b1", "overrides": {"inputs.nope.low": 1}}, "inputs.nope"),
+        (
+            {"scenario": "b1", "overrides": {"strategies.build.headroom_frac": -3}},
+            "strategies.build.headroom_frac",
+        ),
+        ({"scenario": "b1", "overrides": ["x"]}, "overrides"),
+        ({"scenario": 7}, "scenario"),
+        ({"scenario": "b1", "colour": "red"}, "colour"),
+        ({}, "scenario"),
+    ],
+)
+def test_bad_fields_are_named(client: Any, body: dict[str, Any], field: str) -> None:
+    assert_names_field(client.post("/api/runs", json=body), 422, field)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "/etc/passwd",
+        "../../../../etc/passwd",
+        "~/.ssh/id_rsa",
+        "file:///etc/passwd",
+        "src/labecon/scenario/builtin/b1.yaml",
+    ],
+)
+def test_a_path_is_never_read(client: Any, scenario: str) -> None:
+    detail = assert_names_field(client.post("/api/runs", json={"scenario": scenario}), 422, "scenario")
+    assert "root:" not in detail["message"]
+
+
+def test_builtin_file_path_is_not_a_scenario_even_if_it_exists(client: Any) -> None:
+    path = Path(labecon.__file__).parent / "scenario" / "builtin" / "b1.yaml"
+    assert path.is_file()
+    assert_names_field(client.post("/api/runs", json={"scenario": str(path)}), 422, "scenario")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!python/object/apply:os.system ['echo owned']",
+        "name: x\nrun: !!python/object:os.system {}\n",
+        "a: &a [1, 2]\nb: [*a, *a]\n",
+        "name: [unclosed\n",
+        "- just\n- a list\n",
+    ],
+)
+def test_unsafe_or_malformed_yaml_is_refused(client: Any, text: str) -> None:
+    for response in (
+        client.post("/api/runs", json={"scenario": text}),
+        client.post("/api/runs", content=text, headers={"content-type": "application/x-yaml"}),
+    ):
+        assert_names_field(response, 422, "scenario")
+
+
+@pytest.mark.parametrize(
+    ("content", "ctype", "status", "field"),
+    [
+        (b"{not json", "application/json", 422, "body"),
+        (b"", "application/json", 422, "body"),
+        (b"[1, 2]", "application/json", 422, "body"),
+        (b"\xff\xfe", "application/json", 422, "body"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json", 422, "body"),
+        (b"scenario=b1", "application/x-www-form-urlencoded", 415, "content-type"),
+    ],
+)
+def test_malformed_bodies(client: Any, content: bytes, ctype: str, status: int, field: str) -> None:
+    assert_names_field(
+        client.post("/api/runs", content=content, headers={"content-type": ctype}), status, field
+    )
+
+
+def test_raw_yaml_with_bad_query_option(client: Any) -> None:
+    response = client.post(
+        "/api/runs?n_samples=many", content=labecon.scenario_text("b1"), headers={"content-type": "text/yaml"}
+    )
+    assert_names_field(response, 422, "n_samples")
+
+
+def test_unknown_routes_and_runs(client: Any) -> None:
+    assert_names_field(client.get("/api/nothing-here"), 404, "path")
+    assert_names_field(client.get("/api/runs/unknown-run"), 404, "run_id")
+    assert_names_field(client.get("/api/runs/..%2F..%2Fetc"), 404)
+    assert_names_field(client.get("/static/..%2Fapp.py"), 404)
+
+
+# Bodies built from the request's own vocabulary, with wrong types and values mixed in.
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=8,
+)
+_paths = st.sampled_from(
+    [
+        "inputs.g.ci90",
+        "inputs.g",
+        "strategies.build.headroom_frac",
+        "compute.pue",
+        "run.seed",
+        "x.y",
+        "",
+        "a..b",
+    ]
+)
+_bodies = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "scenario": st.sampled_from(["b1", "nope", "name: x", ""]) | _values,
+            "overrides": st.dictionaries(_paths, _values, max_size=3) | _values,
+            "n_samples": st.integers(-5, 400) | _values,
+            "seed": st.integers(-5, 2**64) | _values,
+        },
+    )
+    | _values
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies)
+def test_fuzzed_bodies_never_give_a_500(store: Path, body: Any) -> None:
+    # A small sample cap keeps every accepted body quick (and no job starts).
+    client = make_client(store, max_samples=400, immediate_max_samples=400)
+    response = client.post(
+        "/api/runs", content=json.dumps(body), headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (200, 413, 422, 429), response.text
+    if response.status_code != 200:
+        detail = response.json()["detail"][0]
+        assert detail["field"]
+        assert detail["message"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(max_size=200)
+    | st.sampled_from(["a: *x", "!!binary x", "a: !!float nope", "? [1]\n: 2", "{"])
+)
+def test_fuzzed_yaml_bodies_never_give_a_500(store: Path, text: str) -> None:
+    client = make_client(store, max_samples=400, immediate_max_samples=400)
+    response = client.post("/api/runs", content=text.encode(), headers={"content-type": "application/x-yaml"})
+    assert response.status_code in (413, 422), response.text
+    assert response.json()["detail"][0]["field"]

@@ -1,0 +1,75 @@
+"""A short load test on loopback: many previews at once, every one answered, none lost."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from benchmarks.web import concurrent_previews
+
+import labecon
+from labecon.web.server import BackgroundServer
+from labecon.web.settings import WebSettings
+
+
+@pytest.mark.slow
+def test_concurrent_previews_all_answer(tmp_path: Path) -> None:
+    n = 16
+    with BackgroundServer(WebSettings(store=tmp_path / "store")) as server:
+        assert server.url.startswith("http://127.0.0.1:")
+        start = time.monotonic()
+        errors, latencies = concurrent_previews(server.url, n, n_samples=2_000, scenario="b1")
+        elapsed = time.monotonic() - start
+        # Computed in a worker process: the same numbers as in this one.
+        body = {"scenario": "b1", "n_samples": 2_000, "seed": 1000}
+        view = httpx.post(f"{server.url}/api/runs", json=body, timeout=60).json()
+    assert view["outputs"]["saving"]["stats"] == labecon.simulate("b1", 2_000, 1000).summary()["saving"]
+    assert errors == 0
+    assert len(latencies) == n
+    assert elapsed < 120, f"{n} small previews took {elapsed:.0f} s"
+
+
+def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
+    settings = WebSettings(store=tmp_path / "store", run_workers=1)
+    with BackgroundServer(settings) as server:
+        body = {"scenario": "b1", "n_samples": 500, "seed": 1}
+        assert httpx.post(f"{server.url}/api/runs", json=body, timeout=60).status_code == 200
+        runner = server.server.config.app.state.runner  # type: ignore[attr-defined]
+        for process in list(runner._executor._processes.values()):
+            process.kill()
+        statuses = []
+        for seed in range(2, 6):  # the first may meet the dead pool (503); later ones get a new one
+            response = httpx.post(f"{server.url}/api/runs", json={**body, "seed": seed}, timeout=60)
+            statuses.append(response.status_code)
+        assert set(statuses) <= {200, 503}
+        assert statuses[-1] == 200
+
+
+def test_jobs_in_their_own_processes_finish_and_cancel(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with BackgroundServer(WebSettings(store=store, immediate_max_samples=1_000)) as server:
+        api = httpx.Client(base_url=server.url, timeout=60)
+        finished = api.post("/api/runs", json={"scenario": "b1", "n_samples": 20_000, "seed": 4}).json()
+        long = api.post("/api/runs", json={"scenario": "two-strategies", "n_samples": 3_000_000, "seed": 1})
+        assert long.status_code == 202
+        assert api.delete(f"/api/runs/{long.json()['id']}").status_code == 200
+        states = {}
+        deadline = time.monotonic() + 120
+        while len(states) < 2 and time.monotonic() < deadline:
+            for run_id in (finished["id"], long.json()["id"]):
+                state = api.get(f"/api/runs/{run_id}").json()
+                if state["status"] != "running":
+                    states[run_id] = state
+            time.sleep(0.1)
+        api.close()
+    done, cancelled = states[finished["id"]], states[long.json()["id"]]
+    assert done["status"] == "done"
+    assert (
+        done["results"]["outputs"]["saving"]["stats"] == labecon.simulate("b1", 20_000, 4).summary()["saving"]
+    )
+    assert cancelled["status"] == "cancelled"
+    runs = labecon.RunStore(store)
+    assert runs.get_manifest(finished["id"])["status"] == "done"
+    assert runs.get_manifest(long.json()["id"])["status"] == "interrupted"

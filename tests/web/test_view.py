@@ -1,0 +1,31 @@
+"""The JSON view of a run: every output's summary, its dims and labels, histograms when samples were kept."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import labecon
+from labecon.web.view import results_view
+
+
+def test_view_of_a_run_that_kept_only_summaries() -> None:
+    sc = labecon.load_scenario("two-strategies")
+    results = labecon.simulate(sc, 1000, 1, keep="summary")
+    view = results_view(results, sc)
+    json.dumps(view, allow_nan=False)  # plain JSON: no NaN, no NumPy types
+    assert view["outputs"]["revenue_usd_by_year"]["dims"] == ["lab", "year"]
+    assert view["histograms"] == {}  # no per-sample values to bin
+    assert view["coords"]["year"][0] == 2026
+    assert view["start_year"] == sc.start_year
+
+
+def test_histograms_count_every_sample_and_bins_span_the_middle() -> None:
+    sc = labecon.load_scenario("b1")
+    results = labecon.simulate(sc, 3000, 2)
+    hist = results_view(results, sc)["histograms"]["saving"]
+    assert sum(hist["counts"]["saving"]) == 3000
+    values = results.dataset["saving"].to_numpy()
+    assert hist["edges"][0] == np.quantile(values, 0.025)
+    assert hist["edges"][-1] == np.quantile(values, 0.975)
