@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,8 +17,9 @@ def world() -> tuple[labecon.Results, labecon.Scenario]:
     return labecon.simulate(sc, 400, 1), sc
 
 
-def test_world_run_leads_with_the_lab_most_often_ahead(world: tuple[Any, Any]) -> None:
-    results, sc = world
+def test_world_run_without_routes_leads_with_the_lab_most_often_ahead() -> None:
+    sc = labecon.with_overrides("two-strategies", {"labs.lab_own.routes": {}, "labs.lab_partner.routes": {}})
+    results = labecon.simulate(sc, 400, 1)
     found = headline(results, sc)
     p = list(results.summary()["is_npv_leader"]["mean"])
     winner = ["lab_own", "lab_partner"][p.index(max(p))]
@@ -32,16 +32,15 @@ def test_world_run_leads_with_the_lab_most_often_ahead(world: tuple[Any, Any]) -
 
 def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
     results, sc = world
-    routes = {
-        "lab_own": {"own": {"p_best": 0.2, "p_best_se": 0.01}, "partner": {"p_best": 0.7, "p_best_se": 0.02}},
-        "lab_partner": {"own": SimpleNamespace(p_best=0.55, p_best_se=0.03), "rent": {"p_best": 0.45}},
-    }
-    with_routes = SimpleNamespace(routes=routes, summaries=results.summaries, dataset=results.dataset)
-    found = headline(with_routes, sc)  # type: ignore[arg-type]
+    found = headline(results, sc)
     assert found["basis"] == "routes"
-    assert found["winner"] == "lab_own: partner"
-    assert found["p"] == 0.7
-    assert "for lab_partner, own is the best route in 55.0% ± 3.0%" in found["text"]
+    best = max(
+        (f["p_best"]["value"], lab, route) for lab, rs in results.routes.items() for route, f in rs.items()
+    )
+    assert found["winner"] == f"{best[1]}: {best[2]}"
+    assert found["p"] == pytest.approx(best[0])
+    for lab in ("lab_own", "lab_partner"):
+        assert f"for {lab}, " in found["text"].lower()
     assert found["details"]  # the per-lab lines stay
 
 
