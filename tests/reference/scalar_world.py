@@ -79,7 +79,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         "cash_flow": [],
         "balance": [],
     }
-    cum = 0.0
+    cum = last_fcf = last_revenue = peak_cap = 0.0
+    raised_hist = [0.0, 0.0, 0.0]
     lam = -math.log1p(-p["g_decay"])
     for t in range(H):
         years = t / 4.0
@@ -105,9 +106,13 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             forecast = need_prev * (1.0 + growth) ** (h / 4.0)
             return forecast * (1.0 + p["headroom"]) / (1.0 - p["training"] - p["research"])
 
-        own_target = p["own_frac"] * planned(lead)
+        build = p["cut_build"] if runway < p["cut_runway"] else 1.0
+        own_target = p["own_frac"] * planned(lead) * build
         commit_target = (
-            p["commit_frac"] * planned(1.0) * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
+            p["commit_frac"]
+            * planned(1.0)
+            * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
+            * build
         )
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
@@ -195,13 +200,23 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         burn = max(0.0, -(operating + investing + scheduled))
         runway_now = cash_pre / burn if burn > 0 else math.inf
         attempt = (runway_now < p["fund_trigger"] or cash_pre < 0) and burn > 0 and alive > 0
-        z = p["a_base"] + p["a_growth"] * min(max(rev_growth, -1.0), 5.0) + p["a_rank"] * 1.0
+        loss = max(0.0, -net_income)
+        loss_ratio = (loss / revenue if revenue > 0 else 5.0) if loss > 0 else 0.0
+        z = (
+            p["a_base"]
+            + p["a_growth"] * min(max(rev_growth, -1.0), 5.0)
+            + p["a_rank"] * 1.0
+            - p["a_loss"] * min(max(loss_ratio, 0.0), 5.0)
+        )
         p_ok = 1.0 / (1.0 + math.exp(-z))
         raised = 0.0
         pre_money = revenue * 4.0 * p["multiple"]
+        ceiling = p["max_raise"] * (1.0 + p["max_raise_growth"]) ** years
+        room = max(0.0, ceiling - sum(raised_hist))
         if attempt and funding_uniform(seed, "a", sample, t) < p_ok:
             wanted = max(p["fund_target"] * burn, burn - cash_pre)
             raised = min(wanted, max(pre_money * p["max_dilution"] / (1.0 - p["max_dilution"]), 0.0))
+            raised = min(raised, room)
         financing = scheduled + raised
         cash = cash_pre + raised
         newly = 1.0 if (cash < 0 and alive > 0) else 0.0
@@ -218,15 +233,31 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         out["capacity_by_year"][y] = base_cap + rented
         if out["first_profit"] == H and net_income > 0 and alive > 0:
             out["first_profit"] = float(t)
-        out["npv"] += discount * (operating + investing)
+        unlevered = operating + interest + investing
+        out["npv"] += discount * unlevered
+        if t >= H - 4:
+            last_fcf += unlevered
+            last_revenue += revenue
+        peak_cap = max(peak_cap, base_cap + rented)
         cum += operating + investing + scheduled
         out["peak_need"] = max(out["peak_need"], -cum)
         alive *= 1.0 - newly
         need_prev = need
         hist = [*hist[1:], revenue]
         burn_prev = burn
+        raised_hist = [*raised_hist[1:], raised]
         discount *= disc_q
-    out["npv"] += discount * prop * p["terminal"] * alive
+    if p["tv_method"] == "gordon":
+        spread = max(p["disc"] - p["tv_growth"], 0.01)
+        terminal = last_fcf * (1.0 + p["tv_growth"]) / spread
+    elif p["tv_method"] == "exit_multiple":
+        terminal = p["tv_multiple"] * last_revenue
+    else:
+        terminal = prop * p["terminal"]
+    out["npv"] += discount * terminal * alive
+    out["beyond"] = float(
+        peak_cap > p["max_cap"] or out["peak_need"] > p["max_funding"] or max(out["revenue_by_year"]) > p["max_revenue"]
+    )
     out["ruined"] = ruined
     return out
 
@@ -310,6 +341,16 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "elec": fin.electricity_usd_per_kwh,
         "maint": fin.maintenance_frac_per_year,
         "terminal": fin.terminal_value_frac_of_book,
+        "tv_method": fin.terminal_value_method,
+        "tv_growth": fin.terminal_growth_per_year,
+        "tv_multiple": fin.terminal_revenue_multiple,
+        "max_raise": fin.max_raise_usd_per_year,
+        "max_raise_growth": fin.max_raise_growth_per_year,
+        "a_loss": fin.funding_loss_logit,
+        "cut_build": st.cut_build_factor,
+        "max_cap": fin.plausible_max_capacity_h100e,
+        "max_funding": fin.plausible_max_funding_usd,
+        "max_revenue": fin.plausible_max_revenue_usd_per_year,
         "multiple": fin.valuation_revenue_multiple,
         "max_dilution": fin.max_dilution_frac,
         "a_base": fin.funding_base_logit,

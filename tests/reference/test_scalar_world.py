@@ -37,6 +37,18 @@ CASES = {
         "finance.dc_lead_quarters": 3,
     },
     "tight_cloud": {"clouds.market.capacity_limit_h100e": 2e5, "labs.a.strategy.run_length_quarters": 3},
+    "funding_ceiling_gordon": {
+        "labs.a.cash_usd": 5e8,
+        "labs.a.staff_usd_per_year": 1.5e10,
+        "finance.max_raise_usd_per_year": 1.5e10,
+        "finance.max_raise_growth_per_year": 0.2,
+        "finance.funding_loss_logit": 0.2,
+        "finance.terminal_value_method": "gordon",
+    },
+    "book_terminal_value": {
+        "finance.terminal_value_method": "book",
+        "finance.plausible_max_revenue_usd_per_year": 9e9,
+    },
 }
 
 
@@ -72,6 +84,7 @@ def test_engine_matches_scalar_loop(case: str) -> None:
         )
         assert ds["first_profitable_quarter"].to_numpy()[i, 0] == ref["first_profit"]
         assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
+        assert ds["is_beyond_plausible_bounds"].to_numpy()[i, 0] == ref["beyond"]
 
 
 def test_cases_exercise_funding_and_ruin() -> None:

@@ -35,18 +35,40 @@ BALANCE_LINES = ("cash", "credits", "property", "total_assets", "debt", "equity"
 
 
 def funding_success_probability(
-    base_logit: float,
-    growth_logit: float,
-    rank_logit: float,
+    logits: tuple[float, float, float, float],
     revenue_growth_per_year: FloatArray,
     rank_score: FloatArray,
+    loss_ratio: FloatArray,
 ) -> FloatArray:
-    """Return the probability a round closes: ``sigmoid(a + b * growth + c * rank_score)``.
+    """Return the probability a round closes: ``sigmoid(a + b * growth + c * rank_score - d * loss)``.
 
-    ``rank_score`` is 1 for the capability leader and 0 for the last lab.
+    ``logits`` are ``(a, b, c, d)``; ``rank_score`` is 1 for the capability leader and 0 for the
+    last lab; ``loss_ratio`` is the quarter's net loss over its revenue, clipped to [0, 5].
     """
-    z = base_logit + growth_logit * np.clip(revenue_growth_per_year, -1.0, 5.0) + rank_logit * rank_score
+    base, growth, rank, loss = logits
+    z = (
+        base
+        + growth * np.clip(revenue_growth_per_year, -1.0, 5.0)
+        + rank * rank_score
+        - loss * np.clip(loss_ratio, 0.0, 5.0)
+    )
     out: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def loss_over_revenue(net_income_usd: FloatArray, revenue_usd: FloatArray) -> FloatArray:
+    """Return the net loss over revenue (ratio; 0 when profitable, 5 when there is no revenue)."""
+    loss = np.maximum(0.0, -net_income_usd)
+    out: FloatArray = np.where(revenue_usd > 0, loss / np.where(revenue_usd > 0, revenue_usd, 1.0), 5.0)
+    out = np.where(loss > 0, out, 0.0)
+    return out
+
+
+def raise_room_usd(ceiling_usd_per_year: FloatArray, raised_history_usd: tuple[FloatArray, ...]) -> FloatArray:
+    """Return what investors can still put into a lab this quarter: the yearly ceiling less the last
+    three quarters' rounds (USD), at least 0."""
+    earlier = raised_history_usd[0] + raised_history_usd[1] + raised_history_usd[2]
+    out: FloatArray = np.maximum(0.0, ceiling_usd_per_year[:, None] - earlier)
     return out
 
 
@@ -183,8 +205,9 @@ def fund(
 
     A round is tried when the runway falls below the lab's trigger or cash
     would go negative; it closes with a probability that rises with revenue
-    growth and capability rank (never during a failed-funding event), for
-    the target runway of burn, capped by the largest dilution investors accept.
+    growth and capability rank and falls with losses (never during a failed-funding
+    event), for the target runway of burn, capped by the largest dilution investors
+    accept and by what investors can still put into one lab this year.
     A lab whose cash is still negative is ruined and stops.
     """
     acc, fl, gp = state.accounts, state.fleet, ctx.params.world
@@ -199,14 +222,16 @@ def fund(
     attempt = ((runway < dec.funding_trigger_runway_quarters) | (cash_pre < 0)) & (burn > 0)
     attempt &= alive > 0
     u = ctx.draws.funding_uniforms(t)
-    a_base, a_growth, a_rank = ctx.params.funding_logits
     rank = capability_rank_score(state.standing.capability_log10_flop)
-    p_ok = funding_success_probability(a_base, a_growth, a_rank, revenue_growth_per_year(state), rank)
+    loss = loss_over_revenue(costs.net_income_usd, sales.revenue_usd)
+    p_ok = funding_success_probability(ctx.params.funding_logits, revenue_growth_per_year(state), rank, loss)
     p_ok = p_ok * (1.0 - online.events["failed_funding_round"])[:, None]
     success = attempt & (u < p_ok)
     pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * gp.valuation_revenue_multiple[:, None]
     wanted = round_size_usd(cash_pre, burn, dec.funding_target_runway_quarters)
-    raised = np.where(success, cap_round_usd(wanted, pre_money, gp.max_dilution_frac[:, None]), 0.0)
+    room = raise_room_usd(state.drivers.raise_ceiling_usd_per_year, state.standing.raised_history_usd)
+    capped = np.minimum(cap_round_usd(wanted, pre_money, gp.max_dilution_frac[:, None]), room)
+    raised = np.where(success, capped, 0.0)
     stake = acc.partner_stake_frac * (1.0 - dilution_frac(raised, pre_money))
     cash = cash_pre + raised
     newly_ruined = (cash < 0) & (alive > 0)

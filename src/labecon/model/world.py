@@ -9,6 +9,7 @@ quarter's flows. The equations, units and defaults are in ``docs/model.md``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -52,6 +53,7 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
         need_h100e=q.sales.need_h100e,
         revenue_history_usd=(*st.revenue_history_usd[1:], q.sales.revenue_usd),
         burn_usd=q.funding.burn_usd,
+        raised_history_usd=(*st.raised_history_usd[1:], q.funding.raised_usd),
     )
     return q.state._replace(
         accounts=acc._replace(alive=acc.alive * (1.0 - q.funding.newly_ruined)),
@@ -97,6 +99,7 @@ def run_world(
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
     result = simulate_world(params, policy, keep_paths=keep_paths)
+    warn_beyond_bounds(result.outputs["is_beyond_plausible_bounds"], params.lab_names, start)
     if not keep_paths:
         return result
     paths = dict(result.paths)
@@ -106,6 +109,24 @@ def run_world(
     if deals:
         paths["partner_accounts_usd"] = accounts[:, [labs.index(d) for d in deals]]
     return WorldResult(result.outputs, paths)
+
+
+class PlausibilityWarning(UserWarning):
+    """Some samples passed the scenario's plausibility bounds (capacity, funding or revenue)."""
+
+
+def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> None:
+    """Warn, per lab, how many samples of the block passed the plausibility bounds (never silently)."""
+    counts = beyond.sum(axis=0) if beyond.size else np.zeros(len(lab_names))
+    for name, count in zip(lab_names, counts, strict=True):
+        if count > 0:
+            warnings.warn(
+                f"{int(count)} of {beyond.shape[0]} samples (from sample {start}) of lab {name!r} "
+                "passed the plausibility bounds on compute, funding or revenue "
+                "(finance.plausible_max_*; output is_beyond_plausible_bounds)",
+                PlausibilityWarning,
+                stacklevel=3,
+            )
 
 
 def _in_sub_blocks(params: WorldParams, policy: LabPolicy, *, keep_paths: bool) -> WorldResult:

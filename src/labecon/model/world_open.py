@@ -52,6 +52,7 @@ def context(p: WorldParams) -> Context:
         growth_fade=fall(mp.growth_decay_per_year),
         algorithmic=2.0 ** (3.0 / gp.algorithmic_halving_months),
         discount=(1.0 + gp.discount_rate_per_year) ** -0.25,
+        raise_ceiling_usd_per_year=grow(gp.max_raise_growth_per_year),
     )
     frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
         gp.frontier_log10_flop,
@@ -147,6 +148,7 @@ def opening_market(p: WorldParams, ctx: Context) -> Standing:
         need_h100e=need,
         revenue_history_usd=(revenue_q,) * 5,
         burn_usd=zeros(n, L),
+        raised_history_usd=(zeros(n, L),) * 3,
     )
 
 
@@ -167,6 +169,7 @@ def opening_drivers(p: WorldParams) -> Drivers:
         growth_fade=np.ones((n, S), order="F"),
         algorithmic=np.ones(n),
         discount=np.ones(n),
+        raise_ceiling_usd_per_year=np.copy(p.world.max_raise_usd_per_year),
     )
 
 

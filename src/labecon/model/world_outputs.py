@@ -76,6 +76,10 @@ class Accumulator:
         self.npv = zeros(n, n_labs)
         self.cum_pre_equity = zeros(n, n_labs)
         self.peak_need = zeros(n, n_labs)
+        self.last_year_fcf = zeros(n, n_labs)
+        """Unlevered free cash flow of the last four quarters (USD), for the terminal value."""
+        self.last_year_revenue = zeros(n, n_labs)
+        self.peak_capacity = zeros(n, n_labs)
         self.deal_npv: FloatArray = zeros(n, n_labs)
         self.stake_value = zeros(n, n_labs)
         self.paths: dict[str, FloatArray] = {}
@@ -111,7 +115,12 @@ class Accumulator:
         profit_now = (self.first_profit == self.horizon) & (c.net_income_usd > 0) & (acc.alive > 0)
         self.first_profit = np.where(profit_now, float(t), self.first_profit)
         fcf = f.operating_usd + f.investing_usd
-        self.npv += discount * fcf
+        unlevered = unlevered_fcf_usd(f.operating_usd, f.investing_usd, c.interest_usd, c.credits_used_usd)
+        self.npv += discount * unlevered
+        if t >= self.horizon - 4:
+            self.last_year_fcf += unlevered
+            self.last_year_revenue += s.revenue_usd
+        self.peak_capacity = np.maximum(self.peak_capacity, s.base_h100e + s.rented_h100e)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
         revenue, margin, self.stake_value = partner_accounts(c, f, acc.partner_stake_frac, lp)
@@ -159,8 +168,22 @@ class Accumulator:
         lp, gp, H = ctx.params.labs, ctx.params.world, self.horizon
         discount, alive = state.drivers.discount[:, None], state.accounts.alive
         glut = risk.multiplier_down(ctx.windows["compute_glut"], H - 1)[:, None]
-        terminal = state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut
+        terminal = terminal_value_usd(
+            ctx.params.terminal_value_method,
+            book_usd=state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut,
+            last_year_fcf_usd=self.last_year_fcf,
+            last_year_revenue_usd=self.last_year_revenue,
+            discount_rate_per_year=gp.discount_rate_per_year[:, None],
+            growth_per_year=gp.terminal_growth_per_year[:, None],
+            revenue_multiple=gp.terminal_revenue_multiple[:, None],
+        )
         npv = self.npv + discount * terminal * alive
+        cap_max, funding_max, revenue_max = ctx.params.plausible_max
+        beyond = (
+            (self.peak_capacity > cap_max)
+            | (self.peak_need > funding_max)
+            | (self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max)
+        )
         deal_npv = self.deal_npv + discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
@@ -173,6 +196,7 @@ class Accumulator:
             "is_ruined_by_year": self.ruined_by_year,
             "npv_fcf_usd": npv,
             "is_npv_leader": npv_leader(npv),
+            "is_beyond_plausible_bounds": beyond.astype(np.float64),
         }
         n = npv.shape[0]
         with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
@@ -181,6 +205,44 @@ class Accumulator:
         # Out in C order, as they always were: sums over samples downstream add in an order
         # that follows the layout, so their bits would change with it.
         return WorldResult({name: np.ascontiguousarray(v) for name, v in outputs.items()}, self.paths)
+
+
+def unlevered_fcf_usd(
+    operating_usd: FloatArray, investing_usd: FloatArray, interest_usd: FloatArray, credits_used_usd: FloatArray
+) -> FloatArray:
+    """Return unlevered free cash flow (USD per quarter): what the business makes before financing.
+
+    ``operating + interest - credits used + investing``: interest is a financing flow, so it is
+    added back; partner credits are financing (the partner's equity paid in kind), so fees paid
+    with them are a cost of the business like any other.
+    """
+    out: FloatArray = operating_usd + interest_usd - credits_used_usd + investing_usd
+    return out
+
+
+def terminal_value_usd(
+    method: str,
+    *,
+    book_usd: FloatArray,
+    last_year_fcf_usd: FloatArray,
+    last_year_revenue_usd: FloatArray,
+    discount_rate_per_year: FloatArray,
+    growth_per_year: FloatArray,
+    revenue_multiple: FloatArray,
+) -> FloatArray:
+    """Return a lab's enterprise value at the horizon (USD).
+
+    ``gordon``: ``FCF_last_year * (1 + g) / (r - g)`` with ``r - g`` floored at 0.01 per year;
+    ``exit_multiple``: ``multiple * revenue_last_year``; ``book``: the owned assets' value.
+    """
+    if method == "gordon":
+        spread = np.maximum(discount_rate_per_year - growth_per_year, 0.01)
+        out: FloatArray = last_year_fcf_usd * (1.0 + growth_per_year) / spread
+        return out
+    if method == "exit_multiple":
+        out = revenue_multiple * last_year_revenue_usd
+        return out
+    return book_usd
 
 
 def npv_leader(npv_usd: FloatArray) -> FloatArray:
@@ -241,7 +303,11 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
             "1 if the lab has run out of cash by the end of each year; mean = P(ruin by then)",
         ),
         "npv_fcf_usd": OutputInfo(
-            ("lab",), lab, "USD", "NPV at quarter 0 of free cash flow, owned assets valued at the horizon"
+            ("lab",),
+            lab,
+            "USD",
+            "NPV at quarter 0 of unlevered free cash flow plus the enterprise terminal value "
+            "(finance.terminal_value_method)",
         ),
         "is_npv_leader": OutputInfo(
             ("lab",),
@@ -249,6 +315,14 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
             "1",
             "1 for the lab whose NPV of free cash flow is the highest of the labs in the sample (the "
             "first such lab on a tie); mean = P(its route wins on NPV)",
+        ),
+        "is_beyond_plausible_bounds": OutputInfo(
+            ("lab",),
+            lab,
+            "1",
+            "1 if the lab's compute, peak funding need or yearly revenue passed the scenario's "
+            "plausibility bounds (finance.plausible_max_*); mean = share of such samples, reported "
+            "as a warning",
         ),
     }
     deals = deal_labels(scenario)

@@ -106,6 +106,10 @@ class GlobalParams(NamedTuple):
     electricity_usd_per_kwh: FloatArray
     maintenance_frac_per_year: FloatArray
     terminal_value_frac_of_book: FloatArray
+    terminal_growth_per_year: FloatArray
+    terminal_revenue_multiple: FloatArray
+    max_raise_usd_per_year: FloatArray
+    max_raise_growth_per_year: FloatArray
 
 
 class WorldParams(NamedTuple):
@@ -117,8 +121,12 @@ class WorldParams(NamedTuple):
     labs: LabParams
     market: MarketParams
     world: GlobalParams
-    funding_logits: tuple[float, float, float]
-    """(base, per unit of revenue growth, for the capability leader)."""
+    funding_logits: tuple[float, float, float, float]
+    """(base, per unit of revenue growth, for the capability leader, per unit of loss over revenue)."""
+    terminal_value_method: str
+    """'book', 'gordon' or 'exit_multiple' (see ``docs/model.md``)."""
+    plausible_max: tuple[float, float, float]
+    """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
     chip_life_quarters: int
     events: dict[str, EventParams]
@@ -289,6 +297,10 @@ def world_params(
         electricity_usd_per_kwh=r(fin.electricity_usd_per_kwh),
         maintenance_frac_per_year=r(fin.maintenance_frac_per_year),
         terminal_value_frac_of_book=r(fin.terminal_value_frac_of_book),
+        terminal_growth_per_year=r(fin.terminal_growth_per_year),
+        terminal_revenue_multiple=r(fin.terminal_revenue_multiple),
+        max_raise_usd_per_year=r(fin.max_raise_usd_per_year),
+        max_raise_growth_per_year=r(fin.max_raise_growth_per_year),
     )
     events: dict[str, EventParams] = {}
     for name in RISK_EVENTS:
@@ -310,7 +322,18 @@ def world_params(
         labs=lab_params,
         market=market,
         world=world,
-        funding_logits=(fin.funding_base_logit, fin.funding_growth_logit, fin.funding_rank_logit),
+        funding_logits=(
+            fin.funding_base_logit,
+            fin.funding_growth_logit,
+            fin.funding_rank_logit,
+            fin.funding_loss_logit,
+        ),
+        terminal_value_method=fin.terminal_value_method,
+        plausible_max=(
+            fin.plausible_max_capacity_h100e,
+            fin.plausible_max_funding_usd,
+            fin.plausible_max_revenue_usd_per_year,
+        ),
         dc_life_quarters=fin.dc_life_quarters,
         chip_life_quarters=fin.chip_life_quarters,
         events=events,

@@ -85,6 +85,8 @@ class Standing(NamedTuple):
     """The last five quarters' revenue, oldest first (USD per quarter)."""
     burn_usd: FloatArray
     """Last quarter's cash burn (USD per quarter)."""
+    raised_history_usd: tuple[FloatArray, ...]
+    """Equity raised in each of the last three quarters, oldest first (USD)."""
 
 
 class Drivers(NamedTuple):
@@ -107,6 +109,8 @@ class Drivers(NamedTuple):
     """How much further a FLOP goes than at quarter 0, ``(sample,)``."""
     discount: FloatArray
     """Today's value of 1 USD paid this quarter, ``(sample,)``."""
+    raise_ceiling_usd_per_year: FloatArray
+    """Most equity investors put into one lab in four quarters, ``(sample,)``."""
 
 
 class WorldState(NamedTuple):

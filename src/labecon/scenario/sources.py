@@ -113,6 +113,14 @@ REFERENCES: dict[str, str] = {
     "openai_compute_spend": (
         "Epoch AI, OpenAI compute spend (10 Oct 2025), https://epoch.ai/data-insights/openai-compute-spend"
     ),
+    "openai_funding": (
+        "OpenAI funding: SoftBank-led $40B at $300B (Mar 2025); reported $122B round at $852B "
+        "post-money (31 Mar 2026), fact sheet section 5.2 (reliability B; 2026 round C)"
+    ),
+    "openai_commitments": (
+        "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
+        "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
+    ),
     "valuation": (
         "Funding rounds: Anthropic $380B post-money at a $14B run-rate (Feb 2026); OpenAI ~$500B "
         "secondary at ~$20B ARR (Oct 2025) (fact sheet section 5, reliability B)"

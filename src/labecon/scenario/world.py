@@ -13,7 +13,7 @@ BF16 throughput of an NVIDIA H100 SXM (989.4 TFLOP/s).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -196,6 +196,12 @@ class LabStrategySpec(Spec):
         0.5,
         description="Rule: training share kept when the runway is short (fraction).",
         json_schema_extra=_src("assumption: halve training when short of cash"),
+    )
+    cut_build_factor: Frac = Field(
+        0.5,
+        description="Rule: share of its owned, leased and committed capacity targets kept when the "
+        "runway is short (below cut_training_runway_quarters) (fraction).",
+        json_schema_extra=_src("assumption: a lab short of cash halves its build-out before it is ruined"),
     )
     commit_scale_with_revenue: NonNeg = Field(
         0.0,
@@ -446,8 +452,80 @@ class FinanceSpec(Spec):
     )
     terminal_value_frac_of_book: Frac = Field(
         1.0,
-        description="Value of owned assets left at the horizon (fraction of net book value).",
+        description="Value of owned assets left at the horizon under the 'book' terminal value "
+        "(fraction of net book value).",
         json_schema_extra=_src("assumption: book value, so owning is not penalised by the horizon"),
+    )
+    terminal_value_method: Literal["book", "gordon", "exit_multiple"] = Field(
+        "exit_multiple",
+        description="Enterprise value of a lab at the horizon: 'gordon' (last year's unlevered free "
+        "cash flow growing at terminal_growth_per_year for ever), 'exit_multiple' "
+        "(terminal_revenue_multiple x last year's revenue) or 'book' (owned assets at book).",
+        json_schema_extra=_src(
+            "assumption: a going concern is valued at an exit multiple, as analysts value "
+            "late-stage companies; Gordon growth is fragile while free cash flow still funds growth"
+        ),
+    )
+    terminal_growth_per_year: Annotated[ParamValue, Bounded(gt=-1, lt=0.5)] = Field(
+        0.03,
+        description="Growth of free cash flow after the horizon, Gordon terminal value (fraction per "
+        "year); it must stay below the discount rate.",
+        json_schema_extra=_src("assumption: long-run nominal growth of the economy"),
+    )
+    terminal_revenue_multiple: NonNeg = Field(
+        6.0,
+        description="Enterprise value per unit of yearly revenue at the horizon, exit-multiple "
+        "terminal value (ratio).",
+        json_schema_extra=_src(
+            "assumption: a mature software business; a quarter of today's 25x growth multiple "
+            "(src:valuation)"
+        ),
+    )
+    max_raise_usd_per_year: NonNeg = Field(
+        1.22e11,
+        description="Most equity investors put into one lab in four quarters at quarter 0 (USD per "
+        "year); rounds beyond it are cut to it.",
+        json_schema_extra=_src(
+            "src:openai_funding $122B round at $852B post-money (Mar 2026, reliability C), the "
+            "largest on record; $40B SoftBank-led round (Mar 2025, B)"
+        ),
+    )
+    max_raise_growth_per_year: Growth = Field(
+        0.0,
+        description="Yearly growth of that ceiling (fraction per year).",
+        json_schema_extra=_src("assumption: the pool of late-stage capital does not grow unless said"),
+    )
+    funding_loss_logit: float = Field(
+        0.5,
+        description="Log-odds a round loses per unit of net loss over revenue (per ratio; the ratio "
+        "clipped to [0, 5]).",
+        json_schema_extra=_src("assumption: investors shy from losses several times revenue"),
+    )
+    plausible_max_capacity_h100e: float = Field(
+        default=1.0e8,
+        gt=0,
+        description="Plausibility bound on one lab's compute (H100e); samples beyond it are counted "
+        "and reported as a warning.",
+        json_schema_extra=_src(
+            "assumption: ~70 GW at 0.7 kW per H100e, twice OpenAI's ~30 GW of commitments "
+            "(src:openai_commitments)"
+        ),
+    )
+    plausible_max_funding_usd: float = Field(
+        default=2.0e12,
+        gt=0,
+        description="Plausibility bound on one lab's peak funding need (USD).",
+        json_schema_extra=_src(
+            "assumption: above OpenAI's ~$1.4T of commitments over ~8 years (src:openai_commitments)"
+        ),
+    )
+    plausible_max_revenue_usd_per_year: float = Field(
+        default=2.0e12,
+        gt=0,
+        description="Plausibility bound on one lab's yearly revenue (USD per year).",
+        json_schema_extra=_src(
+            "assumption: the ~$2T of yearly AI revenue Bain says 2030 compute needs, for the whole market"
+        ),
     )
 
 

@@ -13,9 +13,10 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   next quarter; renting on demand covers the rest.
 - **Scale commitments with revenue.** The commitment target grows by
   ``commit_scale_with_revenue`` times the lab's revenue growth over the year.
-- **Cut training when the runway is short.** Below
+- **Cut training and building when the runway is short.** Below
   ``cut_training_runway_quarters`` of runway, the training share is
-  multiplied by ``cut_training_factor``.
+  multiplied by ``cut_training_factor`` and the owned and committed
+  capacity targets by ``cut_build_factor``.
 - **Raise when the runway is short.** Funding is tried below
   ``funding_trigger_runway_quarters`` and sized for
   ``funding_target_runway_quarters`` of burn.
@@ -44,6 +45,7 @@ _RULE_FIELDS = (
     "price_premium_frac",
     "cut_training_runway_quarters",
     "cut_training_factor",
+    "cut_build_factor",
     "commit_scale_with_revenue",
     "funding_trigger_runway_quarters",
     "funding_target_runway_quarters",
@@ -62,6 +64,7 @@ class RuleBasedLabs(NamedTuple):
     price_premium_frac: FloatArray
     cut_training_runway_quarters: FloatArray
     cut_training_factor: FloatArray
+    cut_build_factor: FloatArray
     commit_scale_with_revenue: FloatArray
     funding_trigger_runway_quarters: FloatArray
     funding_target_runway_quarters: FloatArray
@@ -88,6 +91,7 @@ class RuleBasedLabs(NamedTuple):
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
         training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
+        build = np.where(short, self.cut_build_factor, 1.0)
         log_growth = _log_growth(obs)  # once for both horizons
         at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0)
         next_q = self._planned(obs, log_growth, 0.25)
@@ -96,8 +100,8 @@ class RuleBasedLabs(NamedTuple):
             training_frac=training,
             research_frac=self.research_frac,
             price_premium_frac=self.price_premium_frac,
-            own_target_h100e=self.own_frac * at_lead,
-            commit_target_h100e=self.commit_frac * next_q * revenue_push,
+            own_target_h100e=self.own_frac * at_lead * build,
+            commit_target_h100e=self.commit_frac * next_q * revenue_push * build,
             partner_target_h100e=self.partner_frac * next_q,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,

@@ -64,9 +64,11 @@ def test_demand_slump_lowers_every_labs_revenue() -> None:
 
 
 def test_compute_glut_strands_owned_capacity() -> None:
-    # No cloud capacity at all: lab a lives on its own fleet, whose value at the horizon the glut cuts.
+    # No cloud capacity at all: lab a lives on its own fleet, whose value at the horizon (at book) the
+    # glut cuts.
     no_cloud = {
         **RICH,
+        "finance.terminal_value_method": "book",
         "clouds.market.capacity_limit_h100e": 0.0,
         "labs.a.strategy.own_frac": 1.0,
         "labs.a.strategy.commit_frac": 0.0,
