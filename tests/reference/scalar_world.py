@@ -256,7 +256,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         terminal = prop * p["terminal"]
     out["npv"] += discount * terminal * alive
     out["beyond"] = float(
-        peak_cap > p["max_cap"] or out["peak_need"] > p["max_funding"] or max(out["revenue_by_year"]) > p["max_revenue"]
+        peak_cap > p["max_cap"]
+        or out["peak_need"] > p["max_funding"]
+        or max(out["revenue_by_year"]) > p["max_revenue"]
     )
     out["ruined"] = ruined
     return out

@@ -64,9 +64,13 @@ def loss_over_revenue(net_income_usd: FloatArray, revenue_usd: FloatArray) -> Fl
     return out
 
 
-def raise_room_usd(ceiling_usd_per_year: FloatArray, raised_history_usd: tuple[FloatArray, ...]) -> FloatArray:
-    """Return what investors can still put into a lab this quarter: the yearly ceiling less the last
-    three quarters' rounds (USD), at least 0."""
+def raise_room_usd(
+    ceiling_usd_per_year: FloatArray, raised_history_usd: tuple[FloatArray, ...]
+) -> FloatArray:
+    """Return what investors can still put into a lab this quarter (USD), at least 0.
+
+    The yearly ceiling less the rounds of the last three quarters.
+    """
     earlier = raised_history_usd[0] + raised_history_usd[1] + raised_history_usd[2]
     out: FloatArray = np.maximum(0.0, ceiling_usd_per_year[:, None] - earlier)
     return out

@@ -208,7 +208,10 @@ class Accumulator:
 
 
 def unlevered_fcf_usd(
-    operating_usd: FloatArray, investing_usd: FloatArray, interest_usd: FloatArray, credits_used_usd: FloatArray
+    operating_usd: FloatArray,
+    investing_usd: FloatArray,
+    interest_usd: FloatArray,
+    credits_used_usd: FloatArray,
 ) -> FloatArray:
     """Return unlevered free cash flow (USD per quarter): what the business makes before financing.
 

@@ -477,8 +477,7 @@ class FinanceSpec(Spec):
         description="Enterprise value per unit of yearly revenue at the horizon, exit-multiple "
         "terminal value (ratio).",
         json_schema_extra=_src(
-            "assumption: a mature software business; a quarter of today's 25x growth multiple "
-            "(src:valuation)"
+            "assumption: a mature software business; a quarter of today's 25x growth multiple (src:valuation)"
         ),
     )
     max_raise_usd_per_year: NonNeg = Field(

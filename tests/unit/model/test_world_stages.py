@@ -69,7 +69,9 @@ def test_investors_put_at_most_the_yearly_ceiling_into_one_lab() -> None:
     history = (np.array([[10.0, 0.0]]), np.array([[20.0, 0.0]]), np.array([[5.0, 0.0]]))
     room = finance.raise_room_usd(np.array([30.0]), history)
     np.testing.assert_allclose(room, [[0.0, 30.0]])  # 35 raised in three quarters already
-    np.testing.assert_allclose(finance.loss_over_revenue(np.array([[-30.0, 5.0]]), np.array([[10.0, 10.0]])), [[3.0, 0.0]])
+    np.testing.assert_allclose(
+        finance.loss_over_revenue(np.array([[-30.0, 5.0]]), np.array([[10.0, 10.0]])), [[3.0, 0.0]]
+    )
 
 
 def test_capability_rises_to_a_finished_runs_flop_and_never_falls() -> None:
