@@ -25,6 +25,9 @@ from labecon.model.world_state import (
     COST,
     DC_DEP,
     DC_SPEND,
+    DEAL_CAP,
+    DEAL_COST,
+    DEAL_PAY,
     DEP,
     OWNED,
     PAY,
@@ -42,6 +45,11 @@ class Online(NamedTuple):
     """Owned capacity of labs still trading, ``(sample, lab)``."""
     committed_h100e: FloatArray
     partner_h100e: FloatArray
+    """Partner capacity delivered, all the lab's deals, ``(sample, lab)``."""
+    deal_h100e: FloatArray
+    """Partner capacity delivered under each deal, ``(sample, deal)``."""
+    deal_delivered_frac: FloatArray
+    """Share of each deal's contracted capacity the partner delivers (below 1 under a capacity cut)."""
     arrived: FloatArray
     """What the arrivals schedule books for this quarter, ``(component, sample, lab)`` (a view)."""
     events: dict[str, FloatArray]
@@ -56,13 +64,13 @@ class Investment(NamedTuple):
     capex_usd: FloatArray
     """Construction paid this quarter plus the chips delivered."""
     debt_draw_usd: FloatArray
-    glut: FloatArray
-    """``1 - cut`` where a compute glut lowers rental and committed prices, ``(sample, 1)``."""
+    rent_usd_per_h100e_hour: FloatArray
+    """This quarter's on-demand price, ``(sample, lab)``: lower in a glut, higher in a chip shortage."""
 
 
 def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
     """Stage 1: capacity ordered or contracted earlier comes online; what is past its life leaves."""
-    p, lp, fl, books = ctx.params, ctx.params.labs, state.fleet, state.books
+    p, fl, books = ctx.params, state.fleet, state.books
     due, came = books.due.at(t), books.arrivals.at(t)
     owned = fl.owned_h100e + (due[OWNED] + came[OWNED])
     owned_cost = fl.owned_cost_usd + (due[COST] + came[COST])
@@ -86,15 +94,42 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
     )
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
-    cut = ctx.cut["partner_capacity_cut"]
-    partner_limit = state.drivers.partner_limit_h100e * (1.0 - on["partner_capacity_cut"] * cut)[:, None]
     alive = state.accounts.alive
-    partner = np.minimum(fl.partner_target_h100e, partner_limit) * lp.has_partner * alive
+    # Partner tranches start and end; the partner delivers them within its limit (cut by its event).
+    dd, dl = state.deals, books.deals.at(t)
+    contracted = dd.contracted_h100e + dl[DEAL_CAP]
+    deals = dd._replace(
+        contracted_h100e=contracted,
+        pay_usd_per_quarter=dd.pay_usd_per_quarter + dl[DEAL_PAY],
+        cost_usd_per_quarter=dd.cost_usd_per_quarter + dl[DEAL_COST],
+    )
+    cut = ctx.cut["partner_capacity_cut"]
+    limit = state.drivers.partner_limit_h100e * (1.0 - on["partner_capacity_cut"] * cut)[:, None]
+    deal_alive = alive[:, ctx.deal_lab] if ctx.deal_lab else np.zeros_like(contracted)
+    delivered = np.minimum(contracted, limit) * deal_alive
+    delivered_frac = np.where(contracted > 0, delivered / np.where(contracted > 0, contracted, 1.0), 0.0)
     lead = (
         p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
     )
-    online = Online(owned * alive, fleet.committed_h100e * alive, partner, came, on, lead)
-    return state._replace(fleet=fleet), online
+    online = Online(
+        owned * alive,
+        fleet.committed_h100e * alive,
+        to_labs(delivered, ctx.deal_lab, alive.shape[1]),
+        delivered,
+        delivered_frac,
+        came,
+        on,
+        lead,
+    )
+    return state._replace(fleet=fleet, deals=deals), online
+
+
+def to_labs(per_deal: FloatArray, deal_lab: list[int], n_labs: int) -> FloatArray:
+    """Return each lab's sum over its deals, ``(sample, lab)`` from ``(sample, deal)``."""
+    out = np.zeros((per_deal.shape[0], n_labs), order="F")
+    for d, lab in enumerate(deal_lab):  # a handful of deals: a loop, in a fixed order
+        out[:, lab] += per_deal[:, d]
+    return out
 
 
 def invest(
@@ -110,6 +145,9 @@ def invest(
     p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     glut = (1.0 - on["compute_glut"] * ctx.cut["compute_glut"])[:, None]
+    # A chip shortage makes every cloud price dearer (and, below, cuts the capacity clouds sell).
+    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+    scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
     order = np.maximum(0.0, dec.own_target_h100e - fl.owned_h100e - fl.building_h100e) * can_buy * alive
     shortage = ctx.windows["chip_shortage"].size_frac
@@ -147,16 +185,52 @@ def invest(
     for lab, maturity in enumerate(ctx.debt_maturity_quarters):  # per lab: one slot each, no scatter
         books.due.add_lab(t + 1 + maturity, lab, REPAY, -repay_per_q[:, lab])
     committed_next = fl.committed_h100e + books.due.at(t + 1)[COMMIT]
-    wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e)
+    wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e * scarce)
     new_commit = np.maximum(0.0, wanted - committed_next) * alive
-    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * glut)
+    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * (glut * dearer))
     books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
     for lab, term in enumerate(ctx.commit_term_quarters):
         books.due.add_lab(t + 1 + term, lab, COMMIT, -new_commit[:, lab])
         books.due.add_lab(t + 1 + term, lab, PAY, -new_pay[:, lab])
-    fleet = fl._replace(
-        building_h100e=fl.building_h100e + order,
-        dc_spend_usd_per_quarter=dc_spend,
-        partner_target_h100e=dec.partner_target_h100e,
+    fleet = fl._replace(building_h100e=fl.building_h100e + order, dc_spend_usd_per_quarter=dc_spend)
+    sign_partner_tranches(t, state, online, dec, ctx)
+    rent_price = drv.rent_usd_per_h100e_hour * (glut * dearer)
+    return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context) -> None:
+    """Sign each deal's new tranche: what the lab's target lacks once the tranche is online.
+
+    A tranche signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
+    the deal's price of quarter ``t`` (raised by a chip shortage or a partner price rise active
+    now); the partner's cost of it is fixed then too. The lab's target (its ``partner_target``
+    times the deal's split) is capped by the partner's limit at the start, cut by a chip
+    shortage; what is already contracted for then counts against it.
+    """
+    p, dp, drv, books = ctx.params, ctx.params.deals, state.drivers, state.books
+    on, w = online.events, ctx.windows
+    if not ctx.deal_lab:
+        return
+    scarce = on["chip_shortage"] * ctx.cut["chip_shortage"]
+    dearer = (1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac) * (
+        1.0 + on["partner_price_rise"] * w["partner_price_rise"].size_frac
     )
-    return state._replace(fleet=fleet), Investment(capex, debt_draw, glut)
+    price = drv.partner_usd_per_h100e_hour * dearer[:, None]
+    cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
+    growth = ctx.drivers_factor.partner_limit_h100e
+    alive = state.accounts.alive
+    for d, lab in enumerate(ctx.deal_lab):
+        lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
+        start = t + lead
+        pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
+            axis=0
+        )
+        contracted_then = state.deals.contracted_h100e[:, d] + pending
+        limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] ** lead * (1.0 - scarce)
+        target = dec.partner_target_h100e[:, lab] * dp.split_frac[:, d]
+        new = np.maximum(0.0, np.minimum(target, limit_then) - contracted_then) * alive[:, lab]
+        pay = new * p.hours_per_quarter * price[:, d]
+        partner_cost = new * p.hours_per_quarter * cost[:, d]
+        for comp, value in ((DEAL_CAP, new), (DEAL_PAY, pay), (DEAL_COST, partner_cost)):
+            books.deals.add_lab(start, d, comp, value)
+            books.deals.add_lab(start + term, d, comp, -value)

@@ -210,7 +210,9 @@ def market_and_serve(
     base = online.owned_h100e + online.committed_h100e + online.partner_h100e
     infer_base = (1.0 - dec.training_frac - dec.research_frac) * base
     sharing = online.committed_h100e * lp.rent_shares_commit_cloud
-    rent_limit = np.maximum(0.0, drv.rent_limit_h100e - sharing)
+    # A chip shortage cuts what clouds can sell on demand: renters are rationed, owners are not.
+    scarce = 1.0 - online.events["chip_shortage"] * ctx.cut["chip_shortage"]
+    rent_limit = np.maximum(0.0, drv.rent_limit_h100e * scarce[:, None] - sharing)
     rented = np.clip(need - infer_base, 0.0, rent_limit) * alive
     infer_cap = infer_base + rented
     served, lost = serve(demand, cpu, infer_cap, hours)

@@ -73,12 +73,17 @@ def simulate_world(params: WorldParams, policy: LabPolicy, *, keep_paths: bool =
     state = opening_state(params, ctx)
     lp, n_segments = params.labs, params.market.spend_usd_per_year.shape[1]
     out = Accumulator(
-        params.n_samples, lp.cash_usd.shape[1], n_segments, params.horizon_quarters, keep_paths=keep_paths
+        params.n_samples,
+        lp.cash_usd.shape[1],
+        n_segments,
+        params.horizon_quarters,
+        keep_paths=keep_paths,
+        n_deals=len(params.deal_lab),
     )
-    out.open(lp.partner_equity_usd)
+    out.open(params.deals)
     for t in range(params.horizon_quarters):
         q = quarter(t, state, ctx, policy)
-        out.record(q, lp)
+        out.record(q, ctx)
         state = carry(q, ctx)
     return out.finish(state, ctx)
 
@@ -100,14 +105,10 @@ def run_world(
     params = world_params(scenario, draws, n, seed=seed, start=start)
     result = simulate_world(params, policy, keep_paths=keep_paths)
     warn_beyond_bounds(result.outputs["is_beyond_plausible_bounds"], params.lab_names, start)
-    if not keep_paths:
+    if not keep_paths or deal_labels(scenario):
         return result
     paths = dict(result.paths)
-    labs = list(scenario.labs or {})
-    deals = [label.split(":", 1)[1] for label in deal_labels(scenario)]
-    accounts = paths.pop("partner_accounts_usd")
-    if deals:
-        paths["partner_accounts_usd"] = accounts[:, [labs.index(d) for d in deals]]
+    paths.pop("partner_accounts_usd")  # no deal, no partner accounts
     return WorldResult(result.outputs, paths)
 
 

@@ -19,12 +19,16 @@ from labecon.model.world_params import WorldParams
 from labecon.model.world_state import (
     COMMIT,
     COST,
+    DEAL_CAP,
+    DEAL_COST,
+    DEAL_PAY,
     DEP,
     OWNED,
     PAY,
     Accounts,
     Books,
     Context,
+    Deals,
     Drivers,
     Fleet,
     Standing,
@@ -40,12 +44,13 @@ def context(p: WorldParams) -> Context:
     windows = {name: risk.draw_window(p.draws, name, e, H) for name, e in p.events.items()}
     grow, fall = compute.growth_factor_per_quarter, compute.decline_factor_per_quarter
     factors = Drivers(
-        partner_limit_h100e=grow(lp.partner_limit_growth_per_year),
+        partner_limit_h100e=grow(p.deals.limit_growth_per_year),
         rent_limit_h100e=grow(lp.rent_limit_growth_per_year),
         chip_usd_per_h100e=fall(lp.own_price_decline_per_year),
         commit_usd_per_h100e_hour=fall(lp.commit_price_decline_per_year),
         rent_usd_per_h100e_hour=fall(lp.rent_price_decline_per_year),
-        partner_usd_per_h100e_hour=fall(lp.partner_price_decline_per_year),
+        partner_usd_per_h100e_hour=fall(p.deals.price_decline_per_year),
+        partner_capital_cost_usd_per_h100e_hour=fall(p.deals.capital_cost_decline_per_year),
         staff_usd_per_quarter=grow(lp.staff_growth_per_year),
         reference_price_usd_per_unit=fall(mp.price_decline_per_year),
         compute_per_unit=fall(mp.serving_efficiency_gain_per_year),
@@ -74,6 +79,7 @@ def context(p: WorldParams) -> Context:
         need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),
         debt_maturity_quarters=[int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L,
         commit_term_quarters=[int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L,
+        deal_lab=p.deal_lab,
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
 
@@ -82,7 +88,12 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     """Return the world at the start of quarter 0 (the partner deal is paid in before it)."""
     lp, gp = p.labs, p.world
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
-    books = Books(Schedule(n, L, H, n_components=7), Schedule(n, L, H, n_components=8))
+    dp, D = p.deals, len(p.deal_lab)
+    books = Books(
+        Schedule(n, L, H, n_components=7),
+        Schedule(n, L, H, n_components=8),
+        Schedule(n, D, H, n_components=3),
+    )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
     chip_value0 = lp.owned_h100e * lp.own_usd_per_h100e
     dc_value0 = lp.owned_h100e * lp.own_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
@@ -97,22 +108,42 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     pay0 = lp.committed_h100e * p.hours_per_quarter * lp.commit_usd_per_h100e_hour
     books.due.add(0, (COMMIT, PAY), lp.committed_h100e, pay0)
     books.due.add(lp.committed_remaining_quarters, (COMMIT, PAY), -lp.committed_h100e, -pay0)
-    empty = {name: zeros(n, L) for name in Fleet._fields}
-    fleet = Fleet(**{**empty, "partner_target_h100e": lp.partner_h100e * lp.has_partner})
-
-    cash = lp.cash_usd + lp.partner_equity_usd - lp.partner_credits_usd
-    credits, debt, prop = np.copy(lp.partner_credits_usd), np.copy(lp.debt_usd), chip_book0 + dc_book0
+    fleet = Fleet(**{name: zeros(n, L) for name in Fleet._fields})
+    # The capacity a lab already has under each deal: contracts signed at quarter-0 prices.
+    hours = p.hours_per_quarter
+    pay0 = dp.opening_h100e * hours * dp.usd_per_h100e_hour
+    cost0 = (
+        dp.opening_h100e * hours * (dp.capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour)
+    )
+    books.deals.add(0, (DEAL_CAP, DEAL_PAY, DEAL_COST), dp.opening_h100e, pay0, cost0)
+    for d, left in enumerate(p.deal_opening_remaining_quarters):
+        for comp, value in ((DEAL_CAP, dp.opening_h100e), (DEAL_PAY, pay0), (DEAL_COST, cost0)):
+            books.deals.add_lab(left, d, comp, -value[:, d])
+    deals = Deals(
+        contracted_h100e=zeros(n, D),
+        pay_usd_per_quarter=zeros(n, D),
+        cost_usd_per_quarter=zeros(n, D),
+        credits_usd=np.asfortranarray(dp.credits_usd),
+        stake_frac=np.asfortranarray(dp.stake_frac),
+    )
+    # The partners' investments are paid in before quarter 0: cash, and credits spendable with each.
+    equity_in, credits = zeros(n, L), zeros(n, L)
+    for d, lab in enumerate(p.deal_lab):
+        equity_in[:, lab] += dp.equity_usd[:, d]
+        credits[:, lab] += dp.credits_usd[:, d]
+    cash = lp.cash_usd + equity_in - credits
+    debt, prop = np.copy(lp.debt_usd), chip_book0 + dc_book0
     accounts = Accounts(
         cash_usd=cash,
         credits_usd=credits,
         debt_usd=debt,
         property_usd=prop,
         equity_usd=cash + credits + prop - debt,
-        partner_stake_frac=np.copy(lp.partner_stake_frac),
+        post_money_usd=lp.revenue_usd_per_year * gp.valuation_revenue_multiple[:, None],
         alive=np.ones((n, L), order="F"),
         ruined=zeros(n, L),
     )
-    return WorldState(books, fleet, accounts, opening_market(p, ctx), opening_drivers(p))
+    return WorldState(books, fleet, deals, accounts, opening_market(p, ctx), opening_drivers(p))
 
 
 def opening_market(p: WorldParams, ctx: Context) -> Standing:
@@ -157,12 +188,13 @@ def opening_drivers(p: WorldParams) -> Drivers:
     lp, mp = p.labs, p.market
     n, S = p.n_samples, mp.spend_usd_per_year.shape[1]
     return Drivers(
-        partner_limit_h100e=np.copy(lp.partner_limit_h100e),
+        partner_limit_h100e=np.copy(p.deals.limit_h100e),
         rent_limit_h100e=np.copy(lp.rent_limit_h100e),
         chip_usd_per_h100e=np.copy(lp.own_usd_per_h100e),
         commit_usd_per_h100e_hour=np.copy(lp.commit_usd_per_h100e_hour),
         rent_usd_per_h100e_hour=np.copy(lp.rent_usd_per_h100e_hour),
-        partner_usd_per_h100e_hour=np.copy(lp.partner_usd_per_h100e_hour),
+        partner_usd_per_h100e_hour=np.copy(p.deals.usd_per_h100e_hour),
+        partner_capital_cost_usd_per_h100e_hour=np.copy(p.deals.capital_cost_usd_per_h100e_hour),
         staff_usd_per_quarter=lp.staff_usd_per_year / QUARTERS_PER_YEAR,
         reference_price_usd_per_unit=np.copy(mp.price_usd_per_unit),
         compute_per_unit=np.ones((n, S), order="F"),

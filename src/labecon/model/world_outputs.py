@@ -23,7 +23,7 @@ from labecon.model.finance import (
 )
 from labecon.model.market import Sales
 from labecon.model.outputs import OutputInfo
-from labecon.model.world_params import LabParams
+from labecon.model.world_params import DealParams
 from labecon.model.world_state import Context, WorldState, zeros
 from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
@@ -64,7 +64,9 @@ class Accumulator:
     returns the arrays.
     """
 
-    def __init__(self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool) -> None:
+    def __init__(
+        self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool, n_deals: int = 0
+    ) -> None:
         self.horizon = horizon
         n_years = -(-horizon // 4)
         by_year = (n, n_labs, n_years)
@@ -80,8 +82,10 @@ class Accumulator:
         """Unlevered free cash flow of the last four quarters (USD), for the terminal value."""
         self.last_year_revenue = zeros(n, n_labs)
         self.peak_capacity = zeros(n, n_labs)
-        self.deal_npv: FloatArray = zeros(n, n_labs)
-        self.stake_value = zeros(n, n_labs)
+        self.deal_npv: FloatArray = zeros(n, n_deals)
+        self.stake_value = zeros(n, n_deals)
+        self.deal_discount = np.ones((n, n_deals))
+        self.deal_discount_factor = np.ones((n, n_deals))
         self.paths: dict[str, FloatArray] = {}
         if keep_paths:
             lq, S = (n, n_labs, horizon), n_segments
@@ -96,14 +100,15 @@ class Accumulator:
                 "price_usd_per_unit": np.zeros((*lq, S)),
                 "served_units": np.zeros((*lq, S)),
                 "lost_units": np.zeros((*lq, S)),
-                "partner_accounts_usd": np.zeros((*lq, len(PARTNER_LINES))),
+                "partner_accounts_usd": np.zeros((n, n_deals, horizon, len(PARTNER_LINES))),
             }
 
-    def open(self, partner_equity_usd: FloatArray) -> None:
-        """Book the partner's investment, paid in before quarter 0."""
-        self.deal_npv = -partner_equity_usd
+    def open(self, deals: DealParams) -> None:
+        """Book each partner's investment paid in before quarter 0; its discount rate for the deal."""
+        self.deal_npv = -deals.equity_usd
+        self.deal_discount_factor = (1.0 + deals.discount_rate_per_year) ** -0.25
 
-    def record(self, q: Quarter, lp: LabParams) -> None:
+    def record(self, q: Quarter, ctx: Context) -> None:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
         t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
         discount = q.state.drivers.discount[:, None]
@@ -123,15 +128,16 @@ class Accumulator:
         self.peak_capacity = np.maximum(self.peak_capacity, s.base_h100e + s.rented_h100e)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
-        revenue, margin, self.stake_value = partner_accounts(c, f, acc.partner_stake_frac, lp)
-        self.deal_npv = self.deal_npv + discount * margin
+        revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
+        self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
+        self.deal_discount = self.deal_discount * self.deal_discount_factor
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
 
     def _record_paths(self, q: Quarter, partner: tuple[FloatArray, ...]) -> None:
         t, acc, s, c, f, o = q.t, q.state.accounts, q.sales, q.costs, q.funding, q.online
         p = self.paths
-        financing = f.scheduled_debt_usd + f.raised_usd
+        financing = f.scheduled_debt_usd + f.raised_usd + f.partner_cash_usd
         p["income_statement_usd"][:, :, t] = np.stack(
             (
                 s.revenue_usd,
@@ -165,7 +171,7 @@ class Accumulator:
 
     def finish(self, state: WorldState, ctx: Context) -> WorldResult:
         """Add the terminal value; return the outputs (C order) and the paths."""
-        lp, gp, H = ctx.params.labs, ctx.params.world, self.horizon
+        gp, H = ctx.params.world, self.horizon
         discount, alive = state.drivers.discount[:, None], state.accounts.alive
         glut = risk.multiplier_down(ctx.windows["compute_glut"], H - 1)[:, None]
         terminal = terminal_value_usd(
@@ -184,7 +190,7 @@ class Accumulator:
             | (self.peak_need > funding_max)
             | (self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max)
         )
-        deal_npv = self.deal_npv + discount * self.stake_value
+        deal_npv = self.deal_npv + self.deal_discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
             "cash_usd_by_year": self.cash_by_year,
@@ -198,10 +204,8 @@ class Accumulator:
             "is_npv_leader": npv_leader(npv),
             "is_beyond_plausible_bounds": beyond.astype(np.float64),
         }
-        n = npv.shape[0]
-        with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
-        if with_deal.size:
-            outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
+        if ctx.deal_lab:
+            outputs["partner_deal_npv_usd"] = deal_npv
         # Out in C order, as they always were: sums over samples downstream add in an order
         # that follows the layout, so their bits would change with it.
         return WorldResult({name: np.ascontiguousarray(v) for name, v in outputs.items()}, self.paths)
@@ -257,10 +261,9 @@ def npv_leader(npv_usd: FloatArray) -> FloatArray:
 
 
 def deal_labels(scenario: Scenario) -> list[str]:
-    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the labs."""
+    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the clouds."""
     clouds = scenario.clouds or {}
-    by_lab = {c.deal.lab: name for name, c in clouds.items() if c.deal is not None}
-    return [f"{by_lab[lab]}:{lab}" for lab in (scenario.labs or {}) if lab in by_lab]
+    return [f"{name}:{c.deal.lab}" for name, c in clouds.items() if c.deal is not None]
 
 
 def _years(scenario: Scenario) -> list[int]:
@@ -334,8 +337,9 @@ def describe_world_outputs(scenario: Scenario) -> dict[str, OutputInfo]:
             ("deal",),
             {"deal": deals},
             "USD",
-            "the partner's return on its deal: NPV of its margin on the lab plus its stake at the "
-            "horizon, less the investment",
+            "the partner's return on its deal: NPV at its cost of capital of its margin on the lab "
+            "(revenue less its own capital and power cost) plus its stake at the lab's last round "
+            "price at the horizon, less its investments",
             p_positive=True,
         )
     return out

@@ -19,6 +19,9 @@ from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
+DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
+"""Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
+partner's own cost of that capacity, per quarter (USD)."""
 CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND = COMMIT, PAY, REPAY, 7  # in the arrivals schedule only
 """Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
@@ -33,6 +36,23 @@ class Books(NamedTuple):
     """Changes due by quarter: contracts and loans starting and ending, the opening fleet retiring."""
     arrivals: Schedule
     """Owned capacity coming online, by the quarter it does (lead times differ by sample)."""
+    deals: Schedule
+    """Partner capacity tranches starting and ending, per deal (its 'lab' axis is the deal)."""
+
+
+class Deals(NamedTuple):
+    """Each strategic deal's contracts and accounts, ``(sample, deal)``."""
+
+    contracted_h100e: FloatArray
+    """Capacity of the tranches in their term."""
+    pay_usd_per_quarter: FloatArray
+    """What the lab owes for them each quarter (take-or-pay, at each tranche's signing price)."""
+    cost_usd_per_quarter: FloatArray
+    """What that capacity costs the partner each quarter (fixed when the tranche is signed)."""
+    credits_usd: FloatArray
+    """Credits the lab can still spend with this partner only."""
+    stake_frac: FloatArray
+    """The partner's share of the lab."""
 
 
 class Fleet(NamedTuple):
@@ -49,8 +69,6 @@ class Fleet(NamedTuple):
     repay_usd_per_quarter: FloatArray
     dc_spend_usd_per_quarter: FloatArray
     """Data-centre construction paid per quarter."""
-    partner_target_h100e: FloatArray
-    """Partner capacity the lab asked for last quarter."""
 
 
 class Accounts(NamedTuple):
@@ -61,7 +79,8 @@ class Accounts(NamedTuple):
     debt_usd: FloatArray
     property_usd: FloatArray
     equity_usd: FloatArray
-    partner_stake_frac: FloatArray
+    post_money_usd: FloatArray
+    """The lab's value at its last round or partner instalment (USD): what a stake is valued at."""
     alive: FloatArray
     """1.0 while the lab trades, 0.0 once ruined."""
     ruined: FloatArray
@@ -93,11 +112,15 @@ class Drivers(NamedTuple):
     """Exogenous paths at the current quarter, each moved on by a factor a quarter (:func:`advance`)."""
 
     partner_limit_h100e: FloatArray
+    """Per deal, ``(sample, deal)``."""
     rent_limit_h100e: FloatArray
     chip_usd_per_h100e: FloatArray
     commit_usd_per_h100e_hour: FloatArray
     rent_usd_per_h100e_hour: FloatArray
     partner_usd_per_h100e_hour: FloatArray
+    """Per deal, ``(sample, deal)``: the price a tranche signed now locks in."""
+    partner_capital_cost_usd_per_h100e_hour: FloatArray
+    """Per deal: the partner's capital cost of capacity built now."""
     staff_usd_per_quarter: FloatArray
     reference_price_usd_per_unit: FloatArray
     """``(sample, segment)``."""
@@ -118,6 +141,7 @@ class WorldState(NamedTuple):
 
     books: Books
     fleet: Fleet
+    deals: Deals
     accounts: Accounts
     standing: Standing
     drivers: Drivers
@@ -148,6 +172,8 @@ class Context(NamedTuple):
     debt_maturity_quarters: list[int]
     """Per lab (the same in every sample)."""
     commit_term_quarters: list[int]
+    deal_lab: list[int]
+    """The lab of each deal."""
     run_length_quarters: FloatArray
     """Quarters a training run lasts, per lab ``(lab,)`` (the same in every sample)."""
 

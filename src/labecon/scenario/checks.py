@@ -186,7 +186,7 @@ def check_world_references(scenario: Scenario) -> None:
     for cname, chip in chips.items():
         if chip.sold_by != "anyone":
             need(chip.sold_by, clouds, "cloud", f"chips.{cname}.sold_by")
-    deals: dict[str, str] = {}
+    deals: dict[str, list[str]] = {}
     for cname, cloud in clouds.items():
         for chip_name in cloud.prices:
             need(chip_name, chips, "chip", f"clouds.{cname}.prices.{chip_name}")
@@ -197,10 +197,24 @@ def check_world_references(scenario: Scenario) -> None:
         if cloud.deal is not None:
             need(cloud.deal.lab, labs, "lab", f"clouds.{cname}.deal.lab")
             need(cloud.deal.chip, cloud.prices, "chip priced by this cloud", f"clouds.{cname}.deal.chip")
-            if cloud.deal.lab in deals:
-                msg = f"lab {cloud.deal.lab!r} already has a deal with {deals[cloud.deal.lab]!r}"
-                raise ScenarioError(msg, f"clouds.{cname}.deal.lab")
-            deals[cloud.deal.lab] = cname
+            for i, tranche in enumerate(cloud.deal.equity_tranches):
+                if tranche.quarter >= scenario.horizon_quarters:
+                    horizon = scenario.horizon_quarters
+                    msg = f"quarter {tranche.quarter} is beyond the horizon ({horizon} quarters)"
+                    raise ScenarioError(msg, f"clouds.{cname}.deal.equity_tranches[{i}].quarter")
+            deals.setdefault(cloud.deal.lab, []).append(cname)
+    for lname, partners in deals.items():
+        splits = [clouds[c].deal.capacity_split_frac for c in partners]  # type: ignore[union-attr]
+        fixed = [v for v in splits if not isinstance(v, str)]
+        if sum(fixed) > 1.0 + 1e-12:
+            msg = (
+                f"the capacity_split_frac of lab {lname!r}'s deals must sum to at most 1, got {sum(fixed):g}"
+            )
+            raise ScenarioError(msg, f"clouds.{partners[-1]}.deal.capacity_split_frac")
+        exclusive = [c for c in partners if clouds[c].deal.is_exclusive]  # type: ignore[union-attr]
+        if exclusive and len(partners) > 1:
+            msg = f"the exclusive deal with {exclusive[0]!r} allows no other deal, got {', '.join(partners)}"
+            raise ScenarioError(msg, f"clouds.{exclusive[0]}.deal.is_exclusive")
     for lname, lab in labs.items():
         path = f"labs.{lname}"
         for seg, share in lab.revenue_mix.items():
@@ -227,16 +241,10 @@ def check_world_references(scenario: Scenario) -> None:
                     f"chip priced by {cloud_name!r}",
                     f"{path}.strategy.{role}_chip",
                 )
-                partner = deals.get(lname)
-                if (
-                    partner is not None
-                    and clouds[partner].deal is not None
-                    and (
-                        clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
-                    )
-                ):
-                    msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
-                    raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
+                for partner in deals.get(lname, []):
+                    if clouds[partner].deal.is_exclusive and cloud_name != partner:  # type: ignore[union-attr]
+                        msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
+                        raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
         if st.commit_cloud is None and st.commit_frac != 0:
             msg = "commit_frac needs a commit_cloud and commit_chip"
             raise ScenarioError(msg, f"{path}.strategy.commit_cloud")

@@ -77,8 +77,71 @@ class CloudChipPriceSpec(Spec):
     )
 
 
+class EquityTrancheSpec(Spec):
+    """A later instalment of a partner's investment, bought at the lab's valuation then."""
+
+    quarter: int = Field(ge=1, le=400, description="Quarter it is paid in (quarters from quarter 0).")
+    usd: NonNeg = Field(description="Amount invested (USD), cash plus credits.")
+    credits_frac: Frac = Field(description="Share of it paid as cloud credits (fraction).")
+
+
+class PartnerCostSpec(Spec):
+    """What the capacity a cloud sells under its deals costs the cloud itself, per chip.
+
+    The cost per chip-hour is the capital recovery of the chip (with its server) and of its
+    share of a data centre at the cloud's cost of capital, plus power: so the partner's margin
+    and its return on the deal are computed, not assumed.
+    """
+
+    chip_capex_usd: NonNeg = Field(
+        description="What one chip with its server share costs the cloud (USD per chip), at quarter 0."
+    )
+    power_kw_per_chip: NonNeg = Field(description="IT power per chip with its host's share (kW per chip).")
+    dc_capex_usd_per_mw: NonNeg = Field(
+        16.6e6,
+        description="Data-centre build cost, facility only, per MW of IT load (USD per MW).",
+        json_schema_extra=_src(
+            "src:bernstein_gw $2.5M physical infrastructure per GB200 NVL72 rack / 0.1505 MW IT per rack"
+        ),
+    )
+    pue: Annotated[ParamValue, Bounded(ge=1)] = Field(
+        1.1,
+        description="Power usage effectiveness of the cloud's data centres (ratio).",
+        json_schema_extra=_src("src:epoch_cost_code 1.10 for hyperscalers"),
+    )
+    electricity_usd_per_kwh: NonNeg = Field(
+        0.0826,
+        description="Electricity price the cloud pays (USD per kWh).",
+        json_schema_extra=_src("src:epoch_cost_code US industrial average 2025"),
+    )
+    cost_of_capital_per_year: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.09,
+        description="The cloud's cost of capital: the return its capex must earn, and its discount rate "
+        "for the deal's NPV (fraction per year).",
+        json_schema_extra=_src("assumption: a large hyperscaler's weighted average cost of capital"),
+    )
+    chip_life_quarters: int = Field(
+        24,
+        ge=1,
+        le=60,
+        description="Useful life over which the cloud recovers a chip's capex (quarters).",
+        json_schema_extra=_src("src:hyperscaler_lives 5-6 years"),
+    )
+    dc_life_quarters: int = Field(
+        56,
+        ge=1,
+        le=200,
+        description="Life over which the cloud recovers a data centre's capex (quarters).",
+        json_schema_extra=_src("src:epoch_dc_cost facility life 14 years"),
+    )
+
+
 class DealSpec(Spec):
-    """A strategic deal: a cloud invests in a lab, in cash and in credits spendable only with it."""
+    """A strategic deal: a cloud invests in a lab and sells it capacity in dated tranches.
+
+    The investment is paid in cash and in credits spendable only with the cloud; capacity on
+    its chips comes in take-or-pay tranches, each at the price of the quarter it is signed in.
+    """
 
     lab: str = Field(description="Name of the lab in `labs` the cloud invests in.")
     chip: str = Field(description="The cloud's custom chip type the lab runs on (a name in `chips`).")
@@ -92,6 +155,47 @@ class DealSpec(Spec):
         False,
         description="The lab may get cloud capacity (commit, rent) only from this cloud.",
         json_schema_extra=_src("assumption: deals reported are not exclusive"),
+    )
+    capacity_split_frac: Frac = Field(
+        1.0,
+        description="Share of the lab's partner capacity (strategy.partner_frac, and "
+        "labs.<lab>.partner_h100e at quarter 0) signed under this deal; a lab's deals sum to at most 1 "
+        "(fraction).",
+        json_schema_extra=_src("assumption: one deal takes all the lab's partner capacity unless said"),
+    )
+    term_quarters: int = Field(
+        20,
+        ge=1,
+        le=60,
+        description="Length of each capacity tranche signed under the deal: take-or-pay at the price "
+        "of the quarter it is signed in (quarters).",
+        json_schema_extra=_src(
+            "src:anthropic_tpu_2026 reported ~$200B over 5 years for TPUs; src:anthropic_aws_2026 "
+            ">$100B over 10 years with AWS"
+        ),
+    )
+    lead_quarters: int = Field(
+        2,
+        ge=1,
+        le=20,
+        description="Quarters from signing a tranche to its capacity coming online.",
+        json_schema_extra=_src(
+            "assumption: capacity the partner is already building (Project Rainier ran ~1 year from "
+            "announcement to activation, src:anthropic_aws_2026); half a year for a tranche"
+        ),
+    )
+    opening_remaining_quarters: int = Field(
+        8,
+        ge=0,
+        le=60,
+        description="Quarters left at quarter 0 on the contracts of the capacity the lab already has "
+        "under this deal (labs.<lab>.partner_h100e x capacity_split_frac).",
+        json_schema_extra=_src("assumption: mid-way through the deal's first contracts"),
+    )
+    equity_tranches: list[EquityTrancheSpec] = Field(
+        default_factory=list,
+        description="Later instalments of the investment, each at the lab's valuation when paid.",
+        json_schema_extra=_src("assumption: none unless said"),
     )
 
 
@@ -119,14 +223,21 @@ class CloudSpec(Spec):
     )
     cost_frac_of_price: Frac = Field(
         0.5,
-        description="The cloud's own cost of the capacity it sells to a partner lab, as a fraction of "
-        "what it charges before any price rise (fraction); 1 - this is its margin.",
+        description="Without a `cost` section: the cloud's own cost of the capacity it sells to a "
+        "partner lab, as a fraction of what it charges before any price rise (fraction).",
         json_schema_extra=_src(
             "src:epoch_cost_code own H100 all-in $1.13-1.72/h vs GCP 3-yr $4.86 gives 0.25-0.35 "
             "before facility and capital costs; 0.5 with them (assumption)"
         ),
     )
-    deal: DealSpec | None = Field(None, description="A strategic deal with one lab, if any.")
+    cost: PartnerCostSpec | None = Field(
+        None,
+        description="The cloud's own cost of the capacity it sells under a deal, from its capex, power "
+        "and cost of capital; without it, cost_frac_of_price.",
+    )
+    deal: DealSpec | None = Field(
+        None, description="A strategic deal with one lab, if any (a lab may have deals with several clouds)."
+    )
 
 
 class LabStrategySpec(Spec):

@@ -110,7 +110,9 @@ def test_docs_list_every_world_field_and_its_default() -> None:
     for model in (
         world.ChipSpec,
         world.CloudSpec,
+        world.PartnerCostSpec,
         world.DealSpec,
+        world.EquityTrancheSpec,
         world.LabSpec,
         world.LabStrategySpec,
         world.SegmentSpec,
@@ -130,7 +132,9 @@ def test_every_world_default_cites_a_source_or_an_assumption() -> None:
     for model in (
         world.ChipSpec,
         world.CloudSpec,
+        world.PartnerCostSpec,
         world.DealSpec,
+        world.EquityTrancheSpec,
         world.LabSpec,
         world.LabStrategySpec,
         world.SegmentSpec,
