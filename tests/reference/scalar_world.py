@@ -27,6 +27,15 @@ def growth_years(decay: float, years: float) -> float:
     return -math.expm1(-lam * years) / lam if lam > 0 else years
 
 
+def frontier_at(p: dict[str, Any], years: float) -> float:
+    """The outside frontier after ``years`` (log10 FLOP at quarter-0 algorithms)."""
+    return (
+        p["f0"]
+        + math.log10(p["f_mult"]) * growth_years(p["f_decay"], years)
+        + years * 12.0 / p["halving"] * math.log10(2.0)
+    )
+
+
 def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     """Run one sample; ``p`` holds plain numbers (see :func:`params_from_scenario`)."""
     H, hours = p["H"], p["hours"]
@@ -59,7 +68,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     equity = cash + credits + prop - debt
     cap, run_flop, alive, ruined = p["cap0"], 0.0, 1.0, 0.0
     share = p["rev0"] / p["spend0"]
-    attract0 = math.exp(min(p["w"] * (cap - p["f0"]), 50.0))
+    attract0 = math.exp(min(p["w"] * (cap - max(p["f0"], cap)), 50.0))
     outside = max(1.0 - share, 1e-12)
     brand = share / attract0
     need_prev = share * (p["spend0"] / p["price0"] / 4.0) / hours
@@ -99,12 +108,32 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         need_growth = g_now * (1.0 - p["eff"]) / (1.0 - p["d_price"]) - 1.0
         rev_growth = hist[4] / max(hist[0], 1e-9) - 1.0
         runway = cash / burn_prev if burn_prev > 0 else math.inf
-        training = p["training"] * p["cut_factor"] if runway < p["cut_runway"] else p["training"]
+        # Training: the share rule, or what the run needs to finish at the frontier plus the gap.
+        train_share = p["training"]
+        if p["frontier_gap_rule"]:
+            left = p["run_length"] - t % p["run_length"]
+            race = frontier_at(p, min(t + left - 1, H - 1) / 4.0)  # one lab: no other lab to race
+            per_h100e = (
+                hours
+                * 3600.0
+                * H100_FLOPS
+                * p["util"]
+                * 2.0 ** (3.0 * t / p["halving"])
+                * p["final_run"]
+                * left
+            )
+            needed = max(0.0, 10.0 ** (race + p["gap_target"]) - run_flop) / per_h100e
+            base_now = owned_live + committed_live
+            wanted = needed / base_now if base_now > 0 else math.inf
+            train_share = max(p["training"], min(wanted, p["training_max"]))
+        training = train_share * p["cut_factor"] if runway < p["cut_runway"] else train_share
         growth = min(max(need_growth, -0.9), 10.0)
 
-        def planned(h: float, growth: float = growth, need_prev: float = need_prev) -> float:
+        def planned(
+            h: float, growth: float = growth, need_prev: float = need_prev, train_share: float = train_share
+        ) -> float:
             forecast = need_prev * (1.0 + growth) ** (h / 4.0)
-            return forecast * (1.0 + p["headroom"]) / (1.0 - p["training"] - p["research"])
+            return forecast * (1.0 + p["headroom"]) / (1.0 - train_share - p["research"])
 
         build = p["cut_build"] if runway < p["cut_runway"] else 1.0
         own_target = p["own_frac"] * planned(lead) * build
@@ -150,12 +179,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         pref = p["price0"] * (1.0 - p["d_price"]) ** years
         cpu = (1.0 - p["eff"]) ** years
         volume = spend / pref / 4.0
-        frontier = (
-            p["f0"]
-            + math.log10(p["f_mult"]) * growth_years(p["f_decay"], years)
-            + years * 12.0 / p["halving"] * math.log10(2.0)
-        )
-        gap = cap - frontier
+        frontier = frontier_at(p, years)
+        gap = cap - max(frontier, cap if alive > 0 else -math.inf)
         price = pref * (1.0 + p["premium"]) * max(0.05, 1.0 + p["pricing_power"] * min(max(gap, -1.0), 1.0))
         ratio = price / pref
         attract = math.exp(min(p["w"] * gap - p["price_sens"] * math.log(ratio), 50.0))
@@ -309,6 +334,9 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "commit_frac": st.commit_frac,
         "headroom": st.headroom_frac,
         "training": st.training_frac,
+        "frontier_gap_rule": st.training_rule == "frontier_gap",
+        "gap_target": st.training_target_gap_oom,
+        "training_max": st.training_max_frac,
         "research": st.research_frac,
         "premium": st.price_premium_frac,
         "cut_runway": st.cut_training_runway_quarters,

@@ -45,6 +45,12 @@ CASES = {
         "finance.funding_loss_logit": 0.2,
         "finance.terminal_value_method": "gordon",
     },
+    "share_rule": {"labs.a.strategy.training_rule": "share"},
+    "race_ahead": {
+        "labs.a.strategy.training_target_gap_oom": 0.5,
+        "labs.a.strategy.training_max_frac": 0.7,
+        "labs.a.strategy.run_length_quarters": 3,
+    },
     "book_terminal_value": {
         "finance.terminal_value_method": "book",
         "finance.plausible_max_revenue_usd_per_year": 9e9,

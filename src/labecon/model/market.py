@@ -53,6 +53,16 @@ def segment_paths(
     return spend, price, compute
 
 
+def capability_gap(capability: FloatArray, outside_frontier: FloatArray, alive: FloatArray) -> FloatArray:
+    """Return each lab's gap to the frontier (orders of magnitude, at most 0), ``(sample, lab)``.
+
+    The frontier is the larger of the outside frontier ``(sample,)`` and the best lab still trading.
+    """
+    best = np.max(np.where(alive > 0, capability, -np.inf), axis=1, initial=-np.inf)
+    out: FloatArray = capability - np.maximum(outside_frontier, best)[:, None]
+    return out
+
+
 def lab_prices(
     reference_usd_per_unit: FloatArray,
     premium_frac: FloatArray,
@@ -198,7 +208,7 @@ def market_and_serve(
     spend = spend * (1.0 - on["demand_slump"] * ctx.cut["demand_slump"])[:, None]
     pref, cpu = drv.reference_price_usd_per_unit, drv.compute_per_unit
     volume = spend / pref / QUARTERS_PER_YEAR
-    gap = st.capability_log10_flop - ctx.frontier_log10_flop[t][:, None]
+    gap = capability_gap(st.capability_log10_flop, ctx.frontier_log10_flop[t], alive)
     price = lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
     log_ratio = np.log(price / pref[:, None, :])
     attract = attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)

@@ -36,7 +36,7 @@ for a 65,536-sample block at once)."""
 def quarter(t: int, state: WorldState, ctx: Context, policy: LabPolicy) -> Quarter:
     """Run quarter ``t``: the order of the world's quarter."""
     state, online = capacity_online(t, state, ctx)  # 1. ordered capacity arrives, old retires
-    dec = decide(t, state, ctx, policy, online.lead_quarters)  # 2. strategies, from last quarter
+    dec = decide(t, state, ctx, policy, online)  # 2. strategies, from last quarter
     state, inv = invest(t, state, online, dec, ctx)  # 3. data centres ordered, contracts signed
     state, sales = market_and_serve(t, state, online, dec, ctx)  # 4. customers choose, labs serve
     state = train(t, state, dec, sales.base_h100e, ctx)  # 5. training runs, capability

@@ -163,7 +163,7 @@ def opening_market(p: WorldParams, ctx: Context) -> Standing:
         lp.revenue_usd_per_year[:, :, None] * lp.revenue_mix[None, :, :] / spend0[:, None, :]
     )
     capability = np.copy(lp.capability_log10_flop)
-    gap0 = capability - gp.frontier_log10_flop[:, None]
+    gap0 = mkt.capability_gap(capability, gp.frontier_log10_flop, np.ones_like(capability))
     at_reference = np.zeros((n, L, S), order="F")  # ln(price / reference) = ln(1)
     attract0 = mkt.attractiveness(gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity)
     brand, outside = mkt.calibrate_brands(shares, attract0)

@@ -267,7 +267,33 @@ class LabStrategySpec(Spec):
         description="Capacity planned above forecast need (fraction of need).",
         json_schema_extra=_src("assumption: modest spare capacity"),
     )
-    training_frac: Frac = Field(description="Share of its capacity allocated to training (fraction).")
+    training_frac: Frac = Field(
+        description="Share of its capacity allocated to training (fraction); under the frontier_gap "
+        "rule, the least it allocates."
+    )
+    training_rule: Literal["share", "frontier_gap"] = Field(
+        "frontier_gap",
+        description="How it decides its training compute: 'share' (training_frac of its capacity) or "
+        "'frontier_gap' (at least that, and as much as its next run needs to finish "
+        "training_target_gap_oom above the frontier of the others, at most training_max_frac).",
+        json_schema_extra=_src(
+            "assumption: frontier labs scale training to keep pace with the frontier "
+            "(src:compute_trend 4-5x a year)"
+        ),
+    )
+    training_target_gap_oom: Annotated[ParamValue, Bounded(ge=-3, le=3)] = Field(
+        0.0,
+        description="Frontier-gap rule: the capability its next run aims at, above the larger of the "
+        "outside frontier at the run's end and the best other lab now (orders of magnitude).",
+        json_schema_extra=_src("assumption: keep pace with the frontier, no more"),
+    )
+    training_max_frac: Frac = Field(
+        0.6,
+        description="Frontier-gap rule: the most of its capacity it allocates to training (fraction).",
+        json_schema_extra=_src(
+            "src:openai_compute_spend training $3B of $5.8B of 2024 compute (0.52); a little more at most"
+        ),
+    )
     research_frac: Frac = Field(description="Share of its capacity allocated to research (fraction).")
     run_length_quarters: int = Field(
         2,

@@ -11,6 +11,12 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   Owned capacity targets ``own_frac`` of that at the data-centre lead time;
   commitments ``commit_frac`` and partner capacity ``partner_frac`` of it
   next quarter; renting on demand covers the rest.
+- **Train to keep pace.** Under the ``frontier_gap`` rule a lab trains on
+  as much of its capacity as its run in progress needs to finish
+  ``training_target_gap_oom`` above the frontier it races (the outside
+  frontier at the run's end, or the best other lab), at least
+  ``training_frac`` and at most ``training_max_frac``; under ``share``,
+  on ``training_frac``. Capacity is planned for that share.
 - **Scale commitments with revenue.** The commitment target grows by
   ``commit_scale_with_revenue`` times the lab's revenue growth over the year.
 - **Cut training and building when the runway is short.** Below
@@ -41,6 +47,8 @@ _RULE_FIELDS = (
     "partner_frac",
     "headroom_frac",
     "training_frac",
+    "training_target_gap_oom",
+    "training_max_frac",
     "research_frac",
     "price_premium_frac",
     "cut_training_runway_quarters",
@@ -60,6 +68,8 @@ class RuleBasedLabs(NamedTuple):
     partner_frac: FloatArray
     headroom_frac: FloatArray
     training_frac: FloatArray
+    training_target_gap_oom: FloatArray
+    training_max_frac: FloatArray
     research_frac: FloatArray
     price_premium_frac: FloatArray
     cut_training_runway_quarters: FloatArray
@@ -68,19 +78,39 @@ class RuleBasedLabs(NamedTuple):
     commit_scale_with_revenue: FloatArray
     funding_trigger_runway_quarters: FloatArray
     funding_target_runway_quarters: FloatArray
+    frontier_gap_rule: FloatArray
+    """1.0 where the lab follows the frontier-gap training rule, 0.0 for the share rule."""
 
     def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
         """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
-        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0)
+        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0, self.training_share(obs))
+
+    def training_share(self, obs: LabObservation) -> FloatArray:
+        """Return the share of its capacity each lab wants to train on, before any cut for cash.
+
+        Share rule: ``training_frac``. Frontier-gap rule: what its run in progress still needs to
+        finish ``gap`` orders of magnitude above the frontier it races, over the capacity online,
+        at least ``training_frac`` and at most ``training_max_frac``.
+        """
+        target = 10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom)
+        needed = np.maximum(0.0, target - obs.run_flop) / np.maximum(obs.flop_per_training_h100e, 1e-300)
+        wanted = np.where(
+            obs.base_h100e > 0, needed / np.where(obs.base_h100e > 0, obs.base_h100e, 1.0), np.inf
+        )
+        race = np.maximum(self.training_frac, np.minimum(wanted, self.training_max_frac))
+        out: FloatArray = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
+        return out
 
     def _planned(
-        self, obs: LabObservation, log_growth: FloatArray, ahead_years: FloatArray | float
+        self,
+        obs: LabObservation,
+        log_growth: FloatArray,
+        ahead_years: FloatArray | float,
+        training: FloatArray,
     ) -> FloatArray:
         # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
         forecast = obs.need_h100e * np.exp(log_growth * ahead_years)
-        out: FloatArray = (
-            forecast * (1.0 + self.headroom_frac) / (1.0 - self.training_frac - self.research_frac)
-        )
+        out: FloatArray = forecast * (1.0 + self.headroom_frac) / (1.0 - training - self.research_frac)
         return out
 
     def take_samples(self, rows: slice) -> RuleBasedLabs:
@@ -90,11 +120,12 @@ class RuleBasedLabs(NamedTuple):
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
-        training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
+        share = self.training_share(obs)
+        training = np.where(short, share * self.cut_training_factor, share)
         build = np.where(short, self.cut_build_factor, 1.0)
         log_growth = _log_growth(obs)  # once for both horizons
-        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0)
-        next_q = self._planned(obs, log_growth, 0.25)
+        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0, share)
+        next_q = self._planned(obs, log_growth, 0.25, share)
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
@@ -116,11 +147,13 @@ def _log_growth(obs: LabObservation) -> FloatArray:
 
 def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
     """Return one lab's rule parameters as ``(sample,)`` arrays."""
-    return {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
+    out = {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
+    out["frontier_gap_rule"] = np.full(n, float(spec.training_rule == "frontier_gap"))
+    return out
 
 
 def lab_policy(scenario: Scenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
     """Return the strategies of a world scenario's labs for ``n`` samples."""
     per_lab = [strategy_params(lab.strategy, draws, n) for lab in (scenario.labs or {}).values()]
     # (sample, lab) with samples fastest, as the world model's arrays are.
-    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in _RULE_FIELDS))
+    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in RuleBasedLabs._fields))
