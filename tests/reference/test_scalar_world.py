@@ -15,7 +15,7 @@ import labecon
 def one_lab_world(**changes: Any) -> dict[str, Any]:
     data = tiny_world()
     del data["labs"]["b"]
-    del data["clouds"]["partner"]["deal"]
+    del data["clouds"]["partner"]["deal"]  # a case may give lab a the deal
     data["horizon_quarters"] = 16
     for path, value in changes.items():
         set_path(data, path, value)
@@ -50,6 +50,48 @@ CASES = {
         "labs.a.strategy.training_target_gap_oom": 0.5,
         "labs.a.strategy.training_max_frac": 0.7,
         "labs.a.strategy.run_length_quarters": 3,
+    },
+    "lease": {
+        "labs.a.lease": {"usd_per_mw_per_year": 2.0e6, "term_quarters": 10, "lead_quarters": 3},
+        "labs.a.strategy.lease_frac": 0.3,
+        "labs.a.strategy.own_frac": 0.2,
+        "finance.chip_life_quarters": 4,
+    },
+    "partner_tranches": {
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "equity_usd": 2e9,
+            "credits_frac": 0.5,
+            "stake_frac": 0.05,
+            "preferential_discount_frac": 0.1,
+            "term_quarters": 6,
+            "lead_quarters": 2,
+            "opening_remaining_quarters": 3,
+            "equity_tranches": [{"quarter": 5, "usd": 3e9, "credits_frac": 0.4}],
+        },
+        "clouds.partner.capacity_limit_h100e": 2.5e5,
+        "clouds.partner.capacity_growth_per_year": 0.3,
+        "labs.a.partner_h100e": 1e5,
+        "labs.a.strategy.partner_frac": 0.4,
+        "labs.a.strategy.own_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.2,
+    },
+    "partner_cost_from_capex": {
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "equity_usd": 1e9,
+            "credits_frac": 1.0,
+            "stake_frac": 0.02,
+            "preferential_discount_frac": 0.0,
+            "capacity_split_frac": 0.5,
+        },
+        "clouds.partner.cost": {"chip_capex_usd": 10690.0, "power_kw_per_chip": 0.7},
+        "labs.a.cash_usd": 3e9,
+        "labs.a.strategy.partner_frac": 0.5,
+        "labs.a.strategy.own_frac": 0.0,
+        "labs.a.strategy.commit_frac": 0.3,
     },
     "book_terminal_value": {
         "finance.terminal_value_method": "book",
@@ -91,6 +133,12 @@ def test_engine_matches_scalar_loop(case: str) -> None:
         assert ds["first_profitable_quarter"].to_numpy()[i, 0] == ref["first_profit"]
         assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
         assert ds["is_beyond_plausible_bounds"].to_numpy()[i, 0] == ref["beyond"]
+        if "partner_deal_npv_usd" in ds:
+            accounts = ds["partner_accounts_usd"].to_numpy()[i, 0]
+            np.testing.assert_allclose(accounts, ref["partner"], rtol=rtol, atol=1e-3)
+            np.testing.assert_allclose(
+                ds["partner_deal_npv_usd"].to_numpy()[i, 0], ref["deal_npv"], rtol=rtol
+            )
 
 
 def test_cases_exercise_funding_and_ruin() -> None:

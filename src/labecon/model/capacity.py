@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import compute
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
@@ -29,6 +30,10 @@ from labecon.model.world_state import (
     DEAL_COST,
     DEAL_PAY,
     DEP,
+    LEASE_FILL,
+    LEASE_PAY,
+    LEASE_PENDING,
+    LEASED,
     OWNED,
     PAY,
     REPAY,
@@ -43,6 +48,10 @@ class Online(NamedTuple):
 
     owned_h100e: FloatArray
     """Owned capacity of labs still trading, ``(sample, lab)``."""
+    leased_h100e: FloatArray
+    """Capacity in leased data centres (the lab's chips), ``(sample, lab)``."""
+    lease_chip_capex_usd: FloatArray
+    """Chips bought this quarter for leased data centres starting or refilled, ``(sample, lab)``."""
     committed_h100e: FloatArray
     partner_h100e: FloatArray
     """Partner capacity delivered, all the lab's deals, ``(sample, lab)``."""
@@ -83,18 +92,27 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         dep = dep - old[CHIP_DEP]
     if t >= p.dc_life_quarters:
         dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
+    # Leased data centres starting now get their chips, and so do those whose chips reached their life.
+    alive = state.accounts.alive
+    on = active_by_name(ctx.every_window, list(ctx.windows), t)
+    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+    fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
+    fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
+    books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+    owned_cost, dep = owned_cost + fill_capex, dep + fill_dep
     fleet = fl._replace(
         owned_h100e=owned,
         owned_cost_usd=owned_cost,
         dep_usd_per_quarter=dep,
+        leased_h100e=fl.leased_h100e + due[LEASED],
+        lease_pay_usd_per_quarter=fl.lease_pay_usd_per_quarter + due[LEASE_PAY],
+        lease_pending_h100e=fl.lease_pending_h100e + due[LEASE_PENDING],
         building_h100e=fl.building_h100e + came[BUILDING],
         committed_h100e=fl.committed_h100e + due[COMMIT],
         commit_pay_usd_per_quarter=fl.commit_pay_usd_per_quarter + due[PAY],
         repay_usd_per_quarter=fl.repay_usd_per_quarter + due[REPAY],
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
     )
-    on = active_by_name(ctx.every_window, list(ctx.windows), t)
-    alive = state.accounts.alive
     # Partner tranches start and end; the partner delivers them within its limit (cut by its event).
     dd, dl = state.deals, books.deals.at(t)
     contracted = dd.contracted_h100e + dl[DEAL_CAP]
@@ -113,6 +131,8 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
     )
     online = Online(
         owned * alive,
+        fleet.leased_h100e * alive,
+        fill_capex,
         fleet.committed_h100e * alive,
         to_labs(delivered, ctx.deal_lab, alive.shape[1]),
         delivered,
@@ -178,7 +198,7 @@ def invest(
     )
     dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
-    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive
+    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive + online.lease_chip_capex_usd
     debt_draw = capex * lp.debt_frac_of_capex
     repay_per_q = debt_draw / lp.debt_maturity_quarters
     books.due.add(t + 1, (REPAY,), repay_per_q)
@@ -192,10 +212,44 @@ def invest(
     for lab, term in enumerate(ctx.commit_term_quarters):
         books.due.add_lab(t + 1 + term, lab, COMMIT, -new_commit[:, lab])
         books.due.add_lab(t + 1 + term, lab, PAY, -new_pay[:, lab])
-    fleet = fl._replace(building_h100e=fl.building_h100e + order, dc_spend_usd_per_quarter=dc_spend)
+    leasing = sign_leases(t, state, dec, ctx, can_buy)
+    fleet = fl._replace(
+        building_h100e=fl.building_h100e + order,
+        dc_spend_usd_per_quarter=dc_spend,
+        lease_pending_h100e=fl.lease_pending_h100e + leasing,
+    )
     sign_partner_tranches(t, state, online, dec, ctx)
     rent_price = drv.rent_usd_per_h100e_hour * (glut * dearer)
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def sign_leases(
+    t: int, state: WorldState, dec: LabDecisions, ctx: Context, can_buy: FloatArray
+) -> FloatArray:
+    """Sign the leases the lab's target lacks; return the leased H100e signed, ``(sample, lab)``.
+
+    A lease signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
+    ``lease_usd_per_mw_per_year / 4`` per MW of the capacity's IT load each quarter. The lab
+    buys the chips when it starts and again each chip life while the lease runs (at the price
+    of that quarter).
+    """
+    p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
+    wanted = dec.lease_target_h100e - fl.leased_h100e - fl.lease_pending_h100e
+    new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
+    pay = new * lp.own_kw_per_h100e * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
+    life = p.chip_life_quarters
+    for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):
+        x, x_pay = new[:, lab], pay[:, lab]
+        if not x.any():
+            continue
+        start = t + lead
+        for comp, value in ((LEASED, x), (LEASE_PAY, x_pay), (LEASE_FILL, x), (LEASE_PENDING, -x)):
+            due.add_lab(start, lab, comp, value)
+        due.add_lab(start + term, lab, LEASED, -x)
+        due.add_lab(start + term, lab, LEASE_PAY, -x_pay)
+        for refill in range(start + life, min(start + term, p.horizon_quarters), life):
+            due.add_lab(refill, lab, LEASE_FILL, x)
+    return new
 
 
 def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context) -> None:

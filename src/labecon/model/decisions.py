@@ -42,6 +42,8 @@ class LabObservation(NamedTuple):
     """Effective FLOP of its run in progress."""
     flop_per_training_h100e: FloatArray
     """Effective FLOP one H100e of training adds to the run over the quarters it has left."""
+    lease_lead_quarters: FloatArray
+    """Quarters a data centre leased now takes, ``(sample, lab)``."""
 
 
 class LabDecisions(NamedTuple):
@@ -54,6 +56,8 @@ class LabDecisions(NamedTuple):
     """Owned capacity wanted once an order placed now is online (H100e)."""
     commit_target_h100e: FloatArray
     """Committed capacity wanted next quarter (H100e)."""
+    lease_target_h100e: FloatArray
+    """Leased capacity wanted once a lease signed now is online (H100e)."""
     partner_target_h100e: FloatArray
     """Partner capacity wanted next quarter (H100e)."""
     funding_trigger_runway_quarters: FloatArray
@@ -92,7 +96,7 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
     end = np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
     outside = ctx.frontier_log10_flop[end].T  # (sample, lab)
     frontier = np.maximum(outside, others_best(st.capability_log10_flop * state.accounts.alive))
-    base = online.owned_h100e + online.committed_h100e + online.partner_h100e
+    base = online.owned_h100e + online.leased_h100e + online.committed_h100e + online.partner_h100e
     # As capability.effective_flop, for one H100e over the quarters left (all at today's algorithms).
     flop_h100e_quarter = ctx.params.hours_per_quarter * SECONDS_PER_HOUR * H100_BF16_FLOP_PER_SECOND
     per_h100e = (
@@ -111,6 +115,7 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
         frontier,
         st.run_flop,
         per_h100e,
+        lp.lease_lead_quarters,
     )
 
 

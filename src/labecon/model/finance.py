@@ -183,10 +183,15 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     commitment = fl.commit_pay_usd_per_quarter * alive
     power = compute.power_usd(
-        online.owned_h100e, lp.own_kw_per_h100e, gp.pue[:, None], hours, gp.electricity_usd_per_kwh[:, None]
+        online.owned_h100e + online.leased_h100e,
+        lp.own_kw_per_h100e,
+        gp.pue[:, None],
+        hours,
+        gp.electricity_usd_per_kwh[:, None],
     )
     maintenance = compute.maintenance_usd(gp.maintenance_frac_per_year[:, None], fl.owned_cost_usd) * alive
-    compute_cost = rental + commitment + fee + power + maintenance
+    lease = fl.lease_pay_usd_per_quarter * alive
+    compute_cost = rental + commitment + fee + power + maintenance + lease
     depreciation = fl.dep_usd_per_quarter * alive
     staff = drv.staff_usd_per_quarter * alive
     rate = (

@@ -217,7 +217,7 @@ def market_and_serve(
     shares = (inertia * st.shares + (1.0 - inertia) * target) * alive[:, :, None]
     demand = demand_units(shares, volume, log_ratio, mp.elasticity)
     need = sum_axis(demand * cpu[:, None, :], 2) / hours
-    base = online.owned_h100e + online.committed_h100e + online.partner_h100e
+    base = online.owned_h100e + online.leased_h100e + online.committed_h100e + online.partner_h100e
     infer_base = (1.0 - dec.training_frac - dec.research_frac) * base
     sharing = online.committed_h100e * lp.rent_shares_commit_cloud
     # A chip shortage cuts what clouds can sell on demand: renters are rationed, owners are not.

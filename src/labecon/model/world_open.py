@@ -79,6 +79,8 @@ def context(p: WorldParams) -> Context:
         need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),
         debt_maturity_quarters=[int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L,
         commit_term_quarters=[int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L,
+        lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
+        lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
         deal_lab=p.deal_lab,
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
@@ -90,7 +92,7 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=7),
+        Schedule(n, L, H, n_components=11),
         Schedule(n, L, H, n_components=8),
         Schedule(n, D, H, n_components=3),
     )

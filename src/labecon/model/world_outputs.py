@@ -38,7 +38,7 @@ class WorldResult(NamedTuple):
     paths: dict[str, FloatArray]
 
 
-SOURCES = ("owned", "committed", "rented", "partner")
+SOURCES = ("owned", "committed", "rented", "partner", "leased")
 """Where a lab's compute comes from."""
 
 PARTNER_LINES = ("revenue_from_lab", "margin", "stake_value")
@@ -159,7 +159,7 @@ class Accumulator:
             axis=2,
         )
         p["capacity_h100e"][:, :, t] = np.stack(
-            (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e), axis=2
+            (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e, o.leased_h100e), axis=2
         )
         p["capability_log10_flop"][:, :, t] = q.state.standing.capability_log10_flop
         p["inference_capacity_h100e"][:, :, t] = s.inference_h100e

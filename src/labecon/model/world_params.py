@@ -50,6 +50,10 @@ class LabParams(NamedTuple):
     rent_shares_commit_cloud: FloatArray
     """1.0 where the lab rents from the cloud it commits with (they share its limit)."""
     commit_limit_h100e: FloatArray
+    lease_usd_per_mw_per_year: FloatArray
+    lease_term_quarters: FloatArray
+    """Quarters a lease runs (the same in every sample)."""
+    lease_lead_quarters: FloatArray
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
@@ -274,6 +278,9 @@ def world_params(
             "commit_term_quarters": np.full(n, float(st.commit_term_quarters)),
             "staff_growth_per_year": r(st.staff_growth_per_year),
             "run_length_quarters": np.full(n, float(st.run_length_quarters)),
+            "lease_usd_per_mw_per_year": r(lab.lease.usd_per_mw_per_year) if lab.lease else zeros,
+            "lease_term_quarters": np.full(n, float(lab.lease.term_quarters if lab.lease else 1)),
+            "lease_lead_quarters": np.full(n, float(lab.lease.lead_quarters if lab.lease else 1)),
         }
         if st.own_chip is not None:
             chip = chips[st.own_chip]

@@ -19,6 +19,10 @@ from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
+LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING = range(7, 11)
+"""In the schedule of changes due only: leased H100e coming and going, lease payments per quarter,
+leased H100e whose chips are bought (when a lease starts, and again each chip life while it runs),
+leases signed but not started."""
 DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
 """Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
 partner's own cost of that capacity, per quarter (USD)."""
@@ -69,6 +73,11 @@ class Fleet(NamedTuple):
     repay_usd_per_quarter: FloatArray
     dc_spend_usd_per_quarter: FloatArray
     """Data-centre construction paid per quarter."""
+    leased_h100e: FloatArray
+    """Capacity in leased data centres, the lab's chips inside."""
+    lease_pay_usd_per_quarter: FloatArray
+    lease_pending_h100e: FloatArray
+    """Leased capacity signed, not yet online."""
 
 
 class Accounts(NamedTuple):
@@ -174,6 +183,8 @@ class Context(NamedTuple):
     commit_term_quarters: list[int]
     deal_lab: list[int]
     """The lab of each deal."""
+    lease_term_quarters: list[int]
+    lease_lead_quarters: list[int]
     run_length_quarters: FloatArray
     """Quarters a training run lasts, per lab ``(lab,)`` (the same in every sample)."""
 

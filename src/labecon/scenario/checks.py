@@ -251,12 +251,16 @@ def check_world_references(scenario: Scenario) -> None:
         if st.own_chip is None and st.own_frac != 0:
             msg = "own_frac needs an own_chip"
             raise ScenarioError(msg, f"{path}.strategy.own_chip")
+        if st.lease_frac != 0 and (st.own_chip is None or lab.lease is None):
+            msg = "lease_frac needs an own_chip (the chips it puts in them) and labs.<lab>.lease (the terms)"
+            raise ScenarioError(msg, f"{path}.strategy.lease_frac")
         if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
             msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
             raise ScenarioError(msg, f"{path}.strategy.partner_frac")
-        fixed = [v for v in (st.own_frac, st.commit_frac, st.partner_frac) if not isinstance(v, str)]
+        shares = (st.own_frac, st.lease_frac, st.commit_frac, st.partner_frac)
+        fixed = [v for v in shares if not isinstance(v, str)]
         if sum(fixed) > 1.0 + 1e-12:
-            msg = f"own_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
+            msg = f"own_frac + lease_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
             raise ScenarioError(msg, f"{path}.strategy")
         fixed = [v for v in (st.training_frac, st.research_frac) if not isinstance(v, str)]
         if sum(fixed) >= 1.0:

@@ -240,6 +240,30 @@ class CloudSpec(Spec):
     )
 
 
+class LeaseSpec(Spec):
+    """Dedicated data centres a third party builds and leases to the lab; the lab buys the chips in them."""
+
+    usd_per_mw_per_year: NonNeg = Field(
+        1.9e6,
+        description="Lease payment per MW of IT load (USD per MW per year), take-or-pay for the term.",
+        json_schema_extra=_src("src:hut8_lease ~$7B over 15 years for 245 MW = $1.9M per MW-year [derived]"),
+    )
+    term_quarters: int = Field(
+        60,
+        ge=1,
+        le=120,
+        description="Length of a lease (quarters).",
+        json_schema_extra=_src("src:hut8_lease 15-year lease"),
+    )
+    lead_quarters: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description="Quarters from signing a lease to the data centre's first use.",
+        json_schema_extra=_src("src:hut8_lease signed Dec 2025, first data hall Q2 2027"),
+    )
+
+
 class LabStrategySpec(Spec):
     """How a lab gets and uses compute: tunable parameters and reactive rules (see docs/model.md)."""
 
@@ -247,8 +271,14 @@ class LabStrategySpec(Spec):
     commit_frac: Frac = Field(description="Share of new capacity under take-or-pay contracts (fraction).")
     partner_frac: Frac = Field(
         0.0,
-        description="Share of new capacity on its partner's custom chips (fraction).",
+        description="Share of new capacity on its partners' chips, all its deals (fraction).",
         json_schema_extra=_src("assumption: no partner unless a deal says so"),
+    )
+    lease_frac: Frac = Field(
+        0.0,
+        description="Share of new capacity in data centres leased from a builder, its own chips inside "
+        "(fraction; needs own_chip and labs.<lab>.lease).",
+        json_schema_extra=_src("assumption: no lease unless said"),
     )
     own_chip: str | None = Field(None, description="Chip type it buys for its own data centres.")
     commit_cloud: str | None = Field(None, description="Cloud it signs take-or-pay contracts with.")
@@ -396,6 +426,9 @@ class LabSpec(Spec):
     staff_usd_per_year: NonNeg = Field(description="Staff, R&D and other operating spend (USD per year).")
     debt_usd: NonNeg = Field(
         0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")
+    )
+    lease: LeaseSpec | None = Field(
+        None, description="The terms on which builders lease it data centres, if it leases any."
     )
     strategy: LabStrategySpec = Field(description="Its strategy.")
 

@@ -8,7 +8,8 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   quarters ahead is ``need * (1 + g) ** (h / 4) * (1 + headroom) /
   (1 - training - research)``: last quarter's inference need grown at the
   market's expected rate, with headroom, plus the training and research shares.
-  Owned capacity targets ``own_frac`` of that at the data-centre lead time;
+  Owned capacity targets ``own_frac`` of that at the data-centre lead time,
+  leased capacity ``lease_frac`` of it at the lease's lead time;
   commitments ``commit_frac`` and partner capacity ``partner_frac`` of it
   next quarter; renting on demand covers the rest.
 - **Train to keep pace.** Under the ``frontier_gap`` rule a lab trains on
@@ -43,6 +44,7 @@ from labecon.types import FloatArray
 
 _RULE_FIELDS = (
     "own_frac",
+    "lease_frac",
     "commit_frac",
     "partner_frac",
     "headroom_frac",
@@ -64,6 +66,7 @@ class RuleBasedLabs(NamedTuple):
     """Every lab's strategy parameters, ``(sample, lab)`` each, and the rules that use them."""
 
     own_frac: FloatArray
+    lease_frac: FloatArray
     commit_frac: FloatArray
     partner_frac: FloatArray
     headroom_frac: FloatArray
@@ -126,6 +129,7 @@ class RuleBasedLabs(NamedTuple):
         log_growth = _log_growth(obs)  # once for both horizons
         at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0, share)
         next_q = self._planned(obs, log_growth, 0.25, share)
+        at_lease = self._planned(obs, log_growth, obs.lease_lead_quarters / 4.0, share)
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
@@ -133,6 +137,7 @@ class RuleBasedLabs(NamedTuple):
             price_premium_frac=self.price_premium_frac,
             own_target_h100e=self.own_frac * at_lead * build,
             commit_target_h100e=self.commit_frac * next_q * revenue_push * build,
+            lease_target_h100e=self.lease_frac * at_lease * build,
             partner_target_h100e=self.partner_frac * next_q,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
