@@ -60,6 +60,71 @@ BAD = [
     ("risks.demand_slump", {"size_frac": 0.1}, "risks.demand_slump.probability", "missing"),
     ("risks.meteor", {"probability": 0.1, "size_frac": 0.1}, "risks.meteor", "unknown field"),
     ("strategies", {"rent": {"policy": "rent_all"}}, "strategies", "not both"),
+    # Partner contracts, several deals, the partner's cost.
+    ("clouds.partner.deal.term_quarters", 0, "clouds.partner.deal.term_quarters", "greater than or equal"),
+    ("clouds.partner.deal.lead_quarters", 0, "clouds.partner.deal.lead_quarters", "greater than or equal"),
+    ("clouds.partner.deal.capacity_split_frac", 1.5, "clouds.partner.deal.capacity_split_frac", "<= 1"),
+    (
+        "clouds.partner.deal.equity_tranches",
+        [{"quarter": 40, "usd": 1e9, "credits_frac": 0.5}],
+        "clouds.partner.deal.equity_tranches[0].quarter",
+        "beyond the horizon",
+    ),
+    (
+        "clouds.partner.deal.equity_tranches",
+        [{"quarter": 2, "usd": -1e9, "credits_frac": 0.5}],
+        "clouds.partner.deal.equity_tranches[0].usd",
+        ">= 0",
+    ),
+    (
+        "clouds.market.deal",
+        {
+            "lab": "b",
+            "chip": "h100",
+            "equity_usd": 1e9,
+            "credits_frac": 0.5,
+            "stake_frac": 0.01,
+            "preferential_discount_frac": 0.1,
+            "capacity_split_frac": 0.5,
+        },
+        "clouds.partner.deal.capacity_split_frac",
+        "sum to at most 1",
+    ),
+    (
+        "clouds.market.deal",
+        {
+            "lab": "b",
+            "chip": "h100",
+            "equity_usd": 1e9,
+            "credits_frac": 0.5,
+            "stake_frac": 0.01,
+            "preferential_discount_frac": 0.1,
+            "capacity_split_frac": 0.0,
+            "is_exclusive": True,
+        },
+        "clouds.market.deal.is_exclusive",
+        "no other deal",
+    ),
+    ("clouds.partner.cost", {"power_kw_per_chip": 0.7}, "clouds.partner.cost.chip_capex_usd", "missing"),
+    (
+        "clouds.partner.cost",
+        {"chip_capex_usd": 1e4, "power_kw_per_chip": 0.7, "pue": 0.5},
+        "clouds.partner.cost.pue",
+        ">= 1",
+    ),
+    # The lease route.
+    ("labs.a.strategy.lease_frac", 0.1, "labs.a.strategy.lease_frac", "labs.<lab>.lease"),
+    ("labs.a.lease", {"term_quarters": 0}, "labs.a.lease.term_quarters", "greater than or equal"),
+    ("labs.a.lease", {"usd_per_mw_per_year": -1}, "labs.a.lease.usd_per_mw_per_year", ">= 0"),
+    # The training decision.
+    ("labs.a.strategy.training_rule", "guess", "labs.a.strategy.training_rule", "share"),
+    ("labs.a.strategy.training_target_gap_oom", 5, "labs.a.strategy.training_target_gap_oom", "<= 3"),
+    ("labs.a.strategy.training_max_frac", 1.5, "labs.a.strategy.training_max_frac", "<= 1"),
+    # Finite funding, terminal value, plausibility bounds.
+    ("finance.max_raise_usd_per_year", -1, "finance.max_raise_usd_per_year", ">= 0"),
+    ("finance.terminal_value_method", "dcf", "finance.terminal_value_method", "gordon"),
+    ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
+    ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "greater than 0"),
     ("labs", _DELETE, "labs", "required field is missing"),
 ]
 
