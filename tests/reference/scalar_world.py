@@ -175,7 +175,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             )
             needed = max(0.0, 10.0 ** (race + p["gap_target"]) - run_flop) / per_h100e
             base_now = owned_live + leased_live + committed_live + delivered
-            wanted = needed / base_now if base_now > 0 else math.inf
+            wanted = needed / max(base_now, 1.0)
             train_share = max(p["training"], min(wanted, p["training_max"]))
         training = train_share * p["cut_factor"] if runway < p["cut_runway"] else train_share
         growth = min(max(need_growth, -0.9), 10.0)
@@ -297,7 +297,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         credits_used = min(credits, fee)
         compute_cost = rental + commitment + fee + power + maintenance + lease_pay * alive
         depreciation = dep_rate * alive
-        staff = p["staff0"] / 4.0 * (1.0 + p["staff_growth"]) ** years * alive
+        staff_factor = (hist[4] / (p["rev0"] / 4.0)) ** p["staff_elasticity"] if p["rev0"] > 0 else 1.0
+        staff = p["staff0"] / 4.0 * (1.0 + p["staff_growth"]) ** years * staff_factor * alive
         interest = debt * (p["base_rate"] + p["spread"]) / 4.0 * alive
         net_income = revenue - compute_cost - depreciation - staff - interest
         # Finance.
@@ -481,6 +482,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "cap0": lab.capability_log10_flop,
         "staff0": lab.staff_usd_per_year,
         "staff_growth": st.staff_growth_per_year,
+        "staff_elasticity": st.staff_revenue_elasticity,
         "own_frac": st.own_frac,
         "commit_frac": st.commit_frac,
         "headroom": st.headroom_frac,

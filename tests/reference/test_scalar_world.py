@@ -46,6 +46,11 @@ CASES = {
         "finance.terminal_value_method": "gordon",
     },
     "share_rule": {"labs.a.strategy.training_rule": "share"},
+    "staff_with_revenue": {
+        "labs.a.strategy.staff_revenue_elasticity": 0.8,
+        "labs.a.strategy.staff_growth_per_year": 0.0,
+        "market.segments.api.growth_per_year": 1.5,
+    },
     "race_ahead": {
         "labs.a.strategy.training_target_gap_oom": 0.5,
         "labs.a.strategy.training_max_frac": 0.7,
@@ -151,3 +156,12 @@ def test_cases_exercise_funding_and_ruin() -> None:
         outcomes[case + "_raised"] = float(financing.max())
     assert outcomes["never_funded"] == 1.0
     assert outcomes["short_of_cash_raised"] > 0
+
+
+def test_samples_beyond_the_plausibility_bounds_are_reported_as_a_warning() -> None:
+    from labecon.model.world import PlausibilityWarning
+
+    data = one_lab_world(**{"finance.plausible_max_revenue_usd_per_year": 9e9})
+    with pytest.warns(PlausibilityWarning, match="6 of 6 samples"):
+        res = labecon.simulate(data, n_samples=6, seed=11)
+    assert res.dataset["is_beyond_plausible_bounds"].to_numpy().mean() == 1.0

@@ -56,6 +56,16 @@ def funding_success_probability(
     return out
 
 
+def staff_revenue_factor(
+    last_revenue_usd: FloatArray, revenue0_usd_per_year: FloatArray, elasticity: FloatArray
+) -> FloatArray:
+    """Return ``(last quarter's revenue / quarter-0 revenue) ** elasticity`` (1 without revenue at 0)."""
+    base = revenue0_usd_per_year / QUARTERS_PER_YEAR
+    ratio = np.where(base > 0, last_revenue_usd / np.where(base > 0, base, 1.0), 1.0)
+    out: FloatArray = np.where(elasticity != 0, np.exp(elasticity * np.log(np.maximum(ratio, 1e-12))), 1.0)
+    return out
+
+
 def loss_over_revenue(net_income_usd: FloatArray, revenue_usd: FloatArray) -> FloatArray:
     """Return the net loss over revenue (ratio; 0 when profitable, 5 when there is no revenue)."""
     loss = np.maximum(0.0, -net_income_usd)
@@ -193,7 +203,13 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     lease = fl.lease_pay_usd_per_quarter * alive
     compute_cost = rental + commitment + fee + power + maintenance + lease
     depreciation = fl.dep_usd_per_quarter * alive
-    staff = drv.staff_usd_per_quarter * alive
+    staff = (
+        drv.staff_usd_per_quarter
+        * staff_revenue_factor(
+            state.standing.revenue_history_usd[4], lp.revenue_usd_per_year, lp.staff_revenue_elasticity
+        )
+        * alive
+    )
     rate = (
         gp.base_rate_per_year
         + gp.debt_spread_per_year

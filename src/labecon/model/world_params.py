@@ -57,6 +57,7 @@ class LabParams(NamedTuple):
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
+    staff_revenue_elasticity: FloatArray
     run_length_quarters: FloatArray
     """Quarters a training run lasts (the same in every sample)."""
 
@@ -277,6 +278,7 @@ def world_params(
             "debt_frac_of_capex": r(st.debt_frac_of_capex),
             "commit_term_quarters": np.full(n, float(st.commit_term_quarters)),
             "staff_growth_per_year": r(st.staff_growth_per_year),
+            "staff_revenue_elasticity": r(st.staff_revenue_elasticity),
             "run_length_quarters": np.full(n, float(st.run_length_quarters)),
             "lease_usd_per_mw_per_year": r(lab.lease.usd_per_mw_per_year) if lab.lease else zeros,
             "lease_term_quarters": np.full(n, float(lab.lease.term_quarters if lab.lease else 1)),

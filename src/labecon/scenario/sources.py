@@ -121,6 +121,11 @@ REFERENCES: dict[str, str] = {
         "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
         "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
     ),
+    "aws_neuron": (
+        "AWS Neuron documentation, Trainium2 and Trainium3 architecture pages "
+        "(awsdocs-neuron.readthedocs-hosted.com), fact sheet section 2 (reliability A); Trainium2 "
+        "500 W TDP from the Epoch AI chip database"
+    ),
     "anthropic_aws_2026": (
         "Anthropic-Amazon agreement, 20 Apr 2026: up to 5 GW, >$100B committed to AWS over 10 years, "
         "Amazon invests $5B now and up to $20B more; Anthropic statement quoted by thesummerai.com "

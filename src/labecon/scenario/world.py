@@ -342,6 +342,13 @@ class LabStrategySpec(Spec):
         description="Yearly growth of staff and R&D spend (fraction per year).",
         json_schema_extra=_src("assumption: headcount growth of fast-growing labs"),
     )
+    staff_revenue_elasticity: NonNeg = Field(
+        0.0,
+        description="How staff and R&D spend follows revenue: it is multiplied by (last quarter's "
+        "revenue / quarter-0 revenue) to this power (ratio; 1 keeps it in proportion to revenue, 0 "
+        "leaves only staff_growth_per_year).",
+        json_schema_extra=_src("assumption: off unless a scenario calibrates it"),
+    )
     debt_frac_of_capex: Frac = Field(
         0.0,
         description="Share of own-build capex financed by project-finance debt (fraction).",

@@ -97,9 +97,8 @@ class RuleBasedLabs(NamedTuple):
         """
         target = 10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom)
         needed = np.maximum(0.0, target - obs.run_flop) / np.maximum(obs.flop_per_training_h100e, 1e-300)
-        wanted = np.where(
-            obs.base_h100e > 0, needed / np.where(obs.base_h100e > 0, obs.base_h100e, 1.0), np.inf
-        )
+        # Below one H100e online the lab trains on its ceiling share (no overflow on a tiny base).
+        wanted = needed / np.maximum(obs.base_h100e, 1.0)
         race = np.maximum(self.training_frac, np.minimum(wanted, self.training_max_frac))
         out: FloatArray = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
         return out
