@@ -160,7 +160,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         rev_growth = hist[4] / max(hist[0], 1e-9) - 1.0
         runway = cash / burn_prev if burn_prev > 0 else math.inf
         # Training: the share rule, or what the run needs to finish at the frontier plus the gap.
-        train_share = p["training"]
+        train_share, needed = p["training"], 0.0
         if p["frontier_gap_rule"]:
             left = p["run_length"] - t % p["run_length"]
             race = frontier_at(p, min(t + left - 1, H - 1) / 4.0)  # one lab: no other lab to race
@@ -180,11 +180,22 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         training = train_share * p["cut_factor"] if runway < p["cut_runway"] else train_share
         growth = min(max(need_growth, -0.9), 10.0)
 
+        hw_growth = math.log10(p["f_mult"]) * (1.0 - p["f_decay"]) ** years  # the frontier's OOM a year
+
         def planned(
-            h: float, growth: float = growth, need_prev: float = need_prev, train_share: float = train_share
+            h: float,
+            growth: float = growth,
+            need_prev: float = need_prev,
+            needed: float = needed,
+            hw_growth: float = hw_growth,
         ) -> float:
-            forecast = need_prev * (1.0 + growth) ** (h / 4.0)
-            return forecast * (1.0 + p["headroom"]) / (1.0 - train_share - p["research"])
+            forecast = need_prev * (1.0 + growth) ** (h / 4.0) * (1.0 + p["headroom"])
+            tau = p["training"]
+            if p["frontier_gap_rule"]:
+                need_h = needed * 10.0 ** (hw_growth * h / 4.0)
+                fit = need_h * (1.0 - p["research"]) / max(forecast + need_h, 1e-300)
+                tau = max(p["training"], min(fit, p["training_max"]))
+            return forecast / (1.0 - tau - p["research"])
 
         build = p["cut_build"] if runway < p["cut_runway"] else 1.0
         own_target = p["own_frac"] * planned(lead) * build

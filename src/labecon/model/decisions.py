@@ -44,6 +44,9 @@ class LabObservation(NamedTuple):
     """Effective FLOP one H100e of training adds to the run over the quarters it has left."""
     lease_lead_quarters: FloatArray
     """Quarters a data centre leased now takes, ``(sample, lab)``."""
+    frontier_growth_oom_per_year: FloatArray
+    """How fast the outside frontier's training compute grows now (orders of magnitude per year,
+    hardware only), ``(sample, 1)``: what a lab keeping pace must add to its training capacity."""
 
 
 class LabDecisions(NamedTuple):
@@ -116,6 +119,7 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
         st.run_flop,
         per_h100e,
         lp.lease_lead_quarters,
+        (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
     )
 
 

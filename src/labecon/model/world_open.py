@@ -74,6 +74,8 @@ def context(p: WorldParams) -> Context:
         every_window=risk.stack(list(windows.values())),
         cut={name: np.minimum(w.size_frac, 1.0) for name, w in windows.items()},  # a cut takes <= all
         frontier_log10_flop=frontier,
+        frontier_fade=(1.0 - gp.frontier_growth_decay_per_year)
+        ** (np.arange(H)[:, None] / QUARTERS_PER_YEAR),
         log_growth=np.log1p(mp.growth_per_year),
         fade_rate=-np.log1p(-mp.growth_decay_per_year),
         need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),

@@ -172,6 +172,9 @@ class Context(NamedTuple):
     """Each event's size as a cut, at most all, ``(sample,)``."""
     frontier_log10_flop: FloatArray
     """The outside frontier's capability in every quarter, ``(quarter, sample)``."""
+    frontier_fade: FloatArray
+    """``(1 - frontier_growth_decay) ** (t / 4)``: the share of the frontier's compute growth rate
+    left in every quarter, ``(quarter, sample)``."""
     log_growth: FloatArray
     """``ln(1 + g)`` of each segment, ``(sample, segment)``."""
     fade_rate: FloatArray

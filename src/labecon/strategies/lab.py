@@ -86,7 +86,15 @@ class RuleBasedLabs(NamedTuple):
 
     def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
         """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
-        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0, self.training_share(obs))
+        return self._planned(obs, _log_growth(obs), ahead_quarters / 4.0, self._training_needed(obs))
+
+    def _training_needed(self, obs: LabObservation) -> FloatArray:
+        """Return the training capacity the run in progress needs over the quarters it has left (H100e)."""
+        target = 10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom)
+        out: FloatArray = np.maximum(0.0, target - obs.run_flop) / np.maximum(
+            obs.flop_per_training_h100e, 1e-300
+        )
+        return out
 
     def training_share(self, obs: LabObservation) -> FloatArray:
         """Return the share of its capacity each lab wants to train on, before any cut for cash.
@@ -95,10 +103,8 @@ class RuleBasedLabs(NamedTuple):
         finish ``gap`` orders of magnitude above the frontier it races, over the capacity online,
         at least ``training_frac`` and at most ``training_max_frac``.
         """
-        target = 10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom)
-        needed = np.maximum(0.0, target - obs.run_flop) / np.maximum(obs.flop_per_training_h100e, 1e-300)
         # Below one H100e online the lab trains on its ceiling share (no overflow on a tiny base).
-        wanted = needed / np.maximum(obs.base_h100e, 1.0)
+        wanted = self._training_needed(obs) / np.maximum(obs.base_h100e, 1.0)
         race = np.maximum(self.training_frac, np.minimum(wanted, self.training_max_frac))
         out: FloatArray = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
         return out
@@ -108,11 +114,22 @@ class RuleBasedLabs(NamedTuple):
         obs: LabObservation,
         log_growth: FloatArray,
         ahead_years: FloatArray | float,
-        training: FloatArray,
+        training_needed: FloatArray,
     ) -> FloatArray:
+        """Return the capacity planned ``ahead_years`` from now: inference need, and training.
+
+        ``T = F / (1 - tau - research)`` with ``F`` the forecast inference need with headroom and
+        ``tau`` the training share: ``training_frac`` (share rule), or under the frontier-gap rule
+        the share that fits the training need then, ``N (1 - research) / (F + N)``, within
+        ``[training_frac, training_max_frac]``; ``N`` grows with the frontier's compute.
+        """
         # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
-        forecast = obs.need_h100e * np.exp(log_growth * ahead_years)
-        out: FloatArray = forecast * (1.0 + self.headroom_frac) / (1.0 - training - self.research_frac)
+        forecast = obs.need_h100e * np.exp(log_growth * ahead_years) * (1.0 + self.headroom_frac)
+        need = training_needed * np.exp(obs.frontier_growth_oom_per_year * np.log(10.0) * ahead_years)
+        fit = need * (1.0 - self.research_frac) / np.maximum(forecast + need, 1e-300)
+        race = np.maximum(self.training_frac, np.minimum(fit, self.training_max_frac))
+        tau = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
+        out: FloatArray = forecast / (1.0 - tau - self.research_frac)
         return out
 
     def take_samples(self, rows: slice) -> RuleBasedLabs:
@@ -126,9 +143,10 @@ class RuleBasedLabs(NamedTuple):
         training = np.where(short, share * self.cut_training_factor, share)
         build = np.where(short, self.cut_build_factor, 1.0)
         log_growth = _log_growth(obs)  # once for both horizons
-        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0, share)
-        next_q = self._planned(obs, log_growth, 0.25, share)
-        at_lease = self._planned(obs, log_growth, obs.lease_lead_quarters / 4.0, share)
+        needed = self._training_needed(obs)
+        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0, needed)
+        next_q = self._planned(obs, log_growth, 0.25, needed)
+        at_lease = self._planned(obs, log_growth, obs.lease_lead_quarters / 4.0, needed)
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
