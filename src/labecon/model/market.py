@@ -206,7 +206,10 @@ def market_and_serve(
     )
     spend = mp.spend_usd_per_year * np.exp(ctx.log_growth * grown)
     spend = spend * (1.0 - on["demand_slump"] * ctx.cut["demand_slump"])[:, None]
-    pref, cpu = drv.reference_price_usd_per_unit, drv.compute_per_unit
+    # A compute glut makes service cheaper too, as far as competitors pass cheap compute on.
+    glut = on["compute_glut"] * ctx.cut["compute_glut"]
+    pref = drv.reference_price_usd_per_unit * (1.0 - glut[:, None] * mp.glut_pass_through_frac)
+    cpu = drv.compute_per_unit
     volume = spend / pref / QUARTERS_PER_YEAR
     gap = capability_gap(st.capability_log10_flop, ctx.frontier_log10_flop[t], alive)
     price = lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)

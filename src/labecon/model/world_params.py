@@ -110,6 +110,7 @@ class MarketParams(NamedTuple):
     price_decline_per_year: FloatArray
     serving_efficiency_gain_per_year: FloatArray
     elasticity: FloatArray
+    glut_pass_through_frac: FloatArray
     inertia_frac: FloatArray
 
 

@@ -470,6 +470,15 @@ class SegmentSpec(Spec):
     elasticity: NonNeg = Field(
         description="Price elasticity of a lab's volume to its price relative to the reference (>= 0)."
     )
+    glut_pass_through_frac: Frac = Field(
+        0.5,
+        description="Share of a compute glut's fall in compute prices passed on to the reference price "
+        "of service while the glut lasts (fraction).",
+        json_schema_extra=_src(
+            "assumption: compute is about half of serving cost at the margin; competitors on cheap "
+            "rented compute pass it on, so owned capacity earns less (stranded)"
+        ),
+    )
     inertia_frac: Frac = Field(
         0.8,
         description="Share of last quarter's market share a lab keeps before customers re-choose.",
