@@ -96,10 +96,12 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
     alive = state.accounts.alive
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
     dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
-    fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
-    fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
-    books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
-    owned_cost, dep = owned_cost + fill_capex, dep + fill_dep
+    fill_capex = np.zeros_like(owned)
+    if due[LEASE_FILL].any():
+        fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
+        fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
+        books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+        owned_cost, dep = owned_cost + fill_capex, dep + fill_dep
     fleet = fl._replace(
         owned_h100e=owned,
         owned_cost_usd=owned_cost,

@@ -60,6 +60,8 @@ def staff_revenue_factor(
     last_revenue_usd: FloatArray, revenue0_usd_per_year: FloatArray, elasticity: FloatArray
 ) -> FloatArray:
     """Return ``(last quarter's revenue / quarter-0 revenue) ** elasticity`` (1 without revenue at 0)."""
+    if not elasticity.any():
+        return np.ones_like(last_revenue_usd)
     base = revenue0_usd_per_year / QUARTERS_PER_YEAR
     ratio = np.where(base > 0, last_revenue_usd / np.where(base > 0, base, 1.0), 1.0)
     out: FloatArray = np.where(elasticity != 0, np.exp(elasticity * np.log(np.maximum(ratio, 1e-12))), 1.0)
@@ -264,7 +266,7 @@ def fund(
     # Partners' later instalments, each buying a stake at the lab's value now.
     invested, credits_in = partner_instalments(t, ctx, alive)
     stake, post_money = dd.stake_frac, acc.post_money_usd
-    if ctx.params.equity_tranches:
+    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
         lab_in = to_labs(invested, ctx.deal_lab, n_labs)
         sold = dilution_frac(lab_in, pre_money)
         stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
@@ -320,6 +322,8 @@ def partner_instalments(t: int, ctx: Context, alive: FloatArray) -> tuple[FloatA
     """
     n, n_deals = alive.shape[0], len(ctx.deal_lab)
     invested, credits = np.zeros((n, n_deals), order="F"), np.zeros((n, n_deals), order="F")
+    if not ctx.params.equity_tranches:
+        return invested, credits
     for tranche in ctx.params.equity_tranches:
         if tranche.quarter == t:
             paid = tranche.usd * alive[:, ctx.deal_lab[tranche.deal]]
@@ -360,10 +364,12 @@ def partner_accounts(
     if not deal_lab:
         empty = np.zeros((acc.cash_usd.shape[0], 0))
         return empty, empty, empty
-    other = (
-        costs.rental_usd[:, deal_lab] * deal_params.rent_frac
-        + costs.commitment_usd[:, deal_lab] * deal_params.commit_frac
-    )
+    other = np.zeros_like(costs.deal_fee_usd)
+    if deal_params.rent_frac.any() or deal_params.commit_frac.any():
+        other = (
+            costs.rental_usd[:, deal_lab] * deal_params.rent_frac
+            + costs.commitment_usd[:, deal_lab] * deal_params.commit_frac
+        )
     price0 = deal_params.usd_per_h100e_hour
     cost0 = deal_params.capital_cost_usd_per_h100e_hour + deal_params.running_cost_usd_per_h100e_hour
     margin0 = np.where(price0 > 0, 1.0 - cost0 / np.where(price0 > 0, price0, 1.0), 0.0)

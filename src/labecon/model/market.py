@@ -58,8 +58,10 @@ def capability_gap(capability: FloatArray, outside_frontier: FloatArray, alive: 
 
     The frontier is the larger of the outside frontier ``(sample,)`` and the best lab still trading.
     """
-    best = np.max(np.where(alive > 0, capability, -np.inf), axis=1, initial=-np.inf)
-    out: FloatArray = capability - np.maximum(outside_frontier, best)[:, None]
+    frontier = outside_frontier
+    for lab in range(capability.shape[1]):  # a few labs: element-wise, no reduction over a short axis
+        frontier = np.maximum(frontier, np.where(alive[:, lab] > 0, capability[:, lab], -np.inf))
+    out: FloatArray = capability - frontier[:, None]
     return out
 
 

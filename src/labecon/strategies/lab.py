@@ -96,15 +96,19 @@ class RuleBasedLabs(NamedTuple):
         )
         return out
 
-    def training_share(self, obs: LabObservation) -> FloatArray:
+    def training_share(self, obs: LabObservation, needed: FloatArray | None = None) -> FloatArray:
         """Return the share of its capacity each lab wants to train on, before any cut for cash.
 
         Share rule: ``training_frac``. Frontier-gap rule: what its run in progress still needs to
         finish ``gap`` orders of magnitude above the frontier it races, over the capacity online,
         at least ``training_frac`` and at most ``training_max_frac``.
         """
+        if not self.frontier_gap_rule.any():
+            return self.training_frac
+        if needed is None:
+            needed = self._training_needed(obs)
         # Below one H100e online the lab trains on its ceiling share (no overflow on a tiny base).
-        wanted = self._training_needed(obs) / np.maximum(obs.base_h100e, 1.0)
+        wanted = needed / np.maximum(obs.base_h100e, 1.0)
         race = np.maximum(self.training_frac, np.minimum(wanted, self.training_max_frac))
         out: FloatArray = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
         return out
@@ -125,7 +129,10 @@ class RuleBasedLabs(NamedTuple):
         """
         # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
         forecast = obs.need_h100e * np.exp(log_growth * ahead_years) * (1.0 + self.headroom_frac)
-        need = training_needed * np.exp(obs.frontier_growth_oom_per_year * np.log(10.0) * ahead_years)
+        if not self.frontier_gap_rule.any():
+            share_rule: FloatArray = forecast / (1.0 - self.training_frac - self.research_frac)
+            return share_rule
+        need = training_needed * np.exp(obs.frontier_growth_oom_per_year * (np.log(10.0) * ahead_years))
         fit = need * (1.0 - self.research_frac) / np.maximum(forecast + need, 1e-300)
         race = np.maximum(self.training_frac, np.minimum(fit, self.training_max_frac))
         tau = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
@@ -139,14 +146,19 @@ class RuleBasedLabs(NamedTuple):
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
-        share = self.training_share(obs)
+        racing = self.frontier_gap_rule.any()
+        needed = self._training_needed(obs) if racing else obs.base_h100e  # (unused without a race)
+        share = self.training_share(obs, needed)
         training = np.where(short, share * self.cut_training_factor, share)
         build = np.where(short, self.cut_build_factor, 1.0)
-        log_growth = _log_growth(obs)  # once for both horizons
-        needed = self._training_needed(obs)
+        log_growth = _log_growth(obs)  # once for all horizons
         at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / 4.0, needed)
         next_q = self._planned(obs, log_growth, 0.25, needed)
-        at_lease = self._planned(obs, log_growth, obs.lease_lead_quarters / 4.0, needed)
+        at_lease = (
+            self._planned(obs, log_growth, obs.lease_lead_quarters / 4.0, needed)
+            if self.lease_frac.any()
+            else np.zeros_like(next_q)
+        )
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
