@@ -1,11 +1,14 @@
-"""The world's compute supply: capacity coming online, and the labs' orders and contracts.
+"""The world's compute supply: capacity coming online, and the labs' orders, leases and contracts.
 
 Stages of a world quarter (:mod:`labecon.model.world`) over arrays
-``(sample, lab)``. Owned capacity is built: a data centre and its chips,
-the building paid as it goes up and the chips on delivery, online after the
-lead time. Commitments are take-or-pay contracts at the price of the quarter
-they are signed in. Partner capacity is what the lab asked for last quarter,
-within the partner's limit.
+``(sample, lab)`` (``(sample, deal)`` for partner deals). Owned capacity is
+built: a data centre and its chips, the building paid as it goes up and the
+chips on delivery, online after the lead time. Leased data centres are built
+by a third party and paid for as take-or-pay leases; the lab buys their chips.
+Commitments are take-or-pay contracts at the price of the quarter they are
+signed in. Partner capacity comes in tranches under each strategic deal, each
+take-or-pay at its signing price for its term, delivered within the
+partner's limit.
 """
 
 from __future__ import annotations
