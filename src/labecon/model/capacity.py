@@ -126,8 +126,8 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         pay_usd_per_quarter=dd.pay_usd_per_quarter + dl[DEAL_PAY],
         cost_usd_per_quarter=dd.cost_usd_per_quarter + dl[DEAL_COST],
     )
-    cut = ctx.cut["partner_capacity_cut"]
-    limit = state.drivers.partner_limit_h100e * (1.0 - on["partner_capacity_cut"] * cut)[:, None]
+    cut = (on["partner_capacity_cut"] * ctx.cut["partner_capacity_cut"])[:, None]
+    limit = state.drivers.partner_limit_h100e * (1.0 - cut * ctx.partner_event_deals["partner_capacity_cut"])
     deal_alive = alive[:, ctx.deal_lab] if ctx.deal_lab else np.zeros_like(contracted)
     delivered = np.minimum(contracted, limit) * deal_alive
     delivered_frac = np.where(contracted > 0, delivered / np.where(contracted > 0, contracted, 1.0), 0.0)
@@ -271,10 +271,11 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     if not ctx.deal_lab:
         return
     scarce = on["chip_shortage"] * ctx.cut["chip_shortage"]
-    dearer = (1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac) * (
-        1.0 + on["partner_price_rise"] * w["partner_price_rise"].size_frac
+    rise = (on["partner_price_rise"] * w["partner_price_rise"].size_frac)[:, None]
+    dearer = (1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac)[:, None] * (
+        1.0 + rise * ctx.partner_event_deals["partner_price_rise"]
     )
-    price = drv.partner_usd_per_h100e_hour * dearer[:, None]
+    price = drv.partner_usd_per_h100e_hour * dearer
     cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
     growth = ctx.drivers_factor.partner_limit_h100e
     alive = state.accounts.alive

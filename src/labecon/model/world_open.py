@@ -84,6 +84,10 @@ def context(p: WorldParams) -> Context:
         lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
         lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
         deal_lab=p.deal_lab,
+        partner_event_deals={
+            name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
+            for name in ("partner_price_rise", "partner_capacity_cut")
+        },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
 

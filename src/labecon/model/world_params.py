@@ -153,6 +153,8 @@ class WorldParams(NamedTuple):
     deals: DealParams
     deal_lab: list[int]
     """The lab of each deal."""
+    deal_clouds: list[str]
+    """The cloud of each deal."""
     deal_term_quarters: list[int]
     deal_lead_quarters: list[int]
     deal_opening_remaining_quarters: list[int]
@@ -320,6 +322,7 @@ def world_params(
     lab_params = LabParams(**{f: _stack(v) for f, v in cols.items()}, revenue_mix=mix)
     deal_cols: dict[str, list[FloatArray]] = {f: [] for f in DealParams._fields}
     deal_lab: list[int] = []
+    deal_clouds: list[str] = []
     terms: list[int] = []
     leads: list[int] = []
     opening_left: list[int] = []
@@ -332,6 +335,7 @@ def world_params(
         lab = labs[deal.lab]
         d = len(deal_lab)
         deal_lab.append(lab_names.index(deal.lab))
+        deal_clouds.append(cname)
         terms.append(deal.term_quarters)
         leads.append(deal.lead_quarters)
         opening_left.append(deal.opening_remaining_quarters)
@@ -411,6 +415,7 @@ def world_params(
                 r(spec.size_frac),
                 spec.duration_quarters,
                 spec.delay_quarters,
+                spec.cloud,
             )
     return WorldParams(
         n_samples=n,
@@ -419,6 +424,7 @@ def world_params(
         labs=lab_params,
         deals=deal_params,
         deal_lab=deal_lab,
+        deal_clouds=deal_clouds,
         deal_term_quarters=terms,
         deal_lead_quarters=leads,
         deal_opening_remaining_quarters=opening_left,

@@ -186,6 +186,8 @@ class Context(NamedTuple):
     commit_term_quarters: list[int]
     deal_lab: list[int]
     """The lab of each deal."""
+    partner_event_deals: dict[str, FloatArray]
+    """Per partner event: 1.0 for each deal it hits, ``(deal,)``."""
     lease_term_quarters: list[int]
     lease_lead_quarters: list[int]
     run_length_quarters: FloatArray

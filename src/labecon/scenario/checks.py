@@ -34,7 +34,7 @@ from labecon.scenario.schema import (
     Scenario,
     bounds_of,
 )
-from labecon.scenario.world import WORLD_SECTIONS
+from labecon.scenario.world import RISK_EVENTS, WORLD_SECTIONS
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -215,6 +215,18 @@ def check_world_references(scenario: Scenario) -> None:
         if exclusive and len(partners) > 1:
             msg = f"the exclusive deal with {exclusive[0]!r} allows no other deal, got {', '.join(partners)}"
             raise ScenarioError(msg, f"clouds.{exclusive[0]}.deal.is_exclusive")
+    risks = scenario.risks
+    for event in RISK_EVENTS:
+        spec = getattr(risks, event, None) if risks is not None else None
+        if spec is None or spec.cloud is None:
+            continue
+        if not event.startswith("partner_"):
+            msg = "only partner events (partner_price_rise, partner_capacity_cut) name a cloud"
+            raise ScenarioError(msg, f"risks.{event}.cloud")
+        need(spec.cloud, clouds, "cloud", f"risks.{event}.cloud")
+        if clouds[spec.cloud].deal is None:
+            msg = f"cloud {spec.cloud!r} has no deal: a partner event needs a partner"
+            raise ScenarioError(msg, f"risks.{event}.cloud")
     for lname, lab in labs.items():
         path = f"labs.{lname}"
         for seg, share in lab.revenue_mix.items():

@@ -736,6 +736,12 @@ class EventSpec(Spec):
         description="Extra quarters of construction (construction delay only).",
         json_schema_extra=_src("assumption: only construction delay uses it"),
     )
+    cloud: str | None = Field(
+        None,
+        description="Partner events only: the one cloud (with a deal) whose price rises or capacity is "
+        "cut; none for every partner at once.",
+        json_schema_extra=_src("assumption: one dependency shock hits every partner unless said"),
+    )
 
 
 RISK_EVENTS = (

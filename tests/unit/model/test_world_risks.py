@@ -54,6 +54,37 @@ def test_partner_capacity_cut_lowers_partner_capacity_and_the_lab_rents_more() -
     assert r1.sum() > r0.sum()
 
 
+def test_a_partner_event_naming_one_cloud_hits_only_the_deals_with_it() -> None:
+    # Lab a also has a deal, with the market cloud; the cut names the partner cloud (lab b's).
+    deal_a = {
+        "lab": "a",
+        "chip": "h100",
+        "equity_usd": 0.0,
+        "credits_frac": 0.0,
+        "stake_frac": 0.01,
+        "preferential_discount_frac": 0.0,
+    }
+    changes = {
+        **RICH,
+        "clouds.market.deal": deal_a,
+        "labs.a.strategy.partner_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.1,
+        "clouds.partner.capacity_limit_h100e": 6e5,
+        "clouds.market.capacity_limit_h100e": 6e5,
+    }
+    base, shocked = _pair(
+        "partner_capacity_cut", {"size_frac": 0.8, "duration_quarters": 0, "cloud": "partner"}, **changes
+    )
+    b0 = _line(base, "capacity_h100e", "b", "source", "partner")
+    b1 = _line(shocked, "capacity_h100e", "b", "source", "partner")
+    assert np.any(b1 < b0 * 0.5)
+    a0 = _line(base, "capacity_h100e", "a", "source", "partner")
+    a1 = _line(shocked, "capacity_h100e", "a", "source", "partner")
+    # Lab a's deal is not cut: its capacity falls nowhere (it rises where it wins b's customers).
+    assert a0.max() > 0
+    assert np.all(a1 >= a0 * (1 - 1e-12))
+
+
 def test_demand_slump_lowers_every_labs_revenue() -> None:
     base, shocked = _pair("demand_slump", {"size_frac": 0.5}, **RICH)
     for lab in ("a", "b"):

@@ -112,6 +112,24 @@ BAD = [
         "clouds.partner.cost.pue",
         ">= 1",
     ),
+    (
+        "risks.partner_price_rise",
+        {"probability": 0.1, "size_frac": 0.1, "cloud": "nowhere"},
+        "risks.partner_price_rise.cloud",
+        "unknown cloud",
+    ),
+    (
+        "risks.partner_capacity_cut",
+        {"probability": 0.1, "size_frac": 0.1, "cloud": "market"},
+        "risks.partner_capacity_cut.cloud",
+        "no deal",
+    ),
+    (
+        "risks.demand_slump",
+        {"probability": 0.1, "size_frac": 0.1, "cloud": "partner"},
+        "risks.demand_slump.cloud",
+        "only partner events",
+    ),
     # The lease route.
     ("labs.a.strategy.lease_frac", 0.1, "labs.a.strategy.lease_frac", "labs.<lab>.lease"),
     ("labs.a.lease", {"term_quarters": 0}, "labs.a.lease.term_quarters", "greater than or equal"),
