@@ -317,7 +317,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         operating = net_income + depreciation + credits_used
         investing = -capex
         scheduled = debt_draw - repay
-        pre_money = revenue * 4.0 * p["multiple"]
+        pre_money = revenue * 4.0 * (p["multiple"] * (1.0 + p["rank_premium"] * 0.5))  # alone: the leader
         paid = sum(usd for q, usd, _ in p["d_tranches"] if q == t) * alive
         credits_in = sum(usd * cf for q, usd, cf in p["d_tranches"] if q == t) * alive
         if paid > 0:
@@ -546,6 +546,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "max_funding": fin.plausible_max_funding_usd,
         "max_revenue": fin.plausible_max_revenue_usd_per_year,
         "multiple": fin.valuation_revenue_multiple,
+        "rank_premium": fin.valuation_rank_premium_frac,
         "max_dilution": fin.max_dilution_frac,
         "a_base": fin.funding_base_logit,
         "a_growth": fin.funding_growth_logit,

@@ -262,7 +262,10 @@ def fund(
     operating = costs.net_income_usd + costs.depreciation_usd + costs.credits_used_usd
     investing = -inv.capex_usd
     scheduled = inv.debt_draw_usd - repaid
-    pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * gp.valuation_revenue_multiple[:, None]
+    # Investors pay more for the capability leader: its revenue multiple is the higher.
+    rank = capability_rank_score(state.standing.capability_log10_flop)
+    premium = 1.0 + gp.valuation_rank_premium_frac[:, None] * (rank - 0.5)
+    pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * (gp.valuation_revenue_multiple[:, None] * premium)
     # Partners' later instalments, each buying a stake at the lab's value now.
     invested, credits_in = partner_instalments(t, ctx, alive)
     stake, post_money = dd.stake_frac, acc.post_money_usd
@@ -281,7 +284,6 @@ def fund(
     attempt = ((runway < dec.funding_trigger_runway_quarters) | (cash_pre < 0)) & (burn > 0)
     attempt &= alive > 0
     u = ctx.draws.funding_uniforms(t)
-    rank = capability_rank_score(state.standing.capability_log10_flop)
     loss = loss_over_revenue(costs.net_income_usd, sales.revenue_usd)
     p_ok = funding_success_probability(ctx.params.funding_logits, revenue_growth_per_year(state), rank, loss)
     p_ok = p_ok * (1.0 - online.events["failed_funding_round"])[:, None]

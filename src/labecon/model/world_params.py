@@ -130,6 +130,7 @@ class GlobalParams(NamedTuple):
     debt_spread_per_year: FloatArray
     discount_rate_per_year: FloatArray
     valuation_revenue_multiple: FloatArray
+    valuation_rank_premium_frac: FloatArray
     max_dilution_frac: FloatArray
     dc_capex_usd_per_mw: FloatArray
     dc_lead_quarters: FloatArray
@@ -391,6 +392,7 @@ def world_params(
         debt_spread_per_year=r(fin.debt_spread_per_year),
         discount_rate_per_year=r(fin.discount_rate_per_year),
         valuation_revenue_multiple=r(fin.valuation_revenue_multiple),
+        valuation_rank_premium_frac=r(fin.valuation_rank_premium_frac),
         max_dilution_frac=r(fin.max_dilution_frac),
         dc_capex_usd_per_mw=r(fin.dc_capex_usd_per_mw),
         dc_lead_quarters=np.rint(r(fin.dc_lead_quarters)),

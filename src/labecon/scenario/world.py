@@ -574,6 +574,16 @@ class FinanceSpec(Spec):
         description="Equity value of a lab per unit of revenue run-rate (ratio).",
         json_schema_extra=_src("src:valuation $380B / $14B = 27; $500B / $20B = 25"),
     )
+    valuation_rank_premium_frac: Annotated[ParamValue, Bounded(ge=0, le=2)] = Field(
+        0.3,
+        description="How much higher the capability leader's revenue multiple is than the last lab's in "
+        "a funding round (fraction): the multiple is x (1 + this x (rank - 0.5)), rank 1 for the "
+        "leader and 0 for the last.",
+        json_schema_extra=_src(
+            "assumption: the leaders' multiples differ by about this (src:valuation 27x vs 25x revenue; "
+            "more for a clear lead)"
+        ),
+    )
     max_dilution_frac: Frac = Field(
         0.2,
         description="Largest share of a lab one funding round may sell (fraction of post-money).",
