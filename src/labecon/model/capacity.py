@@ -282,6 +282,8 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     for d, lab in enumerate(ctx.deal_lab):
         lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
         start = t + lead
+        if start >= p.horizon_quarters:  # it would never start within the horizon
+            continue
         pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
             axis=0
         )
@@ -289,8 +291,8 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
         limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] ** lead * (1.0 - scarce)
         target = dec.partner_target_h100e[:, lab] * dp.split_frac[:, d]
         new = np.maximum(0.0, np.minimum(target, limit_then) - contracted_then) * alive[:, lab]
-        pay = new * p.hours_per_quarter * price[:, d]
-        partner_cost = new * p.hours_per_quarter * cost[:, d]
-        for comp, value in ((DEAL_CAP, new), (DEAL_PAY, pay), (DEAL_COST, partner_cost)):
-            books.deals.add_lab(start, d, comp, value)
-            books.deals.add_lab(start + term, d, comp, -value)
+        hours_new = new * p.hours_per_quarter
+        # (DEAL_CAP, DEAL_PAY, DEAL_COST) are the deals' schedule's components 0, 1, 2.
+        booked = np.stack((new, hours_new * price[:, d], hours_new * cost[:, d]))
+        books.deals.add_lab_components(start, d, booked)
+        books.deals.add_lab_components(start + term, d, -booked)
