@@ -19,7 +19,8 @@ _EVENTS = RISK_EVENTS
 @st.composite
 def worlds(draw: st.DrawFn) -> dict[str, Any]:
     own = draw(st.floats(0.0, 1.0))
-    commit = draw(st.floats(0.0, 1.0 - own))
+    lease = draw(st.floats(0.0, 1.0 - own))
+    commit = draw(st.floats(0.0, 1.0 - own - lease))
     partner = draw(st.floats(0.0, 1.0))
     changes: dict[str, Any] = {
         "labs.a.cash_usd": draw(st.floats(1e8, 5e10)),
@@ -27,6 +28,24 @@ def worlds(draw: st.DrawFn) -> dict[str, Any]:
         "labs.a.staff_usd_per_year": draw(st.floats(0.0, 2e10)),
         "labs.a.strategy.own_frac": own,
         "labs.a.strategy.commit_frac": commit,
+        "labs.a.strategy.lease_frac": lease,
+        "labs.a.lease": {
+            "usd_per_mw_per_year": draw(st.floats(0.0, 5e6)),
+            "term_quarters": draw(st.integers(1, 30)),
+            "lead_quarters": draw(st.integers(1, 8)),
+        },
+        "labs.a.strategy.training_rule": draw(st.sampled_from(["share", "frontier_gap"])),
+        "labs.b.strategy.training_target_gap_oom": draw(st.floats(-1.0, 1.0)),
+        "finance.max_raise_usd_per_year": draw(st.floats(0.0, 5e10)),
+        "finance.terminal_value_method": draw(st.sampled_from(["book", "gordon", "exit_multiple"])),
+        "finance.chip_life_quarters": draw(st.integers(2, 20)),
+        "clouds.partner.deal.term_quarters": draw(st.integers(1, 12)),
+        "clouds.partner.deal.lead_quarters": draw(st.integers(1, 4)),
+        "clouds.partner.deal.opening_remaining_quarters": draw(st.integers(0, 12)),
+        "clouds.partner.deal.equity_tranches": [
+            {"quarter": q, "usd": draw(st.floats(0.0, 5e9)), "credits_frac": draw(st.floats(0.0, 1.0))}
+            for q in draw(st.lists(st.integers(1, 11), max_size=2))
+        ],
         "labs.a.strategy.debt_frac_of_capex": draw(st.floats(0.0, 1.0)),
         "labs.b.strategy.partner_frac": partner,
         "labs.b.strategy.commit_frac": draw(st.floats(0.0, 1.0 - partner)),
@@ -36,6 +55,21 @@ def worlds(draw: st.DrawFn) -> dict[str, Any]:
         "labs.a.strategy.price_premium_frac": draw(st.floats(-0.5, 1.0)),
         "finance.dc_lead_quarters": draw(st.integers(1, 10)),
     }
+    if draw(st.booleans()):  # the partner's cost from its capex, power and cost of capital
+        changes["clouds.partner.cost"] = {"chip_capex_usd": 10690.0, "power_kw_per_chip": 0.7}
+    if draw(st.booleans()):  # a second deal for lab b, with the market cloud
+        split = draw(st.floats(0.0, 1.0))
+        changes["clouds.partner.deal.capacity_split_frac"] = split
+        changes["clouds.market.deal"] = {
+            "lab": "b",
+            "chip": "h100",
+            "equity_usd": draw(st.floats(0.0, 5e9)),
+            "credits_frac": draw(st.floats(0.0, 1.0)),
+            "stake_frac": 0.02,
+            "preferential_discount_frac": 0.1,
+            "capacity_split_frac": 1.0 - split,
+            "equity_tranches": [{"quarter": 4, "usd": 1e9, "credits_frac": 0.5}],
+        }
     if draw(st.booleans()):
         changes["market.segments.consumer"] = {
             "spend_usd_per_year": 2e10,
@@ -75,6 +109,7 @@ def test_statements_tie_out_in_every_sample_and_quarter(data: dict[str, Any]) ->
     # Assets = liabilities + equity, and assets are what the balance sheet lists.
     _close(assets, debt + equity, assets)
     _close(assets, cash + credits + prop, assets)
+    assert np.all(credits >= -1e-6)
     # The change in cash is the sum of the cash flows.
     cf = ds["cash_flow_usd"]
     operating, investing, financing, change = (

@@ -1,4 +1,7 @@
-"""A slow, obvious scalar version of the world model: one lab, one segment, no risk events, no partner.
+"""A slow, obvious scalar version of the world model: one lab, one segment, no risk events.
+
+The lab may lease data centres and hold one partner deal (its tranches, credits, instalments
+and the partner's accounts).
 
 Written from the equations in docs/model.md, one sample and one quarter at a
 time with plain Python floats, so that the vectorised engine can be held to
@@ -27,13 +30,39 @@ def growth_years(decay: float, years: float) -> float:
     return -math.expm1(-lam * years) / lam if lam > 0 else years
 
 
+def frontier_at(p: dict[str, Any], years: float) -> float:
+    """The outside frontier after ``years`` (log10 FLOP at quarter-0 algorithms)."""
+    return (
+        p["f0"]
+        + math.log10(p["f_mult"]) * growth_years(p["f_decay"], years)
+        + years * 12.0 / p["halving"] * math.log10(2.0)
+    )
+
+
 def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     """Run one sample; ``p`` holds plain numbers (see :func:`params_from_scenario`)."""
     H, hours = p["H"], p["hours"]
     slot = lambda q: min(int(q), H)  # noqa: E731 - a one-line helper reads best here
     sched: dict[str, list[float]] = {
         k: [0.0] * (H + 1)
-        for k in ("owned", "cost", "dep", "building", "commit", "pay", "repay", "dc_spend", "chip_pay")
+        for k in (
+            "owned",
+            "cost",
+            "dep",
+            "building",
+            "commit",
+            "pay",
+            "repay",
+            "dc_spend",
+            "chip_pay",
+            "leased",
+            "lease_pay",
+            "lease_fill",
+            "lease_pending",
+            "dcap",
+            "dpay",
+            "dcost",
+        )
     }
     o0, book = p["owned0"], p["book_frac"]
     chip_v0 = o0 * p["own_usd_per_h100e"]
@@ -53,13 +82,27 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     sched["pay"][0] += c0 * hours * p["commit_usd"]
     sched["pay"][slot(crem)] -= c0 * hours * p["commit_usd"]
 
+    # The partner deal, if any: the opening contracts, the investment paid in before quarter 0.
+    d_open = p["d_open"]
+    sched["dcap"][0] += d_open
+    sched["dcap"][slot(p["d_left"])] -= d_open
+    sched["dpay"][0] += d_open * hours * p["d_price0"]
+    sched["dpay"][slot(p["d_left"])] -= d_open * hours * p["d_price0"]
+    sched["dcost"][0] += d_open * hours * (p["d_cap_cost0"] + p["d_run_cost"])
+    sched["dcost"][slot(p["d_left"])] -= d_open * hours * (p["d_cap_cost0"] + p["d_run_cost"])
+    contracted = d_pay = d_cost = 0.0
+    credits = p["d_equity"] * p["d_credits_frac"]
+    stake, post_money = p["d_stake"], p["rev0"] * p["multiple"]
+    deal_npv, deal_disc = -p["d_equity"], 1.0
+    v_q = (1.0 + p["d_rate"]) ** -0.25
+    leased = lease_pay = lease_pending = 0.0
     owned = cost = dep_rate = building = committed = commit_pay = repay_rate = dc_spend = 0.0
-    cash, credits, debt = p["cash0"], 0.0, p["debt0"]
+    cash, debt = p["cash0"] + p["d_equity"] - credits, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
     equity = cash + credits + prop - debt
     cap, run_flop, alive, ruined = p["cap0"], 0.0, 1.0, 0.0
     share = p["rev0"] / p["spend0"]
-    attract0 = math.exp(min(p["w"] * (cap - p["f0"]), 50.0))
+    attract0 = math.exp(min(p["w"] * (cap - max(p["f0"], cap)), 50.0))
     outside = max(1.0 - share, 1e-12)
     brand = share / attract0
     need_prev = share * (p["spend0"] / p["price0"] / 4.0) / hours
@@ -78,8 +121,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         "income": [],
         "cash_flow": [],
         "balance": [],
+        "partner": [],
     }
-    cum = 0.0
+    cum = last_fcf = last_revenue = peak_cap = 0.0
+    raised_hist = [0.0, 0.0, 0.0]
     lam = -math.log1p(-p["g_decay"])
     for t in range(H):
         years = t / 4.0
@@ -91,24 +136,77 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         commit_pay += sched["pay"][t]
         repay_rate += sched["repay"][t]
         dc_spend += sched["dc_spend"][t]
+        leased += sched["leased"][t]
+        lease_pay += sched["lease_pay"][t]
+        lease_pending += sched["lease_pending"][t]
+        chip_price = p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
+        fill_capex = sched["lease_fill"][t] * alive * chip_price
+        cost += fill_capex
+        dep_rate += fill_capex / p["chip_life"]
+        sched["cost"][slot(t + p["chip_life"])] -= fill_capex
+        sched["dep"][slot(t + p["chip_life"])] -= fill_capex / p["chip_life"]
+        contracted += sched["dcap"][t]
+        d_pay += sched["dpay"][t]
+        d_cost += sched["dcost"][t]
+        d_limit = p["d_limit"] * (1.0 + p["d_limit_growth"]) ** years
+        delivered = min(contracted, d_limit) * alive
+        d_frac = delivered / contracted if contracted > 0 else 0.0
         owned_live, committed_live = owned * alive, committed * alive
+        leased_live = leased * alive
         lead = p["lead"]
         # Decide.
         g_now = (1.0 + p["g"]) ** math.exp(-lam * years)
         need_growth = g_now * (1.0 - p["eff"]) / (1.0 - p["d_price"]) - 1.0
         rev_growth = hist[4] / max(hist[0], 1e-9) - 1.0
         runway = cash / burn_prev if burn_prev > 0 else math.inf
-        training = p["training"] * p["cut_factor"] if runway < p["cut_runway"] else p["training"]
+        # Training: the share rule, or what the run needs to finish at the frontier plus the gap.
+        train_share, needed = p["training"], 0.0
+        if p["frontier_gap_rule"]:
+            left = p["run_length"] - t % p["run_length"]
+            race = frontier_at(p, min(t + left - 1, H - 1) / 4.0)  # one lab: no other lab to race
+            per_h100e = (
+                hours
+                * 3600.0
+                * H100_FLOPS
+                * p["util"]
+                * 2.0 ** (3.0 * t / p["halving"])
+                * p["final_run"]
+                * left
+            )
+            needed = max(0.0, 10.0 ** (race + p["gap_target"]) - run_flop) / per_h100e
+            base_now = owned_live + leased_live + committed_live + delivered
+            wanted = needed / max(base_now, 1.0)
+            train_share = max(p["training"], min(wanted, p["training_max"]))
+        training = train_share * p["cut_factor"] if runway < p["cut_runway"] else train_share
         growth = min(max(need_growth, -0.9), 10.0)
 
-        def planned(h: float, growth: float = growth, need_prev: float = need_prev) -> float:
-            forecast = need_prev * (1.0 + growth) ** (h / 4.0)
-            return forecast * (1.0 + p["headroom"]) / (1.0 - p["training"] - p["research"])
+        hw_growth = math.log10(p["f_mult"]) * (1.0 - p["f_decay"]) ** years  # the frontier's OOM a year
 
-        own_target = p["own_frac"] * planned(lead)
+        def planned(
+            h: float,
+            growth: float = growth,
+            need_prev: float = need_prev,
+            needed: float = needed,
+            hw_growth: float = hw_growth,
+        ) -> float:
+            forecast = need_prev * (1.0 + growth) ** (h / 4.0) * (1.0 + p["headroom"])
+            tau = p["training"]
+            if p["frontier_gap_rule"]:
+                need_h = needed * 10.0 ** (hw_growth * h / 4.0)
+                fit = need_h * (1.0 - p["research"]) / max(forecast + need_h, 1e-300)
+                tau = max(p["training"], min(fit, p["training_max"]))
+            return forecast / (1.0 - tau - p["research"])
+
+        build = p["cut_build"] if runway < p["cut_runway"] else 1.0
+        own_target = p["own_frac"] * planned(lead) * build
         commit_target = (
-            p["commit_frac"] * planned(1.0) * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
+            p["commit_frac"]
+            * planned(1.0)
+            * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
+            * build
         )
+        lease_target = p["lease_frac"] * planned(p["lease_lead"]) * build
+        partner_target = p["partner_frac"] * planned(1.0)
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         order = max(0.0, own_target - owned - building) * can_buy * alive
@@ -128,7 +226,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["chip_pay"][slot(online)] += chip_capex
         dc_spend += dc_capex / max(lead, 1.0)
         sched["dc_spend"][slot(online)] -= dc_capex / max(lead, 1.0)
-        capex = (dc_spend + sched["chip_pay"][t]) * alive
+        capex = (dc_spend + sched["chip_pay"][t]) * alive + fill_capex
         debt_draw = capex * p["debt_frac"]
         per_q = debt_draw / p["maturity"]
         sched["repay"][slot(t + 1)] += per_q
@@ -140,17 +238,42 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["commit"][slot(t + 1 + p["commit_term"])] -= new_commit
         sched["pay"][slot(t + 1)] += new_commit * hours * commit_price
         sched["pay"][slot(t + 1 + p["commit_term"])] -= new_commit * hours * commit_price
+        # Leases: the builder's data centre from t + lead for the term, chips bought at its start
+        # and each chip life after while it runs.
+        new_lease = max(0.0, lease_target - leased - lease_pending) * can_buy * alive
+        if new_lease > 0:
+            x_pay = new_lease * p["kw_per_h100e"] * 1e-3 * p["lease_usd"] / 4.0
+            start = t + p["lease_lead"]
+            for key, value in (("leased", new_lease), ("lease_pay", x_pay), ("lease_fill", new_lease)):
+                sched[key][slot(start)] += value
+            sched["lease_pending"][slot(start)] -= new_lease
+            sched["leased"][slot(start + p["lease_term"])] -= new_lease
+            sched["lease_pay"][slot(start + p["lease_term"])] -= x_pay
+            for refill in range(start + p["chip_life"], min(start + p["lease_term"], H), p["chip_life"]):
+                sched["lease_fill"][refill] += new_lease
+        lease_pending += new_lease
+        # Partner tranche: what the target lacks at t + lead, priced now, take-or-pay for the term.
+        if p["has_deal"]:
+            start = t + p["d_lead"]
+            pending = sum(sched["dcap"][slot(t + 1) : slot(start) + 1])
+            limit_then = p["d_limit"] * (1.0 + p["d_limit_growth"]) ** ((t + p["d_lead"]) / 4.0)
+            new_t = max(0.0, min(partner_target * p["d_split"], limit_then) - (contracted + pending)) * alive
+            price_t = p["d_price0"] * (1.0 - p["d_decline"]) ** years
+            cost_t = p["d_cap_cost0"] * (1.0 - p["d_cap_decline"]) ** years + p["d_run_cost"]
+            for key, value in (
+                ("dcap", new_t),
+                ("dpay", new_t * hours * price_t),
+                ("dcost", new_t * hours * cost_t),
+            ):
+                sched[key][slot(start)] += value
+                sched[key][slot(start + p["d_term"])] -= value
         # Market.
         spend = p["spend0"] * (1.0 + p["g"]) ** growth_years(p["g_decay"], years)
         pref = p["price0"] * (1.0 - p["d_price"]) ** years
         cpu = (1.0 - p["eff"]) ** years
         volume = spend / pref / 4.0
-        frontier = (
-            p["f0"]
-            + math.log10(p["f_mult"]) * growth_years(p["f_decay"], years)
-            + years * 12.0 / p["halving"] * math.log10(2.0)
-        )
-        gap = cap - frontier
+        frontier = frontier_at(p, years)
+        gap = cap - max(frontier, cap if alive > 0 else -math.inf)
         price = pref * (1.0 + p["premium"]) * max(0.05, 1.0 + p["pricing_power"] * min(max(gap, -1.0), 1.0))
         ratio = price / pref
         attract = math.exp(min(p["w"] * gap - p["price_sens"] * math.log(ratio), 50.0))
@@ -159,7 +282,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         share = (p["inertia"] * share + (1.0 - p["inertia"]) * target) * alive
         demand = share * volume * min(1.0, ratio ** (-p["elasticity"]))
         need = demand * cpu / hours
-        base_cap = owned_live + committed_live
+        base_cap = owned_live + leased_live + committed_live + delivered
         infer_base = (1.0 - training - p["research"]) * base_cap
         rent_limit = max(
             0.0, p["rent_limit"] * (1.0 + p["rent_limit_growth"]) ** years - committed_live * p["rent_shares"]
@@ -179,36 +302,62 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # Money.
         rental = rented * hours * p["rent_usd"] * (1.0 - p["rent_decline"]) ** years
         commitment = commit_pay * alive
-        power = owned_live * p["kw_per_h100e"] * p["pue"] * hours * p["elec"]
+        power = (owned_live + leased_live) * p["kw_per_h100e"] * p["pue"] * hours * p["elec"]
         maintenance = p["maint"] / 4.0 * cost * alive
-        compute_cost = rental + commitment + power + maintenance
+        fee = d_pay * d_frac
+        credits_used = min(credits, fee)
+        compute_cost = rental + commitment + fee + power + maintenance + lease_pay * alive
         depreciation = dep_rate * alive
-        staff = p["staff0"] / 4.0 * (1.0 + p["staff_growth"]) ** years * alive
+        staff_factor = (hist[4] / (p["rev0"] / 4.0)) ** p["staff_elasticity"] if p["rev0"] > 0 else 1.0
+        staff = p["staff0"] / 4.0 * (1.0 + p["staff_growth"]) ** years * staff_factor * alive
         interest = debt * (p["base_rate"] + p["spread"]) / 4.0 * alive
         net_income = revenue - compute_cost - depreciation - staff - interest
         # Finance.
         repay = min(debt + debt_draw, repay_rate) * alive
-        operating = net_income + depreciation
+        operating = net_income + depreciation + credits_used
         investing = -capex
         scheduled = debt_draw - repay
-        cash_pre = cash + operating + investing + scheduled
+        pre_money = revenue * 4.0 * (p["multiple"] * (1.0 + p["rank_premium"] * 0.5))  # alone: the leader
+        paid = sum(usd for q, usd, _ in p["d_tranches"] if q == t) * alive
+        credits_in = sum(usd * cf for q, usd, cf in p["d_tranches"] if q == t) * alive
+        if paid > 0:
+            stake = stake * (1.0 - paid / (pre_money + paid)) + paid / (pre_money + paid)
+            post_money = pre_money + paid
+        cash_pre = cash + operating + investing + scheduled + (paid - credits_in)
         burn = max(0.0, -(operating + investing + scheduled))
         runway_now = cash_pre / burn if burn > 0 else math.inf
         attempt = (runway_now < p["fund_trigger"] or cash_pre < 0) and burn > 0 and alive > 0
-        z = p["a_base"] + p["a_growth"] * min(max(rev_growth, -1.0), 5.0) + p["a_rank"] * 1.0
+        loss = max(0.0, -net_income)
+        loss_ratio = (loss / revenue if revenue > 0 else 5.0) if loss > 0 else 0.0
+        z = (
+            p["a_base"]
+            + p["a_growth"] * min(max(rev_growth, -1.0), 5.0)
+            + p["a_rank"] * 1.0
+            - p["a_loss"] * min(max(loss_ratio, 0.0), 5.0)
+        )
         p_ok = 1.0 / (1.0 + math.exp(-z))
         raised = 0.0
-        pre_money = revenue * 4.0 * p["multiple"]
+        ceiling = p["max_raise"] * (1.0 + p["max_raise_growth"]) ** years
+        room = max(0.0, ceiling - sum(raised_hist))
         if attempt and funding_uniform(seed, "a", sample, t) < p_ok:
             wanted = max(p["fund_target"] * burn, burn - cash_pre)
             raised = min(wanted, max(pre_money * p["max_dilution"] / (1.0 - p["max_dilution"]), 0.0))
-        financing = scheduled + raised
+            raised = min(raised, room)
+        if raised > 0:
+            stake *= 1.0 - raised / (pre_money + raised)
+            post_money = pre_money + raised
+        financing = scheduled + raised + (paid - credits_in)
         cash = cash_pre + raised
         newly = 1.0 if (cash < 0 and alive > 0) else 0.0
         ruined = max(ruined, newly)
         debt = debt + debt_draw - repay
         prop = prop + capex - depreciation
-        equity = equity + net_income + raised
+        equity = equity + net_income + raised + paid
+        credits = credits - credits_used + credits_in
+        margin = fee - d_cost * d_frac
+        deal_npv += deal_disc * (margin - paid)
+        deal_disc *= v_q
+        out["partner"].append([fee, margin, stake * post_money * alive])
         out["income"].append([revenue, compute_cost, depreciation, staff, interest, net_income])
         out["cash_flow"].append([operating, investing, financing, operating + investing + financing])
         out["balance"].append([cash, credits, prop, cash + credits + prop, debt, equity])
@@ -218,16 +367,35 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         out["capacity_by_year"][y] = base_cap + rented
         if out["first_profit"] == H and net_income > 0 and alive > 0:
             out["first_profit"] = float(t)
-        out["npv"] += discount * (operating + investing)
+        unlevered = operating + interest - credits_used + investing
+        out["npv"] += discount * unlevered
+        if t >= H - 4:
+            last_fcf += unlevered
+            last_revenue += revenue
+        peak_cap = max(peak_cap, base_cap + rented)
         cum += operating + investing + scheduled
         out["peak_need"] = max(out["peak_need"], -cum)
         alive *= 1.0 - newly
         need_prev = need
         hist = [*hist[1:], revenue]
         burn_prev = burn
+        raised_hist = [*raised_hist[1:], raised]
         discount *= disc_q
-    out["npv"] += discount * prop * p["terminal"] * alive
+    if p["tv_method"] == "gordon":
+        spread = max(p["disc"] - p["tv_growth"], 0.01)
+        terminal = last_fcf * (1.0 + p["tv_growth"]) / spread
+    elif p["tv_method"] == "exit_multiple":
+        terminal = p["tv_multiple"] * last_revenue
+    else:
+        terminal = prop * p["terminal"]
+    out["npv"] += discount * terminal * alive
+    out["beyond"] = float(
+        peak_cap > p["max_cap"]
+        or out["peak_need"] > p["max_funding"]
+        or max(out["revenue_by_year"]) > p["max_revenue"]
+    )
     out["ruined"] = ruined
+    out["deal_npv"] = deal_npv + deal_disc * out["partner"][-1][2]
     return out
 
 
@@ -242,7 +410,60 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
     h_c = sc.chips[st.commit_chip].peak_bf16_tflops / 989.4
     h_r = sc.chips[st.rent_chip].peak_bf16_tflops / 989.4
     cap, fin = sc.capability, sc.finance
-    return {
+    lease = lab.lease
+    deal_cloud = next((c for c in sc.clouds.values() if c.deal is not None), None)
+    deal = {"has_deal": False, "d_open": 0.0, "d_left": 0, "d_price0": 0.0, "d_cap_cost0": 0.0}
+    deal.update(
+        d_run_cost=0.0, d_equity=0.0, d_credits_frac=0.0, d_stake=0.0, d_rate=fin.discount_rate_per_year
+    )
+    deal.update(d_limit=0.0, d_limit_growth=0.0, d_tranches=[])
+    if deal_cloud is not None and deal_cloud.deal is not None:
+        dl = deal_cloud.deal
+        chip = sc.chips[dl.chip]
+        h_d = chip.peak_bf16_tflops / 989.4
+        own_disc = deal_cloud.own_chip_discount_frac if chip.sold_by != "anyone" else 0.0
+        price0 = deal_cloud.prices[dl.chip].committed_usd_per_chip_hour * (1.0 - own_disc) / h_d
+        price0 *= 1.0 - dl.preferential_discount_frac
+        if deal_cloud.cost is not None:
+            c = deal_cloud.cost
+            r_q = (1.0 + c.cost_of_capital_per_year) ** 0.25 - 1.0
+            crf = lambda n: r_q / (1.0 - (1.0 + r_q) ** -n)  # noqa: E731 - the annuity factor
+            kw = c.power_kw_per_chip / h_d
+            cap_cost0 = c.chip_capex_usd / h_d * crf(c.chip_life_quarters) / sc.hours_per_quarter
+            run_cost = (
+                kw * 1e-3 * c.dc_capex_usd_per_mw * crf(c.dc_life_quarters)
+                + kw * c.pue * sc.hours_per_quarter * c.electricity_usd_per_kwh
+            ) / sc.hours_per_quarter
+            cap_decline, rate = chip.price_perf_decline_per_year, c.cost_of_capital_per_year
+        else:
+            cap_cost0, run_cost = price0 * deal_cloud.cost_frac_of_price, 0.0
+            cap_decline, rate = deal_cloud.price_decline_per_year, fin.discount_rate_per_year
+        deal.update(
+            has_deal=True,
+            d_open=lab.partner_h100e * dl.capacity_split_frac,
+            d_left=dl.opening_remaining_quarters,
+            d_price0=price0,
+            d_decline=deal_cloud.price_decline_per_year,
+            d_cap_cost0=cap_cost0,
+            d_cap_decline=cap_decline,
+            d_run_cost=run_cost,
+            d_equity=dl.equity_usd,
+            d_credits_frac=dl.credits_frac,
+            d_stake=dl.stake_frac,
+            d_rate=rate,
+            d_limit=deal_cloud.capacity_limit_h100e,
+            d_limit_growth=deal_cloud.capacity_growth_per_year,
+            d_split=dl.capacity_split_frac,
+            d_lead=dl.lead_quarters,
+            d_term=dl.term_quarters,
+            d_tranches=[(e.quarter, e.usd, e.credits_frac) for e in dl.equity_tranches],
+        )
+    return deal | {
+        "lease_frac": st.lease_frac,
+        "lease_usd": lease.usd_per_mw_per_year if lease else 0.0,
+        "lease_lead": lease.lead_quarters if lease else 1,
+        "lease_term": lease.term_quarters if lease else 1,
+        "partner_frac": st.partner_frac,
         "H": sc.horizon_quarters,
         "hours": sc.hours_per_quarter,
         "owned0": lab.owned_h100e,
@@ -272,10 +493,14 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "cap0": lab.capability_log10_flop,
         "staff0": lab.staff_usd_per_year,
         "staff_growth": st.staff_growth_per_year,
+        "staff_elasticity": st.staff_revenue_elasticity,
         "own_frac": st.own_frac,
         "commit_frac": st.commit_frac,
         "headroom": st.headroom_frac,
         "training": st.training_frac,
+        "frontier_gap_rule": st.training_rule == "frontier_gap",
+        "gap_target": st.training_target_gap_oom,
+        "training_max": st.training_max_frac,
         "research": st.research_frac,
         "premium": st.price_premium_frac,
         "cut_runway": st.cut_training_runway_quarters,
@@ -310,7 +535,18 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "elec": fin.electricity_usd_per_kwh,
         "maint": fin.maintenance_frac_per_year,
         "terminal": fin.terminal_value_frac_of_book,
+        "tv_method": fin.terminal_value_method,
+        "tv_growth": fin.terminal_growth_per_year,
+        "tv_multiple": fin.terminal_revenue_multiple,
+        "max_raise": fin.max_raise_usd_per_year,
+        "max_raise_growth": fin.max_raise_growth_per_year,
+        "a_loss": fin.funding_loss_logit,
+        "cut_build": st.cut_build_factor,
+        "max_cap": fin.plausible_max_capacity_h100e,
+        "max_funding": fin.plausible_max_funding_usd,
+        "max_revenue": fin.plausible_max_revenue_usd_per_year,
         "multiple": fin.valuation_revenue_multiple,
+        "rank_premium": fin.valuation_rank_premium_frac,
         "max_dilution": fin.max_dilution_frac,
         "a_base": fin.funding_base_logit,
         "a_growth": fin.funding_growth_logit,

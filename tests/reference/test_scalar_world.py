@@ -15,7 +15,7 @@ import labecon
 def one_lab_world(**changes: Any) -> dict[str, Any]:
     data = tiny_world()
     del data["labs"]["b"]
-    del data["clouds"]["partner"]["deal"]
+    del data["clouds"]["partner"]["deal"]  # a case may give lab a the deal
     data["horizon_quarters"] = 16
     for path, value in changes.items():
         set_path(data, path, value)
@@ -37,6 +37,71 @@ CASES = {
         "finance.dc_lead_quarters": 3,
     },
     "tight_cloud": {"clouds.market.capacity_limit_h100e": 2e5, "labs.a.strategy.run_length_quarters": 3},
+    "funding_ceiling_gordon": {
+        "labs.a.cash_usd": 5e8,
+        "labs.a.staff_usd_per_year": 1.5e10,
+        "finance.max_raise_usd_per_year": 1.5e10,
+        "finance.max_raise_growth_per_year": 0.2,
+        "finance.funding_loss_logit": 0.2,
+        "finance.terminal_value_method": "gordon",
+    },
+    "share_rule": {"labs.a.strategy.training_rule": "share"},
+    "staff_with_revenue": {
+        "labs.a.strategy.staff_revenue_elasticity": 0.8,
+        "labs.a.strategy.staff_growth_per_year": 0.0,
+        "market.segments.api.growth_per_year": 1.5,
+    },
+    "race_ahead": {
+        "labs.a.strategy.training_target_gap_oom": 0.5,
+        "labs.a.strategy.training_max_frac": 0.7,
+        "labs.a.strategy.run_length_quarters": 3,
+    },
+    "lease": {
+        "labs.a.lease": {"usd_per_mw_per_year": 2.0e6, "term_quarters": 10, "lead_quarters": 3},
+        "labs.a.strategy.lease_frac": 0.3,
+        "labs.a.strategy.own_frac": 0.2,
+        "finance.chip_life_quarters": 4,
+    },
+    "partner_tranches": {
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "equity_usd": 2e9,
+            "credits_frac": 0.5,
+            "stake_frac": 0.05,
+            "preferential_discount_frac": 0.1,
+            "term_quarters": 6,
+            "lead_quarters": 2,
+            "opening_remaining_quarters": 3,
+            "equity_tranches": [{"quarter": 5, "usd": 3e9, "credits_frac": 0.4}],
+        },
+        "clouds.partner.capacity_limit_h100e": 2.5e5,
+        "clouds.partner.capacity_growth_per_year": 0.3,
+        "labs.a.partner_h100e": 1e5,
+        "labs.a.strategy.partner_frac": 0.4,
+        "labs.a.strategy.own_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.2,
+    },
+    "partner_cost_from_capex": {
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "equity_usd": 1e9,
+            "credits_frac": 1.0,
+            "stake_frac": 0.02,
+            "preferential_discount_frac": 0.0,
+            "capacity_split_frac": 0.5,
+        },
+        "clouds.partner.cost": {"chip_capex_usd": 10690.0, "power_kw_per_chip": 0.7},
+        "labs.a.cash_usd": 3e9,
+        "labs.a.strategy.partner_frac": 0.5,
+        "labs.a.strategy.own_frac": 0.0,
+        "labs.a.strategy.commit_frac": 0.3,
+    },
+    "book_terminal_value": {
+        "finance.terminal_value_method": "book",
+        "finance.plausible_max_revenue_usd_per_year": 9e9,
+    },
 }
 
 
@@ -72,6 +137,13 @@ def test_engine_matches_scalar_loop(case: str) -> None:
         )
         assert ds["first_profitable_quarter"].to_numpy()[i, 0] == ref["first_profit"]
         assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
+        assert ds["is_beyond_plausible_bounds"].to_numpy()[i, 0] == ref["beyond"]
+        if "partner_deal_npv_usd" in ds:
+            accounts = ds["partner_accounts_usd"].to_numpy()[i, 0]
+            np.testing.assert_allclose(accounts, ref["partner"], rtol=rtol, atol=1e-3)
+            np.testing.assert_allclose(
+                ds["partner_deal_npv_usd"].to_numpy()[i, 0], ref["deal_npv"], rtol=rtol
+            )
 
 
 def test_cases_exercise_funding_and_ruin() -> None:
@@ -84,3 +156,12 @@ def test_cases_exercise_funding_and_ruin() -> None:
         outcomes[case + "_raised"] = float(financing.max())
     assert outcomes["never_funded"] == 1.0
     assert outcomes["short_of_cash_raised"] > 0
+
+
+def test_samples_beyond_the_plausibility_bounds_are_reported_as_a_warning() -> None:
+    from labecon.model.world import PlausibilityWarning
+
+    data = one_lab_world(**{"finance.plausible_max_revenue_usd_per_year": 9e9})
+    with pytest.warns(PlausibilityWarning, match="6 of 6 samples"):
+        res = labecon.simulate(data, n_samples=6, seed=11)
+    assert res.dataset["is_beyond_plausible_bounds"].to_numpy().mean() == 1.0

@@ -67,3 +67,7 @@ class Schedule:
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""
         self.data[self.slot(quarter), component, lab] += values
+
+    def add_lab_components(self, quarter: int, lab: int, values: FloatArray) -> None:
+        """Add ``values[c]`` (per sample) to one lab's first ``len(values)`` components at ``quarter``."""
+        self.data[self.slot(quarter), : values.shape[0], lab] += values

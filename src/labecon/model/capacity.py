@@ -1,11 +1,14 @@
-"""The world's compute supply: capacity coming online, and the labs' orders and contracts.
+"""The world's compute supply: capacity coming online, and the labs' orders, leases and contracts.
 
 Stages of a world quarter (:mod:`labecon.model.world`) over arrays
-``(sample, lab)``. Owned capacity is built: a data centre and its chips,
-the building paid as it goes up and the chips on delivery, online after the
-lead time. Commitments are take-or-pay contracts at the price of the quarter
-they are signed in. Partner capacity is what the lab asked for last quarter,
-within the partner's limit.
+``(sample, lab)`` (``(sample, deal)`` for partner deals). Owned capacity is
+built: a data centre and its chips, the building paid as it goes up and the
+chips on delivery, online after the lead time. Leased data centres are built
+by a third party and paid for as take-or-pay leases; the lab buys their chips.
+Commitments are take-or-pay contracts at the price of the quarter they are
+signed in. Partner capacity comes in tranches under each strategic deal, each
+take-or-pay at its signing price for its term, delivered within the
+partner's limit.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import compute
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
@@ -25,7 +29,14 @@ from labecon.model.world_state import (
     COST,
     DC_DEP,
     DC_SPEND,
+    DEAL_CAP,
+    DEAL_COST,
+    DEAL_PAY,
     DEP,
+    LEASE_FILL,
+    LEASE_PAY,
+    LEASE_PENDING,
+    LEASED,
     OWNED,
     PAY,
     REPAY,
@@ -40,8 +51,17 @@ class Online(NamedTuple):
 
     owned_h100e: FloatArray
     """Owned capacity of labs still trading, ``(sample, lab)``."""
+    leased_h100e: FloatArray
+    """Capacity in leased data centres (the lab's chips), ``(sample, lab)``."""
+    lease_chip_capex_usd: FloatArray
+    """Chips bought this quarter for leased data centres starting or refilled, ``(sample, lab)``."""
     committed_h100e: FloatArray
     partner_h100e: FloatArray
+    """Partner capacity delivered, all the lab's deals, ``(sample, lab)``."""
+    deal_h100e: FloatArray
+    """Partner capacity delivered under each deal, ``(sample, deal)``."""
+    deal_delivered_frac: FloatArray
+    """Share of each deal's contracted capacity the partner delivers (below 1 under a capacity cut)."""
     arrived: FloatArray
     """What the arrivals schedule books for this quarter, ``(component, sample, lab)`` (a view)."""
     events: dict[str, FloatArray]
@@ -56,13 +76,13 @@ class Investment(NamedTuple):
     capex_usd: FloatArray
     """Construction paid this quarter plus the chips delivered."""
     debt_draw_usd: FloatArray
-    glut: FloatArray
-    """``1 - cut`` where a compute glut lowers rental and committed prices, ``(sample, 1)``."""
+    rent_usd_per_h100e_hour: FloatArray
+    """This quarter's on-demand price, ``(sample, lab)``: lower in a glut, higher in a chip shortage."""
 
 
 def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
     """Stage 1: capacity ordered or contracted earlier comes online; what is past its life leaves."""
-    p, lp, fl, books = ctx.params, ctx.params.labs, state.fleet, state.books
+    p, fl, books = ctx.params, state.fleet, state.books
     due, came = books.due.at(t), books.arrivals.at(t)
     owned = fl.owned_h100e + (due[OWNED] + came[OWNED])
     owned_cost = fl.owned_cost_usd + (due[COST] + came[COST])
@@ -75,26 +95,66 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         dep = dep - old[CHIP_DEP]
     if t >= p.dc_life_quarters:
         dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
+    # Leased data centres starting now get their chips, and so do those whose chips reached their life.
+    alive = state.accounts.alive
+    on = active_by_name(ctx.every_window, list(ctx.windows), t)
+    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+    fill_capex = np.zeros_like(owned)
+    if due[LEASE_FILL].any():
+        fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
+        fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
+        books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+        owned_cost, dep = owned_cost + fill_capex, dep + fill_dep
     fleet = fl._replace(
         owned_h100e=owned,
         owned_cost_usd=owned_cost,
         dep_usd_per_quarter=dep,
+        leased_h100e=fl.leased_h100e + due[LEASED],
+        lease_pay_usd_per_quarter=fl.lease_pay_usd_per_quarter + due[LEASE_PAY],
+        lease_pending_h100e=fl.lease_pending_h100e + due[LEASE_PENDING],
         building_h100e=fl.building_h100e + came[BUILDING],
         committed_h100e=fl.committed_h100e + due[COMMIT],
         commit_pay_usd_per_quarter=fl.commit_pay_usd_per_quarter + due[PAY],
         repay_usd_per_quarter=fl.repay_usd_per_quarter + due[REPAY],
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
     )
-    on = active_by_name(ctx.every_window, list(ctx.windows), t)
-    cut = ctx.cut["partner_capacity_cut"]
-    partner_limit = state.drivers.partner_limit_h100e * (1.0 - on["partner_capacity_cut"] * cut)[:, None]
-    alive = state.accounts.alive
-    partner = np.minimum(fl.partner_target_h100e, partner_limit) * lp.has_partner * alive
+    # Partner tranches start and end; the partner delivers them within its limit (cut by its event).
+    dd, dl = state.deals, books.deals.at(t)
+    contracted = dd.contracted_h100e + dl[DEAL_CAP]
+    deals = dd._replace(
+        contracted_h100e=contracted,
+        pay_usd_per_quarter=dd.pay_usd_per_quarter + dl[DEAL_PAY],
+        cost_usd_per_quarter=dd.cost_usd_per_quarter + dl[DEAL_COST],
+    )
+    cut = (on["partner_capacity_cut"] * ctx.cut["partner_capacity_cut"])[:, None]
+    limit = state.drivers.partner_limit_h100e * (1.0 - cut * ctx.partner_event_deals["partner_capacity_cut"])
+    deal_alive = alive[:, ctx.deal_lab] if ctx.deal_lab else np.zeros_like(contracted)
+    delivered = np.minimum(contracted, limit) * deal_alive
+    delivered_frac = np.where(contracted > 0, delivered / np.where(contracted > 0, contracted, 1.0), 0.0)
     lead = (
         p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
     )
-    online = Online(owned * alive, fleet.committed_h100e * alive, partner, came, on, lead)
-    return state._replace(fleet=fleet), online
+    online = Online(
+        owned * alive,
+        fleet.leased_h100e * alive,
+        fill_capex,
+        fleet.committed_h100e * alive,
+        to_labs(delivered, ctx.deal_lab, alive.shape[1]),
+        delivered,
+        delivered_frac,
+        came,
+        on,
+        lead,
+    )
+    return state._replace(fleet=fleet, deals=deals), online
+
+
+def to_labs(per_deal: FloatArray, deal_lab: list[int], n_labs: int) -> FloatArray:
+    """Return each lab's sum over its deals, ``(sample, lab)`` from ``(sample, deal)``."""
+    out = np.zeros((per_deal.shape[0], n_labs), order="F")
+    for d, lab in enumerate(deal_lab):  # a handful of deals: a loop, in a fixed order
+        out[:, lab] += per_deal[:, d]
+    return out
 
 
 def invest(
@@ -110,6 +170,9 @@ def invest(
     p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     glut = (1.0 - on["compute_glut"] * ctx.cut["compute_glut"])[:, None]
+    # A chip shortage makes every cloud price dearer (and, below, cuts the capacity clouds sell).
+    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+    scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
     order = np.maximum(0.0, dec.own_target_h100e - fl.owned_h100e - fl.building_h100e) * can_buy * alive
     shortage = ctx.windows["chip_shortage"].size_frac
@@ -140,23 +203,96 @@ def invest(
     )
     dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
-    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive
+    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive + online.lease_chip_capex_usd
     debt_draw = capex * lp.debt_frac_of_capex
     repay_per_q = debt_draw / lp.debt_maturity_quarters
     books.due.add(t + 1, (REPAY,), repay_per_q)
     for lab, maturity in enumerate(ctx.debt_maturity_quarters):  # per lab: one slot each, no scatter
         books.due.add_lab(t + 1 + maturity, lab, REPAY, -repay_per_q[:, lab])
     committed_next = fl.committed_h100e + books.due.at(t + 1)[COMMIT]
-    wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e)
+    wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e * scarce)
     new_commit = np.maximum(0.0, wanted - committed_next) * alive
-    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * glut)
+    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * (glut * dearer))
     books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
     for lab, term in enumerate(ctx.commit_term_quarters):
         books.due.add_lab(t + 1 + term, lab, COMMIT, -new_commit[:, lab])
         books.due.add_lab(t + 1 + term, lab, PAY, -new_pay[:, lab])
+    leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
         building_h100e=fl.building_h100e + order,
         dc_spend_usd_per_quarter=dc_spend,
-        partner_target_h100e=dec.partner_target_h100e,
+        lease_pending_h100e=fl.lease_pending_h100e + leasing,
     )
-    return state._replace(fleet=fleet), Investment(capex, debt_draw, glut)
+    sign_partner_tranches(t, state, online, dec, ctx)
+    rent_price = drv.rent_usd_per_h100e_hour * (glut * dearer)
+    return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def sign_leases(
+    t: int, state: WorldState, dec: LabDecisions, ctx: Context, can_buy: FloatArray
+) -> FloatArray:
+    """Sign the leases the lab's target lacks; return the leased H100e signed, ``(sample, lab)``.
+
+    A lease signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
+    ``lease_usd_per_mw_per_year / 4`` per MW of the capacity's IT load each quarter. The lab
+    buys the chips when it starts and again each chip life while the lease runs (at the price
+    of that quarter).
+    """
+    p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
+    wanted = dec.lease_target_h100e - fl.leased_h100e - fl.lease_pending_h100e
+    new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
+    pay = new * lp.own_kw_per_h100e * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
+    life = p.chip_life_quarters
+    for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):
+        x, x_pay = new[:, lab], pay[:, lab]
+        if not x.any():
+            continue
+        start = t + lead
+        for comp, value in ((LEASED, x), (LEASE_PAY, x_pay), (LEASE_FILL, x), (LEASE_PENDING, -x)):
+            due.add_lab(start, lab, comp, value)
+        due.add_lab(start + term, lab, LEASED, -x)
+        due.add_lab(start + term, lab, LEASE_PAY, -x_pay)
+        for refill in range(start + life, min(start + term, p.horizon_quarters), life):
+            due.add_lab(refill, lab, LEASE_FILL, x)
+    return new
+
+
+def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context) -> None:
+    """Sign each deal's new tranche: what the lab's target lacks once the tranche is online.
+
+    A tranche signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
+    the deal's price of quarter ``t`` (raised by a chip shortage or a partner price rise active
+    now); the partner's cost of it is fixed then too. The lab's target (its ``partner_target``
+    times the deal's split) is capped by the partner's limit at the start, cut by a chip
+    shortage; what is already contracted for then counts against it.
+    """
+    p, dp, drv, books = ctx.params, ctx.params.deals, state.drivers, state.books
+    on, w = online.events, ctx.windows
+    if not ctx.deal_lab:
+        return
+    scarce = on["chip_shortage"] * ctx.cut["chip_shortage"]
+    rise = (on["partner_price_rise"] * w["partner_price_rise"].size_frac)[:, None]
+    dearer = (1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac)[:, None] * (
+        1.0 + rise * ctx.partner_event_deals["partner_price_rise"]
+    )
+    price = drv.partner_usd_per_h100e_hour * dearer
+    cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
+    growth = ctx.drivers_factor.partner_limit_h100e
+    alive = state.accounts.alive
+    for d, lab in enumerate(ctx.deal_lab):
+        lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
+        start = t + lead
+        if start >= p.horizon_quarters:  # it would never start within the horizon
+            continue
+        pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
+            axis=0
+        )
+        contracted_then = state.deals.contracted_h100e[:, d] + pending
+        limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] ** lead * (1.0 - scarce)
+        target = dec.partner_target_h100e[:, lab] * dp.split_frac[:, d]
+        new = np.maximum(0.0, np.minimum(target, limit_then) - contracted_then) * alive[:, lab]
+        hours_new = new * p.hours_per_quarter
+        # (DEAL_CAP, DEAL_PAY, DEAL_COST) are the deals' schedule's components 0, 1, 2.
+        booked = np.stack((new, hours_new * price[:, d], hours_new * cost[:, d]))
+        books.deals.add_lab_components(start, d, booked)
+        books.deals.add_lab_components(start + term, d, -booked)

@@ -6,13 +6,17 @@ only this interface, so a strategy is data plus a ``decide`` method.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
+from labecon.constants import H100_BF16_FLOP_PER_SECOND, SECONDS_PER_HOUR
 from labecon.model.arrays import sum_axis
 from labecon.model.world_state import Context, WorldState
 from labecon.types import FloatArray
+
+if TYPE_CHECKING:  # capacity imports this module: the type only
+    from labecon.model.capacity import Online
 
 
 class LabObservation(NamedTuple):
@@ -29,6 +33,20 @@ class LabObservation(NamedTuple):
     """Cash over last quarter's burn (quarters; inf when not burning)."""
     lead_quarters: FloatArray
     """Quarters a data centre ordered now takes, ``(sample,)``."""
+    base_h100e: FloatArray
+    """Owned, committed and partner capacity in service this quarter (H100e)."""
+    frontier_log10_flop: FloatArray
+    """The frontier its run in progress races (log10 FLOP at quarter-0 algorithms): the larger of
+    the outside frontier when the run ends and the best other lab now."""
+    run_flop: FloatArray
+    """Effective FLOP of its run in progress."""
+    flop_per_training_h100e: FloatArray
+    """Effective FLOP one H100e of training adds to the run over the quarters it has left."""
+    lease_lead_quarters: FloatArray
+    """Quarters a data centre leased now takes, ``(sample, lab)``."""
+    frontier_growth_oom_per_year: FloatArray
+    """How fast the outside frontier's training compute grows now (orders of magnitude per year,
+    hardware only), ``(sample, 1)``: what a lab keeping pace must add to its training capacity."""
 
 
 class LabDecisions(NamedTuple):
@@ -41,6 +59,8 @@ class LabDecisions(NamedTuple):
     """Owned capacity wanted once an order placed now is online (H100e)."""
     commit_target_h100e: FloatArray
     """Committed capacity wanted next quarter (H100e)."""
+    lease_target_h100e: FloatArray
+    """Leased capacity wanted once a lease signed now is online (H100e)."""
     partner_target_h100e: FloatArray
     """Partner capacity wanted next quarter (H100e)."""
     funding_trigger_runway_quarters: FloatArray
@@ -66,21 +86,55 @@ def revenue_growth_per_year(state: WorldState) -> FloatArray:
     return out
 
 
-def observe(t: int, state: WorldState, ctx: Context, lead_quarters: FloatArray) -> LabObservation:
+def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObservation:
     """Return what the labs see at the start of quarter ``t``."""
-    lp = ctx.params.labs
+    lp, gp, st = ctx.params.labs, ctx.params.world, state.standing
     need_growth = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
     # Element-wise, not a matrix product: BLAS kernels change the bits with the block's size.
     lab_need_growth = sum_axis(need_growth[:, None, :] * lp.revenue_mix[None, :, :], 2)
     cash, burn = state.accounts.cash_usd, state.standing.burn_usd
     runway = np.where(burn > 0, cash / np.where(burn > 0, burn, 1.0), np.inf)
+    # The frontier its run races: the outside frontier when the run ends, or the best other lab now.
+    left = ctx.run_length_quarters - (t % ctx.run_length_quarters)  # quarters of the run left, (lab,)
+    end = np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
+    outside = ctx.frontier_log10_flop[end].T  # (sample, lab)
+    frontier = np.maximum(outside, others_best(st.capability_log10_flop * state.accounts.alive))
+    base = online.owned_h100e + online.leased_h100e + online.committed_h100e + online.partner_h100e
+    # As capability.effective_flop, for one H100e over the quarters left (all at today's algorithms).
+    flop_h100e_quarter = ctx.params.hours_per_quarter * SECONDS_PER_HOUR * H100_BF16_FLOP_PER_SECOND
+    # Samples fastest, as every (sample, lab) array: a C-ordered one (an outer product's) would
+    # spread its layout to the state, and mixed layouts make NumPy's loops much slower.
+    per_h100e = np.asfortranarray(
+        flop_h100e_quarter
+        * (gp.utilisation_frac * state.drivers.algorithmic * gp.final_run_frac)[:, None]
+        * left[None, :]
+    )
     return LabObservation(
-        t, state.standing.need_h100e, lab_need_growth, revenue_growth_per_year(state), runway, lead_quarters
+        t,
+        st.need_h100e,
+        lab_need_growth,
+        revenue_growth_per_year(state),
+        runway,
+        online.lead_quarters,
+        base,
+        frontier,
+        st.run_flop,
+        per_h100e,
+        lp.lease_lead_quarters,
+        (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
     )
 
 
-def decide(
-    t: int, state: WorldState, ctx: Context, policy: LabPolicy, lead_quarters: FloatArray
-) -> LabDecisions:
-    """Stage 2: the labs' strategies decide from what they saw last quarter."""
-    return policy.decide(observe(t, state, ctx, lead_quarters))
+def others_best(capability: FloatArray) -> FloatArray:
+    """Return, for each lab, the best capability of the other labs (``-inf`` alone), ``(sample, lab)``."""
+    n_labs = capability.shape[1]
+    out = np.full_like(capability, -np.inf)
+    for other in range(n_labs):
+        mine = np.arange(n_labs) != other
+        out[:, mine] = np.maximum(out[:, mine], capability[:, other : other + 1])
+    return out
+
+
+def decide(t: int, state: WorldState, ctx: Context, policy: LabPolicy, online: Online) -> LabDecisions:
+    """Stage 2: the labs' strategies decide from what they saw last quarter and the capacity online."""
+    return policy.decide(observe(t, state, ctx, online))

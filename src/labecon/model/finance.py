@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import compute
-from labecon.model.capacity import Investment, Online
+from labecon.model.capacity import Investment, Online, to_labs
 from labecon.model.decisions import LabDecisions, revenue_growth_per_year
 from labecon.model.market import Sales
-from labecon.model.world_params import LabParams
+from labecon.model.world_params import DealParams
 from labecon.model.world_state import Context, WorldState
 from labecon.types import FloatArray
 
@@ -35,18 +35,56 @@ BALANCE_LINES = ("cash", "credits", "property", "total_assets", "debt", "equity"
 
 
 def funding_success_probability(
-    base_logit: float,
-    growth_logit: float,
-    rank_logit: float,
+    logits: tuple[float, float, float, float],
     revenue_growth_per_year: FloatArray,
     rank_score: FloatArray,
+    loss_ratio: FloatArray,
 ) -> FloatArray:
-    """Return the probability a round closes: ``sigmoid(a + b * growth + c * rank_score)``.
+    """Return the probability a round closes: ``sigmoid(a + b * growth + c * rank_score - d * loss)``.
 
-    ``rank_score`` is 1 for the capability leader and 0 for the last lab.
+    ``logits`` are ``(a, b, c, d)``; ``rank_score`` is 1 for the capability leader and 0 for the
+    last lab; ``loss_ratio`` is the quarter's net loss over its revenue, clipped to [0, 5].
     """
-    z = base_logit + growth_logit * np.clip(revenue_growth_per_year, -1.0, 5.0) + rank_logit * rank_score
+    base, growth, rank, loss = logits
+    z = (
+        base
+        + growth * np.clip(revenue_growth_per_year, -1.0, 5.0)
+        + rank * rank_score
+        - loss * np.clip(loss_ratio, 0.0, 5.0)
+    )
     out: FloatArray = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def staff_revenue_factor(
+    last_revenue_usd: FloatArray, revenue0_usd_per_year: FloatArray, elasticity: FloatArray
+) -> FloatArray:
+    """Return ``(last quarter's revenue / quarter-0 revenue) ** elasticity`` (1 without revenue at 0)."""
+    if not elasticity.any():
+        return np.ones_like(last_revenue_usd)
+    base = revenue0_usd_per_year / QUARTERS_PER_YEAR
+    ratio = np.where(base > 0, last_revenue_usd / np.where(base > 0, base, 1.0), 1.0)
+    out: FloatArray = np.where(elasticity != 0, np.exp(elasticity * np.log(np.maximum(ratio, 1e-12))), 1.0)
+    return out
+
+
+def loss_over_revenue(net_income_usd: FloatArray, revenue_usd: FloatArray) -> FloatArray:
+    """Return the net loss over revenue (ratio; 0 when profitable, 5 when there is no revenue)."""
+    loss = np.maximum(0.0, -net_income_usd)
+    out: FloatArray = np.where(revenue_usd > 0, loss / np.where(revenue_usd > 0, revenue_usd, 1.0), 5.0)
+    out = np.where(loss > 0, out, 0.0)
+    return out
+
+
+def raise_room_usd(
+    ceiling_usd_per_year: FloatArray, raised_history_usd: tuple[FloatArray, ...]
+) -> FloatArray:
+    """Return what investors can still put into a lab this quarter (USD), at least 0.
+
+    The yearly ceiling less the rounds of the last three quarters.
+    """
+    earlier = raised_history_usd[0] + raised_history_usd[1] + raised_history_usd[2]
+    out: FloatArray = np.maximum(0.0, ceiling_usd_per_year[:, None] - earlier)
     return out
 
 
@@ -100,18 +138,24 @@ class Costs(NamedTuple):
     rental_usd: FloatArray
     commitment_usd: FloatArray
     partner_fee_usd: FloatArray
-    """What the lab pays its partner, with any price rise."""
-    partner_fee_list_usd: FloatArray
-    """The same capacity at the partner's price before any rise."""
+    """What the lab pays its partners, all deals."""
     compute_cost_usd: FloatArray
     owned_opex_usd: FloatArray
-    """Power and maintenance of the owned fleet."""
+    """Power and maintenance of the owned and leased fleet."""
+    lease_usd: FloatArray
+    """Lease payments for data centres a builder leases to the lab."""
     depreciation_usd: FloatArray
     staff_usd: FloatArray
     interest_usd: FloatArray
     net_income_usd: FloatArray
     credits_used_usd: FloatArray
     """Partner credits that pay partner fees (first)."""
+    deal_fee_usd: FloatArray
+    """What the lab pays under each deal, ``(sample, deal)``."""
+    deal_cost_usd: FloatArray
+    """What the capacity delivered under each deal costs the partner, ``(sample, deal)``."""
+    deal_credits_used_usd: FloatArray
+    """Credits spent under each deal, ``(sample, deal)``."""
 
 
 class Funding(NamedTuple):
@@ -126,6 +170,14 @@ class Funding(NamedTuple):
     pre_money_usd: FloatArray
     burn_usd: FloatArray
     newly_ruined: NDArray[np.bool_]
+    partner_cash_usd: FloatArray
+    """Partners' instalments paid in cash this quarter (financing)."""
+    partner_credits_usd: FloatArray
+    """Partners' instalments paid in credits this quarter (non-cash; equity)."""
+    deal_invested_usd: FloatArray
+    """Each partner's instalment this quarter, cash plus credits, ``(sample, deal)``."""
+    deal_credits_in_usd: FloatArray
+    """The credits part of it, ``(sample, deal)``."""
 
 
 def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx: Context) -> Costs:
@@ -138,17 +190,32 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
     drv, fl, acc, hours = state.drivers, state.fleet, state.accounts, ctx.params.hours_per_quarter
     alive = acc.alive
-    rental = compute.rental_usd(sales.rented_h100e, hours, drv.rent_usd_per_h100e_hour * inv.glut)
-    fee_list = compute.rental_usd(online.partner_h100e, hours, drv.partner_usd_per_h100e_hour)
-    fee = fee_list * (1.0 + on["partner_price_rise"] * w["partner_price_rise"].size_frac)[:, None]
+    rental = compute.rental_usd(sales.rented_h100e, hours, inv.rent_usd_per_h100e_hour)
+    # Take-or-pay: each tranche's payment whatever is used, for what the partner delivers.
+    deal_fee = state.deals.pay_usd_per_quarter * online.deal_delivered_frac
+    deal_cost = state.deals.cost_usd_per_quarter * online.deal_delivered_frac
+    deal_credits_used = np.minimum(state.deals.credits_usd, deal_fee)
+    n_labs = alive.shape[1]
+    fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     commitment = fl.commit_pay_usd_per_quarter * alive
     power = compute.power_usd(
-        online.owned_h100e, lp.own_kw_per_h100e, gp.pue[:, None], hours, gp.electricity_usd_per_kwh[:, None]
+        online.owned_h100e + online.leased_h100e,
+        lp.own_kw_per_h100e,
+        gp.pue[:, None],
+        hours,
+        gp.electricity_usd_per_kwh[:, None],
     )
     maintenance = compute.maintenance_usd(gp.maintenance_frac_per_year[:, None], fl.owned_cost_usd) * alive
-    compute_cost = rental + commitment + fee + power + maintenance
+    lease = fl.lease_pay_usd_per_quarter * alive
+    compute_cost = rental + commitment + fee + power + maintenance + lease
     depreciation = fl.dep_usd_per_quarter * alive
-    staff = drv.staff_usd_per_quarter * alive
+    staff = (
+        drv.staff_usd_per_quarter
+        * staff_revenue_factor(
+            state.standing.revenue_history_usd[4], lp.revenue_usd_per_year, lp.staff_revenue_elasticity
+        )
+        * alive
+    )
     rate = (
         gp.base_rate_per_year
         + gp.debt_spread_per_year
@@ -156,19 +223,22 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     )
     interest = acc.debt_usd * rate[:, None] / QUARTERS_PER_YEAR * alive
     net_income = sales.revenue_usd - compute_cost - depreciation - staff - interest
-    credits_used = np.minimum(acc.credits_usd, fee)
+    credits_used = to_labs(deal_credits_used, ctx.deal_lab, n_labs)
     return Costs(
         rental,
         commitment,
         fee,
-        fee_list,
         compute_cost,
         power + maintenance,
+        lease,
         depreciation,
         staff,
         interest,
         net_income,
         credits_used,
+        deal_fee,
+        deal_cost,
+        deal_credits_used,
     )
 
 
@@ -186,66 +256,132 @@ def fund(
 
     A round is tried when the runway falls below the lab's trigger or cash
     would go negative; it closes with a probability that rises with revenue
-    growth and capability rank (never during a failed-funding event), for
-    the target runway of burn, capped by the largest dilution investors accept.
+    growth and capability rank and falls with losses (never during a failed-funding
+    event), for the target runway of burn, capped by the largest dilution investors
+    accept and by what investors can still put into one lab this year.
     A lab whose cash is still negative is ruined and stops.
     """
-    acc, fl, gp = state.accounts, state.fleet, ctx.params.world
+    acc, fl, gp, dd = state.accounts, state.fleet, ctx.params.world, state.deals
     alive = acc.alive
+    n_labs = alive.shape[1]
     repaid = np.minimum(acc.debt_usd + inv.debt_draw_usd, fl.repay_usd_per_quarter) * alive
     operating = costs.net_income_usd + costs.depreciation_usd + costs.credits_used_usd
     investing = -inv.capex_usd
     scheduled = inv.debt_draw_usd - repaid
-    cash_pre = acc.cash_usd + operating + investing + scheduled
+    # Investors pay more for the capability leader: its revenue multiple is the higher.
+    rank = capability_rank_score(state.standing.capability_log10_flop)
+    premium = 1.0 + gp.valuation_rank_premium_frac[:, None] * (rank - 0.5)
+    pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * (gp.valuation_revenue_multiple[:, None] * premium)
+    # Partners' later instalments, each buying a stake at the lab's value now.
+    invested, credits_in = partner_instalments(t, ctx, alive)
+    stake, post_money = dd.stake_frac, acc.post_money_usd
+    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
+        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
+        sold = dilution_frac(lab_in, pre_money)
+        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
+            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
+        )
+        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
+    partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
+    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
     burn = np.maximum(0.0, -(operating + investing + scheduled))
+    cash_pre = acc.cash_usd + operating + investing + scheduled + partner_cash
     runway = np.where(burn > 0, cash_pre / np.where(burn > 0, burn, 1.0), np.inf)
     attempt = ((runway < dec.funding_trigger_runway_quarters) | (cash_pre < 0)) & (burn > 0)
     attempt &= alive > 0
     u = ctx.draws.funding_uniforms(t)
-    a_base, a_growth, a_rank = ctx.params.funding_logits
-    rank = capability_rank_score(state.standing.capability_log10_flop)
-    p_ok = funding_success_probability(a_base, a_growth, a_rank, revenue_growth_per_year(state), rank)
+    loss = loss_over_revenue(costs.net_income_usd, sales.revenue_usd)
+    p_ok = funding_success_probability(ctx.params.funding_logits, revenue_growth_per_year(state), rank, loss)
     p_ok = p_ok * (1.0 - online.events["failed_funding_round"])[:, None]
     success = attempt & (u < p_ok)
-    pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * gp.valuation_revenue_multiple[:, None]
     wanted = round_size_usd(cash_pre, burn, dec.funding_target_runway_quarters)
-    raised = np.where(success, cap_round_usd(wanted, pre_money, gp.max_dilution_frac[:, None]), 0.0)
-    stake = acc.partner_stake_frac * (1.0 - dilution_frac(raised, pre_money))
+    room = raise_room_usd(state.drivers.raise_ceiling_usd_per_year, state.standing.raised_history_usd)
+    capped = np.minimum(cap_round_usd(wanted, pre_money, gp.max_dilution_frac[:, None]), room)
+    raised = np.where(success, capped, 0.0)
+    if ctx.deal_lab:
+        stake = stake * (1.0 - dilution_frac(raised, pre_money))[:, ctx.deal_lab]
+    post_money = np.where(raised > 0, pre_money + raised, post_money)
     cash = cash_pre + raised
     newly_ruined = (cash < 0) & (alive > 0)
     accounts = acc._replace(
-        cash_usd=cash, partner_stake_frac=stake, ruined=np.maximum(acc.ruined, newly_ruined)
+        cash_usd=cash, post_money_usd=post_money, ruined=np.maximum(acc.ruined, newly_ruined)
     )
-    flows = Funding(operating, investing, scheduled, repaid, raised, pre_money, burn, newly_ruined)
-    return state._replace(accounts=accounts), flows
+    flows = Funding(
+        operating,
+        investing,
+        scheduled,
+        repaid,
+        raised,
+        pre_money,
+        burn,
+        newly_ruined,
+        partner_cash,
+        partner_credits,
+        invested,
+        credits_in,
+    )
+    return state._replace(accounts=accounts, deals=dd._replace(stake_frac=stake)), flows
+
+
+def partner_instalments(t: int, ctx: Context, alive: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return each deal's instalment paid at quarter ``t`` and its credits part, ``(sample, deal)`` (USD).
+
+    A lab that is ruined gets none.
+    """
+    n, n_deals = alive.shape[0], len(ctx.deal_lab)
+    invested, credits = np.zeros((n, n_deals), order="F"), np.zeros((n, n_deals), order="F")
+    if not ctx.params.equity_tranches:
+        return invested, credits
+    for tranche in ctx.params.equity_tranches:
+        if tranche.quarter == t:
+            paid = tranche.usd * alive[:, ctx.deal_lab[tranche.deal]]
+            invested[:, tranche.deal] += paid
+            credits[:, tranche.deal] += paid * tranche.credits_frac
+    return invested, credits
 
 
 def close_books(state: WorldState, inv: Investment, costs: Costs, funding: Funding) -> WorldState:
     """Stage 8: the balance sheet at the quarter's end (cash was set by :func:`fund`)."""
-    acc = state.accounts
+    acc, dd = state.accounts, state.deals
+    paid_in = funding.raised_usd + funding.partner_cash_usd + funding.partner_credits_usd
     return state._replace(
         accounts=acc._replace(
             debt_usd=acc.debt_usd + inv.debt_draw_usd - funding.repaid_usd,
-            credits_usd=acc.credits_usd - costs.credits_used_usd,
+            credits_usd=acc.credits_usd - costs.credits_used_usd + funding.partner_credits_usd,
             property_usd=acc.property_usd + inv.capex_usd - costs.depreciation_usd,
-            equity_usd=acc.equity_usd + costs.net_income_usd + funding.raised_usd,
-        )
+            equity_usd=acc.equity_usd + costs.net_income_usd + paid_in,
+        ),
+        deals=dd._replace(
+            credits_usd=dd.credits_usd - costs.deal_credits_used_usd + funding.deal_credits_in_usd
+        ),
     )
 
 
 def partner_accounts(
-    costs: Costs, funding: Funding, stake_frac: FloatArray, lp: LabParams
+    costs: Costs, state: WorldState, deal_lab: list[int], deal_params: DealParams
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Return the partner's revenue from each lab, its margin and its stake's value (USD).
+    """Return each partner's revenue from its lab, its margin and its stake's value, ``(sample, deal)`` (USD).
 
-    The partner's cost is a share of its revenue before any price rise (its
-    cost does not rise with its prices).
+    Revenue: the deal's fees, plus the lab's rentals and commitments when it also rents or
+    commits with that cloud. Margin: revenue less the partner's own cost of the deal's
+    capacity (capital recovery at its cost of capital, and power: a tranche's cost is fixed
+    when it is signed); the other revenue earns the deal's margin of quarter 0. The stake is
+    valued at the lab's last funding-round (or instalment) price; nothing once the lab is ruined.
     """
-    revenue = (
-        costs.partner_fee_usd
-        + costs.rental_usd * lp.partner_rent_frac
-        + costs.commitment_usd * lp.partner_commit_frac
-    ) * lp.has_partner
-    margin = revenue - lp.partner_cost_frac * (revenue - costs.partner_fee_usd + costs.partner_fee_list_usd)
-    stake_value = stake_frac * (funding.pre_money_usd + funding.raised_usd) * lp.has_partner
+    acc = state.accounts
+    if not deal_lab:
+        empty = np.zeros((acc.cash_usd.shape[0], 0))
+        return empty, empty, empty
+    other = np.zeros_like(costs.deal_fee_usd)
+    if deal_params.rent_frac.any() or deal_params.commit_frac.any():
+        other = (
+            costs.rental_usd[:, deal_lab] * deal_params.rent_frac
+            + costs.commitment_usd[:, deal_lab] * deal_params.commit_frac
+        )
+    price0 = deal_params.usd_per_h100e_hour
+    cost0 = deal_params.capital_cost_usd_per_h100e_hour + deal_params.running_cost_usd_per_h100e_hour
+    margin0 = np.where(price0 > 0, 1.0 - cost0 / np.where(price0 > 0, price0, 1.0), 0.0)
+    revenue = costs.deal_fee_usd + other
+    margin = costs.deal_fee_usd - costs.deal_cost_usd + other * margin0
+    stake_value = state.deals.stake_frac * (acc.post_money_usd * acc.alive)[:, deal_lab]
     return revenue, margin, stake_value

@@ -53,6 +53,18 @@ def segment_paths(
     return spend, price, compute
 
 
+def capability_gap(capability: FloatArray, outside_frontier: FloatArray, alive: FloatArray) -> FloatArray:
+    """Return each lab's gap to the frontier (orders of magnitude, at most 0), ``(sample, lab)``.
+
+    The frontier is the larger of the outside frontier ``(sample,)`` and the best lab still trading.
+    """
+    frontier = outside_frontier
+    for lab in range(capability.shape[1]):  # a few labs: element-wise, no reduction over a short axis
+        frontier = np.maximum(frontier, np.where(alive[:, lab] > 0, capability[:, lab], -np.inf))
+    out: FloatArray = capability - frontier[:, None]
+    return out
+
+
 def lab_prices(
     reference_usd_per_unit: FloatArray,
     premium_frac: FloatArray,
@@ -196,9 +208,12 @@ def market_and_serve(
     )
     spend = mp.spend_usd_per_year * np.exp(ctx.log_growth * grown)
     spend = spend * (1.0 - on["demand_slump"] * ctx.cut["demand_slump"])[:, None]
-    pref, cpu = drv.reference_price_usd_per_unit, drv.compute_per_unit
+    # A compute glut makes service cheaper too, as far as competitors pass cheap compute on.
+    glut = on["compute_glut"] * ctx.cut["compute_glut"]
+    pref = drv.reference_price_usd_per_unit * (1.0 - glut[:, None] * mp.glut_pass_through_frac)
+    cpu = drv.compute_per_unit
     volume = spend / pref / QUARTERS_PER_YEAR
-    gap = st.capability_log10_flop - ctx.frontier_log10_flop[t][:, None]
+    gap = capability_gap(st.capability_log10_flop, ctx.frontier_log10_flop[t], alive)
     price = lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
     log_ratio = np.log(price / pref[:, None, :])
     attract = attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)
@@ -207,10 +222,12 @@ def market_and_serve(
     shares = (inertia * st.shares + (1.0 - inertia) * target) * alive[:, :, None]
     demand = demand_units(shares, volume, log_ratio, mp.elasticity)
     need = sum_axis(demand * cpu[:, None, :], 2) / hours
-    base = online.owned_h100e + online.committed_h100e + online.partner_h100e
+    base = online.owned_h100e + online.leased_h100e + online.committed_h100e + online.partner_h100e
     infer_base = (1.0 - dec.training_frac - dec.research_frac) * base
     sharing = online.committed_h100e * lp.rent_shares_commit_cloud
-    rent_limit = np.maximum(0.0, drv.rent_limit_h100e - sharing)
+    # A chip shortage cuts what clouds can sell on demand: renters are rationed, owners are not.
+    scarce = 1.0 - online.events["chip_shortage"] * ctx.cut["chip_shortage"]
+    rent_limit = np.maximum(0.0, drv.rent_limit_h100e * scarce[:, None] - sharing)
     rented = np.clip(need - infer_base, 0.0, rent_limit) * alive
     infer_cap = infer_base + rented
     served, lost = serve(demand, cpu, infer_cap, hours)

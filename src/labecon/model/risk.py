@@ -56,6 +56,8 @@ class EventParams(NamedTuple):
     size_frac: FloatArray
     duration_quarters: int
     delay_quarters: int
+    cloud: str | None = None
+    """Partner events: the one cloud they hit (none: every partner)."""
 
 
 class EventWindow(NamedTuple):

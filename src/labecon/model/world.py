@@ -9,6 +9,7 @@ quarter's flows. The equations, units and defaults are in ``docs/model.md``.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -35,7 +36,7 @@ for a 65,536-sample block at once)."""
 def quarter(t: int, state: WorldState, ctx: Context, policy: LabPolicy) -> Quarter:
     """Run quarter ``t``: the order of the world's quarter."""
     state, online = capacity_online(t, state, ctx)  # 1. ordered capacity arrives, old retires
-    dec = decide(t, state, ctx, policy, online.lead_quarters)  # 2. strategies, from last quarter
+    dec = decide(t, state, ctx, policy, online)  # 2. strategies, from last quarter
     state, inv = invest(t, state, online, dec, ctx)  # 3. data centres ordered, contracts signed
     state, sales = market_and_serve(t, state, online, dec, ctx)  # 4. customers choose, labs serve
     state = train(t, state, dec, sales.base_h100e, ctx)  # 5. training runs, capability
@@ -52,6 +53,7 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
         need_h100e=q.sales.need_h100e,
         revenue_history_usd=(*st.revenue_history_usd[1:], q.sales.revenue_usd),
         burn_usd=q.funding.burn_usd,
+        raised_history_usd=(*st.raised_history_usd[1:], q.funding.raised_usd),
     )
     return q.state._replace(
         accounts=acc._replace(alive=acc.alive * (1.0 - q.funding.newly_ruined)),
@@ -79,12 +81,13 @@ def simulate_world(
         n_segments,
         params.horizon_quarters,
         keep_paths=keep_paths,
+        n_deals=len(params.deal_lab),
         npv_parts=npv_parts,
     )
-    out.open(lp.partner_equity_usd)
+    out.open(params.deals)
     for t in range(params.horizon_quarters):
         q = quarter(t, state, ctx, policy)
-        out.record(q, lp)
+        out.record(q, ctx)
         state = carry(q, ctx)
     return out.finish(state, ctx)
 
@@ -106,15 +109,30 @@ def run_world(
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
     result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
-    if not keep_paths:
+    warn_beyond_bounds(result.outputs["is_beyond_plausible_bounds"], params.lab_names, start)
+    if not keep_paths or deal_labels(scenario):
         return result
     paths = dict(result.paths)
-    labs = list(scenario.labs)
-    deals = [label.split(":", 1)[1] for label in deal_labels(scenario)]
-    accounts = paths.pop("partner_accounts_usd")
-    if deals:
-        paths["partner_accounts_usd"] = accounts[:, [labs.index(d) for d in deals]]
+    paths.pop("partner_accounts_usd")  # no deal, no partner accounts
     return result._replace(paths=paths)
+
+
+class PlausibilityWarning(UserWarning):
+    """Some samples passed the scenario's plausibility bounds (capacity, funding or revenue)."""
+
+
+def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> None:
+    """Warn, per lab, how many samples of the block passed the plausibility bounds (never silently)."""
+    counts = beyond.sum(axis=0) if beyond.size else np.zeros(len(lab_names))
+    for name, count in zip(lab_names, counts, strict=True):
+        if count > 0:
+            warnings.warn(
+                f"{int(count)} of {beyond.shape[0]} samples (from sample {start}) of lab {name!r} "
+                "passed the plausibility bounds on compute, funding or revenue "
+                "(finance.plausible_max_*; output is_beyond_plausible_bounds)",
+                PlausibilityWarning,
+                stacklevel=3,
+            )
 
 
 def _in_sub_blocks(

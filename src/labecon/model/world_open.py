@@ -19,12 +19,16 @@ from labecon.model.world_params import WorldParams
 from labecon.model.world_state import (
     COMMIT,
     COST,
+    DEAL_CAP,
+    DEAL_COST,
+    DEAL_PAY,
     DEP,
     OWNED,
     PAY,
     Accounts,
     Books,
     Context,
+    Deals,
     Drivers,
     Fleet,
     Standing,
@@ -40,18 +44,20 @@ def context(p: WorldParams) -> Context:
     windows = {name: risk.draw_window(p.draws, name, e, H) for name, e in p.events.items()}
     grow, fall = compute.growth_factor_per_quarter, compute.decline_factor_per_quarter
     factors = Drivers(
-        partner_limit_h100e=grow(lp.partner_limit_growth_per_year),
+        partner_limit_h100e=grow(p.deals.limit_growth_per_year),
         rent_limit_h100e=grow(lp.rent_limit_growth_per_year),
         chip_usd_per_h100e=fall(lp.own_price_decline_per_year),
         commit_usd_per_h100e_hour=fall(lp.commit_price_decline_per_year),
         rent_usd_per_h100e_hour=fall(lp.rent_price_decline_per_year),
-        partner_usd_per_h100e_hour=fall(lp.partner_price_decline_per_year),
+        partner_usd_per_h100e_hour=fall(p.deals.price_decline_per_year),
+        partner_capital_cost_usd_per_h100e_hour=fall(p.deals.capital_cost_decline_per_year),
         staff_usd_per_quarter=grow(lp.staff_growth_per_year),
         reference_price_usd_per_unit=fall(mp.price_decline_per_year),
         compute_per_unit=fall(mp.serving_efficiency_gain_per_year),
         growth_fade=fall(mp.growth_decay_per_year),
         algorithmic=2.0 ** (3.0 / gp.algorithmic_halving_months),
         discount=(1.0 + gp.discount_rate_per_year) ** (-1.0 / QUARTERS_PER_YEAR),
+        raise_ceiling_usd_per_year=grow(gp.max_raise_growth_per_year),
     )
     frontier = cap_mod.frontier_log10_flop(  # every quarter's at once, (quarter, sample)
         gp.frontier_log10_flop,
@@ -68,11 +74,20 @@ def context(p: WorldParams) -> Context:
         every_window=risk.stack(list(windows.values())),
         cut={name: np.minimum(w.size_frac, 1.0) for name, w in windows.items()},  # a cut takes <= all
         frontier_log10_flop=frontier,
+        frontier_fade=(1.0 - gp.frontier_growth_decay_per_year)
+        ** (np.arange(H)[:, None] / QUARTERS_PER_YEAR),
         log_growth=np.log1p(mp.growth_per_year),
         fade_rate=-np.log1p(-mp.growth_decay_per_year),
         need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),
         debt_maturity_quarters=[int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L,
         commit_term_quarters=[int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L,
+        lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
+        lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
+        deal_lab=p.deal_lab,
+        partner_event_deals={
+            name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
+            for name in ("partner_price_rise", "partner_capacity_cut")
+        },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
 
@@ -81,7 +96,12 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     """Return the world at the start of quarter 0 (the partner deal is paid in before it)."""
     lp, gp = p.labs, p.world
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
-    books = Books(Schedule(n, L, H, n_components=7), Schedule(n, L, H, n_components=8))
+    dp, D = p.deals, len(p.deal_lab)
+    books = Books(
+        Schedule(n, L, H, n_components=11),
+        Schedule(n, L, H, n_components=8),
+        Schedule(n, D, H, n_components=3),
+    )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
     chip_value0 = lp.owned_h100e * lp.own_usd_per_h100e
     dc_value0 = lp.owned_h100e * lp.own_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
@@ -96,22 +116,42 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     pay0 = lp.committed_h100e * p.hours_per_quarter * lp.commit_usd_per_h100e_hour
     books.due.add(0, (COMMIT, PAY), lp.committed_h100e, pay0)
     books.due.add(lp.committed_remaining_quarters, (COMMIT, PAY), -lp.committed_h100e, -pay0)
-    empty = {name: zeros(n, L) for name in Fleet._fields}
-    fleet = Fleet(**{**empty, "partner_target_h100e": lp.partner_h100e * lp.has_partner})
-
-    cash = lp.cash_usd + lp.partner_equity_usd - lp.partner_credits_usd
-    credits, debt, prop = np.copy(lp.partner_credits_usd), np.copy(lp.debt_usd), chip_book0 + dc_book0
+    fleet = Fleet(**{name: zeros(n, L) for name in Fleet._fields})
+    # The capacity a lab already has under each deal: contracts signed at quarter-0 prices.
+    hours = p.hours_per_quarter
+    pay0 = dp.opening_h100e * hours * dp.usd_per_h100e_hour
+    cost0 = (
+        dp.opening_h100e * hours * (dp.capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour)
+    )
+    books.deals.add(0, (DEAL_CAP, DEAL_PAY, DEAL_COST), dp.opening_h100e, pay0, cost0)
+    for d, left in enumerate(p.deal_opening_remaining_quarters):
+        for comp, value in ((DEAL_CAP, dp.opening_h100e), (DEAL_PAY, pay0), (DEAL_COST, cost0)):
+            books.deals.add_lab(left, d, comp, -value[:, d])
+    deals = Deals(
+        contracted_h100e=zeros(n, D),
+        pay_usd_per_quarter=zeros(n, D),
+        cost_usd_per_quarter=zeros(n, D),
+        credits_usd=np.asfortranarray(dp.credits_usd),
+        stake_frac=np.asfortranarray(dp.stake_frac),
+    )
+    # The partners' investments are paid in before quarter 0: cash, and credits spendable with each.
+    equity_in, credits = zeros(n, L), zeros(n, L)
+    for d, lab in enumerate(p.deal_lab):
+        equity_in[:, lab] += dp.equity_usd[:, d]
+        credits[:, lab] += dp.credits_usd[:, d]
+    cash = lp.cash_usd + equity_in - credits
+    debt, prop = np.copy(lp.debt_usd), chip_book0 + dc_book0
     accounts = Accounts(
         cash_usd=cash,
         credits_usd=credits,
         debt_usd=debt,
         property_usd=prop,
         equity_usd=cash + credits + prop - debt,
-        partner_stake_frac=np.copy(lp.partner_stake_frac),
+        post_money_usd=lp.revenue_usd_per_year * gp.valuation_revenue_multiple[:, None],
         alive=np.ones((n, L), order="F"),
         ruined=zeros(n, L),
     )
-    return WorldState(books, fleet, accounts, opening_market(p, ctx), opening_drivers(p))
+    return WorldState(books, fleet, deals, accounts, opening_market(p, ctx), opening_drivers(p))
 
 
 def opening_market(p: WorldParams, ctx: Context) -> Standing:
@@ -131,7 +171,7 @@ def opening_market(p: WorldParams, ctx: Context) -> Standing:
         lp.revenue_usd_per_year[:, :, None] * lp.revenue_mix[None, :, :] / spend0[:, None, :]
     )
     capability = np.copy(lp.capability_log10_flop)
-    gap0 = capability - gp.frontier_log10_flop[:, None]
+    gap0 = mkt.capability_gap(capability, gp.frontier_log10_flop, np.ones_like(capability))
     at_reference = np.zeros((n, L, S), order="F")  # ln(price / reference) = ln(1)
     attract0 = mkt.attractiveness(gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity)
     brand, outside = mkt.calibrate_brands(shares, attract0)
@@ -147,6 +187,7 @@ def opening_market(p: WorldParams, ctx: Context) -> Standing:
         need_h100e=need,
         revenue_history_usd=(revenue_q,) * 5,
         burn_usd=zeros(n, L),
+        raised_history_usd=(zeros(n, L),) * 3,
     )
 
 
@@ -155,18 +196,20 @@ def opening_drivers(p: WorldParams) -> Drivers:
     lp, mp = p.labs, p.market
     n, S = p.n_samples, mp.spend_usd_per_year.shape[1]
     return Drivers(
-        partner_limit_h100e=np.copy(lp.partner_limit_h100e),
+        partner_limit_h100e=np.copy(p.deals.limit_h100e),
         rent_limit_h100e=np.copy(lp.rent_limit_h100e),
         chip_usd_per_h100e=np.copy(lp.own_usd_per_h100e),
         commit_usd_per_h100e_hour=np.copy(lp.commit_usd_per_h100e_hour),
         rent_usd_per_h100e_hour=np.copy(lp.rent_usd_per_h100e_hour),
-        partner_usd_per_h100e_hour=np.copy(lp.partner_usd_per_h100e_hour),
+        partner_usd_per_h100e_hour=np.copy(p.deals.usd_per_h100e_hour),
+        partner_capital_cost_usd_per_h100e_hour=np.copy(p.deals.capital_cost_usd_per_h100e_hour),
         staff_usd_per_quarter=lp.staff_usd_per_year / QUARTERS_PER_YEAR,
         reference_price_usd_per_unit=np.copy(mp.price_usd_per_unit),
         compute_per_unit=np.ones((n, S), order="F"),
         growth_fade=np.ones((n, S), order="F"),
         algorithmic=np.ones(n),
         discount=np.ones(n),
+        raise_ceiling_usd_per_year=np.copy(p.world.max_raise_usd_per_year),
     )
 
 

@@ -25,7 +25,7 @@ from labecon.model.finance import (
 )
 from labecon.model.market import Sales
 from labecon.model.output_info import OutputInfo
-from labecon.model.world_params import LabParams
+from labecon.model.world_params import DealParams
 from labecon.model.world_state import Context, WorldState, zeros
 from labecon.scenario.routes import route_labels
 from labecon.scenario.schema import WorldScenario
@@ -53,7 +53,7 @@ class NpvParts(NamedTuple):
     then the NPV with the terminal value (the last slot)."""
 
 
-SOURCES = ("owned", "committed", "rented", "partner")
+SOURCES = ("owned", "committed", "rented", "partner", "leased")
 """Where a lab's compute comes from."""
 
 NPV_LINES = (
@@ -61,15 +61,15 @@ NPV_LINES = (
     "rented_compute",
     "committed_compute",
     "partner_compute",
+    "leased_data_centres",
     "owned_compute_opex",
     "capex",
     "staff",
-    "financing",
     "terminal_value",
 )
-"""The NPV of free cash flow split by line: revenue (+), compute by source, owned power and
-maintenance, capex, staff (-), financing (interest less partner credits spent) and the
-terminal value (+). They add up to the NPV."""
+"""The NPV of unlevered free cash flow split by line: revenue (+); compute rented, committed and
+from partners, lease payments, power and maintenance, capex and staff (-); the terminal value (+).
+They add up to the NPV (financing, interest and partner credits, is outside unlevered flows)."""
 
 PARTNER_LINES = ("revenue_from_lab", "margin", "stake_value")
 """The partner's accounts of its deal with a lab (USD per quarter; stake value at the quarter's end)."""
@@ -95,7 +95,15 @@ class Accumulator:
     """
 
     def __init__(
-        self, n: int, n_labs: int, n_segments: int, horizon: int, *, keep_paths: bool, npv_parts: bool = False
+        self,
+        n: int,
+        n_labs: int,
+        n_segments: int,
+        horizon: int,
+        *,
+        keep_paths: bool,
+        n_deals: int = 0,
+        npv_parts: bool = False,
     ) -> None:
         self.horizon = horizon
         self.npv_parts = (
@@ -116,8 +124,14 @@ class Accumulator:
         self.npv = zeros(n, n_labs)
         self.cum_pre_equity = zeros(n, n_labs)
         self.peak_need = zeros(n, n_labs)
-        self.deal_npv: FloatArray = zeros(n, n_labs)
-        self.stake_value = zeros(n, n_labs)
+        self.last_year_fcf = zeros(n, n_labs)
+        """Unlevered free cash flow of the last four quarters (USD), for the terminal value."""
+        self.last_year_revenue = zeros(n, n_labs)
+        self.peak_capacity = zeros(n, n_labs)
+        self.deal_npv: FloatArray = zeros(n, n_deals)
+        self.stake_value = zeros(n, n_deals)
+        self.deal_discount = np.ones((n, n_deals))
+        self.deal_discount_factor = np.ones((n, n_deals))
         self.paths: dict[str, FloatArray] = {}
         if keep_paths:
             lq, S = (n, n_labs, horizon), n_segments
@@ -132,14 +146,15 @@ class Accumulator:
                 "price_usd_per_unit": np.zeros((*lq, S)),
                 "served_units": np.zeros((*lq, S)),
                 "lost_units": np.zeros((*lq, S)),
-                "partner_accounts_usd": np.zeros((*lq, len(PARTNER_LINES))),
+                "partner_accounts_usd": np.zeros((n, n_deals, horizon, len(PARTNER_LINES))),
             }
 
-    def open(self, partner_equity_usd: FloatArray) -> None:
-        """Book the partner's investment, paid in before quarter 0."""
-        self.deal_npv = -partner_equity_usd
+    def open(self, deals: DealParams) -> None:
+        """Book each partner's investment paid in before quarter 0; its discount rate for the deal."""
+        self.deal_npv = -deals.equity_usd
+        self.deal_discount_factor = (1.0 + deals.discount_rate_per_year) ** -0.25
 
-    def record(self, q: Quarter, lp: LabParams) -> None:
+    def record(self, q: Quarter, ctx: Context) -> None:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
         t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
         discount = q.state.drivers.discount[:, None]
@@ -151,13 +166,19 @@ class Accumulator:
         profit_now = (self.first_profit == self.horizon) & (c.net_income_usd > 0) & (acc.alive > 0)
         self.first_profit = np.where(profit_now, float(t), self.first_profit)
         fcf = f.operating_usd + f.investing_usd
-        self.npv += discount * fcf
+        unlevered = unlevered_fcf_usd(f.operating_usd, f.investing_usd, c.interest_usd, c.credits_used_usd)
+        self.npv += discount * unlevered
         if self.npv_parts is not None:
             self._record_npv_parts(t, discount, q)
+        if t >= self.horizon - 4:
+            self.last_year_fcf += unlevered
+            self.last_year_revenue += s.revenue_usd
+        self.peak_capacity = np.maximum(self.peak_capacity, s.base_h100e + s.rented_h100e)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
-        revenue, margin, self.stake_value = partner_accounts(c, f, acc.partner_stake_frac, lp)
-        self.deal_npv = self.deal_npv + discount * margin
+        revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
+        self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
+        self.deal_discount = self.deal_discount * self.deal_discount_factor
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
 
@@ -169,10 +190,10 @@ class Accumulator:
             -c.rental_usd,
             -c.commitment_usd,
             -c.partner_fee_usd,
+            -c.lease_usd,
             -c.owned_opex_usd,
             f.investing_usd,
             -c.staff_usd,
-            c.credits_used_usd - c.interest_usd,
         )
         for k, line in enumerate(lines):
             parts.by_line[:, :, k] += discount * line
@@ -181,7 +202,7 @@ class Accumulator:
     def _record_paths(self, q: Quarter, partner: tuple[FloatArray, ...]) -> None:
         t, acc, s, c, f, o = q.t, q.state.accounts, q.sales, q.costs, q.funding, q.online
         p = self.paths
-        financing = f.scheduled_debt_usd + f.raised_usd
+        financing = f.scheduled_debt_usd + f.raised_usd + f.partner_cash_usd
         p["income_statement_usd"][:, :, t] = np.stack(
             (
                 s.revenue_usd,
@@ -203,7 +224,7 @@ class Accumulator:
             axis=2,
         )
         p["capacity_h100e"][:, :, t] = np.stack(
-            (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e), axis=2
+            (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e, o.leased_h100e), axis=2
         )
         p["capability_log10_flop"][:, :, t] = q.state.standing.capability_log10_flop
         p["inference_capacity_h100e"][:, :, t] = s.inference_h100e
@@ -215,15 +236,29 @@ class Accumulator:
 
     def finish(self, state: WorldState, ctx: Context) -> WorldResult:
         """Add the terminal value; return the outputs (C order) and the paths."""
-        lp, gp, H = ctx.params.labs, ctx.params.world, self.horizon
+        gp, H = ctx.params.world, self.horizon
         discount, alive = state.drivers.discount[:, None], state.accounts.alive
         glut = risk.multiplier_down(ctx.windows["compute_glut"], H - 1)[:, None]
-        terminal = state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut
+        terminal = terminal_value_usd(
+            ctx.params.terminal_value_method,
+            book_usd=state.accounts.property_usd * gp.terminal_value_frac_of_book[:, None] * glut,
+            last_year_fcf_usd=self.last_year_fcf,
+            last_year_revenue_usd=self.last_year_revenue,
+            discount_rate_per_year=gp.discount_rate_per_year[:, None],
+            growth_per_year=gp.terminal_growth_per_year[:, None],
+            revenue_multiple=gp.terminal_revenue_multiple[:, None],
+        )
         npv = self.npv + discount * terminal * alive
         if self.npv_parts is not None:
             self.npv_parts.by_line[:, :, -1] = discount * terminal * alive
             self.npv_parts.cumulative[:, :, -1] = npv
-        deal_npv = self.deal_npv + discount * self.stake_value
+        cap_max, funding_max, revenue_max = ctx.params.plausible_max
+        beyond = (
+            (self.peak_capacity > cap_max)
+            | (self.peak_need > funding_max)
+            | (self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max)
+        )
+        deal_npv = self.deal_npv + self.deal_discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
             "cash_usd_by_year": self.cash_by_year,
@@ -235,15 +270,55 @@ class Accumulator:
             "is_ruined_by_year": self.ruined_by_year,
             "npv_fcf_usd": npv,
             "is_npv_leader": npv_leader(npv),
+            "is_beyond_plausible_bounds": beyond.astype(np.float64),
         }
-        n = npv.shape[0]
-        with_deal = np.flatnonzero(lp.has_partner[0] > 0) if n else np.zeros(0, dtype=np.int64)
-        if with_deal.size:
-            outputs["partner_deal_npv_usd"] = deal_npv[:, with_deal]
+        if ctx.deal_lab:
+            outputs["partner_deal_npv_usd"] = deal_npv
         # Out in C order, as they always were: sums over samples downstream add in an order
         # that follows the layout, so their bits would change with it.
         contiguous = {name: np.ascontiguousarray(v) for name, v in outputs.items()}
         return WorldResult(contiguous, self.paths, self.npv_parts)
+
+
+def unlevered_fcf_usd(
+    operating_usd: FloatArray,
+    investing_usd: FloatArray,
+    interest_usd: FloatArray,
+    credits_used_usd: FloatArray,
+) -> FloatArray:
+    """Return unlevered free cash flow (USD per quarter): what the business makes before financing.
+
+    ``operating + interest - credits used + investing``: interest is a financing flow, so it is
+    added back; partner credits are financing (the partner's equity paid in kind), so fees paid
+    with them are a cost of the business like any other.
+    """
+    out: FloatArray = operating_usd + interest_usd - credits_used_usd + investing_usd
+    return out
+
+
+def terminal_value_usd(
+    method: str,
+    *,
+    book_usd: FloatArray,
+    last_year_fcf_usd: FloatArray,
+    last_year_revenue_usd: FloatArray,
+    discount_rate_per_year: FloatArray,
+    growth_per_year: FloatArray,
+    revenue_multiple: FloatArray,
+) -> FloatArray:
+    """Return a lab's enterprise value at the horizon (USD).
+
+    ``gordon``: ``FCF_last_year * (1 + g) / (r - g)`` with ``r - g`` floored at 0.01 per year;
+    ``exit_multiple``: ``multiple * revenue_last_year``; ``book``: the owned assets' value.
+    """
+    if method == "gordon":
+        spread = np.maximum(discount_rate_per_year - growth_per_year, 0.01)
+        out: FloatArray = last_year_fcf_usd * (1.0 + growth_per_year) / spread
+        return out
+    if method == "exit_multiple":
+        out = revenue_multiple * last_year_revenue_usd
+        return out
+    return book_usd
 
 
 def npv_leader(npv_usd: FloatArray) -> FloatArray:
@@ -255,9 +330,8 @@ def npv_leader(npv_usd: FloatArray) -> FloatArray:
 
 
 def deal_labels(scenario: WorldScenario) -> list[str]:
-    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the labs."""
-    by_lab = {c.deal.lab: name for name, c in scenario.clouds.items() if c.deal is not None}
-    return [f"{by_lab[lab]}:{lab}" for lab in scenario.labs if lab in by_lab]
+    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the clouds."""
+    return [f"{name}:{c.deal.lab}" for name, c in scenario.clouds.items() if c.deal is not None]
 
 
 def _years(scenario: WorldScenario) -> list[int]:
@@ -304,7 +378,11 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "1 if the lab has run out of cash by the end of each year; mean = P(ruin by then)",
         ),
         "npv_fcf_usd": OutputInfo(
-            ("lab",), lab, "USD", "NPV at quarter 0 of free cash flow, owned assets valued at the horizon"
+            ("lab",),
+            lab,
+            "USD",
+            "NPV at quarter 0 of unlevered free cash flow plus the enterprise terminal value "
+            "(finance.terminal_value_method)",
         ),
         "is_npv_leader": OutputInfo(
             ("lab",),
@@ -312,6 +390,14 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "1",
             "1 for the lab whose NPV of free cash flow is the highest of the labs in the sample (the "
             "first such lab on a tie); mean = P(its route wins on NPV)",
+        ),
+        "is_beyond_plausible_bounds": OutputInfo(
+            ("lab",),
+            lab,
+            "1",
+            "1 if the lab's compute, peak funding need or yearly revenue passed the scenario's "
+            "plausibility bounds (finance.plausible_max_*); mean = share of such samples, reported "
+            "as a warning",
         ),
     }
     out.update(describe_route_outputs(scenario))
@@ -321,8 +407,9 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             ("deal",),
             {"deal": deals},
             "USD",
-            "the partner's return on its deal: NPV of its margin on the lab plus its stake at the "
-            "horizon, less the investment",
+            "the partner's return on its deal: NPV at its cost of capital of its margin on the lab "
+            "(revenue less its own capital and power cost) plus its stake at the lab's last round "
+            "price at the horizon, less its investments",
             p_positive=True,
         )
     return out

@@ -6,7 +6,7 @@ turned into prices per H100-equivalent (``h100e``) here, once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -50,24 +50,54 @@ class LabParams(NamedTuple):
     rent_shares_commit_cloud: FloatArray
     """1.0 where the lab rents from the cloud it commits with (they share its limit)."""
     commit_limit_h100e: FloatArray
-    has_partner: FloatArray
-    partner_usd_per_h100e_hour: FloatArray
-    partner_price_decline_per_year: FloatArray
-    partner_limit_h100e: FloatArray
-    partner_limit_growth_per_year: FloatArray
-    partner_cost_frac: FloatArray
-    partner_equity_usd: FloatArray
-    partner_credits_usd: FloatArray
-    partner_stake_frac: FloatArray
-    partner_rent_frac: FloatArray
-    """1.0 where the lab also rents from its partner (counted in the partner's revenue)."""
-    partner_commit_frac: FloatArray
-    """1.0 where the lab also commits with its partner."""
+    lease_usd_per_mw_per_year: FloatArray
+    lease_term_quarters: FloatArray
+    """Quarters a lease runs (the same in every sample)."""
+    lease_lead_quarters: FloatArray
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
+    staff_revenue_elasticity: FloatArray
     run_length_quarters: FloatArray
     """Quarters a training run lasts (the same in every sample)."""
+
+
+class DealParams(NamedTuple):
+    """Per-deal parameters (a cloud's strategic deal with a lab), each ``(sample, deal)``."""
+
+    usd_per_h100e_hour: FloatArray
+    """The deal's price at quarter 0: the cloud's committed price less its own-chip and the deal's
+    preferential discounts."""
+    price_decline_per_year: FloatArray
+    limit_h100e: FloatArray
+    limit_growth_per_year: FloatArray
+    split_frac: FloatArray
+    """Share of the lab's partner capacity signed under this deal."""
+    opening_h100e: FloatArray
+    capital_cost_usd_per_h100e_hour: FloatArray
+    """The cloud's capital cost of the capacity at quarter 0 (falls at ``capital_cost_decline``)."""
+    capital_cost_decline_per_year: FloatArray
+    running_cost_usd_per_h100e_hour: FloatArray
+    """The cloud's power cost of the capacity (constant)."""
+    equity_usd: FloatArray
+    credits_usd: FloatArray
+    stake_frac: FloatArray
+    discount_rate_per_year: FloatArray
+    """The cloud's discount rate for the deal's NPV (its cost of capital)."""
+    rent_frac: FloatArray
+    """1.0 where the lab also rents from this cloud (counted in the cloud's revenue from it)."""
+    commit_frac: FloatArray
+    """1.0 where the lab also commits with this cloud."""
+
+
+class EquityTranche(NamedTuple):
+    """A later instalment of a partner's investment."""
+
+    deal: int
+    quarter: int
+    usd: FloatArray
+    """``(sample,)``."""
+    credits_frac: FloatArray
 
 
 class MarketParams(NamedTuple):
@@ -80,6 +110,7 @@ class MarketParams(NamedTuple):
     price_decline_per_year: FloatArray
     serving_efficiency_gain_per_year: FloatArray
     elasticity: FloatArray
+    glut_pass_through_frac: FloatArray
     inertia_frac: FloatArray
 
 
@@ -99,6 +130,7 @@ class GlobalParams(NamedTuple):
     debt_spread_per_year: FloatArray
     discount_rate_per_year: FloatArray
     valuation_revenue_multiple: FloatArray
+    valuation_rank_premium_frac: FloatArray
     max_dilution_frac: FloatArray
     dc_capex_usd_per_mw: FloatArray
     dc_lead_quarters: FloatArray
@@ -106,6 +138,10 @@ class GlobalParams(NamedTuple):
     electricity_usd_per_kwh: FloatArray
     maintenance_frac_per_year: FloatArray
     terminal_value_frac_of_book: FloatArray
+    terminal_growth_per_year: FloatArray
+    terminal_revenue_multiple: FloatArray
+    max_raise_usd_per_year: FloatArray
+    max_raise_growth_per_year: FloatArray
 
 
 class WorldParams(NamedTuple):
@@ -115,10 +151,23 @@ class WorldParams(NamedTuple):
     horizon_quarters: int
     hours_per_quarter: float
     labs: LabParams
+    deals: DealParams
+    deal_lab: list[int]
+    """The lab of each deal."""
+    deal_clouds: list[str]
+    """The cloud of each deal."""
+    deal_term_quarters: list[int]
+    deal_lead_quarters: list[int]
+    deal_opening_remaining_quarters: list[int]
+    equity_tranches: list[EquityTranche]
     market: MarketParams
     world: GlobalParams
-    funding_logits: tuple[float, float, float]
-    """(base, per unit of revenue growth, for the capability leader)."""
+    funding_logits: tuple[float, float, float, float]
+    """(base, per unit of revenue growth, for the capability leader, per unit of loss over revenue)."""
+    terminal_value_method: str
+    """'book', 'gordon' or 'exit_multiple' (see ``docs/model.md``)."""
+    plausible_max: tuple[float, float, float]
+    """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
     chip_life_quarters: int
     events: dict[str, EventParams]
@@ -134,6 +183,10 @@ def take_samples(params: WorldParams, rows: slice) -> WorldParams:
     return params._replace(
         n_samples=len(range(params.n_samples)[rows]),
         labs=LabParams(*(v if f == "revenue_mix" else v[rows] for f, v in zip(lp._fields, lp, strict=True))),
+        deals=DealParams(*(v[rows] for v in params.deals)),
+        equity_tranches=[
+            e._replace(usd=e.usd[rows], credits_frac=e.credits_frac[rows]) for e in params.equity_tranches
+        ],
         market=MarketParams(*(v[rows] for v in params.market)),
         world=GlobalParams(*(v[rows] for v in params.world)),
         events={
@@ -142,6 +195,42 @@ def take_samples(params: WorldParams, rows: slice) -> WorldParams:
         },
         draws=params.draws.take(rows),
     )
+
+
+def capital_recovery_per_quarter(rate_per_year: FloatArray, life_quarters: int) -> FloatArray:
+    """Return the share of a capex paid back each quarter over ``life_quarters`` at ``rate_per_year``.
+
+    The annuity factor ``r / (1 - (1 + r) ** -n)`` with ``r`` the quarterly rate (``1 / n`` at 0).
+    """
+    r_q = (1.0 + rate_per_year) ** (1.0 / QUARTERS_PER_YEAR) - 1.0
+    safe = np.where(np.abs(r_q) > 1e-12, r_q, 1.0)
+    out: FloatArray = np.where(
+        np.abs(r_q) > 1e-12, safe / -np.expm1(-life_quarters * np.log1p(safe)), 1.0 / life_quarters
+    )
+    return out
+
+
+def partner_cost_paths(
+    cloud: CloudSpec, chip: ChipSpec, hours: float, r: Callable[[ParamValue], FloatArray]
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Return a cloud's own cost of one H100e-hour it sells (USD per H100e-hour).
+
+    As ``(capital at quarter 0, its yearly decline, running cost, cost of capital)``.
+
+    Capital: the chip's capex and its share of a data centre, each recovered over its life at the
+    cost of capital (:func:`capital_recovery_per_quarter`), per hour of the quarter; the chip's
+    part falls with its price-performance, the building's does not (it is held in the running
+    part). Running: the chip's power at the cloud's PUE and electricity price.
+    """
+    cost = cloud.cost
+    assert cost is not None
+    h100e = chip.peak_bf16_tflops / H100_BF16_TFLOPS
+    rate = r(cost.cost_of_capital_per_year)
+    kw = r(cost.power_kw_per_chip) / h100e
+    chip_q = r(cost.chip_capex_usd) / h100e * capital_recovery_per_quarter(rate, cost.chip_life_quarters)
+    dc_q = kw * 1e-3 * r(cost.dc_capex_usd_per_mw) * capital_recovery_per_quarter(rate, cost.dc_life_quarters)
+    power_q = kw * r(cost.pue) * hours * r(cost.electricity_usd_per_kwh)
+    return chip_q / hours, r(chip.price_perf_decline_per_year), (dc_q + power_q) / hours, rate
 
 
 def _stack(values: list[FloatArray]) -> FloatArray:
@@ -169,11 +258,10 @@ def world_params(
             value = value * (1.0 - r(cloud.own_chip_discount_frac))
         return value / h100e(chips[chip])
 
-    deal_of = {c.deal.lab: name for name, c in clouds.items() if c.deal is not None}
     zeros = np.zeros(n)
     cols: dict[str, list[FloatArray]] = {f: [] for f in LabParams._fields if f != "revenue_mix"}
     mix = np.zeros((len(labs), len(segments)))
-    for li, (lname, lab) in enumerate(labs.items()):
+    for li, lab in enumerate(labs.values()):
         st = lab.strategy
         for si, seg in enumerate(segments):
             mix[li, si] = lab.revenue_mix.get(seg, 0.0)
@@ -192,7 +280,11 @@ def world_params(
             "debt_frac_of_capex": r(st.debt_frac_of_capex),
             "commit_term_quarters": np.full(n, float(st.commit_term_quarters)),
             "staff_growth_per_year": r(st.staff_growth_per_year),
+            "staff_revenue_elasticity": r(st.staff_revenue_elasticity),
             "run_length_quarters": np.full(n, float(st.run_length_quarters)),
+            "lease_usd_per_mw_per_year": r(lab.lease.usd_per_mw_per_year) if lab.lease else zeros,
+            "lease_term_quarters": np.full(n, float(lab.lease.term_quarters if lab.lease else 1)),
+            "lease_lead_quarters": np.full(n, float(lab.lease.lead_quarters if lab.lease else 1)),
         }
         if st.own_chip is not None:
             chip = chips[st.own_chip]
@@ -224,45 +316,63 @@ def world_params(
             add.update(
                 commit_usd_per_h100e_hour=zeros, commit_price_decline_per_year=zeros, commit_limit_h100e=zeros
             )
-        partner = deal_of.get(lname)
-        deal = None
-        if partner is not None:
-            cloud = clouds[partner]
-            deal = cloud.deal
-        if partner is not None and deal is not None:
-            equity = r(deal.equity_usd)
-            add.update(
-                has_partner=np.ones(n),
-                partner_usd_per_h100e_hour=price(cloud, deal.chip, "committed")
-                * (1.0 - r(deal.preferential_discount_frac)),
-                partner_price_decline_per_year=r(cloud.price_decline_per_year),
-                partner_limit_h100e=r(cloud.capacity_limit_h100e),
-                partner_limit_growth_per_year=r(cloud.capacity_growth_per_year),
-                partner_cost_frac=r(cloud.cost_frac_of_price),
-                partner_equity_usd=equity,
-                partner_credits_usd=equity * r(deal.credits_frac),
-                partner_stake_frac=r(deal.stake_frac),
-                partner_rent_frac=np.full(n, float(st.rent_cloud == partner)),
-                partner_commit_frac=np.full(n, float(st.commit_cloud == partner)),
-            )
-        else:
-            for f in (
-                "has_partner",
-                "partner_usd_per_h100e_hour",
-                "partner_price_decline_per_year",
-                "partner_limit_h100e",
-                "partner_limit_growth_per_year",
-                "partner_cost_frac",
-                "partner_equity_usd",
-                "partner_credits_usd",
-                "partner_stake_frac",
-                "partner_rent_frac",
-                "partner_commit_frac",
-            ):
-                add[f] = zeros
         for key, value in add.items():
             cols[key].append(np.asarray(value, dtype=np.float64))
     lab_params = LabParams(**{f: _stack(v) for f, v in cols.items()}, revenue_mix=mix)
+    deal_cols: dict[str, list[FloatArray]] = {f: [] for f in DealParams._fields}
+    deal_lab: list[int] = []
+    deal_clouds: list[str] = []
+    terms: list[int] = []
+    leads: list[int] = []
+    opening_left: list[int] = []
+    tranches: list[EquityTranche] = []
+    lab_names = list(labs)
+    for cname, cloud in clouds.items():
+        deal = cloud.deal
+        if deal is None:
+            continue
+        lab = labs[deal.lab]
+        d = len(deal_lab)
+        deal_lab.append(lab_names.index(deal.lab))
+        deal_clouds.append(cname)
+        terms.append(deal.term_quarters)
+        leads.append(deal.lead_quarters)
+        opening_left.append(deal.opening_remaining_quarters)
+        price0 = price(cloud, deal.chip, "committed") * (1.0 - r(deal.preferential_discount_frac))
+        equity = r(deal.equity_usd)
+        split = r(deal.capacity_split_frac)
+        if cloud.cost is not None:
+            capital0, capital_decline, running0, rate = partner_cost_paths(
+                cloud, chips[deal.chip], scenario.hours_per_quarter, r
+            )
+        else:  # the cost a share of the price, falling with it
+            capital0 = price0 * r(cloud.cost_frac_of_price)
+            capital_decline, running0 = r(cloud.price_decline_per_year), zeros
+            rate = r(scenario.finance.discount_rate_per_year)
+        add = {
+            "usd_per_h100e_hour": price0,
+            "price_decline_per_year": r(cloud.price_decline_per_year),
+            "limit_h100e": r(cloud.capacity_limit_h100e),
+            "limit_growth_per_year": r(cloud.capacity_growth_per_year),
+            "split_frac": split,
+            "opening_h100e": r(lab.partner_h100e) * split,
+            "capital_cost_usd_per_h100e_hour": capital0,
+            "capital_cost_decline_per_year": capital_decline,
+            "running_cost_usd_per_h100e_hour": running0,
+            "equity_usd": equity,
+            "credits_usd": equity * r(deal.credits_frac),
+            "stake_frac": r(deal.stake_frac),
+            "discount_rate_per_year": rate,
+            "rent_frac": np.full(n, float(lab.strategy.rent_cloud == cname)),
+            "commit_frac": np.full(n, float(lab.strategy.commit_cloud == cname)),
+        }
+        for key, value in add.items():
+            deal_cols[key].append(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy())
+        for tranche in deal.equity_tranches:
+            tranches.append(EquityTranche(d, tranche.quarter, r(tranche.usd), r(tranche.credits_frac)))
+    deal_params = DealParams(
+        **{f: _stack(v) if v else np.zeros((n, 0), order="F") for f, v in deal_cols.items()}
+    )
     seg_cols = [[r(getattr(seg, f)) for seg in segments.values()] for f in MarketParams._fields]
     market = MarketParams(*(_stack(c) for c in seg_cols))
     cap, fin = scenario.capability, scenario.finance
@@ -280,6 +390,7 @@ def world_params(
         debt_spread_per_year=r(fin.debt_spread_per_year),
         discount_rate_per_year=r(fin.discount_rate_per_year),
         valuation_revenue_multiple=r(fin.valuation_revenue_multiple),
+        valuation_rank_premium_frac=r(fin.valuation_rank_premium_frac),
         max_dilution_frac=r(fin.max_dilution_frac),
         dc_capex_usd_per_mw=r(fin.dc_capex_usd_per_mw),
         dc_lead_quarters=np.rint(r(fin.dc_lead_quarters)),
@@ -287,6 +398,10 @@ def world_params(
         electricity_usd_per_kwh=r(fin.electricity_usd_per_kwh),
         maintenance_frac_per_year=r(fin.maintenance_frac_per_year),
         terminal_value_frac_of_book=r(fin.terminal_value_frac_of_book),
+        terminal_growth_per_year=r(fin.terminal_growth_per_year),
+        terminal_revenue_multiple=r(fin.terminal_revenue_multiple),
+        max_raise_usd_per_year=r(fin.max_raise_usd_per_year),
+        max_raise_growth_per_year=r(fin.max_raise_growth_per_year),
     )
     events: dict[str, EventParams] = {}
     for name in RISK_EVENTS:
@@ -300,15 +415,34 @@ def world_params(
                 r(spec.size_frac),
                 spec.duration_quarters,
                 spec.delay_quarters,
+                spec.cloud,
             )
     return WorldParams(
         n_samples=n,
         horizon_quarters=scenario.horizon_quarters,
         hours_per_quarter=scenario.hours_per_quarter,
         labs=lab_params,
+        deals=deal_params,
+        deal_lab=deal_lab,
+        deal_clouds=deal_clouds,
+        deal_term_quarters=terms,
+        deal_lead_quarters=leads,
+        deal_opening_remaining_quarters=opening_left,
+        equity_tranches=tranches,
         market=market,
         world=world,
-        funding_logits=(fin.funding_base_logit, fin.funding_growth_logit, fin.funding_rank_logit),
+        funding_logits=(
+            fin.funding_base_logit,
+            fin.funding_growth_logit,
+            fin.funding_rank_logit,
+            fin.funding_loss_logit,
+        ),
+        terminal_value_method=fin.terminal_value_method,
+        plausible_max=(
+            fin.plausible_max_capacity_h100e,
+            fin.plausible_max_funding_usd,
+            fin.plausible_max_revenue_usd_per_year,
+        ),
         dc_life_quarters=fin.dc_life_quarters,
         chip_life_quarters=fin.chip_life_quarters,
         events=events,

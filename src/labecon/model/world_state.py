@@ -19,6 +19,13 @@ from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
+LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING = range(7, 11)
+"""In the schedule of changes due only: leased H100e coming and going, lease payments per quarter,
+leased H100e whose chips are bought (when a lease starts, and again each chip life while it runs),
+leases signed but not started."""
+DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
+"""Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
+partner's own cost of that capacity, per quarter (USD)."""
 CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND = COMMIT, PAY, REPAY, 7  # in the arrivals schedule only
 """Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
@@ -33,6 +40,23 @@ class Books(NamedTuple):
     """Changes due by quarter: contracts and loans starting and ending, the opening fleet retiring."""
     arrivals: Schedule
     """Owned capacity coming online, by the quarter it does (lead times differ by sample)."""
+    deals: Schedule
+    """Partner capacity tranches starting and ending, per deal (its 'lab' axis is the deal)."""
+
+
+class Deals(NamedTuple):
+    """Each strategic deal's contracts and accounts, ``(sample, deal)``."""
+
+    contracted_h100e: FloatArray
+    """Capacity of the tranches in their term."""
+    pay_usd_per_quarter: FloatArray
+    """What the lab owes for them each quarter (take-or-pay, at each tranche's signing price)."""
+    cost_usd_per_quarter: FloatArray
+    """What that capacity costs the partner each quarter (fixed when the tranche is signed)."""
+    credits_usd: FloatArray
+    """Credits the lab can still spend with this partner only."""
+    stake_frac: FloatArray
+    """The partner's share of the lab."""
 
 
 class Fleet(NamedTuple):
@@ -49,8 +73,11 @@ class Fleet(NamedTuple):
     repay_usd_per_quarter: FloatArray
     dc_spend_usd_per_quarter: FloatArray
     """Data-centre construction paid per quarter."""
-    partner_target_h100e: FloatArray
-    """Partner capacity the lab asked for last quarter."""
+    leased_h100e: FloatArray
+    """Capacity in leased data centres, the lab's chips inside."""
+    lease_pay_usd_per_quarter: FloatArray
+    lease_pending_h100e: FloatArray
+    """Leased capacity signed, not yet online."""
 
 
 class Accounts(NamedTuple):
@@ -61,7 +88,8 @@ class Accounts(NamedTuple):
     debt_usd: FloatArray
     property_usd: FloatArray
     equity_usd: FloatArray
-    partner_stake_frac: FloatArray
+    post_money_usd: FloatArray
+    """The lab's value at its last round or partner instalment (USD): what a stake is valued at."""
     alive: FloatArray
     """1.0 while the lab trades, 0.0 once ruined."""
     ruined: FloatArray
@@ -85,17 +113,23 @@ class Standing(NamedTuple):
     """The last five quarters' revenue, oldest first (USD per quarter)."""
     burn_usd: FloatArray
     """Last quarter's cash burn (USD per quarter)."""
+    raised_history_usd: tuple[FloatArray, ...]
+    """Equity raised in each of the last three quarters, oldest first (USD)."""
 
 
 class Drivers(NamedTuple):
     """Exogenous paths at the current quarter, each moved on by a factor a quarter (:func:`advance`)."""
 
     partner_limit_h100e: FloatArray
+    """Per deal, ``(sample, deal)``."""
     rent_limit_h100e: FloatArray
     chip_usd_per_h100e: FloatArray
     commit_usd_per_h100e_hour: FloatArray
     rent_usd_per_h100e_hour: FloatArray
     partner_usd_per_h100e_hour: FloatArray
+    """Per deal, ``(sample, deal)``: the price a tranche signed now locks in."""
+    partner_capital_cost_usd_per_h100e_hour: FloatArray
+    """Per deal: the partner's capital cost of capacity built now."""
     staff_usd_per_quarter: FloatArray
     reference_price_usd_per_unit: FloatArray
     """``(sample, segment)``."""
@@ -107,6 +141,8 @@ class Drivers(NamedTuple):
     """How much further a FLOP goes than at quarter 0, ``(sample,)``."""
     discount: FloatArray
     """Today's value of 1 USD paid this quarter, ``(sample,)``."""
+    raise_ceiling_usd_per_year: FloatArray
+    """Most equity investors put into one lab in four quarters, ``(sample,)``."""
 
 
 class WorldState(NamedTuple):
@@ -114,6 +150,7 @@ class WorldState(NamedTuple):
 
     books: Books
     fleet: Fleet
+    deals: Deals
     accounts: Accounts
     standing: Standing
     drivers: Drivers
@@ -135,6 +172,9 @@ class Context(NamedTuple):
     """Each event's size as a cut, at most all, ``(sample,)``."""
     frontier_log10_flop: FloatArray
     """The outside frontier's capability in every quarter, ``(quarter, sample)``."""
+    frontier_fade: FloatArray
+    """``(1 - frontier_growth_decay) ** (t / 4)``: the share of the frontier's compute growth rate
+    left in every quarter, ``(quarter, sample)``."""
     log_growth: FloatArray
     """``ln(1 + g)`` of each segment, ``(sample, segment)``."""
     fade_rate: FloatArray
@@ -144,6 +184,12 @@ class Context(NamedTuple):
     debt_maturity_quarters: list[int]
     """Per lab (the same in every sample)."""
     commit_term_quarters: list[int]
+    deal_lab: list[int]
+    """The lab of each deal."""
+    partner_event_deals: dict[str, FloatArray]
+    """Per partner event: 1.0 for each deal it hits, ``(deal,)``."""
+    lease_term_quarters: list[int]
+    lease_lead_quarters: list[int]
     run_length_quarters: FloatArray
     """Quarters a training run lasts, per lab ``(lab,)`` (the same in every sample)."""
 

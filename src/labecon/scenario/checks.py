@@ -36,6 +36,7 @@ from labecon.scenario.schema import (
     WorldScenario,
     bounds_of,
 )
+from labecon.scenario.world import RISK_EVENTS
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -154,7 +155,7 @@ def check_world_references(scenario: WorldScenario) -> None:
     for cname, chip in chips.items():
         if chip.sold_by != "anyone":
             need(chip.sold_by, clouds, "cloud", f"chips.{cname}.sold_by")
-    deals: dict[str, str] = {}
+    deals: dict[str, list[str]] = {}
     for cname, cloud in clouds.items():
         for chip_name in cloud.prices:
             need(chip_name, chips, "chip", f"clouds.{cname}.prices.{chip_name}")
@@ -165,10 +166,36 @@ def check_world_references(scenario: WorldScenario) -> None:
         if cloud.deal is not None:
             need(cloud.deal.lab, labs, "lab", f"clouds.{cname}.deal.lab")
             need(cloud.deal.chip, cloud.prices, "chip priced by this cloud", f"clouds.{cname}.deal.chip")
-            if cloud.deal.lab in deals:
-                msg = f"lab {cloud.deal.lab!r} already has a deal with {deals[cloud.deal.lab]!r}"
-                raise ScenarioError(msg, f"clouds.{cname}.deal.lab")
-            deals[cloud.deal.lab] = cname
+            for i, tranche in enumerate(cloud.deal.equity_tranches):
+                if tranche.quarter >= scenario.horizon_quarters:
+                    horizon = scenario.horizon_quarters
+                    msg = f"quarter {tranche.quarter} is beyond the horizon ({horizon} quarters)"
+                    raise ScenarioError(msg, f"clouds.{cname}.deal.equity_tranches[{i}].quarter")
+            deals.setdefault(cloud.deal.lab, []).append(cname)
+    for lname, partners in deals.items():
+        splits = [clouds[c].deal.capacity_split_frac for c in partners]  # type: ignore[union-attr]
+        fixed = [v for v in splits if not isinstance(v, str)]
+        if sum(fixed) > 1.0 + 1e-12:
+            msg = (
+                f"the capacity_split_frac of lab {lname!r}'s deals must sum to at most 1, got {sum(fixed):g}"
+            )
+            raise ScenarioError(msg, f"clouds.{partners[-1]}.deal.capacity_split_frac")
+        exclusive = [c for c in partners if clouds[c].deal.is_exclusive]  # type: ignore[union-attr]
+        if exclusive and len(partners) > 1:
+            msg = f"the exclusive deal with {exclusive[0]!r} allows no other deal, got {', '.join(partners)}"
+            raise ScenarioError(msg, f"clouds.{exclusive[0]}.deal.is_exclusive")
+    risks = scenario.risks
+    for event in RISK_EVENTS:
+        spec = getattr(risks, event, None) if risks is not None else None
+        if spec is None or spec.cloud is None:
+            continue
+        if not event.startswith("partner_"):
+            msg = "only partner events (partner_price_rise, partner_capacity_cut) name a cloud"
+            raise ScenarioError(msg, f"risks.{event}.cloud")
+        need(spec.cloud, clouds, "cloud", f"risks.{event}.cloud")
+        if clouds[spec.cloud].deal is None:
+            msg = f"cloud {spec.cloud!r} has no deal: a partner event needs a partner"
+            raise ScenarioError(msg, f"risks.{event}.cloud")
     for lname, lab in labs.items():
         path = f"labs.{lname}"
         for seg, share in lab.revenue_mix.items():
@@ -195,28 +222,26 @@ def check_world_references(scenario: WorldScenario) -> None:
                     f"chip priced by {cloud_name!r}",
                     f"{path}.strategy.{role}_chip",
                 )
-                partner = deals.get(lname)
-                if (
-                    partner is not None
-                    and clouds[partner].deal is not None
-                    and (
-                        clouds[partner].deal.is_exclusive and cloud_name != partner  # type: ignore[union-attr]
-                    )
-                ):
-                    msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
-                    raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
+                for partner in deals.get(lname, []):
+                    if clouds[partner].deal.is_exclusive and cloud_name != partner:  # type: ignore[union-attr]
+                        msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
+                        raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
         if st.commit_cloud is None and st.commit_frac != 0:
             msg = "commit_frac needs a commit_cloud and commit_chip"
             raise ScenarioError(msg, f"{path}.strategy.commit_cloud")
         if st.own_chip is None and st.own_frac != 0:
             msg = "own_frac needs an own_chip"
             raise ScenarioError(msg, f"{path}.strategy.own_chip")
+        if st.lease_frac != 0 and (st.own_chip is None or lab.lease is None):
+            msg = "lease_frac needs an own_chip (the chips it puts in them) and labs.<lab>.lease (the terms)"
+            raise ScenarioError(msg, f"{path}.strategy.lease_frac")
         if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
             msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
             raise ScenarioError(msg, f"{path}.strategy.partner_frac")
-        fixed = [v for v in (st.own_frac, st.commit_frac, st.partner_frac) if not isinstance(v, str)]
+        shares = (st.own_frac, st.lease_frac, st.commit_frac, st.partner_frac)
+        fixed = [v for v in shares if not isinstance(v, str)]
         if sum(fixed) > 1.0 + 1e-12:
-            msg = f"own_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
+            msg = f"own_frac + lease_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
             raise ScenarioError(msg, f"{path}.strategy")
         fixed = [v for v in (st.training_frac, st.research_frac) if not isinstance(v, str)]
         if sum(fixed) >= 1.0:

@@ -122,6 +122,48 @@ REFERENCES: dict[str, str] = {
     "openai_compute_spend": (
         "Epoch AI, OpenAI compute spend (10 Oct 2025), https://epoch.ai/data-insights/openai-compute-spend"
     ),
+    "openai_funding": (
+        "OpenAI funding: SoftBank-led $40B at $300B (Mar 2025); reported $122B round at $852B "
+        "post-money (31 Mar 2026), fact sheet section 5.2 (reliability B; 2026 round C)"
+    ),
+    "openai_commitments": (
+        "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
+        "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
+    ),
+    "aws_neuron": (
+        "AWS Neuron documentation, Trainium2 and Trainium3 architecture pages "
+        "(awsdocs-neuron.readthedocs-hosted.com), fact sheet section 2 (reliability A); Trainium2 "
+        "500 W TDP from the Epoch AI chip database"
+    ),
+    "anthropic_aws_2026": (
+        "Anthropic-Amazon agreement, 20 Apr 2026: up to 5 GW, >$100B committed to AWS over 10 years, "
+        "Amazon invests $5B now and up to $20B more; Anthropic statement quoted by thesummerai.com "
+        "(late-2026 addendum to the fact sheet, reliability B/C); Project Rainier: semafor.com, "
+        "datacentremagazine.com, 29 Oct 2025 (B)"
+    ),
+    "anthropic_tpu_2026": (
+        "Anthropic-Google TPU capacity: multiple GW from 2027, ~3.5 GW in a Broadcom SEC filing; "
+        "reported ~$200B over 5 years (The Information, 5 May 2026); Google to invest up to $40B "
+        "(24 Apr 2026); via businessleadersreview.com (B) and krasa.ai, content.fans (C) (late-2026 "
+        "addendum to the fact sheet)"
+    ),
+    "anthropic_azure": (
+        "Microsoft-Nvidia-Anthropic announcement, 18 Nov 2025, via Reuters: $30B of Azure compute, up "
+        "to 1 GW; Nvidia invests up to $10B, Microsoft up to $5B (late-2026 addendum, reliability A/B)"
+    ),
+    "hut8_lease": (
+        "Hut 8 announcement, 17 Dec 2025, via dcpulse.com: River Bend, Louisiana, 15-year lease of "
+        "245 MW to Fluidstack for Anthropic, ~$7B, first data hall Q2 2027 (late-2026 addendum, B)"
+    ),
+    "fluidstack_dc": (
+        "Anthropic announcement, 12 Nov 2025, as reported by newser.com and digitalmarketreports.com: "
+        "$50B for custom data centres with Fluidstack in Texas and New York (late-2026 addendum, B)"
+    ),
+    "tpu_price": (
+        "Epoch AI hardware-price database: TPU v6e Trillium estimated chip price $6,518 (no server), "
+        "and the Cottier et al. server overhead of 1.64x for single-chip prices (fact sheet section "
+        "1.6), https://github.com/epoch-research/training-cost-trends"
+    ),
     "valuation": (
         "Funding rounds: Anthropic $380B post-money at a $14B run-rate (Feb 2026); OpenAI ~$500B "
         "secondary at ~$20B ARR (Oct 2025) (fact sheet section 5, reliability B)"

@@ -13,7 +13,7 @@ BF16 throughput of an NVIDIA H100 SXM (989.4 TFLOP/s).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
@@ -77,8 +77,71 @@ class CloudChipPriceSpec(Spec):
     )
 
 
+class EquityTrancheSpec(Spec):
+    """A later instalment of a partner's investment, bought at the lab's valuation then."""
+
+    quarter: int = Field(ge=1, le=400, description="Quarter it is paid in (quarters from quarter 0).")
+    usd: NonNeg = Field(description="Amount invested (USD), cash plus credits.")
+    credits_frac: Frac = Field(description="Share of it paid as cloud credits (fraction).")
+
+
+class PartnerCostSpec(Spec):
+    """What the capacity a cloud sells under its deals costs the cloud itself, per chip.
+
+    The cost per chip-hour is the capital recovery of the chip (with its server) and of its
+    share of a data centre at the cloud's cost of capital, plus power: so the partner's margin
+    and its return on the deal are computed, not assumed.
+    """
+
+    chip_capex_usd: NonNeg = Field(
+        description="What one chip with its server share costs the cloud (USD per chip), at quarter 0."
+    )
+    power_kw_per_chip: NonNeg = Field(description="IT power per chip with its host's share (kW per chip).")
+    dc_capex_usd_per_mw: NonNeg = Field(
+        16.6e6,
+        description="Data-centre build cost, facility only, per MW of IT load (USD per MW).",
+        json_schema_extra=_src(
+            "src:bernstein_gw $2.5M physical infrastructure per GB200 NVL72 rack / 0.1505 MW IT per rack"
+        ),
+    )
+    pue: Annotated[ParamValue, Bounded(ge=1)] = Field(
+        1.1,
+        description="Power usage effectiveness of the cloud's data centres (ratio).",
+        json_schema_extra=_src("src:epoch_cost_code 1.10 for hyperscalers"),
+    )
+    electricity_usd_per_kwh: NonNeg = Field(
+        0.0826,
+        description="Electricity price the cloud pays (USD per kWh).",
+        json_schema_extra=_src("src:epoch_cost_code US industrial average 2025"),
+    )
+    cost_of_capital_per_year: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.09,
+        description="The cloud's cost of capital: the return its capex must earn, and its discount rate "
+        "for the deal's NPV (fraction per year).",
+        json_schema_extra=_src("assumption: a large hyperscaler's weighted average cost of capital"),
+    )
+    chip_life_quarters: int = Field(
+        24,
+        ge=1,
+        le=60,
+        description="Useful life over which the cloud recovers a chip's capex (quarters).",
+        json_schema_extra=_src("src:hyperscaler_lives 5-6 years"),
+    )
+    dc_life_quarters: int = Field(
+        56,
+        ge=1,
+        le=200,
+        description="Life over which the cloud recovers a data centre's capex (quarters).",
+        json_schema_extra=_src("src:epoch_dc_cost facility life 14 years"),
+    )
+
+
 class DealSpec(Spec):
-    """A strategic deal: a cloud invests in a lab, in cash and in credits spendable only with it."""
+    """A strategic deal: a cloud invests in a lab and sells it capacity in dated tranches.
+
+    The investment is paid in cash and in credits spendable only with the cloud; capacity on
+    its chips comes in take-or-pay tranches, each at the price of the quarter it is signed in.
+    """
 
     lab: str = Field(description="Name of the lab in `labs` the cloud invests in.")
     chip: str = Field(description="The cloud's custom chip type the lab runs on (a name in `chips`).")
@@ -92,6 +155,47 @@ class DealSpec(Spec):
         False,
         description="The lab may get cloud capacity (commit, rent) only from this cloud.",
         json_schema_extra=_src("assumption: deals reported are not exclusive"),
+    )
+    capacity_split_frac: Frac = Field(
+        1.0,
+        description="Share of the lab's partner capacity (strategy.partner_frac, and "
+        "labs.<lab>.partner_h100e at quarter 0) signed under this deal; a lab's deals sum to at most 1 "
+        "(fraction).",
+        json_schema_extra=_src("assumption: one deal takes all the lab's partner capacity unless said"),
+    )
+    term_quarters: int = Field(
+        20,
+        ge=1,
+        le=60,
+        description="Length of each capacity tranche signed under the deal: take-or-pay at the price "
+        "of the quarter it is signed in (quarters).",
+        json_schema_extra=_src(
+            "src:anthropic_tpu_2026 reported ~$200B over 5 years for TPUs; src:anthropic_aws_2026 "
+            ">$100B over 10 years with AWS"
+        ),
+    )
+    lead_quarters: int = Field(
+        2,
+        ge=1,
+        le=20,
+        description="Quarters from signing a tranche to its capacity coming online.",
+        json_schema_extra=_src(
+            "assumption: capacity the partner is already building (Project Rainier ran ~1 year from "
+            "announcement to activation, src:anthropic_aws_2026); half a year for a tranche"
+        ),
+    )
+    opening_remaining_quarters: int = Field(
+        8,
+        ge=0,
+        le=60,
+        description="Quarters left at quarter 0 on the contracts of the capacity the lab already has "
+        "under this deal (labs.<lab>.partner_h100e x capacity_split_frac).",
+        json_schema_extra=_src("assumption: mid-way through the deal's first contracts"),
+    )
+    equity_tranches: list[EquityTrancheSpec] = Field(
+        default_factory=list,
+        description="Later instalments of the investment, each at the lab's valuation when paid.",
+        json_schema_extra=_src("assumption: none unless said"),
     )
 
 
@@ -119,14 +223,45 @@ class CloudSpec(Spec):
     )
     cost_frac_of_price: Frac = Field(
         0.5,
-        description="The cloud's own cost of the capacity it sells to a partner lab, as a fraction of "
-        "what it charges before any price rise (fraction); 1 - this is its margin.",
+        description="Without a `cost` section: the cloud's own cost of the capacity it sells to a "
+        "partner lab, as a fraction of what it charges before any price rise (fraction).",
         json_schema_extra=_src(
             "src:epoch_cost_code own H100 all-in $1.13-1.72/h vs GCP 3-yr $4.86 gives 0.25-0.35 "
             "before facility and capital costs; 0.5 with them (assumption)"
         ),
     )
-    deal: DealSpec | None = Field(None, description="A strategic deal with one lab, if any.")
+    cost: PartnerCostSpec | None = Field(
+        None,
+        description="The cloud's own cost of the capacity it sells under a deal, from its capex, power "
+        "and cost of capital; without it, cost_frac_of_price.",
+    )
+    deal: DealSpec | None = Field(
+        None, description="A strategic deal with one lab, if any (a lab may have deals with several clouds)."
+    )
+
+
+class LeaseSpec(Spec):
+    """Dedicated data centres a third party builds and leases to the lab; the lab buys the chips in them."""
+
+    usd_per_mw_per_year: NonNeg = Field(
+        1.9e6,
+        description="Lease payment per MW of IT load (USD per MW per year), take-or-pay for the term.",
+        json_schema_extra=_src("src:hut8_lease ~$7B over 15 years for 245 MW = $1.9M per MW-year [derived]"),
+    )
+    term_quarters: int = Field(
+        60,
+        ge=1,
+        le=120,
+        description="Length of a lease (quarters).",
+        json_schema_extra=_src("src:hut8_lease 15-year lease"),
+    )
+    lead_quarters: int = Field(
+        6,
+        ge=1,
+        le=20,
+        description="Quarters from signing a lease to the data centre's first use.",
+        json_schema_extra=_src("src:hut8_lease signed Dec 2025, first data hall Q2 2027"),
+    )
 
 
 class LabStrategySpec(Spec):
@@ -136,8 +271,14 @@ class LabStrategySpec(Spec):
     commit_frac: Frac = Field(description="Share of new capacity under take-or-pay contracts (fraction).")
     partner_frac: Frac = Field(
         0.0,
-        description="Share of new capacity on its partner's custom chips (fraction).",
+        description="Share of new capacity on its partners' chips, all its deals (fraction).",
         json_schema_extra=_src("assumption: no partner unless a deal says so"),
+    )
+    lease_frac: Frac = Field(
+        0.0,
+        description="Share of new capacity in data centres leased from a builder, its own chips inside "
+        "(fraction; needs own_chip and labs.<lab>.lease).",
+        json_schema_extra=_src("assumption: no lease unless said"),
     )
     own_chip: str | None = Field(None, description="Chip type it buys for its own data centres.")
     commit_cloud: str | None = Field(None, description="Cloud it signs take-or-pay contracts with.")
@@ -156,7 +297,33 @@ class LabStrategySpec(Spec):
         description="Capacity planned above forecast need (fraction of need).",
         json_schema_extra=_src("assumption: modest spare capacity"),
     )
-    training_frac: Frac = Field(description="Share of its capacity allocated to training (fraction).")
+    training_frac: Frac = Field(
+        description="Share of its capacity allocated to training (fraction); under the frontier_gap "
+        "rule, the least it allocates."
+    )
+    training_rule: Literal["share", "frontier_gap"] = Field(
+        "frontier_gap",
+        description="How it decides its training compute: 'share' (training_frac of its capacity) or "
+        "'frontier_gap' (at least that, and as much as its next run needs to finish "
+        "training_target_gap_oom above the frontier of the others, at most training_max_frac).",
+        json_schema_extra=_src(
+            "assumption: frontier labs scale training to keep pace with the frontier "
+            "(src:compute_trend 4-5x a year)"
+        ),
+    )
+    training_target_gap_oom: Annotated[ParamValue, Bounded(ge=-3, le=3)] = Field(
+        0.0,
+        description="Frontier-gap rule: the capability its next run aims at, above the larger of the "
+        "outside frontier at the run's end and the best other lab now (orders of magnitude).",
+        json_schema_extra=_src("assumption: keep pace with the frontier, no more"),
+    )
+    training_max_frac: Frac = Field(
+        0.6,
+        description="Frontier-gap rule: the most of its capacity it allocates to training (fraction).",
+        json_schema_extra=_src(
+            "src:openai_compute_spend training $3B of $5.8B of 2024 compute (0.52); a little more at most"
+        ),
+    )
     research_frac: Frac = Field(description="Share of its capacity allocated to research (fraction).")
     run_length_quarters: int = Field(
         2,
@@ -174,6 +341,13 @@ class LabStrategySpec(Spec):
         0.3,
         description="Yearly growth of staff and R&D spend (fraction per year).",
         json_schema_extra=_src("assumption: headcount growth of fast-growing labs"),
+    )
+    staff_revenue_elasticity: NonNeg = Field(
+        0.0,
+        description="How staff and R&D spend follows revenue: it is multiplied by (last quarter's "
+        "revenue / quarter-0 revenue) to this power (ratio; 1 keeps it in proportion to revenue, 0 "
+        "leaves only staff_growth_per_year).",
+        json_schema_extra=_src("assumption: off unless a scenario calibrates it"),
     )
     debt_frac_of_capex: Frac = Field(
         0.0,
@@ -196,6 +370,12 @@ class LabStrategySpec(Spec):
         0.5,
         description="Rule: training share kept when the runway is short (fraction).",
         json_schema_extra=_src("assumption: halve training when short of cash"),
+    )
+    cut_build_factor: Frac = Field(
+        0.5,
+        description="Rule: share of its owned, leased and committed capacity targets kept when the "
+        "runway is short (below cut_training_runway_quarters) (fraction).",
+        json_schema_extra=_src("assumption: a lab short of cash halves its build-out before it is ruined"),
     )
     commit_scale_with_revenue: NonNeg = Field(
         0.0,
@@ -253,6 +433,9 @@ class LabSpec(Spec):
     staff_usd_per_year: NonNeg = Field(description="Staff, R&D and other operating spend (USD per year).")
     debt_usd: NonNeg = Field(
         0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")
+    )
+    lease: LeaseSpec | None = Field(
+        None, description="The terms on which builders lease it data centres, if it leases any."
     )
     strategy: LabStrategySpec = Field(description="Its strategy.")
     route: str = Field(
@@ -320,6 +503,15 @@ class SegmentSpec(Spec):
     )
     elasticity: NonNeg = Field(
         description="Price elasticity of a lab's volume to its price relative to the reference (>= 0)."
+    )
+    glut_pass_through_frac: Frac = Field(
+        0.5,
+        description="Share of a compute glut's fall in compute prices passed on to the reference price "
+        "of service while the glut lasts (fraction).",
+        json_schema_extra=_src(
+            "assumption: compute is about half of serving cost at the margin; competitors on cheap "
+            "rented compute pass it on, so owned capacity earns less (stranded)"
+        ),
     )
     inertia_frac: Frac = Field(
         0.8,
@@ -416,6 +608,16 @@ class FinanceSpec(Spec):
         description="Equity value of a lab per unit of revenue run-rate (ratio).",
         json_schema_extra=_src("src:valuation $380B / $14B = 27; $500B / $20B = 25"),
     )
+    valuation_rank_premium_frac: Annotated[ParamValue, Bounded(ge=0, le=2)] = Field(
+        0.3,
+        description="How much higher the capability leader's revenue multiple is than the last lab's in "
+        "a funding round (fraction): the multiple is x (1 + this x (rank - 0.5)), rank 1 for the "
+        "leader and 0 for the last.",
+        json_schema_extra=_src(
+            "assumption: the leaders' multiples differ by about this (src:valuation 27x vs 25x revenue; "
+            "more for a clear lead)"
+        ),
+    )
     max_dilution_frac: Frac = Field(
         0.2,
         description="Largest share of a lab one funding round may sell (fraction of post-money).",
@@ -480,8 +682,79 @@ class FinanceSpec(Spec):
     )
     terminal_value_frac_of_book: Frac = Field(
         1.0,
-        description="Value of owned assets left at the horizon (fraction of net book value).",
+        description="Value of owned assets left at the horizon under the 'book' terminal value "
+        "(fraction of net book value).",
         json_schema_extra=_src("assumption: book value, so owning is not penalised by the horizon"),
+    )
+    terminal_value_method: Literal["book", "gordon", "exit_multiple"] = Field(
+        "exit_multiple",
+        description="Enterprise value of a lab at the horizon: 'gordon' (last year's unlevered free "
+        "cash flow growing at terminal_growth_per_year for ever), 'exit_multiple' "
+        "(terminal_revenue_multiple x last year's revenue) or 'book' (owned assets at book).",
+        json_schema_extra=_src(
+            "assumption: a going concern is valued at an exit multiple, as analysts value "
+            "late-stage companies; Gordon growth is fragile while free cash flow still funds growth"
+        ),
+    )
+    terminal_growth_per_year: Annotated[ParamValue, Bounded(gt=-1, lt=0.5)] = Field(
+        0.03,
+        description="Growth of free cash flow after the horizon, Gordon terminal value (fraction per "
+        "year); it must stay below the discount rate.",
+        json_schema_extra=_src("assumption: long-run nominal growth of the economy"),
+    )
+    terminal_revenue_multiple: NonNeg = Field(
+        6.0,
+        description="Enterprise value per unit of yearly revenue at the horizon, exit-multiple "
+        "terminal value (ratio).",
+        json_schema_extra=_src(
+            "assumption: a mature software business; a quarter of today's 25x growth multiple (src:valuation)"
+        ),
+    )
+    max_raise_usd_per_year: NonNeg = Field(
+        1.22e11,
+        description="Most equity investors put into one lab in four quarters at quarter 0 (USD per "
+        "year); rounds beyond it are cut to it.",
+        json_schema_extra=_src(
+            "src:openai_funding $122B round at $852B post-money (Mar 2026, reliability C), the "
+            "largest on record; $40B SoftBank-led round (Mar 2025, B)"
+        ),
+    )
+    max_raise_growth_per_year: Growth = Field(
+        0.0,
+        description="Yearly growth of that ceiling (fraction per year).",
+        json_schema_extra=_src("assumption: the pool of late-stage capital does not grow unless said"),
+    )
+    funding_loss_logit: float = Field(
+        0.5,
+        description="Log-odds a round loses per unit of net loss over revenue (per ratio; the ratio "
+        "clipped to [0, 5]).",
+        json_schema_extra=_src("assumption: investors shy from losses several times revenue"),
+    )
+    plausible_max_capacity_h100e: float = Field(
+        default=1.0e8,
+        gt=0,
+        description="Plausibility bound on one lab's compute (H100e); samples beyond it are counted "
+        "and reported as a warning.",
+        json_schema_extra=_src(
+            "assumption: ~70 GW at 0.7 kW per H100e, twice OpenAI's ~30 GW of commitments "
+            "(src:openai_commitments)"
+        ),
+    )
+    plausible_max_funding_usd: float = Field(
+        default=2.0e12,
+        gt=0,
+        description="Plausibility bound on one lab's peak funding need (USD).",
+        json_schema_extra=_src(
+            "assumption: above OpenAI's ~$1.4T of commitments over ~8 years (src:openai_commitments)"
+        ),
+    )
+    plausible_max_revenue_usd_per_year: float = Field(
+        default=2.0e12,
+        gt=0,
+        description="Plausibility bound on one lab's yearly revenue (USD per year).",
+        json_schema_extra=_src(
+            "assumption: the ~$2T of yearly AI revenue Bain says 2030 compute needs, for the whole market"
+        ),
     )
 
 
@@ -506,6 +779,12 @@ class EventSpec(Spec):
         le=20,
         description="Extra quarters of construction (construction delay only).",
         json_schema_extra=_src("assumption: only construction delay uses it"),
+    )
+    cloud: str | None = Field(
+        None,
+        description="Partner events only: the one cloud (with a deal) whose price rises or capacity is "
+        "cut; none for every partner at once.",
+        json_schema_extra=_src("assumption: one dependency shock hits every partner unless said"),
     )
 
 

@@ -8,14 +8,22 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   quarters ahead is ``need * (1 + g) ** (h / 4) * (1 + headroom) /
   (1 - training - research)``: last quarter's inference need grown at the
   market's expected rate, with headroom, plus the training and research shares.
-  Owned capacity targets ``own_frac`` of that at the data-centre lead time;
+  Owned capacity targets ``own_frac`` of that at the data-centre lead time,
+  leased capacity ``lease_frac`` of it at the lease's lead time;
   commitments ``commit_frac`` and partner capacity ``partner_frac`` of it
   next quarter; renting on demand covers the rest.
+- **Train to keep pace.** Under the ``frontier_gap`` rule a lab trains on
+  as much of its capacity as its run in progress needs to finish
+  ``training_target_gap_oom`` above the frontier it races (the outside
+  frontier at the run's end, or the best other lab), at least
+  ``training_frac`` and at most ``training_max_frac``; under ``share``,
+  on ``training_frac``. Capacity is planned for that share.
 - **Scale commitments with revenue.** The commitment target grows by
   ``commit_scale_with_revenue`` times the lab's revenue growth over the year.
-- **Cut training when the runway is short.** Below
+- **Cut training and building when the runway is short.** Below
   ``cut_training_runway_quarters`` of runway, the training share is
-  multiplied by ``cut_training_factor``.
+  multiplied by ``cut_training_factor`` and the owned and committed
+  capacity targets by ``cut_build_factor``.
 - **Raise when the runway is short.** Funding is tried below
   ``funding_trigger_runway_quarters`` and sized for
   ``funding_target_runway_quarters`` of burn.
@@ -37,14 +45,18 @@ from labecon.types import FloatArray
 
 _RULE_FIELDS = (
     "own_frac",
+    "lease_frac",
     "commit_frac",
     "partner_frac",
     "headroom_frac",
     "training_frac",
+    "training_target_gap_oom",
+    "training_max_frac",
     "research_frac",
     "price_premium_frac",
     "cut_training_runway_quarters",
     "cut_training_factor",
+    "cut_build_factor",
     "commit_scale_with_revenue",
     "funding_trigger_runway_quarters",
     "funding_target_runway_quarters",
@@ -55,30 +67,79 @@ class RuleBasedLabs(NamedTuple):
     """Every lab's strategy parameters, ``(sample, lab)`` each, and the rules that use them."""
 
     own_frac: FloatArray
+    lease_frac: FloatArray
     commit_frac: FloatArray
     partner_frac: FloatArray
     headroom_frac: FloatArray
     training_frac: FloatArray
+    training_target_gap_oom: FloatArray
+    training_max_frac: FloatArray
     research_frac: FloatArray
     price_premium_frac: FloatArray
     cut_training_runway_quarters: FloatArray
     cut_training_factor: FloatArray
+    cut_build_factor: FloatArray
     commit_scale_with_revenue: FloatArray
     funding_trigger_runway_quarters: FloatArray
     funding_target_runway_quarters: FloatArray
+    frontier_gap_rule: FloatArray
+    """1.0 where the lab follows the frontier-gap training rule, 0.0 for the share rule."""
 
     def planned_capacity_h100e(self, obs: LabObservation, ahead_quarters: FloatArray) -> FloatArray:
         """Return the total capacity planned for ``ahead_quarters`` from now (H100e)."""
-        return self._planned(obs, _log_growth(obs), ahead_quarters / QUARTERS_PER_YEAR)
+        return self._planned(
+            obs, _log_growth(obs), ahead_quarters / QUARTERS_PER_YEAR, self._training_needed(obs)
+        )
+
+    def _training_needed(self, obs: LabObservation) -> FloatArray:
+        """Return the training capacity the run in progress needs over the quarters it has left (H100e)."""
+        target = 10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom)
+        out: FloatArray = np.maximum(0.0, target - obs.run_flop) / np.maximum(
+            obs.flop_per_training_h100e, 1e-300
+        )
+        return out
+
+    def training_share(self, obs: LabObservation, needed: FloatArray | None = None) -> FloatArray:
+        """Return the share of its capacity each lab wants to train on, before any cut for cash.
+
+        Share rule: ``training_frac``. Frontier-gap rule: what its run in progress still needs to
+        finish ``gap`` orders of magnitude above the frontier it races, over the capacity online,
+        at least ``training_frac`` and at most ``training_max_frac``.
+        """
+        if not self.frontier_gap_rule.any():
+            return self.training_frac
+        if needed is None:
+            needed = self._training_needed(obs)
+        # Below one H100e online the lab trains on its ceiling share (no overflow on a tiny base).
+        wanted = needed / np.maximum(obs.base_h100e, 1.0)
+        race = np.maximum(self.training_frac, np.minimum(wanted, self.training_max_frac))
+        out: FloatArray = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
+        return out
 
     def _planned(
-        self, obs: LabObservation, log_growth: FloatArray, ahead_years: FloatArray | float
+        self,
+        obs: LabObservation,
+        log_growth: FloatArray,
+        ahead_years: FloatArray | float,
+        training_needed: FloatArray,
     ) -> FloatArray:
+        """Return the capacity planned ``ahead_years`` from now: inference need, and training.
+
+        ``T = F / (1 - tau - research)`` with ``F`` the forecast inference need with headroom and
+        ``tau`` the training share: ``training_frac`` (share rule), or under the frontier-gap rule
+        the share that fits the training need then, ``N (1 - research) / (F + N)``, within
+        ``[training_frac, training_max_frac]``; ``N`` grows with the frontier's compute.
+        """
         # exp/log of whole arrays (a power with a broadcast operand can change the last bit with the shape)
-        forecast = obs.need_h100e * np.exp(log_growth * ahead_years)
-        out: FloatArray = (
-            forecast * (1.0 + self.headroom_frac) / (1.0 - self.training_frac - self.research_frac)
-        )
+        forecast = obs.need_h100e * np.exp(log_growth * ahead_years) * (1.0 + self.headroom_frac)
+        if not self.frontier_gap_rule.any():
+            share_rule: FloatArray = forecast / (1.0 - self.training_frac - self.research_frac)
+            return share_rule
+        need = training_needed * np.exp(obs.frontier_growth_oom_per_year * (np.log(10.0) * ahead_years))
+        fit = need * (1.0 - self.research_frac) / np.maximum(forecast + need, 1e-300)
+        race = np.maximum(self.training_frac, np.minimum(fit, self.training_max_frac))
+        tau = np.where(self.frontier_gap_rule > 0, race, self.training_frac)
+        out: FloatArray = forecast / (1.0 - tau - self.research_frac)
         return out
 
     def take_samples(self, rows: slice) -> RuleBasedLabs:
@@ -88,17 +149,27 @@ class RuleBasedLabs(NamedTuple):
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
         short = obs.runway_quarters < self.cut_training_runway_quarters
-        training = np.where(short, self.training_frac * self.cut_training_factor, self.training_frac)
-        log_growth = _log_growth(obs)  # once for both horizons
-        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / QUARTERS_PER_YEAR)
-        next_q = self._planned(obs, log_growth, 1.0 / QUARTERS_PER_YEAR)
+        racing = self.frontier_gap_rule.any()
+        needed = self._training_needed(obs) if racing else obs.base_h100e  # (unused without a race)
+        share = self.training_share(obs, needed)
+        training = np.where(short, share * self.cut_training_factor, share)
+        build = np.where(short, self.cut_build_factor, 1.0)
+        log_growth = _log_growth(obs)  # once for all horizons
+        at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / QUARTERS_PER_YEAR, needed)
+        next_q = self._planned(obs, log_growth, 1.0 / QUARTERS_PER_YEAR, needed)
+        at_lease = (
+            self._planned(obs, log_growth, obs.lease_lead_quarters / QUARTERS_PER_YEAR, needed)
+            if self.lease_frac.any()
+            else np.zeros_like(next_q)
+        )
         revenue_push = 1.0 + self.commit_scale_with_revenue * np.clip(obs.revenue_growth_per_year, 0.0, 5.0)
         return LabDecisions(
             training_frac=training,
             research_frac=self.research_frac,
             price_premium_frac=self.price_premium_frac,
-            own_target_h100e=self.own_frac * at_lead,
-            commit_target_h100e=self.commit_frac * next_q * revenue_push,
+            own_target_h100e=self.own_frac * at_lead * build,
+            commit_target_h100e=self.commit_frac * next_q * revenue_push * build,
+            lease_target_h100e=self.lease_frac * at_lease * build,
             partner_target_h100e=self.partner_frac * next_q,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
@@ -113,11 +184,13 @@ def _log_growth(obs: LabObservation) -> FloatArray:
 
 def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: int) -> dict[str, FloatArray]:
     """Return one lab's rule parameters as ``(sample,)`` arrays."""
-    return {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
+    out = {name: resolve(getattr(spec, name), draws, n) for name in _RULE_FIELDS}
+    out["frontier_gap_rule"] = np.full(n, float(spec.training_rule == "frontier_gap"))
+    return out
 
 
 def lab_policy(scenario: WorldScenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
     """Return the strategies of a world scenario's labs for ``n`` samples."""
     per_lab = [strategy_params(lab.strategy, draws, n) for lab in scenario.labs.values()]
     # (sample, lab) with samples fastest, as the world model's arrays are.
-    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in _RULE_FIELDS))
+    return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in RuleBasedLabs._fields))

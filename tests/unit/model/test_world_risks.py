@@ -54,6 +54,37 @@ def test_partner_capacity_cut_lowers_partner_capacity_and_the_lab_rents_more() -
     assert r1.sum() > r0.sum()
 
 
+def test_a_partner_event_naming_one_cloud_hits_only_the_deals_with_it() -> None:
+    # Lab a also has a deal, with the market cloud; the cut names the partner cloud (lab b's).
+    deal_a = {
+        "lab": "a",
+        "chip": "h100",
+        "equity_usd": 0.0,
+        "credits_frac": 0.0,
+        "stake_frac": 0.01,
+        "preferential_discount_frac": 0.0,
+    }
+    changes = {
+        **RICH,
+        "clouds.market.deal": deal_a,
+        "labs.a.strategy.partner_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.1,
+        "clouds.partner.capacity_limit_h100e": 6e5,
+        "clouds.market.capacity_limit_h100e": 6e5,
+    }
+    base, shocked = _pair(
+        "partner_capacity_cut", {"size_frac": 0.8, "duration_quarters": 0, "cloud": "partner"}, **changes
+    )
+    b0 = _line(base, "capacity_h100e", "b", "source", "partner")
+    b1 = _line(shocked, "capacity_h100e", "b", "source", "partner")
+    assert np.any(b1 < b0 * 0.5)
+    a0 = _line(base, "capacity_h100e", "a", "source", "partner")
+    a1 = _line(shocked, "capacity_h100e", "a", "source", "partner")
+    # Lab a's deal is not cut: its capacity falls nowhere (it rises where it wins b's customers).
+    assert a0.max() > 0
+    assert np.all(a1 >= a0 * (1 - 1e-12))
+
+
 def test_demand_slump_lowers_every_labs_revenue() -> None:
     base, shocked = _pair("demand_slump", {"size_frac": 0.5}, **RICH)
     for lab in ("a", "b"):
@@ -64,9 +95,11 @@ def test_demand_slump_lowers_every_labs_revenue() -> None:
 
 
 def test_compute_glut_strands_owned_capacity() -> None:
-    # No cloud capacity at all: lab a lives on its own fleet, whose value at the horizon the glut cuts.
+    # No cloud capacity at all: lab a lives on its own fleet, whose value at the horizon (at book) the
+    # glut cuts.
     no_cloud = {
         **RICH,
+        "finance.terminal_value_method": "book",
         "clouds.market.capacity_limit_h100e": 0.0,
         "labs.a.strategy.own_frac": 1.0,
         "labs.a.strategy.commit_frac": 0.0,
@@ -75,6 +108,24 @@ def test_compute_glut_strands_owned_capacity() -> None:
     npv0 = base["npv_fcf_usd"].sel(lab="a").to_numpy()
     npv1 = shocked["npv_fcf_usd"].sel(lab="a").to_numpy()
     assert np.all(npv1 < npv0)
+
+
+def test_compute_glut_lowers_what_owned_capacity_earns() -> None:
+    # As a going concern (exit-multiple terminal value): competitors pass cheap compute on to the
+    # price of service, and an owner whose capacity is fixed earns less on it.
+    no_cloud = {
+        **RICH,
+        "clouds.market.capacity_limit_h100e": 0.0,
+        "labs.a.strategy.own_frac": 1.0,
+        "labs.a.strategy.commit_frac": 0.0,
+    }
+    base, shocked = _pair("compute_glut", {"size_frac": 0.6}, **no_cloud)
+    npv0 = base["npv_fcf_usd"].sel(lab="a").to_numpy()
+    npv1 = shocked["npv_fcf_usd"].sel(lab="a").to_numpy()
+    assert npv1.mean() < npv0.mean()
+    price0 = base["price_usd_per_unit"].sel(lab="a").to_numpy()
+    price1 = shocked["price_usd_per_unit"].sel(lab="a").to_numpy()
+    assert np.all(price1 <= price0 * (1 + 1e-9))
 
 
 def test_compute_glut_makes_renting_cheaper() -> None:

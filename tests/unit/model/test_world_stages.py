@@ -57,8 +57,21 @@ def test_a_funding_round_covers_the_target_runway_within_the_dilution_cap() -> N
 def test_funding_succeeds_more_often_for_growth_and_the_capability_leader() -> None:
     rank = finance.capability_rank_score(np.array([[27.0, 26.0, 26.5]]))
     np.testing.assert_allclose(rank, [[1.0, 0.0, 0.5]])
-    p = finance.funding_success_probability(0.0, 1.0, 2.0, np.array([[0.0, 1.0]]), np.array([[0.0, 0.0]]))
+    zero = np.array([[0.0, 0.0]])
+    p = finance.funding_success_probability((0.0, 1.0, 2.0, 0.5), np.array([[0.0, 1.0]]), zero, zero)
     np.testing.assert_allclose(p, [[0.5, 1.0 / (1.0 + np.exp(-1.0))]])
+    # Losses lower the odds: a loss of twice revenue takes 0.5 x 2 of log-odds.
+    p_loss = finance.funding_success_probability((0.0, 1.0, 2.0, 0.5), zero, zero, np.array([[2.0, 0.0]]))
+    np.testing.assert_allclose(p_loss, [[1.0 / (1.0 + np.exp(1.0)), 0.5]])
+
+
+def test_investors_put_at_most_the_yearly_ceiling_into_one_lab() -> None:
+    history = (np.array([[10.0, 0.0]]), np.array([[20.0, 0.0]]), np.array([[5.0, 0.0]]))
+    room = finance.raise_room_usd(np.array([30.0]), history)
+    np.testing.assert_allclose(room, [[0.0, 30.0]])  # 35 raised in three quarters already
+    np.testing.assert_allclose(
+        finance.loss_over_revenue(np.array([[-30.0, 5.0]]), np.array([[10.0, 10.0]])), [[3.0, 0.0]]
+    )
 
 
 def test_capability_rises_to_a_finished_runs_flop_and_never_falls() -> None:
