@@ -41,33 +41,10 @@ from labecon.model.world_state import (
     PAY,
     REPAY,
     Context,
+    Online,
     WorldState,
 )
 from labecon.types import FloatArray
-
-
-class Online(NamedTuple):
-    """Capacity in service this quarter, and the events active in it."""
-
-    owned_h100e: FloatArray
-    """Owned capacity of labs still trading, ``(sample, lab)``."""
-    leased_h100e: FloatArray
-    """Capacity in leased data centres (the lab's chips), ``(sample, lab)``."""
-    lease_chip_capex_usd: FloatArray
-    """Chips bought this quarter for leased data centres starting or refilled, ``(sample, lab)``."""
-    committed_h100e: FloatArray
-    partner_h100e: FloatArray
-    """Partner capacity delivered, all the lab's deals, ``(sample, lab)``."""
-    deal_h100e: FloatArray
-    """Partner capacity delivered under each deal, ``(sample, deal)``."""
-    deal_delivered_frac: FloatArray
-    """Share of each deal's contracted capacity the partner delivers (below 1 under a capacity cut)."""
-    arrived: FloatArray
-    """What the arrivals schedule books for this quarter, ``(component, sample, lab)`` (a view)."""
-    events: dict[str, FloatArray]
-    """1.0 where each risk event is active, ``(sample,)``, by name."""
-    lead_quarters: FloatArray
-    """Quarters a data centre ordered now takes, ``(sample,)``."""
 
 
 class Investment(NamedTuple):

@@ -6,17 +6,14 @@ only this interface, so a strategy is data plus a ``decide`` method.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 from labecon.constants import H100_BF16_FLOP_PER_SECOND, SECONDS_PER_HOUR
 from labecon.model.arrays import sum_axis
-from labecon.model.world_state import Context, WorldState
+from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray
-
-if TYPE_CHECKING:  # capacity imports this module: the type only
-    from labecon.model.capacity import Online
 
 
 class LabObservation(NamedTuple):

@@ -17,11 +17,11 @@ from numpy.typing import NDArray
 
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import compute
-from labecon.model.capacity import Investment, Online, to_labs
+from labecon.model.capacity import Investment, to_labs
 from labecon.model.decisions import LabDecisions, revenue_growth_per_year
 from labecon.model.market import Sales
 from labecon.model.world_params import DealParams
-from labecon.model.world_state import Context, WorldState
+from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray
 
 INCOME_LINES = ("revenue", "compute_cost", "depreciation", "staff", "interest", "net_income")

@@ -13,9 +13,8 @@ import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model.arrays import sum_axis
-from labecon.model.capacity import Online
 from labecon.model.decisions import LabDecisions
-from labecon.model.world_state import Context, WorldState
+from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray
 
 

@@ -14,7 +14,6 @@ import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import risk
-from labecon.model.capacity import Online
 from labecon.model.finance import (
     BALANCE_LINES,
     CASH_FLOW_LINES,
@@ -26,7 +25,7 @@ from labecon.model.finance import (
 from labecon.model.market import Sales
 from labecon.model.output_info import OutputInfo
 from labecon.model.world_params import DealParams
-from labecon.model.world_state import Context, WorldState, zeros
+from labecon.model.world_state import Context, Online, WorldState, zeros
 from labecon.scenario.routes import route_labels
 from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
