@@ -21,6 +21,7 @@ EXPECTED = [
     "OutputExistsError",
     "OutputSummary",
     "ParameterInfo",
+    "PlausibilityWarning",
     "Results",
     "RunStore",
     "Scenario",

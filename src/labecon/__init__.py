@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
     from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
+    from labecon.model.world import PlausibilityWarning
     from labecon.report.backtest import write_backtest_report
     from labecon.report.build import write_report
     from labecon.runtime.backends.dask import DaskBackend
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, tuple[str, str]] = {
     "BacktestResult": ("labecon.analysis.backtest", "BacktestResult"),
+    "PlausibilityWarning": ("labecon.model.world", "PlausibilityWarning"),
     "backtest": ("labecon.analysis.backtest", "backtest"),
     "Comparison": ("labecon.analysis.compare", "Comparison"),
     "compare": ("labecon.analysis.compare", "compare"),
@@ -129,6 +131,7 @@ __all__ = [
     "OutputExistsError",
     "OutputSummary",
     "ParameterInfo",
+    "PlausibilityWarning",
     "Results",
     "RunStore",
     "Scenario",

@@ -57,3 +57,16 @@ def test_a_bad_setting_names_its_path_and_writes_nothing(tmp_path: Path, setting
     assert message in err
     assert "Traceback" not in err
     assert not (tmp_path / "out").exists()
+
+
+def test_samples_past_the_plausibility_bounds_are_said_once_summed_without_source_lines(
+    tmp_path: Path,
+) -> None:
+    code, _, err = _run(tmp_path, "--set", "finance.plausible_max_revenue_usd_per_year=1")
+    assert code == 0
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[0].startswith("warning: futures past the plausibility bounds")
+    assert "frontier_lab in 200 of 200 samples" in lines[0]
+    assert "under the alternative routes: at most 200 of 200 samples" in lines[1]
+    assert len(lines) == 2
+    assert ".py" not in err

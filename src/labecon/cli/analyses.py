@@ -37,6 +37,7 @@ from labecon.cli.rendering import (
     err_console,
     fail,
     fail_from,
+    plausibility_summary,
     print_comparison,
     print_optimization,
     print_sensitivity,
@@ -130,29 +131,33 @@ def compare(
     report: ReportOption = False,
     force: Annotated[bool, typer.Option(help="Overwrite an earlier comparison in --out.")] = False,
 ) -> None:
-    """Compare strategies or scenario variants on the same random draws."""
-    if sum(bool(x) for x in (strategies, outputs, variant)) != 1:
-        msg = "name the options to compare one way: --strategies, --outputs, or --variant (with --metric)"
+    """Compare strategies, a lab's routes or scenario variants on the same random draws."""
+    if sum(bool(x) for x in (strategies, outputs, variant, routes)) != 1:
+        msg = (
+            "name the options to compare one way: --strategies, --outputs, --routes LAB, "
+            "or --variant (with --metric)"
+        )
         raise fail(msg)
     try:
         sc = load_scenario(scenario, sets)
         variants = _parse_variants(variant)
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
-        comp = labecon.compare(
-            sc,
-            variants=variants,
-            outputs=split_list(outputs) or None,
-            strategies=split_list(strategies) or None,
-            routes=routes,
-            metric=metric or None,
-            select=parse_selection(select),
-            goal=_parse_goals(goal),
-            n_samples=samples,
-            seed=seed,
-            evppi=evppi,
-            groups=groups or None,
-        )
+        with plausibility_summary():
+            comp = labecon.compare(
+                sc,
+                variants=variants,
+                outputs=split_list(outputs) or None,
+                strategies=split_list(strategies) or None,
+                routes=routes,
+                metric=metric or None,
+                select=parse_selection(select),
+                goal=_parse_goals(goal),
+                n_samples=samples,
+                seed=seed,
+                evppi=evppi,
+                groups=groups or None,
+            )
         comp.save(out_dir)
         data = comp.to_dict()  # on screen without the paired samples the report draws
         page = labecon.write_report(out_dir) if report else None
@@ -196,7 +201,7 @@ def sensitivity(
     try:
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
-        with warnings.catch_warnings(record=True) as caught:
+        with plausibility_summary(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
             res = labecon.sensitivity(
                 sc,
@@ -259,17 +264,18 @@ def optimize(
         out_dir = analysis_dir(out, "optimization", sc.name, force)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))
-        res = labecon.optimize(
-            sc,
-            parameters,
-            objective,
-            constraint or [],
-            lab=lab,
-            goal=goal,  # type: ignore[arg-type]
-            n_trials=trials,
-            n_samples=samples,
-            seed=seed,
-        )
+        with plausibility_summary():
+            res = labecon.optimize(
+                sc,
+                parameters,
+                objective,
+                constraint or [],
+                lab=lab,
+                goal=goal,  # type: ignore[arg-type]
+                n_trials=trials,
+                n_samples=samples,
+                seed=seed,
+            )
         data = res.to_dict()
         res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None

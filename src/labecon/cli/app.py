@@ -7,9 +7,11 @@ one line on standard error and the command exits with status 2.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+import warnings
+from typing import Annotated, TextIO
 
 import typer
+from rich.markup import escape
 
 import labecon
 from labecon.cli import analyses, backtest, runs, scenarios, serve
@@ -63,8 +65,21 @@ app.command()(backtest.backtest)
 app.command()(serve.serve)
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Show a warning as one plain line, without the source file and line a reader cannot use."""
+    err_console.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point of the ``labecon`` command."""
+    warnings.showwarning = _show_warning
     try:
         app()
     except (KeyboardInterrupt, BrokenPipeError):

@@ -14,7 +14,7 @@ from rich.table import Table
 import labecon
 from labecon import layout
 from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
-from labecon.cli.rendering import console, fail, fail_from
+from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 
 _METRICS = {
     "revenue_run_rate_usd_per_year": ("revenue run-rate, $bn/yr", 1e9),
@@ -42,7 +42,8 @@ def backtest(
 ) -> None:
     """Score a scenario's forecasts against the labs' observed history (PIT, 50%/90% bands, CRPS)."""
     try:
-        res = labecon.backtest(load_scenario(scenario, sets), history, n_samples=samples, seed=seed)
+        with plausibility_summary():
+            res = labecon.backtest(load_scenario(scenario, sets), history, n_samples=samples, seed=seed)
         page = None
         if report:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -355,3 +358,49 @@ def _param_text(value: Any) -> str:
     if value is None:
         return ""
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+@contextmanager
+def plausibility_summary() -> Iterator[None]:
+    """Collect the plausibility warnings of the runs inside, and say them once, summed, at the end."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", labecon.PlausibilityWarning)
+        yield
+    say_plausibility(caught)
+
+
+def say_plausibility(caught: list[warnings.WarningMessage]) -> None:
+    """Print, in two lines at most, how many samples passed the plausibility bounds, summed over blocks.
+
+    Other warnings are shown as they came.
+    """
+    declared: dict[str, list[int]] = {}
+    routes: dict[tuple[str, str], list[int]] = {}
+    for record in caught:
+        w = record.message
+        if not isinstance(w, labecon.PlausibilityWarning):
+            warnings.warn_explicit(w, record.category, record.filename, record.lineno)
+            continue
+        into = (
+            routes.setdefault((w.variant, w.lab), [0, 0]) if w.variant else declared.setdefault(w.lab, [0, 0])
+        )
+        into[0] += w.count
+        into[1] += w.n_samples
+    if not declared and not routes:
+        return
+    counts = "; ".join(f"{lab} in {c:,} of {n:,} samples" for lab, (c, n) in declared.items()) or "none"
+    err_console.print(
+        "[yellow]warning:[/] futures past the plausibility bounds on compute, funding or revenue (the "
+        f"scenario's finance.plausible_max_*; per sample: is_beyond_plausible_bounds): {escape(counts)}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if routes:
+        (variant, lab), (c, n) = max(routes.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))
+        who, route = variant.split(":", 1)
+        err_console.print(
+            f"  under the alternative routes: at most {c:,} of {n:,} samples ({escape(lab)}, in the "
+            f"futures where {escape(who)} takes its route {escape(route)!r})",
+            highlight=False,
+            soft_wrap=True,
+        )

@@ -30,7 +30,7 @@ from labecon.cli.options import (
     samples_option,
 )
 from labecon.cli.progress import LazyProgress
-from labecon.cli.rendering import err_console, fail, fail_from, print_run
+from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary, print_run
 from labecon.types import BackendName, EngineName
 
 
@@ -215,8 +215,8 @@ def _simulate_recorded(
     """
     bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
     try:
-        with _termination_as_interrupt():
-            return labecon.simulate(
+        with _termination_as_interrupt(), plausibility_summary():
+            results = labecon.simulate(
                 sc,
                 backend=pool,
                 checkpoint_dir=runs.run_dir(run_id) / layout.CHECKPOINT_DIR,
@@ -236,6 +236,8 @@ def _simulate_recorded(
         else:
             runs.mark(run_id, "failed")
         raise
+    else:
+        return results
     finally:
         bar.close()
         pool.close()

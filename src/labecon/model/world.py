@@ -118,7 +118,28 @@ def run_world(
 
 
 class PlausibilityWarning(UserWarning):
-    """Some samples passed the scenario's plausibility bounds (capacity, funding or revenue)."""
+    """Some samples of a block passed the scenario's plausibility bounds (capacity, funding or revenue).
+
+    Carries its counts, so that a caller can add the blocks up: ``lab``, ``count``
+    of ``n_samples`` from sample ``start``, and ``variant`` (``"<lab>:<route>"``
+    when the world ran with that lab on one of its alternative routes).
+    """
+
+    def __init__(self, lab: str, count: int, n_samples: int, start: int, variant: str = "") -> None:
+        self.lab, self.count, self.n_samples, self.start, self.variant = lab, count, n_samples, start, variant
+        where = ""
+        if variant:
+            who, route = variant.split(":", 1)
+            where = f" (in the futures where {who} takes its route {route!r})"
+        super().__init__(
+            f"{count} of {n_samples} samples (from sample {start}) of lab {lab!r}{where} passed the "
+            "plausibility bounds on compute, funding or revenue "
+            "(finance.plausible_max_*; output is_beyond_plausible_bounds)"
+        )
+
+    def on_route(self, variant: str) -> PlausibilityWarning:
+        """Return the same warning, for a world run with a lab on an alternative route."""
+        return PlausibilityWarning(self.lab, self.count, self.n_samples, self.start, variant)
 
 
 def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> None:
@@ -126,13 +147,7 @@ def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> 
     counts = beyond.sum(axis=0) if beyond.size else np.zeros(len(lab_names))
     for name, count in zip(lab_names, counts, strict=True):
         if count > 0:
-            warnings.warn(
-                f"{int(count)} of {beyond.shape[0]} samples (from sample {start}) of lab {name!r} "
-                "passed the plausibility bounds on compute, funding or revenue "
-                "(finance.plausible_max_*; output is_beyond_plausible_bounds)",
-                PlausibilityWarning,
-                stacklevel=3,
-            )
+            warnings.warn(PlausibilityWarning(name, int(count), beyond.shape[0], start), stacklevel=3)
 
 
 def _in_sub_blocks(

@@ -10,12 +10,13 @@ react to it.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
 from labecon.model.routes import route_figures
-from labecon.model.world import run_world
+from labecon.model.world import PlausibilityWarning, run_world
 from labecon.model.world_outputs import NpvParts, WorldResult
 from labecon.scenario.routes import lab_routes, with_route
 from labecon.scenario.schema import WorldScenario
@@ -54,9 +55,16 @@ def route_outputs(
         parts = [_lab_parts(base, li)]
         for route in routes[1:]:
             variant = with_route(scenario, lab, route)
-            run = run_world(
-                variant, draws, n, lab_policy(variant, draws, n), seed=seed, start=start, npv_parts=True
-            )
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", PlausibilityWarning)
+                run = run_world(
+                    variant, draws, n, lab_policy(variant, draws, n), seed=seed, start=start, npv_parts=True
+                )
+            for record in caught:  # said again, naming the route (never dropped)
+                if isinstance(record.message, PlausibilityWarning):
+                    warnings.warn(record.message.on_route(f"{lab}:{route}"), stacklevel=2)
+                else:
+                    warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
             parts.append(_lab_parts(run, li))
         figures = route_figures(
             np.stack([p.cumulative[:, -1] for p in parts], axis=1),
