@@ -115,3 +115,18 @@ def test_compare_takes_a_labs_routes_as_its_options() -> None:
 def test_compare_on_a_lab_without_routes_says_which_labs_have_them() -> None:
     with pytest.raises(labecon.LabeconError, match="frontier_lab"):
         labecon.compare("route-choice", routes="nobody", n_samples=50)
+
+
+def test_the_report_charts_each_alternative_routes_gain_by_line(tmp_path: Any) -> None:
+    from labecon.report.why import route_gain_charts
+
+    res = labecon.simulate("route-choice", n_samples=300, seed=1)
+    charts = route_gain_charts(res.dataset)
+    assert [c.title for c in charts] == [
+        "frontier_lab: own against hybrid, NPV gain by line",
+        "frontier_lab: partner against hybrid, NPV gain by line",
+    ]
+    own = charts[0].data
+    mean_gain = res.routes["frontier_lab"]["own"]["gain_usd"]["mean"]
+    assert own["total"]["value"] == pytest.approx(mean_gain, rel=1e-9)
+    assert sum(step["value"] for step in own["steps"]) == pytest.approx(mean_gain, rel=1e-9)

@@ -203,8 +203,8 @@ def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
             s = stat(ds, "partner_deal_npv_usd", deal=deal)
             if s is None:
                 continue
-            who = deal.split(":")[-1]
-            text = f"Its deal with {who}: an NPV of {_spread(s, 'money')}"
+            cloud, _, who = deal.partition(":")
+            text = f"The deal of {cloud} with {who}: an NPV of {_spread(s, 'money')}"
             if s.values is not None:
                 text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"
             partner.append(text + ".")

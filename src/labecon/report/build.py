@@ -33,7 +33,13 @@ from labecon.report.charts import (
     sensitivity_charts,
 )
 from labecon.report.html import Table, render_html, write_html
-from labecon.report.why import driver_charts, first_profit_charts, input_descriptions, waterfall_charts
+from labecon.report.why import (
+    driver_charts,
+    first_profit_charts,
+    input_descriptions,
+    route_gain_charts,
+    waterfall_charts,
+)
 from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
@@ -294,6 +300,7 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
     charts: list[Chart] = []
     if inputs.dataset is not None:
         scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+        charts.extend(route_gain_charts(inputs.dataset))
         charts.extend(waterfall_charts(inputs.dataset))
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))

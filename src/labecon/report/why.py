@@ -30,6 +30,19 @@ _LINES = {
 }
 """Income statement lines as a reader names them; costs are positive amounts taken off revenue."""
 
+_NPV_LINES = {
+    "revenue": "Revenue",
+    "rented_compute": "Compute rented",
+    "committed_compute": "Compute under contract",
+    "partner_compute": "Compute from partners",
+    "leased_data_centres": "Leased data centres",
+    "owned_compute_opex": "Power and maintenance",
+    "capex": "Capital spending",
+    "staff": "Staff and R&D",
+    "terminal_value": "Value at the horizon",
+}
+"""The lines of the NPV of free cash flow (``npv_line``) as a reader names them."""
+
 MAIN_OUTPUTS = ("npv_fcf_usd", "peak_funding_need_usd", "saving", "npv_usd")
 """Outputs whose drivers are charted, when the run has them."""
 
@@ -68,6 +81,50 @@ def waterfall_charts(ds: xr.Dataset) -> list[Chart]:
                 note=(
                     f"Means over samples of each line summed over every quarter; net income {money(net)}. "
                     "Means are shown because they add up; the answers above give medians."
+                ),
+                section=WHY,
+            )
+        )
+    return charts
+
+
+def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
+    """Return, per lab and alternative route, its NPV gain over the declared route split by line.
+
+    Read from the run's summaries (means add up: the lines sum to the mean gain),
+    so a run that kept no per-sample values gets them too.
+    """
+    name = "summary_route_gain_by_line_usd"
+    if name not in ds or "route" not in ds.coords:
+        return []
+    means = ds[name].sel(statistic="mean")
+    labels = [str(x) for x in ds["route"].to_numpy()]
+    lines = [str(x) for x in ds["npv_line"].to_numpy()]
+    declared: dict[str, str] = {}
+    charts = []
+    for label_ in labels:
+        lab, route = label_.split(":", 1)
+        if lab not in declared:  # a lab's declared route comes first
+            declared[lab] = route
+            continue
+        row = means.sel(route=label_)
+        values = [float(row.sel(npv_line=line)) for line in lines]
+        steps = [
+            {"name": _NPV_LINES.get(line, line), "value": v} for line, v in zip(lines, values, strict=True)
+        ]
+        gain = float(sum(values))
+        charts.append(
+            Chart(
+                f"route-gain-{lab}-{route}",
+                "waterfall",
+                f"{lab}: {route} against {declared[lab]}, NPV gain by line",
+                "",
+                "USD",
+                {"steps": steps, "total": {"name": "NPV gain", "value": gain}},
+                note=(
+                    f"Means over the same futures of the NPV under {route} less under {declared[lab]}, "
+                    f"line by line (positive: {route} is better on that line); mean gain {money(gain)}. "
+                    "The other labs keep their declared strategies."
                 ),
                 section=WHY,
             )
