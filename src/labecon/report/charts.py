@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from labecon.report.words import in_sentence, money, quarter_date, year_span
+from labecon.report.words import in_sentence, money, quarter_date, reader_note, year_span
 from labecon.report.words import label as human_label
 from labecon.types import FloatArray
 
@@ -98,7 +98,7 @@ def output_charts(
         if name in ds and "sample" in ds[name].dims:
             var = ds[name]
             units = str(var.attrs.get("units", ""))
-            desc = str(var.attrs.get("description", "")) or name
+            desc = reader_note(str(var.attrs.get("description", "")))
             human = human_label(name, desc, units)
             time = next((d for d in TIME_DIMS if d in var.dims), None)
             others = [d for d in var.dims if d not in ("sample", time, "lab")]

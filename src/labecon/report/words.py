@@ -53,8 +53,31 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "lost_units": OutputWords("Demand not served (units of service)", "number"),
     "partner_accounts_usd": OutputWords("Partner's accounts of its deal", "money"),
     "cost_usd": OutputWords("Cost by line", "money"),
+    "route_npv_usd": OutputWords("NPV of free cash flow under each route", "money"),
+    "route_gain_usd": OutputWords("NPV gain over the declared route", "money"),
+    "route_is_best": OutputWords("Chance the route is the lab's best", "probability"),
+    "route_regret_usd": OutputWords("Regret of the route (the best route's NPV less its own)", "money"),
+    "route_pays_back": OutputWords("Chance the route pays back within the horizon", "probability"),
+    "route_payback_quarter": OutputWords("When the route pays back", "quarter"),
+    "route_gain_by_line_usd": OutputWords("NPV gain over the declared route, by line", "money"),
+    "is_beyond_plausible_bounds": OutputWords("Chance of passing the plausibility bounds", "probability"),
 }
 """Human label and kind of value of every output the model itself defines."""
+
+_INTERNAL_NAME = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+"""An identifier such as ``is_ever_profitable``: a reader never sees one."""
+
+
+def reader_note(description: str) -> str:
+    """Return an output's description without the clauses meant for programmers.
+
+    Clauses (separated by ``;``) that name an internal output or explain what a
+    mean stands for (``mean = P(ruin)``) are dropped; the rest is kept as is.
+    """
+    clauses = [c.strip() for c in description.split(";")]
+    kept = [c for c in clauses if c and "mean =" not in c and not _INTERNAL_NAME.search(c)]
+    return "; ".join(kept)
+
 
 _UNITS_IN_TEXT = re.compile(r"\s*\((USD|usd|H100e|quarters?|years?)\)\s*$")
 
