@@ -160,7 +160,9 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
     text += (
         f"; median gain {money(gain['p50'])} (90% of futures: {money(gain['p5'])} to {money(gain['p95'])})"
     )
-    if fig["payback_median"] != "never":
+    if fig.get("payback_median_quarter") == 0:
+        text += "; ahead from the first quarter on in half of them"
+    elif fig["payback_median"] != "never":
         text += f"; pays back by {fig['payback_median']} in half of them"
     else:
         text += f"; pays back within the horizon in {_pm(fig['p_pays_back'])} of futures"

@@ -31,7 +31,8 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     route; mean, p5, p50, p95), ``p_beats_declared``, ``p_best`` (sums to 1
     over a lab's routes), ``regret_usd``, ``p_pays_back``, ``p_never``,
     ``payback_median`` (a calendar quarter, or "never" when it pays back in
-    fewer than half the futures), ``gain_by_line_usd`` and ``drivers``.
+    fewer than half the futures) and ``payback_median_quarter`` (the model's
+    quarter, 0 the first; ``None`` for never), ``gain_by_line_usd`` and ``drivers``.
     """
     world = as_kind(scenario, WorldScenario)  # routes are a world's labs'
     if world is None or "summary_route_npv_usd" not in dataset:
@@ -71,6 +72,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
             "p_pays_back": p_pays,
             "p_never": {"value": 1.0 - p_pays["value"], "se": p_pays["se"]},
             "payback_median": "never" if never else quarter_label(world.start_year, median_q),
+            "payback_median_quarter": None if never else median_q,
             "gain_by_line_usd": {
                 line: {
                     "mean": get("route_gain_by_line_usd", "mean", line=line),
