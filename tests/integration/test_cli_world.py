@@ -29,8 +29,9 @@ def test_run_two_strategies_prints_per_lab_tables_and_writes_files(tmp_path: Pat
         "partner_cloud:lab_partner",
     ):
         assert words in result.output, words
-    # Which route wins, with the share of samples where each lab's NPV leads.
-    assert "Which route wins" in result.output
+    # The route choice, then the share of samples where each lab's NPV leads.
+    assert "Route choice for lab_partner (declared route: hybrid)" in result.output
+    assert "Which lab has the highest NPV" in result.output
     assert re.search(r"lab_(own|partner) in \d+\.\d% ± \d+\.\d%, lab_(own|partner) in", result.output)
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["is_ruined"]["mean"]) == 2

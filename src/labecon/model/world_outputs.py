@@ -388,7 +388,8 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             lab,
             "1",
             "1 for the lab whose NPV of free cash flow is the highest of the labs in the sample (the "
-            "first such lab on a tie); mean = P(its route wins on NPV)",
+            "first such lab on a tie); mean = P(this lab leads the others). It compares different labs, "
+            "not routes: the route outputs compare one lab's routes",
         ),
         "is_beyond_plausible_bounds": OutputInfo(
             ("lab",),

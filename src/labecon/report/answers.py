@@ -197,7 +197,13 @@ def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
         ranked = sorted(((lab, s) for lab, s in leader if s is not None), key=lambda kv: -kv[1].mean)
         shares = ", ".join(f"{lab} in {pct(s.mean)} ± {pct(s.mean_se)}" for lab, s in ranked)
         first.append(
-            Answer("", [f"Which route wins (the highest NPV of free cash flow): {shares} of samples."])
+            Answer(
+                "",
+                [
+                    f"Which lab has the highest NPV of free cash flow (different labs, each on its declared "
+                    f"route; a route against another is the route choice above): {shares} of samples."
+                ],
+            )
         )
     partner = []
     if "deal" in ds.coords:

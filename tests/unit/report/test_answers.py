@@ -42,9 +42,14 @@ def test_first_profit_is_a_date_with_never_apart(world: labecon.Results) -> None
     assert f"never profitable in {pct(1 - ever.mean())}" in line
 
 
-def test_which_route_wins_comes_first(world: labecon.Results) -> None:
-    first = answers(world.dataset, None)[0]
-    assert first.lines[0].startswith("Which route wins")
+def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Results) -> None:
+    scenario = yaml.safe_load(world.scenario_yaml)
+    blocks = answers(world.dataset, scenario)
+    assert blocks[0].title.startswith("Route choice for lab_own")
+    assert blocks[1].title.startswith("Route choice for lab_partner")
+    assert blocks[2].lines[0].startswith("Which lab has the highest NPV")
+    # Without the run's scenario the routes cannot be named: the labs' comparison leads.
+    assert answers(world.dataset, None)[0].lines[0].startswith("Which lab has the highest NPV")
 
 
 def test_the_report_opens_with_the_answers_in_human_words(world: labecon.Results, tmp_path: Path) -> None:
@@ -53,7 +58,7 @@ def test_the_report_opens_with_the_answers_in_human_words(world: labecon.Results
     page = labecon.write_report(tmp_path / "run").read_text(encoding="utf-8")
     start = page.index('<section class="answers">')
     first = page[start : page.index("</section>", start)]
-    assert "Which route wins" in first
+    assert "Route choice for lab_own" in first
     assert not [name for name in set(OUTPUT_WORDS) | set(world.outputs) if name in first]
     assert page.index('<section class="answers">') < page.index('<section class="summary">')
     assert "Appendix: assumptions and sources" in page
@@ -68,7 +73,7 @@ def test_the_terminal_opens_with_the_answers(
     print_answers(world)
     out = capsys.readouterr().out
     assert out.lstrip().startswith("Route choice for lab_own (declared route: own)")
-    assert "Which route wins" in out
+    assert "Which lab has the highest NPV" in out
     assert "First profitable quarter" in out
 
 
