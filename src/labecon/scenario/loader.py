@@ -25,28 +25,10 @@ from labecon.scenario.schema import (
     ScenarioBase,
     WorldScenario,
 )
+from labecon.scenario.validation import describe_error, format_location
 
 ScenarioSource = ComputeScenario | WorldScenario | Mapping[str, Any] | str | Path
 """Anything :func:`load_scenario` accepts."""
-
-# Tags of the discriminated unions: pydantic puts the tag in an error's location,
-# which would make ``strategies.build.build_ahead.headroom_frac`` out of a user's
-# ``strategies.build.headroom_frac``.
-_UNION_TAGS = {
-    "rent_all",
-    "build_ahead",
-    "pv_cost",
-    "difference",
-    "fixed",
-    "uniform",
-    "normal",
-    "lognormal",
-    "triangular",
-    "pert",
-    "beta",
-    "discrete",
-    "int_uniform",
-}
 
 
 def load_scenario(source: ScenarioSource) -> Scenario:
@@ -111,6 +93,9 @@ def scenario_from_yaml(text: str, *, origin: str = "<string>") -> Scenario:
         problem = getattr(exc, "problem", None) or str(exc)
         msg = f"{origin} is not valid YAML{where}: {problem}"
         raise ScenarioError(msg, "scenario") from None
+    except (ValueError, TypeError, OverflowError) as exc:  # a tagged value YAML cannot build (!!float nope)
+        msg = f"{origin} holds a value YAML cannot read: {exc}"
+        raise ScenarioError(msg, "scenario") from None
     if not isinstance(data, Mapping):
         msg = f"{origin} must hold a mapping of scenario fields, got {type(data).__name__}"
         raise ScenarioError(msg, "scenario")
@@ -128,35 +113,6 @@ def scenario_from_dict(data: Mapping[str, Any]) -> Scenario:
         raise ScenarioError(str(exc), "scenario") from None
     run_checks(scenario)
     return scenario
-
-
-def format_location(loc: tuple[int | str, ...]) -> str:
-    """Return a pydantic error location as a dotted path, without union tags."""
-    parts: list[str] = []
-    for i, item in enumerate(loc):
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-            continue
-        is_tag = item in _UNION_TAGS and i > 0 and i < len(loc) - 1
-        if is_tag or item.startswith(("function-", "union[", "tagged-union[")):
-            continue
-        parts.append(("." if parts else "") + item)
-    return "".join(parts) or "scenario"
-
-
-def _describe(error: ErrorDetails) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx", {})
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling and indentation)"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "union_tag_invalid":
-        return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return f"says nothing of its kind: add the field {ctx.get('discriminator')}"
-    message = error["msg"]
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
 class _Problem(NamedTuple):
@@ -180,12 +136,12 @@ def _scenario_problem(error: ErrorDetails, data: Mapping[str, Any]) -> _Problem:
         if error["type"] == "union_tag_not_found":
             text = "must be a mapping of scenario fields"
             return _Problem("scenario", text, text)
-        return _Problem("kind", _describe(error), _describe(error))
+        return _Problem("kind", describe_error(error), describe_error(error))
     tag = loc[0] if loc and isinstance(loc[0], str) and loc[0] in SCENARIO_KINDS else None
     if tag is None:
-        return _Problem(format_location(loc), _describe(error), _describe(error))
+        return _Problem(format_location(loc), describe_error(error), describe_error(error))
     loc = loc[1:]
-    path, plain = format_location(loc), _describe(error)
+    path, plain = format_location(loc), describe_error(error)
     if len(loc) != 1 or not isinstance(loc[0], str):
         return _Problem(path, plain, plain)
     field, cls = loc[0], SCENARIO_KINDS[tag]

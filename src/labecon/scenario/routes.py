@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from labecon.errors import ScenarioError
 from labecon.scenario.schema import WorldScenario
+from labecon.scenario.validation import first_error
 from labecon.scenario.world import LabStrategySpec
 
 
@@ -55,9 +56,7 @@ def with_route(scenario: WorldScenario, lab: str, route: str) -> WorldScenario:
     try:
         strategy = LabStrategySpec.model_validate(merged)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(x) for x in err["loc"])
-        raise ScenarioError(err["msg"], f"labs.{lab}.routes.{route}.{field}") from None
+        raise first_error(exc, f"labs.{lab}.routes.{route}") from None
     new_lab = spec.model_copy(update={"strategy": strategy})
     return scenario.model_copy(update={"labs": {**labs, lab: new_lab}})
 

@@ -173,3 +173,10 @@ def test_fuzzed_scenarios_raise_only_scenario_errors(b1_dict: dict[str, Any], da
         return
     assert problem.path, str(problem)
     assert str(problem).strip()
+
+
+def test_a_yaml_value_that_cannot_be_built_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nhorizon_quarters: !!float nope\n", encoding="utf-8")
+    with pytest.raises(ScenarioError, match="holds a value YAML cannot read"):
+        labecon.load_scenario(str(bad))
