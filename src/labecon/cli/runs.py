@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,7 +43,6 @@ def runs_list(store: StoreOption = None) -> None:
     table.add_column("status")
     table.add_column("started (UTC)", no_wrap=True)
     table.add_column("duration", justify="right", no_wrap=True)
-    table.add_column("results in")
     for row in frame.to_dict(orient="records"):
         backend = "" if _missing(row["backend"]) else str(row["backend"])
         if backend and not _missing(row["n_workers"]):
@@ -59,18 +57,8 @@ def runs_list(store: StoreOption = None) -> None:
             str(row["status"]),
             _when(row["started"]),
             duration,
-            _where(row, runs_store.root),
         )
     console.print(table)
-
-
-def _where(row: Mapping[Hashable, Any], root: Path) -> str:
-    """Return where a run's results lie: "store", or the ``--out`` folder it was written to."""
-    out = row.get("out_dir")
-    if _missing(out) or not out:
-        return "store"
-    path = Path(str(out))
-    return "store" if path.parent.resolve() == root.resolve() else escape(str(path))
 
 
 def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
