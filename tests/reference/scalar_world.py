@@ -276,7 +276,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         gap = cap - max(frontier, cap if alive > 0 else -math.inf)
         price = pref * (1.0 + p["premium"]) * max(0.05, 1.0 + p["pricing_power"] * min(max(gap, -1.0), 1.0))
         ratio = price / pref
-        attract = math.exp(min(p["w"] * gap - p["price_sens"] * math.log(ratio), 50.0))
+        attract = math.exp(min(p["w"] * gap + p["drift"] * years - p["price_sens"] * math.log(ratio), 50.0))
         weighted = brand * alive * attract
         target = weighted / (weighted + outside)
         share = (p["inertia"] * share + (1.0 - p["inertia"]) * target) * alive
@@ -491,6 +491,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "debt0": lab.debt_usd,
         "rev0": lab.revenue_usd_per_year,
         "cap0": lab.capability_log10_flop,
+        "drift": lab.preference_drift_per_year,
         "staff0": lab.staff_usd_per_year,
         "staff_growth": st.staff_growth_per_year,
         "staff_elasticity": st.staff_revenue_elasticity,

@@ -98,6 +98,12 @@ CASES = {
         "labs.a.strategy.own_frac": 0.0,
         "labs.a.strategy.commit_frac": 0.3,
     },
+    "preference_drift_tight_cloud": {
+        "labs.a.preference_drift_per_year": 0.8,
+        "market.segments.api.growth_per_year": 2.0,
+        "clouds.market.capacity_limit_h100e": 3e5,
+    },
+    "preference_drift_down": {"labs.a.preference_drift_per_year": -1.0},
     "book_terminal_value": {
         "finance.terminal_value_method": "book",
         "finance.plausible_max_revenue_usd_per_year": 9e9,

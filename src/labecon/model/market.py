@@ -86,12 +86,15 @@ def attractiveness(
     log_price_ratio: FloatArray,
     share_weight_per_oom: FloatArray,
     price_sensitivity: FloatArray,
+    preference: FloatArray,
 ) -> FloatArray:
-    """Return ``exp(w * gap - s * ln(price / reference))``, ``(sample, lab, segment)``.
+    """Return ``exp(w * gap + preference - s * ln(price / reference))``, ``(sample, lab, segment)``.
 
+    ``preference`` ``(sample, lab)`` is the log-attractiveness customers give a lab beyond its
+    capability gap: its preference drift times the years since quarter 0 (0 at quarter 0).
     Takes ``ln(price / reference)``, which :func:`demand_units` uses too.
     """
-    logit = (share_weight_per_oom[:, None] * capability_gap_oom)[:, :, None] - price_sensitivity[
+    logit = (share_weight_per_oom[:, None] * capability_gap_oom + preference)[:, :, None] - price_sensitivity[
         :, None, None
     ] * log_price_ratio
     out: FloatArray = np.exp(np.minimum(logit, 50.0))
@@ -215,7 +218,8 @@ def market_and_serve(
     gap = capability_gap(st.capability_log10_flop, ctx.frontier_log10_flop[t], alive)
     price = lab_prices(pref, dec.price_premium_frac, gap, gp.pricing_power_per_oom)
     log_ratio = np.log(price / pref[:, None, :])
-    attract = attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity)
+    preference = lp.preference_drift_per_year * (t / QUARTERS_PER_YEAR)
+    attract = attractiveness(gap, log_ratio, gp.share_weight_per_oom, gp.price_sensitivity, preference)
     target = target_shares(st.brand * alive[:, :, None], attract, st.outside)
     inertia = mp.inertia_frac[:, None, :]
     shares = (inertia * st.shares + (1.0 - inertia) * target) * alive[:, :, None]

@@ -173,7 +173,9 @@ def opening_market(p: WorldParams, ctx: Context) -> Standing:
     capability = np.copy(lp.capability_log10_flop)
     gap0 = mkt.capability_gap(capability, gp.frontier_log10_flop, np.ones_like(capability))
     at_reference = np.zeros((n, L, S), order="F")  # ln(price / reference) = ln(1)
-    attract0 = mkt.attractiveness(gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity)
+    attract0 = mkt.attractiveness(
+        gap0, at_reference, gp.share_weight_per_oom, gp.price_sensitivity, np.zeros_like(gap0)
+    )
     brand, outside = mkt.calibrate_brands(shares, attract0)
     vol0 = spend0 / pref0 / QUARTERS_PER_YEAR
     need = sum_axis(shares * vol0[:, None, :] * cpu0[:, None, :], 2) / p.hours_per_quarter

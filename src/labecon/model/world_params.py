@@ -32,6 +32,7 @@ class LabParams(NamedTuple):
     committed_remaining_quarters: FloatArray
     partner_h100e: FloatArray
     capability_log10_flop: FloatArray
+    preference_drift_per_year: FloatArray
     staff_usd_per_year: FloatArray
     debt_usd: FloatArray
     # Own route: the chip it buys.
@@ -274,6 +275,7 @@ def world_params(
             "committed_remaining_quarters": np.full(n, float(lab.committed_remaining_quarters)),
             "partner_h100e": r(lab.partner_h100e),
             "capability_log10_flop": np.full(n, lab.capability_log10_flop),
+            "preference_drift_per_year": r(lab.preference_drift_per_year),
             "staff_usd_per_year": r(lab.staff_usd_per_year),
             "debt_usd": r(lab.debt_usd),
             "debt_maturity_quarters": np.full(n, float(st.debt_maturity_quarters)),

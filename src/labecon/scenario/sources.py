@@ -135,6 +135,12 @@ REFERENCES: dict[str, str] = {
         "(awsdocs-neuron.readthedocs-hosted.com), fact sheet section 2 (reliability A); Trainium2 "
         "500 W TDP from the Epoch AI chip database"
     ),
+    "trainium3": (
+        "AWS Trainium3, generally available 2 Dec 2025: 3 nm, 2.52 PFLOP/s FP8 and 144 GB HBM3e per "
+        "chip, 144 chips per UltraServer (4.4x the compute of a Trainium2 UltraServer), ~40% better "
+        "energy efficiency; AIwire via buzzbytech.com, nand-research.com (late-2026 addendum to the "
+        "fact sheet, reliability B)"
+    ),
     "anthropic_aws_2026": (
         "Anthropic-Amazon agreement, 20 Apr 2026: up to 5 GW, >$100B committed to AWS over 10 years, "
         "Amazon invests $5B now and up to $20B more; Anthropic statement quoted by thesummerai.com "

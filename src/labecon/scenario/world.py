@@ -430,6 +430,13 @@ class LabSpec(Spec):
         description="Capability index: log10 of the effective training compute of its latest model "
         "(log10 FLOP at quarter-0 algorithms)."
     )
+    preference_drift_per_year: ParamValue = Field(
+        0.0,
+        description="Yearly drift of customers' preference for its models beyond their training "
+        "compute (product fit: tools, coding agents, reliability), in log-attractiveness per year "
+        "(+ wins share, - loses it); usually an uncertain input centred on 0.",
+        json_schema_extra=_src("assumption: none unless said"),
+    )
     staff_usd_per_year: NonNeg = Field(description="Staff, R&D and other operating spend (USD per year).")
     debt_usd: NonNeg = Field(
         0.0, description="Debt at quarter 0 (USD).", json_schema_extra=_src("assumption: no debt")

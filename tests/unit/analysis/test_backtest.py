@@ -148,3 +148,20 @@ def test_an_uncertain_pue_is_read_per_sample() -> None:
     cap = results.dataset["capacity_h100e"].sel(lab="lab_own", quarter=0).sum("source").to_numpy()
     assert np.ptp(pue) > 0.1
     np.testing.assert_allclose(series["lab_own", "compute_gw"][:, 0], cap * 1.4535 * pue / 1e6, rtol=1e-12)
+
+
+def test_the_calibration_window_lies_inside_the_90_percent_band() -> None:
+    # Calibrated on 2024-2025 only (docs/calibration.md): every point of both labs then lies
+    # inside the model's 90% band, PIT values well inside (0, 1). At 800 samples the PITs
+    # move by about 0.02 between seeds; the largest is ~0.93, so the check has room.
+    result = labecon.backtest("backtest-2023", n_samples=800, seed=11)
+    window = [p for p in result.points if p.date.year in (2024, 2025)]
+    labs_metrics = {(p.lab, p.metric) for p in window}
+    assert labs_metrics == {
+        ("lab_own", "revenue_run_rate_usd_per_year"),
+        ("lab_own", "compute_gw"),
+        ("lab_partner", "revenue_run_rate_usd_per_year"),
+    }
+    outside = [(p.lab, p.metric, p.date.isoformat(), p.quantile) for p in window if not p.in_band_90]
+    assert not outside
+    assert all(0.1 < p.quantile < 0.97 for p in window)

@@ -36,6 +36,11 @@ def _z(paired: np.ndarray) -> float:
 
 def test_higher_demand_growth_does_not_lower_p_own_best() -> None:
     base, high = _base(), _base()
+    for data in (base, high):
+        # Labs of comparable size (the partner-route lab at its Feb 2026 run-rate, not its April
+        # one, 1.5x the own-route lab's), so that P(own best) is not near 0 in both runs.
+        data["labs"]["lab_partner"]["revenue_usd_per_year"] = 1.4e10
+        data["labs"]["lab_partner"]["staff_usd_per_year"] = 6.3e9
     high["inputs"]["g_consumer"]["ci90"] = [0.6, 2.0]
     high["inputs"]["g_api"]["ci90"] = [0.8, 2.5]
     _, lead0 = _run(base)
