@@ -6,10 +6,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.stats import spearmanr
 from tests.web.conftest import assert_names_field, make_client
 
 import labecon
@@ -202,3 +204,17 @@ def test_fuzzed_yaml_bodies_never_give_a_500(store: Path, text: str) -> None:
     response = client.post("/api/runs", content=text.encode(), headers={"content-type": "application/x-yaml"})
     assert response.status_code in (413, 422), response.text
     assert response.json()["detail"][0]["field"]
+
+
+def test_the_inputs_that_matter_most_come_first(client: Any) -> None:
+    shown = client.get("/api/scenarios/route-choice").json()
+    influence = [i["influence"] for i in shown["inputs"]]
+    assert influence == sorted(influence, reverse=True)
+    assert all(0.0 <= x <= 1.0 for x in influence)
+    # The ranking is the measured one: the top input's rank correlation with the route gain.
+    res = labecon.simulate("route-choice", n_samples=2000)
+    top = shown["inputs"][0]["name"]
+    x = res.dataset["input_value"].sel(input=top).to_numpy()
+    gains = res.dataset["route_gain_usd"].to_numpy()
+    rho = max(abs(spearmanr(x, g).statistic) for g in gains.T if np.ptp(g) > 0)
+    assert shown["inputs"][0]["influence"] == pytest.approx(rho, rel=1e-9)

@@ -127,7 +127,7 @@ export function buildControls(desc, current, change) {
     decided.forEach((p) => root.appendChild(parameterControl(p)));
   }
   const h = document.createElement("h3");
-  h.textContent = "Uncertain inputs";
+  h.textContent = "Uncertain inputs, the most influential first";
   root.appendChild(h);
   desc.inputs.filter((i) => Object.keys(i.params).length).forEach((i) => root.appendChild(inputControl(i)));
   if (groups.deal) {
