@@ -165,3 +165,20 @@ def test_the_calibration_window_lies_inside_the_90_percent_band() -> None:
     outside = [(p.lab, p.metric, p.date.isoformat(), p.quantile) for p in window if not p.in_band_90]
     assert not outside
     assert all(0.1 < p.quantile < 0.97 for p in window)
+
+
+def test_a_date_between_two_quarter_middles_takes_their_log_linear_interpolation() -> None:
+    from labecon.analysis.backtest import quarter_middle, value_at
+
+    # Two samples, three quarters from January 2024; the first grows tenfold a quarter.
+    values = np.array([[1.0, 10.0, 100.0], [4.0, 0.0, 2.0]])
+    mid0, mid1 = quarter_middle(0, 2024.0), quarter_middle(1, 2024.0)
+    halfway = mid0 + (mid1 - mid0) / 2
+    w = (halfway - mid0).days / (mid1 - mid0).days
+    at = value_at(values, halfway, 2024.0)
+    assert at[0] == pytest.approx(10.0**w)  # geometric between 1 and 10
+    assert at[1] == pytest.approx(4.0 * (1 - w))  # linear where a value is 0
+    np.testing.assert_array_equal(value_at(values, mid1, 2024.0), values[:, 1])
+    # Before the first middle and after the last, the nearest quarter stands.
+    np.testing.assert_array_equal(value_at(values, dt.date(2024, 1, 2), 2024.0), values[:, 0])
+    np.testing.assert_array_equal(value_at(values, dt.date(2024, 9, 30), 2024.0), values[:, 2])
