@@ -1,4 +1,4 @@
-"""One way to turn results into what JSON can hold (a leaf: standard library and NumPy only)."""
+"""One way to turn results into what JSON can hold, and to read it back (a leaf: NumPy and the errors)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from labecon.errors import OptionError
 
 
 def plain(value: Any, *, finite: bool = True) -> Any:
@@ -53,3 +55,22 @@ def write_json(path: str | Path, data: Any) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(plain(data), indent=1) + "\n", encoding="utf-8")
     return target
+
+
+def read_json(path: str | Path) -> Any:
+    """Return what :func:`write_json` wrote at ``path``.
+
+    Raises
+    ------
+    OptionError
+        The file is missing or is not JSON, naming the file.
+    """
+    target = Path(path)
+    try:
+        return json.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"no saved result at {target}"
+        raise OptionError(msg, "path") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"cannot read {target}: {exc}"
+        raise OptionError(msg, "path") from None

@@ -51,7 +51,7 @@ from labecon.analysis._select import (
 )
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionError
-from labecon.jsonable import write_json
+from labecon.jsonable import read_json, write_json
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
@@ -132,7 +132,25 @@ class Comparison:
 
         ``sample_rows`` paired values are kept for the report's charts.
         """
-        return write_json(Path(directory) / layout.COMPARISON_JSON, self.to_dict(sample_rows=sample_rows))
+        folder = Path(directory)
+        arrays = {"values": self.values, "regret": self.regret}
+        for i, sub in enumerate(self.by_metric.values()):
+            arrays |= {f"values_{i}": sub.values, f"regret_{i}": sub.regret}
+        folder.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(folder / layout.COMPARISON_NPZ, allow_pickle=False, **arrays)
+        return write_json(folder / layout.COMPARISON_JSON, self.to_dict(sample_rows=sample_rows))
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Comparison:
+        """Read back a comparison :meth:`save` wrote into ``directory``: every paired value included."""
+        folder = Path(directory)
+        data = read_json(folder / layout.COMPARISON_JSON)
+        with np.load(folder / layout.COMPARISON_NPZ) as arrays:
+            subs = {
+                m: _from_dict(sub, arrays[f"values_{i}"], arrays[f"regret_{i}"], {})
+                for i, (m, sub) in enumerate(data["by_metric"].items())
+            }
+            return _from_dict(data, arrays["values"], arrays["regret"], subs)
 
     def to_dict(self, *, sample_rows: int = 0) -> dict[str, Any]:
         """Return the comparison as plain, JSON-ready numbers.
@@ -180,6 +198,40 @@ class Comparison:
             },
             **({"values_sample": self.values[:sample_rows].tolist()} if sample_rows > 0 else {}),
         }
+
+
+def _from_dict(
+    data: dict[str, Any], values: FloatArray, regret: FloatArray, by_metric: dict[str, Comparison]
+) -> Comparison:
+    """Return the comparison :meth:`Comparison.to_dict` described, with its arrays."""
+
+    def est(e: dict[str, float]) -> Estimate:
+        return Estimate(float(e["value"]), float(e["se"]))
+
+    return Comparison(
+        options=list(data["options"]),
+        metric=data["metric"],
+        goal=data["goal"],
+        values=np.asarray(values, dtype=np.float64),
+        means={k: est(v) for k, v in data["means"].items()},
+        best=data["best"],
+        differences=[
+            PairedDifference(
+                d["a"], d["b"], est(d["mean"]), (d["ci"][0], d["ci"][1]), est(d["p_a_beats_b"]), d["p_tie"]
+            )
+            for d in data["differences"]
+        ],
+        p_best={k: est(v) for k, v in data["p_best"].items()},
+        regret=np.asarray(regret, dtype=np.float64),
+        mean_regret={k: est(v) for k, v in data["mean_regret"].items()},
+        evpi=est(data["evpi"]),
+        evppi={k: est(v) for k, v in data["evppi"].items()},
+        level=float(data["level"]),
+        evppi_method=data.get("evppi_method", EVPPI_METHOD),
+        units=data.get("units", ""),
+        info=dict(data.get("info", {})),
+        by_metric=by_metric,
+    )
 
 
 def _utility(values: FloatArray, goal: Goal) -> FloatArray:

@@ -34,7 +34,7 @@ from labecon import layout
 from labecon.analysis._select import apply_overrides, output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
-from labecon.jsonable import write_json
+from labecon.jsonable import read_json, write_json
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -152,6 +152,39 @@ class OptimizationResult:
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``optimization.json`` into a run's folder, where the report finds it."""
         return write_json(Path(directory) / layout.OPTIMIZATION_JSON, self.to_dict())
+
+    @classmethod
+    def load(cls, directory: str | Path) -> OptimizationResult:
+        """Read back a result :meth:`save` wrote into ``directory``."""
+        return cls.from_dict(read_json(Path(directory) / layout.OPTIMIZATION_JSON))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OptimizationResult:
+        """Return the result :meth:`to_dict` described."""
+
+        def est(e: dict[str, float]) -> Estimate:
+            return Estimate(float(e["value"]), float(e["se"]))
+
+        def cand(c: dict[str, Any]) -> Candidate:
+            constraints = [est(e) for e in c["constraints"]]
+            return Candidate(
+                int(c["number"]), dict(c["params"]), est(c["objective"]), constraints, c["feasible"]
+            )
+
+        low, high = data["best_ci"]
+        return cls(
+            objective=data["objective"],
+            goal=data["goal"],
+            constraints=list(data["constraints"]),
+            best=cand(data["best"]),
+            best_ci=(float(low), float(high)),
+            candidates=[cand(c) for c in data["candidates"]],
+            frontier=[cand(c) for c in data["frontier"]],
+            n_evaluations=int(data["n_evaluations"]),
+            seed=int(data["seed"]),
+            level=float(data["level"]),
+            info=dict(data["info"]),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""

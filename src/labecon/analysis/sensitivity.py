@@ -38,7 +38,7 @@ import numpy as np
 from labecon import layout
 from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, unpicked_dims
 from labecon.errors import OptionalDependencyError, OptionError
-from labecon.jsonable import write_json
+from labecon.jsonable import read_json, write_json
 from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
@@ -142,6 +142,29 @@ class SensitivityResult:
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``sensitivity-METHOD.json`` into a run's folder, for the report."""
         return write_json(Path(directory) / layout.sensitivity_file(self.method), self.to_dict())
+
+    @classmethod
+    def load(cls, directory: str | Path, method: str) -> SensitivityResult:
+        """Read back a result :meth:`save` wrote into ``directory`` (the same indices; NaN where none)."""
+        return cls.from_dict(read_json(Path(directory) / layout.sensitivity_file(method)))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SensitivityResult:
+        """Return the result :meth:`to_dict` described."""
+        return cls(
+            method=data["method"],
+            assumption=data["assumption"],
+            output=data["output"],
+            inputs=list(data["inputs"]),
+            indices={k: np.array(v, dtype=np.float64) for k, v in data["indices"].items()},
+            n_evaluations=int(data["n_evaluations"]),
+            n_base=int(data["n_base"]),
+            time_dim=data["time_dim"],
+            time_coords=list(data["time_coords"]),
+            warnings=list(data["warnings"]),
+            suggested_n=data["suggested_n"],
+            extra=dict(data["extra"]),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""
