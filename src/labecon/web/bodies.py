@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import labecon
+from labecon.scenario.validation import describe_error, format_location
 from labecon.web.errors import ApiError
 
 T = TypeVar("T", bound=BaseModel)
@@ -87,10 +88,11 @@ def parse_body(body: bytes, content_type: str, model: type[T], query: Mapping[st
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"] if not str(p).startswith(("function-", "dict[")))
-        where = where.removesuffix(".str") if where.startswith("scenario") else where
-        problem = first["msg"] if first["type"] != "extra_forbidden" else "unknown field"
-        raise ApiError(422, where or "body", problem) from None
+        # The request's own fields, said as scenarios' are (one translation, scenario.validation);
+        # the type tags of a field that takes text or a mapping are left out.
+        loc = tuple(p for p in first["loc"] if p != "str" and not str(p).startswith("dict["))
+        where = format_location(loc) if loc else "body"
+        raise ApiError(422, where, describe_error(first)) from None
 
 
 def scenario_fields(scenario: str | Mapping[str, Any]) -> dict[str, Any]:
