@@ -1,4 +1,4 @@
-"""Shared plumbing: scenario overrides by dotted path, and picking one per-sample value from an output."""
+"""Shared plumbing: picking one per-sample value from an output."""
 
 from __future__ import annotations
 
@@ -9,20 +9,7 @@ import numpy as np
 
 from labecon.errors import OptionError
 from labecon.runtime.results import Results
-from labecon.scenario.loader import ScenarioSource
-from labecon.scenario.overrides import with_overrides
-from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
-
-
-def apply_overrides(scenario: ScenarioSource, overrides: Mapping[str, Any]) -> Scenario:
-    """Return ``scenario`` with each dotted path (``strategies.build.headroom_frac``) set to a value.
-
-    See :func:`labecon.scenario.overrides.with_overrides`: a path must name a
-    field the scenario has or the schema defines there, and a bad value is a
-    :class:`ScenarioError` naming the path.
-    """
-    return with_overrides(scenario, overrides)
 
 
 def parse_output_ref(ref: str) -> tuple[str, dict[str, str]]:

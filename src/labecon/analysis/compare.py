@@ -43,7 +43,6 @@ from scipy.special import ndtri
 
 from labecon import layout
 from labecon.analysis._select import (
-    apply_overrides,
     input_table,
     output_values,
     pick_one_error,
@@ -56,6 +55,7 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate
 from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario, as_kind
 from labecon.types import EngineName, FloatArray
@@ -501,7 +501,7 @@ def compare(
         if len(variants) < 2:
             msg = f"need at least two variants, got {len(variants)}"
             raise OptionError(msg, "variants")
-        patched = {name: apply_overrides(sc, ov) for name, ov in variants.items()}
+        patched = {name: with_overrides(sc, ov) for name, ov in variants.items()}
         runs = {name: simulate(variant, n_samples, run_seed, **kw) for name, variant in patched.items()}
         for name, res in runs.items():
             values[name] = _scalar(res, metric, select)

@@ -31,13 +31,14 @@ from pydantic import BaseModel
 from scipy.special import ndtri
 
 from labecon import layout
-from labecon.analysis._select import apply_overrides, output_values
+from labecon.analysis._select import output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
 from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
 from labecon.jsonable import read_json, write_json
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.overrides import with_overrides
 from labecon.types import EngineName, FloatArray
 
 STATISTICS = ("mean", "p5", "p50", "p95", "sd", "p_positive", "p_negative")
@@ -416,13 +417,13 @@ def optimize(
         }
     # Check every path and output before spending a single run.
     first = {path: _first_value(spec) for path, spec in parameters.items()}
-    probe = simulate(apply_overrides(sc, first), 2, run_seed, keep="outputs", engine=engine)
+    probe = simulate(with_overrides(sc, first), 2, run_seed, keep="outputs", engine=engine)
     obj = Statistic.parse(objective)
     for ref in [obj.output, *(Constraint.parse(c).statistic.output for c in constraints)]:
         output_values(probe, ref, select)
 
     def evaluate(params: dict[str, Any]) -> Callable[[str], FloatArray]:
-        res = simulate(apply_overrides(sc, params), n, run_seed, keep="outputs", engine=engine)
+        res = simulate(with_overrides(sc, params), n, run_seed, keep="outputs", engine=engine)
         return lambda ref: output_values(res, ref, select)
 
     result = optimize_function(

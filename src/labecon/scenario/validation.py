@@ -12,25 +12,12 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from labecon.errors import ScenarioError
+from labecon.scenario.distributions import DIST_KINDS
 
 # Tags of the discriminated unions: pydantic puts the tag in an error's location,
 # which would make ``strategies.build.build_ahead.headroom_frac`` out of a user's
 # ``strategies.build.headroom_frac``.
-UNION_TAGS = {
-    "rent_all",
-    "build_ahead",
-    "pv_cost",
-    "difference",
-    "fixed",
-    "uniform",
-    "normal",
-    "lognormal",
-    "triangular",
-    "pert",
-    "beta",
-    "discrete",
-    "int_uniform",
-}
+UNION_TAGS = {"rent_all", "build_ahead", "pv_cost", "difference", *DIST_KINDS}
 """Tags of the discriminated unions, left out of error paths."""
 
 
