@@ -12,6 +12,7 @@ EXPECTED = [
     "ConvergenceReport",
     "DaskBackend",
     "HistoryError",
+    "ImplausibleValueWarning",
     "InputTableError",
     "LabeconError",
     "LocalBackend",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from labecon._version import __version__
 from labecon.errors import (
     BackendError,
+    ImplausibleValueWarning,
     InputTableError,
     LabeconError,
     OptionalDependencyError,
@@ -122,6 +123,7 @@ __all__ = [
     "ConvergenceReport",
     "DaskBackend",
     "HistoryError",
+    "ImplausibleValueWarning",
     "InputTableError",
     "LabeconError",
     "LocalBackend",

@@ -55,3 +55,11 @@ class BackendError(LabeconError):
 
 class StoreError(LabeconError):
     """The run store cannot record or give back a run (unknown run id, corrupt or locked database)."""
+
+
+class ImplausibleValueWarning(UserWarning):
+    """A scenario value lies far outside its field's usual range (a rate of 12 for 0.12, say).
+
+    The scenario still loads and runs: the value may be meant. The message names
+    the field, its unit and the likely slip.
+    """

@@ -157,3 +157,14 @@ def test_too_many_waiting_runs_is_429(store: Path) -> None:
     runner = client.app.state.runner  # type: ignore[attr-defined]
     runner._pending["another request"] = object()  # as if one run were queued already
     assert_names_field(client.post("/api/runs", json={"scenario": "b1", "n_samples": 100}), 429)
+
+
+def test_a_run_says_which_inputs_look_implausible(client: Any) -> None:
+    body = {"scenario": "b1", "n_samples": 300, "seed": 1}
+    assert client.post("/api/runs", json=body).json()["warnings"] == []
+    slipped = {**body, "overrides": {"compute.dc_capex_usd_per_kw": 12}}
+    response = client.post("/api/runs", json=slipped)
+    assert response.status_code == 200, response.text
+    (warning,) = response.json()["warnings"]
+    assert "dc_capex_usd_per_kw" in warning
+    assert "USD per kW" in warning

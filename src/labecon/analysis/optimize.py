@@ -21,6 +21,7 @@ or ``p_positive(saving)``; a constraint adds ``<=`` or ``>=`` and a limit, e.g.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +34,13 @@ from scipy.special import ndtri
 from labecon import layout
 from labecon.analysis._select import output_values
 from labecon.analysis.metrics import mean_estimate, probability_estimate
-from labecon.errors import OptionalDependencyError, OptionError, ScenarioError
+from labecon.errors import ImplausibleValueWarning, OptionalDependencyError, OptionError, ScenarioError
 from labecon.jsonable import read_json, write_json
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.overrides import with_overrides
+from labecon.scenario.schema import Scenario
 from labecon.types import EngineName, FloatArray
 
 STATISTICS = ("mean", "p5", "p50", "p95", "sd", "p_positive", "p_negative")
@@ -417,13 +419,13 @@ def optimize(
         }
     # Check every path and output before spending a single run.
     first = {path: _first_value(spec) for path, spec in parameters.items()}
-    probe = simulate(with_overrides(sc, first), 2, run_seed, keep="outputs", engine=engine)
+    probe = simulate(_candidate(sc, first), 2, run_seed, keep="outputs", engine=engine)
     obj = Statistic.parse(objective)
     for ref in [obj.output, *(Constraint.parse(c).statistic.output for c in constraints)]:
         output_values(probe, ref, select)
 
     def evaluate(params: dict[str, Any]) -> Callable[[str], FloatArray]:
-        res = simulate(with_overrides(sc, params), n, run_seed, keep="outputs", engine=engine)
+        res = simulate(_candidate(sc, params), n, run_seed, keep="outputs", engine=engine)
         return lambda ref: output_values(res, ref, select)
 
     result = optimize_function(
@@ -468,3 +470,10 @@ def _declared_value(sc: BaseModel, path: str) -> Any:
 def _first_value(spec: ParamRange) -> Any:
     values = list(spec)
     return values[0] if values else None
+
+
+def _candidate(scenario: Scenario, params: Mapping[str, Any]) -> Scenario:
+    """Return the scenario at one trial point; the search's own values are not warned about one by one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImplausibleValueWarning)
+        return with_overrides(scenario, params)

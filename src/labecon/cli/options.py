@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -115,14 +116,17 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
     """
     from labecon.scenario.plausibility import plausibility_warnings
 
-    scenario = labecon.load_scenario(source)
-    if sets:
-        try:
-            overrides = dict(labecon.parse_override(text) for text in sets)
-        except labecon.ScenarioError as exc:  # a malformed PATH=VALUE: name the option
-            where = "--set" if exc.path == "overrides" else exc.path
-            raise labecon.ScenarioError(exc.problem, where) from None
-        scenario = labecon.with_overrides(scenario, overrides)
+    with warnings.catch_warnings():
+        # Said once below, for the scenario with its overrides, in the CLI's own words.
+        warnings.simplefilter("ignore", labecon.ImplausibleValueWarning)
+        scenario = labecon.load_scenario(source)
+        if sets:
+            try:
+                overrides = dict(labecon.parse_override(text) for text in sets)
+            except labecon.ScenarioError as exc:  # a malformed PATH=VALUE: name the option
+                where = "--set" if exc.path == "overrides" else exc.path
+                raise labecon.ScenarioError(exc.problem, where) from None
+            scenario = labecon.with_overrides(scenario, overrides)
     for warning in plausibility_warnings(scenario.model_dump(mode="json")):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     return scenario

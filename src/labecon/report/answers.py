@@ -132,10 +132,10 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
     if scenario is None or "summary_route_npv_usd" not in ds:
         return []
     from labecon.runtime.route_summary import route_answer
-    from labecon.scenario.loader import load_scenario
+    from labecon.scenario.loader import load_quietly
 
     try:
-        sc = load_scenario(scenario)
+        sc = load_quietly(scenario)  # the run's own scenario: warned of when it was loaded
     except LabeconError:  # not the run's whole scenario: it cannot name the routes' labs
         return []
     out = []

@@ -75,9 +75,9 @@ class Results:
         """
         if "routes" not in self._extra:
             from labecon.runtime.route_summary import route_answer
-            from labecon.scenario.loader import load_scenario
+            from labecon.scenario.loader import load_quietly
 
-            scenario = load_scenario(yaml.safe_load(self.scenario_yaml))
+            scenario = load_quietly(yaml.safe_load(self.scenario_yaml))
             self._extra["routes"] = route_answer(scenario, self.dataset)
         answer: dict[str, dict[str, dict[str, Any]]] = self._extra["routes"]
         return answer

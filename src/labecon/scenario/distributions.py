@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping, Sequence
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Literal, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,9 +32,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
 
 from labecon.errors import ScenarioError
+from labecon.scenario.validation import DIST_KINDS, FieldError, describe_input, first_error
 
 __all__ = [
     "DIST_KINDS",
@@ -80,20 +80,6 @@ Integer = Annotated[int, Strict()]
 Text = Annotated[str, Strict()]
 
 _MODEL_CONFIG = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class _FieldError(ValueError):
-    """A validation failure of one named field, raised inside a model validator.
-
-    Pydantic reports errors raised in a model-level validator at the model's
-    location; keeping the field here lets :func:`parse_distribution` report the
-    full path (``inputs.g.ci90``) instead of just ``inputs.g``.
-    """
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _fmt(x: float) -> str:
@@ -157,19 +143,19 @@ def _check_mode(info: ValidationInfo, high: float) -> None:
 
 
 def _check_one_form(form_a: dict[str, float | None], form_b: dict[str, object], kind: str) -> None:
-    """Require exactly one complete parameter form; raise :class:`_FieldError` otherwise."""
+    """Require exactly one complete parameter form; raise :class:`FieldError` otherwise."""
     ((name_b, value_b),) = form_b.items()
     given_a = [name for name, value in form_a.items() if value is not None]
     names_a = " and ".join(form_a)
     if value_b is not None:
         if given_a:
             msg = f"give either {names_a}, or {name_b}, not both"
-            raise _FieldError(msg, given_a[0])
+            raise FieldError(msg, given_a[0])
         return
     missing = [name for name in form_a if name not in given_a]
     if missing:
         msg = f"a {kind} distribution needs {name_b}: [p5, p95], or both {names_a}"
-        raise _FieldError(msg, missing[0])
+        raise FieldError(msg, missing[0])
 
 
 class _SpecBase(BaseModel):
@@ -429,7 +415,7 @@ class BetaSpec(_SpecBase):
         # default, so a lone `low: 2` must be caught here.
         if not self.low < self.high:
             msg = f"low ({_fmt(self.low)}) must be below high ({_fmt(self.high)})"
-            raise _FieldError(msg, "low")
+            raise FieldError(msg, "low")
         return self
 
 
@@ -563,9 +549,6 @@ _SPEC_TYPES = (
     IntUniformSpec,
 )
 
-DIST_KINDS: tuple[str, ...] = tuple(_SPEC_CLASSES)
-"""The accepted values of ``dist``, in documentation order."""
-
 
 # --------------------------------------------------------------------------- #
 # Turning pydantic errors into plain ScenarioError messages
@@ -579,75 +562,19 @@ def _join(path: str, *parts: object) -> str:
     return out
 
 
-def _describe_input(value: object) -> str:
-    text = repr(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"{text} ({type(value).__name__})"
-
-
-def _allowed_fields(model: type[BaseModel]) -> str:
-    shared = set(_SpecBase.model_fields)
-    own = [name for name in model.model_fields if name not in shared]
-    return ", ".join([*own, *(name for name in model.model_fields if name in shared)])
-
-
-def _message_for(error: ErrorDetails, model: type[BaseModel]) -> tuple[tuple[int | str, ...], str]:
-    """Return (location, plain message) for one pydantic error."""
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    value = error.get("input")
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    field = loc[-1] if loc else ""
-    exc = ctx.get("error")
-    if isinstance(exc, _FieldError):
-        return (*loc, exc.field), exc.message
-    if kind == "finite_number":
-        return loc, f"must be a finite number, got {value!r}"
-    if kind in {"float_type", "float_parsing"}:
-        return loc, f"must be a number, got {_describe_input(value)}"
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return loc, f"must be a whole number, got {_describe_input(value)}"
-    if kind == "string_type":
-        return loc, f"must be text, got {_describe_input(value)}"
-    if kind == "list_type":
-        return loc, f"must be a list, got {_describe_input(value)}"
-    if kind == "missing":
-        return loc, f"required field '{field}' is missing"
-    if kind == "extra_forbidden":
-        return loc, f"unknown field '{field}'; allowed fields are {_allowed_fields(model)}"
-    if kind == "invalid_key":
-        return loc, f"field names must be text, got {_describe_input(field)}"
-    if kind == "literal_error":
-        return loc, f"must be one of {ctx.get('expected', '?')}, got {value!r}"
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return loc, f"must be a mapping of fields, got {_describe_input(value)}"
-    message = str(error.get("msg", "invalid value"))
-    message = message.removeprefix("Value error, ")
-    return loc, message
-
-
 def _from_validation(exc: ValidationError, path: str, model: type[BaseModel] | None) -> ScenarioError:
-    """Turn the first error of ``exc`` into a :class:`ScenarioError`.
+    """Turn the first error of ``exc`` into a :class:`ScenarioError` (the scenario's one translation).
 
     With ``model=None`` the error comes from the :data:`DistributionSpec` union,
-    whose locations start with the ``dist`` tag; the tag is dropped and names
-    the model.
+    whose locations start with the ``dist`` tag; the tag names the model.
     """
-    errors = exc.errors()
-    first = errors[0]
-    loc = tuple(first["loc"])
-    if model is None:
-        if loc and isinstance(loc[0], str) and loc[0] in _SPEC_CLASSES:
-            model = _SPEC_CLASSES[loc[0]]
-            first = {**first, "loc": loc[1:]}
-        else:
-            model = _SpecBase
-    loc, message = _message_for(first, model)
-    if len(errors) > 1:
-        more = len(errors) - 1
-        message = f"{message} (and {more} more problem{'s' if more > 1 else ''})"
-    return ScenarioError(message, _join(path, *loc))
+    if model is not None:
+        return first_error(exc, path, model)
+    loc = tuple(exc.errors()[0]["loc"])
+    tagged = bool(loc) and isinstance(loc[0], str) and loc[0] in _SPEC_CLASSES
+    if tagged:
+        return first_error(exc, path, _SPEC_CLASSES[str(loc[0])], skip=1)
+    return first_error(exc, path, _SpecBase)
 
 
 def distribution_error_from_validation(exc: ValidationError, path: str) -> ScenarioError:
@@ -677,7 +604,7 @@ def distribution_error_from_validation(exc: ValidationError, path: str) -> Scena
 def _bad_type_message(value: object) -> str:
     return (
         "expected a number or a distribution such as "
-        f"{{dist: lognormal, ci90: [0.3, 1.5]}}, got {_describe_input(value)}"
+        f"{{dist: lognormal, ci90: [0.3, 1.5]}}, got {describe_input(value)}"
     )
 
 
@@ -715,7 +642,7 @@ def parse_distribution(value: object, path: str) -> DistributionSpec:
         except OverflowError:
             number = math.inf
         if not math.isfinite(number):
-            msg = f"must be a finite number, got {_describe_input(value)}"
+            msg = f"must be a finite number, got {describe_input(value)}"
             raise ScenarioError(msg, path)
         return FixedSpec(value=number)
     if not isinstance(value, Mapping):
@@ -726,7 +653,7 @@ def parse_distribution(value: object, path: str) -> DistributionSpec:
         raise ScenarioError(msg, _join(path, "dist"))
     kind = value["dist"]
     if not isinstance(kind, str):
-        msg = f"dist must name the distribution kind, one of {kinds}; got {_describe_input(kind)}"
+        msg = f"dist must name the distribution kind, one of {kinds}; got {describe_input(kind)}"
         raise ScenarioError(msg, _join(path, "dist"))
     model = _SPEC_CLASSES.get(kind)
     if model is None:
@@ -969,7 +896,7 @@ def parse_correlation(value: object, path: str) -> CorrelationSpec:
     if isinstance(value, CorrelationSpec):
         return value
     if not isinstance(value, Mapping):
-        msg = f"expected a mapping with names and matrix, got {_describe_input(value)}"
+        msg = f"expected a mapping with names and matrix, got {describe_input(value)}"
         raise ScenarioError(msg, path)
     try:
         return CorrelationSpec.model_validate(dict(value))

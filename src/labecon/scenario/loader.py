@@ -6,6 +6,7 @@ field's dotted path (``strategies.build.headroom_frac``) and what is wrong.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -14,9 +15,10 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from labecon.errors import ScenarioError
+from labecon.errors import ImplausibleValueWarning, ScenarioError
 from labecon.scenario.builtin import builtin_text, list_builtin
 from labecon.scenario.checks import run_checks
+from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import (
     SCENARIO_ADAPTER,
     SCENARIO_KINDS,
@@ -46,9 +48,28 @@ def load_scenario(source: ScenarioSource) -> Scenario:
     ScenarioError
         If the source cannot be found or read, or any field is invalid; the
         message names the field's path and the problem.
+
+    Warns
+    -----
+    ImplausibleValueWarning
+        For each value far outside its field's usual range (the scenario still loads).
     """
     if isinstance(source, ScenarioBase):
         return source
+    scenario = _load(source)
+    for text in plausibility_warnings(scenario.model_dump(mode="json")):
+        warnings.warn(text, ImplausibleValueWarning, stacklevel=2)
+    return scenario
+
+
+def load_quietly(source: ScenarioSource) -> Scenario:
+    """Return :func:`load_scenario`'s scenario without its warnings, for callers that say them their way."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ImplausibleValueWarning)
+        return load_scenario(source)
+
+
+def _load(source: ScenarioSource) -> Scenario:
     if isinstance(source, Mapping):
         return scenario_from_dict(source)
     if isinstance(source, str | Path):

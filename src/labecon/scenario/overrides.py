@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from labecon.errors import ScenarioError
 from labecon.scenario.checks import all_params
-from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.loader import ScenarioSource, load_quietly, load_scenario
 from labecon.scenario.schema import Scenario
 
 _PART = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(\[(?P<index>\d+)\])?$")
@@ -172,7 +172,7 @@ def scenario_parameters(scenario: ScenarioSource) -> list[ParameterInfo]:
 
 def _full_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return every field of the scenario, defaults included (validating it)."""
-    full: dict[str, Any] = load_scenario(data).model_dump(mode="json")
+    full: dict[str, Any] = load_quietly(data).model_dump(mode="json")
     return full
 
 

@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel
 
 from labecon.scenario.builtin import builtin_text, list_builtin
-from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.loader import ScenarioSource, load_quietly
 from labecon.scenario.sources import REFERENCES
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
@@ -52,7 +52,7 @@ def scenario_sources(source: ScenarioSource) -> list[SourcedValue]:
         The scenario's own values in file order, then the schema defaults it
         relies on.
     """
-    scenario = load_scenario(source)
+    scenario = load_quietly(source)  # it lists sources; loading to run is where values are warned of
     references = {**REFERENCES, **scenario.references}
     text = _yaml_text(source)
     said = list(_commented_values(text, set(scenario.inputs))) if text is not None else []

@@ -1,18 +1,34 @@
 """Pydantic's validation errors said in a scenario's terms: a dotted path and a plain problem.
 
-One translation for every place that validates scenario fields (the loader,
-a lab's routes): union tags never reach a path, and messages lose pydantic's
-prefixes. Distribution specs add their own wording on top
-(:mod:`labecon.scenario.distributions`).
+The one translation for every place that validates scenario fields (the
+loader, distribution specs, a lab's routes, the web's request bodies): union
+tags never reach a path, and messages lose pydantic's prefixes and speak of
+numbers, text and fields rather than Python types.
 """
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from labecon.errors import ScenarioError
-from labecon.scenario.distributions import DIST_KINDS
+
+DIST_KINDS: tuple[str, ...] = (
+    "fixed",
+    "uniform",
+    "normal",
+    "lognormal",
+    "triangular",
+    "pert",
+    "beta",
+    "discrete",
+    "int_uniform",
+)
+"""The accepted values of a distribution's ``dist`` field, in documentation order.
+
+:mod:`labecon.scenario.distributions` keys its spec classes by them (and checks it)."""
 
 # Tags of the discriminated unions: pydantic puts the tag in an error's location,
 # which would make ``strategies.build.build_ahead.headroom_frac`` out of a user's
@@ -20,8 +36,19 @@ from labecon.scenario.distributions import DIST_KINDS
 UNION_TAGS = {"rent_all", "build_ahead", "pv_cost", "difference", *DIST_KINDS}
 """Tags of the discriminated unions, left out of error paths."""
 
+Location = tuple[int | str, ...]
 
-def format_location(loc: tuple[int | str, ...]) -> str:
+
+class FieldError(ValueError):
+    """A model validator's complaint about one of its fields, named by ``field``."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def format_location(loc: Location) -> str:
     """Return a pydantic error location as a dotted path, without union tags."""
     parts: list[str] = []
     for i, item in enumerate(loc):
@@ -35,25 +62,88 @@ def format_location(loc: tuple[int | str, ...]) -> str:
     return "".join(parts) or "scenario"
 
 
-def describe_error(error: ErrorDetails) -> str:
-    """Return one pydantic error in plain words (a field's own message, or what is missing or unknown)."""
-    kind = error["type"]
-    ctx = error.get("ctx", {})
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling and indentation)"
+def describe_input(value: object) -> str:
+    """Return a short description of a user's value and its kind, for an error message."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+_TYPE_MESSAGES = {
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "model_type": "must be a mapping of fields",
+    "model_attributes_type": "must be a mapping of fields",
+    "dict_type": "must be a mapping of fields",
+}
+
+
+def explain(error: ErrorDetails, model: type[BaseModel] | None = None) -> tuple[Location, str]:
+    """Return one pydantic error's location and its problem in plain words.
+
+    ``model``, when given, is the model the location starts from: an unknown
+    field's message then lists the fields it allows.
+    """
+    loc: Location = tuple(error["loc"])
+    kind, value = error["type"], error.get("input")
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    field = loc[-1] if loc else ""
+    if isinstance(ctx.get("error"), FieldError):
+        return (*loc, ctx["error"].field), ctx["error"].message
+    if kind in _TYPE_MESSAGES:
+        return loc, f"{_TYPE_MESSAGES[kind]}, got {describe_input(value)}"
+    if kind == "finite_number":
+        return loc, f"must be a finite number, got {value!r}"
     if kind == "missing":
-        return "required field is missing"
+        return loc, f"required field '{field}' is missing" if field else "required field is missing"
+    if kind == "extra_forbidden":
+        allowed = f"; allowed fields are {', '.join(model.model_fields)}" if model else ""
+        return loc, f"unknown field '{field}' (check its spelling and indentation){allowed}"
+    if kind == "invalid_key":
+        return loc, f"field names must be text, got {describe_input(field)}"
+    if kind == "literal_error":
+        return loc, f"must be one of {ctx.get('expected', '?')}, got {value!r}"
     if kind == "union_tag_invalid":
-        return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
+        return loc, f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
     if kind == "union_tag_not_found":
-        return f"says nothing of its kind: add the field {ctx.get('discriminator')}"
-    message = error["msg"]
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return loc, f"says nothing of its kind: add the field {ctx.get('discriminator')}"
+    message = str(error.get("msg", "invalid value"))
+    return loc, message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
-def first_error(exc: ValidationError, prefix: str) -> ScenarioError:
-    """Return the first error of ``exc`` as a :class:`ScenarioError` whose path starts at ``prefix``."""
-    error = exc.errors()[0]
-    where = format_location(tuple(error["loc"]))
-    path = prefix if where == "scenario" else f"{prefix}.{where}"
-    return ScenarioError(describe_error(error), path)
+def describe_error(error: ErrorDetails, model: type[BaseModel] | None = None) -> str:
+    """Return one pydantic error's problem in plain words (see :func:`explain`)."""
+    return explain(error, model)[1]
+
+
+def first_error(
+    exc: ValidationError, prefix: str, model: type[BaseModel] | None = None, *, skip: int = 0
+) -> ScenarioError:
+    """Return the first error of ``exc`` as a :class:`ScenarioError` whose path starts at ``prefix``.
+
+    ``skip`` leaves out the location's first parts (a union's tag, when ``model``
+    is the member it names). When ``exc`` holds more than one problem, the
+    message says how many more.
+    """
+    errors = exc.errors()
+    first = errors[0]
+    loc, message = explain({**first, "loc": tuple(first["loc"])[skip:]}, model)
+    if len(errors) > 1:
+        more = len(errors) - 1
+        message = f"{message} (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(message, join_path(prefix, format_location(loc)))
+
+
+def join_path(prefix: str, where: str) -> str:
+    """Return the path ``where`` (from :func:`format_location`) under ``prefix``."""
+    if where == "scenario" or not where:
+        return prefix or "scenario"
+    if not prefix:
+        return where
+    return f"{prefix}{where}" if where.startswith("[") else f"{prefix}.{where}"

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 import labecon
+from labecon.scenario.loader import load_quietly
 from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
 from labecon.web.describe import describe_scenario, list_builtins
 from labecon.web.errors import ApiError
@@ -234,7 +235,7 @@ def export_run(
 def _scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:
     """Validate a scenario from a request: never a path on the server, overrides before validation."""
     fields = scenario_fields(source)
-    return labecon.load_scenario(labecon.apply_overrides(fields, overrides) if overrides else fields)
+    return load_quietly(labecon.apply_overrides(fields, overrides) if overrides else fields)
 
 
 def _manifest(store: labecon.RunStore, run_id: str) -> dict[str, Any]:
@@ -249,7 +250,7 @@ def _manifest(store: labecon.RunStore, run_id: str) -> dict[str, Any]:
 def _stored_view_cached(root: str, run_id: str) -> dict[str, Any]:
     store = labecon.RunStore(root)
     results = store.load(run_id)
-    scenario = labecon.load_scenario(yaml.safe_load(store.scenario_yaml(run_id)))
+    scenario = load_quietly(yaml.safe_load(store.scenario_yaml(run_id)))
     return results_view(results, scenario)
 
 

@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Literal
 
 import labecon
+from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
@@ -59,7 +60,7 @@ def execute(
             raise _Cancelled
 
     try:
-        scenario = labecon.load_scenario(fields)
+        scenario = load_quietly(fields)
         results = labecon.simulate(scenario, n_samples, seed, progress=progress)
         store.finish_run(run_id, results)
         return "done", results_view(results, scenario)

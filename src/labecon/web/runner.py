@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import labecon
+from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
@@ -124,7 +125,7 @@ class ImmediateRunner:
 
 def compute_view(fields: dict[str, Any], n_samples: int, seed: int) -> dict[str, Any]:
     """Run a scenario given as its fields and return its view (runs in a worker)."""
-    scenario = labecon.load_scenario(fields)
+    scenario = load_quietly(fields)
     return results_view(labecon.simulate(scenario, n_samples, seed), scenario)
 
 

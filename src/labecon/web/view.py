@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 import labecon
+from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.headline import headline
 
@@ -21,7 +22,7 @@ HISTOGRAM_BINS = 40
 
 
 def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, Any]:
-    """Return a run as JSON-ready data: manifest, headline, outputs, coords, histograms."""
+    """Return a run as JSON-ready data: manifest, headline, outputs, coords, histograms, input warnings."""
     ds = results.dataset
     outputs: dict[str, Any] = {}
     for name, summary in results.summaries.items():
@@ -46,6 +47,8 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "outputs": outputs,
         "coords": coords,
         "histograms": _histograms(results),
+        # Values far outside their field's usual range: said, not refused (as the CLI says them).
+        "warnings": plausibility_warnings(scenario.model_dump(mode="json")),
     }
     return dict(labecon.Results.json_ready(view))
 

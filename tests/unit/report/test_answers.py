@@ -121,6 +121,7 @@ def test_the_report_points_out_an_implausible_input(tmp_path: Path) -> None:
     pytest.importorskip("plotly")
     data = yaml.safe_load(labecon.scenario_text("b1"))
     data["inputs"]["r"] = {"dist": "uniform", "low": 8, "high": 14}
-    res = labecon.simulate(data, 300, 1)
+    with pytest.warns(labecon.ImplausibleValueWarning, match="discount_rate_per_year"):
+        res = labecon.simulate(data, 300, 1)
     page = labecon.write_report(res, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Check this input: compute.discount_rate_per_year (input r) = 8, 14" in page

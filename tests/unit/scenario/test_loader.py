@@ -50,7 +50,7 @@ _DELETE = object()
 BAD_FIELDS = [
     # (path to change, new value, path expected in the message, words expected in it)
     ("compute.colour", "blue", "compute.colour", "unknown field"),
-    ("horizon_quarters", "forty", "horizon_quarters", "integer"),
+    ("horizon_quarters", "forty", "horizon_quarters", "whole number"),
     ("horizon_quarters", 0, "horizon_quarters", "greater than or equal to 1"),
     ("compute.demand_units_t0", -5, "compute.demand_units_t0", ">= 0"),
     ("compute.pue", 0.8, "compute.pue", ">= 1"),
@@ -58,7 +58,7 @@ BAD_FIELDS = [
     ("compute.electricity_usd_per_kwh", [1, 2], "compute.electricity_usd_per_kwh", "number or the name"),
     ("compute.electricity_usd_per_kwh", True, "compute.electricity_usd_per_kwh", "boolean"),
     ("compute.electricity_usd_per_kwh", float("nan"), "compute.electricity_usd_per_kwh", "finite"),
-    ("compute.unit_life_quarters", 2.5, "compute.unit_life_quarters", "integer"),
+    ("compute.unit_life_quarters", 2.5, "compute.unit_life_quarters", "whole number"),
     ("compute.discount_rate_per_year", _DELETE, "compute.discount_rate_per_year", "missing"),
     ("inputs.p0", {"dist": "lognormal", "ci90": [3.5, 2.0]}, "inputs.p0", ""),
     ("inputs.p0", {"dist": "lognormal", "ci90": [-1.0, 2.0]}, "inputs.p0", ""),
@@ -158,6 +158,7 @@ def _paths(data: Any, prefix: str = "") -> list[str]:
     return out
 
 
+@pytest.mark.filterwarnings("ignore::labecon.ImplausibleValueWarning")  # fuzzed values are warned of
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_fuzzed_scenarios_raise_only_scenario_errors(b1_dict: dict[str, Any], data: st.DataObject) -> None:

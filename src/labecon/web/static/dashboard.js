@@ -165,6 +165,13 @@ function render(view, label, started) {
     li.textContent = line;
     return li;
   }));
+  const warned = view.warnings || [];
+  $("input-warnings").hidden = warned.length === 0;
+  $("input-warnings").replaceChildren(...warned.map((line) => {
+    const li = document.createElement("li");
+    li.textContent = `Check this input: ${line}.`;
+    return li;
+  }));
   const labs = (view.coords.lab || []);
   const filter = $("lab-filter");
   filter.parentElement.hidden = labs.length < 2;
