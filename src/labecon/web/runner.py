@@ -1,8 +1,10 @@
 """Immediate runs: computed in worker processes, one per core, identical requests computed once.
 
 The world model spends much of its time in Python between NumPy calls, so
-threads would take turns on one core; worker processes use every core. The
-workers start with the app and each runs a small warm-up, so the first
+threads would take turns on one core; worker processes use every core. A
+run's samples are split in one block per worker (the same bits as one block),
+so a single preview uses every core; the server process folds the blocks and
+builds the view. The workers start with the app and each runs a small warm-up, so the first
 preview does not pay for imports and compilation. Identical requests share
 one computation (also while it is in flight), and the answers to the last
 :data:`CACHE_SIZE` distinct requests are kept, so moving a control back is
@@ -18,11 +20,13 @@ import json
 import multiprocessing
 import os
 from collections import OrderedDict
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import labecon
+from labecon.runtime.backends.base import Backend
+from labecon.runtime.backends.pool import PoolBackend
 from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
@@ -46,6 +50,8 @@ class ImmediateRunner:
         self.max_waiting = max_waiting
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self._executor: Executor | None = None
+        # Threads that fold a run's blocks from the workers and build its view (waiting, mostly).
+        self._folders = ThreadPoolExecutor(max(1, max_waiting), thread_name_prefix="labecon-fold")
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
@@ -72,6 +78,8 @@ class ImmediateRunner:
         # pool's own table of processes is the only handle on them.
         processes = dict(getattr(self._executor, "_processes", None) or {})
         self._executor.shutdown(wait=False, cancel_futures=True)
+        self._folders.shutdown(wait=False, cancel_futures=True)
+        self._folders = ThreadPoolExecutor(max(1, self.max_waiting), thread_name_prefix="labecon-fold")
         for process in processes.values():
             process.terminate()
         self._executor = None
@@ -97,7 +105,7 @@ class ImmediateRunner:
                 msg = f"{self.max_waiting} runs are waiting already (the limit); try again in a moment"
                 raise ApiError(429, "n_samples", msg)
             try:
-                shared = asyncio.wrap_future(self.start().submit(compute_view, fields, n_samples, seed))
+                shared = asyncio.wrap_future(self._submit(fields, n_samples, seed))
             except BrokenProcessPool:
                 self._restart()
                 raise ApiError(503, "server", "a worker process stopped; try again") from None
@@ -111,6 +119,15 @@ class ImmediateRunner:
             self._restart()
             raise ApiError(503, "server", "a worker process stopped; try again") from None
 
+    def _submit(self, fields: dict[str, Any], n_samples: int, seed: int) -> Future[dict[str, Any]]:
+        executor = self.start()
+        if self.workers <= 1:
+            return executor.submit(compute_view, fields, n_samples, seed)
+        # One run's blocks spread over every worker (a preview uses every core; same bits as one
+        # block): the server process folds them and builds the view, in a thread of its own.
+        backend = PoolBackend(executor)
+        return self._folders.submit(compute_view, fields, n_samples, seed, backend, self.workers)
+
     def _restart(self) -> None:
         self.close()
         self._pending.clear()
@@ -123,10 +140,14 @@ class ImmediateRunner:
                 self._cache.popitem(last=False)
 
 
-def compute_view(fields: dict[str, Any], n_samples: int, seed: int) -> dict[str, Any]:
-    """Run a scenario given as its fields and return its view (runs in a worker)."""
+def compute_view(
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+) -> dict[str, Any]:
+    """Run a scenario given as its fields and return its view (in a worker, or over ``backend``'s)."""
     scenario = load_quietly(fields)
-    return results_view(labecon.simulate(scenario, n_samples, seed), scenario)
+    chunk = -(-n_samples // parts) if parts > 1 else None
+    results = labecon.simulate(scenario, n_samples, seed, backend=backend or "local", chunk_size=chunk)
+    return results_view(results, scenario)
 
 
 def _warm_up() -> None:

@@ -1,0 +1,37 @@
+"""A backend over any :mod:`concurrent.futures` executor: a process pool the caller already runs.
+
+For a long-lived server that keeps warm worker processes: one run's blocks
+spread over them, so a small run uses every core. The executor belongs to the
+caller, who starts and stops it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, as_completed
+from typing import Any
+
+from labecon.runtime.backends.base import BlockFunction
+from labecon.runtime.plan import Block
+
+
+class PoolBackend:
+    """Compute blocks on the workers of ``executor``, all submitted at once, yielded as they finish."""
+
+    name = "pool"
+
+    def __init__(self, executor: Executor) -> None:
+        self.executor = executor
+
+    def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
+        """Yield ``(block, fn(block))`` for every block, in completion order (the caller folds in order)."""
+        futures: dict[Future[Any], Block] = {self.executor.submit(fn, block): block for block in blocks}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def close(self) -> None:
+        """Nothing to release: the executor is the caller's."""

@@ -1,0 +1,39 @@
+"""A run's blocks spread over an executor's workers give the bits of one block in this process."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+import labecon
+from labecon.runtime.backends.pool import PoolBackend
+from labecon.web.runner import ImmediateRunner, compute_view
+
+
+def _same_bits(a: labecon.Results, b: labecon.Results) -> None:
+    assert set(a.dataset.data_vars) == set(b.dataset.data_vars)
+    for name in a.dataset.data_vars:
+        np.testing.assert_array_equal(a.dataset[name].to_numpy(), b.dataset[name].to_numpy(), err_msg=name)
+
+
+def test_blocks_on_a_pool_give_the_bits_of_one_local_block() -> None:
+    alone = labecon.simulate("two-strategies", 1200, 3)
+    with ThreadPoolExecutor(2) as pool:
+        spread = labecon.simulate("two-strategies", 1200, 3, chunk_size=500, backend=PoolBackend(pool))
+    assert spread.manifest["backend"] == "pool"
+    _same_bits(alone, spread)
+
+
+def test_a_preview_over_two_worker_processes_is_the_view_of_one_local_run() -> None:
+    scenario = labecon.load_scenario("route-choice")
+    fields = scenario.model_dump(mode="json", exclude_unset=True)
+    runner = ImmediateRunner(max_waiting=4, workers=2)
+    try:
+        view = asyncio.run(runner.run(scenario, 1500, 7))
+    finally:
+        runner.close()
+    local = compute_view(fields, 1500, 7)
+    assert view["headline"] == local["headline"]
+    assert view["outputs"] == local["outputs"]
