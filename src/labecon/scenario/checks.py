@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from labecon.dates import quarter_label
 from labecon.errors import ScenarioError
 from labecon.scenario.distributions import (
     BetaSpec,
@@ -149,6 +150,12 @@ def check_deals(scenario: WorldScenario) -> None:
     exclusive; two deals of one cloud with one lab are signed in different quarters.
     """
     horizon, labels = scenario.horizon_quarters, set()
+
+    def beyond(quarter: int) -> str:
+        last = quarter_label(scenario.start_year, horizon - 1)
+        when = quarter_label(scenario.start_year, quarter)
+        return f"{quarter} ({when}) is beyond the horizon, whose last quarter is {horizon - 1} ({last})"
+
     for cname, path, deal in world_deals(scenario.clouds):
         prices = scenario.clouds[cname].prices
         if deal.chip not in prices:
@@ -156,7 +163,7 @@ def check_deals(scenario: WorldScenario) -> None:
             raise ScenarioError(msg, f"{path}.chip")
         signed = deal.signed_quarter
         if signed >= horizon:
-            msg = f"signed_quarter {signed} is beyond the horizon ({horizon} quarters: 0 to {horizon - 1})"
+            msg = f"signed_quarter {beyond(signed)}"
             raise ScenarioError(msg, f"{path}.signed_quarter")
         label = (cname, deal.lab, signed)
         if label in labels:
@@ -174,7 +181,7 @@ def check_deals(scenario: WorldScenario) -> None:
             raise ScenarioError(msg, f"{path}.is_exclusive")
         for i, tranche in enumerate(deal.equity_tranches):
             if tranche.quarter >= horizon:
-                msg = f"quarter {tranche.quarter} is beyond the horizon ({horizon} quarters)"
+                msg = f"quarter {beyond(tranche.quarter)}"
                 raise ScenarioError(msg, f"{path}.equity_tranches[{i}].quarter")
             if tranche.quarter < signed:
                 msg = f"quarter {tranche.quarter} is before the deal is signed (signed_quarter {signed})"
@@ -184,7 +191,7 @@ def check_deals(scenario: WorldScenario) -> None:
         for i, inv in enumerate(lab.investments):
             where = f"labs.{lname}.investments[{i}]"
             if inv.quarter >= horizon:
-                msg = f"quarter {inv.quarter} is beyond the horizon ({horizon} quarters: 0 to {horizon - 1})"
+                msg = f"quarter {beyond(inv.quarter)}"
                 raise ScenarioError(msg, f"{where}.quarter")
             if (inv.investor, lname) in partners:
                 msg = (

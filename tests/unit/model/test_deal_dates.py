@@ -186,3 +186,42 @@ def test_a_bad_investment_names_its_field(investment: dict[str, Any], where: str
         labecon.load_scenario(tiny_world(**{"labs.b.investments": [investment]}))
     assert err.value.path == where
     assert words in str(err.value)
+
+
+def test_signed_split_shares_a_lab_s_partner_capacity_among_its_signed_deals() -> None:
+    from labecon.model.world_params import signed_split
+
+    split = np.array([[0.5, 0.3, 0.2, 1.0]])
+    deal_lab, signed = [0, 0, 0, 1], [0, 4, 8, 6]
+    np.testing.assert_allclose(signed_split(split, deal_lab, signed, 0), [[1.0, 0.0, 0.0, 0.0]])
+    np.testing.assert_allclose(signed_split(split, deal_lab, signed, 5), [[0.625, 0.375, 0.0, 0.0]])
+    np.testing.assert_allclose(signed_split(split, deal_lab, signed, 6), [[0.625, 0.375, 0.0, 1.0]])
+    assert signed_split(split, deal_lab, signed, 8) is split  # all signed: the splits themselves
+
+
+def test_backtest_2023_signs_its_late_deals_at_their_dates() -> None:
+    from labecon.scenario.world import deal_labels, world_deals
+
+    sc = labecon.load_scenario("backtest-2023")
+    signed = {
+        label: d.signed_quarter
+        for label, (_c, _p, d) in zip(
+            deal_labels(sc.clouds, sc.labs, sc.start_year), world_deals(sc.clouds), strict=False
+        )
+    }
+    assert signed["gcp:lab_partner"] == 0
+    assert signed["gcp:lab_partner (2025 Q4)"] == 7  # Google's TPU deal, Oct 2025
+    assert signed["azure:lab_partner"] == 7  # Microsoft / Nvidia, Nov 2025
+    assert signed["coreweave:lab_own"] == 4  # Mar 2025
+    assert signed["oracle:lab_own"] == 6  # Jul 2025
+
+
+def test_each_item_of_a_deal_list_is_sourced_under_its_index() -> None:
+    by_path = {s.path: s for s in labecon.scenario_sources("backtest-2023")}
+    assert "Oct 2025" in by_path["clouds.gcp.deals[0].signed_quarter"].note
+    assert "Nov 2024" in by_path["clouds.aws.deal.equity_tranches[0].quarter"].note
+    assert by_path["labs.lab_own.investments[0].usd"].value == "1.0e+10"
+    flow = {s.path: s for s in labecon.scenario_sources("two-strategies")}
+    assert flow["clouds.aws_cloud.deal.equity_tranches[1]"].note.startswith("[Anthropic-Amazon")
+    # A default inside a list item is listed with its source too.
+    assert by_path["clouds.coreweave.deals[0].equity_usd"].origin == "default"
