@@ -253,7 +253,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
                 sched["lease_fill"][refill] += new_lease
         lease_pending += new_lease
         # Partner tranche: what the target lacks at t + lead, priced now, take-or-pay for the term.
-        if p["has_deal"]:
+        if p["has_deal"] and t >= p["d_signed"]:
             start = t + p["d_lead"]
             pending = sum(sched["dcap"][slot(t + 1) : slot(start) + 1])
             limit_then = p["d_limit"] * (1.0 + p["d_limit_growth"]) ** ((t + p["d_lead"]) / 4.0)
@@ -416,9 +416,11 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
     deal.update(
         d_run_cost=0.0, d_equity=0.0, d_credits_frac=0.0, d_stake=0.0, d_rate=fin.discount_rate_per_year
     )
-    deal.update(d_limit=0.0, d_limit_growth=0.0, d_tranches=[])
+    deal.update(d_limit=0.0, d_limit_growth=0.0, d_tranches=[], d_signed=0)
     if deal_cloud is not None and deal_cloud.deal is not None:
         dl = deal_cloud.deal
+        later = dl.signed_quarter > 0  # then nothing at quarter 0: its investment is paid when signed
+        own_limit = dl.capacity_limit_h100e is not None
         chip = sc.chips[dl.chip]
         h_d = chip.peak_bf16_tflops / 989.4
         own_disc = deal_cloud.own_chip_discount_frac if chip.sold_by != "anyone" else 0.0
@@ -440,23 +442,25 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
             cap_decline, rate = deal_cloud.price_decline_per_year, fin.discount_rate_per_year
         deal.update(
             has_deal=True,
-            d_open=lab.partner_h100e * dl.capacity_split_frac,
+            d_open=0.0 if later else lab.partner_h100e * dl.capacity_split_frac,
             d_left=dl.opening_remaining_quarters,
             d_price0=price0,
             d_decline=deal_cloud.price_decline_per_year,
             d_cap_cost0=cap_cost0,
             d_cap_decline=cap_decline,
             d_run_cost=run_cost,
-            d_equity=dl.equity_usd,
+            d_equity=0.0 if later else dl.equity_usd,
             d_credits_frac=dl.credits_frac,
             d_stake=dl.stake_frac,
             d_rate=rate,
-            d_limit=deal_cloud.capacity_limit_h100e,
-            d_limit_growth=deal_cloud.capacity_growth_per_year,
+            d_limit=dl.capacity_limit_h100e if own_limit else deal_cloud.capacity_limit_h100e,
+            d_limit_growth=0.0 if own_limit else deal_cloud.capacity_growth_per_year,
+            d_signed=dl.signed_quarter,
             d_split=dl.capacity_split_frac,
             d_lead=dl.lead_quarters,
             d_term=dl.term_quarters,
-            d_tranches=[(e.quarter, e.usd, e.credits_frac) for e in dl.equity_tranches],
+            d_tranches=[(dl.signed_quarter, dl.equity_usd, dl.credits_frac)] * later
+            + [(e.quarter, e.usd, e.credits_frac) for e in dl.equity_tranches],
         )
     return deal | {
         "lease_frac": st.lease_frac,

@@ -82,6 +82,23 @@ CASES = {
         "labs.a.strategy.own_frac": 0.3,
         "labs.a.strategy.commit_frac": 0.2,
     },
+    "partner_signed_later": {
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "signed_quarter": 4,
+            "equity_usd": 2e9,
+            "credits_frac": 0.5,
+            "preferential_discount_frac": 0.1,
+            "capacity_limit_h100e": 1.5e5,
+            "term_quarters": 6,
+            "lead_quarters": 2,
+            "equity_tranches": [{"quarter": 7, "usd": 1e9, "credits_frac": 0.4}],
+        },
+        "labs.a.strategy.partner_frac": 0.4,
+        "labs.a.strategy.own_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.2,
+    },
     "partner_cost_from_capex": {
         "clouds.partner.deal": {
             "lab": "a",

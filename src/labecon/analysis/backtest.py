@@ -41,6 +41,7 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import ParamValue, WorldScenario, as_kind
+from labecon.scenario.world import world_deals
 from labecon.types import FloatArray
 
 FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -326,22 +327,19 @@ def _kw_per_h100e(
     sc: WorldScenario, lab: str, results: Results, sources: list[str]
 ) -> tuple[FloatArray, str]:
     """Return IT power per H100e (kW), ``(sample, source)``, or why it cannot be known."""
-    spec = sc.labs[lab]
-    st = spec.strategy
-    deal_chip = next(
-        (c.deal.chip for c in sc.clouds.values() if c.deal is not None and c.deal.lab == lab), None
-    )
-    chip_of = {
-        "owned": st.own_chip,
-        "committed": st.commit_chip,
-        "rented": st.rent_chip,
-        "partner": deal_chip,
-    }
+    st = sc.labs[lab].strategy
+    chip_of = {"owned": st.own_chip, "committed": st.commit_chip, "rented": st.rent_chip}
     cap = results.dataset["capacity_h100e"].sel(lab=lab)
     n = results.n_samples
     out = np.zeros((n, len(sources)))
     for k, source in enumerate(sources):
         in_use = bool((cap.sel(source=source) > 0).any())
+        if source == "partner":
+            kw, why = _partner_kw_per_h100e(sc, lab, results)
+            if in_use and why:
+                return out, why
+            out[:, k] = kw
+            continue
         name = chip_of.get(source)
         if name is None:
             if in_use:
@@ -353,6 +351,29 @@ def _kw_per_h100e(
             return out, f"its {source} capacity runs on {name}, whose power_kw_all_in is 0 (not given)"
         out[:, k] = kw / (chip.peak_bf16_tflops / H100_BF16_TFLOPS)
     return out, ""
+
+
+def _partner_kw_per_h100e(sc: WorldScenario, lab: str, results: Results) -> tuple[FloatArray, str]:
+    """Return the IT power per H100e of a lab's partner capacity (kW), ``(sample,)``, or why not known.
+
+    With deals on chips of different power per H100e, their mean weighted by each deal's
+    ``capacity_split_frac`` (exact when the chips draw the same power per H100e).
+    """
+    n = results.n_samples
+    total, weights = np.zeros(n), np.zeros(n)
+    for _cloud, _path, deal in world_deals(sc.clouds):
+        if deal.lab != lab:
+            continue
+        chip = sc.chips[deal.chip]
+        kw = np.broadcast_to(_param(results, chip.power_kw_all_in), (n,))
+        if not np.all(kw > 0):
+            return total, f"its partner capacity runs on {deal.chip}, whose power_kw_all_in is 0 (not given)"
+        w = np.broadcast_to(_param(results, deal.capacity_split_frac), (n,))
+        total = total + w * kw / (chip.peak_bf16_tflops / H100_BF16_TFLOPS)
+        weights = weights + w
+    if not np.any(weights > 0):
+        return total, "its partner capacity has no deal"
+    return np.where(weights > 0, total / np.where(weights > 0, weights, 1.0), 0.0), ""
 
 
 def _param(results: Results, value: ParamValue) -> FloatArray | float:

@@ -21,6 +21,7 @@ from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import compute
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
+from labecon.model.world_params import signed_split
 from labecon.model.world_state import (
     BUILDING,
     CHIP_DEP,
@@ -241,7 +242,9 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     the deal's price of quarter ``t`` (raised by a chip shortage or a partner price rise active
     now); the partner's cost of it is fixed then too. The lab's target (its ``partner_target``
     times the deal's split) is capped by the partner's limit at the start, cut by a chip
-    shortage; what is already contracted for then counts against it.
+    shortage; what is already contracted for then counts against it. A deal signs nothing before
+    its signing quarter; until then its split goes to the lab's deals already signed
+    (:func:`~labecon.model.world_params.signed_split`).
     """
     p, dp, drv, books = ctx.params, ctx.params.deals, state.drivers, state.books
     on, w = online.events, ctx.windows
@@ -256,17 +259,18 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
     growth = ctx.drivers_factor.partner_limit_h100e
     alive = state.accounts.alive
+    split = signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t)
     for d, lab in enumerate(ctx.deal_lab):
         lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
         start = t + lead
-        if start >= p.horizon_quarters:  # it would never start within the horizon
+        if start >= p.horizon_quarters or t < p.deal_signed_quarters[d]:  # never starts, or not signed yet
             continue
         pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
             axis=0
         )
         contracted_then = state.deals.contracted_h100e[:, d] + pending
         limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] ** lead * (1.0 - scarce)
-        target = dec.partner_target_h100e[:, lab] * dp.split_frac[:, d]
+        target = dec.partner_target_h100e[:, lab] * split[:, d]
         new = np.maximum(0.0, np.minimum(target, limit_then) - contracted_then) * alive[:, lab]
         hours_new = new * p.hours_per_quarter
         # (DEAL_CAP, DEAL_PAY, DEAL_COST) are the deals' schedule's components 0, 1, 2.

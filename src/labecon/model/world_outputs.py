@@ -28,6 +28,7 @@ from labecon.model.world_params import DealParams
 from labecon.model.world_state import Context, Online, WorldState, zeros
 from labecon.scenario.routes import route_labels
 from labecon.scenario.schema import WorldScenario
+from labecon.scenario.world import deal_labels as scenario_deal_labels
 from labecon.types import FloatArray
 
 Coords = dict[str, list[str] | list[int]]
@@ -329,8 +330,8 @@ def npv_leader(npv_usd: FloatArray) -> FloatArray:
 
 
 def deal_labels(scenario: WorldScenario) -> list[str]:
-    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the clouds."""
-    return [f"{name}:{c.deal.lab}" for name, c in scenario.clouds.items() if c.deal is not None]
+    """Return ``"<cloud>:<lab>"`` for each strategic deal, in the order of the clouds (see the scenario's)."""
+    return scenario_deal_labels(scenario.clouds, scenario.labs, scenario.start_year)
 
 
 def _years(scenario: WorldScenario) -> list[int]:

@@ -15,7 +15,7 @@ from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
 from labecon.model.risk import EventParams, WorldDraws
 from labecon.scenario.schema import ParamValue, WorldScenario
-from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec
+from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec, lab_investors, world_deals
 from labecon.types import FloatArray
 
 
@@ -160,6 +160,8 @@ class WorldParams(NamedTuple):
     deal_term_quarters: list[int]
     deal_lead_quarters: list[int]
     deal_opening_remaining_quarters: list[int]
+    deal_signed_quarters: list[int]
+    """The quarter each deal is signed in (0: by the start)."""
     equity_tranches: list[EquityTranche]
     market: MarketParams
     world: GlobalParams
@@ -232,6 +234,27 @@ def partner_cost_paths(
     dc_q = kw * 1e-3 * r(cost.dc_capex_usd_per_mw) * capital_recovery_per_quarter(rate, cost.dc_life_quarters)
     power_q = kw * r(cost.pue) * hours * r(cost.electricity_usd_per_kwh)
     return chip_q / hours, r(chip.price_perf_decline_per_year), (dc_q + power_q) / hours, rate
+
+
+def signed_split(split_frac: FloatArray, deal_lab: list[int], signed: list[int], t: int) -> FloatArray:
+    """Return each deal's share of its lab's partner capacity at quarter ``t``, ``(sample, deal)``.
+
+    A deal not yet signed has none; the lab's partner capacity goes to the deals it has signed,
+    each in proportion to its ``split_frac``, so that they take what all its deals will
+    (nothing while it has signed none). Once all are signed, ``split_frac`` itself.
+    """
+    if all(q <= t for q in signed):
+        return split_frac
+    out = np.zeros_like(split_frac)
+    for lab in set(deal_lab):
+        mine = [d for d, owner in enumerate(deal_lab) if owner == lab]
+        live = [d for d in mine if signed[d] <= t]
+        total = split_frac[:, mine].sum(axis=1)
+        live_total = split_frac[:, live].sum(axis=1)
+        scale = np.where(live_total > 0, total / np.where(live_total > 0, live_total, 1.0), 0.0)
+        for d in live:
+            out[:, d] = split_frac[:, d] * scale
+    return out
 
 
 def _stack(values: list[FloatArray]) -> FloatArray:
@@ -328,18 +351,21 @@ def world_params(
     leads: list[int] = []
     opening_left: list[int] = []
     tranches: list[EquityTranche] = []
+    signed: list[int] = []
     lab_names = list(labs)
-    for cname, cloud in clouds.items():
-        deal = cloud.deal
-        if deal is None:
-            continue
-        lab = labs[deal.lab]
+    first_of_pair: set[tuple[str, str]] = set()
+    for cname, _path, deal in world_deals(clouds):
+        cloud, lab = clouds[cname], labs[deal.lab]
         d = len(deal_lab)
         deal_lab.append(lab_names.index(deal.lab))
         deal_clouds.append(cname)
         terms.append(deal.term_quarters)
         leads.append(deal.lead_quarters)
         opening_left.append(deal.opening_remaining_quarters)
+        signed.append(deal.signed_quarter)
+        # The cloud's rentals to and commitments with the lab count in its first deal with the lab only.
+        first = (cname, deal.lab) not in first_of_pair
+        first_of_pair.add((cname, deal.lab))
         price0 = price(cloud, deal.chip, "committed") * (1.0 - r(deal.preferential_discount_frac))
         equity = r(deal.equity_usd)
         split = r(deal.capacity_split_frac)
@@ -351,30 +377,55 @@ def world_params(
             capital0 = price0 * r(cloud.cost_frac_of_price)
             capital_decline, running0 = r(cloud.price_decline_per_year), zeros
             rate = r(scenario.finance.discount_rate_per_year)
+        if deal.capacity_limit_h100e is None:
+            limit, limit_growth = r(cloud.capacity_limit_h100e), r(cloud.capacity_growth_per_year)
+        else:  # the deal's own size, fixed
+            limit, limit_growth = r(deal.capacity_limit_h100e), zeros
+        at_start = deal.signed_quarter == 0
         add = {
             "usd_per_h100e_hour": price0,
             "price_decline_per_year": r(cloud.price_decline_per_year),
-            "limit_h100e": r(cloud.capacity_limit_h100e),
-            "limit_growth_per_year": r(cloud.capacity_growth_per_year),
+            "limit_h100e": limit,
+            "limit_growth_per_year": limit_growth,
             "split_frac": split,
-            "opening_h100e": r(lab.partner_h100e) * split,
+            "opening_h100e": r(lab.partner_h100e) if at_start else zeros,  # x its split, below
             "capital_cost_usd_per_h100e_hour": capital0,
             "capital_cost_decline_per_year": capital_decline,
             "running_cost_usd_per_h100e_hour": running0,
-            "equity_usd": equity,
-            "credits_usd": equity * r(deal.credits_frac),
+            "equity_usd": equity if at_start else zeros,
+            "credits_usd": equity * r(deal.credits_frac) if at_start else zeros,
             "stake_frac": r(deal.stake_frac),
             "discount_rate_per_year": rate,
-            "rent_frac": np.full(n, float(lab.strategy.rent_cloud == cname)),
-            "commit_frac": np.full(n, float(lab.strategy.commit_cloud == cname)),
+            "rent_frac": np.full(n, float(first and lab.strategy.rent_cloud == cname)),
+            "commit_frac": np.full(n, float(first and lab.strategy.commit_cloud == cname)),
         }
         for key, value in add.items():
             deal_cols[key].append(np.broadcast_to(np.asarray(value, dtype=np.float64), (n,)).copy())
+        if not at_start:  # the investment is paid when the deal is signed, at the lab's valuation then
+            tranches.append(EquityTranche(d, deal.signed_quarter, equity, r(deal.credits_frac)))
         for tranche in deal.equity_tranches:
             tranches.append(EquityTranche(d, tranche.quarter, r(tranche.usd), r(tranche.credits_frac)))
+    # Investors that sell the lab no capacity: a deal with none, its investments its instalments.
+    for investor, lname in lab_investors(labs):
+        d = len(deal_lab)
+        deal_lab.append(lab_names.index(lname))
+        deal_clouds.append(investor)
+        terms.append(1)
+        leads.append(1)
+        opening_left.append(0)
+        signed.append(0)
+        for key in deal_cols:
+            deal_cols[key].append(np.zeros(n))
+        deal_cols["discount_rate_per_year"][-1] = r(scenario.finance.discount_rate_per_year) + zeros
+        for inv in labs[lname].investments:
+            if inv.investor == investor:
+                tranches.append(EquityTranche(d, inv.quarter, r(inv.usd) + zeros, zeros))
     deal_params = DealParams(
         **{f: _stack(v) if v else np.zeros((n, 0), order="F") for f, v in deal_cols.items()}
     )
+    # The capacity a lab has on partners' chips at quarter 0, split among the deals signed by then.
+    opening_split = signed_split(deal_params.split_frac, deal_lab, signed, 0)
+    deal_params = deal_params._replace(opening_h100e=deal_params.opening_h100e * opening_split)
     seg_cols = [[r(getattr(seg, f)) for seg in segments.values()] for f in MarketParams._fields]
     market = MarketParams(*(_stack(c) for c in seg_cols))
     cap, fin = scenario.capability, scenario.finance
@@ -430,6 +481,7 @@ def world_params(
         deal_term_quarters=terms,
         deal_lead_quarters=leads,
         deal_opening_remaining_quarters=opening_left,
+        deal_signed_quarters=signed,
         equity_tranches=tranches,
         market=market,
         world=world,

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from labecon.dates import quarter_label
 from labecon.errors import ScenarioError
 from labecon.scenario.distributions import (
     BetaSpec,
@@ -36,7 +37,7 @@ from labecon.scenario.schema import (
     WorldScenario,
     bounds_of,
 )
-from labecon.scenario.world import RISK_EVENTS
+from labecon.scenario.world import RISK_EVENTS, DealSpec, world_deals
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -142,6 +143,64 @@ def check_outputs_refer_to_known_names(scenario: ComputeScenario) -> None:
         seen.add(name)
 
 
+def check_deals(scenario: WorldScenario) -> None:
+    """Check each deal on its own: its chip, its signing quarter and instalments within the horizon.
+
+    A deal signed after quarter 0 buys its stake when signed (``stake_frac`` 0) and cannot be
+    exclusive; two deals of one cloud with one lab are signed in different quarters.
+    """
+    horizon, labels = scenario.horizon_quarters, set()
+
+    def beyond(quarter: int) -> str:
+        last = quarter_label(scenario.start_year, horizon - 1)
+        when = quarter_label(scenario.start_year, quarter)
+        return f"{quarter} ({when}) is beyond the horizon, whose last quarter is {horizon - 1} ({last})"
+
+    for cname, path, deal in world_deals(scenario.clouds):
+        prices = scenario.clouds[cname].prices
+        if deal.chip not in prices:
+            msg = f"unknown chip priced by this cloud {deal.chip!r}; expected one of: {', '.join(prices)}"
+            raise ScenarioError(msg, f"{path}.chip")
+        signed = deal.signed_quarter
+        if signed >= horizon:
+            msg = f"signed_quarter {beyond(signed)}"
+            raise ScenarioError(msg, f"{path}.signed_quarter")
+        label = (cname, deal.lab, signed)
+        if label in labels:
+            msg = f"cloud {cname!r} already has a deal with lab {deal.lab!r} signed in quarter {signed}"
+            raise ScenarioError(msg, f"{path}.signed_quarter")
+        labels.add(label)
+        if signed > 0 and deal.stake_frac != 0:
+            msg = (
+                "a deal signed after quarter 0 buys its stake at the lab's valuation when signed; "
+                f"give 0, got {deal.stake_frac!r}"
+            )
+            raise ScenarioError(msg, f"{path}.stake_frac")
+        if signed > 0 and deal.is_exclusive:
+            msg = "only a deal signed at quarter 0 can be exclusive (a strategy's clouds hold all run)"
+            raise ScenarioError(msg, f"{path}.is_exclusive")
+        for i, tranche in enumerate(deal.equity_tranches):
+            if tranche.quarter >= horizon:
+                msg = f"quarter {beyond(tranche.quarter)}"
+                raise ScenarioError(msg, f"{path}.equity_tranches[{i}].quarter")
+            if tranche.quarter < signed:
+                msg = f"quarter {tranche.quarter} is before the deal is signed (signed_quarter {signed})"
+                raise ScenarioError(msg, f"{path}.equity_tranches[{i}].quarter")
+    partners = {(cname, deal.lab) for cname, _path, deal in world_deals(scenario.clouds)}
+    for lname, lab in scenario.labs.items():
+        for i, inv in enumerate(lab.investments):
+            where = f"labs.{lname}.investments[{i}]"
+            if inv.quarter >= horizon:
+                msg = f"quarter {beyond(inv.quarter)}"
+                raise ScenarioError(msg, f"{where}.quarter")
+            if (inv.investor, lname) in partners:
+                msg = (
+                    f"{inv.investor!r} is a cloud with a deal with this lab: its investment belongs to "
+                    "that deal (equity_usd, equity_tranches)"
+                )
+                raise ScenarioError(msg, f"{where}.investor")
+
+
 def check_world_references(scenario: WorldScenario) -> None:
     """Check that labs, deals and strategies name chips, clouds, labs and segments that exist."""
     chips, clouds, labs = scenario.chips, scenario.clouds, scenario.labs
@@ -155,7 +214,7 @@ def check_world_references(scenario: WorldScenario) -> None:
     for cname, chip in chips.items():
         if chip.sold_by != "anyone":
             need(chip.sold_by, clouds, "cloud", f"chips.{cname}.sold_by")
-    deals: dict[str, list[str]] = {}
+    deals: dict[str, list[str]] = {}  # lab -> the clouds of its deals
     for cname, cloud in clouds.items():
         for chip_name in cloud.prices:
             need(chip_name, chips, "chip", f"clouds.{cname}.prices.{chip_name}")
@@ -163,27 +222,29 @@ def check_world_references(scenario: WorldScenario) -> None:
             if seller not in ("anyone", cname):
                 msg = f"chip {chip_name!r} exists only inside cloud {seller!r}"
                 raise ScenarioError(msg, f"clouds.{cname}.prices.{chip_name}")
-        if cloud.deal is not None:
-            need(cloud.deal.lab, labs, "lab", f"clouds.{cname}.deal.lab")
-            need(cloud.deal.chip, cloud.prices, "chip priced by this cloud", f"clouds.{cname}.deal.chip")
-            for i, tranche in enumerate(cloud.deal.equity_tranches):
-                if tranche.quarter >= scenario.horizon_quarters:
-                    horizon = scenario.horizon_quarters
-                    msg = f"quarter {tranche.quarter} is beyond the horizon ({horizon} quarters)"
-                    raise ScenarioError(msg, f"clouds.{cname}.deal.equity_tranches[{i}].quarter")
-            deals.setdefault(cloud.deal.lab, []).append(cname)
-    for lname, partners in deals.items():
-        splits = [clouds[c].deal.capacity_split_frac for c in partners]  # type: ignore[union-attr]
+    by_lab: dict[str, list[tuple[str, DealSpec]]] = {}
+    for cname, path, deal in world_deals(clouds):
+        need(deal.lab, labs, "lab", f"{path}.lab")
+        deals.setdefault(deal.lab, []).append(cname)
+        by_lab.setdefault(deal.lab, []).append((path, deal))
+    check_deals(scenario)
+    for lname, lab_deals in by_lab.items():
+        splits = [deal.capacity_split_frac for _path, deal in lab_deals]
         fixed = [v for v in splits if not isinstance(v, str)]
         if sum(fixed) > 1.0 + 1e-12:
             msg = (
                 f"the capacity_split_frac of lab {lname!r}'s deals must sum to at most 1, got {sum(fixed):g}"
             )
-            raise ScenarioError(msg, f"clouds.{partners[-1]}.deal.capacity_split_frac")
-        exclusive = [c for c in partners if clouds[c].deal.is_exclusive]  # type: ignore[union-attr]
-        if exclusive and len(partners) > 1:
-            msg = f"the exclusive deal with {exclusive[0]!r} allows no other deal, got {', '.join(partners)}"
-            raise ScenarioError(msg, f"clouds.{exclusive[0]}.deal.is_exclusive")
+            raise ScenarioError(msg, f"{lab_deals[-1][0]}.capacity_split_frac")
+        exclusive = [path for path, deal in lab_deals if deal.is_exclusive]
+        if exclusive and len(lab_deals) > 1:
+            others = ", ".join(path for path, _deal in lab_deals)
+            msg = f"an exclusive deal allows the lab no other deal, got {others}"
+            raise ScenarioError(msg, f"{exclusive[0]}.is_exclusive")
+    exclusive_clouds: dict[str, list[str]] = {}
+    for cname, _path, deal in world_deals(clouds):
+        if deal.is_exclusive:
+            exclusive_clouds.setdefault(deal.lab, []).append(cname)
     risks = scenario.risks
     for event in RISK_EVENTS:
         spec = getattr(risks, event, None) if risks is not None else None
@@ -193,7 +254,7 @@ def check_world_references(scenario: WorldScenario) -> None:
             msg = "only partner events (partner_price_rise, partner_capacity_cut) name a cloud"
             raise ScenarioError(msg, f"risks.{event}.cloud")
         need(spec.cloud, clouds, "cloud", f"risks.{event}.cloud")
-        if clouds[spec.cloud].deal is None:
+        if not clouds[spec.cloud].all_deals():
             msg = f"cloud {spec.cloud!r} has no deal: a partner event needs a partner"
             raise ScenarioError(msg, f"risks.{event}.cloud")
     for lname, lab in labs.items():
@@ -222,8 +283,8 @@ def check_world_references(scenario: WorldScenario) -> None:
                     f"chip priced by {cloud_name!r}",
                     f"{path}.strategy.{role}_chip",
                 )
-                for partner in deals.get(lname, []):
-                    if clouds[partner].deal.is_exclusive and cloud_name != partner:  # type: ignore[union-attr]
+                for partner in exclusive_clouds.get(lname, []):
+                    if cloud_name != partner:
                         msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
                         raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
         if st.commit_cloud is None and st.commit_frac != 0:
@@ -238,6 +299,9 @@ def check_world_references(scenario: WorldScenario) -> None:
         if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
             msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
             raise ScenarioError(msg, f"{path}.strategy.partner_frac")
+        if lab.partner_h100e != 0 and not any(d.signed_quarter == 0 for _p, d in by_lab.get(lname, [])):
+            msg = "capacity on partners' chips at quarter 0 needs a deal with this lab signed at quarter 0"
+            raise ScenarioError(msg, f"{path}.partner_h100e")
         shares = (st.own_frac, st.lease_frac, st.commit_frac, st.partner_frac)
         fixed = [v for v in shares if not isinstance(v, str)]
         if sum(fixed) > 1.0 + 1e-12:

@@ -22,6 +22,7 @@ from labecon.scenario.loader import ScenarioSource, load_quietly
 from labecon.scenario.sources import REFERENCES
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
+_ITEM_LINE = re.compile(r"^(?P<indent>\s*)-\s+(?P<rest>.*)$")
 
 
 class SourcedValue(NamedTuple):
@@ -84,21 +85,40 @@ def _expand(note: str, references: dict[str, str]) -> str:
 
 
 def _commented_values(text: str, input_names: set[str]) -> Iterator[tuple[str, str, str]]:
-    """Yield ``(path, value, note)`` for each leaf line of a YAML text, with its trailing comment."""
+    """Yield ``(path, value, note)`` for each leaf line of a YAML text, with its trailing comment.
+
+    Items of a block list are numbered: ``clouds.aws.deals[0].chip``.
+    """
     stack: list[tuple[int, str]] = []
+    items: dict[str, int] = {}  # list path -> items seen
     block_indent: int | None = None
     for line in text.splitlines():
         if block_indent is not None:
             if not line.strip() or len(line) - len(line.lstrip()) > block_indent:
                 continue  # inside a folded text block
             block_indent = None
+        item = _ITEM_LINE.match(line)
+        if item and not line.lstrip().startswith("#"):
+            dash = len(item["indent"])
+            while stack and stack[-1][0] >= dash:
+                stack.pop()
+            parent = _path([k for _, k in stack])
+            index = items.get(parent, 0)
+            items[parent] = index + 1
+            stack.append((dash, f"[{index}]"))
+            line = " " * (dash + 2) + item["rest"]
+            if item["rest"].lstrip().startswith("{"):  # a flow mapping: one line, one item
+                stack.pop()
+                value, _, comment = _split_comment(item["rest"])
+                yield f"{parent}[{index}]", value.strip(), comment.strip()
+                continue
         match = _KEY_LINE.match(line)
         if not match:
             continue
         indent, key, rest = len(match["indent"]), match["key"], match["rest"]
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        path = ".".join([k for _, k in stack] + [key])
+        path = _path([k for _, k in stack] + [key])
         value, _, comment = _split_comment(rest)
         value = value.strip()
         if value in (">-", "|", ">", "|-", ">+", "|+"):
@@ -120,6 +140,14 @@ def _commented_values(text: str, input_names: set[str]) -> Iterator[tuple[str, s
         elif isinstance(parsed, str) and not note:
             continue  # a name (of a chip, a cloud ...), not a number
         yield path, value, note
+
+
+def _path(keys: list[str]) -> str:
+    """Join keys with dots, list indices (``[0]``) without."""
+    out = ""
+    for key in keys:
+        out += key if key.startswith("[") or not out else f".{key}"
+    return out
 
 
 def _split_comment(rest: str) -> tuple[str, str, str]:
@@ -150,3 +178,7 @@ def _defaults(model: BaseModel, prefix: str) -> Iterator[tuple[str, str, str]]:
             for key, item in value.items():
                 if isinstance(item, BaseModel):
                     yield from _defaults(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _defaults(item, f"{path}[{i}]")

@@ -130,6 +130,22 @@ REFERENCES: dict[str, str] = {
         "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
         "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
     ),
+    "openai_deals_2025": (
+        "OpenAI's compute commitments of 2025, fact sheet section 5.2: CoreWeave $11.9B (Mar 2025, plus "
+        "$350M of CoreWeave equity), $4B (May 2025), $6.5B (Sep 2025), Reuters (B); Oracle ~$300B over "
+        "~5 years, 4.5 GW, from ~2027 (Jul-Sep 2025), WSJ/Reuters (B); Nvidia, at least 10 GW of Nvidia "
+        "systems and up to $100B invested progressively as each GW is deployed, first GW in 2H 2026 "
+        "(22 Sep 2025), announcements (A/B); AMD, 6 GW from 2H 2026 and a warrant for up to 160M AMD "
+        "shares vesting with deployment (6 Oct 2025), AMD 8-K (A/B); Broadcom, 10 GW of OpenAI-designed "
+        "accelerators 2H 2026 to 2029, no equity (13 Oct 2025), Reuters (B); Microsoft, an incremental "
+        "$250B of Azure (28 Oct 2025), Microsoft 8-K Exhibit 99.2 (A); AWS, $38B over 7 years of Nvidia "
+        "GB200/GB300 capacity, all by end-2026 (3 Nov 2025), AWS/OpenAI release (A/B); Stargate, $500B "
+        "over four years, 10 GW (21 Jan 2025), SoftBank/OpenAI release (A)"
+    ),
+    "oracle_h100": (
+        "Oracle Cloud BM.GPU.H100.8, $10.00 per H100-hour on demand (23 Oct 2023 and 17 Mar 2025), "
+        "Epoch AI hardware-price database rows, fact sheet section 8 (A)"
+    ),
     "aws_neuron": (
         "AWS Neuron documentation, Trainium2 and Trainium3 architecture pages "
         "(awsdocs-neuron.readthedocs-hosted.com), fact sheet section 2 (reliability A); Trainium2 "

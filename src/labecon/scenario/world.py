@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
+from labecon.dates import quarter_label
 from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
 
 
@@ -137,30 +138,67 @@ class PartnerCostSpec(Spec):
 
 
 class DealSpec(Spec):
-    """A strategic deal: a cloud invests in a lab and sells it capacity in dated tranches.
+    """A strategic deal: a cloud sells a lab capacity in dated tranches, and may invest in it.
 
     The investment is paid in cash and in credits spendable only with the cloud; capacity on
-    its chips comes in take-or-pay tranches, each at the price of the quarter it is signed in.
+    the deal's chip comes in take-or-pay tranches, each at the price of the quarter it is signed
+    in. A deal without investment is a plain capacity contract. A deal signed after quarter 0
+    does nothing before its ``signed_quarter``.
     """
 
-    lab: str = Field(description="Name of the lab in `labs` the cloud invests in.")
-    chip: str = Field(description="The cloud's custom chip type the lab runs on (a name in `chips`).")
-    equity_usd: NonNeg = Field(description="Investment at quarter 0 (USD), cash plus credits.")
-    credits_frac: Frac = Field(description="Share of the investment paid as cloud credits (fraction).")
-    stake_frac: Frac = Field(description="Share of the lab the cloud receives for it (fraction).")
+    lab: str = Field(description="Name of the lab in `labs` the deal is with.")
+    chip: str = Field(
+        description="The chip type the lab runs on under the deal: any chip the cloud prices (a name in "
+        "`chips`), its own custom chip or an open-market one."
+    )
+    signed_quarter: int = Field(
+        0,
+        ge=0,
+        le=400,
+        description="Quarter the deal is signed in (quarters from quarter 0; 0: signed by the start). "
+        "Before it the deal signs no capacity, pays no investment and gives no discount.",
+        json_schema_extra=_src("assumption: a deal exists from the start unless its date says otherwise"),
+    )
+    equity_usd: NonNeg = Field(
+        0.0,
+        description="Investment when the deal is signed (USD), cash plus credits: paid in before quarter "
+        "0 for a deal signed then, else in its signed_quarter at the lab's valuation then.",
+        json_schema_extra=_src("assumption: a capacity contract without investment unless said"),
+    )
+    credits_frac: Frac = Field(
+        0.0,
+        description="Share of the investment paid as cloud credits (fraction).",
+        json_schema_extra=_src("assumption: no credits unless said"),
+    )
+    stake_frac: Frac = Field(
+        0.0,
+        description="Share of the lab the cloud holds at quarter 0 for its investment then (fraction); "
+        "a deal signed later buys its stake at the lab's valuation when signed, and must give 0.",
+        json_schema_extra=_src("assumption: no stake unless said"),
+    )
     preferential_discount_frac: Frac = Field(
-        description="Discount off the committed price the lab gets (fraction)."
+        0.0,
+        description="Discount off the committed price the lab gets (fraction).",
+        json_schema_extra=_src("assumption: the cloud's committed price unless said"),
+    )
+    capacity_limit_h100e: NonNeg | None = Field(
+        None,
+        description="Most capacity the lab can hold under this deal, fixed over time (H100e); none: the "
+        "cloud's capacity_limit_h100e, growing at its capacity_growth_per_year.",
+        json_schema_extra=_src("assumption: the cloud's limit for the lab unless the deal states its size"),
     )
     is_exclusive: bool = Field(
         False,
-        description="The lab may get cloud capacity (commit, rent) only from this cloud.",
+        description="The lab may get cloud capacity (commit, rent) only from this cloud; only a deal "
+        "signed at quarter 0 (the strategy's clouds hold for the whole run).",
         json_schema_extra=_src("assumption: deals reported are not exclusive"),
     )
     capacity_split_frac: Frac = Field(
         1.0,
         description="Share of the lab's partner capacity (strategy.partner_frac, and "
-        "labs.<lab>.partner_h100e at quarter 0) signed under this deal; a lab's deals sum to at most 1 "
-        "(fraction).",
+        "labs.<lab>.partner_h100e at quarter 0) signed under this deal; a lab's deals sum to at most 1. "
+        "Until all of a lab's deals are signed, its partner capacity is shared among those signed, in "
+        "proportion to their splits (fraction).",
         json_schema_extra=_src("assumption: one deal takes all the lab's partner capacity unless said"),
     )
     term_quarters: int = Field(
@@ -238,6 +276,17 @@ class CloudSpec(Spec):
     deal: DealSpec | None = Field(
         None, description="A strategic deal with one lab, if any (a lab may have deals with several clouds)."
     )
+    deals: list[DealSpec] = Field(
+        default_factory=list,
+        description="Further deals of this cloud, each as `deal`: with other labs, or later deals with "
+        "the same lab.",
+        json_schema_extra=_src("assumption: one deal per cloud unless said"),
+    )
+
+    def all_deals(self) -> list[tuple[str, DealSpec]]:
+        """Return ``(field path within the cloud, deal)`` for each deal: ``deal`` first, then ``deals``."""
+        first = [("deal", self.deal)] if self.deal is not None else []
+        return first + [(f"deals[{i}]", d) for i, d in enumerate(self.deals)]
 
 
 class LeaseSpec(Spec):
@@ -395,6 +444,27 @@ class LabStrategySpec(Spec):
     )
 
 
+class InvestmentSpec(Spec):
+    """A dated investment in the lab by a strategic investor that sells it no cloud capacity.
+
+    Paid in cash in its quarter, at the lab's valuation then (e.g. a chip maker investing as
+    the lab deploys its systems). The investor's stake and return are reported as a deal
+    ``<investor>:<lab>`` without capacity.
+    """
+
+    investor: str = Field(description="Who invests (a name, e.g. a chip maker).")
+    quarter: int = Field(ge=0, le=400, description="Quarter it is paid in (quarters from quarter 0).")
+    usd: NonNeg = Field(description="Amount invested (USD), in cash.")
+
+    @field_validator("investor")
+    @classmethod
+    def _investor_is_a_name(cls, value: str) -> str:
+        if not NAME_RE.match(value):
+            msg = f"name {value!r} must start with a letter or _ and hold only letters, digits, _"
+            raise ValueError(msg)
+        return value
+
+
 class LabSpec(Spec):
     """A lab's state at quarter 0 and its strategy."""
 
@@ -443,6 +513,12 @@ class LabSpec(Spec):
     )
     lease: LeaseSpec | None = Field(
         None, description="The terms on which builders lease it data centres, if it leases any."
+    )
+    investments: list[InvestmentSpec] = Field(
+        default_factory=list,
+        description="Dated investments by strategic investors that sell it no cloud capacity (a cloud's "
+        "investment belongs to its deal).",
+        json_schema_extra=_src("assumption: none unless said"),
     )
     strategy: LabStrategySpec = Field(description="Its strategy.")
     route: str = Field(
@@ -839,3 +915,35 @@ class RisksSpec(Spec):
 
 WORLD_SECTIONS = ("chips", "clouds", "labs", "market", "capability", "finance", "risks")
 """Top-level scenario fields of a world scenario."""
+
+
+def world_deals(clouds: dict[str, CloudSpec]) -> list[tuple[str, str, DealSpec]]:
+    """Return ``(cloud, path, deal)`` for every deal, in the order of the clouds and their deals."""
+    return [(name, f"clouds.{name}.{path}", d) for name, c in clouds.items() for path, d in c.all_deals()]
+
+
+def lab_investors(labs: dict[str, LabSpec]) -> list[tuple[str, str]]:
+    """Return ``(investor, lab)`` for each investor in a lab, in the order of the labs and investments."""
+    out: list[tuple[str, str]] = []
+    for lname, lab in labs.items():
+        for inv in lab.investments:
+            if (inv.investor, lname) not in out:
+                out.append((inv.investor, lname))
+    return out
+
+
+def deal_labels(clouds: dict[str, CloudSpec], labs: dict[str, LabSpec], start_year: float) -> list[str]:
+    """Return ``"<cloud>:<lab>"`` for each deal (:func:`world_deals`), then ``"<investor>:<lab>"``.
+
+    A later deal of the same cloud with the same lab adds its signing quarter,
+    e.g. ``"gcp:lab_partner (2025 Q4)"``.
+    """
+    seen: set[str] = set()
+    out = []
+    for cname, _path, deal in world_deals(clouds):
+        label = f"{cname}:{deal.lab}"
+        if label in seen:
+            label = f"{label} ({quarter_label(start_year, deal.signed_quarter)})"
+        seen.add(label)
+        out.append(label)
+    return out + [f"{investor}:{lab}" for investor, lab in lab_investors(labs)]

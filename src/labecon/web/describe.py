@@ -119,6 +119,6 @@ def _group(path: str) -> str:
     """Strategy parameters (what a lab decides) first; the rest by section."""
     if ".strategy." in path or path.startswith("strategies."):
         return "strategy"
-    if ".deal." in path:
+    if ".deal." in path or ".deals[" in path or ".investments[" in path:
         return "deal"
     return path.split(".", 1)[0]
