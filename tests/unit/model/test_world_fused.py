@@ -1,0 +1,37 @@
+"""The world's compiled stages give the NumPy path's bits (``LABECON_PLAIN``, :data:`COMPILED`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import labecon
+from labecon.model import _world_fused
+
+N = 300
+
+
+def _run(name: str, *, compiled: bool, monkeypatch: pytest.MonkeyPatch) -> labecon.Results:
+    monkeypatch.setattr(_world_fused, "COMPILED", compiled)
+    return labecon.simulate(name, n_samples=N, seed=3, keep_paths=True)
+
+
+@pytest.mark.parametrize("name", ["two-strategies", "route-choice", "backtest-2023"])
+def test_compiled_stages_give_the_plain_paths_bits(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _run(name, compiled=False, monkeypatch=monkeypatch)
+    fused = _run(name, compiled=True, monkeypatch=monkeypatch)
+    assert set(plain.dataset.data_vars) == set(fused.dataset.data_vars)
+    for var in plain.dataset.data_vars:
+        a, b = plain.dataset[var].to_numpy(), fused.dataset[var].to_numpy()
+        # Bit for bit, the sign of a zero included (array_equal would call -0.0 and 0.0 equal).
+        assert a.tobytes() == b.tobytes(), var
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(-1.0, 1.0), (0.0, 2.0)])
+def test_scalar_helpers_follow_numpy(lo: float, hi: float) -> None:
+    values = np.array([-3.0, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 7.0, np.nan])
+    for x in values:
+        assert np.array_equal(_world_fused.clip(x, lo, hi), np.clip(x, lo, hi), equal_nan=True)
+        for y in values:
+            assert np.array_equal(_world_fused.maximum(x, y), np.maximum(x, y), equal_nan=True)
+            assert np.array_equal(_world_fused.minimum(x, y), np.minimum(x, y), equal_nan=True)
