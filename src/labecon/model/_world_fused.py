@@ -19,46 +19,77 @@ imported) to run the plain NumPy path.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import numba
 import numpy as np
 
+from labecon.model import compute
 from labecon.types import FloatArray
 
 COMPILED: bool = os.environ.get("LABECON_PLAIN", "") not in ("1", "true", "yes")
 """Run the world's hot stages compiled (default) or with NumPy (``LABECON_PLAIN=1``); same bits."""
 
-_jit = numba.njit(cache=True, nogil=True)
-TILE = 256
-"""Samples a kernel takes through each of its steps together: each step's loop runs over them,
-reading each array as one contiguous run (a loop per sample would read dozens of arrays at
-once, each a sample apart, and thrash the caches)."""
-_inline = numba.njit(cache=True, nogil=True, inline="always")
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+"""For the kernels. ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy
+(not an exception), and without that check LLVM vectorises the loops."""
+_inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+
+_KEPT: dict[int, tuple[FloatArray, FloatArray]] = {}
+"""Contiguous copies of parameters, by the id of the array copied (kept alive with it)."""
 
 
-def full(x: FloatArray | float, shape: tuple[int, ...]) -> FloatArray:
-    """Return ``x`` broadcast to ``shape`` (a read-only view, float64): every kernel input is one."""
-    out: FloatArray = np.broadcast_to(np.asarray(x, dtype=np.float64), shape)
+def full(x: FloatArray | float, shape: tuple[int, ...], *, keep: bool = False) -> FloatArray:
+    """Return ``x`` as a contiguous float64 array of ``shape``, samples fastest (``x`` if it is one).
+
+    Every kernel argument is one: LLVM vectorises a loop only over arrays it knows are
+    contiguous. With ``keep`` (a parameter, the same array every quarter of a run) the copy
+    is kept and made once.
+    """
+    if (
+        isinstance(x, np.ndarray)
+        and x.shape == shape
+        and x.dtype == np.float64
+        and (x.flags.f_contiguous if len(shape) > 1 else x.flags.c_contiguous)
+    ):
+        return x
+    if keep and isinstance(x, np.ndarray):
+        kept = _KEPT.get(id(x))
+        if kept is not None and kept[0] is x and kept[1].shape == shape:
+            return kept[1]
+    out: FloatArray = np.asfortranarray(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
+    if keep and isinstance(x, np.ndarray):
+        if len(_KEPT) > 256:  # a new run's parameters: the old ones' copies go
+            _KEPT.clear()
+        _KEPT[id(x)] = (x, out)
     return out
 
 
+# NumPy's element-wise rules, NaN and the sign of zero included (on a tie maximum and minimum
+# return their second operand, clip its value): a zero's sign can reach the outputs' bits.
 @_inline
 def maximum(a: float, b: float) -> float:
-    """Return ``np.maximum(a, b)``: ``a`` where ``a >= b`` or ``a`` is NaN."""
-    return a if (a >= b or a != a) else b
+    """Return ``np.maximum(a, b)``: NaN if either is, else ``a`` if ``a > b``, else ``b``."""
+    if a != a:
+        return a
+    return a if a > b else b
 
 
 @_inline
 def minimum(a: float, b: float) -> float:
-    """Return ``np.minimum(a, b)``: ``a`` where ``a <= b`` or ``a`` is NaN."""
-    return a if (a <= b or a != a) else b
+    """Return ``np.minimum(a, b)``: NaN if either is, else ``a`` if ``a < b``, else ``b``."""
+    if a != a:
+        return a
+    return a if a < b else b
 
 
 @_inline
 def clip(x: float, lo: float, hi: float) -> float:
-    """Return ``np.clip(x, lo, hi)``: NaN kept; on a tie the bound (which decides a zero's sign)."""
-    y = x if (x != x or x > lo) else lo
-    return y if (y != y or y < hi) else hi
+    """Return ``np.clip(x, lo, hi)``: NaN if ``x`` is, the bound only past it (a tie keeps ``x``)."""
+    if x != x:
+        return x
+    y = lo if x < lo else x
+    return hi if y > hi else y
 
 
 # ------------------------------------------------------------------ stage 4: market and serving
@@ -89,22 +120,23 @@ def market_prices(
     n, n_labs = capability.shape
     n_seg = ref_price.shape[1]
     years = t / 4.0
-    for i in range(n):
-        for s in range(n_seg):
+    for s in range(n_seg):
+        for i in range(n):
             fr = fade_rate[i, s]
             grown = (1.0 - growth_fade[i, s]) / fr if fr > 0 else years
             grow_arg[i, s] = log_growth[i, s] * grown
             pref[i, s] = ref_price[i, s] * (1.0 - glut[i] * glut_pass[i, s])
-        frontier = outside_frontier[i]
-        for lab in range(n_labs):
-            frontier = maximum(frontier, capability[i, lab] if alive[i, lab] > 0 else -np.inf)
-        for lab in range(n_labs):
-            g = capability[i, lab] - frontier
-            gap[i, lab] = g
-            power = 1.0 + pricing_power[i] * clip(g, -1.0, 1.0)
-            factor = (1.0 + premium[i, lab]) * maximum(0.05, power)
-            for s in range(n_seg):
-                p = pref[i, s] * factor
+    frontier = outside_frontier.copy()
+    for lab in range(n_labs):
+        for i in range(n):
+            frontier[i] = maximum(frontier[i], capability[i, lab] if alive[i, lab] > 0 else -np.inf)
+    for lab in range(n_labs):
+        for i in range(n):
+            gap[i, lab] = capability[i, lab] - frontier[i]
+        for s in range(n_seg):
+            for i in range(n):
+                power = 1.0 + pricing_power[i] * clip(gap[i, lab], -1.0, 1.0)
+                p = pref[i, s] * ((1.0 + premium[i, lab]) * maximum(0.05, power))
                 price[i, lab, s] = p
                 ratio[i, lab, s] = p / pref[i, s]
 
@@ -124,11 +156,11 @@ def market_logits(
     """Fill the exponents of attractiveness (at most 50) and of the demand's price damping."""
     n, n_labs, n_seg = log_ratio.shape
     years = t / 4.0
-    for i in range(n):
-        for lab in range(n_labs):
-            a = share_weight[i] * gap[i, lab] + drift[i, lab] * years
-            for s in range(n_seg):
+    for lab in range(n_labs):
+        for s in range(n_seg):
+            for i in range(n):
                 lr = log_ratio[i, lab, s]
+                a = share_weight[i] * gap[i, lab] + drift[i, lab] * years
                 logit[i, lab, s] = minimum(a - sensitivity[i] * lr, 50.0)
                 damp_arg[i, lab, s] = lr * -elasticity[i, s]
 
@@ -167,94 +199,270 @@ def market_serve(
     infer_cap: FloatArray,
     revenue: FloatArray,
 ) -> None:
-    """Fill stage 4's shares, served and lost units, need, capacity, renting and revenue."""
+    """Fill stage 4's shares, served and lost units, need, capacity, renting and revenue.
+
+    Sums over labs and segments add in the NumPy path's order (``arrays.sum_axis``).
+    """
     n, n_labs = alive.shape
-    T = TILE
     n_seg = spend0.shape[1]
-    volume = np.empty((n_seg, T))
-    total = np.empty(T)
-    demand = np.empty((n_labs, n_seg, T))
-    pool = np.empty((n_seg, T))
-    pool_total = np.empty(T)
-    spare = np.empty((n_labs, T))
-    want = np.empty((n_labs, T))
-    scale = np.empty(T)
-    for i0 in range(0, n, T):
-        m = min(T, n - i0)
-        for s in range(n_seg):
-            for k in range(m):
-                i = i0 + k
-                spend = spend0[i, s] * growth[i, s]
-                spend = spend * (1.0 - slump[i])
-                volume[s, k] = spend / pref[i, s] / 4.0
-            for k in range(m):
-                total[k] = brand[i0 + k, 0, s] * alive[i0 + k, 0] * attract[i0 + k, 0, s]
-            for lab in range(1, n_labs):
-                for k in range(m):
-                    i = i0 + k
-                    total[k] = total[k] + brand[i, lab, s] * alive[i, lab] * attract[i, lab, s]
-            for k in range(m):
-                total[k] = total[k] + outside[i0 + k, s]
-            for lab in range(n_labs):
-                for k in range(m):
-                    i = i0 + k
-                    target = brand[i, lab, s] * alive[i, lab] * attract[i, lab, s] / total[k]
-                    sh = (inertia[i, s] * old_shares[i, lab, s] + (1.0 - inertia[i, s]) * target) * alive[
-                        i, lab
-                    ]
-                    demand[lab, s, k] = sh * volume[s, k] * minimum(1.0, damp_exp[i, lab, s])
+    volume = np.empty((n, n_seg))
+    total = np.empty(n)
+    frac = np.empty((n, n_labs))
+    spare = np.empty((n, n_labs))
+    pool = np.empty((n, n_seg))
+    pool_total = np.empty(n)
+    total_want = np.empty(n)
+    # Customers choose: shares move towards the logit's targets; demand, held in `lost` for now.
+    for s in range(n_seg):
+        for i in range(n):
+            volume[i, s] = spend0[i, s] * growth[i, s] * (1.0 - slump[i]) / pref[i, s] / 4.0
+        for i in range(n):
+            total[i] = brand[i, 0, s] * alive[i, 0] * attract[i, 0, s]
+        for lab in range(1, n_labs):
+            for i in range(n):
+                total[i] = total[i] + brand[i, lab, s] * alive[i, lab] * attract[i, lab, s]
+        for i in range(n):
+            total[i] = total[i] + outside[i, s]
         for lab in range(n_labs):
-            for k in range(m):
-                i = i0 + k
-                nd = demand[lab, 0, k] * cpu[i, 0]
-                for s in range(1, n_seg):
-                    nd = nd + demand[lab, s, k] * cpu[i, s]
-                nd = nd / hours
-                need[i, lab] = nd
-                b = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
-                base[i, lab] = b
-                ib = (1.0 - training[i, lab] - research[i, lab]) * b
-                sharing = committed[i, lab] * rent_shares[i, lab]
-                limit = maximum(0.0, rent_limit_h100e[i, lab] * scarce[i] - sharing)
-                r = clip(nd - ib, 0.0, limit) * alive[i, lab]
-                rented[i, lab] = r
-                cap = ib + r
-                infer_cap[i, lab] = cap
-                frac = cap / (nd if nd > 0 else 1.0) if nd > cap else 1.0
-                for s in range(n_seg):
-                    sv = demand[lab, s, k] * frac
-                    served[i, lab, s] = sv
-                    lost[i, lab, s] = demand[lab, s, k] - sv
-                spare[lab, k] = maximum(0.0, cap - nd)
+            for i in range(n):
+                target = brand[i, lab, s] * alive[i, lab] * attract[i, lab, s] / total[i]
+                sh = (inertia[i, s] * old_shares[i, lab, s] + (1.0 - inertia[i, s]) * target) * alive[i, lab]
+                lost[i, lab, s] = sh * volume[i, s] * minimum(1.0, damp_exp[i, lab, s])
+    # Each lab serves what its capacity allows, renting on demand, the same fraction of every segment.
+    for lab in range(n_labs):
+        for i in range(n):
+            need[i, lab] = lost[i, lab, 0] * cpu[i, 0]
+        for s in range(1, n_seg):
+            for i in range(n):
+                need[i, lab] = need[i, lab] + lost[i, lab, s] * cpu[i, s]
+        for i in range(n):
+            nd = need[i, lab] / hours
+            need[i, lab] = nd
+            b = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
+            base[i, lab] = b
+            ib = (1.0 - training[i, lab] - research[i, lab]) * b
+            limit = maximum(
+                0.0, rent_limit_h100e[i, lab] * scarce[i] - committed[i, lab] * rent_shares[i, lab]
+            )
+            r = clip(nd - ib, 0.0, limit) * alive[i, lab]
+            rented[i, lab] = r
+            cap = ib + r
+            infer_cap[i, lab] = cap
+            frac[i, lab] = cap / (nd if nd > 0 else 1.0) if nd > cap else 1.0
+            spare[i, lab] = maximum(0.0, cap - nd)
         for s in range(n_seg):
-            for k in range(m):
-                i = i0 + k
-                ps = lost[i, 0, s] * cpu[i, s]
-                for lab in range(1, n_labs):
-                    ps = ps + lost[i, lab, s] * cpu[i, s]
-                pool[s, k] = ps / hours
-        for k in range(m):
-            pt = pool[0, k]
-            for s in range(1, n_seg):
-                pt = pt + pool[s, k]
-            pool_total[k] = pt
-            tw = minimum(spare[0, k], pt)
-            want[0, k] = tw
-            for lab in range(1, n_labs):
-                w = minimum(spare[lab, k], pt)
-                want[lab, k] = w
-                tw = tw + w
-            scale[k] = pt / (tw if tw > 0 else 1.0) if tw > pt else 1.0
-        for lab in range(n_labs):
-            for s in range(n_seg):
-                for k in range(m):
-                    i = i0 + k
-                    pt = pool_total[k]
-                    mix = pool[s, k] / (pt if pt > 0 else 1.0) if pt > 0 else 0.0
-                    sv = served[i, lab, s] + want[lab, k] * scale[k] * mix * hours / cpu[i, s]
-                    served[i, lab, s] = sv
-                    shares[i, lab, s] = sv / volume[s, k]
-                    if s == 0:
-                        revenue[i, lab] = sv * price[i, lab, s]
-                    else:
-                        revenue[i, lab] = revenue[i, lab] + sv * price[i, lab, s]
+            for i in range(n):
+                d = lost[i, lab, s]
+                sv = d * frac[i, lab]
+                served[i, lab, s] = sv
+                lost[i, lab, s] = d - sv
+    # Demand lost is served by labs with spare capacity, in proportion to it, within the pool.
+    for s in range(n_seg):
+        for i in range(n):
+            pool[i, s] = lost[i, 0, s] * cpu[i, s]
+        for lab in range(1, n_labs):
+            for i in range(n):
+                pool[i, s] = pool[i, s] + lost[i, lab, s] * cpu[i, s]
+        for i in range(n):
+            pool[i, s] = pool[i, s] / hours
+    for i in range(n):
+        pool_total[i] = pool[i, 0]
+    for s in range(1, n_seg):
+        for i in range(n):
+            pool_total[i] = pool_total[i] + pool[i, s]
+    for lab in range(n_labs):  # spare becomes what each lab wants of the pool
+        for i in range(n):
+            spare[i, lab] = minimum(spare[i, lab], pool_total[i])
+    for i in range(n):
+        total_want[i] = spare[i, 0]
+    for lab in range(1, n_labs):
+        for i in range(n):
+            total_want[i] = total_want[i] + spare[i, lab]
+    for i in range(n):  # total_want becomes the scale of what each gets
+        tw, pt = total_want[i], pool_total[i]
+        total_want[i] = pt / (tw if tw > 0 else 1.0) if tw > pt else 1.0
+    for lab in range(n_labs):
+        for s in range(n_seg):
+            for i in range(n):
+                pt = pool_total[i]
+                mix = pool[i, s] / (pt if pt > 0 else 1.0) if pt > 0 else 0.0
+                sv = served[i, lab, s] + spare[i, lab] * total_want[i] * mix * hours / cpu[i, s]
+                served[i, lab, s] = sv
+                shares[i, lab, s] = sv / volume[i, s]
+                if s == 0:
+                    revenue[i, lab] = sv * price[i, lab, s]
+                else:
+                    revenue[i, lab] = revenue[i, lab] + sv * price[i, lab, s]
+
+
+# ------------------------------------------------------------------ stages 6 and 7: money and funding
+
+_rental_usd: Callable[..., float] = _inline(compute.rental_usd)
+_power_usd: Callable[..., float] = _inline(compute.power_usd)
+_maintenance_usd: Callable[..., float] = _inline(compute.maintenance_usd)
+
+
+@_jit
+def money_kernel(
+    hours: float,
+    alive: FloatArray,
+    rented: FloatArray,
+    rent_price: FloatArray,
+    commit_pay: FloatArray,
+    fee: FloatArray,
+    owned_online: FloatArray,
+    leased_online: FloatArray,
+    kw: FloatArray,
+    pue: FloatArray,
+    electricity: FloatArray,
+    maintenance_frac: FloatArray,
+    owned_cost: FloatArray,
+    lease_pay: FloatArray,
+    dep: FloatArray,
+    staff_q: FloatArray,
+    staff_factor: FloatArray,
+    debt: FloatArray,
+    rate: FloatArray,
+    revenue: FloatArray,
+    rental: FloatArray,
+    commitment: FloatArray,
+    compute_cost: FloatArray,
+    owned_opex: FloatArray,
+    lease: FloatArray,
+    depreciation: FloatArray,
+    staff: FloatArray,
+    interest: FloatArray,
+    net_income: FloatArray,
+) -> None:
+    """Fill stage 6's lines (the last nine arrays) as :func:`labecon.model.finance.money`."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            a = alive[i, lab]
+            r = _rental_usd(rented[i, lab], hours, rent_price[i, lab])
+            c = commit_pay[i, lab] * a
+            p = _power_usd(
+                owned_online[i, lab] + leased_online[i, lab], kw[i, lab], pue[i], hours, electricity[i]
+            )
+            m = _maintenance_usd(maintenance_frac[i], owned_cost[i, lab]) * a
+            le = lease_pay[i, lab] * a
+            cc = r + c + fee[i, lab] + p + m + le
+            d = dep[i, lab] * a
+            s = staff_q[i, lab] * staff_factor[i, lab] * a
+            it = debt[i, lab] * rate[i] / 4.0 * a
+            rental[i, lab], commitment[i, lab], compute_cost[i, lab] = r, c, cc
+            owned_opex[i, lab], lease[i, lab], depreciation[i, lab] = p + m, le, d
+            staff[i, lab], interest[i, lab] = s, it
+            net_income[i, lab] = revenue[i, lab] - cc - d - s - it
+
+
+@_jit
+def fund_before_round(
+    logits: tuple[float, float, float, float],
+    alive: FloatArray,
+    debt: FloatArray,
+    debt_draw: FloatArray,
+    repay_per_q: FloatArray,
+    net_income: FloatArray,
+    depreciation: FloatArray,
+    credits_used: FloatArray,
+    capex: FloatArray,
+    capability: FloatArray,
+    rank_premium: FloatArray,
+    revenue_multiple: FloatArray,
+    revenue: FloatArray,
+    revenue_last: FloatArray,
+    revenue_5q_ago: FloatArray,
+    repaid: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    scheduled: FloatArray,
+    pre_money: FloatArray,
+    minus_z: FloatArray,
+) -> None:
+    """Fill stage 7's flows before the round, pre-money values and ``-z`` of the round's odds."""
+    n, n_labs = alive.shape
+    base, growth_w, rank_w, loss_w = logits
+    for lab in range(n_labs):
+        for i in range(n):
+            rp = minimum(debt[i, lab] + debt_draw[i, lab], repay_per_q[i, lab]) * alive[i, lab]
+            repaid[i, lab] = rp
+            ni = net_income[i, lab]
+            operating[i, lab] = ni + depreciation[i, lab] + credits_used[i, lab]
+            investing[i, lab] = -capex[i, lab]
+            scheduled[i, lab] = debt_draw[i, lab] - rp
+            # finance.capability_rank_score: 1 for the leader, 0 for the last
+            if n_labs == 1:
+                rank = 1.0
+            else:
+                below = 0.0
+                for other in range(n_labs):
+                    below += 1.0 if capability[i, lab] > capability[i, other] else 0.0
+                rank = below / (n_labs - 1.0)
+            premium = 1.0 + rank_premium[i] * (rank - 0.5)
+            rev = revenue[i, lab]
+            pre_money[i, lab] = rev * 4.0 * (revenue_multiple[i] * premium)
+            growth = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0  # over four quarters
+            loss = maximum(0.0, -ni)
+            lr = loss / rev if rev > 0 else 5.0
+            lr = lr if loss > 0 else 0.0
+            z = base + growth_w * clip(growth, -1.0, 5.0) + rank_w * rank - loss_w * clip(lr, 0.0, 5.0)
+            minus_z[i, lab] = -z
+
+
+@_jit
+def fund_round(
+    alive: FloatArray,
+    cash: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    scheduled: FloatArray,
+    partner_cash: FloatArray,
+    trigger: FloatArray,
+    target_runway: FloatArray,
+    uniforms: FloatArray,
+    exp_minus_z: FloatArray,
+    failed: FloatArray,
+    pre_money: FloatArray,
+    max_dilution: FloatArray,
+    ceiling: FloatArray,
+    raised_3q_ago: FloatArray,
+    raised_2q_ago: FloatArray,
+    raised_1q_ago: FloatArray,
+    post_money_before: FloatArray,
+    ruined_before: FloatArray,
+    burn: FloatArray,
+    raised: FloatArray,
+    post_money: FloatArray,
+    cash_after: FloatArray,
+    newly_ruined: np.ndarray,
+    ruined: FloatArray,
+) -> None:
+    """Fill stage 7's burn, round, post-money value, cash and ruin, as :func:`labecon.model.finance.fund`."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            op, inv, sch = operating[i, lab], investing[i, lab], scheduled[i, lab]
+            b = maximum(0.0, -(op + inv + sch))
+            burn[i, lab] = b
+            cash_pre = cash[i, lab] + op + inv + sch + partner_cash[i, lab]
+            runway = cash_pre / b if b > 0 else np.inf
+            attempt = (runway < trigger[i, lab] or cash_pre < 0) and b > 0 and alive[i, lab] > 0
+            p_ok = 1.0 / (1.0 + exp_minus_z[i, lab])
+            p_ok = p_ok * (1.0 - failed[i])
+            success = attempt and uniforms[i, lab] < p_ok
+            wanted = maximum(target_runway[i, lab] * b, b - cash_pre)
+            room = maximum(
+                0.0, ceiling[i] - (raised_3q_ago[i, lab] + raised_2q_ago[i, lab] + raised_1q_ago[i, lab])
+            )
+            md, pm = max_dilution[i], pre_money[i, lab]
+            limit = pm * md / maximum(1.0 - md, 1e-12)
+            capped = minimum(minimum(wanted, maximum(limit, 0.0)), room)
+            r = capped if success else 0.0
+            raised[i, lab] = r
+            post_money[i, lab] = pm + r if r > 0 else post_money_before[i, lab]
+            c = cash_pre + r
+            cash_after[i, lab] = c
+            nr = c < 0 and alive[i, lab] > 0
+            newly_ruined[i, lab] = nr
+            ruined[i, lab] = maximum(ruined_before[i, lab], 1.0 if nr else 0.0)
