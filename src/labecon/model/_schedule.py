@@ -5,7 +5,10 @@ and loans ending). Where the quarter differs by sample (lead times, contract
 ends), booking is a scatter; NumPy's fancy-index ``+=`` costs ~20 ns a value and
 needs index and value temporaries, a compiled loop ~1 ns and none. It only adds
 (no ``fastmath``): every cell gets the same additions, in the same order, as
-with NumPy.
+with NumPy. It skips zeros: a cell starts at +0.0 and no sum of additions makes
+it -0.0, so adding a zero of either sign never changes it, and a lab that books
+nothing (one that does not build, say) leaves the schedule's memory untouched
+(its pages are not even mapped in).
 """
 
 from __future__ import annotations
@@ -22,7 +25,18 @@ def _scatter(data: FloatArray, slot: IntArray, component: int, values: FloatArra
     n_labs, n = values.shape
     for lab in range(n_labs):
         for i in range(n):
-            data[slot[lab, i], component, lab, i] += values[lab, i]
+            v = values[lab, i]
+            if v != 0.0:
+                data[slot[lab, i], component, lab, i] += v
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_row(row: FloatArray, values: FloatArray) -> None:
+    """``row += values``, skipping zeros (one quarter, component and lab of a schedule)."""
+    for i in range(values.shape[0]):
+        v = values[i]
+        if v != 0.0:
+            row[i] += v
 
 
 class Schedule:
@@ -66,8 +80,10 @@ class Schedule:
 
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""
-        self.data[self.slot(quarter), component, lab] += values
+        _add_row(self.data[self.slot(quarter), component, lab], values)
 
     def add_lab_components(self, quarter: int, lab: int, values: FloatArray) -> None:
         """Add ``values[c]`` (per sample) to one lab's first ``len(values)`` components at ``quarter``."""
-        self.data[self.slot(quarter), : values.shape[0], lab] += values
+        due = self.data[self.slot(quarter)]
+        for c in range(values.shape[0]):
+            _add_row(due[c, lab], values[c])

@@ -466,3 +466,179 @@ def fund_round(
             nr = c < 0 and alive[i, lab] > 0
             newly_ruined[i, lab] = nr
             ruined[i, lab] = maximum(ruined_before[i, lab], 1.0 if nr else 0.0)
+
+
+# ------------------------------------------------------------------ stage 2: what the labs see, and decide
+
+
+@_jit
+def observe_kernel(
+    hours_flop: float,
+    need_growth: FloatArray,
+    revenue_mix: FloatArray,
+    cash: FloatArray,
+    burn: FloatArray,
+    outside: FloatArray,
+    capability: FloatArray,
+    alive: FloatArray,
+    owned: FloatArray,
+    leased: FloatArray,
+    committed: FloatArray,
+    partner: FloatArray,
+    utilisation: FloatArray,
+    algorithmic: FloatArray,
+    final_run: FloatArray,
+    left: FloatArray,
+    revenue_last: FloatArray,
+    revenue_5q_ago: FloatArray,
+    lab_need_growth: FloatArray,
+    runway: FloatArray,
+    frontier: FloatArray,
+    base: FloatArray,
+    per_h100e: FloatArray,
+    revenue_growth: FloatArray,
+) -> None:
+    """Fill what the labs see (:func:`labecon.model.decisions.observe`) from last quarter and now."""
+    n, n_labs = cash.shape
+    n_seg = need_growth.shape[1]
+    for lab in range(n_labs):
+        for i in range(n):
+            lab_need_growth[i, lab] = need_growth[i, 0] * revenue_mix[lab, 0]
+        for s in range(1, n_seg):
+            for i in range(n):
+                lab_need_growth[i, lab] = lab_need_growth[i, lab] + need_growth[i, s] * revenue_mix[lab, s]
+        for i in range(n):
+            b = burn[i, lab]
+            runway[i, lab] = cash[i, lab] / b if b > 0 else np.inf
+            base[i, lab] = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
+            per_h100e[i, lab] = hours_flop * (utilisation[i] * algorithmic[i] * final_run[i]) * left[lab]
+            revenue_growth[i, lab] = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0
+            frontier[i, lab] = -np.inf  # the best other lab, then the outside frontier
+        for other in range(n_labs):
+            if other != lab:
+                for i in range(n):
+                    frontier[i, lab] = maximum(frontier[i, lab], capability[i, other] * alive[i, other])
+        for i in range(n):
+            frontier[i, lab] = maximum(outside[i, lab], frontier[i, lab])
+
+
+@_jit
+def plan_exponents(
+    need_growth: FloatArray,
+    lead: FloatArray,
+    lease_lead: FloatArray,
+    frontier_growth: FloatArray,
+    ln10: float,
+    out: FloatArray,
+) -> None:
+    """Fill the exponents of the plans' growth at the lead, next quarter and the lease's lead.
+
+    ``out[:, :, k]``: ``ln(1 + g) * h`` for ``k`` 0 to 2, then the frontier's
+    ``oom * (ln 10 * h)`` for 3 to 5, with ``h`` the lead in years, 1/4, the lease's lead.
+    """
+    n, n_labs = need_growth.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            lg = need_growth[i, lab]
+            ahead = lead[i] / 4.0
+            lease = lease_lead[i, lab] / 4.0
+            out[i, lab, 0] = lg * ahead
+            out[i, lab, 1] = lg * 0.25
+            out[i, lab, 2] = lg * lease
+            fg = frontier_growth[i]
+            out[i, lab, 3] = fg * (ln10 * ahead)
+            out[i, lab, 4] = fg * (ln10 * 0.25)
+            out[i, lab, 5] = fg * (ln10 * lease)
+
+
+@_inline
+def _plan(
+    racing: bool,
+    need: float,
+    growth: float,
+    headroom: float,
+    needed: float,
+    frontier_growth: float,
+    training_frac: float,
+    training_max: float,
+    research: float,
+    gap_rule: float,
+) -> float:
+    """Return the capacity planned ahead (:meth:`labecon.strategies.lab.RuleBasedLabs._planned`)."""
+    forecast = need * growth * (1.0 + headroom)
+    if not racing:
+        return forecast / (1.0 - training_frac - research)
+    grown = needed * frontier_growth
+    fit = grown * (1.0 - research) / maximum(forecast + grown, 1e-300)
+    race = maximum(training_frac, minimum(fit, training_max))
+    tau = race if gap_rule > 0 else training_frac
+    return forecast / (1.0 - tau - research)
+
+
+@_jit
+def decide_kernel(
+    racing: bool,
+    leasing: bool,
+    runway: FloatArray,
+    target_flop: FloatArray,
+    run_flop: FloatArray,
+    per_h100e: FloatArray,
+    base: FloatArray,
+    need: FloatArray,
+    growth: FloatArray,
+    revenue_growth: FloatArray,
+    own_frac: FloatArray,
+    lease_frac: FloatArray,
+    commit_frac: FloatArray,
+    partner_frac: FloatArray,
+    headroom: FloatArray,
+    training_frac: FloatArray,
+    training_max: FloatArray,
+    research: FloatArray,
+    cut_runway: FloatArray,
+    cut_training: FloatArray,
+    cut_build: FloatArray,
+    commit_scale: FloatArray,
+    gap_rule: FloatArray,
+    training: FloatArray,
+    own: FloatArray,
+    commit: FloatArray,
+    lease: FloatArray,
+    partner: FloatArray,
+) -> None:
+    """Fill the rules' decisions (:meth:`labecon.strategies.lab.RuleBasedLabs.decide`).
+
+    ``growth[:, :, k]`` are :func:`plan_exponents`' exponentials; ``target_flop`` is
+    ``10 ** (frontier + gap)``. ``racing``: some lab follows the frontier-gap rule;
+    ``leasing``: some lab leases.
+    """
+    n, n_labs = runway.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            tf, res, rule = training_frac[i, lab], research[i, lab], gap_rule[i, lab]
+            short = runway[i, lab] < cut_runway[i, lab]
+            if racing:
+                needed = maximum(0.0, target_flop[i, lab] - run_flop[i, lab]) / maximum(
+                    per_h100e[i, lab], 1e-300
+                )
+                wanted = needed / maximum(base[i, lab], 1.0)
+                race = maximum(tf, minimum(wanted, training_max[i, lab]))
+                share = race if rule > 0 else tf
+            else:
+                needed = base[i, lab]
+                share = tf
+            training[i, lab] = share * cut_training[i, lab] if short else share
+            build = cut_build[i, lab] if short else 1.0
+            tmax, hr, nd = training_max[i, lab], headroom[i, lab], need[i, lab]
+            at_lead = _plan(racing, nd, growth[i, lab, 0], hr, needed, growth[i, lab, 3], tf, tmax, res, rule)
+            next_q = _plan(racing, nd, growth[i, lab, 1], hr, needed, growth[i, lab, 4], tf, tmax, res, rule)
+            at_lease = (
+                _plan(racing, nd, growth[i, lab, 2], hr, needed, growth[i, lab, 5], tf, tmax, res, rule)
+                if leasing
+                else 0.0
+            )
+            push = 1.0 + commit_scale[i, lab] * clip(revenue_growth[i, lab], 0.0, 5.0)
+            own[i, lab] = own_frac[i, lab] * at_lead * build
+            commit[i, lab] = commit_frac[i, lab] * next_q * push * build
+            lease[i, lab] = lease_frac[i, lab] * at_lease * build
+            partner[i, lab] = partner_frac[i, lab] * next_q
