@@ -642,3 +642,95 @@ def decide_kernel(
             commit[i, lab] = commit_frac[i, lab] * next_q * push * build
             lease[i, lab] = lease_frac[i, lab] * at_lease * build
             partner[i, lab] = partner_frac[i, lab] * next_q
+
+
+# ------------------------------------------------------------------ the outputs, quarter by quarter
+
+
+@_jit
+def record_kernel(
+    t: float,
+    horizon: float,
+    last_year: bool,
+    discount: FloatArray,
+    revenue: FloatArray,
+    cash: FloatArray,
+    ruined: FloatArray,
+    base: FloatArray,
+    rented: FloatArray,
+    net_income: FloatArray,
+    alive: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    interest: FloatArray,
+    credits_used: FloatArray,
+    scheduled: FloatArray,
+    revenue_y: FloatArray,
+    cash_y: FloatArray,
+    ruined_y: FloatArray,
+    capacity_y: FloatArray,
+    first_profit: FloatArray,
+    npv: FloatArray,
+    last_year_fcf: FloatArray,
+    last_year_revenue: FloatArray,
+    peak_capacity: FloatArray,
+    cum_pre_equity: FloatArray,
+    peak_need: FloatArray,
+) -> None:
+    """Add a quarter to the per-sample outputs in place (``Accumulator.record``'s NumPy path).
+
+    The ``_y`` arrays are this year's ``(sample, lab)`` slices of the by-year outputs.
+    """
+    n, n_labs = revenue.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            rev = revenue[i, lab]
+            revenue_y[i, lab] = revenue_y[i, lab] + rev
+            cash_y[i, lab] = cash[i, lab]
+            ruined_y[i, lab] = ruined[i, lab]
+            cap = base[i, lab] + rented[i, lab]
+            capacity_y[i, lab] = cap
+            if first_profit[i, lab] == horizon and net_income[i, lab] > 0 and alive[i, lab] > 0:
+                first_profit[i, lab] = t
+            op, inv = operating[i, lab], investing[i, lab]
+            unlevered = op + interest[i, lab] - credits_used[i, lab] + inv
+            npv[i, lab] = npv[i, lab] + discount[i] * unlevered
+            if last_year:
+                last_year_fcf[i, lab] = last_year_fcf[i, lab] + unlevered
+                last_year_revenue[i, lab] = last_year_revenue[i, lab] + rev
+            peak_capacity[i, lab] = maximum(peak_capacity[i, lab], cap)
+            cum = cum_pre_equity[i, lab] + (op + inv + scheduled[i, lab])
+            cum_pre_equity[i, lab] = cum
+            peak_need[i, lab] = maximum(peak_need[i, lab], -cum)
+
+
+@_jit
+def record_npv_lines(
+    t: int,
+    discount: FloatArray,
+    revenue: FloatArray,
+    rental: FloatArray,
+    commitment: FloatArray,
+    partner_fee: FloatArray,
+    lease: FloatArray,
+    owned_opex: FloatArray,
+    investing: FloatArray,
+    staff: FloatArray,
+    npv: FloatArray,
+    by_line: FloatArray,
+    cumulative: FloatArray,
+) -> None:
+    """Add a quarter's discounted lines to the NPV's parts in place (``NpvParts``)."""
+    n, n_labs = revenue.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            d = discount[i]
+            by_line[i, lab, 0] = by_line[i, lab, 0] + d * revenue[i, lab]
+            by_line[i, lab, 1] = by_line[i, lab, 1] + d * -rental[i, lab]
+            by_line[i, lab, 2] = by_line[i, lab, 2] + d * -commitment[i, lab]
+            by_line[i, lab, 3] = by_line[i, lab, 3] + d * -partner_fee[i, lab]
+            by_line[i, lab, 4] = by_line[i, lab, 4] + d * -lease[i, lab]
+            by_line[i, lab, 5] = by_line[i, lab, 5] + d * -owned_opex[i, lab]
+            by_line[i, lab, 6] = by_line[i, lab, 6] + d * investing[i, lab]
+            by_line[i, lab, 7] = by_line[i, lab, 7] + d * -staff[i, lab]
+            cumulative[i, lab, t] = npv[i, lab]
