@@ -24,4 +24,3 @@ def failing_block(block: Block) -> np.ndarray:
         msg = f"bad value in samples {block.start}..{block.stop - 1}"
         raise OptionError(msg, "inputs")
     return np.zeros(block.size)
-

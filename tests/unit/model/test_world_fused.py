@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -41,3 +45,13 @@ def test_scalar_helpers_follow_numpy_to_the_sign_of_zero(lo: float, hi: float) -
             assert _same_bits(_world_fused.maximum(x, y), np.maximum(x * many, y * many)[0])
             assert _same_bits(_world_fused.minimum(x, y), np.minimum(x * many, y * many)[0])
             assert _same_bits(_world_fused.maximum(x, y), np.maximum(x, y))
+
+
+def test_labecon_plain_selects_the_numpy_path() -> None:
+    code = "from labecon.model import _world_fused; print(_world_fused.COMPILED)"
+    for value, expected in (("1", "False"), ("", "True")):
+        env = {**os.environ, "LABECON_PLAIN": value}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == expected
