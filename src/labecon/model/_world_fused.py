@@ -734,3 +734,100 @@ def record_npv_lines(
             by_line[i, lab, 6] = by_line[i, lab, 6] + d * investing[i, lab]
             by_line[i, lab, 7] = by_line[i, lab, 7] + d * -staff[i, lab]
             cumulative[i, lab, t] = npv[i, lab]
+
+
+# ------------------------------------------------------------------ stage 3: orders and contracts
+
+
+@_jit
+def invest_orders(
+    t: float,
+    chip_life: float,
+    dc_life: float,
+    own_target: FloatArray,
+    owned: FloatArray,
+    building: FloatArray,
+    available: FloatArray,
+    alive: FloatArray,
+    chip_price: FloatArray,
+    dearer: FloatArray,
+    kw: FloatArray,
+    dc_capex_per_mw: FloatArray,
+    delayed: FloatArray,
+    lead: FloatArray,
+    dc_spend: FloatArray,
+    order: FloatArray,
+    minus_order: FloatArray,
+    chip_capex: FloatArray,
+    dep: FloatArray,
+    chip_dep: FloatArray,
+    dc_dep: FloatArray,
+    minus_dc_rate: FloatArray,
+    new_dc_spend: FloatArray,
+    new_building: FloatArray,
+) -> None:
+    """Fill the owned capacity ordered now and what it books (:func:`labecon.model.capacity.invest`)."""
+    n, n_labs = owned.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            can_buy = 1.0 if t >= available[i, lab] else 0.0
+            o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
+            chip = o * (chip_price[i, lab] * dearer[i])
+            dc = o * kw[i, lab] * 1e-3 * dc_capex_per_mw[i] * delayed[i]
+            c_dep, d_dep = chip / chip_life, dc / dc_life
+            rate = dc / maximum(lead[i], 1.0)
+            order[i, lab], minus_order[i, lab], chip_capex[i, lab] = o, -o, chip
+            dep[i, lab], chip_dep[i, lab], dc_dep[i, lab] = c_dep + d_dep, c_dep, d_dep
+            minus_dc_rate[i, lab] = -rate
+            new_dc_spend[i, lab] = dc_spend[i, lab] + rate
+            new_building[i, lab] = building[i, lab] + o
+
+
+@_jit
+def invest_capex(
+    dc_spend: FloatArray,
+    chips_paid: FloatArray,
+    alive: FloatArray,
+    lease_chips: FloatArray,
+    debt_frac: FloatArray,
+    maturity: FloatArray,
+    capex: FloatArray,
+    debt_draw: FloatArray,
+    repay: FloatArray,
+) -> None:
+    """Fill the quarter's capex, the debt drawn on it and that debt's repayment per quarter."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            c = (dc_spend[i, lab] + chips_paid[i, lab]) * alive[i, lab] + lease_chips[i, lab]
+            d = c * debt_frac[i, lab]
+            capex[i, lab], debt_draw[i, lab], repay[i, lab] = c, d, d / maturity[i, lab]
+
+
+@_jit
+def invest_commitments(
+    hours: float,
+    committed: FloatArray,
+    committed_due: FloatArray,
+    commit_target: FloatArray,
+    commit_limit: FloatArray,
+    scarce: FloatArray,
+    alive: FloatArray,
+    commit_price: FloatArray,
+    rent_price: FloatArray,
+    glut: FloatArray,
+    dearer: FloatArray,
+    new_commit: FloatArray,
+    new_pay: FloatArray,
+    rent_now: FloatArray,
+) -> None:
+    """Fill the commitments signed now, their payments per quarter and this quarter's rental price."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            dearer_glut = glut[i] * dearer[i]
+            wanted = minimum(commit_target[i, lab], commit_limit[i, lab] * scarce[i])
+            c = maximum(0.0, wanted - (committed[i, lab] + committed_due[i, lab])) * alive[i, lab]
+            new_commit[i, lab] = c
+            new_pay[i, lab] = c * hours * (commit_price[i, lab] * dearer_glut)
+            rent_now[i, lab] = rent_price[i, lab] * dearer_glut
