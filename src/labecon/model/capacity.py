@@ -211,7 +211,7 @@ def invest(
 def _invest_compiled(
     t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
 ) -> tuple[WorldState, Investment]:
-    """Stage 3 as :func:`invest`, its arithmetic compiled (the same bits); leases and deals booked as there."""
+    """Stage 3 as :func:`invest`, its arithmetic compiled (the same bits); leases and deals as there."""
     p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     n, n_labs = alive.shape
