@@ -59,7 +59,7 @@ def full(x: FloatArray | float, shape: tuple[int, ...], *, keep: bool = False) -
             return kept[1]
     out: FloatArray = np.asfortranarray(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
     if keep and isinstance(x, np.ndarray):
-        if len(_KEPT) > 256:  # a new run's parameters: the old ones' copies go
+        if len(_KEPT) >= 64:  # more than a run's parameters: the older copies go (memory stays bounded)
             _KEPT.clear()
         _KEPT[id(x)] = (x, out)
     return out
