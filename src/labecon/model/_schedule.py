@@ -8,7 +8,7 @@ needs index and value temporaries, a compiled loop ~1 ns and none. It only adds
 with NumPy. It skips a lab's values when they are all zero: a cell starts at
 +0.0 and no sum of additions makes it -0.0, so adding a zero of either sign
 never changes it, and a lab that books nothing (one that does not build, say)
-leaves the schedule's memory untouched (its pages are not even mapped in).
+leaves its part of the schedule unread and unwritten.
 """
 
 from __future__ import annotations

@@ -1,19 +1,24 @@
-"""The world quarter's hot stages compiled: each one loop over samples, no sample-sized temporaries.
+"""The world quarter's hot stages compiled: loops over samples, a few sample-sized temporaries.
 
 Each kernel here computes what its stage's NumPy path computes (the plain path,
 and the reference: :mod:`labecon.model.market`, :mod:`labecon.model.finance`,
 :mod:`labecon.model.capacity`, :mod:`labecon.model.decisions`,
-:mod:`labecon.strategies.lab`), with the same floating-point operations in the
-same order, so that its numbers are the NumPy path's bits; ``exp``, ``log``
-and powers call the same C library functions as NumPy on this platform, and
-the tests hold the two paths to identical bits (``tests/unit/model/test_world_fused.py``).
-No ``fastmath``: it would reorder operations and change bits.
+:mod:`labecon.model.world_outputs`, :mod:`labecon.strategies.lab`), with the
+same floating-point operations in the same order, so that its numbers are the
+NumPy path's bits (``tests/unit/model/test_world_fused.py`` holds whole runs to
+that). Three rules make that so:
 
-The stage wrappers unpack the state's tuples and pass plain arrays, every one
-broadcast to its full shape (``(sample, lab)``, ``(sample, segment)``, ...) as
-a read-only view, so that each kernel compiles once. Which path runs is
-:data:`COMPILED`: set ``LABECON_PLAIN=1`` in the environment (before labecon is
-imported) to run the plain NumPy path.
+* No ``fastmath``: it would reorder operations.
+* ``maximum``, ``minimum`` and ``clip`` below follow NumPy's rules, down to the
+  sign of a zero, which can reach the outputs' bits.
+* ``exp``, ``log``, ``log1p`` and powers stay NumPy's, called by the stage's
+  wrapper between kernels: Numba calls the C library's, which differ from
+  NumPy's in the last bit for a few percent of arguments.
+
+The wrappers unpack the state's tuples and pass plain arrays, each contiguous
+with samples fastest (:func:`full`), so that LLVM vectorises the loops over
+samples. Which path runs is :data:`COMPILED`: set ``LABECON_PLAIN=1`` in the
+environment (before labecon is imported) to run the NumPy path.
 """
 
 from __future__ import annotations
