@@ -5,7 +5,10 @@ and loans ending). Where the quarter differs by sample (lead times, contract
 ends), booking is a scatter; NumPy's fancy-index ``+=`` costs ~20 ns a value and
 needs index and value temporaries, a compiled loop ~1 ns and none. It only adds
 (no ``fastmath``): every cell gets the same additions, in the same order, as
-with NumPy.
+with NumPy. It skips a lab's values when they are all zero: a cell starts at
++0.0 and no sum of additions makes it -0.0, so adding a zero of either sign
+never changes it, and a lab that books nothing (one that does not build, say)
+leaves its part of the schedule unread and unwritten.
 """
 
 from __future__ import annotations
@@ -17,12 +20,32 @@ from labecon.types import FloatArray, IntArray
 
 
 @numba.njit(cache=True, nogil=True)
+def _any_nonzero(values: FloatArray) -> bool:
+    """Return whether any of ``values`` (one lab's, per sample) is not zero."""
+    for v in values:  # noqa: SIM110 (a loop Numba compiles; a generator in any() it does not)
+        if v != 0.0:
+            return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
 def _scatter(data: FloatArray, slot: IntArray, component: int, values: FloatArray) -> None:
     """``data[slot[l, i], component, l, i] += values[l, i]``; data ``(quarter, component, lab, sample)``."""
     n_labs, n = values.shape
     for lab in range(n_labs):
+        if not _any_nonzero(values[lab]):
+            continue
         for i in range(n):
             data[slot[lab, i], component, lab, i] += values[lab, i]
+
+
+@numba.njit(cache=True, nogil=True)
+def _add_row(row: FloatArray, values: FloatArray) -> None:
+    """``row += values`` unless every value is zero (one quarter, component and lab of a schedule)."""
+    if not _any_nonzero(values):
+        return
+    for i in range(values.shape[0]):
+        row[i] += values[i]
 
 
 class Schedule:
@@ -66,8 +89,10 @@ class Schedule:
 
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""
-        self.data[self.slot(quarter), component, lab] += values
+        _add_row(self.data[self.slot(quarter), component, lab], values)
 
     def add_lab_components(self, quarter: int, lab: int, values: FloatArray) -> None:
         """Add ``values[c]`` (per sample) to one lab's first ``len(values)`` components at ``quarter``."""
-        self.data[self.slot(quarter), : values.shape[0], lab] += values
+        due = self.data[self.slot(quarter)]
+        for c in range(values.shape[0]):
+            _add_row(due[c, lab], values[c])

@@ -18,7 +18,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
-from labecon.model import compute
+from labecon.model import _world_fused, compute
+from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
 from labecon.model.world_params import signed_split
@@ -145,6 +146,8 @@ def invest(
     its chips on delivery. Debt finances a share of capex, repaid evenly over
     its maturity. New commitments start next quarter at today's committed price.
     """
+    if _world_fused.COMPILED:
+        return _invest_compiled(t, state, online, dec, ctx)
     p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     glut = (1.0 - on["compute_glut"] * ctx.cut["compute_glut"])[:, None]
@@ -203,6 +206,108 @@ def invest(
     )
     sign_partner_tranches(t, state, online, dec, ctx)
     rent_price = drv.rent_usd_per_h100e_hour * (glut * dearer)
+    return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def _invest_compiled(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
+) -> tuple[WorldState, Investment]:
+    """Stage 3 as :func:`invest`, its arithmetic compiled (the same bits); leases and deals as there."""
+    p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
+    fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
+    n, n_labs = alive.shape
+    lab = (n, n_labs)
+    glut = 1.0 - on["compute_glut"] * ctx.cut["compute_glut"]
+    dearer = 1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac
+    scarce = 1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"]
+    delayed = 1.0 + on["construction_delay"] * ctx.windows["construction_delay"].size_frac
+    order, minus_order, chip_capex, dep, chip_dep, dc_dep, minus_dc_rate, dc_spend, building = (
+        np.empty(lab, order="F") for _ in range(9)
+    )
+    lead = online.lead_quarters
+    _world_fused.invest_orders(
+        float(t),
+        float(p.chip_life_quarters),
+        float(p.dc_life_quarters),
+        full(dec.own_target_h100e, lab),
+        full(fl.owned_h100e, lab),
+        full(fl.building_h100e, lab),
+        full(lp.own_available_quarter, lab, keep=True),
+        full(alive, lab),
+        full(drv.chip_usd_per_h100e, lab),
+        full(dearer, (n,)),
+        full(lp.own_kw_per_h100e, lab, keep=True),
+        full(gp.dc_capex_usd_per_mw, (n,), keep=True),
+        full(delayed, (n,)),
+        full(lead, (n,)),
+        full(fl.dc_spend_usd_per_quarter, lab),
+        order,
+        minus_order,
+        chip_capex,
+        dep,
+        chip_dep,
+        dc_dep,
+        minus_dc_rate,
+        dc_spend,
+        building,
+    )
+    books.arrivals.add(
+        t + lead[:, None],
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND),
+        minus_order,
+        order,
+        chip_capex,
+        dep,
+        chip_dep,
+        dc_dep,
+        chip_capex,
+        minus_dc_rate,
+    )
+    # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
+    capex, debt_draw, repay_per_q = (np.empty(lab, order="F") for _ in range(3))
+    _world_fused.invest_capex(
+        dc_spend,
+        full(online.arrived[CHIP_PAY], lab),
+        full(alive, lab),
+        full(online.lease_chip_capex_usd, lab),
+        full(lp.debt_frac_of_capex, lab, keep=True),
+        full(lp.debt_maturity_quarters, lab, keep=True),
+        capex,
+        debt_draw,
+        repay_per_q,
+    )
+    books.due.add(t + 1, (REPAY,), repay_per_q)
+    for lab_i, maturity in enumerate(ctx.debt_maturity_quarters):  # per lab: one slot each, no scatter
+        books.due.add_lab(t + 1 + maturity, lab_i, REPAY, -repay_per_q[:, lab_i])
+    new_commit, new_pay, rent_price = (np.empty(lab, order="F") for _ in range(3))
+    _world_fused.invest_commitments(
+        float(p.hours_per_quarter),
+        full(fl.committed_h100e, lab),
+        full(books.due.at(t + 1)[COMMIT], lab),
+        full(dec.commit_target_h100e, lab),
+        full(lp.commit_limit_h100e, lab, keep=True),
+        full(scarce, (n,)),
+        full(alive, lab),
+        full(drv.commit_usd_per_h100e_hour, lab),
+        full(drv.rent_usd_per_h100e_hour, lab),
+        full(glut, (n,)),
+        full(dearer, (n,)),
+        new_commit,
+        new_pay,
+        rent_price,
+    )
+    books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
+    for lab_i, term in enumerate(ctx.commit_term_quarters):
+        books.due.add_lab(t + 1 + term, lab_i, COMMIT, -new_commit[:, lab_i])
+        books.due.add_lab(t + 1 + term, lab_i, PAY, -new_pay[:, lab_i])
+    can_buy = (t >= lp.own_available_quarter).astype(np.float64)
+    leasing = sign_leases(t, state, dec, ctx, can_buy)
+    fleet = fl._replace(
+        building_h100e=building,
+        dc_spend_usd_per_quarter=dc_spend,
+        lease_pending_h100e=fl.lease_pending_h100e + leasing,
+    )
+    sign_partner_tranches(t, state, online, dec, ctx)
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
 
 

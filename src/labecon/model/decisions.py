@@ -11,6 +11,8 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from labecon.constants import H100_BF16_FLOP_PER_SECOND, SECONDS_PER_HOUR
+from labecon.model import _world_fused
+from labecon.model._world_fused import full
 from labecon.model.arrays import sum_axis
 from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray
@@ -85,6 +87,8 @@ def revenue_growth_per_year(state: WorldState) -> FloatArray:
 
 def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObservation:
     """Return what the labs see at the start of quarter ``t``."""
+    if _world_fused.COMPILED:
+        return _observe_compiled(t, state, ctx, online)
     lp, gp, st = ctx.params.labs, ctx.params.world, state.standing
     need_growth = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
     # Element-wise, not a matrix product: BLAS kernels change the bits with the block's size.
@@ -111,6 +115,58 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
         st.need_h100e,
         lab_need_growth,
         revenue_growth_per_year(state),
+        runway,
+        online.lead_quarters,
+        base,
+        frontier,
+        st.run_flop,
+        per_h100e,
+        lp.lease_lead_quarters,
+        (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
+    )
+
+
+def _observe_compiled(t: int, state: WorldState, ctx: Context, online: Online) -> LabObservation:
+    """Return what :func:`observe` returns, the labs' arrays from one compiled kernel (the same bits)."""
+    lp, gp, st, acc = ctx.params.labs, ctx.params.world, state.standing, state.accounts
+    n, n_labs = acc.cash_usd.shape
+    lab = (n, n_labs)
+    need_growth = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
+    left = ctx.run_length_quarters - (t % ctx.run_length_quarters)  # quarters of the run left, (lab,)
+    end = np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
+    flop_h100e_quarter = ctx.params.hours_per_quarter * SECONDS_PER_HOUR * H100_BF16_FLOP_PER_SECOND
+    growth, runway, frontier, base, per_h100e, revenue_growth = (np.empty(lab, order="F") for _ in range(6))
+    _world_fused.observe_kernel(
+        float(flop_h100e_quarter),
+        full(need_growth, need_growth.shape),
+        np.ascontiguousarray(lp.revenue_mix, dtype=np.float64),
+        full(acc.cash_usd, lab),
+        full(st.burn_usd, lab),
+        full(ctx.frontier_log10_flop[end].T, lab),
+        full(st.capability_log10_flop, lab),
+        full(acc.alive, lab),
+        full(online.owned_h100e, lab),
+        full(online.leased_h100e, lab),
+        full(online.committed_h100e, lab),
+        full(online.partner_h100e, lab),
+        full(gp.utilisation_frac, (n,), keep=True),
+        full(state.drivers.algorithmic, (n,)),
+        full(gp.final_run_frac, (n,), keep=True),
+        np.ascontiguousarray(left, dtype=np.float64),
+        full(st.revenue_history_usd[4], lab),
+        full(st.revenue_history_usd[0], lab),
+        growth,
+        runway,
+        frontier,
+        base,
+        per_h100e,
+        revenue_growth,
+    )
+    return LabObservation(
+        t,
+        st.need_h100e,
+        growth,
+        revenue_growth,
         runway,
         online.lead_quarters,
         base,

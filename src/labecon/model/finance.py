@@ -16,7 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from labecon.constants import QUARTERS_PER_YEAR
-from labecon.model import compute
+from labecon.model import _world_fused, compute
+from labecon.model._world_fused import full
 from labecon.model.capacity import Investment, to_labs
 from labecon.model.decisions import LabDecisions, revenue_growth_per_year
 from labecon.model.market import Sales
@@ -187,6 +188,8 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     price; owned capacity costs power and maintenance (:mod:`labecon.model.compute`,
     the equations benchmark B1 uses). Partner credits pay partner fees first.
     """
+    if _world_fused.COMPILED:
+        return _money_compiled(state, online, sales, inv, ctx)
     lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
     drv, fl, acc, hours = state.drivers, state.fleet, state.accounts, ctx.params.hours_per_quarter
     alive = acc.alive
@@ -261,6 +264,8 @@ def fund(
     accept and by what investors can still put into one lab this year.
     A lab whose cash is still negative is ruined and stops.
     """
+    if _world_fused.COMPILED:
+        return _fund_compiled(t, state, online, dec, sales, inv, costs, ctx)
     acc, fl, gp, dd = state.accounts, state.fleet, ctx.params.world, state.deals
     alive = acc.alive
     n_labs = alive.shape[1]
@@ -306,6 +311,175 @@ def fund(
     accounts = acc._replace(
         cash_usd=cash, post_money_usd=post_money, ruined=np.maximum(acc.ruined, newly_ruined)
     )
+    flows = Funding(
+        operating,
+        investing,
+        scheduled,
+        repaid,
+        raised,
+        pre_money,
+        burn,
+        newly_ruined,
+        partner_cash,
+        partner_credits,
+        invested,
+        credits_in,
+    )
+    return state._replace(accounts=accounts, deals=dd._replace(stake_frac=stake)), flows
+
+
+def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx: Context) -> Costs:
+    """Stage 6 as :func:`money`, the labs' lines in one compiled loop (the same bits)."""
+    lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
+    drv, fl, acc = state.drivers, state.fleet, state.accounts
+    alive = acc.alive
+    n, n_labs = alive.shape
+    lab = (n, n_labs)
+    deal_fee = state.deals.pay_usd_per_quarter * online.deal_delivered_frac
+    deal_cost = state.deals.cost_usd_per_quarter * online.deal_delivered_frac
+    deal_credits_used = np.minimum(state.deals.credits_usd, deal_fee)
+    staff_factor = staff_revenue_factor(
+        state.standing.revenue_history_usd[4], lp.revenue_usd_per_year, lp.staff_revenue_elasticity
+    )
+    rate = (
+        gp.base_rate_per_year
+        + gp.debt_spread_per_year
+        + on["interest_rate_shock"] * w["interest_rate_shock"].size_frac
+    )
+    lines = [np.empty(lab, order="F") for _ in range(9)]
+    _world_fused.money_kernel(
+        float(ctx.params.hours_per_quarter),
+        full(alive, lab),
+        full(sales.rented_h100e, lab),
+        full(inv.rent_usd_per_h100e_hour, lab),
+        full(fl.commit_pay_usd_per_quarter, lab),
+        full(to_labs(deal_fee, ctx.deal_lab, n_labs), lab),
+        full(online.owned_h100e, lab),
+        full(online.leased_h100e, lab),
+        full(lp.own_kw_per_h100e, lab, keep=True),
+        full(gp.pue, (n,), keep=True),
+        full(gp.electricity_usd_per_kwh, (n,), keep=True),
+        full(gp.maintenance_frac_per_year, (n,), keep=True),
+        full(fl.owned_cost_usd, lab),
+        full(fl.lease_pay_usd_per_quarter, lab),
+        full(fl.dep_usd_per_quarter, lab),
+        full(drv.staff_usd_per_quarter, lab),
+        full(staff_factor, lab),
+        full(acc.debt_usd, lab),
+        full(rate, (n,)),
+        full(sales.revenue_usd, lab),
+        *lines,
+    )
+    rental, commitment, compute_cost, owned_opex, lease, depreciation, staff, interest, net_income = lines
+    fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
+    credits_used = to_labs(deal_credits_used, ctx.deal_lab, n_labs)
+    return Costs(
+        rental,
+        commitment,
+        fee,
+        compute_cost,
+        owned_opex,
+        lease,
+        depreciation,
+        staff,
+        interest,
+        net_income,
+        credits_used,
+        deal_fee,
+        deal_cost,
+        deal_credits_used,
+    )
+
+
+def _fund_compiled(
+    t: int,
+    state: WorldState,
+    online: Online,
+    dec: LabDecisions,
+    sales: Sales,
+    inv: Investment,
+    costs: Costs,
+    ctx: Context,
+) -> tuple[WorldState, Funding]:
+    """Stage 7 as :func:`fund`, the labs' flows and rounds in compiled loops (the same bits).
+
+    The round's odds take NumPy's ``exp`` between the two kernels; partners' instalments and
+    stakes (a few deals) stay NumPy.
+    """
+    acc, fl, gp, dd = state.accounts, state.fleet, ctx.params.world, state.deals
+    alive = acc.alive
+    n, n_labs = alive.shape
+    lab = (n, n_labs)
+    hist, raised_hist = state.standing.revenue_history_usd, state.standing.raised_history_usd
+    base, growth, rank, loss = ctx.params.funding_logits
+    repaid, operating, investing, scheduled, pre_money, minus_z = (np.empty(lab, order="F") for _ in range(6))
+    _world_fused.fund_before_round(
+        (float(base), float(growth), float(rank), float(loss)),
+        full(alive, lab),
+        full(acc.debt_usd, lab),
+        full(inv.debt_draw_usd, lab),
+        full(fl.repay_usd_per_quarter, lab),
+        full(costs.net_income_usd, lab),
+        full(costs.depreciation_usd, lab),
+        full(costs.credits_used_usd, lab),
+        full(inv.capex_usd, lab),
+        full(state.standing.capability_log10_flop, lab),
+        full(gp.valuation_rank_premium_frac, (n,), keep=True),
+        full(gp.valuation_revenue_multiple, (n,), keep=True),
+        full(sales.revenue_usd, lab),
+        full(hist[4], lab),
+        full(hist[0], lab),
+        repaid,
+        operating,
+        investing,
+        scheduled,
+        pre_money,
+        minus_z,
+    )
+    # Partners' later instalments, each buying a stake at the lab's value now.
+    invested, credits_in = partner_instalments(t, ctx, alive)
+    stake, post_money = dd.stake_frac, acc.post_money_usd
+    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
+        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
+        sold = dilution_frac(lab_in, pre_money)
+        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
+            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
+        )
+        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
+    partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
+    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
+    burn, raised, post, cash, ruined = (np.empty(lab, order="F") for _ in range(5))
+    newly_ruined = np.empty(lab, dtype=np.bool_, order="F")
+    _world_fused.fund_round(
+        full(alive, lab),
+        full(acc.cash_usd, lab),
+        operating,
+        investing,
+        scheduled,
+        full(partner_cash, lab),
+        full(dec.funding_trigger_runway_quarters, lab, keep=True),
+        full(dec.funding_target_runway_quarters, lab, keep=True),
+        full(ctx.draws.funding_uniforms(t), lab),
+        np.exp(minus_z, out=minus_z),
+        full(online.events["failed_funding_round"], (n,)),
+        pre_money,
+        full(gp.max_dilution_frac, (n,), keep=True),
+        full(state.drivers.raise_ceiling_usd_per_year, (n,)),
+        full(raised_hist[0], lab),
+        full(raised_hist[1], lab),
+        full(raised_hist[2], lab),
+        full(post_money, lab),
+        full(acc.ruined, lab),
+        burn,
+        raised,
+        post,
+        cash,
+        newly_ruined,
+        ruined,
+    )
+    if ctx.deal_lab:
+        stake = stake * (1.0 - dilution_frac(raised, pre_money))[:, ctx.deal_lab]
+    accounts = acc._replace(cash_usd=cash, post_money_usd=post, ruined=ruined)
     flows = Funding(
         operating,
         investing,

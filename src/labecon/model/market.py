@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
+from labecon.model import _world_fused
+from labecon.model._world_fused import full
 from labecon.model.arrays import sum_axis
 from labecon.model.decisions import LabDecisions
 from labecon.model.world_state import Context, Online, WorldState
@@ -200,6 +202,8 @@ def market_and_serve(
     serves what its inference capacity allows, renting on demand when short;
     demand it cannot serve is lost to it and served by labs with spare capacity.
     """
+    if _world_fused.COMPILED:
+        return _market_and_serve_compiled(t, state, online, dec, ctx)
     mp, gp, lp = ctx.params.market, ctx.params.world, ctx.params.labs
     drv, st, alive, on = state.drivers, state.standing, state.accounts.alive, online.events
     hours = ctx.params.hours_per_quarter
@@ -238,5 +242,89 @@ def market_and_serve(
     served = served + spill_over(lost, spare, cpu, hours)
     shares = served / volume[:, None, :]
     revenue = sum_axis(served * price, 2)
+    sales = Sales(price, shares, served, lost, need, base, rented, infer_cap, revenue)
+    return state._replace(standing=st._replace(shares=shares)), sales
+
+
+def _market_and_serve_compiled(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
+) -> tuple[WorldState, Sales]:
+    """Stage 4 as :func:`market_and_serve`, in compiled loops over samples (the same bits).
+
+    ``exp`` and ``log`` are NumPy's, between the kernels: Numba's (the C library's) differ
+    from NumPy's in the last bit for a few percent of arguments.
+    """
+    mp, gp, lp = ctx.params.market, ctx.params.world, ctx.params.labs
+    drv, st, alive, on = state.drivers, state.standing, state.accounts.alive, online.events
+    n, n_labs = alive.shape
+    n_seg = mp.spend_usd_per_year.shape[1]
+    lab, seg, lab_seg = (n, n_labs), (n, n_seg), (n, n_labs, n_seg)
+    grow_arg, pref = np.empty(seg, order="F"), np.empty(seg, order="F")
+    gap = np.empty(lab, order="F")
+    price, ratio = np.empty(lab_seg, order="F"), np.empty(lab_seg, order="F")
+    _world_fused.market_prices(
+        t,
+        full(ctx.fade_rate, seg, keep=True),
+        full(drv.growth_fade, seg),
+        full(ctx.log_growth, seg, keep=True),
+        full(on["compute_glut"] * ctx.cut["compute_glut"], (n,)),
+        full(mp.glut_pass_through_frac, seg, keep=True),
+        full(drv.reference_price_usd_per_unit, seg),
+        full(ctx.frontier_log10_flop[t], (n,)),
+        full(st.capability_log10_flop, lab),
+        full(alive, lab),
+        full(dec.price_premium_frac, lab, keep=True),
+        full(gp.pricing_power_per_oom, (n,), keep=True),
+        grow_arg,
+        pref,
+        gap,
+        price,
+        ratio,
+    )
+    log_ratio = np.log(ratio, out=ratio)
+    logit, damp = np.empty(lab_seg, order="F"), np.empty(lab_seg, order="F")
+    _world_fused.market_logits(
+        t,
+        gap,
+        full(lp.preference_drift_per_year, lab, keep=True),
+        full(gp.share_weight_per_oom, (n,), keep=True),
+        full(gp.price_sensitivity, (n,), keep=True),
+        full(mp.elasticity, seg, keep=True),
+        log_ratio,
+        logit,
+        damp,
+    )
+    attract, damp = np.exp(logit, out=logit), np.exp(damp, out=damp)
+    out2 = [np.empty(lab, order="F") for _ in range(5)]
+    out3 = [np.empty(lab_seg, order="F") for _ in range(3)]
+    shares, served, lost = out3
+    need, base, rented, infer_cap, revenue = out2
+    _world_fused.market_serve(
+        float(ctx.params.hours_per_quarter),
+        full(mp.spend_usd_per_year, seg, keep=True),
+        np.exp(grow_arg, out=grow_arg),
+        full(on["demand_slump"] * ctx.cut["demand_slump"], (n,)),
+        pref,
+        full(drv.compute_per_unit, seg),
+        full(alive, lab),
+        full(st.brand, lab_seg, keep=True),
+        attract,
+        full(st.outside, seg, keep=True),
+        full(mp.inertia_frac, seg, keep=True),
+        full(st.shares, lab_seg),
+        damp,
+        full(online.owned_h100e, lab),
+        full(online.leased_h100e, lab),
+        full(online.committed_h100e, lab),
+        full(online.partner_h100e, lab),
+        full(dec.training_frac, lab),
+        full(dec.research_frac, lab, keep=True),
+        full(lp.rent_shares_commit_cloud, lab, keep=True),
+        full(1.0 - online.events["chip_shortage"] * ctx.cut["chip_shortage"], (n,)),
+        full(drv.rent_limit_h100e, lab),
+        price,
+        *out3,
+        *out2,
+    )
     sales = Sales(price, shares, served, lost, need, base, rented, infer_cap, revenue)
     return state._replace(standing=st._replace(shares=shares)), sales

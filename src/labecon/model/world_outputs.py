@@ -13,7 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
-from labecon.model import risk
+from labecon.model import _world_fused, risk
+from labecon.model._world_fused import full
 from labecon.model.finance import (
     BALANCE_LINES,
     CASH_FLOW_LINES,
@@ -156,9 +157,74 @@ class Accumulator:
 
     def record(self, q: Quarter, ctx: Context) -> None:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
+        t, c, f = q.t, q.costs, q.funding
+        y = int(t // QUARTERS_PER_YEAR)
+        if _world_fused.COMPILED:
+            self._record_compiled(q, y)
+        else:
+            self._record_plain(q, y)
+        revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
+        self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
+        self.deal_discount = self.deal_discount * self.deal_discount_factor
+        if self.paths:
+            self._record_paths(q, (revenue, margin, self.stake_value))
+
+    def _record_compiled(self, q: Quarter, y: int) -> None:
+        """Add the per-sample outputs of quarter ``q`` (year ``y``) in place, in compiled loops."""
+        t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
+        n, n_labs = acc.cash_usd.shape
+        lab = (n, n_labs)
+        discount = full(q.state.drivers.discount, (n,))
+        _world_fused.record_kernel(
+            float(t),
+            float(self.horizon),
+            t >= self.horizon - 4,
+            discount,
+            full(s.revenue_usd, lab),
+            full(acc.cash_usd, lab),
+            full(acc.ruined, lab),
+            full(s.base_h100e, lab),
+            full(s.rented_h100e, lab),
+            full(c.net_income_usd, lab),
+            full(acc.alive, lab),
+            full(f.operating_usd, lab),
+            full(f.investing_usd, lab),
+            full(c.interest_usd, lab),
+            full(c.credits_used_usd, lab),
+            full(f.scheduled_debt_usd, lab),
+            self.revenue_by_year[:, :, y],
+            self.cash_by_year[:, :, y],
+            self.ruined_by_year[:, :, y],
+            self.capacity_by_year[:, :, y],
+            self.first_profit,
+            self.npv,
+            self.last_year_fcf,
+            self.last_year_revenue,
+            self.peak_capacity,
+            self.cum_pre_equity,
+            self.peak_need,
+        )
+        if self.npv_parts is not None:
+            _world_fused.record_npv_lines(
+                t,
+                discount,
+                full(s.revenue_usd, lab),
+                full(c.rental_usd, lab),
+                full(c.commitment_usd, lab),
+                full(c.partner_fee_usd, lab),
+                full(c.lease_usd, lab),
+                full(c.owned_opex_usd, lab),
+                full(f.investing_usd, lab),
+                full(c.staff_usd, lab),
+                self.npv,
+                self.npv_parts.by_line,
+                self.npv_parts.cumulative,
+            )
+
+    def _record_plain(self, q: Quarter, y: int) -> None:
+        """Add the per-sample outputs of quarter ``q`` (year ``y``): the NumPy path."""
         t, acc, s, c, f = q.t, q.state.accounts, q.sales, q.costs, q.funding
         discount = q.state.drivers.discount[:, None]
-        y = int(t // QUARTERS_PER_YEAR)
         self.revenue_by_year[:, :, y] += s.revenue_usd
         self.cash_by_year[:, :, y] = acc.cash_usd
         self.ruined_by_year[:, :, y] = acc.ruined
@@ -176,11 +242,6 @@ class Accumulator:
         self.peak_capacity = np.maximum(self.peak_capacity, s.base_h100e + s.rented_h100e)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
-        revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
-        self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
-        self.deal_discount = self.deal_discount * self.deal_discount_factor
-        if self.paths:
-            self._record_paths(q, (revenue, margin, self.stake_value))
 
     def _record_npv_parts(self, t: int, discount: FloatArray, q: Quarter) -> None:
         c, f, parts = q.costs, q.funding, self.npv_parts

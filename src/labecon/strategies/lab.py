@@ -37,6 +37,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
+from labecon.model import _world_fused
+from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions, LabObservation
 from labecon.model.params import resolve
 from labecon.scenario.schema import WorldScenario
@@ -148,6 +150,8 @@ class RuleBasedLabs(NamedTuple):
 
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
+        if _world_fused.COMPILED:
+            return self._decide_compiled(obs)
         short = obs.runway_quarters < self.cut_training_runway_quarters
         racing = self.frontier_gap_rule.any()
         needed = self._training_needed(obs) if racing else obs.base_h100e  # (unused without a race)
@@ -171,6 +175,69 @@ class RuleBasedLabs(NamedTuple):
             commit_target_h100e=self.commit_frac * next_q * revenue_push * build,
             lease_target_h100e=self.lease_frac * at_lease * build,
             partner_target_h100e=self.partner_frac * next_q,
+            funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
+            funding_target_runway_quarters=self.funding_target_runway_quarters,
+        )
+
+    def _decide_compiled(self, obs: LabObservation) -> LabDecisions:
+        """Return what :meth:`decide` returns, from compiled loops (the same bits).
+
+        The powers, ``log1p`` and ``exp`` are NumPy's, between the kernels.
+        """
+        n, n_labs = obs.need_h100e.shape
+        lab = (n, n_labs)
+        racing, leasing = bool(self.frontier_gap_rule.any()), bool(self.lease_frac.any())
+        target_flop = (
+            10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom) if racing else obs.run_flop
+        )
+        exponents = np.empty((n, n_labs, 6), order="F")
+        _world_fused.plan_exponents(
+            full(_log_growth(obs), lab),
+            full(obs.lead_quarters, (n,)),
+            full(obs.lease_lead_quarters, lab, keep=True),
+            full(obs.frontier_growth_oom_per_year[:, 0], (n,)),
+            float(np.log(10.0)),
+            exponents,
+        )
+        training, own, commit, lease, partner = (np.empty(lab, order="F") for _ in range(5))
+        _world_fused.decide_kernel(
+            racing,
+            leasing,
+            full(obs.runway_quarters, lab),
+            full(target_flop, lab),
+            full(obs.run_flop, lab),
+            full(obs.flop_per_training_h100e, lab),
+            full(obs.base_h100e, lab),
+            full(obs.need_h100e, lab),
+            np.exp(exponents, out=exponents),
+            full(obs.revenue_growth_per_year, lab),
+            full(self.own_frac, lab, keep=True),
+            full(self.lease_frac, lab, keep=True),
+            full(self.commit_frac, lab, keep=True),
+            full(self.partner_frac, lab, keep=True),
+            full(self.headroom_frac, lab, keep=True),
+            full(self.training_frac, lab, keep=True),
+            full(self.training_max_frac, lab, keep=True),
+            full(self.research_frac, lab, keep=True),
+            full(self.cut_training_runway_quarters, lab, keep=True),
+            full(self.cut_training_factor, lab, keep=True),
+            full(self.cut_build_factor, lab, keep=True),
+            full(self.commit_scale_with_revenue, lab, keep=True),
+            full(self.frontier_gap_rule, lab, keep=True),
+            training,
+            own,
+            commit,
+            lease,
+            partner,
+        )
+        return LabDecisions(
+            training_frac=training,
+            research_frac=self.research_frac,
+            price_premium_frac=self.price_premium_frac,
+            own_target_h100e=own,
+            commit_target_h100e=commit,
+            lease_target_h100e=lease,
+            partner_target_h100e=partner,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
         )

@@ -31,3 +31,22 @@ def test_scatter_matches_numpy_bit_for_bit() -> None:
         want = expected[min(t, horizon)]
         for c in range(3):
             np.testing.assert_array_equal(got[c], want[:, :, c])
+
+
+def test_adding_zeros_changes_no_bit() -> None:
+    # The schedule skips a lab's values when all are zero; NumPy's additions would leave the same bits.
+    n, n_labs, horizon = 20, 2, 4
+    sched = Schedule(n, n_labs, horizon, n_components=2)
+    values = np.zeros((n, n_labs), order="F")
+    values[:, 1] = np.linspace(-1.0, 1.0, n)
+    expected = sched.data.copy()
+    quarter = np.full((n, n_labs), 2.0, order="F")
+    sched.add(quarter, (0, 1), values, -values)  # lab 0 all zeros (+0.0, then -0.0): skipped
+    sched.add_lab(3, 0, 1, -np.zeros(n))
+    sched.add_lab_components(1, 0, np.zeros((2, n)))
+    expected[2, 0, 1] += values[:, 1]
+    expected[2, 1, 1] += -values[:, 1]
+    expected[2, :, 0] += 0.0
+    expected[2, :, 0] += -0.0
+    expected[3, 1, 0] += -0.0
+    assert sched.data.tobytes() == expected.tobytes()

@@ -1,0 +1,838 @@
+"""The world quarter's hot stages compiled: loops over samples, a few sample-sized temporaries.
+
+Each kernel here computes what its stage's NumPy path computes (the plain path,
+and the reference: :mod:`labecon.model.market`, :mod:`labecon.model.finance`,
+:mod:`labecon.model.capacity`, :mod:`labecon.model.decisions`,
+:mod:`labecon.model.world_outputs`, :mod:`labecon.strategies.lab`), with the
+same floating-point operations in the same order, so that its numbers are the
+NumPy path's bits (``tests/unit/model/test_world_fused.py`` holds whole runs to
+that). Three rules make that so:
+
+* No ``fastmath``: it would reorder operations.
+* ``maximum``, ``minimum`` and ``clip`` below follow NumPy's rules, down to the
+  sign of a zero, which can reach the outputs' bits.
+* ``exp``, ``log``, ``log1p`` and powers stay NumPy's, called by the stage's
+  wrapper between kernels: Numba calls the C library's, which differ from
+  NumPy's in the last bit for a few percent of arguments.
+
+The wrappers unpack the state's tuples and pass plain arrays, each contiguous
+with samples fastest (:func:`full`), so that LLVM vectorises the loops over
+samples. Which path runs is :data:`COMPILED`: set ``LABECON_PLAIN=1`` in the
+environment (before labecon is imported) to run the NumPy path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import numba
+import numpy as np
+
+from labecon.model import compute
+from labecon.types import FloatArray
+
+COMPILED: bool = os.environ.get("LABECON_PLAIN", "") not in ("1", "true", "yes")
+"""Run the world's hot stages compiled (default) or with NumPy (``LABECON_PLAIN=1``); same bits."""
+
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+"""For the kernels. ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy
+(not an exception), and without that check LLVM vectorises the loops."""
+_inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
+
+_KEPT: dict[int, tuple[FloatArray, FloatArray]] = {}
+"""Contiguous copies of parameters, by the id of the array copied (kept alive with it)."""
+
+
+def full(x: FloatArray | float, shape: tuple[int, ...], *, keep: bool = False) -> FloatArray:
+    """Return ``x`` as a contiguous float64 array of ``shape``, samples fastest (``x`` if it is one).
+
+    Every kernel argument is one: LLVM vectorises a loop only over arrays it knows are
+    contiguous. With ``keep`` (a parameter, the same array every quarter of a run) the copy
+    is kept and made once.
+    """
+    if (
+        isinstance(x, np.ndarray)
+        and x.shape == shape
+        and x.dtype == np.float64
+        and (x.flags.f_contiguous if len(shape) > 1 else x.flags.c_contiguous)
+    ):
+        return x
+    if keep and isinstance(x, np.ndarray):
+        kept = _KEPT.get(id(x))
+        if kept is not None and kept[0] is x and kept[1].shape == shape:
+            return kept[1]
+    out: FloatArray = np.asfortranarray(np.broadcast_to(np.asarray(x, dtype=np.float64), shape))
+    if keep and isinstance(x, np.ndarray):
+        if len(_KEPT) >= 64:  # more than a run's parameters: the older copies go (memory stays bounded)
+            _KEPT.clear()
+        _KEPT[id(x)] = (x, out)
+    return out
+
+
+# NumPy's element-wise rules, NaN and the sign of zero included (on a tie maximum and minimum
+# return their second operand, clip its value): a zero's sign can reach the outputs' bits.
+@_inline
+def maximum(a: float, b: float) -> float:
+    """Return ``np.maximum(a, b)``: NaN if either is, else ``a`` if ``a > b``, else ``b``."""
+    if a != a:
+        return a
+    return a if a > b else b
+
+
+@_inline
+def minimum(a: float, b: float) -> float:
+    """Return ``np.minimum(a, b)``: NaN if either is, else ``a`` if ``a < b``, else ``b``."""
+    if a != a:
+        return a
+    return a if a < b else b
+
+
+@_inline
+def clip(x: float, lo: float, hi: float) -> float:
+    """Return ``np.clip(x, lo, hi)``: NaN if ``x`` is, the bound only past it (a tie keeps ``x``)."""
+    if x != x:
+        return x
+    y = lo if x < lo else x
+    return hi if y > hi else y
+
+
+# ------------------------------------------------------------------ stage 4: market and serving
+# In three kernels: exp and log come from NumPy between them (see the module's docstring).
+
+
+@_jit
+def market_prices(
+    t: int,
+    fade_rate: FloatArray,
+    growth_fade: FloatArray,
+    log_growth: FloatArray,
+    glut: FloatArray,
+    glut_pass: FloatArray,
+    ref_price: FloatArray,
+    outside_frontier: FloatArray,
+    capability: FloatArray,
+    alive: FloatArray,
+    premium: FloatArray,
+    pricing_power: FloatArray,
+    grow_arg: FloatArray,
+    pref: FloatArray,
+    gap: FloatArray,
+    price: FloatArray,
+    ratio: FloatArray,
+) -> None:
+    """Fill the segments' growth exponent and reference price, the labs' gaps, prices and price ratios."""
+    n, n_labs = capability.shape
+    n_seg = ref_price.shape[1]
+    years = t / 4.0
+    for s in range(n_seg):
+        for i in range(n):
+            fr = fade_rate[i, s]
+            grown = (1.0 - growth_fade[i, s]) / fr if fr > 0 else years
+            grow_arg[i, s] = log_growth[i, s] * grown
+            pref[i, s] = ref_price[i, s] * (1.0 - glut[i] * glut_pass[i, s])
+    frontier = outside_frontier.copy()
+    for lab in range(n_labs):
+        for i in range(n):
+            frontier[i] = maximum(frontier[i], capability[i, lab] if alive[i, lab] > 0 else -np.inf)
+    for lab in range(n_labs):
+        for i in range(n):
+            gap[i, lab] = capability[i, lab] - frontier[i]
+        for s in range(n_seg):
+            for i in range(n):
+                power = 1.0 + pricing_power[i] * clip(gap[i, lab], -1.0, 1.0)
+                p = pref[i, s] * ((1.0 + premium[i, lab]) * maximum(0.05, power))
+                price[i, lab, s] = p
+                ratio[i, lab, s] = p / pref[i, s]
+
+
+@_jit
+def market_logits(
+    t: int,
+    gap: FloatArray,
+    drift: FloatArray,
+    share_weight: FloatArray,
+    sensitivity: FloatArray,
+    elasticity: FloatArray,
+    log_ratio: FloatArray,
+    logit: FloatArray,
+    damp_arg: FloatArray,
+) -> None:
+    """Fill the exponents of attractiveness (at most 50) and of the demand's price damping."""
+    n, n_labs, n_seg = log_ratio.shape
+    years = t / 4.0
+    for lab in range(n_labs):
+        for s in range(n_seg):
+            for i in range(n):
+                lr = log_ratio[i, lab, s]
+                a = share_weight[i] * gap[i, lab] + drift[i, lab] * years
+                logit[i, lab, s] = minimum(a - sensitivity[i] * lr, 50.0)
+                damp_arg[i, lab, s] = lr * -elasticity[i, s]
+
+
+@_jit
+def market_serve(
+    hours: float,
+    spend0: FloatArray,
+    growth: FloatArray,
+    slump: FloatArray,
+    pref: FloatArray,
+    cpu: FloatArray,
+    alive: FloatArray,
+    brand: FloatArray,
+    attract: FloatArray,
+    outside: FloatArray,
+    inertia: FloatArray,
+    old_shares: FloatArray,
+    damp_exp: FloatArray,
+    owned: FloatArray,
+    leased: FloatArray,
+    committed: FloatArray,
+    partner: FloatArray,
+    training: FloatArray,
+    research: FloatArray,
+    rent_shares: FloatArray,
+    scarce: FloatArray,
+    rent_limit_h100e: FloatArray,
+    price: FloatArray,
+    shares: FloatArray,
+    served: FloatArray,
+    lost: FloatArray,
+    need: FloatArray,
+    base: FloatArray,
+    rented: FloatArray,
+    infer_cap: FloatArray,
+    revenue: FloatArray,
+) -> None:
+    """Fill stage 4's shares, served and lost units, need, capacity, renting and revenue.
+
+    Sums over labs and segments add in the NumPy path's order (``arrays.sum_axis``).
+    """
+    n, n_labs = alive.shape
+    n_seg = spend0.shape[1]
+    volume = np.empty((n, n_seg))
+    total = np.empty(n)
+    frac = np.empty((n, n_labs))
+    spare = np.empty((n, n_labs))
+    pool = np.empty((n, n_seg))
+    pool_total = np.empty(n)
+    total_want = np.empty(n)
+    # Customers choose: shares move towards the logit's targets; demand, held in `lost` for now.
+    for s in range(n_seg):
+        for i in range(n):
+            volume[i, s] = spend0[i, s] * growth[i, s] * (1.0 - slump[i]) / pref[i, s] / 4.0
+        for i in range(n):
+            total[i] = brand[i, 0, s] * alive[i, 0] * attract[i, 0, s]
+        for lab in range(1, n_labs):
+            for i in range(n):
+                total[i] = total[i] + brand[i, lab, s] * alive[i, lab] * attract[i, lab, s]
+        for i in range(n):
+            total[i] = total[i] + outside[i, s]
+        for lab in range(n_labs):
+            for i in range(n):
+                target = brand[i, lab, s] * alive[i, lab] * attract[i, lab, s] / total[i]
+                sh = (inertia[i, s] * old_shares[i, lab, s] + (1.0 - inertia[i, s]) * target) * alive[i, lab]
+                lost[i, lab, s] = sh * volume[i, s] * minimum(1.0, damp_exp[i, lab, s])
+    # Each lab serves what its capacity allows, renting on demand, the same fraction of every segment.
+    for lab in range(n_labs):
+        for i in range(n):
+            need[i, lab] = lost[i, lab, 0] * cpu[i, 0]
+        for s in range(1, n_seg):
+            for i in range(n):
+                need[i, lab] = need[i, lab] + lost[i, lab, s] * cpu[i, s]
+        for i in range(n):
+            nd = need[i, lab] / hours
+            need[i, lab] = nd
+            b = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
+            base[i, lab] = b
+            ib = (1.0 - training[i, lab] - research[i, lab]) * b
+            limit = maximum(
+                0.0, rent_limit_h100e[i, lab] * scarce[i] - committed[i, lab] * rent_shares[i, lab]
+            )
+            r = clip(nd - ib, 0.0, limit) * alive[i, lab]
+            rented[i, lab] = r
+            cap = ib + r
+            infer_cap[i, lab] = cap
+            frac[i, lab] = cap / (nd if nd > 0 else 1.0) if nd > cap else 1.0
+            spare[i, lab] = maximum(0.0, cap - nd)
+        for s in range(n_seg):
+            for i in range(n):
+                d = lost[i, lab, s]
+                sv = d * frac[i, lab]
+                served[i, lab, s] = sv
+                lost[i, lab, s] = d - sv
+    # Demand lost is served by labs with spare capacity, in proportion to it, within the pool.
+    for s in range(n_seg):
+        for i in range(n):
+            pool[i, s] = lost[i, 0, s] * cpu[i, s]
+        for lab in range(1, n_labs):
+            for i in range(n):
+                pool[i, s] = pool[i, s] + lost[i, lab, s] * cpu[i, s]
+        for i in range(n):
+            pool[i, s] = pool[i, s] / hours
+    for i in range(n):
+        pool_total[i] = pool[i, 0]
+    for s in range(1, n_seg):
+        for i in range(n):
+            pool_total[i] = pool_total[i] + pool[i, s]
+    for lab in range(n_labs):  # spare becomes what each lab wants of the pool
+        for i in range(n):
+            spare[i, lab] = minimum(spare[i, lab], pool_total[i])
+    for i in range(n):
+        total_want[i] = spare[i, 0]
+    for lab in range(1, n_labs):
+        for i in range(n):
+            total_want[i] = total_want[i] + spare[i, lab]
+    for i in range(n):  # total_want becomes the scale of what each gets
+        tw, pt = total_want[i], pool_total[i]
+        total_want[i] = pt / (tw if tw > 0 else 1.0) if tw > pt else 1.0
+    for lab in range(n_labs):
+        for s in range(n_seg):
+            for i in range(n):
+                pt = pool_total[i]
+                mix = pool[i, s] / (pt if pt > 0 else 1.0) if pt > 0 else 0.0
+                sv = served[i, lab, s] + spare[i, lab] * total_want[i] * mix * hours / cpu[i, s]
+                served[i, lab, s] = sv
+                shares[i, lab, s] = sv / volume[i, s]
+                if s == 0:
+                    revenue[i, lab] = sv * price[i, lab, s]
+                else:
+                    revenue[i, lab] = revenue[i, lab] + sv * price[i, lab, s]
+
+
+# ------------------------------------------------------------------ stages 6 and 7: money and funding
+
+_rental_usd: Callable[..., float] = _inline(compute.rental_usd)
+_power_usd: Callable[..., float] = _inline(compute.power_usd)
+_maintenance_usd: Callable[..., float] = _inline(compute.maintenance_usd)
+
+
+@_jit
+def money_kernel(
+    hours: float,
+    alive: FloatArray,
+    rented: FloatArray,
+    rent_price: FloatArray,
+    commit_pay: FloatArray,
+    fee: FloatArray,
+    owned_online: FloatArray,
+    leased_online: FloatArray,
+    kw: FloatArray,
+    pue: FloatArray,
+    electricity: FloatArray,
+    maintenance_frac: FloatArray,
+    owned_cost: FloatArray,
+    lease_pay: FloatArray,
+    dep: FloatArray,
+    staff_q: FloatArray,
+    staff_factor: FloatArray,
+    debt: FloatArray,
+    rate: FloatArray,
+    revenue: FloatArray,
+    rental: FloatArray,
+    commitment: FloatArray,
+    compute_cost: FloatArray,
+    owned_opex: FloatArray,
+    lease: FloatArray,
+    depreciation: FloatArray,
+    staff: FloatArray,
+    interest: FloatArray,
+    net_income: FloatArray,
+) -> None:
+    """Fill stage 6's lines (the last nine arrays) as :func:`labecon.model.finance.money`."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            a = alive[i, lab]
+            r = _rental_usd(rented[i, lab], hours, rent_price[i, lab])
+            c = commit_pay[i, lab] * a
+            p = _power_usd(
+                owned_online[i, lab] + leased_online[i, lab], kw[i, lab], pue[i], hours, electricity[i]
+            )
+            m = _maintenance_usd(maintenance_frac[i], owned_cost[i, lab]) * a
+            le = lease_pay[i, lab] * a
+            cc = r + c + fee[i, lab] + p + m + le
+            d = dep[i, lab] * a
+            s = staff_q[i, lab] * staff_factor[i, lab] * a
+            it = debt[i, lab] * rate[i] / 4.0 * a
+            rental[i, lab], commitment[i, lab], compute_cost[i, lab] = r, c, cc
+            owned_opex[i, lab], lease[i, lab], depreciation[i, lab] = p + m, le, d
+            staff[i, lab], interest[i, lab] = s, it
+            net_income[i, lab] = revenue[i, lab] - cc - d - s - it
+
+
+@_jit
+def fund_before_round(
+    logits: tuple[float, float, float, float],
+    alive: FloatArray,
+    debt: FloatArray,
+    debt_draw: FloatArray,
+    repay_per_q: FloatArray,
+    net_income: FloatArray,
+    depreciation: FloatArray,
+    credits_used: FloatArray,
+    capex: FloatArray,
+    capability: FloatArray,
+    rank_premium: FloatArray,
+    revenue_multiple: FloatArray,
+    revenue: FloatArray,
+    revenue_last: FloatArray,
+    revenue_5q_ago: FloatArray,
+    repaid: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    scheduled: FloatArray,
+    pre_money: FloatArray,
+    minus_z: FloatArray,
+) -> None:
+    """Fill stage 7's flows before the round, pre-money values and ``-z`` of the round's odds."""
+    n, n_labs = alive.shape
+    base, growth_w, rank_w, loss_w = logits
+    for lab in range(n_labs):
+        for i in range(n):
+            rp = minimum(debt[i, lab] + debt_draw[i, lab], repay_per_q[i, lab]) * alive[i, lab]
+            repaid[i, lab] = rp
+            ni = net_income[i, lab]
+            operating[i, lab] = ni + depreciation[i, lab] + credits_used[i, lab]
+            investing[i, lab] = -capex[i, lab]
+            scheduled[i, lab] = debt_draw[i, lab] - rp
+            # finance.capability_rank_score: 1 for the leader, 0 for the last
+            if n_labs == 1:
+                rank = 1.0
+            else:
+                below = 0.0
+                for other in range(n_labs):
+                    below += 1.0 if capability[i, lab] > capability[i, other] else 0.0
+                rank = below / (n_labs - 1.0)
+            premium = 1.0 + rank_premium[i] * (rank - 0.5)
+            rev = revenue[i, lab]
+            pre_money[i, lab] = rev * 4.0 * (revenue_multiple[i] * premium)
+            growth = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0  # over four quarters
+            loss = maximum(0.0, -ni)
+            lr = loss / rev if rev > 0 else 5.0
+            lr = lr if loss > 0 else 0.0
+            z = base + growth_w * clip(growth, -1.0, 5.0) + rank_w * rank - loss_w * clip(lr, 0.0, 5.0)
+            minus_z[i, lab] = -z
+
+
+@_jit
+def fund_round(
+    alive: FloatArray,
+    cash: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    scheduled: FloatArray,
+    partner_cash: FloatArray,
+    trigger: FloatArray,
+    target_runway: FloatArray,
+    uniforms: FloatArray,
+    exp_minus_z: FloatArray,
+    failed: FloatArray,
+    pre_money: FloatArray,
+    max_dilution: FloatArray,
+    ceiling: FloatArray,
+    raised_3q_ago: FloatArray,
+    raised_2q_ago: FloatArray,
+    raised_1q_ago: FloatArray,
+    post_money_before: FloatArray,
+    ruined_before: FloatArray,
+    burn: FloatArray,
+    raised: FloatArray,
+    post_money: FloatArray,
+    cash_after: FloatArray,
+    newly_ruined: np.ndarray,
+    ruined: FloatArray,
+) -> None:
+    """Fill stage 7's burn, round, post-money value, cash and ruin, as :func:`labecon.model.finance.fund`."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            op, inv, sch = operating[i, lab], investing[i, lab], scheduled[i, lab]
+            b = maximum(0.0, -(op + inv + sch))
+            burn[i, lab] = b
+            cash_pre = cash[i, lab] + op + inv + sch + partner_cash[i, lab]
+            runway = cash_pre / b if b > 0 else np.inf
+            attempt = (runway < trigger[i, lab] or cash_pre < 0) and b > 0 and alive[i, lab] > 0
+            p_ok = 1.0 / (1.0 + exp_minus_z[i, lab])
+            p_ok = p_ok * (1.0 - failed[i])
+            success = attempt and uniforms[i, lab] < p_ok
+            wanted = maximum(target_runway[i, lab] * b, b - cash_pre)
+            room = maximum(
+                0.0, ceiling[i] - (raised_3q_ago[i, lab] + raised_2q_ago[i, lab] + raised_1q_ago[i, lab])
+            )
+            md, pm = max_dilution[i], pre_money[i, lab]
+            limit = pm * md / maximum(1.0 - md, 1e-12)
+            capped = minimum(minimum(wanted, maximum(limit, 0.0)), room)
+            r = capped if success else 0.0
+            raised[i, lab] = r
+            post_money[i, lab] = pm + r if r > 0 else post_money_before[i, lab]
+            c = cash_pre + r
+            cash_after[i, lab] = c
+            nr = c < 0 and alive[i, lab] > 0
+            newly_ruined[i, lab] = nr
+            ruined[i, lab] = maximum(ruined_before[i, lab], 1.0 if nr else 0.0)
+
+
+# ------------------------------------------------------------------ stage 2: what the labs see, and decide
+
+
+@_jit
+def observe_kernel(
+    hours_flop: float,
+    need_growth: FloatArray,
+    revenue_mix: FloatArray,
+    cash: FloatArray,
+    burn: FloatArray,
+    outside: FloatArray,
+    capability: FloatArray,
+    alive: FloatArray,
+    owned: FloatArray,
+    leased: FloatArray,
+    committed: FloatArray,
+    partner: FloatArray,
+    utilisation: FloatArray,
+    algorithmic: FloatArray,
+    final_run: FloatArray,
+    left: FloatArray,
+    revenue_last: FloatArray,
+    revenue_5q_ago: FloatArray,
+    lab_need_growth: FloatArray,
+    runway: FloatArray,
+    frontier: FloatArray,
+    base: FloatArray,
+    per_h100e: FloatArray,
+    revenue_growth: FloatArray,
+) -> None:
+    """Fill what the labs see (:func:`labecon.model.decisions.observe`) from last quarter and now."""
+    n, n_labs = cash.shape
+    n_seg = need_growth.shape[1]
+    for lab in range(n_labs):
+        for i in range(n):
+            lab_need_growth[i, lab] = need_growth[i, 0] * revenue_mix[lab, 0]
+        for s in range(1, n_seg):
+            for i in range(n):
+                lab_need_growth[i, lab] = lab_need_growth[i, lab] + need_growth[i, s] * revenue_mix[lab, s]
+        for i in range(n):
+            b = burn[i, lab]
+            runway[i, lab] = cash[i, lab] / b if b > 0 else np.inf
+            base[i, lab] = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
+            per_h100e[i, lab] = hours_flop * (utilisation[i] * algorithmic[i] * final_run[i]) * left[lab]
+            revenue_growth[i, lab] = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0
+            frontier[i, lab] = -np.inf  # the best other lab, then the outside frontier
+        for other in range(n_labs):
+            if other != lab:
+                for i in range(n):
+                    frontier[i, lab] = maximum(frontier[i, lab], capability[i, other] * alive[i, other])
+        for i in range(n):
+            frontier[i, lab] = maximum(outside[i, lab], frontier[i, lab])
+
+
+@_jit
+def plan_exponents(
+    need_growth: FloatArray,
+    lead: FloatArray,
+    lease_lead: FloatArray,
+    frontier_growth: FloatArray,
+    ln10: float,
+    out: FloatArray,
+) -> None:
+    """Fill the exponents of the plans' growth at the lead, next quarter and the lease's lead.
+
+    ``out[:, :, k]``: ``ln(1 + g) * h`` for ``k`` 0 to 2, then the frontier's
+    ``oom * (ln 10 * h)`` for 3 to 5, with ``h`` the lead in years, 1/4, the lease's lead.
+    """
+    n, n_labs = need_growth.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            lg = need_growth[i, lab]
+            ahead = lead[i] / 4.0
+            lease = lease_lead[i, lab] / 4.0
+            out[i, lab, 0] = lg * ahead
+            out[i, lab, 1] = lg * 0.25
+            out[i, lab, 2] = lg * lease
+            fg = frontier_growth[i]
+            out[i, lab, 3] = fg * (ln10 * ahead)
+            out[i, lab, 4] = fg * (ln10 * 0.25)
+            out[i, lab, 5] = fg * (ln10 * lease)
+
+
+@_inline
+def _plan(
+    racing: bool,
+    need: float,
+    growth: float,
+    headroom: float,
+    needed: float,
+    frontier_growth: float,
+    training_frac: float,
+    training_max: float,
+    research: float,
+    gap_rule: float,
+) -> float:
+    """Return the capacity planned ahead (:meth:`labecon.strategies.lab.RuleBasedLabs._planned`)."""
+    forecast = need * growth * (1.0 + headroom)
+    if not racing:
+        return forecast / (1.0 - training_frac - research)
+    grown = needed * frontier_growth
+    fit = grown * (1.0 - research) / maximum(forecast + grown, 1e-300)
+    race = maximum(training_frac, minimum(fit, training_max))
+    tau = race if gap_rule > 0 else training_frac
+    return forecast / (1.0 - tau - research)
+
+
+@_jit
+def decide_kernel(
+    racing: bool,
+    leasing: bool,
+    runway: FloatArray,
+    target_flop: FloatArray,
+    run_flop: FloatArray,
+    per_h100e: FloatArray,
+    base: FloatArray,
+    need: FloatArray,
+    growth: FloatArray,
+    revenue_growth: FloatArray,
+    own_frac: FloatArray,
+    lease_frac: FloatArray,
+    commit_frac: FloatArray,
+    partner_frac: FloatArray,
+    headroom: FloatArray,
+    training_frac: FloatArray,
+    training_max: FloatArray,
+    research: FloatArray,
+    cut_runway: FloatArray,
+    cut_training: FloatArray,
+    cut_build: FloatArray,
+    commit_scale: FloatArray,
+    gap_rule: FloatArray,
+    training: FloatArray,
+    own: FloatArray,
+    commit: FloatArray,
+    lease: FloatArray,
+    partner: FloatArray,
+) -> None:
+    """Fill the rules' decisions (:meth:`labecon.strategies.lab.RuleBasedLabs.decide`).
+
+    ``growth[:, :, k]`` are :func:`plan_exponents`' exponentials; ``target_flop`` is
+    ``10 ** (frontier + gap)``. ``racing``: some lab follows the frontier-gap rule;
+    ``leasing``: some lab leases.
+    """
+    n, n_labs = runway.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            tf, res, rule = training_frac[i, lab], research[i, lab], gap_rule[i, lab]
+            short = runway[i, lab] < cut_runway[i, lab]
+            if racing:
+                needed = maximum(0.0, target_flop[i, lab] - run_flop[i, lab]) / maximum(
+                    per_h100e[i, lab], 1e-300
+                )
+                wanted = needed / maximum(base[i, lab], 1.0)
+                race = maximum(tf, minimum(wanted, training_max[i, lab]))
+                share = race if rule > 0 else tf
+            else:
+                needed = base[i, lab]
+                share = tf
+            training[i, lab] = share * cut_training[i, lab] if short else share
+            build = cut_build[i, lab] if short else 1.0
+            tmax, hr, nd = training_max[i, lab], headroom[i, lab], need[i, lab]
+            at_lead = _plan(racing, nd, growth[i, lab, 0], hr, needed, growth[i, lab, 3], tf, tmax, res, rule)
+            next_q = _plan(racing, nd, growth[i, lab, 1], hr, needed, growth[i, lab, 4], tf, tmax, res, rule)
+            at_lease = (
+                _plan(racing, nd, growth[i, lab, 2], hr, needed, growth[i, lab, 5], tf, tmax, res, rule)
+                if leasing
+                else 0.0
+            )
+            push = 1.0 + commit_scale[i, lab] * clip(revenue_growth[i, lab], 0.0, 5.0)
+            own[i, lab] = own_frac[i, lab] * at_lead * build
+            commit[i, lab] = commit_frac[i, lab] * next_q * push * build
+            lease[i, lab] = lease_frac[i, lab] * at_lease * build
+            partner[i, lab] = partner_frac[i, lab] * next_q
+
+
+# ------------------------------------------------------------------ the outputs, quarter by quarter
+
+
+@_jit
+def record_kernel(
+    t: float,
+    horizon: float,
+    last_year: bool,
+    discount: FloatArray,
+    revenue: FloatArray,
+    cash: FloatArray,
+    ruined: FloatArray,
+    base: FloatArray,
+    rented: FloatArray,
+    net_income: FloatArray,
+    alive: FloatArray,
+    operating: FloatArray,
+    investing: FloatArray,
+    interest: FloatArray,
+    credits_used: FloatArray,
+    scheduled: FloatArray,
+    revenue_y: FloatArray,
+    cash_y: FloatArray,
+    ruined_y: FloatArray,
+    capacity_y: FloatArray,
+    first_profit: FloatArray,
+    npv: FloatArray,
+    last_year_fcf: FloatArray,
+    last_year_revenue: FloatArray,
+    peak_capacity: FloatArray,
+    cum_pre_equity: FloatArray,
+    peak_need: FloatArray,
+) -> None:
+    """Add a quarter to the per-sample outputs in place (``Accumulator.record``'s NumPy path).
+
+    The ``_y`` arrays are this year's ``(sample, lab)`` slices of the by-year outputs.
+    """
+    n, n_labs = revenue.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            rev = revenue[i, lab]
+            revenue_y[i, lab] = revenue_y[i, lab] + rev
+            cash_y[i, lab] = cash[i, lab]
+            ruined_y[i, lab] = ruined[i, lab]
+            cap = base[i, lab] + rented[i, lab]
+            capacity_y[i, lab] = cap
+            if first_profit[i, lab] == horizon and net_income[i, lab] > 0 and alive[i, lab] > 0:
+                first_profit[i, lab] = t
+            op, inv = operating[i, lab], investing[i, lab]
+            unlevered = op + interest[i, lab] - credits_used[i, lab] + inv
+            npv[i, lab] = npv[i, lab] + discount[i] * unlevered
+            if last_year:
+                last_year_fcf[i, lab] = last_year_fcf[i, lab] + unlevered
+                last_year_revenue[i, lab] = last_year_revenue[i, lab] + rev
+            peak_capacity[i, lab] = maximum(peak_capacity[i, lab], cap)
+            cum = cum_pre_equity[i, lab] + (op + inv + scheduled[i, lab])
+            cum_pre_equity[i, lab] = cum
+            peak_need[i, lab] = maximum(peak_need[i, lab], -cum)
+
+
+@_jit
+def record_npv_lines(
+    t: int,
+    discount: FloatArray,
+    revenue: FloatArray,
+    rental: FloatArray,
+    commitment: FloatArray,
+    partner_fee: FloatArray,
+    lease: FloatArray,
+    owned_opex: FloatArray,
+    investing: FloatArray,
+    staff: FloatArray,
+    npv: FloatArray,
+    by_line: FloatArray,
+    cumulative: FloatArray,
+) -> None:
+    """Add a quarter's discounted lines to the NPV's parts in place (``NpvParts``)."""
+    n, n_labs = revenue.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            d = discount[i]
+            by_line[i, lab, 0] = by_line[i, lab, 0] + d * revenue[i, lab]
+            by_line[i, lab, 1] = by_line[i, lab, 1] + d * -rental[i, lab]
+            by_line[i, lab, 2] = by_line[i, lab, 2] + d * -commitment[i, lab]
+            by_line[i, lab, 3] = by_line[i, lab, 3] + d * -partner_fee[i, lab]
+            by_line[i, lab, 4] = by_line[i, lab, 4] + d * -lease[i, lab]
+            by_line[i, lab, 5] = by_line[i, lab, 5] + d * -owned_opex[i, lab]
+            by_line[i, lab, 6] = by_line[i, lab, 6] + d * investing[i, lab]
+            by_line[i, lab, 7] = by_line[i, lab, 7] + d * -staff[i, lab]
+            cumulative[i, lab, t] = npv[i, lab]
+
+
+# ------------------------------------------------------------------ stage 3: orders and contracts
+
+
+@_jit
+def invest_orders(
+    t: float,
+    chip_life: float,
+    dc_life: float,
+    own_target: FloatArray,
+    owned: FloatArray,
+    building: FloatArray,
+    available: FloatArray,
+    alive: FloatArray,
+    chip_price: FloatArray,
+    dearer: FloatArray,
+    kw: FloatArray,
+    dc_capex_per_mw: FloatArray,
+    delayed: FloatArray,
+    lead: FloatArray,
+    dc_spend: FloatArray,
+    order: FloatArray,
+    minus_order: FloatArray,
+    chip_capex: FloatArray,
+    dep: FloatArray,
+    chip_dep: FloatArray,
+    dc_dep: FloatArray,
+    minus_dc_rate: FloatArray,
+    new_dc_spend: FloatArray,
+    new_building: FloatArray,
+) -> None:
+    """Fill the owned capacity ordered now and what it books (:func:`labecon.model.capacity.invest`)."""
+    n, n_labs = owned.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            can_buy = 1.0 if t >= available[i, lab] else 0.0
+            o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
+            chip = o * (chip_price[i, lab] * dearer[i])
+            dc = o * kw[i, lab] * 1e-3 * dc_capex_per_mw[i] * delayed[i]
+            c_dep, d_dep = chip / chip_life, dc / dc_life
+            rate = dc / maximum(lead[i], 1.0)
+            order[i, lab], minus_order[i, lab], chip_capex[i, lab] = o, -o, chip
+            dep[i, lab], chip_dep[i, lab], dc_dep[i, lab] = c_dep + d_dep, c_dep, d_dep
+            minus_dc_rate[i, lab] = -rate
+            new_dc_spend[i, lab] = dc_spend[i, lab] + rate
+            new_building[i, lab] = building[i, lab] + o
+
+
+@_jit
+def invest_capex(
+    dc_spend: FloatArray,
+    chips_paid: FloatArray,
+    alive: FloatArray,
+    lease_chips: FloatArray,
+    debt_frac: FloatArray,
+    maturity: FloatArray,
+    capex: FloatArray,
+    debt_draw: FloatArray,
+    repay: FloatArray,
+) -> None:
+    """Fill the quarter's capex, the debt drawn on it and that debt's repayment per quarter."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            c = (dc_spend[i, lab] + chips_paid[i, lab]) * alive[i, lab] + lease_chips[i, lab]
+            d = c * debt_frac[i, lab]
+            capex[i, lab], debt_draw[i, lab], repay[i, lab] = c, d, d / maturity[i, lab]
+
+
+@_jit
+def invest_commitments(
+    hours: float,
+    committed: FloatArray,
+    committed_due: FloatArray,
+    commit_target: FloatArray,
+    commit_limit: FloatArray,
+    scarce: FloatArray,
+    alive: FloatArray,
+    commit_price: FloatArray,
+    rent_price: FloatArray,
+    glut: FloatArray,
+    dearer: FloatArray,
+    new_commit: FloatArray,
+    new_pay: FloatArray,
+    rent_now: FloatArray,
+) -> None:
+    """Fill the commitments signed now, their payments per quarter and this quarter's rental price."""
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            dearer_glut = glut[i] * dearer[i]
+            wanted = minimum(commit_target[i, lab], commit_limit[i, lab] * scarce[i])
+            c = maximum(0.0, wanted - (committed[i, lab] + committed_due[i, lab])) * alive[i, lab]
+            new_commit[i, lab] = c
+            new_pay[i, lab] = c * hours * (commit_price[i, lab] * dearer_glut)
+            rent_now[i, lab] = rent_price[i, lab] * dearer_glut

@@ -1,0 +1,57 @@
+"""The world's compiled stages give the NumPy path's bits (``LABECON_PLAIN``, :data:`COMPILED`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import labecon
+from labecon.model import _world_fused
+
+N = 300
+
+
+def _run(name: str, *, compiled: bool, monkeypatch: pytest.MonkeyPatch) -> labecon.Results:
+    monkeypatch.setattr(_world_fused, "COMPILED", compiled)
+    return labecon.simulate(name, n_samples=N, seed=3, keep_paths=True)
+
+
+@pytest.mark.parametrize("name", ["two-strategies", "route-choice", "backtest-2023"])
+def test_compiled_stages_give_the_plain_paths_bits(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _run(name, compiled=False, monkeypatch=monkeypatch)
+    fused = _run(name, compiled=True, monkeypatch=monkeypatch)
+    assert set(plain.dataset.data_vars) == set(fused.dataset.data_vars)
+    for var in plain.dataset.data_vars:
+        a, b = plain.dataset[var].to_numpy(), fused.dataset[var].to_numpy()
+        # Bit for bit, the sign of a zero included (array_equal would call -0.0 and 0.0 equal).
+        assert a.tobytes() == b.tobytes(), var
+
+
+def _same_bits(a: float, b: float) -> bool:
+    return np.float64(a).tobytes() == np.float64(b).tobytes() or (np.isnan(a) and np.isnan(b))
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(-1.0, 1.0), (0.0, 2.0), (-0.0, 0.0)])
+def test_scalar_helpers_follow_numpy_to_the_sign_of_zero(lo: float, hi: float) -> None:
+    values = np.array([-3.0, -1.0, -0.0, 0.0, 0.5, 1.0, 2.0, 7.0, np.nan])
+    many = np.ones(17)  # long enough for NumPy's SIMD loops
+    for x in values:
+        assert _same_bits(_world_fused.clip(x, lo, hi), np.clip(x * many, lo, hi)[0])
+        for y in values:
+            assert _same_bits(_world_fused.maximum(x, y), np.maximum(x * many, y * many)[0])
+            assert _same_bits(_world_fused.minimum(x, y), np.minimum(x * many, y * many)[0])
+            assert _same_bits(_world_fused.maximum(x, y), np.maximum(x, y))
+
+
+def test_labecon_plain_selects_the_numpy_path() -> None:
+    code = "from labecon.model import _world_fused; print(_world_fused.COMPILED)"
+    for value, expected in (("1", "False"), ("", "True")):
+        env = {**os.environ, "LABECON_PLAIN": value}
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == expected
