@@ -29,3 +29,18 @@ def test_histograms_count_every_sample_and_bins_span_the_middle() -> None:
     values = results.dataset["saving"].to_numpy()
     assert hist["edges"][0] == np.quantile(values, 0.025)
     assert hist["edges"][-1] == np.quantile(values, 0.975)
+
+
+def test_futures_past_the_plausibility_bounds_are_said_per_lab() -> None:
+    import warnings
+
+    import labecon
+    from labecon.web.view import results_view
+
+    scenario = labecon.with_overrides("two-strategies", {"finance.plausible_max_revenue_usd_per_year": 1e9})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", labecon.PlausibilityWarning)
+        view = results_view(labecon.simulate(scenario, 300, 1), scenario)
+    said = [w for w in view["warnings"] if "plausibility bounds" in w]
+    assert [w.split("'")[0] for w in said] == ["lab_own", "lab_partner"]
+    assert all("of futures." in w for w in said)

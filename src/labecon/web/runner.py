@@ -19,6 +19,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import warnings
 from collections import OrderedDict
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -151,6 +152,8 @@ def compute_view(
 
 
 def _warm_up() -> None:
+    # Futures past the plausibility bounds are said in each run's view, not in the server's log.
+    warnings.simplefilter("ignore", labecon.PlausibilityWarning)
     # Imports, and compiles or loads the compiled model, before the first request.
     for name in labecon.list_scenarios():
         labecon.simulate(name, n_samples=64, seed=0)

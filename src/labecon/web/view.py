@@ -47,10 +47,29 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "outputs": outputs,
         "coords": coords,
         "histograms": _histograms(results),
-        # Values far outside their field's usual range: said, not refused (as the CLI says them).
-        "warnings": plausibility_warnings(scenario.model_dump(mode="json")),
+        # Values far outside their field's usual range, and futures past the plausibility bounds:
+        # said, not refused (as the CLI says them).
+        "warnings": [
+            *(f"Check this input: {w}." for w in plausibility_warnings(scenario.model_dump(mode="json"))),
+            *_beyond_bounds(results),
+        ],
     }
     return dict(labecon.Results.json_ready(view))
+
+
+def _beyond_bounds(results: labecon.Results) -> list[str]:
+    """Return, per lab with any, the share of futures past the scenario's plausibility bounds."""
+    name = "is_beyond_plausible_bounds"
+    if name not in results.summaries or "lab" not in results.dataset.coords:
+        return []
+    shares = np.atleast_1d(results.summaries[name].as_dict()["mean"])
+    labs = [str(lab) for lab in results.dataset.coords["lab"].to_numpy()]
+    return [
+        f"{lab}'s compute, funding or revenue passed the plausibility bounds (finance.plausible_max_*) "
+        f"in {share:.1%} of futures."
+        for lab, share in zip(labs, shares, strict=True)
+        if share > 0
+    ]
 
 
 def _summary_dims(ds: Any, name: str) -> list[str]:

@@ -169,7 +169,7 @@ function render(view, label, started) {
   $("input-warnings").hidden = warned.length === 0;
   $("input-warnings").replaceChildren(...warned.map((line) => {
     const li = document.createElement("li");
-    li.textContent = `Check this input: ${line}.`;
+    li.textContent = line;
     return li;
   }));
   const labs = (view.coords.lab || []);
