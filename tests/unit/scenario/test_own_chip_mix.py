@@ -138,3 +138,26 @@ def test_a_cheaper_chip_in_the_mix_lowers_capex_per_h100e_and_raises_npv() -> No
     npv0 = base["npv_fcf_usd"].sel(**lab_a).to_numpy()
     npv1 = mixed["npv_fcf_usd"].sel(**lab_a).to_numpy()
     assert npv1.mean() > npv0.mean()
+
+
+def test_the_own_route_lab_of_two_strategies_buys_its_chip_deals_mix() -> None:
+    sc = labecon.load_scenario("two-strategies")
+    assert isinstance(sc, labecon.WorldScenario)
+    st = sc.labs["lab_own"].strategy
+    assert st.own_chip is None
+    assert st.own_chip_mix is not None
+    weights = own_chip_weights(st, sc.horizon_quarters)
+    # GB200 alone for quarters 0-1, then the deals' GW shares (10, 6 and 10 of 26 GW) for 38 of 40.
+    assert weights == pytest.approx(
+        {"gb200": 0.05 + 0.95 * 0.3846, "mi450": 0.95 * 0.2308, "lab_asic": 0.95 * 0.3846}
+    )
+    gb200, mi450, asic = (sc.chips[c] for c in ("gb200", "mi450", "lab_asic"))
+
+    def per_h100e(value: Any, chip: Any) -> float:
+        return float(value) / (chip.peak_bf16_tflops / 989.4)
+
+    gb_price = per_h100e(gb200.price_usd, gb200)
+    assert per_h100e(mi450.price_usd, mi450) == pytest.approx(gb_price, rel=1e-4)
+    assert per_h100e(asic.price_usd, asic) == pytest.approx(0.81 * gb_price, rel=1e-4)
+    blend = sum(w * per_h100e(sc.chips[c].price_usd, sc.chips[c]) for c, w in weights.items())
+    assert 1.0 - blend / gb_price == pytest.approx(0.069, abs=0.001)
