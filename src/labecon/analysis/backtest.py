@@ -41,7 +41,7 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import ParamValue, WorldScenario, as_kind
-from labecon.scenario.world import world_deals
+from labecon.scenario.world import own_chip_weights, world_deals
 from labecon.types import FloatArray
 
 FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -339,6 +339,16 @@ def _kw_per_h100e(
             if in_use and why:
                 return out, why
             out[:, k] = kw
+            continue
+        if source == "owned" and st.own_chip_mix is not None:  # the model's blend of the mix
+            kw_mix = np.zeros(n)
+            for mixed, w in own_chip_weights(st, sc.horizon_quarters).items():
+                chip = sc.chips[mixed]
+                kw = np.broadcast_to(_param(results, chip.power_kw_all_in), (n,))
+                if in_use and w > 0 and not np.all(kw > 0):
+                    return out, f"its owned capacity runs on {mixed}, whose power_kw_all_in is 0 (not given)"
+                kw_mix = kw_mix + w * kw / (chip.peak_bf16_tflops / H100_BF16_TFLOPS)
+            out[:, k] = kw_mix
             continue
         name = chip_of.get(source)
         if name is None:

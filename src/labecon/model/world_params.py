@@ -15,7 +15,14 @@ from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.params import resolve
 from labecon.model.risk import EventParams, WorldDraws
 from labecon.scenario.schema import ParamValue, WorldScenario
-from labecon.scenario.world import RISK_EVENTS, ChipSpec, CloudSpec, lab_investors, world_deals
+from labecon.scenario.world import (
+    RISK_EVENTS,
+    ChipSpec,
+    CloudSpec,
+    lab_investors,
+    own_chip_weights,
+    world_deals,
+)
 from labecon.types import FloatArray
 
 
@@ -318,6 +325,19 @@ def world_params(
             add["own_kw_per_h100e"] = r(chip.power_kw_all_in) / h100e(chip)
             add["own_available_quarter"] = np.full(
                 n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * QUARTERS_PER_YEAR))
+            )
+        elif st.own_chip_mix is not None:  # one blend of the mix over the horizon
+            weights = own_chip_weights(st, scenario.horizon_quarters)
+            mixed = [(chips[name], w) for name, w in weights.items() if w > 0]
+            add["own_usd_per_h100e"] = sum(w * r(c.price_usd) / h100e(c) for c, w in mixed) + zeros
+            add["own_price_decline_per_year"] = (
+                sum(w * r(c.price_perf_decline_per_year) for c, w in mixed) + zeros
+            )
+            add["own_kw_per_h100e"] = sum(w * r(c.power_kw_all_in) / h100e(c) for c, w in mixed) + zeros
+            opening_chips = [chips[name] for name in st.own_chip_mix[0].shares]
+            available = max(c.first_year_available for c in opening_chips)
+            add["own_available_quarter"] = np.full(
+                n, max(0.0, np.ceil((available - scenario.start_year) * QUARTERS_PER_YEAR))
             )
         else:
             add.update(

@@ -201,6 +201,63 @@ def check_deals(scenario: WorldScenario) -> None:
                 raise ScenarioError(msg, f"{where}.investor")
 
 
+def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
+    """Check a lab's ``own_chip_mix`` (named by the field at fault).
+
+    Not with ``own_chip``; rows dated from quarter 0 up, within the horizon; known chips for
+    sale, each available by its row's quarter (but the first row's); shares summing to 1.
+    """
+    st, chips = scenario.labs[lab].strategy, scenario.chips
+    horizon, start = scenario.horizon_quarters, scenario.start_year
+    path = f"labs.{lab}.strategy.own_chip_mix"
+    if st.own_chip is not None:
+        msg = "give own_chip (one chip type) or own_chip_mix (dated shares), not both"
+        raise ScenarioError(msg, path)
+    rows = st.own_chip_mix or []
+    if not rows:
+        msg = "needs at least one row (from_quarter 0)"
+        raise ScenarioError(msg, path)
+    previous = -1
+    for i, row in enumerate(rows):
+        where = f"{path}[{i}]"
+        q = row.from_quarter
+        if i == 0 and q != 0:
+            msg = f"the first row must start at quarter 0, got {q}"
+            raise ScenarioError(msg, f"{where}.from_quarter")
+        if q <= previous:
+            msg = f"rows must be in increasing quarters, got {q} after {previous}"
+            raise ScenarioError(msg, f"{where}.from_quarter")
+        if q >= horizon:
+            last = quarter_label(start, horizon - 1)
+            msg = (
+                f"{q} ({quarter_label(start, q)}) is beyond the horizon, whose last quarter is "
+                f"{horizon - 1} ({last})"
+            )
+            raise ScenarioError(msg, f"{where}.from_quarter")
+        previous = q
+        for name, share in row.shares.items():
+            if name not in chips:
+                msg = f"unknown chip {name!r}; expected one of: {', '.join(chips)}"
+                raise ScenarioError(msg, f"{where}.shares.{name}")
+            chip = chips[name]
+            if chip.sold_by != "anyone":
+                msg = f"chip {name!r} is not sold; it exists only inside {chip.sold_by!r}"
+                raise ScenarioError(msg, f"{where}.shares.{name}")
+            if not 0.0 <= share <= 1.0:
+                msg = f"must be between 0 and 1, got {share:g}"
+                raise ScenarioError(msg, f"{where}.shares.{name}")
+            if i > 0 and chip.first_year_available > start + q / 4 + 1e-9:
+                msg = (
+                    f"chip {name!r} is first available in {chip.first_year_available:g}, after quarter "
+                    f"{q} ({quarter_label(start, q)})"
+                )
+                raise ScenarioError(msg, f"{where}.shares.{name}")
+        total = sum(row.shares.values())
+        if abs(total - 1.0) > 1e-6:
+            msg = f"shares must sum to 1, got {total:g}"
+            raise ScenarioError(msg, f"{where}.shares")
+
+
 def check_world_references(scenario: WorldScenario) -> None:
     """Check that labs, deals and strategies name chips, clouds, labs and segments that exist."""
     chips, clouds, labs = scenario.chips, scenario.clouds, scenario.labs
@@ -272,6 +329,8 @@ def check_world_references(scenario: WorldScenario) -> None:
         if st.own_chip is not None and chips[st.own_chip].sold_by != "anyone":
             msg = f"chip {st.own_chip!r} is not sold; it exists only inside {chips[st.own_chip].sold_by!r}"
             raise ScenarioError(msg, f"{path}.strategy.own_chip")
+        if st.own_chip_mix is not None:
+            check_own_chip_mix(scenario, lname)
         for role in ("commit", "rent"):
             cloud_name = getattr(st, f"{role}_cloud")
             need(cloud_name, clouds, "cloud", f"{path}.strategy.{role}_cloud")
@@ -290,11 +349,15 @@ def check_world_references(scenario: WorldScenario) -> None:
         if st.commit_cloud is None and st.commit_frac != 0:
             msg = "commit_frac needs a commit_cloud and commit_chip"
             raise ScenarioError(msg, f"{path}.strategy.commit_cloud")
-        if st.own_chip is None and st.own_frac != 0:
-            msg = "own_frac needs an own_chip"
+        buys = st.own_chip is not None or st.own_chip_mix is not None
+        if not buys and st.own_frac != 0:
+            msg = "own_frac needs an own_chip or own_chip_mix"
             raise ScenarioError(msg, f"{path}.strategy.own_chip")
-        if st.lease_frac != 0 and (st.own_chip is None or lab.lease is None):
-            msg = "lease_frac needs an own_chip (the chips it puts in them) and labs.<lab>.lease (the terms)"
+        if st.lease_frac != 0 and (not buys or lab.lease is None):
+            msg = (
+                "lease_frac needs an own_chip or own_chip_mix (the chips it puts in them) and "
+                "labs.<lab>.lease (the terms)"
+            )
             raise ScenarioError(msg, f"{path}.strategy.lease_frac")
         if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
             msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"

@@ -130,6 +130,11 @@ REFERENCES: dict[str, str] = {
         "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
         "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
     ),
+    "amd_mi450": (
+        "AMD Financial Analyst Day (11 Nov 2025): Instinct MI450 projected at 40 PFLOP/s FP4, 20 PFLOP/s "
+        "FP8 and 432 GB of HBM4 at 19.6 TB/s per GPU, as reported by HotHardware, "
+        "https://hothardware.com/news/instinct-mi400-challenge-vera-rubin (reliability B)"
+    ),
     "openai_deals_2025": (
         "OpenAI's compute commitments of 2025, fact sheet section 5.2: CoreWeave $11.9B (Mar 2025, plus "
         "$350M of CoreWeave equity), $4B (May 2025), $6.5B (Sep 2025), Reuters (B); Oracle ~$300B over "

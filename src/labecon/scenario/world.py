@@ -313,6 +313,23 @@ class LeaseSpec(Spec):
     )
 
 
+class OwnChipMixSpec(Spec):
+    """From a quarter on, the chips a lab buys for its own data centres (and leased ones).
+
+    Each share is of the new owned capacity, in H100e; they sum to 1. A row holds until
+    the next row's quarter.
+    """
+
+    from_quarter: int = Field(
+        ge=0, le=400, description="First quarter the row holds (quarters from quarter 0)."
+    )
+    shares: dict[str, float] = Field(
+        min_length=1,
+        description="Share of new owned capacity on each chip type (names in `chips`; fractions of H100e "
+        "summing to 1).",
+    )
+
+
 class LabStrategySpec(Spec):
     """How a lab gets and uses compute: tunable parameters and reactive rules (see docs/model.md)."""
 
@@ -326,10 +343,17 @@ class LabStrategySpec(Spec):
     lease_frac: Frac = Field(
         0.0,
         description="Share of new capacity in data centres leased from a builder, its own chips inside "
-        "(fraction; needs own_chip and labs.<lab>.lease).",
+        "(fraction; needs own_chip or own_chip_mix, and labs.<lab>.lease).",
         json_schema_extra=_src("assumption: no lease unless said"),
     )
     own_chip: str | None = Field(None, description="Chip type it buys for its own data centres.")
+    own_chip_mix: list[OwnChipMixSpec] | None = Field(
+        None,
+        description="Instead of own_chip: the chips it buys for its own data centres as dated shares "
+        "(rows by from_quarter, the first at 0); the model buys at their horizon-average blend "
+        "(docs/model.md).",
+        json_schema_extra=_src("assumption: one chip type (own_chip) unless said"),
+    )
     commit_cloud: str | None = Field(None, description="Cloud it signs take-or-pay contracts with.")
     commit_chip: str | None = Field(None, description="Chip type of its commitments.")
     rent_cloud: str = Field(description="Cloud it rents from on demand when short.")
@@ -442,6 +466,26 @@ class LabStrategySpec(Spec):
         description="Rule: a round raises enough for this runway (quarters of burn).",
         json_schema_extra=_src("assumption: two years of burn per round"),
     )
+
+
+def own_chip_weights(strategy: LabStrategySpec, horizon_quarters: int) -> dict[str, float]:
+    """Return each chip's weight in what a lab buys for its own data centres (fractions summing to 1).
+
+    ``own_chip`` weighs 1. An ``own_chip_mix`` weighs each chip by its share in each quarter of
+    the horizon, every quarter alike: the model buys at one blended price per H100e (falling at
+    the blended price-performance decline) and one power per H100e, not at each quarter's mix
+    (docs/model.md).
+    """
+    if strategy.own_chip_mix is None:
+        return {} if strategy.own_chip is None else {strategy.own_chip: 1.0}
+    rows = strategy.own_chip_mix
+    out: dict[str, float] = {}
+    for i, row in enumerate(rows):
+        end = rows[i + 1].from_quarter if i + 1 < len(rows) else horizon_quarters
+        quarters = max(0, min(end, horizon_quarters) - row.from_quarter)
+        for chip, share in row.shares.items():
+            out[chip] = out.get(chip, 0.0) + share * quarters / horizon_quarters
+    return out
 
 
 class InvestmentSpec(Spec):
