@@ -268,7 +268,6 @@ def fund(
         return _fund_compiled(t, state, online, dec, sales, inv, costs, ctx)
     acc, fl, gp, dd = state.accounts, state.fleet, ctx.params.world, state.deals
     alive = acc.alive
-    n_labs = alive.shape[1]
     repaid = np.minimum(acc.debt_usd + inv.debt_draw_usd, fl.repay_usd_per_quarter) * alive
     operating = costs.net_income_usd + costs.depreciation_usd + costs.credits_used_usd
     investing = -inv.capex_usd
@@ -277,18 +276,8 @@ def fund(
     rank = capability_rank_score(state.standing.capability_log10_flop)
     premium = 1.0 + gp.valuation_rank_premium_frac[:, None] * (rank - 0.5)
     pre_money = sales.revenue_usd * QUARTERS_PER_YEAR * (gp.valuation_revenue_multiple[:, None] * premium)
-    # Partners' later instalments, each buying a stake at the lab's value now.
-    invested, credits_in = partner_instalments(t, ctx, alive)
-    stake, post_money = dd.stake_frac, acc.post_money_usd
-    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
-        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
-        sold = dilution_frac(lab_in, pre_money)
-        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
-            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
-        )
-        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
-    partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
-    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
+    stake, post_money, paid_in = partners_in(t, ctx, acc.alive, pre_money, dd.stake_frac, acc.post_money_usd)
+    partner_cash = paid_in[0]
     burn = np.maximum(0.0, -(operating + investing + scheduled))
     cash_pre = acc.cash_usd + operating + investing + scheduled + partner_cash
     runway = np.where(burn > 0, cash_pre / np.where(burn > 0, burn, 1.0), np.inf)
@@ -311,20 +300,7 @@ def fund(
     accounts = acc._replace(
         cash_usd=cash, post_money_usd=post_money, ruined=np.maximum(acc.ruined, newly_ruined)
     )
-    flows = Funding(
-        operating,
-        investing,
-        scheduled,
-        repaid,
-        raised,
-        pre_money,
-        burn,
-        newly_ruined,
-        partner_cash,
-        partner_credits,
-        invested,
-        credits_in,
-    )
+    flows = Funding(operating, investing, scheduled, repaid, raised, pre_money, burn, newly_ruined, *paid_in)
     return state._replace(accounts=accounts, deals=dd._replace(stake_frac=stake)), flows
 
 
@@ -436,18 +412,8 @@ def _fund_compiled(
         pre_money,
         minus_z,
     )
-    # Partners' later instalments, each buying a stake at the lab's value now.
-    invested, credits_in = partner_instalments(t, ctx, alive)
-    stake, post_money = dd.stake_frac, acc.post_money_usd
-    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
-        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
-        sold = dilution_frac(lab_in, pre_money)
-        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
-            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
-        )
-        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
-    partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
-    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
+    stake, post_money, paid_in = partners_in(t, ctx, acc.alive, pre_money, dd.stake_frac, acc.post_money_usd)
+    partner_cash = paid_in[0]
     burn, raised, post, cash, ruined = (np.empty(lab, order="F") for _ in range(5))
     newly_ruined = np.empty(lab, dtype=np.bool_, order="F")
     _world_fused.fund_round(
@@ -480,21 +446,31 @@ def _fund_compiled(
     if ctx.deal_lab:
         stake = stake * (1.0 - dilution_frac(raised, pre_money))[:, ctx.deal_lab]
     accounts = acc._replace(cash_usd=cash, post_money_usd=post, ruined=ruined)
-    flows = Funding(
-        operating,
-        investing,
-        scheduled,
-        repaid,
-        raised,
-        pre_money,
-        burn,
-        newly_ruined,
-        partner_cash,
-        partner_credits,
-        invested,
-        credits_in,
-    )
+    flows = Funding(operating, investing, scheduled, repaid, raised, pre_money, burn, newly_ruined, *paid_in)
     return state._replace(accounts=accounts, deals=dd._replace(stake_frac=stake)), flows
+
+
+def partners_in(
+    t: int, ctx: Context, alive: FloatArray, pre_money: FloatArray, stake: FloatArray, post_money: FloatArray
+) -> tuple[FloatArray, FloatArray, tuple[FloatArray, FloatArray, FloatArray, FloatArray]]:
+    """Return what partners put in at quarter ``t`` and what it buys, at the lab's value now (USD).
+
+    Returns the partners' stakes after it ``(sample, deal)``, the lab's post-money value
+    ``(sample, lab)``, and the flows paid in, in :class:`Funding`'s order: cash and credits per
+    lab, the instalment and its credits part per deal.
+    """
+    n_labs = alive.shape[1]
+    invested, credits_in = partner_instalments(t, ctx, alive)
+    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
+        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
+        sold = dilution_frac(lab_in, pre_money)
+        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
+            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
+        )
+        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
+    partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
+    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
+    return stake, post_money, (partner_cash, partner_credits, invested, credits_in)
 
 
 def partner_instalments(t: int, ctx: Context, alive: FloatArray) -> tuple[FloatArray, FloatArray]:
