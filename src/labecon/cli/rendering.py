@@ -144,7 +144,7 @@ def print_world_tables(results: labecon.Results) -> None:
         console.print(table)
     if "partner_deal_npv_usd" in sums:
         s = sums["partner_deal_npv_usd"]
-        table = Table(title="The partner's return on its deal, NPV (USD bn)", title_justify="left")
+        table = Table(title="Each partner's return on its deal, NPV (USD bn)", title_justify="left")
         for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
             table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
         for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):

@@ -212,11 +212,12 @@ def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
             if s is None:
                 continue
             cloud, _, who = deal.partition(":")
-            text = f"The deal of {cloud} with {who}: an NPV of {_spread(s, 'money')}"
+            text = f"{cloud}'s return on its deal with {who}: an NPV of {_spread(s, 'money')}"
             if s.values is not None:
                 text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"
             partner.append(text + ".")
-    last = [Answer("The partner", partner)] if partner else []
+    title = "The partner" if len(partner) == 1 else "The partners, clouds and investors"
+    last = [Answer(title, partner)] if partner else []
     if years:
         note = (
             f"Years are the model's years from its start: {years[0]} runs from {year_span(start)}, "
