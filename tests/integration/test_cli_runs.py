@@ -55,11 +55,26 @@ def test_show_prints_the_manifest_and_summaries(store: labecon.RunStore) -> None
     rid = store.record(results)
     code, out, _ = _runs("show", rid, store=store)
     assert code == 0, out
-    wanted = (rid, "scenario_hash", results.manifest["scenario_hash"], "mean", "p95", "element", "│ B ")
+    wanted = (rid, "Scenario hash", results.manifest["scenario_hash"], "mean", "p95", "element", "│ B ")
     for text in wanted:
         assert text in out
     mean = results.summaries["x"].mean
     assert f"{mean.value:.4g} ±{mean.se:.2g}" in out
+
+
+def test_show_speaks_in_words_and_says_where_the_files_are(store: labecon.RunStore, tmp_path: Path) -> None:
+    out_dir = tmp_path / "mine"
+    result = runner.invoke(
+        app, ["run", "route-choice", "-n", "400", "--out", str(out_dir), "--store", str(store.root)]
+    )
+    assert result.exit_code == 0, result.output
+    (rid,) = store.list_runs()["run_id"]
+    code, out, _ = _runs("show", rid, store=store)
+    assert code == 0, out
+    for text in ("Samples", "400", "Started (UTC)", "Route choice for", str(out_dir / "manifest.json")):
+        assert text in out, text
+    for internal in ("process_started", "pid", '"keep_paths"'):
+        assert internal not in out, internal
 
 
 def test_show_of_an_unfinished_run_says_so(store: labecon.RunStore) -> None:

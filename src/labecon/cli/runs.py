@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from datetime import timedelta
@@ -16,7 +17,7 @@ from rich.table import Table
 import labecon
 from labecon import layout
 from labecon.cli.options import StoreOption, choices
-from labecon.cli.rendering import console, fail, fail_from
+from labecon.cli.rendering import console, fail, fail_from, print_answers
 from labecon.types import ExportFormat
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
@@ -62,7 +63,7 @@ def runs_list(store: StoreOption = None) -> None:
 
 
 def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
-    """Show a run's manifest and summary table."""
+    """Show a run: what ran, when and where its files are, then its answers and summary table."""
     try:
         runs_store = labecon.RunStore(store)
         manifest = runs_store.get_manifest(run_id)
@@ -72,14 +73,41 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     info = Table(title=f"Run {run_id}", title_justify="left", show_header=False)
     info.add_column("field", style="bold", no_wrap=True)
     info.add_column("value")
-    for key, value in manifest.items():
-        shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
-        info.add_row(key, shown)
+    for label, value in _about(manifest, runs_store.run_dir(run_id)):
+        info.add_row(label, escape(value))
     console.print(info)
+    files = Path(manifest.get("out_dir") or runs_store.run_dir(run_id))
+    console.print(escape(f"Everything recorded of it: {files / layout.MANIFEST_JSON}"))
     if summaries is None:
         console.print(f"No results: the run is {manifest['status']}.")
         return
+    with contextlib.suppress(labecon.LabeconError):  # results that do not load whole: the table says it
+        print_answers(runs_store.load(run_id))
     _print_summaries(summaries, runs_store.run_dir(run_id))
+
+
+def _about(manifest: dict[str, Any], run_dir: Path) -> list[tuple[str, str]]:
+    """Return the manifest's facts a reader wants, in words (the rest stays in manifest.json)."""
+    m = manifest
+    backend = str(m.get("backend", ""))
+    if backend and m.get("n_workers") is not None:
+        backend += f" × {m['n_workers']}"
+    elapsed = m.get("elapsed_s")
+    rows = [
+        ("Scenario", str(m.get("scenario", ""))),
+        ("Status", str(m.get("status", ""))),
+        ("Samples", _maybe_int(m.get("n_samples"))),
+        ("Seed", str(m.get("seed", ""))),
+        ("Started (UTC)", _when(m.get("started"))),
+        ("Duration", f"{float(elapsed):,.1f} s" if elapsed is not None else ""),
+        ("Engine", str(m.get("engine", ""))),
+        ("Backend", backend),
+        ("Inputs", str(m.get("inputs", ""))),
+        ("Files", str(m.get("out_dir") or run_dir)),
+        ("Scenario hash", str(m.get("scenario_hash", ""))),
+        ("labecon version", str(m.get("labecon_version", ""))),
+    ]
+    return [(label, value) for label, value in rows if value not in ("", "None")]
 
 
 def _print_summaries(summaries: pd.DataFrame, run_dir: Path) -> None:
