@@ -182,3 +182,15 @@ def test_a_date_between_two_quarter_middles_takes_their_log_linear_interpolation
     # Before the first middle and after the last, the nearest quarter stands.
     np.testing.assert_array_equal(value_at(values, dt.date(2024, 1, 2), 2024.0), values[:, 0])
     np.testing.assert_array_equal(value_at(values, dt.date(2024, 9, 30), 2024.0), values[:, 2])
+
+
+def test_the_calibration_passes_its_own_backtest_on_2024_and_2025() -> None:
+    # The calibration's claim (docs/calibration.md): every 2024-25 point of both labs inside the
+    # model's 90% band. Its PITs lie between about 0.3 and 0.91, several standard errors of a
+    # 1,000-sample quantile inside the band, so this fails only if the calibration moves.
+    result = labecon.backtest("backtest-2023", n_samples=1000, seed=SEED)
+    fitted = [p for p in result.points if p.date.year in (2024, 2025)]
+    assert {p.lab for p in fitted} == {"lab_own", "lab_partner"}
+    assert {p.metric for p in fitted} >= {"revenue_run_rate_usd_per_year", "compute_gw"}
+    outside = [(p.lab, p.metric, str(p.date), round(p.quantile, 3)) for p in fitted if not p.in_band_90]
+    assert outside == []
