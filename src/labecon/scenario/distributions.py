@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from labecon.errors import ScenarioError
-from labecon.scenario.validation import DIST_KINDS, FieldError, describe_input, first_error
+from labecon.scenario.validation import DIST_KINDS, FieldError, describe_input, first_error, join_path
 
 __all__ = [
     "DIST_KINDS",
@@ -555,13 +555,6 @@ _SPEC_TYPES = (
 # --------------------------------------------------------------------------- #
 
 
-def _join(path: str, *parts: object) -> str:
-    out = path
-    for part in parts:
-        out = f"{out}[{part}]" if isinstance(part, int) else f"{out}.{part}" if out else str(part)
-    return out
-
-
 def _from_validation(exc: ValidationError, path: str, model: type[BaseModel] | None) -> ScenarioError:
     """Turn the first error of ``exc`` into a :class:`ScenarioError` (the scenario's one translation).
 
@@ -650,18 +643,18 @@ def parse_distribution(value: object, path: str) -> DistributionSpec:
     kinds = ", ".join(DIST_KINDS)
     if "dist" not in value:
         msg = f"a distribution needs a 'dist' field naming its kind, one of {kinds}"
-        raise ScenarioError(msg, _join(path, "dist"))
+        raise ScenarioError(msg, join_path(path, "dist"))
     kind = value["dist"]
     if not isinstance(kind, str):
         msg = f"dist must name the distribution kind, one of {kinds}; got {describe_input(kind)}"
-        raise ScenarioError(msg, _join(path, "dist"))
+        raise ScenarioError(msg, join_path(path, "dist"))
     model = _SPEC_CLASSES.get(kind)
     if model is None:
         msg = f"unknown distribution {kind!r}; expected one of {kinds}"
         close = difflib.get_close_matches(kind, DIST_KINDS, n=1)
         if close:
             msg = f"{msg} (did you mean {close[0]!r}?)"
-        raise ScenarioError(msg, _join(path, "dist"))
+        raise ScenarioError(msg, join_path(path, "dist"))
     try:
         spec = model.model_validate(dict(value))
     except ValidationError as exc:
