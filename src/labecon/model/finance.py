@@ -10,6 +10,7 @@ The statements are tied together so that, in every sample and quarter,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -190,14 +191,11 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     """
     if _world_fused.COMPILED:
         return _money_compiled(state, online, sales, inv, ctx)
-    lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
+    lp, gp, on = ctx.params.labs, ctx.params.world, online.events
     drv, fl, acc, hours = state.drivers, state.fleet, state.accounts, ctx.params.hours_per_quarter
     alive = acc.alive
     rental = compute.rental_usd(sales.rented_h100e, hours, inv.rent_usd_per_h100e_hour)
-    # Take-or-pay: each tranche's payment whatever is used, for what the partner delivers.
-    deal_fee = state.deals.pay_usd_per_quarter * online.deal_delivered_frac
-    deal_cost = state.deals.cost_usd_per_quarter * online.deal_delivered_frac
-    deal_credits_used = np.minimum(state.deals.credits_usd, deal_fee)
+    deal_fee, deal_cost, deal_credits_used = deal_lines(state, online)
     n_labs = alive.shape[1]
     fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     commitment = fl.commit_pay_usd_per_quarter * alive
@@ -219,11 +217,7 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
         )
         * alive
     )
-    rate = (
-        gp.base_rate_per_year
-        + gp.debt_spread_per_year
-        + on["interest_rate_shock"] * w["interest_rate_shock"].size_frac
-    )
+    rate = borrowing_rate_per_year(ctx, on)
     interest = acc.debt_usd * rate[:, None] / QUARTERS_PER_YEAR * alive
     net_income = sales.revenue_usd - compute_cost - depreciation - staff - interest
     credits_used = to_labs(deal_credits_used, ctx.deal_lab, n_labs)
@@ -243,6 +237,24 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
         deal_cost,
         deal_credits_used,
     )
+
+
+def deal_lines(state: WorldState, online: Online) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return each deal's fee, the partner's cost of it and the credits that pay it, ``(sample, deal)`` (USD).
+
+    Take-or-pay: each tranche's payment whatever is used, for what the partner delivers;
+    the lab's credits with the partner pay its fees first.
+    """
+    deal_fee = state.deals.pay_usd_per_quarter * online.deal_delivered_frac
+    deal_cost = state.deals.cost_usd_per_quarter * online.deal_delivered_frac
+    return deal_fee, deal_cost, np.minimum(state.deals.credits_usd, deal_fee)
+
+
+def borrowing_rate_per_year(ctx: Context, events: Mapping[str, FloatArray]) -> FloatArray:
+    """Return the labs' borrowing rate this quarter, per sample (fraction per year), with any rate shock."""
+    gp = ctx.params.world
+    shock = events["interest_rate_shock"] * ctx.windows["interest_rate_shock"].size_frac
+    return gp.base_rate_per_year + gp.debt_spread_per_year + shock
 
 
 def fund(
@@ -306,22 +318,17 @@ def fund(
 
 def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx: Context) -> Costs:
     """Stage 6 as :func:`money`, the labs' lines in one compiled loop (the same bits)."""
-    lp, gp, on, w = ctx.params.labs, ctx.params.world, online.events, ctx.windows
+    lp, gp = ctx.params.labs, ctx.params.world
     drv, fl, acc = state.drivers, state.fleet, state.accounts
     alive = acc.alive
     n, n_labs = alive.shape
     lab = (n, n_labs)
-    deal_fee = state.deals.pay_usd_per_quarter * online.deal_delivered_frac
-    deal_cost = state.deals.cost_usd_per_quarter * online.deal_delivered_frac
-    deal_credits_used = np.minimum(state.deals.credits_usd, deal_fee)
+    deal_fee, deal_cost, deal_credits_used = deal_lines(state, online)
+    fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     staff_factor = staff_revenue_factor(
         state.standing.revenue_history_usd[4], lp.revenue_usd_per_year, lp.staff_revenue_elasticity
     )
-    rate = (
-        gp.base_rate_per_year
-        + gp.debt_spread_per_year
-        + on["interest_rate_shock"] * w["interest_rate_shock"].size_frac
-    )
+    rate = borrowing_rate_per_year(ctx, online.events)
     lines = [np.empty(lab, order="F") for _ in range(9)]
     _world_fused.money_kernel(
         float(ctx.params.hours_per_quarter),
@@ -329,7 +336,7 @@ def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Invest
         full(sales.rented_h100e, lab),
         full(inv.rent_usd_per_h100e_hour, lab),
         full(fl.commit_pay_usd_per_quarter, lab),
-        full(to_labs(deal_fee, ctx.deal_lab, n_labs), lab),
+        full(fee, lab),
         full(online.owned_h100e, lab),
         full(online.leased_h100e, lab),
         full(lp.own_kw_per_h100e, lab, keep=True),
@@ -347,7 +354,6 @@ def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Invest
         *lines,
     )
     rental, commitment, compute_cost, owned_opex, lease, depreciation, staff, interest, net_income = lines
-    fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     credits_used = to_labs(deal_credits_used, ctx.deal_lab, n_labs)
     return Costs(
         rental,
