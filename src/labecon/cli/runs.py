@@ -73,10 +73,10 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     info = Table(title=f"Run {run_id}", title_justify="left", show_header=False)
     info.add_column("field", style="bold", no_wrap=True)
     info.add_column("value")
-    for label, value in _about(manifest, runs_store.run_dir(run_id)):
+    files = Path(manifest.get("out_dir") or runs_store.run_dir(run_id))  # an --out run lies where written
+    for label, value in _about(manifest, files):
         info.add_row(label, escape(value))
     console.print(info)
-    files = Path(manifest.get("out_dir") or runs_store.run_dir(run_id))
     console.print(escape(f"Everything recorded of it: {files / layout.MANIFEST_JSON}"))
     if summaries is None:
         console.print(f"No results: the run is {manifest['status']}.")
@@ -86,7 +86,7 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     _print_summaries(summaries, runs_store.run_dir(run_id))
 
 
-def _about(manifest: dict[str, Any], run_dir: Path) -> list[tuple[str, str]]:
+def _about(manifest: dict[str, Any], files: Path) -> list[tuple[str, str]]:
     """Return the manifest's facts a reader wants, in words (the rest stays in manifest.json)."""
     m = manifest
     backend = str(m.get("backend", ""))
@@ -103,7 +103,7 @@ def _about(manifest: dict[str, Any], run_dir: Path) -> list[tuple[str, str]]:
         ("Engine", str(m.get("engine", ""))),
         ("Backend", backend),
         ("Inputs", str(m.get("inputs", ""))),
-        ("Files", str(m.get("out_dir") or run_dir)),
+        ("Files", str(files)),
         ("Scenario hash", str(m.get("scenario_hash", ""))),
         ("labecon version", str(m.get("labecon_version", ""))),
     ]
