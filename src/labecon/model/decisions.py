@@ -15,7 +15,7 @@ from labecon.model import _world_fused
 from labecon.model._world_fused import full
 from labecon.model.arrays import sum_axis
 from labecon.model.world_state import Context, Online, WorldState
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 
 class LabObservation(NamedTuple):
@@ -90,14 +90,12 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
     if _world_fused.COMPILED:
         return _observe_compiled(t, state, ctx, online)
     lp, gp, st = ctx.params.labs, ctx.params.world, state.standing
-    need_growth = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
     # Element-wise, not a matrix product: BLAS kernels change the bits with the block's size.
-    lab_need_growth = sum_axis(need_growth[:, None, :] * lp.revenue_mix[None, :, :], 2)
+    lab_need_growth = sum_axis(_segment_need_growth(state, ctx)[:, None, :] * lp.revenue_mix[None, :, :], 2)
     cash, burn = state.accounts.cash_usd, state.standing.burn_usd
     runway = np.where(burn > 0, cash / np.where(burn > 0, burn, 1.0), np.inf)
     # The frontier its run races: the outside frontier when the run ends, or the best other lab now.
-    left = ctx.run_length_quarters - (t % ctx.run_length_quarters)  # quarters of the run left, (lab,)
-    end = np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
+    left, end = _run_left(t, ctx)
     outside = ctx.frontier_log10_flop[end].T  # (sample, lab)
     frontier = np.maximum(outside, others_best(st.capability_log10_flop * state.accounts.alive))
     base = online.owned_h100e + online.leased_h100e + online.committed_h100e + online.partner_h100e
@@ -126,14 +124,25 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
     )
 
 
+def _segment_need_growth(state: WorldState, ctx: Context) -> FloatArray:
+    """Return each segment's expected growth of compute need, ``(sample, segment)`` (fraction per year)."""
+    out: FloatArray = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
+    return out
+
+
+def _run_left(t: int, ctx: Context) -> tuple[FloatArray, IntArray]:
+    """Return each lab's quarters of its training run left at ``t``, and the quarter the run ends in."""
+    left = ctx.run_length_quarters - (t % ctx.run_length_quarters)
+    return left, np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
+
+
 def _observe_compiled(t: int, state: WorldState, ctx: Context, online: Online) -> LabObservation:
     """Return what :func:`observe` returns, the labs' arrays from one compiled kernel (the same bits)."""
     lp, gp, st, acc = ctx.params.labs, ctx.params.world, state.standing, state.accounts
     n, n_labs = acc.cash_usd.shape
     lab = (n, n_labs)
-    need_growth = np.exp(ctx.log_growth * state.drivers.growth_fade) * ctx.need_factor - 1.0
-    left = ctx.run_length_quarters - (t % ctx.run_length_quarters)  # quarters of the run left, (lab,)
-    end = np.minimum(t + left - 1, ctx.params.horizon_quarters - 1).astype(np.int64)
+    need_growth = _segment_need_growth(state, ctx)
+    left, end = _run_left(t, ctx)
     flop_h100e_quarter = ctx.params.hours_per_quarter * SECONDS_PER_HOUR * H100_BF16_FLOP_PER_SECOND
     growth, runway, frontier, base, per_h100e, revenue_growth = (np.empty(lab, order="F") for _ in range(6))
     _world_fused.observe_kernel(
