@@ -16,14 +16,7 @@ SIGNED = 5
 
 
 def _deal(**changes: Any) -> dict[str, Any]:
-    deal: dict[str, Any] = {
-        "lab": "b",
-        "chip": "tpu",
-        "equity_usd": 2e9,
-        "credits_frac": 0.5,
-        "stake_frac": 0.05,
-        "preferential_discount_frac": 0.1,
-    }
+    deal: dict[str, Any] = tiny_world()["clouds"]["partner"]["deal"]  # a fresh copy each call
     return deal | changes
 
 
