@@ -154,24 +154,24 @@ function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+function showLines(id, lines) {
+  $(id).replaceChildren(...lines.map((line) => {
+    const li = document.createElement("li");
+    li.textContent = line;
+    return li;
+  }));
+}
+
 function render(view, label, started) {
   state.view = view;
   const h = view.headline;
   const text = escapeHtml(h.text).replace(/(\d+(\.\d+)?% ± (&lt;)?\d+(\.\d+)?%)/, '<span class="p">$1</span>');
   $("headline-text").innerHTML = text;
   $("headline-text").dataset.p = h.p === null ? "" : String(h.p);
-  $("headline-details").replaceChildren(...(h.details || []).map((line) => {
-    const li = document.createElement("li");
-    li.textContent = line;
-    return li;
-  }));
+  showLines("headline-details", h.details || []);
   const warned = view.warnings || [];
   $("input-warnings").hidden = warned.length === 0;
-  $("input-warnings").replaceChildren(...warned.map((line) => {
-    const li = document.createElement("li");
-    li.textContent = line;
-    return li;
-  }));
+  showLines("input-warnings", warned);
   const labs = (view.coords.lab || []);
   const filter = $("lab-filter");
   filter.parentElement.hidden = labs.length < 2;
