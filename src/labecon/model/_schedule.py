@@ -29,14 +29,19 @@ def _any_nonzero(values: FloatArray) -> bool:
 
 
 @numba.njit(cache=True, nogil=True)
-def _scatter(data: FloatArray, slot: IntArray, component: int, values: FloatArray) -> None:
-    """``data[slot[l, i], component, l, i] += values[l, i]``; data ``(quarter, component, lab, sample)``."""
+def _scatter(data: FloatArray, slot: IntArray, component: int, values: FloatArray, skip: int) -> None:
+    """``data[slot[l, i], component, l, i] += values[l, i]`` except where the slot is ``skip``.
+
+    ``data`` is ``(quarter, component, lab, sample)``.
+    """
     n_labs, n = values.shape
     for lab in range(n_labs):
         if not _any_nonzero(values[lab]):
             continue
         for i in range(n):
-            data[slot[lab, i], component, lab, i] += values[lab, i]
+            s = slot[lab, i]
+            if s != skip:
+                data[s, component, lab, i] += values[lab, i]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -54,12 +59,21 @@ class Schedule:
     Stored ``(quarter, component, lab, sample)``, samples last: a quarter's
     component is one contiguous run per lab, and it reads as a ``(sample, lab)``
     array with samples fastest, like the world model's other arrays. Slot
-    ``horizon`` collects everything due after the horizon.
+    ``horizon`` collects what is due after the horizon for the components in
+    ``read_after``; the rest is never read, so it is not written.
     """
 
-    def __init__(self, n: int, n_labs: int, horizon: int, n_components: int) -> None:
+    def __init__(
+        self, n: int, n_labs: int, horizon: int, n_components: int, read_after: tuple[int, ...] = ()
+    ) -> None:
         self.horizon = horizon
+        self.read_after = read_after
+        """The components whose changes due after the horizon are read (the rest are not kept)."""
         self.data = np.zeros((horizon + 1, n_components, n_labs, n))
+
+    def _kept(self, slot: int, component: int) -> bool:
+        """Return whether a change to ``component`` in ``slot`` is ever read."""
+        return slot < self.horizon or component in self.read_after
 
     def slot(self, quarter: int) -> int:
         """Return where changes due at ``quarter`` are kept."""
@@ -73,9 +87,11 @@ class Schedule:
     def add(self, quarter: FloatArray | int, components: tuple[int, ...], *values: FloatArray) -> None:
         """Add ``values[j]`` to ``components[j]`` at ``quarter`` (one, or per sample and lab)."""
         if np.ndim(quarter) == 0:
-            due = self.at(int(quarter))
+            one = self.slot(int(quarter))
+            due = self.at(one)
             for c, v in zip(components, values, strict=True):
-                due[c] += v
+                if self._kept(one, c):
+                    due[c] += v
             return
         shape = self.data.shape[2:]  # (lab, sample)
         q = np.asarray(quarter, dtype=np.float64).T
@@ -85,14 +101,18 @@ class Schedule:
         for c, v in zip(components, values, strict=True):
             # A samples-fastest (sample, lab) array transposes to a C-ordered one: no copy.
             v_t = v.T if v.shape[::-1] == shape else np.broadcast_to(v.T, shape)
-            _scatter(self.data, slot, c, np.ascontiguousarray(v_t))
+            skip = -1 if c in self.read_after else self.horizon
+            _scatter(self.data, slot, c, np.ascontiguousarray(v_t), skip)
 
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""
-        _add_row(self.data[self.slot(quarter), component, lab], values)
+        slot = self.slot(quarter)
+        if self._kept(slot, component):
+            _add_row(self.data[slot, component, lab], values)
 
     def add_lab_components(self, quarter: int, lab: int, values: FloatArray) -> None:
         """Add ``values[c]`` (per sample) to one lab's first ``len(values)`` components at ``quarter``."""
-        due = self.data[self.slot(quarter)]
+        slot = self.slot(quarter)
         for c in range(values.shape[0]):
-            _add_row(due[c, lab], values[c])
+            if self._kept(slot, c):
+                _add_row(self.data[slot, c, lab], values[c])

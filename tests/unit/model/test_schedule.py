@@ -10,7 +10,7 @@ from labecon.model._schedule import Schedule
 def test_scatter_matches_numpy_bit_for_bit() -> None:
     rng = np.random.default_rng(0)
     n, n_labs, horizon = 50, 2, 6
-    sched = Schedule(n, n_labs, horizon, n_components=3)
+    sched = Schedule(n, n_labs, horizon, n_components=3, read_after=(0, 1, 2))
     expected = np.zeros((horizon + 1, n, n_labs, 3))
     for _ in range(5):
         quarter = np.asfortranarray(rng.integers(0, horizon + 4, size=(n, n_labs)).astype(np.float64))
@@ -31,6 +31,23 @@ def test_scatter_matches_numpy_bit_for_bit() -> None:
         want = expected[min(t, horizon)]
         for c in range(3):
             np.testing.assert_array_equal(got[c], want[:, :, c])
+
+
+def test_what_is_due_after_the_horizon_is_kept_only_where_it_is_read() -> None:
+    n, n_labs, horizon = 8, 2, 5
+    sched = Schedule(n, n_labs, horizon, n_components=2, read_after=(1,))
+    quarter = np.asfortranarray(np.tile([[3.0], [horizon + 2.0]], (n // 2, n_labs)))
+    ones = np.ones((n, n_labs), order="F")
+    sched.add(quarter, (0, 1), ones, 2.0 * ones)
+    sched.add(horizon, (0, 1), ones, ones)
+    sched.add_lab(horizon + 1, 0, 0, np.ones(n))
+    sched.add_lab_components(horizon + 3, 1, np.ones((2, n)))
+    at_three, after = sched.at(3), sched.at(horizon)
+    np.testing.assert_array_equal(at_three[0], np.tile([[1.0], [0.0]], (n // 2, n_labs)))
+    np.testing.assert_array_equal(after[0], 0.0)  # never read: never written
+    want_after = np.tile([[1.0], [3.0]], (n // 2, n_labs))
+    want_after[:, 1] += 1.0
+    np.testing.assert_array_equal(after[1], want_after)
 
 
 def test_adding_zeros_changes_no_bit() -> None:
