@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
-from labecon.model import _world_fused, compute
+from labecon.model import _capacity_fused, _world_fused, compute
 from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
@@ -362,19 +362,39 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     )
     price = drv.partner_usd_per_h100e_hour * dearer
     cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
-    growth = ctx.drivers_factor.partner_limit_h100e
+    growth = ctx.deal_limit_growth_over_lead
     alive = state.accounts.alive
+    n = alive.shape[0]
     split = signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t)
     for d, lab in enumerate(ctx.deal_lab):
         lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
         start = t + lead
         if start >= p.horizon_quarters or t < p.deal_signed_quarters[d]:  # never starts, or not signed yet
             continue
+        if _world_fused.COMPILED:
+            end = start + term
+            _capacity_fused.sign_tranches(
+                books.deals.data,
+                d,
+                books.deals.slot(t + 1),
+                start,
+                end if end < p.horizon_quarters else -1,
+                float(p.hours_per_quarter),
+                full(state.deals.contracted_h100e[:, d], (n,)),
+                full(drv.partner_limit_h100e[:, d] * growth[:, d], (n,)),
+                full(scarce, (n,)),
+                full(dec.partner_target_h100e[:, lab], (n,)),
+                full(split[:, d], (n,)),
+                full(alive[:, lab], (n,)),
+                full(price[:, d], (n,)),
+                full(cost[:, d], (n,)),
+            )
+            continue
         pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
             axis=0
         )
         contracted_then = state.deals.contracted_h100e[:, d] + pending
-        limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] ** lead * (1.0 - scarce)
+        limit_then = drv.partner_limit_h100e[:, d] * growth[:, d] * (1.0 - scarce)
         target = dec.partner_target_h100e[:, lab] * split[:, d]
         new = np.maximum(0.0, np.minimum(target, limit_then) - contracted_then) * alive[:, lab]
         hours_new = new * p.hours_per_quarter

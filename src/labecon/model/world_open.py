@@ -35,6 +35,7 @@ from labecon.model.world_state import (
     WorldState,
     zeros,
 )
+from labecon.types import FloatArray
 
 
 def context(p: WorldParams) -> Context:
@@ -84,12 +85,23 @@ def context(p: WorldParams) -> Context:
         lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
         lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
         deal_lab=p.deal_lab,
+        deal_limit_growth_over_lead=_stack_columns(
+            [factors.partner_limit_h100e[:, d] ** lead for d, lead in enumerate(p.deal_lead_quarters)], n
+        ),
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
             for name in ("partner_price_rise", "partner_capacity_cut")
         },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
+
+
+def _stack_columns(columns: list[FloatArray], n: int) -> FloatArray:
+    """Return ``(sample, column)`` from ``(sample,)`` arrays, samples fastest."""
+    out = np.empty((n, len(columns)), order="F")
+    for j, column in enumerate(columns):
+        out[:, j] = column
+    return out
 
 
 def opening_state(p: WorldParams, ctx: Context) -> WorldState:

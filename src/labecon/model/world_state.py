@@ -210,6 +210,8 @@ class Context(NamedTuple):
     commit_term_quarters: list[int]
     deal_lab: list[int]
     """The lab of each deal."""
+    deal_limit_growth_over_lead: FloatArray
+    """How much each deal's partner limit grows over the deal's lead time, ``(sample, deal)``."""
     partner_event_deals: dict[str, FloatArray]
     """Per partner event: 1.0 for each deal it hits, ``(deal,)``."""
     lease_term_quarters: list[int]
