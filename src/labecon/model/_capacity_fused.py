@@ -9,7 +9,7 @@ the same order, so that the numbers are the same bits.
 from __future__ import annotations
 
 from labecon.model._world_fused import _jit, maximum, minimum
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 
 @_jit
@@ -56,3 +56,94 @@ def sign_tranches(
             books[end, 0, deal, i] += -new
             books[end, 1, deal, i] += -pay
             books[end, 2, deal, i] += -paid_cost
+
+
+@_jit
+def fleet_online(
+    fleet: tuple[FloatArray, ...],
+    due: FloatArray,
+    came: FloatArray,
+    old: FloatArray,
+    old_dc: FloatArray,
+    retire_chips: bool,
+    retire_dc: bool,
+    alive: FloatArray,
+    out: tuple[FloatArray, ...],
+    online: tuple[FloatArray, FloatArray, FloatArray],
+) -> None:
+    """Stage 1 for the labs' own fleet: what falls due and arrives now is added in.
+
+    ``fleet`` and ``out`` are the :class:`~labecon.model.world_state.Fleet` fields in
+    order, ``(sample, lab)``; ``due``, ``came``, ``old`` and ``old_dc`` are the schedules'
+    slots ``(component, lab, sample)``: changes due now, owned capacity arriving now, and
+    what arrived a chip life and a facility life ago (read only with ``retire_chips`` and
+    ``retire_dc``). ``online`` gets the owned, leased and committed capacity of labs still
+    trading. See :func:`labecon.model.capacity.capacity_online`.
+    """
+    n, n_labs = alive.shape
+    for lab in range(n_labs):
+        for i in range(n):
+            owned = fleet[0][i, lab] + (due[0, lab, i] + came[0, lab, i])
+            cost = fleet[1][i, lab] + (due[1, lab, i] + came[1, lab, i])
+            dep = fleet[2][i, lab] + (due[2, lab, i] + came[2, lab, i])
+            if retire_chips:
+                owned = owned - old[0, lab, i]
+                cost = cost - old[1, lab, i]
+                dep = dep - old[4, lab, i]
+            if retire_dc:
+                dep = dep - old_dc[5, lab, i]
+            out[0][i, lab] = owned
+            out[1][i, lab] = cost
+            out[2][i, lab] = dep
+            out[3][i, lab] = fleet[3][i, lab] + came[3, lab, i]  # building: arrivals' BUILDING
+            out[4][i, lab] = fleet[4][i, lab] + due[4, lab, i]  # committed
+            out[5][i, lab] = fleet[5][i, lab] + due[5, lab, i]  # commitment payments
+            out[6][i, lab] = fleet[6][i, lab] + due[6, lab, i]  # debt repayment
+            out[7][i, lab] = fleet[7][i, lab] + came[7, lab, i]  # construction spend: DC_SPEND
+            out[8][i, lab] = fleet[8][i, lab] + due[7, lab, i]  # leased
+            out[9][i, lab] = fleet[9][i, lab] + due[8, lab, i]  # lease payments
+            out[10][i, lab] = fleet[10][i, lab] + due[10, lab, i]  # leases pending
+            a = alive[i, lab]
+            online[0][i, lab] = owned * a
+            online[1][i, lab] = out[8][i, lab] * a
+            online[2][i, lab] = out[4][i, lab] * a
+
+
+@_jit
+def deals_online(
+    deals: tuple[FloatArray, FloatArray, FloatArray],
+    due: FloatArray,
+    limit: FloatArray,
+    cut: FloatArray,
+    hit: FloatArray,
+    alive: FloatArray,
+    deal_lab: IntArray,
+    out: tuple[FloatArray, FloatArray, FloatArray],
+    delivered: FloatArray,
+    delivered_frac: FloatArray,
+    by_lab: FloatArray,
+) -> None:
+    """Stage 1 for the partner deals: tranches start and end; the partner delivers within its limit.
+
+    ``deals`` and ``out`` are the contracted capacity, the lab's payments and the
+    partner's cost, ``(sample, deal)``; ``due`` is the deals' schedule's slot now,
+    ``(component, deal, sample)``; ``cut`` the capacity-cut event per sample and ``hit``
+    the deals it hits. ``by_lab`` gets each lab's delivered capacity, summed in deal order.
+    See :func:`labecon.model.capacity.capacity_online`.
+    """
+    n, n_deals = limit.shape
+    for i in range(n):
+        for lab in range(by_lab.shape[1]):
+            by_lab[i, lab] = 0.0
+    for d in range(n_deals):
+        lab = deal_lab[d]
+        for i in range(n):
+            contracted = deals[0][i, d] + due[0, d, i]
+            out[0][i, d] = contracted
+            out[1][i, d] = deals[1][i, d] + due[1, d, i]
+            out[2][i, d] = deals[2][i, d] + due[2, d, i]
+            lim = limit[i, d] * (1.0 - cut[i] * hit[d])
+            x = minimum(contracted, lim) * alive[i, lab]
+            delivered[i, d] = x
+            delivered_frac[i, d] = x / contracted if contracted > 0 else 0.0
+            by_lab[i, lab] += x

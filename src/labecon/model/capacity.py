@@ -43,6 +43,7 @@ from labecon.model.world_state import (
     PAY,
     REPAY,
     Context,
+    Fleet,
     Online,
     WorldState,
 )
@@ -61,6 +62,8 @@ class Investment(NamedTuple):
 
 def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
     """Stage 1: capacity ordered or contracted earlier comes online; what is past its life leaves."""
+    if _world_fused.COMPILED:
+        return _capacity_online_compiled(t, state, ctx)
     p, fl, books = ctx.params, state.fleet, state.books
     due, came = books.due.at(t), books.arrivals.at(t)
     owned = fl.owned_h100e + (due[OWNED] + came[OWNED])
@@ -124,6 +127,75 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         came,
         on,
         lead,
+    )
+    return state._replace(fleet=fleet, deals=deals), online
+
+
+def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
+    """Stage 1 as :func:`capacity_online`, its arithmetic compiled (the same bits)."""
+    p, fl, books, alive = ctx.params, state.fleet, state.books, state.accounts.alive
+    n, n_labs = alive.shape
+    lab = (n, n_labs)
+    came = books.arrivals.data[books.arrivals.slot(t)]
+    old = books.arrivals.data[books.arrivals.slot(max(t - p.chip_life_quarters, 0))]
+    old_dc = books.arrivals.data[books.arrivals.slot(max(t - p.dc_life_quarters, 0))]
+    new = tuple(np.empty(lab, order="F") for _ in Fleet._fields)
+    owned, leased, committed = (np.empty(lab, order="F") for _ in range(3))
+    _capacity_fused.fleet_online(
+        tuple(full(x, lab) for x in fl),
+        books.due.data[books.due.slot(t)],
+        came,
+        old,
+        old_dc,
+        t >= p.chip_life_quarters,
+        t >= p.dc_life_quarters,
+        full(alive, lab),
+        new,
+        (owned, leased, committed),
+    )
+    fleet = Fleet(*new)
+    on = active_by_name(ctx.every_window, list(ctx.windows), t)
+    fill_capex = np.zeros(lab, order="F")
+    due = books.due.at(t)
+    if due[LEASE_FILL].any():  # leased data centres get their chips: as in capacity_online
+        dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+        fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
+        fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
+        books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+        fleet = fleet._replace(
+            owned_cost_usd=fleet.owned_cost_usd + fill_capex,
+            dep_usd_per_quarter=fleet.dep_usd_per_quarter + fill_dep,
+        )
+    dd, n_deals = state.deals, len(ctx.deal_lab)
+    per_deal = (n, n_deals)
+    deals_now = (np.empty(per_deal, order="F"), np.empty(per_deal, order="F"), np.empty(per_deal, order="F"))
+    delivered, delivered_frac, partner = (np.empty(shape, order="F") for shape in (per_deal, per_deal, lab))
+    _capacity_fused.deals_online(
+        (
+            full(dd.contracted_h100e, per_deal),
+            full(dd.pay_usd_per_quarter, per_deal),
+            full(dd.cost_usd_per_quarter, per_deal),
+        ),
+        books.deals.data[books.deals.slot(t)],
+        full(state.drivers.partner_limit_h100e, per_deal),
+        full(on["partner_capacity_cut"] * ctx.cut["partner_capacity_cut"], (n,)),
+        full(ctx.partner_event_deals["partner_capacity_cut"], (n_deals,), keep=True),
+        full(alive, lab),
+        np.asarray(ctx.deal_lab, dtype=np.int64),
+        deals_now,
+        delivered,
+        delivered_frac,
+        partner,
+    )
+    deals = dd._replace(
+        contracted_h100e=deals_now[0], pay_usd_per_quarter=deals_now[1], cost_usd_per_quarter=deals_now[2]
+    )
+    lead = (
+        p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
+    )
+    arrived = came.transpose(0, 2, 1)
+    online = Online(
+        owned, leased, fill_capex, committed, partner, delivered, delivered_frac, arrived, on, lead
     )
     return state._replace(fleet=fleet, deals=deals), online
 
