@@ -30,7 +30,7 @@ import numba
 import numpy as np
 
 from labecon.model import compute
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 COMPILED: bool = os.environ.get("LABECON_PLAIN", "") not in ("1", "true", "yes")
 """Run the world's hot stages compiled (default) or with NumPy (``LABECON_PLAIN=1``); same bits."""
@@ -739,6 +739,51 @@ def record_npv_lines(
             by_line[i, lab, 6] = by_line[i, lab, 6] + d * investing[i, lab]
             by_line[i, lab, 7] = by_line[i, lab, 7] + d * -staff[i, lab]
             cumulative[i, lab, t] = npv[i, lab]
+
+
+@_jit
+def record_deals(
+    with_other: bool,
+    fee: FloatArray,
+    cost: FloatArray,
+    rental: FloatArray,
+    commitment: FloatArray,
+    rent_frac: FloatArray,
+    commit_frac: FloatArray,
+    price0: FloatArray,
+    capital0: FloatArray,
+    running: FloatArray,
+    stake_frac: FloatArray,
+    post_money: FloatArray,
+    alive: FloatArray,
+    invested: FloatArray,
+    deal_lab: IntArray,
+    deal_npv: FloatArray,
+    deal_discount: FloatArray,
+    discount_factor: FloatArray,
+    accounts: tuple[FloatArray, FloatArray, FloatArray],
+) -> None:
+    """Each partner's accounts this quarter and its deal's NPV, in place, ``(sample, deal)``.
+
+    ``accounts`` gets its revenue from the lab, its margin and its stake's value
+    (:func:`labecon.model.finance.partner_accounts`); ``with_other``: the lab also rents
+    or commits with some partner (``rental`` and ``commitment`` are ``(sample, lab)``).
+    """
+    n, n_deals = fee.shape
+    for d in range(n_deals):
+        lab = deal_lab[d]
+        for i in range(n):
+            other = 0.0
+            if with_other:
+                other = rental[i, lab] * rent_frac[i, d] + commitment[i, lab] * commit_frac[i, d]
+            p0 = price0[i, d]
+            margin0 = 1.0 - (capital0[i, d] + running[i, d]) / p0 if p0 > 0 else 0.0
+            margin = fee[i, d] - cost[i, d] + other * margin0
+            accounts[0][i, d] = fee[i, d] + other
+            accounts[1][i, d] = margin
+            accounts[2][i, d] = stake_frac[i, d] * (post_money[i, lab] * alive[i, lab])
+            deal_npv[i, d] = deal_npv[i, d] + deal_discount[i, d] * (margin - invested[i, d])
+            deal_discount[i, d] = deal_discount[i, d] * discount_factor[i, d]
 
 
 # ------------------------------------------------------------------ stage 3: orders and contracts

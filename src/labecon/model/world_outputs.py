@@ -131,8 +131,8 @@ class Accumulator:
         self.peak_capacity = zeros(n, n_labs)
         self.deal_npv: FloatArray = zeros(n, n_deals)
         self.stake_value = zeros(n, n_deals)
-        self.deal_discount = np.ones((n, n_deals))
-        self.deal_discount_factor = np.ones((n, n_deals))
+        self.deal_discount = np.ones((n, n_deals), order="F")
+        self.deal_discount_factor = np.ones((n, n_deals), order="F")
         self.paths: dict[str, FloatArray] = {}
         if keep_paths:
             lq, S = (n, n_labs, horizon), n_segments
@@ -152,8 +152,9 @@ class Accumulator:
 
     def open(self, deals: DealParams) -> None:
         """Book each partner's investment paid in before quarter 0; its discount rate for the deal."""
-        self.deal_npv = -deals.equity_usd
-        self.deal_discount_factor = (1.0 + deals.discount_rate_per_year) ** -0.25
+        shape = self.deal_npv.shape
+        self.deal_npv = full(-deals.equity_usd, shape)  # written in place by the compiled path
+        self.deal_discount_factor = full((1.0 + deals.discount_rate_per_year) ** -0.25, shape)
 
     def record(self, q: Quarter, ctx: Context) -> None:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
@@ -163,11 +164,43 @@ class Accumulator:
             self._record_compiled(q, y)
         else:
             self._record_plain(q, y)
-        revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
-        self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
-        self.deal_discount = self.deal_discount * self.deal_discount_factor
+        if _world_fused.COMPILED:
+            revenue, margin, self.stake_value = self._record_deals_compiled(q, ctx)
+        else:
+            revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)
+            self.deal_npv = self.deal_npv + self.deal_discount * (margin - f.deal_invested_usd)
+            self.deal_discount = self.deal_discount * self.deal_discount_factor
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
+
+    def _record_deals_compiled(self, q: Quarter, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Return the partners' accounts of quarter ``q`` and add it to their deals' NPV, compiled."""
+        c, acc, dp = q.costs, q.state.accounts, ctx.params.deals
+        n, n_deals = self.deal_npv.shape
+        lab, deal = acc.alive.shape, (n, n_deals)
+        accounts = (np.empty(deal, order="F"), np.empty(deal, order="F"), np.empty(deal, order="F"))
+        _world_fused.record_deals(
+            bool(dp.rent_frac.any() or dp.commit_frac.any()),
+            full(c.deal_fee_usd, deal),
+            full(c.deal_cost_usd, deal),
+            full(c.rental_usd, lab),
+            full(c.commitment_usd, lab),
+            full(dp.rent_frac, deal, keep=True),
+            full(dp.commit_frac, deal, keep=True),
+            full(dp.usd_per_h100e_hour, deal, keep=True),
+            full(dp.capital_cost_usd_per_h100e_hour, deal, keep=True),
+            full(dp.running_cost_usd_per_h100e_hour, deal, keep=True),
+            full(q.state.deals.stake_frac, deal),
+            full(acc.post_money_usd, lab),
+            full(acc.alive, lab),
+            full(q.funding.deal_invested_usd, deal),
+            np.asarray(ctx.deal_lab, dtype=np.int64),
+            self.deal_npv,
+            self.deal_discount,
+            self.deal_discount_factor,
+            accounts,
+        )
+        return accounts
 
     def _record_compiled(self, q: Quarter, y: int) -> None:
         """Add the per-sample outputs of quarter ``q`` (year ``y``) in place, in compiled loops."""
