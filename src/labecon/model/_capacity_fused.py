@@ -15,47 +15,58 @@ from labecon.types import FloatArray, IntArray
 @_jit
 def sign_tranches(
     books: FloatArray,
-    deal: int,
-    first_pending: int,
-    start: int,
-    end: int,
+    t: int,
+    horizon: int,
     hours: float,
+    deal: tuple[IntArray, IntArray, IntArray, IntArray],
     contracted: FloatArray,
-    limit_grown: FloatArray,
+    limit: FloatArray,
+    growth: FloatArray,
     scarce: FloatArray,
     target: FloatArray,
     split: FloatArray,
     alive: FloatArray,
-    price: FloatArray,
-    cost: FloatArray,
+    partner_price: FloatArray,
+    shortage: FloatArray,
+    rise: FloatArray,
+    hit: FloatArray,
+    capital: FloatArray,
+    running: FloatArray,
 ) -> None:
-    """Sign one deal's new tranche in every sample and book its start and end.
+    """Sign each deal's new tranche in every sample and book its start and end in ``books``.
 
-    ``books`` is the deals' schedule ``(quarter, component, deal, sample)``; the
-    tranche starts in slot ``start`` and ends in slot ``end`` (``-1``: after the
-    horizon, not kept). What the deal has contracted by the start is
-    ``contracted`` plus slots ``first_pending`` to ``start`` of its capacity.
-    ``limit_grown`` is the partner's limit times its growth over the lead time.
-    See :func:`labecon.model.capacity.sign_partner_tranches`.
+    ``books`` is the deals' schedule ``(quarter, component, deal, sample)``; ``deal`` holds
+    each deal's lab, lead, term and signing quarter. Per sample: ``shortage`` is one plus
+    a chip shortage's price rise, ``rise`` a partner price rise (``hit``: the deals it hits),
+    ``growth`` the partner limit's growth over the lead time. What falls after the horizon
+    is not kept. See :func:`labecon.model.capacity.sign_partner_tranches`.
     """
-    for i in range(contracted.shape[0]):
-        pending = 0.0
-        for slot in range(first_pending, start + 1):
-            pending += books[slot, 0, deal, i]
-        contracted_then = contracted[i] + pending
-        limit_then = limit_grown[i] * (1.0 - scarce[i])
-        wanted = target[i] * split[i]
-        new = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i]
-        hours_new = new * hours
-        pay = hours_new * price[i]
-        paid_cost = hours_new * cost[i]
-        books[start, 0, deal, i] += new
-        books[start, 1, deal, i] += pay
-        books[start, 2, deal, i] += paid_cost
-        if end >= 0:
-            books[end, 0, deal, i] += -new
-            books[end, 1, deal, i] += -pay
-            books[end, 2, deal, i] += -paid_cost
+    deal_lab, lead, term, signed = deal
+    n = contracted.shape[0]
+    for d in range(contracted.shape[1]):
+        start = t + lead[d]
+        if start >= horizon or t < signed[d]:  # never starts, or not signed yet
+            continue
+        end = start + term[d]
+        lab = deal_lab[d]
+        for i in range(n):
+            pending = 0.0
+            for slot in range(min(t + 1, horizon), start + 1):
+                pending += books[slot, 0, d, i]
+            contracted_then = contracted[i, d] + pending
+            limit_then = limit[i, d] * growth[i, d] * (1.0 - scarce[i])
+            wanted = target[i, lab] * split[i, d]
+            new = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i, lab]
+            hours_new = new * hours
+            pay = hours_new * (partner_price[i, d] * (shortage[i] * (1.0 + rise[i] * hit[d])))
+            paid_cost = hours_new * (capital[i, d] + running[i, d])
+            books[start, 0, d, i] += new
+            books[start, 1, d, i] += pay
+            books[start, 2, d, i] += paid_cost
+            if end < horizon:
+                books[end, 0, d, i] += -new
+                books[end, 1, d, i] += -pay
+                books[end, 2, d, i] += -paid_cost
 
 
 @_jit

@@ -181,7 +181,7 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
         full(on["partner_capacity_cut"] * ctx.cut["partner_capacity_cut"], (n,)),
         full(ctx.partner_event_deals["partner_capacity_cut"], (n_deals,), keep=True),
         full(alive, lab),
-        np.asarray(ctx.deal_lab, dtype=np.int64),
+        ctx.deal_terms[0],
         deals_now,
         delivered,
         delivered_frac,
@@ -423,6 +423,9 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     its signing quarter; until then its split goes to the lab's deals already signed
     (:func:`~labecon.model.world_params.signed_split`).
     """
+    if _world_fused.COMPILED and ctx.deal_lab:
+        _sign_partner_tranches_compiled(t, state, online, dec, ctx)
+        return
     p, dp, drv, books = ctx.params, ctx.params.deals, state.drivers, state.books
     on, w = online.events, ctx.windows
     if not ctx.deal_lab:
@@ -436,31 +439,11 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
     growth = ctx.deal_limit_growth_over_lead
     alive = state.accounts.alive
-    n = alive.shape[0]
     split = signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t)
     for d, lab in enumerate(ctx.deal_lab):
         lead, term = p.deal_lead_quarters[d], p.deal_term_quarters[d]
         start = t + lead
         if start >= p.horizon_quarters or t < p.deal_signed_quarters[d]:  # never starts, or not signed yet
-            continue
-        if _world_fused.COMPILED:
-            end = start + term
-            _capacity_fused.sign_tranches(
-                books.deals.data,
-                d,
-                books.deals.slot(t + 1),
-                start,
-                end if end < p.horizon_quarters else -1,
-                float(p.hours_per_quarter),
-                full(state.deals.contracted_h100e[:, d], (n,)),
-                full(drv.partner_limit_h100e[:, d] * growth[:, d], (n,)),
-                full(scarce, (n,)),
-                full(dec.partner_target_h100e[:, lab], (n,)),
-                full(split[:, d], (n,)),
-                full(alive[:, lab], (n,)),
-                full(price[:, d], (n,)),
-                full(cost[:, d], (n,)),
-            )
             continue
         pending = books.deals.data[books.deals.slot(t + 1) : books.deals.slot(start) + 1, DEAL_CAP, d].sum(
             axis=0
@@ -474,3 +457,33 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
         booked = np.stack((new, hours_new * price[:, d], hours_new * cost[:, d]))
         books.deals.add_lab_components(start, d, booked)
         books.deals.add_lab_components(start + term, d, -booked)
+
+
+def _sign_partner_tranches_compiled(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
+) -> None:
+    """:func:`sign_partner_tranches` in one compiled pass over the deals (the same bits)."""
+    p, dp, drv, on, w = ctx.params, ctx.params.deals, state.drivers, online.events, ctx.windows
+    alive = state.accounts.alive
+    n, n_deals = alive.shape[0], len(ctx.deal_lab)
+    lab, deal = alive.shape, (n, n_deals)
+    _capacity_fused.sign_tranches(
+        state.books.deals.data,
+        t,
+        p.horizon_quarters,
+        float(p.hours_per_quarter),
+        ctx.deal_terms,
+        full(state.deals.contracted_h100e, deal),
+        full(drv.partner_limit_h100e, deal),
+        full(ctx.deal_limit_growth_over_lead, deal, keep=True),
+        full(on["chip_shortage"] * ctx.cut["chip_shortage"], (n,)),
+        full(dec.partner_target_h100e, lab),
+        full(signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t), deal),
+        full(alive, lab),
+        full(drv.partner_usd_per_h100e_hour, deal),
+        full(1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac, (n,)),
+        full(on["partner_price_rise"] * w["partner_price_rise"].size_frac, (n,)),
+        full(ctx.partner_event_deals["partner_price_rise"], (n_deals,), keep=True),
+        full(drv.partner_capital_cost_usd_per_h100e_hour, deal),
+        full(dp.running_cost_usd_per_h100e_hour, deal, keep=True),
+    )

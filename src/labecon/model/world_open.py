@@ -35,7 +35,7 @@ from labecon.model.world_state import (
     WorldState,
     zeros,
 )
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 
 def context(p: WorldParams) -> Context:
@@ -85,6 +85,12 @@ def context(p: WorldParams) -> Context:
         lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
         lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
         deal_lab=p.deal_lab,
+        deal_terms=(
+            _ints(p.deal_lab),
+            _ints(p.deal_lead_quarters),
+            _ints(p.deal_term_quarters),
+            _ints(p.deal_signed_quarters),
+        ),
         deal_limit_growth_over_lead=_stack_columns(
             [factors.partner_limit_h100e[:, d] ** lead for d, lead in enumerate(p.deal_lead_quarters)], n
         ),
@@ -94,6 +100,11 @@ def context(p: WorldParams) -> Context:
         },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
+
+
+def _ints(values: list[int]) -> IntArray:
+    """Return ``values`` as an int64 array (a compiled kernel's argument)."""
+    return np.asarray(values, dtype=np.int64)
 
 
 def _stack_columns(columns: list[FloatArray], n: int) -> FloatArray:

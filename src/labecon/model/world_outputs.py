@@ -194,7 +194,7 @@ class Accumulator:
             full(acc.post_money_usd, lab),
             full(acc.alive, lab),
             full(q.funding.deal_invested_usd, deal),
-            np.asarray(ctx.deal_lab, dtype=np.int64),
+            ctx.deal_terms[0],
             self.deal_npv,
             self.deal_discount,
             self.deal_discount_factor,

@@ -16,7 +16,7 @@ import numpy as np
 from labecon.model._schedule import Schedule
 from labecon.model.risk import EventWindow, WorldDraws
 from labecon.model.world_params import WorldParams
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
 LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING = range(7, 11)
@@ -210,6 +210,8 @@ class Context(NamedTuple):
     commit_term_quarters: list[int]
     deal_lab: list[int]
     """The lab of each deal."""
+    deal_terms: tuple[IntArray, IntArray, IntArray, IntArray]
+    """Each deal's lab, lead time, term (quarters) and signing quarter, ``(deal,)``."""
     deal_limit_growth_over_lead: FloatArray
     """How much each deal's partner limit grows over the deal's lead time, ``(sample, deal)``."""
     partner_event_deals: dict[str, FloatArray]
