@@ -45,6 +45,15 @@ def _scatter(data: FloatArray, slot: IntArray, component: int, values: FloatArra
 
 
 @numba.njit(cache=True, nogil=True)
+def _scatter_all(
+    data: FloatArray, slot: IntArray, components: IntArray, values: tuple[FloatArray, ...], skip: IntArray
+) -> None:
+    """:func:`_scatter` of ``values[j]`` into ``components[j]`` (skipping slot ``skip[j]``), in order."""
+    for j in range(len(values)):
+        _scatter(data, slot, components[j], values[j], skip[j])
+
+
+@numba.njit(cache=True, nogil=True)
 def _add_row(row: FloatArray, values: FloatArray) -> None:
     """``row += values`` unless every value is zero (one quarter, component and lab of a schedule)."""
     if not _any_nonzero(values):
@@ -98,11 +107,15 @@ class Schedule:
         slot = np.ascontiguousarray(
             np.broadcast_to(np.where(q < self.horizon, q, self.horizon), shape), dtype=np.int64
         )
-        for c, v in zip(components, values, strict=True):
-            # A samples-fastest (sample, lab) array transposes to a C-ordered one: no copy.
-            v_t = v.T if v.shape[::-1] == shape else np.broadcast_to(v.T, shape)
-            skip = -1 if c in self.read_after else self.horizon
-            _scatter(self.data, slot, c, np.ascontiguousarray(v_t), skip)
+        # A samples-fastest (sample, lab) array transposes to a C-ordered one: no copy.
+        by_lab = tuple(
+            np.ascontiguousarray(v.T if v.shape[::-1] == shape else np.broadcast_to(v.T, shape))
+            for v in values
+        )
+        skip = [-1 if c in self.read_after else self.horizon for c in components]
+        _scatter_all(
+            self.data, slot, np.array(components, dtype=np.int64), by_lab, np.array(skip, dtype=np.int64)
+        )
 
     def add_lab(self, quarter: int, lab: int, component: int, values: FloatArray) -> None:
         """Add ``values`` (per sample) to one lab's ``component`` at ``quarter``."""
