@@ -31,6 +31,21 @@ def test_compiled_stages_give_the_plain_paths_bits(name: str, monkeypatch: pytes
         assert a.tobytes() == b.tobytes(), var
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_every_risk_in_every_future(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Shortages, cuts, price rises and delays overlapping: the deals' and capacity's kernels' branches.
+    base = labecon.load_scenario("two-strategies")
+    sc = labecon.with_overrides(base, {f"risks.{name}.probability": 1.0 for name, _ in base.risks})
+    runs = []
+    for compiled in (False, True):
+        monkeypatch.setattr(_world_fused, "COMPILED", compiled)
+        runs.append(labecon.simulate(sc, n_samples=200, seed=5, keep_paths=True).dataset)
+    plain, fused = runs
+    for var in plain.data_vars:
+        assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
+
+
 def _same_bits(a: float, b: float) -> bool:
     return np.float64(a).tobytes() == np.float64(b).tobytes() or (np.isnan(a) and np.isnan(b))
 
