@@ -63,8 +63,17 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             assert b"labecon" in r.read()
+        # A run some of whose futures pass the plausibility bounds: said in its view, not in the log.
+        body = b'{"scenario": "two-strategies", "n_samples": 400, "seed": 1}'
+        run = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/runs", data=body, headers={"content-type": "application/json"}
+        )
+        with urllib.request.urlopen(run, timeout=60) as r:
+            assert b"beyond" in r.read() or r.status == 200
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=20)
     assert f"Uvicorn running on http://127.0.0.1:{port}" in output, "binds loopback unless told otherwise"
     assert not any(tmp_path.glob("labecon-results")), "serving writes nothing into the working directory"
+    assert "plausibility bounds" not in output, "the server's log does not repeat what the run's view says"
+    assert "Traceback" not in output and "leaked" not in output, "stopped cleanly"

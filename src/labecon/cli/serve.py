@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Annotated
 
 import typer
@@ -20,6 +21,9 @@ def serve(
         from labecon.web import serve as serve_web
 
         require("fastapi", "uvicorn")
+        # Futures past the plausibility bounds are said in each run's view, not in the server's log
+        # (the run workers do the same).
+        warnings.simplefilter("ignore", labecon.PlausibilityWarning)
         console.print(f"labecon dashboard: [bold]http://{host}:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
         serve_web(host=host, port=port)
     except labecon.LabeconError as exc:

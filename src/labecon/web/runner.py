@@ -78,11 +78,16 @@ class ImmediateRunner:
         # server stops at once. Python 3.14 has terminate_workers(); before it, the
         # pool's own table of processes is the only handle on them.
         processes = dict(getattr(self._executor, "_processes", None) or {})
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        self._folders.shutdown(wait=False, cancel_futures=True)
-        self._folders = ThreadPoolExecutor(max(1, self.max_waiting), thread_name_prefix="labecon-fold")
         for process in processes.values():
             process.terminate()
+        for process in processes.values():
+            process.join(5)
+        # With its workers gone a process pool's manager finds it broken and closes its queues;
+        # waiting for that frees their semaphores (else Python warns of leaked ones at exit).
+        # Threads cannot be ended: a thread pool is left to finish its runs.
+        self._executor.shutdown(wait=bool(processes), cancel_futures=True)
+        self._folders.shutdown(wait=False, cancel_futures=True)
+        self._folders = ThreadPoolExecutor(max(1, self.max_waiting), thread_name_prefix="labecon-fold")
         self._executor = None
 
     async def run(self, scenario: labecon.Scenario, n_samples: int, seed: int) -> dict[str, Any]:
