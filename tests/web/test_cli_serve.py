@@ -69,11 +69,12 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/api/runs", data=body, headers={"content-type": "application/json"}
         )
         with urllib.request.urlopen(run, timeout=60) as r:
-            assert b"beyond" in r.read() or r.status == 200
+            assert r.status == 200
     finally:
         proc.terminate()
         output, _ = proc.communicate(timeout=20)
     assert f"Uvicorn running on http://127.0.0.1:{port}" in output, "binds loopback unless told otherwise"
     assert not any(tmp_path.glob("labecon-results")), "serving writes nothing into the working directory"
     assert "plausibility bounds" not in output, "the server's log does not repeat what the run's view says"
-    assert "Traceback" not in output and "leaked" not in output, "stopped cleanly"
+    assert "Traceback" not in output, "stopped cleanly"
+    assert "leaked" not in output, "stopped cleanly: the worker pool's semaphores freed"
