@@ -165,6 +165,10 @@ class PlausibilityWarning(UserWarning):
             "(finance.plausible_max_*; output is_beyond_plausible_bounds)"
         )
 
+    def __reduce__(self) -> tuple[type[PlausibilityWarning], tuple[str, int, int, int, str]]:
+        """Pickle by its counts (a worker process sends it back to the run's caller)."""
+        return PlausibilityWarning, (self.lab, self.count, self.n_samples, self.start, self.variant)
+
     def on_route(self, variant: str) -> PlausibilityWarning:
         """Return the same warning, for a world run with a lab on an alternative route."""
         return PlausibilityWarning(self.lab, self.count, self.n_samples, self.start, variant)

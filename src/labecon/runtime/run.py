@@ -17,6 +17,7 @@ import json
 import math
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -44,6 +45,7 @@ from labecon.runtime.work import (
     TaskOutput,
     compute_block,
     compute_task,
+    forwarding_warnings,
     run_block,
     sample_block,
     uncertain_input_names,
@@ -236,6 +238,8 @@ def simulate(
 
     def fold(out: BlockOutput | TaskOutput) -> None:
         b = out.block
+        for warning in out.warned:  # given in a worker process: given here, as a local run would
+            warnings.warn(warning, stacklevel=4)
         if isinstance(out, TaskOutput):
             for name, part in out.reducers.items():
                 reducers[name].merge(part)
@@ -257,6 +261,8 @@ def simulate(
     else:
         todo = [b for b in blocks if b.start >= done_upto]
         work = partial(compute_block, job)
+    if getattr(runner, "in_other_processes", False):
+        work = partial(forwarding_warnings, work)
     try:
         # Work may complete in any order; it is folded in sample order.
         pending: dict[int, BlockOutput | TaskOutput] = {}

@@ -13,7 +13,8 @@ layer (xarray, pandas) or the analyses.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -39,6 +40,8 @@ class BlockOutput(NamedTuple):
     """Per-quarter paths, labelled by its engine's ``describe_paths``; empty unless asked to keep them."""
     inputs: FloatArray | None = None
     """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
+    warned: tuple[Warning, ...] = ()
+    """Warnings the block gave in a worker process, for the caller to give (:func:`forwarding_warnings`)."""
 
 
 def uncertain_input_names(scenario: Scenario) -> list[str]:
@@ -126,6 +129,21 @@ class TaskOutput(NamedTuple):
     """One partial reducer per output, to merge in sample order (:meth:`OutputReducer.merge`)."""
     paths: dict[str, FloatArray]
     inputs: FloatArray | None = None
+    warned: tuple[Warning, ...] = ()
+
+
+def forwarding_warnings(
+    work: Callable[[Block], BlockOutput | TaskOutput], block: Block
+) -> BlockOutput | TaskOutput:
+    """Return ``work(block)`` with the warnings it gave, for a worker process to send back.
+
+    A worker's warnings would otherwise stay in its own log; the run's caller gives them
+    again as it folds the block (:func:`labecon.runtime.run.simulate`), as a local run would.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = work(block)
+    return out._replace(warned=tuple(r.message for r in caught if isinstance(r.message, Warning)))
 
 
 def compute_task(job: BlockJob, task: Block) -> TaskOutput | BlockOutput:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+import warnings
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
 
@@ -37,3 +39,21 @@ def test_a_preview_over_two_worker_processes_is_the_view_of_one_local_run() -> N
     local = compute_view(fields, 1500, 7)
     assert view["headline"] == local["headline"]
     assert view["outputs"] == local["outputs"]
+
+
+def _plausibility_counts(record: list[warnings.WarningMessage]) -> list[tuple[str, int, int, str]]:
+    found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
+    return sorted((w.lab, w.count, w.start, w.variant) for w in found)
+
+
+def test_warnings_given_in_worker_processes_are_given_to_the_caller() -> None:
+    # The same warnings, counts and all, as the same run's blocks computed in this process.
+    with warnings.catch_warnings(record=True) as here:
+        warnings.simplefilter("always")
+        labecon.simulate("two-strategies", 600, 3, chunk_size=300)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as pool, warnings.catch_warnings(record=True) as there:
+        warnings.simplefilter("always")
+        labecon.simulate("two-strategies", 600, 3, chunk_size=300, backend=PoolBackend(pool))
+    assert _plausibility_counts(here), "two-strategies has futures past the bounds at 600 samples"
+    assert _plausibility_counts(there) == _plausibility_counts(here)

@@ -21,6 +21,9 @@ class Backend(Protocol):
     """Computes blocks; yields ``(block, output)`` pairs as they complete, in any order."""
 
     name: str
+    in_other_processes: bool
+    """Blocks run in other processes, whose warnings the caller gives again
+    (:func:`~labecon.runtime.work.forwarding_warnings`)."""
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for every block, in completion order."""

@@ -127,6 +127,7 @@ class DaskBackend:
     """
 
     name = "dask"
+    in_other_processes = True
     folds_on_workers = True
     """Workers fold their samples into partial reducers (see :func:`labecon.runtime.work.compute_task`)."""
 

@@ -13,6 +13,7 @@ class LocalBackend:
     """Compute blocks one after another in the calling process."""
 
     name = "local"
+    in_other_processes = False
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for each block, in order."""

@@ -8,7 +8,7 @@ caller, who starts and stops it.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
 from labecon.runtime.backends.base import BlockFunction
@@ -22,6 +22,7 @@ class PoolBackend:
 
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
+        self.in_other_processes = isinstance(executor, ProcessPoolExecutor)
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for every block, in completion order (the caller folds in order)."""
