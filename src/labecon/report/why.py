@@ -69,23 +69,22 @@ def waterfall_charts(ds: xr.Dataset) -> list[Chart]:
                 names.append(_LINES[line])
                 values.append(value if line == "revenue" else -value)
         net = float(sum(values))
-        steps = [{"name": n, "value": v} for n, v in zip(names, values, strict=True)]
-        charts.append(
-            Chart(
-                f"waterfall-{lab}",
-                "waterfall",
-                f"{lab}: revenue to net income over the horizon",
-                "",
-                "USD",
-                {"steps": steps, "total": {"name": "Net income", "value": net}},
-                note=(
-                    f"Means over samples of each line summed over every quarter; net income {money(net)}. "
-                    "Means are shown because they add up; the answers above give medians."
-                ),
-                section=WHY,
-            )
+        note = (
+            f"Means over samples of each line summed over every quarter; net income {money(net)}. "
+            "Means are shown because they add up; the answers above give medians."
         )
+        title = f"{lab}: revenue to net income over the horizon"
+        charts.append(_waterfall(f"waterfall-{lab}", title, names, values, "Net income", note))
     return charts
+
+
+def _waterfall(
+    chart_id: str, title: str, names: Sequence[str], values: Sequence[float], total: str, note: str
+) -> Chart:
+    """Return a waterfall of ``values`` (USD) named ``names``, ending in their sum named ``total``."""
+    steps = [{"name": n, "value": v} for n, v in zip(names, values, strict=True)]
+    data = {"steps": steps, "total": {"name": total, "value": float(sum(values))}}
+    return Chart(chart_id, "waterfall", title, "", "USD", data, note=note, section=WHY)
 
 
 def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
@@ -109,26 +108,15 @@ def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
             continue
         row = means.sel(route=label_)
         values = [float(row.sel(npv_line=line)) for line in lines]
-        steps = [
-            {"name": _NPV_LINES.get(line, line), "value": v} for line, v in zip(lines, values, strict=True)
-        ]
         gain = float(sum(values))
-        charts.append(
-            Chart(
-                f"route-gain-{lab}-{route}",
-                "waterfall",
-                f"{lab}: {route} against {declared[lab]}, NPV gain by line",
-                "",
-                "USD",
-                {"steps": steps, "total": {"name": "NPV gain", "value": gain}},
-                note=(
-                    f"Means over the same futures of the NPV under {route} less under {declared[lab]}, "
-                    f"line by line (positive: {route} is better on that line); mean gain {money(gain)}. "
-                    "The other labs keep their declared strategies."
-                ),
-                section=WHY,
-            )
+        note = (
+            f"Means over the same futures of the NPV under {route} less under {declared[lab]}, "
+            f"line by line (positive: {route} is better on that line); mean gain {money(gain)}. "
+            "The other labs keep their declared strategies."
         )
+        title = f"{lab}: {route} against {declared[lab]}, NPV gain by line"
+        names = [_NPV_LINES.get(line, line) for line in lines]
+        charts.append(_waterfall(f"route-gain-{lab}-{route}", title, names, values, "NPV gain", note))
     return charts
 
 
