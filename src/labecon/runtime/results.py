@@ -77,7 +77,7 @@ class Results:
             from labecon.runtime.route_summary import route_answer
             from labecon.scenario.loader import load_quietly
 
-            scenario = load_quietly(yaml.safe_load(self.scenario_yaml))
+            scenario = self._extra.get("scenario") or load_quietly(yaml.safe_load(self.scenario_yaml))
             self._extra["routes"] = route_answer(scenario, self.dataset)
         answer: dict[str, dict[str, dict[str, Any]]] = self._extra["routes"]
         return answer

@@ -39,13 +39,13 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
         return {}
     labels = [str(x) for x in dataset["route"].to_numpy()]
     lines = [str(x) for x in dataset["npv_line"].to_numpy()]
+    table = _SummaryTable(dataset)
     answer: dict[str, dict[str, dict[str, Any]]] = {}
     for r, label in enumerate(labels):
         lab, route = label.split(":", 1)
 
         def get(name: str, statistic: str, r: int = r, line: str | None = None) -> float:
-            at = {"statistic": statistic} if line is None else {"statistic": statistic, "npv_line": line}
-            return float(dataset[f"summary_{name}"].sel(at).to_numpy()[r])
+            return table.get(name, statistic, r, line)
 
         def mean(name: str) -> dict[str, float]:
             return {"value": get(name, "mean"), "se": get(name, "mean_se")}
@@ -83,6 +83,28 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
             "drivers": [] if declared else _drivers(scenario, dataset, r),
         }
     return answer
+
+
+class _SummaryTable:
+    """A run's route summaries as NumPy arrays, read by statistic, route and line.
+
+    xarray's labelled selection, a few hundred times an answer, took longer than the rest of it.
+    """
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self.dataset = dataset
+        self.statistic = {str(s): i for i, s in enumerate(dataset["statistic"].to_numpy())}
+        self.line = {str(x): i for i, x in enumerate(dataset["npv_line"].to_numpy())}
+        self.arrays: dict[str, Any] = {}
+
+    def get(self, name: str, statistic: str, route: int, line: str | None = None) -> float:
+        """Return ``summary_<name>`` at ``statistic``, the ``route``-th route and ``line`` if given."""
+        values = self.arrays.get(name)
+        if values is None:
+            values = self.dataset[f"summary_{name}"].transpose("statistic", "route", ...).to_numpy()
+            self.arrays[name] = values
+        at = values[self.statistic[statistic], route]
+        return float(at if line is None else at[self.line[line]])
 
 
 def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int) -> list[dict[str, Any]]:

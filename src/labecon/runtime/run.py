@@ -351,7 +351,11 @@ def simulate(
         "elapsed_s": time.perf_counter() - clock,
     }
     dataset = xr.Dataset(data_vars, coords=coords, attrs=manifest)
-    return Results(dataset=dataset, summaries=summaries, manifest=manifest, scenario_yaml=scenario_yaml)
+    # The scenario itself kept beside its YAML: the route answer needs it, and reading it back costs.
+    extra = {"scenario": sc}
+    return Results(
+        dataset=dataset, summaries=summaries, manifest=manifest, scenario_yaml=scenario_yaml, _extra=extra
+    )
 
 
 def _shape(info: OutputInfo) -> tuple[int, ...]:
