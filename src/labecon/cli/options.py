@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any, get_args
 
 import typer
-import yaml
 from rich.markup import escape
 
 import labecon
 from labecon import layout
 from labecon.cli.rendering import err_console, fail
+from labecon.scenario.yaml_text import load_yaml
 
 SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
 """The methods of ``labecon.sensitivity`` (its ``method``), offered at the command line."""
@@ -139,7 +139,7 @@ def split_list(text: str | None) -> list[str]:
 
 def parse_value(text: str) -> Any:
     """Parse an override or choice the way YAML would (numbers, booleans, names)."""
-    return yaml.safe_load(text) if text.strip() else text
+    return load_yaml(text) if text.strip() else text
 
 
 def parse_selection(items: list[str] | None) -> dict[str, str] | None:

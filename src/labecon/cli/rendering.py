@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 import typer
-import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 import labecon
+from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
 # Wide enough for the results table even when the output is piped to a file.
@@ -166,7 +166,7 @@ def print_answers(results: labecon.Results) -> None:
     """Print the run's answers in plain sentences (medians first; see the report's first section)."""
     from labecon.report.answers import answers
 
-    scenario = yaml.safe_load(results.scenario_yaml)
+    scenario = load_yaml(results.scenario_yaml)
     for block in answers(results.dataset, scenario if isinstance(scenario, dict) else None):
         if block.title:
             console.print(f"[bold]{escape(block.title)}[/]")

@@ -15,7 +15,6 @@ from types import FrameType
 from typing import Annotated, Any
 
 import typer
-import yaml
 
 import labecon
 from labecon import layout
@@ -32,6 +31,7 @@ from labecon.cli.options import (
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary, print_run
 from labecon.scenario.loader import load_quietly
+from labecon.scenario.yaml_text import load_yaml
 from labecon.types import BackendName, EngineName
 
 
@@ -196,7 +196,7 @@ def _resumed(
         raise fail(msg)
     manifest = runs.get_manifest(run_id)
     runs.claim(run_id)
-    sc = load_quietly(yaml.safe_load(runs.scenario_yaml(run_id)))  # warned of when it first ran
+    sc = load_quietly(load_yaml(runs.scenario_yaml(run_id)))  # warned of when it first ran
     return sc, dict(manifest["options"])
 
 

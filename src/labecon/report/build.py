@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-import yaml
 
 from labecon import layout
 from labecon.errors import LabeconError, OptionError
@@ -44,6 +43,7 @@ from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
 from labecon.scenario.plausibility import plausibility_warnings
+from labecon.scenario.yaml_text import load_yaml
 
 REPORT_FILE = layout.REPORT_HTML
 COMPARISON_FILE = layout.COMPARISON_JSON
@@ -299,7 +299,7 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
     """Return every chart the inputs support, in report order."""
     charts: list[Chart] = []
     if inputs.dataset is not None:
-        scenario = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+        scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
         charts.extend(route_gain_charts(inputs.dataset))
         charts.extend(waterfall_charts(inputs.dataset))
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
@@ -370,7 +370,7 @@ def write_report(
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."
-    loaded = yaml.safe_load(inputs.scenario_yaml) if inputs.scenario_yaml else None
+    loaded = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
     scenario = loaded if isinstance(loaded, dict) else None
     blocks = answers(inputs.dataset, scenario) if inputs.dataset is not None else []
     # Beside the numbers, a reader should see any input far outside its usual range.

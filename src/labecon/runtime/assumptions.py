@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from labecon.errors import LabeconError
 from labecon.scenario.builtin import list_builtin
 from labecon.scenario.loader import dump_scenario, load_scenario
 from labecon.scenario.provenance import scenario_sources
+from labecon.scenario.yaml_text import load_yaml
 
 _SPEC_KEYS = ("description", "units", "source", "dist")
 
@@ -24,7 +24,7 @@ def _source_of(scenario_yaml: str, name: str) -> Any:
 
     Notes written as YAML comments survive only in the built-in's own text.
     """
-    data = yaml.safe_load(scenario_yaml)
+    data = load_yaml(scenario_yaml)
     if name in list_builtin():
         try:
             if dump_scenario(load_scenario(name)) == scenario_yaml:
@@ -55,7 +55,7 @@ def sources_table(scenario_yaml: str, name: str = "") -> pd.DataFrame:
 
 def inputs_table(scenario_yaml: str) -> pd.DataFrame:
     """Return the uncertain inputs, one row each, with their distribution, units, meaning and source."""
-    data = yaml.safe_load(scenario_yaml) or {}
+    data = load_yaml(scenario_yaml) or {}
     rows = []
     for name, spec in (data.get("inputs") or {}).items():
         spec = dict(spec) if isinstance(spec, dict) else {"dist": "fixed", "value": spec}

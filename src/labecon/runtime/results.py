@@ -17,12 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xarray as xr
-import yaml
 
 from labecon import layout
 from labecon.errors import LabeconError, OptionalDependencyError, OptionError, OutputExistsError
 from labecon.jsonable import plain
 from labecon.runtime.summary import OutputSummary
+from labecon.scenario.yaml_text import load_yaml
 from labecon.types import ExportFormat
 
 _XLSX_MAX_ROWS = 1_048_576
@@ -77,7 +77,7 @@ class Results:
             from labecon.runtime.route_summary import route_answer
             from labecon.scenario.loader import load_quietly
 
-            scenario = self._extra.get("scenario") or load_quietly(yaml.safe_load(self.scenario_yaml))
+            scenario = self._extra.get("scenario") or load_quietly(load_yaml(self.scenario_yaml))
             self._extra["routes"] = route_answer(scenario, self.dataset)
         answer: dict[str, dict[str, dict[str, Any]]] = self._extra["routes"]
         return answer

@@ -28,6 +28,7 @@ from labecon.scenario.schema import (
     WorldScenario,
 )
 from labecon.scenario.validation import describe_error, format_location
+from labecon.scenario.yaml_text import dump_yaml, load_yaml
 
 ScenarioSource = ComputeScenario | WorldScenario | Mapping[str, Any] | str | Path
 """Anything :func:`load_scenario` accepts."""
@@ -101,13 +102,13 @@ def dump_scenario(scenario: Scenario) -> str:
     again on loading), so the text stays as short as the user's own.
     """
     data = scenario.model_dump(mode="json", exclude_unset=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return dump_yaml(data)
 
 
 def scenario_from_yaml(text: str, *, origin: str = "<string>") -> Scenario:
     """Parse YAML text (safe loader only) and validate it as a scenario."""
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -20,6 +20,7 @@ from labecon.errors import ScenarioError
 from labecon.scenario.checks import all_params
 from labecon.scenario.loader import ScenarioSource, load_quietly, load_scenario
 from labecon.scenario.schema import Scenario
+from labecon.scenario.yaml_text import load_yaml
 
 _PART = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(\[(?P<index>\d+)\])?$")
 
@@ -140,7 +141,7 @@ def parse_override(text: str) -> tuple[str, Any]:
         msg = f"expected PATH=VALUE, got {text!r}"
         raise ScenarioError(msg, "overrides")
     try:
-        value = yaml.safe_load(raw)
+        value = load_yaml(raw)
     except yaml.YAMLError:
         msg = f"the value {raw!r} is not valid YAML"
         raise ScenarioError(msg, path.strip()) from None

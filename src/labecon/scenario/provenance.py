@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from labecon.scenario.builtin import builtin_text, list_builtin
 from labecon.scenario.loader import ScenarioSource, load_quietly
 from labecon.scenario.sources import REFERENCES
+from labecon.scenario.yaml_text import load_yaml
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
 _ITEM_LINE = re.compile(r"^(?P<indent>\s*)-\s+(?P<rest>.*)$")
@@ -130,7 +131,7 @@ def _commented_values(text: str, input_names: set[str]) -> Iterator[tuple[str, s
         note = comment.strip()
         parsed: Any = None
         try:
-            parsed = yaml.safe_load(value)
+            parsed = load_yaml(value)
         except yaml.YAMLError:
             parsed = None
         if isinstance(parsed, dict) and not note:

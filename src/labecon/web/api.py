@@ -8,13 +8,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 import labecon
 from labecon.scenario.loader import load_quietly
+from labecon.scenario.yaml_text import load_yaml
 from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
 from labecon.web.describe import describe_scenario, list_builtins
 from labecon.web.errors import ApiError
@@ -250,7 +250,7 @@ def _manifest(store: labecon.RunStore, run_id: str) -> dict[str, Any]:
 def _stored_view_cached(root: str, run_id: str) -> dict[str, Any]:
     store = labecon.RunStore(root)
     results = store.load(run_id)
-    scenario = load_quietly(yaml.safe_load(store.scenario_yaml(run_id)))
+    scenario = load_quietly(load_yaml(store.scenario_yaml(run_id)))
     return results_view(results, scenario)
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 import labecon
 from labecon.scenario.validation import describe_error, format_location
+from labecon.scenario.yaml_text import load_yaml
 from labecon.web.errors import ApiError
 
 T = TypeVar("T", bound=BaseModel)
@@ -122,7 +123,7 @@ def safe_yaml(text: str) -> Any:
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
             msg = "YAML aliases (*name) are not accepted; write the values out"
             raise ApiError(422, "scenario", msg)
-        return yaml.safe_load(text)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -7,10 +7,10 @@ import warnings
 from typing import Any
 
 import numpy as np
-import yaml
 from scipy import stats
 
 import labecon
+from labecon.scenario.yaml_text import load_yaml
 
 _INPUT_META = ("dist", "units", "description", "source")
 
@@ -104,7 +104,7 @@ def list_builtins() -> list[dict[str, Any]]:
     """Return each built-in scenario's name, kind and description."""
     out = []
     for name in labecon.list_scenarios():
-        fields = yaml.safe_load(labecon.scenario_text(name))
+        fields = load_yaml(labecon.scenario_text(name))
         out.append(
             {
                 "name": name,
