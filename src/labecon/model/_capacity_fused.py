@@ -1,4 +1,4 @@
-"""The capacity stages' bookkeeping compiled: partner tranches signed and booked in one pass.
+"""The capacity stages compiled: capacity coming online (the fleet, the deals), partner tranches signed.
 
 Like :mod:`labecon.model._world_fused` (whose rules it follows: no ``fastmath``,
 NumPy's ``maximum`` and ``minimum``, powers computed by NumPy outside), each
