@@ -31,6 +31,18 @@ def test_compare_writes_json_and_report(tmp_path: Path) -> None:
     assert "--force" in again.output
 
 
+def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
+    r = runner.invoke(
+        app,
+        ["compare", "route-choice", "--routes", "frontier_lab", "-n", "300", "--out", str(tmp_path / "c")],
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads((tmp_path / "c" / "comparison.json").read_text())
+    assert data["units"] == "USD"
+    assert "e+" not in r.output, "amounts as people write them, not in scientific notation"
+    assert "EVPI: $" in r.output
+
+
 def test_compare_variants_as_json(tmp_path: Path) -> None:
     r = runner.invoke(
         app,

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
+from labecon.report.words import money
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
@@ -90,7 +91,7 @@ def estimate(value: float, se: float, scale: float) -> str:
     return f"{fmt(value, scale)} ±{fmt(se, scale, 2)}"
 
 
-def pm(value: float, se: float, *, pct: bool = False) -> str:
+def plus_minus(value: float, se: float, *, pct: bool = False) -> str:
     """Return ``value ±se``, as percentages with ``pct``."""
     if pct:
         return f"{value:.1%} ±{se:.1%}"
@@ -212,8 +213,19 @@ def _print_flat_table(results: labecon.Results) -> None:
 
 
 def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
-    """Print a comparison: options, paired differences, the best option and the EVPI."""
-    units = f" ({comp.units})" if comp.units else ""
+    """Print a comparison: options, paired differences, the best option and the EVPI.
+
+    Amounts in US dollars are written as people write them (``$733B ±$22B``).
+    """
+    usd = comp.units == "USD"
+    units = f" ({comp.units})" if comp.units and not usd else ""
+
+    def pm(value: float, se: float, *, pct: bool = False) -> str:
+        return f"{money(value)} ±{money(se)}" if usd and not pct else plus_minus(value, se, pct=pct)
+
+    def one(value: float) -> str:
+        return money(value) if usd else fmt(value)
+
     console.print(
         f"[bold]{comp.info.get('scenario', '')}[/]: {comp.n_samples:,} paired samples, "
         f"seed {comp.info.get('seed')}; "
@@ -238,7 +250,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
         pairs.add_row(
             f"{d.a} − {d.b}",
             pm(float(d.mean.value), float(d.mean.se)),
-            f"{fmt(d.ci[0])} .. {fmt(d.ci[1])}",
+            f"{one(d.ci[0])} .. {one(d.ci[1])}",
             pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True),
         )
     console.print(pairs)
@@ -248,8 +260,10 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
     )
     for metric_name, sub in comp.by_metric.items():
         for d in sub.differences:
+            diff = float(d.mean.value), float(d.mean.se)
+            said = f"{money(diff[0])} ±{money(diff[1])}" if sub.units == "USD" else plus_minus(*diff)
             console.print(
-                f"On {metric_name}: {d.a} − {d.b} = {pm(float(d.mean.value), float(d.mean.se))}; "
+                f"On {metric_name}: {d.a} − {d.b} = {said}; "
                 f"P({d.a} beats {d.b}) = {pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True)}"
             )
     if comp.evppi and float(comp.evpi.value) > 0:
@@ -318,12 +332,12 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
         console.print(escape(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}"))
     console.print(
         escape(
-            f"  {res.objective} = {pm(float(b.objective.value), float(b.objective.se))} "
+            f"  {res.objective} = {plus_minus(float(b.objective.value), float(b.objective.se))} "
             f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
         )
     )
     for text, est in zip(res.constraints, b.constraints, strict=True):
-        console.print(escape(f"  {text}: {pm(float(est.value), float(est.se))}"))
+        console.print(escape(f"  {text}: {plus_minus(float(est.value), float(est.se))}"))
     params = list(b.params)
     title = "Frontier: no other candidate is better on both the objective and the risk"
     table = Table(title=title if res.constraints else "Frontier", title_justify="left")
@@ -339,16 +353,20 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
         table.add_row(
             "as declared",
             *(_param_text(declared["params"].get(p)) for p in params),
-            pm(declared["objective"]["value"], declared["objective"]["se"]),
-            *([pm(cons[0]["value"], cons[0]["se"])] if res.constraints and cons else []),
+            plus_minus(declared["objective"]["value"], declared["objective"]["se"]),
+            *([plus_minus(cons[0]["value"], cons[0]["se"])] if res.constraints and cons else []),
             style="italic",
         )
     for c in res.frontier:
         table.add_row(
             "best" if c is b or c.number == b.number else f"#{c.number}",
             *(_param_text(c.params.get(p)) for p in params),
-            pm(float(c.objective.value), float(c.objective.se)),
-            *([pm(float(c.constraints[0].value), float(c.constraints[0].se))] if res.constraints else []),
+            plus_minus(float(c.objective.value), float(c.objective.se)),
+            *(
+                [plus_minus(float(c.constraints[0].value), float(c.constraints[0].se))]
+                if res.constraints
+                else []
+            ),
         )
     console.print(table)
     console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
