@@ -43,6 +43,20 @@ def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert "EVPI: $" in r.output
 
 
+def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_path: Path) -> None:
+    args = ["sensitivity", "two-strategies", "npv_fcf_usd", "--select", "lab=lab_own", "--method", "oat"]
+    r = runner.invoke(app, [*args, "--out", str(tmp_path / "s")])
+    assert r.exit_code == 0, r.output
+    assert "e+" not in r.output, "the output's values in dollars, not scientific notation"
+    assert "$" in r.output
+    text = " ".join(r.output.split())  # as read, whatever the terminal's width
+    said = text.count("plausibility bounds")
+    assert said <= 1, "futures past the plausibility bounds said once, summed, not once per evaluation"
+    evaluations = json.loads((tmp_path / "s" / "sensitivity-oat.json").read_text())["n_evaluations"]
+    if said:
+        assert f" of {evaluations} samples" in text, "out of every evaluation, not only those that warned"
+
+
 def test_compare_variants_as_json(tmp_path: Path) -> None:
     r = runner.invoke(
         app,

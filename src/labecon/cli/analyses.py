@@ -201,17 +201,20 @@ def sensitivity(
     try:
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
-        with plausibility_summary(), warnings.catch_warnings(record=True) as caught:
+        with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
-            res = labecon.sensitivity(
-                sc,
-                output,
-                method=method,  # type: ignore[arg-type]
-                inputs=split_list(inputs) or None,
-                select=parse_selection(select),
-                n_samples=samples,
-                seed=seed,
-            )
+            # Inside: the model runs' plausibility warnings summed and said once, the others passed out.
+            with plausibility_summary() as run:
+                res = labecon.sensitivity(
+                    sc,
+                    output,
+                    method=method,  # type: ignore[arg-type]
+                    inputs=split_list(inputs) or None,
+                    select=parse_selection(select),
+                    n_samples=samples,
+                    seed=seed,
+                )
+                run.total = res.n_evaluations  # one sample each
         data = res.to_dict()
         res.save(out_dir)
         page = labecon.write_report(out_dir) if report else None

@@ -285,6 +285,15 @@ def _index_column(res: labecon.SensitivityResult, key: str) -> FloatArray:
     return values if values.ndim == 1 else values.mean(axis=1)
 
 
+_IN_OUTPUT_UNITS = ("median", "low", "high", "swing")
+"""The one-at-a-time columns: values of the output itself (the others are unitless indices)."""
+
+
+def _index_text(key: str, value: float, usd: bool) -> str:
+    """Return one cell of a sensitivity table: dollars as people write them, else three figures."""
+    return money(value) if usd and key in _IN_OUTPUT_UNITS else fmt(value, 1.0, 3)
+
+
 def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, out_dir: Path) -> None:
     """Print a sensitivity analysis's indices, one row per input, the largest effect first.
 
@@ -298,6 +307,7 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
     for k in keys:
         table.add_column(k, justify="right")
     columns = {k: _index_column(res, k) for k in keys}
+    usd = res.output.split("[", 1)[0].endswith("_usd")  # units are in the names
     rank = next((k for k in _RANK_BY if k in columns), None)
     order = list(range(len(res.inputs)))
     if rank is not None:
@@ -310,7 +320,7 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
         # there is one) is wider than the index: it cannot be told from zero.
         if checked is not None and abs(columns[f"{checked}_conf"][j]) >= abs(columns[checked][j]):
             noisy.append(name)
-        table.add_row(name, *(fmt(float(columns[k][j]), 1.0, 3) for k in keys))
+        table.add_row(name, *(_index_text(k, float(columns[k][j]), usd) for k in keys))
     console.print(table)
     if noisy:
         more = f" (e.g. --samples {res.suggested_n})" if res.suggested_n else ""
@@ -378,18 +388,30 @@ def _param_text(value: Any) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+class SamplesRun:
+    """How many samples (or model evaluations) the runs inside a :func:`plausibility_summary` made.
+
+    Set ``total`` where the caller knows it: blocks with no sample past the bounds give no
+    warning, so the warnings alone undercount the samples run.
+    """
+
+    total: int | None = None
+
+
 @contextmanager
-def plausibility_summary() -> Iterator[None]:
+def plausibility_summary() -> Iterator[SamplesRun]:
     """Collect the plausibility warnings of the runs inside, and say them once, summed, at the end."""
+    run = SamplesRun()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", labecon.PlausibilityWarning)
-        yield
-    say_plausibility(caught)
+        yield run
+    say_plausibility(caught, run.total)
 
 
-def say_plausibility(caught: list[warnings.WarningMessage]) -> None:
+def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = None) -> None:
     """Print, in two lines at most, how many samples passed the plausibility bounds, summed over blocks.
 
+    Out of ``total`` samples when given, else of the samples of the blocks that warned.
     Other warnings are shown as they came.
     """
     declared: dict[str, list[int]] = {}
@@ -403,7 +425,7 @@ def say_plausibility(caught: list[warnings.WarningMessage]) -> None:
             routes.setdefault((w.variant, w.lab), [0, 0]) if w.variant else declared.setdefault(w.lab, [0, 0])
         )
         into[0] += w.count
-        into[1] += w.n_samples
+        into[1] = total if total is not None else into[1] + w.n_samples
     if not declared and not routes:
         return
     counts = "; ".join(f"{lab} in {c:,} of {n:,} samples" for lab, (c, n) in declared.items()) or "none"

@@ -216,7 +216,7 @@ def _simulate_recorded(
     """
     bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
     try:
-        with _termination_as_interrupt(), plausibility_summary():
+        with _termination_as_interrupt(), plausibility_summary() as said:
             results = labecon.simulate(
                 sc,
                 backend=pool,
@@ -225,6 +225,8 @@ def _simulate_recorded(
                 progress=bar,
                 **opts,
             )
+            if not resumed:  # a resumed run computes, and warns of, only the samples left
+                said.total = results.n_samples
     except KeyboardInterrupt:
         runs.mark(run_id, "interrupted")
         bar.close()
