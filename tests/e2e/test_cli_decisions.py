@@ -57,6 +57,15 @@ def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_pa
         assert f" of {evaluations} samples" in text, "out of every evaluation, not only those that warned"
 
 
+def test_optimize_on_dollars_writes_dollars(tmp_path: Path) -> None:
+    args = ["optimize", "two-strategies", "--param", "labs.lab_own.strategy.own_frac=0.2:0.8"]
+    args += ["--objective", "mean(npv_fcf_usd)", "--lab", "lab_own", "--trials", "3", "-n", "200"]
+    r = runner.invoke(app, [*args, "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    assert "e+" not in r.output, "amounts as people write them, not in scientific notation"
+    assert "mean(npv_fcf_usd) = $" in " ".join(r.output.split())
+
+
 def test_compare_variants_as_json(tmp_path: Path) -> None:
     r = runner.invoke(
         app,

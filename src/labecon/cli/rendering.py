@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
+from labecon.analysis.optimize import Statistic
 from labecon.report.words import money
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
@@ -334,20 +335,42 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
     )
 
 
+def _in_dollars(statistic: str) -> bool:
+    """Return whether ``STAT(OUTPUT)`` (or a constraint on it) is an amount in US dollars."""
+    lhs = statistic.split("<=")[0].split(">=")[0]
+    try:
+        parsed = Statistic.parse(lhs)
+    except labecon.LabeconError:
+        return False
+    return parsed.stat not in ("p_positive", "p_negative") and parsed.output.split("[", 1)[0].endswith("_usd")
+
+
 def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
-    """Print the best candidate, then the frontier beside the scenario as declared, on the same draws."""
+    """Print the best candidate, then the frontier beside the scenario as declared, on the same draws.
+
+    Amounts in US dollars are written as people write them (``$263B ±$18B``).
+    """
     b = res.best
+    usd = _in_dollars(res.objective)
+    risk_usd = bool(res.constraints) and _in_dollars(res.constraints[0])
+
+    def said(value: float, se: float, dollars: bool) -> str:
+        return f"{money(value)} ±{money(se)}" if dollars else plus_minus(value, se)
+
+    def one(value: float) -> str:
+        return money(value) if usd else fmt(value)
+
     console.print(escape(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):"))
     for k, v in b.params.items():
         console.print(escape(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}"))
     console.print(
         escape(
-            f"  {res.objective} = {plus_minus(float(b.objective.value), float(b.objective.se))} "
-            f"({int(res.level * 100)}% CI {fmt(res.best_ci[0])} .. {fmt(res.best_ci[1])})"
+            f"  {res.objective} = {said(float(b.objective.value), float(b.objective.se), usd)} "
+            f"({int(res.level * 100)}% CI {one(res.best_ci[0])} .. {one(res.best_ci[1])})"
         )
     )
     for text, est in zip(res.constraints, b.constraints, strict=True):
-        console.print(escape(f"  {text}: {plus_minus(float(est.value), float(est.se))}"))
+        console.print(escape(f"  {text}: {said(float(est.value), float(est.se), _in_dollars(text))}"))
     params = list(b.params)
     title = "Frontier: no other candidate is better on both the objective and the risk"
     table = Table(title=title if res.constraints else "Frontier", title_justify="left")
@@ -363,17 +386,17 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
         table.add_row(
             "as declared",
             *(_param_text(declared["params"].get(p)) for p in params),
-            plus_minus(declared["objective"]["value"], declared["objective"]["se"]),
-            *([plus_minus(cons[0]["value"], cons[0]["se"])] if res.constraints and cons else []),
+            said(declared["objective"]["value"], declared["objective"]["se"], usd),
+            *([said(cons[0]["value"], cons[0]["se"], risk_usd)] if res.constraints and cons else []),
             style="italic",
         )
     for c in res.frontier:
         table.add_row(
             "best" if c is b or c.number == b.number else f"#{c.number}",
             *(_param_text(c.params.get(p)) for p in params),
-            plus_minus(float(c.objective.value), float(c.objective.se)),
+            said(float(c.objective.value), float(c.objective.se), usd),
             *(
-                [plus_minus(float(c.constraints[0].value), float(c.constraints[0].se))]
+                [said(float(c.constraints[0].value), float(c.constraints[0].se), risk_usd)]
                 if res.constraints
                 else []
             ),
