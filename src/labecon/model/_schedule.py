@@ -73,27 +73,12 @@ class Schedule:
     """
 
     def __init__(
-        self,
-        n: int,
-        n_labs: int,
-        horizon: int,
-        n_components: int,
-        read_after: tuple[int, ...] = (),
-        *,
-        reuse: Schedule | None = None,
+        self, n: int, n_labs: int, horizon: int, n_components: int, read_after: tuple[int, ...] = ()
     ) -> None:
         self.horizon = horizon
         self.read_after = read_after
         """The components whose changes due after the horizon are read (the rest are not kept)."""
-        shape = (horizon + 1, n_components, n_labs, n)
-        self.data: FloatArray
-        if reuse is not None and reuse.data.shape == shape:
-            # A finished run's memory, cleared: fresh memory would be faulted in page by page as the
-            # run first writes it, which costs more than clearing memory already in use.
-            self.data = reuse.data
-            self.data.fill(0.0)
-        else:
-            self.data = np.zeros(shape)
+        self.data = np.zeros((horizon + 1, n_components, n_labs, n))
 
     def _kept(self, slot: int, component: int) -> bool:
         """Return whether a change to ``component`` in ``slot`` is ever read."""

@@ -24,7 +24,7 @@ from labecon.model.market import market_and_serve
 from labecon.model.world_open import advance, context, opening_state
 from labecon.model.world_outputs import Accumulator, NpvParts, Quarter, WorldResult, deal_labels
 from labecon.model.world_params import WorldParams, take_samples, world_params
-from labecon.model.world_state import Books, Context, WorldState
+from labecon.model.world_state import Context, WorldState
 from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
 
@@ -65,23 +65,17 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
 
 
 def simulate_world(
-    params: WorldParams,
-    policy: LabPolicy,
-    *,
-    keep_paths: bool = False,
-    npv_parts: bool = False,
-    books: list[Books] | None = None,
+    params: WorldParams, policy: LabPolicy, *, keep_paths: bool = False, npv_parts: bool = False
 ) -> WorldResult:
     """Run a world scenario over its horizon; return its per-sample outputs (and paths if asked).
 
     Outputs and paths are declared in :mod:`labecon.model.world_outputs`; with
-    ``npv_parts``, also how each lab's NPV builds up, by line and over time. ``books``:
-    a list that hands the run's schedules to the next run (a sub-block's) to reuse.
+    ``npv_parts``, also how each lab's NPV builds up, by line and over time.
     """
     if params.n_samples > SUB_BLOCK:
         return _in_sub_blocks(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
     ctx = context(params)
-    state = opening_state(params, ctx, books.pop() if books else None)
+    state = opening_state(params, ctx)
     lp, n_segments = params.labs, params.market.spend_usd_per_year.shape[1]
     out = Accumulator(
         params.n_samples,
@@ -98,8 +92,6 @@ def simulate_world(
             q = quarter(t, state, ctx, policy)
             out.record(q, ctx)
             state = carry(q, ctx)
-    if books is not None:
-        books.append(state.books)
     return out.finish(state, ctx)
 
 
@@ -190,15 +182,10 @@ def _in_sub_blocks(
     outputs: dict[str, FloatArray] = {}
     paths: dict[str, FloatArray] = {}
     parts: dict[str, FloatArray] = {}
-    books: list[Books] = []
     for start in range(0, n, SUB_BLOCK):
         rows = slice(start, min(start + SUB_BLOCK, n))
         part = simulate_world(
-            take_samples(params, rows),
-            policy.take_samples(rows),
-            keep_paths=keep_paths,
-            npv_parts=npv_parts,
-            books=books,
+            take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths, npv_parts=npv_parts
         )
         npv = part.npv._asdict() if part.npv is not None else {}
         for whole, piece in ((outputs, part.outputs), (paths, part.paths), (parts, npv)):

@@ -115,20 +115,15 @@ def _stack_columns(columns: list[FloatArray], n: int) -> FloatArray:
     return out
 
 
-def opening_state(p: WorldParams, ctx: Context, reuse: Books | None = None) -> WorldState:
-    """Return the world at the start of quarter 0 (the partner deal is paid in before it).
-
-    ``reuse``: a finished run's books, whose memory the new ones take (cleared) when it fits.
-    """
+def opening_state(p: WorldParams, ctx: Context) -> WorldState:
+    """Return the world at the start of quarter 0 (the partner deal is paid in before it)."""
     lp, gp = p.labs, p.world
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(
-            n, L, H, n_components=11, read_after=(COMMIT,), reuse=reuse and reuse.due
-        ),  # next commitments
-        Schedule(n, L, H, n_components=8, reuse=reuse and reuse.arrivals),
-        Schedule(n, D, H, n_components=3, reuse=reuse and reuse.deals),
+        Schedule(n, L, H, n_components=11, read_after=(COMMIT,)),  # next quarter's commitments
+        Schedule(n, L, H, n_components=8),
+        Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
     chip_value0 = lp.owned_h100e * lp.own_usd_per_h100e
