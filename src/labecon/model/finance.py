@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from labecon.constants import QUARTERS_PER_YEAR
-from labecon.model import _world_fused, compute
+from labecon.model import _finance_fused, _world_fused, compute
 from labecon.model._world_fused import full
 from labecon.model.capacity import Investment, to_labs
 from labecon.model.decisions import LabDecisions, revenue_growth_per_year
@@ -323,8 +323,18 @@ def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Invest
     alive = acc.alive
     n, n_labs = alive.shape
     lab = (n, n_labs)
-    deal_fee, deal_cost, deal_credits_used = deal_lines(state, online)
-    fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
+    deal = state.deals.pay_usd_per_quarter.shape
+    deal_fee, deal_cost, deal_credits_used = (np.empty(deal, order="F") for _ in range(3))
+    fee, credits_used = np.empty(lab, order="F"), np.empty(lab, order="F")
+    _finance_fused.deal_lines(
+        full(state.deals.pay_usd_per_quarter, deal),
+        full(state.deals.cost_usd_per_quarter, deal),
+        full(online.deal_delivered_frac, deal),
+        full(state.deals.credits_usd, deal),
+        ctx.deal_terms[0],
+        (deal_fee, deal_cost, deal_credits_used),
+        (fee, credits_used),
+    )
     staff_factor = staff_revenue_factor(
         state.standing.revenue_history_usd[4], lp.revenue_usd_per_year, lp.staff_revenue_elasticity
     )
@@ -354,7 +364,6 @@ def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Invest
         *lines,
     )
     rental, commitment, compute_cost, owned_opex, lease, depreciation, staff, interest, net_income = lines
-    credits_used = to_labs(deal_credits_used, ctx.deal_lab, n_labs)
     return Costs(
         rental,
         commitment,
@@ -498,6 +507,8 @@ def partner_instalments(t: int, ctx: Context, alive: FloatArray) -> tuple[FloatA
 
 def close_books(state: WorldState, inv: Investment, costs: Costs, funding: Funding) -> WorldState:
     """Stage 8: the balance sheet at the quarter's end (cash was set by :func:`fund`)."""
+    if _world_fused.COMPILED:
+        return _close_books_compiled(state, inv, costs, funding)
     acc, dd = state.accounts, state.deals
     paid_in = funding.raised_usd + funding.partner_cash_usd + funding.partner_credits_usd
     return state._replace(
@@ -510,6 +521,43 @@ def close_books(state: WorldState, inv: Investment, costs: Costs, funding: Fundi
         deals=dd._replace(
             credits_usd=dd.credits_usd - costs.deal_credits_used_usd + funding.deal_credits_in_usd
         ),
+    )
+
+
+def _close_books_compiled(state: WorldState, inv: Investment, costs: Costs, funding: Funding) -> WorldState:
+    """Stage 8 as :func:`close_books`, in one compiled pass (the same bits)."""
+    acc, dd = state.accounts, state.deals
+    lab, deal = acc.alive.shape, dd.credits_usd.shape
+    debt, credits, prop, equity = (np.empty(lab, order="F") for _ in range(4))
+    deal_credits = np.empty(deal, order="F")
+    flows = (
+        inv.debt_draw_usd,
+        funding.repaid_usd,
+        costs.credits_used_usd,
+        funding.partner_credits_usd,
+        inv.capex_usd,
+        costs.depreciation_usd,
+        costs.net_income_usd,
+        funding.raised_usd,
+        funding.partner_cash_usd,
+    )
+    held = (
+        full(acc.debt_usd, lab),
+        full(acc.credits_usd, lab),
+        full(acc.property_usd, lab),
+        full(acc.equity_usd, lab),
+    )
+    in_deals = (dd.credits_usd, costs.deal_credits_used_usd, funding.deal_credits_in_usd)
+    _finance_fused.close_books(
+        held,
+        tuple(full(x, lab) for x in flows),
+        (full(in_deals[0], deal), full(in_deals[1], deal), full(in_deals[2], deal)),
+        (debt, credits, prop, equity),
+        deal_credits,
+    )
+    return state._replace(
+        accounts=acc._replace(debt_usd=debt, credits_usd=credits, property_usd=prop, equity_usd=equity),
+        deals=dd._replace(credits_usd=deal_credits),
     )
 
 
