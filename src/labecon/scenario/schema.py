@@ -229,7 +229,7 @@ class WorldScenario(ScenarioBase):
     start_year: float = Field(
         2026.25,
         description="Calendar year at the start of quarter 0 (year).",
-        json_schema_extra={"x-source": "assumption: the fact sheet's latest figures are from early/mid 2026"},
+        json_schema_extra={"x-source": "assumption: the latest public figures used are from early/mid 2026"},
     )
     chips: dict[str, ChipSpec] = Field(description="Accelerator types, by name.")
     clouds: dict[str, CloudSpec] = Field(description="Clouds and partners, by name.")

@@ -2,8 +2,12 @@
 
 A default in the schema (``json_schema_extra={"x-source": "src:KEY ..."}``) or a
 line of a built-in scenario (``# src:KEY ...``) cites a source by its key; this
-table gives each key's title and address, as the project's fact sheet gives
-them. A default with no published source says ``assumption: <reason>`` instead.
+table gives each key's title and address, and how far it can be relied on: A, a primary
+source (a filing, official documentation or price page, an Epoch AI dataset or paper); B,
+reputable reporting of non-public company figures (The Information, WSJ, Reuters, FT), often
+through a page that quotes it: reported, not audited; C, an aggregator, blog or marketing
+page, unverified or forward-looking, a rough cross-check only. A default with no published
+source says ``assumption: <reason>`` instead.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ REFERENCES: dict[str, str] = {
     ),
     "bernstein_gw": (
         "Bernstein estimate of capex per GW and per GB200 NVL72 rack (Oct 2025), as reported by "
-        "Investing.com / Business Insider (fact sheet section 4.1, reliability B)"
+        "Investing.com / Business Insider (reliability B)"
     ),
     "epoch_buildout": (
         "Epoch AI, Frontier Data Centers Hub, https://epoch.ai/data/data-centers , and "
@@ -44,7 +48,7 @@ REFERENCES: dict[str, str] = {
     ),
     "hyperscaler_lives": (
         "Hyperscaler 10-K/10-Q excerpts on server useful lives (Microsoft, Alphabet, Amazon, Meta, "
-        "CoreWeave), fact sheet section 4.4 (reliability A via B)"
+        "CoreWeave) (reliability A via B)"
     ),
     "gcp_h100": (
         "Google Cloud a3-highgpu-1g price, 17 Mar 2025, Epoch hardware-price database row, "
@@ -56,7 +60,7 @@ REFERENCES: dict[str, str] = {
     ),
     "h100_market": (
         "H100 rental market index (SemiAnalysis, Latent Space, via a wiki page; AIMultiple GPU index "
-        "May 2026), fact sheet section 3.2 (reliability C)"
+        "May 2026) (reliability C)"
     ),
     "openai_friar": (
         "OpenAI CFO Sarah Friar blog, 18 Jan 2026, as reported by neowin / ciol / aihola "
@@ -64,32 +68,30 @@ REFERENCES: dict[str, str] = {
     ),
     "openai_financials": (
         "The Information / FT via aggregators: OpenAI H1 2025 revenue, R&D, S&M, stock "
-        "compensation, cash (fact sheet section 5.1, reliability B)"
+        "compensation, cash (reliability B)"
     ),
     "anthropic_revenue": (
         "Anthropic run-rate revenue: WSJ / The Information via aggregators; CFO 'Invest Like the "
-        "Best' summary, Q1 2026 (fact sheet section 5.3, reliability B/C)"
+        "Best' summary, Q1 2026 (reliability B/C)"
     ),
     "anthropic_runrate_2026": (
         "Anthropic run-rate revenue of $30B, April 2026: Anthropic announcement as reported by "
-        "aggregators (fact sheet addendum, late 2026, reliability B)"
+        "aggregators (reliability B)"
     ),
     "anthropic_hybrid": (
         "Anthropic's compute routes, late 2025-2026: $50B of custom data centres with Fluidstack "
         "(12 Nov 2025), a 15-year lease of 245 MW at Hut 8 River Bend (17 Dec 2025), AWS, Google "
-        "TPU and Microsoft Azure commitments (fact sheet addendum, late 2026, reliability B)"
+        "TPU and Microsoft Azure commitments (reliability B)"
     ),
     "anthropic_plan": (
-        "The Information via The Decoder (Nov 2025): Anthropic revenue plan and gross margin "
-        "(fact sheet section 5.3, reliability B)"
+        "The Information via The Decoder (Nov 2025): Anthropic revenue plan and gross margin (reliability B)"
     ),
     "anthropic_funding": (
-        "Anthropic Series G $30B at $380B post-money (Feb 2026), TechTarget / aggregators "
-        "(fact sheet section 5.3, reliability B)"
+        "Anthropic Series G $30B at $380B post-money (Feb 2026), TechTarget / aggregators (reliability B)"
     ),
     "google_anthropic": (
         "Google-Anthropic investments (~$3B by late 2025; siliconrepublic) and TPU deal (Oct 2025: "
-        "up to 1M TPUs, over 1 GW in 2026; announcement via news), fact sheet section 5.3 (A/B)"
+        "up to 1M TPUs, over 1 GW in 2026; announcement via news) (reliability A/B)"
     ),
     "algo_progress": (
         "Ho et al. 2024, 'Algorithmic progress in language models', arXiv 2403.05812, "
@@ -113,7 +115,7 @@ REFERENCES: dict[str, str] = {
     ),
     "flagship_prices": (
         "Flagship list prices: Anthropic pricing docs (docs.anthropic.com/en/docs/about-claude/pricing), "
-        "deploybase.ai (fact sheet section 6.1)"
+        "deploybase.ai (reliability B)"
     ),
     "gpu_price_perf": (
         "Hobbhahn & Besiroglu (Epoch AI), 'Trends in GPU price-performance'; Epoch cost code "
@@ -124,11 +126,11 @@ REFERENCES: dict[str, str] = {
     ),
     "openai_funding": (
         "OpenAI funding: SoftBank-led $40B at $300B (Mar 2025); reported $122B round at $852B "
-        "post-money (31 Mar 2026), fact sheet section 5.2 (reliability B; 2026 round C)"
+        "post-money (31 Mar 2026) (reliability B; 2026 round C)"
     ),
     "openai_commitments": (
         "Altman on X, 6 Nov 2025, via TechCrunch: ~$1.4T of compute commitments over ~8 years, ~30 GW "
-        "(fact sheet section 5.2 and its late-2026 addendum, reliability B)"
+        "(reliability B)"
     ),
     "amd_mi450": (
         "AMD Financial Analyst Day (11 Nov 2025): Instinct MI450 projected at 40 PFLOP/s FP4, 20 PFLOP/s "
@@ -136,7 +138,7 @@ REFERENCES: dict[str, str] = {
         "https://hothardware.com/news/instinct-mi400-challenge-vera-rubin (reliability B)"
     ),
     "openai_deals_2025": (
-        "OpenAI's compute commitments of 2025, fact sheet section 5.2: CoreWeave $11.9B (Mar 2025, plus "
+        "OpenAI's compute commitments of 2025: CoreWeave $11.9B (Mar 2025, plus "
         "$350M of CoreWeave equity), $4B (May 2025), $6.5B (Sep 2025), Reuters (B); Oracle ~$300B over "
         "~5 years, 4.5 GW, from ~2027 (Jul-Sep 2025), WSJ/Reuters (B); Nvidia, at least 10 GW of Nvidia "
         "systems and up to $100B invested progressively as each GW is deployed, first GW in 2H 2026 "
@@ -149,51 +151,49 @@ REFERENCES: dict[str, str] = {
     ),
     "oracle_h100": (
         "Oracle Cloud BM.GPU.H100.8, $10.00 per H100-hour on demand (23 Oct 2023 and 17 Mar 2025), "
-        "Epoch AI hardware-price database rows, fact sheet section 8 (A)"
+        "Epoch AI hardware-price database rows (reliability A)"
     ),
     "aws_neuron": (
         "AWS Neuron documentation, Trainium2 and Trainium3 architecture pages "
-        "(awsdocs-neuron.readthedocs-hosted.com), fact sheet section 2 (reliability A); Trainium2 "
+        "(awsdocs-neuron.readthedocs-hosted.com) (reliability A); Trainium2 "
         "500 W TDP from the Epoch AI chip database"
     ),
     "trainium3": (
         "AWS Trainium3, generally available 2 Dec 2025: 3 nm, 2.52 PFLOP/s FP8 and 144 GB HBM3e per "
         "chip, 144 chips per UltraServer (4.4x the compute of a Trainium2 UltraServer), ~40% better "
-        "energy efficiency; AIwire via buzzbytech.com, nand-research.com (late-2026 addendum to the "
-        "fact sheet, reliability B)"
+        "energy efficiency; AIwire via buzzbytech.com, nand-research.com (reliability B)"
     ),
     "anthropic_aws_2026": (
         "Anthropic-Amazon agreement, 20 Apr 2026: up to 5 GW, >$100B committed to AWS over 10 years, "
         "Amazon invests $5B now and up to $20B more; Anthropic statement quoted by thesummerai.com "
-        "(late-2026 addendum to the fact sheet, reliability B/C); Project Rainier: semafor.com, "
+        "(reliability B/C); Project Rainier: semafor.com, "
         "datacentremagazine.com, 29 Oct 2025 (B)"
     ),
     "anthropic_tpu_2026": (
         "Anthropic-Google TPU capacity: multiple GW from 2027, ~3.5 GW in a Broadcom SEC filing; "
         "reported ~$200B over 5 years (The Information, 5 May 2026); Google to invest up to $40B "
-        "(24 Apr 2026); via businessleadersreview.com (B) and krasa.ai, content.fans (C) (late-2026 "
-        "addendum to the fact sheet)"
+        "(24 Apr 2026); via businessleadersreview.com (B) and krasa.ai, content.fans (C)"
     ),
     "anthropic_azure": (
         "Microsoft-Nvidia-Anthropic announcement, 18 Nov 2025, via Reuters: $30B of Azure compute, up "
-        "to 1 GW; Nvidia invests up to $10B, Microsoft up to $5B (late-2026 addendum, reliability A/B)"
+        "to 1 GW; Nvidia invests up to $10B, Microsoft up to $5B (reliability A/B)"
     ),
     "hut8_lease": (
         "Hut 8 announcement, 17 Dec 2025, via dcpulse.com: River Bend, Louisiana, 15-year lease of "
-        "245 MW to Fluidstack for Anthropic, ~$7B, first data hall Q2 2027 (late-2026 addendum, B)"
+        "245 MW to Fluidstack for Anthropic, ~$7B, first data hall Q2 2027 (reliability B)"
     ),
     "fluidstack_dc": (
         "Anthropic announcement, 12 Nov 2025, as reported by newser.com and digitalmarketreports.com: "
-        "$50B for custom data centres with Fluidstack in Texas and New York (late-2026 addendum, B)"
+        "$50B for custom data centres with Fluidstack in Texas and New York (reliability B)"
     ),
     "tpu_price": (
         "Epoch AI hardware-price database: TPU v6e Trillium estimated chip price $6,518 (no server), "
-        "and the Cottier et al. server overhead of 1.64x for single-chip prices (fact sheet section "
-        "1.6), https://github.com/epoch-research/training-cost-trends"
+        "and the Cottier et al. server overhead of 1.64x for single-chip prices, "
+        "https://github.com/epoch-research/training-cost-trends"
     ),
     "valuation": (
         "Funding rounds: Anthropic $380B post-money at a $14B run-rate (Feb 2026); OpenAI ~$500B "
-        "secondary at ~$20B ARR (Oct 2025) (fact sheet section 5, reliability B)"
+        "secondary at ~$20B ARR (Oct 2025) (reliability B)"
     ),
 }
 """Every source a default may cite, by key: title and address."""
