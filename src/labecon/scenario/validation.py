@@ -84,6 +84,15 @@ _TYPE_MESSAGES = {
 }
 
 
+_BOUNDS = {
+    "greater_than_equal": (">=", "ge"),
+    "greater_than": (">", "gt"),
+    "less_than_equal": ("<=", "le"),
+    "less_than": ("<", "lt"),
+}
+"""Pydantic's numeric bounds, said as the schema's own checks say them (``must be <= 1, got 2``)."""
+
+
 def explain(error: ErrorDetails, model: type[BaseModel] | None = None) -> tuple[Location, str]:
     """Return one pydantic error's location and its problem in plain words.
 
@@ -111,10 +120,27 @@ def explain(error: ErrorDetails, model: type[BaseModel] | None = None) -> tuple[
         return loc, f"must be one of {ctx.get('expected', '?')}, got {value!r}"
     if kind == "union_tag_invalid":
         return loc, f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        return loc, f"must be {word} {_number(ctx.get(key, '?'))}, got {value!r}"
+    if kind in ("too_short", "too_long"):
+        word, key = ("at least", "min_length") if kind == "too_short" else ("at most", "max_length")
+        count = ctx.get(key, "?")
+        return (
+            loc,
+            f"must hold {word} {count} item{'' if count == 1 else 's'}, got {ctx.get('actual_length', '?')}",
+        )
     if kind == "union_tag_not_found":
         return loc, f"says nothing of its kind: add the field {ctx.get('discriminator')}"
     message = str(error.get("msg", "invalid value"))
     return loc, message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def _number(x: object) -> str:
+    """Return a bound as people write it: ``0``, not ``0.0``; ``0.5`` as is."""
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return str(x)
 
 
 def describe_error(error: ErrorDetails, model: type[BaseModel] | None = None) -> str:

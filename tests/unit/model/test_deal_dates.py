@@ -32,7 +32,7 @@ def _later(**changes: Any) -> dict[str, Any]:
     ("deal", "where", "words"),
     [
         ({"signed_quarter": 12}, "clouds.partner.deal.signed_quarter", "beyond the horizon"),
-        ({"signed_quarter": -1}, "clouds.partner.deal.signed_quarter", "greater than or equal to 0"),
+        ({"signed_quarter": -1}, "clouds.partner.deal.signed_quarter", "must be >= 0, got -1"),
         ({"signed_quarter": 3}, "clouds.partner.deal.stake_frac", "buys its stake"),
         (
             {"signed_quarter": 3, "stake_frac": 0.0, "is_exclusive": True},

@@ -14,7 +14,7 @@ _DELETE = object()
 
 BAD = [
     # (path, value, path expected in the message, words expected)
-    ("chips.h100.peak_bf16_tflops", -1, "chips.h100.peak_bf16_tflops", "greater than 0"),
+    ("chips.h100.peak_bf16_tflops", -1, "chips.h100.peak_bf16_tflops", "must be > 0, got"),
     ("chips.h100.price_usd", "nosuch", "chips.h100.price_usd", "not declared"),
     ("chips.h100.colour", "green", "chips.h100.colour", "unknown field"),
     ("chips.tpu.sold_by", "nowhere", "chips.tpu.sold_by", "unknown cloud"),
@@ -48,7 +48,7 @@ BAD = [
         "labs.a.strategy.run_length_quarters",
         0,
         "labs.a.strategy.run_length_quarters",
-        "greater than or equal",
+        "must be >=",
     ),
     ("market.segments.api.elasticity", -1, "market.segments.api.elasticity", ">= 0"),
     ("market.segments.api.spend_usd_per_year", 1e9, "market.segments.api.spend_usd_per_year", "exceeds"),
@@ -61,8 +61,8 @@ BAD = [
     ("risks.meteor", {"probability": 0.1, "size_frac": 0.1}, "risks.meteor", "unknown field"),
     ("strategies", {"rent": {"policy": "rent_all"}}, "strategies", "not both"),
     # Partner contracts, several deals, the partner's cost.
-    ("clouds.partner.deal.term_quarters", 0, "clouds.partner.deal.term_quarters", "greater than or equal"),
-    ("clouds.partner.deal.lead_quarters", 0, "clouds.partner.deal.lead_quarters", "greater than or equal"),
+    ("clouds.partner.deal.term_quarters", 0, "clouds.partner.deal.term_quarters", "must be >="),
+    ("clouds.partner.deal.lead_quarters", 0, "clouds.partner.deal.lead_quarters", "must be >="),
     ("clouds.partner.deal.capacity_split_frac", 1.5, "clouds.partner.deal.capacity_split_frac", "<= 1"),
     (
         "clouds.partner.deal.equity_tranches",
@@ -132,7 +132,7 @@ BAD = [
     ),
     # The lease route.
     ("labs.a.strategy.lease_frac", 0.1, "labs.a.strategy.lease_frac", "labs.<lab>.lease"),
-    ("labs.a.lease", {"term_quarters": 0}, "labs.a.lease.term_quarters", "greater than or equal"),
+    ("labs.a.lease", {"term_quarters": 0}, "labs.a.lease.term_quarters", "must be >="),
     ("labs.a.lease", {"usd_per_mw_per_year": -1}, "labs.a.lease.usd_per_mw_per_year", ">= 0"),
     # The training decision.
     ("labs.a.strategy.training_rule", "guess", "labs.a.strategy.training_rule", "share"),
@@ -142,7 +142,7 @@ BAD = [
     ("finance.max_raise_usd_per_year", -1, "finance.max_raise_usd_per_year", ">= 0"),
     ("finance.terminal_value_method", "dcf", "finance.terminal_value_method", "gordon"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
-    ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "greater than 0"),
+    ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
 ]
 
