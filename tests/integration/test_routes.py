@@ -104,6 +104,19 @@ def test_a_bad_route_names_its_path(routes: dict[str, Any], path: str) -> None:
     assert path in str(err.value)
 
 
+def test_a_bad_declared_strategy_is_named_there_not_under_a_route_that_inherits_it() -> None:
+    data = tiny_world(
+        **{
+            "labs.a.route": "mix",
+            "labs.a.routes": {"x": {"own_frac": 0.2}},
+            "labs.a.strategy.headroom_frac": "nope",
+        }
+    )
+    with pytest.raises(ScenarioError) as err:
+        labecon.load_scenario(data)
+    assert err.value.path == "labs.a.strategy.headroom_frac"
+
+
 def test_compare_takes_a_labs_routes_as_its_options() -> None:
     comp = labecon.compare("route-choice", routes="frontier_lab", n_samples=300, seed=1, evppi=False)
     assert comp.options == ["hybrid", "own", "partner"]

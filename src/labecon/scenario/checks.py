@@ -398,8 +398,8 @@ def check_lab_routes(scenario: WorldScenario) -> None:
 
 CHECKS: dict[str, Callable[[Any], None]] = {
     "world_references": check_world_references,
-    "lab_routes": check_lab_routes,
     "inputs_referenced_exist": check_inputs_referenced_exist,
+    "lab_routes": check_lab_routes,  # after the declared strategies' checks: a route's error is its own
     "input_support_fits_bounds": check_input_support_fits_bounds,
     "correlated_inputs_exist": check_correlated_inputs_exist,
     "outputs_refer_to_known_names": check_outputs_refer_to_known_names,

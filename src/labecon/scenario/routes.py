@@ -69,8 +69,10 @@ def check_routes(scenario: WorldScenario, check: Any) -> None:
             try:
                 check(variant)
             except ScenarioError as exc:
-                prefix = f"labs.{lab}.strategy"
+                prefix = f"labs.{lab}.strategy."
                 path = exc.path or ""
-                if path.startswith(prefix):
-                    path = f"labs.{lab}.routes.{route}" + path[len(prefix) :]
+                field = path[len(prefix) :].split(".", 1)[0].split("[", 1)[0]
+                if path.startswith(prefix) and field in scenario.labs[lab].routes[route]:
+                    # The route's own value: named where the user wrote it.
+                    path = f"labs.{lab}.routes.{route}." + path[len(prefix) :]
                 raise ScenarioError(exc.problem, path) from None
