@@ -225,20 +225,29 @@ def _optuna() -> Any:
     return optuna
 
 
-def _suggest(trial: Any, name: str, spec: ParamRange) -> Any:
-    if isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int | float) for v in spec):
+def _is_range(spec: ParamRange) -> bool:
+    return isinstance(spec, tuple) and len(spec) == 2 and all(isinstance(v, int | float) for v in spec)
+
+
+def _check_spec(name: str, spec: ParamRange) -> None:
+    """Refuse a parameter's range or choices before the search starts (not inside a trial)."""
+    if _is_range(spec):
         low, high = spec
         if low >= high:
             msg = f"range must have low < high, got {spec}"
             raise OptionError(msg, f"parameters.{name}")
+    elif not list(spec):
+        msg = "needs a (low, high) range or a non-empty list of choices"
+        raise OptionError(msg, f"parameters.{name}")
+
+
+def _suggest(trial: Any, name: str, spec: ParamRange) -> Any:
+    if _is_range(spec):
+        low, high = spec
         if isinstance(low, int) and isinstance(high, int) and not isinstance(low, bool):
             return trial.suggest_int(name, low, high)
         return trial.suggest_float(name, float(low), float(high))
-    choices = list(spec)
-    if not choices:
-        msg = "needs a (low, high) range or a non-empty list of choices"
-        raise OptionError(msg, f"parameters.{name}")
-    return trial.suggest_categorical(name, choices)
+    return trial.suggest_categorical(name, list(spec))
 
 
 def optimize_function(
@@ -272,6 +281,8 @@ def optimize_function(
     if n_trials < 1:
         msg = f"must be >= 1, got {n_trials}"
         raise OptionError(msg, "n_trials")
+    for name, spec in parameters.items():
+        _check_spec(name, spec)
     obj = Statistic.parse(objective)
     cons = [Constraint.parse(c) for c in constraints]
     optuna = _optuna()
@@ -417,9 +428,16 @@ def optimize(
         parameters = {
             (f"labs.{lab}.{p}" if p.startswith("strategy.") else p): r for p, r in parameters.items()
         }
-    # Check every path and output before spending a single run.
+    # Check every range, path and output before spending a single run.
+    for path, spec in parameters.items():
+        _check_spec(path, spec)
     first = {path: _first_value(spec) for path, spec in parameters.items()}
-    probe = simulate(_candidate(sc, first), 2, run_seed, keep="outputs", engine=engine)
+    try:
+        probe = simulate(_candidate(sc, first), 2, run_seed, keep="outputs", engine=engine)
+    except ScenarioError as exc:
+        where = ", ".join(f"{k} = {v}" for k, v in first.items())
+        msg = f"{exc.problem} (trying each parameter's low end or first choice: {where})"
+        raise ScenarioError(msg, exc.path) from None
     obj = Statistic.parse(objective)
     for ref in [obj.output, *(Constraint.parse(c).statistic.output for c in constraints)]:
         output_values(probe, ref, select)

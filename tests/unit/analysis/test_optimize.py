@@ -81,6 +81,41 @@ def test_clear_errors() -> None:
         optimize_function(_toy, {"x": (0.0, 1.0)}, "mean(value)", ["mean(ruined) <= -0.1"], n_trials=5)
 
 
+@pytest.mark.parametrize("spec", [(0.5, 0.1), (0.3, 0.3), []])
+def test_a_bad_range_is_refused_before_the_search_starts(spec: Any, caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def evaluate(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
+        calls.append(params)
+        return _toy(params)
+
+    optuna = pytest.importorskip("optuna")
+    optuna.logging.enable_propagation()  # its records reach pytest's capture
+    try:
+        with caplog.at_level("WARNING", logger="optuna"), pytest.raises(OptionError) as err:
+            optimize_function(evaluate, {"x": spec}, "mean(value)", n_trials=3)
+    finally:
+        optuna.logging.disable_propagation()
+    assert err.value.option == "parameters.x"
+    assert not calls
+    assert not caplog.records, (
+        "no trial was started, so the search logged no failed trial (nor its traceback)"
+    )
+
+
+def test_a_rule_broken_at_the_first_candidate_says_which_values_it_tried() -> None:
+    tried = r"low end or first choice: labs\.lab_own\.strategy\.own_frac = 0\.9"
+    with pytest.raises(ScenarioError, match=tried):
+        optimize(
+            "two-strategies",
+            {"labs.lab_own.strategy.own_frac": (0.9, 0.95)},
+            "mean(npv_fcf_usd)",
+            lab="lab_own",
+            n_trials=2,
+            n_samples=20,
+        )
+
+
 def test_candidates_the_scenario_rejects_are_skipped_and_counted() -> None:
     def picky(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
         if params["x"] > 0.5:
