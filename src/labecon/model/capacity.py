@@ -77,15 +77,11 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         dep = dep - old[CHIP_DEP]
     if t >= p.dc_life_quarters:
         dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
-    # Leased data centres starting now get their chips, and so do those whose chips reached their life.
     alive = state.accounts.alive
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
-    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
-    fill_capex = np.zeros_like(owned)
-    if due[LEASE_FILL].any():
-        fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
-        fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
-        books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+    fill_capex = np.zeros(alive.shape, order="F")
+    if (filled := _fill_leased(t, state, ctx, on)) is not None:
+        fill_capex, fill_dep = filled
         owned_cost, dep = owned_cost + fill_capex, dep + fill_dep
     fleet = fl._replace(
         owned_h100e=owned,
@@ -113,9 +109,6 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
     deal_alive = alive[:, ctx.deal_lab] if ctx.deal_lab else np.zeros_like(contracted)
     delivered = np.minimum(contracted, limit) * deal_alive
     delivered_frac = np.where(contracted > 0, delivered / np.where(contracted > 0, contracted, 1.0), 0.0)
-    lead = (
-        p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
-    )
     online = Online(
         owned * alive,
         fleet.leased_h100e * alive,
@@ -126,7 +119,7 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         delivered_frac,
         came,
         on,
-        lead,
+        _lead_quarters(on, ctx),
     )
     return state._replace(fleet=fleet, deals=deals), online
 
@@ -156,12 +149,8 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
     fleet = Fleet(*new)
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
     fill_capex = np.zeros(lab, order="F")
-    due = books.due.at(t)
-    if due[LEASE_FILL].any():  # leased data centres get their chips: as in capacity_online
-        dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
-        fill_capex = due[LEASE_FILL] * alive * (state.drivers.chip_usd_per_h100e * dearer)
-        fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
-        books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+    if (filled := _fill_leased(t, state, ctx, on)) is not None:
+        fill_capex, fill_dep = filled
         fleet = fleet._replace(
             owned_cost_usd=fleet.owned_cost_usd + fill_capex,
             dep_usd_per_quarter=fleet.dep_usd_per_quarter + fill_dep,
@@ -190,14 +179,37 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
     deals = dd._replace(
         contracted_h100e=deals_now[0], pay_usd_per_quarter=deals_now[1], cost_usd_per_quarter=deals_now[2]
     )
-    lead = (
-        p.world.dc_lead_quarters + on["construction_delay"] * ctx.windows["construction_delay"].delay_quarters
-    )
     arrived = came.transpose(0, 2, 1)
+    lead = _lead_quarters(on, ctx)
     online = Online(
         owned, leased, fill_capex, committed, partner, delivered, delivered_frac, arrived, on, lead
     )
     return state._replace(fleet=fleet, deals=deals), online
+
+
+def _fill_leased(
+    t: int, state: WorldState, ctx: Context, on: dict[str, FloatArray]
+) -> tuple[FloatArray, FloatArray] | None:
+    """Buy the chips of leased data centres starting now, or whose chips reached their life.
+
+    Returns their cost and depreciation per quarter, ``(sample, lab)`` (USD), both booked to
+    leave the books a chip life later; ``None`` when no lease needs chips now.
+    """
+    p, due = ctx.params, state.books.due.at(t)
+    if not due[LEASE_FILL].any():
+        return None
+    dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
+    fill_capex = due[LEASE_FILL] * state.accounts.alive * (state.drivers.chip_usd_per_h100e * dearer)
+    fill_dep = compute.straight_line_usd_per_quarter(fill_capex, p.chip_life_quarters)
+    state.books.due.add(t + p.chip_life_quarters, (COST, DEP), -fill_capex, -fill_dep)
+    return fill_capex, fill_dep
+
+
+def _lead_quarters(on: dict[str, FloatArray], ctx: Context) -> FloatArray:
+    """Return the quarters a data centre ordered now takes, ``(sample,)`` (longer under a delay)."""
+    delay = ctx.windows["construction_delay"].delay_quarters
+    out: FloatArray = ctx.params.world.dc_lead_quarters + on["construction_delay"] * delay
+    return out
 
 
 def to_labs(per_deal: FloatArray, deal_lab: list[int], n_labs: int) -> FloatArray:
