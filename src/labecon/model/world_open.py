@@ -15,7 +15,7 @@ from labecon.model import compute, risk
 from labecon.model import market as mkt
 from labecon.model._schedule import Schedule
 from labecon.model.arrays import sum_axis
-from labecon.model.world_params import WorldParams
+from labecon.model.world_params import WorldParams, stack_columns
 from labecon.model.world_state import (
     COMMIT,
     COST,
@@ -35,7 +35,7 @@ from labecon.model.world_state import (
     WorldState,
     zeros,
 )
-from labecon.types import FloatArray, IntArray
+from labecon.types import IntArray
 
 
 def context(p: WorldParams) -> Context:
@@ -91,8 +91,12 @@ def context(p: WorldParams) -> Context:
             _ints(p.deal_term_quarters),
             _ints(p.deal_signed_quarters),
         ),
-        deal_limit_growth_over_lead=_stack_columns(
-            [factors.partner_limit_h100e[:, d] ** lead for d, lead in enumerate(p.deal_lead_quarters)], n
+        deal_limit_growth_over_lead=(
+            stack_columns(
+                [factors.partner_limit_h100e[:, d] ** q for d, q in enumerate(p.deal_lead_quarters)]
+            )
+            if p.deal_lead_quarters
+            else np.zeros((n, 0), order="F")
         ),
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
@@ -105,14 +109,6 @@ def context(p: WorldParams) -> Context:
 def _ints(values: list[int]) -> IntArray:
     """Return ``values`` as an int64 array (a compiled kernel's argument)."""
     return np.asarray(values, dtype=np.int64)
-
-
-def _stack_columns(columns: list[FloatArray], n: int) -> FloatArray:
-    """Return ``(sample, column)`` from ``(sample,)`` arrays, samples fastest."""
-    out = np.empty((n, len(columns)), order="F")
-    for j, column in enumerate(columns):
-        out[:, j] = column
-    return out
 
 
 def opening_state(p: WorldParams, ctx: Context) -> WorldState:

@@ -131,6 +131,8 @@ class Accumulator:
         self.peak_capacity = zeros(n, n_labs)
         self.deal_npv: FloatArray = zeros(n, n_deals)
         self.stake_value = zeros(n, n_deals)
+        self.partner_also_sells = False
+        """Some lab also rents or commits with a partner it has a deal with (counted in its revenue)."""
         self.deal_discount = np.ones((n, n_deals), order="F")
         self.deal_discount_factor = np.ones((n, n_deals), order="F")
         self.paths: dict[str, FloatArray] = {}
@@ -153,6 +155,7 @@ class Accumulator:
     def open(self, deals: DealParams) -> None:
         """Book each partner's investment paid in before quarter 0; its discount rate for the deal."""
         shape = self.deal_npv.shape
+        self.partner_also_sells = bool(deals.rent_frac.any() or deals.commit_frac.any())
         self.deal_npv = full(-deals.equity_usd, shape)  # written in place by the compiled path
         self.deal_discount_factor = full((1.0 + deals.discount_rate_per_year) ** -0.25, shape)
 
@@ -180,7 +183,7 @@ class Accumulator:
         lab, deal = acc.alive.shape, (n, n_deals)
         accounts = (np.empty(deal, order="F"), np.empty(deal, order="F"), np.empty(deal, order="F"))
         _world_fused.record_deals(
-            bool(dp.rent_frac.any() or dp.commit_frac.any()),
+            self.partner_also_sells,
             full(c.deal_fee_usd, deal),
             full(c.deal_cost_usd, deal),
             full(c.rental_usd, lab),

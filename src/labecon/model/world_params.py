@@ -264,7 +264,7 @@ def signed_split(split_frac: FloatArray, deal_lab: list[int], signed: list[int],
     return out
 
 
-def _stack(values: list[FloatArray]) -> FloatArray:
+def stack_columns(values: list[FloatArray]) -> FloatArray:
     """Return ``(sample, x)`` from ``(sample,)`` arrays, samples fastest (see :mod:`labecon.model.world`)."""
     return np.stack(values).T if values else np.zeros((0, 0))
 
@@ -363,7 +363,7 @@ def world_params(
             )
         for key, value in add.items():
             cols[key].append(np.asarray(value, dtype=np.float64))
-    lab_params = LabParams(**{f: _stack(v) for f, v in cols.items()}, revenue_mix=mix)
+    lab_params = LabParams(**{f: stack_columns(v) for f, v in cols.items()}, revenue_mix=mix)
     deal_cols: dict[str, list[FloatArray]] = {f: [] for f in DealParams._fields}
     deal_lab: list[int] = []
     deal_clouds: list[str] = []
@@ -441,13 +441,13 @@ def world_params(
             if inv.investor == investor:
                 tranches.append(EquityTranche(d, inv.quarter, r(inv.usd) + zeros, zeros))
     deal_params = DealParams(
-        **{f: _stack(v) if v else np.zeros((n, 0), order="F") for f, v in deal_cols.items()}
+        **{f: stack_columns(v) if v else np.zeros((n, 0), order="F") for f, v in deal_cols.items()}
     )
     # The capacity a lab has on partners' chips at quarter 0, split among the deals signed by then.
     opening_split = signed_split(deal_params.split_frac, deal_lab, signed, 0)
     deal_params = deal_params._replace(opening_h100e=deal_params.opening_h100e * opening_split)
     seg_cols = [[r(getattr(seg, f)) for seg in segments.values()] for f in MarketParams._fields]
-    market = MarketParams(*(_stack(c) for c in seg_cols))
+    market = MarketParams(*(stack_columns(c) for c in seg_cols))
     cap, fin = scenario.capability, scenario.finance
     world = GlobalParams(
         utilisation_frac=r(cap.utilisation_frac),
