@@ -87,15 +87,27 @@ def fmt(x: float, scale: float = 1.0, digits: int = 4) -> str:
     return f"{round(v, decimals):,.{decimals}f}"
 
 
+def amount(value: float, usd: bool) -> str:
+    """Return ``value`` as US dollars people write with ``usd`` (``$733B``), else four figures."""
+    return money(value) if usd else fmt(value)
+
+
+def _names_dollars(output: str) -> bool:
+    """Return whether an output (``name`` or ``name[dim=...]``) is in US dollars: units are in names."""
+    return output.split("[", 1)[0].endswith("_usd")
+
+
 def estimate(value: float, se: float, scale: float) -> str:
     """Return ``value ±se`` in units of ``scale``."""
     return f"{fmt(value, scale)} ±{fmt(se, scale, 2)}"
 
 
-def plus_minus(value: float, se: float, *, pct: bool = False) -> str:
-    """Return ``value ±se``, as percentages with ``pct``."""
+def plus_minus(value: float, se: float, *, pct: bool = False, usd: bool = False) -> str:
+    """Return ``value ±se``: as percentages with ``pct``, as US dollars people write with ``usd``."""
     if pct:
         return f"{value:.1%} ±{se:.1%}"
+    if usd:
+        return f"{money(value)} ±{money(se)}"
     return f"{fmt(value)} ±{fmt(se, 1.0, 2)}"
 
 
@@ -222,10 +234,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
     units = f" ({comp.units})" if comp.units and not usd else ""
 
     def pm(value: float, se: float, *, pct: bool = False) -> str:
-        return f"{money(value)} ±{money(se)}" if usd and not pct else plus_minus(value, se, pct=pct)
-
-    def one(value: float) -> str:
-        return money(value) if usd else fmt(value)
+        return plus_minus(value, se, pct=pct, usd=usd)
 
     console.print(
         f"[bold]{comp.info.get('scenario', '')}[/]: {comp.n_samples:,} paired samples, "
@@ -251,7 +260,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
         pairs.add_row(
             f"{d.a} − {d.b}",
             pm(float(d.mean.value), float(d.mean.se)),
-            f"{one(d.ci[0])} .. {one(d.ci[1])}",
+            f"{amount(d.ci[0], usd)} .. {amount(d.ci[1], usd)}",
             pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True),
         )
     console.print(pairs)
@@ -261,8 +270,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
     )
     for metric_name, sub in comp.by_metric.items():
         for d in sub.differences:
-            diff = float(d.mean.value), float(d.mean.se)
-            said = f"{money(diff[0])} ±{money(diff[1])}" if sub.units == "USD" else plus_minus(*diff)
+            said = plus_minus(float(d.mean.value), float(d.mean.se), usd=sub.units == "USD")
             console.print(
                 f"On {metric_name}: {d.a} − {d.b} = {said}; "
                 f"P({d.a} beats {d.b}) = {pm(float(d.p_a_beats_b.value), float(d.p_a_beats_b.se), pct=True)}"
@@ -308,7 +316,7 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
     for k in keys:
         table.add_column(k, justify="right")
     columns = {k: _index_column(res, k) for k in keys}
-    usd = res.output.split("[", 1)[0].endswith("_usd")  # units are in the names
+    usd = _names_dollars(res.output)
     rank = next((k for k in _RANK_BY if k in columns), None)
     order = list(range(len(res.inputs)))
     if rank is not None:
@@ -342,7 +350,7 @@ def _in_dollars(statistic: str) -> bool:
         parsed = Statistic.parse(lhs)
     except labecon.LabeconError:
         return False
-    return parsed.stat not in ("p_positive", "p_negative") and parsed.output.split("[", 1)[0].endswith("_usd")
+    return parsed.stat not in ("p_positive", "p_negative") and _names_dollars(parsed.output)
 
 
 def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
@@ -354,23 +362,19 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
     usd = _in_dollars(res.objective)
     risk_usd = bool(res.constraints) and _in_dollars(res.constraints[0])
 
-    def said(value: float, se: float, dollars: bool) -> str:
-        return f"{money(value)} ±{money(se)}" if dollars else plus_minus(value, se)
-
-    def one(value: float) -> str:
-        return money(value) if usd else fmt(value)
-
     console.print(escape(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):"))
     for k, v in b.params.items():
         console.print(escape(f"  {k} = {v:.6g}" if isinstance(v, float) else f"  {k} = {v}"))
     console.print(
         escape(
-            f"  {res.objective} = {said(float(b.objective.value), float(b.objective.se), usd)} "
-            f"({int(res.level * 100)}% CI {one(res.best_ci[0])} .. {one(res.best_ci[1])})"
+            f"  {res.objective} = {plus_minus(float(b.objective.value), float(b.objective.se), usd=usd)} "
+            f"({int(res.level * 100)}% CI {amount(res.best_ci[0], usd)} .. {amount(res.best_ci[1], usd)})"
         )
     )
     for text, est in zip(res.constraints, b.constraints, strict=True):
-        console.print(escape(f"  {text}: {said(float(est.value), float(est.se), _in_dollars(text))}"))
+        console.print(
+            escape(f"  {text}: {plus_minus(float(est.value), float(est.se), usd=_in_dollars(text))}")
+        )
     params = list(b.params)
     title = "Frontier: no other candidate is better on both the objective and the risk"
     table = Table(title=title if res.constraints else "Frontier", title_justify="left")
@@ -386,17 +390,21 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
         table.add_row(
             "as declared",
             *(_param_text(declared["params"].get(p)) for p in params),
-            said(declared["objective"]["value"], declared["objective"]["se"], usd),
-            *([said(cons[0]["value"], cons[0]["se"], risk_usd)] if res.constraints and cons else []),
+            plus_minus(declared["objective"]["value"], declared["objective"]["se"], usd=usd),
+            *(
+                [plus_minus(cons[0]["value"], cons[0]["se"], usd=risk_usd)]
+                if res.constraints and cons
+                else []
+            ),
             style="italic",
         )
     for c in res.frontier:
         table.add_row(
             "best" if c is b or c.number == b.number else f"#{c.number}",
             *(_param_text(c.params.get(p)) for p in params),
-            said(float(c.objective.value), float(c.objective.se), usd),
+            plus_minus(float(c.objective.value), float(c.objective.se), usd=usd),
             *(
-                [said(float(c.constraints[0].value), float(c.constraints[0].se), risk_usd)]
+                [plus_minus(float(c.constraints[0].value), float(c.constraints[0].se), usd=risk_usd)]
                 if res.constraints
                 else []
             ),
