@@ -105,6 +105,34 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
     assert all(u.startswith(local) for u in requests), "no request leaves the server"
 
 
+def _legend(page: Any, chart: str) -> list[str]:
+    return list(page.evaluate(f"document.getElementById('{chart}').data.map((t) => t.name)"))
+
+
+def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=2")
+    _wait_render(page, 0)
+    routes = _legend(page, "chart-hist-route_npv_usd")
+    assert {"lab_own:own", "lab_partner:hybrid"} <= set(routes)
+    # The declared routes gain nothing over themselves: not drawn as a spike at zero.
+    assert not {"lab_own:own", "lab_partner:hybrid"} & set(_legend(page, "chart-hist-route_gain_usd"))
+    n = _renders(page)
+    page.select_option("#lab-filter", "lab_own")
+    page.wait_for_function(
+        f"Number(document.body.dataset.renders || 0) > {n} || location.search.includes('lab=lab_own')"
+    )
+    page.wait_for_function(
+        "document.getElementById('chart-hist-route_npv_usd').data.every((t) => t.name.startsWith('lab_own:'))"
+    )
+    deals = _legend(page, "chart-hist-partner_deal_npv_usd")
+    assert deals
+    assert all(name.endswith(":lab_own") for name in deals)
+    assert errors == []
+
+
 def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -44,3 +44,15 @@ def test_futures_past_the_plausibility_bounds_are_said_per_lab() -> None:
     said = [w for w in view["warnings"] if "plausibility bounds" in w]
     assert [w.split("'")[0] for w in said] == ["lab_own", "lab_partner"]
     assert all("of futures." in w for w in said)
+
+
+def test_a_series_zero_in_every_sample_is_left_out_of_its_histogram() -> None:
+    sc = labecon.load_scenario("route-choice")
+    results = labecon.simulate(sc, 500, 3)
+    gain = results.dataset["route_gain_usd"]
+    routes = [str(r) for r in gain.coords["route"].to_numpy()]
+    zero = [r for r in routes if not np.any(gain.sel(route=r).to_numpy() != 0)]
+    assert zero  # each lab's declared route gains nothing over itself
+    counts = results_view(results, sc)["histograms"]["route_gain_usd"]["counts"]
+    assert sorted(counts) == sorted(set(routes) - set(zero))
+    assert all(sum(c) == 500 for c in counts.values())  # every sample still counted

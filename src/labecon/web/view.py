@@ -82,14 +82,22 @@ def _plain(x: Any) -> Any:
 
 
 def _histograms(results: labecon.Results) -> dict[str, Any]:
-    """Histograms of the per-sample money outputs, one shared set of bins per output."""
+    """Histograms of the per-sample money outputs, one shared set of bins per output.
+
+    Series that are zero in every sample are left out (the declared route's gain over itself).
+    """
     ds = results.dataset
     out: dict[str, Any] = {}
     for name in results.outputs:
         if name not in ds or ds[name].attrs.get("units") != "USD" or ds[name].ndim > 2:
             continue
         values = np.asarray(ds[name].to_numpy(), dtype=float)
+        labels = [str(x) for x in ds[ds[name].dims[1]].to_numpy()] if values.ndim == 2 else [name]
         columns = values.reshape(values.shape[0], -1)
+        # A series that is zero in every sample (a declared route's gain over itself) has no
+        # distribution to show; it would only squash the others into one bar.
+        shown = [j for j in range(columns.shape[1]) if np.any(columns[:, j] != 0)]
+        labels, columns = [labels[j] for j in shown], columns[:, shown]
         finite = columns[np.isfinite(columns)]
         if finite.size == 0:
             continue
@@ -99,7 +107,6 @@ def _histograms(results: labecon.Results) -> dict[str, Any]:
         if high <= low:
             low, high = low - 0.5, high + 0.5
         edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
-        labels = [str(x) for x in ds[ds[name].dims[1]].to_numpy()] if values.ndim == 2 else [name]
         counts = {
             label: np.histogram(np.clip(columns[:, j], low, high), bins=edges)[0].tolist()
             for j, label in enumerate(labels)

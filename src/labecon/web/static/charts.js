@@ -1,5 +1,6 @@
 // Charts of a run's view with Plotly.js: fan charts by year, P(ruin) by year, distributions.
-const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d"];
+// Ten distinct colours: a chart of eight deals still tells each apart.
+const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d", "#b8860b", "#e377c2", "#17becf", "#556b2f"];
 
 // Output, title, axis unit, scale, log axis (growth over a decade spans orders of magnitude).
 const FANS = [
@@ -11,7 +12,10 @@ const FANS = [
 const HIST_TITLES = {
   npv_fcf_usd: "NPV of free cash flow",
   peak_funding_need_usd: "Peak funding need",
-  partner_deal_npv_usd: "The partner's NPV of its deal",
+  partner_deal_npv_usd: "Each partner's NPV of its deal",
+  route_npv_usd: "NPV on each route",
+  route_gain_usd: "Gain over the declared route",
+  route_regret_usd: "Shortfall from the best route",
   pv_rent: "Present value of renting",
   pv_build: "Present value of building",
   saving: "Saving of building over renting",
@@ -20,6 +24,11 @@ const HIST_TITLES = {
 function shownLabs(view, lab) {
   const labs = view.coords.lab || [];
   return labs.map((l, i) => [l, i]).filter(([l]) => lab === "all" || lab === l);
+}
+
+// The labs a series is about: a lab ("lab_own"), a route ("lab_own:commit"), a deal ("aws:lab_own").
+function _about(label, labs) {
+  return label.split(":").filter((part) => labs.includes(part));
 }
 
 function chartDiv(id) {
@@ -88,18 +97,21 @@ export function drawCharts(view, lab) {
     const out = view.outputs[name];
     const mids = hist.edges.slice(0, -1).map((e, k) => (e + hist.edges[k + 1]) / 2 / 1e9);
     const labs = view.coords.lab || [];
+    // A series keeps its colour from chart to chart: its place among its dimension's labels.
+    const series = out && out.dims.length === 1 ? view.coords[out.dims[0]] || [] : [];
     const traces = Object.entries(hist.counts)
-      .filter(([label]) => lab === "all" || !labs.includes(label) || label === lab)
+      .filter(([label]) => lab === "all" || _about(label, labs).every((l) => l === lab))
       .map(([label, counts], j) => {
-        const i = labs.indexOf(label);
+        const i = series.indexOf(label);
         const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
         const total = counts.reduce((a, b) => a + b, 0) || 1;
         return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: "%{x:.3g} bn: %{y:.1%}<extra>" + label + "</extra>" };
       });
-    const title = `${HIST_TITLES[name] || name}: distribution (edge bars hold the tails)`;
+    // The unit is in the title: an axis title under the bars would sit in the legend's rows.
+    const title = `${HIST_TITLES[name] || name}, USD bn (edge bars: the tails)`;
     wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
       barmode: "overlay", bargap: 0,
-      xaxis: Object.assign({}, LAYOUT.xaxis, { title: { text: "USD bn" } }),
+      xaxis: Object.assign({}, LAYOUT.xaxis),
       yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".0%", title: { text: "share of samples" } }),
     }), out]);
   }
