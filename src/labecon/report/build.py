@@ -37,6 +37,7 @@ from labecon.report.why import (
     first_profit_charts,
     input_descriptions,
     route_gain_charts,
+    route_payback_charts,
     waterfall_charts,
 )
 from labecon.report.words import in_sentence, label
@@ -303,6 +304,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.extend(route_gain_charts(inputs.dataset))
         charts.extend(waterfall_charts(inputs.dataset))
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
+        horizon = (scenario or {}).get("horizon_quarters", inputs.dataset.sizes.get("quarter"))
+        charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start))

@@ -25,8 +25,12 @@ ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scat
 TIME_DIMS = ("year", "quarter")
 """Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
 
-DATED_OUTPUTS = ("first_profitable_quarter",)
-"""Outputs that are quarters with the horizon standing for "never": not drawn as plain numbers."""
+DATED_OUTPUTS = ("first_profitable_quarter", "route_payback_quarter")
+"""Outputs that are quarters with the horizon standing for "never": not drawn as plain numbers
+(:mod:`labecon.report.why` draws them as calendar years, "never" a bar of its own)."""
+
+BY_LINE_OUTPUTS = ("route_gain_by_line_usd",)
+"""Outputs split by line, drawn as waterfalls in :mod:`labecon.report.why` (their lines add up)."""
 
 FAN_PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 MAX_BANDED_SERIES = 3
@@ -53,6 +57,14 @@ class Chart:
 
 def _label(x: Any) -> Any:
     return x.item() if hasattr(x, "item") else x
+
+
+def _is_flag(var: xr.DataArray, units: str) -> bool:
+    """Return whether an output is a 0/1 flag: unitless (``"1"``) and only 0s and 1s.
+
+    Money that is zero in every sample (a declared route's gain) is not a probability.
+    """
+    return units in ("1", "") and _is_binary(var.to_numpy())
 
 
 def _is_binary(values: FloatArray) -> bool:
@@ -93,8 +105,8 @@ def output_charts(
     """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
     charts: list[Chart] = []
     for name in outputs:
-        if name in DATED_OUTPUTS:
-            continue  # a quarter with "never" among its values: drawn as dates (report.why)
+        if name in DATED_OUTPUTS or name in BY_LINE_OUTPUTS:
+            continue  # drawn in report.why: as dates ("never" apart), or as waterfalls
         if name in ds and "sample" in ds[name].dims:
             var = ds[name]
             units = str(var.attrs.get("units", ""))
@@ -115,7 +127,7 @@ def output_charts(
                 x = [_label(v) for v in ds[time].to_numpy()]
                 dated, axis, years_note = _time_axis(time, x, start_year)
                 series = []
-                binary = _is_binary(var.to_numpy())
+                binary = _is_flag(var, units)
                 for label, sel in groups:
                     vals = var.isel(sel).transpose("sample", time).to_numpy()
                     if binary:
@@ -181,7 +193,7 @@ def output_charts(
                     (label or human, np.asarray(var.isel(sel).to_numpy(), dtype=np.float64).reshape(-1))
                     for label, sel in groups
                 ]
-                if all(_is_binary(v) for _, v in columns):
+                if _is_flag(var, units):
                     # A 0/1 outcome (ruined, ever profitable): its probability per group says it all.
                     ps = [float(np.nanmean(v)) for _, v in columns]
                     ses = [
@@ -202,7 +214,9 @@ def output_charts(
                         )
                     )
                     continue
-                series, note = _hist_cdf(columns)
+                # A series zero in every sample (a declared route's gain over itself) has no
+                # distribution: it would stand as a wall at zero over the others.
+                series, note = _hist_cdf([(c, v) for c, v in columns if np.any(v != 0)])
                 if series:
                     charts.append(
                         Chart(

@@ -129,37 +129,107 @@ def first_profit_charts(ds: xr.Dataset, start_year: float) -> list[Chart]:
     if name not in ds or "is_ever_profitable" not in ds or "lab" not in ds[name].dims:
         return []
     labs = [str(x) for x in ds["lab"].to_numpy()]
+    when = {
+        lab: (ds[name].sel(lab=lab).to_numpy(), ds["is_ever_profitable"].sel(lab=lab).to_numpy())
+        for lab in labs
+    }
+    return [
+        _by_calendar_year(
+            "first-profit",
+            "When each lab first makes a profit",
+            "calendar year of the first profitable quarter",
+            when,
+            ds,
+            start_year,
+            "Share of samples whose first quarter with positive net income falls in each calendar year; "
+            '"never": no profitable quarter within the horizon.',
+        )
+    ]
+
+
+def route_payback_charts(ds: xr.Dataset, start_year: float, horizon_quarters: int | None) -> list[Chart]:
+    """Return, per alternative route, the share of samples in which it pays back in each calendar year.
+
+    The declared routes are left out: a route never pays back over itself. A route ahead only
+    with the terminal value (its payback quarter is the horizon) is a bar of its own.
+    """
+    name = "route_payback_quarter"
+    if name not in ds or "route_pays_back" not in ds or "route" not in ds.coords:
+        return []
+    seen: set[str] = set()
+    when = {}
+    for label_ in (str(x) for x in ds["route"].to_numpy()):
+        lab = label_.split(":", 1)[0]
+        if lab not in seen:  # a lab's declared route comes first
+            seen.add(lab)
+            continue
+        when[label_] = (
+            ds[name].sel(route=label_).to_numpy(),
+            ds["route_pays_back"].sel(route=label_).to_numpy(),
+        )
+    if not when:
+        return []
+    return [
+        _by_calendar_year(
+            "route-payback",
+            "When each alternative route pays back",
+            "calendar year from which the route stays ahead of the declared one",
+            when,
+            ds,
+            start_year,
+            "Share of samples in which the route's cumulative discounted advantage over the lab's declared "
+            'route turns positive for good in each calendar year; "terminal value": ahead only '
+            'once the value beyond the horizon counts; "never": not ahead even then.',
+            terminal_quarter=horizon_quarters,
+        )
+    ]
+
+
+def _by_calendar_year(
+    chart_id: str,
+    title: str,
+    x_label: str,
+    when: dict[str, tuple[FloatArray, FloatArray]],
+    ds: xr.Dataset,
+    start_year: float,
+    note: str,
+    terminal_quarter: int | None = None,
+) -> Chart:
+    """Return bars of the share of samples whose quarter falls in each calendar year, "never" last.
+
+    ``when`` maps a series to its quarters and its 0/1 flag of the event happening at all. A
+    quarter at ``terminal_quarter`` (the horizon: the terminal value's slot) is a bar of its own.
+    """
     first_year = math.floor(start_year)
     horizon_years = math.floor(start_year + ds.sizes.get("quarter", 0) / 4) if "quarter" in ds.dims else None
-    series: list[dict[str, Any]] = []
     years_seen: set[int] = set()
-    per_lab = {}
-    for lab in labs:
-        q = ds[name].sel(lab=lab).to_numpy()
-        ever = ds["is_ever_profitable"].sel(lab=lab).to_numpy() > 0
-        years = np.floor(start_year + q[ever] / 4.0 + 1e-9).astype(int)
-        per_lab[lab] = (years, float(np.mean(~ever)), q.size)
+    per_series = {}
+    for name, (q, flag) in when.items():
+        ever = flag > 0
+        at_end = ever & (q >= terminal_quarter) if terminal_quarter is not None else np.zeros_like(ever)
+        dated = ever & ~at_end
+        years = np.floor(start_year + q[dated] / 4.0 + 1e-9).astype(int)
+        per_series[name] = (years, float(np.mean(at_end)), float(np.mean(~ever)), q.size)
         years_seen.update(int(y) for y in years)
     span = list(range(min(years_seen, default=first_year), max(years_seen, default=first_year) + 1))
     if horizon_years is not None:
         span = [y for y in span if y <= horizon_years]
-    for lab in labs:
-        years, never, n = per_lab[lab]
+    terminal = terminal_quarter is not None and any(v[1] > 0 for v in per_series.values())
+    series: list[dict[str, Any]] = []
+    for name, (years, end_share, never, n) in per_series.items():
         shares = [float(np.sum(years == y)) / n for y in span]
-        series.append({"name": lab, "values": [*shares, never]})
-    return [
-        Chart(
-            "first-profit",
-            "bars",
-            "When each lab first makes a profit",
-            "calendar year of the first profitable quarter",
-            "share of samples",
-            {"categories": [*(str(y) for y in span), "never"], "series": series},
-            note="Share of samples whose first quarter with positive net income falls in each calendar year; "
-            '"never": no profitable quarter within the horizon.',
-            section=WHY,
-        )
-    ]
+        series.append({"name": name, "values": [*shares, *([end_share] if terminal else []), never]})
+    categories = [*(str(y) for y in span), *(["terminal value"] if terminal else []), "never"]
+    return Chart(
+        chart_id,
+        "bars",
+        title,
+        x_label,
+        "share of samples",
+        {"categories": categories, "series": series},
+        note=note,
+        section=WHY,
+    )
 
 
 def input_descriptions(scenario: dict[str, Any] | None) -> dict[str, str]:

@@ -117,6 +117,37 @@ def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Pa
     assert "dist-first_profitable_quarter" not in charts  # never a number averaged with "never"
 
 
+def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Results) -> None:
+    from labecon.report.build import ReportInputs, build_charts
+
+    ds = world.dataset
+    charts = {
+        c.id: c for c in build_charts(ReportInputs(ds, world.manifest, scenario_yaml=world.scenario_yaml))
+    }
+    # Money zero in every sample (the declared route's gain) is neither a probability nor a wall at 0.
+    assert all(c.y_label != "probability" or "usd" not in c.id for c in charts.values())
+    gain = [s["name"] for s in charts["dist-route_gain_usd"].data["series"]]
+    assert gain == ["lab_own:commit", "lab_partner:partner", "lab_partner:own"]
+    assert not any("route_gain_by_line_usd" in key for key in charts)  # the waterfalls draw it
+    assert "dist-route_payback_quarter" not in charts  # a quarter with "never" is no plain number
+    payback = charts["route-payback"]
+    assert payback.data["categories"][-1] == "never"
+    assert [s["name"] for s in payback.data["series"]] == gain
+    for series in payback.data["series"]:
+        assert sum(series["values"]) == pytest.approx(1.0)
+        pays = float(ds["route_pays_back"].sel(route=series["name"]).mean())
+        assert series["values"][-1] == pytest.approx(1.0 - pays)
+    horizon = yaml.safe_load(world.scenario_yaml)["horizon_quarters"]
+    at_end = (ds["route_payback_quarter"] == horizon) & (ds["route_pays_back"] > 0)
+    if "terminal value" in payback.data["categories"]:
+        k = payback.data["categories"].index("terminal value")
+        assert payback.data["series"][0]["values"][k] == pytest.approx(
+            float(at_end.sel(route="lab_own:commit").mean())
+        )
+    else:
+        assert not bool(at_end.any())
+
+
 def test_the_report_points_out_an_implausible_input(tmp_path: Path) -> None:
     pytest.importorskip("plotly")
     data = yaml.safe_load(labecon.scenario_text("b1"))
