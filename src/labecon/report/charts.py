@@ -214,9 +214,7 @@ def output_charts(
                         )
                     )
                     continue
-                # A series zero in every sample (a declared route's gain over itself) has no
-                # distribution: it would stand as a wall at zero over the others.
-                series, note = _hist_cdf([(c, v) for c, v in columns if np.any(v != 0)])
+                series, note = _hist_cdf(columns)
                 if series:
                     charts.append(
                         Chart(
@@ -268,16 +266,23 @@ def _hist_cdf(columns: Sequence[tuple[str, FloatArray]]) -> tuple[list[dict[str,
     """Return histogram and CDF data on bins shared by every series.
 
     Heavy tails get log bins (positive data) or a clipped view, decided on
-    all series pooled, so overlaid series stay comparable.
+    all series pooled, so overlaid series stay comparable. A series zero in
+    every sample (a declared route's gain over itself) has no distribution and
+    is left out; each series keeps its colour, its place among ``columns``.
     """
     notes = []
     finite_cols = []
-    for name, values in columns:
+    zero = [name for name, values in columns if not np.any(values != 0)]
+    if zero and len(zero) < len(columns):
+        notes.append(f"zero in every sample, so not drawn: {', '.join(zero)}")
+    for colour, (name, values) in enumerate(columns):
+        if name in zero:
+            continue
         finite = values[np.isfinite(values)]
         if finite.size < values.size:
             notes.append(f"{name}: undefined in {1 - finite.size / values.size:.1%} of samples")
-        finite_cols.append((name, finite, values.size))
-    pooled = np.concatenate([f for _, f, _ in finite_cols]) if finite_cols else np.empty(0)
+        finite_cols.append((name, finite, values.size, colour))
+    pooled = np.concatenate([f for _, f, _, _ in finite_cols]) if finite_cols else np.empty(0)
     if pooled.size < 2:
         return [], "; ".join(notes)
     lo, hi = (float(x) for x in np.percentile(pooled, CLIP))
@@ -297,7 +302,7 @@ def _hist_cdf(columns: Sequence[tuple[str, FloatArray]]) -> tuple[list[dict[str,
         edges = np.linspace(lo, hi, HIST_BINS + 1)
         xs = np.linspace(lo, hi, 200)
     series = []
-    for name, finite, n in finite_cols:
+    for name, finite, n, colour in finite_cols:
         if finite.size == 0:
             continue
         counts, _ = np.histogram(np.clip(finite, lo, hi), bins=edges)
@@ -310,6 +315,7 @@ def _hist_cdf(columns: Sequence[tuple[str, FloatArray]]) -> tuple[list[dict[str,
                 "cdf_x": xs.tolist(),
                 "cdf_y": cdf.tolist(),
                 "log": log,
+                "colour": colour,
             }
         )
     return series, "; ".join(notes)

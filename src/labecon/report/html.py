@@ -145,7 +145,7 @@ def figure(chart: Chart) -> Any:
 
         fig = make_subplots(rows=1, cols=2, subplot_titles=("histogram", "cumulative distribution"))
         for k, s in enumerate(d["series"]):
-            c = PALETTE[k % len(PALETTE)]
+            c = PALETTE[s.get("colour", k) % len(PALETTE)]
             edges = s["edges"]
             # A step outline works on linear and log axes alike.
             xs = [edges[0], *(e for e in edges[1:-1] for _ in (0, 1)), edges[-1]]

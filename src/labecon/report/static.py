@@ -53,7 +53,7 @@ def draw(chart: Chart) -> Any:
         ax.set_ylim(bottom=0)
     elif chart.kind == "hist_cdf" and ax2 is not None:
         for k, s in enumerate(d["series"]):
-            c = PALETTE[k % len(PALETTE)]
+            c = PALETTE[s.get("colour", k) % len(PALETTE)]
             ax.stairs(s["share"], s["edges"], fill=True, color=c, alpha=0.5, label=s["name"])
             ax2.plot(s["cdf_x"], s["cdf_y"], color=c, label=s["name"])
             if s.get("log"):

@@ -128,6 +128,12 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
     assert all(c.y_label != "probability" or "usd" not in c.id for c in charts.values())
     gain = [s["name"] for s in charts["dist-route_gain_usd"].data["series"]]
     assert gain == ["lab_own:commit", "lab_partner:partner", "lab_partner:own"]
+    assert "not drawn: lab_own:own, lab_partner:hybrid" in charts["dist-route_gain_usd"].note
+    npv = [s["name"] for s in charts["dist-route_npv_usd"].data["series"]]
+    colour = {s["name"]: s["colour"] for s in charts["dist-route_npv_usd"].data["series"]}
+    assert [colour[s["name"]] for s in charts["dist-route_gain_usd"].data["series"]] == [
+        npv.index(name) for name in gain
+    ]  # a route keeps its colour from chart to chart
     assert not any("route_gain_by_line_usd" in key for key in charts)  # the waterfalls draw it
     assert "dist-route_payback_quarter" not in charts  # a quarter with "never" is no plain number
     payback = charts["route-payback"]
