@@ -167,14 +167,15 @@ def output_charts(
                         )
                     )
                 else:
+                    log = _log_axis(series)
                     charts.append(
                         Chart(
                             f"fan-{name}",
                             "fan",
                             f"{human} over time",
                             axis,
-                            units or human,
-                            {"x": x, "series": series, **dated},
+                            f"{units or human} (log scale)" if log else units or human,
+                            {"x": x, "series": series, "log": log, **dated},
                             note="; ".join(
                                 t
                                 for t in (
@@ -232,6 +233,20 @@ def output_charts(
     return charts
 
 
+LOG_SPREAD = 30.0
+"""A fan whose band spans more than this ratio (and stays above 0) is drawn on a log axis."""
+
+
+def _log_axis(series: Sequence[Mapping[str, Any]]) -> bool:
+    """Return whether a fan reads better on a log axis: positive, and spanning orders of magnitude.
+
+    Growth over a decade does: on a linear axis the upper band's tail flattens every median.
+    """
+    values = np.array([v for s in series for k in s if k.startswith("p") for v in s[k]], dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return bool(values.size and values.min() > 0 and values.max() / values.min() > LOG_SPREAD)
+
+
 def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
     """Return a fan from the stored summary when per-sample values were not kept (5th-95th, median)."""
     var = ds[f"summary_{name}"]
@@ -249,14 +264,16 @@ def _summary_fan(ds: xr.Dataset, name: str) -> list[Chart]:
                 **{k: sub.sel(statistic=k).to_numpy().tolist() for k in ("p5", "p50", "p95")},
             }
         )
+    log = _log_axis(series)
+    units = str(var.attrs.get("units", ""))
     return [
         Chart(
             f"fan-{name}",
             "fan",
             f"{human} over time",
             time,
-            str(var.attrs.get("units", "")),
-            {"x": x, "series": series},
+            f"{units} (log scale)" if log else units,
+            {"x": x, "series": series, "log": log},
             note="median and 90% band (per-sample values not kept)",
         )
     ]

@@ -126,6 +126,8 @@ def figure(chart: Chart) -> Any:
                     legendgroup=s["name"],
                 )
             )
+        if d.get("log"):
+            fig.update_yaxes(type="log", dtick=1)  # a tick per decade
     elif chart.kind == "prob":
         for k, s in enumerate(d["series"]):
             c = PALETTE[k % len(PALETTE)]

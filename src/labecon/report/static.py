@@ -44,6 +44,8 @@ def draw(chart: Chart) -> Any:
             if "p25" in s:
                 ax.fill_between(d["x"], s["p25"], s["p75"], color=c, alpha=0.3, lw=0)
             ax.plot(d["x"], s["p50"], color=c, label=f"{s['name']} median")
+        if d.get("log"):
+            ax.set_yscale("log")
     elif chart.kind == "prob":
         for k, s in enumerate(d["series"]):
             err = 1.96 * np.asarray(s["se"])

@@ -135,6 +135,10 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
         npv.index(name) for name in gain
     ]  # a route keeps its colour from chart to chart
     assert not any("route_gain_by_line_usd" in key for key in charts)  # the waterfalls draw it
+    # A decade of growth spans orders of magnitude: a log axis, said in the axis title.
+    revenue = charts["fan-revenue_usd_by_year"]
+    assert revenue.data["log"]
+    assert revenue.y_label.endswith("(log scale)")
     assert "dist-route_payback_quarter" not in charts  # a quarter with "never" is no plain number
     payback = charts["route-payback"]
     assert payback.data["categories"][-1] == "never"

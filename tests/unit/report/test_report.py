@@ -121,3 +121,13 @@ def test_dominance_says_nothing_is_worth_learning() -> None:
     ids = [c.id for c in build_charts(inputs)]
     assert "cmp-evppi" not in ids
     assert "cmp-regret" in ids
+
+
+def test_a_fan_goes_on_a_log_axis_only_when_positive_and_spanning_orders_of_magnitude() -> None:
+    from labecon.report.charts import LOG_SPREAD, _log_axis
+
+    wide = [{"name": "a", "p5": [1.0, 2.0], "p50": [3.0, 10.0], "p95": [5.0, 2 * LOG_SPREAD]}]
+    assert _log_axis(wide)
+    assert not _log_axis([{"name": "a", "p5": [1.0, 2.0], "p50": [3.0, 4.0], "p95": [5.0, 9.0]}])
+    assert not _log_axis([{"name": "a", "p5": [-1.0, 2.0], "p50": [3.0, 10.0], "p95": [5.0, 1e6]}])
+    assert not _log_axis([{"name": "a", "p5": [0.0, 2.0], "p50": [3.0, 10.0], "p95": [5.0, 1e6]}])
