@@ -41,6 +41,8 @@ def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert data["units"] == "USD"
     assert "e+" not in r.output, "amounts as people write them, not in scientific notation"
     assert "EVPI: $" in r.output
+    text = " ".join(r.output.split())
+    assert "higher NPV of free cash flow under each route (route_npv_usd) is better" in text
 
 
 def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_path: Path) -> None:

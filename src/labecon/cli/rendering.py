@@ -18,7 +18,8 @@ from rich.table import Table
 
 import labecon
 from labecon.analysis.optimize import Statistic
-from labecon.report.words import money
+from labecon.report.words import OUTPUT_WORDS, in_sentence, money
+from labecon.report.words import label as output_label
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
@@ -239,7 +240,7 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
     console.print(
         f"[bold]{comp.info.get('scenario', '')}[/]: {comp.n_samples:,} paired samples, "
         f"seed {comp.info.get('seed')}; "
-        f"{'higher' if comp.goal == 'max' else 'lower'} {comp.metric} is better{units}"
+        f"{'higher' if comp.goal == 'max' else 'lower'} {_metric_words(comp.metric)} is better{units}"
     )
     table = Table(title="Options (± one Monte Carlo standard error)", title_justify="left")
     for col in ("option", "mean", "P(best)", "mean regret"):
@@ -281,6 +282,13 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
             "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
         )
     console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+
+
+def _metric_words(metric: str) -> str:
+    """Return a compared output in words, its name after them (``NPV of ... (route_npv_usd)``)."""
+    if metric not in OUTPUT_WORDS:
+        return metric
+    return f"{in_sentence(output_label(metric))} ({metric})"
 
 
 _INDEX_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf", "delta", "delta_conf", "median", "low", "high", "swing")
