@@ -133,6 +133,23 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     assert errors == []
 
 
+def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=route-choice&seed=1")
+    _wait_render(page, 0)
+    chart = "document.getElementById('chart-revenue_usd_by_year')"
+    low = page.evaluate(f"{chart}.data[1].y")
+    said = page.evaluate(f"{chart}.data[1].customdata")
+    floor = 10 ** page.evaluate(f"{chart}.layout.yaxis.range[0]")
+    assert None not in low, "no gap in the band where its lower edge is 0 or less"
+    at_floor = [i for i, text in enumerate(said) if text == "0 or less"]
+    assert at_floor, "route-choice's lab is ruined in over 5% of futures by its last years"
+    assert all(low[i] == pytest.approx(floor) for i in at_floor)
+    assert errors == []
+
+
 def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -189,3 +206,19 @@ def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundSe
     assert other.inner_text("#headline-text") == headline
     assert "name: my-b1" in other.input_value("#yaml-text")
     assert errors == []
+
+    # A broken scenario after a good one: the error names the field; the last results stay, said stale.
+    other.click("#yaml-panel summary")
+    other.fill("#yaml-text", text.replace("horizon_quarters: ", "horizon_quarters: -", 1))
+    other.click("#yaml-apply")
+    other.wait_for_selector("#error:not([hidden])")
+    assert other.inner_text("#error").startswith("horizon_quarters:")
+    assert other.evaluate("document.body.classList.contains('stale')")
+    assert other.is_visible("#stale-note")
+    n = _renders(other)
+    other.fill("#yaml-text", text)
+    other.click("#yaml-apply")
+    _wait_render(other, n)
+    assert not other.evaluate("document.body.classList.contains('stale')")
+    assert other.is_hidden("#stale-note")
+    assert all("422" in e for e in errors), errors

@@ -72,15 +72,22 @@ export function drawCharts(view, lab) {
     const out = view.outputs[name];
     if (!out || out.dims.join() !== "lab,year") continue;
     const traces = [];
-    shownLabs(view, lab).forEach(([lab, i]) => {
+    const shown = shownLabs(view, lab);
+    // A log axis cannot show zero or less (a ruined lab's revenue): a band's lower edge there
+    // is drawn at the axis floor, so the band reaches the bottom and its hover says "0 or less".
+    const positive = shown.flatMap(([, i]) => ["p5", "p50", "p95"].flatMap((k) => out.stats[k][i]))
+      .filter((v) => v !== null && v > 0).map((v) => v * scale);
+    const floor = log && positive.length ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : null;
+    shown.forEach(([lab, i]) => {
       const c = COLORS[i % COLORS.length];
-      // A log axis cannot show zero or less: such points are left out, not faked.
-      const pick = (k) => out.stats[k][i].map((v) => (v === null || (log && v <= 0) ? null : v * scale));
-      traces.push({ x: years, y: pick("p95"), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
-      traces.push({ x: years, y: pick("p5"), mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{y:.3g}<extra></extra>" });
-      traces.push({ x: years, y: pick("p50"), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
+      const pick = (k, atFloor) => out.stats[k][i].map((v) => (v === null ? null : log && v <= 0 ? atFloor : v * scale));
+      const p5Text = out.stats.p5[i].map((v) => (v === null ? "" : log && v <= 0 ? "0 or less" : String(Number((v * scale).toPrecision(3)))));
+      traces.push({ x: years, y: pick("p95", floor), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
+      traces.push({ x: years, y: pick("p5", floor), customdata: p5Text, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{customdata}<extra></extra>" });
+      traces.push({ x: years, y: pick("p50", null), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
     });
-    const yaxis = Object.assign({}, LAYOUT.yaxis, { title: { text: unit + (log ? " (log scale)" : "") }, type: log ? "log" : "linear", dtick: log ? 1 : undefined });
+    const range = floor !== null ? [Math.log10(floor), Math.log10(Math.max(...positive)) + 0.1] : undefined;
+    const yaxis = Object.assign({}, LAYOUT.yaxis, { title: { text: unit + (log ? " (log scale)" : "") }, type: log ? "log" : "linear", dtick: log ? 1 : undefined, range });
     wanted.push([`chart-${name}`, traces, layout(title, unit, { yaxis })]);
   }
   const ruin = view.outputs.is_ruined_by_year;

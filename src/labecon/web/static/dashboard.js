@@ -86,6 +86,7 @@ async function preview() {
   } catch (err) {
     if (err.name === "AbortError") return;
     showError(err.field, err.message);
+    markStale(true);
   } finally {
     if (controller === inflight) { inflight = null; $("busy").hidden = true; }
   }
@@ -180,6 +181,7 @@ function render(view, label, started) {
   }
   filter.value = labs.includes(state.lab) ? state.lab : "all";
   drawCharts(view, state.lab);
+  markStale(false);
   state.renders += 1;
   const pageMs = performance.now() - started;
   const m = view.manifest;
@@ -222,6 +224,12 @@ function showError(field, message) {
   }
 }
 
+// After an error the last results stay on the page, dimmed and said to be the last that ran.
+function markStale(stale) {
+  document.body.classList.toggle("stale", stale);
+  $("stale-note").hidden = !stale || !state.view;
+}
+
 function clearError() {
   $("error").hidden = true;
   document.querySelectorAll(".control.invalid").forEach((c) => c.classList.remove("invalid"));
@@ -240,6 +248,7 @@ async function loadScenario() {
   } catch (err) {
     showError(err.field, err.message);
     $("headline-text").textContent = "This scenario cannot be run: see the message below.";
+    markStale(true);
     return false;
   }
   return true;
