@@ -267,7 +267,7 @@ def sobol_indices(
     Sobol' sequences need). A :class:`SensitivityWarning` with a suggested
     ``n_base`` is issued when an index is clearly negative or a CI is wide.
     """
-    if n_base < 8 or n_base & (n_base - 1):
+    if not _is_sobol_base(n_base):
         msg = f"must be a power of two >= 8 (Sobol' sequences), got {n_base}"
         raise OptionError(msg, "n_base")
     sample = _salib("sample.sobol")
@@ -408,6 +408,11 @@ def given_data_indices(
 # --- on a scenario -------------------------------------------------------------------------------
 
 
+def _is_sobol_base(n: int) -> bool:
+    """Return whether ``n`` can be a Sobol' design's base sample: a power of two, at least 8."""
+    return n >= 8 and not n & (n - 1)
+
+
 def sensitivity(
     scenario: ScenarioSource,
     output: str,
@@ -450,6 +455,14 @@ def sensitivity(
     if method not in ASSUMPTIONS:
         msg = f"unknown method {method!r}; expected one of: {', '.join(ASSUMPTIONS)}"
         raise OptionError(msg, "method")
+    if method == "sobol" and n_samples is not None and not _is_sobol_base(n_samples):
+        # Said before any run, in the caller's words (the design's own check names n_base).
+        nearest = 2 ** max(3, round(math.log2(n_samples))) if n_samples > 0 else 8
+        msg = (
+            f"must be a power of two >= 8 for the sobol method (Sobol' sequences), got {n_samples}; "
+            f"for example {nearest}"
+        )
+        raise OptionError(msg, "n_samples")
     probe = simulate(sc, 2, run_seed, keep="outputs")
     values = output_values(probe, output, select)
     time_dim, time_coords = _time_axis(probe, output, select, values)

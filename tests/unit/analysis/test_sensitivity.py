@@ -119,6 +119,10 @@ def test_clear_errors() -> None:
         sobol_indices(InputSpace.uniform({"a": (0.0, 1.0)}), lambda c: c["a"], n_base=100)
     with pytest.raises(OptionError, match="unknown method"):
         sensitivity("b1", "saving", method="morris")  # type: ignore[arg-type]
+    # The caller's argument is named, with a power of two to try.
+    with pytest.raises(OptionError, match=r"power of two .* got 2000; for example 2048") as info:
+        sensitivity("b1", "saving", n_samples=2000)
+    assert info.value.option == "n_samples"
 
 
 def test_time_resolved_on_a_scenario_with_a_year_axis() -> None:
