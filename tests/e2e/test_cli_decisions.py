@@ -52,6 +52,7 @@ def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_pa
     assert "e+" not in r.output, "the output's values in dollars, not scientific notation"
     assert "$" in r.output
     text = " ".join(r.output.split())  # as read, whatever the terminal's width
+    assert "growth of API and enterprise spend" in text, "each input said in words beside its name"
     said = text.count("plausibility bounds")
     assert said <= 1, "futures past the plausibility bounds said once, summed, not once per evaluation"
     evaluations = json.loads((tmp_path / "s" / "sensitivity-oat.json").read_text())["n_evaluations"]

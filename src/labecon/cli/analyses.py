@@ -42,6 +42,7 @@ from labecon.cli.rendering import (
     print_optimization,
     print_sensitivity,
 )
+from labecon.report.why import input_descriptions
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
@@ -230,7 +231,8 @@ def sensitivity(
             n = res.suggested_n
             text = text.replace(f"a base sample of at least {n}", f"--samples {n}")
         err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
-    print_sensitivity(res, method, output_label(output, select), out_dir)
+    described = input_descriptions(sc.model_dump(mode="json"))
+    print_sensitivity(res, method, output_label(output, select), out_dir, described=described)
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
 

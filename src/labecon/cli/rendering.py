@@ -311,15 +311,25 @@ def _index_text(key: str, value: float, usd: bool) -> str:
     return money(value) if usd and key in _IN_OUTPUT_UNITS else fmt(value, 1.0, 3)
 
 
-def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, out_dir: Path) -> None:
+def print_sensitivity(
+    res: labecon.SensitivityResult,
+    method: str,
+    output: str,
+    out_dir: Path,
+    *,
+    described: dict[str, str] | None = None,
+) -> None:
     """Print a sensitivity analysis's indices, one row per input, the largest effect first.
 
     Inputs whose confidence interval is wider than their index are marked as
-    noise, with the option that fixes it.
+    noise, with the option that fixes it. ``described``: each input's description, said
+    beside its name.
     """
     over = f" (mean over {res.time_dim})" if res.time_dim else ""
     table = Table(title=escape(f"{method} indices of {output}{over}"), title_justify="left")
     table.add_column("input")
+    if described:
+        table.add_column("what it is", overflow="fold", max_width=36)
     keys = [k for k in res.indices if k in _INDEX_COLUMNS]
     for k in keys:
         table.add_column(k, justify="right")
@@ -337,7 +347,8 @@ def print_sensitivity(res: labecon.SensitivityResult, method: str, output: str, 
         # there is one) is wider than the index: it cannot be told from zero.
         if checked is not None and abs(columns[f"{checked}_conf"][j]) >= abs(columns[checked][j]):
             noisy.append(name)
-        table.add_row(name, *(_index_text(k, float(columns[k][j]), usd) for k in keys))
+        what = [escape(described.get(name, ""))] if described else []
+        table.add_row(name, *what, *(_index_text(k, float(columns[k][j]), usd) for k in keys))
     console.print(table)
     if noisy:
         more = f" (e.g. --samples {res.suggested_n})" if res.suggested_n else ""
