@@ -69,6 +69,17 @@ def test_optimize_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert "mean(npv_fcf_usd) = $" in " ".join(r.output.split())
 
 
+def test_optimize_says_when_the_best_is_at_an_end_of_its_range(tmp_path: Path) -> None:
+    # b1's saving falls as headroom rises: the best headroom is the range's low end.
+    args = ["optimize", "b1", "--param", "strategies.build.headroom_frac=0.1:0.3"]
+    args += ["--objective", "mean(saving)", "--trials", "4", "-n", "200", "--out", str(tmp_path / "o")]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "Note: strategies.build.headroom_frac is at the low end of its range (0.1)" in text
+    assert "mean(saving) = -$" in text, "b1's saving is in dollars (its declared units), said so"
+
+
 def test_compare_variants_as_json(tmp_path: Path) -> None:
     r = runner.invoke(
         app,

@@ -15,7 +15,7 @@ between candidates are differences of strategy, not of luck.
 
 Objectives and constraints are written ``STAT(OUTPUT)``, e.g. ``mean(npv_usd[lab=a])``
 or ``p_positive(saving)``; a constraint adds ``<=`` or ``>=`` and a limit, e.g.
-``mean(ruined) <= 0.05`` (the mean of a 0/1 output is its probability).
+``mean(is_ruined) <= 0.05`` (the mean of a 0/1 output is its probability).
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class Constraint:
 
     @classmethod
     def parse(cls, text: str) -> Constraint:
-        """Parse ``"mean(ruined) <= 0.05"``."""
+        """Parse ``"mean(is_ruined) <= 0.05"``."""
         m = _CONSTRAINT_RE.match(text)
         if m is None:
             msg = f"expected 'STAT(OUTPUT) <= LIMIT' or '>= LIMIT', got {text!r}"
@@ -353,8 +353,30 @@ def optimize_function(
         n_evaluations=len(candidates) + len(rejected),
         seed=seed,
         level=level,
-        info={"n_rejected": len(rejected)},
+        info={"n_rejected": len(rejected), "at_edge": _at_edge(best.params, parameters)},
     )
+
+
+EDGE_FRAC = 0.02
+"""A best value within this share of its range from an end is said to be at that end."""
+
+
+def _at_edge(params: Mapping[str, Any], parameters: Mapping[str, ParamRange]) -> dict[str, str]:
+    """Return, per numeric parameter whose best value is at an end of its range, ``"low"`` or ``"high"``.
+
+    The best may then lie beyond the range searched: worth saying, with the end.
+    """
+    out = {}
+    for name, spec in parameters.items():
+        if not _is_range(spec) or name not in params:
+            continue
+        low, high = (float(x) for x in spec)
+        value, margin = float(params[name]), EDGE_FRAC * (float(high) - float(low))
+        if value <= low + margin:
+            out[name] = "low"
+        elif value >= high - margin:
+            out[name] = "high"
+    return out
 
 
 def _frontier(candidates: Sequence[Candidate], sign: float, risk: Constraint | None) -> list[Candidate]:
@@ -399,7 +421,7 @@ def optimize(
     objective : str
         ``STAT(OUTPUT)`` to optimise, e.g. ``"mean(npv_usd)"``.
     constraints : list of str
-        Limits such as ``"mean(ruined) <= 0.05"``; the first is the risk axis
+        Limits such as ``"mean(is_ruined) <= 0.05"``; the first is the risk axis
         of the frontier.
     lab : str, optional
         For outputs with a ``lab`` dim: the lab whose outputs are used; a

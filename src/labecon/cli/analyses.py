@@ -43,6 +43,7 @@ from labecon.cli.rendering import (
     print_sensitivity,
 )
 from labecon.report.why import input_descriptions
+from labecon.runtime.engines import engine_for
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
@@ -174,7 +175,7 @@ def compare(
 
 def sensitivity(
     scenario: ScenarioArgument,
-    output: Annotated[str, typer.Argument(help="The output, e.g. saving or 'npv_usd[lab=a]'.")],
+    output: Annotated[str, typer.Argument(help="The output, e.g. saving or 'npv_fcf_usd[lab=lab_own]'.")],
     method: Annotated[
         str,
         typer.Option(help="sobol, oat (tornado/spider), pawn or delta.", **choices(SENSITIVITY_METHODS)),
@@ -232,9 +233,16 @@ def sensitivity(
             text = text.replace(f"a base sample of at least {n}", f"--samples {n}")
         err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
     described = input_descriptions(sc.model_dump(mode="json"))
-    print_sensitivity(res, method, output_label(output, select), out_dir, described=described)
+    print_sensitivity(
+        res, method, output_label(output, select), out_dir, described=described, units=output_units(sc)
+    )
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
+
+
+def output_units(scenario: labecon.Scenario) -> dict[str, str]:
+    """Return each output's declared units, by name."""
+    return {name: info.units for name, info in engine_for(scenario).describe_outputs().items()}
 
 
 def optimize(
@@ -243,9 +251,11 @@ def optimize(
         list[str],
         typer.Option(help="A parameter to tune: PATH=LOW:HIGH (ints give whole numbers) or PATH=A|B."),
     ],
-    objective: Annotated[str, typer.Option(help="STAT(OUTPUT) to optimise, e.g. 'mean(npv_usd)'.")],
+    objective: Annotated[
+        str, typer.Option(help="STAT(OUTPUT) to optimise, e.g. 'mean(npv_fcf_usd)' or 'p5(saving)'.")
+    ],
     constraint: Annotated[
-        list[str] | None, typer.Option(help="A limit such as 'mean(ruined) <= 0.05' (repeatable).")
+        list[str] | None, typer.Option(help="A limit such as 'mean(is_ruined) <= 0.05' (repeatable).")
     ] = None,
     goal: Annotated[str, typer.Option(help="max or min.", **choices(GOALS))] = "max",
     lab: Annotated[
@@ -289,7 +299,7 @@ def optimize(
     if as_json:
         _print_json(data)
         return
-    print_optimization(res, out_dir)
+    print_optimization(res, out_dir, output_units(sc))
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
 

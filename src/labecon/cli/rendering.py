@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -93,9 +93,14 @@ def amount(value: float, usd: bool) -> str:
     return money(value) if usd else fmt(value)
 
 
-def _names_dollars(output: str) -> bool:
-    """Return whether an output (``name`` or ``name[dim=...]``) is in US dollars: units are in names."""
-    return output.split("[", 1)[0].endswith("_usd")
+def _names_dollars(output: str, units: Mapping[str, str] | None = None) -> bool:
+    """Return whether an output (``name`` or ``name[dim=...]``) is in US dollars.
+
+    Units are in the names (``_usd``) or, for outputs named by a benchmark (b1's ``saving``),
+    in ``units``: each output's declared units.
+    """
+    name = output.split("[", 1)[0]
+    return name.endswith("_usd") or (units or {}).get(name) == "USD"
 
 
 def estimate(value: float, se: float, scale: float) -> str:
@@ -318,12 +323,13 @@ def print_sensitivity(
     out_dir: Path,
     *,
     described: dict[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> None:
     """Print a sensitivity analysis's indices, one row per input, the largest effect first.
 
     Inputs whose confidence interval is wider than their index are marked as
     noise, with the option that fixes it. ``described``: each input's description, said
-    beside its name.
+    beside its name; ``units``: each output's units.
     """
     over = f" (mean over {res.time_dim})" if res.time_dim else ""
     table = Table(title=escape(f"{method} indices of {output}{over}"), title_justify="left")
@@ -334,7 +340,7 @@ def print_sensitivity(
     for k in keys:
         table.add_column(k, justify="right")
     columns = {k: _index_column(res, k) for k in keys}
-    usd = _names_dollars(res.output)
+    usd = _names_dollars(res.output, units)
     rank = next((k for k in _RANK_BY if k in columns), None)
     order = list(range(len(res.inputs)))
     if rank is not None:
@@ -362,24 +368,26 @@ def print_sensitivity(
     )
 
 
-def _in_dollars(statistic: str) -> bool:
+def _in_dollars(statistic: str, units: Mapping[str, str] | None = None) -> bool:
     """Return whether ``STAT(OUTPUT)`` (or a constraint on it) is an amount in US dollars."""
     lhs = statistic.split("<=")[0].split(">=")[0]
     try:
         parsed = Statistic.parse(lhs)
     except labecon.LabeconError:
         return False
-    return parsed.stat not in ("p_positive", "p_negative") and _names_dollars(parsed.output)
+    return parsed.stat not in ("p_positive", "p_negative") and _names_dollars(parsed.output, units)
 
 
-def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
+def print_optimization(
+    res: labecon.OptimizationResult, out_dir: Path, units: Mapping[str, str] | None = None
+) -> None:
     """Print the best candidate, then the frontier beside the scenario as declared, on the same draws.
 
     Amounts in US dollars are written as people write them (``$263B ±$18B``).
     """
     b = res.best
-    usd = _in_dollars(res.objective)
-    risk_usd = bool(res.constraints) and _in_dollars(res.constraints[0])
+    usd = _in_dollars(res.objective, units)
+    risk_usd = bool(res.constraints) and _in_dollars(res.constraints[0], units)
 
     console.print(escape(f"Best of {res.n_evaluations} candidates ({res.goal}imise {res.objective}):"))
     for k, v in b.params.items():
@@ -392,7 +400,16 @@ def print_optimization(res: labecon.OptimizationResult, out_dir: Path) -> None:
     )
     for text, est in zip(res.constraints, b.constraints, strict=True):
         console.print(
-            escape(f"  {text}: {plus_minus(float(est.value), float(est.se), usd=_in_dollars(text))}")
+            escape(f"  {text}: {plus_minus(float(est.value), float(est.se), usd=_in_dollars(text, units))}")
+        )
+    ranges = res.info.get("parameters", {})
+    for name, end in res.info.get("at_edge", {}).items():
+        bound = ranges.get(name, ["", ""])[0 if end == "low" else 1]
+        console.print(
+            escape(
+                f"  Note: {name} is at the {end} end of its range ({bound}); the best may lie beyond it: "
+                "widen the range to see."
+            )
         )
     params = list(b.params)
     title = "Frontier: no other candidate is better on both the objective and the risk"

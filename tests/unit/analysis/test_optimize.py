@@ -50,6 +50,22 @@ def test_unconstrained_toy_finds_the_peak_and_is_reproducible() -> None:
     assert [c.params for c in a.candidates] == [c.params for c in b.candidates]
 
 
+def test_a_best_at_the_end_of_its_range_is_said() -> None:
+    def rising(params: dict[str, Any]) -> Callable[[str], np.ndarray]:
+        return {"v": params["x"] + 0.0 * _U}.__getitem__
+
+    edge = optimize_function(rising, {"x": (0.0, 1.0), "k": ["a", "b"]}, "mean(v)", n_trials=40, seed=2)
+    assert edge.info["at_edge"] == {"x": "high"}  # the best may lie beyond 1.0; choices have no end
+    inside = optimize_function(
+        lambda p: {"v": -((p["x"] - 0.3) ** 2) + 0.0 * _U}.__getitem__,
+        {"x": (-1.0, 1.0)},
+        "mean(v)",
+        n_trials=50,
+        seed=4,
+    )
+    assert inside.info["at_edge"] == {}
+
+
 def test_b1_build_headroom_demo() -> None:
     res = optimize(
         "b1",
