@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from labecon.scenario.builtin import builtin_text, list_builtin
 from labecon.scenario.loader import ScenarioSource, load_quietly
-from labecon.scenario.sources import REFERENCES
+from labecon.scenario.sources import REFERENCES, expand
 from labecon.scenario.yaml_text import load_yaml
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
@@ -59,10 +59,10 @@ def scenario_sources(source: ScenarioSource) -> list[SourcedValue]:
     text = _yaml_text(source)
     said = list(_commented_values(text, set(scenario.inputs))) if text is not None else []
     given = {path for path, _, _ in said}
-    out = [SourcedValue(path, value, "scenario", _expand(note, references)) for path, value, note in said]
+    out = [SourcedValue(path, value, "scenario", expand(note, references)) for path, value, note in said]
     for path, value, note in _defaults(scenario, ""):
         if path not in given and not any(g.startswith(path + ".") for g in given):
-            out.append(SourcedValue(path, value, "default", _expand(note, references)))
+            out.append(SourcedValue(path, value, "default", expand(note, references)))
     return out
 
 
@@ -72,17 +72,6 @@ def _yaml_text(source: ScenarioSource) -> str | None:
     if isinstance(source, str | Path) and Path(source).expanduser().is_file():
         return Path(source).expanduser().read_text(encoding="utf-8")
     return None
-
-
-def _expand(note: str, references: dict[str, str]) -> str:
-    words = []
-    for word in note.split():
-        key = word.removeprefix("src:").rstrip(",;.)")
-        if word.startswith("src:") and key in references:
-            words.append(f"[{references[key]}]")
-        else:
-            words.append(word)
-    return " ".join(words)
 
 
 def _commented_values(text: str, input_names: set[str]) -> Iterator[tuple[str, str, str]]:

@@ -12,6 +12,9 @@ source says ``assumption: <reason>`` instead.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 REFERENCES: dict[str, str] = {
     "epoch_chip_db": (
         "Epoch AI chip database, 'Chip dataset-Grid view.csv' (epoch-research/training-cost-trends, "
@@ -199,19 +202,27 @@ REFERENCES: dict[str, str] = {
 """Every source a default may cite, by key: title and address."""
 
 
-def expand(note: str) -> str:
+_KEY = re.compile(r"src:([A-Za-z0-9_-]+)")
+"""A citation in a note: ``src:KEY``, wherever it stands (``(src:KEY),`` included)."""
+
+
+def expand(note: str, references: Mapping[str, str] | None = None) -> str:
     """Return ``note`` with each ``src:KEY`` replaced by the source's title and address.
+
+    ``references`` (default: :data:`REFERENCES`) maps keys to sources; an unknown key stays as
+    written.
 
     Examples
     --------
     >>> expand("see src:compute_trend").startswith("see [Epoch AI")
     True
+    >>> expand("~3x a year (src:nope), slowing")
+    '~3x a year (src:nope), slowing'
     """
-    words = []
-    for word in note.split():
-        key = word.removeprefix("src:").rstrip(",;.")
-        if word.startswith("src:") and key in REFERENCES:
-            words.append(f"[{REFERENCES[key]}]")
-        else:
-            words.append(word)
-    return " ".join(words)
+    known = REFERENCES if references is None else references
+
+    def cite(match: re.Match[str]) -> str:
+        key = match.group(1)
+        return f"[{known[key]}]" if key in known else match.group(0)
+
+    return _KEY.sub(cite, note)
