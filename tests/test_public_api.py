@@ -86,3 +86,16 @@ def test_version_is_the_installed_packages() -> None:
     from importlib.metadata import version
 
     assert labecon.__version__ == version("labecon")
+
+
+def test_a_results_repr_says_what_ran_not_every_array() -> None:
+    import labecon
+
+    res = labecon.simulate("b1", n_samples=300, seed=2)
+    text = repr(res)
+    assert text.startswith("<Results of 'b1': 300 samples, seed 2")
+    assert "outputs: pv_rent; pv_build; saving" in text
+    assert len(text) < 600, "a short description, not the dataset and the scenario's YAML"
+    for method in ("summary_table", "summary", "dataset", "routes", "write", "export"):
+        assert f".{method}" in text
+        assert hasattr(res, method)

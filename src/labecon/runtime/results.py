@@ -57,6 +57,24 @@ class Results:
     scenario_yaml: str
     _extra: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        """Say what ran and how to read it (not every array: a notebook shows this when a run ends)."""
+        m = self.manifest
+        dims = {
+            name: ", ".join(str(d) for d in self.dataset[name].dims if d != "sample")
+            for name in self.outputs
+            if name in self.dataset
+        }
+        outputs = "; ".join(f"{name} ({dims[name]})" if dims.get(name) else name for name in self.outputs)
+        elapsed = m.get("elapsed_s")
+        took = f", {elapsed:.2f} s" if isinstance(elapsed, int | float) else ""
+        return (
+            f"<Results of {m.get('scenario', '')!r}: {self.n_samples:,} samples, seed {m.get('seed')}{took}\n"
+            f" outputs: {outputs}\n"
+            " read with .summary_table(), .summary(), .dataset (xarray), .routes; "
+            "save with .write(directory) or .export(path, format)>"
+        )
+
     @property
     def n_samples(self) -> int:
         """Number of samples run."""
