@@ -99,3 +99,16 @@ def test_a_results_repr_says_what_ran_not_every_array() -> None:
     for method in ("summary_table", "summary", "dataset", "routes", "write", "export"):
         assert f".{method}" in text
         assert hasattr(res, method)
+
+
+def test_a_comparison_repr_gives_the_answer_not_the_values() -> None:
+    import labecon
+
+    comp = labecon.compare(
+        "b1", outputs=["pv_rent", "pv_build"], goal="min", n_samples=400, seed=1, evppi=False
+    )
+    text = repr(comp)
+    assert text.startswith("<Comparison of pv_rent, pv_build")
+    assert f"best on average {comp.best}" in text
+    assert "P(best): pv_rent " in text
+    assert len(text) < 400

@@ -122,6 +122,16 @@ class Comparison:
     by_metric: dict[str, Comparison] = field(default_factory=dict)
     """Comparisons of the same variants on further metrics (``metric=[...]``), by metric."""
 
+    def __repr__(self) -> str:
+        """Say what was compared and the answer (not the per-sample values)."""
+        p_best = ", ".join(f"{o} {float(self.p_best[o].value):.1%}" for o in self.options)
+        return (
+            f"<Comparison of {', '.join(self.options)} on {self.metric} ({self.goal}), "
+            f"{self.n_samples:,} paired samples: best on average {self.best}; P(best): {p_best}; "
+            f"EVPI {float(self.evpi.value):.4g} {self.units}".rstrip()
+            + "; read with .means, .differences, .p_best, .mean_regret, .evppi, .to_dict()>"
+        )
+
     @property
     def n_samples(self) -> int:
         """Number of paired samples."""
