@@ -115,6 +115,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         "cash_by_year": [0.0] * years_n,
         "capacity_by_year": [0.0] * years_n,
         "first_profit": float(H),
+        "first_profit_year": float(H),
         "npv": 0.0,
         "peak_need": 0.0,
         "ruined": 0.0,
@@ -367,6 +368,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         out["capacity_by_year"][y] = base_cap + rented
         if out["first_profit"] == H and net_income > 0 and alive > 0:
             out["first_profit"] = float(t)
+        if t >= 3 and out["first_profit_year"] == H and alive > 0:
+            last_four = [row[5] for row in out["income"][-4:]]  # net income, oldest first
+            if ((last_four[0] + last_four[1]) + last_four[2]) + last_four[3] > 0:
+                out["first_profit_year"] = float(t)
         unlevered = operating + interest - credits_used + investing
         out["npv"] += discount * unlevered
         if t >= H - 4:

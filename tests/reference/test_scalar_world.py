@@ -159,6 +159,7 @@ def test_engine_matches_scalar_loop(case: str) -> None:
             ds["peak_funding_need_usd"].to_numpy()[i, 0], ref["peak_need"], rtol=rtol, atol=1e-3
         )
         assert ds["first_profitable_quarter"].to_numpy()[i, 0] == ref["first_profit"]
+        assert ds["first_profitable_year_quarter"].to_numpy()[i, 0] == ref["first_profit_year"]
         assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
         assert ds["is_beyond_plausible_bounds"].to_numpy()[i, 0] == ref["beyond"]
         if "partner_deal_npv_usd" in ds:

@@ -675,6 +675,8 @@ def record_kernel(
     ruined_y: FloatArray,
     capacity_y: FloatArray,
     first_profit: FloatArray,
+    recent_net_income: FloatArray,
+    first_profit_year: FloatArray,
     npv: FloatArray,
     last_year_fcf: FloatArray,
     last_year_revenue: FloatArray,
@@ -684,11 +686,23 @@ def record_kernel(
 ) -> None:
     """Add a quarter to the per-sample outputs in place (``Accumulator.record``'s NumPy path).
 
-    The ``_y`` arrays are this year's ``(sample, lab)`` slices of the by-year outputs.
+    The ``_y`` arrays are this year's ``(sample, lab)`` slices of the by-year outputs;
+    ``recent_net_income`` holds the last four quarters' net income, quarter ``t`` at ``t % 4``.
     """
     n, n_labs = revenue.shape
+    q = int(t)
+    now = q % 4
     for lab in range(n_labs):
         for i in range(n):
+            recent_net_income[i, lab, now] = net_income[i, lab]
+            if q >= 3 and first_profit_year[i, lab] == horizon and alive[i, lab] > 0:
+                # Oldest first, as the NumPy path adds them.
+                year = (
+                    (recent_net_income[i, lab, (q + 1) % 4] + recent_net_income[i, lab, (q + 2) % 4])
+                    + recent_net_income[i, lab, (q + 3) % 4]
+                ) + recent_net_income[i, lab, now]
+                if year > 0:
+                    first_profit_year[i, lab] = t
             rev = revenue[i, lab]
             revenue_y[i, lab] = revenue_y[i, lab] + rev
             cash_y[i, lab] = cash[i, lab]

@@ -122,6 +122,10 @@ class Accumulator:
         self.ruined_by_year = np.zeros(by_year, order="F")
         self.capacity_by_year = np.zeros(by_year, order="F")
         self.first_profit = np.full((n, n_labs), float(horizon), order="F")
+        self.recent_net_income = np.zeros((n, n_labs, 4), order="F")
+        """The last four quarters' net income (USD), quarter ``t`` at ``t % 4``."""
+        self.first_profit_year = np.full((n, n_labs), float(horizon), order="F")
+        """First quarter closing four quarters running whose net income adds up above 0."""
         self.npv = zeros(n, n_labs)
         self.cum_pre_equity = zeros(n, n_labs)
         self.peak_need = zeros(n, n_labs)
@@ -233,6 +237,8 @@ class Accumulator:
             self.ruined_by_year[:, :, y],
             self.capacity_by_year[:, :, y],
             self.first_profit,
+            self.recent_net_income,
+            self.first_profit_year,
             self.npv,
             self.last_year_fcf,
             self.last_year_revenue,
@@ -267,6 +273,13 @@ class Accumulator:
         self.capacity_by_year[:, :, y] = s.base_h100e + s.rented_h100e
         profit_now = (self.first_profit == self.horizon) & (c.net_income_usd > 0) & (acc.alive > 0)
         self.first_profit = np.where(profit_now, float(t), self.first_profit)
+        recent = self.recent_net_income
+        recent[:, :, t % 4] = c.net_income_usd
+        if t >= 3:
+            first, second, third, fourth = (recent[:, :, (t + k) % 4] for k in (1, 2, 3, 4))  # oldest first
+            year = ((first + second) + third) + fourth
+            year_now = (self.first_profit_year == self.horizon) & (year > 0) & (acc.alive > 0)
+            self.first_profit_year = np.where(year_now, float(t), self.first_profit_year)
         fcf = f.operating_usd + f.investing_usd
         unlevered = unlevered_fcf_usd(f.operating_usd, f.investing_usd, c.interest_usd, c.credits_used_usd)
         self.npv += discount * unlevered
@@ -362,6 +375,7 @@ class Accumulator:
             "capacity_h100e_by_year": self.capacity_by_year,
             "first_profitable_quarter": self.first_profit,
             "is_ever_profitable": (self.first_profit < H).astype(np.float64),
+            "first_profitable_year_quarter": self.first_profit_year,
             "peak_funding_need_usd": self.peak_need,
             "is_ruined": state.accounts.ruined.astype(np.float64),
             "is_ruined_by_year": self.ruined_by_year,
@@ -461,6 +475,14 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
         ),
         "is_ever_profitable": OutputInfo(
             ("lab",), lab, "1", "1 if net income is ever positive; its mean is P(profitable)"
+        ),
+        "first_profitable_year_quarter": OutputInfo(
+            ("lab",),
+            lab,
+            "quarter",
+            "first quarter closing four quarters running whose net income adds up to more than 0 (a "
+            "profitable year, trailing; one profitable quarter does not count); the horizon (quarters) "
+            "if never",
         ),
         "peak_funding_need_usd": OutputInfo(
             ("lab",), lab, "USD", "peak cumulative free cash flow burned, net of debt, before equity raised"

@@ -119,7 +119,9 @@ def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answ
     a block per lab; for other scenarios, a block per output.
     """
     if is_world_of_labs(ds):
-        return [*route_answers(ds, scenario), *_world_answers(ds, start_year_of(scenario))]
+        horizon = (scenario or {}).get("horizon_quarters")
+        horizon = horizon if isinstance(horizon, int) else None
+        return [*route_answers(ds, scenario), *_world_answers(ds, start_year_of(scenario), horizon)]
     return _output_answers(ds)
 
 
@@ -172,7 +174,7 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
     return text + "."
 
 
-def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
+def _world_answers(ds: xr.Dataset, start: float, horizon: int | None = None) -> list[Answer]:
     labs = [str(x) for x in ds["lab"].to_numpy()]
     years = [int(y) for y in ds["year"].to_numpy()] if "year" in ds.coords else []
     out = []
@@ -183,7 +185,7 @@ def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
         npv = _figure(ds, "npv_fcf_usd", lab=lab)
         if npv:
             lines.append(f"NPV of free cash flow: {npv}.")
-        for line in (_first_profit(ds, lab, start), _ruin(ds, lab, years, start)):
+        for line in (_first_profit(ds, lab, start, horizon), _ruin(ds, lab, years, start)):
             if line:
                 lines.append(line)
         need = stat(ds, "peak_funding_need_usd", lab=lab)
@@ -227,7 +229,7 @@ def _world_answers(ds: xr.Dataset, start: float) -> list[Answer]:
     return [*first, *out, *last]
 
 
-def _first_profit(ds: xr.Dataset, lab: str, start: float) -> str | None:
+def _first_profit(ds: xr.Dataset, lab: str, start: float, horizon: int | None = None) -> str | None:
     """Return when the lab first makes a profit, with "never" as its own probability."""
     ever = stat(ds, "is_ever_profitable", lab=lab)
     if ever is None:
@@ -246,7 +248,27 @@ def _first_profit(ds: xr.Dataset, lab: str, start: float) -> str | None:
             return f"Profitable at some point in {pct(ever.mean)} of samples; never in {pct(never)}."
         when = quarter_date(q_stat.p50, start)
         among = "the median over all samples"
-    return f"First profitable quarter: {when} ({among}); never profitable in {pct(never)} of samples."
+    said = f"First profitable quarter: {when} ({among}); never profitable in {pct(never)} of samples."
+    return f"{said} {year}" if (year := _first_profitable_year(ds, lab, start, horizon)) else said
+
+
+def _first_profitable_year(ds: xr.Dataset, lab: str, start: float, horizon: int | None) -> str | None:
+    """Return when four quarters running first add up to a profit (one good quarter does not count).
+
+    The output holds the ``horizon`` (quarters) for "never".
+    """
+    name = "first_profitable_year_quarter"
+    if horizon is None or name not in ds or "sample" not in ds[name].dims:
+        return None
+    q = ds[name].sel(lab=lab).to_numpy()
+    ever = q < horizon
+    if not ever.any():
+        return "No four quarters running add up to a profit in any sample."
+    when = quarter_date(float(np.median(q[ever])), start)
+    return (
+        f"A profitable year (four quarters running): first closed in {when} (the median of the "
+        f"{pct(float(ever.mean()))} of samples that get there); never in {pct(float(1.0 - ever.mean()))}."
+    )
 
 
 def _ruin(ds: xr.Dataset, lab: str, years: list[int], start: float) -> str | None:

@@ -303,8 +303,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
         charts.extend(route_gain_charts(inputs.dataset))
         charts.extend(waterfall_charts(inputs.dataset))
-        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario)))
         horizon = (scenario or {}).get("horizon_quarters", inputs.dataset.sizes.get("quarter"))
+        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario), horizon))
         charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
         start = start_year_of(scenario) if scenario is not None else None

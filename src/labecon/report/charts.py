@@ -25,7 +25,7 @@ ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scat
 TIME_DIMS = ("year", "quarter")
 """Trailing dims drawn as a time axis (fan charts, probabilities over time)."""
 
-DATED_OUTPUTS = ("first_profitable_quarter", "route_payback_quarter")
+DATED_OUTPUTS = ("first_profitable_quarter", "first_profitable_year_quarter", "route_payback_quarter")
 """Outputs that are quarters with the horizon standing for "never": not drawn as plain numbers
 (:mod:`labecon.report.why` draws them as calendar years, "never" a bar of its own)."""
 

@@ -120,29 +120,45 @@ def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
     return charts
 
 
-def first_profit_charts(ds: xr.Dataset, start_year: float) -> list[Chart]:
+def first_profit_charts(
+    ds: xr.Dataset, start_year: float, horizon_quarters: int | None = None
+) -> list[Chart]:
     """Return the share of samples whose first profitable quarter falls in each calendar year, and "never".
 
-    "Never" is its own bar: a horizon standing for it is never averaged into a date.
+    "Never" is its own bar: a horizon standing for it is never averaged into a date. With the
+    ``horizon_quarters`` known, each lab's first profitable year (four quarters running) stands
+    beside its first profitable quarter: one good quarter is not a profitable business.
     """
-    name = "first_profitable_quarter"
+    name, year_name = "first_profitable_quarter", "first_profitable_year_quarter"
     if name not in ds or "is_ever_profitable" not in ds or "lab" not in ds[name].dims:
         return []
     labs = [str(x) for x in ds["lab"].to_numpy()]
-    when = {
-        lab: (ds[name].sel(lab=lab).to_numpy(), ds["is_ever_profitable"].sel(lab=lab).to_numpy())
-        for lab in labs
-    }
+    with_years = horizon_quarters is not None and year_name in ds and "sample" in ds[year_name].dims
+    when = {}
+    for lab in labs:
+        quarter_label = f"{lab}, a quarter" if with_years else lab
+        when[quarter_label] = (
+            ds[name].sel(lab=lab).to_numpy(),
+            ds["is_ever_profitable"].sel(lab=lab).to_numpy(),
+        )
+        if with_years:
+            q = ds[year_name].sel(lab=lab).to_numpy()
+            when[f"{lab}, a year"] = (q, (q < float(horizon_quarters or 0)).astype(np.float64))
+    years_note = (
+        ' "A year": the first quarter closing four quarters running whose net income adds up above zero.'
+        if with_years
+        else ""
+    )
     return [
         _by_calendar_year(
             "first-profit",
             "When each lab first makes a profit",
-            "calendar year of the first profitable quarter",
+            "calendar year of the first profitable quarter" + (" or year" if with_years else ""),
             when,
             ds,
             start_year,
             "Share of samples whose first quarter with positive net income falls in each calendar year; "
-            '"never": no profitable quarter within the horizon.',
+            '"never": no profitable quarter within the horizon.' + years_note,
         )
     ]
 

@@ -35,6 +35,7 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "capacity_h100e_by_year": OutputWords("Compute in use at year end (H100 equivalents)", "capacity"),
     "first_profitable_quarter": OutputWords("First profitable quarter", "quarter"),
     "is_ever_profitable": OutputWords("Chance of ever making a profit", "probability"),
+    "first_profitable_year_quarter": OutputWords("First quarter closing a profitable year", "quarter"),
     "peak_funding_need_usd": OutputWords("Peak funding need", "money"),
     "is_ruined": OutputWords("Chance of running out of cash", "probability"),
     "is_ruined_by_year": OutputWords("Chance of having run out of cash", "probability"),

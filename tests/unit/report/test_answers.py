@@ -42,6 +42,23 @@ def test_first_profit_is_a_date_with_never_apart(world: labecon.Results) -> None
     assert f"never profitable in {pct(1 - ever.mean())}" in line
 
 
+def test_a_profitable_year_is_said_beside_the_first_profitable_quarter(world: labecon.Results) -> None:
+    ds = world.dataset
+    year = ds["first_profitable_year_quarter"].sel(lab="lab_partner").to_numpy()
+    ever = year < 40
+    when = quarter_date(float(np.median(year[ever])), 2026.25)
+    (block,) = [
+        b for b in answers(ds, {"start_year": 2026.25, "horizon_quarters": 40}) if b.title == "lab_partner"
+    ]
+    line = next(line for line in block.lines if line.startswith("First profitable quarter"))
+    assert f"A profitable year (four quarters running): first closed in {when}" in line
+    assert f"never in {pct(1 - ever.mean())}" in line
+    # One good quarter is not a profitable year: the year never comes first.
+    first = ds["first_profitable_quarter"].to_numpy()
+    assert np.all(ds["first_profitable_year_quarter"].to_numpy() >= first)
+    assert np.any(ds["first_profitable_year_quarter"].to_numpy() > first)
+
+
 def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Results) -> None:
     scenario = yaml.safe_load(world.scenario_yaml)
     blocks = answers(world.dataset, scenario)
@@ -110,6 +127,10 @@ def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Pa
     assert fall.data["total"]["value"] == pytest.approx(float(income.sel(income_line="net_income")), rel=1e-9)
     first = charts["first-profit"]
     assert first.data["categories"][-1] == "never"
+    names = [s["name"] for s in first.data["series"]]
+    assert names == ["lab_own, a quarter", "lab_own, a year", "lab_partner, a quarter", "lab_partner, a year"]
+    year = res.dataset["first_profitable_year_quarter"].sel(lab="lab_own").to_numpy()
+    assert first.data["series"][1]["values"][-1] == pytest.approx(float(np.mean(year == 40)))
     never = 1 - res.dataset["is_ever_profitable"].sel(lab="lab_own").mean()
     assert first.data["series"][0]["values"][-1] == pytest.approx(float(never))
     assert sum(first.data["series"][0]["values"]) == pytest.approx(1.0)
