@@ -42,6 +42,14 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
     for lab in ("lab_own", "lab_partner"):
         assert f"for {lab}, " in found["text"].lower()
     assert found["details"]  # the per-lab lines stay
+    # Each lab's line gives its first profitable year as the median over every future.
+    year = results.summary()["first_profitable_year_quarter"]["p50"]
+    for lab, q, line in zip(("lab_own", "lab_partner"), year, found["details"], strict=True):
+        assert line.startswith(f"{lab}: ")
+        if q < sc.horizon_quarters:
+            assert f"a profitable year (four quarters running) by {int(sc.start_year + q / 4)}" in line
+        else:
+            assert "profitable year" not in line
 
 
 def test_compute_run_names_the_cheaper_strategy() -> None:

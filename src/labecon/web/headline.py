@@ -16,6 +16,7 @@ import numpy as np
 
 import labecon
 from labecon.scenario.schema import ComputeScenario, as_kind
+from labecon.types import FloatArray
 
 
 def headline(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, Any]:
@@ -127,21 +128,30 @@ def _strategy(scenario: ComputeScenario, output: str) -> str:
 
 
 def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
-    """Per lab: the median year of first profit and P(ruin by the horizon)."""
+    """Per lab: the median year of first profit, of its first profitable year, and P(ruin by the horizon)."""
     sums = results.summaries
     if "first_profitable_quarter" not in sums or "lab" not in results.dataset.coords:
         return []
     labs = [str(x) for x in results.dataset["lab"].to_numpy()]
-    median = np.asarray(sums["first_profitable_quarter"].percentiles[50.0].value, dtype=float).reshape(-1)
+    start = float(getattr(scenario, "start_year", 0.0))
+
+    def medians(name: str) -> FloatArray:
+        if name not in sums:
+            return np.full(len(labs), np.nan)
+        return np.asarray(sums[name].percentiles[50.0].value, dtype=float).reshape(-1)
+
+    median, year_median = medians("first_profitable_quarter"), medians("first_profitable_year_quarter")
     ruin = sums.get("is_ruined")
     lines = []
     for i, lab in enumerate(labs):
-        q = median[i]
+        q, y = median[i], year_median[i]
         when = (
-            f"first profitable in {int(getattr(scenario, 'start_year', 0.0) + q / 4)} (median)"
+            f"first profitable in {int(start + q / 4)} (median)"
             if np.isfinite(q) and q < scenario.horizon_quarters
             else "not profitable within the horizon in most samples"
         )
+        if np.isfinite(y) and y < scenario.horizon_quarters:
+            when += f", a profitable year (four quarters running) by {int(start + y / 4)}"
         if ruin is not None:
             p = float(np.asarray(ruin.mean.value, dtype=float).reshape(-1)[i])
             se = float(np.asarray(ruin.mean.se, dtype=float).reshape(-1)[i])
