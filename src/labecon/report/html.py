@@ -82,6 +82,12 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _series_colour(series: dict[str, Any], k: int) -> str:
+    """Return a series' colour: its own palette place (``colour``) or its order; ``light``: paler."""
+    colour = PALETTE[series.get("colour", k) % len(PALETTE)]
+    return _rgba(colour, 0.45) if series.get("light") else colour
+
+
 def figure(chart: Chart) -> Any:
     """Return the Plotly figure of one chart."""
     go = _plotly()
@@ -197,7 +203,7 @@ def figure(chart: Chart) -> Any:
                 go.Bar(
                     orientation="h" if horizontal else "v",
                     name=s["name"],
-                    marker_color=PALETTE[k % len(PALETTE)],
+                    marker_color=_series_colour(s, k),
                     **kw,
                 )
             )

@@ -79,7 +79,8 @@ def draw(chart: Chart) -> Any:
                     s["values"],
                     height=width,
                     xerr=s.get("errors"),
-                    color=PALETTE[k % len(PALETTE)],
+                    color=PALETTE[s.get("colour", k) % len(PALETTE)],
+                    alpha=0.45 if s.get("light") else 1.0,
                     label=s["name"],
                 )
                 ax.set_yticks(pos, cats)
@@ -91,7 +92,8 @@ def draw(chart: Chart) -> Any:
                     s["values"],
                     width=width,
                     yerr=s.get("errors"),
-                    color=PALETTE[k % len(PALETTE)],
+                    color=PALETTE[s.get("colour", k) % len(PALETTE)],
+                    alpha=0.45 if s.get("light") else 1.0,
                     label=s["name"],
                 )
                 ax.set_xticks(pos, cats)

@@ -144,6 +144,12 @@ def first_profit_charts(
         if with_years:
             q = ds[year_name].sel(lab=lab).to_numpy()
             when[f"{lab}, a year"] = (q, (q < float(horizon_quarters or 0)).astype(np.float64))
+    # A lab keeps its colour: its first profitable quarter pale, its first profitable year full.
+    looks = {
+        f"{lab}, a {what}": {"colour": i, "light": what == "quarter"}
+        for i, lab in enumerate(labs)
+        for what in ("quarter", "year")
+    }
     years_note = (
         ' "A year": the first quarter closing four quarters running whose net income adds up above zero.'
         if with_years
@@ -159,6 +165,7 @@ def first_profit_charts(
             start_year,
             "Share of samples whose first quarter with positive net income falls in each calendar year; "
             '"never": no profitable quarter within the horizon.' + years_note,
+            looks=looks if with_years else None,
         )
     ]
 
@@ -210,11 +217,13 @@ def _by_calendar_year(
     start_year: float,
     note: str,
     terminal_quarter: int | None = None,
+    looks: dict[str, dict[str, Any]] | None = None,
 ) -> Chart:
     """Return bars of the share of samples whose quarter falls in each calendar year, "never" last.
 
     ``when`` maps a series to its quarters and its 0/1 flag of the event happening at all. A
     quarter at ``terminal_quarter`` (the horizon: the terminal value's slot) is a bar of its own.
+    ``looks``: a series' ``colour`` (palette place) and ``light`` (paler), by name.
     """
     first_year = math.floor(start_year)
     horizon_years = math.floor(start_year + ds.sizes.get("quarter", 0) / 4) if "quarter" in ds.dims else None
@@ -234,7 +243,8 @@ def _by_calendar_year(
     series: list[dict[str, Any]] = []
     for name, (years, end_share, never, n) in per_series.items():
         shares = [float(np.sum(years == y)) / n for y in span]
-        series.append({"name": name, "values": [*shares, *([end_share] if terminal else []), never]})
+        look = (looks or {}).get(name, {})
+        series.append({"name": name, "values": [*shares, *([end_share] if terminal else []), never], **look})
     categories = [*(str(y) for y in span), *(["terminal value"] if terminal else []), "never"]
     return Chart(
         chart_id,

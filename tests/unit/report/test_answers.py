@@ -129,6 +129,9 @@ def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Pa
     assert first.data["categories"][-1] == "never"
     names = [s["name"] for s in first.data["series"]]
     assert names == ["lab_own, a quarter", "lab_own, a year", "lab_partner, a quarter", "lab_partner, a year"]
+    # A lab keeps its colour: pale for its first profitable quarter, full for its first profitable year.
+    looks = [(s["colour"], s["light"]) for s in first.data["series"]]
+    assert looks == [(0, True), (0, False), (1, True), (1, False)]
     year = res.dataset["first_profitable_year_quarter"].sel(lab="lab_own").to_numpy()
     assert first.data["series"][1]["values"][-1] == pytest.approx(float(np.mean(year == 40)))
     never = 1 - res.dataset["is_ever_profitable"].sel(lab="lab_own").mean()
