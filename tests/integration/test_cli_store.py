@@ -42,7 +42,18 @@ def test_summary_files_are_long_and_tidy(tmp_path: Path) -> None:
     out = tmp_path / "r"
     _run("two-strategies", "-n", "300", "--out", str(out))
     for frame in (pd.read_csv(out / layout.SUMMARY_CSV), pd.read_parquet(out / layout.SUMMARY_PARQUET)):
-        columns = ["output", "units", "lab", "year", "route", "npv_line", "deal", "statistic", "value"]
+        columns = [
+            "output",
+            "units",
+            "lab",
+            "year",
+            "bound",
+            "route",
+            "npv_line",
+            "deal",
+            "statistic",
+            "value",
+        ]
         assert list(frame.columns) == columns
         assert not frame["value"].map(lambda v: isinstance(v, list | str)).any()
         mean_2030 = frame.query(

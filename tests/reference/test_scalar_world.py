@@ -189,3 +189,27 @@ def test_samples_beyond_the_plausibility_bounds_are_reported_as_a_warning() -> N
     with pytest.warns(PlausibilityWarning, match="6 of 6 samples"):
         res = labecon.simulate(data, n_samples=6, seed=11)
     assert res.dataset["is_beyond_plausible_bounds"].to_numpy().mean() == 1.0
+    by_bound = res.dataset["is_beyond_plausible_bound"]
+    assert by_bound.dims == ("sample", "lab", "bound")
+    assert list(by_bound["bound"].to_numpy()) == ["compute", "funding", "revenue"]
+    # A sample is past the bounds when it is past any one of them.
+    assert np.array_equal(
+        by_bound.max("bound").to_numpy(), res.dataset["is_beyond_plausible_bounds"].to_numpy()
+    )
+    assert by_bound.sel(bound="revenue").to_numpy().mean() == 1.0
+
+
+def test_a_plausibility_warning_counts_each_bound_and_travels_between_processes() -> None:
+    import pickle
+
+    from labecon.model.world import PlausibilityWarning
+
+    data = one_lab_world(**{"finance.plausible_max_revenue_usd_per_year": 9e9})
+    with pytest.warns(PlausibilityWarning, match=r"\(revenue 6\)") as caught:
+        labecon.simulate(data, n_samples=6, seed=11)
+    (w,) = [r.message for r in caught if isinstance(r.message, PlausibilityWarning)]
+    assert isinstance(w, PlausibilityWarning)
+    assert w.by_bound == (0, 0, 6)
+    again = pickle.loads(pickle.dumps(w))
+    assert (again.by_bound, str(again)) == (w.by_bound, str(w))
+    assert again.on_route("a:own").by_bound == w.by_bound

@@ -18,6 +18,7 @@ from rich.table import Table
 
 import labecon
 from labecon.analysis.optimize import Statistic
+from labecon.model.world import bound_counts
 from labecon.report.words import OUTPUT_WORDS, in_sentence, money
 from labecon.report.words import label as output_label
 from labecon.scenario.yaml_text import load_yaml
@@ -483,6 +484,7 @@ def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = 
     """
     declared: dict[str, list[int]] = {}
     routes: dict[tuple[str, str], list[int]] = {}
+    bounds: dict[str, list[int]] = {}  # per lab as declared: samples past each bound
     for record in caught:
         w = record.message
         if not isinstance(w, labecon.PlausibilityWarning):
@@ -493,12 +495,22 @@ def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = 
         )
         into[0] += w.count
         into[1] = total if total is not None else into[1] + w.n_samples
+        if not w.variant and w.by_bound:
+            each = bounds.setdefault(w.lab, [0] * len(w.by_bound))
+            bounds[w.lab] = [a + b for a, b in zip(each, w.by_bound, strict=True)]
     if not declared and not routes:
         return
-    counts = "; ".join(f"{lab} in {c:,} of {n:,} samples" for lab, (c, n) in declared.items()) or "none"
+    counts = (
+        "; ".join(
+            f"{lab} in {c:,} of {n:,} samples" + (f" ({bound_counts(bounds[lab])})" if lab in bounds else "")
+            for lab, (c, n) in declared.items()
+        )
+        or "none"
+    )
     err_console.print(
         "[yellow]warning:[/] futures past the plausibility bounds on compute, funding or revenue (the "
-        f"scenario's finance.plausible_max_*; per sample: is_beyond_plausible_bounds): {escape(counts)}",
+        "scenario's finance.plausible_max_*; per sample: is_beyond_plausible_bounds, and by bound: "
+        f"is_beyond_plausible_bound): {escape(counts)}",
         highlight=False,
         soft_wrap=True,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -22,7 +22,14 @@ from labecon.model.decisions import LabPolicy, decide
 from labecon.model.finance import close_books, fund, money
 from labecon.model.market import market_and_serve
 from labecon.model.world_open import advance, context, opening_state
-from labecon.model.world_outputs import Accumulator, NpvParts, Quarter, WorldResult, deal_labels
+from labecon.model.world_outputs import (
+    PLAUSIBILITY_BOUNDS,
+    Accumulator,
+    NpvParts,
+    Quarter,
+    WorldResult,
+    deal_labels,
+)
 from labecon.model.world_params import WorldParams, take_samples, world_params
 from labecon.model.world_state import Context, WorldState
 from labecon.scenario.schema import WorldScenario
@@ -129,7 +136,7 @@ def run_world(
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
     result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
-    warn_beyond_bounds(result.outputs["is_beyond_plausible_bounds"], params.lab_names, start)
+    warn_beyond_bounds(result.outputs["is_beyond_plausible_bound"], params.lab_names, start)
     if not keep_paths or deal_labels(scenario):
         return result
     paths = dict(result.paths)
@@ -141,37 +148,69 @@ class PlausibilityWarning(UserWarning):
     """Some samples of a block passed the scenario's plausibility bounds (capacity, funding or revenue).
 
     Carries its counts, so that a caller can add the blocks up: ``lab``, ``count``
-    of ``n_samples`` from sample ``start``, and ``variant`` (``"<lab>:<route>"``
-    when the world ran with that lab on one of its alternative routes).
+    of ``n_samples`` from sample ``start``, ``variant`` (``"<lab>:<route>"``
+    when the world ran with that lab on one of its alternative routes) and
+    ``by_bound``: how many passed each bound, in the order of
+    :data:`~labecon.model.world_outputs.PLAUSIBILITY_BOUNDS` (a sample may pass several).
     """
 
-    def __init__(self, lab: str, count: int, n_samples: int, start: int, variant: str = "") -> None:
+    def __init__(
+        self,
+        lab: str,
+        count: int,
+        n_samples: int,
+        start: int,
+        variant: str = "",
+        by_bound: tuple[int, ...] = (),
+    ) -> None:
         self.lab, self.count, self.n_samples, self.start, self.variant = lab, count, n_samples, start, variant
+        self.by_bound = by_bound
         where = ""
         if variant:
             who, route = variant.split(":", 1)
             where = f" (in the futures where {who} takes its route {route!r})"
+        which = f" ({bound_counts(by_bound)})" if by_bound else ""
         super().__init__(
             f"{count} of {n_samples} samples (from sample {start}) of lab {lab!r}{where} passed the "
-            "plausibility bounds on compute, funding or revenue "
-            "(finance.plausible_max_*; output is_beyond_plausible_bounds)"
+            f"plausibility bounds on compute, funding or revenue{which} "
+            "(finance.plausible_max_*; outputs is_beyond_plausible_bounds, is_beyond_plausible_bound)"
         )
 
-    def __reduce__(self) -> tuple[type[PlausibilityWarning], tuple[str, int, int, int, str]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[PlausibilityWarning], tuple[str, int, int, int, str, tuple[int, ...]]]:
         """Pickle by its counts (a worker process sends it back to the run's caller)."""
-        return PlausibilityWarning, (self.lab, self.count, self.n_samples, self.start, self.variant)
+        return PlausibilityWarning, (
+            self.lab,
+            self.count,
+            self.n_samples,
+            self.start,
+            self.variant,
+            self.by_bound,
+        )
 
     def on_route(self, variant: str) -> PlausibilityWarning:
         """Return the same warning, for a world run with a lab on an alternative route."""
-        return PlausibilityWarning(self.lab, self.count, self.n_samples, self.start, variant)
+        return PlausibilityWarning(self.lab, self.count, self.n_samples, self.start, variant, self.by_bound)
+
+
+def bound_counts(by_bound: Sequence[int]) -> str:
+    """Return how many samples passed each plausibility bound, in words: ``compute 2,200, revenue 60``."""
+    return ", ".join(f"{b} {c:,}" for b, c in zip(PLAUSIBILITY_BOUNDS, by_bound, strict=True) if c)
 
 
 def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> None:
-    """Warn, per lab, how many samples of the block passed the plausibility bounds (never silently)."""
-    counts = beyond.sum(axis=0) if beyond.size else np.zeros(len(lab_names))
-    for name, count in zip(lab_names, counts, strict=True):
+    """Warn, per lab, how many samples of the block passed the plausibility bounds (never silently).
+
+    ``beyond``: ``(sample, lab, bound)``, 1 where the lab passed that bound.
+    """
+    n = beyond.shape[0]
+    any_bound = beyond.max(axis=2, initial=0.0) if beyond.size else np.zeros((n, len(lab_names)))
+    counts, by_bound = any_bound.sum(axis=0), beyond.sum(axis=0)
+    for lab, (name, count) in enumerate(zip(lab_names, counts, strict=True)):
         if count > 0:
-            warnings.warn(PlausibilityWarning(name, int(count), beyond.shape[0], start), stacklevel=3)
+            each = tuple(int(c) for c in by_bound[lab])
+            warnings.warn(PlausibilityWarning(name, int(count), n, start, by_bound=each), stacklevel=3)
 
 
 def _in_sub_blocks(

@@ -55,6 +55,8 @@ class NpvParts(NamedTuple):
 
 
 SOURCES = ("owned", "committed", "rented", "partner", "leased")
+PLAUSIBILITY_BOUNDS = ("compute", "funding", "revenue")
+"""The plausibility bounds, in the order of ``is_beyond_plausible_bound``'s ``bound`` axis."""
 """Where a lab's compute comes from."""
 
 NPV_LINES = (
@@ -363,11 +365,12 @@ class Accumulator:
             self.npv_parts.by_line[:, :, -1] = discount * terminal * alive
             self.npv_parts.cumulative[:, :, -1] = npv
         cap_max, funding_max, revenue_max = ctx.params.plausible_max
-        beyond = (
-            (self.peak_capacity > cap_max)
-            | (self.peak_need > funding_max)
-            | (self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max)
-        )
+        by_bound = (
+            self.peak_capacity > cap_max,
+            self.peak_need > funding_max,
+            self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max,
+        )  # in the order of PLAUSIBILITY_BOUNDS
+        beyond = by_bound[0] | by_bound[1] | by_bound[2]
         deal_npv = self.deal_npv + self.deal_discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
@@ -382,6 +385,7 @@ class Accumulator:
             "npv_fcf_usd": npv,
             "is_npv_leader": npv_leader(npv),
             "is_beyond_plausible_bounds": beyond.astype(np.float64),
+            "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
         }
         if ctx.deal_lab:
             outputs["partner_deal_npv_usd"] = deal_npv
@@ -518,6 +522,14 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "1 if the lab's compute, peak funding need or yearly revenue passed the scenario's "
             "plausibility bounds (finance.plausible_max_*); mean = share of such samples, reported "
             "as a warning",
+        ),
+        "is_beyond_plausible_bound": OutputInfo(
+            ("lab", "bound"),
+            {"lab": labs, "bound": list(PLAUSIBILITY_BOUNDS)},
+            "1",
+            "1 if the lab passed that plausibility bound: its compute "
+            "(finance.plausible_max_capacity_h100e), its peak funding need (plausible_max_funding_usd) "
+            "or its yearly revenue (plausible_max_revenue_usd_per_year); mean = share of such samples",
         ),
     }
     out.update(describe_route_outputs(scenario))

@@ -64,12 +64,27 @@ def _beyond_bounds(results: labecon.Results) -> list[str]:
         return []
     shares = np.atleast_1d(results.summaries[name].as_dict()["mean"])
     labs = [str(lab) for lab in results.dataset.coords["lab"].to_numpy()]
-    return [
-        f"{lab}'s compute, funding or revenue passed the plausibility bounds (finance.plausible_max_*) "
-        f"in {share:.1%} of futures."
-        for lab, share in zip(labs, shares, strict=True)
-        if share > 0
-    ]
+    each = results.summaries.get("is_beyond_plausible_bound")
+    bounds = (
+        [str(b) for b in results.dataset.coords["bound"].to_numpy()]
+        if "bound" in results.dataset.coords
+        else []
+    )
+    by_bound = np.asarray(each.as_dict()["mean"], dtype=float) if each is not None and bounds else None
+    out = []
+    for i, (lab, share) in enumerate(zip(labs, shares, strict=True)):
+        if share <= 0:
+            continue
+        which = (
+            " (" + ", ".join(f"{b} {p:.1%}" for b, p in zip(bounds, by_bound[i], strict=True) if p > 0) + ")"
+            if by_bound is not None
+            else ""
+        )
+        out.append(
+            f"{lab}'s compute, funding or revenue passed the plausibility bounds (finance.plausible_max_*) "
+            f"in {share:.1%} of futures{which}."
+        )
+    return out
 
 
 def _summary_dims(ds: Any, name: str) -> list[str]:
