@@ -57,3 +57,15 @@ def test_a_series_zero_in_every_sample_is_left_out_of_its_histogram() -> None:
     counts = results_view(results, sc)["histograms"]["route_gain_usd"]["counts"]
     assert sorted(counts) == sorted(set(routes) - set(zero))
     assert all(sum(c) == 500 for c in counts.values())  # every sample still counted
+
+
+def test_the_apps_warm_up_says_nothing() -> None:
+    # It only imports and compiles; an app embedded in a process must not fill its log with it.
+    import warnings
+
+    from labecon.web.app import _warm_up
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _warm_up()
+    assert [str(w.message) for w in caught] == []

@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 import labecon
+from labecon.scenario.schema import WorldScenario
 from labecon.web.api import router as api_router
 from labecon.web.errors import ApiError, error_body
 from labecon.web.jobs import JobManager
@@ -114,10 +115,24 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("server", "internal error (the server's log has the details)"), 500)
 
 
+_FAR = 1e300
+"""Plausibility bounds for the warm-up's runs: far away, so that a warm-up says nothing."""
+
+
 def _warm_up() -> None:
+    # Only to import and compile the model: its results are not used, so its warnings would only
+    # fill the log of a process that embeds the app (a thread cannot filter warnings for itself).
+    far = {
+        "finance.plausible_max_capacity_h100e": _FAR,
+        "finance.plausible_max_funding_usd": _FAR,
+        "finance.plausible_max_revenue_usd_per_year": _FAR,
+    }
     try:
         for name in labecon.list_scenarios():
-            labecon.simulate(name, n_samples=64, seed=0)
+            scenario = labecon.load_scenario(name)
+            if isinstance(scenario, WorldScenario):
+                scenario = labecon.with_overrides(scenario, far)
+            labecon.simulate(scenario, n_samples=64, seed=0)
     except Exception:
         _log.exception("warming up failed (the first run will be slower)")
 

@@ -131,7 +131,8 @@ class ImmediateRunner:
             return executor.submit(compute_view, fields, n_samples, seed)
         # One run's blocks spread over every worker (a preview uses every core; same bits as one
         # block): the server process folds them and builds the view, in a thread of its own.
-        backend = PoolBackend(executor)
+        # The view says the futures past the plausibility bounds; the workers keep their warnings.
+        backend = PoolBackend(executor, give_warnings=False)
         return self._folders.submit(compute_view, fields, n_samples, seed, backend, self.workers)
 
     def _restart(self) -> None:

@@ -57,3 +57,15 @@ def test_warnings_given_in_worker_processes_are_given_to_the_caller() -> None:
         labecon.simulate("two-strategies", 600, 3, chunk_size=300, backend=PoolBackend(pool))
     assert _plausibility_counts(here), "two-strategies has futures past the bounds at 600 samples"
     assert _plausibility_counts(there) == _plausibility_counts(here)
+
+
+def test_a_server_can_keep_the_workers_warnings_with_them() -> None:
+    # The web app says the futures past the bounds in its answers: its log need not repeat them.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=context) as pool, warnings.catch_warnings(record=True) as there:
+        warnings.simplefilter("always")
+        quiet = labecon.simulate(
+            "two-strategies", 600, 3, chunk_size=300, backend=PoolBackend(pool, give_warnings=False)
+        )
+    assert _plausibility_counts(there) == []
+    assert quiet.summary()["is_beyond_plausible_bounds"]["mean"][1] > 0, "the futures are still counted"

@@ -23,7 +23,8 @@ class Backend(Protocol):
     name: str
     in_other_processes: bool
     """Blocks run in other processes, whose warnings the caller gives again
-    (:func:`~labecon.runtime.work.forwarding_warnings`)."""
+    (:func:`~labecon.runtime.work.forwarding_warnings`); False where they run here, or where
+    the caller does not want them given again."""
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for every block, in completion order."""

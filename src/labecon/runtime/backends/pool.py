@@ -16,13 +16,18 @@ from labecon.runtime.plan import Block
 
 
 class PoolBackend:
-    """Compute blocks on the workers of ``executor``, all submitted at once, yielded as they finish."""
+    """Compute blocks on the workers of ``executor``, all submitted at once, yielded as they finish.
+
+    ``give_warnings``: the caller gives again the warnings a block gave in a worker process, as
+    a local run would (default). A server that says them in its answers passes False, so that
+    its log does not repeat them, run after run, from its threads.
+    """
 
     name = "pool"
 
-    def __init__(self, executor: Executor) -> None:
+    def __init__(self, executor: Executor, *, give_warnings: bool = True) -> None:
         self.executor = executor
-        self.in_other_processes = isinstance(executor, ProcessPoolExecutor)
+        self.in_other_processes = give_warnings and isinstance(executor, ProcessPoolExecutor)
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for every block, in completion order (the caller folds in order)."""
