@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 import labecon
-from labecon.scenario.schema import WorldScenario
+from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.api import router as api_router
 from labecon.web.errors import ApiError, error_body
 from labecon.web.jobs import JobManager
@@ -130,7 +130,7 @@ def _warm_up() -> None:
     try:
         for name in labecon.list_scenarios():
             scenario = labecon.load_scenario(name)
-            if isinstance(scenario, WorldScenario):
+            if as_kind(scenario, WorldScenario) is not None:  # the bounds are a world's
                 scenario = labecon.with_overrides(scenario, far)
             labecon.simulate(scenario, n_samples=64, seed=0)
     except Exception:
