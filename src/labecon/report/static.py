@@ -96,7 +96,9 @@ def draw(chart: Chart) -> Any:
                     alpha=0.45 if s.get("light") else 1.0,
                     label=s["name"],
                 )
-                ax.set_xticks(pos, cats)
+                # Many or long labels lean, so that neighbours do not overwrite each other.
+                lean = len(cats) > 4 or max((len(str(c)) for c in cats), default=0) > 14
+                ax.set_xticks(pos, cats, rotation=30 if lean else 0, ha="right" if lean else "center")
     elif chart.kind == "tornado":
         base = d["base"]
         y = np.arange(len(d["inputs"]))
@@ -140,7 +142,8 @@ def draw(chart: Chart) -> Any:
     ax.set_ylabel(chart.y_label)
     fig.suptitle(chart.title, fontsize=12)
     handles, _ = ax.get_legend_handles_labels()
-    if handles:
+    # One series of bars needs no legend (the title names it), as in the HTML report.
+    if handles and not (chart.kind == "bars" and len(d["series"]) == 1):
         ax.legend(fontsize=8, frameon=False)
     fig.tight_layout()
     return fig

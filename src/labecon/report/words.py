@@ -62,6 +62,7 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "route_payback_quarter": OutputWords("When the route pays back", "quarter"),
     "route_gain_by_line_usd": OutputWords("NPV gain over the declared route, by line", "money"),
     "is_beyond_plausible_bounds": OutputWords("Chance of passing the plausibility bounds", "probability"),
+    "is_beyond_plausible_bound": OutputWords("Chance of passing each plausibility bound", "probability"),
 }
 """Human label and kind of value of every output the model itself defines."""
 

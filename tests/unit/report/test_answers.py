@@ -190,3 +190,11 @@ def test_the_report_points_out_an_implausible_input(tmp_path: Path) -> None:
         res = labecon.simulate(data, 300, 1)
     page = labecon.write_report(res, tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Check this input: compute.discount_rate_per_year (input r) = 8, 14" in page
+
+
+def test_every_output_the_world_model_defines_has_words() -> None:
+    # A chart or a sentence never falls back on an identifier made readable ("Is beyond ...").
+    # (A compute scenario, as b1, names its own outputs and says them in its own words.)
+    for name in ("two-strategies", "route-choice"):
+        outputs = labecon.simulate(name, n_samples=8, seed=1).outputs
+        assert not [o for o in outputs if o not in OUTPUT_WORDS], name
