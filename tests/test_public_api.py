@@ -112,3 +112,14 @@ def test_a_comparison_repr_gives_the_answer_not_the_values() -> None:
     assert f"best on average {comp.best}" in text
     assert "P(best): pv_rent " in text
     assert len(text) < 400
+
+
+def test_a_backtest_repr_says_how_the_forecasts_did() -> None:
+    import labecon
+
+    result = labecon.backtest("backtest-2023", n_samples=300)
+    text = repr(result)
+    assert text.startswith("<Backtest of 'backtest-2023' (300 samples")
+    assert f"{len(result.points)} observations scored" in text
+    assert "inside the 90% band" in text
+    assert len(text) < 500

@@ -126,6 +126,18 @@ class BacktestResult:
     unscored: list[str]
     fans: dict[tuple[str, str], Fan] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """Say what was scored and how it did (not every point and fan)."""
+        counts = Counter(p.metric for p in self.points)
+        covered = "; ".join(
+            f"{m}: {share:.0%} of {counts[m]} inside the 90% band" for m, share in self.coverage(0.9).items()
+        )
+        return (
+            f"<Backtest of {self.scenario!r} ({self.n_samples:,} samples, seed {self.seed}): "
+            f"{len(self.points)} observations scored ({covered or 'none'}), {len(self.unscored)} not; "
+            "read with .points, .coverage(0.9), .crps_mean(), .unscored, .to_json()>"
+        )
+
     def coverage(self, level: float = 0.9) -> dict[str, float]:
         """Return, per metric, the share of its points inside the central ``level`` band (0.5 or 0.9).
 
