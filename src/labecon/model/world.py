@@ -205,8 +205,7 @@ def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> 
     ``beyond``: ``(sample, lab, bound)``, 1 where the lab passed that bound.
     """
     n = beyond.shape[0]
-    any_bound = beyond.max(axis=2, initial=0.0) if beyond.size else np.zeros((n, len(lab_names)))
-    counts, by_bound = any_bound.sum(axis=0), beyond.sum(axis=0)
+    counts, by_bound = beyond.max(axis=2, initial=0.0).sum(axis=0), beyond.sum(axis=0)
     for lab, (name, count) in enumerate(zip(lab_names, counts, strict=True)):
         if count > 0:
             each = tuple(int(c) for c in by_bound[lab])

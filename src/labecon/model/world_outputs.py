@@ -55,9 +55,10 @@ class NpvParts(NamedTuple):
 
 
 SOURCES = ("owned", "committed", "rented", "partner", "leased")
+"""Where a lab's compute comes from."""
+
 PLAUSIBILITY_BOUNDS = ("compute", "funding", "revenue")
 """The plausibility bounds, in the order of ``is_beyond_plausible_bound``'s ``bound`` axis."""
-"""Where a lab's compute comes from."""
 
 NPV_LINES = (
     "revenue",
