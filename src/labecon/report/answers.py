@@ -104,6 +104,12 @@ def start_year_of(scenario: dict[str, Any] | None) -> float:
     return float(value) if isinstance(value, int | float) else DEFAULT_START_YEAR
 
 
+def horizon_of(scenario: dict[str, Any] | None) -> int | None:
+    """Return a scenario's horizon (quarters), which dated outputs hold for "never"; None if not given."""
+    value = (scenario or {}).get("horizon_quarters")
+    return value if isinstance(value, int) else None
+
+
 def is_world_of_labs(ds: xr.Dataset) -> bool:
     """Return whether results come from a world of competing labs (else a scenario's own outputs, as b1).
 
@@ -119,9 +125,10 @@ def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answ
     a block per lab; for other scenarios, a block per output.
     """
     if is_world_of_labs(ds):
-        horizon = (scenario or {}).get("horizon_quarters")
-        horizon = horizon if isinstance(horizon, int) else None
-        return [*route_answers(ds, scenario), *_world_answers(ds, start_year_of(scenario), horizon)]
+        return [
+            *route_answers(ds, scenario),
+            *_world_answers(ds, start_year_of(scenario), horizon_of(scenario)),
+        ]
     return _output_answers(ds)
 
 

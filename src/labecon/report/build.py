@@ -22,7 +22,7 @@ import xarray as xr
 from labecon import layout
 from labecon.errors import LabeconError, OptionError
 from labecon.jsonable import write_json
-from labecon.report.answers import answers, start_year_of
+from labecon.report.answers import answers, horizon_of, start_year_of
 from labecon.report.charts import (
     Chart,
     comparison_charts,
@@ -303,7 +303,7 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
         charts.extend(route_gain_charts(inputs.dataset))
         charts.extend(waterfall_charts(inputs.dataset))
-        horizon = (scenario or {}).get("horizon_quarters", inputs.dataset.sizes.get("quarter"))
+        horizon = horizon_of(scenario) or inputs.dataset.sizes.get("quarter")
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario), horizon))
         charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))

@@ -133,23 +133,23 @@ def first_profit_charts(
     if name not in ds or "is_ever_profitable" not in ds or "lab" not in ds[name].dims:
         return []
     labs = [str(x) for x in ds["lab"].to_numpy()]
-    with_years = horizon_quarters is not None and year_name in ds and "sample" in ds[year_name].dims
+    # With the horizon, which stands for "never" in the profitable year's quarter, both are drawn.
+    horizon = horizon_quarters if year_name in ds and "sample" in ds[year_name].dims else None
     when = {}
-    for lab in labs:
-        quarter_label = f"{lab}, a quarter" if with_years else lab
+    looks: dict[str, dict[str, Any]] = {}
+    for i, lab in enumerate(labs):
+        quarter_label = lab if horizon is None else f"{lab}, a quarter"
         when[quarter_label] = (
             ds[name].sel(lab=lab).to_numpy(),
             ds["is_ever_profitable"].sel(lab=lab).to_numpy(),
         )
-        if with_years:
+        if horizon is not None:
             q = ds[year_name].sel(lab=lab).to_numpy()
-            when[f"{lab}, a year"] = (q, (q < float(horizon_quarters or 0)).astype(np.float64))
-    # A lab keeps its colour: its first profitable quarter pale, its first profitable year full.
-    looks = {
-        f"{lab}, a {what}": {"colour": i, "light": what == "quarter"}
-        for i, lab in enumerate(labs)
-        for what in ("quarter", "year")
-    }
+            when[f"{lab}, a year"] = (q, (q < horizon).astype(np.float64))
+            # A lab keeps its colour: its first profitable quarter pale, its first profitable year full.
+            looks[quarter_label] = {"colour": i, "light": True}
+            looks[f"{lab}, a year"] = {"colour": i, "light": False}
+    with_years = horizon is not None
     years_note = (
         ' "A year": the first quarter closing four quarters running whose net income adds up above zero.'
         if with_years
@@ -165,7 +165,7 @@ def first_profit_charts(
             start_year,
             "Share of samples whose first quarter with positive net income falls in each calendar year; "
             '"never": no profitable quarter within the horizon.' + years_note,
-            looks=looks if with_years else None,
+            looks=looks,
         )
     ]
 
