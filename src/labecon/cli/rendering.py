@@ -21,6 +21,7 @@ from labecon.analysis.optimize import Statistic
 from labecon.model.world import bound_counts
 from labecon.report.words import OUTPUT_WORDS, in_sentence, money
 from labecon.report.words import label as output_label
+from labecon.report.words import pct as percent
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
@@ -112,7 +113,7 @@ def estimate(value: float, se: float, scale: float) -> str:
 def plus_minus(value: float, se: float, *, pct: bool = False, usd: bool = False) -> str:
     """Return ``value ±se``: as percentages with ``pct``, as US dollars people write with ``usd``."""
     if pct:
-        return f"{value:.1%} ±{se:.1%}"
+        return f"{percent(value)} ±{percent(se)}"
     if usd:
         return f"{money(value)} ±{money(se)}"
     return f"{fmt(value)} ±{fmt(se, 1.0, 2)}"
@@ -161,7 +162,7 @@ def print_world_tables(results: labecon.Results) -> None:
         for label, name in probabilities:
             s = sums[name]
             mean, se = float(np.asarray(s.mean.value)[li]), float(np.asarray(s.mean.se)[li])
-            table.add_row(label, "", "", "", f"{mean:.1%} ±{se:.1%}")
+            table.add_row(label, "", "", "", plus_minus(mean, se, pct=True))
         console.print(table)
     if "partner_deal_npv_usd" in sums:
         s = sums["partner_deal_npv_usd"]
@@ -173,7 +174,9 @@ def print_world_tables(results: labecon.Results) -> None:
             def pick(v: Any, di: int = di) -> float:
                 return float(np.asarray(v)[di])
 
-            p_pos = estimate(pick(s.p_positive.value), pick(s.p_positive.se), 1.0) if s.p_positive else ""
+            p_pos = ""
+            if s.p_positive:
+                p_pos = plus_minus(pick(s.p_positive.value), pick(s.p_positive.se), pct=True)
             table.add_row(
                 deal,
                 estimate(pick(s.mean.value), pick(s.mean.se), 1e9),
@@ -222,7 +225,9 @@ def _print_flat_table(results: labecon.Results) -> None:
         table.add_column(col, justify="right", no_wrap=True)
     for name, s in results.summaries.items():
         pct = s.percentiles
-        p_pos = f"{float(s.p_positive.value):.1%} ±{float(s.p_positive.se):.1%}" if s.p_positive else ""
+        p_pos = ""
+        if s.p_positive:
+            p_pos = plus_minus(float(s.p_positive.value), float(s.p_positive.se), pct=True)
         table.add_row(
             name,
             *(estimate(pct[q].value, pct[q].se, scale) for q in _FAN_ORDER),

@@ -131,6 +131,8 @@ def pct(p: float) -> str:
         return "n/a"
     if 0 < abs(p) < 0.0005:
         return "<0.1%"
+    if 0.9995 <= p < 1:  # would print as 100.0%: not every sample
+        return ">99.9%"
     return f"{p:.1%}"
 
 

@@ -61,3 +61,15 @@ def test_an_option_error_names_the_command_line_option(capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert "--samples: must be at least 1" in err
     assert "n_samples" not in err
+
+
+def test_world_tables_give_chances_as_percentages(capsys: pytest.CaptureFixture[str]) -> None:
+    res = labecon.simulate("two-strategies", 200, 3)
+    rendering.print_world_tables(res)
+    out = capsys.readouterr().out
+    deal_rows = [line for line in out.splitlines() if line.startswith("│") and ":lab_" in line]
+    assert deal_rows, out
+    # The partner's chance of a positive NPV is the last column: a percentage with its error.
+    assert all(row.rstrip("│ ").split("│")[-1].strip().endswith("%") for row in deal_rows)
+    assert "P(ruin by horizon)" in out
+    assert rendering.plus_minus(0.9996, 0.0001, pct=True) == ">99.9% ±<0.1%"  # never a rounded 100%

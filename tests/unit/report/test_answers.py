@@ -109,6 +109,8 @@ def test_numbers_are_formatted_one_way() -> None:
     assert money(1.2e12) == "$1.2T"
     assert pct(0.0451) == "4.5%"
     assert pct(0.0001) == "<0.1%"
+    assert pct(0.9996) == ">99.9%"  # not every sample: never "100.0%" beside "never in <0.1%"
+    assert pct(1.0) == "100.0%"
     assert quarter_date(0, 2026.25) == "2026 Q2"
     assert quarter_date(12, 2026.25) == "2029 Q2"
     assert year_span(2026.25) == "April 2026 to March 2027"
