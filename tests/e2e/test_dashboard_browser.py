@@ -137,7 +137,8 @@ def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: Background
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     _watch(page, errors, [])
-    page.goto(f"{server.url}/?scenario=route-choice&seed=1")
+    # Investors who seldom fund: the lab is ruined in about 30% of futures from its third year.
+    page.goto(f"{server.url}/?scenario=route-choice&seed=1&set.finance.funding_base_logit=-3")
     _wait_render(page, 0)
     chart = "document.getElementById('chart-revenue_usd_by_year')"
     low = page.evaluate(f"{chart}.data[1].y")
@@ -145,7 +146,7 @@ def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: Background
     floor = 10 ** page.evaluate(f"{chart}.layout.yaxis.range[0]")
     assert None not in low, "no gap in the band where its lower edge is 0 or less"
     at_floor = [i for i, text in enumerate(said) if text == "0 or less"]
-    assert at_floor, "route-choice's lab is ruined in over 5% of futures by its last years"
+    assert at_floor, "the lab is ruined in over 5% of futures in its later years"
     assert all(low[i] == pytest.approx(floor) for i in at_floor)
     assert errors == []
 

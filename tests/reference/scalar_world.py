@@ -59,6 +59,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             "lease_pay",
             "lease_fill",
             "lease_pending",
+            "owned_kw",
+            "leased_kw",
             "dcap",
             "dpay",
             "dcost",
@@ -71,6 +73,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     rem_d = max(1.0, round(book * p["dc_life"]))
     sched["owned"][0] += o0
     sched["owned"][slot(rem_c)] -= o0
+    sched["owned_kw"][0] += o0 * p["kw_per_h100e"]
+    sched["owned_kw"][slot(rem_c)] -= o0 * p["kw_per_h100e"]
     sched["cost"][0] += chip_v0
     sched["cost"][slot(rem_c)] -= chip_v0
     sched["dep"][0] += chip_v0 * book / rem_c + dc_v0 * book / rem_d
@@ -95,7 +99,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     stake, post_money = p["d_stake"], p["rev0"] * p["multiple"]
     deal_npv, deal_disc = -p["d_equity"], 1.0
     v_q = (1.0 + p["d_rate"]) ** -0.25
-    leased = lease_pay = lease_pending = 0.0
+    leased = lease_pay = lease_pending = owned_kw = leased_kw = 0.0
     owned = cost = dep_rate = building = committed = commit_pay = repay_rate = dc_spend = 0.0
     cash, debt = p["cash0"] + p["d_equity"] - credits, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
@@ -140,6 +144,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         leased += sched["leased"][t]
         lease_pay += sched["lease_pay"][t]
         lease_pending += sched["lease_pending"][t]
+        owned_kw += sched["owned_kw"][t]
+        leased_kw += sched["leased_kw"][t]
+        kw_now = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** years  # of chips bought now
         chip_price = p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
         fill_capex = sched["lease_fill"][t] * alive * chip_price
         cost += fill_capex
@@ -212,12 +219,14 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         order = max(0.0, own_target - owned - building) * can_buy * alive
         chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
-        dc_capex = order * p["kw_per_h100e"] * 1e-3 * p["dc_capex_per_mw"]
+        dc_capex = order * kw_now * 1e-3 * p["dc_capex_per_mw"]
         online = t + lead
         building += order
         sched["building"][slot(online)] -= order
         sched["owned"][slot(online)] += order
         sched["owned"][slot(online + p["chip_life"])] -= order
+        sched["owned_kw"][slot(online)] += order * kw_now
+        sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_now
         sched["cost"][slot(online)] += chip_capex
         sched["cost"][slot(online + p["chip_life"])] -= chip_capex
         sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]
@@ -243,13 +252,15 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # and each chip life after while it runs.
         new_lease = max(0.0, lease_target - leased - lease_pending) * can_buy * alive
         if new_lease > 0:
-            x_pay = new_lease * p["kw_per_h100e"] * 1e-3 * p["lease_usd"] / 4.0
+            x_pay = new_lease * kw_now * 1e-3 * p["lease_usd"] / 4.0
             start = t + p["lease_lead"]
             for key, value in (("leased", new_lease), ("lease_pay", x_pay), ("lease_fill", new_lease)):
                 sched[key][slot(start)] += value
             sched["lease_pending"][slot(start)] -= new_lease
             sched["leased"][slot(start + p["lease_term"])] -= new_lease
             sched["lease_pay"][slot(start + p["lease_term"])] -= x_pay
+            sched["leased_kw"][slot(start)] += new_lease * kw_now
+            sched["leased_kw"][slot(start + p["lease_term"])] -= new_lease * kw_now
             for refill in range(start + p["chip_life"], min(start + p["lease_term"], H), p["chip_life"]):
                 sched["lease_fill"][refill] += new_lease
         lease_pending += new_lease
@@ -303,7 +314,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # Money.
         rental = rented * hours * p["rent_usd"] * (1.0 - p["rent_decline"]) ** years
         commitment = commit_pay * alive
-        power = (owned_live + leased_live) * p["kw_per_h100e"] * p["pue"] * hours * p["elec"]
+        power = (owned_kw + leased_kw) * alive * p["pue"] * hours * p["elec"]
         maintenance = p["maint"] / 4.0 * cost * alive
         fee = d_pay * d_frac
         credits_used = min(credits, fee)
@@ -480,6 +491,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "own_usd_per_h100e": own.price_usd / h_own,
         "own_decline": own.price_perf_decline_per_year,
         "kw_per_h100e": own.power_kw_all_in / h_own,
+        "kw_decline": own.power_decline_per_year,
         "available_q": max(0.0, math.ceil((own.first_year_available - sc.start_year) * 4.0)),
         "dc_capex_per_mw": fin.dc_capex_usd_per_mw,
         "lead": float(fin.dc_lead_quarters),

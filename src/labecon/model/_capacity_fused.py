@@ -80,7 +80,7 @@ def fleet_online(
     retire_dc: bool,
     alive: FloatArray,
     out: tuple[FloatArray, ...],
-    online: tuple[FloatArray, FloatArray, FloatArray],
+    online: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
 ) -> None:
     """Stage 1 for the labs' own fleet: what falls due and arrives now is added in.
 
@@ -89,7 +89,7 @@ def fleet_online(
     slots ``(component, lab, sample)``: changes due now, owned capacity arriving now, and
     what arrived a chip life and a facility life ago (read only with ``retire_chips`` and
     ``retire_dc``). ``online`` gets the owned, leased and committed capacity of labs still
-    trading. See :func:`labecon.model.capacity.capacity_online`.
+    trading, and their IT load (kW). See :func:`labecon.model.capacity.capacity_online`.
     """
     n, n_labs = alive.shape
     for lab in range(n_labs):
@@ -97,10 +97,12 @@ def fleet_online(
             owned = fleet[0][i, lab] + (due[0, lab, i] + came[0, lab, i])
             cost = fleet[1][i, lab] + (due[1, lab, i] + came[1, lab, i])
             dep = fleet[2][i, lab] + (due[2, lab, i] + came[2, lab, i])
+            kw = fleet[11][i, lab] + (due[11, lab, i] + came[8, lab, i])  # OWNED_KW, CHIP_KW
             if retire_chips:
                 owned = owned - old[0, lab, i]
                 cost = cost - old[1, lab, i]
                 dep = dep - old[4, lab, i]
+                kw = kw - old[8, lab, i]
             if retire_dc:
                 dep = dep - old_dc[5, lab, i]
             out[0][i, lab] = owned
@@ -114,10 +116,14 @@ def fleet_online(
             out[8][i, lab] = fleet[8][i, lab] + due[7, lab, i]  # leased
             out[9][i, lab] = fleet[9][i, lab] + due[8, lab, i]  # lease payments
             out[10][i, lab] = fleet[10][i, lab] + due[10, lab, i]  # leases pending
+            out[11][i, lab] = kw
+            leased_kw = fleet[12][i, lab] + due[12, lab, i]  # LEASED_KW
+            out[12][i, lab] = leased_kw
             a = alive[i, lab]
             online[0][i, lab] = owned * a
             online[1][i, lab] = out[8][i, lab] * a
             online[2][i, lab] = out[4][i, lab] * a
+            online[3][i, lab] = kw * a + leased_kw * a
 
 
 @_jit

@@ -303,7 +303,7 @@ def market_serve(
 # ------------------------------------------------------------------ stages 6 and 7: money and funding
 
 _rental_usd: Callable[..., float] = _inline(compute.rental_usd)
-_power_usd: Callable[..., float] = _inline(compute.power_usd)
+_power_usd: Callable[..., float] = _inline(compute.power_of_load_usd)
 _maintenance_usd: Callable[..., float] = _inline(compute.maintenance_usd)
 
 
@@ -315,9 +315,7 @@ def money_kernel(
     rent_price: FloatArray,
     commit_pay: FloatArray,
     fee: FloatArray,
-    owned_online: FloatArray,
-    leased_online: FloatArray,
-    kw: FloatArray,
+    it_kw: FloatArray,
     pue: FloatArray,
     electricity: FloatArray,
     maintenance_frac: FloatArray,
@@ -346,9 +344,7 @@ def money_kernel(
             a = alive[i, lab]
             r = _rental_usd(rented[i, lab], hours, rent_price[i, lab])
             c = commit_pay[i, lab] * a
-            p = _power_usd(
-                owned_online[i, lab] + leased_online[i, lab], kw[i, lab], pue[i], hours, electricity[i]
-            )
+            p = _power_usd(it_kw[i, lab], pue[i], hours, electricity[i])
             m = _maintenance_usd(maintenance_frac[i], owned_cost[i, lab]) * a
             le = lease_pay[i, lab] * a
             cc = r + c + fee[i, lab] + p + m + le

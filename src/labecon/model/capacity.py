@@ -26,6 +26,7 @@ from labecon.model.world_params import signed_split
 from labecon.model.world_state import (
     BUILDING,
     CHIP_DEP,
+    CHIP_KW,
     CHIP_PAY,
     COMMIT,
     COST,
@@ -39,7 +40,9 @@ from labecon.model.world_state import (
     LEASE_PAY,
     LEASE_PENDING,
     LEASED,
+    LEASED_KW,
     OWNED,
+    OWNED_KW,
     PAY,
     REPAY,
     Context,
@@ -69,12 +72,14 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
     owned = fl.owned_h100e + (due[OWNED] + came[OWNED])
     owned_cost = fl.owned_cost_usd + (due[COST] + came[COST])
     dep = fl.dep_usd_per_quarter + (due[DEP] + came[DEP])
+    owned_kw = fl.owned_kw + (due[OWNED_KW] + came[CHIP_KW])
     # What came online a life ago leaves now (chips) or stops depreciating (facilities).
     if t >= p.chip_life_quarters:
         old = books.arrivals.at(t - p.chip_life_quarters)
         owned = owned - old[OWNED]
         owned_cost = owned_cost - old[COST]
         dep = dep - old[CHIP_DEP]
+        owned_kw = owned_kw - old[CHIP_KW]
     if t >= p.dc_life_quarters:
         dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
     alive = state.accounts.alive
@@ -95,6 +100,8 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         commit_pay_usd_per_quarter=fl.commit_pay_usd_per_quarter + due[PAY],
         repay_usd_per_quarter=fl.repay_usd_per_quarter + due[REPAY],
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
+        owned_kw=owned_kw,
+        leased_kw=fl.leased_kw + due[LEASED_KW],
     )
     # Partner tranches start and end; the partner delivers them within its limit (cut by its event).
     dd, dl = state.deals, books.deals.at(t)
@@ -120,6 +127,7 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         came,
         on,
         _lead_quarters(on, ctx),
+        fleet.owned_kw * alive + fleet.leased_kw * alive,
     )
     return state._replace(fleet=fleet, deals=deals), online
 
@@ -133,7 +141,7 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
     old = books.arrivals.data[books.arrivals.slot(max(t - p.chip_life_quarters, 0))]
     old_dc = books.arrivals.data[books.arrivals.slot(max(t - p.dc_life_quarters, 0))]
     new = tuple(np.empty(lab, order="F") for _ in Fleet._fields)
-    owned, leased, committed = (np.empty(lab, order="F") for _ in range(3))
+    owned, leased, committed, it_kw = (np.empty(lab, order="F") for _ in range(4))
     _capacity_fused.fleet_online(
         tuple(full(x, lab) for x in fl),
         books.due.data[books.due.slot(t)],
@@ -144,7 +152,7 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
         t >= p.dc_life_quarters,
         full(alive, lab),
         new,
-        (owned, leased, committed),
+        (owned, leased, committed, it_kw),
     )
     fleet = Fleet(*new)
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
@@ -182,7 +190,7 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
     arrived = came.transpose(0, 2, 1)
     lead = _lead_quarters(on, ctx)
     online = Online(
-        owned, leased, fill_capex, committed, partner, delivered, delivered_frac, arrived, on, lead
+        owned, leased, fill_capex, committed, partner, delivered, delivered_frac, arrived, on, lead, it_kw
     )
     return state._replace(fleet=fleet, deals=deals), online
 
@@ -245,7 +253,7 @@ def invest(
     delay = ctx.windows["construction_delay"].size_frac
     dc_capex = (
         order
-        * lp.own_kw_per_h100e
+        * drv.own_kw_per_h100e
         * 1e-3
         * gp.dc_capex_usd_per_mw[:, None]
         * (1.0 + on["construction_delay"] * delay)[:, None]
@@ -256,7 +264,7 @@ def invest(
     dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND),
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW),
         -order,
         order,
         chip_capex,
@@ -265,6 +273,7 @@ def invest(
         dc_dep,
         chip_capex,
         -dc_rate,
+        order * drv.own_kw_per_h100e,
     )
     dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
@@ -320,7 +329,7 @@ def _invest_compiled(
         full(alive, lab),
         full(drv.chip_usd_per_h100e, lab),
         full(dearer, (n,)),
-        full(lp.own_kw_per_h100e, lab, keep=True),
+        full(drv.own_kw_per_h100e, lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
         full(lead, (n,)),
@@ -337,7 +346,7 @@ def _invest_compiled(
     )
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND),
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW),
         minus_order,
         order,
         chip_capex,
@@ -346,6 +355,7 @@ def _invest_compiled(
         dc_dep,
         chip_capex,
         minus_dc_rate,
+        order * drv.own_kw_per_h100e,
     )
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
     capex, debt_draw, repay_per_q = (np.empty(lab, order="F") for _ in range(3))
@@ -408,17 +418,25 @@ def sign_leases(
     p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
     wanted = dec.lease_target_h100e - fl.leased_h100e - fl.lease_pending_h100e
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
-    pay = new * lp.own_kw_per_h100e * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
+    kw = new * state.drivers.own_kw_per_h100e  # the data centre is built for the chips of now
+    pay = kw * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
     life = p.chip_life_quarters
     for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):
-        x, x_pay = new[:, lab], pay[:, lab]
+        x, x_pay, x_kw = new[:, lab], pay[:, lab], kw[:, lab]
         if not x.any():
             continue
         start = t + lead
-        for comp, value in ((LEASED, x), (LEASE_PAY, x_pay), (LEASE_FILL, x), (LEASE_PENDING, -x)):
+        for comp, value in (
+            (LEASED, x),
+            (LEASE_PAY, x_pay),
+            (LEASE_FILL, x),
+            (LEASE_PENDING, -x),
+            (LEASED_KW, x_kw),
+        ):
             due.add_lab(start, lab, comp, value)
         due.add_lab(start + term, lab, LEASED, -x)
         due.add_lab(start + term, lab, LEASE_PAY, -x_pay)
+        due.add_lab(start + term, lab, LEASED_KW, -x_kw)
         for refill in range(start + life, min(start + term, p.horizon_quarters), life):
             due.add_lab(refill, lab, LEASE_FILL, x)
     return new

@@ -81,6 +81,11 @@ def power_usd(fleet_units: X, kw_per_unit: X, pue: X, hours: float, usd_per_kwh:
     return fleet_units * kw_per_unit * pue * hours * usd_per_kwh
 
 
+def power_of_load_usd(it_kw: X, pue: X, hours: float, usd_per_kwh: X) -> X:
+    """Return the electricity bill of an IT load of ``it_kw`` for ``hours`` at a PUE (USD)."""
+    return it_kw * pue * hours * usd_per_kwh
+
+
 def straight_line_usd_per_quarter(capex_usd: X, life_quarters: float) -> X:
     """Return straight-line depreciation: the purchase cost spread evenly over its life (USD per quarter)."""
     return capex_usd / life_quarters

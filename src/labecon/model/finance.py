@@ -199,12 +199,8 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     n_labs = alive.shape[1]
     fee = to_labs(deal_fee, ctx.deal_lab, n_labs)
     commitment = fl.commit_pay_usd_per_quarter * alive
-    power = compute.power_usd(
-        online.owned_h100e + online.leased_h100e,
-        lp.own_kw_per_h100e,
-        gp.pue[:, None],
-        hours,
-        gp.electricity_usd_per_kwh[:, None],
+    power = compute.power_of_load_usd(
+        online.it_kw, gp.pue[:, None], hours, gp.electricity_usd_per_kwh[:, None]
     )
     maintenance = compute.maintenance_usd(gp.maintenance_frac_per_year[:, None], fl.owned_cost_usd) * alive
     lease = fl.lease_pay_usd_per_quarter * alive
@@ -347,9 +343,7 @@ def _money_compiled(state: WorldState, online: Online, sales: Sales, inv: Invest
         full(inv.rent_usd_per_h100e_hour, lab),
         full(fl.commit_pay_usd_per_quarter, lab),
         full(fee, lab),
-        full(online.owned_h100e, lab),
-        full(online.leased_h100e, lab),
-        full(lp.own_kw_per_h100e, lab, keep=True),
+        full(online.it_kw, lab),
         full(gp.pue, (n,), keep=True),
         full(gp.electricity_usd_per_kwh, (n,), keep=True),
         full(gp.maintenance_frac_per_year, (n,), keep=True),

@@ -24,6 +24,7 @@ from labecon.model.world_state import (
     DEAL_PAY,
     DEP,
     OWNED,
+    OWNED_KW,
     PAY,
     Accounts,
     Books,
@@ -48,6 +49,7 @@ def context(p: WorldParams) -> Context:
         partner_limit_h100e=grow(p.deals.limit_growth_per_year),
         rent_limit_h100e=grow(lp.rent_limit_growth_per_year),
         chip_usd_per_h100e=fall(lp.own_price_decline_per_year),
+        own_kw_per_h100e=fall(lp.own_kw_decline_per_year),
         commit_usd_per_h100e_hour=fall(lp.commit_price_decline_per_year),
         rent_usd_per_h100e_hour=fall(lp.rent_price_decline_per_year),
         partner_usd_per_h100e_hour=fall(p.deals.price_decline_per_year),
@@ -117,8 +119,8 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=11, read_after=(COMMIT,)),  # next quarter's commitments
-        Schedule(n, L, H, n_components=8),
+        Schedule(n, L, H, n_components=13, read_after=(COMMIT,)),  # next quarter's commitments
+        Schedule(n, L, H, n_components=9),
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
@@ -126,8 +128,9 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     dc_value0 = lp.owned_h100e * lp.own_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
     remaining_chip_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.chip_life_quarters))
     remaining_dc_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.dc_life_quarters))
-    books.due.add(0, (OWNED, COST), lp.owned_h100e, chip_value0)
-    books.due.add(remaining_chip_q, (OWNED, COST), -lp.owned_h100e, -chip_value0)
+    kw0 = lp.owned_h100e * lp.own_kw_per_h100e
+    books.due.add(0, (OWNED, COST, OWNED_KW), lp.owned_h100e, chip_value0, kw0)
+    books.due.add(remaining_chip_q, (OWNED, COST, OWNED_KW), -lp.owned_h100e, -chip_value0, -kw0)
     chip_book0, dc_book0 = chip_value0 * lp.owned_book_frac, dc_value0 * lp.owned_book_frac
     books.due.add(0, (DEP,), chip_book0 / remaining_chip_q + dc_book0 / remaining_dc_q)
     books.due.add(remaining_chip_q, (DEP,), -chip_book0 / remaining_chip_q)
@@ -220,6 +223,7 @@ def opening_drivers(p: WorldParams) -> Drivers:
         partner_limit_h100e=np.copy(p.deals.limit_h100e),
         rent_limit_h100e=np.copy(lp.rent_limit_h100e),
         chip_usd_per_h100e=np.copy(lp.own_usd_per_h100e),
+        own_kw_per_h100e=np.copy(lp.own_kw_per_h100e),
         commit_usd_per_h100e_hour=np.copy(lp.commit_usd_per_h100e_hour),
         rent_usd_per_h100e_hour=np.copy(lp.rent_usd_per_h100e_hour),
         partner_usd_per_h100e_hour=np.copy(p.deals.usd_per_h100e_hour),

@@ -46,6 +46,9 @@ class LabParams(NamedTuple):
     own_usd_per_h100e: FloatArray
     own_price_decline_per_year: FloatArray
     own_kw_per_h100e: FloatArray
+    """All-in kW per H100e of the chips the lab buys at quarter 0 (its blend, with a mix)."""
+    own_kw_decline_per_year: FloatArray
+    """Yearly decline of that kW per H100e for chips bought later (fraction per year)."""
     own_available_quarter: FloatArray
     # Commitments, rentals and the partner, per H100e-hour.
     commit_usd_per_h100e_hour: FloatArray
@@ -323,6 +326,7 @@ def world_params(
             add["own_usd_per_h100e"] = r(chip.price_usd) / h100e(chip)
             add["own_price_decline_per_year"] = r(chip.price_perf_decline_per_year)
             add["own_kw_per_h100e"] = r(chip.power_kw_all_in) / h100e(chip)
+            add["own_kw_decline_per_year"] = r(chip.power_decline_per_year)
             add["own_available_quarter"] = np.full(
                 n, max(0.0, np.ceil((chip.first_year_available - scenario.start_year) * QUARTERS_PER_YEAR))
             )
@@ -334,6 +338,7 @@ def world_params(
                 sum(w * r(c.price_perf_decline_per_year) for c, w in mixed) + zeros
             )
             add["own_kw_per_h100e"] = sum(w * r(c.power_kw_all_in) / h100e(c) for c, w in mixed) + zeros
+            add["own_kw_decline_per_year"] = sum(w * r(c.power_decline_per_year) for c, w in mixed) + zeros
             opening_chips = [chips[name] for name in st.own_chip_mix[0].shares]
             available = max(c.first_year_available for c in opening_chips)
             add["own_available_quarter"] = np.full(
@@ -344,6 +349,7 @@ def world_params(
                 own_usd_per_h100e=zeros,
                 own_price_decline_per_year=zeros,
                 own_kw_per_h100e=zeros,
+                own_kw_decline_per_year=zeros,
                 own_available_quarter=np.full(n, np.inf),
             )
         rent_cloud = clouds[st.rent_cloud]

@@ -19,18 +19,19 @@ from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray, IntArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
-LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING = range(7, 11)
+LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING, OWNED_KW, LEASED_KW = range(7, 13)
 """In the schedule of changes due only: leased H100e coming and going, lease payments per quarter,
 leased H100e whose chips are bought (when a lease starts, and again each chip life while it runs),
-leases signed but not started."""
+leases signed but not started, the opening fleet's kW of IT load (leaving when it retires) and
+leased kW coming and going."""
 DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
 """Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
 partner's own cost of that capacity, per quarter (USD)."""
-CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND = COMMIT, PAY, REPAY, 7  # in the arrivals schedule only
+CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW = COMMIT, PAY, REPAY, 7, 8  # in the arrivals schedule only
 """Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
 in the arrivals schedule, chips' depreciation, the facility's depreciation, the chips' price (paid
-on delivery) and the end of the facility's construction spend (USD)."""
+on delivery), the end of the facility's construction spend (USD) and the chips' kW of IT load."""
 
 
 class Books(NamedTuple):
@@ -78,6 +79,10 @@ class Fleet(NamedTuple):
     lease_pay_usd_per_quarter: FloatArray
     lease_pending_h100e: FloatArray
     """Leased capacity signed, not yet online."""
+    owned_kw: FloatArray
+    """IT load of the owned chips online, each at the kW per H100e of the quarter it was bought (kW)."""
+    leased_kw: FloatArray
+    """IT load of the leased data centres online, at the kW per H100e of their signing (kW)."""
 
 
 class Accounts(NamedTuple):
@@ -124,6 +129,8 @@ class Drivers(NamedTuple):
     """Per deal, ``(sample, deal)``."""
     rent_limit_h100e: FloatArray
     chip_usd_per_h100e: FloatArray
+    own_kw_per_h100e: FloatArray
+    """All-in kW per H100e of the chips a lab buys now, ``(sample, lab)``."""
     commit_usd_per_h100e_hour: FloatArray
     rent_usd_per_h100e_hour: FloatArray
     partner_usd_per_h100e_hour: FloatArray
@@ -167,6 +174,8 @@ class Online(NamedTuple):
     """1.0 where each risk event is active, ``(sample,)``, by name."""
     lead_quarters: FloatArray
     """Quarters a data centre ordered now takes, ``(sample,)``."""
+    it_kw: FloatArray
+    """IT load of the owned and leased capacity online, ``(sample, lab)`` (kW): what draws power."""
 
 
 class WorldState(NamedTuple):

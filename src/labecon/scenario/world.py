@@ -61,6 +61,17 @@ class ChipSpec(Spec):
         description="Yearly decline of the price per unit of performance (fraction per year).",
         json_schema_extra=_src("src:gpu_price_perf 0.14 orders of magnitude per year = 1 - 10**-0.14"),
     )
+    power_decline_per_year: Decline = Field(
+        0.21,
+        description="Yearly decline of the all-in power per unit of performance (kW per H100e) of "
+        "units bought later (fraction per year): chips bought later need fewer kW of data centre, "
+        "power and lease per H100e.",
+        json_schema_extra=_src(
+            "src:epoch_it_power, src:epoch_chip_db [derived] all-in power per H100e fell from "
+            "1.4535 kW (H100, 2022.75) to 0.8271 kW (GB200, 2025.1): "
+            "1 - (0.8271 / 1.4535) ** (1 / 2.35) = 0.21 a year"
+        ),
+    )
     sold_by: str = Field(
         "anyone",
         description="'anyone' for chips on the open market (Nvidia, AMD), else the name of the one "

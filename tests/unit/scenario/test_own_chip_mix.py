@@ -19,6 +19,7 @@ CHEAP = {
     "power_kw_all_in": 2.0,
     "price_usd": 20000.0,
     "price_perf_decline_per_year": 0.2,
+    "power_decline_per_year": 0.3,
     "first_year_available": 2026.5,
 }
 MIX = [
@@ -110,6 +111,7 @@ def test_the_mix_resolves_to_the_hand_computed_blend() -> None:
     np.testing.assert_allclose(lp.own_usd_per_h100e[:, 0], 2 / 3 * 25000.0 + 1 / 3 * 10000.0)
     np.testing.assert_allclose(lp.own_kw_per_h100e[:, 0], 2 / 3 * 1.4535 + 1 / 3 * 1.0)
     np.testing.assert_allclose(lp.own_price_decline_per_year[:, 0], 2 / 3 * 0.276 + 1 / 3 * 0.2)
+    np.testing.assert_allclose(lp.own_kw_decline_per_year[:, 0], 2 / 3 * 0.21 + 1 / 3 * 0.3)
     np.testing.assert_array_equal(lp.own_available_quarter[:, 0], 0.0)  # the first row's h100
 
 

@@ -16,6 +16,7 @@ BAD = [
     # (path, value, path expected in the message, words expected)
     ("chips.h100.peak_bf16_tflops", -1, "chips.h100.peak_bf16_tflops", "must be > 0, got"),
     ("chips.h100.price_usd", "nosuch", "chips.h100.price_usd", "not declared"),
+    ("chips.h100.power_decline_per_year", 1.0, "chips.h100.power_decline_per_year", "must be < 1"),
     ("chips.h100.colour", "green", "chips.h100.colour", "unknown field"),
     ("chips.tpu.sold_by", "nowhere", "chips.tpu.sold_by", "unknown cloud"),
     (

@@ -1,0 +1,90 @@
+"""Power by vintage: chips bought later draw fewer kW per H100e, and the fleet keeps each one's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.world_helpers import run, tiny_world
+
+from labecon.model import world
+from labecon.model.world_outputs import Quarter
+
+KW0 = 1.4535 / 1.0  # tiny world's H100: 1.4535 kW all in, one H100e per unit
+GROWING = {
+    "labs.a.cash_usd": 5e11,
+    "labs.b.cash_usd": 5e11,
+    "labs.a.strategy.own_frac": 0.6,
+    "labs.a.strategy.commit_frac": 0.0,
+    "labs.a.strategy.lease_frac": 0.3,
+    "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 8, "lead_quarters": 2},
+    "market.segments.api.growth_per_year": 1.5,
+    "finance.chip_life_quarters": 4,  # so that chips retire within the horizon
+}
+
+
+def _quarters(monkeypatch: pytest.MonkeyPatch, decline: float, **changes: Any) -> list[Quarter]:
+    """Run the tiny world with the H100's power decline; return every quarter the engine ran."""
+    seen: list[Quarter] = []
+    step = world.quarter
+
+    def spy(*args: Any) -> Quarter:
+        q = step(*args)
+        seen.append(q)
+        return q
+
+    monkeypatch.setattr(world, "quarter", spy)
+    case = {**GROWING, "chips.h100.power_decline_per_year": decline, **changes}
+    run(tiny_world(**case), n=50)
+    return seen
+
+
+def test_without_a_decline_the_load_is_the_capacity_times_its_kw(monkeypatch: pytest.MonkeyPatch) -> None:
+    quarters = _quarters(monkeypatch, 0.0)
+    assert any(q.online.leased_h100e.any() for q in quarters), "the case leases"
+    for q in quarters:
+        capacity = q.online.owned_h100e + q.online.leased_h100e
+        np.testing.assert_allclose(q.online.it_kw, capacity * KW0, rtol=1e-12, atol=1e-6)
+
+
+def test_the_load_lies_between_the_newest_and_the_oldest_chips(monkeypatch: pytest.MonkeyPatch) -> None:
+    decline = 0.3
+    quarters = _quarters(monkeypatch, decline)
+    below = False
+    for q in quarters:
+        capacity = q.online.owned_h100e + q.online.leased_h100e
+        newest = KW0 * (1.0 - decline) ** (q.t / 4.0)  # every chip online was bought by now
+        assert np.all(q.online.it_kw <= capacity * KW0 * (1 + 1e-12) + 1e-6)
+        assert np.all(q.online.it_kw >= capacity * newest * (1 - 1e-12) - 1e-6)
+        below |= bool(np.any(q.online.it_kw < capacity * KW0 * (1 - 1e-6)))
+    assert below, "chips bought after quarter 0 draw less"
+
+
+def test_retired_chips_take_their_own_load_with_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With no capacity left to buy, the load falls to zero as the opening fleet retires.
+    quarters = _quarters(
+        monkeypatch,
+        0.3,
+        **{"labs.a.strategy.own_frac": 0.0, "labs.a.strategy.lease_frac": 0.0, "labs.a.owned_book_frac": 0.5},
+    )
+    last = quarters[-1]
+    assert not last.online.owned_h100e[:, 0].any()
+    np.testing.assert_allclose(last.online.it_kw[:, 0], 0.0, atol=1e-6)
+
+
+def test_chips_that_draw_less_later_cost_less_to_house_and_run() -> None:
+    def totals(decline: float) -> tuple[np.ndarray, np.ndarray]:
+        res = run(tiny_world(**GROWING, **{"chips.h100.power_decline_per_year": decline}), n=50)
+        ds = res.dataset
+        investing = ds["cash_flow_usd"].sel(lab="a", cash_flow_line="investing").to_numpy()
+        cost = ds["income_statement_usd"].sel(lab="a", income_line="compute_cost").to_numpy()
+        return investing, cost
+
+    investing0, cost0 = totals(0.0)
+    investing1, cost1 = totals(0.3)
+    np.testing.assert_array_equal(investing1[:, 0], investing0[:, 0])  # quarter 0: today's chips
+    assert np.all(investing1 >= investing0 - 1e-3)  # investing is an outflow: less negative
+    assert investing1.sum() > investing0.sum()
+    assert np.all(cost1 <= cost0 + 1e-3)
+    assert cost1.sum() < cost0.sum()
