@@ -61,6 +61,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             "lease_pending",
             "owned_kw",
             "leased_kw",
+            "space_kw",
+            "building_kw",
             "dcap",
             "dpay",
             "dcost",
@@ -75,6 +77,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     sched["owned"][slot(rem_c)] -= o0
     sched["owned_kw"][0] += o0 * p["kw_per_h100e"]
     sched["owned_kw"][slot(rem_c)] -= o0 * p["kw_per_h100e"]
+    sched["space_kw"][0] += o0 * p["kw_per_h100e"]
+    sched["space_kw"][slot(rem_d)] -= o0 * p["kw_per_h100e"]
     sched["cost"][0] += chip_v0
     sched["cost"][slot(rem_c)] -= chip_v0
     sched["dep"][0] += chip_v0 * book / rem_c + dc_v0 * book / rem_d
@@ -99,7 +103,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     stake, post_money = p["d_stake"], p["rev0"] * p["multiple"]
     deal_npv, deal_disc = -p["d_equity"], 1.0
     v_q = (1.0 + p["d_rate"]) ** -0.25
-    leased = lease_pay = lease_pending = owned_kw = leased_kw = 0.0
+    leased = lease_pay = lease_pending = owned_kw = leased_kw = space_kw = building_kw = 0.0
     owned = cost = dep_rate = building = committed = commit_pay = repay_rate = dc_spend = 0.0
     cash, debt = p["cash0"] + p["d_equity"] - credits, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
@@ -146,6 +150,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         lease_pending += sched["lease_pending"][t]
         owned_kw += sched["owned_kw"][t]
         leased_kw += sched["leased_kw"][t]
+        space_kw += sched["space_kw"][t]
+        building_kw += sched["building_kw"][t]
         kw_now = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** years  # of chips bought now
         chip_price = p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
         fill_capex = sched["lease_fill"][t] * alive * chip_price
@@ -219,7 +225,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         order = max(0.0, own_target - owned - building) * can_buy * alive
         chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
-        dc_capex = order * kw_now * 1e-3 * p["dc_capex_per_mw"]
+        # Chips go into free space of the lab's data centres first; only the rest is built.
+        free = max(0.0, space_kw - owned_kw - building_kw)
+        new_space = max(0.0, order * kw_now - free)
+        dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"]
         online = t + lead
         building += order
         sched["building"][slot(online)] -= order
@@ -227,6 +236,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["owned"][slot(online + p["chip_life"])] -= order
         sched["owned_kw"][slot(online)] += order * kw_now
         sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_now
+        space_kw += new_space
+        sched["space_kw"][slot(online + p["dc_life"])] -= new_space
+        building_kw += order * kw_now
+        sched["building_kw"][slot(online)] -= order * kw_now
         sched["cost"][slot(online)] += chip_capex
         sched["cost"][slot(online + p["chip_life"])] -= chip_capex
         sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]

@@ -62,6 +62,13 @@ CASES = {
         "labs.a.strategy.own_frac": 0.2,
         "finance.chip_life_quarters": 4,
     },
+    "chips_into_old_data_centres": {  # chips retire within the horizon; new ones reuse the space
+        "labs.a.strategy.own_frac": 0.8,
+        "labs.a.strategy.commit_frac": 0.1,
+        "finance.chip_life_quarters": 4,
+        "finance.dc_life_quarters": 10,
+        "chips.h100.power_decline_per_year": 0.4,
+    },
     "partner_tranches": {
         "clouds.partner.deal": {
             "lab": "a",

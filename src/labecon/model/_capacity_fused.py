@@ -119,6 +119,11 @@ def fleet_online(
             out[11][i, lab] = kw
             leased_kw = fleet[12][i, lab] + due[12, lab, i]  # LEASED_KW
             out[12][i, lab] = leased_kw
+            space = fleet[13][i, lab] + due[13, lab, i]  # SPACE_KW
+            if retire_dc:
+                space = space - old_dc[9, lab, i]  # DC_KW: data centres past their life
+            out[13][i, lab] = space
+            out[14][i, lab] = fleet[14][i, lab] - came[8, lab, i]  # chips online leave "building"
             a = alive[i, lab]
             online[0][i, lab] = owned * a
             online[1][i, lab] = out[8][i, lab] * a

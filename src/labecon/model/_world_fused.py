@@ -816,6 +816,7 @@ def invest_orders(
     delayed: FloatArray,
     lead: FloatArray,
     dc_spend: FloatArray,
+    load: tuple[FloatArray, FloatArray, FloatArray],
     order: FloatArray,
     minus_order: FloatArray,
     chip_capex: FloatArray,
@@ -825,15 +826,28 @@ def invest_orders(
     minus_dc_rate: FloatArray,
     new_dc_spend: FloatArray,
     new_building: FloatArray,
+    space_out: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
 ) -> None:
-    """Fill the owned capacity ordered now and what it books (:func:`labecon.model.capacity.invest`)."""
+    """Fill the owned capacity ordered now and what it books (:func:`labecon.model.capacity.invest`).
+
+    ``load``: the data centres' space, the IT load of the chips online and of those ordered (kW);
+    ``space_out`` gets the order's kW, the space built for it, and the space and load ordered after.
+    """
+    space, owned_kw, building_kw = load
+    order_kw, new_space, space_after, building_kw_after = space_out
     n, n_labs = owned.shape
     for lab in range(n_labs):
         for i in range(n):
             can_buy = 1.0 if t >= available[i, lab] else 0.0
             o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
             chip = o * (chip_price[i, lab] * dearer[i])
-            dc = o * kw[i, lab] * 1e-3 * dc_capex_per_mw[i] * delayed[i]
+            o_kw = o * kw[i, lab]
+            free = maximum(0.0, space[i, lab] - owned_kw[i, lab] - building_kw[i, lab])
+            built = maximum(0.0, o_kw - free)
+            dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i]
+            order_kw[i, lab], new_space[i, lab] = o_kw, built
+            space_after[i, lab] = space[i, lab] + built
+            building_kw_after[i, lab] = building_kw[i, lab] + o_kw
             c_dep, d_dep = chip / chip_life, dc / dc_life
             rate = dc / maximum(lead[i], 1.0)
             order[i, lab], minus_order[i, lab], chip_capex[i, lab] = o, -o, chip

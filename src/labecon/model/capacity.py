@@ -31,6 +31,7 @@ from labecon.model.world_state import (
     COMMIT,
     COST,
     DC_DEP,
+    DC_KW,
     DC_SPEND,
     DEAL_CAP,
     DEAL_COST,
@@ -45,6 +46,7 @@ from labecon.model.world_state import (
     OWNED_KW,
     PAY,
     REPAY,
+    SPACE_KW,
     Context,
     Fleet,
     Online,
@@ -80,8 +82,11 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         owned_cost = owned_cost - old[COST]
         dep = dep - old[CHIP_DEP]
         owned_kw = owned_kw - old[CHIP_KW]
+    space = fl.space_kw + due[SPACE_KW]
     if t >= p.dc_life_quarters:
-        dep = dep - books.arrivals.at(t - p.dc_life_quarters)[DC_DEP]
+        old_dc = books.arrivals.at(t - p.dc_life_quarters)
+        dep = dep - old_dc[DC_DEP]
+        space = space - old_dc[DC_KW]  # data centres past their life
     alive = state.accounts.alive
     on = active_by_name(ctx.every_window, list(ctx.windows), t)
     fill_capex = np.zeros(alive.shape, order="F")
@@ -102,6 +107,8 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + came[DC_SPEND],
         owned_kw=owned_kw,
         leased_kw=fl.leased_kw + due[LEASED_KW],
+        space_kw=space,
+        building_kw=fl.building_kw - came[CHIP_KW],  # chips online leave "building"
     )
     # Partner tranches start and end; the partner delivers them within its limit (cut by its event).
     dd, dl = state.deals, books.deals.at(t)
@@ -251,20 +258,20 @@ def invest(
     shortage = ctx.windows["chip_shortage"].size_frac
     chip_capex = order * (drv.chip_usd_per_h100e * (1.0 + on["chip_shortage"] * shortage)[:, None])
     delay = ctx.windows["construction_delay"].size_frac
-    dc_capex = (
-        order
-        * drv.own_kw_per_h100e
-        * 1e-3
-        * gp.dc_capex_usd_per_mw[:, None]
-        * (1.0 + on["construction_delay"] * delay)[:, None]
-    )
+    # The chips go into space their data centres have free (chips retire long before their
+    # building); only what does not fit is built.
+    order_kw = order * drv.own_kw_per_h100e
+    free = np.maximum(0.0, fl.space_kw - fl.owned_kw - fl.building_kw)
+    new_space = np.maximum(0.0, order_kw - free)
+    overrun = (1.0 + on["construction_delay"] * delay)[:, None]
+    dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun
     chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
     dc_dep = compute.straight_line_usd_per_quarter(dc_capex, p.dc_life_quarters)
     lead = online.lead_quarters
     dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW),
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW),
         -order,
         order,
         chip_capex,
@@ -273,7 +280,8 @@ def invest(
         dc_dep,
         chip_capex,
         -dc_rate,
-        order * drv.own_kw_per_h100e,
+        order_kw,
+        new_space,
     )
     dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
@@ -296,6 +304,8 @@ def invest(
         building_h100e=fl.building_h100e + order,
         dc_spend_usd_per_quarter=dc_spend,
         lease_pending_h100e=fl.lease_pending_h100e + leasing,
+        space_kw=fl.space_kw + new_space,
+        building_kw=fl.building_kw + order_kw,
     )
     sign_partner_tranches(t, state, online, dec, ctx)
     rent_price = drv.rent_usd_per_h100e_hour * (glut * dearer)
@@ -317,6 +327,7 @@ def _invest_compiled(
     order, minus_order, chip_capex, dep, chip_dep, dc_dep, minus_dc_rate, dc_spend, building = (
         np.empty(lab, order="F") for _ in range(9)
     )
+    order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
     _world_fused.invest_orders(
         float(t),
@@ -334,6 +345,7 @@ def _invest_compiled(
         full(delayed, (n,)),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),
+        (full(fl.space_kw, lab), full(fl.owned_kw, lab), full(fl.building_kw, lab)),
         order,
         minus_order,
         chip_capex,
@@ -343,10 +355,11 @@ def _invest_compiled(
         minus_dc_rate,
         dc_spend,
         building,
+        (order_kw, new_space, space, building_kw),
     )
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW),
+        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW),
         minus_order,
         order,
         chip_capex,
@@ -355,7 +368,8 @@ def _invest_compiled(
         dc_dep,
         chip_capex,
         minus_dc_rate,
-        order * drv.own_kw_per_h100e,
+        order_kw,
+        new_space,
     )
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
     capex, debt_draw, repay_per_q = (np.empty(lab, order="F") for _ in range(3))
@@ -400,6 +414,8 @@ def _invest_compiled(
         building_h100e=building,
         dc_spend_usd_per_quarter=dc_spend,
         lease_pending_h100e=fl.lease_pending_h100e + leasing,
+        space_kw=space,
+        building_kw=building_kw,
     )
     sign_partner_tranches(t, state, online, dec, ctx)
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)

@@ -26,6 +26,7 @@ from labecon.model.world_state import (
     OWNED,
     OWNED_KW,
     PAY,
+    SPACE_KW,
     Accounts,
     Books,
     Context,
@@ -119,8 +120,8 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=13, read_after=(COMMIT,)),  # next quarter's commitments
-        Schedule(n, L, H, n_components=9),
+        Schedule(n, L, H, n_components=14, read_after=(COMMIT,)),  # next quarter's commitments
+        Schedule(n, L, H, n_components=10),
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
@@ -131,6 +132,8 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     kw0 = lp.owned_h100e * lp.own_kw_per_h100e
     books.due.add(0, (OWNED, COST, OWNED_KW), lp.owned_h100e, chip_value0, kw0)
     books.due.add(remaining_chip_q, (OWNED, COST, OWNED_KW), -lp.owned_h100e, -chip_value0, -kw0)
+    books.due.add(0, (SPACE_KW,), kw0)  # the opening fleet's data centres, freed of chips at their end
+    books.due.add(remaining_dc_q, (SPACE_KW,), -kw0)
     chip_book0, dc_book0 = chip_value0 * lp.owned_book_frac, dc_value0 * lp.owned_book_frac
     books.due.add(0, (DEP,), chip_book0 / remaining_chip_q + dc_book0 / remaining_dc_q)
     books.due.add(remaining_chip_q, (DEP,), -chip_book0 / remaining_chip_q)

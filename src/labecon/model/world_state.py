@@ -19,19 +19,20 @@ from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray, IntArray
 
 OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
-LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING, OWNED_KW, LEASED_KW = range(7, 13)
+LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING, OWNED_KW, LEASED_KW, SPACE_KW = range(7, 14)
 """In the schedule of changes due only: leased H100e coming and going, lease payments per quarter,
 leased H100e whose chips are bought (when a lease starts, and again each chip life while it runs),
-leases signed but not started, the opening fleet's kW of IT load (leaving when it retires) and
-leased kW coming and going."""
+leases signed but not started, the opening fleet's kW of IT load (leaving when it retires),
+leased kW coming and going, and the opening data centres' space (kW of IT, leaving at their end)."""
 DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
 """Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
 partner's own cost of that capacity, per quarter (USD)."""
-CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW = COMMIT, PAY, REPAY, 7, 8  # in the arrivals schedule only
+CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW = COMMIT, PAY, REPAY, 7, 8, 9  # arrivals only
 """Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
 under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
 in the arrivals schedule, chips' depreciation, the facility's depreciation, the chips' price (paid
-on delivery), the end of the facility's construction spend (USD) and the chips' kW of IT load."""
+on delivery), the end of the facility's construction spend (USD), the chips' kW of IT load and
+the new data centre's space (kW of IT)."""
 
 
 class Books(NamedTuple):
@@ -83,6 +84,10 @@ class Fleet(NamedTuple):
     """IT load of the owned chips online, each at the kW per H100e of the quarter it was bought (kW)."""
     leased_kw: FloatArray
     """IT load of the leased data centres online, at the kW per H100e of their signing (kW)."""
+    space_kw: FloatArray
+    """Space in the lab's own data centres, built or being built and not past their life (kW of IT)."""
+    building_kw: FloatArray
+    """IT load of the owned chips ordered, not yet online (kW)."""
 
 
 class Accounts(NamedTuple):

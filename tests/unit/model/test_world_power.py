@@ -88,3 +88,32 @@ def test_chips_that_draw_less_later_cost_less_to_house_and_run() -> None:
     assert investing1.sum() > investing0.sum()
     assert np.all(cost1 <= cost0 + 1e-3)
     assert cost1.sum() < cost0.sum()
+
+
+def test_new_chips_fill_the_space_old_ones_left_before_anything_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chips live 4 quarters, data centres 40: every chip has space, and the space built never
+    # passes the peak load so far (a replacement chip goes where its predecessor was).
+    quarters = _quarters(
+        monkeypatch,
+        0.3,
+        **{
+            "finance.chip_life_quarters": 4,
+            "finance.dc_life_quarters": 40,
+            "labs.a.strategy.lease_frac": 0.0,
+        },
+    )
+    peak = np.zeros_like(quarters[0].state.fleet.space_kw)
+    reused = False
+    before = quarters[0].state.fleet
+    for q in quarters:
+        fl = q.state.fleet
+        load = fl.owned_kw + fl.building_kw
+        peak = np.maximum(peak, load)
+        assert np.all(fl.space_kw >= load * (1 - 1e-12) - 1e-6)
+        assert np.all(fl.space_kw <= peak * (1 + 1e-12) + 1e-6)
+        ordered = fl.building_kw - before.building_kw > 1.0
+        reused |= bool(np.any(ordered & (fl.space_kw <= before.space_kw)))
+        before = fl
+    assert reused, "some orders went into space freed by retired chips"
