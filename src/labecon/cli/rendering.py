@@ -154,6 +154,9 @@ def print_world_tables(results: labecon.Results) -> None:
             row(table, f"cash end {years[yi]} (USD bn)", "cash_usd_by_year", (li, yi), 1e9)
         for yi in shown:
             row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
+        if "data_centre_gw_by_year" in sums:
+            for yi in shown:
+                row(table, f"data centres end {years[yi]} (GW)", "data_centre_gw_by_year", (li, yi), 1.0)
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
         probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]

@@ -124,6 +124,7 @@ class Accumulator:
         self.cash_by_year = np.zeros(by_year, order="F")
         self.ruined_by_year = np.zeros(by_year, order="F")
         self.capacity_by_year = np.zeros(by_year, order="F")
+        self.it_load_gw_by_year = np.zeros(by_year, order="F")
         self.first_profit = np.full((n, n_labs), float(horizon), order="F")
         self.recent_net_income = np.zeros((n, n_labs, 4), order="F")
         """The last four quarters' net income (USD), quarter ``t`` at ``t % 4``."""
@@ -170,6 +171,7 @@ class Accumulator:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
         t, c, f = q.t, q.costs, q.funding
         y = int(t // QUARTERS_PER_YEAR)
+        self.it_load_gw_by_year[:, :, y] = q.online.it_kw * 1e-6
         if _world_fused.COMPILED:
             self._record_compiled(q, y)
         else:
@@ -377,6 +379,7 @@ class Accumulator:
             "revenue_usd_by_year": self.revenue_by_year,
             "cash_usd_by_year": self.cash_by_year,
             "capacity_h100e_by_year": self.capacity_by_year,
+            "data_centre_gw_by_year": self.it_load_gw_by_year,
             "first_profitable_quarter": self.first_profit,
             "is_ever_profitable": (self.first_profit < H).astype(np.float64),
             "first_profitable_year_quarter": self.first_profit_year,
@@ -470,6 +473,13 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
         "cash_usd_by_year": OutputInfo(("lab", "year"), by_year, "USD", "cash at the end of each year"),
         "capacity_h100e_by_year": OutputInfo(
             ("lab", "year"), by_year, "H100e", "compute in use at the end of each year, all sources"
+        ),
+        "data_centre_gw_by_year": OutputInfo(
+            ("lab", "year"),
+            by_year,
+            "GW",
+            "IT load of the lab's own and leased data centres at the end of each year (before PUE; "
+            "each chip at the kW per H100e of the quarter it was bought)",
         ),
         "first_profitable_quarter": OutputInfo(
             ("lab",),

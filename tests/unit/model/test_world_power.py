@@ -117,3 +117,22 @@ def test_new_chips_fill_the_space_old_ones_left_before_anything_is_built(
         reused |= bool(np.any(ordered & (fl.space_kw <= before.space_kw)))
         before = fl
     assert reused, "some orders went into space freed by retired chips"
+
+
+def test_the_data_centre_output_is_the_load_at_each_year_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Quarter] = []
+    step = world.quarter
+
+    def spy(*args: Any) -> Quarter:
+        q = step(*args)
+        seen.append(q)
+        return q
+
+    monkeypatch.setattr(world, "quarter", spy)
+    res = run(tiny_world(**GROWING), n=50)
+    gw = res.dataset["data_centre_gw_by_year"]
+    assert gw.attrs["units"] == "GW"
+    for y in range(gw.sizes["year"]):
+        end = seen[4 * y + 3]
+        np.testing.assert_array_equal(gw.isel(year=y).to_numpy(), end.online.it_kw * 1e-6)
+    assert np.all(gw.sel(lab="b").to_numpy() == 0.0)  # the partner lab owns and leases nothing
