@@ -284,7 +284,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             limit_then = p["d_limit"] * (1.0 + p["d_limit_growth"]) ** ((t + p["d_lead"]) / 4.0)
             new_t = max(0.0, min(partner_target * p["d_split"], limit_then) - (contracted + pending)) * alive
             price_t = p["d_price0"] * (1.0 - p["d_decline"]) ** years
-            cost_t = p["d_cap_cost0"] * (1.0 - p["d_cap_decline"]) ** years + p["d_run_cost"]
+            cost_t = (
+                p["d_cap_cost0"] * (1.0 - p["d_cap_decline"]) ** years
+                + p["d_run_cost"] * (1.0 - p["d_run_decline"]) ** years
+            )
             for key, value in (
                 ("dcap", new_t),
                 ("dpay", new_t * hours * price_t),
@@ -443,7 +446,12 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
     deal_cloud = next((c for c in sc.clouds.values() if c.deal is not None), None)
     deal = {"has_deal": False, "d_open": 0.0, "d_left": 0, "d_price0": 0.0, "d_cap_cost0": 0.0}
     deal.update(
-        d_run_cost=0.0, d_equity=0.0, d_credits_frac=0.0, d_stake=0.0, d_rate=fin.discount_rate_per_year
+        d_run_cost=0.0,
+        d_run_decline=0.0,
+        d_equity=0.0,
+        d_credits_frac=0.0,
+        d_stake=0.0,
+        d_rate=fin.discount_rate_per_year,
     )
     deal.update(d_limit=0.0, d_limit_growth=0.0, d_tranches=[], d_signed=0)
     if deal_cloud is not None and deal_cloud.deal is not None:
@@ -466,8 +474,9 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
                 + kw * c.pue * sc.hours_per_quarter * c.electricity_usd_per_kwh
             ) / sc.hours_per_quarter
             cap_decline, rate = chip.price_perf_decline_per_year, c.cost_of_capital_per_year
+            run_decline = chip.power_decline_per_year
         else:
-            cap_cost0, run_cost = price0 * deal_cloud.cost_frac_of_price, 0.0
+            cap_cost0, run_cost, run_decline = price0 * deal_cloud.cost_frac_of_price, 0.0, 0.0
             cap_decline, rate = deal_cloud.price_decline_per_year, fin.discount_rate_per_year
         deal.update(
             has_deal=True,
@@ -478,6 +487,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
             d_cap_cost0=cap_cost0,
             d_cap_decline=cap_decline,
             d_run_cost=run_cost,
+            d_run_decline=run_decline,
             d_equity=0.0 if later else dl.equity_usd,
             d_credits_frac=dl.credits_frac,
             d_stake=dl.stake_frac,

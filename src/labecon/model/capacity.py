@@ -482,7 +482,7 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
         1.0 + rise * ctx.partner_event_deals["partner_price_rise"]
     )
     price = drv.partner_usd_per_h100e_hour * dearer
-    cost = drv.partner_capital_cost_usd_per_h100e_hour + dp.running_cost_usd_per_h100e_hour
+    cost = drv.partner_capital_cost_usd_per_h100e_hour + drv.partner_running_cost_usd_per_h100e_hour
     growth = ctx.deal_limit_growth_over_lead
     alive = state.accounts.alive
     split = signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t)
@@ -531,5 +531,5 @@ def _sign_partner_tranches_compiled(
         full(on["partner_price_rise"] * w["partner_price_rise"].size_frac, (n,)),
         full(ctx.partner_event_deals["partner_price_rise"], (n_deals,), keep=True),
         full(drv.partner_capital_cost_usd_per_h100e_hour, deal),
-        full(dp.running_cost_usd_per_h100e_hour, deal, keep=True),
+        full(drv.partner_running_cost_usd_per_h100e_hour, deal),
     )

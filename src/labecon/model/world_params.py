@@ -89,7 +89,9 @@ class DealParams(NamedTuple):
     """The cloud's capital cost of the capacity at quarter 0 (falls at ``capital_cost_decline``)."""
     capital_cost_decline_per_year: FloatArray
     running_cost_usd_per_h100e_hour: FloatArray
-    """The cloud's power cost of the capacity (constant)."""
+    """The cloud's data-centre and power cost of the capacity at quarter 0 (falls at
+    ``running_cost_decline``: capacity built later draws fewer kW per H100e)."""
+    running_cost_decline_per_year: FloatArray
     equity_usd: FloatArray
     credits_usd: FloatArray
     stake_frac: FloatArray
@@ -232,8 +234,9 @@ def partner_cost_paths(
 
     Capital: the chip's capex and its share of a data centre, each recovered over its life at the
     cost of capital (:func:`capital_recovery_per_quarter`), per hour of the quarter; the chip's
-    part falls with its price-performance, the building's does not (it is held in the running
-    part). Running: the chip's power at the cloud's PUE and electricity price.
+    part falls with its price-performance. The building's part is held in the running part,
+    with the chip's power at the cloud's PUE and electricity price: both per kW, they fall with
+    the chip's power per H100e (``power_decline_per_year``, applied by the caller).
     """
     cost = cloud.cost
     assert cost is not None
@@ -399,9 +402,10 @@ def world_params(
             capital0, capital_decline, running0, rate = partner_cost_paths(
                 cloud, chips[deal.chip], scenario.hours_per_quarter, r
             )
+            running_decline = r(chips[deal.chip].power_decline_per_year)
         else:  # the cost a share of the price, falling with it
             capital0 = price0 * r(cloud.cost_frac_of_price)
-            capital_decline, running0 = r(cloud.price_decline_per_year), zeros
+            capital_decline, running0, running_decline = r(cloud.price_decline_per_year), zeros, zeros
             rate = r(scenario.finance.discount_rate_per_year)
         if deal.capacity_limit_h100e is None:
             limit, limit_growth = r(cloud.capacity_limit_h100e), r(cloud.capacity_growth_per_year)
@@ -418,6 +422,7 @@ def world_params(
             "capital_cost_usd_per_h100e_hour": capital0,
             "capital_cost_decline_per_year": capital_decline,
             "running_cost_usd_per_h100e_hour": running0,
+            "running_cost_decline_per_year": running_decline + zeros,
             "equity_usd": equity if at_start else zeros,
             "credits_usd": equity * r(deal.credits_frac) if at_start else zeros,
             "stake_frac": r(deal.stake_frac),

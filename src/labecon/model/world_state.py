@@ -142,6 +142,8 @@ class Drivers(NamedTuple):
     """Per deal, ``(sample, deal)``: the price a tranche signed now locks in."""
     partner_capital_cost_usd_per_h100e_hour: FloatArray
     """Per deal: the partner's capital cost of capacity built now."""
+    partner_running_cost_usd_per_h100e_hour: FloatArray
+    """Per deal: the partner's data-centre and power cost of capacity built now."""
     staff_usd_per_quarter: FloatArray
     reference_price_usd_per_unit: FloatArray
     """``(sample, segment)``."""
