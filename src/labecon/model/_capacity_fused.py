@@ -9,6 +9,25 @@ the same order, so that the numbers are the same bits.
 from __future__ import annotations
 
 from labecon.model._world_fused import _jit, maximum, minimum
+from labecon.model.world_state import (
+    CHIP_DEP,
+    CHIP_KW,
+    COMMIT,
+    COST,
+    DC_DEP,
+    DC_KW,
+    DC_SPEND,
+    DEP,
+    LEASE_PAY,
+    LEASE_PENDING,
+    LEASED,
+    LEASED_KW,
+    OWNED,
+    OWNED_KW,
+    PAY,
+    REPAY,
+    SPACE_KW,
+)
 from labecon.types import FloatArray, IntArray
 
 
@@ -94,36 +113,36 @@ def fleet_online(
     n, n_labs = alive.shape
     for lab in range(n_labs):
         for i in range(n):
-            owned = fleet[0][i, lab] + (due[0, lab, i] + came[0, lab, i])
-            cost = fleet[1][i, lab] + (due[1, lab, i] + came[1, lab, i])
-            dep = fleet[2][i, lab] + (due[2, lab, i] + came[2, lab, i])
-            kw = fleet[11][i, lab] + (due[11, lab, i] + came[8, lab, i])  # OWNED_KW, CHIP_KW
+            owned = fleet[0][i, lab] + (due[OWNED, lab, i] + came[OWNED, lab, i])
+            cost = fleet[1][i, lab] + (due[COST, lab, i] + came[COST, lab, i])
+            dep = fleet[2][i, lab] + (due[DEP, lab, i] + came[DEP, lab, i])
+            kw = fleet[11][i, lab] + (due[OWNED_KW, lab, i] + came[CHIP_KW, lab, i])
             if retire_chips:
-                owned = owned - old[0, lab, i]
-                cost = cost - old[1, lab, i]
-                dep = dep - old[4, lab, i]
-                kw = kw - old[8, lab, i]
+                owned = owned - old[OWNED, lab, i]
+                cost = cost - old[COST, lab, i]
+                dep = dep - old[CHIP_DEP, lab, i]
+                kw = kw - old[CHIP_KW, lab, i]
             if retire_dc:
-                dep = dep - old_dc[5, lab, i]
+                dep = dep - old_dc[DC_DEP, lab, i]
             out[0][i, lab] = owned
             out[1][i, lab] = cost
             out[2][i, lab] = dep
-            out[3][i, lab] = fleet[3][i, lab] + came[3, lab, i]  # building: arrivals' BUILDING
-            out[4][i, lab] = fleet[4][i, lab] + due[4, lab, i]  # committed
-            out[5][i, lab] = fleet[5][i, lab] + due[5, lab, i]  # commitment payments
-            out[6][i, lab] = fleet[6][i, lab] + due[6, lab, i]  # debt repayment
-            out[7][i, lab] = fleet[7][i, lab] + came[7, lab, i]  # construction spend: DC_SPEND
-            out[8][i, lab] = fleet[8][i, lab] + due[7, lab, i]  # leased
-            out[9][i, lab] = fleet[9][i, lab] + due[8, lab, i]  # lease payments
-            out[10][i, lab] = fleet[10][i, lab] + due[10, lab, i]  # leases pending
+            out[3][i, lab] = fleet[3][i, lab] - came[OWNED, lab, i]  # building: what arrives leaves it
+            out[4][i, lab] = fleet[4][i, lab] + due[COMMIT, lab, i]
+            out[5][i, lab] = fleet[5][i, lab] + due[PAY, lab, i]
+            out[6][i, lab] = fleet[6][i, lab] + due[REPAY, lab, i]
+            out[7][i, lab] = fleet[7][i, lab] + came[DC_SPEND, lab, i]
+            out[8][i, lab] = fleet[8][i, lab] + due[LEASED, lab, i]
+            out[9][i, lab] = fleet[9][i, lab] + due[LEASE_PAY, lab, i]
+            out[10][i, lab] = fleet[10][i, lab] + due[LEASE_PENDING, lab, i]
             out[11][i, lab] = kw
-            leased_kw = fleet[12][i, lab] + due[12, lab, i]  # LEASED_KW
+            leased_kw = fleet[12][i, lab] + due[LEASED_KW, lab, i]
             out[12][i, lab] = leased_kw
-            space = fleet[13][i, lab] + due[13, lab, i]  # SPACE_KW
+            space = fleet[13][i, lab] + due[SPACE_KW, lab, i]
             if retire_dc:
-                space = space - old_dc[9, lab, i]  # DC_KW: data centres past their life
+                space = space - old_dc[DC_KW, lab, i]  # data centres past their life
             out[13][i, lab] = space
-            out[14][i, lab] = fleet[14][i, lab] - came[8, lab, i]  # chips online leave "building"
+            out[14][i, lab] = fleet[14][i, lab] - came[CHIP_KW, lab, i]  # chips online leave "building"
             a = alive[i, lab]
             online[0][i, lab] = owned * a
             online[1][i, lab] = out[8][i, lab] * a
@@ -169,3 +188,17 @@ def deals_online(
             delivered[i, d] = x
             delivered_frac[i, d] = x / contracted if contracted > 0 else 0.0
             by_lab[i, lab] += x
+
+
+@_jit
+def events_active(occurs: FloatArray, onset: FloatArray, end: FloatArray, t: float, out: FloatArray) -> None:
+    """Fill ``out`` with 1.0 where each event is active at quarter ``t``, ``(event, sample)``.
+
+    One pass for :func:`labecon.model.risk.active` of the stacked windows: ``occurs`` times
+    whether ``onset <= t < end``, the same product.
+    """
+    n_events, n = occurs.shape
+    for e in range(n_events):
+        for i in range(n):
+            now = 1.0 if onset[e, i] <= t and t < end[e, i] else 0.0
+            out[e, i] = occurs[e, i] * now

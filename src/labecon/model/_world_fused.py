@@ -818,7 +818,6 @@ def invest_orders(
     dc_spend: FloatArray,
     load: tuple[FloatArray, FloatArray, FloatArray],
     order: FloatArray,
-    minus_order: FloatArray,
     chip_capex: FloatArray,
     dep: FloatArray,
     chip_dep: FloatArray,
@@ -850,7 +849,7 @@ def invest_orders(
             building_kw_after[i, lab] = building_kw[i, lab] + o_kw
             c_dep, d_dep = chip / chip_life, dc / dc_life
             rate = dc / maximum(lead[i], 1.0)
-            order[i, lab], minus_order[i, lab], chip_capex[i, lab] = o, -o, chip
+            order[i, lab], chip_capex[i, lab] = o, chip
             dep[i, lab], chip_dep[i, lab], dc_dep[i, lab] = c_dep + d_dep, c_dep, d_dep
             minus_dc_rate[i, lab] = -rate
             new_dc_spend[i, lab] = dc_spend[i, lab] + rate

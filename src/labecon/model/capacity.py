@@ -24,10 +24,8 @@ from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
 from labecon.model.world_params import signed_split
 from labecon.model.world_state import (
-    BUILDING,
     CHIP_DEP,
     CHIP_KW,
-    CHIP_PAY,
     COMMIT,
     COST,
     DC_DEP,
@@ -100,7 +98,7 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
         leased_h100e=fl.leased_h100e + due[LEASED],
         lease_pay_usd_per_quarter=fl.lease_pay_usd_per_quarter + due[LEASE_PAY],
         lease_pending_h100e=fl.lease_pending_h100e + due[LEASE_PENDING],
-        building_h100e=fl.building_h100e + came[BUILDING],
+        building_h100e=fl.building_h100e - came[OWNED],  # what arrives is no longer building
         committed_h100e=fl.committed_h100e + due[COMMIT],
         commit_pay_usd_per_quarter=fl.commit_pay_usd_per_quarter + due[PAY],
         repay_usd_per_quarter=fl.repay_usd_per_quarter + due[REPAY],
@@ -162,7 +160,10 @@ def _capacity_online_compiled(t: int, state: WorldState, ctx: Context) -> tuple[
         (owned, leased, committed, it_kw),
     )
     fleet = Fleet(*new)
-    on = active_by_name(ctx.every_window, list(ctx.windows), t)
+    every = ctx.every_window
+    active = np.empty(every.occurs.shape)
+    _capacity_fused.events_active(every.occurs, every.onset, every.end, float(t), active)
+    on = dict(zip(ctx.windows, active, strict=True))
     fill_capex = np.zeros(lab, order="F")
     if (filled := _fill_leased(t, state, ctx, on)) is not None:
         fill_capex, fill_dep = filled
@@ -271,21 +272,20 @@ def invest(
     dc_rate = dc_capex / np.maximum(lead, 1.0)[:, None]
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW),
-        -order,
+        (OWNED, COST, DEP, CHIP_DEP, DC_DEP, DC_SPEND, CHIP_KW, DC_KW),
         order,
         chip_capex,
         chip_dep + dc_dep,
         chip_dep,
         dc_dep,
-        chip_capex,
         -dc_rate,
         order_kw,
         new_space,
     )
     dc_spend = fl.dc_spend_usd_per_quarter + dc_rate
     # Read after booking: an order with no lead time arrives (and is paid for) this quarter.
-    capex = (dc_spend + online.arrived[CHIP_PAY]) * alive + online.lease_chip_capex_usd
+    # The chips arriving now are paid on delivery: their cost (COST) is what is paid.
+    capex = (dc_spend + online.arrived[COST]) * alive + online.lease_chip_capex_usd
     debt_draw = capex * lp.debt_frac_of_capex
     repay_per_q = debt_draw / lp.debt_maturity_quarters
     books.due.add(t + 1, (REPAY,), repay_per_q)
@@ -324,8 +324,8 @@ def _invest_compiled(
     dearer = 1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac
     scarce = 1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"]
     delayed = 1.0 + on["construction_delay"] * ctx.windows["construction_delay"].size_frac
-    order, minus_order, chip_capex, dep, chip_dep, dc_dep, minus_dc_rate, dc_spend, building = (
-        np.empty(lab, order="F") for _ in range(9)
+    order, chip_capex, dep, chip_dep, dc_dep, minus_dc_rate, dc_spend, building = (
+        np.empty(lab, order="F") for _ in range(8)
     )
     order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
@@ -347,7 +347,6 @@ def _invest_compiled(
         full(fl.dc_spend_usd_per_quarter, lab),
         (full(fl.space_kw, lab), full(fl.owned_kw, lab), full(fl.building_kw, lab)),
         order,
-        minus_order,
         chip_capex,
         dep,
         chip_dep,
@@ -359,14 +358,12 @@ def _invest_compiled(
     )
     books.arrivals.add(
         t + lead[:, None],
-        (BUILDING, OWNED, COST, DEP, CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW),
-        minus_order,
+        (OWNED, COST, DEP, CHIP_DEP, DC_DEP, DC_SPEND, CHIP_KW, DC_KW),
         order,
         chip_capex,
         dep,
         chip_dep,
         dc_dep,
-        chip_capex,
         minus_dc_rate,
         order_kw,
         new_space,
@@ -375,7 +372,7 @@ def _invest_compiled(
     capex, debt_draw, repay_per_q = (np.empty(lab, order="F") for _ in range(3))
     _world_fused.invest_capex(
         dc_spend,
-        full(online.arrived[CHIP_PAY], lab),
+        full(online.arrived[COST], lab),  # the chips arriving now, paid on delivery
         full(alive, lab),
         full(online.lease_chip_capex_usd, lab),
         full(lp.debt_frac_of_capex, lab, keep=True),

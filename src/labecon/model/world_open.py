@@ -17,12 +17,14 @@ from labecon.model._schedule import Schedule
 from labecon.model.arrays import sum_axis
 from labecon.model.world_params import WorldParams, stack_columns
 from labecon.model.world_state import (
+    ARRIVAL_COMPONENTS,
     COMMIT,
     COST,
     DEAL_CAP,
     DEAL_COST,
     DEAL_PAY,
     DEP,
+    DUE_COMPONENTS,
     OWNED,
     OWNED_KW,
     PAY,
@@ -121,8 +123,8 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=14, read_after=(COMMIT,)),  # next quarter's commitments
-        Schedule(n, L, H, n_components=10),
+        Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # next quarter's commitments
+        Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS),
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.

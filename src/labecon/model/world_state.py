@@ -18,21 +18,24 @@ from labecon.model.risk import EventWindow, WorldDraws
 from labecon.model.world_params import WorldParams
 from labecon.types import FloatArray, IntArray
 
-OWNED, COST, DEP, BUILDING, COMMIT, PAY, REPAY = range(7)
-LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING, OWNED_KW, LEASED_KW, SPACE_KW = range(7, 14)
-"""In the schedule of changes due only: leased H100e coming and going, lease payments per quarter,
-leased H100e whose chips are bought (when a lease starts, and again each chip life while it runs),
-leases signed but not started, the opening fleet's kW of IT load (leaving when it retires),
-leased kW coming and going, and the opening data centres' space (kW of IT, leaving at their end)."""
+OWNED, COST, DEP = range(3)
+"""Components of both schedules of the labs' fleet: owned H100e, their purchase cost (the chips
+are paid for when they arrive) and depreciation per quarter (USD)."""
+COMMIT, PAY, REPAY, LEASED, LEASE_PAY, LEASE_FILL, LEASE_PENDING, OWNED_KW, LEASED_KW, SPACE_KW = range(3, 13)
+"""In the schedule of changes due only: committed H100e, commitment payments and debt repayment
+per quarter, leased H100e coming and going, lease payments per quarter, leased H100e whose chips
+are bought (when a lease starts, and again each chip life while it runs), leases signed but not
+started, the opening fleet's kW of IT load (leaving when it retires), leased kW coming and going,
+and the opening data centres' space (kW of IT, leaving at their end)."""
+DUE_COMPONENTS = 13
+CHIP_DEP, DC_DEP, DC_SPEND, CHIP_KW, DC_KW = range(3, 8)
+"""In the arrivals schedule only: the chips' depreciation, the facility's depreciation, the end of
+the facility's construction spend (USD), the chips' kW of IT load and the new data centre's space
+(kW of IT). What arrives leaves the capacity under construction (``OWNED``, negated)."""
+ARRIVAL_COMPONENTS = 8
 DEAL_CAP, DEAL_PAY, DEAL_COST = range(3)
 """Components of the deals' schedule: contracted H100e, the lab's take-or-pay payments and the
 partner's own cost of that capacity, per quarter (USD)."""
-CHIP_DEP, DC_DEP, CHIP_PAY, DC_SPEND, CHIP_KW, DC_KW = COMMIT, PAY, REPAY, 7, 8, 9  # arrivals only
-"""Components of the schedules: owned H100e, their purchase cost, depreciation per quarter, H100e
-under construction, committed H100e, commitment payments per quarter, debt repayment per quarter;
-in the arrivals schedule, chips' depreciation, the facility's depreciation, the chips' price (paid
-on delivery), the end of the facility's construction spend (USD), the chips' kW of IT load and
-the new data centre's space (kW of IT)."""
 
 
 class Books(NamedTuple):
