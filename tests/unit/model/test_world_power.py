@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from tests.world_helpers import run, tiny_world
 
+import labecon
 from labecon.model import world
 from labecon.model.world_outputs import Quarter
 
@@ -24,8 +25,8 @@ GROWING = {
 }
 
 
-def _quarters(monkeypatch: pytest.MonkeyPatch, decline: float, **changes: Any) -> list[Quarter]:
-    """Run the tiny world with the H100's power decline; return every quarter the engine ran."""
+def _spied(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> tuple[list[Quarter], labecon.Results]:
+    """Run the growing tiny world; return every quarter the engine ran, and the run."""
     seen: list[Quarter] = []
     step = world.quarter
 
@@ -35,9 +36,12 @@ def _quarters(monkeypatch: pytest.MonkeyPatch, decline: float, **changes: Any) -
         return q
 
     monkeypatch.setattr(world, "quarter", spy)
-    case = {**GROWING, "chips.h100.power_decline_per_year": decline, **changes}
-    run(tiny_world(**case), n=50)
-    return seen
+    return seen, run(tiny_world(**{**GROWING, **changes}), n=50)
+
+
+def _quarters(monkeypatch: pytest.MonkeyPatch, decline: float, **changes: Any) -> list[Quarter]:
+    """Run the tiny world with the H100's power decline; return every quarter the engine ran."""
+    return _spied(monkeypatch, **{"chips.h100.power_decline_per_year": decline, **changes})[0]
 
 
 def test_without_a_decline_the_load_is_the_capacity_times_its_kw(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -120,16 +124,7 @@ def test_new_chips_fill_the_space_old_ones_left_before_anything_is_built(
 
 
 def test_the_data_centre_output_is_the_load_at_each_year_end(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[Quarter] = []
-    step = world.quarter
-
-    def spy(*args: Any) -> Quarter:
-        q = step(*args)
-        seen.append(q)
-        return q
-
-    monkeypatch.setattr(world, "quarter", spy)
-    res = run(tiny_world(**GROWING), n=50)
+    seen, res = _spied(monkeypatch)
     gw = res.dataset["data_centre_gw_by_year"]
     assert gw.attrs["units"] == "GW"
     for y in range(gw.sizes["year"]):
