@@ -37,9 +37,9 @@ from labecon.types import FloatArray
 
 SUB_BLOCK = 8192
 """Samples simulated together. Samples are independent, so a block runs in sub-blocks of this
-size, with the same bits, and its memory stays bounded: the two schedules hold
-``(horizon + 1) x lab x 8`` values per sample (9 KiB for two labs over 40 quarters, 600 MB
-for a 65,536-sample block at once)."""
+size, with the same bits, and its memory stays bounded: the labs' two schedules hold
+``(horizon + 1) x lab x 21`` values per sample (13.5 KiB for two labs over 40 quarters, 880 MiB
+for a 65,536-sample block at once), the deals' ``(horizon + 1) x deal x 3``."""
 
 
 def quarter(t: int, state: WorldState, ctx: Context, policy: LabPolicy) -> Quarter:
