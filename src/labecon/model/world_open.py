@@ -97,12 +97,8 @@ def context(p: WorldParams) -> Context:
             _ints(p.deal_term_quarters),
             _ints(p.deal_signed_quarters),
         ),
-        deal_limit_growth_over_lead=(
-            stack_columns(
-                [factors.partner_limit_h100e[:, d] ** q for d, q in enumerate(p.deal_lead_quarters)]
-            )
-            if p.deal_lead_quarters
-            else np.zeros((n, 0), order="F")
+        deal_limit_growth_over_lead=stack_columns(
+            [factors.partner_limit_h100e[:, d] ** q for d, q in enumerate(p.deal_lead_quarters)], n
         ),
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])

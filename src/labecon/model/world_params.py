@@ -270,9 +270,12 @@ def signed_split(split_frac: FloatArray, deal_lab: list[int], signed: list[int],
     return out
 
 
-def stack_columns(values: list[FloatArray]) -> FloatArray:
-    """Return ``(sample, x)`` from ``(sample,)`` arrays, samples fastest (see :mod:`labecon.model.world`)."""
-    return np.stack(values).T if values else np.zeros((0, 0))
+def stack_columns(values: list[FloatArray], n: int) -> FloatArray:
+    """Return ``(sample, x)`` from ``(sample,)`` arrays, samples fastest (see :mod:`labecon.model.world`).
+
+    From no arrays, ``(n, 0)``: a world with no deals has no deal columns.
+    """
+    return np.stack(values).T if values else np.zeros((n, 0), order="F")
 
 
 def world_params(
@@ -372,7 +375,7 @@ def world_params(
             )
         for key, value in add.items():
             cols[key].append(np.asarray(value, dtype=np.float64))
-    lab_params = LabParams(**{f: stack_columns(v) for f, v in cols.items()}, revenue_mix=mix)
+    lab_params = LabParams(**{f: stack_columns(v, n) for f, v in cols.items()}, revenue_mix=mix)
     deal_cols: dict[str, list[FloatArray]] = {f: [] for f in DealParams._fields}
     deal_lab: list[int] = []
     deal_clouds: list[str] = []
@@ -451,14 +454,12 @@ def world_params(
         for inv in labs[lname].investments:
             if inv.investor == investor:
                 tranches.append(EquityTranche(d, inv.quarter, r(inv.usd) + zeros, zeros))
-    deal_params = DealParams(
-        **{f: stack_columns(v) if v else np.zeros((n, 0), order="F") for f, v in deal_cols.items()}
-    )
+    deal_params = DealParams(**{f: stack_columns(v, n) for f, v in deal_cols.items()})
     # The capacity a lab has on partners' chips at quarter 0, split among the deals signed by then.
     opening_split = signed_split(deal_params.split_frac, deal_lab, signed, 0)
     deal_params = deal_params._replace(opening_h100e=deal_params.opening_h100e * opening_split)
     seg_cols = [[r(getattr(seg, f)) for seg in segments.values()] for f in MarketParams._fields]
-    market = MarketParams(*(stack_columns(c) for c in seg_cols))
+    market = MarketParams(*(stack_columns(c, n) for c in seg_cols))
     cap, fin = scenario.capability, scenario.finance
     world = GlobalParams(
         utilisation_frac=r(cap.utilisation_frac),
