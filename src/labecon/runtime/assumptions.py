@@ -14,7 +14,7 @@ from labecon.errors import LabeconError
 from labecon.scenario.builtin import list_builtin
 from labecon.scenario.loader import dump_scenario, load_scenario
 from labecon.scenario.provenance import scenario_sources
-from labecon.scenario.sources import REFERENCES, expand
+from labecon.scenario.sources import expand
 from labecon.scenario.yaml_text import load_yaml
 
 _SPEC_KEYS = ("description", "units", "source", "dist")
@@ -62,7 +62,6 @@ def inputs_table(scenario_yaml: str) -> pd.DataFrame:
     data = load_yaml(scenario_yaml) or {}
     extra = data.get("references")
     own = {str(k): str(v) for k, v in extra.items()} if isinstance(extra, dict) else {}
-    references = {**REFERENCES, **own}
     rows = []
     for name, spec in (data.get("inputs") or {}).items():
         spec = dict(spec) if isinstance(spec, dict) else {"dist": "fixed", "value": spec}
@@ -74,7 +73,7 @@ def inputs_table(scenario_yaml: str) -> pd.DataFrame:
                 "parameters": ", ".join(f"{k} {_text(v)}" for k, v in params.items()),
                 "units": spec.get("units") or "",
                 "description": spec.get("description") or "",
-                "source": expand(str(spec.get("source") or ""), references),
+                "source": expand(str(spec.get("source") or ""), own),
             }
         )
     return pd.DataFrame(

@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from labecon.scenario.builtin import builtin_text, list_builtin
 from labecon.scenario.loader import ScenarioSource, load_quietly
-from labecon.scenario.sources import REFERENCES, expand
+from labecon.scenario.sources import expand
 from labecon.scenario.yaml_text import load_yaml
 
 _KEY_LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<rest>.*)$")
@@ -55,14 +55,14 @@ def scenario_sources(source: ScenarioSource) -> list[SourcedValue]:
         relies on.
     """
     scenario = load_quietly(source)  # it lists sources; loading to run is where values are warned of
-    references = {**REFERENCES, **scenario.references}
     text = _yaml_text(source)
     said = list(_commented_values(text, set(scenario.inputs))) if text is not None else []
     given = {path for path, _, _ in said}
-    out = [SourcedValue(path, value, "scenario", expand(note, references)) for path, value, note in said]
+    own = scenario.references
+    out = [SourcedValue(path, value, "scenario", expand(note, own)) for path, value, note in said]
     for path, value, note in _defaults(scenario, ""):
         if path not in given and not any(g.startswith(path + ".") for g in given):
-            out.append(SourcedValue(path, value, "default", expand(note, references)))
+            out.append(SourcedValue(path, value, "default", expand(note, own)))
     return out
 
 

@@ -13,6 +13,7 @@ source says ``assumption: <reason>`` instead.
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Mapping
 
 REFERENCES: dict[str, str] = {
@@ -206,11 +207,11 @@ _KEY = re.compile(r"src:([A-Za-z0-9_-]+)")
 """A citation in a note: ``src:KEY``, wherever it stands (``(src:KEY),`` included)."""
 
 
-def expand(note: str, references: Mapping[str, str] | None = None) -> str:
+def expand(note: str, own: Mapping[str, str] | None = None) -> str:
     """Return ``note`` with each ``src:KEY`` replaced by the source's title and address.
 
-    ``references`` (default: :data:`REFERENCES`) maps keys to sources; an unknown key stays as
-    written.
+    The sources are :data:`REFERENCES` and a scenario's ``own`` (its ``references``, which win
+    on a shared key); an unknown key stays as written.
 
     Examples
     --------
@@ -219,7 +220,7 @@ def expand(note: str, references: Mapping[str, str] | None = None) -> str:
     >>> expand("~3x a year (src:nope), slowing")
     '~3x a year (src:nope), slowing'
     """
-    known = REFERENCES if references is None else references
+    known = ChainMap(dict(own or {}), REFERENCES)
 
     def cite(match: re.Match[str]) -> str:
         key = match.group(1)
