@@ -23,13 +23,12 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 import labecon
-from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.api import router as api_router
 from labecon.web.errors import ApiError, error_body
 from labecon.web.jobs import JobManager
 from labecon.web.limits import BodyLimit
 from labecon.web.pages import router as pages_router
-from labecon.web.runner import ImmediateRunner
+from labecon.web.runner import ImmediateRunner, warm_up_model
 from labecon.web.settings import WebSettings
 
 _log = logging.getLogger(__name__)
@@ -115,24 +114,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("server", "internal error (the server's log has the details)"), 500)
 
 
-_FAR = 1e300
-"""Plausibility bounds for the warm-up's runs: far away, so that a warm-up says nothing."""
-
-
 def _warm_up() -> None:
-    # Only to import and compile the model: its results are not used, so its warnings would only
-    # fill the log of a process that embeds the app (a thread cannot filter warnings for itself).
-    far = {
-        "finance.plausible_max_capacity_h100e": _FAR,
-        "finance.plausible_max_funding_usd": _FAR,
-        "finance.plausible_max_revenue_usd_per_year": _FAR,
-    }
     try:
-        for name in labecon.list_scenarios():
-            scenario = labecon.load_scenario(name)
-            if as_kind(scenario, WorldScenario) is not None:  # the bounds are a world's
-                scenario = labecon.with_overrides(scenario, far)
-            labecon.simulate(scenario, n_samples=64, seed=0)
+        warm_up_model()
     except Exception:
         _log.exception("warming up failed (the first run will be slower)")
 

@@ -29,6 +29,7 @@ import labecon
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.pool import PoolBackend
 from labecon.scenario.loader import load_quietly
+from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
@@ -160,9 +161,29 @@ def compute_view(
 def _warm_up() -> None:
     # Futures past the plausibility bounds are said in each run's view, not in the server's log.
     warnings.simplefilter("ignore", labecon.PlausibilityWarning)
-    # Imports, and compiles or loads the compiled model, before the first request.
+    warm_up_model()
+
+
+_FAR = 1e300
+"""Plausibility bounds for the warm-up's runs: far away, so that a warm-up says nothing."""
+
+
+def warm_up_model() -> None:
+    """Import, and compile or load the compiled model, before the first request: run each built-in.
+
+    Its results are not used, so it says nothing: its warnings would only fill the log of a
+    process that embeds the app (a thread cannot filter warnings for itself).
+    """
+    far = {
+        "finance.plausible_max_capacity_h100e": _FAR,
+        "finance.plausible_max_funding_usd": _FAR,
+        "finance.plausible_max_revenue_usd_per_year": _FAR,
+    }
     for name in labecon.list_scenarios():
-        labecon.simulate(name, n_samples=64, seed=0)
+        scenario = labecon.load_scenario(name)
+        if as_kind(scenario, WorldScenario) is not None:  # the bounds are a world's
+            scenario = labecon.with_overrides(scenario, far)
+        labecon.simulate(scenario, n_samples=64, seed=0)
 
 
 def _noop() -> None:
