@@ -60,3 +60,16 @@ def test_sub_blocks_do_not_change_a_bit(
         "partner_accounts_usd",
     ):
         np.testing.assert_array_equal(whole_paths.dataset[var].to_numpy(), split.dataset[var].to_numpy())
+
+
+@pytest.mark.parametrize("n", [1, 99, 100, 101, 250, 10_000])
+def test_sub_blocks_cover_every_sample_once_in_the_fewest_equal_runs(
+    n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(world, "SUB_BLOCK", 100)
+    runs = world.sub_blocks(n)
+    assert np.concatenate([np.arange(n)[r] for r in runs]).tolist() == list(range(n))
+    sizes = [r.stop - r.start for r in runs]
+    assert len(runs) == -(-n // 100)
+    assert max(sizes) <= 100
+    assert max(sizes) - min(sizes) <= 1

@@ -13,6 +13,7 @@ import gc
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 
 import numpy as np
 
@@ -36,8 +37,8 @@ from labecon.scenario.schema import WorldScenario
 from labecon.types import FloatArray
 
 SUB_BLOCK = 8192
-"""Samples simulated together. Samples are independent, so a block runs in sub-blocks of this
-size, with the same bits, and its memory stays bounded: the labs' two schedules hold
+"""Most samples simulated together. Samples are independent, so a block runs in sub-blocks of at
+most this size, with the same bits, and its memory stays bounded: the labs' two schedules hold
 ``(horizon + 1) x lab x 21`` values per sample (13.5 KiB for two labs over 40 quarters, 880 MiB
 for a 65,536-sample block at once), the deals' ``(horizon + 1) x deal x 3``."""
 
@@ -212,16 +213,26 @@ def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> 
             warnings.warn(PlausibilityWarning(name, int(count), n, start, by_bound=each), stacklevel=3)
 
 
+def sub_blocks(n: int) -> list[slice]:
+    """Return the fewest runs of consecutive samples of at most :data:`SUB_BLOCK`, of sizes within one.
+
+    Equal sizes, because a quarter costs a fixed time besides its samples': route-choice's
+    10,000 samples run in 0.36 s as 5,000 + 5,000, in 0.39 s as 8,192 + 1,808.
+    """
+    count = -(-n // SUB_BLOCK)
+    bounds = [n * k // count for k in range(count + 1)]
+    return [slice(a, b) for a, b in pairwise(bounds)]
+
+
 def _in_sub_blocks(
     params: WorldParams, policy: LabPolicy, *, keep_paths: bool, npv_parts: bool
 ) -> WorldResult:
-    """Run :func:`simulate_world` on sub-blocks of :data:`SUB_BLOCK` samples; join their results."""
+    """Run :func:`simulate_world` on the :func:`sub_blocks` of its samples; join their results."""
     n = params.n_samples
     outputs: dict[str, FloatArray] = {}
     paths: dict[str, FloatArray] = {}
     parts: dict[str, FloatArray] = {}
-    for start in range(0, n, SUB_BLOCK):
-        rows = slice(start, min(start + SUB_BLOCK, n))
+    for rows in sub_blocks(n):
         part = simulate_world(
             take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths, npv_parts=npv_parts
         )
