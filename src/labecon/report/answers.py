@@ -248,7 +248,7 @@ def _first_profit(ds: xr.Dataset, lab: str, start: float, horizon: int | None = 
         q = ds["first_profitable_quarter"].sel(lab=lab).to_numpy()
         flag = ds["is_ever_profitable"].sel(lab=lab).to_numpy() > 0
         when = quarter_date(float(np.median(q[flag])), start)
-        among = f"the median of the {pct(ever.mean)} of samples in which it ever profits"
+        among = f"the median over the samples in which it ever profits, {pct(ever.mean)} of them"
     else:
         q_stat = stat(ds, "first_profitable_quarter", lab=lab)
         if q_stat is None or never >= 0.5:
