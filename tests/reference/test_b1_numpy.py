@@ -141,3 +141,17 @@ def test_benchmark_child_reports_timing_memory_and_summary() -> None:
     assert parse_sizes("s,M", xl=True) == ["S", "M", "XL"]
     with pytest.raises(ValueError, match="unknown size"):
         parse_sizes("XXL", xl=False)
+
+
+def test_a_warm_benchmark_case_runs_the_timed_size_once_before_timing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks import run as harness
+
+    calls: list[int] = []
+    monkeypatch.setattr(harness, "_runner", lambda case, seed: lambda n: calls.append(n) or {})
+    harness.child_main("route-choice-warm", 5000, seed=1)
+    assert calls == [harness.WARMUP_N, 5000, 5000]
+    calls.clear()
+    harness.child_main("route-choice", 5000, seed=1)
+    assert calls == [harness.WARMUP_N, 5000]
