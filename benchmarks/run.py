@@ -216,11 +216,13 @@ def _runner(case: str, seed: int) -> Callable[[int], Any]:
         return run_dask
     if case in ("two-strategies", "two-strategies-declared", "route-choice", "route-choice-warm"):
         import labecon
+        from labecon.scenario.schema import WorldScenario, as_kind
 
         world = labecon.load_scenario("two-strategies" if case.startswith("two-") else "route-choice")
-        if case == "two-strategies-declared":
-            labs = {name: lab.model_copy(update={"routes": {}}) for name, lab in world.labs.items()}
-            world = world.model_copy(update={"labs": labs})
+        as_world = as_kind(world, WorldScenario)
+        if case == "two-strategies-declared" and as_world is not None:
+            labs = {name: lab.model_copy(update={"routes": {}}) for name, lab in as_world.labs.items()}
+            world = as_world.model_copy(update={"labs": labs})
 
         def run_world(n: int) -> Any:
             return labecon.simulate(world, n_samples=n, seed=seed, keep="summary").summary()
