@@ -215,7 +215,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         own_target = p["own_frac"] * planned(lead) * build
         commit_target = (
             p["commit_frac"]
-            * planned(1.0)
+            * planned(p["commit_lead"])
             * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
             * build
         )
@@ -254,13 +254,18 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         per_q = debt_draw / p["maturity"]
         sched["repay"][slot(t + 1)] += per_q
         sched["repay"][slot(t + 1 + p["maturity"])] -= per_q
-        committed_next = committed + sched["commit"][slot(t + 1)]
-        new_commit = max(0.0, min(commit_target, p["commit_limit"]) - committed_next) * alive
+        # A commitment signed now starts after its lead: those signed before that start by then count.
+        c_lead = p["commit_lead"]
+        pending = sched["commit"][slot(t + 1)]
+        for q in range(t + 2, min(t + c_lead, H) + 1):
+            pending += sched["commit"][q]
+        committed_then = committed + pending
+        new_commit = max(0.0, min(commit_target, p["commit_limit"]) - committed_then) * alive
         commit_price = p["commit_usd"] * (1.0 - p["commit_decline"]) ** years
-        sched["commit"][slot(t + 1)] += new_commit
-        sched["commit"][slot(t + 1 + p["commit_term"])] -= new_commit
-        sched["pay"][slot(t + 1)] += new_commit * hours * commit_price
-        sched["pay"][slot(t + 1 + p["commit_term"])] -= new_commit * hours * commit_price
+        sched["commit"][slot(t + c_lead)] += new_commit
+        sched["commit"][slot(t + c_lead + p["commit_term"])] -= new_commit
+        sched["pay"][slot(t + c_lead)] += new_commit * hours * commit_price
+        sched["pay"][slot(t + c_lead + p["commit_term"])] -= new_commit * hours * commit_price
         # Leases: the builder's data centre from t + lead for the term, chips bought at its start
         # and each chip life after while it runs.
         new_lease = max(0.0, lease_target - leased - lease_pending) * can_buy * alive
@@ -526,6 +531,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "commit_decline": cc.price_decline_per_year,
         "commit_limit": cc.capacity_limit_h100e,
         "commit_term": st.commit_term_quarters,
+        "commit_lead": st.commit_lead_quarters,
         "rent_usd": rc.prices[st.rent_chip].on_demand_usd_per_chip_hour / h_r,
         "rent_decline": rc.price_decline_per_year,
         "rent_limit": rc.capacity_limit_h100e,

@@ -36,6 +36,11 @@ CASES = {
         "labs.a.strategy.commit_scale_with_revenue": 0.5,
         "finance.dc_lead_quarters": 3,
     },
+    "commitments_start_later": {  # signed now, online after three quarters, planned for then
+        "labs.a.strategy.commit_lead_quarters": 3,
+        "labs.a.strategy.commit_frac": 0.5,
+        "labs.a.strategy.commit_term_quarters": 5,
+    },
     "tight_cloud": {"clouds.market.capacity_limit_h100e": 2e5, "labs.a.strategy.run_length_quarters": 3},
     "funding_ceiling_gordon": {
         "labs.a.cash_usd": 5e8,

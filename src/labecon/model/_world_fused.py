@@ -528,6 +528,7 @@ def plan_exponents(
     need_growth: FloatArray,
     lead: FloatArray,
     lease_lead: FloatArray,
+    commit_lead: FloatArray,
     frontier_growth: FloatArray,
     ln10: float,
     out: FloatArray,
@@ -535,9 +536,16 @@ def plan_exponents(
     """Fill the exponents of the plans' growth at the lead, next quarter and the lease's lead.
 
     ``out[:, :, k]``: ``ln(1 + g) * h`` for ``k`` 0 to 2, then the frontier's
-    ``oom * (ln 10 * h)`` for 3 to 5, with ``h`` the lead in years, 1/4, the lease's lead.
+    ``oom * (ln 10 * h)`` for 3 to 5, with ``h`` the lead in years, 1/4, the lease's lead;
+    when ``out`` has 8, the same two at the commitments' lead in 6 and 7.
     """
     n, n_labs = need_growth.shape
+    if out.shape[2] > 6:
+        for lab in range(n_labs):
+            for i in range(n):
+                commit = commit_lead[i, lab] / 4.0
+                out[i, lab, 6] = need_growth[i, lab] * commit
+                out[i, lab, 7] = frontier_growth[i] * (ln10 * commit)
     for lab in range(n_labs):
         for i in range(n):
             lg = need_growth[i, lab]
@@ -609,11 +617,12 @@ def decide_kernel(
 ) -> None:
     """Fill the rules' decisions (:meth:`labecon.strategies.lab.RuleBasedLabs.decide`).
 
-    ``growth[:, :, k]`` are :func:`plan_exponents`' exponentials; ``target_flop`` is
-    ``10 ** (frontier + gap)``. ``racing``: some lab follows the frontier-gap rule;
-    ``leasing``: some lab leases.
+    ``growth[:, :, k]`` are :func:`plan_exponents`' exponentials (8 when some lab's
+    commitments start later than next quarter); ``target_flop`` is ``10 ** (frontier + gap)``.
+    ``racing``: some lab follows the frontier-gap rule; ``leasing``: some lab leases.
     """
     n, n_labs = runway.shape
+    later = growth.shape[2] > 6
     for lab in range(n_labs):
         for i in range(n):
             tf, res, rule = training_frac[i, lab], research[i, lab], gap_rule[i, lab]
@@ -638,9 +647,14 @@ def decide_kernel(
                 if leasing
                 else 0.0
             )
+            at_commit = (
+                _plan(racing, nd, growth[i, lab, 6], hr, needed, growth[i, lab, 7], tf, tmax, res, rule)
+                if later
+                else next_q
+            )
             push = 1.0 + commit_scale[i, lab] * clip(revenue_growth[i, lab], 0.0, 5.0)
             own[i, lab] = own_frac[i, lab] * at_lead * build
-            commit[i, lab] = commit_frac[i, lab] * next_q * push * build
+            commit[i, lab] = commit_frac[i, lab] * at_commit * push * build
             lease[i, lab] = lease_frac[i, lab] * at_lease * build
             partner[i, lab] = partner_frac[i, lab] * next_q
 

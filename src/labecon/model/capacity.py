@@ -19,6 +19,7 @@ import numpy as np
 
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _capacity_fused, _world_fused, compute
+from labecon.model._schedule import Schedule
 from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active_by_name
@@ -291,14 +292,11 @@ def invest(
     books.due.add(t + 1, (REPAY,), repay_per_q)
     for lab, maturity in enumerate(ctx.debt_maturity_quarters):  # per lab: one slot each, no scatter
         books.due.add_lab(t + 1 + maturity, lab, REPAY, -repay_per_q[:, lab])
-    committed_next = fl.committed_h100e + books.due.at(t + 1)[COMMIT]
+    committed_then = fl.committed_h100e + commitments_pending(books.due, t, ctx.commit_lead_quarters)
     wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e * scarce)
-    new_commit = np.maximum(0.0, wanted - committed_next) * alive
+    new_commit = np.maximum(0.0, wanted - committed_then) * alive
     new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * (glut * dearer))
-    books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
-    for lab, term in enumerate(ctx.commit_term_quarters):
-        books.due.add_lab(t + 1 + term, lab, COMMIT, -new_commit[:, lab])
-        books.due.add_lab(t + 1 + term, lab, PAY, -new_pay[:, lab])
+    book_commitments(books.due, t, ctx, new_commit, new_pay)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
         building_h100e=fl.building_h100e + order,
@@ -388,7 +386,7 @@ def _invest_compiled(
     _world_fused.invest_commitments(
         float(p.hours_per_quarter),
         full(fl.committed_h100e, lab),
-        full(books.due.at(t + 1)[COMMIT], lab),
+        full(commitments_pending(books.due, t, ctx.commit_lead_quarters), lab),
         full(dec.commit_target_h100e, lab),
         full(lp.commit_limit_h100e, lab, keep=True),
         full(scarce, (n,)),
@@ -401,10 +399,7 @@ def _invest_compiled(
         new_pay,
         rent_price,
     )
-    books.due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
-    for lab_i, term in enumerate(ctx.commit_term_quarters):
-        books.due.add_lab(t + 1 + term, lab_i, COMMIT, -new_commit[:, lab_i])
-        books.due.add_lab(t + 1 + term, lab_i, PAY, -new_pay[:, lab_i])
+    book_commitments(books.due, t, ctx, new_commit, new_pay)
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
@@ -416,6 +411,38 @@ def _invest_compiled(
     )
     sign_partner_tranches(t, state, online, dec, ctx)
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def commitments_pending(due: Schedule, t: int, leads: list[int]) -> FloatArray:
+    """Return the commitments already signed that start from ``t + 1`` to ``t + lead``, ``(sample, lab)``.
+
+    H100e; ``leads`` is each lab's quarters from signing to start. What a lab commits to now
+    starts at ``t + lead``: these count against its target then.
+    """
+    first: FloatArray = due.at(t + 1)[COMMIT]
+    if all(lead == 1 for lead in leads):
+        return first
+    out: FloatArray = np.array(first, order="F")
+    for lab, lead in enumerate(leads):
+        for q in range(t + 2, min(t + lead, due.horizon) + 1):  # the slot after the horizon once
+            out[:, lab] += due.at(q)[COMMIT][:, lab]
+    return out
+
+
+def book_commitments(
+    due: Schedule, t: int, ctx: Context, new_commit: FloatArray, new_pay: FloatArray
+) -> None:
+    """Book the commitments signed at ``t`` (H100e, and USD a quarter): from ``t + lead`` for the term."""
+    leads = ctx.commit_lead_quarters
+    if all(lead == 1 for lead in leads):
+        due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
+    else:
+        for lab, lead in enumerate(leads):
+            due.add_lab(t + lead, lab, COMMIT, new_commit[:, lab])
+            due.add_lab(t + lead, lab, PAY, new_pay[:, lab])
+    for lab, (lead, term) in enumerate(zip(leads, ctx.commit_term_quarters, strict=True)):
+        due.add_lab(t + lead + term, lab, COMMIT, -new_commit[:, lab])
+        due.add_lab(t + lead + term, lab, PAY, -new_pay[:, lab])
 
 
 def sign_leases(

@@ -46,6 +46,8 @@ class LabObservation(NamedTuple):
     frontier_growth_oom_per_year: FloatArray
     """How fast the outside frontier's training compute grows now (orders of magnitude per year,
     hardware only), ``(sample, 1)``: what a lab keeping pace must add to its training capacity."""
+    commit_lead_quarters: FloatArray
+    """Quarters from signing a commitment to its start, ``(sample, lab)``."""
 
 
 class LabDecisions(NamedTuple):
@@ -57,7 +59,7 @@ class LabDecisions(NamedTuple):
     own_target_h100e: FloatArray
     """Owned capacity wanted once an order placed now is online (H100e)."""
     commit_target_h100e: FloatArray
-    """Committed capacity wanted next quarter (H100e)."""
+    """Committed capacity wanted once a commitment signed now starts (H100e)."""
     lease_target_h100e: FloatArray
     """Leased capacity wanted once a lease signed now is online (H100e)."""
     partner_target_h100e: FloatArray
@@ -121,6 +123,7 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
         per_h100e,
         lp.lease_lead_quarters,
         (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
+        lp.commit_lead_quarters,
     )
 
 
@@ -184,6 +187,7 @@ def _observe_compiled(t: int, state: WorldState, ctx: Context, online: Online) -
         per_h100e,
         lp.lease_lead_quarters,
         (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
+        lp.commit_lead_quarters,
     )
 
 

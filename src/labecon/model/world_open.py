@@ -88,6 +88,7 @@ def context(p: WorldParams) -> Context:
         need_factor=(1.0 - mp.serving_efficiency_gain_per_year) / (1.0 - mp.price_decline_per_year),
         debt_maturity_quarters=[int(m) for m in lp.debt_maturity_quarters[0]] if n else [1] * L,
         commit_term_quarters=[int(m) for m in lp.commit_term_quarters[0]] if n else [1] * L,
+        commit_lead_quarters=[int(m) for m in lp.commit_lead_quarters[0]] if n else [1] * L,
         lease_term_quarters=[int(m) for m in lp.lease_term_quarters[0]] if n else [1] * L,
         lease_lead_quarters=[int(m) for m in lp.lease_lead_quarters[0]] if n else [1] * L,
         deal_lab=p.deal_lab,

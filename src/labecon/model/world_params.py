@@ -54,6 +54,7 @@ class LabParams(NamedTuple):
     commit_usd_per_h100e_hour: FloatArray
     commit_price_decline_per_year: FloatArray
     commit_term_quarters: FloatArray
+    commit_lead_quarters: FloatArray
     rent_usd_per_h100e_hour: FloatArray
     rent_price_decline_per_year: FloatArray
     rent_limit_h100e: FloatArray
@@ -320,6 +321,7 @@ def world_params(
             "debt_maturity_quarters": np.full(n, float(st.debt_maturity_quarters)),
             "debt_frac_of_capex": r(st.debt_frac_of_capex),
             "commit_term_quarters": np.full(n, float(st.commit_term_quarters)),
+            "commit_lead_quarters": np.full(n, float(st.commit_lead_quarters)),
             "staff_growth_per_year": r(st.staff_growth_per_year),
             "staff_revenue_elasticity": r(st.staff_revenue_elasticity),
             "run_length_quarters": np.full(n, float(st.run_length_quarters)),

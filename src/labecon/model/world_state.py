@@ -227,6 +227,8 @@ class Context(NamedTuple):
     debt_maturity_quarters: list[int]
     """Per lab (the same in every sample)."""
     commit_term_quarters: list[int]
+    commit_lead_quarters: list[int]
+    """Per lab: quarters from signing a commitment to its start."""
     deal_lab: list[int]
     """The lab of each deal."""
     deal_terms: tuple[IntArray, IntArray, IntArray, IntArray]

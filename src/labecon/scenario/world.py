@@ -376,6 +376,17 @@ class LabStrategySpec(Spec):
         description="Length of a take-or-pay contract (quarters).",
         json_schema_extra=_src("src:epoch_cost_code 3-year committed-use prices"),
     )
+    commit_lead_quarters: int = Field(
+        1,
+        ge=1,
+        le=12,
+        description="Quarters from signing a take-or-pay contract to its capacity (quarters; 1: next "
+        "quarter). The contract is sized for its start and priced at signing.",
+        json_schema_extra=_src(
+            "assumption: capacity the cloud has ready; a contract for capacity still to be built "
+            "waits for it (docs/model.md measures 4 and 8)"
+        ),
+    )
     headroom_frac: Annotated[ParamValue, Bounded(gt=-1)] = Field(
         0.1,
         description="Capacity planned above forecast need (fraction of need).",

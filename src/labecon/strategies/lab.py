@@ -161,6 +161,11 @@ class RuleBasedLabs(NamedTuple):
         log_growth = _log_growth(obs)  # once for all horizons
         at_lead = self._planned(obs, log_growth, obs.lead_quarters[:, None] / QUARTERS_PER_YEAR, needed)
         next_q = self._planned(obs, log_growth, 1.0 / QUARTERS_PER_YEAR, needed)
+        at_commit = (  # planned for the commitment's start (next quarter unless said)
+            self._planned(obs, log_growth, obs.commit_lead_quarters / QUARTERS_PER_YEAR, needed)
+            if _commits_later(obs)
+            else next_q
+        )
         at_lease = (
             self._planned(obs, log_growth, obs.lease_lead_quarters / QUARTERS_PER_YEAR, needed)
             if self.lease_frac.any()
@@ -172,7 +177,7 @@ class RuleBasedLabs(NamedTuple):
             research_frac=self.research_frac,
             price_premium_frac=self.price_premium_frac,
             own_target_h100e=self.own_frac * at_lead * build,
-            commit_target_h100e=self.commit_frac * next_q * revenue_push * build,
+            commit_target_h100e=self.commit_frac * at_commit * revenue_push * build,
             lease_target_h100e=self.lease_frac * at_lease * build,
             partner_target_h100e=self.partner_frac * next_q,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
@@ -190,11 +195,12 @@ class RuleBasedLabs(NamedTuple):
         target_flop = (
             10.0 ** (obs.frontier_log10_flop + self.training_target_gap_oom) if racing else obs.run_flop
         )
-        exponents = np.empty((n, n_labs, 6), order="F")
+        exponents = np.empty((n, n_labs, 8 if _commits_later(obs) else 6), order="F")
         _world_fused.plan_exponents(
             full(_log_growth(obs), lab),
             full(obs.lead_quarters, (n,)),
             full(obs.lease_lead_quarters, lab, keep=True),
+            full(obs.commit_lead_quarters, lab, keep=True),
             full(obs.frontier_growth_oom_per_year[:, 0], (n,)),
             float(np.log(10.0)),
             exponents,
@@ -241,6 +247,11 @@ class RuleBasedLabs(NamedTuple):
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
         )
+
+
+def _commits_later(obs: LabObservation) -> bool:
+    """Return whether some lab's commitments start later than next quarter (a plan for their start)."""
+    return bool((obs.commit_lead_quarters != 1.0).any())
 
 
 def _log_growth(obs: LabObservation) -> FloatArray:

@@ -46,6 +46,26 @@ def test_compiled_stages_give_the_plain_paths_bits_with_every_risk_in_every_futu
         assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_commitments_starting_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Different leads per lab: the commitments' own plan horizon and per-lab booking.
+    sc = labecon.with_overrides(
+        "two-strategies",
+        {
+            "labs.lab_own.strategy.commit_lead_quarters": 3,
+            "labs.lab_partner.strategy.commit_lead_quarters": 2,
+        },
+    )
+    runs = []
+    for compiled in (False, True):
+        monkeypatch.setattr(_world_fused, "COMPILED", compiled)
+        runs.append(labecon.simulate(sc, n_samples=200, seed=5, keep_paths=True).dataset)
+    plain, fused = runs
+    for var in plain.data_vars:
+        assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
+
+
 def _same_bits(a: float, b: float) -> bool:
     return np.float64(a).tobytes() == np.float64(b).tobytes() or (np.isnan(a) and np.isnan(b))
 

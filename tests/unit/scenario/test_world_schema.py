@@ -42,6 +42,8 @@ BAD = [
     ("labs.a.capability_log10_flop", _DELETE, "labs.a.capability_log10_flop", "missing"),
     ("labs.a.strategy.own_chip", "tpu", "labs.a.strategy.own_chip", "not sold"),
     ("labs.a.strategy.rent_cloud", "aws", "labs.a.strategy.rent_cloud", "unknown cloud"),
+    ("labs.a.strategy.commit_lead_quarters", 0, "labs.a.strategy.commit_lead_quarters", "must be >= 1"),
+    ("labs.a.strategy.commit_lead_quarters", 2.5, "labs.a.strategy.commit_lead_quarters", "whole number"),
     ("labs.a.strategy.training_frac", 0.95, "labs.a.strategy", "below 1"),
     ("labs.a.strategy.commit_frac", 0.8, "labs.a.strategy", "at most 1"),
     ("labs.a.strategy.partner_frac", 0.2, "labs.a.strategy.partner_frac", "deal"),
