@@ -245,7 +245,8 @@ def invest(
     A data centre ordered now is online after the lead time (delayed and dearer
     under a construction-delay event); its building is paid evenly until then,
     its chips on delivery. Debt finances a share of capex, repaid evenly over
-    its maturity. New commitments start next quarter at today's committed price.
+    its maturity. New commitments start after their lead (next quarter unless said) at today's
+    committed price.
     """
     if _world_fused.COMPILED:
         return _invest_compiled(t, state, online, dec, ctx)

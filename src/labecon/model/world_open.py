@@ -120,7 +120,7 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # next quarter's commitments
+        Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # commitments yet to start
         Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS),
         Schedule(n, D, H, n_components=3),
     )

@@ -9,9 +9,10 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   (1 - training - research)``: last quarter's inference need grown at the
   market's expected rate, with headroom, plus the training and research shares.
   Owned capacity targets ``own_frac`` of that at the data-centre lead time,
-  leased capacity ``lease_frac`` of it at the lease's lead time;
-  commitments ``commit_frac`` and partner capacity ``partner_frac`` of it
-  next quarter; renting on demand covers the rest.
+  leased capacity ``lease_frac`` of it at the lease's lead time,
+  commitments ``commit_frac`` of it when they start (``commit_lead_quarters``),
+  partner capacity ``partner_frac`` of it next quarter; renting on demand
+  covers the rest.
 - **Train to keep pace.** Under the ``frontier_gap`` rule a lab trains on
   as much of its capacity as its run in progress needs to finish
   ``training_target_gap_oom`` above the frontier it races (the outside
