@@ -47,6 +47,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         k: [0.0] * (H + 1)
         for k in (
             "owned",
+            "retire",
+            "retire_kw",
             "cost",
             "dep",
             "building",
@@ -75,6 +77,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     rem_d = max(1.0, round(book * p["dc_life"]))
     sched["owned"][0] += o0
     sched["owned"][slot(rem_c)] -= o0
+    sched["retire"][slot(rem_c)] += o0
+    sched["retire_kw"][slot(rem_c)] += o0 * p["kw_per_h100e"]
     sched["owned_kw"][0] += o0 * p["kw_per_h100e"]
     sched["owned_kw"][slot(rem_c)] -= o0 * p["kw_per_h100e"]
     sched["space_kw"][0] += o0 * p["kw_per_h100e"]
@@ -223,10 +227,15 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         partner_target = p["partner_frac"] * planned(1.0)
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
-        order = max(0.0, own_target - owned - building) * can_buy * alive
+        # What retires before an order placed now is online is replaced in time.
+        retire = retire_kw = 0.0
+        for q in range(t + 1, min(t + int(lead), H - 1) + 1):
+            retire += sched["retire"][q]
+            retire_kw += sched["retire_kw"][q]
+        order = max(0.0, own_target - (owned - retire) - building) * can_buy * alive
         chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
         # Chips go into free space of the lab's data centres first; only the rest is built.
-        free = max(0.0, space_kw - owned_kw - building_kw)
+        free = max(0.0, space_kw - (owned_kw - retire_kw) - building_kw)
         new_space = max(0.0, order * kw_now - free)
         dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"]
         online = t + lead
@@ -234,6 +243,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["building"][slot(online)] -= order
         sched["owned"][slot(online)] += order
         sched["owned"][slot(online + p["chip_life"])] -= order
+        sched["retire"][slot(online + p["chip_life"])] += order
+        sched["retire_kw"][slot(online + p["chip_life"])] += order * kw_now
         sched["owned_kw"][slot(online)] += order * kw_now
         sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_now
         space_kw += new_space

@@ -89,6 +89,39 @@ def sign_tranches(
 
 
 @_jit
+def retiring(
+    due: FloatArray,
+    arrivals: FloatArray,
+    t: int,
+    lead: FloatArray,
+    life: int,
+    horizon: int,
+    retire: FloatArray,
+    retire_kw: FloatArray,
+) -> None:
+    """Fill the owned H100e and their IT load (kW) that retire after ``t`` within each sample's lead.
+
+    ``due`` and ``arrivals`` are the labs' schedules ``(quarter, component, lab, sample)``: the
+    opening fleet leaves as a change due (``OWNED``, ``OWNED_KW``), bought chips a chip life after
+    they arrived. ``retire`` and ``retire_kw`` start at zero; see :func:`labecon.model.capacity.retiring`.
+    """
+    n, n_labs = retire.shape
+    longest = 0.0
+    for i in range(n):
+        longest = max(longest, lead[i])
+    for lab in range(n_labs):
+        for j in range(1, min(int(longest), horizon - 1 - t) + 1):
+            q = t + j
+            for i in range(n):
+                if j <= lead[i]:
+                    retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i]
+                    retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i]
+                    if q >= life:
+                        retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i]
+                        retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i]
+
+
+@_jit
 def fleet_online(
     fleet: tuple[FloatArray, ...],
     due: FloatArray,

@@ -46,6 +46,7 @@ from labecon.model.world_state import (
     PAY,
     REPAY,
     SPACE_KW,
+    Books,
     Context,
     Fleet,
     Online,
@@ -257,14 +258,16 @@ def invest(
     dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
     scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
-    order = np.maximum(0.0, dec.own_target_h100e - fl.owned_h100e - fl.building_h100e) * can_buy * alive
+    retire, retire_kw = retiring(t, books, online.lead_quarters, ctx)
+    kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
+    order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
     shortage = ctx.windows["chip_shortage"].size_frac
     chip_capex = order * (drv.chip_usd_per_h100e * (1.0 + on["chip_shortage"] * shortage)[:, None])
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building); only what does not fit is built.
     order_kw = order * drv.own_kw_per_h100e
-    free = np.maximum(0.0, fl.space_kw - fl.owned_kw - fl.building_kw)
+    free = np.maximum(0.0, fl.space_kw - (fl.owned_kw - retire_kw) - fl.building_kw)
     new_space = np.maximum(0.0, order_kw - free)
     overrun = (1.0 + on["construction_delay"] * delay)[:, None]
     dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun
@@ -328,12 +331,13 @@ def _invest_compiled(
     )
     order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
+    retire, retire_kw = retiring(t, books, lead, ctx)
     _world_fused.invest_orders(
         float(t),
         float(p.chip_life_quarters),
         float(p.dc_life_quarters),
         full(dec.own_target_h100e, lab),
-        full(fl.owned_h100e, lab),
+        fl.owned_h100e - retire,  # still in service when an order placed now is
         full(fl.building_h100e, lab),
         full(lp.own_available_quarter, lab, keep=True),
         full(alive, lab),
@@ -344,7 +348,7 @@ def _invest_compiled(
         full(delayed, (n,)),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),
-        (full(fl.space_kw, lab), full(fl.owned_kw, lab), full(fl.building_kw, lab)),
+        (full(fl.space_kw, lab), fl.owned_kw - retire_kw, full(fl.building_kw, lab)),
         order,
         chip_capex,
         dep,
@@ -412,6 +416,43 @@ def _invest_compiled(
     )
     sign_partner_tranches(t, state, online, dec, ctx)
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
+
+
+def retiring(t: int, books: Books, lead: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """Return the owned H100e, and their IT load (kW), that retire after ``t`` within the lead time.
+
+    ``(sample, lab)`` each; ``lead`` is each sample's data-centre lead time (quarters). A lab
+    orders now what it will lack when an order placed now is online, so it replaces in time the
+    chips that retire before then (the opening fleet as scheduled, bought chips a chip life after
+    they arrived); quarters after the horizon are not counted.
+    """
+    p, n_labs = ctx.params, len(ctx.commit_term_quarters)
+    shape = (lead.shape[0], n_labs)
+    retire, retire_kw = np.zeros(shape, order="F"), np.zeros(shape, order="F")
+    life, horizon = p.chip_life_quarters, p.horizon_quarters
+    if _world_fused.COMPILED:
+        _capacity_fused.retiring(
+            books.due.data,
+            books.arrivals.data,
+            t,
+            full(lead, (lead.shape[0],)),
+            life,
+            horizon,
+            retire,
+            retire_kw,
+        )
+        return retire, retire_kw
+    for j in range(1, min(int(lead.max(initial=0.0)), horizon - 1 - t) + 1):
+        q = t + j
+        within = (j <= lead).astype(np.float64)[:, None]  # adding zero elsewhere changes no bit
+        due = books.due.at(q)
+        retire = retire - due[OWNED] * within
+        retire_kw = retire_kw - due[OWNED_KW] * within
+        if q >= life:
+            came = books.arrivals.at(q - life)
+            retire = retire + came[OWNED] * within
+            retire_kw = retire_kw + came[CHIP_KW] * within
+    return retire, retire_kw
 
 
 def commitments_pending(due: Schedule, t: int, leads: list[int]) -> FloatArray:
