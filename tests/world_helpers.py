@@ -116,3 +116,19 @@ def run(data: dict[str, Any], n: int = 200, seed: int = 3, **kw: Any) -> labecon
 
 def path(results: labecon.Results, name: str) -> np.ndarray:
     return results.dataset[name].to_numpy()
+
+
+def spy_quarters(monkeypatch: Any) -> list[Any]:
+    """Record every quarter the world engine runs from now on (``Quarter``s, in order)."""
+    from labecon.model import world
+
+    seen: list[Any] = []
+    step = world.quarter
+
+    def spy(*args: Any) -> Any:
+        q = step(*args)
+        seen.append(q)
+        return q
+
+    monkeypatch.setattr(world, "quarter", spy)
+    return seen

@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.world_helpers import run, tiny_world
+from tests.world_helpers import run, spy_quarters, tiny_world
 
 import labecon
-from labecon.model import world
 from labecon.model.world_outputs import Quarter
 
 COMMITTING = {
@@ -21,15 +20,7 @@ COMMITTING = {
 
 def _committed_online(monkeypatch: pytest.MonkeyPatch, lead: int, **changes: Any) -> np.ndarray:
     """Return lab a's committed capacity online in each quarter, ``(quarter, sample)``."""
-    seen: list[Quarter] = []
-    step = world.quarter
-
-    def spy(*args: Any) -> Quarter:
-        q = step(*args)
-        seen.append(q)
-        return q
-
-    monkeypatch.setattr(world, "quarter", spy)
+    seen: list[Quarter] = spy_quarters(monkeypatch)
     run(tiny_world(**COMMITTING, **changes, **{"labs.a.strategy.commit_lead_quarters": lead}), n=50)
     return np.array([q.online.committed_h100e[:, 0] for q in seen])
 

@@ -37,13 +37,7 @@ def test_compiled_stages_give_the_plain_paths_bits_with_every_risk_in_every_futu
     # Shortages, cuts, price rises and delays overlapping: the deals' and capacity's kernels' branches.
     base = labecon.load_scenario("two-strategies")
     sc = labecon.with_overrides(base, {f"risks.{name}.probability": 1.0 for name, _ in base.risks})
-    runs = []
-    for compiled in (False, True):
-        monkeypatch.setattr(_world_fused, "COMPILED", compiled)
-        runs.append(labecon.simulate(sc, n_samples=200, seed=5, keep_paths=True).dataset)
-    plain, fused = runs
-    for var in plain.data_vars:
-        assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
+    _assert_both_paths_agree(sc, monkeypatch)
 
 
 def test_compiled_stages_give_the_plain_paths_bits_with_commitments_starting_later(
@@ -57,6 +51,11 @@ def test_compiled_stages_give_the_plain_paths_bits_with_commitments_starting_lat
             "labs.lab_partner.strategy.commit_lead_quarters": 2,
         },
     )
+    _assert_both_paths_agree(sc, monkeypatch)
+
+
+def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []
     for compiled in (False, True):
         monkeypatch.setattr(_world_fused, "COMPILED", compiled)

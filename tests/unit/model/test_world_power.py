@@ -6,10 +6,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from tests.world_helpers import run, tiny_world
+from tests.world_helpers import run, spy_quarters, tiny_world
 
 import labecon
-from labecon.model import world
 from labecon.model.world_outputs import Quarter
 from labecon.model.world_state import CHIP_KW
 
@@ -28,15 +27,7 @@ GROWING = {
 
 def _spied(monkeypatch: pytest.MonkeyPatch, **changes: Any) -> tuple[list[Quarter], labecon.Results]:
     """Run the growing tiny world; return every quarter the engine ran, and the run."""
-    seen: list[Quarter] = []
-    step = world.quarter
-
-    def spy(*args: Any) -> Quarter:
-        q = step(*args)
-        seen.append(q)
-        return q
-
-    monkeypatch.setattr(world, "quarter", spy)
+    seen: list[Quarter] = spy_quarters(monkeypatch)
     return seen, run(tiny_world(**{**GROWING, **changes}), n=50)
 
 
