@@ -112,13 +112,17 @@ def retiring(
     for lab in range(n_labs):
         for j in range(1, min(int(longest), horizon - 1 - t) + 1):
             q = t + j
+            # Branch-free over samples (it vectorises): a sample past its lead adds zero,
+            # which changes no bit (the NumPy path multiplies by the same 0 or 1).
             for i in range(n):
-                if j <= lead[i]:
-                    retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i]
-                    retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i]
-                    if q >= life:
-                        retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i]
-                        retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i]
+                w = 1.0 if j <= lead[i] else 0.0
+                retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i] * w
+                retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i] * w
+            if q >= life:
+                for i in range(n):
+                    w = 1.0 if j <= lead[i] else 0.0
+                    retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i] * w
+                    retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i] * w
 
 
 @_jit
