@@ -426,8 +426,8 @@ def retiring(t: int, books: Books, lead: FloatArray, ctx: Context) -> tuple[Floa
     chips that retire before then (the opening fleet as scheduled, bought chips a chip life after
     they arrived); quarters after the horizon are not counted.
     """
-    p, n_labs = ctx.params, len(ctx.commit_term_quarters)
-    shape = (lead.shape[0], n_labs)
+    p = ctx.params
+    shape = (lead.shape[0], books.due.data.shape[2])  # (sample, lab)
     retire, retire_kw = np.zeros(shape, order="F"), np.zeros(shape, order="F")
     life, horizon = p.chip_life_quarters, p.horizon_quarters
     if _world_fused.COMPILED:
@@ -475,16 +475,12 @@ def book_commitments(
     due: Schedule, t: int, ctx: Context, new_commit: FloatArray, new_pay: FloatArray
 ) -> None:
     """Book the commitments signed at ``t`` (H100e, and USD a quarter): from ``t + lead`` for the term."""
-    leads = ctx.commit_lead_quarters
-    if all(lead == 1 for lead in leads):
-        due.add(t + 1, (COMMIT, PAY), new_commit, new_pay)
-    else:
-        for lab, lead in enumerate(leads):
-            due.add_lab(t + lead, lab, COMMIT, new_commit[:, lab])
-            due.add_lab(t + lead, lab, PAY, new_pay[:, lab])
-    for lab, (lead, term) in enumerate(zip(leads, ctx.commit_term_quarters, strict=True)):
-        due.add_lab(t + lead + term, lab, COMMIT, -new_commit[:, lab])
-        due.add_lab(t + lead + term, lab, PAY, -new_pay[:, lab])
+    for lab, (lead, term) in enumerate(zip(ctx.commit_lead_quarters, ctx.commit_term_quarters, strict=True)):
+        start, end = t + lead, t + lead + term
+        due.add_lab(start, lab, COMMIT, new_commit[:, lab])
+        due.add_lab(start, lab, PAY, new_pay[:, lab])
+        due.add_lab(end, lab, COMMIT, -new_commit[:, lab])
+        due.add_lab(end, lab, PAY, -new_pay[:, lab])
 
 
 def sign_leases(
