@@ -64,6 +64,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             "owned_kw",
             "leased_kw",
             "space_kw",
+            "retire_space",
+            "space_building",
             "building_kw",
             "dcap",
             "dpay",
@@ -83,6 +85,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     sched["owned_kw"][slot(rem_c)] -= o0 * p["kw_per_h100e"]
     sched["space_kw"][0] += o0 * p["kw_per_h100e"]
     sched["space_kw"][slot(rem_d)] -= o0 * p["kw_per_h100e"]
+    sched["retire_space"][slot(rem_d)] += o0 * p["kw_per_h100e"]
     sched["cost"][0] += chip_v0
     sched["cost"][slot(rem_c)] -= chip_v0
     sched["dep"][0] += chip_v0 * book / rem_c + dc_v0 * book / rem_d
@@ -108,6 +111,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     deal_npv, deal_disc = -p["d_equity"], 1.0
     v_q = (1.0 + p["d_rate"]) ** -0.25
     leased = lease_pay = lease_pending = owned_kw = leased_kw = space_kw = building_kw = 0.0
+    space_building = 0.0  # IT space (kW) ordered and not yet built
     owned = cost = dep_rate = building = committed = commit_pay = repay_rate = dc_spend = 0.0
     cash, debt = p["cash0"] + p["d_equity"] - credits, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
@@ -126,6 +130,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         "revenue_by_year": [0.0] * years_n,
         "cash_by_year": [0.0] * years_n,
         "capacity_by_year": [0.0] * years_n,
+        "it_gw_by_year": [0.0] * years_n,
+        "built_gw_by_year": [0.0] * years_n,
         "first_profit": float(H),
         "first_profit_year": float(H),
         "npv": 0.0,
@@ -155,6 +161,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         owned_kw += sched["owned_kw"][t]
         leased_kw += sched["leased_kw"][t]
         space_kw += sched["space_kw"][t]
+        space_building += sched["space_building"][t]
         building_kw += sched["building_kw"][t]
         kw_now = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** years  # of chips bought now
         chip_price = p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
@@ -228,15 +235,21 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         # What retires before an order placed now is online is replaced in time.
-        retire = retire_kw = 0.0
+        retire = retire_kw = retire_space = 0.0
         for q in range(t + 1, min(t + int(lead), H - 1) + 1):
             retire += sched["retire"][q]
             retire_kw += sched["retire_kw"][q]
+            retire_space += sched["retire_space"][q]
         order = max(0.0, own_target - (owned - retire) - building) * can_buy * alive
         chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
-        # Chips go into free space of the lab's data centres first; only the rest is built.
-        free = max(0.0, space_kw - (owned_kw - retire_kw) - building_kw)
-        new_space = max(0.0, order * kw_now - free)
+        # Chips go into free space of the lab's data centres first, less the space of those that
+        # close before the order is online; only the rest is built.
+        free = space_kw - retire_space - (owned_kw - retire_kw) - building_kw
+        free_now = space_kw - (owned_kw - retire_kw) - building_kw
+        # The chips in halls that close need new space (a shortfall without closures is replacements
+        # waiting for space that frees up later: not built for).
+        closing = (max(0.0, -free) - max(0.0, -free_now)) * can_buy * alive
+        new_space = max(0.0, order * kw_now - max(0.0, free)) + closing
         dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"]
         online = t + lead
         building += order
@@ -248,7 +261,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["owned_kw"][slot(online)] += order * kw_now
         sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_now
         space_kw += new_space
+        space_building += new_space  # counted as built from its arrival
+        sched["space_building"][slot(online)] -= new_space
         sched["space_kw"][slot(online + p["dc_life"])] -= new_space
+        sched["retire_space"][slot(online + p["dc_life"])] += new_space
         building_kw += order * kw_now
         sched["building_kw"][slot(online)] -= order * kw_now
         sched["cost"][slot(online)] += chip_capex
@@ -409,6 +425,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         out["revenue_by_year"][y] += revenue
         out["cash_by_year"][y] = cash
         out["capacity_by_year"][y] = base_cap + rented
+        out["it_gw_by_year"][y] = (owned_kw * alive + leased_kw * alive) * 1e-6
+        out["built_gw_by_year"][y] = (space_kw - space_building + leased_kw) * alive * 1e-6
         if out["first_profit"] == H and net_income > 0 and alive > 0:
             out["first_profit"] = float(t)
         if t >= 3 and out["first_profit_year"] == H and alive > 0:

@@ -74,6 +74,14 @@ CASES = {
         "finance.dc_life_quarters": 10,
         "chips.h100.power_decline_per_year": 0.4,
     },
+    "halls_close_before_their_chips": {  # the opening halls close in 4 quarters, chips live 10
+        "labs.a.strategy.own_frac": 0.1,
+        "labs.a.strategy.commit_frac": 0.1,
+        "labs.a.owned_book_frac": 0.5,
+        "finance.chip_life_quarters": 20,
+        "finance.dc_life_quarters": 8,
+        "finance.dc_lead_quarters": 2,
+    },
     "partner_tranches": {
         "clouds.partner.deal": {
             "lab": "a",
@@ -167,6 +175,11 @@ def test_engine_matches_scalar_loop(case: str) -> None:
             ds["capacity_h100e_by_year"].to_numpy()[i, 0], ref["capacity_by_year"], rtol=rtol
         )
         np.testing.assert_allclose(ds["npv_fcf_usd"].to_numpy()[i, 0], ref["npv"], rtol=rtol)
+        for name, key in (
+            ("data_centre_gw_by_year", "it_gw_by_year"),
+            ("data_centre_built_gw_by_year", "built_gw_by_year"),
+        ):
+            np.testing.assert_allclose(ds[name].to_numpy()[i, 0], ref[key], rtol=rtol, atol=1e-12)
         np.testing.assert_allclose(
             ds["peak_funding_need_usd"].to_numpy()[i, 0], ref["peak_need"], rtol=rtol, atol=1e-3
         )

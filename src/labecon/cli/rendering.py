@@ -105,8 +105,14 @@ def _names_dollars(output: str, units: Mapping[str, str] | None = None) -> bool:
     return name.endswith("_usd") or (units or {}).get(name) == "USD"
 
 
+_ROUNDING = 1e-12
+"""A standard error this small against its value is the rounding of sums equal in every sample."""
+
+
 def estimate(value: float, se: float, scale: float) -> str:
-    """Return ``value ±se`` in units of ``scale``."""
+    """Return ``value ±se`` in units of ``scale`` (``±0`` for an error that is only rounding)."""
+    if abs(se) <= _ROUNDING * abs(value):
+        se = 0.0
     return f"{fmt(value, scale)} ±{fmt(se, scale, 2)}"
 
 
@@ -154,9 +160,14 @@ def print_world_tables(results: labecon.Results) -> None:
             row(table, f"cash end {years[yi]} (USD bn)", "cash_usd_by_year", (li, yi), 1e9)
         for yi in shown:
             row(table, f"capacity end {years[yi]} (M H100e)", "capacity_h100e_by_year", (li, yi), 1e6)
+        # The halls built and leased (what announcements count), then the load of the chips in them.
+        if "data_centre_built_gw_by_year" in sums:
+            for yi in shown:
+                label = f"data centres end {years[yi]} (GW)"
+                row(table, label, "data_centre_built_gw_by_year", (li, yi), 1.0)
         if "data_centre_gw_by_year" in sums:
             for yi in shown:
-                row(table, f"data centres end {years[yi]} (GW)", "data_centre_gw_by_year", (li, yi), 1.0)
+                row(table, f"IT load in them end {years[yi]} (GW)", "data_centre_gw_by_year", (li, yi), 1.0)
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
         probabilities = [("P(ever profitable)", "is_ever_profitable"), ("P(ruin by horizon)", "is_ruined")]

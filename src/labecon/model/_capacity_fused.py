@@ -95,15 +95,19 @@ def retiring(
     t: int,
     lead: FloatArray,
     life: int,
+    dc_life: int,
     horizon: int,
     retire: FloatArray,
     retire_kw: FloatArray,
+    retire_space: FloatArray,
 ) -> None:
-    """Fill the owned H100e and their IT load (kW) that retire after ``t`` within each sample's lead.
+    """Fill the owned H100e, their IT load and their halls' space (kW) leaving within each lead.
 
-    ``due`` and ``arrivals`` are the labs' schedules ``(quarter, component, lab, sample)``: the
-    opening fleet leaves as a change due (``OWNED``, ``OWNED_KW``), bought chips a chip life after
-    they arrived. ``retire`` and ``retire_kw`` start at zero; see :func:`labecon.model.capacity.retiring`.
+    What retires after ``t`` and by ``t`` plus the sample's lead. ``due`` and ``arrivals`` are
+    the labs' schedules ``(quarter, component, lab, sample)``: the opening fleet and its data
+    centres leave as changes due (``OWNED``, ``OWNED_KW``, ``SPACE_KW``), bought chips a chip
+    life after they arrived, data centres built a facility life after. The outputs start at
+    zero; see :func:`labecon.model.capacity.retiring`.
     """
     n, n_labs = retire.shape
     longest = 0.0
@@ -118,11 +122,16 @@ def retiring(
                 w = 1.0 if j <= lead[i] else 0.0
                 retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i] * w
                 retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i] * w
+                retire_space[i, lab] = retire_space[i, lab] - due[q, SPACE_KW, lab, i] * w
             if q >= life:
                 for i in range(n):
                     w = 1.0 if j <= lead[i] else 0.0
                     retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i] * w
                     retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i] * w
+            if q >= dc_life:
+                for i in range(n):
+                    w = 1.0 if j <= lead[i] else 0.0
+                    retire_space[i, lab] = retire_space[i, lab] + arrivals[q - dc_life, DC_KW, lab, i] * w
 
 
 @_jit

@@ -830,7 +830,7 @@ def invest_orders(
     delayed: FloatArray,
     lead: FloatArray,
     dc_spend: FloatArray,
-    load: tuple[FloatArray, FloatArray, FloatArray],
+    load: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     order: FloatArray,
     chip_capex: FloatArray,
     dep: FloatArray,
@@ -843,10 +843,11 @@ def invest_orders(
 ) -> None:
     """Fill the owned capacity ordered now and what it books (:func:`labecon.model.capacity.invest`).
 
-    ``load``: the data centres' space, the IT load of the chips online and of those ordered (kW);
-    ``space_out`` gets the order's kW, the space built for it, and the space and load ordered after.
+    ``load``: the data centres' space, the space that leaves within the lead time, the IT load of
+    the chips online and of those ordered (kW); ``space_out`` gets the order's kW, the space built
+    for it, and the space and load ordered after.
     """
-    space, owned_kw, building_kw = load
+    space, space_leaving, owned_kw, building_kw = load
     order_kw, new_space, space_after, building_kw_after = space_out
     n, n_labs = owned.shape
     for lab in range(n_labs):
@@ -855,8 +856,10 @@ def invest_orders(
             o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
             chip = o * (chip_price[i, lab] * dearer[i])
             o_kw = o * kw[i, lab]
-            free = maximum(0.0, space[i, lab] - owned_kw[i, lab] - building_kw[i, lab])
-            built = maximum(0.0, o_kw - free)
+            free = space[i, lab] - space_leaving[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
+            free_now = space[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
+            closing = (maximum(0.0, -free) - maximum(0.0, -free_now)) * can_buy * alive[i, lab]
+            built = maximum(0.0, o_kw - maximum(0.0, free)) + closing
             dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i]
             order_kw[i, lab], new_space[i, lab] = o_kw, built
             space_after[i, lab] = space[i, lab] + built

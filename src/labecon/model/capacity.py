@@ -258,17 +258,19 @@ def invest(
     dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
     scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
-    retire, retire_kw = retiring(t, books, online.lead_quarters, ctx)
+    retire, retire_kw, retire_space = retiring(t, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
     shortage = ctx.windows["chip_shortage"].size_frac
     chip_capex = order * (drv.chip_usd_per_h100e * (1.0 + on["chip_shortage"] * shortage)[:, None])
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
-    # building); only what does not fit is built.
+    # building), less the space of those that close before the order is online; only what does
+    # not fit is built, and new space for the chips in the halls that close.
     order_kw = order * drv.own_kw_per_h100e
-    free = np.maximum(0.0, fl.space_kw - (fl.owned_kw - retire_kw) - fl.building_kw)
-    new_space = np.maximum(0.0, order_kw - free)
+    free = _free_kw(fl, retire_kw, retire_space)
+    closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
+    new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
     overrun = (1.0 + on["construction_delay"] * delay)[:, None]
     dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun
     chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
@@ -331,7 +333,7 @@ def _invest_compiled(
     )
     order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
-    retire, retire_kw = retiring(t, books, lead, ctx)
+    retire, retire_kw, retire_space = retiring(t, books, lead, ctx)
     _world_fused.invest_orders(
         float(t),
         float(p.chip_life_quarters),
@@ -348,7 +350,7 @@ def _invest_compiled(
         full(delayed, (n,)),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),
-        (full(fl.space_kw, lab), fl.owned_kw - retire_kw, full(fl.building_kw, lab)),
+        (full(fl.space_kw, lab), retire_space, fl.owned_kw - retire_kw, full(fl.building_kw, lab)),
         order,
         chip_capex,
         dep,
@@ -418,18 +420,42 @@ def _invest_compiled(
     return state._replace(fleet=fleet), Investment(capex, debt_draw, rent_price)
 
 
-def retiring(t: int, books: Books, lead: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
-    """Return the owned H100e, and their IT load (kW), that retire after ``t`` within the lead time.
+def _free_kw(fl: Fleet, retire_kw: FloatArray, closing_kw: FloatArray | float) -> FloatArray:
+    """Return the space (kW) free for an order: less the load of the chips in service and on order.
 
-    ``(sample, lab)`` each; ``lead`` is each sample's data-centre lead time (quarters). A lab
-    orders now what it will lack when an order placed now is online, so it replaces in time the
-    chips that retire before then (the opening fleet as scheduled, bought chips a chip life after
-    they arrived); quarters after the horizon are not counted.
+    Negative when data centres that close within the lead time (``closing_kw``) hold chips, or
+    when replacements on order go into space that frees up after this quarter's lead time.
+    """
+    out: FloatArray = fl.space_kw - closing_kw - (fl.owned_kw - retire_kw) - fl.building_kw
+    return out
+
+
+def _closing_kw(free: FloatArray, free_without_closing: FloatArray) -> FloatArray:
+    """Return the space (kW) to build for the chips in the data centres that close: their shortfall.
+
+    A shortfall without closures is replacements waiting for space that frees up after the lead
+    time (the lead changes with construction delays): not built for.
+    """
+    out: FloatArray = np.maximum(0.0, -free) - np.maximum(0.0, -free_without_closing)
+    return out
+
+
+def retiring(
+    t: int, books: Books, lead: FloatArray, ctx: Context
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the owned H100e, their IT load and the data centres' space (kW) leaving within the lead.
+
+    What retires after ``t`` and by ``t`` plus the lead time, ``(sample, lab)`` each; ``lead`` is
+    each sample's data-centre lead time (quarters). A lab orders now what it will lack when an
+    order placed now is online, so it replaces in time the chips that retire before then (the
+    opening fleet as scheduled, bought chips a chip life after they arrived) and the space of the
+    data centres that close before then (the opening ones as scheduled, those built a facility
+    life after they opened); quarters after the horizon are not counted.
     """
     p = ctx.params
     shape = (lead.shape[0], books.due.data.shape[2])  # (sample, lab)
-    retire, retire_kw = np.zeros(shape, order="F"), np.zeros(shape, order="F")
-    life, horizon = p.chip_life_quarters, p.horizon_quarters
+    retire, retire_kw, retire_space = (np.zeros(shape, order="F") for _ in range(3))
+    life, dc_life, horizon = p.chip_life_quarters, p.dc_life_quarters, p.horizon_quarters
     if _world_fused.COMPILED:
         _capacity_fused.retiring(
             books.due.data,
@@ -437,22 +463,40 @@ def retiring(t: int, books: Books, lead: FloatArray, ctx: Context) -> tuple[Floa
             t,
             full(lead, (lead.shape[0],)),
             life,
+            dc_life,
             horizon,
             retire,
             retire_kw,
+            retire_space,
         )
-        return retire, retire_kw
+        return retire, retire_kw, retire_space
     for j in range(1, min(int(lead.max(initial=0.0)), horizon - 1 - t) + 1):
         q = t + j
         within = (j <= lead).astype(np.float64)[:, None]  # adding zero elsewhere changes no bit
         due = books.due.at(q)
         retire = retire - due[OWNED] * within
         retire_kw = retire_kw - due[OWNED_KW] * within
+        retire_space = retire_space - due[SPACE_KW] * within
         if q >= life:
             came = books.arrivals.at(q - life)
             retire = retire + came[OWNED] * within
             retire_kw = retire_kw + came[CHIP_KW] * within
-    return retire, retire_kw
+        if q >= dc_life:
+            retire_space = retire_space + books.arrivals.at(q - dc_life)[DC_KW] * within
+    return retire, retire_kw, retire_space
+
+
+def data_centres_built_kw(t: int, state: WorldState) -> FloatArray:
+    """Return the IT capacity (kW) of each lab's own data centres in service and those leased to it.
+
+    ``(sample, lab)`` at the end of quarter ``t``, for labs still trading. A hall counts from its
+    arrival (the fleet's space counts it from its order, so what is still being built is taken
+    off); it keeps its capacity when newer chips that draw less fill it.
+    """
+    fl = state.fleet
+    being_built = state.books.arrivals.data[t + 1 :, DC_KW].sum(axis=0).T  # slot horizon: later ones
+    out: FloatArray = (fl.space_kw - being_built + fl.leased_kw) * state.accounts.alive
+    return out
 
 
 def commitments_pending(due: Schedule, t: int, leads: list[int]) -> FloatArray:

@@ -20,6 +20,7 @@ from labecon.model.world_state import (
     ARRIVAL_COMPONENTS,
     COMMIT,
     COST,
+    DC_KW,
     DEAL_CAP,
     DEAL_COST,
     DEAL_PAY,
@@ -121,7 +122,8 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
         Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # commitments yet to start
-        Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS),
+        # Data centres still being built at the horizon are kept: the space built is read net of them.
+        Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS, read_after=(DC_KW,)),
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.

@@ -15,6 +15,7 @@ import numpy as np
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _world_fused, risk
 from labecon.model._world_fused import full
+from labecon.model.capacity import data_centres_built_kw
 from labecon.model.finance import (
     BALANCE_LINES,
     CASH_FLOW_LINES,
@@ -125,6 +126,7 @@ class Accumulator:
         self.ruined_by_year = np.zeros(by_year, order="F")
         self.capacity_by_year = np.zeros(by_year, order="F")
         self.it_load_gw_by_year = np.zeros(by_year, order="F")
+        self.dc_built_gw_by_year = np.zeros(by_year, order="F")
         self.first_profit = np.full((n, n_labs), float(horizon), order="F")
         self.recent_net_income = np.zeros((n, n_labs, 4), order="F")
         """The last four quarters' net income (USD), quarter ``t`` at ``t % 4``."""
@@ -172,6 +174,8 @@ class Accumulator:
         t, c, f = q.t, q.costs, q.funding
         y = int(t // QUARTERS_PER_YEAR)
         self.it_load_gw_by_year[:, :, y] = q.online.it_kw * 1e-6
+        if t % QUARTERS_PER_YEAR == QUARTERS_PER_YEAR - 1 or t == self.horizon - 1:  # a year's end
+            self.dc_built_gw_by_year[:, :, y] = data_centres_built_kw(t, q.state) * 1e-6
         if _world_fused.COMPILED:
             self._record_compiled(q, y)
         else:
@@ -380,6 +384,7 @@ class Accumulator:
             "cash_usd_by_year": self.cash_by_year,
             "capacity_h100e_by_year": self.capacity_by_year,
             "data_centre_gw_by_year": self.it_load_gw_by_year,
+            "data_centre_built_gw_by_year": self.dc_built_gw_by_year,
             "first_profitable_quarter": self.first_profit,
             "is_ever_profitable": (self.first_profit < H).astype(np.float64),
             "first_profitable_year_quarter": self.first_profit_year,
@@ -480,6 +485,14 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "GW",
             "IT load of the lab's own and leased data centres at the end of each year (before PUE; "
             "each chip at the kW per H100e of the quarter it was bought)",
+        ),
+        "data_centre_built_gw_by_year": OutputInfo(
+            ("lab", "year"),
+            by_year,
+            "GW",
+            "IT capacity of the lab's own data centres in service (those still being built not "
+            "counted) and of those leased to it, at the end of each year (before PUE): a hall keeps "
+            "its capacity when its chips are replaced by ones that draw less",
         ),
         "first_profitable_quarter": OutputInfo(
             ("lab",),

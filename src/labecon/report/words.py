@@ -33,7 +33,12 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "revenue_usd_by_year": OutputWords("Revenue", "money"),
     "cash_usd_by_year": OutputWords("Cash at the end of the year", "money"),
     "capacity_h100e_by_year": OutputWords("Compute in use at year end (H100 equivalents)", "capacity"),
-    "data_centre_gw_by_year": OutputWords("Own and leased data centres at year end (GW of IT)", "number"),
+    "data_centre_built_gw_by_year": OutputWords(
+        "Own and leased data centres at year end (GW of IT capacity)", "number"
+    ),
+    "data_centre_gw_by_year": OutputWords(
+        "IT load in own and leased data centres at year end (GW)", "number"
+    ),
     "first_profitable_quarter": OutputWords("First profitable quarter", "quarter"),
     "is_ever_profitable": OutputWords("Chance of ever making a profit", "probability"),
     "first_profitable_year_quarter": OutputWords("First quarter closing a profitable year", "quarter"),

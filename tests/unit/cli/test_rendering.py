@@ -73,3 +73,9 @@ def test_world_tables_give_chances_as_percentages(capsys: pytest.CaptureFixture[
     assert all(row.rstrip("│ ").split("│")[-1].strip().endswith("%") for row in deal_rows)
     assert "P(ruin by horizon)" in out
     assert rendering.plus_minus(0.9996, 0.0001, pct=True) == ">99.9% ±<0.1%"  # never a rounded 100%
+
+
+def test_an_error_that_is_only_rounding_shows_as_zero() -> None:
+    # A figure equal in every sample, summed in a different order in some, has an error of ~1e-17.
+    assert rendering.estimate(0.2597, 5.6e-17, 1.0).endswith("±0")
+    assert rendering.estimate(0.2597, 0.013, 1.0).endswith("±0.013")

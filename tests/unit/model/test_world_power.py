@@ -9,8 +9,9 @@ import pytest
 from tests.world_helpers import run, spy_quarters, tiny_world
 
 import labecon
-from labecon.model.world_outputs import Quarter
-from labecon.model.world_state import CHIP_KW
+from labecon.model.capacity import data_centres_built_kw
+from labecon.model.world_outputs import Accumulator, Quarter
+from labecon.model.world_state import CHIP_KW, Context
 
 KW0 = 1.4535 / 1.0  # tiny world's H100: 1.4535 kW all in, one H100e per unit
 GROWING = {
@@ -143,3 +144,52 @@ def test_chips_that_retire_within_the_lead_time_are_replaced_in_time(monkeypatch
     first = 3  # the first orders arrive
     assert np.all(owned[first] > 0.0)
     assert np.all(owned[first + 1 :] >= 0.95 * owned[first:-1])
+
+
+def _built_each_quarter(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """Spy on the outputs: each quarter's halls in service (kW, read then: the books move on) and load."""
+    seen: list[tuple[int, np.ndarray, np.ndarray]] = []
+    record = Accumulator.record
+
+    def spy(self: Accumulator, q: Quarter, ctx: Context) -> None:
+        seen.append((q.t, data_centres_built_kw(q.t, q.state), q.online.it_kw.copy()))
+        record(self, q, ctx)
+
+    monkeypatch.setattr(Accumulator, "record", spy)
+    return seen
+
+
+def test_the_data_centres_built_hold_the_load_and_outlast_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = _built_each_quarter(monkeypatch)
+    res = run(tiny_world(**{**GROWING, "chips.h100.power_decline_per_year": 0.3}), n=50)
+    built = res.dataset["data_centre_built_gw_by_year"]
+    assert built.attrs["units"] == "GW"
+    for t, built_kw, load_kw in seen:
+        if t % 4 == 3:
+            np.testing.assert_array_equal(built.isel(year=t // 4).to_numpy(), built_kw * 1e-6)
+        assert np.all(built_kw >= load_kw * (1 - 1e-12) - 1e-6), f"chips without a hall in quarter {t}"
+    assert any(np.any(b > load * (1 + 1e-6) + 1.0) for _, b, load in seen), "halls outlast the load"
+    assert np.all(built.sel(lab="b").to_numpy() == 0.0)  # the partner lab owns and leases nothing
+
+
+@pytest.mark.parametrize("own_frac", [0.0, 0.6])
+def test_halls_that_close_before_their_chips_are_replaced_in_time(
+    monkeypatch: pytest.MonkeyPatch, own_frac: float
+) -> None:
+    # The opening halls close after 4 quarters (half of an 8-quarter life), the chips in them live
+    # 10 quarters: a new hall is ordered a lead time ahead for them, also by a lab ordering no chips.
+    seen = _built_each_quarter(monkeypatch)
+    changes = {
+        "labs.a.owned_book_frac": 0.5,
+        "finance.chip_life_quarters": 20,
+        "finance.dc_life_quarters": 8,
+        "finance.dc_lead_quarters": 3,
+        "labs.a.strategy.own_frac": own_frac,
+        "labs.a.strategy.lease_frac": 0.0,
+    }
+    res = run(tiny_world(**{**GROWING, **changes}), n=50)
+    for t, built_kw, load_kw in seen:
+        assert np.all(built_kw >= load_kw * (1 - 1e-12) - 1e-6), f"chips without a hall in quarter {t}"
+    assert np.all(seen[9][2][:, 0] > 0), "the opening chips still run after their halls closed"
+    investing = res.dataset["cash_flow_usd"].sel(lab="a", cash_flow_line="investing").to_numpy()
+    assert np.all(investing[:, 1:4].sum(axis=1) < 0), "the new halls are paid for"

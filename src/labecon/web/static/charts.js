@@ -7,7 +7,7 @@ const FANS = [
   ["revenue_usd_by_year", "Revenue by year (median, 5-95% band)", "USD bn per year", 1e-9, true],
   ["cash_usd_by_year", "Cash at the end of each year (median, 5-95% band)", "USD bn", 1e-9, false],
   ["capacity_h100e_by_year", "Compute capacity at the end of each year (median, 5-95% band)", "million H100e", 1e-6, true],
-  ["data_centre_gw_by_year", "Own and leased data centres at year end (median, 5-95% band)", "GW of IT load", 1, false],
+  ["data_centre_built_gw_by_year", "Own and leased data centres at year end (median, 5-95% band)", "GW of IT capacity", 1, false],
 ];
 
 const HIST_TITLES = {
