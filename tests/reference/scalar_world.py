@@ -302,12 +302,17 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             for key, value in (("leased", new_lease), ("lease_pay", x_pay), ("lease_fill", new_lease)):
                 sched[key][slot(start)] += value
             sched["lease_pending"][slot(start)] -= new_lease
-            sched["leased"][slot(start + p["lease_term"])] -= new_lease
             sched["lease_pay"][slot(start + p["lease_term"])] -= x_pay
             sched["leased_kw"][slot(start)] += new_lease * kw_now
             sched["leased_kw"][slot(start + p["lease_term"])] -= new_lease * kw_now
+            held = new_lease
             for refill in range(start + p["chip_life"], min(start + p["lease_term"], H), p["chip_life"]):
-                sched["lease_fill"][refill] += new_lease
+                # The hall keeps its kW: it holds as many H100e as fit at the kW of the chips then.
+                fits = new_lease * (1.0 - p["kw_decline"]) ** (-(refill - t) / 4.0)
+                sched["leased"][refill] += fits - held
+                sched["lease_fill"][refill] += fits
+                held = fits
+            sched["leased"][slot(start + p["lease_term"])] -= held
         lease_pending += new_lease
         # Partner tranche: what the target lacks at t + lead, priced now, take-or-pay for the term.
         if p["has_deal"] and t >= p["d_signed"]:

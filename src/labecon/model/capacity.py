@@ -535,7 +535,8 @@ def sign_leases(
     A lease signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
     ``lease_usd_per_mw_per_year / 4`` per MW of the capacity's IT load each quarter. The lab
     buys the chips when it starts and again each chip life while the lease runs (at the price
-    of that quarter).
+    of that quarter); the hall's IT load stays, so each refill holds as many H100e as fit in it
+    at the kW per H100e of the chips bought then (more, as chips draw less).
     """
     p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
     wanted = dec.lease_target_h100e - fl.leased_h100e - fl.lease_pending_h100e
@@ -543,6 +544,7 @@ def sign_leases(
     kw = new * state.drivers.own_kw_per_h100e  # the data centre is built for the chips of now
     pay = kw * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
     life = p.chip_life_quarters
+    kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):
         x, x_pay, x_kw = new[:, lab], pay[:, lab], kw[:, lab]
         if not x.any():
@@ -556,11 +558,15 @@ def sign_leases(
             (LEASED_KW, x_kw),
         ):
             due.add_lab(start, lab, comp, value)
-        due.add_lab(start + term, lab, LEASED, -x)
+        held = x
+        for refill in range(start + life, min(start + term, p.horizon_quarters), life):
+            fits = x * kw_factor[:, lab] ** -float(refill - t)  # the hall's kW over the new chips'
+            due.add_lab(refill, lab, LEASED, fits - held)
+            due.add_lab(refill, lab, LEASE_FILL, fits)
+            held = fits
+        due.add_lab(start + term, lab, LEASED, -held)
         due.add_lab(start + term, lab, LEASE_PAY, -x_pay)
         due.add_lab(start + term, lab, LEASED_KW, -x_kw)
-        for refill in range(start + life, min(start + term, p.horizon_quarters), life):
-            due.add_lab(refill, lab, LEASE_FILL, x)
     return new
 
 

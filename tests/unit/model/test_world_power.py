@@ -11,7 +11,7 @@ from tests.world_helpers import run, spy_quarters, tiny_world
 import labecon
 from labecon.model.capacity import data_centres_built_kw
 from labecon.model.world_outputs import Accumulator, Quarter
-from labecon.model.world_state import CHIP_KW, Context
+from labecon.model.world_state import CHIP_KW, LEASE_FILL, LEASE_PENDING, LEASED, LEASED_KW, Context
 
 KW0 = 1.4535 / 1.0  # tiny world's H100: 1.4535 kW all in, one H100e per unit
 GROWING = {
@@ -71,8 +71,10 @@ def test_retired_chips_take_their_own_load_with_them(monkeypatch: pytest.MonkeyP
 
 
 def test_chips_that_draw_less_later_cost_less_to_house_and_run() -> None:
+    # Owned only: a leased hall refilled with chips that draw less holds more of them (below).
     def totals(decline: float) -> tuple[np.ndarray, np.ndarray]:
-        res = run(tiny_world(**GROWING, **{"chips.h100.power_decline_per_year": decline}), n=50)
+        changes = {"chips.h100.power_decline_per_year": decline, "labs.a.strategy.lease_frac": 0.0}
+        res = run(tiny_world(**{**GROWING, **changes}), n=50)
         ds = res.dataset
         investing = ds["cash_flow_usd"].sel(lab="a", cash_flow_line="investing").to_numpy()
         cost = ds["income_statement_usd"].sel(lab="a", income_line="compute_cost").to_numpy()
@@ -193,3 +195,37 @@ def test_halls_that_close_before_their_chips_are_replaced_in_time(
     assert np.all(seen[9][2][:, 0] > 0), "the opening chips still run after their halls closed"
     investing = res.dataset["cash_flow_usd"].sel(lab="a", cash_flow_line="investing").to_numpy()
     assert np.all(investing[:, 1:4].sum(axis=1) < 0), "the new halls are paid for"
+
+
+def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only leases (2 quarters to start, 12 to run), chips living 4 quarters: a refill buys the
+    # H100e that fit in the hall's kW at the kW of the chips of then; the hall's kW stays. Read
+    # from the books once the run is over: a lease starting at r books -x as no longer pending.
+    decline = 0.3
+    seen, _ = _spied(
+        monkeypatch,
+        **{
+            "chips.h100.power_decline_per_year": decline,
+            "labs.a.strategy.own_frac": 0.0,
+            "labs.a.strategy.lease_frac": 0.6,
+            "labs.a.owned_h100e": 0.0,
+            "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 12, "lead_quarters": 2},
+        },
+    )
+    due = seen[-1].state.books.due.data[:, :, 0, :]  # (quarter, component, sample) of lab a
+    start = next(q.t for q in seen if q.online.leased_h100e[:, 0].any())
+    first = -due[start, LEASE_PENDING]
+    assert np.all(first > 0)
+
+    def kw(t: int) -> float:
+        return KW0 * (1.0 - decline) ** (t / 4.0)
+
+    refill = start + 4
+    fits = first * kw(start - 2) / kw(refill)  # signed two quarters before it started
+    starting_then = -due[refill, LEASE_PENDING]
+    np.testing.assert_allclose(due[refill, LEASE_FILL] - starting_then, fits, rtol=1e-9)
+    np.testing.assert_allclose(due[refill, LEASED] - starting_then, fits - first, rtol=1e-9)
+    # The hall's kW does not change at the refill: only the leases starting then add theirs.
+    np.testing.assert_allclose(due[refill, LEASED_KW], starting_then * kw(refill - 2), rtol=1e-9)
