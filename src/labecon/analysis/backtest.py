@@ -16,10 +16,13 @@ central 50% and 90% bands, and the CRPS (:mod:`labecon.analysis.scoring`).
 The metrics come from the per-quarter paths the world model keeps:
 
 - ``revenue_run_rate_usd_per_year`` = the quarter's revenue x 4 (USD per year);
-- ``compute_gw`` = capacity in use by source (H100e) x the IT power per
-  H100e of that source's chip (``power_kw_all_in`` over its H100e) x the
-  scenario's PUE, in GW. Every source's power counts as a facility's, so a
-  cloud's capacity is taken at the lab's own PUE (an assumption).
+- ``compute_gw`` = (the IT load of the lab's own and leased capacity, each
+  chip at the kW per H100e of the quarter it was bought, as the model runs
+  it, + the clouds' and partners' capacity in use by source (H100e) x the IT
+  power per H100e of that source's chip, ``power_kw_all_in`` over its
+  H100e) x the scenario's PUE, in GW. Every source's power counts as a
+  facility's, so a cloud's capacity is taken at the lab's own PUE (an
+  assumption).
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import ParamValue, WorldScenario, as_kind
-from labecon.scenario.world import own_chip_weights, world_deals
+from labecon.scenario.world import world_deals
 from labecon.types import FloatArray
 
 FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -327,7 +330,8 @@ def model_series(sc: WorldScenario, results: Results) -> tuple[dict[tuple[str, s
             problems.append(f"{lab}: compute_gw cannot be given: {why}")
             continue
         pue = np.asarray(_param(results, _pue(sc)), dtype=float).reshape(-1, 1)  # per sample, or one value
-        series[lab, "compute_gw"] = np.einsum("sqk,sk->sq", by_source.to_numpy(), kw) * pue / 1e6
+        own_kw = ds["it_load_kw"].sel(lab=lab).transpose("sample", "quarter").to_numpy()
+        series[lab, "compute_gw"] = (np.einsum("sqk,sk->sq", by_source.to_numpy(), kw) + own_kw) * pue / 1e6
     return series, problems
 
 
@@ -338,9 +342,12 @@ def _pue(sc: WorldScenario) -> ParamValue:
 def _kw_per_h100e(
     sc: WorldScenario, lab: str, results: Results, sources: list[str]
 ) -> tuple[FloatArray, str]:
-    """Return IT power per H100e (kW), ``(sample, source)``, or why it cannot be known."""
+    """Return IT power per H100e (kW), ``(sample, source)``, or why it cannot be known.
+
+    Zero for the lab's own and leased capacity: its load, chip by chip, is the model's path.
+    """
     st = sc.labs[lab].strategy
-    chip_of = {"owned": st.own_chip, "committed": st.commit_chip, "rented": st.rent_chip}
+    chip_of = {"committed": st.commit_chip, "rented": st.rent_chip}
     cap = results.dataset["capacity_h100e"].sel(lab=lab)
     n = results.n_samples
     out = np.zeros((n, len(sources)))
@@ -352,15 +359,7 @@ def _kw_per_h100e(
                 return out, why
             out[:, k] = kw
             continue
-        if source == "owned" and st.own_chip_mix is not None:  # the model's blend of the mix
-            kw_mix = np.zeros(n)
-            for mixed, w in own_chip_weights(st, sc.horizon_quarters).items():
-                chip = sc.chips[mixed]
-                kw = np.broadcast_to(_param(results, chip.power_kw_all_in), (n,))
-                if in_use and w > 0 and not np.all(kw > 0):
-                    return out, f"its owned capacity runs on {mixed}, whose power_kw_all_in is 0 (not given)"
-                kw_mix = kw_mix + w * kw / (chip.peak_bf16_tflops / H100_BF16_TFLOPS)
-            out[:, k] = kw_mix
+        if source in ("owned", "leased"):
             continue
         name = chip_of.get(source)
         if name is None:

@@ -153,6 +153,7 @@ class Accumulator:
                 "cash_flow_usd": np.zeros((*lq, len(CASH_FLOW_LINES))),
                 "balance_sheet_usd": np.zeros((*lq, len(BALANCE_LINES))),
                 "capacity_h100e": np.zeros((*lq, len(SOURCES))),
+                "it_load_kw": np.zeros(lq),
                 "capability_log10_flop": np.zeros(lq),
                 "inference_capacity_h100e": np.zeros(lq),
                 "market_share": np.zeros((*lq, S)),
@@ -345,6 +346,7 @@ class Accumulator:
         p["capacity_h100e"][:, :, t] = np.stack(
             (o.owned_h100e, o.committed_h100e, s.rented_h100e, o.partner_h100e, o.leased_h100e), axis=2
         )
+        p["it_load_kw"][:, :, t] = o.it_kw
         p["capability_log10_flop"][:, :, t] = q.state.standing.capability_log10_flop
         p["inference_capacity_h100e"][:, :, t] = s.inference_h100e
         p["market_share"][:, :, t] = s.shares
@@ -646,6 +648,13 @@ def describe_world_paths(scenario: WorldScenario) -> dict[str, OutputInfo]:
         ),
         "capacity_h100e": OutputInfo(
             ("lab", "quarter", "source"), {**lq, "source": list(SOURCES)}, "H100e", "compute in use by source"
+        ),
+        "it_load_kw": OutputInfo(
+            ("lab", "quarter"),
+            lq,
+            "kW",
+            "IT load of the lab's own and leased capacity in use (before PUE; each chip at the kW per "
+            "H100e of the quarter it was bought)",
         ),
         "capability_log10_flop": OutputInfo(
             ("lab", "quarter"), lq, "log10 FLOP", "capability index at the end of each quarter"

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from tests.world_helpers import tiny_world
 
 import labecon
 from labecon.analysis.backtest import model_series, quarter_of, quarter_start
@@ -112,6 +113,24 @@ def test_compute_gw_is_capacity_times_power_per_h100e_and_pue() -> None:
     assert expected.min() >= 0.199  # 110k committed H100e = 0.2 GW, as the scenario starts
     revenue = results.dataset["income_statement_usd"].sel(lab="lab_own", income_line="revenue")
     np.testing.assert_allclose(series["lab_own", "revenue_run_rate_usd_per_year"], 4 * revenue.to_numpy())
+
+
+def test_the_labs_own_chips_count_at_the_kw_of_their_vintage() -> None:
+    # A lab on H100s (1.4535 kW each) that buys its own as they draw 30% less a year: its own
+    # fleet counts at the load the model gives it, chip by chip, not at quarter 0's kW.
+    sc = labecon.load_scenario(
+        tiny_world(**{"chips.h100.power_decline_per_year": 0.3, "market.segments.api.growth_per_year": 1.5})
+    )
+    results = labecon.simulate(sc, 20, 1, keep_paths=True)
+    series, _ = model_series(sc, results)
+    ds, pue = results.dataset, float(sc.finance.pue)  # type: ignore[arg-type]
+    cap = ds["capacity_h100e"].sel(lab="a")
+    clouds = cap.sel(source=["committed", "rented"]).sum("source").to_numpy()  # H100s bought by the hour
+    own_load = ds["it_load_kw"].sel(lab="a").to_numpy()
+    expected = (clouds * 1.4535 + own_load) * pue / 1e6
+    np.testing.assert_allclose(series["a", "compute_gw"], expected, rtol=1e-12)
+    own = cap.sel(source=["owned", "leased"]).sum("source").to_numpy()
+    assert np.all(own_load[:, -1] < own[:, -1] * 1.4535 * 0.99), "chips bought later draw less"
 
 
 def test_what_cannot_be_scored_is_named_not_raised(tmp_path: Path) -> None:
