@@ -54,6 +54,16 @@ def test_compiled_stages_give_the_plain_paths_bits_with_commitments_starting_lat
     _assert_both_paths_agree(sc, monkeypatch)
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_halls_closing_early(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The opening halls close in 2 to 8 quarters, with chips in them: the space ordered for them.
+    sc = labecon.with_overrides(
+        "two-strategies", {"finance.dc_life_quarters": 16, "labs.lab_own.owned_book_frac": 0.3}
+    )
+    _assert_both_paths_agree(sc, monkeypatch)
+
+
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []
