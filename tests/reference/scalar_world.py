@@ -443,7 +443,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         if t >= H - 4:
             last_fcf += unlevered
             last_revenue += revenue
-        peak_cap = max(peak_cap, base_cap + rented)
+        peak_cap = max(peak_cap, (base_cap + rented) * (1.0 - p["cap_power_decline"]) ** (t / 4))
         cum += operating + investing + scheduled
         out["peak_need"] = max(out["peak_need"], -cum)
         alive *= 1.0 - newly
@@ -628,6 +628,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "a_loss": fin.funding_loss_logit,
         "cut_build": st.cut_build_factor,
         "max_cap": fin.plausible_max_capacity_h100e,
+        "cap_power_decline": float(fin.plausible_max_capacity_power_decline_per_year),
         "max_funding": fin.plausible_max_funding_usd,
         "max_revenue": fin.plausible_max_revenue_usd_per_year,
         "multiple": fin.valuation_revenue_multiple,

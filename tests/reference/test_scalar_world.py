@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -222,6 +223,33 @@ def test_samples_beyond_the_plausibility_bounds_are_reported_as_a_warning() -> N
         by_bound.max("bound").to_numpy(), res.dataset["is_beyond_plausible_bounds"].to_numpy()
     )
     assert by_bound.sel(bound="revenue").to_numpy().mean() == 1.0
+
+
+def test_the_compute_bound_held_at_one_power_grows_in_h100e_as_chips_draw_less() -> None:
+    # A bound between the lab's first and its peak compute: passed when fixed in H100e; held
+    # at one power instead (chips drawing 50% less a year), each quarter's compute counts at
+    # (1 - 0.5) ** (t / 4) of itself against it.
+    def beyond_and_scaled_peak(decline: float, bound: float) -> tuple[np.ndarray, np.ndarray]:
+        changes = {
+            "finance.plausible_max_capacity_h100e": bound,
+            "finance.plausible_max_capacity_power_decline_per_year": decline,
+        }
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", labecon.PlausibilityWarning)
+            ds = labecon.simulate(one_lab_world(**changes), n_samples=6, seed=11, keep_paths=True).dataset
+        compute = ds["capacity_h100e"].sum("source").sel(lab="a").to_numpy()
+        scaled = (compute * (1.0 - decline) ** (np.arange(compute.shape[1]) / 4.0)).max(axis=1)
+        return ds["is_beyond_plausible_bound"].sel(lab="a", bound="compute").to_numpy(), scaled
+
+    _, peak = beyond_and_scaled_peak(0.0, 1e12)
+    first = labecon.simulate(one_lab_world(), n_samples=6, seed=11, keep_paths=True).dataset
+    start = float(first["capacity_h100e"].sum("source").sel(lab="a", quarter=0).max())
+    bound = (start * float(peak.min())) ** 0.5
+    fixed, _ = beyond_and_scaled_peak(0.0, bound)
+    held, scaled = beyond_and_scaled_peak(0.5, bound)
+    assert fixed.all()
+    np.testing.assert_array_equal(held, (scaled > bound).astype(float))
+    assert held.sum() < fixed.sum()
 
 
 def test_a_plausibility_warning_counts_each_bound_and_travels_between_processes() -> None:

@@ -690,7 +690,6 @@ def record_kernel(
     npv: FloatArray,
     last_year_fcf: FloatArray,
     last_year_revenue: FloatArray,
-    peak_capacity: FloatArray,
     cum_pre_equity: FloatArray,
     peak_need: FloatArray,
 ) -> None:
@@ -727,7 +726,6 @@ def record_kernel(
             if last_year:
                 last_year_fcf[i, lab] = last_year_fcf[i, lab] + unlevered
                 last_year_revenue[i, lab] = last_year_revenue[i, lab] + rev
-            peak_capacity[i, lab] = maximum(peak_capacity[i, lab], cap)
             cum = cum_pre_equity[i, lab] + (op + inv + scheduled[i, lab])
             cum_pre_equity[i, lab] = cum
             peak_need[i, lab] = maximum(peak_need[i, lab], -cum)

@@ -139,6 +139,7 @@ class Accumulator:
         """Unlevered free cash flow of the last four quarters (USD), for the terminal value."""
         self.last_year_revenue = zeros(n, n_labs)
         self.peak_capacity = zeros(n, n_labs)
+        """Peak compute (H100e), each quarter's in quarter 0's H100e of the compute bound."""
         self.deal_npv: FloatArray = zeros(n, n_deals)
         self.stake_value = zeros(n, n_deals)
         self.partner_also_sells = False
@@ -181,6 +182,11 @@ class Accumulator:
             self._record_compiled(q, y)
         else:
             self._record_plain(q, y)
+        # The compute bound grows as chips hold more H100e per kW: capacity is held to it in
+        # quarter 0's H100e (the scale is 1.0, and changes no bit, when the bound is fixed).
+        decline = ctx.params.world.capacity_bound_power_decline_per_year
+        scale = ((1.0 - decline) ** (t / QUARTERS_PER_YEAR))[:, None]
+        self.peak_capacity = np.maximum(self.peak_capacity, self.capacity_by_year[:, :, y] * scale)
         if _world_fused.COMPILED:
             revenue, margin, self.stake_value = self._record_deals_compiled(q, ctx)
         else:
@@ -252,7 +258,6 @@ class Accumulator:
             self.npv,
             self.last_year_fcf,
             self.last_year_revenue,
-            self.peak_capacity,
             self.cum_pre_equity,
             self.peak_need,
         )
@@ -298,7 +303,6 @@ class Accumulator:
         if t >= self.horizon - 4:
             self.last_year_fcf += unlevered
             self.last_year_revenue += s.revenue_usd
-        self.peak_capacity = np.maximum(self.peak_capacity, s.base_h100e + s.rented_h100e)
         self.cum_pre_equity += fcf + f.scheduled_debt_usd
         self.peak_need = np.maximum(self.peak_need, -self.cum_pre_equity)
 

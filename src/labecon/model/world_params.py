@@ -156,6 +156,8 @@ class GlobalParams(NamedTuple):
     terminal_revenue_multiple: FloatArray
     max_raise_usd_per_year: FloatArray
     max_raise_growth_per_year: FloatArray
+    capacity_bound_power_decline_per_year: FloatArray
+    """The compute bound holds the same power: it grows in H100e as chips draw this much less."""
 
 
 class WorldParams(NamedTuple):
@@ -489,6 +491,7 @@ def world_params(
         terminal_revenue_multiple=r(fin.terminal_revenue_multiple),
         max_raise_usd_per_year=r(fin.max_raise_usd_per_year),
         max_raise_growth_per_year=r(fin.max_raise_growth_per_year),
+        capacity_bound_power_decline_per_year=r(fin.plausible_max_capacity_power_decline_per_year),
     )
     events: dict[str, EventParams] = {}
     for name in RISK_EVENTS:

@@ -889,6 +889,13 @@ class FinanceSpec(Spec):
             "(src:openai_commitments)"
         ),
     )
+    plausible_max_capacity_power_decline_per_year: Decline = Field(
+        0.0,
+        description="Yearly decline of the power per H100e the compute bound is held at: the bound "
+        "stays the same power, so it grows in H100e as chips draw less (fraction per year; quarter "
+        "t's bound is plausible_max_capacity_h100e / (1 - decline) ** (t / 4)).",
+        json_schema_extra=_src("assumption: a bound fixed in H100e unless said"),
+    )
     plausible_max_funding_usd: float = Field(
         default=2.0e12,
         gt=0,

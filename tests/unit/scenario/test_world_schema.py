@@ -44,6 +44,18 @@ BAD = [
     ("labs.a.strategy.rent_cloud", "aws", "labs.a.strategy.rent_cloud", "unknown cloud"),
     ("labs.a.strategy.commit_lead_quarters", 0, "labs.a.strategy.commit_lead_quarters", "must be >= 1"),
     ("labs.a.strategy.commit_lead_quarters", 2.5, "labs.a.strategy.commit_lead_quarters", "whole number"),
+    (
+        "finance.plausible_max_capacity_power_decline_per_year",
+        1.0,
+        "finance.plausible_max_capacity_power_decline_per_year",
+        "< 1",
+    ),
+    (
+        "finance.plausible_max_capacity_power_decline_per_year",
+        "no_such_input",
+        "finance.plausible_max_capacity_power_decline_per_year",
+        "not declared in inputs",
+    ),
     ("labs.a.strategy.training_frac", 0.95, "labs.a.strategy", "below 1"),
     ("labs.a.strategy.commit_frac", 0.8, "labs.a.strategy", "at most 1"),
     ("labs.a.strategy.partner_frac", 0.2, "labs.a.strategy.partner_frac", "deal"),
