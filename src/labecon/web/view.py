@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 import labecon
+from labecon.report.words import pct
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.headline import headline
@@ -76,13 +77,13 @@ def _beyond_bounds(results: labecon.Results) -> list[str]:
         if share <= 0:
             continue
         which = (
-            " (" + ", ".join(f"{b} {p:.1%}" for b, p in zip(bounds, by_bound[i], strict=True) if p > 0) + ")"
+            " (" + ", ".join(f"{b} {pct(p)}" for b, p in zip(bounds, by_bound[i], strict=True) if p > 0) + ")"
             if by_bound is not None
             else ""
         )
         out.append(
             f"{lab}'s compute, funding or revenue passed the plausibility bounds (finance.plausible_max_*) "
-            f"in {share:.1%} of futures{which}."
+            f"in {pct(share)} of futures{which}."
         )
     return out
 
