@@ -250,7 +250,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # waiting for space that frees up later: not built for).
         closing = (max(0.0, -free) - max(0.0, -free_now)) * can_buy * alive
         new_space = max(0.0, order * kw_now - max(0.0, free)) + closing
-        dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"]
+        refit = min(order * kw_now, max(0.0, free))  # the order's chips that go into free space
+        dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"] + refit * 1e-3 * p["dc_refit_per_mw"]
         online = t + lead
         building += order
         sched["building"][slot(online)] -= order
@@ -556,6 +557,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "kw_decline": own.power_decline_per_year,
         "available_q": max(0.0, math.ceil((own.first_year_available - sc.start_year) * 4.0)),
         "dc_capex_per_mw": fin.dc_capex_usd_per_mw,
+        "dc_refit_per_mw": fin.dc_refit_usd_per_mw,
         "lead": float(fin.dc_lead_quarters),
         "chip_life": fin.chip_life_quarters,
         "dc_life": fin.dc_life_quarters,

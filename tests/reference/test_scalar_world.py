@@ -75,6 +75,14 @@ CASES = {
         "finance.dc_life_quarters": 10,
         "chips.h100.power_decline_per_year": 0.4,
     },
+    "chips_into_old_data_centres_refitted": {  # as above, each reuse of space paying for a refit
+        "labs.a.strategy.own_frac": 0.8,
+        "labs.a.strategy.commit_frac": 0.1,
+        "finance.chip_life_quarters": 4,
+        "finance.dc_life_quarters": 10,
+        "finance.dc_refit_usd_per_mw": 8.0e6,
+        "chips.h100.power_decline_per_year": 0.4,
+    },
     "halls_close_before_their_chips": {  # the opening halls close in 4 quarters, chips live 10
         "labs.a.strategy.own_frac": 0.1,
         "labs.a.strategy.commit_frac": 0.1,

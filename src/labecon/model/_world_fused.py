@@ -825,6 +825,7 @@ def invest_orders(
     dearer: FloatArray,
     kw: FloatArray,
     dc_capex_per_mw: FloatArray,
+    dc_refit_per_mw: FloatArray,
     delayed: FloatArray,
     lead: FloatArray,
     dc_spend: FloatArray,
@@ -858,7 +859,8 @@ def invest_orders(
             free_now = space[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
             closing = (maximum(0.0, -free) - maximum(0.0, -free_now)) * can_buy * alive[i, lab]
             built = maximum(0.0, o_kw - maximum(0.0, free)) + closing
-            dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i]
+            refit = minimum(o_kw, maximum(0.0, free))  # the order's chips that go into free space
+            dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i] + refit * 1e-3 * dc_refit_per_mw[i]
             order_kw[i, lab], new_space[i, lab] = o_kw, built
             space_after[i, lab] = space[i, lab] + built
             building_kw_after[i, lab] = building_kw[i, lab] + o_kw

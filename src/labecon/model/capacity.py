@@ -272,7 +272,10 @@ def invest(
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
     overrun = (1.0 + on["construction_delay"] * delay)[:, None]
-    dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun
+    refit = np.minimum(order_kw, np.maximum(0.0, free))  # the order's chips that go into free space
+    dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun + (
+        refit * 1e-3 * gp.dc_refit_usd_per_mw[:, None]
+    )
     chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
     dc_dep = compute.straight_line_usd_per_quarter(dc_capex, p.dc_life_quarters)
     lead = online.lead_quarters
@@ -347,6 +350,7 @@ def _invest_compiled(
         full(dearer, (n,)),
         full(drv.own_kw_per_h100e, lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
+        full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),

@@ -147,6 +147,7 @@ class GlobalParams(NamedTuple):
     valuation_rank_premium_frac: FloatArray
     max_dilution_frac: FloatArray
     dc_capex_usd_per_mw: FloatArray
+    dc_refit_usd_per_mw: FloatArray
     dc_lead_quarters: FloatArray
     pue: FloatArray
     electricity_usd_per_kwh: FloatArray
@@ -482,6 +483,7 @@ def world_params(
         valuation_rank_premium_frac=r(fin.valuation_rank_premium_frac),
         max_dilution_frac=r(fin.max_dilution_frac),
         dc_capex_usd_per_mw=r(fin.dc_capex_usd_per_mw),
+        dc_refit_usd_per_mw=r(fin.dc_refit_usd_per_mw),
         dc_lead_quarters=np.rint(r(fin.dc_lead_quarters)),
         pue=r(fin.pue),
         electricity_usd_per_kwh=r(fin.electricity_usd_per_kwh),

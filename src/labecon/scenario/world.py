@@ -795,6 +795,16 @@ class FinanceSpec(Spec):
             "0.1505 MW IT per rack (src:epoch_it_power)"
         ),
     )
+    dc_refit_usd_per_mw: NonNeg = Field(
+        0.0,
+        description="Cost of refitting a lab's own data-centre space for the new chips that go into "
+        "space retired chips left, per MW of their IT load (USD per MW): power and cooling for "
+        "denser chips; paid and depreciated as a new facility is.",
+        json_schema_extra=_src(
+            "assumption: a hall built for dense racks takes later chips as sized for their kW, at no "
+            "cost unless said (docs/model.md measures 25-100% of a new facility's cost)"
+        ),
+    )
     dc_lead_quarters: Annotated[ParamValue, Bounded(ge=1, le=20, integer=True)] = Field(
         8,
         description="Quarters from starting a data centre to its first use.",

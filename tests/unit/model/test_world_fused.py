@@ -59,7 +59,12 @@ def test_compiled_stages_give_the_plain_paths_bits_with_halls_closing_early(
 ) -> None:
     # The opening halls close in 2 to 8 quarters, with chips in them: the space ordered for them.
     sc = labecon.with_overrides(
-        "two-strategies", {"finance.dc_life_quarters": 16, "labs.lab_own.owned_book_frac": 0.3}
+        "two-strategies",
+        {
+            "finance.dc_life_quarters": 16,
+            "labs.lab_own.owned_book_frac": 0.3,
+            "finance.dc_refit_usd_per_mw": 8.0e6,  # and space reused at a cost
+        },
     )
     _assert_both_paths_agree(sc, monkeypatch)
 

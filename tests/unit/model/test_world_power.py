@@ -229,3 +229,16 @@ def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
     np.testing.assert_allclose(due[refill, LEASED] - starting_then, fits - first, rtol=1e-9)
     # The hall's kW does not change at the refill: only the leases starting then add theirs.
     np.testing.assert_allclose(due[refill, LEASED_KW], starting_then * kw(refill - 2), rtol=1e-9)
+
+
+def test_refitting_the_space_retired_chips_left_costs_what_the_scenario_says() -> None:
+    # Chips live 4 quarters: replacements, ordered a lead time ahead from quarter 0, go into the
+    # space old ones leave; each MW of them refitted at $8M adds capex, paid as a facility is.
+    def investing(refit: float) -> np.ndarray:
+        changes = {"chips.h100.power_decline_per_year": 0.3, "finance.dc_refit_usd_per_mw": refit}
+        ds = run(tiny_world(**{**GROWING, "labs.a.strategy.lease_frac": 0.0, **changes}), n=50).dataset
+        return ds["cash_flow_usd"].sel(lab="a", cash_flow_line="investing").to_numpy()
+
+    free, refitted = investing(0.0), investing(8.0e6)
+    assert np.all(refitted <= free + 1e-3)  # an outflow: more negative
+    assert refitted.sum() < free.sum()
