@@ -8,6 +8,8 @@ the same order, so that the numbers are the same bits.
 
 from __future__ import annotations
 
+import numpy as np
+
 from labecon.model._world_fused import _jit, maximum, minimum
 from labecon.model.world_state import (
     CHIP_DEP,
@@ -62,30 +64,39 @@ def sign_tranches(
     """
     deal_lab, lead, term, signed = deal
     n = contracted.shape[0]
+    # Loops over samples innermost, each over contiguous rows (they vectorise): the contracts
+    # pending, then the tranche, then its booking; each sample adds in the same order as one
+    # loop per sample would.
+    pending, new, pay, paid_cost = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for d in range(contracted.shape[1]):
         start = t + lead[d]
         if start >= horizon or t < signed[d]:  # never starts, or not signed yet
             continue
         end = start + term[d]
         lab = deal_lab[d]
+        pending[:] = 0.0
+        for slot in range(min(t + 1, horizon), start + 1):
+            row = books[slot, 0, d]
+            for i in range(n):
+                pending[i] += row[i]
         for i in range(n):
-            pending = 0.0
-            for slot in range(min(t + 1, horizon), start + 1):
-                pending += books[slot, 0, d, i]
-            contracted_then = contracted[i, d] + pending
+            contracted_then = contracted[i, d] + pending[i]
             limit_then = limit[i, d] * growth[i, d] * (1.0 - scarce[i])
             wanted = target[i, lab] * split[i, d]
-            new = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i, lab]
-            hours_new = new * hours
-            pay = hours_new * (partner_price[i, d] * (shortage[i] * (1.0 + rise[i] * hit[d])))
-            paid_cost = hours_new * (capital[i, d] + running[i, d])
-            books[start, 0, d, i] += new
-            books[start, 1, d, i] += pay
-            books[start, 2, d, i] += paid_cost
-            if end < horizon:
-                books[end, 0, d, i] += -new
-                books[end, 1, d, i] += -pay
-                books[end, 2, d, i] += -paid_cost
+            x = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i, lab]
+            hours_new = x * hours
+            new[i] = x
+            pay[i] = hours_new * (partner_price[i, d] * (shortage[i] * (1.0 + rise[i] * hit[d])))
+            paid_cost[i] = hours_new * (capital[i, d] + running[i, d])
+        for i in range(n):
+            books[start, 0, d, i] += new[i]
+            books[start, 1, d, i] += pay[i]
+            books[start, 2, d, i] += paid_cost[i]
+        if end < horizon:
+            for i in range(n):
+                books[end, 0, d, i] += -new[i]
+                books[end, 1, d, i] += -pay[i]
+                books[end, 2, d, i] += -paid_cost[i]
 
 
 @_jit
