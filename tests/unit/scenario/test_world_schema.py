@@ -44,6 +44,7 @@ BAD = [
     ("labs.a.strategy.rent_cloud", "aws", "labs.a.strategy.rent_cloud", "unknown cloud"),
     ("labs.a.strategy.commit_lead_quarters", 0, "labs.a.strategy.commit_lead_quarters", "must be >= 1"),
     ("labs.a.strategy.commit_lead_quarters", 2.5, "labs.a.strategy.commit_lead_quarters", "whole number"),
+    ("finance.dc_refit_usd_per_mw", -5.0, "finance.dc_refit_usd_per_mw", ">= 0"),
     (
         "finance.plausible_max_capacity_power_decline_per_year",
         1.0,
