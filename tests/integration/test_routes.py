@@ -12,7 +12,11 @@ from tests.world_helpers import tiny_world
 
 import labecon
 from labecon.errors import ScenarioError
+from labecon.model.world import run_world
 from labecon.scenario.builtin import builtin_text
+from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.strategies import lab_policy
+from labecon.uncertain.sampling import sample_inputs
 
 N = 2000
 
@@ -68,6 +72,26 @@ def test_a_higher_discount_rate_lowers_the_chance_owning_is_best() -> None:
     dear["inputs"]["r_disc"] = {"dist": "fixed", "value": 0.30}
     (p0, se0), (p1, se1) = _p_best(cheap)["own"], _p_best(dear)["own"]
     assert p0 - p1 > 6 * np.hypot(se0, se1)
+
+
+def test_a_route_run_records_the_npv_and_bounds_of_a_whole_run_bit_for_bit() -> None:
+    # A route's run records only what its figures and warnings need (a lighter Accumulator).
+    scenario = as_kind(labecon.load_scenario("two-strategies"), WorldScenario)
+    assert scenario is not None
+    n = 64
+    draws = sample_inputs(scenario.inputs, seed=5, start=0, n=n, correlation=scenario.correlation)
+    policy = lab_policy(scenario, draws, n)
+    whole, light = (
+        run_world(scenario, draws, n, policy, seed=5, start=0, npv_parts=True, only_npv=only)
+        for only in (False, True)
+    )
+    assert set(light.outputs) == {"npv_fcf_usd", "is_beyond_plausible_bounds", "is_beyond_plausible_bound"}
+    for name, value in light.outputs.items():
+        np.testing.assert_array_equal(value, whole.outputs[name])
+    assert light.npv is not None
+    assert whole.npv is not None
+    np.testing.assert_array_equal(light.npv.by_line, whole.npv.by_line)
+    np.testing.assert_array_equal(light.npv.cumulative, whole.npv.cumulative)
 
 
 @pytest.mark.parametrize("chunk", [37, 256])

@@ -73,15 +73,21 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
 
 
 def simulate_world(
-    params: WorldParams, policy: LabPolicy, *, keep_paths: bool = False, npv_parts: bool = False
+    params: WorldParams,
+    policy: LabPolicy,
+    *,
+    keep_paths: bool = False,
+    npv_parts: bool = False,
+    only_npv: bool = False,
 ) -> WorldResult:
     """Run a world scenario over its horizon; return its per-sample outputs (and paths if asked).
 
     Outputs and paths are declared in :mod:`labecon.model.world_outputs`; with
-    ``npv_parts``, also how each lab's NPV builds up, by line and over time.
+    ``npv_parts``, also how each lab's NPV builds up, by line and over time. With
+    ``only_npv`` (a lab's route run), the outputs are only the NPV and the plausibility bounds.
     """
     if params.n_samples > SUB_BLOCK:
-        return _in_sub_blocks(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
+        return _in_sub_blocks(params, policy, keep_paths=keep_paths, npv_parts=npv_parts, only_npv=only_npv)
     ctx = context(params)
     state = opening_state(params, ctx)
     lp, n_segments = params.labs, params.market.spend_usd_per_year.shape[1]
@@ -93,6 +99,7 @@ def simulate_world(
         keep_paths=keep_paths,
         n_deals=len(params.deal_lab),
         npv_parts=npv_parts,
+        only_npv=only_npv,
     )
     out.open(params.deals)
     with _cycle_collector_paused():
@@ -130,13 +137,15 @@ def run_world(
     start: int,
     keep_paths: bool = False,
     npv_parts: bool = False,
+    only_npv: bool = False,
 ) -> WorldResult:
     """Run a world scenario on one block's draws; paths shaped as the scenario declares them.
 
-    ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter.
+    ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter; see
+    :func:`simulate_world` for the rest.
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
-    result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts)
+    result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts, only_npv=only_npv)
     warn_beyond_bounds(result.outputs["is_beyond_plausible_bound"], params.lab_names, start)
     if not keep_paths or deal_labels(scenario):
         return result
@@ -225,7 +234,7 @@ def sub_blocks(n: int) -> list[slice]:
 
 
 def _in_sub_blocks(
-    params: WorldParams, policy: LabPolicy, *, keep_paths: bool, npv_parts: bool
+    params: WorldParams, policy: LabPolicy, *, keep_paths: bool, npv_parts: bool, only_npv: bool
 ) -> WorldResult:
     """Run :func:`simulate_world` on the :func:`sub_blocks` of its samples; join their results."""
     n = params.n_samples
@@ -234,7 +243,11 @@ def _in_sub_blocks(
     parts: dict[str, FloatArray] = {}
     for rows in sub_blocks(n):
         part = simulate_world(
-            take_samples(params, rows), policy.take_samples(rows), keep_paths=keep_paths, npv_parts=npv_parts
+            take_samples(params, rows),
+            policy.take_samples(rows),
+            keep_paths=keep_paths,
+            npv_parts=npv_parts,
+            only_npv=only_npv,
         )
         npv = part.npv._asdict() if part.npv is not None else {}
         for whole, piece in ((outputs, part.outputs), (paths, part.paths), (parts, npv)):

@@ -109,8 +109,11 @@ class Accumulator:
         keep_paths: bool,
         n_deals: int = 0,
         npv_parts: bool = False,
+        only_npv: bool = False,
     ) -> None:
         self.horizon = horizon
+        self.only_npv = only_npv
+        """Record only the NPV (and its parts) and the plausibility bounds: what a route's run needs."""
         self.npv_parts = (
             NpvParts(
                 np.zeros((n, n_labs, len(NPV_LINES)), order="F"),
@@ -175,9 +178,10 @@ class Accumulator:
         """Add quarter ``q`` to the outputs (before the labs ruined in it stop)."""
         t, c, f = q.t, q.costs, q.funding
         y = int(t // QUARTERS_PER_YEAR)
-        self.it_load_gw_by_year[:, :, y] = q.online.it_kw * 1e-6
-        if t % QUARTERS_PER_YEAR == QUARTERS_PER_YEAR - 1 or t == self.horizon - 1:  # a year's end
-            self.dc_built_gw_by_year[:, :, y] = data_centres_built_kw(t, q.state) * 1e-6
+        if not self.only_npv:
+            self.it_load_gw_by_year[:, :, y] = q.online.it_kw * 1e-6
+            if t % QUARTERS_PER_YEAR == QUARTERS_PER_YEAR - 1 or t == self.horizon - 1:  # a year's end
+                self.dc_built_gw_by_year[:, :, y] = data_centres_built_kw(t, q.state) * 1e-6
         if _world_fused.COMPILED:
             self._record_compiled(q, y)
         else:
@@ -187,6 +191,8 @@ class Accumulator:
         decline = ctx.params.world.capacity_bound_power_decline_per_year
         scale = ((1.0 - decline) ** (t / QUARTERS_PER_YEAR))[:, None]
         self.peak_capacity = np.maximum(self.peak_capacity, self.capacity_by_year[:, :, y] * scale)
+        if self.only_npv:
+            return
         if _world_fused.COMPILED:
             revenue, margin, self.stake_value = self._record_deals_compiled(q, ctx)
         else:
@@ -384,6 +390,13 @@ class Accumulator:
             self.revenue_by_year.max(axis=2, initial=0.0) > revenue_max,
         )  # in the order of PLAUSIBILITY_BOUNDS
         beyond = by_bound[0] | by_bound[1] | by_bound[2]
+        if self.only_npv:
+            bounds = {
+                "npv_fcf_usd": npv,
+                "is_beyond_plausible_bounds": beyond.astype(np.float64),
+                "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
+            }
+            return WorldResult({k: np.ascontiguousarray(v) for k, v in bounds.items()}, {}, self.npv_parts)
         deal_npv = self.deal_npv + self.deal_discount * self.stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,

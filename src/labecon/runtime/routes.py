@@ -57,8 +57,9 @@ def route_outputs(
             variant = with_route(scenario, lab, route)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", PlausibilityWarning)
+                policy = lab_policy(variant, draws, n)
                 run = run_world(
-                    variant, draws, n, lab_policy(variant, draws, n), seed=seed, start=start, npv_parts=True
+                    variant, draws, n, policy, seed=seed, start=start, npv_parts=True, only_npv=True
                 )
             for record in caught:  # said again, naming the route (never dropped)
                 if isinstance(record.message, PlausibilityWarning):
