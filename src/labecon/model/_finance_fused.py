@@ -1,4 +1,4 @@
-"""The money stages' bookkeeping compiled: the deals' fee lines, and the balance sheet's close.
+"""The money stages' bookkeeping compiled: the deals' fee lines, stakes diluted, the balance sheet's close.
 
 Like :mod:`labecon.model._world_fused` (whose rules it follows: no ``fastmath``,
 NumPy's ``minimum``), each kernel does what its NumPy path in
@@ -44,6 +44,24 @@ def deal_lines(
             lines[2][i, d] = used
             fee_by_lab[i, lab] += fee
             used_by_lab[i, lab] += used
+
+
+@_jit
+def dilute_stakes(
+    stake: FloatArray, raised: FloatArray, pre_money: FloatArray, deal_lab: IntArray, out: FloatArray
+) -> None:
+    """``out`` gets each partner's stake ``(sample, deal)`` after its lab's round.
+
+    ``stake * (1 - dilution)`` with the dilution ``raised / (pre-money + raised)`` of the deal's
+    lab (0 where that is not positive), as :func:`labecon.model.finance.dilution_frac`.
+    """
+    n, n_deals = stake.shape
+    for d in range(n_deals):
+        lab = deal_lab[d]
+        for i in range(n):
+            post = pre_money[i, lab] + raised[i, lab]
+            sold = raised[i, lab] / post if post > 0 else 0.0
+            out[i, d] = stake[i, d] * (1.0 - sold)
 
 
 @_jit

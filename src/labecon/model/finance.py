@@ -453,7 +453,9 @@ def _fund_compiled(
         ruined,
     )
     if ctx.deal_lab:
-        stake = stake * (1.0 - dilution_frac(raised, pre_money))[:, ctx.deal_lab]
+        diluted = np.empty(stake.shape, order="F")
+        _finance_fused.dilute_stakes(full(stake, stake.shape), raised, pre_money, ctx.deal_terms[0], diluted)
+        stake = diluted
     accounts = acc._replace(cash_usd=cash, post_money_usd=post, ruined=ruined)
     flows = Funding(operating, investing, scheduled, repaid, raised, pre_money, burn, newly_ruined, *paid_in)
     return state._replace(accounts=accounts, deals=dd._replace(stake_frac=stake)), flows
@@ -468,7 +470,11 @@ def partners_in(
     ``(sample, lab)``, and the flows paid in, in :class:`Funding`'s order: cash and credits per
     lab, the instalment and its credits part per deal.
     """
-    n_labs = alive.shape[1]
+    n, n_labs = alive.shape
+    if not any(tranche.quarter == t for tranche in ctx.params.equity_tranches):  # most quarters
+        per_lab, per_deal = (n, n_labs), (n, len(ctx.deal_lab))
+        nothing = (np.zeros(per_lab, order="F"), np.zeros(per_lab, order="F"))
+        return stake, post_money, (*nothing, np.zeros(per_deal, order="F"), np.zeros(per_deal, order="F"))
     invested, credits_in = partner_instalments(t, ctx, alive)
     if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
         lab_in = to_labs(invested, ctx.deal_lab, n_labs)

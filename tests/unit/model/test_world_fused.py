@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import labecon
-from labecon.model import _world_fused
+from labecon.model import _finance_fused, _world_fused, finance
 
 N = 300
 
@@ -94,6 +94,19 @@ def test_scalar_helpers_follow_numpy_to_the_sign_of_zero(lo: float, hi: float) -
             assert _same_bits(_world_fused.maximum(x, y), np.maximum(x * many, y * many)[0])
             assert _same_bits(_world_fused.minimum(x, y), np.minimum(x * many, y * many)[0])
             assert _same_bits(_world_fused.maximum(x, y), np.maximum(x, y))
+
+
+def test_stakes_diluted_in_the_kernel_are_numpys_bits_at_every_edge() -> None:
+    values = np.array([-2.0, -1.0, -0.0, 0.0, 0.5, 1.0, 3.0, np.inf, np.nan])
+    raised, pre = (
+        np.asfortranarray(np.array(np.meshgrid(values, values)).reshape(2, -1).T[:, [k]]) for k in (0, 1)
+    )
+    stake = np.asfortranarray(np.full((raised.shape[0], 2), 0.25))
+    out = np.empty(stake.shape, order="F")
+    _finance_fused.dilute_stakes(stake, raised, pre, np.zeros(2, dtype=np.int64), out)
+    with np.errstate(invalid="ignore"):  # inf / inf, where NumPy's path computes and drops it
+        expected = stake * (1.0 - finance.dilution_frac(raised, pre))[:, [0, 0]]
+    np.testing.assert_array_equal(out.view(np.int64), expected.view(np.int64))  # bit for bit
 
 
 def test_labecon_plain_selects_the_numpy_path() -> None:
