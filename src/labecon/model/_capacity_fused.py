@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labecon.model._schedule import _any_nonzero
 from labecon.model._world_fused import _jit, maximum, minimum
 from labecon.model.world_state import (
     CHIP_DEP,
@@ -111,6 +112,7 @@ def retiring(
     retire: FloatArray,
     retire_kw: FloatArray,
     retire_space: FloatArray,
+    holds: tuple[FloatArray, FloatArray, FloatArray],
 ) -> None:
     """Fill the owned H100e, their IT load and their halls' space (kW) leaving within each lead.
 
@@ -118,13 +120,19 @@ def retiring(
     the labs' schedules ``(quarter, component, lab, sample)``: the opening fleet and its data
     centres leave as changes due (``OWNED``, ``OWNED_KW``, ``SPACE_KW``), bought chips a chip
     life after they arrived, data centres built a facility life after. The outputs start at
-    zero; see :func:`labecon.model.capacity.retiring`.
+    zero; see :func:`labecon.model.capacity.retiring`. ``holds`` are the labs' owned H100e,
+    H100e on order and space (kW), ``(sample, lab)``: a lab with none in any sample has nothing
+    due, arrived or built that could leave, so it is skipped (its outputs stay zero).
     """
     n, n_labs = retire.shape
     longest = 0.0
     for i in range(n):
         longest = max(longest, lead[i])
     for lab in range(n_labs):
+        if not (
+            _any_nonzero(holds[0][:, lab]) or _any_nonzero(holds[1][:, lab]) or _any_nonzero(holds[2][:, lab])
+        ):
+            continue
         for j in range(1, min(int(longest), horizon - 1 - t) + 1):
             q = t + j
             # Branch-free over samples (it vectorises): a sample past its lead adds zero,

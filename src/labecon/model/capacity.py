@@ -258,7 +258,7 @@ def invest(
     dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
     scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
-    retire, retire_kw, retire_space = retiring(t, books, online.lead_quarters, ctx)
+    retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
     shortage = ctx.windows["chip_shortage"].size_frac
@@ -336,7 +336,7 @@ def _invest_compiled(
     )
     order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
-    retire, retire_kw, retire_space = retiring(t, books, lead, ctx)
+    retire, retire_kw, retire_space = retiring(t, fl, books, lead, ctx)
     _world_fused.invest_orders(
         float(t),
         float(p.chip_life_quarters),
@@ -445,7 +445,7 @@ def _closing_kw(free: FloatArray, free_without_closing: FloatArray) -> FloatArra
 
 
 def retiring(
-    t: int, books: Books, lead: FloatArray, ctx: Context
+    t: int, fl: Fleet, books: Books, lead: FloatArray, ctx: Context
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return the owned H100e, their IT load and the data centres' space (kW) leaving within the lead.
 
@@ -454,7 +454,8 @@ def retiring(
     order placed now is online, so it replaces in time the chips that retire before then (the
     opening fleet as scheduled, bought chips a chip life after they arrived) and the space of the
     data centres that close before then (the opening ones as scheduled, those built a facility
-    life after they opened); quarters after the horizon are not counted.
+    life after they opened); quarters after the horizon are not counted. ``fl`` is the lab's
+    fleet: compiled, a lab with no chips, orders or space in any sample is skipped.
     """
     p = ctx.params
     shape = (lead.shape[0], books.due.data.shape[2])  # (sample, lab)
@@ -472,6 +473,7 @@ def retiring(
             retire,
             retire_kw,
             retire_space,
+            (full(fl.owned_h100e, shape), full(fl.building_h100e, shape), full(fl.space_kw, shape)),
         )
         return retire, retire_kw, retire_space
     for j in range(1, min(int(lead.max(initial=0.0)), horizon - 1 - t) + 1):
