@@ -68,7 +68,7 @@ def carry(q: Quarter, ctx: Context) -> WorldState:
     return q.state._replace(
         accounts=acc._replace(alive=acc.alive * (1.0 - q.funding.newly_ruined)),
         standing=standing,
-        drivers=advance(q.state.drivers, ctx.drivers_factor),
+        drivers=advance(q.state.drivers, ctx.drivers_step),
     )
 
 

@@ -40,7 +40,7 @@ from labecon.model.world_state import (
     WorldState,
     zeros,
 )
-from labecon.types import IntArray
+from labecon.types import FloatArray, IntArray
 
 
 def context(p: WorldParams) -> Context:
@@ -78,6 +78,7 @@ def context(p: WorldParams) -> Context:
         params=p,
         draws=p.draws,
         drivers_factor=factors,
+        drivers_step=tuple(_step(f) for f in factors),
         windows=windows,
         every_window=risk.stack(list(windows.values())),
         cut={name: np.minimum(w.size_frac, 1.0) for name, w in windows.items()},  # a cut takes <= all
@@ -244,6 +245,22 @@ def opening_drivers(p: WorldParams) -> Drivers:
     )
 
 
-def advance(drivers: Drivers, factors: Drivers) -> Drivers:
-    """Return the exogenous paths one quarter later: ``x_t = x_0 * f ** t``, one multiplication each."""
-    return Drivers(*(x * f for x, f in zip(drivers, factors, strict=True)))
+def advance(drivers: Drivers, steps: tuple[FloatArray | None, ...]) -> Drivers:
+    """Return the exogenous paths one quarter later: ``x_t = x_0 * f ** t``, one multiplication each.
+
+    ``steps`` are the factors of :attr:`Context.drivers_step` (a path whose factor is 1 stays).
+    """
+    return Drivers(*(x if f is None else x * f for x, f in zip(drivers, steps, strict=True)))
+
+
+def _step(factor: FloatArray) -> FloatArray | None:
+    """Return a driver's factor as :func:`advance` applies it.
+
+    ``None`` if it is 1 in every sample (``x * 1.0`` is ``x``), its first row if every sample
+    shares it, else itself.
+    """
+    if np.all(factor == 1.0):
+        return None
+    if factor.shape[0] > 1 and np.all(factor == factor[:1]):
+        return factor[:1]
+    return factor

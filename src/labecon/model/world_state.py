@@ -207,6 +207,10 @@ class Context(NamedTuple):
     """The run's random draws inside the quarter (funding rounds)."""
     drivers_factor: Drivers
     """Each driver's factor per quarter."""
+    drivers_step: tuple[FloatArray | None, ...]
+    """The factors as :func:`~labecon.model.world_open.advance` applies them, in the order of
+    :class:`Drivers`: ``None`` where a factor is 1 in every sample, one row where every sample
+    shares it (the same products, with less to read)."""
     windows: dict[str, EventWindow]
     """Each risk event's window, by name."""
     every_window: EventWindow

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from labecon.model import capability, compute, finance, market, risk
+from labecon.model import capability, compute, finance, market, risk, world_open
+from labecon.model.world_state import Drivers
 
 
 def test_serve_shares_capacity_over_segments_and_loses_the_rest() -> None:
@@ -132,3 +133,30 @@ def test_the_opening_fleet_depreciates_over_its_remaining_life_and_retires() -> 
     owned = path(res, "capacity_h100e")[:, 0, :, 0]
     np.testing.assert_array_equal(owned[:, :10], 1e5)
     np.testing.assert_array_equal(owned[:, 10:], 0.0)
+
+
+def test_drivers_move_by_their_factors_whether_stored_whole_as_a_row_or_left_out() -> None:
+    rng = np.random.default_rng(3)
+    n = 5
+    factors = Drivers(*(np.asfortranarray(rng.uniform(0.8, 1.2, size=x.shape)) for x in _drivers(n, rng)))
+    factors = factors._replace(
+        staff_usd_per_quarter=np.ones((n, 2), order="F"),  # nothing moves
+        rent_limit_h100e=np.asfortranarray(np.tile([1.1, 0.9], (n, 1))),  # every sample shares it
+    )
+    steps = tuple(world_open._step(f) for f in factors)
+    assert steps[Drivers._fields.index("staff_usd_per_quarter")] is None
+    assert steps[Drivers._fields.index("rent_limit_h100e")].shape == (1, 2)
+    drivers = _drivers(n, rng)
+    moved = world_open.advance(drivers, steps)
+    for name, x, f, y in zip(Drivers._fields, drivers, factors, moved, strict=True):
+        assert np.array_equal((x * f).view(np.uint64), y.view(np.uint64)), name  # bit for bit
+
+
+def _drivers(n: int, rng: np.random.Generator) -> Drivers:
+    shapes = {"partner": (n, 3), "reference": (n, 2), "compute_per": (n, 2), "growth_fade": (n, 2)}
+    one_d = ("algorithmic", "discount", "raise_ceiling_usd_per_year")
+    out = []
+    for name in Drivers._fields:
+        shape = (n,) if name in one_d else next((s for k, s in shapes.items() if name.startswith(k)), (n, 2))
+        out.append(np.asfortranarray(rng.uniform(1.0, 10.0, size=shape)))
+    return Drivers(*out)
