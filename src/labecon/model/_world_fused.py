@@ -210,17 +210,18 @@ def market_serve(
     """
     n, n_labs = alive.shape
     n_seg = spend0.shape[1]
-    volume = np.empty((n, n_seg))
+    # Temporaries by segment or lab, then sample: each loop below reads one contiguous row.
+    volume = np.empty((n_seg, n))
     total = np.empty(n)
-    frac = np.empty((n, n_labs))
-    spare = np.empty((n, n_labs))
-    pool = np.empty((n, n_seg))
+    frac = np.empty((n_labs, n))
+    spare = np.empty((n_labs, n))
+    pool = np.empty((n_seg, n))
     pool_total = np.empty(n)
     total_want = np.empty(n)
     # Customers choose: shares move towards the logit's targets; demand, held in `lost` for now.
     for s in range(n_seg):
         for i in range(n):
-            volume[i, s] = spend0[i, s] * growth[i, s] * (1.0 - slump[i]) / pref[i, s] / 4.0
+            volume[s, i] = spend0[i, s] * growth[i, s] * (1.0 - slump[i]) / pref[i, s] / 4.0
         for i in range(n):
             total[i] = brand[i, 0, s] * alive[i, 0] * attract[i, 0, s]
         for lab in range(1, n_labs):
@@ -232,7 +233,7 @@ def market_serve(
             for i in range(n):
                 target = brand[i, lab, s] * alive[i, lab] * attract[i, lab, s] / total[i]
                 sh = (inertia[i, s] * old_shares[i, lab, s] + (1.0 - inertia[i, s]) * target) * alive[i, lab]
-                lost[i, lab, s] = sh * volume[i, s] * minimum(1.0, damp_exp[i, lab, s])
+                lost[i, lab, s] = sh * volume[s, i] * minimum(1.0, damp_exp[i, lab, s])
     # Each lab serves what its capacity allows, renting on demand, the same fraction of every segment.
     for lab in range(n_labs):
         for i in range(n):
@@ -253,36 +254,36 @@ def market_serve(
             rented[i, lab] = r
             cap = ib + r
             infer_cap[i, lab] = cap
-            frac[i, lab] = cap / (nd if nd > 0 else 1.0) if nd > cap else 1.0
-            spare[i, lab] = maximum(0.0, cap - nd)
+            frac[lab, i] = cap / (nd if nd > 0 else 1.0) if nd > cap else 1.0
+            spare[lab, i] = maximum(0.0, cap - nd)
         for s in range(n_seg):
             for i in range(n):
                 d = lost[i, lab, s]
-                sv = d * frac[i, lab]
+                sv = d * frac[lab, i]
                 served[i, lab, s] = sv
                 lost[i, lab, s] = d - sv
     # Demand lost is served by labs with spare capacity, in proportion to it, within the pool.
     for s in range(n_seg):
         for i in range(n):
-            pool[i, s] = lost[i, 0, s] * cpu[i, s]
+            pool[s, i] = lost[i, 0, s] * cpu[i, s]
         for lab in range(1, n_labs):
             for i in range(n):
-                pool[i, s] = pool[i, s] + lost[i, lab, s] * cpu[i, s]
+                pool[s, i] = pool[s, i] + lost[i, lab, s] * cpu[i, s]
         for i in range(n):
-            pool[i, s] = pool[i, s] / hours
+            pool[s, i] = pool[s, i] / hours
     for i in range(n):
-        pool_total[i] = pool[i, 0]
+        pool_total[i] = pool[0, i]
     for s in range(1, n_seg):
         for i in range(n):
-            pool_total[i] = pool_total[i] + pool[i, s]
+            pool_total[i] = pool_total[i] + pool[s, i]
     for lab in range(n_labs):  # spare becomes what each lab wants of the pool
         for i in range(n):
-            spare[i, lab] = minimum(spare[i, lab], pool_total[i])
+            spare[lab, i] = minimum(spare[lab, i], pool_total[i])
     for i in range(n):
-        total_want[i] = spare[i, 0]
+        total_want[i] = spare[0, i]
     for lab in range(1, n_labs):
         for i in range(n):
-            total_want[i] = total_want[i] + spare[i, lab]
+            total_want[i] = total_want[i] + spare[lab, i]
     for i in range(n):  # total_want becomes the scale of what each gets
         tw, pt = total_want[i], pool_total[i]
         total_want[i] = pt / (tw if tw > 0 else 1.0) if tw > pt else 1.0
@@ -290,10 +291,10 @@ def market_serve(
         for s in range(n_seg):
             for i in range(n):
                 pt = pool_total[i]
-                mix = pool[i, s] / (pt if pt > 0 else 1.0) if pt > 0 else 0.0
-                sv = served[i, lab, s] + spare[i, lab] * total_want[i] * mix * hours / cpu[i, s]
+                mix = pool[s, i] / (pt if pt > 0 else 1.0) if pt > 0 else 0.0
+                sv = served[i, lab, s] + spare[lab, i] * total_want[i] * mix * hours / cpu[i, s]
                 served[i, lab, s] = sv
-                shares[i, lab, s] = sv / volume[i, s]
+                shares[i, lab, s] = sv / volume[s, i]
                 if s == 0:
                     revenue[i, lab] = sv * price[i, lab, s]
                 else:
