@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from scipy.stats import spearmanr
 from tests.world_helpers import tiny_world
 
 import labecon
@@ -167,3 +168,19 @@ def test_the_report_charts_each_alternative_routes_gain_by_line(tmp_path: Any) -
     mean_gain = res.routes["frontier_lab"]["own"]["gain_usd"]["mean"]
     assert own["total"]["value"] == pytest.approx(mean_gain, rel=1e-9)
     assert sum(step["value"] for step in own["steps"]) == pytest.approx(mean_gain, rel=1e-9)
+
+
+def test_a_routes_drivers_are_spearmans_rho_of_each_input_with_its_gain_strongest_first() -> None:
+    res = labecon.simulate("route-choice", n_samples=400, seed=6)
+    routes = [str(r) for r in res.dataset["route"].to_numpy()]
+    checked = 0
+    for lab, figures in res.routes.items():
+        for route, f in figures.items():
+            gain = res.dataset["route_gain_usd"].to_numpy()[:, routes.index(f"{lab}:{route}")]
+            rhos = [d["spearman"] for d in f["drivers"]]
+            assert rhos == sorted(rhos, key=lambda r: -abs(r))
+            for d in f["drivers"]:
+                x = res.dataset["input_value"].sel(input=d["input"]).to_numpy()
+                assert d["spearman"] == pytest.approx(spearmanr(x, gain).statistic, abs=1e-12)
+                checked += 1
+    assert checked > 0

@@ -18,6 +18,7 @@ from scipy import stats
 
 from labecon.dates import quarter_label
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
+from labecon.types import FloatArray
 
 TOP_DRIVERS = 5
 
@@ -40,6 +41,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     labels = [str(x) for x in dataset["route"].to_numpy()]
     lines = [str(x) for x in dataset["npv_line"].to_numpy()]
     table = _SummaryTable(dataset)
+    inputs = _InputRanks(dataset)
     answer: dict[str, dict[str, dict[str, Any]]] = {}
     for r, label in enumerate(labels):
         lab, route = label.split(":", 1)
@@ -80,7 +82,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
                 }
                 for line in lines
             },
-            "drivers": [] if declared else _drivers(scenario, dataset, r),
+            "drivers": [] if declared else _drivers(scenario, dataset, r, inputs),
         }
     return answer
 
@@ -107,19 +109,40 @@ class _SummaryTable:
         return float(at if line is None else at[self.line[line]])
 
 
-def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int) -> list[dict[str, Any]]:
-    """Return the inputs whose rank correlation with the route's gain is largest, strongest first."""
-    if "input_value" not in dataset or "route_gain_usd" not in dataset:
+class _InputRanks:
+    """Each uncertain input's ranks over the kept samples (ties averaged), ranked once for all routes."""
+
+    def __init__(self, dataset: xr.Dataset) -> None:
+        self.values = dataset["input_value"].to_numpy() if "input_value" in dataset else None
+        self.names = [str(x) for x in dataset["input"].to_numpy()] if self.values is not None else []
+        self._ranks: dict[int, FloatArray | None] = {}
+
+    def ranks(self, j: int) -> FloatArray | None:
+        """Return input ``j``'s ranks, or None when it takes one value only."""
+        if j not in self._ranks:
+            assert self.values is not None
+            x = self.values[:, j]
+            self._ranks[j] = None if np.ptp(x) == 0 else stats.rankdata(x)
+        return self._ranks[j]
+
+
+def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRanks) -> list[dict[str, Any]]:
+    """Return the inputs whose rank correlation with the route's gain is largest, strongest first.
+
+    Spearman's rho: the correlation of the ranks (scipy's ``spearmanr``, each input ranked once).
+    """
+    if inputs.values is None or "route_gain_usd" not in dataset:
         return []
     gain = dataset["route_gain_usd"].to_numpy()[:, r]
     if gain.size < 10 or np.ptp(gain) == 0:
         return []
+    gain_ranks = stats.rankdata(gain)
     found: list[dict[str, Any]] = []
-    for j, name in enumerate(str(x) for x in dataset["input"].to_numpy()):
-        x = dataset["input_value"].to_numpy()[:, j]
-        if np.ptp(x) == 0:
+    for j, name in enumerate(inputs.names):
+        x_ranks = inputs.ranks(j)
+        if x_ranks is None:
             continue
-        rho = float(stats.spearmanr(x, gain).statistic)
+        rho = float(np.corrcoef(x_ranks, gain_ranks)[0, 1])
         if math.isfinite(rho):
             spec = scenario.inputs.get(name)
             words = getattr(spec, "description", "") or name
