@@ -476,13 +476,12 @@ def partners_in(
         nothing = (np.zeros(per_lab, order="F"), np.zeros(per_lab, order="F"))
         return stake, post_money, (*nothing, np.zeros(per_deal, order="F"), np.zeros(per_deal, order="F"))
     invested, credits_in = partner_instalments(t, ctx, alive)
-    if any(tranche.quarter == t for tranche in ctx.params.equity_tranches):
-        lab_in = to_labs(invested, ctx.deal_lab, n_labs)
-        sold = dilution_frac(lab_in, pre_money)
-        stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
-            invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
-        )
-        post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
+    lab_in = to_labs(invested, ctx.deal_lab, n_labs)
+    sold = dilution_frac(lab_in, pre_money)
+    stake = stake * (1.0 - sold[:, ctx.deal_lab]) + np.where(
+        invested > 0, invested / np.where(invested > 0, (pre_money + lab_in)[:, ctx.deal_lab], 1.0), 0.0
+    )
+    post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
     partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
     partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
     return stake, post_money, (partner_cash, partner_credits, invested, credits_in)
