@@ -14,6 +14,7 @@ from tests.world_helpers import tiny_world
 import labecon
 from labecon.errors import ScenarioError
 from labecon.model.world import run_world
+from labecon.model.world_outputs import Accumulator
 from labecon.scenario.builtin import builtin_text
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.strategies import lab_policy
@@ -184,3 +185,8 @@ def test_a_routes_drivers_are_spearmans_rho_of_each_input_with_its_gain_stronges
                 assert d["spearman"] == pytest.approx(spearmanr(x, gain).statistic, abs=1e-12)
                 checked += 1
     assert checked > 0
+
+
+def test_a_run_that_records_only_the_npv_refuses_to_keep_paths() -> None:
+    with pytest.raises(ValueError, match="keeps no paths"):
+        Accumulator(4, 2, 1, 8, keep_paths=True, only_npv=True)

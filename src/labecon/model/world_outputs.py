@@ -111,6 +111,9 @@ class Accumulator:
         npv_parts: bool = False,
         only_npv: bool = False,
     ) -> None:
+        if only_npv and keep_paths:
+            msg = "a run that records only the NPV (a route's run) keeps no paths"
+            raise ValueError(msg)
         self.horizon = horizon
         self.only_npv = only_npv
         """Record only the NPV (and its parts) and the plausibility bounds: what a route's run needs."""
