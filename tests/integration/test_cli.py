@@ -257,3 +257,14 @@ def test_bad_run_options_name_the_option(tmp_path: Path, args: list[str], words:
     assert result.returncode == 2, result.stderr
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_command_line_starts_without_the_models_stack() -> None:
+    # `labecon --help` and `labecon scenarios list` answer at once: the model's libraries load
+    # only when a command needs them.
+    code = (
+        "import sys, labecon.cli; "
+        "print(' '.join(m for m in ('numba', 'xarray', 'pandas', 'scipy.stats') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -42,8 +42,6 @@ from labecon.cli.rendering import (
     print_optimization,
     print_sensitivity,
 )
-from labecon.report.why import input_descriptions
-from labecon.runtime.engines import engine_for
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
@@ -232,6 +230,8 @@ def sensitivity(
             n = res.suggested_n
             text = text.replace(f"a base sample of at least {n}", f"--samples {n}")
         err_console.print(f"[yellow]warning:[/] {escape(text)}", highlight=False)
+    from labecon.report.why import input_descriptions  # SciPy's statistics: not for `labecon --help`
+
     described = input_descriptions(sc.model_dump(mode="json"))
     print_sensitivity(
         res, method, output_label(output, select), out_dir, described=described, units=output_units(sc)
@@ -242,6 +242,8 @@ def sensitivity(
 
 def output_units(scenario: labecon.Scenario) -> dict[str, str]:
     """Return each output's declared units, by name."""
+    from labecon.runtime.engines import engine_for  # the model's stack: not for `labecon --help`
+
     return {name: info.units for name, info in engine_for(scenario).describe_outputs().items()}
 
 

@@ -17,8 +17,6 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
-from labecon.analysis.optimize import Statistic
-from labecon.model.world import bound_counts
 from labecon.report.words import OUTPUT_WORDS, in_sentence, money
 from labecon.report.words import label as output_label
 from labecon.report.words import pct as percent
@@ -390,6 +388,8 @@ def print_sensitivity(
 
 def _in_dollars(statistic: str, units: Mapping[str, str] | None = None) -> bool:
     """Return whether ``STAT(OUTPUT)`` (or a constraint on it) is an amount in US dollars."""
+    from labecon.analysis.optimize import Statistic  # the model's stack: not for `labecon --help`
+
     lhs = statistic.split("<=")[0].split(">=")[0]
     try:
         parsed = Statistic.parse(lhs)
@@ -501,6 +501,8 @@ def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = 
     Out of ``total`` samples when given, else of the samples of the blocks that warned.
     Other warnings are shown as they came.
     """
+    from labecon.model.world import bound_counts  # the model's stack: not for `labecon --help`
+
     declared: dict[str, list[int]] = {}
     routes: dict[tuple[str, str], list[int]] = {}
     bounds: dict[str, list[int]] = {}  # per lab as declared: samples past each bound

@@ -7,9 +7,8 @@ import json
 import math
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -19,6 +18,9 @@ from labecon import layout
 from labecon.cli.options import StoreOption, choices
 from labecon.cli.rendering import console, fail, fail_from, print_answers
 from labecon.types import ExportFormat
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RunIdArgument = Annotated[str, typer.Argument(help="The run's id (see `labecon runs list`).")]
 
@@ -170,12 +172,16 @@ def runs_export(
 
 def _when(value: Any) -> str:
     """Return a timestamp from the store as ``YYYY-MM-DD HH:MM:SS`` (UTC), or ``""``."""
+    import pandas as pd  # imported when the store is read: not for `labecon --help`
+
     if _missing(value):
         return ""
     return f"{pd.Timestamp(value):%Y-%m-%d %H:%M:%S}"
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
