@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,13 @@ def b1_like_inputs(n: int, seed: int, *, slump: bool = False) -> dict[str, np.nd
 
 
 _START_DIR = Path.cwd()
+
+
+def imported_by(module: str, names: tuple[str, ...]) -> list[str]:
+    """Return which of ``names`` a fresh interpreter has imported once it has imported ``module``."""
+    code = f"import sys, {module}; print(' '.join(m for m in {names!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.split()
 
 
 def _entries() -> frozenset[str]:

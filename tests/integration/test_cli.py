@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from tests.conftest import b1_like_inputs
+from tests.conftest import b1_like_inputs, imported_by
 from typer.testing import CliRunner
 
 import labecon
@@ -262,9 +262,4 @@ def test_bad_run_options_name_the_option(tmp_path: Path, args: list[str], words:
 def test_the_command_line_starts_without_the_models_stack() -> None:
     # `labecon --help` and `labecon scenarios list` answer at once: the model's libraries load
     # only when a command needs them.
-    code = (
-        "import sys, labecon.cli; "
-        "print(' '.join(m for m in ('numba', 'xarray', 'pandas', 'scipy.stats') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    assert imported_by("labecon.cli", ("numba", "xarray", "pandas", "scipy.stats")) == []

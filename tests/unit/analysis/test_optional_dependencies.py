@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import numpy as np
 import pytest
+from tests.conftest import imported_by
 
 from labecon.analysis.optimize import optimize_function
 from labecon.analysis.sensitivity import InputSpace, given_data_indices, sobol_indices
@@ -14,12 +14,7 @@ from labecon.errors import OptionalDependencyError
 
 
 def test_importing_labecon_imports_none_of_the_heavy_extras() -> None:
-    code = (
-        "import sys, labecon; "
-        "print(sorted(m for m in ('SALib', 'optuna', 'plotly', 'matplotlib') if m in sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert imported_by("labecon", ("SALib", "optuna", "plotly", "matplotlib")) == []
 
 
 def test_missing_salib_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
