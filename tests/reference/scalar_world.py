@@ -241,7 +241,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             retire_kw += sched["retire_kw"][q]
             retire_space += sched["retire_space"][q]
         order = max(0.0, own_target - (owned - retire) - building) * can_buy * alive
-        chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
+        # Paid on delivery at the price of then.
+        chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lead) / 4.0)
         # Chips go into free space of the lab's data centres first, less the space of those that
         # close before the order is online; only the rest is built.
         free = space_kw - retire_space - (owned_kw - retire_kw) - building_kw

@@ -823,7 +823,6 @@ def invest_orders(
     available: FloatArray,
     alive: FloatArray,
     chip_price: FloatArray,
-    dearer: FloatArray,
     kw: FloatArray,
     dc_capex_per_mw: FloatArray,
     dc_refit_per_mw: FloatArray,
@@ -854,7 +853,7 @@ def invest_orders(
         for i in range(n):
             can_buy = 1.0 if t >= available[i, lab] else 0.0
             o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
-            chip = o * (chip_price[i, lab] * dearer[i])
+            chip = o * chip_price[i, lab]  # the price at delivery
             o_kw = o * kw[i, lab]
             free = space[i, lab] - space_leaving[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
             free_now = space[i, lab] - owned_kw[i, lab] - building_kw[i, lab]

@@ -22,7 +22,7 @@ from labecon.model import _capacity_fused, _world_fused, compute
 from labecon.model._schedule import Schedule
 from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions
-from labecon.model.risk import active_by_name
+from labecon.model.risk import active, active_by_name
 from labecon.model.world_params import signed_split
 from labecon.model.world_state import (
     CHIP_DEP,
@@ -223,6 +223,20 @@ def _fill_leased(
     return fill_capex, fill_dep
 
 
+def chip_usd_on_delivery(t: int, state: WorldState, lead: FloatArray, ctx: Context) -> FloatArray:
+    """Return the price of the owned chips ordered now, USD per H100e, ``(sample, lab)``.
+
+    They are paid on delivery, ``lead`` quarters on, at the price of then, as a leased hall's
+    chips are when it opens: today's price carried along its decline over the lead time,
+    dearer if a chip shortage is on at delivery.
+    """
+    window = ctx.windows["chip_shortage"]
+    dearer = 1.0 + active(window, t + lead) * window.size_frac
+    decline = ctx.drivers_factor.chip_usd_per_h100e ** lead[:, None]
+    out: FloatArray = state.drivers.chip_usd_per_h100e * decline * dearer[:, None]
+    return out
+
+
 def _lead_quarters(on: dict[str, FloatArray], ctx: Context) -> FloatArray:
     """Return the quarters a data centre ordered now takes, ``(sample,)`` (longer under a delay)."""
     delay = ctx.windows["construction_delay"].delay_quarters
@@ -245,7 +259,7 @@ def invest(
 
     A data centre ordered now is online after the lead time (delayed and dearer
     under a construction-delay event); its building is paid evenly until then,
-    its chips on delivery. Debt finances a share of capex, repaid evenly over
+    its chips on delivery, at the price of then. Debt finances a share of capex, repaid evenly over
     its maturity. New commitments start after their lead (next quarter unless said) at today's
     committed price.
     """
@@ -261,8 +275,7 @@ def invest(
     retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
-    shortage = ctx.windows["chip_shortage"].size_frac
-    chip_capex = order * (drv.chip_usd_per_h100e * (1.0 + on["chip_shortage"] * shortage)[:, None])
+    chip_capex = order * chip_usd_on_delivery(t, state, online.lead_quarters, ctx)
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
@@ -346,8 +359,7 @@ def _invest_compiled(
         full(fl.building_h100e, lab),
         full(lp.own_available_quarter, lab, keep=True),
         full(alive, lab),
-        full(drv.chip_usd_per_h100e, lab),
-        full(dearer, (n,)),
+        full(chip_usd_on_delivery(t, state, lead, ctx), lab),
         full(drv.own_kw_per_h100e, lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),

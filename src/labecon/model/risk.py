@@ -88,8 +88,8 @@ def draw_window(draws: WorldDraws, name: str, event: EventParams, horizon_quarte
     return EventWindow(occurs, onset, end, event.size_frac, event.delay_quarters)
 
 
-def active(window: EventWindow, t: int) -> FloatArray:
-    """Return 1.0 where the event is active at quarter ``t``, else 0.0, ``(sample,)``."""
+def active(window: EventWindow, t: int | FloatArray) -> FloatArray:
+    """Return 1.0 where the event is active at quarter ``t`` (one, or per sample), else 0.0, ``(sample,)``."""
     on: FloatArray = window.occurs * ((window.onset <= t) & (t < window.end))
     return on
 

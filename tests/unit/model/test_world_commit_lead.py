@@ -45,7 +45,7 @@ def test_commitments_that_wait_favour_building() -> None:
     # lose what made committing attractive (capacity next quarter).
     def own_best(lead: int) -> np.ndarray:
         sc = labecon.with_overrides("two-strategies", {"labs.lab_own.strategy.commit_lead_quarters": lead})
-        ds = labecon.simulate(sc, n_samples=2000, seed=2).dataset
+        ds = labecon.simulate(sc, n_samples=4000, seed=2).dataset
         return ds["route_is_best"].sel(route="lab_own:own").to_numpy()
 
     now, waiting = own_best(1), own_best(4)

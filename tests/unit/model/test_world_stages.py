@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
-from labecon.model import capability, compute, finance, market, risk, world_open
+from labecon.model import capability, capacity, compute, finance, market, risk, world_open
 from labecon.model.world_state import Drivers
 
 
@@ -106,6 +108,27 @@ def test_an_event_is_active_from_its_onset_for_its_duration() -> None:
     np.testing.assert_array_equal(
         risk.multiplier_down(window._replace(size_frac=np.array([1.5, 1.5])), 3), [0, 1]
     )
+
+
+def test_owned_chips_are_priced_at_delivery_with_a_shortage_then() -> None:
+    # Three samples, one lab: price 100 per H100e now, falling 10% a quarter. Sample 0's
+    # shortage (+50%) is on now and over by delivery; sample 1's starts before its delivery;
+    # sample 2 has none and waits twice as long.
+    shortage = risk.EventWindow(
+        occurs=np.array([1.0, 1.0, 0.0]),
+        onset=np.array([0.0, 5.0, 0.0]),
+        end=np.array([3.0, np.inf, np.inf]),
+        size_frac=np.full(3, 0.5),
+        delay_quarters=0,
+    )
+    ctx = SimpleNamespace(
+        windows={"chip_shortage": shortage},
+        drivers_factor=SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 0.9)),
+    )
+    state = SimpleNamespace(drivers=SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 100.0)))
+    lead = np.array([4.0, 4.0, 8.0])
+    price = capacity.chip_usd_on_delivery(2, state, lead, ctx)  # type: ignore[arg-type]
+    np.testing.assert_allclose(price[:, 0], [100 * 0.9**4, 100 * 0.9**4 * 1.5, 100 * 0.9**8], rtol=1e-14)
 
 
 def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:
