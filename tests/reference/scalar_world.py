@@ -163,7 +163,6 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         space_kw += sched["space_kw"][t]
         space_building += sched["space_building"][t]
         building_kw += sched["building_kw"][t]
-        kw_now = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** years  # of chips bought now
         chip_price = p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** years
         fill_capex = sched["lease_fill"][t] * alive * chip_price
         cost += fill_capex
@@ -250,8 +249,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # The chips in halls that close need new space (a shortfall without closures is replacements
         # waiting for space that frees up later: not built for).
         closing = (max(0.0, -free) - max(0.0, -free_now)) * can_buy * alive
-        new_space = max(0.0, order * kw_now - max(0.0, free)) + closing
-        refit = min(order * kw_now, max(0.0, free))  # the order's chips that go into free space
+        kw_order = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lead) / 4.0)  # at delivery
+        new_space = max(0.0, order * kw_order - max(0.0, free)) + closing
+        refit = min(order * kw_order, max(0.0, free))  # the order's chips that go into free space
         dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"] + refit * 1e-3 * p["dc_refit_per_mw"]
         online = t + lead
         building += order
@@ -259,16 +259,16 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["owned"][slot(online)] += order
         sched["owned"][slot(online + p["chip_life"])] -= order
         sched["retire"][slot(online + p["chip_life"])] += order
-        sched["retire_kw"][slot(online + p["chip_life"])] += order * kw_now
-        sched["owned_kw"][slot(online)] += order * kw_now
-        sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_now
+        sched["retire_kw"][slot(online + p["chip_life"])] += order * kw_order
+        sched["owned_kw"][slot(online)] += order * kw_order
+        sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_order
         space_kw += new_space
         space_building += new_space  # counted as built from its arrival
         sched["space_building"][slot(online)] -= new_space
         sched["space_kw"][slot(online + p["dc_life"])] -= new_space
         sched["retire_space"][slot(online + p["dc_life"])] += new_space
-        building_kw += order * kw_now
-        sched["building_kw"][slot(online)] -= order * kw_now
+        building_kw += order * kw_order
+        sched["building_kw"][slot(online)] -= order * kw_order
         sched["cost"][slot(online)] += chip_capex
         sched["cost"][slot(online + p["chip_life"])] -= chip_capex
         sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]
@@ -290,7 +290,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             pending += sched["commit"][q]
         committed_then = committed + pending
         new_commit = max(0.0, min(commit_target, p["commit_limit"]) - committed_then) * alive
-        commit_price = p["commit_usd"] * (1.0 - p["commit_decline"]) ** years
+        commit_price = p["commit_usd"] * (1.0 - p["commit_decline"]) ** ((t + c_lead) / 4.0)  # at its start
         sched["commit"][slot(t + c_lead)] += new_commit
         sched["commit"][slot(t + c_lead + p["commit_term"])] -= new_commit
         sched["pay"][slot(t + c_lead)] += new_commit * hours * commit_price
@@ -299,33 +299,36 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         # and each chip life after while it runs.
         new_lease = max(0.0, lease_target - leased - lease_pending) * can_buy * alive
         if new_lease > 0:
-            x_pay = new_lease * kw_now * 1e-3 * p["lease_usd"] / 4.0
             start = t + p["lease_lead"]
+            kw_lease = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** (start / 4.0)  # of its first chips
+            x_pay = new_lease * kw_lease * 1e-3 * p["lease_usd"] / 4.0
             for key, value in (("leased", new_lease), ("lease_pay", x_pay), ("lease_fill", new_lease)):
                 sched[key][slot(start)] += value
             sched["lease_pending"][slot(start)] -= new_lease
             sched["lease_pay"][slot(start + p["lease_term"])] -= x_pay
-            sched["leased_kw"][slot(start)] += new_lease * kw_now
-            sched["leased_kw"][slot(start + p["lease_term"])] -= new_lease * kw_now
+            sched["leased_kw"][slot(start)] += new_lease * kw_lease
+            sched["leased_kw"][slot(start + p["lease_term"])] -= new_lease * kw_lease
             held = new_lease
             for refill in range(start + p["chip_life"], min(start + p["lease_term"], H), p["chip_life"]):
                 # The hall keeps its kW: it holds as many H100e as fit at the kW of the chips then.
-                fits = new_lease * (1.0 - p["kw_decline"]) ** (-(refill - t) / 4.0)
+                fits = new_lease * (1.0 - p["kw_decline"]) ** (-(refill - start) / 4.0)
                 sched["leased"][refill] += fits - held
                 sched["lease_fill"][refill] += fits
                 held = fits
             sched["leased"][slot(start + p["lease_term"])] -= held
         lease_pending += new_lease
-        # Partner tranche: what the target lacks at t + lead, priced now, take-or-pay for the term.
+        # Partner tranche: what the target lacks at t + lead, priced now at its start's prices,
+        # take-or-pay for the term.
         if p["has_deal"] and t >= p["d_signed"]:
             start = t + p["d_lead"]
             pending = sum(sched["dcap"][slot(t + 1) : slot(start) + 1])
             limit_then = p["d_limit"] * (1.0 + p["d_limit_growth"]) ** ((t + p["d_lead"]) / 4.0)
             new_t = max(0.0, min(partner_target * p["d_split"], limit_then) - (contracted + pending)) * alive
-            price_t = p["d_price0"] * (1.0 - p["d_decline"]) ** years
+            then = (t + p["d_lead"]) / 4.0
+            price_t = p["d_price0"] * (1.0 - p["d_decline"]) ** then
             cost_t = (
-                p["d_cap_cost0"] * (1.0 - p["d_cap_decline"]) ** years
-                + p["d_run_cost"] * (1.0 - p["d_run_decline"]) ** years
+                p["d_cap_cost0"] * (1.0 - p["d_cap_decline"]) ** then
+                + p["d_run_cost"] * (1.0 - p["d_run_decline"]) ** then
             )
             for key, value in (
                 ("dcap", new_t),

@@ -5,10 +5,12 @@ Stages of a world quarter (:mod:`labecon.model.world`) over arrays
 built: a data centre and its chips, the building paid as it goes up and the
 chips on delivery, online after the lead time. Leased data centres are built
 by a third party and paid for as take-or-pay leases; the lab buys their chips.
-Commitments are take-or-pay contracts at the price of the quarter they are
-signed in. Partner capacity comes in tranches under each strategic deal, each
-take-or-pay at its signing price for its term, delivered within the
-partner's limit.
+Commitments are take-or-pay contracts at a price fixed when they are signed.
+Partner capacity comes in tranches under each strategic deal, each
+take-or-pay at a price fixed at signing for its term, delivered within the
+partner's limit. Every route's compute is priced, and a data centre sized,
+for when it comes: owned and leased chips at the price and power per H100e
+of their delivery, contracts at the price of their start.
 """
 
 from __future__ import annotations
@@ -237,6 +239,17 @@ def chip_usd_on_delivery(t: int, state: WorldState, lead: FloatArray, ctx: Conte
     return out
 
 
+def chip_kw_on_delivery(state: WorldState, lead: FloatArray, ctx: Context) -> FloatArray:
+    """Return the IT load of the owned chips ordered now, kW per H100e, ``(sample, lab)``.
+
+    That of the chips delivered ``lead`` quarters on (chips bought later draw less): their
+    data centre is built for them.
+    """
+    decline = ctx.drivers_factor.own_kw_per_h100e ** lead[:, None]
+    out: FloatArray = state.drivers.own_kw_per_h100e * decline
+    return out
+
+
 def _lead_quarters(on: dict[str, FloatArray], ctx: Context) -> FloatArray:
     """Return the quarters a data centre ordered now takes, ``(sample,)`` (longer under a delay)."""
     delay = ctx.windows["construction_delay"].delay_quarters
@@ -258,10 +271,11 @@ def invest(
     """Stage 3: order the owned capacity the target lacks; sign new take-or-pay commitments.
 
     A data centre ordered now is online after the lead time (delayed and dearer
-    under a construction-delay event); its building is paid evenly until then,
-    its chips on delivery, at the price of then. Debt finances a share of capex, repaid evenly over
-    its maturity. New commitments start after their lead (next quarter unless said) at today's
-    committed price.
+    under a construction-delay event), built for the chips delivered then; its
+    building is paid evenly until then, its chips on delivery, at the price of
+    then. Debt finances a share of capex, repaid evenly over its maturity. New
+    commitments start after their lead (next quarter unless said), at a price
+    fixed now: the committed price of their start (a glut or shortage now on top).
     """
     if _world_fused.COMPILED:
         return _invest_compiled(t, state, online, dec, ctx)
@@ -280,7 +294,7 @@ def invest(
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
     # not fit is built, and new space for the chips in the halls that close.
-    order_kw = order * drv.own_kw_per_h100e
+    order_kw = order * chip_kw_on_delivery(state, online.lead_quarters, ctx)
     free = _free_kw(fl, retire_kw, retire_space)
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
@@ -317,7 +331,8 @@ def invest(
     committed_then = fl.committed_h100e + commitments_pending(books.due, t, ctx.commit_lead_quarters)
     wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e * scarce)
     new_commit = np.maximum(0.0, wanted - committed_then) * alive
-    new_pay = new_commit * p.hours_per_quarter * (drv.commit_usd_per_h100e_hour * (glut * dearer))
+    commit_price = drv.commit_usd_per_h100e_hour * ctx.commit_price_over_lead  # at its start
+    new_pay = new_commit * p.hours_per_quarter * (commit_price * (glut * dearer))
     book_commitments(books.due, t, ctx, new_commit, new_pay)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
@@ -360,7 +375,7 @@ def _invest_compiled(
         full(lp.own_available_quarter, lab, keep=True),
         full(alive, lab),
         full(chip_usd_on_delivery(t, state, lead, ctx), lab),
-        full(drv.own_kw_per_h100e, lab),
+        full(chip_kw_on_delivery(state, lead, ctx), lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
@@ -414,7 +429,7 @@ def _invest_compiled(
         full(lp.commit_limit_h100e, lab, keep=True),
         full(scarce, (n,)),
         full(alive, lab),
-        full(drv.commit_usd_per_h100e_hour, lab),
+        full(drv.commit_usd_per_h100e_hour * ctx.commit_price_over_lead, lab),  # at its start
         full(drv.rent_usd_per_h100e_hour, lab),
         full(glut, (n,)),
         full(dearer, (n,)),
@@ -559,10 +574,11 @@ def sign_leases(
     p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
     wanted = dec.lease_target_h100e - fl.leased_h100e - fl.lease_pending_h100e
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
-    kw = new * state.drivers.own_kw_per_h100e  # the data centre is built for the chips of now
+    kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
+    # The data centre is built for the chips it opens with.
+    kw = new * (state.drivers.own_kw_per_h100e * kw_factor**lp.lease_lead_quarters)
     pay = kw * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
     life = p.chip_life_quarters
-    kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):
         x, x_pay, x_kw = new[:, lab], pay[:, lab], kw[:, lab]
         if not x.any():
@@ -578,7 +594,7 @@ def sign_leases(
             due.add_lab(start, lab, comp, value)
         held = x
         for refill in range(start + life, min(start + term, p.horizon_quarters), life):
-            fits = x * kw_factor[:, lab] ** -float(refill - t)  # the hall's kW over the new chips'
+            fits = x * kw_factor[:, lab] ** -float(refill - start)  # the hall's kW over the new chips'
             due.add_lab(refill, lab, LEASED, fits - held)
             due.add_lab(refill, lab, LEASE_FILL, fits)
             held = fits
@@ -592,8 +608,9 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     """Sign each deal's new tranche: what the lab's target lacks once the tranche is online.
 
     A tranche signed at ``t`` starts at ``t + lead`` and runs ``term`` quarters, take-or-pay at
-    the deal's price of quarter ``t`` (raised by a chip shortage or a partner price rise active
-    now); the partner's cost of it is fixed then too. The lab's target (its ``partner_target``
+    a price fixed at signing: the deal's price of its start (:func:`tranche_prices`), raised by
+    a chip shortage or a partner price rise active now; the partner's cost of it is fixed then
+    too. The lab's target (its ``partner_target``
     times the deal's split) is capped by the partner's limit at the start, cut by a chip
     shortage; what is already contracted for then counts against it. A deal signs nothing before
     its signing quarter; until then its split goes to the lab's deals already signed
@@ -611,8 +628,9 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     dearer = (1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac)[:, None] * (
         1.0 + rise * ctx.partner_event_deals["partner_price_rise"]
     )
-    price = drv.partner_usd_per_h100e_hour * dearer
-    cost = drv.partner_capital_cost_usd_per_h100e_hour + drv.partner_running_cost_usd_per_h100e_hour
+    price_then, capital_then, running_then = tranche_prices(state, ctx)
+    price = price_then * dearer
+    cost = capital_then + running_then
     growth = ctx.deal_limit_growth_over_lead
     alive = state.accounts.alive
     split = signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t)
@@ -635,6 +653,21 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
         books.deals.add_lab_components(start + term, d, -booked)
 
 
+def tranche_prices(state: WorldState, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the price of a tranche signed now and the partner's capital and running cost of it.
+
+    USD per H100e-hour, ``(sample, deal)``: fixed at signing at those of its start, a deal's
+    lead time on (the capacity then is of the chips then), as an owned order's chips are
+    priced at their delivery.
+    """
+    drv, (price, capital, running) = state.drivers, ctx.deal_prices_over_lead
+    return (
+        drv.partner_usd_per_h100e_hour * price,
+        drv.partner_capital_cost_usd_per_h100e_hour * capital,
+        drv.partner_running_cost_usd_per_h100e_hour * running,
+    )
+
+
 def _sign_partner_tranches_compiled(
     t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
 ) -> None:
@@ -643,6 +676,7 @@ def _sign_partner_tranches_compiled(
     alive = state.accounts.alive
     n, n_deals = alive.shape[0], len(ctx.deal_lab)
     lab, deal = alive.shape, (n, n_deals)
+    price_then, capital_then, running_then = tranche_prices(state, ctx)
     _capacity_fused.sign_tranches(
         state.books.deals.data,
         t,
@@ -656,10 +690,10 @@ def _sign_partner_tranches_compiled(
         full(dec.partner_target_h100e, lab),
         full(signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t), deal),
         full(alive, lab),
-        full(drv.partner_usd_per_h100e_hour, deal),
+        full(price_then, deal),
         full(1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac, (n,)),
         full(on["partner_price_rise"] * w["partner_price_rise"].size_frac, (n,)),
         full(ctx.partner_event_deals["partner_price_rise"], (n_deals,), keep=True),
-        full(drv.partner_capital_cost_usd_per_h100e_hour, deal),
-        full(drv.partner_running_cost_usd_per_h100e_hour, deal),
+        full(capital_then, deal),
+        full(running_then, deal),
     )

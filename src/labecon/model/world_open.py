@@ -100,15 +100,24 @@ def context(p: WorldParams) -> Context:
             _ints(p.deal_term_quarters),
             _ints(p.deal_signed_quarters),
         ),
-        deal_limit_growth_over_lead=stack_columns(
-            [factors.partner_limit_h100e[:, d] ** q for d, q in enumerate(p.deal_lead_quarters)], n
+        deal_limit_growth_over_lead=_over_deal_leads(factors.partner_limit_h100e, p),
+        deal_prices_over_lead=(
+            _over_deal_leads(factors.partner_usd_per_h100e_hour, p),
+            _over_deal_leads(factors.partner_capital_cost_usd_per_h100e_hour, p),
+            _over_deal_leads(factors.partner_running_cost_usd_per_h100e_hour, p),
         ),
+        commit_price_over_lead=factors.commit_usd_per_h100e_hour**lp.commit_lead_quarters,
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
             for name in ("partner_price_rise", "partner_capacity_cut")
         },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
+
+
+def _over_deal_leads(factor: FloatArray, p: WorldParams) -> FloatArray:
+    """Return a per-deal factor per quarter raised to each deal's lead time, ``(sample, deal)``."""
+    return stack_columns([factor[:, d] ** q for d, q in enumerate(p.deal_lead_quarters)], p.n_samples)
 
 
 def _ints(values: list[int]) -> IntArray:

@@ -239,6 +239,11 @@ class Context(NamedTuple):
     """Each deal's lab, lead time, term (quarters) and signing quarter, ``(deal,)``."""
     deal_limit_growth_over_lead: FloatArray
     """How much each deal's partner limit grows over the deal's lead time, ``(sample, deal)``."""
+    deal_prices_over_lead: tuple[FloatArray, FloatArray, FloatArray]
+    """How much each deal's price, the partner's capital cost and its running cost per H100e-hour
+    move over the deal's lead time: a tranche is priced at its start, ``(sample, deal)`` each."""
+    commit_price_over_lead: FloatArray
+    """How much the committed price per H100e-hour moves from signing to start, ``(sample, lab)``."""
     partner_event_deals: dict[str, FloatArray]
     """Per partner event: 1.0 for each deal it hits, ``(deal,)``."""
     lease_term_quarters: list[int]
