@@ -227,7 +227,8 @@ class DealSpec(Spec):
         2,
         ge=1,
         le=20,
-        description="Quarters from signing a tranche to its capacity coming online.",
+        description="Quarters from signing a tranche to its capacity coming online; its price, fixed at "
+        "signing, is the deal's price of then.",
         json_schema_extra=_src(
             "assumption: capacity the partner is already building (Project Rainier ran ~1 year from "
             "announcement to activation, src:anthropic_aws_2026); half a year for a tranche"
@@ -381,7 +382,8 @@ class LabStrategySpec(Spec):
         ge=1,
         le=12,
         description="Quarters from signing a take-or-pay contract to its capacity (quarters; 1: next "
-        "quarter). The contract is sized for its start and priced at signing.",
+        "quarter). The contract is sized for its start and its price fixed at signing: the committed "
+        "price of its start.",
         json_schema_extra=_src(
             "assumption: capacity the cloud has ready; a contract for capacity still to be built "
             "waits for it (docs/model.md measures 4 and 8)"
