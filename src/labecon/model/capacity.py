@@ -239,6 +239,16 @@ def chip_usd_on_delivery(t: int, state: WorldState, lead: FloatArray, ctx: Conte
     return out
 
 
+def commit_usd_at_start(state: WorldState, ctx: Context) -> FloatArray:
+    """Return the price of the commitments signed now, USD per H100e-hour, ``(sample, lab)``.
+
+    Fixed at signing at the committed price of their start, ``commit_lead_quarters`` on (the
+    capacity then is of the chips then), before a glut or shortage of now.
+    """
+    out: FloatArray = state.drivers.commit_usd_per_h100e_hour * ctx.commit_price_over_lead
+    return out
+
+
 def chip_kw_on_delivery(state: WorldState, lead: FloatArray, ctx: Context) -> FloatArray:
     """Return the IT load of the owned chips ordered now, kW per H100e, ``(sample, lab)``.
 
@@ -331,8 +341,7 @@ def invest(
     committed_then = fl.committed_h100e + commitments_pending(books.due, t, ctx.commit_lead_quarters)
     wanted = np.minimum(dec.commit_target_h100e, lp.commit_limit_h100e * scarce)
     new_commit = np.maximum(0.0, wanted - committed_then) * alive
-    commit_price = drv.commit_usd_per_h100e_hour * ctx.commit_price_over_lead  # at its start
-    new_pay = new_commit * p.hours_per_quarter * (commit_price * (glut * dearer))
+    new_pay = new_commit * p.hours_per_quarter * (commit_usd_at_start(state, ctx) * (glut * dearer))
     book_commitments(books.due, t, ctx, new_commit, new_pay)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
@@ -429,7 +438,7 @@ def _invest_compiled(
         full(lp.commit_limit_h100e, lab, keep=True),
         full(scarce, (n,)),
         full(alive, lab),
-        full(drv.commit_usd_per_h100e_hour * ctx.commit_price_over_lead, lab),  # at its start
+        full(commit_usd_at_start(state, ctx), lab),
         full(drv.rent_usd_per_h100e_hour, lab),
         full(glut, (n,)),
         full(dearer, (n,)),
