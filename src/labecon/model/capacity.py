@@ -225,16 +225,16 @@ def _fill_leased(
     return fill_capex, fill_dep
 
 
-def chip_usd_on_delivery(t: int, state: WorldState, lead: FloatArray, ctx: Context) -> FloatArray:
+def chip_usd_on_delivery(t: int, state: WorldState, online: Online, ctx: Context) -> FloatArray:
     """Return the price of the owned chips ordered now, USD per H100e, ``(sample, lab)``.
 
-    They are paid on delivery, ``lead`` quarters on, at the price of then, as a leased hall's
+    They are paid on delivery, the lead time on, at the price of then, as a leased hall's
     chips are when it opens: today's price carried along its decline over the lead time,
     dearer if a chip shortage is on at delivery.
     """
     window = ctx.windows["chip_shortage"]
-    dearer = 1.0 + active(window, t + lead) * window.size_frac
-    decline = ctx.drivers_factor.chip_usd_per_h100e ** lead[:, None]
+    dearer = 1.0 + active(window, t + online.lead_quarters) * window.size_frac
+    decline = _over_lead(ctx.drivers_factor.chip_usd_per_h100e, ctx.chip_over_dc_lead[0], online)
     out: FloatArray = state.drivers.chip_usd_per_h100e * decline * dearer[:, None]
     return out
 
@@ -249,14 +249,26 @@ def commit_usd_at_start(state: WorldState, ctx: Context) -> FloatArray:
     return out
 
 
-def chip_kw_on_delivery(state: WorldState, lead: FloatArray, ctx: Context) -> FloatArray:
+def chip_kw_on_delivery(state: WorldState, online: Online, ctx: Context) -> FloatArray:
     """Return the IT load of the owned chips ordered now, kW per H100e, ``(sample, lab)``.
 
-    That of the chips delivered ``lead`` quarters on (chips bought later draw less): their
-    data centre is built for them.
+    That of the chips delivered the lead time on (chips bought later draw less): their data
+    centre is built for them.
     """
-    decline = ctx.drivers_factor.own_kw_per_h100e ** lead[:, None]
+    decline = _over_lead(ctx.drivers_factor.own_kw_per_h100e, ctx.chip_over_dc_lead[1], online)
     out: FloatArray = state.drivers.own_kw_per_h100e * decline
+    return out
+
+
+def _over_lead(factor: FloatArray, undelayed: FloatArray, online: Online) -> FloatArray:
+    """Return a driver's factor per quarter raised to this quarter's data-centre lead time.
+
+    ``undelayed`` is it raised to the lead without a construction delay, made once a run:
+    the same values wherever no delay is on (the lead is then that one).
+    """
+    if not online.events["construction_delay"].any():
+        return undelayed
+    out: FloatArray = factor ** online.lead_quarters[:, None]
     return out
 
 
@@ -299,12 +311,12 @@ def invest(
     retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
-    chip_capex = order * chip_usd_on_delivery(t, state, online.lead_quarters, ctx)
+    chip_capex = order * chip_usd_on_delivery(t, state, online, ctx)
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
     # not fit is built, and new space for the chips in the halls that close.
-    order_kw = order * chip_kw_on_delivery(state, online.lead_quarters, ctx)
+    order_kw = order * chip_kw_on_delivery(state, online, ctx)
     free = _free_kw(fl, retire_kw, retire_space)
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
@@ -383,8 +395,8 @@ def _invest_compiled(
         full(fl.building_h100e, lab),
         full(lp.own_available_quarter, lab, keep=True),
         full(alive, lab),
-        full(chip_usd_on_delivery(t, state, lead, ctx), lab),
-        full(chip_kw_on_delivery(state, lead, ctx), lab),
+        full(chip_usd_on_delivery(t, state, online, ctx), lab),
+        full(chip_kw_on_delivery(state, online, ctx), lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
@@ -585,7 +597,7 @@ def sign_leases(
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
     kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     # The data centre is built for the chips it opens with.
-    kw = new * (state.drivers.own_kw_per_h100e * kw_factor**lp.lease_lead_quarters)
+    kw = new * (state.drivers.own_kw_per_h100e * ctx.lease_kw_over_lead)
     pay = kw * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
     life = p.chip_life_quarters
     for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):

@@ -107,6 +107,11 @@ def context(p: WorldParams) -> Context:
             _over_deal_leads(factors.partner_running_cost_usd_per_h100e_hour, p),
         ),
         commit_price_over_lead=factors.commit_usd_per_h100e_hour**lp.commit_lead_quarters,
+        chip_over_dc_lead=(
+            factors.chip_usd_per_h100e ** gp.dc_lead_quarters[:, None],
+            factors.own_kw_per_h100e ** gp.dc_lead_quarters[:, None],
+        ),
+        lease_kw_over_lead=factors.own_kw_per_h100e**lp.lease_lead_quarters,
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
             for name in ("partner_price_rise", "partner_capacity_cut")

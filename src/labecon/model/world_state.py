@@ -244,6 +244,11 @@ class Context(NamedTuple):
     move over the deal's lead time: a tranche is priced at its start, ``(sample, deal)`` each."""
     commit_price_over_lead: FloatArray
     """How much the committed price per H100e-hour moves from signing to start, ``(sample, lab)``."""
+    chip_over_dc_lead: tuple[FloatArray, FloatArray]
+    """How much the price and the kW per H100e of a lab's own chips move over the data-centre
+    lead time without a construction delay, ``(sample, lab)`` each."""
+    lease_kw_over_lead: FloatArray
+    """How much the kW per H100e of a lab's own chips moves over its lease's lead time, ``(sample, lab)``."""
     partner_event_deals: dict[str, FloatArray]
     """Per partner event: 1.0 for each deal it hits, ``(deal,)``."""
     lease_term_quarters: list[int]

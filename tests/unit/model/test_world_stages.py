@@ -121,14 +121,23 @@ def test_owned_chips_are_priced_at_delivery_with_a_shortage_then() -> None:
         size_frac=np.full(3, 0.5),
         delay_quarters=0,
     )
+    factor = np.full((3, 1), 0.9)
     ctx = SimpleNamespace(
         windows={"chip_shortage": shortage},
-        drivers_factor=SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 0.9)),
+        drivers_factor=SimpleNamespace(chip_usd_per_h100e=factor),
+        chip_over_dc_lead=(factor**4.0, None),  # the lead without a construction delay
     )
     state = SimpleNamespace(drivers=SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 100.0)))
-    lead = np.array([4.0, 4.0, 8.0])
-    price = capacity.chip_usd_on_delivery(2, state, lead, ctx)  # type: ignore[arg-type]
-    np.testing.assert_allclose(price[:, 0], [100 * 0.9**4, 100 * 0.9**4 * 1.5, 100 * 0.9**8], rtol=1e-14)
+    expected = [100 * 0.9**4, 100 * 0.9**4 * 1.5, 100 * 0.9**8]
+    # Sample 2 waits twice as long under a construction delay; without one, all wait 4 quarters.
+    delayed = SimpleNamespace(
+        lead_quarters=np.array([4.0, 4.0, 8.0]), events={"construction_delay": np.eye(3)[2]}
+    )
+    price = capacity.chip_usd_on_delivery(2, state, delayed, ctx)  # type: ignore[arg-type]
+    np.testing.assert_allclose(price[:, 0], expected, rtol=1e-14)
+    on_time = SimpleNamespace(lead_quarters=np.full(3, 4.0), events={"construction_delay": np.zeros(3)})
+    price = capacity.chip_usd_on_delivery(2, state, on_time, ctx)  # type: ignore[arg-type]
+    np.testing.assert_allclose(price[:, 0], [expected[0], expected[1], expected[0]], rtol=1e-14)
 
 
 def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:
