@@ -54,16 +54,20 @@ def sign_tranches(
     hit: FloatArray,
     capital: FloatArray,
     running: FloatArray,
+    over_lead: tuple[FloatArray, FloatArray, FloatArray],
 ) -> None:
     """Sign each deal's new tranche in every sample and book its start and end in ``books``.
 
     ``books`` is the deals' schedule ``(quarter, component, deal, sample)``; ``deal`` holds
     each deal's lab, lead, term and signing quarter. Per sample: ``shortage`` is one plus
     a chip shortage's price rise, ``rise`` a partner price rise (``hit``: the deals it hits),
-    ``growth`` the partner limit's growth over the lead time. What falls after the horizon
-    is not kept. See :func:`labecon.model.capacity.sign_partner_tranches`.
+    ``growth`` the partner limit's growth over the lead time; ``over_lead`` how the price and
+    the partner's capital and running costs move over it (a tranche is priced at its start).
+    What falls after the horizon is not kept. See
+    :func:`labecon.model.capacity.sign_partner_tranches`.
     """
     deal_lab, lead, term, signed = deal
+    price_then, capital_then, running_then = over_lead
     n = contracted.shape[0]
     # Loops over samples innermost, each over contiguous rows (they vectorise): the contracts
     # pending, then the tranche, then its booking; each sample adds in the same order as one
@@ -87,8 +91,11 @@ def sign_tranches(
             x = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i, lab]
             hours_new = x * hours
             new[i] = x
-            pay[i] = hours_new * (partner_price[i, d] * (shortage[i] * (1.0 + rise[i] * hit[d])))
-            paid_cost[i] = hours_new * (capital[i, d] + running[i, d])
+            price = partner_price[i, d] * price_then[i, d]
+            pay[i] = hours_new * (price * (shortage[i] * (1.0 + rise[i] * hit[d])))
+            paid_cost[i] = hours_new * (
+                capital[i, d] * capital_then[i, d] + running[i, d] * running_then[i, d]
+            )
         for i in range(n):
             books[start, 0, d, i] += new[i]
             books[start, 1, d, i] += pay[i]

@@ -697,7 +697,7 @@ def _sign_partner_tranches_compiled(
     alive = state.accounts.alive
     n, n_deals = alive.shape[0], len(ctx.deal_lab)
     lab, deal = alive.shape, (n, n_deals)
-    price_then, capital_then, running_then = tranche_prices(state, ctx)
+    price_then, capital_then, running_then = ctx.deal_prices_over_lead  # as tranche_prices applies them
     _capacity_fused.sign_tranches(
         state.books.deals.data,
         t,
@@ -711,10 +711,15 @@ def _sign_partner_tranches_compiled(
         full(dec.partner_target_h100e, lab),
         full(signed_split(dp.split_frac, ctx.deal_lab, p.deal_signed_quarters, t), deal),
         full(alive, lab),
-        full(price_then, deal),
+        full(drv.partner_usd_per_h100e_hour, deal),
         full(1.0 + on["chip_shortage"] * w["chip_shortage"].size_frac, (n,)),
         full(on["partner_price_rise"] * w["partner_price_rise"].size_frac, (n,)),
         full(ctx.partner_event_deals["partner_price_rise"], (n_deals,), keep=True),
-        full(capital_then, deal),
-        full(running_then, deal),
+        full(drv.partner_capital_cost_usd_per_h100e_hour, deal),
+        full(drv.partner_running_cost_usd_per_h100e_hour, deal),
+        (
+            full(price_then, deal, keep=True),
+            full(capital_then, deal, keep=True),
+            full(running_then, deal, keep=True),
+        ),
     )
