@@ -233,8 +233,9 @@ def chip_usd_on_delivery(t: int, state: WorldState, online: Online, ctx: Context
     dearer if a chip shortage is on at delivery.
     """
     window = ctx.windows["chip_shortage"]
-    dearer = 1.0 + active(window, t + online.lead_quarters) * window.size_frac
-    decline = _over_lead(ctx.drivers_factor.chip_usd_per_h100e, ctx.chip_over_dc_lead[0], online)
+    paid = t + online.lead_quarters if priced_at_delivery(ctx) else t
+    dearer = 1.0 + active(window, paid) * window.size_frac
+    decline = _over_lead(ctx.drivers_factor.chip_usd_per_h100e, ctx.chip_over_dc_lead[0], online, ctx)
     out: FloatArray = state.drivers.chip_usd_per_h100e * decline * dearer[:, None]
     return out
 
@@ -255,21 +256,27 @@ def chip_kw_on_delivery(state: WorldState, online: Online, ctx: Context) -> Floa
     That of the chips delivered the lead time on (chips bought later draw less): their data
     centre is built for them.
     """
-    decline = _over_lead(ctx.drivers_factor.own_kw_per_h100e, ctx.chip_over_dc_lead[1], online)
+    decline = _over_lead(ctx.drivers_factor.own_kw_per_h100e, ctx.chip_over_dc_lead[1], online, ctx)
     out: FloatArray = state.drivers.own_kw_per_h100e * decline
     return out
 
 
-def _over_lead(factor: FloatArray, undelayed: FloatArray, online: Online) -> FloatArray:
+def _over_lead(factor: FloatArray, undelayed: FloatArray, online: Online, ctx: Context) -> FloatArray:
     """Return a driver's factor per quarter raised to this quarter's data-centre lead time.
 
     ``undelayed`` is it raised to the lead without a construction delay, made once a run:
-    the same values wherever no delay is on (the lead is then that one).
+    the same values wherever no delay is on (the lead is then that one); 1 when compute is
+    priced at signing.
     """
-    if not online.events["construction_delay"].any():
+    if not (priced_at_delivery(ctx) and online.events["construction_delay"].any()):
         return undelayed
     out: FloatArray = factor ** online.lead_quarters[:, None]
     return out
+
+
+def priced_at_delivery(ctx: Context) -> bool:
+    """Return whether compute is priced and sized for when it comes (``finance.compute_priced_at``)."""
+    return ctx.params.compute_priced_at == "delivery"
 
 
 def _lead_quarters(on: dict[str, FloatArray], ctx: Context) -> FloatArray:
@@ -613,9 +620,9 @@ def sign_leases(
             (LEASED_KW, x_kw),
         ):
             due.add_lab(start, lab, comp, value)
-        held = x
+        held, sized = x, start if priced_at_delivery(ctx) else t  # the chips the hall is built for
         for refill in range(start + life, min(start + term, p.horizon_quarters), life):
-            fits = x * kw_factor[:, lab] ** -float(refill - start)  # the hall's kW over the new chips'
+            fits = x * kw_factor[:, lab] ** -float(refill - sized)  # the hall's kW over the new chips'
             due.add_lab(refill, lab, LEASED, fits - held)
             due.add_lab(refill, lab, LEASE_FILL, fits)
             held = fits

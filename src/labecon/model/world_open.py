@@ -102,22 +102,33 @@ def context(p: WorldParams) -> Context:
         ),
         deal_limit_growth_over_lead=_over_deal_leads(factors.partner_limit_h100e, p),
         deal_prices_over_lead=(
-            _over_deal_leads(factors.partner_usd_per_h100e_hour, p),
-            _over_deal_leads(factors.partner_capital_cost_usd_per_h100e_hour, p),
-            _over_deal_leads(factors.partner_running_cost_usd_per_h100e_hour, p),
+            _priced_at(_over_deal_leads(factors.partner_usd_per_h100e_hour, p), p),
+            _priced_at(_over_deal_leads(factors.partner_capital_cost_usd_per_h100e_hour, p), p),
+            _priced_at(_over_deal_leads(factors.partner_running_cost_usd_per_h100e_hour, p), p),
         ),
-        commit_price_over_lead=factors.commit_usd_per_h100e_hour**lp.commit_lead_quarters,
+        commit_price_over_lead=_priced_at(factors.commit_usd_per_h100e_hour**lp.commit_lead_quarters, p),
         chip_over_dc_lead=(
-            factors.chip_usd_per_h100e ** gp.dc_lead_quarters[:, None],
-            factors.own_kw_per_h100e ** gp.dc_lead_quarters[:, None],
+            _priced_at(factors.chip_usd_per_h100e ** gp.dc_lead_quarters[:, None], p),
+            _priced_at(factors.own_kw_per_h100e ** gp.dc_lead_quarters[:, None], p),
         ),
-        lease_kw_over_lead=factors.own_kw_per_h100e**lp.lease_lead_quarters,
+        lease_kw_over_lead=_priced_at(factors.own_kw_per_h100e**lp.lease_lead_quarters, p),
         partner_event_deals={
             name: np.array([float(p.events[name].cloud in (None, c)) for c in p.deal_clouds])
             for name in ("partner_price_rise", "partner_capacity_cut")
         },
         run_length_quarters=lp.run_length_quarters[0] if n else np.ones(L),
     )
+
+
+def _priced_at(over_lead: FloatArray, p: WorldParams) -> FloatArray:
+    """Return how a price or kW moves over a lead time as the run applies it: 1 when priced at signing.
+
+    (``finance.compute_priced_at``; ``x * 1.0`` is ``x``, so 'signing' keeps the bits of the
+    model that priced compute at its order.)
+    """
+    if p.compute_priced_at == "signing":
+        return np.ones_like(over_lead)
+    return over_lead
 
 
 def _over_deal_leads(factor: FloatArray, p: WorldParams) -> FloatArray:

@@ -185,6 +185,8 @@ class WorldParams(NamedTuple):
     """(base, per unit of revenue growth, for the capability leader, per unit of loss over revenue)."""
     terminal_value_method: str
     """'book', 'gordon' or 'exit_multiple' (see ``docs/model.md``)."""
+    compute_priced_at: str
+    """'delivery' or 'signing': when compute ordered or signed for is priced and sized."""
     plausible_max: tuple[float, float, float]
     """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
@@ -531,6 +533,7 @@ def world_params(
             fin.funding_loss_logit,
         ),
         terminal_value_method=fin.terminal_value_method,
+        compute_priced_at=fin.compute_priced_at,
         plausible_max=(
             fin.plausible_max_capacity_h100e,
             fin.plausible_max_funding_usd,

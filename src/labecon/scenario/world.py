@@ -857,6 +857,19 @@ class FinanceSpec(Spec):
             "late-stage companies; Gordon growth is fragile while free cash flow still funds growth"
         ),
     )
+    compute_priced_at: Literal["delivery", "signing"] = Field(
+        "delivery",
+        description="When the compute a lab orders or signs for now is priced and sized: 'delivery' "
+        "(owned chips at the price of their delivery, in data centres built for their kW per H100e; "
+        "leased data centres built for the chips they open with; commitments and partner tranches at "
+        "a price fixed at signing, that of their start) or 'signing' (all at the quarter of the order "
+        "or the signing, as the model did before; a leased hall's chips are bought at its opening "
+        "either way).",
+        json_schema_extra=_src(
+            "assumption: a lab gets the chips of the quarter they come at that quarter's price per "
+            "H100e, as a cloud prices the capacity it will deliver; docs/model.md measures 'signing'"
+        ),
+    )
     terminal_growth_per_year: Annotated[ParamValue, Bounded(gt=-1, lt=0.5)] = Field(
         0.03,
         description="Growth of free cash flow after the horizon, Gordon terminal value (fraction per "

@@ -53,3 +53,17 @@ def test_commitments_that_wait_favour_building() -> None:
     diff = now - waiting
     se = diff.std(ddof=1) / np.sqrt(diff.size)
     assert diff.mean() > 10 * se
+
+
+def test_compute_priced_at_signing_makes_owning_dearer_for_the_builder() -> None:
+    # Priced at the order, lab_own's chips cost today's price though they come a data-centre lead
+    # time later, when they are cheaper: its own route is best in fewer futures, its committed
+    # route (priced at signing, not at its start) in more.
+    def own_best(priced_at: str) -> np.ndarray:
+        sc = labecon.with_overrides("two-strategies", {"finance.compute_priced_at": priced_at})
+        ds = labecon.simulate(sc, n_samples=2000, seed=2).dataset
+        return ds["route_is_best"].sel(route="lab_own:own").to_numpy().astype(float)
+
+    diff = own_best("delivery") - own_best("signing")
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
+    assert diff.mean() > 10 * se

@@ -123,6 +123,7 @@ def test_owned_chips_are_priced_at_delivery_with_a_shortage_then() -> None:
     )
     factor = np.full((3, 1), 0.9)
     ctx = SimpleNamespace(
+        params=SimpleNamespace(compute_priced_at="delivery"),
         windows={"chip_shortage": shortage},
         drivers_factor=SimpleNamespace(chip_usd_per_h100e=factor),
         chip_over_dc_lead=(factor**4.0, None),  # the lead without a construction delay
@@ -138,6 +139,15 @@ def test_owned_chips_are_priced_at_delivery_with_a_shortage_then() -> None:
     on_time = SimpleNamespace(lead_quarters=np.full(3, 4.0), events={"construction_delay": np.zeros(3)})
     price = capacity.chip_usd_on_delivery(2, state, on_time, ctx)  # type: ignore[arg-type]
     np.testing.assert_allclose(price[:, 0], [expected[0], expected[1], expected[0]], rtol=1e-14)
+    # Priced at signing (the run's factors over the lead are then 1): today's price and shortage.
+    at_signing = SimpleNamespace(
+        params=SimpleNamespace(compute_priced_at="signing"),
+        windows=ctx.windows,
+        drivers_factor=ctx.drivers_factor,
+        chip_over_dc_lead=(np.ones((3, 1)), None),
+    )
+    price = capacity.chip_usd_on_delivery(2, state, delayed, at_signing)  # type: ignore[arg-type]
+    np.testing.assert_array_equal(price[:, 0], [150.0, 100.0, 100.0])
 
 
 def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:

@@ -157,6 +157,7 @@ BAD = [
     # Finite funding, terminal value, plausibility bounds.
     ("finance.max_raise_usd_per_year", -1, "finance.max_raise_usd_per_year", ">= 0"),
     ("finance.terminal_value_method", "dcf", "finance.terminal_value_method", "gordon"),
+    ("finance.compute_priced_at", "order", "finance.compute_priced_at", "signing"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
