@@ -105,6 +105,32 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
     assert all(u.startswith(local) for u in requests), "no request leaves the server"
 
 
+def test_an_assumption_switched_from_its_list_moves_the_answer(
+    server: BackgroundServer, browser: Any
+) -> None:
+    # Compute priced at signing, not at delivery: the route answer moves, and the link keeps it.
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=3")
+    _wait_render(page, 0)
+    choice = 'select[aria-label="finance.compute_priced_at"]'
+    assert page.input_value(choice) == "delivery"
+    headline = page.inner_text("#headline-text")
+    n = _renders(page)
+    page.select_option(choice, "signing")
+    _wait_render(page, n)
+    assert page.inner_text("#headline-text") != headline
+    assert "set.finance.compute_priced_at=%22signing%22" in page.url
+    other = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(other, errors, [])
+    other.goto(page.url)
+    _wait_render(other, 0)
+    assert other.input_value(choice) == "signing"
+    assert other.inner_text("#headline-text") == page.inner_text("#headline-text")
+    assert errors == []
+
+
 def _legend(page: Any, chart: str) -> list[str]:
     return list(page.evaluate(f"document.getElementById('{chart}').data.map((t) => t.name)"))
 

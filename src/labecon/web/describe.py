@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 from scipy import stats
@@ -13,6 +13,9 @@ import labecon
 from labecon.scenario.yaml_text import load_yaml
 
 _INPUT_META = ("dist", "units", "description", "source")
+
+ASSUMPTIONS = ("finance.compute_priced_at", "finance.terminal_value_method")
+"""The model's choices a control can switch, those that move the answer most (``docs/model.md``)."""
 
 
 def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) -> dict[str, Any]:
@@ -68,7 +71,33 @@ def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) ->
         "run": {"n_samples": scenario.run.n_samples, "seed": scenario.run.seed},
         "inputs": inputs,
         "parameters": parameters,
+        "choices": choices(scenario, notes),
     }
+
+
+def choices(scenario: labecon.Scenario, notes: dict[str, str]) -> list[dict[str, Any]]:
+    """Return the scenario's :data:`ASSUMPTIONS`: path, value, options, description and source.
+
+    A compute scenario has none of them.
+    """
+    out = []
+    for path in ASSUMPTIONS:
+        section_name, name = path.split(".")
+        section = getattr(scenario, section_name, None)
+        field = type(section).model_fields.get(name) if section is not None else None
+        if field is None:
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        out.append(
+            {
+                "path": path,
+                "value": getattr(section, name),
+                "options": list(get_args(field.annotation)),
+                "description": field.description or "",
+                "source": notes.get(path) or str(extra.get("x-source", "")),
+            }
+        )
+    return out
 
 
 PILOT_SAMPLES = 2000

@@ -1,5 +1,6 @@
-// Controls generated from a scenario's description: each lab's strategy, every uncertain input's
-// distribution, the partner's deal and, folded away, every other number, with units and sources.
+// Controls generated from a scenario's description: each lab's strategy, the model's choices that
+// move the answer most, every uncertain input's distribution, the partner's deal and, folded away,
+// every other number, with units and sources.
 let overrides = {};
 let onChange = () => {};
 
@@ -107,6 +108,20 @@ function parameterControl(param) {
   return box;
 }
 
+// A choice the model makes (see docs/model.md), switched from a list.
+function choiceControl(choice) {
+  const parts = choice.path.split(".");
+  const [box, fields] = controlBox(parts[parts.length - 1], choice.path, choice.description, parts[0], choice.source);
+  const select = document.createElement("select");
+  select.setAttribute("aria-label", choice.path);
+  choice.options.forEach((o) => select.appendChild(new Option(o, o)));
+  select.value = choice.path in overrides ? overrides[choice.path] : choice.value;
+  select.addEventListener("change", () => onChange(choice.path, select.value, choice.value));
+  fields.appendChild(select);
+  box.classList.toggle("changed", choice.path in overrides);
+  return box;
+}
+
 const GROUP_TITLES = { strategy: "Strategies", deal: "Partner deal" };
 
 // Build the controls into #control-groups; `change(path, value, base)` is called on each change.
@@ -125,6 +140,12 @@ export function buildControls(desc, current, change) {
     title.textContent = GROUP_TITLES.strategy;
     root.appendChild(title);
     decided.forEach((p) => root.appendChild(parameterControl(p)));
+  }
+  if ((desc.choices || []).length) {
+    const title = document.createElement("h3");
+    title.textContent = "Assumptions that move the answer most";
+    root.appendChild(title);
+    desc.choices.forEach((c) => root.appendChild(choiceControl(c)));
   }
   const h = document.createElement("h3");
   h.textContent = "Uncertain inputs, the most influential first";
