@@ -32,7 +32,8 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     assert "Stargate" in own["source"]
     priced = next(c for c in shown["choices"] if c["path"] == "finance.compute_priced_at")
     assert (priced["value"], priced["options"]) == ("delivery", ["delivery", "signing"])
-    assert priced["description"] and priced["source"]
+    assert priced["description"]
+    assert priced["source"]
     assert client.get("/api/scenarios/b1").json()["choices"] == []  # a compute scenario has none
     assert_names_field(client.get("/api/scenarios/nope"), 404, "name")
 
