@@ -57,6 +57,15 @@ def _renders(page: Any) -> int:
     return int(page.evaluate("Number(document.body.dataset.renders || 0)"))
 
 
+def _opened(browser: Any, url: str, errors: list[str]) -> Any:
+    """Return a new page at ``url`` once it has drawn, its console errors going to ``errors``."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    _watch(page, errors, [])
+    page.goto(url)
+    _wait_render(page, 0)
+    return page
+
+
 def _wait_render(page: Any, after: int) -> None:
     page.wait_for_function(f"Number(document.body.dataset.renders || 0) > {after}", timeout=60_000)
 
@@ -110,10 +119,7 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
 ) -> None:
     # Compute priced at signing, not at delivery: the route answer moves, and the link keeps it.
     errors: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    _watch(page, errors, [])
-    page.goto(f"{server.url}/?scenario=two-strategies&seed=3")
-    _wait_render(page, 0)
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=3", errors)
     choice = 'select[aria-label="finance.compute_priced_at"]'
     assert page.input_value(choice) == "delivery"
     headline = page.inner_text("#headline-text")
@@ -122,10 +128,7 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
     _wait_render(page, n)
     assert page.inner_text("#headline-text") != headline
     assert "set.finance.compute_priced_at=%22signing%22" in page.url
-    other = browser.new_page(viewport={"width": 1400, "height": 900})
-    _watch(other, errors, [])
-    other.goto(page.url)
-    _wait_render(other, 0)
+    other = _opened(browser, page.url, errors)
     assert other.input_value(choice) == "signing"
     assert other.inner_text("#headline-text") == page.inner_text("#headline-text")
     assert errors == []
@@ -161,11 +164,10 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
 
 def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    _watch(page, errors, [])
     # Investors who seldom fund: the lab is ruined in about 30% of futures from its third year.
-    page.goto(f"{server.url}/?scenario=route-choice&seed=1&set.finance.funding_base_logit=-3")
-    _wait_render(page, 0)
+    page = _opened(
+        browser, f"{server.url}/?scenario=route-choice&seed=1&set.finance.funding_base_logit=-3", errors
+    )
     chart = "document.getElementById('chart-revenue_usd_by_year')"
     low = page.evaluate(f"{chart}.data[1].y")
     said = page.evaluate(f"{chart}.data[1].customdata")
