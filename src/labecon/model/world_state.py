@@ -55,7 +55,7 @@ class Deals(NamedTuple):
     contracted_h100e: FloatArray
     """Capacity of the tranches in their term."""
     pay_usd_per_quarter: FloatArray
-    """What the lab owes for them each quarter (take-or-pay, at each tranche's signing price)."""
+    """What the lab owes for them each quarter (take-or-pay, at prices fixed at signing)."""
     cost_usd_per_quarter: FloatArray
     """What that capacity costs the partner each quarter (fixed when the tranche is signed)."""
     credits_usd: FloatArray
