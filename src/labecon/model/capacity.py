@@ -230,7 +230,8 @@ def chip_usd_on_delivery(t: int, state: WorldState, online: Online, ctx: Context
 
     They are paid on delivery, the lead time on, at the price of then, as a leased hall's
     chips are when it opens: today's price carried along its decline over the lead time,
-    dearer if a chip shortage is on at delivery.
+    dearer if a chip shortage is on at delivery. Priced at signing
+    (``finance.compute_priced_at``): today's price, dearer under a shortage now.
     """
     window = ctx.windows["chip_shortage"]
     paid = t + online.lead_quarters if priced_at_delivery(ctx) else t
@@ -254,7 +255,7 @@ def chip_kw_on_delivery(state: WorldState, online: Online, ctx: Context) -> Floa
     """Return the IT load of the owned chips ordered now, kW per H100e, ``(sample, lab)``.
 
     That of the chips delivered the lead time on (chips bought later draw less): their data
-    centre is built for them.
+    centre is built for them. Priced at signing: that of today's chips.
     """
     decline = _over_lead(ctx.drivers_factor.own_kw_per_h100e, ctx.chip_over_dc_lead[1], online, ctx)
     out: FloatArray = state.drivers.own_kw_per_h100e * decline

@@ -483,7 +483,7 @@ def partners_in(
     )
     post_money = np.where(lab_in > 0, pre_money + lab_in, post_money)
     partner_credits = to_labs(credits_in, ctx.deal_lab, n_labs)
-    partner_cash = to_labs(invested, ctx.deal_lab, n_labs) - partner_credits
+    partner_cash = lab_in - partner_credits
     return stake, post_money, (partner_cash, partner_credits, invested, credits_in)
 
 
