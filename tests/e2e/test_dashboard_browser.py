@@ -114,6 +114,45 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
     assert all(u.startswith(local) for u in requests), "no request leaves the server"
 
 
+def test_a_change_previews_at_once_and_a_burst_as_one(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=5", errors)
+    bodies: list[dict[str, Any]] = []
+    page.on("request", lambda r: bodies.append(r.post_data_json) if r.url.endswith("/api/runs") else None)
+    # One change: its preview starts at the next turn of the event loop, not after a wait.
+    n = _renders(page)
+    started = page.evaluate(
+        """async (selector) => {
+            const slider = document.querySelector(selector);
+            slider.value = "0.05";
+            slider.dispatchEvent(new Event("change"));
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            return !document.getElementById("busy").hidden;
+        }""",
+        SLIDER,
+    )
+    assert started
+    _wait_render(page, n)
+    # A key held on a slider: changes come before the previous one's preview has gone.
+    bodies.clear()
+    n = _renders(page)
+    page.evaluate(
+        """(selector) => {
+            const slider = document.querySelector(selector);
+            for (const value of ["0.10", "0.15", "0.20", "0.25"]) {
+                slider.value = value;
+                slider.dispatchEvent(new Event("change"));
+            }
+        }""",
+        SLIDER,
+    )
+    _wait_render(page, n)
+    page.wait_for_timeout(200)  # a second preview, were one coming, would have been sent by now
+    assert [b["overrides"] for b in bodies] == [{"labs.lab_own.strategy.own_frac": 0.25}]
+    assert "set.labs.lab_own.strategy.own_frac=0.25" in page.url
+    assert errors == []
+
+
 def test_an_assumption_switched_from_its_list_moves_the_answer(
     server: BackgroundServer, browser: Any
 ) -> None:

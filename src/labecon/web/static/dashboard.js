@@ -61,10 +61,18 @@ function setOverride(path, value, base) {
 }
 
 // ---- runs ----------------------------------------------------------------------------------
+// A change previews at once; one that comes within QUIET_MS of the change before it (a key
+// held on a slider) waits that long, so that a burst of changes is sent as one preview.
+const QUIET_MS = 40;
+let lastChange = -Infinity;
+
 function schedulePreview() {
   writeUrl(state);
   clearTimeout(timer);
-  timer = setTimeout(preview, 40);
+  const now = performance.now();
+  const wait = now - lastChange < QUIET_MS ? QUIET_MS : 0;
+  lastChange = now;
+  timer = setTimeout(preview, wait);
 }
 
 async function preview() {
