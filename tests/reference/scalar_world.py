@@ -233,6 +233,43 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         partner_target = p["partner_frac"] * planned(1.0)
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
+        # Chips for space free when they come, ordered a chip lead ahead (finance.chip_lead_quarters).
+        halls_only = p["chip_lead"] > 0
+        if halls_only:
+            lc = min(float(p["chip_lead"]), lead)
+            r_c = r_kw_c = closing_c = 0.0
+            for q in range(t + 1, min(t + int(lc), H - 1) + 1):
+                r_c += sched["retire"][q]
+                r_kw_c += sched["retire_kw"][q]
+                closing_c += sched["retire_space"][q]
+            owned_later = kw_later = space_later = 0.0
+            for q in range(t + int(lc) + 1, H + 1):  # what arrives after then (the last: after the horizon)
+                owned_later -= sched["building"][q]
+                kw_later -= sched["building_kw"][q]
+                space_later -= sched["space_building"][q]
+            owned_by, kw_by = building - owned_later, building_kw - kw_later
+            free_c = space_kw - space_later - closing_c - (owned_kw - r_kw_c) - kw_by
+            kw_c = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lc) / 4.0)
+            wanted = max(0.0, p["own_frac"] * planned(lc) * build - (owned - r_c) - owned_by)
+            fill = min(wanted, max(0.0, free_c) / kw_c if kw_c > 0 else math.inf) * can_buy * alive
+            fill_chips_usd = fill * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lc) / 4.0)
+            refit_c = fill * kw_c * 1e-3 * p["dc_refit_per_mw"]
+            came = t + lc
+            building += fill
+            building_kw += fill * kw_c
+            for key, value in (("owned", fill), ("owned_kw", fill * kw_c), ("cost", fill_chips_usd)):
+                sched[key][slot(came)] += value
+                sched[key][slot(came + p["chip_life"])] -= value
+            sched["building"][slot(came)] -= fill
+            sched["building_kw"][slot(came)] -= fill * kw_c
+            sched["retire"][slot(came + p["chip_life"])] += fill
+            sched["retire_kw"][slot(came + p["chip_life"])] += fill * kw_c
+            sched["dep"][slot(came)] += fill_chips_usd / p["chip_life"] + refit_c / p["dc_life"]
+            sched["dep"][slot(came + p["chip_life"])] -= fill_chips_usd / p["chip_life"]
+            sched["dep"][slot(came + p["dc_life"])] -= refit_c / p["dc_life"]
+            sched["chip_pay"][slot(came)] += fill_chips_usd
+            dc_spend += refit_c / max(lc, 1.0)
+            sched["dc_spend"][slot(came)] -= refit_c / max(lc, 1.0)
         # What retires before an order placed now is online is replaced in time.
         retire = retire_kw = retire_space = 0.0
         for q in range(t + 1, min(t + int(lead), H - 1) + 1):
@@ -252,6 +289,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         kw_order = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lead) / 4.0)  # at delivery
         new_space = max(0.0, order * kw_order - max(0.0, free)) + closing
         refit = min(order * kw_order, max(0.0, free))  # the order's chips that go into free space
+        if halls_only:  # those go in a chip lead ahead: now only the chips that do not fit
+            hall_kw = max(0.0, order * kw_order - max(0.0, free))
+            order, refit = (hall_kw / kw_order if kw_order > 0 else 0.0), 0.0
+            chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lead) / 4.0)
         dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"] + refit * 1e-3 * p["dc_refit_per_mw"]
         online = t + lead
         building += order
@@ -563,6 +604,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "dc_capex_per_mw": fin.dc_capex_usd_per_mw,
         "dc_refit_per_mw": fin.dc_refit_usd_per_mw,
         "lead": float(fin.dc_lead_quarters),
+        "chip_lead": fin.chip_lead_quarters or 0,
         "chip_life": fin.chip_life_quarters,
         "dc_life": fin.dc_life_quarters,
         "committed0": lab.committed_h100e,

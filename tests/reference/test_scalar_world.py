@@ -83,6 +83,16 @@ CASES = {
         "finance.dc_refit_usd_per_mw": 8.0e6,
         "chips.h100.power_decline_per_year": 0.4,
     },
+    "chips_for_free_space_ordered_a_chip_lead_ahead": {  # and halls only for the chips that do not fit
+        "labs.a.strategy.own_frac": 0.8,
+        "labs.a.strategy.commit_frac": 0.1,
+        "finance.chip_life_quarters": 4,
+        "finance.dc_life_quarters": 10,
+        "finance.dc_lead_quarters": 5,
+        "finance.chip_lead_quarters": 2,
+        "finance.dc_refit_usd_per_mw": 8.0e6,
+        "chips.h100.power_decline_per_year": 0.4,
+    },
     "halls_close_before_their_chips": {  # the opening halls close in 4 quarters, chips live 10
         "labs.a.strategy.own_frac": 0.1,
         "labs.a.strategy.commit_frac": 0.1,

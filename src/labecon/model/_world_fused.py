@@ -814,6 +814,7 @@ def record_deals(
 
 @_jit
 def invest_orders(
+    halls_only: bool,
     t: float,
     chip_life: float,
     dc_life: float,
@@ -844,7 +845,9 @@ def invest_orders(
 
     ``load``: the data centres' space, the space that leaves within the lead time, the IT load of
     the chips online and of those ordered (kW); ``space_out`` gets the order's kW, the space built
-    for it, and the space and load ordered after.
+    for it, and the space and load ordered after. With ``halls_only`` the chips for free space
+    are ordered apart (:func:`labecon.model.capacity.order_for_free_space`): only those that do
+    not fit are ordered, with their data centres.
     """
     space, space_leaving, owned_kw, building_kw = load
     order_kw, new_space, space_after, building_kw_after = space_out
@@ -853,13 +856,18 @@ def invest_orders(
         for i in range(n):
             can_buy = 1.0 if t >= available[i, lab] else 0.0
             o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
-            chip = o * chip_price[i, lab]  # the price at delivery
             o_kw = o * kw[i, lab]
             free = space[i, lab] - space_leaving[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
             free_now = space[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
             closing = (maximum(0.0, -free) - maximum(0.0, -free_now)) * can_buy * alive[i, lab]
-            built = maximum(0.0, o_kw - maximum(0.0, free)) + closing
             refit = minimum(o_kw, maximum(0.0, free))  # the order's chips that go into free space
+            if halls_only:
+                o_kw = maximum(0.0, o_kw - maximum(0.0, free))
+                o, refit = (o_kw / kw[i, lab] if kw[i, lab] > 0 else 0.0), 0.0
+                built = o_kw + closing
+            else:
+                built = maximum(0.0, o_kw - maximum(0.0, free)) + closing
+            chip = o * chip_price[i, lab]  # the price at delivery
             dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i] + refit * 1e-3 * dc_refit_per_mw[i]
             order_kw[i, lab], new_space[i, lab] = o_kw, built
             space_after[i, lab] = space[i, lab] + built

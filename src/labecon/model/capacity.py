@@ -309,27 +309,35 @@ def invest(
     """
     if _world_fused.COMPILED:
         return _invest_compiled(t, state, online, dec, ctx)
-    p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
+    lp = ctx.params.labs
+    can_buy = (t >= lp.own_available_quarter).astype(np.float64)
+    state, halls_only = order_for_free_space(t, state, online, dec, ctx, can_buy)
+    p, gp, books = ctx.params, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     glut = (1.0 - on["compute_glut"] * ctx.cut["compute_glut"])[:, None]
     # A chip shortage makes every cloud price dearer (and, below, cuts the capacity clouds sell).
     dearer = (1.0 + on["chip_shortage"] * ctx.windows["chip_shortage"].size_frac)[:, None]
     scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
-    can_buy = (t >= lp.own_available_quarter).astype(np.float64)
     retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
-    chip_capex = order * chip_usd_on_delivery(t, state, online, ctx)
+    kw = chip_kw_on_delivery(state, online, ctx)
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
     # not fit is built, and new space for the chips in the halls that close.
-    order_kw = order * chip_kw_on_delivery(state, online, ctx)
+    order_kw = order * kw
     free = _free_kw(fl, retire_kw, retire_space)
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
-    new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
-    overrun = (1.0 + on["construction_delay"] * delay)[:, None]
     refit = np.minimum(order_kw, np.maximum(0.0, free))  # the order's chips that go into free space
+    if halls_only:  # chips for free space are ordered a chip lead ahead: now those that do not fit
+        order_kw = np.maximum(0.0, order_kw - np.maximum(0.0, free))
+        order, refit = np.where(kw > 0, order_kw / _nonzero(kw), 0.0), np.zeros_like(refit)
+        new_space = order_kw + closing
+    else:
+        new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
+    chip_capex = order * chip_usd_on_delivery(t, state, online, ctx)
+    overrun = (1.0 + on["construction_delay"] * delay)[:, None]
     dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun + (
         refit * 1e-3 * gp.dc_refit_usd_per_mw[:, None]
     )
@@ -380,6 +388,8 @@ def _invest_compiled(
     t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context
 ) -> tuple[WorldState, Investment]:
     """Stage 3 as :func:`invest`, its arithmetic compiled (the same bits); leases and deals as there."""
+    can_buy = (t >= ctx.params.labs.own_available_quarter).astype(np.float64)
+    state, halls_only = order_for_free_space(t, state, online, dec, ctx, can_buy)
     p, lp, gp, books = ctx.params, ctx.params.labs, ctx.params.world, state.books
     fl, alive, on, drv = state.fleet, state.accounts.alive, online.events, state.drivers
     n, n_labs = alive.shape
@@ -395,6 +405,7 @@ def _invest_compiled(
     lead = online.lead_quarters
     retire, retire_kw, retire_space = retiring(t, fl, books, lead, ctx)
     _world_fused.invest_orders(
+        halls_only,
         float(t),
         float(p.chip_life_quarters),
         float(p.dc_life_quarters),
@@ -467,7 +478,6 @@ def _invest_compiled(
         rent_price,
     )
     book_commitments(books.due, t, ctx, new_commit, new_pay)
-    can_buy = (t >= lp.own_available_quarter).astype(np.float64)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
         building_h100e=building,
@@ -498,6 +508,96 @@ def _closing_kw(free: FloatArray, free_without_closing: FloatArray) -> FloatArra
     """
     out: FloatArray = np.maximum(0.0, -free) - np.maximum(0.0, -free_without_closing)
     return out
+
+
+def order_for_free_space(
+    t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context, can_buy: FloatArray
+) -> tuple[WorldState, bool]:
+    """Order the chips that go into space free when they come, a chip lead time ahead; book them.
+
+    Only with ``finance.chip_lead_quarters`` (``dec.own_fill_target_h100e`` is then set), else
+    the state as it is and False. The owned capacity wanted when they come, less what is in
+    service and arrives by then, within the space free then (kW): the halls in service then,
+    less those that close, the load of the chips still in service and of those arriving. Paid
+    on delivery at the price and power of then; the refit of their space
+    (``finance.dc_refit_usd_per_mw``) paid over the lead and depreciated as a facility is.
+    Return the state with them on order, and True: the data centres ordered after are then
+    for the chips that will not fit.
+    """
+    target = dec.own_fill_target_h100e
+    if target is None:
+        return state, False
+    p, books, fl, alive = ctx.params, state.books, state.fleet, state.accounts.alive
+    lead = np.minimum(float(p.chip_lead_quarters), online.lead_quarters)
+    retire, retire_kw, closing = retiring(t, fl, books, lead, ctx)
+    owned_later, kw_later, space_later = _arriving_later(books.arrivals, t, lead)
+    load = fl.owned_kw - retire_kw + (fl.building_kw - kw_later)  # of the chips in service then
+    free = fl.space_kw - space_later - closing - load
+    price, kw = _chip_after(t, state, lead, ctx)
+    wanted = np.maximum(0.0, target - (fl.owned_h100e - retire) - (fl.building_h100e - owned_later))
+    room = np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), np.inf)  # no power, no space needed
+    fill = np.minimum(wanted, room) * can_buy * alive
+    fill_kw, chip_capex = fill * kw, fill * price
+    refit = fill_kw * 1e-3 * p.world.dc_refit_usd_per_mw[:, None]
+    chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
+    dc_dep = compute.straight_line_usd_per_quarter(refit, p.dc_life_quarters)
+    rate = refit / np.maximum(lead, 1.0)[:, None]
+    books.arrivals.add(
+        t + lead[:, None],
+        (OWNED, COST, DEP, CHIP_DEP, DC_DEP, DC_SPEND, CHIP_KW),
+        fill,
+        chip_capex,
+        chip_dep + dc_dep,
+        chip_dep,
+        dc_dep,
+        -rate,
+        fill_kw,
+    )
+    fleet = fl._replace(
+        building_h100e=fl.building_h100e + fill,
+        building_kw=fl.building_kw + fill_kw,
+        dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + rate,
+    )
+    return state._replace(fleet=fleet), True
+
+
+def _nonzero(x: FloatArray) -> FloatArray:
+    """Return ``x`` with its zeros made 1 (a divisor whose zeros are dealt with apart)."""
+    out: FloatArray = np.where(x != 0, x, 1.0)
+    return out
+
+
+def _arriving_later(
+    arrivals: Schedule, t: int, lead: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return what is on order and arrives after ``t`` plus ``lead`` (after the horizon included).
+
+    The owned H100e, their IT load (kW) and the data-centre space (kW), each ``(sample, lab)``.
+    """
+    owned, kw, space = (np.zeros((lead.shape[0], arrivals.data.shape[2]), order="F") for _ in range(3))
+    for q in range(t + 1, arrivals.horizon + 1):  # the last slot: after the horizon
+        later = ((q - t) > lead).astype(np.float64)[:, None]
+        came = arrivals.at(q)
+        owned = owned + came[OWNED] * later
+        kw = kw + came[CHIP_KW] * later
+        space = space + came[DC_KW] * later
+    return owned, kw, space
+
+
+def _chip_after(t: int, state: WorldState, lead: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
+    """Return the price and IT load of owned chips ordered now, delivered ``lead`` quarters on.
+
+    USD and kW per H100e, ``(sample, lab)``: those of then, dearer under a chip shortage then
+    (priced at signing: those of now).
+    """
+    window, drv, factor = ctx.windows["chip_shortage"], state.drivers, ctx.drivers_factor
+    if not priced_at_delivery(ctx):
+        now = drv.chip_usd_per_h100e * (1.0 + active(window, t) * window.size_frac)[:, None]
+        return now, drv.own_kw_per_h100e
+    dearer = 1.0 + active(window, t + lead) * window.size_frac
+    price = drv.chip_usd_per_h100e * factor.chip_usd_per_h100e ** lead[:, None] * dearer[:, None]
+    kw: FloatArray = drv.own_kw_per_h100e * factor.own_kw_per_h100e ** lead[:, None]
+    return price, kw
 
 
 def retiring(

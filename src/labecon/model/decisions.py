@@ -48,6 +48,10 @@ class LabObservation(NamedTuple):
     hardware only), ``(sample, 1)``: what a lab keeping pace must add to its training capacity."""
     commit_lead_quarters: FloatArray
     """Quarters from signing a commitment to its start, ``(sample, lab)``."""
+    chip_lead_quarters: FloatArray | None = None
+    """Quarters from ordering chips for free data-centre space to their delivery, ``(sample,)``
+    (``finance.chip_lead_quarters``, at most the data-centre lead); None: such chips are ordered
+    with their data centre's lead."""
 
 
 class LabDecisions(NamedTuple):
@@ -66,6 +70,9 @@ class LabDecisions(NamedTuple):
     """Partner capacity wanted next quarter (H100e)."""
     funding_trigger_runway_quarters: FloatArray
     funding_target_runway_quarters: FloatArray
+    own_fill_target_h100e: FloatArray | None = None
+    """Owned capacity wanted once chips ordered now for free data-centre space arrive (H100e); None
+    when they are ordered with their data centre's lead (no ``finance.chip_lead_quarters``)."""
 
 
 class LabPolicy(Protocol):
@@ -124,7 +131,20 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
         lp.lease_lead_quarters,
         (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
         lp.commit_lead_quarters,
+        chip_lead_quarters(ctx, online),
     )
+
+
+def chip_lead_quarters(ctx: Context, online: Online) -> FloatArray | None:
+    """Return the quarters chips ordered now for free data-centre space take, ``(sample,)``.
+
+    ``finance.chip_lead_quarters``, at most the data-centre lead time; None when unset.
+    """
+    lead = ctx.params.chip_lead_quarters
+    if not lead:
+        return None
+    out: FloatArray = np.minimum(float(lead), online.lead_quarters)
+    return out
 
 
 def _segment_need_growth(state: WorldState, ctx: Context) -> FloatArray:
@@ -188,6 +208,7 @@ def _observe_compiled(t: int, state: WorldState, ctx: Context, online: Online) -
         lp.lease_lead_quarters,
         (np.log10(gp.frontier_compute_multiple_per_year) * ctx.frontier_fade[t])[:, None],
         lp.commit_lead_quarters,
+        chip_lead_quarters(ctx, online),
     )
 
 

@@ -18,6 +18,7 @@ from labecon.model.arrays import sum_axis
 from labecon.model.world_params import WorldParams, stack_columns
 from labecon.model.world_state import (
     ARRIVAL_COMPONENTS,
+    CHIP_KW,
     COMMIT,
     COST,
     DC_KW,
@@ -148,8 +149,9 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
         Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # commitments yet to start
-        # Data centres still being built at the horizon are kept: the space built is read net of them.
-        Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS, read_after=(DC_KW,)),
+        # Data centres still being built at the horizon are kept: the space built is read net of them;
+        # and the chips arriving after it, for what arrives by a chip lead time.
+        Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS, read_after=(DC_KW, OWNED, CHIP_KW)),
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.

@@ -187,6 +187,9 @@ class WorldParams(NamedTuple):
     """'book', 'gordon' or 'exit_multiple' (see ``docs/model.md``)."""
     compute_priced_at: str
     """'delivery' or 'signing': when compute ordered or signed for is priced and sized."""
+    chip_lead_quarters: int
+    """Quarters from ordering chips for free data-centre space to their delivery (0: a data-centre
+    lead time, as every owned chip)."""
     plausible_max: tuple[float, float, float]
     """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
@@ -534,6 +537,7 @@ def world_params(
         ),
         terminal_value_method=fin.terminal_value_method,
         compute_priced_at=fin.compute_priced_at,
+        chip_lead_quarters=fin.chip_lead_quarters or 0,
         plausible_max=(
             fin.plausible_max_capacity_h100e,
             fin.plausible_max_funding_usd,

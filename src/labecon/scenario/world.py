@@ -812,6 +812,20 @@ class FinanceSpec(Spec):
         description="Quarters from starting a data centre to its first use.",
         json_schema_extra=_src("src:epoch_buildout 1 to 3.6 years to 1 GW; Abilene ~2 years"),
     )
+    chip_lead_quarters: int | None = Field(
+        None,
+        ge=1,
+        le=20,
+        description="Quarters from ordering chips to their delivery into space a lab's own data "
+        "centres have free (where retired chips were), if shorter than the data-centre lead time: "
+        "such chips are then ordered that far ahead, on that nearer forecast, and data centres a "
+        "data-centre lead ahead only for the chips that will not fit. None: every owned chip is "
+        "ordered a data-centre lead time ahead, into free space or a new data centre.",
+        json_schema_extra=_src(
+            "assumption: none, the planning shortcut the built-ins keep (it leans towards owning); "
+            "docs/model.md measures 1, 2 and 4 quarters"
+        ),
+    )
     dc_life_quarters: int = Field(
         56,
         ge=1,

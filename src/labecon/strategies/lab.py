@@ -183,7 +183,21 @@ class RuleBasedLabs(NamedTuple):
             partner_target_h100e=self.partner_frac * next_q,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
+            own_fill_target_h100e=self._fill_target(obs, log_growth, needed, build),
         )
+
+    def _fill_target(
+        self, obs: LabObservation, log_growth: FloatArray, needed: FloatArray, build: FloatArray
+    ) -> FloatArray | None:
+        """Return the owned capacity planned for when chips ordered now for free space arrive.
+
+        As the owned target, planned ``chip_lead_quarters`` ahead (H100e); None when unset.
+        """
+        if obs.chip_lead_quarters is None:
+            return None
+        ahead = obs.chip_lead_quarters[:, None] / QUARTERS_PER_YEAR
+        out: FloatArray = self.own_frac * self._planned(obs, log_growth, ahead, needed) * build
+        return out
 
     def _decide_compiled(self, obs: LabObservation) -> LabDecisions:
         """Return what :meth:`decide` returns, from compiled loops (the same bits).
@@ -247,7 +261,16 @@ class RuleBasedLabs(NamedTuple):
             partner_target_h100e=partner,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
+            own_fill_target_h100e=self._fill_target_numpy(obs, racing),
         )
+
+    def _fill_target_numpy(self, obs: LabObservation, racing: bool) -> FloatArray | None:
+        """Return :meth:`_fill_target` from NumPy, as the plain path computes it (the same bits)."""
+        if obs.chip_lead_quarters is None:
+            return None
+        needed = self._training_needed(obs) if racing else obs.base_h100e
+        build = np.where(obs.runway_quarters < self.cut_training_runway_quarters, self.cut_build_factor, 1.0)
+        return self._fill_target(obs, _log_growth(obs), needed, build)
 
 
 def _commits_later(obs: LabObservation) -> bool:

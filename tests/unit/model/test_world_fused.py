@@ -69,6 +69,23 @@ def test_compiled_stages_give_the_plain_paths_bits_with_halls_closing_early(
     _assert_both_paths_agree(sc, monkeypatch)
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_chips_ordered_a_chip_lead_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Chips for free space ordered two quarters ahead, halls for the rest; delays lengthen the lead.
+    sc = labecon.with_overrides(
+        "two-strategies",
+        {
+            "finance.chip_lead_quarters": 2,
+            "finance.chip_life_quarters": 8,
+            "finance.dc_refit_usd_per_mw": 8.0e6,
+            "risks.construction_delay.probability": 0.5,
+            "risks.chip_shortage.probability": 0.5,
+        },
+    )
+    _assert_both_paths_agree(sc, monkeypatch)
+
+
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []

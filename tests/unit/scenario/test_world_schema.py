@@ -158,6 +158,8 @@ BAD = [
     ("finance.max_raise_usd_per_year", -1, "finance.max_raise_usd_per_year", ">= 0"),
     ("finance.terminal_value_method", "dcf", "finance.terminal_value_method", "gordon"),
     ("finance.compute_priced_at", "order", "finance.compute_priced_at", "signing"),
+    ("finance.chip_lead_quarters", 0, "finance.chip_lead_quarters", ">= 1"),
+    ("finance.chip_lead_quarters", 2.5, "finance.chip_lead_quarters", "whole number"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
