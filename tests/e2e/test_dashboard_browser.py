@@ -160,16 +160,23 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
     errors: list[str] = []
     page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=3", errors)
     choice = 'select[aria-label="finance.compute_priced_at"]'
-    assert page.input_value(choice) == "delivery"
+    assert page.input_value(choice) == '"delivery"'
     headline = page.inner_text("#headline-text")
     n = _renders(page)
-    page.select_option(choice, "signing")
+    page.select_option(choice, label="signing")
     _wait_render(page, n)
     assert page.inner_text("#headline-text") != headline
     assert "set.finance.compute_priced_at=%22signing%22" in page.url
     other = _opened(browser, page.url, errors)
-    assert other.input_value(choice) == "signing"
+    assert other.input_value(choice) == '"signing"'
     assert other.inner_text("#headline-text") == page.inner_text("#headline-text")
+    # A choice among numbers: chips for free space ordered a quarter ahead.
+    ahead = 'select[aria-label="finance.chip_lead_quarters"]'
+    headline, n = other.inner_text("#headline-text"), _renders(other)
+    other.select_option(ahead, label="1 quarter ahead")
+    _wait_render(other, n)
+    assert other.inner_text("#headline-text") != headline
+    assert "set.finance.chip_lead_quarters=1" in other.url
     assert errors == []
 
 

@@ -32,6 +32,12 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     assert "Stargate" in own["source"]
     priced = next(c for c in shown["choices"] if c["path"] == "finance.compute_priced_at")
     assert (priced["value"], priced["options"]) == ("delivery", ["delivery", "signing"])
+    ahead = next(c for c in shown["choices"] if c["path"] == "finance.chip_lead_quarters")
+    assert (ahead["value"], ahead["options"]) == (None, [None, 1, 2, 4])
+    assert ahead["labels"][0] == "with their data centre"
+    mine = labecon.with_overrides("two-strategies", {"finance.chip_lead_quarters": 3}).model_dump(mode="json")
+    posted = client.post("/api/scenarios/describe", json={"scenario": mine}).json()["choices"]
+    assert next(c for c in posted if c["path"] == "finance.chip_lead_quarters")["options"][-1] == 3
     assert priced["description"]
     assert priced["source"]
     assert client.get("/api/scenarios/b1").json()["choices"] == []  # a compute scenario has none

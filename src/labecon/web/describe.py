@@ -14,8 +14,18 @@ from labecon.scenario.yaml_text import load_yaml
 
 _INPUT_META = ("dist", "units", "description", "source")
 
-ASSUMPTIONS = ("finance.compute_priced_at", "finance.terminal_value_method")
+ASSUMPTIONS = ("finance.compute_priced_at", "finance.terminal_value_method", "finance.chip_lead_quarters")
 """The model's choices a control can switch, those that move the answer most (``docs/model.md``)."""
+
+_OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
+    "finance.chip_lead_quarters": (
+        (None, "with their data centre"),
+        (1, "1 quarter ahead"),
+        (2, "2 quarters ahead"),
+        (4, "4 quarters ahead"),
+    ),
+}
+"""Options and their labels of a choice that is not a list of names: ``docs/model.md`` measures these."""
 
 
 def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) -> dict[str, Any]:
@@ -76,7 +86,7 @@ def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) ->
 
 
 def choices(scenario: labecon.Scenario, notes: dict[str, str]) -> list[dict[str, Any]]:
-    """Return the scenario's :data:`ASSUMPTIONS`: path, value, options, description and source.
+    """Return the scenario's :data:`ASSUMPTIONS`: path, value, options and their labels, description, source.
 
     A compute scenario has none of them.
     """
@@ -88,11 +98,17 @@ def choices(scenario: labecon.Scenario, notes: dict[str, str]) -> list[dict[str,
         if field is None:
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        named = tuple((o, str(o)) for o in get_args(field.annotation))
+        options = _OPTIONS.get(path, named)
+        value = getattr(section, name)
+        if value not in [o for o, _ in options]:  # a scenario's own value is an option too
+            options = (*options, (value, str(value)))
         out.append(
             {
                 "path": path,
-                "value": getattr(section, name),
-                "options": list(get_args(field.annotation)),
+                "value": value,
+                "options": [o for o, _ in options],
+                "labels": [label for _, label in options],
                 "description": field.description or "",
                 "source": notes.get(path) or str(extra.get("x-source", "")),
             }

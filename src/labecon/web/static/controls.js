@@ -114,9 +114,11 @@ function choiceControl(choice) {
   const [box, fields] = controlBox(parts[parts.length - 1], choice.path, choice.description, parts[0], choice.source);
   const select = document.createElement("select");
   select.setAttribute("aria-label", choice.path);
-  choice.options.forEach((o) => select.appendChild(new Option(o, o)));
-  select.value = choice.path in overrides ? overrides[choice.path] : choice.value;
-  select.addEventListener("change", () => onChange(choice.path, select.value, choice.value));
+  // Options are JSON values (a name, a number, null), shown by their labels.
+  const keys = choice.options.map((o) => JSON.stringify(o));
+  keys.forEach((k, i) => select.appendChild(new Option(choice.labels[i], k)));
+  select.value = JSON.stringify(choice.path in overrides ? overrides[choice.path] : choice.value);
+  select.addEventListener("change", () => onChange(choice.path, JSON.parse(select.value), choice.value));
   fields.appendChild(select);
   box.classList.toggle("changed", choice.path in overrides);
   return box;
