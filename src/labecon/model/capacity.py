@@ -530,11 +530,11 @@ def order_for_free_space(
     p, books, fl, alive = ctx.params, state.books, state.fleet, state.accounts.alive
     lead = np.minimum(float(p.chip_lead_quarters), online.lead_quarters)
     retire, retire_kw, closing = retiring(t, fl, books, lead, ctx)
-    owned_later, kw_later, space_later = _arriving_later(books.arrivals, t, lead)
-    load = fl.owned_kw - retire_kw + (fl.building_kw - kw_later)  # of the chips in service then
+    owned_by, kw_by, space_later = _arriving_by(books.arrivals, t, lead)
+    load = fl.owned_kw - retire_kw + kw_by  # of the chips in service then
     free = fl.space_kw - space_later - closing - load
     price, kw = _chip_after(t, state, lead, ctx)
-    wanted = np.maximum(0.0, target - (fl.owned_h100e - retire) - (fl.building_h100e - owned_later))
+    wanted = np.maximum(0.0, target - (fl.owned_h100e - retire) - owned_by)
     room = np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), np.inf)  # no power, no space needed
     fill = np.minimum(wanted, room) * can_buy * alive
     fill_kw, chip_capex = fill * kw, fill * price
@@ -567,21 +567,23 @@ def _nonzero(x: FloatArray) -> FloatArray:
     return out
 
 
-def _arriving_later(
-    arrivals: Schedule, t: int, lead: FloatArray
-) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Return what is on order and arrives after ``t`` plus ``lead`` (after the horizon included).
+def _arriving_by(arrivals: Schedule, t: int, lead: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return what is on order and arrives by ``t`` plus ``lead``, and the space that arrives later.
 
-    The owned H100e, their IT load (kW) and the data-centre space (kW), each ``(sample, lab)``.
+    The owned H100e and their IT load (kW) arriving after ``t`` and by then (what arrives after
+    the horizon counts when then is past it), and the data-centre space (kW) ordered that
+    arrives after then, each ``(sample, lab)``.
     """
     owned, kw, space = (np.zeros((lead.shape[0], arrivals.data.shape[2]), order="F") for _ in range(3))
-    for q in range(t + 1, arrivals.horizon + 1):  # the last slot: after the horizon
-        later = ((q - t) > lead).astype(np.float64)[:, None]
+    last = min(t + int(lead.max(initial=0.0)), arrivals.horizon)  # the horizon's slot: after it
+    for q in range(t + 1, last + 1):
+        by = ((q - t) <= lead).astype(np.float64)[:, None]
         came = arrivals.at(q)
-        owned = owned + came[OWNED] * later
-        kw = kw + came[CHIP_KW] * later
-        space = space + came[DC_KW] * later
-    return owned, kw, space
+        owned = owned + came[OWNED] * by
+        kw = kw + came[CHIP_KW] * by
+        space = space + came[DC_KW] * by
+    later: FloatArray = arrivals.data[t + 1 :, DC_KW].sum(axis=0).T - space
+    return owned, kw, later
 
 
 def _chip_after(t: int, state: WorldState, lead: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
