@@ -145,6 +145,29 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     cum = last_fcf = last_revenue = peak_cap = 0.0
     raised_hist = [0.0, 0.0, 0.0]
     lam = -math.log1p(-p["g_decay"])
+
+    def book_owned(
+        came: float, chips: float, kw_each: float, chips_usd: float, dc_usd: float, over: float
+    ) -> float:
+        """Book owned chips arriving at ``came`` and their facility's cost; return its spend a quarter.
+
+        Chips paid on delivery, the facility evenly over ``over`` quarters until then; each
+        depreciated from its arrival over its life.
+        """
+        for key, value in (("owned", chips), ("owned_kw", chips * kw_each), ("cost", chips_usd)):
+            sched[key][slot(came)] += value
+            sched[key][slot(came + p["chip_life"])] -= value
+        sched["building"][slot(came)] -= chips
+        sched["building_kw"][slot(came)] -= chips * kw_each
+        sched["retire"][slot(came + p["chip_life"])] += chips
+        sched["retire_kw"][slot(came + p["chip_life"])] += chips * kw_each
+        sched["dep"][slot(came)] += chips_usd / p["chip_life"] + dc_usd / p["dc_life"]
+        sched["dep"][slot(came + p["chip_life"])] -= chips_usd / p["chip_life"]
+        sched["dep"][slot(came + p["dc_life"])] -= dc_usd / p["dc_life"]
+        sched["chip_pay"][slot(came)] += chips_usd
+        sched["dc_spend"][slot(came)] -= dc_usd / max(over, 1.0)
+        return dc_usd / max(over, 1.0)
+
     for t in range(H):
         years = t / 4.0
         owned += sched["owned"][t]
@@ -254,22 +277,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             fill = min(wanted, max(0.0, free_c) / kw_c if kw_c > 0 else math.inf) * can_buy * alive
             fill_chips_usd = fill * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lc) / 4.0)
             refit_c = fill * kw_c * 1e-3 * p["dc_refit_per_mw"]
-            came = t + lc
             building += fill
             building_kw += fill * kw_c
-            for key, value in (("owned", fill), ("owned_kw", fill * kw_c), ("cost", fill_chips_usd)):
-                sched[key][slot(came)] += value
-                sched[key][slot(came + p["chip_life"])] -= value
-            sched["building"][slot(came)] -= fill
-            sched["building_kw"][slot(came)] -= fill * kw_c
-            sched["retire"][slot(came + p["chip_life"])] += fill
-            sched["retire_kw"][slot(came + p["chip_life"])] += fill * kw_c
-            sched["dep"][slot(came)] += fill_chips_usd / p["chip_life"] + refit_c / p["dc_life"]
-            sched["dep"][slot(came + p["chip_life"])] -= fill_chips_usd / p["chip_life"]
-            sched["dep"][slot(came + p["dc_life"])] -= refit_c / p["dc_life"]
-            sched["chip_pay"][slot(came)] += fill_chips_usd
-            dc_spend += refit_c / max(lc, 1.0)
-            sched["dc_spend"][slot(came)] -= refit_c / max(lc, 1.0)
+            dc_spend += book_owned(t + lc, fill, kw_c, fill_chips_usd, refit_c, lc)
         # What retires before an order placed now is online is replaced in time.
         retire = retire_kw = retire_space = 0.0
         for q in range(t + 1, min(t + int(lead), H - 1) + 1):
@@ -296,29 +306,14 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         dc_capex = new_space * 1e-3 * p["dc_capex_per_mw"] + refit * 1e-3 * p["dc_refit_per_mw"]
         online = t + lead
         building += order
-        sched["building"][slot(online)] -= order
-        sched["owned"][slot(online)] += order
-        sched["owned"][slot(online + p["chip_life"])] -= order
-        sched["retire"][slot(online + p["chip_life"])] += order
-        sched["retire_kw"][slot(online + p["chip_life"])] += order * kw_order
-        sched["owned_kw"][slot(online)] += order * kw_order
-        sched["owned_kw"][slot(online + p["chip_life"])] -= order * kw_order
+        building_kw += order * kw_order
         space_kw += new_space
         space_building += new_space  # counted as built from its arrival
         sched["space_building"][slot(online)] -= new_space
         sched["space_kw"][slot(online + p["dc_life"])] -= new_space
         sched["retire_space"][slot(online + p["dc_life"])] += new_space
-        building_kw += order * kw_order
-        sched["building_kw"][slot(online)] -= order * kw_order
-        sched["cost"][slot(online)] += chip_capex
-        sched["cost"][slot(online + p["chip_life"])] -= chip_capex
-        sched["dep"][slot(online)] += chip_capex / p["chip_life"] + dc_capex / p["dc_life"]
-        sched["dep"][slot(online + p["chip_life"])] -= chip_capex / p["chip_life"]
-        sched["dep"][slot(online + p["dc_life"])] -= dc_capex / p["dc_life"]
         # Construction paid evenly until completion, chips on delivery.
-        sched["chip_pay"][slot(online)] += chip_capex
-        dc_spend += dc_capex / max(lead, 1.0)
-        sched["dc_spend"][slot(online)] -= dc_capex / max(lead, 1.0)
+        dc_spend += book_owned(online, order, kw_order, chip_capex, dc_capex, lead)
         capex = (dc_spend + sched["chip_pay"][t]) * alive + fill_capex
         debt_draw = capex * p["debt_frac"]
         per_q = debt_draw / p["maturity"]
