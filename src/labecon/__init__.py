@@ -28,6 +28,7 @@ from labecon.errors import (
 if TYPE_CHECKING:
     from labecon.analysis.backtest import BacktestResult, backtest
     from labecon.analysis.compare import Comparison, compare
+    from labecon.analysis.conventions import ConventionsResult, conventions
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
     from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
@@ -60,6 +61,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "backtest": ("labecon.analysis.backtest", "backtest"),
     "Comparison": ("labecon.analysis.compare", "Comparison"),
     "compare": ("labecon.analysis.compare", "compare"),
+    "ConventionsResult": ("labecon.analysis.conventions", "ConventionsResult"),
+    "conventions": ("labecon.analysis.conventions", "conventions"),
     "ConvergenceReport": ("labecon.analysis.convergence", "ConvergenceReport"),
     "run_to_precision": ("labecon.analysis.convergence", "run_to_precision"),
     "HistoryError": ("labecon.analysis.history", "HistoryError"),
@@ -120,6 +123,7 @@ __all__ = [
     "BacktestResult",
     "Comparison",
     "ComputeScenario",
+    "ConventionsResult",
     "ConvergenceReport",
     "DaskBackend",
     "HistoryError",
@@ -147,6 +151,7 @@ __all__ = [
     "apply_overrides",
     "backtest",
     "compare",
+    "conventions",
     "dump_scenario",
     "list_runs",
     "list_scenarios",

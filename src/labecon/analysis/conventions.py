@@ -1,0 +1,170 @@
+"""How the route answer moves with the model's own conventions, one at a time and together.
+
+The route answer (each lab's P(best) of each of its routes, on the same
+futures) rests on choices the model makes, not only on the scenario's
+numbers: when a route's compute is priced (``finance.compute_priced_at``),
+how far ahead chips for free data-centre space are ordered
+(``finance.chip_lead_quarters``), what reusing that space costs
+(``finance.dc_refit_usd_per_mw``) and how a lab is valued at the horizon
+(``finance.terminal_value_method``). :func:`conventions` reruns the scenario
+with each switched to its other setting, then with the four settings that in
+``docs/model.md`` lean against owning all together, every run on the same
+seed (so on the same futures), and reports each route's P(best) with its
+Monte Carlo standard error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from labecon.errors import ScenarioError
+from labecon.runtime.run import simulate
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.overrides import with_overrides
+from labecon.scenario.routes import lab_routes
+from labecon.scenario.schema import WorldScenario, as_kind
+
+AGAINST_OWNING = "the four settings against owning, together"
+"""The label of the last variant: compute priced at signing, chips for free space ordered a
+quarter ahead, free space reused at a new facility's cost and book terminal value."""
+
+
+class Convention(NamedTuple):
+    """One variant of the scenario: a label and the overrides that make it (none: as declared)."""
+
+    label: str
+    overrides: dict[str, Any]
+
+
+class ConventionRow(NamedTuple):
+    """A variant's route answer: lab -> route -> (P(best), its standard error)."""
+
+    label: str
+    overrides: dict[str, Any]
+    p_best: dict[str, dict[str, tuple[float, float]]]
+
+    def best(self, lab: str) -> str:
+        """Return the lab's route with the highest P(best) in this variant."""
+        routes = self.p_best[lab]
+        return max(routes, key=lambda r: routes[r][0])
+
+    def is_tie(self, lab: str) -> bool:
+        """Return whether the lab's two likeliest routes are within two standard errors of each other."""
+        (a, sa), (b, sb) = sorted(self.p_best[lab].values(), reverse=True)[:2]
+        return bool(a - b < 2.0 * math.hypot(sa, sb))
+
+
+@dataclass(frozen=True)
+class ConventionsResult:
+    """The route answer of a scenario under each variant of :func:`convention_variants`."""
+
+    scenario: str
+    n_samples: int
+    seed: int
+    rows: list[ConventionRow]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain data (JSON-ready)."""
+        return {
+            "scenario": self.scenario,
+            "n_samples": self.n_samples,
+            "seed": self.seed,
+            "rows": [
+                {
+                    "label": row.label,
+                    "overrides": row.overrides,
+                    "p_best": {
+                        lab: {route: {"value": v, "se": se} for route, (v, se) in routes.items()}
+                        for lab, routes in row.p_best.items()
+                    },
+                    "best": {lab: row.best(lab) for lab in row.p_best},
+                    "tie": {lab: row.is_tie(lab) for lab in row.p_best},
+                }
+                for row in self.rows
+            ],
+        }
+
+
+def convention_variants(scenario: WorldScenario) -> list[Convention]:
+    """Return the scenario as declared, then each convention switched, then the four against owning.
+
+    Each convention goes to the setting the scenario does not use: compute priced at signing (or
+    at delivery), chips for free space ordered a quarter ahead (or with their data centre), free
+    space reused at a new facility's cost per MW (or at none), and each other terminal value.
+    """
+    fin = scenario.finance
+    refit = fin.dc_refit_usd_per_mw
+    priced = "signing" if fin.compute_priced_at == "delivery" else "delivery"
+    variants = [
+        Convention("as declared", {}),
+        Convention(f"compute priced at {priced}", {"finance.compute_priced_at": priced}),
+        Convention(
+            "chips for free space ordered with their data centre"
+            if fin.chip_lead_quarters
+            else "chips for free space ordered a quarter ahead",
+            {"finance.chip_lead_quarters": None if fin.chip_lead_quarters else 1},
+        ),
+        Convention(
+            "free space reused at no cost" if refit else "free space reused at a new facility's cost",
+            {"finance.dc_refit_usd_per_mw": 0.0 if refit else fin.dc_capex_usd_per_mw},
+        ),
+    ]
+    names = {"gordon": "Gordon growth", "exit_multiple": "an exit multiple", "book": "book value"}
+    for method, name in names.items():
+        if method != fin.terminal_value_method:
+            variants.append(Convention(f"terminal value: {name}", {"finance.terminal_value_method": method}))
+    against = {
+        "finance.compute_priced_at": "signing",
+        "finance.chip_lead_quarters": 1,
+        "finance.dc_refit_usd_per_mw": fin.dc_capex_usd_per_mw,
+        "finance.terminal_value_method": "book",
+    }
+    variants.append(Convention(AGAINST_OWNING, against))
+    return variants
+
+
+def conventions(
+    scenario: ScenarioSource,
+    *,
+    n_samples: int | None = None,
+    seed: int | None = None,
+    backend: Any = "local",
+    progress: Callable[[int, int, str], None] | None = None,
+) -> ConventionsResult:
+    """Return each lab's route answer under the model's conventions switched (:func:`convention_variants`).
+
+    Every variant runs on the same seed, so on the same futures. ``progress(i, count, label)`` is
+    called before the ``i``-th variant's run (from 1).
+
+    Raises
+    ------
+    ScenarioError
+        The scenario is not a world scenario, or no lab in it names routes.
+    """
+    loaded = load_scenario(scenario)
+    world = as_kind(loaded, WorldScenario)
+    if world is None:
+        msg = "the model's conventions are a world scenario's; this is a compute scenario"
+        raise ScenarioError(msg, "scenario")
+    if not lab_routes(world):
+        msg = "no lab names routes (labs.<lab>.routes): there is no route answer to move"
+        raise ScenarioError(msg, "labs")
+    key = world.run.seed if seed is None else seed
+    rows = []
+    variants = convention_variants(world)
+    for i, variant in enumerate(variants, start=1):
+        if progress is not None:
+            progress(i, len(variants), variant.label)
+        varied = with_overrides(world, variant.overrides)
+        run = simulate(varied, n_samples, key, keep="summary", backend=backend)
+        answer = run.routes
+        p_best = {
+            lab: {route: (f["p_best"]["value"], f["p_best"]["se"]) for route, f in routes.items()}
+            for lab, routes in answer.items()
+        }
+        rows.append(ConventionRow(variant.label, variant.overrides, p_best))
+        n_samples = run.n_samples
+    return ConventionsResult(world.name, int(n_samples or 0), key, rows)

@@ -1,0 +1,73 @@
+"""``labecon conventions``: how the route answer moves with the model's own conventions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+import labecon
+from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
+from labecon.cli.rendering import console, err_console, fail_from, plausibility_summary
+from labecon.report.words import pct as percent
+
+
+def conventions(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file (with routes).")],
+    samples: Annotated[int | None, samples_option("Monte Carlo samples of each variant.")] = None,
+    seed: SeedOption = None,
+    sets: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How each lab's route answer moves with the model's conventions, one at a time and together.
+
+    Reruns the scenario, on the same futures, with compute priced at signing, chips for free
+    data-centre space ordered a quarter ahead, that space's reuse at a new facility's cost, each
+    other terminal value, and the four settings against owning together (docs/decisions.md).
+    """
+    try:
+        sc = load_scenario(scenario, sets)
+        with plausibility_summary():
+            result = labecon.conventions(sc, n_samples=samples, seed=seed, progress=None if as_json else _say)
+    except labecon.LabeconError as exc:
+        raise fail_from(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    print_conventions(result)
+
+
+def _say(i: int, count: int, label: str) -> None:
+    err_console.print(f"[dim]variant {i} of {count}: {label}[/]")
+
+
+def print_conventions(result: labecon.ConventionsResult) -> None:
+    """Print one row per variant: each lab's routes by P(best), the best first (± one SE)."""
+    console.print(
+        f"[bold]{result.scenario}[/]: {result.n_samples:,} samples per variant, seed {result.seed}, "
+        "the same futures in every variant"
+    )
+    labs = list(result.rows[0].p_best)
+    title = "P(best) of each lab's routes (± one Monte Carlo standard error)"
+    table = Table(title=title, title_justify="left")
+    table.add_column("variant", justify="left")
+    for lab in labs:
+        table.add_column(lab, justify="left")
+    for row in result.rows:
+        cells = []
+        for lab in labs:
+            routes = sorted(row.p_best[lab].items(), key=lambda item: -item[1][0])
+            cells.append(", ".join(f"{route} {percent(v)} ±{percent(se)}" for route, (v, se) in routes))
+        table.add_row(row.label, *cells)
+    console.print(table)
+    declared = result.rows[0]
+    for lab in labs:
+        best = declared.best(lab)
+        turns = [row.label for row in result.rows[1:] if row.best(lab) != best and not row.is_tie(lab)]
+        ties = [row.label for row in result.rows[1:] if row.is_tie(lab)]
+        said = f"• {lab}: best as declared {best}; another route is best under: {'; '.join(turns) or 'none'}"
+        tied = f"; its two likeliest routes tie (within two standard errors) under: {'; '.join(ties)}"
+        console.print(said + (tied if ties else "") + ".")

@@ -1,0 +1,47 @@
+"""``labecon conventions``: a table of the route answer under the model's conventions, or a clear error."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from labecon.cli import app
+
+runner = CliRunner()
+
+
+def test_conventions_prints_each_variant_and_where_the_answer_turns() -> None:
+    result = runner.invoke(app, ["conventions", "route-choice", "--samples", "300", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    for words in (
+        "route-choice: 300 samples per variant, seed 3",
+        "as declared",
+        "compute priced at signing",
+        "chips for free space ordered a quarter ahead",
+        "terminal value: book value",
+        "frontier_lab: best as declared",
+    ):
+        assert words in result.output, words
+
+
+def test_conventions_as_json_and_with_an_override() -> None:
+    book = "finance.terminal_value_method=book"
+    args = ["conventions", "route-choice", "-n", "200", "--set", book, "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    labels = [row["label"] for row in data["rows"]]
+    assert "terminal value: an exit multiple" in labels  # the scenario's own setting is not a variant
+    assert "terminal value: book value" not in labels
+    assert set(data["rows"][0]["p_best"]["frontier_lab"]) == {"own", "partner", "hybrid"}
+
+
+def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:
+    result = runner.invoke(app, ["conventions", "b1", "-n", "100"])
+    assert result.exit_code == 2
+    assert "scenario: the model's conventions are a world scenario's" in result.output
+    assert "Traceback" not in result.output
+    bad = runner.invoke(app, ["conventions", "route-choice", "-n", "0"])
+    assert bad.exit_code == 2
+    assert "--samples" in bad.output
