@@ -23,6 +23,9 @@ def test_conventions_prints_each_variant_and_where_the_answer_turns() -> None:
         "frontier_lab: best as declared",
     ):
         assert words in result.output, words
+    # This seed has futures past the plausibility bounds: they are counted over every variant.
+    assert "plausibility bounds" in result.output
+    assert "summed over the variants" in result.output
 
 
 def test_conventions_as_json_and_with_an_override() -> None:

@@ -30,7 +30,7 @@ def conventions(
     """
     try:
         sc = load_scenario(scenario, sets)
-        with plausibility_summary():
+        with plausibility_summary("the variants"):
             result = labecon.conventions(sc, n_samples=samples, seed=seed, progress=None if as_json else _say)
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

@@ -486,16 +486,22 @@ class SamplesRun:
 
 
 @contextmanager
-def plausibility_summary() -> Iterator[SamplesRun]:
-    """Collect the plausibility warnings of the runs inside, and say them once, summed, at the end."""
+def plausibility_summary(summed_over: str = "") -> Iterator[SamplesRun]:
+    """Collect the plausibility warnings of the runs inside, and say them once, summed, at the end.
+
+    ``summed_over`` names what the sums run over when the runs are not one scenario's
+    (``"its 7 variants"``).
+    """
     run = SamplesRun()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", labecon.PlausibilityWarning)
         yield run
-    say_plausibility(caught, run.total)
+    say_plausibility(caught, run.total, summed_over)
 
 
-def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = None) -> None:
+def say_plausibility(
+    caught: list[warnings.WarningMessage], total: int | None = None, summed_over: str = ""
+) -> None:
     """Print, in two lines at most, how many samples passed the plausibility bounds, summed over blocks.
 
     Out of ``total`` samples when given, else of the samples of the blocks that warned.
@@ -528,10 +534,11 @@ def say_plausibility(caught: list[warnings.WarningMessage], total: int | None = 
         )
         or "none"
     )
+    over = f", summed over {summed_over}" if summed_over else ""
     err_console.print(
         "[yellow]warning:[/] futures past the plausibility bounds on compute, funding or revenue (the "
         "scenario's finance.plausible_max_*; per sample: is_beyond_plausible_bounds, and by bound: "
-        f"is_beyond_plausible_bound): {escape(counts)}",
+        f"is_beyond_plausible_bound): {escape(counts)}{over}",
         highlight=False,
         soft_wrap=True,
     )
