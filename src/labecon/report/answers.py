@@ -155,6 +155,15 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         lines = [f"Best route, share of futures: {best}."]
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
         out.append(Answer(f"Route choice for {lab} (declared route: {declared})", lines))
+    if out:
+        from labecon.scenario.builtin import list_builtin
+
+        name = scenario.get("name")
+        which = name if name in list_builtin() else "with this scenario's file"
+        out[-1].lines.append(
+            "The model's own conventions (when compute is priced, when chips are ordered, the terminal "
+            f"value) can move these answers; the command labecon conventions {which} reruns them under each."
+        )
     return out
 
 

@@ -65,6 +65,10 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
     assert blocks[0].title.startswith("Route choice for lab_own")
     assert blocks[1].title.startswith("Route choice for lab_partner")
     assert blocks[2].lines[0].startswith("Which lab has the highest NPV")
+    # The last route block says where to see the answer under the model's other conventions.
+    assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-1]
+    renamed = {**scenario, "name": "my-own"}
+    assert "labecon conventions with this scenario's file" in answers(world.dataset, renamed)[1].lines[-1]
     # Without the run's scenario the routes cannot be named: the labs' comparison leads.
     assert answers(world.dataset, None)[0].lines[0].startswith("Which lab has the highest NPV")
 
