@@ -180,6 +180,31 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
     assert errors == []
 
 
+def test_the_route_answer_is_checked_against_the_models_conventions(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page.click("#check-conventions")
+    page.wait_for_selector("#conventions table", timeout=120_000)
+    rows = page.locator("#conventions tr")
+    assert rows.count() == 8  # the heading, as declared and six variants
+    text = page.inner_text("#conventions")
+    assert "as declared" in text
+    assert "compute priced at signing" in text
+    assert "frontier_lab" in text
+    # A change makes the check stale: it goes until asked again.
+    n = _renders(page)
+    page.fill("#seed", "7")
+    page.locator("#seed").dispatch_event("change")
+    _wait_render(page, n)
+    assert page.locator("#conventions").is_hidden()
+    # A scenario without routes does not offer it.
+    b1 = _opened(browser, f"{server.url}/?scenario=b1", errors)
+    assert b1.locator("#check-conventions").is_hidden()
+    assert errors == []
+
+
 def _legend(page: Any, chart: str) -> list[str]:
     return list(page.evaluate(f"document.getElementById('{chart}').data.map((t) => t.name)"))
 

@@ -25,7 +25,7 @@ from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
-from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 
 AGAINST_OWNING = "the four settings against owning, together"
 """The label of the last variant: compute priced at signing, chips for free space ordered a
@@ -40,11 +40,16 @@ class Convention(NamedTuple):
 
 
 class ConventionRow(NamedTuple):
-    """A variant's route answer: lab -> route -> (P(best), its standard error)."""
+    """A variant's route answer: lab -> route -> (P(best), its standard error).
+
+    ``beyond_bounds``: lab -> the share of futures in which the lab, on its declared route,
+    passed the scenario's plausibility bounds (``finance.plausible_max_*``) in this variant.
+    """
 
     label: str
     overrides: dict[str, Any]
     p_best: dict[str, dict[str, tuple[float, float]]]
+    beyond_bounds: dict[str, float]
 
     def best(self, lab: str) -> str:
         """Return the lab's route with the highest P(best) in this variant."""
@@ -81,6 +86,7 @@ class ConventionsResult:
                         for lab, routes in row.p_best.items()
                     },
                     "best": {lab: row.best(lab) for lab in row.p_best},
+                    "beyond_plausible_bounds": row.beyond_bounds,
                     "tie": {lab: row.is_tie(lab) for lab in row.p_best},
                 }
                 for row in self.rows
@@ -132,26 +138,21 @@ def conventions(
     n_samples: int | None = None,
     seed: int | None = None,
     backend: Any = "local",
+    chunk_size: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> ConventionsResult:
     """Return each lab's route answer under the model's conventions switched (:func:`convention_variants`).
 
-    Every variant runs on the same seed, so on the same futures. ``progress(i, count, label)`` is
-    called before the ``i``-th variant's run (from 1).
+    Every variant runs on the same seed, so on the same futures; ``backend`` and ``chunk_size`` are
+    :func:`~labecon.simulate`'s. ``progress(i, count, label)`` is called before the ``i``-th
+    variant's run (from 1).
 
     Raises
     ------
     ScenarioError
         The scenario is not a world scenario, or no lab in it names routes.
     """
-    loaded = load_scenario(scenario)
-    world = as_kind(loaded, WorldScenario)
-    if world is None:
-        msg = "the model's conventions are a world scenario's; this is a compute scenario"
-        raise ScenarioError(msg, "scenario")
-    if not lab_routes(world):
-        msg = "no lab names routes (labs.<lab>.routes): there is no route answer to move"
-        raise ScenarioError(msg, "labs")
+    world = with_routes(load_scenario(scenario))
     key = world.run.seed if seed is None else seed
     rows = []
     variants = convention_variants(world)
@@ -159,12 +160,33 @@ def conventions(
         if progress is not None:
             progress(i, len(variants), variant.label)
         varied = with_overrides(world, variant.overrides)
-        run = simulate(varied, n_samples, key, keep="summary", backend=backend)
+        run = simulate(varied, n_samples, key, keep="summary", backend=backend, chunk_size=chunk_size)
         answer = run.routes
         p_best = {
             lab: {route: (f["p_best"]["value"], f["p_best"]["se"]) for route, f in routes.items()}
             for lab, routes in answer.items()
         }
-        rows.append(ConventionRow(variant.label, variant.overrides, p_best))
+        labs = [str(lab) for lab in run.dataset["lab"].to_numpy()]
+        shares = run.summaries["is_beyond_plausible_bounds"].as_dict()["mean"]
+        beyond = {lab: float(share) for lab, share in zip(labs, shares, strict=True)}
+        rows.append(ConventionRow(variant.label, variant.overrides, p_best, beyond))
         n_samples = run.n_samples
     return ConventionsResult(world.name, int(n_samples or 0), key, rows)
+
+
+def with_routes(scenario: Scenario) -> WorldScenario:
+    """Return the scenario as a world with a route answer, or say why it has none.
+
+    Raises
+    ------
+    ScenarioError
+        The scenario is not a world scenario (``scenario``), or no lab in it names routes (``labs``).
+    """
+    world = as_kind(scenario, WorldScenario)
+    if world is None:
+        msg = "the model's conventions are a world scenario's; this is a compute scenario"
+        raise ScenarioError(msg, "scenario")
+    if not lab_routes(world):
+        msg = "no lab names routes (labs.<lab>.routes): there is no route answer to move"
+        raise ScenarioError(msg, "labs")
+    return world

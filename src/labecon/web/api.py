@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 import labecon
+from labecon.analysis.conventions import with_routes
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
@@ -143,6 +144,35 @@ async def post_run(request: Request) -> JSONResponse:
         return JSONResponse(await runner.run(scenario, n, seed))
     job = _jobs(request).start(scenario, n, seed)
     return JSONResponse(job.state(), status_code=202, headers={"Location": f"/api/runs/{job.id}"})
+
+
+@router.post(
+    "/conventions",
+    summary="The route answer under the model's conventions switched",
+    openapi_extra=_body_doc(RunRequest),
+    responses={413: ERRORS[413], 422: ERRORS[422], 429: ERRORS[429]},
+)
+async def post_conventions(request: Request) -> JSONResponse:
+    """Rerun a scenario with routes under each of the model's conventions switched, and together.
+
+    As ``labecon conventions``: each lab's routes by P(best), with standard errors, for the
+    scenario as declared, with compute priced at signing, chips for free space ordered a
+    quarter ahead, free space reused at a new facility's cost, each other terminal value, and
+    the four settings against owning together, all on the same futures. ``n_samples`` (each
+    variant's; default the dashboard's preview size) is at most ``immediate_max_samples``.
+    """
+    settings = _settings(request)
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
+    scenario = _scenario(req.scenario, req.overrides)
+    with_routes(scenario)  # 422 now, naming the field, when there is no route answer
+    n = req.n_samples if req.n_samples is not None else settings.preview_samples
+    seed = req.seed if req.seed is not None else scenario.run.seed
+    if n > settings.immediate_max_samples:
+        msg = f"{n:,} samples per variant is over this server's limit of {settings.immediate_max_samples:,}"
+        raise ApiError(413, "n_samples", msg)
+    runner: ImmediateRunner = request.app.state.runner
+    return JSONResponse(await runner.run(scenario, n, seed, conventions=True))
 
 
 @router.get("/runs", summary="The runs in the run store")

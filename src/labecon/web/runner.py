@@ -24,6 +24,7 @@ import os
 import sys
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -94,8 +95,13 @@ class ImmediateRunner:
         self._folders = ThreadPoolExecutor(max(1, self.max_waiting), thread_name_prefix="labecon-fold")
         self._executor = None
 
-    async def run(self, scenario: labecon.Scenario, n_samples: int, seed: int) -> dict[str, Any]:
+    async def run(
+        self, scenario: labecon.Scenario, n_samples: int, seed: int, *, conventions: bool = False
+    ) -> dict[str, Any]:
         """Return the view of a run of ``scenario`` (from the cache if it ran before).
+
+        With ``conventions``, the route answer under the model's conventions switched instead
+        (:func:`labecon.conventions`, as a dict).
 
         Raises
         ------
@@ -104,7 +110,7 @@ class ImmediateRunner:
         """
         # Only the fields given (as dump_scenario writes them): they validate back to the same scenario.
         fields = scenario.model_dump(mode="json", exclude_unset=True)
-        key = _key(fields, n_samples, seed)
+        key = _key(fields, n_samples, seed) + (":conventions" if conventions else "")
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -115,7 +121,8 @@ class ImmediateRunner:
                 msg = f"{self.max_waiting} runs are waiting already (the limit); try again in a moment"
                 raise ApiError(429, "n_samples", msg)
             try:
-                shared = asyncio.wrap_future(self._submit(fields, n_samples, seed))
+                work = compute_conventions if conventions else compute_view
+                shared = asyncio.wrap_future(self._submit(work, fields, n_samples, seed))
             except BrokenProcessPool:
                 self._restart()
                 raise ApiError(503, "server", "a worker process stopped; try again") from None
@@ -129,15 +136,17 @@ class ImmediateRunner:
             self._restart()
             raise ApiError(503, "server", "a worker process stopped; try again") from None
 
-    def _submit(self, fields: dict[str, Any], n_samples: int, seed: int) -> Future[dict[str, Any]]:
+    def _submit(
+        self, work: Callable[..., dict[str, Any]], fields: dict[str, Any], n_samples: int, seed: int
+    ) -> Future[dict[str, Any]]:
         executor = self.start()
         if self.workers <= 1:
-            return executor.submit(compute_view, fields, n_samples, seed)
+            return executor.submit(work, fields, n_samples, seed)
         # One run's blocks spread over every worker (a preview uses every core; same bits as one
         # block): the server process folds them and builds the view, in a thread of its own.
         # The view says the futures past the plausibility bounds; the workers keep their warnings.
         backend = PoolBackend(executor, give_warnings=False)
-        return self._folders.submit(compute_view, fields, n_samples, seed, backend, self.workers)
+        return self._folders.submit(work, fields, n_samples, seed, backend, self.workers)
 
     def _restart(self) -> None:
         self.close()
@@ -159,6 +168,21 @@ def compute_view(
     chunk = -(-n_samples // parts) if parts > 1 else None
     results = labecon.simulate(scenario, n_samples, seed, backend=backend or "local", chunk_size=chunk)
     return results_view(results, scenario)
+
+
+def compute_conventions(
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+) -> dict[str, Any]:
+    """Run a scenario given as its fields under the model's conventions; return the result as a dict."""
+    scenario = load_quietly(fields)
+    chunk = -(-n_samples // parts) if parts > 1 else None
+    with warnings.catch_warnings():
+        # Said in the answer instead: each variant's share of futures past the plausibility bounds.
+        warnings.simplefilter("ignore", labecon.PlausibilityWarning)
+        result = labecon.conventions(
+            scenario, n_samples=n_samples, seed=seed, backend=backend or "local", chunk_size=chunk
+        )
+    return result.to_dict()
 
 
 def _warm_up() -> None:

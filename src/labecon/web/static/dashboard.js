@@ -3,6 +3,7 @@
 // URL (scenario, seed, overrides, view, full run), so a copied link reopens it. ES modules:
 // urlstate.js (the address), controls.js (the controls), charts.js, summary.js (downloads).
 import { drawCharts } from "./charts.js";
+import { drawConventions } from "./conventions.js";
 import { buildControls } from "./controls.js";
 import { save, summaryRows, toCsv } from "./summary.js";
 import { readUrl, writeUrl } from "./urlstate.js";
@@ -68,6 +69,7 @@ let lastChange = -Infinity;
 
 function schedulePreview() {
   writeUrl(state);
+  $("conventions").hidden = true; // it answered for the scenario before this change
   clearTimeout(timer);
   const now = performance.now();
   const wait = now - lastChange < QUIET_MS ? QUIET_MS : 0;
@@ -97,6 +99,28 @@ async function preview() {
     markStale(true);
   } finally {
     if (controller === inflight) { inflight = null; $("busy").hidden = true; }
+  }
+}
+
+// The route answer under the model's other conventions, for the scenario shown (on demand).
+async function checkConventions() {
+  clearError();
+  const asked = JSON.stringify(state.overrides) + scenarioSource() + state.seed;
+  $("conventions-busy").hidden = false;
+  $("check-conventions").disabled = true;
+  try {
+    const data = await api("POST", "/api/conventions", {
+      scenario: scenarioSource(),
+      overrides: state.overrides,
+      n_samples: state.config.preview_samples,
+      seed: state.seed,
+    });
+    if (asked === JSON.stringify(state.overrides) + scenarioSource() + state.seed) drawConventions($("conventions"), data);
+  } catch (err) {
+    showError(err.field, err.message);
+  } finally {
+    $("conventions-busy").hidden = true;
+    $("check-conventions").disabled = false;
   }
 }
 
@@ -189,6 +213,8 @@ function render(view, label, started) {
   }
   filter.value = labs.includes(state.lab) ? state.lab : "all";
   drawCharts(view, state.lab);
+  // The model's other conventions move a route answer: offered where there is one.
+  document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
   markStale(false);
   state.renders += 1;
   const pageMs = performance.now() - started;
@@ -297,6 +323,7 @@ async function start() {
     if (state.view) drawCharts(state.view, state.lab);
   });
   $("full-run").addEventListener("click", fullRun);
+  $("check-conventions").addEventListener("click", checkConventions);
   $("copy-link").addEventListener("click", async () => {
     writeUrl(state);
     try { await navigator.clipboard.writeText(location.href); $("copy-link").textContent = "Link copied"; } catch (e) { $("copy-link").textContent = "Copy the address bar"; }

@@ -1,0 +1,50 @@
+// The route answer under the model's own conventions switched (POST /api/conventions), on demand:
+// one row per variant, each lab's routes by P(best), the rows where another route is best marked.
+
+function pct(v) {
+  return v > 0 && v < 0.0005 ? "<0.1%" : `${(100 * v).toFixed(1)}%`;
+}
+
+function routesCell(routes) {
+  return Object.entries(routes)
+    .sort((a, b) => b[1].value - a[1].value)
+    .map(([route, p]) => `${route} ${pct(p.value)} ±${pct(p.se)}`)
+    .join(", ");
+}
+
+// Draw `data` (the API's answer) into `box`: a table, and a line on how to read it.
+export function drawConventions(box, data) {
+  const labs = Object.keys(data.rows[0].p_best);
+  const declared = data.rows[0].best;
+  const table = document.createElement("table");
+  const head = table.insertRow();
+  ["variant", ...labs].forEach((text) => {
+    const th = document.createElement("th");
+    th.textContent = text;
+    head.appendChild(th);
+  });
+  data.rows.forEach((row, i) => {
+    const tr = table.insertRow();
+    tr.insertCell().textContent = row.label;
+    labs.forEach((lab) => {
+      const td = tr.insertCell();
+      td.textContent = routesCell(row.p_best[lab]);
+      if (i > 0 && row.best[lab] !== declared[lab]) td.classList.add("turned");
+    });
+  });
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.textContent = `P(best) of each lab's routes (± one standard error), ${data.n_samples.toLocaleString()} ` +
+    `futures per variant, seed ${data.seed}, the same futures in every row. Marked: a lab whose best route ` +
+    "is not its best as declared. docs/model.md explains each convention.";
+  const bounds = document.createElement("p");
+  bounds.className = "hint";
+  const ranges = labs.map((lab) => {
+    const shares = data.rows.map((row) => row.beyond_plausible_bounds[lab]);
+    return `${lab} ${pct(Math.min(...shares))} to ${pct(Math.max(...shares))}`;
+  });
+  bounds.textContent = "Futures past the plausibility bounds (finance.plausible_max_*), across the variants: " +
+    `${ranges.join("; ")}.`;
+  box.replaceChildren(table, note, bounds);
+  box.hidden = false;
+}
