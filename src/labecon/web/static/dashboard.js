@@ -84,12 +84,7 @@ async function preview() {
   const started = performance.now();
   $("busy").hidden = false;
   try {
-    const view = await api("POST", "/api/runs", {
-      scenario: scenarioSource(),
-      overrides: state.overrides,
-      n_samples: state.config.preview_samples,
-      seed: state.seed,
-    }, controller.signal);
+    const view = await api("POST", "/api/runs", previewBody(), controller.signal);
     if (controller !== inflight) return;
     clearError();
     render(view, `preview, ${view.manifest.n_samples.toLocaleString()} samples`, started);
@@ -102,20 +97,26 @@ async function preview() {
   }
 }
 
+// The scenario shown, as a preview asks for it.
+function previewBody() {
+  return {
+    scenario: scenarioSource(),
+    overrides: state.overrides,
+    n_samples: state.config.preview_samples,
+    seed: state.seed,
+  };
+}
+
 // The route answer under the model's other conventions, for the scenario shown (on demand).
 async function checkConventions() {
   clearError();
-  const asked = JSON.stringify(state.overrides) + scenarioSource() + state.seed;
+  const body = previewBody();
+  const asked = JSON.stringify(body);
   $("conventions-busy").hidden = false;
   $("check-conventions").disabled = true;
   try {
-    const data = await api("POST", "/api/conventions", {
-      scenario: scenarioSource(),
-      overrides: state.overrides,
-      n_samples: state.config.preview_samples,
-      seed: state.seed,
-    });
-    if (asked === JSON.stringify(state.overrides) + scenarioSource() + state.seed) drawConventions($("conventions"), data);
+    const data = await api("POST", "/api/conventions", body);
+    if (asked === JSON.stringify(previewBody())) drawConventions($("conventions"), data); // not stale
   } catch (err) {
     showError(err.field, err.message);
   } finally {
