@@ -225,22 +225,6 @@ def _fill_leased(
     return fill_capex, fill_dep
 
 
-def chip_usd_on_delivery(t: int, state: WorldState, online: Online, ctx: Context) -> FloatArray:
-    """Return the price of the owned chips ordered now, USD per H100e, ``(sample, lab)``.
-
-    They are paid on delivery, the lead time on, at the price of then, as a leased hall's
-    chips are when it opens: today's price carried along its decline over the lead time,
-    dearer if a chip shortage is on at delivery. Priced at signing
-    (``finance.compute_priced_at``): today's price, dearer under a shortage now.
-    """
-    window = ctx.windows["chip_shortage"]
-    paid = t + online.lead_quarters if priced_at_delivery(ctx) else t
-    dearer = 1.0 + active(window, paid) * window.size_frac
-    decline = _over_lead(ctx.drivers_factor.chip_usd_per_h100e, ctx.chip_over_dc_lead[0], online, ctx)
-    out: FloatArray = state.drivers.chip_usd_per_h100e * decline * dearer[:, None]
-    return out
-
-
 def commit_usd_at_start(state: WorldState, ctx: Context) -> FloatArray:
     """Return the price of the commitments signed now, USD per H100e-hour, ``(sample, lab)``.
 
@@ -251,28 +235,44 @@ def commit_usd_at_start(state: WorldState, ctx: Context) -> FloatArray:
     return out
 
 
-def chip_kw_on_delivery(state: WorldState, online: Online, ctx: Context) -> FloatArray:
-    """Return the IT load of the owned chips ordered now, kW per H100e, ``(sample, lab)``.
+def chips_on_delivery(
+    t: int, state: WorldState, online: Online, ctx: Context
+) -> tuple[FloatArray, FloatArray]:
+    """Return the price (USD per H100e) and IT load (kW per H100e) of the owned chips ordered now.
 
-    That of the chips delivered the lead time on (chips bought later draw less): their data
-    centre is built for them. Priced at signing: that of today's chips.
+    They come with their data centre, the data-centre lead time on: :func:`chips_delivered`
+    over that lead (its factors made once a run unless a construction delay is on).
     """
-    decline = _over_lead(ctx.drivers_factor.own_kw_per_h100e, ctx.chip_over_dc_lead[1], online, ctx)
-    out: FloatArray = state.drivers.own_kw_per_h100e * decline
-    return out
+    delayed = bool(online.events["construction_delay"].any())
+    return chips_delivered(t, state, online.lead_quarters, ctx, None if delayed else ctx.chip_over_dc_lead)
 
 
-def _over_lead(factor: FloatArray, undelayed: FloatArray, online: Online, ctx: Context) -> FloatArray:
-    """Return a driver's factor per quarter raised to this quarter's data-centre lead time.
+def chips_delivered(
+    t: int,
+    state: WorldState,
+    lead: FloatArray,
+    ctx: Context,
+    over_lead: tuple[FloatArray, FloatArray] | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Return the price and IT load of owned chips ordered now and delivered ``lead`` quarters on.
 
-    ``undelayed`` is it raised to the lead without a construction delay, made once a run:
-    the same values wherever no delay is on (the lead is then that one); 1 when compute is
-    priced at signing.
+    USD and kW per H100e, ``(sample, lab)``. They are paid on delivery at the price of then, as
+    a leased hall's chips are when it opens: today's price carried along its decline over the
+    lead, dearer if a chip shortage is on at delivery; and draw the kW of the chips of then.
+    ``over_lead``: the drivers' factors raised to ``lead``, if made already. Priced at signing
+    (``finance.compute_priced_at``): today's price, dearer under a shortage now, today's kW.
     """
-    if not (priced_at_delivery(ctx) and online.events["construction_delay"].any()):
-        return undelayed
-    out: FloatArray = factor ** online.lead_quarters[:, None]
-    return out
+    window, drv = ctx.windows["chip_shortage"], state.drivers
+    if not priced_at_delivery(ctx):
+        now = drv.chip_usd_per_h100e * (1.0 + active(window, t) * window.size_frac)[:, None]
+        return now, drv.own_kw_per_h100e
+    if over_lead is None:
+        factor = ctx.drivers_factor
+        over_lead = (factor.chip_usd_per_h100e ** lead[:, None], factor.own_kw_per_h100e ** lead[:, None])
+    dearer = 1.0 + active(window, t + lead) * window.size_frac
+    price: FloatArray = drv.chip_usd_per_h100e * over_lead[0] * dearer[:, None]
+    kw: FloatArray = drv.own_kw_per_h100e * over_lead[1]
+    return price, kw
 
 
 def priced_at_delivery(ctx: Context) -> bool:
@@ -321,7 +321,7 @@ def invest(
     retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
     order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
-    kw = chip_kw_on_delivery(state, online, ctx)
+    price, kw = chips_on_delivery(t, state, online, ctx)
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
@@ -336,7 +336,7 @@ def invest(
         new_space = order_kw + closing
     else:
         new_space = np.maximum(0.0, order_kw - np.maximum(0.0, free)) + closing
-    chip_capex = order * chip_usd_on_delivery(t, state, online, ctx)
+    chip_capex = order * price
     overrun = (1.0 + on["construction_delay"] * delay)[:, None]
     dc_capex = new_space * 1e-3 * gp.dc_capex_usd_per_mw[:, None] * overrun + (
         refit * 1e-3 * gp.dc_refit_usd_per_mw[:, None]
@@ -404,6 +404,7 @@ def _invest_compiled(
     order_kw, new_space, space, building_kw = (np.empty(lab, order="F") for _ in range(4))
     lead = online.lead_quarters
     retire, retire_kw, retire_space = retiring(t, fl, books, lead, ctx)
+    chip_price, chip_kw = chips_on_delivery(t, state, online, ctx)
     _world_fused.invest_orders(
         halls_only,
         float(t),
@@ -414,8 +415,8 @@ def _invest_compiled(
         full(fl.building_h100e, lab),
         full(lp.own_available_quarter, lab, keep=True),
         full(alive, lab),
-        full(chip_usd_on_delivery(t, state, online, ctx), lab),
-        full(chip_kw_on_delivery(state, online, ctx), lab),
+        full(chip_price, lab),
+        full(chip_kw, lab),
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
@@ -533,7 +534,7 @@ def order_for_free_space(
     owned_by, kw_by, space_later = _arriving_by(books.arrivals, t, lead)
     load = fl.owned_kw - retire_kw + kw_by  # of the chips in service then
     free = fl.space_kw - space_later - closing - load
-    price, kw = _chip_after(t, state, lead, ctx)
+    price, kw = chips_delivered(t, state, lead, ctx)
     wanted = np.maximum(0.0, target - (fl.owned_h100e - retire) - owned_by)
     room = np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), np.inf)  # no power, no space needed
     fill = np.minimum(wanted, room) * can_buy * alive
@@ -584,22 +585,6 @@ def _arriving_by(arrivals: Schedule, t: int, lead: FloatArray) -> tuple[FloatArr
         space = space + came[DC_KW] * by
     later: FloatArray = arrivals.data[t + 1 :, DC_KW].sum(axis=0).T - space
     return owned, kw, later
-
-
-def _chip_after(t: int, state: WorldState, lead: FloatArray, ctx: Context) -> tuple[FloatArray, FloatArray]:
-    """Return the price and IT load of owned chips ordered now, delivered ``lead`` quarters on.
-
-    USD and kW per H100e, ``(sample, lab)``: those of then, dearer under a chip shortage then
-    (priced at signing: those of now).
-    """
-    window, drv, factor = ctx.windows["chip_shortage"], state.drivers, ctx.drivers_factor
-    if not priced_at_delivery(ctx):
-        now = drv.chip_usd_per_h100e * (1.0 + active(window, t) * window.size_frac)[:, None]
-        return now, drv.own_kw_per_h100e
-    dearer = 1.0 + active(window, t + lead) * window.size_frac
-    price = drv.chip_usd_per_h100e * factor.chip_usd_per_h100e ** lead[:, None] * dearer[:, None]
-    kw: FloatArray = drv.own_kw_per_h100e * factor.own_kw_per_h100e ** lead[:, None]
-    return price, kw
 
 
 def retiring(

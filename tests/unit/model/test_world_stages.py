@@ -125,29 +125,32 @@ def test_owned_chips_are_priced_at_delivery_with_a_shortage_then() -> None:
     ctx = SimpleNamespace(
         params=SimpleNamespace(compute_priced_at="delivery"),
         windows={"chip_shortage": shortage},
-        drivers_factor=SimpleNamespace(chip_usd_per_h100e=factor),
-        chip_over_dc_lead=(factor**4.0, None),  # the lead without a construction delay
+        drivers_factor=SimpleNamespace(chip_usd_per_h100e=factor, own_kw_per_h100e=factor),
+        chip_over_dc_lead=(factor**4.0, factor**4.0),  # the lead without a construction delay
     )
-    state = SimpleNamespace(drivers=SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 100.0)))
+    drivers = SimpleNamespace(chip_usd_per_h100e=np.full((3, 1), 100.0), own_kw_per_h100e=np.ones((3, 1)))
+    state = SimpleNamespace(drivers=drivers)
     expected = [100 * 0.9**4, 100 * 0.9**4 * 1.5, 100 * 0.9**8]
     # Sample 2 waits twice as long under a construction delay; without one, all wait 4 quarters.
     delayed = SimpleNamespace(
         lead_quarters=np.array([4.0, 4.0, 8.0]), events={"construction_delay": np.eye(3)[2]}
     )
-    price = capacity.chip_usd_on_delivery(2, state, delayed, ctx)  # type: ignore[arg-type]
+    price, kw = capacity.chips_on_delivery(2, state, delayed, ctx)  # type: ignore[arg-type]
     np.testing.assert_allclose(price[:, 0], expected, rtol=1e-14)
+    np.testing.assert_allclose(kw[:, 0], [0.9**4, 0.9**4, 0.9**8], rtol=1e-14)  # the chips of then
     on_time = SimpleNamespace(lead_quarters=np.full(3, 4.0), events={"construction_delay": np.zeros(3)})
-    price = capacity.chip_usd_on_delivery(2, state, on_time, ctx)  # type: ignore[arg-type]
+    price, _ = capacity.chips_on_delivery(2, state, on_time, ctx)  # type: ignore[arg-type]
     np.testing.assert_allclose(price[:, 0], [expected[0], expected[1], expected[0]], rtol=1e-14)
     # Priced at signing (the run's factors over the lead are then 1): today's price and shortage.
     at_signing = SimpleNamespace(
         params=SimpleNamespace(compute_priced_at="signing"),
         windows=ctx.windows,
         drivers_factor=ctx.drivers_factor,
-        chip_over_dc_lead=(np.ones((3, 1)), None),
+        chip_over_dc_lead=(np.ones((3, 1)), np.ones((3, 1))),
     )
-    price = capacity.chip_usd_on_delivery(2, state, delayed, at_signing)  # type: ignore[arg-type]
+    price, kw = capacity.chips_on_delivery(2, state, delayed, at_signing)  # type: ignore[arg-type]
     np.testing.assert_array_equal(price[:, 0], [150.0, 100.0, 100.0])
+    np.testing.assert_array_equal(kw[:, 0], [1.0, 1.0, 1.0])
 
 
 def test_straight_line_depreciation_and_the_shared_operating_costs() -> None:
