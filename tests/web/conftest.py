@@ -46,3 +46,12 @@ def assert_names_field(response: Any, status: int, field: str | None = None) -> 
     if field is not None:
         assert detail["field"] == field, detail
     return dict(detail)
+
+
+def assert_answered(response: Any, statuses: tuple[int, ...]) -> None:
+    """The response has one of these statuses (never a 500); an error's body names a field and the problem."""
+    assert response.status_code in statuses, response.text
+    if response.status_code != 200:
+        detail = response.json()["detail"][0]
+        assert detail["field"]
+        assert detail["message"]

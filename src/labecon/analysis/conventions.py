@@ -161,17 +161,15 @@ def conventions(
             progress(i, len(variants), variant.label)
         varied = with_overrides(world, variant.overrides)
         run = simulate(varied, n_samples, key, keep="summary", backend=backend, chunk_size=chunk_size)
-        answer = run.routes
         p_best = {
             lab: {route: (f["p_best"]["value"], f["p_best"]["se"]) for route, f in routes.items()}
-            for lab, routes in answer.items()
+            for lab, routes in run.routes.items()
         }
         labs = [str(lab) for lab in run.dataset["lab"].to_numpy()]
         shares = run.summaries["is_beyond_plausible_bounds"].as_dict()["mean"]
         beyond = {lab: float(share) for lab, share in zip(labs, shares, strict=True)}
         rows.append(ConventionRow(variant.label, variant.overrides, p_best, beyond))
-        n_samples = run.n_samples
-    return ConventionsResult(world.name, int(n_samples or 0), key, rows)
+    return ConventionsResult(world.name, run.n_samples, key, rows)  # every variant ran as many
 
 
 def with_routes(scenario: Scenario) -> WorldScenario:

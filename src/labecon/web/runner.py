@@ -165,9 +165,14 @@ def compute_view(
 ) -> dict[str, Any]:
     """Run a scenario given as its fields and return its view (in a worker, or over ``backend``'s)."""
     scenario = load_quietly(fields)
-    chunk = -(-n_samples // parts) if parts > 1 else None
+    chunk = _chunk_size(n_samples, parts)
     results = labecon.simulate(scenario, n_samples, seed, backend=backend or "local", chunk_size=chunk)
     return results_view(results, scenario)
+
+
+def _chunk_size(n_samples: int, parts: int) -> int | None:
+    """Return the samples of each of ``parts`` blocks of a run (one per worker), None for one block."""
+    return -(-n_samples // parts) if parts > 1 else None
 
 
 def compute_conventions(
@@ -175,7 +180,7 @@ def compute_conventions(
 ) -> dict[str, Any]:
     """Run a scenario given as its fields under the model's conventions; return the result as a dict."""
     scenario = load_quietly(fields)
-    chunk = -(-n_samples // parts) if parts > 1 else None
+    chunk = _chunk_size(n_samples, parts)
     with warnings.catch_warnings():
         # Said in the answer instead: each variant's share of futures past the plausibility bounds.
         warnings.simplefilter("ignore", labecon.PlausibilityWarning)
