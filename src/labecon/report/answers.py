@@ -127,7 +127,7 @@ def answers(ds: xr.Dataset, scenario: dict[str, Any] | None = None) -> list[Answ
     if is_world_of_labs(ds):
         return [
             *route_answers(ds, scenario),
-            *_world_answers(ds, start_year_of(scenario), horizon_of(scenario)),
+            *_world_answers(ds, scenario),
         ]
     return _output_answers(ds)
 
@@ -190,7 +190,8 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
     return text + "."
 
 
-def _world_answers(ds: xr.Dataset, start: float, horizon: int | None = None) -> list[Answer]:
+def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:
+    start, horizon = start_year_of(scenario), horizon_of(scenario)
     labs = [str(x) for x in ds["lab"].to_numpy()]
     years = [int(y) for y in ds["year"].to_numpy()] if "year" in ds.coords else []
     out = []
@@ -223,19 +224,7 @@ def _world_answers(ds: xr.Dataset, start: float, horizon: int | None = None) -> 
                 ],
             )
         )
-    partner = []
-    if "deal" in ds.coords:
-        for deal in (str(x) for x in ds["deal"].to_numpy()):
-            s = stat(ds, "partner_deal_npv_usd", deal=deal)
-            if s is None:
-                continue
-            cloud, _, who = deal.partition(":")
-            text = f"{cloud}'s return on its deal with {who}: an NPV of {_spread(s, 'money')}"
-            if s.values is not None:
-                text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"
-            partner.append(text + ".")
-    title = "The partner" if len(partner) == 1 else "The partners, clouds and investors"
-    last = [Answer(title, partner)] if partner else []
+    last = _partner_answers(ds, scenario)
     if years:
         note = (
             f"Years are the model's years from its start: {years[0]} runs from {year_span(start)}, "
@@ -243,6 +232,33 @@ def _world_answers(ds: xr.Dataset, start: float, horizon: int | None = None) -> 
         )
         last.append(Answer("", [note]))
     return [*first, *out, *last]
+
+
+def _partner_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:
+    """Return each partner's and investor's return on its deal with a lab, as one block (or none)."""
+    partner = []
+    for deal in (str(x) for x in ds["deal"].to_numpy()) if "deal" in ds.coords else ():
+        s = stat(ds, "partner_deal_npv_usd", deal=deal)
+        if s is None:
+            continue
+        cloud, _, who = deal.partition(":")
+        if cloud in _investors(scenario, who.split(" (")[0]):
+            alone = f"its stake alone: what it sells {who} is not counted"
+            what = f"{cloud}'s return on its investment in {who} ({alone})"
+        else:
+            what = f"{cloud}'s return on its deal with {who}"
+        text = f"{what}: an NPV of {_spread(s, 'money')}"
+        if s.values is not None:
+            text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"
+        partner.append(text + ".")
+    title = "The partner" if len(partner) == 1 else "The partners, clouds and investors"
+    return [Answer(title, partner)] if partner else []
+
+
+def _investors(scenario: dict[str, Any] | None, lab: str) -> set[str]:
+    """Return who invests in ``lab`` without selling it cloud capacity (its ``investments``)."""
+    spec = ((scenario or {}).get("labs") or {}).get(lab) or {}
+    return {str(inv.get("investor")) for inv in spec.get("investments") or [] if isinstance(inv, dict)}
 
 
 def _first_profit(ds: xr.Dataset, lab: str, start: float, horizon: int | None = None) -> str | None:

@@ -98,6 +98,21 @@ def test_the_terminal_opens_with_the_answers(
     assert "First profitable quarter" in out
 
 
+def test_an_investor_s_return_is_said_to_be_its_stake_alone(world: labecon.Results) -> None:
+    scenario = yaml.safe_load(world.scenario_yaml)
+    (partners,) = [b for b in answers(world.dataset, scenario) if b.title.startswith("The partners")]
+    (nvidia,) = [line for line in partners.lines if line.startswith("nvidia")]
+    assert nvidia.startswith("nvidia's return on its investment in lab_own (its stake alone: what it sells")
+    # A cloud's deal is capacity and a stake: its return is on its deal.
+    assert any(
+        line.startswith("aws_cloud's return on its deal with lab_partner: an NPV of")
+        for line in partners.lines
+    )
+    # Without the scenario, who invests is not known: every line speaks of a deal.
+    (bare,) = [b for b in answers(world.dataset, None) if b.title.startswith("The partners")]
+    assert any(line.startswith("nvidia's return on its deal with lab_own") for line in bare.lines)
+
+
 def test_heavy_tails_are_told_from_light_ones() -> None:
     rng = np.random.default_rng(3)
     assert heavy_tailed(rng.pareto(1.2, 20_000))
