@@ -507,7 +507,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         or max(out["revenue_by_year"]) > p["max_revenue"]
     )
     out["ruined"] = ruined
-    out["deal_npv"] = deal_npv + deal_disc * out["partner"][-1][2]
+    stake_value = out["partner"][-1][2]
+    if p["stake_at"] == "horizon":
+        stake_value = stake * max(terminal + cash + credits - debt, 0.0) * alive
+    out["deal_npv"] = deal_npv + deal_disc * stake_value
     return out
 
 
@@ -664,6 +667,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "maint": fin.maintenance_frac_per_year,
         "terminal": fin.terminal_value_frac_of_book,
         "tv_method": fin.terminal_value_method,
+        "stake_at": fin.stake_valued_at,
         "tv_growth": fin.terminal_growth_per_year,
         "tv_multiple": fin.terminal_revenue_multiple,
         "max_raise": fin.max_raise_usd_per_year,

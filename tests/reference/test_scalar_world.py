@@ -165,6 +165,10 @@ CASES = {
         "finance.plausible_max_revenue_usd_per_year": 9e9,
     },
 }
+CASES["stake_valued_at_the_horizon"] = {  # the partner's stake as a share of the lab's equity then
+    **CASES["partner_tranches"],
+    "finance.stake_valued_at": "horizon",
+}
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -400,7 +400,10 @@ class Accumulator:
                 "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
             }
             return WorldResult({k: np.ascontiguousarray(v) for k, v in bounds.items()}, {}, self.npv_parts)
-        deal_npv = self.deal_npv + self.deal_discount * self.stake_value
+        stake_value = self.stake_value
+        if ctx.params.stake_valued_at == "horizon" and ctx.deal_lab:
+            stake_value = stakes_at_horizon(state, terminal, ctx.deal_lab)
+        deal_npv = self.deal_npv + self.deal_discount * stake_value
         outputs = {
             "revenue_usd_by_year": self.revenue_by_year,
             "cash_usd_by_year": self.cash_by_year,
@@ -439,6 +442,19 @@ def unlevered_fcf_usd(
     with them are a cost of the business like any other.
     """
     out: FloatArray = operating_usd + interest_usd - credits_used_usd + investing_usd
+    return out
+
+
+def stakes_at_horizon(state: WorldState, terminal_usd: FloatArray, deal_lab: list[int]) -> FloatArray:
+    """Return each deal's stake valued at the horizon as a share of its lab's equity then (USD).
+
+    The lab's equity is its enterprise value at the horizon (``terminal_usd``, as its NPV takes
+    it) plus cash and credits, less debt; none if that is negative or the lab was ruined.
+    ``(sample, deal)`` (``finance.stake_valued_at: horizon``).
+    """
+    acc = state.accounts
+    equity = np.maximum(terminal_usd + acc.cash_usd + acc.credits_usd - acc.debt_usd, 0.0) * acc.alive
+    out: FloatArray = state.deals.stake_frac * equity[:, deal_lab]
     return out
 
 
@@ -586,8 +602,9 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             {"deal": deals},
             "USD",
             "the partner's return on its deal: NPV at its cost of capital of its margin on the lab "
-            "(revenue less its own capital and power cost) plus its stake at the lab's last round "
-            "price at the horizon, less its investments",
+            "(revenue less its own capital and power cost) plus its stake's value at the horizon "
+            "(at the lab's last round price, or its equity then: finance.stake_valued_at), less its "
+            "investments",
             p_positive=True,
         )
     return out

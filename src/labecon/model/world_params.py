@@ -187,6 +187,8 @@ class WorldParams(NamedTuple):
     """'book', 'gordon' or 'exit_multiple' (see ``docs/model.md``)."""
     compute_priced_at: str
     """'delivery' or 'signing': when compute ordered or signed for is priced and sized."""
+    stake_valued_at: str
+    """'last_round' or 'horizon': how partners' stakes are valued at the horizon."""
     chip_lead_quarters: int
     """Quarters from ordering chips for free data-centre space to their delivery (0: a data-centre
     lead time, as every owned chip)."""
@@ -537,6 +539,7 @@ def world_params(
         ),
         terminal_value_method=fin.terminal_value_method,
         compute_priced_at=fin.compute_priced_at,
+        stake_valued_at=fin.stake_valued_at,
         chip_lead_quarters=fin.chip_lead_quarters or 0,
         plausible_max=(
             fin.plausible_max_capacity_h100e,

@@ -884,6 +884,17 @@ class FinanceSpec(Spec):
             "H100e, as a cloud prices the capacity it will deliver; docs/model.md measures 'signing'"
         ),
     )
+    stake_valued_at: Literal["last_round", "horizon"] = Field(
+        "last_round",
+        description="How a partner's or investor's stake in a lab is valued at the horizon, for its "
+        "return on its deal: 'last_round' (at the post-money value of the lab's last funding round, "
+        "however long ago) or 'horizon' (a share of the lab's equity at the horizon: its enterprise "
+        "value by terminal_value_method, as in its own NPV, plus cash and credits, less debt).",
+        json_schema_extra=_src(
+            "assumption: stakes at the lab's own funding-round prices; 'horizon' values them as the "
+            "lab's NPV values the lab (docs/model.md measures it)"
+        ),
+    )
     terminal_growth_per_year: Annotated[ParamValue, Bounded(gt=-1, lt=0.5)] = Field(
         0.03,
         description="Growth of free cash flow after the horizon, Gordon terminal value (fraction per "

@@ -158,6 +158,7 @@ BAD = [
     ("finance.max_raise_usd_per_year", -1, "finance.max_raise_usd_per_year", ">= 0"),
     ("finance.terminal_value_method", "dcf", "finance.terminal_value_method", "gordon"),
     ("finance.compute_priced_at", "order", "finance.compute_priced_at", "signing"),
+    ("finance.stake_valued_at", "exit", "finance.stake_valued_at", "last_round"),
     ("finance.chip_lead_quarters", 0, "finance.chip_lead_quarters", ">= 1"),
     ("finance.chip_lead_quarters", 2.5, "finance.chip_lead_quarters", "whole number"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
