@@ -193,12 +193,18 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     assert "as declared" in text
     assert "compute priced at signing" in text
     assert "frontier_lab" in text
-    # A change makes the check stale: it goes until asked again.
+    # The link keeps it: a copied address reopens the page with the check shown.
+    assert "check=conventions" in page.url
+    again = _opened(browser, page.url, errors)
+    again.wait_for_selector("#conventions table", timeout=120_000)
+    assert again.inner_text("#conventions") == text
+    # A change makes the check stale: it goes until asked again, and the link no longer asks.
     n = _renders(page)
     page.fill("#seed", "7")
     page.locator("#seed").dispatch_event("change")
     _wait_render(page, n)
     assert page.locator("#conventions").is_hidden()
+    assert "check=conventions" not in page.url
     # A scenario without routes does not offer it.
     b1 = _opened(browser, f"{server.url}/?scenario=b1", errors)
     assert b1.locator("#check-conventions").is_hidden()

@@ -1,6 +1,6 @@
 // labecon dashboard: controls from the scenario's description, a preview run after each
 // change, charts drawn with the Plotly.js this server ships. The whole state lives in the
-// URL (scenario, seed, overrides, view, full run), so a copied link reopens it. ES modules:
+// URL (scenario, seed, overrides, view, full run, conventions check), so a copied link reopens it. ES modules:
 // urlstate.js (the address), controls.js (the controls), charts.js, summary.js (downloads).
 import { drawCharts } from "./charts.js";
 import { drawConventions } from "./conventions.js";
@@ -16,6 +16,7 @@ const state = {
   overrides: {},
   lab: "all",
   run: null, // id of a full run whose results are shown
+  conventions: false, // the conventions check is shown (for the scenario as it is)
   description: null,
   view: null,
   renders: 0,
@@ -68,8 +69,9 @@ const QUIET_MS = 40;
 let lastChange = -Infinity;
 
 function schedulePreview() {
+  state.conventions = false; // it answered for the scenario before this change
   writeUrl(state);
-  $("conventions").hidden = true; // it answered for the scenario before this change
+  $("conventions").hidden = true;
   clearTimeout(timer);
   const now = performance.now();
   const wait = now - lastChange < QUIET_MS ? QUIET_MS : 0;
@@ -116,7 +118,11 @@ async function checkConventions() {
   $("check-conventions").disabled = true;
   try {
     const data = await api("POST", "/api/conventions", body);
-    if (asked === JSON.stringify(previewBody())) drawConventions($("conventions"), data); // not stale
+    if (asked === JSON.stringify(previewBody())) { // not stale
+      drawConventions($("conventions"), data);
+      state.conventions = true;
+      writeUrl(state);
+    }
   } catch (err) {
     showError(err.field, err.message);
   } finally {
@@ -302,6 +308,7 @@ async function start() {
   writeUrl(state);
   if (state.run) follow(state.run);
   else preview();
+  if (state.conventions) checkConventions(); // the link was copied with the check shown
 
   select.addEventListener("change", async () => {
     if (select.value === "__yaml__") { $("yaml-panel").open = true; $("yaml-text").focus(); return; }

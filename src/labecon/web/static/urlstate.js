@@ -1,5 +1,5 @@
 // The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
-// the lab shown and the full run, so a copied link reopens it.
+// the lab shown, the full run and the conventions check, so a copied link reopens it.
 function encodeText(text) {
   const bytes = new TextEncoder().encode(text);
   let bin = "";
@@ -22,6 +22,7 @@ export function readUrl(state, onError) {
   if (q.has("seed") && /^\d+$/.test(q.get("seed"))) state.seed = Number(q.get("seed"));
   if (q.has("lab")) state.lab = q.get("lab");
   if (q.has("run")) state.run = q.get("run");
+  state.conventions = q.get("check") === "conventions";
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -37,5 +38,6 @@ export function writeUrl(state) {
   if (state.lab !== "all") q.set("lab", state.lab);
   for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
   if (state.run) q.set("run", state.run);
+  if (state.conventions) q.set("check", "conventions");
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }
