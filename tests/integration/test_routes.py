@@ -87,7 +87,13 @@ def test_a_route_run_records_the_npv_and_bounds_of_a_whole_run_bit_for_bit() -> 
         run_world(scenario, draws, n, policy, seed=5, start=0, npv_parts=True, only_npv=only)
         for only in (False, True)
     )
-    assert set(light.outputs) == {"npv_fcf_usd", "is_beyond_plausible_bounds", "is_beyond_plausible_bound"}
+    assert set(light.outputs) == {
+        "npv_fcf_usd",
+        "compute_usd_per_h100e_hour",
+        "compute_usd_per_unit_served",
+        "is_beyond_plausible_bounds",
+        "is_beyond_plausible_bound",
+    }
     for name, value in light.outputs.items():
         np.testing.assert_array_equal(value, whole.outputs[name])
     assert light.npv is not None

@@ -59,6 +59,21 @@ def test_a_series_zero_in_every_sample_is_left_out_of_its_histogram() -> None:
     assert all(sum(c) == 500 for c in counts.values())  # every sample still counted
 
 
+def test_what_compute_costs_is_binned_in_its_own_unit_per_route_or_else_per_lab() -> None:
+    sc = labecon.load_scenario("route-choice")
+    results = labecon.simulate(sc, 500, 3)
+    hists = results_view(results, sc)["histograms"]
+    hist = hists["route_compute_usd_per_h100e_hour"]
+    assert hist["unit"] == "USD"  # per H100e-hour, as its title says
+    assert hist["scale"] == 1.0
+    assert sorted(hist["counts"]) == sorted(str(r) for r in results.dataset["route"].to_numpy())
+    assert "compute_usd_per_h100e_hour" not in hists  # the routes' say it, the declared route's included
+    assert 0.05 < hist["edges"][0] < hist["edges"][-1] < 5.0  # USD per H100e-hour, not billions
+    without_routes = labecon.with_overrides(sc, {"labs.frontier_lab.routes": {}})
+    plain = results_view(labecon.simulate(without_routes, 300, 3), without_routes)["histograms"]
+    assert plain["compute_usd_per_h100e_hour"]["unit"] == "USD"
+
+
 def test_the_apps_warm_up_says_nothing() -> None:
     # It only imports and compiles; an app embedded in a process must not fill its log with it.
     import warnings

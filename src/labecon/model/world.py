@@ -84,7 +84,8 @@ def simulate_world(
 
     Outputs and paths are declared in :mod:`labecon.model.world_outputs`; with
     ``npv_parts``, also how each lab's NPV builds up, by line and over time. With
-    ``only_npv`` (a lab's route run), the outputs are only the NPV and the plausibility bounds.
+    ``only_npv`` (a lab's route run), the outputs are only the NPV, the unit costs of compute and the
+    plausibility bounds.
     """
     if params.n_samples > SUB_BLOCK:
         return _in_sub_blocks(params, policy, keep_paths=keep_paths, npv_parts=npv_parts, only_npv=only_npv)

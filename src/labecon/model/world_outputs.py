@@ -116,7 +116,8 @@ class Accumulator:
             raise ValueError(msg)
         self.horizon = horizon
         self.only_npv = only_npv
-        """Record only the NPV (and its parts) and the plausibility bounds: what a route's run needs."""
+        """Record only the NPV (and its parts), the unit costs of compute and the plausibility bounds:
+        what a route's run needs."""
         self.npv_parts = (
             NpvParts(
                 np.zeros((n, n_labs, len(NPV_LINES)), order="F"),
@@ -138,6 +139,12 @@ class Accumulator:
         """The last four quarters' net income (USD), quarter ``t`` at ``t % 4``."""
         self.first_profit_year = np.full((n, n_labs), float(horizon), order="F")
         """First quarter closing four quarters running whose net income adds up above 0."""
+        self.compute_bill = zeros(n, n_labs)
+        """Compute cost and depreciation over the horizon (USD): what the lab's compute cost it."""
+        self.h100e_hours = zeros(n, n_labs)
+        """H100e-hours of compute the lab had in service, all sources, over the horizon."""
+        self.served_units = zeros(n, n_labs)
+        """Units of service served over the horizon, all segments."""
         self.npv = zeros(n, n_labs)
         self.cum_pre_equity = zeros(n, n_labs)
         self.peak_need = zeros(n, n_labs)
@@ -194,6 +201,7 @@ class Accumulator:
         decline = ctx.params.world.capacity_bound_power_decline_per_year
         scale = ((1.0 - decline) ** (t / QUARTERS_PER_YEAR))[:, None]
         self.peak_capacity = np.maximum(self.peak_capacity, self.capacity_by_year[:, :, y] * scale)
+        self._record_unit_costs(q, ctx.params.hours_per_quarter)
         if self.only_npv:
             return
         if _world_fused.COMPILED:
@@ -204,6 +212,23 @@ class Accumulator:
             self.deal_discount = self.deal_discount * self.deal_discount_factor
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
+
+    def _record_unit_costs(self, q: Quarter, hours_per_quarter: float) -> None:
+        """Add quarter ``q``'s compute bill, H100e-hours in service and units served (a ruined lab's: 0)."""
+        s, c = q.sales, q.costs
+        self.compute_bill += c.compute_cost_usd + c.depreciation_usd
+        self.h100e_hours += (s.base_h100e + s.rented_h100e) * hours_per_quarter
+        self.served_units += s.served_units.sum(axis=2)
+
+    def unit_costs(self) -> dict[str, FloatArray]:
+        """Return the lab's compute bill per H100e-hour in service and per unit served (USD; 0 where none)."""
+        bill, hours, served = self.compute_bill, self.h100e_hours, self.served_units
+        return {
+            "compute_usd_per_h100e_hour": np.where(hours > 0, bill / np.where(hours > 0, hours, 1.0), 0.0),
+            "compute_usd_per_unit_served": np.where(
+                served > 0, bill / np.where(served > 0, served, 1.0), 0.0
+            ),
+        }
 
     def _record_deals_compiled(self, q: Quarter, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return the partners' accounts of quarter ``q`` and add it to their deals' NPV, compiled."""
@@ -396,6 +421,7 @@ class Accumulator:
         if self.only_npv:
             bounds = {
                 "npv_fcf_usd": npv,
+                **self.unit_costs(),
                 "is_beyond_plausible_bounds": beyond.astype(np.float64),
                 "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
             }
@@ -418,6 +444,7 @@ class Accumulator:
             "is_ruined_by_year": self.ruined_by_year,
             "npv_fcf_usd": npv,
             "is_npv_leader": npv_leader(npv),
+            **self.unit_costs(),
             "is_beyond_plausible_bounds": beyond.astype(np.float64),
             "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
         }
@@ -577,6 +604,21 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "first such lab on a tie); mean = P(this lab leads the others). It compares different labs, "
             "not routes: the route outputs compare one lab's routes",
         ),
+        "compute_usd_per_h100e_hour": OutputInfo(
+            ("lab",),
+            lab,
+            "USD per H100e-hour",
+            "the lab's compute bill over the horizon (rentals, commitments, partner fees, lease "
+            "payments, power, maintenance and depreciation of what it owns) per H100e-hour it had in "
+            "service, from every source, used or idle; 0 if it never had any",
+        ),
+        "compute_usd_per_unit_served": OutputInfo(
+            ("lab",),
+            lab,
+            "USD per unit",
+            "the same compute bill (training and research compute included) per unit of service the "
+            "lab served over the horizon, all segments; 0 if it served none",
+        ),
         "is_beyond_plausible_bounds": OutputInfo(
             ("lab",),
             lab,
@@ -647,6 +689,20 @@ def describe_route_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "quarter",
             "quarter from which that advantage stays positive; the horizon means only with the terminal "
             "value, the horizon plus one never: read with route_pays_back",
+        ),
+        "route_compute_usd_per_h100e_hour": OutputInfo(
+            one,
+            route,
+            "USD per H100e-hour",
+            "the lab's compute bill per H100e-hour in service under this route (as "
+            "compute_usd_per_h100e_hour), in the same future",
+        ),
+        "route_compute_usd_per_unit_served": OutputInfo(
+            one,
+            route,
+            "USD per unit",
+            "the lab's compute bill per unit of service served under this route (as "
+            "compute_usd_per_unit_served), in the same future",
         ),
         "route_gain_by_line_usd": OutputInfo(
             ("route", "npv_line"),

@@ -23,6 +23,7 @@ from labecon.report.words import (
     money,
     pct,
     quarter_date,
+    unit_money,
     words_for,
     year_span,
 )
@@ -154,6 +155,15 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
         lines = [f"Best route, share of futures: {best}."]
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
+        if all("compute_usd_per_h100e_hour" in fig for fig in routes.values()):
+            each = ", ".join(
+                f"{name} {unit_money(fig['compute_usd_per_h100e_hour']['p50'])}"
+                for name, fig in routes.items()
+            )
+            lines.append(
+                f"What its compute costs it, per H100e-hour in service over the horizon (median): {each}; "
+                "rentals, commitments, partner fees, leases, power, maintenance and depreciation, all in."
+            )
         out.append(Answer(f"Route choice for {lab} (declared route: {declared})", lines))
     if out:
         from labecon.scenario.builtin import list_builtin
@@ -208,6 +218,9 @@ def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answ
         need = stat(ds, "peak_funding_need_usd", lab=lab)
         if need is not None:
             lines.append(f"Peak funding need: {_spread(need, 'money')}.")
+        unit = _unit_costs(ds, lab)
+        if unit:
+            lines.append(unit)
         if lines:
             out.append(Answer(lab, lines))
     first: list[Answer] = []
@@ -232,6 +245,18 @@ def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answ
         )
         last.append(Answer("", [note]))
     return [*first, *out, *last]
+
+
+def _unit_costs(ds: xr.Dataset, lab: str) -> str | None:
+    """Return what the lab's compute cost it per H100e-hour in service and per unit served."""
+    hour = stat(ds, "compute_usd_per_h100e_hour", lab=lab)
+    unit = stat(ds, "compute_usd_per_unit_served", lab=lab)
+    if hour is None or unit is None:
+        return None
+    return (
+        f"Compute cost per H100e-hour in service, all in, over the horizon: {_spread(hour, 'price')}; "
+        f"per unit of service served: {unit_money(unit.p50)} in the median."
+    )
 
 
 def _partner_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:

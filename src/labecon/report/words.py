@@ -18,7 +18,7 @@ import numpy as np
 from labecon.dates import quarter_label
 from labecon.types import FloatArray
 
-ValueKind = Literal["money", "probability", "quarter", "capacity", "number"]
+ValueKind = Literal["money", "price", "probability", "quarter", "capacity", "number"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,14 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "route_pays_back": OutputWords("Chance the route pays back within the horizon", "probability"),
     "route_payback_quarter": OutputWords("When the route pays back", "quarter"),
     "route_gain_by_line_usd": OutputWords("NPV gain over the declared route, by line", "money"),
+    "compute_usd_per_h100e_hour": OutputWords("Compute cost per H100e-hour in service, all in", "price"),
+    "compute_usd_per_unit_served": OutputWords("Compute cost per unit of service served", "price"),
+    "route_compute_usd_per_h100e_hour": OutputWords(
+        "Compute cost per H100e-hour in service under each route", "price"
+    ),
+    "route_compute_usd_per_unit_served": OutputWords(
+        "Compute cost per unit of service served under each route", "price"
+    ),
     "is_beyond_plausible_bounds": OutputWords("Chance of passing the plausibility bounds", "probability"),
     "is_beyond_plausible_bound": OutputWords("Chance of passing each plausibility bound", "probability"),
 }
@@ -131,6 +139,15 @@ def money(x: float) -> str:
     return f"{sign}${a:,.0f}"
 
 
+def unit_money(x: float) -> str:
+    """Return a price per unit in US dollars to two significant figures: ``$0.44``, ``$0.018``, ``$2.1``."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000:
+        return money(x)
+    return f"{'-' if x < 0 else ''}${abs(x):.2g}"
+
+
 def pct(p: float) -> str:
     """Return a share or probability as a percentage with one decimal: ``4.5%``."""
     if p is None or not math.isfinite(p):
@@ -176,6 +193,8 @@ def fmt_value(x: float, kind: ValueKind, *, start_year: float | None = None) -> 
         return "n/a"
     if kind == "money":
         return money(x)
+    if kind == "price":
+        return unit_money(x)
     if kind == "probability":
         return pct(x)
     if kind == "quarter" and start_year is not None:

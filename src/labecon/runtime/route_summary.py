@@ -33,7 +33,9 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     over a lab's routes), ``regret_usd``, ``p_pays_back``, ``p_never``,
     ``payback_median`` (a calendar quarter, or "never" when it pays back in
     fewer than half the futures) and ``payback_median_quarter`` (the model's
-    quarter, 0 the first; ``None`` for never), ``gain_by_line_usd`` and ``drivers``.
+    quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, and the lab's
+    compute bill per H100e-hour in service and per unit served, ``compute_usd_per_h100e_hour`` and
+    ``compute_usd_per_unit_served`` (as ``npv_usd``).
     """
     world = as_kind(scenario, WorldScenario)  # routes are a world's labs'
     if world is None or "summary_route_npv_usd" not in dataset:
@@ -84,6 +86,9 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
             },
             "drivers": [] if declared else _drivers(scenario, dataset, r, inputs),
         }
+        for name in ("compute_usd_per_h100e_hour", "compute_usd_per_unit_served"):
+            if f"summary_route_{name}" in dataset:  # a run saved before they were outputs has none
+                answer[lab][route][name] = spread(f"route_{name}")
     return answer
 
 

@@ -23,7 +23,7 @@ from labecon.scenario.schema import WorldScenario
 from labecon.strategies import lab_policy
 from labecon.types import FloatArray
 
-ROUTE_OUTPUTS = (
+ROUTE_FIGURES = (
     "route_npv_usd",
     "route_gain_usd",
     "route_is_best",
@@ -32,7 +32,16 @@ ROUTE_OUTPUTS = (
     "route_payback_quarter",
     "route_gain_by_line_usd",
 )
-"""The per-sample route outputs, in the order of :class:`~labecon.model.routes.RouteFigures`."""
+"""The per-sample route figures, in the order of :class:`~labecon.model.routes.RouteFigures`."""
+
+ROUTE_UNIT_COSTS = {
+    "route_compute_usd_per_h100e_hour": "compute_usd_per_h100e_hour",
+    "route_compute_usd_per_unit_served": "compute_usd_per_unit_served",
+}
+"""Each route's unit costs of compute, by the lab's output they are read from in the route's run."""
+
+ROUTE_OUTPUTS = (*ROUTE_FIGURES, *ROUTE_UNIT_COSTS)
+"""The per-sample route outputs."""
 
 
 def route_outputs(
@@ -52,7 +61,7 @@ def route_outputs(
     per_output: dict[str, list[FloatArray]] = {name: [] for name in ROUTE_OUTPUTS}
     for lab, routes in lab_routes(scenario).items():
         li = labs.index(lab)
-        parts = [_lab_parts(base, li)]
+        parts, runs = [_lab_parts(base, li)], [base]
         for route in routes[1:]:
             variant = with_route(scenario, lab, route)
             with warnings.catch_warnings(record=True) as caught:
@@ -67,13 +76,16 @@ def route_outputs(
                 else:
                     warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
             parts.append(_lab_parts(run, li))
+            runs.append(run)
         figures = route_figures(
             np.stack([p.cumulative[:, -1] for p in parts], axis=1),
             np.stack([p.cumulative for p in parts], axis=1),
             np.stack([p.by_line for p in parts], axis=1),
         )
-        for name, value in zip(ROUTE_OUTPUTS, figures, strict=True):
+        for name, value in zip(ROUTE_FIGURES, figures, strict=True):
             per_output[name].append(value)
+        for name, output in ROUTE_UNIT_COSTS.items():
+            per_output[name].append(np.stack([run.outputs[output][:, li] for run in runs], axis=1))
     return {name: np.concatenate(values, axis=1) for name, values in per_output.items()}
 
 

@@ -100,32 +100,46 @@ def _plain(x: Any) -> Any:
 def _histograms(results: labecon.Results) -> dict[str, Any]:
     """Histograms of the per-sample money outputs, one shared set of bins per output.
 
+    Also what compute costs per H100e-hour: on each route where labs name routes, else per lab.
     Series that are zero in every sample are left out (the declared route's gain over itself).
     """
     ds = results.dataset
     out: dict[str, Any] = {}
     for name in results.outputs:
-        if name not in ds or ds[name].attrs.get("units") != "USD" or ds[name].ndim > 2:
-            continue
-        values = np.asarray(ds[name].to_numpy(), dtype=float)
-        labels = [str(x) for x in ds[ds[name].dims[1]].to_numpy()] if values.ndim == 2 else [name]
-        columns = values.reshape(values.shape[0], -1)
-        # A series that is zero in every sample (a declared route's gain over itself) has no
-        # distribution to show; it would only squash the others into one bar.
-        shown = [j for j in range(columns.shape[1]) if np.any(columns[:, j] != 0)]
-        labels, columns = [labels[j] for j in shown], columns[:, shown]
-        finite = columns[np.isfinite(columns)]
-        if finite.size == 0:
-            continue
-        # Bins span the middle 95% so the long tails of growth do not flatten the rest; the
-        # samples beyond are counted in the edge bins.
-        low, high = np.quantile(finite, [0.025, 0.975])
-        if high <= low:
-            low, high = low - 0.5, high + 0.5
-        edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
-        counts = {
-            label: np.histogram(np.clip(columns[:, j], low, high), bins=edges)[0].tolist()
-            for j, label in enumerate(labels)
-        }
-        out[name] = {"edges": edges.tolist(), "counts": counts}
+        if name in ds and ds[name].attrs.get("units") == "USD" and ds[name].ndim <= 2:
+            hist = _histogram(ds[name])
+            if hist is not None:
+                out[name] = hist
+    unit_cost = next((n for n in UNIT_COST_HISTOGRAMS if n in ds), None)
+    if unit_cost is not None and (hist := _histogram(ds[unit_cost])) is not None:
+        out[unit_cost] = {**hist, "unit": "USD", "scale": 1.0}
     return out
+
+
+UNIT_COST_HISTOGRAMS = ("route_compute_usd_per_h100e_hour", "compute_usd_per_h100e_hour")
+"""The unit cost of compute the dashboard draws, the first a run has."""
+
+
+def _histogram(var: Any) -> dict[str, Any] | None:
+    """Return the bins and each series' counts of one output ``(sample[, series])``; None if all zero."""
+    values = np.asarray(var.to_numpy(), dtype=float)
+    labels = [str(x) for x in var[var.dims[1]].to_numpy()] if values.ndim == 2 else [str(var.name)]
+    columns = values.reshape(values.shape[0], -1)
+    # A series that is zero in every sample (a declared route's gain over itself) has no
+    # distribution to show; it would only squash the others into one bar.
+    shown = [j for j in range(columns.shape[1]) if np.any(columns[:, j] != 0)]
+    labels, columns = [labels[j] for j in shown], columns[:, shown]
+    finite = columns[np.isfinite(columns)]
+    if finite.size == 0:
+        return None
+    # Bins span the middle 95% so the long tails of growth do not flatten the rest; the
+    # samples beyond are counted in the edge bins.
+    low, high = np.quantile(finite, [0.025, 0.975])
+    if high <= low:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
+    counts = {
+        label: np.histogram(np.clip(columns[:, j], low, high), bins=edges)[0].tolist()
+        for j, label in enumerate(labels)
+    }
+    return {"edges": edges.tolist(), "counts": counts}

@@ -17,6 +17,8 @@ const HIST_TITLES = {
   route_npv_usd: "NPV on each route",
   route_gain_usd: "Gain over the declared route",
   route_regret_usd: "Shortfall from the best route",
+  route_compute_usd_per_h100e_hour: "Compute cost per H100e-hour by route",
+  compute_usd_per_h100e_hour: "Compute cost per H100e-hour",
   pv_rent: "Present value of renting",
   pv_build: "Present value of building",
   saving: "Saving of building over renting",
@@ -99,11 +101,17 @@ export function drawCharts(view, lab) {
       error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), visible: true, thickness: 1 },
       hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
     }));
-    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".1%", rangemode: "tozero", title: { text: "probability" } }) })]);
+    // Enough decimals that no two ticks read the same when every chance is small.
+    const top = Math.max(0, ...shownLabs(view, lab).flatMap(([, i]) => ruin.stats.mean[i].map((m, k) => (m || 0) + 2 * (ruin.stats.mean_se[i][k] || 0))));
+    const digits = top >= 0.05 ? 0 : top >= 0.005 ? 1 : top >= 0.0005 ? 2 : 3;
+    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: `.${digits}%`, rangemode: "tozero", title: { text: "probability" } }) })]);
   }
   for (const [name, hist] of Object.entries(view.histograms)) {
     const out = view.outputs[name];
-    const mids = hist.edges.slice(0, -1).map((e, k) => (e + hist.edges[k + 1]) / 2 / 1e9);
+    // Money in USD bn; a unit cost in its own unit (the histogram says which).
+    const scale = hist.scale || 1e-9;
+    const unit = hist.unit || "USD bn";
+    const mids = hist.edges.slice(0, -1).map((e, k) => ((e + hist.edges[k + 1]) / 2) * scale);
     const labs = view.coords.lab || [];
     // A series keeps its colour from chart to chart: its place among its dimension's labels.
     const series = out && out.dims.length === 1 ? view.coords[out.dims[0]] || [] : [];
@@ -113,10 +121,10 @@ export function drawCharts(view, lab) {
         const i = series.indexOf(label);
         const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
         const total = counts.reduce((a, b) => a + b, 0) || 1;
-        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: "%{x:.3g} bn: %{y:.1%}<extra>" + label + "</extra>" };
+        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: `%{x:.3g} ${unit}: %{y:.1%}<extra>${label}</extra>` };
       });
     // The unit is in the title: an axis title under the bars would sit in the legend's rows.
-    const title = `${HIST_TITLES[name] || name}, USD bn (edge bars: the tails)`;
+    const title = `${HIST_TITLES[name] || name}, ${unit} (edge bars: the tails)`;
     wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
       barmode: "overlay", bargap: 0,
       xaxis: Object.assign({}, LAYOUT.xaxis),
