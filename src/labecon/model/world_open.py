@@ -273,11 +273,16 @@ def opening_drivers(p: WorldParams) -> Drivers:
 
 
 def advance(drivers: Drivers, steps: tuple[FloatArray | None, ...]) -> Drivers:
-    """Return the exogenous paths one quarter later: ``x_t = x_0 * f ** t``, one multiplication each.
+    """Move the exogenous paths on one quarter, in place, and return them: ``x_t = x_{t-1} * f``.
 
     ``steps`` are the factors of :attr:`Context.drivers_step` (a path whose factor is 1 stays).
+    In place, because the quarter that read them is done with them and no other state holds
+    them: allocating fifteen new arrays every quarter cost 5-10% of a run.
     """
-    return Drivers(*(x if f is None else x * f for x, f in zip(drivers, steps, strict=True)))
+    for x, f in zip(drivers, steps, strict=True):
+        if f is not None:
+            np.multiply(x, f, out=x)
+    return drivers
 
 
 def _step(factor: FloatArray) -> FloatArray | None:

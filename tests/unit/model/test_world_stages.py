@@ -192,9 +192,12 @@ def test_drivers_move_by_their_factors_whether_stored_whole_as_a_row_or_left_out
     assert steps[Drivers._fields.index("staff_usd_per_quarter")] is None
     assert steps[Drivers._fields.index("rent_limit_h100e")].shape == (1, 2)
     drivers = _drivers(n, rng)
+    before = Drivers(*(x.copy() for x in drivers))
     moved = world_open.advance(drivers, steps)
-    for name, x, f, y in zip(Drivers._fields, drivers, factors, moved, strict=True):
+    for name, x, f, y in zip(Drivers._fields, before, factors, moved, strict=True):
         assert np.array_equal((x * f).view(np.uint64), y.view(np.uint64)), name  # bit for bit
+    # In place: each path keeps its array (and its layout), moved on.
+    assert all(y is x for x, y in zip(drivers, moved, strict=True))
 
 
 def _drivers(n: int, rng: np.random.Generator) -> Drivers:
