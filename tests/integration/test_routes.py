@@ -100,6 +100,9 @@ def test_a_route_run_records_the_npv_and_bounds_of_a_whole_run_bit_for_bit() -> 
     assert whole.npv is not None
     np.testing.assert_array_equal(light.npv.by_line, whole.npv.by_line)
     np.testing.assert_array_equal(light.npv.cumulative, whole.npv.cumulative)
+    assert light.npv.flows is not None
+    assert whole.npv.flows is not None
+    np.testing.assert_array_equal(light.npv.flows, whole.npv.flows)
 
 
 @pytest.mark.parametrize("chunk", [37, 256])

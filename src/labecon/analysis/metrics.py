@@ -23,6 +23,12 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from labecon.errors import OptionError
+from labecon.model.irr import IRR_DEFINED as IRR_DEFINED
+from labecon.model.irr import IRR_NO_ROOT as IRR_NO_ROOT
+from labecon.model.irr import IRR_NO_SIGN_CHANGE as IRR_NO_SIGN_CHANGE
+from labecon.model.irr import IRR_SEVERAL_ROOTS as IRR_SEVERAL_ROOTS
+from labecon.model.irr import IRR_STATUS as IRR_STATUS
+from labecon.model.irr import irr_roots
 from labecon.runtime.summary import Estimate, OutputSummary, summarize
 from labecon.types import FloatArray, IntArray
 
@@ -214,16 +220,6 @@ def npv(cash_flow: Any, rate_per_year: Any, *, quarter_axis: int = 1) -> FloatAr
     return result
 
 
-IRR_DEFINED = 0
-IRR_NO_SIGN_CHANGE = 1
-"""All flows have one sign (or are zero): no rate makes the NPV zero."""
-IRR_NO_ROOT = 2
-"""Flows change sign but the NPV has no root in the searched range of rates."""
-IRR_SEVERAL_ROOTS = 3
-"""The NPV crosses zero more than once: the IRR is ambiguous."""
-IRR_STATUS = ("defined", "no sign change", "no root in range", "several roots")
-
-
 class IrrResult(NamedTuple):
     """Per-sample IRR, NaN where undefined, and why it is undefined."""
 
@@ -241,54 +237,20 @@ def irr(
 ) -> IrrResult:
     """Return the internal rate of return (per year) of quarterly cash flows ``(sample, quarter)``.
 
-    Method: the NPV is evaluated on a grid of yearly rates spaced evenly in
-    ``log(1 + r)`` over ``[low, high]``; a sample with exactly one sign change
-    of the NPV on the grid has its root refined by bisection. Samples whose
-    flows never change sign, whose NPV has no root in the range, or crosses
-    zero more than once get NaN and a status code saying which, never a
-    silently propagated NaN.
+    Method (:mod:`labecon.model.irr`): with one sign change of the flows, the one
+    root is found between the range's ends; with more, the NPV is evaluated on a
+    grid of yearly rates spaced evenly in ``log(1 + r)`` over ``[low, high]`` and a
+    sample with exactly one sign change of the NPV on the grid has its root
+    refined. Samples whose flows never change sign, whose NPV has no root in the
+    range, or crosses zero more than once get NaN and a status code saying which,
+    never a silently propagated NaN.
     """
     flows = _as_float(cash_flow, "cash_flow")
     if flows.ndim != 2:
         msg = f"must be shaped (sample, quarter), got shape {flows.shape}"
         raise OptionError(msg, "cash_flow")
-    n, h = flows.shape
-    t = np.arange(h, dtype=np.float64)
-    log_growth = np.linspace(math.log1p(low_per_year), math.log1p(high_per_year), grid)
-    # NPV at each grid rate: flows @ (1 + r) ** (-t / 4), i.e. exp(-log(1 + r) t / 4).
-    disc = np.exp(-np.outer(t, log_growth) / QUARTERS_PER_YEAR)
-    values = flows @ disc
-    signs = np.sign(values)
-    crossings = np.count_nonzero(signs[:, 1:] * signs[:, :-1] < 0, axis=1)
-    nonzero = flows != 0
-    flow_signs = np.where(nonzero, np.sign(flows), 0.0)
-    has_pos = (flow_signs > 0).any(axis=1)
-    has_neg = (flow_signs < 0).any(axis=1)
-    status = np.full(n, IRR_DEFINED, dtype=np.int64)
-    status[~(has_pos & has_neg)] = IRR_NO_SIGN_CHANGE
-    status[(has_pos & has_neg) & (crossings == 0)] = IRR_NO_ROOT
-    status[(has_pos & has_neg) & (crossings > 1)] = IRR_SEVERAL_ROOTS
-    out = np.full(n, np.nan)
-    ok = np.nonzero(status == IRR_DEFINED)[0]
-    if ok.size:
-        v = values[ok]
-        s = signs[ok]
-        # Index of the bracketing grid interval (the one crossing).
-        change = s[:, 1:] * s[:, :-1] < 0
-        j = np.argmax(change, axis=1)
-        lo = log_growth[j]
-        hi = log_growth[j + 1]
-        f_lo = v[np.arange(ok.size), j]
-        f_ok = flows[ok]
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            f_mid = np.sum(f_ok * np.exp(-np.outer(mid, t) / QUARTERS_PER_YEAR), axis=1)
-            same = np.sign(f_mid) == np.sign(f_lo)
-            lo = np.where(same, mid, lo)
-            f_lo = np.where(same, f_mid, f_lo)
-            hi = np.where(same, hi, mid)
-        out[ok] = np.expm1(0.5 * (lo + hi))
-    return IrrResult(out, status)
+    roots = irr_roots(flows, low_per_year=low_per_year, high_per_year=high_per_year, grid=grid)
+    return IrrResult(np.where(roots.status == IRR_DEFINED, roots.irr_per_year, np.nan), roots.status)
 
 
 # --- unit cost, market share, partner deal --------------------------------------------------------

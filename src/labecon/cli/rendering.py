@@ -168,6 +168,8 @@ def print_world_tables(results: labecon.Results) -> None:
                 row(table, f"IT load in them end {years[yi]} (GW)", "data_centre_gw_by_year", (li, yi), 1.0)
         row(table, "peak funding need (USD bn)", "peak_funding_need_usd", (li,), 1e9)
         row(table, "NPV of free cash flow (USD bn)", "npv_fcf_usd", (li,), 1e9)
+        if "irr_per_year" in sums:
+            row(table, "IRR at opening valuation (% a year)", "irr_per_year", (li,), 0.01)
         if "compute_usd_per_h100e_hour" in sums:
             row(table, "compute per H100e-hour, all in (USD)", "compute_usd_per_h100e_hour", (li,), 1.0)
             row(table, "compute per unit served (USD)", "compute_usd_per_unit_served", (li,), 1.0)

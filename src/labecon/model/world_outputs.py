@@ -24,6 +24,7 @@ from labecon.model.finance import (
     Funding,
     partner_accounts,
 )
+from labecon.model.irr import IRR_DEFINED, bounded_irr, irr_roots
 from labecon.model.market import Sales
 from labecon.model.output_info import OutputInfo
 from labecon.model.world_params import DealParams
@@ -53,6 +54,10 @@ class NpvParts(NamedTuple):
     cumulative: FloatArray
     """``(sample, lab, quarter + 1)``: discounted free cash flow to the end of each quarter,
     then the NPV with the terminal value (the last slot)."""
+    flows: FloatArray | None = None
+    """``(sample, lab, quarter + 1)``: a buyer's flows at the lab's opening value, undiscounted
+    (its free cash flow each quarter, less the opening value at quarter 0; then the terminal
+    value): their IRR is :func:`lab_irr`'s. Set when the run finishes."""
 
 
 SOURCES = ("owned", "committed", "rented", "partner", "leased")
@@ -145,6 +150,11 @@ class Accumulator:
         """H100e-hours of compute the lab had in service, all sources, over the horizon."""
         self.served_units = zeros(n, n_labs)
         """Units of service served over the horizon, all segments."""
+        self.flows = np.zeros((n, n_labs, horizon + 1))
+        """Unlevered free cash flow of each quarter, then the terminal value (USD, undiscounted)."""
+        self.opening_value = zeros(n, n_labs)
+        """What a buyer pays for the whole lab at quarter 0: its enterprise value at its opening
+        valuation (post-money value less cash and credits, plus debt; USD)."""
         self.npv = zeros(n, n_labs)
         self.cum_pre_equity = zeros(n, n_labs)
         self.peak_need = zeros(n, n_labs)
@@ -177,8 +187,13 @@ class Accumulator:
                 "partner_accounts_usd": np.zeros((n, n_deals, horizon, len(PARTNER_LINES))),
             }
 
-    def open(self, deals: DealParams) -> None:
-        """Book each partner's investment paid in before quarter 0; its discount rate for the deal."""
+    def open(self, deals: DealParams, state: WorldState) -> None:
+        """Book the partners' investments before quarter 0, their rates, each lab's opening value.
+
+        The opening value is the labs' enterprise value at their opening valuation (``state``).
+        """
+        acc = state.accounts
+        self.opening_value = acc.post_money_usd - (acc.cash_usd + acc.credits_usd) + acc.debt_usd
         shape = self.deal_npv.shape
         self.partner_also_sells = bool(deals.rent_frac.any() or deals.commit_frac.any())
         self.deal_npv = full(-deals.equity_usd, shape)  # written in place by the compiled path
@@ -214,11 +229,30 @@ class Accumulator:
             self._record_paths(q, (revenue, margin, self.stake_value))
 
     def _record_unit_costs(self, q: Quarter, hours_per_quarter: float) -> None:
-        """Add quarter ``q``'s compute bill, H100e-hours in service and units served (a ruined lab's: 0)."""
-        s, c = q.sales, q.costs
+        """Add quarter ``q``'s free cash flow, compute bill, H100e-hours in service and units served."""
+        s, c, f = q.sales, q.costs, q.funding
+        self.flows[:, :, q.t] = unlevered_fcf_usd(
+            f.operating_usd, f.investing_usd, c.interest_usd, c.credits_used_usd
+        )
         self.compute_bill += c.compute_cost_usd + c.depreciation_usd
         self.h100e_hours += (s.base_h100e + s.rented_h100e) * hours_per_quarter
         self.served_units += s.served_units.sum(axis=2)
+
+    def _close_flows(self, terminal_usd: FloatArray, alive: FloatArray) -> FloatArray:
+        """Return a buyer's flows at the labs' opening values, ``(sample, lab, quarter + 1)``.
+
+        The opening value is paid at quarter 0, the terminal value got at the horizon (undiscounted).
+        """
+        self.flows[:, :, -1] = terminal_usd * alive
+        self.flows[:, :, 0] -= self.opening_value
+        return self.flows
+
+    def returns(self, flows: FloatArray) -> dict[str, FloatArray]:
+        """Return each lab's IRR to a buyer at its opening value, and whether it is the one root."""
+        irr, unique = np.empty_like(self.opening_value), np.empty_like(self.opening_value)
+        for lab in range(irr.shape[1]):
+            irr[:, lab], unique[:, lab] = lab_irr(flows[:, lab, :])
+        return {"irr_per_year": irr, "is_irr_unique": unique}
 
     def unit_costs(self) -> dict[str, FloatArray]:
         """Return the lab's compute bill per H100e-hour in service and per unit served (USD; 0 where none)."""
@@ -408,9 +442,11 @@ class Accumulator:
             revenue_multiple=gp.terminal_revenue_multiple[:, None],
         )
         npv = self.npv + discount * terminal * alive
+        flows = self._close_flows(terminal, alive)
         if self.npv_parts is not None:
             self.npv_parts.by_line[:, :, -1] = discount * terminal * alive
             self.npv_parts.cumulative[:, :, -1] = npv
+            self.npv_parts = self.npv_parts._replace(flows=flows)
         cap_max, funding_max, revenue_max = ctx.params.plausible_max
         by_bound = (
             self.peak_capacity > cap_max,
@@ -444,6 +480,7 @@ class Accumulator:
             "is_ruined_by_year": self.ruined_by_year,
             "npv_fcf_usd": npv,
             "is_npv_leader": npv_leader(npv),
+            **self.returns(flows),
             **self.unit_costs(),
             "is_beyond_plausible_bounds": beyond.astype(np.float64),
             "is_beyond_plausible_bound": np.stack(by_bound, axis=2).astype(np.float64),
@@ -470,6 +507,22 @@ def unlevered_fcf_usd(
     """
     out: FloatArray = operating_usd + interest_usd - credits_used_usd + investing_usd
     return out
+
+
+IRR_LOW_PER_YEAR, IRR_HIGH_PER_YEAR, IRR_GRID = -0.99, 10.0, 100
+"""The rates searched for a lab's IRR (per year; beyond them it is reported at the nearer end), and
+the rates its NPV is tried at when its flows change sign more than once (evenly spaced in
+``log(1 + r)``, 6% apart: two roots closer than that go unseen)."""
+
+
+def lab_irr(flows: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return a lab's IRR per sample (per year) from a buyer's flows ``(sample, quarter + 1)``.
+
+    Also 1 where it is the one root in its range (else the nearer end of the range, or -100%).
+    """
+    roots = irr_roots(flows, low_per_year=IRR_LOW_PER_YEAR, high_per_year=IRR_HIGH_PER_YEAR, grid=IRR_GRID)
+    irr = bounded_irr(roots, low_per_year=IRR_LOW_PER_YEAR, high_per_year=IRR_HIGH_PER_YEAR)
+    return irr, (roots.status == IRR_DEFINED).astype(np.float64)
 
 
 def stakes_at_horizon(state: WorldState, terminal_usd: FloatArray, deal_lab: list[int]) -> FloatArray:
@@ -604,6 +657,23 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "first such lab on a tie); mean = P(this lab leads the others). It compares different labs, "
             "not routes: the route outputs compare one lab's routes",
         ),
+        "irr_per_year": OutputInfo(
+            ("lab",),
+            lab,
+            "fraction per year",
+            "internal rate of return of the lab's unlevered free cash flow and terminal value to a buyer "
+            "of the whole lab at quarter 0 at its opening valuation (post-money value less cash and "
+            "credits, plus debt): the yearly rate at which that price is the NPV. Where no one rate "
+            "between -99% and +1000% a year does it: -100% if every flow is a loss, else the nearer "
+            "end of that range (is_irr_unique says where the rate is the one root)",
+        ),
+        "is_irr_unique": OutputInfo(
+            ("lab",),
+            lab,
+            "1",
+            "1 where irr_per_year is the one rate in its range that makes the NPV zero; mean = the share "
+            "of futures in which the IRR is well defined",
+        ),
         "compute_usd_per_h100e_hour": OutputInfo(
             ("lab",),
             lab,
@@ -689,6 +759,13 @@ def describe_route_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "quarter",
             "quarter from which that advantage stays positive; the horizon means only with the terminal "
             "value, the horizon plus one never: read with route_pays_back",
+        ),
+        "route_irr_per_year": OutputInfo(
+            one,
+            route,
+            "fraction per year",
+            "the lab's IRR to a buyer at its opening valuation under this route (as irr_per_year), in "
+            "the same future",
         ),
         "route_compute_usd_per_h100e_hour": OutputInfo(
             one,

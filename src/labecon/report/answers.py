@@ -155,6 +155,11 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
         lines = [f"Best route, share of futures: {best}."]
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
+        if all("irr_per_year" in fig for fig in routes.values()):
+            each = ", ".join(f"{name} {pct(fig['irr_per_year']['p50'])}" for name, fig in routes.items())
+            lines.append(
+                f"Its IRR to a buyer of the whole lab at its opening valuation (median, a year): {each}."
+            )
         if all("compute_usd_per_h100e_hour" in fig for fig in routes.values()):
             each = ", ".join(
                 f"{name} {unit_money(fig['compute_usd_per_h100e_hour']['p50'])}"
@@ -218,9 +223,9 @@ def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answ
         need = stat(ds, "peak_funding_need_usd", lab=lab)
         if need is not None:
             lines.append(f"Peak funding need: {_spread(need, 'money')}.")
-        unit = _unit_costs(ds, lab)
-        if unit:
-            lines.append(unit)
+        for line in (_irr(ds, lab), _unit_costs(ds, lab)):
+            if line:
+                lines.append(line)
         if lines:
             out.append(Answer(lab, lines))
     first: list[Answer] = []
@@ -245,6 +250,19 @@ def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answ
         )
         last.append(Answer("", [note]))
     return [*first, *out, *last]
+
+
+def _irr(ds: xr.Dataset, lab: str) -> str | None:
+    """Return the lab's IRR to a buyer of it whole at its opening valuation; how often it is one rate."""
+    irr = stat(ds, "irr_per_year", lab=lab)
+    unique = stat(ds, "is_irr_unique", lab=lab)
+    if irr is None or unique is None:
+        return None
+    return (
+        f"IRR to a buyer of the whole lab at its opening valuation: {_spread(irr, 'probability')} a year; "
+        f"one rate zeroes the NPV in {pct(unique.mean)} of samples (elsewhere the range's end, or -100% "
+        "when nothing comes back)."
+    )
 
 
 def _unit_costs(ds: xr.Dataset, lab: str) -> str | None:

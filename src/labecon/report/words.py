@@ -67,6 +67,11 @@ OUTPUT_WORDS: dict[str, OutputWords] = {
     "route_pays_back": OutputWords("Chance the route pays back within the horizon", "probability"),
     "route_payback_quarter": OutputWords("When the route pays back", "quarter"),
     "route_gain_by_line_usd": OutputWords("NPV gain over the declared route, by line", "money"),
+    "irr_per_year": OutputWords("IRR to a buyer of the lab at its opening valuation", "probability"),
+    "is_irr_unique": OutputWords("Chance the IRR is the one rate that zeroes the NPV", "probability"),
+    "route_irr_per_year": OutputWords(
+        "IRR to a buyer of the lab at its opening valuation, each route", "probability"
+    ),
     "compute_usd_per_h100e_hour": OutputWords("Compute cost per H100e-hour in service, all in", "price"),
     "compute_usd_per_unit_served": OutputWords("Compute cost per unit of service served", "price"),
     "route_compute_usd_per_h100e_hour": OutputWords(

@@ -86,7 +86,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
             },
             "drivers": [] if declared else _drivers(scenario, dataset, r, inputs),
         }
-        for name in ("compute_usd_per_h100e_hour", "compute_usd_per_unit_served"):
+        for name in ("irr_per_year", "compute_usd_per_h100e_hour", "compute_usd_per_unit_served"):
             if f"summary_route_{name}" in dataset:  # a run saved before they were outputs has none
                 answer[lab][route][name] = spread(f"route_{name}")
     return answer

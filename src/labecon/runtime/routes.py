@@ -17,7 +17,7 @@ import numpy as np
 
 from labecon.model.routes import route_figures
 from labecon.model.world import PlausibilityWarning, run_world
-from labecon.model.world_outputs import NpvParts, WorldResult
+from labecon.model.world_outputs import NpvParts, WorldResult, lab_irr
 from labecon.scenario.routes import lab_routes, with_route
 from labecon.scenario.schema import WorldScenario
 from labecon.strategies import lab_policy
@@ -40,7 +40,7 @@ ROUTE_UNIT_COSTS = {
 }
 """Each route's unit costs of compute, by the lab's output they are read from in the route's run."""
 
-ROUTE_OUTPUTS = (*ROUTE_FIGURES, *ROUTE_UNIT_COSTS)
+ROUTE_OUTPUTS = (*ROUTE_FIGURES, "route_irr_per_year", *ROUTE_UNIT_COSTS)
 """The per-sample route outputs."""
 
 
@@ -84,6 +84,9 @@ def route_outputs(
         )
         for name, value in zip(ROUTE_FIGURES, figures, strict=True):
             per_output[name].append(value)
+        # The IRR of the lab's runs on its other routes, its own only (theirs compute no other lab's).
+        irr = [base.outputs["irr_per_year"][:, li], *(lab_irr(_flows(p))[0] for p in parts[1:])]
+        per_output["route_irr_per_year"].append(np.stack(irr, axis=1))
         for name, output in ROUTE_UNIT_COSTS.items():
             per_output[name].append(np.stack([run.outputs[output][:, li] for run in runs], axis=1))
     return {name: np.concatenate(values, axis=1) for name, values in per_output.items()}
@@ -94,4 +97,12 @@ def _lab_parts(run: WorldResult, lab: int) -> NpvParts:
     if run.npv is None:
         msg = "the run kept no NPV parts"
         raise ValueError(msg)
-    return NpvParts(run.npv.by_line[:, lab], run.npv.cumulative[:, lab])
+    flows = run.npv.flows[:, lab] if run.npv.flows is not None else None
+    return NpvParts(run.npv.by_line[:, lab], run.npv.cumulative[:, lab], flows)
+
+
+def _flows(parts: NpvParts) -> FloatArray:
+    if parts.flows is None:
+        msg = "the run kept no buyer's flows"
+        raise ValueError(msg)
+    return parts.flows
