@@ -150,7 +150,7 @@ class Accumulator:
         """H100e-hours of compute the lab had in service, all sources, over the horizon."""
         self.served_units = zeros(n, n_labs)
         """Units of service served over the horizon, all segments."""
-        self.flows = np.zeros((n, n_labs, horizon + 1))
+        self.flows = np.zeros((n, n_labs, horizon + 1), order="F")
         """Unlevered free cash flow of each quarter, then the terminal value (USD, undiscounted)."""
         self.opening_value = zeros(n, n_labs)
         """What a buyer pays for the whole lab at quarter 0: its enterprise value at its opening
