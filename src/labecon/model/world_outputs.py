@@ -646,8 +646,8 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             ("lab",),
             lab,
             "USD",
-            "NPV at quarter 0 of unlevered free cash flow plus the enterprise terminal value "
-            "(finance.terminal_value_method)",
+            "NPV at quarter 0 of unlevered free cash flow plus the enterprise terminal value; "
+            "that value by finance.terminal_value_method",
         ),
         "is_npv_leader": OutputInfo(
             ("lab",),
@@ -665,13 +665,13 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "of the whole lab at quarter 0 at its opening valuation (post-money value less cash and "
             "credits, plus debt): the yearly rate at which that price is the NPV. Where no one rate "
             "between -99% and +1000% a year does it: -100% if every flow is a loss, else the nearer "
-            "end of that range (is_irr_unique says where the rate is the one root)",
+            "end of that range; is_irr_unique says where the rate is the one root",
         ),
         "is_irr_unique": OutputInfo(
             ("lab",),
             lab,
             "1",
-            "1 where irr_per_year is the one rate in its range that makes the NPV zero; mean = the share "
+            "1 where the IRR is the one rate in its range that makes the NPV zero; mean = the share "
             "of futures in which the IRR is well defined",
         ),
         "compute_usd_per_h100e_hour": OutputInfo(
@@ -701,9 +701,9 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             ("lab", "bound"),
             {"lab": labs, "bound": list(PLAUSIBILITY_BOUNDS)},
             "1",
-            "1 if the lab passed that plausibility bound: its compute "
-            "(finance.plausible_max_capacity_h100e), its peak funding need (plausible_max_funding_usd) "
-            "or its yearly revenue (plausible_max_revenue_usd_per_year); mean = share of such samples",
+            "1 if the lab passed that plausibility bound: its compute, its peak funding need or its "
+            "yearly revenue; the bounds are finance.plausible_max_capacity_h100e, "
+            "plausible_max_funding_usd and plausible_max_revenue_usd_per_year; mean = share of such samples",
         ),
     }
     out.update(describe_route_outputs(scenario))
@@ -715,8 +715,8 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "USD",
             "the partner's return on its deal: NPV at its cost of capital of its margin on the lab "
             "(revenue less its own capital and power cost) plus its stake's value at the horizon "
-            "(at the lab's last round price, or its equity then: finance.stake_valued_at), less its "
-            "investments",
+            "(at the lab's last round price, or its equity then), less its investments; the stake's "
+            "value by finance.stake_valued_at",
             p_positive=True,
         )
     return out
@@ -764,22 +764,22 @@ def describe_route_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             one,
             route,
             "fraction per year",
-            "the lab's IRR to a buyer at its opening valuation under this route (as irr_per_year), in "
-            "the same future",
+            "the lab's IRR to a buyer of the whole lab at its opening valuation under this route, in the "
+            "same future; as irr_per_year",
         ),
         "route_compute_usd_per_h100e_hour": OutputInfo(
             one,
             route,
             "USD per H100e-hour",
-            "the lab's compute bill per H100e-hour in service under this route (as "
-            "compute_usd_per_h100e_hour), in the same future",
+            "the lab's compute bill per H100e-hour in service under this route, all in, in the same "
+            "future; as compute_usd_per_h100e_hour",
         ),
         "route_compute_usd_per_unit_served": OutputInfo(
             one,
             route,
             "USD per unit",
-            "the lab's compute bill per unit of service served under this route (as "
-            "compute_usd_per_unit_served), in the same future",
+            "the lab's compute bill per unit of service served under this route, in the same future; "
+            "as compute_usd_per_unit_served",
         ),
         "route_gain_by_line_usd": OutputInfo(
             ("route", "npv_line"),

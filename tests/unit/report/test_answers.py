@@ -11,7 +11,16 @@ import yaml
 
 import labecon
 from labecon.report.answers import answers
-from labecon.report.words import OUTPUT_WORDS, heavy_tailed, money, pct, quarter_date, tail_index, year_span
+from labecon.report.words import (
+    OUTPUT_WORDS,
+    heavy_tailed,
+    money,
+    pct,
+    quarter_date,
+    reader_note,
+    tail_index,
+    year_span,
+)
 
 
 @pytest.fixture(scope="module")
@@ -217,5 +226,9 @@ def test_every_output_the_world_model_defines_has_words() -> None:
     # A chart or a sentence never falls back on an identifier made readable ("Is beyond ...").
     # (A compute scenario, as b1, names its own outputs and says them in its own words.)
     for name in ("two-strategies", "route-choice"):
-        outputs = labecon.simulate(name, n_samples=8, seed=1).outputs
+        results = labecon.simulate(name, n_samples=8, seed=1)
+        outputs = results.outputs
         assert not [o for o in outputs if o not in OUTPUT_WORDS], name
+        # And a note under its chart: its description, the clauses for programmers left out.
+        described = {o: str(results.dataset[o].attrs.get("description", "")) for o in outputs}
+        assert not [o for o, text in described.items() if not reader_note(text)], name
