@@ -116,6 +116,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     cash, debt = p["cash0"] + p["d_equity"] - credits, p["debt0"]
     prop = chip_v0 * book + dc_v0 * book
     equity = cash + credits + prop - debt
+    opening_value = post_money - (cash + credits) + debt  # what a buyer pays for the whole lab
+    bill = in_service = served_total = 0.0
+    buyer = []  # the buyer's flows: free cash flow each quarter, then the terminal value
     cap, run_flop, alive, ruined = p["cap0"], 0.0, 1.0, 0.0
     share = p["rev0"] / p["spend0"]
     attract0 = math.exp(min(p["w"] * (cap - max(p["f0"], cap)), 50.0))
@@ -465,6 +468,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         deal_disc *= v_q
         out["partner"].append([fee, margin, stake * post_money * alive])
         out["income"].append([revenue, compute_cost, depreciation, staff, interest, net_income])
+        bill += compute_cost + depreciation
+        in_service += (base_cap + rented) * hours
+        served_total += served
         out["cash_flow"].append([operating, investing, financing, operating + investing + financing])
         out["balance"].append([cash, credits, prop, cash + credits + prop, debt, equity])
         y = t // 4
@@ -481,6 +487,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
                 out["first_profit_year"] = float(t)
         unlevered = operating + interest - credits_used + investing
         out["npv"] += discount * unlevered
+        buyer.append(unlevered)
         if t >= H - 4:
             last_fcf += unlevered
             last_revenue += revenue
@@ -501,6 +508,9 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     else:
         terminal = prop * p["terminal"]
     out["npv"] += discount * terminal * alive
+    out["compute_usd_per_h100e_hour"] = bill / in_service
+    out["compute_usd_per_unit_served"] = bill / served_total
+    out["buyer_flows"] = [buyer[0] - opening_value, *buyer[1:], terminal * alive]
     out["beyond"] = float(
         peak_cap > p["max_cap"]
         or out["peak_need"] > p["max_funding"]

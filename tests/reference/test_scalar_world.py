@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from scipy import optimize
 from tests.reference.scalar_world import params_from_scenario, simulate_one
 from tests.world_helpers import set_path, tiny_world
 
@@ -210,12 +211,31 @@ def test_engine_matches_scalar_loop(case: str) -> None:
         assert ds["first_profitable_year_quarter"].to_numpy()[i, 0] == ref["first_profit_year"]
         assert ds["is_ruined"].to_numpy()[i, 0] == ref["ruined"]
         assert ds["is_beyond_plausible_bounds"].to_numpy()[i, 0] == ref["beyond"]
+        for name in ("compute_usd_per_h100e_hour", "compute_usd_per_unit_served"):
+            np.testing.assert_allclose(ds[name].to_numpy()[i, 0], ref[name], rtol=rtol)
+        _assert_irr_of(
+            ref["buyer_flows"], ds["irr_per_year"].to_numpy()[i, 0], ds["is_irr_unique"].to_numpy()[i, 0]
+        )
         if "partner_deal_npv_usd" in ds:
             accounts = ds["partner_accounts_usd"].to_numpy()[i, 0]
             np.testing.assert_allclose(accounts, ref["partner"], rtol=rtol, atol=1e-3)
             np.testing.assert_allclose(
                 ds["partner_deal_npv_usd"].to_numpy()[i, 0], ref["deal_npv"], rtol=rtol
             )
+
+
+def _assert_irr_of(flows: list[float], irr: float, unique: float) -> None:
+    """The engine's IRR is the rate a root finder gives the scalar loop's buyer flows."""
+    f = np.asarray(flows)
+    t = np.arange(f.size) / 4.0
+
+    def npv(rate: float) -> float:
+        return float(np.sum(f * (1.0 + rate) ** -t))
+
+    if unique:
+        assert irr == pytest.approx(optimize.brentq(npv, -0.99, 10.0, xtol=1e-14), abs=1e-9)
+    else:  # a lost lab: nothing comes back, or no rate in the range
+        assert (f <= 0).all() or npv(-0.99) * npv(10.0) > 0
 
 
 def test_cases_exercise_funding_and_ruin() -> None:
