@@ -50,6 +50,11 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
             assert f"a profitable year (four quarters running) by {int(sc.start_year + q / 4)}" in line
         else:
             assert "profitable year" not in line
+    # And what its compute costs it and its IRR, the medians the run's summary gives.
+    summary = results.summary()
+    for i, line in enumerate(found["details"]):
+        hour, irr = summary["compute_usd_per_h100e_hour"]["p50"][i], summary["irr_per_year"]["p50"][i]
+        assert f"compute ${hour:.2g} per H100e-hour all in, IRR {irr:.1%} a year" in line
 
 
 def test_compute_run_names_the_cheaper_strategy() -> None:

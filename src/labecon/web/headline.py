@@ -128,7 +128,11 @@ def _strategy(scenario: ComputeScenario, output: str) -> str:
 
 
 def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
-    """Per lab: the median year of first profit, of its first profitable year, and P(ruin by the horizon)."""
+    """Per lab: when it first profits, P(ruin by the horizon), what its compute costs, its IRR.
+
+    The median years of its first profit and first profitable year; the median cost of its
+    compute per H100e-hour and its IRR at its opening valuation.
+    """
     sums = results.summaries
     if "first_profitable_quarter" not in sums or "lab" not in results.dataset.coords:
         return []
@@ -141,6 +145,7 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
         return np.asarray(sums[name].percentiles[50.0].value, dtype=float).reshape(-1)
 
     median, year_median = medians("first_profitable_quarter"), medians("first_profitable_year_quarter")
+    per_hour, irr = medians("compute_usd_per_h100e_hour"), medians("irr_per_year")
     ruin = sums.get("is_ruined")
     lines = []
     for i, lab in enumerate(labs):
@@ -156,6 +161,11 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
             p = float(np.asarray(ruin.mean.value, dtype=float).reshape(-1)[i])
             se = float(np.asarray(ruin.mean.se, dtype=float).reshape(-1)[i])
             when += f"; P(ruin) {_pct(p, se)}"
+        if np.isfinite(per_hour[i]) and np.isfinite(irr[i]):
+            when += (
+                f"; compute ${per_hour[i]:.2g} per H100e-hour all in, IRR {irr[i]:.1%} a year at its "
+                "opening valuation (medians)"
+            )
         lines.append(f"{lab}: {when}")
     return lines
 
