@@ -114,19 +114,24 @@ def _bracketed(f: FloatArray, a: float, b: float, fa: float) -> float:
 def _guess(f: FloatArray, a: float, b: float) -> float:
     """Return a first try at the root between ``a`` and ``b`` (the midpoint if it falls outside).
 
-    The rate at which what comes in, all at the end, repays what goes out, all at the start.
+    The rate at which what comes in repays what goes out, each paid at once at its own mean
+    time (its quarters weighted by the amounts).
     """
-    paid_in, paid_out = 0.0, 0.0
+    paid_in, paid_out, t_in, t_out = 0.0, 0.0, 0.0, 0.0
     for t in range(f.shape[0]):
         if f[t] > 0.0:
             paid_in += f[t]
+            t_in += f[t] * t
         else:
             paid_out -= f[t]
+            t_out -= f[t] * t
     lo, hi = min(a, b), max(a, b)
-    if paid_in > 0.0 and paid_out > 0.0 and f.shape[0] > 1:
-        u: float = 4.0 * math.log(paid_in / paid_out) / (f.shape[0] - 1)
-        if lo < u < hi:
-            return u
+    if paid_in > 0.0 and paid_out > 0.0:
+        span = t_in / paid_in - t_out / paid_out
+        if span != 0.0:
+            u: float = 4.0 * math.log(paid_in / paid_out) / span
+            if lo < u < hi:
+                return u
     return 0.5 * (a + b)
 
 
