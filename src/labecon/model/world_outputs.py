@@ -216,7 +216,7 @@ class Accumulator:
         decline = ctx.params.world.capacity_bound_power_decline_per_year
         scale = ((1.0 - decline) ** (t / QUARTERS_PER_YEAR))[:, None]
         self.peak_capacity = np.maximum(self.peak_capacity, self.capacity_by_year[:, :, y] * scale)
-        self._record_unit_costs(q, ctx.params.hours_per_quarter)
+        self._record_flows_and_bills(q, ctx.params.hours_per_quarter)
         if self.only_npv:
             return
         if _world_fused.COMPILED:
@@ -228,7 +228,7 @@ class Accumulator:
         if self.paths:
             self._record_paths(q, (revenue, margin, self.stake_value))
 
-    def _record_unit_costs(self, q: Quarter, hours_per_quarter: float) -> None:
+    def _record_flows_and_bills(self, q: Quarter, hours_per_quarter: float) -> None:
         """Add quarter ``q``'s free cash flow, compute bill, H100e-hours in service and units served."""
         s, c, f = q.sales, q.costs, q.funding
         self.flows[:, :, q.t] = unlevered_fcf_usd(
