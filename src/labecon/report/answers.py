@@ -9,6 +9,7 @@ so; "never" is its own probability, never averaged into a date.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,18 +156,13 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
         lines = [f"Best route, share of futures: {best}."]
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
-        if all("irr_per_year" in fig for fig in routes.values()):
-            each = ", ".join(f"{name} {pct(fig['irr_per_year']['p50'])}" for name, fig in routes.items())
+        if irr := _route_medians(routes, "irr_per_year", pct):
             lines.append(
-                f"Its IRR to a buyer of the whole lab at its opening valuation (median, a year): {each}."
+                f"Its IRR to a buyer of the whole lab at its opening valuation (median, a year): {irr}."
             )
-        if all("compute_usd_per_h100e_hour" in fig for fig in routes.values()):
-            each = ", ".join(
-                f"{name} {unit_money(fig['compute_usd_per_h100e_hour']['p50'])}"
-                for name, fig in routes.items()
-            )
+        if cost := _route_medians(routes, "compute_usd_per_h100e_hour", unit_money):
             lines.append(
-                f"What its compute costs it, per H100e-hour in service over the horizon (median): {each}; "
+                f"What its compute costs it, per H100e-hour in service over the horizon (median): {cost}; "
                 "rentals, commitments, partner fees, leases, power, maintenance and depreciation, all in."
             )
         out.append(Answer(f"Route choice for {lab} (declared route: {declared})", lines))
@@ -180,6 +176,13 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
             f"value) can move these answers; the command labecon conventions {which} reruns them under each."
         )
     return out
+
+
+def _route_medians(routes: dict[str, dict[str, Any]], name: str, fmt: Callable[[float], str]) -> str:
+    """Return each route's median of figure ``name``, ``own 5.0%, commit 1.8%`` ("" if a route lacks it)."""
+    if not all(name in fig for fig in routes.values()):
+        return ""
+    return ", ".join(f"{route} {fmt(fig[name]['p50'])}" for route, fig in routes.items())
 
 
 def _pm(fig: dict[str, float]) -> str:

@@ -34,8 +34,9 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     ``payback_median`` (a calendar quarter, or "never" when it pays back in
     fewer than half the futures) and ``payback_median_quarter`` (the model's
     quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, and the lab's
-    compute bill per H100e-hour in service and per unit served, ``compute_usd_per_h100e_hour`` and
-    ``compute_usd_per_unit_served`` (as ``npv_usd``).
+    IRR to a buyer at its opening valuation and its compute bill per H100e-hour in service and per
+    unit served, ``irr_per_year``, ``compute_usd_per_h100e_hour`` and ``compute_usd_per_unit_served``
+    (as ``npv_usd``; absent from runs saved before they were outputs).
     """
     world = as_kind(scenario, WorldScenario)  # routes are a world's labs'
     if world is None or "summary_route_npv_usd" not in dataset:

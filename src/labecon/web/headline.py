@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import labecon
+from labecon.report.words import unit_money
 from labecon.scenario.schema import ComputeScenario, as_kind
 from labecon.types import FloatArray
 
@@ -163,7 +164,7 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
             when += f"; P(ruin) {_pct(p, se)}"
         if np.isfinite(per_hour[i]) and np.isfinite(irr[i]):
             when += (
-                f"; compute ${per_hour[i]:.2g} per H100e-hour all in, IRR {irr[i]:.1%} a year at its "
+                f"; compute {unit_money(per_hour[i])} per H100e-hour all in, IRR {irr[i]:.1%} a year at its "
                 "opening valuation (medians)"
             )
         lines.append(f"{lab}: {when}")

@@ -1,7 +1,8 @@
 // labecon dashboard: controls from the scenario's description, a preview run after each
 // change, charts drawn with the Plotly.js this server ships. The whole state lives in the
-// URL (scenario, seed, overrides, view, full run, conventions check), so a copied link reopens it. ES modules:
-// urlstate.js (the address), controls.js (the controls), charts.js, summary.js (downloads).
+// URL (scenario, seed, overrides, view, full run, conventions check), so a copied link
+// reopens it. ES modules: urlstate.js (the address), controls.js (the controls), charts.js,
+// conventions.js (the conventions check), summary.js (downloads).
 import { drawCharts } from "./charts.js";
 import { drawConventions } from "./conventions.js";
 import { buildControls } from "./controls.js";
