@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labecon.model._loops import add, add_sum, add_sum_sub, mul, mul_add_mul, sub
 from labecon.model._schedule import _any_nonzero
 from labecon.model._world_fused import _jit, maximum, minimum
 from labecon.model.world_state import (
@@ -181,45 +182,35 @@ def fleet_online(
     what arrived a chip life and a facility life ago (read only with ``retire_chips`` and
     ``retire_dc``). ``online`` gets the owned, leased and committed capacity of labs still
     trading, and their IT load (kW). See :func:`labecon.model.capacity.capacity_online`.
+    Field by field, each in a loop of its own (:mod:`labecon.model._loops`).
     """
-    n, n_labs = alive.shape
-    for lab in range(n_labs):
-        for i in range(n):
-            owned = fleet[0][i, lab] + (due[OWNED, lab, i] + came[OWNED, lab, i])
-            cost = fleet[1][i, lab] + (due[COST, lab, i] + came[COST, lab, i])
-            dep = fleet[2][i, lab] + (due[DEP, lab, i] + came[DEP, lab, i])
-            kw = fleet[11][i, lab] + (due[OWNED_KW, lab, i] + came[CHIP_KW, lab, i])
-            if retire_chips:
-                owned = owned - old[OWNED, lab, i]
-                cost = cost - old[COST, lab, i]
-                dep = dep - old[CHIP_DEP, lab, i]
-                kw = kw - old[CHIP_KW, lab, i]
-            if retire_dc:
-                dep = dep - old_dc[DC_DEP, lab, i]
-            out[0][i, lab] = owned
-            out[1][i, lab] = cost
-            out[2][i, lab] = dep
-            out[3][i, lab] = fleet[3][i, lab] - came[OWNED, lab, i]  # building: what arrives leaves it
-            out[4][i, lab] = fleet[4][i, lab] + due[COMMIT, lab, i]
-            out[5][i, lab] = fleet[5][i, lab] + due[PAY, lab, i]
-            out[6][i, lab] = fleet[6][i, lab] + due[REPAY, lab, i]
-            out[7][i, lab] = fleet[7][i, lab] + came[DC_SPEND, lab, i]
-            out[8][i, lab] = fleet[8][i, lab] + due[LEASED, lab, i]
-            out[9][i, lab] = fleet[9][i, lab] + due[LEASE_PAY, lab, i]
-            out[10][i, lab] = fleet[10][i, lab] + due[LEASE_PENDING, lab, i]
-            out[11][i, lab] = kw
-            leased_kw = fleet[12][i, lab] + due[LEASED_KW, lab, i]
-            out[12][i, lab] = leased_kw
-            space = fleet[13][i, lab] + due[SPACE_KW, lab, i]
-            if retire_dc:
-                space = space - old_dc[DC_KW, lab, i]  # data centres past their life
-            out[13][i, lab] = space
-            out[14][i, lab] = fleet[14][i, lab] - came[CHIP_KW, lab, i]  # chips online leave "building"
-            a = alive[i, lab]
-            online[0][i, lab] = owned * a
-            online[1][i, lab] = out[8][i, lab] * a
-            online[2][i, lab] = out[4][i, lab] * a
-            online[3][i, lab] = kw * a + leased_kw * a
+    for lab in range(alive.shape[1]):
+        f, o = [x[:, lab] for x in fleet], [x[:, lab] for x in out]
+        if retire_chips:  # chips past their life leave
+            add_sum_sub(f[0], due[OWNED, lab], came[OWNED, lab], old[OWNED, lab], o[0])
+            add_sum_sub(f[1], due[COST, lab], came[COST, lab], old[COST, lab], o[1])
+            add_sum_sub(f[2], due[DEP, lab], came[DEP, lab], old[CHIP_DEP, lab], o[2])
+            add_sum_sub(f[11], due[OWNED_KW, lab], came[CHIP_KW, lab], old[CHIP_KW, lab], o[11])
+        else:
+            add_sum(f[0], due[OWNED, lab], came[OWNED, lab], o[0])
+            add_sum(f[1], due[COST, lab], came[COST, lab], o[1])
+            add_sum(f[2], due[DEP, lab], came[DEP, lab], o[2])
+            add_sum(f[11], due[OWNED_KW, lab], came[CHIP_KW, lab], o[11])
+        sub(f[3], came[OWNED, lab], o[3])  # building: what arrives leaves it
+        for k, c in ((4, COMMIT), (5, PAY), (6, REPAY), (8, LEASED), (9, LEASE_PAY), (10, LEASE_PENDING)):
+            add(f[k], due[c, lab], o[k])
+        add(f[7], came[DC_SPEND, lab], o[7])
+        add(f[12], due[LEASED_KW, lab], o[12])
+        add(f[13], due[SPACE_KW, lab], o[13])
+        if retire_dc:  # data centres past their life
+            sub(o[2], old_dc[DC_DEP, lab], o[2])
+            sub(o[13], old_dc[DC_KW, lab], o[13])
+        sub(f[14], came[CHIP_KW, lab], o[14])  # chips online leave "building"
+        a = alive[:, lab]
+        mul(o[0], a, online[0][:, lab])
+        mul(o[8], a, online[1][:, lab])
+        mul(o[4], a, online[2][:, lab])
+        mul_add_mul(o[11], o[12], a, online[3][:, lab])
 
 
 @_jit
