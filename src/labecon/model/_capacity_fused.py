@@ -70,10 +70,10 @@ def sign_tranches(
     deal_lab, lead, term, signed = deal
     price_then, capital_then, running_then = over_lead
     n = contracted.shape[0]
-    # Loops over samples innermost, each over contiguous rows (they vectorise): the contracts
-    # pending, then the tranche, then its booking; each sample adds in the same order as one
-    # loop per sample would.
-    pending, new, pay, paid_cost = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    # Loops over samples innermost, each over contiguous rows and a few arrays (they vectorise,
+    # :mod:`labecon.model._loops`): the contracts pending, then the tranche, then its booking;
+    # each sample gets the same operations in the same order as one loop per sample would.
+    pending, cap, new, pay, paid_cost = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for d in range(contracted.shape[1]):
         start = t + lead[d]
         if start >= horizon or t < signed[d]:  # never starts, or not signed yet
@@ -85,16 +85,19 @@ def sign_tranches(
             row = books[slot, 0, d]
             for i in range(n):
                 pending[i] += row[i]
+        for i in range(n):  # contracted then
+            pending[i] = contracted[i, d] + pending[i]
+        for i in range(n):  # the partner's limit then
+            cap[i] = limit[i, d] * growth[i, d] * (1.0 - scarce[i])
         for i in range(n):
-            contracted_then = contracted[i, d] + pending[i]
-            limit_then = limit[i, d] * growth[i, d] * (1.0 - scarce[i])
             wanted = target[i, lab] * split[i, d]
-            x = maximum(0.0, minimum(wanted, limit_then) - contracted_then) * alive[i, lab]
-            hours_new = x * hours
-            new[i] = x
+            new[i] = maximum(0.0, minimum(wanted, cap[i]) - pending[i]) * alive[i, lab]
+        hit_d = hit[d]
+        for i in range(n):
             price = partner_price[i, d] * price_then[i, d]
-            pay[i] = hours_new * (price * (shortage[i] * (1.0 + rise[i] * hit[d])))
-            paid_cost[i] = hours_new * (
+            pay[i] = (new[i] * hours) * (price * (shortage[i] * (1.0 + rise[i] * hit_d)))
+        for i in range(n):
+            paid_cost[i] = (new[i] * hours) * (
                 capital[i, d] * capital_then[i, d] + running[i, d] * running_then[i, d]
             )
         for i in range(n):
@@ -144,21 +147,30 @@ def retiring(
         for j in range(1, min(int(longest), horizon - 1 - t) + 1):
             q = t + j
             # Branch-free over samples (it vectorises): a sample past its lead adds zero,
-            # which changes no bit (the NumPy path multiplies by the same 0 or 1).
-            for i in range(n):
-                w = 1.0 if j <= lead[i] else 0.0
-                retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i] * w
-                retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i] * w
-                retire_space[i, lab] = retire_space[i, lab] - due[q, SPACE_KW, lab, i] * w
+            # which changes no bit (the NumPy path multiplies by the same 0 or 1). One output
+            # per loop (:mod:`labecon.model._loops`).
+            _due_within(retire[:, lab], due[q, OWNED, lab], lead, j)
+            _due_within(retire_kw[:, lab], due[q, OWNED_KW, lab], lead, j)
+            _due_within(retire_space[:, lab], due[q, SPACE_KW, lab], lead, j)
             if q >= life:
-                for i in range(n):
-                    w = 1.0 if j <= lead[i] else 0.0
-                    retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i] * w
-                    retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i] * w
+                _leaving_within(retire[:, lab], arrivals[q - life, OWNED, lab], lead, j)
+                _leaving_within(retire_kw[:, lab], arrivals[q - life, CHIP_KW, lab], lead, j)
             if q >= dc_life:
-                for i in range(n):
-                    w = 1.0 if j <= lead[i] else 0.0
-                    retire_space[i, lab] = retire_space[i, lab] + arrivals[q - dc_life, DC_KW, lab, i] * w
+                _leaving_within(retire_space[:, lab], arrivals[q - dc_life, DC_KW, lab], lead, j)
+
+
+@_jit
+def _due_within(total: FloatArray, change: FloatArray, lead: FloatArray, j: int) -> None:
+    """``total - change * w``, ``w`` 1.0 in the samples whose lead reaches ``j`` quarters, else 0.0."""
+    for i in range(total.shape[0]):
+        total[i] = total[i] - change[i] * (1.0 if j <= lead[i] else 0.0)
+
+
+@_jit
+def _leaving_within(total: FloatArray, change: FloatArray, lead: FloatArray, j: int) -> None:
+    """``total + change * w``, ``w`` 1.0 in the samples whose lead reaches ``j`` quarters, else 0.0."""
+    for i in range(total.shape[0]):
+        total[i] = total[i] + change[i] * (1.0 if j <= lead[i] else 0.0)
 
 
 @_jit
@@ -236,20 +248,18 @@ def deals_online(
     See :func:`labecon.model.capacity.capacity_online`.
     """
     n, n_deals = limit.shape
-    for i in range(n):
-        for lab in range(by_lab.shape[1]):
-            by_lab[i, lab] = 0.0
-    for d in range(n_deals):
+    by_lab[:, :] = 0.0
+    for d in range(n_deals):  # a loop per output (:mod:`labecon.model._loops`)
         lab = deal_lab[d]
+        for k in range(3):
+            add(deals[k][:, d], due[k, d], out[k][:, d])
+        contracted, hit_d = out[0][:, d], hit[d]
         for i in range(n):
-            contracted = deals[0][i, d] + due[0, d, i]
-            out[0][i, d] = contracted
-            out[1][i, d] = deals[1][i, d] + due[1, d, i]
-            out[2][i, d] = deals[2][i, d] + due[2, d, i]
-            lim = limit[i, d] * (1.0 - cut[i] * hit[d])
-            x = minimum(contracted, lim) * alive[i, lab]
-            delivered[i, d] = x
-            delivered_frac[i, d] = x / contracted if contracted > 0 else 0.0
+            lim = limit[i, d] * (1.0 - cut[i] * hit_d)
+            delivered[i, d] = minimum(contracted[i], lim) * alive[i, lab]
+        for i in range(n):
+            x, c = delivered[i, d], contracted[i]
+            delivered_frac[i, d] = x / c if c > 0 else 0.0
             by_lab[i, lab] += x
 
 
