@@ -16,12 +16,10 @@ process instead (quick to start: for tests and small machines).
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
-import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
@@ -32,6 +30,7 @@ from typing import Any
 import labecon
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.pool import PoolBackend
+from labecon.runtime.memory import keep_freed_memory
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
@@ -195,34 +194,6 @@ def _warm_up() -> None:
     warnings.simplefilter("ignore", labecon.PlausibilityWarning)
     keep_freed_memory()
     warm_up_model()
-
-
-_GLIBC_M_TRIM_THRESHOLD, _GLIBC_M_MMAP_THRESHOLD = -1, -3
-"""``mallopt`` parameters (glibc's malloc.h)."""
-
-
-def keep_freed_memory() -> bool:
-    """Make this process keep the memory a run frees for its next run (glibc only); return if it did.
-
-    A worker runs previews of the same size one after another, each allocating some hundred
-    MB of arrays. By default glibc maps allocations above 32 MiB afresh and gives freed memory
-    back to the system, so every run pays again for its pages (about 40,000 page faults for a
-    two-strategies preview, 5-10% of its time). Allocations up to 1 GiB now come from the
-    process's heap, which is not trimmed below 2 GiB: the worker's memory stays at its largest
-    run's (as it does after that run anyway).
-    """
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:  # another C library (musl): its defaults stand
-        return False
-    mallopt = getattr(libc, "mallopt", None)
-    if mallopt is None:
-        return False
-    mapped = mallopt(_GLIBC_M_MMAP_THRESHOLD, 1 << 30)
-    trimmed = mallopt(_GLIBC_M_TRIM_THRESHOLD, (1 << 31) - 1)
-    return bool(mapped and trimmed)
 
 
 _FAR = 1e300
