@@ -83,12 +83,15 @@ def close_books(
     debt, credits, prop, equity = accounts
     drawn, repaid, used, credits_in, capex, dep, net_income, raised, cash_in = flows
     n, n_labs = debt.shape
-    for lab in range(n_labs):
+    for lab in range(n_labs):  # a loop per line (:mod:`labecon.model._loops`)
+        for i in range(n):
+            out[0][i, lab] = debt[i, lab] + drawn[i, lab] - repaid[i, lab]
+        for i in range(n):
+            out[1][i, lab] = credits[i, lab] - used[i, lab] + credits_in[i, lab]
+        for i in range(n):
+            out[2][i, lab] = prop[i, lab] + capex[i, lab] - dep[i, lab]
         for i in range(n):
             paid_in = raised[i, lab] + cash_in[i, lab] + credits_in[i, lab]
-            out[0][i, lab] = debt[i, lab] + drawn[i, lab] - repaid[i, lab]
-            out[1][i, lab] = credits[i, lab] - used[i, lab] + credits_in[i, lab]
-            out[2][i, lab] = prop[i, lab] + capex[i, lab] - dep[i, lab]
             out[3][i, lab] = equity[i, lab] + net_income[i, lab] + paid_in
     held, spent, paid = deals
     for d in range(held.shape[1]):
