@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 import numba
 import numpy as np
+from numba.extending import overload
 
 from labecon.model import compute
 from labecon.types import FloatArray, IntArray
@@ -68,6 +70,46 @@ def full(x: FloatArray | float, shape: tuple[int, ...], *, keep: bool = False) -
             _KEPT.clear()
         _KEPT[id(x)] = (x, out)
     return out
+
+
+def column(x: FloatArray, j: int, k: int = 0) -> FloatArray:
+    """Return ``x[:, j]`` of a ``(sample, lab)`` array, ``x[:, j, k]`` of a 3D one, as a view.
+
+    In a kernel, typed contiguous: loops over it vectorise.
+    """
+    return x[:, j] if x.ndim == 2 else x[:, j, k]
+
+
+# Numba matches the implementations' parameters to the typing function's, annotations included:
+# `x` is an array's Numba type here, an array in the implementations.
+@overload(column, jit_options={"nogil": True, "error_model": "numpy"})
+def _column(x: Any, j: Any, k: Any = 0) -> Callable[..., FloatArray]:
+    """Compile :func:`column`.
+
+    Numba types an array that is both C- and F-contiguous (one lab, one segment) C-ordered,
+    and its ``x[:, j]`` strided; such an array is its columns end to end.
+    """
+    if x.layout != "C":  # F-contiguous, or any strides (then the view is strided too)
+        if x.ndim == 2:
+
+            def of_2d(x: Any, j: Any, k: Any = 0) -> Any:
+                return x[:, j]
+
+            return of_2d
+
+        def of_3d(x: Any, j: Any, k: Any = 0) -> Any:
+            return x[:, j, k]
+
+        return of_3d
+
+    def of_both(x: Any, j: Any, k: Any = 0) -> Any:
+        n = x.shape[0]
+        if x.size > max(x.shape):  # two dimensions over one: not F-contiguous too
+            msg = "a kernel's arrays are Fortran-ordered"
+            raise ValueError(msg)
+        return x.ravel()[(j + x.shape[1] * k) * n : (j + x.shape[1] * k + 1) * n]
+
+    return of_both
 
 
 # NumPy's element-wise rules, NaN and the sign of zero included (on a tie maximum and minimum
@@ -338,24 +380,48 @@ def money_kernel(
     interest: FloatArray,
     net_income: FloatArray,
 ) -> None:
-    """Fill stage 6's lines (the last nine arrays) as :func:`labecon.model.finance.money`."""
+    """Fill stage 6's lines (the last nine arrays) as :func:`labecon.model.finance.money`.
+
+    Line by line, each in a loop over a few contiguous columns (they vectorise).
+    """
     n, n_labs = alive.shape
+    power, upkeep = np.empty(n), np.empty(n)
     for lab in range(n_labs):
+        a = column(alive, lab)
+        r, c, le = column(rental, lab), column(commitment, lab), column(lease, lab)
+        rd, rp = column(rented, lab), column(rent_price, lab)
         for i in range(n):
-            a = alive[i, lab]
-            r = _rental_usd(rented[i, lab], hours, rent_price[i, lab])
-            c = commit_pay[i, lab] * a
-            p = _power_usd(it_kw[i, lab], pue[i], hours, electricity[i])
-            m = _maintenance_usd(maintenance_frac[i], owned_cost[i, lab]) * a
-            le = lease_pay[i, lab] * a
-            cc = r + c + fee[i, lab] + p + m + le
-            d = dep[i, lab] * a
-            s = staff_q[i, lab] * staff_factor[i, lab] * a
-            it = debt[i, lab] * rate[i] / 4.0 * a
-            rental[i, lab], commitment[i, lab], compute_cost[i, lab] = r, c, cc
-            owned_opex[i, lab], lease[i, lab], depreciation[i, lab] = p + m, le, d
-            staff[i, lab], interest[i, lab] = s, it
-            net_income[i, lab] = revenue[i, lab] - cc - d - s - it
+            r[i] = _rental_usd(rd[i], hours, rp[i])
+        cp = column(commit_pay, lab)
+        for i in range(n):
+            c[i] = cp[i] * a[i]
+        kw = column(it_kw, lab)
+        for i in range(n):
+            power[i] = _power_usd(kw[i], pue[i], hours, electricity[i])
+        oc = column(owned_cost, lab)
+        for i in range(n):
+            upkeep[i] = _maintenance_usd(maintenance_frac[i], oc[i]) * a[i]
+        lp = column(lease_pay, lab)
+        for i in range(n):
+            le[i] = lp[i] * a[i]
+        cc, f = column(compute_cost, lab), column(fee, lab)
+        for i in range(n):
+            cc[i] = r[i] + c[i] + f[i] + power[i] + upkeep[i] + le[i]
+        oo = column(owned_opex, lab)
+        for i in range(n):
+            oo[i] = power[i] + upkeep[i]
+        d, dp = column(depreciation, lab), column(dep, lab)
+        for i in range(n):
+            d[i] = dp[i] * a[i]
+        st, sq, sf = column(staff, lab), column(staff_q, lab), column(staff_factor, lab)
+        for i in range(n):
+            st[i] = sq[i] * sf[i] * a[i]
+        it, db = column(interest, lab), column(debt, lab)
+        for i in range(n):
+            it[i] = db[i] * rate[i] / 4.0 * a[i]
+        ni, rv = column(net_income, lab), column(revenue, lab)
+        for i in range(n):
+            ni[i] = rv[i] - cc[i] - d[i] - st[i] - it[i]
 
 
 @_jit
@@ -561,28 +627,42 @@ def plan_exponents(
             out[i, lab, 5] = fg * (ln10 * lease)
 
 
-@_inline
+@_jit
 def _plan(
     racing: bool,
-    need: float,
-    growth: float,
-    headroom: float,
-    needed: float,
-    frontier_growth: float,
-    training_frac: float,
-    training_max: float,
-    research: float,
-    gap_rule: float,
-) -> float:
-    """Return the capacity planned ahead (:meth:`labecon.strategies.lab.RuleBasedLabs._planned`)."""
-    forecast = need * growth * (1.0 + headroom)
-    if not racing:
-        return forecast / (1.0 - training_frac - research)
-    grown = needed * frontier_growth
-    fit = grown * (1.0 - research) / maximum(forecast + grown, 1e-300)
-    race = maximum(training_frac, minimum(fit, training_max))
-    tau = race if gap_rule > 0 else training_frac
-    return forecast / (1.0 - tau - research)
+    need: FloatArray,
+    growth: FloatArray,
+    headroom: FloatArray,
+    needed: FloatArray,
+    frontier_growth: FloatArray,
+    training_frac: FloatArray,
+    training_max: FloatArray,
+    research: FloatArray,
+    gap_rule: FloatArray,
+    forecast: FloatArray,
+    tau: FloatArray,
+    out: FloatArray,
+) -> None:
+    """Fill ``out`` with the capacity planned ahead (:meth:`labecon.strategies.lab.RuleBasedLabs._planned`).
+
+    One sample's lab: ``forecast`` and ``tau`` (the training share planned for) are scratch.
+    Step by step, each in a loop over a few arrays (they vectorise), the same operations.
+    """
+    n = out.shape[0]
+    for i in range(n):
+        forecast[i] = need[i] * growth[i] * (1.0 + headroom[i])
+    if racing:
+        for i in range(n):
+            grown = needed[i] * frontier_growth[i]
+            tau[i] = grown * (1.0 - research[i]) / maximum(forecast[i] + grown, 1e-300)  # the fit
+        for i in range(n):
+            race = maximum(training_frac[i], minimum(tau[i], training_max[i]))
+            tau[i] = race if gap_rule[i] > 0 else training_frac[i]
+        for i in range(n):
+            out[i] = forecast[i] / (1.0 - tau[i] - research[i])
+    else:
+        for i in range(n):
+            out[i] = forecast[i] / (1.0 - training_frac[i] - research[i])
 
 
 @_jit
@@ -621,43 +701,73 @@ def decide_kernel(
     ``growth[:, :, k]`` are :func:`plan_exponents`' exponentials (8 when some lab's
     commitments start later than next quarter); ``target_flop`` is ``10 ** (frontier + gap)``.
     ``racing``: some lab follows the frontier-gap rule; ``leasing``: some lab leases.
+    Lab by lab, quantity by quantity, each in a loop over a few arrays (they vectorise).
     """
     n, n_labs = runway.shape
     later = growth.shape[2] > 6
+    needed, build, push, forecast, tau = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    at_lead, next_q, at_lease, at_commit = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     for lab in range(n_labs):
+        tf, tmax, res, rule = (
+            column(training_frac, lab),
+            column(training_max, lab),
+            column(research, lab),
+            column(gap_rule, lab),
+        )
+        rw, cut, tr, bs = (
+            column(runway, lab),
+            column(cut_runway, lab),
+            column(training, lab),
+            column(base, lab),
+        )
+        # The training share (held in `training` until the runway's cut).
+        if racing:
+            tg, rf, ph = column(target_flop, lab), column(run_flop, lab), column(per_h100e, lab)
+            for i in range(n):
+                needed[i] = maximum(0.0, tg[i] - rf[i]) / maximum(ph[i], 1e-300)
+            for i in range(n):
+                race = maximum(tf[i], minimum(needed[i] / maximum(bs[i], 1.0), tmax[i]))
+                tr[i] = race if rule[i] > 0 else tf[i]
+        else:
+            for i in range(n):
+                needed[i] = bs[i]
+            for i in range(n):
+                tr[i] = tf[i]
+        ct, cb = column(cut_training, lab), column(cut_build, lab)
         for i in range(n):
-            tf, res, rule = training_frac[i, lab], research[i, lab], gap_rule[i, lab]
-            short = runway[i, lab] < cut_runway[i, lab]
-            if racing:
-                needed = maximum(0.0, target_flop[i, lab] - run_flop[i, lab]) / maximum(
-                    per_h100e[i, lab], 1e-300
-                )
-                wanted = needed / maximum(base[i, lab], 1.0)
-                race = maximum(tf, minimum(wanted, training_max[i, lab]))
-                share = race if rule > 0 else tf
-            else:
-                needed = base[i, lab]
-                share = tf
-            training[i, lab] = share * cut_training[i, lab] if short else share
-            build = cut_build[i, lab] if short else 1.0
-            tmax, hr, nd = training_max[i, lab], headroom[i, lab], need[i, lab]
-            at_lead = _plan(racing, nd, growth[i, lab, 0], hr, needed, growth[i, lab, 3], tf, tmax, res, rule)
-            next_q = _plan(racing, nd, growth[i, lab, 1], hr, needed, growth[i, lab, 4], tf, tmax, res, rule)
-            at_lease = (
-                _plan(racing, nd, growth[i, lab, 2], hr, needed, growth[i, lab, 5], tf, tmax, res, rule)
-                if leasing
-                else 0.0
-            )
-            at_commit = (
-                _plan(racing, nd, growth[i, lab, 6], hr, needed, growth[i, lab, 7], tf, tmax, res, rule)
-                if later
-                else next_q
-            )
-            push = 1.0 + commit_scale[i, lab] * clip(revenue_growth[i, lab], 0.0, 5.0)
-            own[i, lab] = own_frac[i, lab] * at_lead * build
-            commit[i, lab] = commit_frac[i, lab] * at_commit * push * build
-            lease[i, lab] = lease_frac[i, lab] * at_lease * build
-            partner[i, lab] = partner_frac[i, lab] * next_q
+            tr[i] = tr[i] * ct[i] if rw[i] < cut[i] else tr[i]
+        for i in range(n):
+            build[i] = cb[i] if rw[i] < cut[i] else 1.0
+        nd, hr = column(need, lab), column(headroom, lab)
+        g = [growth[:, lab, k] for k in range(growth.shape[2])]
+        scratch = (forecast, tau)
+        _plan(racing, nd, g[0], hr, needed, g[3], tf, tmax, res, rule, *scratch, at_lead)
+        _plan(racing, nd, g[1], hr, needed, g[4], tf, tmax, res, rule, *scratch, next_q)
+        if leasing:
+            _plan(racing, nd, g[2], hr, needed, g[5], tf, tmax, res, rule, *scratch, at_lease)
+        else:
+            for i in range(n):
+                at_lease[i] = 0.0
+        if later:
+            _plan(racing, nd, g[6], hr, needed, g[7], tf, tmax, res, rule, *scratch, at_commit)
+        else:
+            for i in range(n):
+                at_commit[i] = next_q[i]
+        cs, rg = column(commit_scale, lab), column(revenue_growth, lab)
+        for i in range(n):
+            push[i] = 1.0 + cs[i] * clip(rg[i], 0.0, 5.0)
+        of, o = column(own_frac, lab), column(own, lab)
+        for i in range(n):
+            o[i] = of[i] * at_lead[i] * build[i]
+        cf, c = column(commit_frac, lab), column(commit, lab)
+        for i in range(n):
+            c[i] = cf[i] * at_commit[i] * push[i] * build[i]
+        lf, le = column(lease_frac, lab), column(lease, lab)
+        for i in range(n):
+            le[i] = lf[i] * at_lease[i] * build[i]
+        pf, p = column(partner_frac, lab), column(partner, lab)
+        for i in range(n):
+            p[i] = pf[i] * next_q[i]
 
 
 # ------------------------------------------------------------------ the outputs, quarter by quarter
@@ -698,38 +808,58 @@ def record_kernel(
 
     The ``_y`` arrays are this year's ``(sample, lab)`` slices of the by-year outputs;
     ``recent_net_income`` holds the last four quarters' net income, quarter ``t`` at ``t % 4``.
+    Output by output, each in a loop over a few contiguous columns (they vectorise).
     """
     n, n_labs = revenue.shape
     q = int(t)
     now = q % 4
+    unlevered = np.empty(n)
     for lab in range(n_labs):
+        ni, al, rev = column(net_income, lab), column(alive, lab), column(revenue, lab)
+        recent = [column(recent_net_income, lab, k) for k in range(4)]
+        r0 = recent[now]
         for i in range(n):
-            recent_net_income[i, lab, now] = net_income[i, lab]
-            if q >= 3 and first_profit_year[i, lab] == horizon and alive[i, lab] > 0:
-                # Oldest first, as the NumPy path adds them.
-                year = (
-                    (recent_net_income[i, lab, (q + 1) % 4] + recent_net_income[i, lab, (q + 2) % 4])
-                    + recent_net_income[i, lab, (q + 3) % 4]
-                ) + recent_net_income[i, lab, now]
-                if year > 0:
-                    first_profit_year[i, lab] = t
-            rev = revenue[i, lab]
-            revenue_y[i, lab] = revenue_y[i, lab] + rev
-            cash_y[i, lab] = cash[i, lab]
-            ruined_y[i, lab] = ruined[i, lab]
-            cap = base[i, lab] + rented[i, lab]
-            capacity_y[i, lab] = cap
-            if first_profit[i, lab] == horizon and net_income[i, lab] > 0 and alive[i, lab] > 0:
-                first_profit[i, lab] = t
-            op, inv = operating[i, lab], investing[i, lab]
-            unlevered = op + interest[i, lab] - credits_used[i, lab] + inv
-            npv[i, lab] = npv[i, lab] + discount[i] * unlevered
-            if last_year:
-                last_year_fcf[i, lab] = last_year_fcf[i, lab] + unlevered
-                last_year_revenue[i, lab] = last_year_revenue[i, lab] + rev
-            cum = cum_pre_equity[i, lab] + (op + inv + scheduled[i, lab])
-            cum_pre_equity[i, lab] = cum
-            peak_need[i, lab] = maximum(peak_need[i, lab], -cum)
+            r0[i] = ni[i]
+        if q >= 3:
+            fpy = column(first_profit_year, lab)
+            # Oldest first, as the NumPy path adds them.
+            r1, r2, r3 = recent[(q + 1) % 4], recent[(q + 2) % 4], recent[(q + 3) % 4]
+            for i in range(n):
+                year = ((r1[i] + r2[i]) + r3[i]) + r0[i]
+                fpy[i] = t if fpy[i] == horizon and al[i] > 0 and year > 0 else fpy[i]
+        ry = column(revenue_y, lab)
+        for i in range(n):
+            ry[i] = ry[i] + rev[i]
+        cash_now, cash_then = column(cash_y, lab), column(cash, lab)
+        for i in range(n):  # a loop, not `[:] =`: the slice assignment left `cash_y` unchanged here
+            cash_now[i] = cash_then[i]
+        ruined_now, ruined_then = column(ruined_y, lab), column(ruined, lab)
+        for i in range(n):
+            ruined_now[i] = ruined_then[i]
+        cy, bs, rd = column(capacity_y, lab), column(base, lab), column(rented, lab)
+        for i in range(n):
+            cy[i] = bs[i] + rd[i]
+        fp = column(first_profit, lab)
+        for i in range(n):
+            fp[i] = t if fp[i] == horizon and ni[i] > 0 and al[i] > 0 else fp[i]
+        op, inv = column(operating, lab), column(investing, lab)
+        it, cu = column(interest, lab), column(credits_used, lab)
+        for i in range(n):
+            unlevered[i] = op[i] + it[i] - cu[i] + inv[i]
+        pv = column(npv, lab)
+        for i in range(n):
+            pv[i] = pv[i] + discount[i] * unlevered[i]
+        if last_year:
+            fcf, lyr = column(last_year_fcf, lab), column(last_year_revenue, lab)
+            for i in range(n):
+                fcf[i] = fcf[i] + unlevered[i]
+            for i in range(n):
+                lyr[i] = lyr[i] + rev[i]
+        cum, sch, peak = column(cum_pre_equity, lab), column(scheduled, lab), column(peak_need, lab)
+        for i in range(n):
+            cum[i] = cum[i] + (op[i] + inv[i] + sch[i])
+        for i in range(n):
+            peak[i] = maximum(peak[i], -cum[i])
 
 
 @_jit
