@@ -506,34 +506,52 @@ def fund_round(
     newly_ruined: np.ndarray,
     ruined: FloatArray,
 ) -> None:
-    """Fill stage 7's burn, round, post-money value, cash and ruin, as :func:`labecon.model.finance.fund`."""
+    """Fill stage 7's burn, round, post-money value, cash and ruin, as :func:`labecon.model.finance.fund`.
+
+    Step by step, each in a loop over a few contiguous columns (they vectorise).
+    """
     n, n_labs = alive.shape
+    pre, ok, room = np.empty(n), np.empty(n), np.empty(n)
     for lab in range(n_labs):
+        op, inv, sch = column(operating, lab), column(investing, lab), column(scheduled, lab)
+        b, a, r = column(burn, lab), column(alive, lab), column(raised, lab)
         for i in range(n):
-            op, inv, sch = operating[i, lab], investing[i, lab], scheduled[i, lab]
-            b = maximum(0.0, -(op + inv + sch))
-            burn[i, lab] = b
-            cash_pre = cash[i, lab] + op + inv + sch + partner_cash[i, lab]
-            runway = cash_pre / b if b > 0 else np.inf
-            attempt = (runway < trigger[i, lab] or cash_pre < 0) and b > 0 and alive[i, lab] > 0
-            p_ok = 1.0 / (1.0 + exp_minus_z[i, lab])
+            b[i] = maximum(0.0, -(op[i] + inv[i] + sch[i]))
+        c0, pc = column(cash, lab), column(partner_cash, lab)
+        for i in range(n):  # cash before a round
+            pre[i] = c0[i] + op[i] + inv[i] + sch[i] + pc[i]
+        trig, u, emz = column(trigger, lab), column(uniforms, lab), column(exp_minus_z, lab)
+        for i in range(n):  # whether a round is tried, and succeeds
+            runway = pre[i] / b[i] if b[i] > 0 else np.inf
+            attempt = (runway < trig[i] or pre[i] < 0) and b[i] > 0 and a[i] > 0
+            p_ok = 1.0 / (1.0 + emz[i])
             p_ok = p_ok * (1.0 - failed[i])
-            success = attempt and uniforms[i, lab] < p_ok
-            wanted = maximum(target_runway[i, lab] * b, b - cash_pre)
-            room = maximum(
-                0.0, ceiling[i] - (raised_3q_ago[i, lab] + raised_2q_ago[i, lab] + raised_1q_ago[i, lab])
-            )
-            md, pm = max_dilution[i], pre_money[i, lab]
-            limit = pm * md / maximum(1.0 - md, 1e-12)
-            capped = minimum(minimum(wanted, maximum(limit, 0.0)), room)
-            r = capped if success else 0.0
-            raised[i, lab] = r
-            post_money[i, lab] = pm + r if r > 0 else post_money_before[i, lab]
-            c = cash_pre + r
-            cash_after[i, lab] = c
-            nr = c < 0 and alive[i, lab] > 0
-            newly_ruined[i, lab] = nr
-            ruined[i, lab] = maximum(ruined_before[i, lab], 1.0 if nr else 0.0)
+            ok[i] = 1.0 if attempt and u[i] < p_ok else 0.0
+        r3, r2, r1 = column(raised_3q_ago, lab), column(raised_2q_ago, lab), column(raised_1q_ago, lab)
+        for i in range(n):  # what investors can still put in this year
+            room[i] = maximum(0.0, ceiling[i] - (r3[i] + r2[i] + r1[i]))
+        target, pm = column(target_runway, lab), column(pre_money, lab)
+        for i in range(n):
+            wanted = maximum(target[i] * b[i], b[i] - pre[i])
+            md = max_dilution[i]
+            limit = pm[i] * md / maximum(1.0 - md, 1e-12)
+            capped = minimum(minimum(wanted, maximum(limit, 0.0)), room[i])
+            r[i] = capped if ok[i] > 0 else 0.0
+        post, before = column(post_money, lab), column(post_money_before, lab)
+        for i in range(n):
+            post[i] = pm[i] + r[i] if r[i] > 0 else before[i]
+        after, new, ru, ru0 = (
+            column(cash_after, lab),
+            column(newly_ruined, lab),
+            column(ruined, lab),
+            column(ruined_before, lab),
+        )
+        for i in range(n):
+            c = pre[i] + r[i]
+            after[i] = c
+            nr = c < 0 and a[i] > 0
+            new[i] = nr
+            ru[i] = maximum(ru0[i], 1.0 if nr else 0.0)
 
 
 # ------------------------------------------------------------------ stage 2: what the labs see, and decide
@@ -979,36 +997,59 @@ def invest_orders(
     are ordered apart (:func:`labecon.model.capacity.order_for_free_space`): only those that do
     not fit are ordered, with their data centres.
     """
-    space, space_leaving, owned_kw, building_kw = load
-    order_kw, new_space, space_after, building_kw_after = space_out
     n, n_labs = owned.shape
-    for lab in range(n_labs):
+    cb, free, closing, refit, dc = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    for lab in range(n_labs):  # step by step, each in a loop over a few contiguous columns
+        sp, leaving, on_kw, b_kw = (
+            column(load[0], lab),
+            column(load[1], lab),
+            column(load[2], lab),
+            column(load[3], lab),
+        )
+        o_kw, built = column(space_out[0], lab), column(space_out[1], lab)
+        sp_after, b_kw_after = column(space_out[2], lab), column(space_out[3], lab)
+        o, a, avail, k = column(order, lab), column(alive, lab), column(available, lab), column(kw, lab)
         for i in range(n):
-            can_buy = 1.0 if t >= available[i, lab] else 0.0
-            o = maximum(0.0, own_target[i, lab] - owned[i, lab] - building[i, lab]) * can_buy * alive[i, lab]
-            o_kw = o * kw[i, lab]
-            free = space[i, lab] - space_leaving[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
-            free_now = space[i, lab] - owned_kw[i, lab] - building_kw[i, lab]
-            closing = (maximum(0.0, -free) - maximum(0.0, -free_now)) * can_buy * alive[i, lab]
-            refit = minimum(o_kw, maximum(0.0, free))  # the order's chips that go into free space
+            cb[i] = 1.0 if t >= avail[i] else 0.0
+        target, held, b = column(own_target, lab), column(owned, lab), column(building, lab)
+        for i in range(n):
+            o[i] = maximum(0.0, target[i] - held[i] - b[i]) * cb[i] * a[i]
+        for i in range(n):
+            free[i] = sp[i] - leaving[i] - on_kw[i] - b_kw[i]
+        for i in range(n):
+            free_now = sp[i] - on_kw[i] - b_kw[i]
+            closing[i] = (maximum(0.0, -free[i]) - maximum(0.0, -free_now)) * cb[i] * a[i]
+        for i in range(n):
+            x_kw = o[i] * k[i]
+            refit[i] = minimum(x_kw, maximum(0.0, free[i]))  # the order's chips that go into free space
             if halls_only:
-                o_kw = maximum(0.0, o_kw - maximum(0.0, free))
-                o, refit = (o_kw / kw[i, lab] if kw[i, lab] > 0 else 0.0), 0.0
-                built = o_kw + closing
+                x_kw = maximum(0.0, x_kw - maximum(0.0, free[i]))
+                o[i], refit[i] = (x_kw / k[i] if k[i] > 0 else 0.0), 0.0
+                built[i] = x_kw + closing[i]
             else:
-                built = maximum(0.0, o_kw - maximum(0.0, free)) + closing
-            chip = o * chip_price[i, lab]  # the price at delivery
-            dc = built * 1e-3 * dc_capex_per_mw[i] * delayed[i] + refit * 1e-3 * dc_refit_per_mw[i]
-            order_kw[i, lab], new_space[i, lab] = o_kw, built
-            space_after[i, lab] = space[i, lab] + built
-            building_kw_after[i, lab] = building_kw[i, lab] + o_kw
-            c_dep, d_dep = chip / chip_life, dc / dc_life
-            rate = dc / maximum(lead[i], 1.0)
-            order[i, lab], chip_capex[i, lab] = o, chip
-            dep[i, lab], chip_dep[i, lab], dc_dep[i, lab] = c_dep + d_dep, c_dep, d_dep
-            minus_dc_rate[i, lab] = -rate
-            new_dc_spend[i, lab] = dc_spend[i, lab] + rate
-            new_building[i, lab] = building[i, lab] + o
+                built[i] = maximum(0.0, x_kw - maximum(0.0, free[i])) + closing[i]
+            o_kw[i] = x_kw
+        chip, price = column(chip_capex, lab), column(chip_price, lab)
+        for i in range(n):
+            chip[i] = o[i] * price[i]  # the price at delivery
+        for i in range(n):
+            dc[i] = built[i] * 1e-3 * dc_capex_per_mw[i] * delayed[i] + refit[i] * 1e-3 * dc_refit_per_mw[i]
+        for i in range(n):
+            sp_after[i] = sp[i] + built[i]
+        for i in range(n):
+            b_kw_after[i] = b_kw[i] + o_kw[i]
+        both, c_dep, d_dep = column(dep, lab), column(chip_dep, lab), column(dc_dep, lab)
+        for i in range(n):
+            c_dep[i], d_dep[i] = chip[i] / chip_life, dc[i] / dc_life
+            both[i] = c_dep[i] + d_dep[i]
+        minus, spend, new_spend = column(minus_dc_rate, lab), column(dc_spend, lab), column(new_dc_spend, lab)
+        for i in range(n):
+            rate = dc[i] / maximum(lead[i], 1.0)
+            minus[i] = -rate
+            new_spend[i] = spend[i] + rate
+        new_b = column(new_building, lab)
+        for i in range(n):
+            new_b[i] = b[i] + o[i]
 
 
 @_jit
