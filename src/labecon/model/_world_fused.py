@@ -448,34 +448,56 @@ def fund_before_round(
     pre_money: FloatArray,
     minus_z: FloatArray,
 ) -> None:
-    """Fill stage 7's flows before the round, pre-money values and ``-z`` of the round's odds."""
+    """Fill stage 7's flows before the round, pre-money values and ``-z`` of the round's odds.
+
+    Step by step, each in a loop over a few contiguous columns (they vectorise).
+    """
     n, n_labs = alive.shape
     base, growth_w, rank_w, loss_w = logits
+    rank = np.empty(n)
     for lab in range(n_labs):
+        a, d, draw, rp = column(alive, lab), column(debt, lab), column(debt_draw, lab), column(repaid, lab)
+        due = column(repay_per_q, lab)
         for i in range(n):
-            rp = minimum(debt[i, lab] + debt_draw[i, lab], repay_per_q[i, lab]) * alive[i, lab]
-            repaid[i, lab] = rp
-            ni = net_income[i, lab]
-            operating[i, lab] = ni + depreciation[i, lab] + credits_used[i, lab]
-            investing[i, lab] = -capex[i, lab]
-            scheduled[i, lab] = debt_draw[i, lab] - rp
-            # finance.capability_rank_score: 1 for the leader, 0 for the last
-            if n_labs == 1:
-                rank = 1.0
-            else:
-                below = 0.0
-                for other in range(n_labs):
-                    below += 1.0 if capability[i, lab] > capability[i, other] else 0.0
-                rank = below / (n_labs - 1.0)
-            premium = 1.0 + rank_premium[i] * (rank - 0.5)
-            rev = revenue[i, lab]
-            pre_money[i, lab] = rev * 4.0 * (revenue_multiple[i] * premium)
-            growth = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0  # over four quarters
-            loss = maximum(0.0, -ni)
-            lr = loss / rev if rev > 0 else 5.0
+            rp[i] = minimum(d[i] + draw[i], due[i]) * a[i]
+        ni, dep, used, op = (
+            column(net_income, lab),
+            column(depreciation, lab),
+            column(credits_used, lab),
+            column(operating, lab),
+        )
+        for i in range(n):
+            op[i] = ni[i] + dep[i] + used[i]
+        spent, inv = column(capex, lab), column(investing, lab)
+        for i in range(n):
+            inv[i] = -spent[i]
+        sch = column(scheduled, lab)
+        for i in range(n):
+            sch[i] = draw[i] - rp[i]
+        # finance.capability_rank_score: 1 for the leader, 0 for the last
+        if n_labs == 1:
+            rank[:] = 1.0
+        else:
+            mine = column(capability, lab)
+            rank[:] = 0.0
+            for other in range(n_labs):
+                theirs = column(capability, other)
+                for i in range(n):
+                    rank[i] += 1.0 if mine[i] > theirs[i] else 0.0
+            for i in range(n):
+                rank[i] = rank[i] / (n_labs - 1.0)
+        rev, pm = column(revenue, lab), column(pre_money, lab)
+        for i in range(n):
+            premium = 1.0 + rank_premium[i] * (rank[i] - 0.5)
+            pm[i] = rev[i] * 4.0 * (revenue_multiple[i] * premium)
+        last, then, mz = column(revenue_last, lab), column(revenue_5q_ago, lab), column(minus_z, lab)
+        for i in range(n):
+            growth = last[i] / maximum(then[i], 1e-9) - 1.0  # over four quarters
+            loss = maximum(0.0, -ni[i])
+            lr = loss / rev[i] if rev[i] > 0 else 5.0
             lr = lr if loss > 0 else 0.0
-            z = base + growth_w * clip(growth, -1.0, 5.0) + rank_w * rank - loss_w * clip(lr, 0.0, 5.0)
-            minus_z[i, lab] = -z
+            z = base + growth_w * clip(growth, -1.0, 5.0) + rank_w * rank[i] - loss_w * clip(lr, 0.0, 5.0)
+            mz[i] = -z
 
 
 @_jit

@@ -35,7 +35,7 @@ print(inside, after)
 """
 
 
-@pytest.mark.skipif(not GLIBC, reason="keeping freed memory is a glibc setting; other C libraries keep theirs")
+@pytest.mark.skipif(not GLIBC, reason="a glibc setting; other C libraries keep their own")
 def test_a_run_reuses_what_it_frees_and_gives_it_back_when_it_ends() -> None:
     done = subprocess.run([sys.executable, "-c", _BURSTS], capture_output=True, text=True, check=True)
     inside, after = (int(x) for x in done.stdout.split())
