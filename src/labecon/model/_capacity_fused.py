@@ -12,7 +12,7 @@ import numpy as np
 
 from labecon.model._loops import add, add_sum, add_sum_sub, mul, mul_add_mul, sub
 from labecon.model._schedule import _any_nonzero
-from labecon.model._world_fused import _jit, maximum, minimum
+from labecon.model._world_fused import _jit, column, maximum, minimum
 from labecon.model.world_state import (
     CHIP_DEP,
     CHIP_KW,
@@ -141,7 +141,9 @@ def retiring(
         longest = max(longest, lead[i])
     for lab in range(n_labs):
         if not (
-            _any_nonzero(holds[0][:, lab]) or _any_nonzero(holds[1][:, lab]) or _any_nonzero(holds[2][:, lab])
+            _any_nonzero(column(holds[0], lab))
+            or _any_nonzero(column(holds[1], lab))
+            or _any_nonzero(column(holds[2], lab))
         ):
             continue
         for j in range(1, min(int(longest), horizon - 1 - t) + 1):
@@ -149,14 +151,14 @@ def retiring(
             # Branch-free over samples (it vectorises): a sample past its lead adds zero,
             # which changes no bit (the NumPy path multiplies by the same 0 or 1). One output
             # per loop (:mod:`labecon.model._loops`).
-            _due_within(retire[:, lab], due[q, OWNED, lab], lead, j)
-            _due_within(retire_kw[:, lab], due[q, OWNED_KW, lab], lead, j)
-            _due_within(retire_space[:, lab], due[q, SPACE_KW, lab], lead, j)
+            _due_within(column(retire, lab), due[q, OWNED, lab], lead, j)
+            _due_within(column(retire_kw, lab), due[q, OWNED_KW, lab], lead, j)
+            _due_within(column(retire_space, lab), due[q, SPACE_KW, lab], lead, j)
             if q >= life:
-                _leaving_within(retire[:, lab], arrivals[q - life, OWNED, lab], lead, j)
-                _leaving_within(retire_kw[:, lab], arrivals[q - life, CHIP_KW, lab], lead, j)
+                _leaving_within(column(retire, lab), arrivals[q - life, OWNED, lab], lead, j)
+                _leaving_within(column(retire_kw, lab), arrivals[q - life, CHIP_KW, lab], lead, j)
             if q >= dc_life:
-                _leaving_within(retire_space[:, lab], arrivals[q - dc_life, DC_KW, lab], lead, j)
+                _leaving_within(column(retire_space, lab), arrivals[q - dc_life, DC_KW, lab], lead, j)
 
 
 @_jit
@@ -197,7 +199,7 @@ def fleet_online(
     Field by field, each in a loop of its own (:mod:`labecon.model._loops`).
     """
     for lab in range(alive.shape[1]):
-        f, o = [x[:, lab] for x in fleet], [x[:, lab] for x in out]
+        f, o = [column(x, lab) for x in fleet], [column(x, lab) for x in out]
         if retire_chips:  # chips past their life leave
             add_sum_sub(f[0], due[OWNED, lab], came[OWNED, lab], old[OWNED, lab], o[0])
             add_sum_sub(f[1], due[COST, lab], came[COST, lab], old[COST, lab], o[1])
@@ -218,11 +220,11 @@ def fleet_online(
             sub(o[2], old_dc[DC_DEP, lab], o[2])
             sub(o[13], old_dc[DC_KW, lab], o[13])
         sub(f[14], came[CHIP_KW, lab], o[14])  # chips online leave "building"
-        a = alive[:, lab]
-        mul(o[0], a, online[0][:, lab])
-        mul(o[8], a, online[1][:, lab])
-        mul(o[4], a, online[2][:, lab])
-        mul_add_mul(o[11], o[12], a, online[3][:, lab])
+        a = column(alive, lab)
+        mul(o[0], a, column(online[0], lab))
+        mul(o[8], a, column(online[1], lab))
+        mul(o[4], a, column(online[2], lab))
+        mul_add_mul(o[11], o[12], a, column(online[3], lab))
 
 
 @_jit
@@ -252,8 +254,8 @@ def deals_online(
     for d in range(n_deals):  # a loop per output (:mod:`labecon.model._loops`)
         lab = deal_lab[d]
         for k in range(3):
-            add(deals[k][:, d], due[k, d], out[k][:, d])
-        contracted, hit_d = out[0][:, d], hit[d]
+            add(column(deals[k], d), due[k, d], column(out[k], d))
+        contracted, hit_d = column(out[0], d), hit[d]
         for i in range(n):
             lim = limit[i, d] * (1.0 - cut[i] * hit_d)
             delivered[i, d] = minimum(contracted[i], lim) * alive[i, lab]

@@ -615,12 +615,18 @@ def observe_kernel(
         for s in range(1, n_seg):
             for i in range(n):
                 lab_need_growth[i, lab] = lab_need_growth[i, lab] + need_growth[i, s] * revenue_mix[lab, s]
+        # One quantity per loop, over a few arrays each (they vectorise).
         for i in range(n):
             b = burn[i, lab]
             runway[i, lab] = cash[i, lab] / b if b > 0 else np.inf
+        for i in range(n):
             base[i, lab] = owned[i, lab] + leased[i, lab] + committed[i, lab] + partner[i, lab]
-            per_h100e[i, lab] = hours_flop * (utilisation[i] * algorithmic[i] * final_run[i]) * left[lab]
+        left_lab = left[lab]
+        for i in range(n):
+            per_h100e[i, lab] = hours_flop * (utilisation[i] * algorithmic[i] * final_run[i]) * left_lab
+        for i in range(n):
             revenue_growth[i, lab] = revenue_last[i, lab] / maximum(revenue_5q_ago[i, lab], 1e-9) - 1.0
+        for i in range(n):
             frontier[i, lab] = -np.inf  # the best other lab, then the outside frontier
         for other in range(n_labs):
             if other != lab:
@@ -963,19 +969,24 @@ def record_deals(
     or commits with some partner (``rental`` and ``commitment`` are ``(sample, lab)``).
     """
     n, n_deals = fee.shape
-    for d in range(n_deals):
+    other = np.zeros(n)
+    for d in range(n_deals):  # one line per loop, over a few columns each (they vectorise)
         lab = deal_lab[d]
+        if with_other:
+            for i in range(n):
+                other[i] = rental[i, lab] * rent_frac[i, d] + commitment[i, lab] * commit_frac[i, d]
+        revenue, margin, stake = column(accounts[0], d), column(accounts[1], d), column(accounts[2], d)
         for i in range(n):
-            other = 0.0
-            if with_other:
-                other = rental[i, lab] * rent_frac[i, d] + commitment[i, lab] * commit_frac[i, d]
             p0 = price0[i, d]
             margin0 = 1.0 - (capital0[i, d] + running[i, d]) / p0 if p0 > 0 else 0.0
-            margin = fee[i, d] - cost[i, d] + other * margin0
-            accounts[0][i, d] = fee[i, d] + other
-            accounts[1][i, d] = margin
-            accounts[2][i, d] = stake_frac[i, d] * (post_money[i, lab] * alive[i, lab])
-            deal_npv[i, d] = deal_npv[i, d] + deal_discount[i, d] * (margin - invested[i, d])
+            margin[i] = fee[i, d] - cost[i, d] + other[i] * margin0
+        for i in range(n):
+            revenue[i] = fee[i, d] + other[i]
+        for i in range(n):
+            stake[i] = stake_frac[i, d] * (post_money[i, lab] * alive[i, lab])
+        for i in range(n):
+            deal_npv[i, d] = deal_npv[i, d] + deal_discount[i, d] * (margin[i] - invested[i, d])
+        for i in range(n):
             deal_discount[i, d] = deal_discount[i, d] * discount_factor[i, d]
 
 
