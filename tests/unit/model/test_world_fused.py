@@ -31,6 +31,21 @@ def test_compiled_stages_give_the_plain_paths_bits(name: str, monkeypatch: pytes
         assert a.tobytes() == b.tobytes(), var
 
 
+@pytest.mark.parametrize("n", [1, 2])
+@pytest.mark.parametrize("name", ["two-strategies", "route-choice"])
+def test_compiled_stages_give_the_plain_paths_bits_with_one_or_two_samples(
+    name: str, n: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With one sample every (sample, lab) array is also C-ordered: the kernels' columns of it.
+    runs = []
+    for compiled in (False, True):
+        monkeypatch.setattr(_world_fused, "COMPILED", compiled)
+        runs.append(labecon.simulate(name, n_samples=n, seed=5, keep_paths=True).dataset)
+    plain, fused = runs
+    for var in plain.data_vars:
+        assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
+
+
 def test_compiled_stages_give_the_plain_paths_bits_with_every_risk_in_every_future(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -134,3 +149,24 @@ def test_labecon_plain_selects_the_numpy_path() -> None:
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
         )
         assert out.stdout.strip() == expected
+
+
+@pytest.mark.parametrize("shape", [(5, 2), (5, 1), (1, 3), (5, 2, 4), (5, 1, 4)])
+def test_a_kernels_column_is_a_view_of_the_array_it_is_taken_from(shape: tuple[int, ...]) -> None:
+    # What a kernel writes into a lab's column lands in the array, whatever its layout says.
+    x = np.asfortranarray(np.arange(float(np.prod(shape))).reshape(shape))
+    expected = x.copy()
+    j, k = shape[1] - 1, (shape[2] - 1 if len(shape) == 3 else 0)
+    if len(shape) == 3:
+        expected[:, j, k] = -expected[:, j, k]
+    else:
+        expected[:, j] = -expected[:, j]
+    _negate_column(x, j, k)
+    assert x.tobytes() == expected.tobytes()
+
+
+@_world_fused._jit
+def _negate_column(x: np.ndarray, j: int, k: int) -> None:
+    c = _world_fused.column(x, j, k)
+    for i in range(c.shape[0]):
+        c[i] = -c[i]
