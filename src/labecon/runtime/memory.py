@@ -3,12 +3,14 @@
 A block of a world scenario runs its samples in sub-blocks, once as declared and once per
 alternative route, and each allocates the same few hundred MB of arrays. By default glibc
 maps every allocation above 32 MiB afresh and gives freed memory back to the system, so each
-sub-block pays again for its pages: page faults that zero them, about 6% of a run's time on
-two-strategies. While :func:`freed_memory_kept` is active, allocations up to 1 GiB come from the
-process's heap, which keeps what is freed; on leaving, the thresholds are set to those glibc's
-own rule reaches after large allocations (32 MiB; trimmed above 64 MiB) and the freed memory is
-given back. A worker process that only runs models keeps it for good (:func:`keep_freed_memory`).
-The results are the same bits either way.
+sub-block pays again for its pages: page faults that zero them, about 7% of the wall time of
+two-strategies with its routes. While :func:`freed_memory_kept` is active, allocations up to
+1 GiB come from the process's heap, which keeps what is freed; on leaving, the thresholds are
+set to those glibc's own rule reaches after large allocations (32 MiB; trimmed above 64 MiB)
+and the freed memory is given back. Only the world engine's blocks use it: B1's chunked engine
+allocates little per chunk and ran 10% slower inside it (its heap trimmed after every block).
+A worker process that only runs models keeps it for good (:func:`keep_freed_memory`). The
+results are the same bits either way.
 """
 
 from __future__ import annotations

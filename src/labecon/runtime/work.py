@@ -22,7 +22,6 @@ import numpy as np
 
 from labecon.model.state import EngineChoice
 from labecon.runtime.engines import engine_for
-from labecon.runtime.memory import freed_memory_kept
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
 from labecon.scenario.distributions import FixedSpec
@@ -113,10 +112,7 @@ def compute_block(job: BlockJob, block: Block) -> BlockOutput:
         draws.update(fixed_draws(job.scenario, block.size))
     else:
         draws = sample_block(job.scenario, job.seed, block)
-    with freed_memory_kept():  # its sub-blocks and route runs reuse each other's memory
-        out = run_block(
-            job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths
-        )
+    out = run_block(job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths)
     if job.keep_inputs:
         names = uncertain_input_names(job.scenario)
         kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))

@@ -10,6 +10,7 @@ from labecon.model.state import EngineChoice
 from labecon.model.world import run_world
 from labecon.model.world_outputs import describe_world_outputs, describe_world_paths
 from labecon.runtime.engines.base import BlockValues
+from labecon.runtime.memory import freed_memory_kept
 from labecon.runtime.routes import route_outputs
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import WorldScenario
@@ -48,10 +49,11 @@ class WorldEngine:
         sc = self.scenario
         routes = bool(lab_routes(sc))  # their figures need the declared run's NPV by line
         policy = lab_policy(sc, draws, n)
-        world = run_world(
-            sc, draws, n, policy, seed=seed, start=start, keep_paths=keep_paths, npv_parts=routes
-        )
-        outputs = dict(world.outputs)
-        if routes:
-            outputs.update(route_outputs(sc, draws, n, seed=seed, start=start, base=world))
+        with freed_memory_kept():  # the sub-blocks and route runs reuse each other's memory
+            world = run_world(
+                sc, draws, n, policy, seed=seed, start=start, keep_paths=keep_paths, npv_parts=routes
+            )
+            outputs = dict(world.outputs)
+            if routes:
+                outputs.update(route_outputs(sc, draws, n, seed=seed, start=start, base=world))
         return outputs, world.paths
