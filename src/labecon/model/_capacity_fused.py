@@ -149,30 +149,21 @@ def retiring(
         for j in range(1, min(int(longest), horizon - 1 - t) + 1):
             q = t + j
             # Branch-free over samples (it vectorises): a sample past its lead adds zero,
-            # which changes no bit (the NumPy path multiplies by the same 0 or 1). One output
-            # per loop (:mod:`labecon.model._loops`).
-            _due_within(column(retire, lab), due[q, OWNED, lab], lead, j)
-            _due_within(column(retire_kw, lab), due[q, OWNED_KW, lab], lead, j)
-            _due_within(column(retire_space, lab), due[q, SPACE_KW, lab], lead, j)
+            # which changes no bit (the NumPy path multiplies by the same 0 or 1).
+            for i in range(n):
+                w = 1.0 if j <= lead[i] else 0.0
+                retire[i, lab] = retire[i, lab] - due[q, OWNED, lab, i] * w
+                retire_kw[i, lab] = retire_kw[i, lab] - due[q, OWNED_KW, lab, i] * w
+                retire_space[i, lab] = retire_space[i, lab] - due[q, SPACE_KW, lab, i] * w
             if q >= life:
-                _leaving_within(column(retire, lab), arrivals[q - life, OWNED, lab], lead, j)
-                _leaving_within(column(retire_kw, lab), arrivals[q - life, CHIP_KW, lab], lead, j)
+                for i in range(n):
+                    w = 1.0 if j <= lead[i] else 0.0
+                    retire[i, lab] = retire[i, lab] + arrivals[q - life, OWNED, lab, i] * w
+                    retire_kw[i, lab] = retire_kw[i, lab] + arrivals[q - life, CHIP_KW, lab, i] * w
             if q >= dc_life:
-                _leaving_within(column(retire_space, lab), arrivals[q - dc_life, DC_KW, lab], lead, j)
-
-
-@_jit
-def _due_within(total: FloatArray, change: FloatArray, lead: FloatArray, j: int) -> None:
-    """``total - change * w``, ``w`` 1.0 in the samples whose lead reaches ``j`` quarters, else 0.0."""
-    for i in range(total.shape[0]):
-        total[i] = total[i] - change[i] * (1.0 if j <= lead[i] else 0.0)
-
-
-@_jit
-def _leaving_within(total: FloatArray, change: FloatArray, lead: FloatArray, j: int) -> None:
-    """``total + change * w``, ``w`` 1.0 in the samples whose lead reaches ``j`` quarters, else 0.0."""
-    for i in range(total.shape[0]):
-        total[i] = total[i] + change[i] * (1.0 if j <= lead[i] else 0.0)
+                for i in range(n):
+                    w = 1.0 if j <= lead[i] else 0.0
+                    retire_space[i, lab] = retire_space[i, lab] + arrivals[q - dc_life, DC_KW, lab, i] * w
 
 
 @_jit
