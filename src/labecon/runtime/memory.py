@@ -9,22 +9,14 @@ two-strategies with its routes. While :func:`freed_memory_kept` is active, alloc
 set to those glibc's own rule reaches after large allocations (32 MiB; trimmed above 64 MiB)
 and the freed memory is given back. Only the world engine's blocks use it: B1's chunked engine
 allocates little per chunk and ran 10% slower inside it (its heap trimmed after every block).
-A worker process that only runs models keeps it for good (:func:`keep_freed_memory`).
-
-While active, NumPy also stops asking the kernel for transparent huge pages for its large
-arrays. Where the kernel grants them on request only (``madvise``, the common default), a
-fault in such an array can stall while the kernel compacts memory to find 2 MiB: on
-two-strategies with its routes at 65,536 samples, the first sub-blocks' page faults took
-1.9 s of system time with huge pages and 0.8 s without, and the run 12.2 s against 10.8 s;
-sub-blocks that reuse their memory ran at the same speed either way. The results are the
-same bits either way.
+A worker process that only runs models keeps it for good (:func:`keep_freed_memory`). The
+results are the same bits either way.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
-import importlib
 import sys
 import threading
 from collections.abc import Iterator
@@ -39,8 +31,6 @@ _AFTER_MMAP_BYTES, _AFTER_TRIM_BYTES = 32 << 20, 64 << 20
 """glibc's largest dynamic mmap threshold on 64-bit systems, and twice it for trimming."""
 
 _lock = threading.Lock()
-_huge_pages_before = True
-"""NumPy's huge-page setting when the first run entered (restored when the last leaves)."""
 _active = 0
 """Runs inside :func:`freed_memory_kept` now (the last to leave gives the memory back)."""
 _for_good = False
@@ -58,20 +48,6 @@ def _glibc() -> Any | None:
     if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
         return None
     return libc
-
-
-def _numpy_huge_pages(enabled: bool) -> bool:
-    """Set whether NumPy asks for huge pages for large arrays; return the setting before.
-
-    NumPy's own setting (Linux only; where NumPy has no such setting, nothing changes and
-    this returns ``enabled``).
-    """
-    try:
-        multiarray = importlib.import_module("numpy._core.multiarray")
-    except ImportError:  # NumPy 1
-        multiarray = importlib.import_module("numpy.core.multiarray")
-    setter = getattr(multiarray, "_set_madvise_hugepage", None)
-    return enabled if setter is None else bool(setter(enabled))
 
 
 def _keep(libc: Any) -> bool:
@@ -94,15 +70,13 @@ def keep_freed_memory() -> bool:
         return False
     with _lock:
         _for_good = _keep(libc)
-        if _for_good:
-            _numpy_huge_pages(False)
         return _for_good
 
 
 @contextmanager
 def freed_memory_kept() -> Iterator[None]:
     """Keep freed memory for reuse while inside; give it back when the last run inside leaves."""
-    global _active, _huge_pages_before
+    global _active
     libc = _glibc()
     if libc is None:
         yield
@@ -111,14 +85,12 @@ def freed_memory_kept() -> Iterator[None]:
         _active += 1
         if _active == 1 and not _for_good:
             _keep(libc)
-            _huge_pages_before = _numpy_huge_pages(False)
     try:
         yield
     finally:
         with _lock:
             _active -= 1
             if _active == 0 and not _for_good:
-                _numpy_huge_pages(_huge_pages_before)
                 libc.mallopt(_M_MMAP_THRESHOLD, _AFTER_MMAP_BYTES)
                 libc.mallopt(_M_TRIM_THRESHOLD, _AFTER_TRIM_BYTES)
                 libc.malloc_trim(0)

@@ -50,22 +50,3 @@ def test_without_glibc_the_context_changes_nothing(monkeypatch: pytest.MonkeyPat
     with memory.freed_memory_kept():
         pass
     assert memory.keep_freed_memory() is False
-
-
-_HUGE_PAGES = """
-import importlib
-from labecon.runtime.memory import freed_memory_kept
-
-multiarray = importlib.import_module("numpy._core.multiarray")
-multiarray._set_madvise_hugepage(True)
-with freed_memory_kept():
-    inside = multiarray._set_madvise_hugepage(False)
-after = multiarray._set_madvise_hugepage(True)
-print(inside, after)
-"""
-
-
-@pytest.mark.skipif(not GLIBC, reason="set with the glibc settings; other C libraries keep their own")
-def test_numpy_asks_for_no_huge_pages_inside_and_as_before_after() -> None:
-    done = subprocess.run([sys.executable, "-c", _HUGE_PAGES], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "True"]
