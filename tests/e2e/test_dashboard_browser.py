@@ -163,7 +163,7 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
     assert page.input_value(choice) == '"delivery"'
     headline = page.inner_text("#headline-text")
     n = _renders(page)
-    page.select_option(choice, label="signing")
+    page.select_option(choice, label="at signing")
     _wait_render(page, n)
     assert page.inner_text("#headline-text") != headline
     assert "set.finance.compute_priced_at=%22signing%22" in page.url

@@ -40,8 +40,23 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     assert next(c for c in posted if c["path"] == "finance.chip_lead_quarters")["options"][-1] == 3
     assert priced["description"]
     assert priced["source"]
+    assert priced["labels"] == ["at delivery", "at signing"]
+    stake = next(c for c in shown["choices"] if c["path"] == "finance.stake_valued_at")
+    assert (stake["value"], stake["options"]) == ("last_round", ["last_round", "horizon"])
     assert client.get("/api/scenarios/b1").json()["choices"] == []  # a compute scenario has none
     assert_names_field(client.get("/api/scenarios/nope"), 404, "name")
+
+
+def test_every_choice_offers_each_of_its_names_in_plain_words(client: Any) -> None:
+    from typing import Literal, get_args, get_origin
+
+    from labecon.scenario.world import FinanceSpec
+
+    for choice in client.get("/api/scenarios/two-strategies").json()["choices"]:
+        annotation = FinanceSpec.model_fields[choice["path"].split(".")[1]].annotation
+        if get_origin(annotation) is Literal:  # a list of names: every one is offered
+            assert set(get_args(annotation)) <= set(choice["options"]), choice["path"]
+        assert all(label and "_" not in label for label in choice["labels"]), choice["labels"]
 
 
 def test_describe_a_posted_scenario_with_overrides(client: Any) -> None:

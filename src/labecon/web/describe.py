@@ -14,10 +14,29 @@ from labecon.scenario.yaml_text import load_yaml
 
 _INPUT_META = ("dist", "units", "description", "source")
 
-ASSUMPTIONS = ("finance.compute_priced_at", "finance.terminal_value_method", "finance.chip_lead_quarters")
-"""The model's choices a control can switch, those that move the answer most (``docs/model.md``)."""
+ASSUMPTIONS = (
+    "finance.compute_priced_at",
+    "finance.terminal_value_method",
+    "finance.chip_lead_quarters",
+    "finance.stake_valued_at",
+)
+"""The model's choices a control can switch: those that move the answer most (``docs/model.md``), and
+how a partner's stake is valued (its NPV of the deal)."""
 
 _OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
+    "finance.compute_priced_at": (
+        ("delivery", "at delivery"),
+        ("signing", "at signing"),
+    ),
+    "finance.terminal_value_method": (
+        ("exit_multiple", "exit multiple of revenue"),
+        ("gordon", "Gordon growth of free cash flow"),
+        ("book", "owned assets at book value"),
+    ),
+    "finance.stake_valued_at": (
+        ("last_round", "at the lab's last funding round"),
+        ("horizon", "at the lab's value at the horizon"),
+    ),
     "finance.chip_lead_quarters": (
         (None, "with their data centre"),
         (1, "1 quarter ahead"),
@@ -25,7 +44,7 @@ _OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
         (4, "4 quarters ahead"),
     ),
 }
-"""Options and their labels of a choice that is not a list of names: ``docs/model.md`` measures these."""
+"""Options and their labels in plain words, in the order shown (``docs/model.md`` measures these)."""
 
 
 def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) -> dict[str, Any]:
