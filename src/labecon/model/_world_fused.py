@@ -42,6 +42,7 @@ _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 (not an exception), and without that check LLVM vectorises the loops."""
 _inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")
 
+_FLOAT64 = np.dtype(np.float64)
 _KEPT: dict[int, tuple[FloatArray, FloatArray]] = {}
 """Contiguous copies of parameters, by the id of the array copied (kept alive with it)."""
 
@@ -53,10 +54,12 @@ def full(x: FloatArray | float, shape: tuple[int, ...], *, keep: bool = False) -
     contiguous. With ``keep`` (a parameter, the same array every quarter of a run) the copy
     is kept and made once.
     """
+    # Called a few hundred times a quarter. NumPy's float64 dtype is one object: an identity answers
+    # first, without converting the type np.float64 to a dtype (that took most of the check's time).
     if (
         isinstance(x, np.ndarray)
         and x.shape == shape
-        and x.dtype == np.float64
+        and (x.dtype is _FLOAT64 or x.dtype == np.float64)
         and (x.flags.f_contiguous if len(shape) > 1 else x.flags.c_contiguous)
     ):
         return x
