@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from labecon.types import FloatArray
 
 
@@ -24,3 +26,14 @@ def sum_axis(a: FloatArray, axis: int) -> FloatArray:
     for part in parts[2:]:
         total += part
     return total
+
+
+def ratio(numerator: FloatArray, denominator: FloatArray, otherwise: float) -> FloatArray:
+    """Return ``numerator / denominator`` where the denominator is positive, else ``otherwise``.
+
+    The division never sees a zero or negative denominator (no warning, no inf): those get
+    ``otherwise``. Arrays broadcast as NumPy's.
+    """
+    positive = denominator > 0
+    out: FloatArray = np.where(positive, numerator / np.where(positive, denominator, 1.0), otherwise)
+    return out

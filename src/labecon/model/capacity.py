@@ -23,6 +23,7 @@ from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _capacity_fused, _world_fused, compute
 from labecon.model._schedule import Schedule
 from labecon.model._world_fused import full
+from labecon.model.arrays import ratio
 from labecon.model.decisions import LabDecisions
 from labecon.model.risk import active, active_by_name
 from labecon.model.world_params import signed_split
@@ -124,7 +125,7 @@ def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState
     limit = state.drivers.partner_limit_h100e * (1.0 - cut * ctx.partner_event_deals["partner_capacity_cut"])
     deal_alive = alive[:, ctx.deal_lab] if ctx.deal_lab else np.zeros_like(contracted)
     delivered = np.minimum(contracted, limit) * deal_alive
-    delivered_frac = np.where(contracted > 0, delivered / np.where(contracted > 0, contracted, 1.0), 0.0)
+    delivered_frac = ratio(delivered, contracted, 0.0)
     online = Online(
         owned * alive,
         fleet.leased_h100e * alive,

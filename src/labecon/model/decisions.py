@@ -13,7 +13,7 @@ import numpy as np
 from labecon.constants import H100_BF16_FLOP_PER_SECOND, SECONDS_PER_HOUR
 from labecon.model import _world_fused
 from labecon.model._world_fused import full
-from labecon.model.arrays import sum_axis
+from labecon.model.arrays import ratio, sum_axis
 from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray, IntArray
 
@@ -102,7 +102,7 @@ def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObser
     # Element-wise, not a matrix product: BLAS kernels change the bits with the block's size.
     lab_need_growth = sum_axis(_segment_need_growth(state, ctx)[:, None, :] * lp.revenue_mix[None, :, :], 2)
     cash, burn = state.accounts.cash_usd, state.standing.burn_usd
-    runway = np.where(burn > 0, cash / np.where(burn > 0, burn, 1.0), np.inf)
+    runway = ratio(cash, burn, np.inf)
     # The frontier its run races: the outside frontier when the run ends, or the best other lab now.
     left, end = _run_left(t, ctx)
     outside = ctx.frontier_log10_flop[end].T  # (sample, lab)

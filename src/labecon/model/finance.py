@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _finance_fused, _world_fused, compute
 from labecon.model._world_fused import full
+from labecon.model.arrays import ratio
 from labecon.model.capacity import Investment, to_labs
 from labecon.model.decisions import LabDecisions, revenue_growth_per_year
 from labecon.model.market import Sales
@@ -65,15 +66,15 @@ def staff_revenue_factor(
     if not elasticity.any():
         return np.ones_like(last_revenue_usd)
     base = revenue0_usd_per_year / QUARTERS_PER_YEAR
-    ratio = np.where(base > 0, last_revenue_usd / np.where(base > 0, base, 1.0), 1.0)
-    out: FloatArray = np.where(elasticity != 0, np.exp(elasticity * np.log(np.maximum(ratio, 1e-12))), 1.0)
+    grown = ratio(last_revenue_usd, base, 1.0)
+    out: FloatArray = np.where(elasticity != 0, np.exp(elasticity * np.log(np.maximum(grown, 1e-12))), 1.0)
     return out
 
 
 def loss_over_revenue(net_income_usd: FloatArray, revenue_usd: FloatArray) -> FloatArray:
     """Return the net loss over revenue (ratio; 0 when profitable, 5 when there is no revenue)."""
     loss = np.maximum(0.0, -net_income_usd)
-    out: FloatArray = np.where(revenue_usd > 0, loss / np.where(revenue_usd > 0, revenue_usd, 1.0), 5.0)
+    out: FloatArray = ratio(loss, revenue_usd, 5.0)
     out = np.where(loss > 0, out, 0.0)
     return out
 
@@ -122,7 +123,7 @@ def cap_round_usd(
 def dilution_frac(raised_usd: FloatArray, pre_money_usd: FloatArray) -> FloatArray:
     """Return the share of the lab new investors get: ``raised / (pre-money + raised)``."""
     post = pre_money_usd + raised_usd
-    out: FloatArray = np.where(post > 0, raised_usd / np.where(post > 0, post, 1.0), 0.0)
+    out: FloatArray = ratio(raised_usd, post, 0.0)
     return out
 
 
@@ -288,7 +289,7 @@ def fund(
     partner_cash = paid_in[0]
     burn = np.maximum(0.0, -(operating + investing + scheduled))
     cash_pre = acc.cash_usd + operating + investing + scheduled + partner_cash
-    runway = np.where(burn > 0, cash_pre / np.where(burn > 0, burn, 1.0), np.inf)
+    runway = ratio(cash_pre, burn, np.inf)
     attempt = ((runway < dec.funding_trigger_runway_quarters) | (cash_pre < 0)) & (burn > 0)
     attempt &= alive > 0
     u = ctx.draws.funding_uniforms(t)

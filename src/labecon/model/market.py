@@ -14,7 +14,7 @@ import numpy as np
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _world_fused
 from labecon.model._world_fused import full
-from labecon.model.arrays import sum_axis
+from labecon.model.arrays import ratio, sum_axis
 from labecon.model.decisions import LabDecisions
 from labecon.model.world_state import Context, Online, WorldState
 from labecon.types import FloatArray
@@ -165,9 +165,7 @@ def spill_over(
     total_want = sum_axis(want, 1)
     scale = np.where(total_want > pool_total, pool_total / np.where(total_want > 0, total_want, 1.0), 1.0)
     got = want * scale[:, None]
-    mix = np.where(
-        pool_total[:, None] > 0, pool_h100e / np.where(pool_total > 0, pool_total, 1.0)[:, None], 0.0
-    )
+    mix = ratio(pool_h100e, pool_total[:, None], 0.0)
     out: FloatArray = got[:, :, None] * mix[:, None, :] * hours / compute_per_unit[:, None, :]
     return out
 

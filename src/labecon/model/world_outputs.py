@@ -15,6 +15,7 @@ import numpy as np
 from labecon.constants import QUARTERS_PER_YEAR
 from labecon.model import _world_fused, risk
 from labecon.model._world_fused import full
+from labecon.model.arrays import ratio
 from labecon.model.capacity import data_centres_built_kw
 from labecon.model.finance import (
     BALANCE_LINES,
@@ -258,10 +259,8 @@ class Accumulator:
         """Return the lab's compute bill per H100e-hour in service and per unit served (USD; 0 where none)."""
         bill, hours, served = self.compute_bill, self.h100e_hours, self.served_units
         return {
-            "compute_usd_per_h100e_hour": np.where(hours > 0, bill / np.where(hours > 0, hours, 1.0), 0.0),
-            "compute_usd_per_unit_served": np.where(
-                served > 0, bill / np.where(served > 0, served, 1.0), 0.0
-            ),
+            "compute_usd_per_h100e_hour": ratio(bill, hours, 0.0),
+            "compute_usd_per_unit_served": ratio(bill, served, 0.0),
         }
 
     def _record_deals_compiled(self, q: Quarter, ctx: Context) -> tuple[FloatArray, FloatArray, FloatArray]:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
+from labecon.model.arrays import ratio
 from labecon.model.params import resolve
 from labecon.model.risk import EventParams, WorldDraws
 from labecon.scenario.schema import ParamValue, WorldScenario
@@ -275,7 +276,7 @@ def signed_split(split_frac: FloatArray, deal_lab: list[int], signed: list[int],
         live = [d for d in mine if signed[d] <= t]
         total = split_frac[:, mine].sum(axis=1)
         live_total = split_frac[:, live].sum(axis=1)
-        scale = np.where(live_total > 0, total / np.where(live_total > 0, live_total, 1.0), 0.0)
+        scale = ratio(total, live_total, 0.0)
         for d in live:
             out[:, d] = split_frac[:, d] * scale
     return out
