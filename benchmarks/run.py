@@ -5,6 +5,7 @@ Usage (from the repository root)::
     python -m benchmarks                      # sizes S, M, L
     python -m benchmarks --sizes S,M --markdown
     python -m benchmarks --xl                 # adds XL, N = 1e8
+    python -m benchmarks --sizes M --cases two-strategies --against REV   # in turns with REV
 
 Each (implementation, size) measurement runs in a fresh child process,
 ``python -m benchmarks.run --child CASE N SEED``, so that its peak resident
@@ -294,7 +295,7 @@ def child_main(case: str, n: int, seed: int, *, warmup: bool = True) -> dict[str
 # ----------------------------------------------------------------- the parent
 
 
-def measure(case: str, n: int, seed: int, *, warmup: bool = True) -> Measurement:
+def measure(case: str, n: int, seed: int, *, warmup: bool = True, root: Path = REPO_ROOT) -> Measurement:
     """Run one child process for ``case`` at ``n`` samples and parse its report.
 
     Parameters
@@ -307,6 +308,8 @@ def measure(case: str, n: int, seed: int, *, warmup: bool = True) -> Measurement
         Seed.
     warmup : bool
         Whether the child warms up before the timed call.
+    root : Path
+        The tree whose ``src`` and ``benchmarks`` the child runs (another commit's, in turns).
 
     Returns
     -------
@@ -314,7 +317,7 @@ def measure(case: str, n: int, seed: int, *, warmup: bool = True) -> Measurement
         The child's numbers, or a note with its error.
     """
     env = dict(os.environ)
-    paths = [str(REPO_ROOT / "src"), str(REPO_ROOT)]
+    paths = [str(root / "src"), str(root)]
     if env.get("PYTHONPATH"):
         paths.append(env["PYTHONPATH"])
     env["PYTHONPATH"] = os.pathsep.join(paths)
@@ -322,7 +325,7 @@ def measure(case: str, n: int, seed: int, *, warmup: bool = True) -> Measurement
     if not warmup:
         cmd.append("--cold")
     proc = subprocess.run(  # our own interpreter and module, fixed arguments
-        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=False
+        cmd, cwd=root, env=env, capture_output=True, text=True, check=False
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if not lines:
@@ -602,6 +605,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--summaries", action="store_true", help="also print B1's saving summaries")
     parser.add_argument("--cold", action="store_true", help="no warm-up call (time JIT too)")
     parser.add_argument("--json", type=Path, default=None, help="write all results to this file")
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        default=None,
+        help="measure in turns with commit REV (a child of REV, then one of this tree, each turn)",
+    )
+    parser.add_argument("--turns", type=int, default=3, help="turns with --against (default 3)")
     parser.add_argument("--child", nargs=3, metavar=("CASE", "N", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -642,6 +652,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(markdown_table(rows, DECISION_HEADERS))
         return 0
 
+    if args.against is not None:
+        return _against(args.against, sizes, cases, args, console)
     results = run_benchmarks(
         sizes,
         seed=args.seed,
@@ -681,6 +693,42 @@ def main(argv: Sequence[str] | None = None) -> int:
             "results": [{"size": size, **m.__dict__} for size, m in results],
         }
         args.json.write_text(json.dumps(payload, indent=2))
+    return 0
+
+
+def _against(
+    rev: str, sizes: Sequence[str], cases: Sequence[str], args: argparse.Namespace, console: Any
+) -> int:
+    """Measure ``cases`` at ``sizes`` in turns with commit ``rev``; print the table; return the status."""
+    from rich.table import Table
+
+    from benchmarks.turns import exported, in_turns, turn_headers, turn_rows
+
+    if args.turns < 1:
+        console.print("--turns: must be at least 1")
+        return 2
+    try:
+        with exported(rev) as other:
+            results = in_turns(
+                sizes,
+                cases,
+                args.turns,
+                lambda case, n, root: measure(case, n, args.seed, warmup=not args.cold, root=root),
+                other,
+                progress=lambda msg: console.print(f"[dim]running {msg}[/dim]"),
+            )
+    except ValueError as exc:
+        console.print(str(exc))
+        return 2
+    headers, rows = turn_headers(rev), turn_rows(results)
+    table = Table(title=f"In turns with {rev}, one core, end to end (each side's times in turn order)")
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i in (0, 2) else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    if args.markdown:
+        print(markdown_table(rows, headers))
     return 0
 
 
