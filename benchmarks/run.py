@@ -609,7 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--against",
         metavar="REV",
         default=None,
-        help="measure in turns with commit REV (a child of REV, then one of this tree, each turn)",
+        help="measure in turns with commit REV (a child of REV and one of this tree each turn)",
     )
     parser.add_argument("--turns", type=int, default=3, help="turns with --against (default 3)")
     parser.add_argument("--child", nargs=3, metavar=("CASE", "N", "SEED"), help=argparse.SUPPRESS)
@@ -702,19 +702,20 @@ def _against(
     """Measure ``cases`` at ``sizes`` in turns with commit ``rev``; print the table; return the status."""
     from rich.table import Table
 
-    from benchmarks.turns import exported, in_turns, turn_headers, turn_rows
+    from benchmarks.turns import copied, exported, in_turns, turn_headers, turn_rows
 
     if args.turns < 1:
         console.print("--turns: must be at least 1")
         return 2
     try:
-        with exported(rev) as other:
+        with exported(rev) as other, copied() as here:
             results = in_turns(
                 sizes,
                 cases,
                 args.turns,
                 lambda case, n, root: measure(case, n, args.seed, warmup=not args.cold, root=root),
                 other,
+                here,
                 progress=lambda msg: console.print(f"[dim]running {msg}[/dim]"),
             )
     except ValueError as exc:

@@ -1,17 +1,24 @@
 """Measure this tree against an earlier commit in turns: ``python -m benchmarks --against REV``.
 
 A shared machine's speed drifts by 10-20% within an hour, more than most changes
-gain, so two measurements taken an hour apart compare nothing. Here every turn
-runs one child of the other commit, then one of this tree, for each size and case,
-and the table gives each side's times and the ratio of their medians. The other
-commit's files are exported (``git archive``) into a temporary directory; the
-repository itself is not touched. Its children run its own ``benchmarks`` and
-``src``, so a case must exist at that commit too (else its cells give the error).
+gain, so two measurements taken an hour apart compare nothing. Here every turn runs
+one child of the other commit and one of this tree, for each size and case, either
+side first in turn; the table gives each side's times and the ratio of their medians.
+
+The other commit's files are exported (``git archive``) into a temporary directory,
+and this tree's files (committed or not, as ``git ls-files`` lists them) are copied
+into another whose name is as long; the repository itself is not touched. The sides
+run from alike places because the place alone moved a time by 15%: this tree timed
+against its own commit, its children run from the repository and the commit's from
+a temporary directory, took 0.84 and 1.18 times as long on route-choice in a new
+process and in one that had run it. Each side's children run its own ``benchmarks``
+and ``src``, so a case must exist at that commit too (else its cells give the error).
 """
 
 from __future__ import annotations
 
 import io
+import shutil
 import statistics
 import subprocess
 import tarfile
@@ -46,6 +53,36 @@ class Turns:
         return statistics.median(self.ours) / statistics.median(self.theirs)
 
 
+_PREFIX = "labecon-turn-"
+"""Both sides' temporary directories: names of the same length (``mkdtemp`` adds 8 characters)."""
+
+
+@contextmanager
+def copied(repo: Path = REPO_ROOT) -> Iterator[Path]:
+    """Copy this tree's files (tracked, and untracked but not ignored) into a temporary directory.
+
+    Raises
+    ------
+    ValueError
+        If ``repo`` is not a git checkout.
+    """
+    done = subprocess.run(  # fixed program and arguments
+        ["git", "-C", str(repo), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        msg = "--against: this tree is not a git checkout (git ls-files failed)"
+        raise ValueError(msg)
+    with tempfile.TemporaryDirectory(prefix=_PREFIX) as tmp:
+        for name in filter(None, done.stdout.decode().split("\0")):
+            source, target = repo / name, Path(tmp) / name
+            if source.is_file():  # a file deleted but not yet committed is listed, not there
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        yield Path(tmp)
+
+
 @contextmanager
 def exported(rev: str, repo: Path = REPO_ROOT) -> Iterator[Path]:
     """Export commit ``rev`` of ``repo`` into a temporary directory; yield it, remove it after.
@@ -64,7 +101,7 @@ def exported(rev: str, repo: Path = REPO_ROOT) -> Iterator[Path]:
         why = done.stderr.decode(errors="replace").strip().splitlines()
         msg = f"--against: {rev!r} is not a commit of this repository ({why[-1] if why else 'git failed'})"
         raise ValueError(msg)
-    with tempfile.TemporaryDirectory(prefix="labecon-against-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=_PREFIX) as tmp:
         with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4 on: only plain files and folders
                 archive.extractall(tmp, filter="data")
@@ -79,13 +116,14 @@ def in_turns(
     turns: int,
     measure: Callable[[str, int, Path], Measurement],
     other: Path,
-    here: Path = REPO_ROOT,
+    here: Path,
     progress: Callable[[str], None] | None = None,
 ) -> list[Turns]:
-    """Measure each case at each size ``turns`` times, the other tree then this one each turn.
+    """Measure each case at each size ``turns`` times, each tree once a turn, the first in turn.
 
-    ``measure(case, n, root)`` runs one child in the tree at ``root``. A failed
-    child ends that case's turns; its note is kept.
+    The other tree goes first in even turns and this one in odd turns, so that going first or
+    second favours neither. ``measure(case, n, root)`` runs one child in the tree at ``root``. A
+    failed child ends that case's turns; its note is kept.
     """
     out = []
     for size in sizes:
@@ -97,7 +135,8 @@ def in_turns(
             for turn in range(max(1, turns)):
                 if progress is not None:
                     progress(f"{size} N={n:,} {CASE_LABELS[case]}, turn {turn + 1} of {turns}")
-                for root, times, side in ((other, theirs, "the other commit"), (here, ours, "this tree")):
+                sides = [(other, theirs, "the other commit"), (here, ours, "this tree")]
+                for root, times, side in sides if turn % 2 == 0 else sides[::-1]:  # either goes first
                     m = measure(case, n, root)
                     if m.seconds is None:
                         note = f"{side}: {m.note}"

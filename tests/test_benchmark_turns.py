@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from benchmarks.run import REPO_ROOT, SIZES, Measurement, main
-from benchmarks.turns import Turns, exported, in_turns, turn_headers, turn_rows
+from benchmarks.turns import Turns, copied, exported, in_turns, turn_headers, turn_rows
 
 
 def _is_git_checkout() -> bool:
@@ -17,9 +17,9 @@ def _is_git_checkout() -> bool:
     return done.returncode == 0
 
 
-def test_each_turn_runs_the_other_commit_then_this_tree() -> None:
+def test_each_turn_runs_both_trees_either_going_first_in_turn() -> None:
     calls: list[tuple[str, int, Path]] = []
-    times = iter([2.0, 1.0, 4.0, 1.5, 3.0, 1.2])
+    times = iter([2.0, 1.0, 1.5, 4.0, 3.0, 1.2])
 
     def fake(case: str, n: int, root: Path) -> Measurement:
         calls.append((case, n, root))
@@ -27,7 +27,7 @@ def test_each_turn_runs_the_other_commit_then_this_tree() -> None:
 
     other, here = Path("/other"), Path("/here")
     [result] = in_turns(["S"], ["labecon"], 3, fake, other, here)
-    assert [root for _, _, root in calls] == [other, here] * 3
+    assert [root for _, _, root in calls] == [other, here, here, other, other, here]
     assert {(case, n) for case, n, _ in calls} == {("labecon", SIZES["S"])}
     assert (result.theirs, result.ours) == ((2.0, 4.0, 3.0), (1.0, 1.5, 1.2))
     assert result.ratio == pytest.approx(1.2 / 3.0)  # the medians'
@@ -55,6 +55,18 @@ def test_another_commit_is_exported_to_a_temporary_folder_and_removed_after() ->
         assert (tree / "src" / "labecon").is_dir()
         assert not (tree / ".git").exists()
     assert not tree.exists()
+
+
+@pytest.mark.skipif(not _is_git_checkout(), reason="needs the repository's git history")
+def test_this_tree_is_copied_beside_it_in_a_folder_named_alike() -> None:
+    with copied() as here, exported("HEAD") as other:
+        assert (here / "benchmarks" / "turns.py").read_bytes() == (
+            REPO_ROOT / "benchmarks" / "turns.py"
+        ).read_bytes()
+        assert (here / "src" / "labecon" / "__init__.py").is_file()
+        assert not (here / ".git").exists()
+        assert len(str(here)) == len(str(other))  # the place alone moved a time by 15%
+    assert not here.exists()
 
 
 @pytest.mark.skipif(not _is_git_checkout(), reason="needs the repository's git history")
