@@ -669,12 +669,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.print(f"{case}: {note}")
 
     rows = table_rows(results)
-    table = Table(title="Benchmark B1, one core, end to end (draws + simulation + summaries)")
-    for i, header in enumerate(HEADERS):
-        table.add_column(header, justify="left" if i in (0, 2) else "right")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    title = "Benchmark B1, one core, end to end (draws + simulation + summaries)"
+    _print_table(console, title, HEADERS, rows)
     if args.summaries:
         summary_table = Table(
             title="B1 saving, USD (reference, N = 1e8: p5 -3.430e12, p50 -4.924e10, "
@@ -696,12 +692,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _print_table(console: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """Print ``rows`` as a rich table: the size and implementation columns left, numbers right."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for i, header in enumerate(headers):
+        table.add_column(header, justify="left" if i in (0, 2) else "right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 def _against(
     rev: str, sizes: Sequence[str], cases: Sequence[str], args: argparse.Namespace, console: Any
 ) -> int:
     """Measure ``cases`` at ``sizes`` in turns with commit ``rev``; print the table; return the status."""
-    from rich.table import Table
-
     from benchmarks.turns import copied, exported, in_turns, turn_headers, turn_rows
 
     if args.turns < 1:
@@ -722,12 +728,8 @@ def _against(
         console.print(str(exc))
         return 2
     headers, rows = turn_headers(rev), turn_rows(results)
-    table = Table(title=f"In turns with {rev}, one core, end to end (each side's times in turn order)")
-    for i, header in enumerate(headers):
-        table.add_column(header, justify="left" if i in (0, 2) else "right")
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    title = f"In turns with {rev}, one core, end to end (each side's times in turn order)"
+    _print_table(console, title, headers, rows)
     if args.markdown:
         print(markdown_table(rows, headers))
     return 0

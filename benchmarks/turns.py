@@ -3,7 +3,8 @@
 A shared machine's speed drifts by 10-20% within an hour, more than most changes
 gain, so two measurements taken an hour apart compare nothing. Here every turn runs
 one child of the other commit and one of this tree, for each size and case, either
-side first in turn; the table gives each side's times and the ratio of their medians.
+side first in turn; the table gives each side's times and the ratio of their medians
+(a median, as a side's first child may pay once for files not yet in the cache).
 
 The other commit's files are exported (``git archive``) into a temporary directory,
 and this tree's files (committed or not, as ``git ls-files`` lists them) are copied
