@@ -634,6 +634,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = [c for c in cases if c not in CASES + EXTRA_CASES]
     if bad:
         parser.error(f"unknown case(s) {', '.join(bad)}")
+    if args.turns < 1:
+        parser.error("--turns: must be at least 1")
 
     info = machine_info()
     for key, value in info.items():
@@ -710,9 +712,6 @@ def _against(
     """Measure ``cases`` at ``sizes`` in turns with commit ``rev``; print the table; return the status."""
     from benchmarks.turns import copied, exported, in_turns, turn_headers, turn_rows
 
-    if args.turns < 1:
-        console.print("--turns: must be at least 1")
-        return 2
     try:
         with exported(rev) as other, copied() as here:
             results = in_turns(

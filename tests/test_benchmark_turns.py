@@ -75,5 +75,7 @@ def test_a_revision_that_is_no_commit_is_named_in_the_error(capsys: pytest.Captu
         pass
     assert main(["--sizes", "S", "--cases", "labecon", "--against", "no-such-commit"]) == 2
     assert "'no-such-commit' is not a commit" in capsys.readouterr().out
-    assert main(["--sizes", "S", "--cases", "labecon", "--against", "HEAD", "--turns", "0"]) == 2
-    assert "--turns: must be at least 1" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stopped:
+        main(["--sizes", "S", "--cases", "labecon", "--against", "HEAD", "--turns", "0"])
+    assert stopped.value.code == 2
+    assert "--turns: must be at least 1" in capsys.readouterr().err
