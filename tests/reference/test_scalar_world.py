@@ -307,4 +307,6 @@ def test_a_plausibility_warning_counts_each_bound_and_travels_between_processes(
     assert w.by_bound == (0, 0, 6)
     again = pickle.loads(pickle.dumps(w))
     assert (again.by_bound, str(again)) == (w.by_bound, str(w))
-    assert again.on_route("a:own").by_bound == w.by_bound
+    routed = PlausibilityWarning("a", 2, 6, 0, "a:own", (2, 0, 0))
+    assert str(pickle.loads(pickle.dumps(routed))) == str(routed)
+    assert "where a takes its route 'own'" in str(routed)

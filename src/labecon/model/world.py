@@ -141,15 +141,17 @@ def run_world(
     keep_paths: bool = False,
     npv_parts: bool = False,
     only_npv: bool = False,
+    variant: str = "",
 ) -> WorldResult:
     """Run a world scenario on one block's draws; paths shaped as the scenario declares them.
 
-    ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter; see
+    ``seed`` and ``start`` (the block's first sample) key the draws inside the quarter;
+    ``variant`` (``"<lab>:<route>"``) names the route its plausibility warnings are about; see
     :func:`simulate_world` for the rest.
     """
     params = world_params(scenario, draws, n, seed=seed, start=start)
     result = simulate_world(params, policy, keep_paths=keep_paths, npv_parts=npv_parts, only_npv=only_npv)
-    warn_beyond_bounds(result.outputs["is_beyond_plausible_bound"], params.lab_names, start)
+    warn_beyond_bounds(result.outputs["is_beyond_plausible_bound"], params.lab_names, start, variant)
     if not keep_paths or deal_labels(scenario):
         return result
     paths = dict(result.paths)
@@ -202,27 +204,24 @@ class PlausibilityWarning(UserWarning):
             self.by_bound,
         )
 
-    def on_route(self, variant: str) -> PlausibilityWarning:
-        """Return the same warning, for a world run with a lab on an alternative route."""
-        return PlausibilityWarning(self.lab, self.count, self.n_samples, self.start, variant, self.by_bound)
-
 
 def bound_counts(by_bound: Sequence[int]) -> str:
     """Return how many samples passed each plausibility bound, in words: ``compute 2,200, revenue 60``."""
     return ", ".join(f"{b} {c:,}" for b, c in zip(PLAUSIBILITY_BOUNDS, by_bound, strict=True) if c)
 
 
-def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int) -> None:
+def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int, variant: str = "") -> None:
     """Warn, per lab, how many samples of the block passed the plausibility bounds (never silently).
 
-    ``beyond``: ``(sample, lab, bound)``, 1 where the lab passed that bound.
+    ``beyond``: ``(sample, lab, bound)``, 1 where the lab passed that bound; ``variant``: as
+    :class:`PlausibilityWarning`'s.
     """
     n = beyond.shape[0]
     counts, by_bound = beyond.max(axis=2, initial=0.0).sum(axis=0), beyond.sum(axis=0)
     for lab, (name, count) in enumerate(zip(lab_names, counts, strict=True)):
         if count > 0:
             each = tuple(int(c) for c in by_bound[lab])
-            warnings.warn(PlausibilityWarning(name, int(count), n, start, by_bound=each), stacklevel=3)
+            warnings.warn(PlausibilityWarning(name, int(count), n, start, variant, each), stacklevel=3)
 
 
 def sub_blocks(n: int) -> list[slice]:

@@ -10,13 +10,12 @@ react to it.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
 from labecon.model.routes import route_figures
-from labecon.model.world import PlausibilityWarning, run_world
+from labecon.model.world import run_world
 from labecon.model.world_outputs import NpvParts, WorldResult, lab_irr
 from labecon.scenario.routes import lab_routes, with_route
 from labecon.scenario.schema import WorldScenario
@@ -63,18 +62,14 @@ def route_outputs(
         li = labs.index(lab)
         parts, runs = [_lab_parts(base, li)], [base]
         for route in routes[1:]:
-            variant = with_route(scenario, lab, route)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", PlausibilityWarning)
-                policy = lab_policy(variant, draws, n)
-                run = run_world(
-                    variant, draws, n, policy, seed=seed, start=start, npv_parts=True, only_npv=True
-                )
-            for record in caught:  # said again, naming the route (never dropped)
-                if isinstance(record.message, PlausibilityWarning):
-                    warnings.warn(record.message.on_route(f"{lab}:{route}"), stacklevel=2)
-                else:
-                    warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
+            routed = with_route(scenario, lab, route)
+            policy = lab_policy(routed, draws, n)
+            # Its plausibility warnings name the route (the filters are left alone: a server
+            # runs this in threads, and Python's warning filters are the whole process's).
+            label = f"{lab}:{route}"
+            run = run_world(
+                routed, draws, n, policy, seed=seed, start=start, npv_parts=True, only_npv=True, variant=label
+            )
             parts.append(_lab_parts(run, li))
             runs.append(run)
         figures = route_figures(

@@ -64,10 +64,12 @@ def load_scenario(source: ScenarioSource) -> Scenario:
 
 
 def load_quietly(source: ScenarioSource) -> Scenario:
-    """Return :func:`load_scenario`'s scenario without its warnings, for callers that say them their way."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ImplausibleValueWarning)
-        return load_scenario(source)
+    """Return :func:`load_scenario`'s scenario without its warnings, for callers that say them their way.
+
+    It never gives them, rather than filtering them: Python's warning filters are the whole
+    process's, and a server loads scenarios in several threads at once.
+    """
+    return source if isinstance(source, ScenarioBase) else _load(source)
 
 
 def _load(source: ScenarioSource) -> Scenario:

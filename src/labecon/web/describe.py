@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any, get_args
 
 import numpy as np
@@ -11,6 +10,7 @@ from scipy import stats
 
 import labecon
 from labecon.scenario.yaml_text import load_yaml
+from labecon.web.runner import without_bounds
 
 _INPUT_META = ("dist", "units", "description", "source")
 
@@ -146,9 +146,8 @@ def input_influence(scenario: labecon.Scenario) -> dict[str, float]:
     dashboard leads with: each lab's gain from each route when routes are named,
     else each lab's NPV, else every output of a compute scenario.
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", labecon.PlausibilityWarning)  # the pilot ranks, it does not report
-        res = labecon.simulate(scenario, n_samples=PILOT_SAMPLES, keep="outputs")
+    # The pilot ranks, it does not report: it warns of nothing.
+    res = labecon.simulate(without_bounds(scenario), n_samples=PILOT_SAMPLES, keep="outputs")
     ds = res.dataset
     if "input_value" not in ds:
         return {}

@@ -180,12 +180,11 @@ def compute_conventions(
     """Run a scenario given as its fields under the model's conventions; return the result as a dict."""
     scenario = load_quietly(fields)
     chunk = _chunk_size(n_samples, parts)
-    with warnings.catch_warnings():
-        # Said in the answer instead: each variant's share of futures past the plausibility bounds.
-        warnings.simplefilter("ignore", labecon.PlausibilityWarning)
-        result = labecon.conventions(
-            scenario, n_samples=n_samples, seed=seed, backend=backend or "local", chunk_size=chunk
-        )
+    # Each variant's share of futures past the plausibility bounds is said in the answer; the
+    # workers keep their warnings (see _warm_up and PoolBackend's give_warnings).
+    result = labecon.conventions(
+        scenario, n_samples=n_samples, seed=seed, backend=backend or "local", chunk_size=chunk
+    )
     return result.to_dict()
 
 
@@ -203,19 +202,29 @@ _FAR = 1e300
 def warm_up_model() -> None:
     """Import, and compile or load the compiled model, before the first request: run each built-in.
 
-    Its results are not used, so it says nothing: its warnings would only fill the log of a
-    process that embeds the app (a thread cannot filter warnings for itself).
+    Its results are not used, so it says nothing (:func:`without_bounds`).
     """
+    for name in labecon.list_scenarios():
+        labecon.simulate(without_bounds(labecon.load_scenario(name)), n_samples=64, seed=0)
+
+
+def without_bounds(scenario: labecon.Scenario) -> labecon.Scenario:
+    """Return ``scenario`` with its plausibility bounds far away, so that its runs warn of nothing.
+
+    For runs whose warnings would only fill the log of a process that embeds the app. Only
+    the outputs that count the futures past the bounds change. Filtering the warnings
+    instead would not do: Python's warning filters are the whole process's, and changing
+    them in one of the server's threads can undo another thread's (``catch_warnings`` is
+    not thread-safe).
+    """
+    if as_kind(scenario, WorldScenario) is None:  # the bounds are a world's
+        return scenario
     far = {
         "finance.plausible_max_capacity_h100e": _FAR,
         "finance.plausible_max_funding_usd": _FAR,
         "finance.plausible_max_revenue_usd_per_year": _FAR,
     }
-    for name in labecon.list_scenarios():
-        scenario = labecon.load_scenario(name)
-        if as_kind(scenario, WorldScenario) is not None:  # the bounds are a world's
-            scenario = labecon.with_overrides(scenario, far)
-        labecon.simulate(scenario, n_samples=64, seed=0)
+    return load_quietly(labecon.apply_overrides(scenario.model_dump(mode="json", exclude_unset=True), far))
 
 
 def _noop() -> None:
