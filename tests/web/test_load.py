@@ -5,7 +5,9 @@ from __future__ import annotations
 import platform
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -13,6 +15,7 @@ import pytest
 from benchmarks.web import concurrent_previews
 
 import labecon
+from labecon.web import api
 from labecon.web.server import BackgroundServer
 from labecon.web.settings import WebSettings
 
@@ -99,3 +102,25 @@ def test_a_worker_keeps_the_memory_a_run_frees() -> None:
         assert int(faults) < 1_000
     else:
         assert kept == "False"
+
+
+def test_a_description_holds_up_no_other_request(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The description's pilot run takes a moment: it runs in a thread, not in the event loop.
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(scenario: labecon.Scenario, builtin: str | None = None) -> dict[str, str]:
+        entered.set()
+        release.wait(60)
+        return {"name": "described"}
+
+    monkeypatch.setattr(api, "describe_scenario", slow)
+    with BackgroundServer(WebSettings(store=tmp_path / "store", run_workers=0)) as server:
+        body = {"scenario": "b1", "overrides": {"run.seed": 2}}
+        with ThreadPoolExecutor(1) as pool:
+            described = pool.submit(httpx.post, f"{server.url}/api/scenarios/describe", json=body, timeout=60)
+            assert entered.wait(30)
+            try:
+                assert httpx.get(f"{server.url}/api/config", timeout=10).status_code == 200
+            finally:
+                release.set()
+            assert described.result().json() == {"name": "described"}

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 import labecon
 from labecon.analysis.conventions import with_routes
@@ -104,9 +105,10 @@ async def describe(request: Request) -> dict[str, Any]:
     """Validate a scenario (a built-in's name, YAML text or a JSON object, with overrides) and describe it."""
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
+    # In a thread: the pilot run that ranks the inputs would hold up every other request.
     if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
-        return _describe_builtin(req.scenario)
-    return describe_scenario(_scenario(req.scenario, req.overrides))
+        return await run_in_threadpool(_describe_builtin, req.scenario)
+    return await run_in_threadpool(describe_scenario, _scenario(req.scenario, req.overrides))
 
 
 @router.post(
