@@ -68,6 +68,26 @@ def test_describe_a_posted_scenario_with_overrides(client: Any) -> None:
     assert list(reloaded.inputs["g"].ci90) == [0.2, 1.0]  # type: ignore[union-attr]
 
 
+def test_a_scenarios_yaml_with_overrides_without_its_description(client: Any) -> None:
+    plain = client.post("/api/scenarios/yaml", json={"scenario": "b1"})
+    assert plain.status_code == 200
+    assert plain.headers["content-type"].startswith("application/x-yaml")
+    assert plain.text == labecon.scenario_text("b1")  # a built-in keeps its comments
+    body = {"scenario": "b1", "overrides": {"inputs.g.ci90": [0.2, 1.0], "run.seed": 9}}
+    changed = labecon.load_scenario(yaml.safe_load(client.post("/api/scenarios/yaml", json=body).text))
+    assert list(changed.inputs["g"].ci90) == [0.2, 1.0]  # type: ignore[union-attr]
+    assert changed.run.seed == 9
+    as_yaml = {"content-type": "application/x-yaml"}
+    raw = client.post("/api/scenarios/yaml", content=plain.text, headers=as_yaml)
+    assert labecon.load_scenario(yaml.safe_load(raw.text)) == labecon.load_scenario("b1")
+
+
+def test_a_scenarios_yaml_refuses_a_bad_override_naming_it(client: Any) -> None:
+    body = {"scenario": "b1", "overrides": {"run.seed": "soon"}}
+    assert_names_field(client.post("/api/scenarios/yaml", json=body), 422, "run.seed")
+    assert_names_field(client.post("/api/scenarios/yaml", json={"scenario": "../etc/passwd"}), 422)
+
+
 def test_openapi_documents_every_route(client: Any) -> None:
     spec = client.get("/openapi.json").json()
     for path in ("/api/scenarios", "/api/scenarios/{name}", "/api/runs", "/api/runs/{run_id}"):
@@ -214,6 +234,16 @@ def test_fuzzed_bodies_never_give_a_500(store: Path, body: Any) -> None:
         "/api/runs", content=json.dumps(body), headers={"content-type": "application/json"}
     )
     assert_answered(response, (200, 413, 422, 429))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies)
+def test_fuzzed_bodies_for_a_scenarios_yaml_never_give_a_500(store: Path, body: Any) -> None:
+    client = make_client(store)
+    response = client.post(
+        "/api/scenarios/yaml", content=json.dumps(body), headers={"content-type": "application/json"}
+    )
+    assert_answered(response, (200, 422))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

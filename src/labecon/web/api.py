@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
@@ -109,6 +109,31 @@ async def describe(request: Request) -> dict[str, Any]:
     if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
         return await run_in_threadpool(_describe_builtin, req.scenario)
     return await run_in_threadpool(describe_scenario, _scenario(req.scenario, req.overrides))
+
+
+@router.post(
+    "/scenarios/yaml",
+    summary="A scenario's YAML, overrides applied",
+    openapi_extra=_body_doc(ScenarioRequest),
+    response_class=Response,
+    responses={
+        200: {"description": "The scenario as YAML.", "content": {"application/x-yaml": {}}},
+        413: ERRORS[413],
+        422: ERRORS[422],
+    },
+)
+async def scenario_yaml(request: Request) -> Response:
+    """Validate a scenario (as for ``/scenarios/describe``) and return it as YAML, without describing it.
+
+    A built-in without overrides keeps its comments, which give each number's source.
+    """
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
+    if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
+        text = labecon.scenario_text(req.scenario)
+    else:
+        text = labecon.dump_scenario(_scenario(req.scenario, req.overrides))
+    return Response(text, media_type="application/x-yaml")
 
 
 @router.post(

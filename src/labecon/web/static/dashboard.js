@@ -49,6 +49,17 @@ async function api(method, path, body, signal) {
   return data;
 }
 
+// As api(), for a route that answers with text (errors are still JSON).
+async function apiText(method, path, body) {
+  const response = await fetch(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  if (response.ok) return response.text();
+  const data = await response.json().catch(() => ({}));
+  const d = (data.detail && data.detail[0]) || { field: "request", message: response.statusText };
+  const err = new Error(d.message);
+  err.field = d.field;
+  throw err;
+}
+
 function scenarioSource() {
   return state.yamlText !== null ? state.yamlText : state.scenario;
 }
@@ -240,9 +251,9 @@ function baseName() {
 async function downloadYaml() {
   try {
     const noChanges = Object.keys(state.overrides).length === 0;
-    const desc = noChanges && state.description ? state.description
-      : await api("POST", "/api/scenarios/describe", { scenario: scenarioSource(), overrides: state.overrides });
-    save(`${baseName()}.yaml`, "application/x-yaml", desc.yaml);
+    const text = noChanges && state.description ? state.description.yaml
+      : await apiText("POST", "/api/scenarios/yaml", { scenario: scenarioSource(), overrides: state.overrides });
+    save(`${baseName()}.yaml`, "application/x-yaml", text);
   } catch (err) {
     showError(err.field, err.message);
   }
