@@ -67,7 +67,10 @@ def _opened(browser: Any, url: str, errors: list[str]) -> Any:
 
 
 def _wait_render(page: Any, after: int) -> None:
-    page.wait_for_function(f"Number(document.body.dataset.renders || 0) > {after}", timeout=60_000)
+    """Wait for a render after the ``after``-th, with every chart drawn (those out of view come last)."""
+    state = "document.body.dataset"
+    done = f"Number({state}.renders || 0) > {after} && {state}.chartsDrawn === 'true'"
+    page.wait_for_function(done, timeout=60_000)
 
 
 def _revenue_median(page: Any) -> list[float]:
@@ -112,6 +115,40 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
     assert errors == []
     local = (server.url, "data:", "blob:", "about:")
     assert all(u.startswith(local) for u in requests), "no request leaves the server"
+
+
+def test_charts_in_view_come_first_and_every_chart_shows_the_latest_view(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=6", errors)
+    # A render draws the charts in view and leaves the rest for the tasks that follow; a
+    # newer drawing (here, showing one lab at once) takes over what the first left to draw.
+    pending = page.evaluate(
+        """async (selector) => {
+            const slider = document.querySelector(selector);
+            const before = Number(document.body.dataset.renders);
+            slider.value = "0.3";
+            slider.dispatchEvent(new Event("change"));
+            while (Number(document.body.dataset.renders) === before) {
+                await new Promise((resolve) => setTimeout(resolve, 1));
+            }
+            const pending = document.body.dataset.chartsDrawn;
+            const filter = document.getElementById("lab-filter");
+            filter.value = "lab_own";
+            filter.dispatchEvent(new Event("change"));
+            return pending;
+        }""",
+        SLIDER,
+    )
+    assert pending == "false"
+    page.wait_for_function("document.body.dataset.chartsDrawn === 'true' && location.search.includes('lab=')")
+    other = _opened(browser, page.url, errors)
+    charts = "Array.from(document.querySelectorAll('#charts > div'), (d) => [d.id, JSON.stringify(d.data)])"
+    drawn = page.evaluate(charts)
+    assert len(drawn) >= 8
+    assert drawn == other.evaluate(charts)
+    assert errors == []
 
 
 def test_a_change_previews_at_once_and_a_burst_as_one(server: BackgroundServer, browser: Any) -> None:
@@ -233,6 +270,7 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     page.wait_for_function(
         "document.getElementById('chart-hist-route_npv_usd').data.every((t) => t.name.startsWith('lab_own:'))"
     )
+    page.wait_for_function("document.body.dataset.chartsDrawn === 'true'")
     deals = _legend(page, "chart-hist-partner_deal_npv_usd")
     assert deals
     assert all(name.endswith(":lab_own") for name in deals)
