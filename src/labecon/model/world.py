@@ -13,6 +13,7 @@ import gc
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from itertools import pairwise
 
 import numpy as np
@@ -221,7 +222,31 @@ def warn_beyond_bounds(beyond: FloatArray, lab_names: list[str], start: int, var
     for lab, (name, count) in enumerate(zip(lab_names, counts, strict=True)):
         if count > 0:
             each = tuple(int(c) for c in by_bound[lab])
-            warnings.warn(PlausibilityWarning(name, int(count), n, start, variant, each), stacklevel=3)
+            warning = PlausibilityWarning(name, int(count), n, start, variant, each)
+            collector = _COLLECTOR.get()
+            if collector is None:
+                warnings.warn(warning, stacklevel=3)
+            else:
+                collector.append(warning)
+
+
+_COLLECTOR: ContextVar[list[PlausibilityWarning] | None] = ContextVar("plausibility_warnings", default=None)
+
+
+@contextmanager
+def plausibility_warnings_kept() -> Iterator[list[PlausibilityWarning]]:
+    """Keep the plausibility warnings given in this thread within the block, instead of giving them.
+
+    For a worker that sends them back to the run's caller. Unlike ``warnings.catch_warnings``,
+    which swaps the whole process's filters and ``showwarning``, it is safe in a worker that
+    runs several blocks at once in threads: each keeps only its own.
+    """
+    kept: list[PlausibilityWarning] = []
+    token = _COLLECTOR.set(kept)
+    try:
+        yield kept
+    finally:
+        _COLLECTOR.reset(token)
 
 
 def sub_blocks(n: int) -> list[slice]:

@@ -13,7 +13,6 @@ layer (xarray, pandas) or the analyses.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -21,6 +20,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from labecon.model.state import EngineChoice
+from labecon.model.world import plausibility_warnings_kept
 from labecon.runtime.engines import engine_for
 from labecon.runtime.plan import Block
 from labecon.runtime.reducers import GROUP, OutputReducer
@@ -41,7 +41,7 @@ class BlockOutput(NamedTuple):
     inputs: FloatArray | None = None
     """The uncertain inputs' values, ``(sample, input)``, when the run keeps them."""
     warned: tuple[Warning, ...] = ()
-    """Warnings the block gave in a worker process, for the caller to give (:func:`forwarding_warnings`)."""
+    """Plausibility warnings the block gave in a worker, for the caller (:func:`forwarding_warnings`)."""
 
 
 def uncertain_input_names(scenario: Scenario) -> list[str]:
@@ -135,15 +135,16 @@ class TaskOutput(NamedTuple):
 def forwarding_warnings(
     work: Callable[[Block], BlockOutput | TaskOutput], block: Block
 ) -> BlockOutput | TaskOutput:
-    """Return ``work(block)`` with the warnings it gave, for a worker process to send back.
+    """Return ``work(block)`` with the plausibility warnings it gave, for a worker process to send back.
 
     A worker's warnings would otherwise stay in its own log; the run's caller gives them
     again as it folds the block (:func:`labecon.runtime.run.simulate`), as a local run would.
+    They are the only warnings a block gives; any other (a library's) stays in the worker's
+    log. Kept per thread, so a worker running several blocks at once sends each its own.
     """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with plausibility_warnings_kept() as kept:
         out = work(block)
-    return out._replace(warned=tuple(r.message for r in caught if isinstance(r.message, Warning)))
+    return out._replace(warned=tuple(kept))
 
 
 def compute_task(job: BlockJob, task: Block) -> TaskOutput | BlockOutput:
