@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,28 @@ def test_a_run_from_a_large_input_table_shares_it_once_and_equals_a_local_run(ba
     local = labecon.simulate("b1", inputs=table, keep="summary")
     on_dask = labecon.simulate("b1", inputs=table, keep="summary", chunk_size=500, backend=backend)
     assert json.dumps(on_dask.summary()) == json.dumps(local.summary())
+
+
+@requires_dask
+@pytest.mark.dask
+def test_the_warnings_given_on_a_worker_reach_the_caller() -> None:
+    # A worker with two threads, as a real cluster's often have several. (This run is one task;
+    # tests/unit/runtime/test_forwarded_warnings.py has two blocks in threads at once.)
+    import distributed
+
+    def counts(record: list[warnings.WarningMessage]) -> list[tuple[str, int, int, str]]:
+        found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
+        return sorted((w.lab, w.count, w.start, w.variant) for w in found)
+
+    with warnings.catch_warnings(record=True) as here:
+        warnings.simplefilter("always")
+        labecon.simulate("two-strategies", 600, 3, chunk_size=150)
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=2, dashboard_address=None) as cluster,
+        DaskBackend(scheduler=cluster.scheduler_address) as backend,
+        warnings.catch_warnings(record=True) as there,
+    ):
+        warnings.simplefilter("always")
+        labecon.simulate("two-strategies", 600, 3, chunk_size=150, backend=backend)
+    assert counts(here), "two-strategies has futures past the bounds at 600 samples"
+    assert counts(there) == counts(here)
