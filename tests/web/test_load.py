@@ -15,7 +15,7 @@ import pytest
 from benchmarks.web import concurrent_previews
 
 import labecon
-from labecon.web import api
+from labecon.web import api, describe
 from labecon.web.server import BackgroundServer
 from labecon.web.settings import WebSettings
 
@@ -124,3 +124,18 @@ def test_a_description_holds_up_no_other_request(tmp_path: Path, monkeypatch: py
             finally:
                 release.set()
             assert described.result().json() == {"name": "described"}
+
+
+def test_the_server_describes_the_built_ins_as_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dashboard's first page asks for a built-in's description: made at start, it does not
+    # wait for the pilot run that ranks the inputs.
+    describe.describe_builtin.cache_clear()
+    with BackgroundServer(WebSettings(store=tmp_path / "store", run_workers=0)) as server:
+        assert server.server.config.app.state.warmed.wait(120)  # type: ignore[attr-defined]
+        pilots: list[labecon.Scenario] = []
+        monkeypatch.setattr(describe, "input_influence", lambda scenario: pilots.append(scenario) or {})
+        for name in labecon.list_scenarios():
+            assert httpx.get(f"{server.url}/api/scenarios/{name}", timeout=30).status_code == 200
+    assert pilots == []

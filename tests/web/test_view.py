@@ -75,12 +75,16 @@ def test_what_compute_costs_is_binned_in_its_own_unit_per_route_or_else_per_lab(
 
 
 def test_the_apps_warm_up_says_nothing() -> None:
-    # It only imports and compiles; an app embedded in a process must not fill its log with it.
+    # It imports, compiles and describes the built-ins; an app embedded in a process must not
+    # fill its log with it.
+    import threading
     import warnings
 
     from labecon.web.app import _warm_up
 
+    warmed = threading.Event()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        _warm_up()
+        _warm_up(warmed)
     assert [str(w.message) for w in caught] == []
+    assert warmed.is_set()

@@ -18,7 +18,7 @@ from labecon.analysis.conventions import with_routes
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
-from labecon.web.describe import describe_scenario, list_builtins
+from labecon.web.describe import describe_builtin, describe_scenario, list_builtins
 from labecon.web.errors import ApiError
 from labecon.web.jobs import JobManager
 from labecon.web.runner import ImmediateRunner
@@ -87,12 +87,7 @@ def get_scenario(name: str) -> dict[str, Any]:
     if name not in labecon.list_scenarios():
         known = ", ".join(labecon.list_scenarios())
         raise ApiError(404, "name", f"no built-in scenario named {name!r} (built-ins: {known})")
-    return _describe_builtin(name)
-
-
-@functools.lru_cache(maxsize=16)
-def _describe_builtin(name: str) -> dict[str, Any]:
-    return describe_scenario(labecon.load_scenario(name), name)
+    return describe_builtin(name)
 
 
 @router.post(
@@ -107,7 +102,7 @@ async def describe(request: Request) -> dict[str, Any]:
     req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
     # In a thread: the pilot run that ranks the inputs would hold up every other request.
     if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
-        return await run_in_threadpool(_describe_builtin, req.scenario)
+        return await run_in_threadpool(describe_builtin, req.scenario)
     return await run_in_threadpool(describe_scenario, _scenario(req.scenario, req.overrides))
 
 

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 import labecon
 from labecon.web.api import router as api_router
+from labecon.web.describe import describe_builtin
 from labecon.web.errors import ApiError, error_body
 from labecon.web.jobs import JobManager
 from labecon.web.limits import BodyLimit
@@ -46,11 +47,12 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     store = labecon.RunStore(conf.store)
     jobs = JobManager(store, conf.max_jobs, in_processes=conf.run_workers > 0)
     runner = ImmediateRunner(conf.max_waiting_runs, conf.run_workers)
+    warmed = threading.Event()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # Load the model in the background, so the first job does not wait for it either.
-        threading.Thread(target=_warm_up, name="labecon-warm-up", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(warmed,), name="labecon-warm-up", daemon=True).start()
         runner.start()
         yield
         jobs.cancel_all()
@@ -67,6 +69,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     app.state.store = store
     app.state.jobs = jobs
     app.state.runner = runner
+    app.state.warmed = warmed  # set once the server process has loaded the model and described the built-ins
     app.include_router(api_router)
     app.include_router(pages_router)
     _add_error_handlers(app)
@@ -114,11 +117,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("server", "internal error (the server's log has the details)"), 500)
 
 
-def _warm_up() -> None:
+def _warm_up(warmed: threading.Event) -> None:
     try:
         warm_up_model()
+        for name in labecon.list_scenarios():  # the dashboard's first page, without its pilot run
+            describe_builtin(name)
     except Exception:
         _log.exception("warming up failed (the first run will be slower)")
+    finally:
+        warmed.set()
 
 
 def labecon_error_body(exc: labecon.LabeconError) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, get_args
 
@@ -45,6 +46,16 @@ _OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
     ),
 }
 """Options and their labels in plain words, in the order shown (``docs/model.md`` measures these)."""
+
+
+@functools.lru_cache(maxsize=16)
+def describe_builtin(name: str) -> dict[str, Any]:
+    """Return :func:`describe_scenario` of the built-in scenario ``name``, kept once made.
+
+    The server makes each built-in's as it starts (:func:`labecon.web.app.create_app`), so the
+    dashboard's first page does not wait for the pilot run that ranks the inputs.
+    """
+    return describe_scenario(labecon.load_scenario(name), name)
 
 
 def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) -> dict[str, Any]:
