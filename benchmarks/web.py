@@ -7,11 +7,14 @@ port, as ``labecon serve`` runs it, over a run store in a temporary directory.
 - *Preview rerun*: ``two-strategies`` at 10,000 samples, a strategy parameter
   changed before each request so the answer is computed, not cached; the
   server's own time (its ``Server-Timing`` header) and the client's.
-- *Page updated*: in Chromium, from a slider's change to the charts redrawn
-  (the dashboard waits 40 ms after a change before it asks, so a burst of
-  changes starts one run; that wait is included).
+- *Page updated*: in Chromium, from a slider's change to the headline and the
+  charts in view redrawn (what the page shows); then to every chart redrawn
+  (those out of view are drawn in the tasks that follow).
 - *Concurrent previews*: N requests sent at once, each with its own seed
-  (nothing cached), then N identical ones (the cache's case).
+  (nothing cached), then N identical ones (the cache's case); ``--concurrent 0``
+  leaves them out.
+
+``--against REV`` runs it in turns with commit REV (:mod:`benchmarks.web_turns`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -29,6 +33,7 @@ from pathlib import Path
 import httpx
 
 CHROMIUM = Path("/usr/bin/chromium")
+HEADER = "measurement (two-strategies, 10,000 samples)"
 PATH = "labs.lab_own.strategy.own_frac"
 
 
@@ -143,10 +148,11 @@ def run(n_concurrent: int = 50, browser: bool = True) -> list[list[str]]:
             pages = page_update_times(server.url)
             rows.append(_row("page updated after a change (Chromium)", [s for s, _ in pages], 0))
             rows.append(_row("every chart redrawn after a change", [a for _, a in pages], 0))
-        errors, latencies = concurrent_previews(server.url, n_concurrent)
-        rows.append(_row(f"{n_concurrent} concurrent previews, distinct seeds", latencies, errors))
-        errors, latencies = concurrent_previews(server.url, n_concurrent, same=True)
-        rows.append(_row(f"{n_concurrent} concurrent previews, identical (cached)", latencies, errors))
+        if n_concurrent > 0:
+            errors, latencies = concurrent_previews(server.url, n_concurrent)
+            rows.append(_row(f"{n_concurrent} concurrent previews, distinct seeds", latencies, errors))
+            errors, latencies = concurrent_previews(server.url, n_concurrent, same=True)
+            rows.append(_row(f"{n_concurrent} concurrent previews, identical (cached)", latencies, errors))
     return rows
 
 
@@ -164,24 +170,63 @@ def _row(label: str, values: Sequence[float], errors: int) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the web benchmark's table."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.web", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--concurrent", type=int, default=50, help="previews sent at once (default 50)")
+    parser.add_argument(
+        "--concurrent", type=int, default=50, help="previews sent at once (default 50; 0: none)"
+    )
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurement")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--against", metavar="REV", default=None, help="measure in turns with commit REV (each once a turn)"
+    )
+    parser.add_argument("--turns", type=int, default=2, help="turns with --against (default 2)")
     args = parser.parse_args(argv)
+    if args.concurrent < 0:
+        parser.error("--concurrent: must be 0 or more")
+    if args.turns < 1:
+        parser.error("--turns: must be at least 1")
     from benchmarks.run import machine_info
 
-    rows = run(args.concurrent, browser=not args.no_browser)
-    header = ["measurement (two-strategies, 10,000 samples)", "count", "p50 s", "p95 s", "max s", "errors"]
+    if args.against is not None:
+        options = ["--concurrent", str(args.concurrent), *(["--no-browser"] if args.no_browser else [])]
+        status, header, rows = _against(args.against, args.turns, options)
+        if status:
+            return status
+    else:
+        rows = run(args.concurrent, browser=not args.no_browser)
+        header = [HEADER, "count", "p50 s", "p95 s", "max s", "errors"]
     if args.markdown:
         print("| " + " | ".join(header) + " |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| " + " | ".join(["---", *["---:"] * (len(header) - 1)]) + " |")
         for r in rows:
             print("| " + " | ".join(r) + " |")
     else:
         for r in [header, *rows]:
-            print(f"{r[0]:<58} {r[1]:>6} {r[2]:>8} {r[3]:>8} {r[4]:>8} {r[5]:>7}")
+            print("  ".join([f"{r[0]:<58}", *(f"{c:>8}" for c in r[1:])]))
     print(json.dumps({**machine_info(), "cores_used": str(os.cpu_count())}))
     return 0
+
+
+def _against(rev: str, turns: int, options: list[str]) -> tuple[int, list[str], list[list[str]]]:
+    """Run the benchmark in turns with commit ``rev``; return (exit status, header, rows)."""
+    from benchmarks.turns import copied, exported
+    from benchmarks.web_turns import WEB_TURN_HEADERS, web_child, web_in_turns, web_turn_rows
+
+    try:
+        with exported(rev) as other, copied() as here:
+            result = web_in_turns(
+                turns,
+                lambda root: web_child(root, options),
+                other,
+                here,
+                progress=lambda msg: print(f"running {msg}", file=sys.stderr, flush=True),
+            )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2, [], []
+    if result.note:
+        print(f"--against: stopped: {result.note}", file=sys.stderr)
+        return 1, [], []
+    return 0, [h.format(rev=rev) for h in WEB_TURN_HEADERS], web_turn_rows(result)
 
 
 if __name__ == "__main__":
