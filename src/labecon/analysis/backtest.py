@@ -40,6 +40,7 @@ from labecon.analysis.history import KNOWN_LABS, METRICS, HistoryError, Observat
 from labecon.analysis.scoring import central_band, crps, pit
 from labecon.constants import H100_BF16_TFLOPS
 from labecon.errors import OptionError, ScenarioError
+from labecon.model.arrays import ratio
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -394,7 +395,7 @@ def _partner_kw_per_h100e(sc: WorldScenario, lab: str, results: Results) -> tupl
         weights = weights + w
     if not np.any(weights > 0):
         return total, "its partner capacity has no deal"
-    return np.where(weights > 0, total / np.where(weights > 0, weights, 1.0), 0.0), ""
+    return ratio(total, weights, 0.0), ""
 
 
 def _param(results: Results, value: ParamValue) -> FloatArray | float:

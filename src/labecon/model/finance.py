@@ -584,7 +584,7 @@ def partner_accounts(
         )
     price0 = deal_params.usd_per_h100e_hour
     cost0 = deal_params.capital_cost_usd_per_h100e_hour + deal_params.running_cost_usd_per_h100e_hour
-    margin0 = np.where(price0 > 0, 1.0 - cost0 / np.where(price0 > 0, price0, 1.0), 0.0)
+    margin0 = 1.0 - ratio(cost0, price0, 1.0)  # no price: no margin
     revenue = costs.deal_fee_usd + other
     margin = costs.deal_fee_usd - costs.deal_cost_usd + other * margin0
     stake_value = state.deals.stake_frac * (acc.post_money_usd * acc.alive)[:, deal_lab]
