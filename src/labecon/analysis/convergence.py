@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from labecon.errors import OptionError
+from labecon.model.arrays import ratio
 from labecon.runtime.engines import engine_for
 from labecon.runtime.results import Results
 from labecon.runtime.run import KeepOption, simulate
@@ -81,7 +82,7 @@ def achieved_se(results: Results, refs: Sequence[str], *, relative: bool) -> dic
         se = np.abs(np.asarray(entry[f"{stat}_se"], dtype=np.float64))
         if relative:
             value = np.abs(np.asarray(entry[stat], dtype=np.float64))
-            se = np.where(value > 0, se / np.where(value > 0, value, 1.0), np.where(se > 0, np.inf, 0.0))
+            se = ratio(se, value, np.where(se > 0, np.inf, 0.0))  # of a zero estimate: inf, or 0 if exact
         out[ref] = float(np.nanmax(se)) if se.size else math.nan
     return out
 

@@ -28,7 +28,7 @@ def sum_axis(a: FloatArray, axis: int) -> FloatArray:
     return total
 
 
-def ratio(numerator: FloatArray, denominator: FloatArray, otherwise: float) -> FloatArray:
+def ratio(numerator: FloatArray, denominator: FloatArray, otherwise: float | FloatArray) -> FloatArray:
     """Return ``numerator / denominator`` where the denominator is positive, else ``otherwise``.
 
     The division never sees a zero or negative denominator (no warning, no inf): those get

@@ -27,3 +27,5 @@ def test_a_ratio_takes_its_fallback_where_the_denominator_is_not_positive() -> N
     np.testing.assert_array_equal(out, [0.5, np.inf, np.inf, -0.5])
     wide = ratio(np.ones((4, 2)), den[:, None], 0.0)  # broadcast as NumPy's
     np.testing.assert_array_equal(wide, [[0.5, 0.5], [0.0, 0.0], [0.0, 0.0], [0.125, 0.125]])
+    each = ratio(num, den, np.array([7.0, 8.0, 9.0, 10.0]))  # a fallback per element
+    np.testing.assert_array_equal(each, [0.5, 8.0, 9.0, -0.5])
