@@ -235,7 +235,7 @@ _COLLECTOR: ContextVar[list[PlausibilityWarning] | None] = ContextVar("plausibil
 
 @contextmanager
 def plausibility_warnings_kept() -> Iterator[list[PlausibilityWarning]]:
-    """Keep the plausibility warnings given in this thread within the block, instead of giving them.
+    """Keep the plausibility warnings given inside the block in this thread, instead of giving them.
 
     For a worker that sends them back to the run's caller. Unlike ``warnings.catch_warnings``,
     which swaps the whole process's filters and ``showwarning``, it is safe in a worker that
