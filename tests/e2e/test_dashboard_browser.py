@@ -3,6 +3,7 @@ a full run reaches 100%, nothing is fetched from outside the server, no console 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -148,6 +149,26 @@ def test_charts_in_view_come_first_and_every_chart_shows_the_latest_view(
     drawn = page.evaluate(charts)
     assert len(drawn) >= 8
     assert drawn == other.evaluate(charts)
+    assert errors == []
+
+
+def test_the_charts_download_as_one_png_each(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=7")
+    _wait_render(page, 0)
+    charts = page.evaluate("Array.from(document.querySelectorAll('#charts > div'), (d) => d.id)")
+    downloads: list[Any] = []
+    page.on("download", lambda download: downloads.append(download))
+    page.click("details.menu summary")
+    page.click("#dl-png")
+    deadline = time.monotonic() + 60
+    while len(downloads) < len(charts) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    names = sorted(d.suggested_filename for d in downloads)
+    assert names == sorted(f"two-strategies-{c.removeprefix('chart-')}.png" for c in charts)
+    assert all(Path(d.path()).read_bytes().startswith(b"\x89PNG") for d in downloads)
     assert errors == []
 
 

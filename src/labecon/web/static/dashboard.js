@@ -259,10 +259,14 @@ async function downloadYaml() {
   }
 }
 
-function downloadPngs() {
-  Array.from($("charts").children).forEach((div) => {
-    Plotly.downloadImage(div, { format: "png", width: 1000, height: 560, scale: 2, filename: `${baseName()}-${div.id.replace(/^chart-/, "")}` });
-  });
+async function downloadPngs() {
+  // The charts out of view may still be drawing (charts.js): each image is of the latest view.
+  while (document.body.dataset.chartsDrawn === "false") await new Promise((resolve) => setTimeout(resolve, 20));
+  // One after another: a browser drops some of a dozen downloads started at the same moment.
+  for (const div of Array.from($("charts").children)) {
+    await Plotly.downloadImage(div, { format: "png", width: 1000, height: 560, scale: 2, filename: `${baseName()}-${div.id.replace(/^chart-/, "")}` });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 // ---- errors ----------------------------------------------------------------------------------
