@@ -58,9 +58,9 @@ def _renders(page: Any) -> int:
     return int(page.evaluate("Number(document.body.dataset.renders || 0)"))
 
 
-def _opened(browser: Any, url: str, errors: list[str]) -> Any:
+def _opened(browser: Any, url: str, errors: list[str], *, downloads: bool = False) -> Any:
     """Return a new page at ``url`` once it has drawn, its console errors going to ``errors``."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=downloads)
     _watch(page, errors, [])
     page.goto(url)
     _wait_render(page, 0)
@@ -154,10 +154,7 @@ def test_charts_in_view_come_first_and_every_chart_shows_the_latest_view(
 
 def test_the_charts_download_as_one_png_each(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    _watch(page, errors, [])
-    page.goto(f"{server.url}/?scenario=two-strategies&seed=7")
-    _wait_render(page, 0)
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=7", errors, downloads=True)
     charts = page.evaluate("Array.from(document.querySelectorAll('#charts > div'), (d) => d.id)")
     downloads: list[Any] = []
     page.on("download", lambda download: downloads.append(download))
@@ -345,10 +342,7 @@ def test_bad_value_shows_the_field_not_a_crash(server: BackgroundServer, browser
 
 def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
-    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
-    _watch(page, errors, [])
-    page.goto(f"{server.url}/?scenario=b1&seed=1")
-    _wait_render(page, 0)
+    page = _opened(browser, f"{server.url}/?scenario=b1&seed=1", errors, downloads=True)
     text = page.input_value("#yaml-text").replace("name: b1", "name: my-b1")
     n = _renders(page)
     page.click("#yaml-panel summary")
