@@ -101,8 +101,9 @@ async def describe(request: Request) -> dict[str, Any]:
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
     # In a thread: the pilot run that ranks the inputs would hold up every other request.
-    if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
-        return await run_in_threadpool(describe_builtin, req.scenario)
+    builtin = _builtin_as_is(req)
+    if builtin is not None:
+        return await run_in_threadpool(describe_builtin, builtin)
     return await run_in_threadpool(describe_scenario, _scenario(req.scenario, req.overrides))
 
 
@@ -124,8 +125,9 @@ async def scenario_yaml(request: Request) -> Response:
     """
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
-    if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
-        text = labecon.scenario_text(req.scenario)
+    builtin = _builtin_as_is(req)
+    if builtin is not None:
+        text = labecon.scenario_text(builtin)
     else:
         text = labecon.dump_scenario(_scenario(req.scenario, req.overrides))
     return Response(text, media_type="application/x-yaml")
@@ -282,6 +284,13 @@ def export_run(
         filename=target.name,
         background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
     )
+
+
+def _builtin_as_is(req: ScenarioRequest) -> str | None:
+    """Return the name of the built-in a request asks for without overrides, else None."""
+    if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:
+        return req.scenario
+    return None
 
 
 def _scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:

@@ -195,8 +195,12 @@ def _warm_up() -> None:
     warm_up_model()
 
 
-_FAR = 1e300
-"""Plausibility bounds for the warm-up's runs: far away, so that a warm-up says nothing."""
+_FAR_BOUNDS = {
+    "finance.plausible_max_capacity_h100e": 1e300,
+    "finance.plausible_max_funding_usd": 1e300,
+    "finance.plausible_max_revenue_usd_per_year": 1e300,
+}
+"""Plausibility bounds far away, so that a run says nothing (:func:`without_bounds`)."""
 
 
 def warm_up_model() -> None:
@@ -219,12 +223,8 @@ def without_bounds(scenario: labecon.Scenario) -> labecon.Scenario:
     """
     if as_kind(scenario, WorldScenario) is None:  # the bounds are a world's
         return scenario
-    far = {
-        "finance.plausible_max_capacity_h100e": _FAR,
-        "finance.plausible_max_funding_usd": _FAR,
-        "finance.plausible_max_revenue_usd_per_year": _FAR,
-    }
-    return load_quietly(labecon.apply_overrides(scenario.model_dump(mode="json", exclude_unset=True), far))
+    fields = scenario.model_dump(mode="json", exclude_unset=True)
+    return load_quietly(labecon.apply_overrides(fields, _FAR_BOUNDS))
 
 
 def _noop() -> None:

@@ -37,13 +37,7 @@ async function api(method, path, body, signal) {
   }
   const response = await fetch(path, init);
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const d = (data.detail && data.detail[0]) || { field: "request", message: response.statusText };
-    const err = new Error(d.message);
-    err.field = d.field;
-    err.status = response.status;
-    throw err;
-  }
+  if (!response.ok) throw requestError(response, data);
   data.__status = response.status;
   data.__serverMs = parseFloat((response.headers.get("server-timing") || "").split("dur=")[1]);
   return data;
@@ -53,11 +47,16 @@ async function api(method, path, body, signal) {
 async function apiText(method, path, body) {
   const response = await fetch(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   if (response.ok) return response.text();
-  const data = await response.json().catch(() => ({}));
+  throw requestError(response, await response.json().catch(() => ({})));
+}
+
+// The error of a failed request: the field and message of the server's first detail.
+function requestError(response, data) {
   const d = (data.detail && data.detail[0]) || { field: "request", message: response.statusText };
   const err = new Error(d.message);
   err.field = d.field;
-  throw err;
+  err.status = response.status;
+  return err;
 }
 
 function scenarioSource() {
