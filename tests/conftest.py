@@ -1,10 +1,11 @@
-"""Shared fixtures: the b1 scenario as a dict, and B1-shaped input tables."""
+"""Shared fixtures: the b1 scenario as a dict, B1-shaped input tables, warnings counted."""
 
 from __future__ import annotations
 
 import copy
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -83,3 +84,9 @@ def _store_in_tmp(
     yield
     new = sorted(_entries() - _START_ENTRIES)
     assert not new, f"the test wrote into the directory the tests were started from: {new}"
+
+
+def plausibility_counts(record: list[warnings.WarningMessage]) -> list[tuple[str, int, int, str]]:
+    """Return the plausibility warnings among ``record`` as (lab, count, start, variant), sorted."""
+    found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
+    return sorted((w.lab, w.count, w.start, w.variant) for w in found)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.conftest import plausibility_counts
 from tests.integration._dask_funcs import failing_block, toy_block
 
 import labecon
@@ -294,10 +295,6 @@ def test_the_warnings_given_on_a_worker_reach_the_caller() -> None:
     # tests/unit/runtime/test_forwarded_warnings.py has two blocks in threads at once.)
     import distributed
 
-    def counts(record: list[warnings.WarningMessage]) -> list[tuple[str, int, int, str]]:
-        found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
-        return sorted((w.lab, w.count, w.start, w.variant) for w in found)
-
     with warnings.catch_warnings(record=True) as here:
         warnings.simplefilter("always")
         labecon.simulate("two-strategies", 600, 3, chunk_size=150)
@@ -308,5 +305,5 @@ def test_the_warnings_given_on_a_worker_reach_the_caller() -> None:
     ):
         warnings.simplefilter("always")
         labecon.simulate("two-strategies", 600, 3, chunk_size=150, backend=backend)
-    assert counts(here), "two-strategies has futures past the bounds at 600 samples"
-    assert counts(there) == counts(here)
+    assert plausibility_counts(here), "two-strategies has futures past the bounds at 600 samples"
+    assert plausibility_counts(there) == plausibility_counts(here)

@@ -8,6 +8,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
+from tests.conftest import plausibility_counts
 
 import labecon
 from labecon.runtime.backends.pool import PoolBackend
@@ -41,11 +42,6 @@ def test_a_preview_over_two_worker_processes_is_the_view_of_one_local_run() -> N
     assert view["outputs"] == local["outputs"]
 
 
-def _plausibility_counts(record: list[warnings.WarningMessage]) -> list[tuple[str, int, int, str]]:
-    found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
-    return sorted((w.lab, w.count, w.start, w.variant) for w in found)
-
-
 def test_warnings_given_in_worker_processes_are_given_to_the_caller() -> None:
     # The same warnings, counts and all, as the same run's blocks computed in this process.
     with warnings.catch_warnings(record=True) as here:
@@ -55,8 +51,8 @@ def test_warnings_given_in_worker_processes_are_given_to_the_caller() -> None:
     with ProcessPoolExecutor(2, mp_context=context) as pool, warnings.catch_warnings(record=True) as there:
         warnings.simplefilter("always")
         labecon.simulate("two-strategies", 600, 3, chunk_size=300, backend=PoolBackend(pool))
-    assert _plausibility_counts(here), "two-strategies has futures past the bounds at 600 samples"
-    assert _plausibility_counts(there) == _plausibility_counts(here)
+    assert plausibility_counts(here), "two-strategies has futures past the bounds at 600 samples"
+    assert plausibility_counts(there) == plausibility_counts(here)
 
 
 def test_a_server_can_keep_the_workers_warnings_with_them() -> None:
@@ -67,5 +63,5 @@ def test_a_server_can_keep_the_workers_warnings_with_them() -> None:
         quiet = labecon.simulate(
             "two-strategies", 600, 3, chunk_size=300, backend=PoolBackend(pool, give_warnings=False)
         )
-    assert _plausibility_counts(there) == []
+    assert plausibility_counts(there) == []
     assert quiet.summary()["is_beyond_plausible_bounds"]["mean"][1] > 0, "the futures are still counted"
