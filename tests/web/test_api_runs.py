@@ -41,6 +41,14 @@ def test_small_run_answers_at_once_with_the_python_api_results(client: Any) -> N
     assert "Server-Timing" in response.headers
 
 
+@pytest.mark.parametrize("name", labecon.list_scenarios())
+def test_a_run_of_one_sample_is_answered_not_an_internal_error(client: Any, name: str) -> None:
+    # One sample has no standard error: the engine gives a single NaN for every lab.
+    response = client.post("/api/runs", json={"scenario": name, "n_samples": 1, "seed": 1})
+    assert response.status_code == 200, response.text
+    assert response.json()["headline"]["text"]
+
+
 def test_overrides_change_the_results_as_the_same_change_in_python(client: Any) -> None:
     path = "labs.lab_own.strategy.own_frac"
     body = {"scenario": "two-strategies", "n_samples": 500, "seed": 2, "overrides": {path: 0.2}}

@@ -75,7 +75,7 @@ def _from_leader(results: labecon.Results) -> dict[str, Any]:
     labs = [str(x) for x in results.dataset["lab"].to_numpy()]
     lead = results.summaries["is_npv_leader"].mean
     p = np.asarray(lead.value, dtype=float).reshape(-1)
-    se = np.asarray(lead.se, dtype=float).reshape(-1)
+    se = _each(lead.se, p.size)
     i = int(np.argmax(p))
     others = ", ".join(f"{labs[j]} in {_pct(p[j], se[j])}" for j in np.argsort(-p) if j != i)
     text = f"{labs[i]} has the highest NPV of free cash flow in {_pct(p[i], se[i])} of samples"
@@ -148,6 +148,8 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
     median, year_median = medians("first_profitable_quarter"), medians("first_profitable_year_quarter")
     per_hour, irr = medians("compute_usd_per_h100e_hour"), medians("irr_per_year")
     ruin = sums.get("is_ruined")
+    ruin_p = _each(ruin.mean.value, len(labs)) if ruin is not None else None
+    ruin_se = _each(ruin.mean.se, len(labs)) if ruin is not None else None
     lines = []
     for i, lab in enumerate(labs):
         q, y = median[i], year_median[i]
@@ -158,10 +160,8 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
         )
         if np.isfinite(y) and y < scenario.horizon_quarters:
             when += f", a profitable year (four quarters running) by {int(start + y / 4)}"
-        if ruin is not None:
-            p = float(np.asarray(ruin.mean.value, dtype=float).reshape(-1)[i])
-            se = float(np.asarray(ruin.mean.se, dtype=float).reshape(-1)[i])
-            when += f"; P(ruin) {_pct(p, se)}"
+        if ruin_p is not None and ruin_se is not None:
+            when += f"; P(ruin) {_pct(float(ruin_p[i]), float(ruin_se[i]))}"
         if np.isfinite(per_hour[i]) and np.isfinite(irr[i]):
             when += (
                 f"; compute {unit_money(per_hour[i])} per H100e-hour all in, IRR {irr[i]:.1%} a year at its "
@@ -169,6 +169,11 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
             )
         lines.append(f"{lab}: {when}")
     return lines
+
+
+def _each(values: Any, n: int) -> FloatArray:
+    """Return one value per lab: a run of one sample gives a single NaN standard error for them all."""
+    return np.broadcast_to(np.asarray(values, dtype=float).reshape(-1), (n,))
 
 
 def _pct(p: float, se: float | None) -> str:
