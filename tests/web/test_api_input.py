@@ -123,6 +123,21 @@ def test_bad_fields_are_named(client: Any, body: dict[str, Any], field: str) -> 
     assert_names_field(client.post("/api/runs", json=body), 422, field)
 
 
+def test_a_whole_number_too_large_for_a_float_is_named(client: Any) -> None:
+    path = "risks.demand_slump.probability"
+    huge = {"scenario": "two-strategies", "n_samples": 50, "overrides": {path: 10**400}}
+    for route in ("/api/runs", "/api/scenarios/describe"):
+        body = huge if route == "/api/runs" else {k: huge[k] for k in ("scenario", "overrides")}
+        detail = assert_names_field(client.post(route, json=body), 422, path)
+        assert "finite number" in detail["message"]
+    text = labecon.scenario_text("b1").replace("horizon_quarters: 40", "horizon_quarters: " + "9" * 400)
+    assert "9" * 400 in text
+    response = client.post("/api/runs", content=text, headers={"content-type": "application/x-yaml"})
+    assert_names_field(response, 422, "horizon_quarters")
+    listed = {"scenario": "two-strategies", "overrides": {"inputs.g_api.ci90": [1, -(10**400)]}}
+    assert_names_field(client.post("/api/runs", json=listed), 422, "inputs.g_api.ci90[1]")
+
+
 @pytest.mark.parametrize(
     "scenario",
     [
