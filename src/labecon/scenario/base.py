@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import numpy as np
 from numpy.typing import NDArray
@@ -112,8 +112,16 @@ def Bounded(**bounds: Any) -> BeforeValidator:
 
 
 def bounds_of(model: type[BaseModel], field: str) -> Bounds | None:
-    """Return the :class:`Bounds` of ``model.field`` if it is a :data:`ParamValue`, else ``None``."""
-    for meta in model.model_fields[field].metadata:
+    """Return the :class:`Bounds` of ``model.field`` if it is a :data:`ParamValue`, else ``None``.
+
+    Also of an optional one (``NonNeg | None``), whose bounds sit inside the union.
+    """
+    info = model.model_fields[field]
+    metadata = list(info.metadata)
+    for arg in get_args(info.annotation):
+        if get_origin(arg) is Annotated:
+            metadata.extend(arg.__metadata__)
+    for meta in metadata:
         if isinstance(meta, BeforeValidator) and hasattr(meta.func, "bounds"):
             bounds: Bounds = meta.func.bounds
             return bounds

@@ -65,8 +65,9 @@ def iter_params(model: BaseModel, prefix: str) -> Iterator[tuple[str, Bounds, ob
     """Yield ``(path, bounds, value)`` for every number-or-input field of ``model``."""
     for name in type(model).model_fields:
         bounds = bounds_of(type(model), name)
-        if bounds is not None:
-            yield f"{prefix}.{name}", bounds, getattr(model, name)
+        value = getattr(model, name)
+        if bounds is not None and value is not None:  # None: an optional field not given
+            yield f"{prefix}.{name}", bounds, value
 
 
 def iter_params_deep(value: object, prefix: str) -> Iterator[tuple[str, Bounds, object]]:
@@ -78,6 +79,9 @@ def iter_params_deep(value: object, prefix: str) -> Iterator[tuple[str, Bounds, 
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from iter_params_deep(item, f"{prefix}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from iter_params_deep(item, f"{prefix}[{index}]")
 
 
 def check_inputs_referenced_exist(scenario: Scenario) -> None:

@@ -195,13 +195,18 @@ def _description(sc: Scenario, path: str) -> str:
     owner: BaseModel | None = None
     name = ""
     for part in path.split("."):
+        m = _PART.match(part)
+        if m is None:
+            return ""
         if isinstance(node, BaseModel):
-            owner, name = node, part
-            node = getattr(node, part, None)
+            owner, name = node, m["name"]
+            node = getattr(node, name, None)
         elif isinstance(node, Mapping):
-            node = node.get(part)
+            node = node.get(m["name"])
         else:
             return ""
+        if m["index"] is not None:  # an item of a list: its own fields are described in its model
+            node = node[int(m["index"])] if isinstance(node, list | tuple) else None
     if owner is None:
         return ""
     field = type(owner).model_fields.get(name)

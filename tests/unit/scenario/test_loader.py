@@ -181,3 +181,11 @@ def test_a_yaml_value_that_cannot_be_built_is_a_clear_error(tmp_path: Path) -> N
     bad.write_text("name: x\nhorizon_quarters: !!float nope\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="holds a value YAML cannot read"):
         labecon.load_scenario(str(bad))
+
+
+def test_a_scenario_file_may_write_numbers_with_an_exponent(tmp_path: Path) -> None:
+    text = labecon.scenario_text("two-strategies").replace("cash_usd: ", "cash_usd: 7e9 #", 1)
+    path = tmp_path / "exp.yaml"
+    path.write_text(text)
+    sc = labecon.load_scenario(path)
+    assert 7e9 in {lab.cash_usd for lab in sc.labs.values()}  # type: ignore[union-attr]

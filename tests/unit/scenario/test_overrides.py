@@ -89,3 +89,23 @@ def test_parameters_have_bounds_and_descriptions() -> None:
     base = yaml.safe_load(labecon.scenario_text("two-strategies"))
     same = labecon.apply_overrides(base, {p.path: p.value for p in params.values()})
     assert labecon.load_scenario(same).model_dump() == labecon.load_scenario(base).model_dump()
+
+
+def test_a_number_with_an_exponent_is_a_number() -> None:
+    # YAML 1.1 reads 5e9 and 1.5e9 as text; a scenario and an override read them as numbers.
+    assert labecon.parse_override("labs.lab_own.cash_usd=5e9") == ("labs.lab_own.cash_usd", 5e9)
+    assert labecon.parse_override("a.b=-1.5E-3") == ("a.b", -1.5e-3)
+    assert labecon.parse_override("a.b=5.0e+9") == ("a.b", 5e9)
+    assert labecon.parse_override("a.b=e5") == ("a.b", "e5")  # a name stays a name
+    world = yaml.safe_load(labecon.scenario_text("two-strategies"))
+    path, value = labecon.parse_override("labs.lab_own.cash_usd=5e9")
+    assert (
+        labecon.load_scenario(labecon.apply_overrides(world, {path: value})).labs["lab_own"].cash_usd == 5e9
+    )  # type: ignore[index]
+
+
+def test_a_list_items_field_has_its_description() -> None:
+    params = {p.path: p for p in labecon.scenario_parameters("two-strategies")}
+    tranche = params["clouds.aws_cloud.deal.equity_tranches[1].usd"]
+    assert tranche.value == 1e10
+    assert "invested" in tranche.description

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 from tests.world_helpers import set_path, tiny_world
 
 import labecon
@@ -257,3 +258,26 @@ def test_every_world_default_cites_a_source_or_an_assumption() -> None:
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
             note = str(extra.get("x-source", ""))
             assert note.startswith(("src:", "assumption:")), f"{model.__name__}.{name}: {note!r}"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "words"),
+    [
+        ("clouds.aws_cloud.deal.equity_tranches[0].credits_frac", "lots", "not declared in inputs"),
+        ("clouds.aws_cloud.deal.equity_tranches[1].usd", "lots", "not declared in inputs"),
+        ("labs.lab_own.investments[0].usd", "lots", "not declared in inputs"),
+        ("clouds.oracle.deal.capacity_limit_h100e", "lots", "not declared in inputs"),
+        # An input declared, whose draws the field cannot take: in a list's item and an optional field.
+        ("clouds.aws_cloud.deal.equity_tranches[0].credits_frac", "g_api", "outside what this field allows"),
+        ("clouds.oracle.deal.capacity_limit_h100e", "swing", "can take the value -1"),
+    ],
+)
+def test_a_list_item_or_an_optional_field_is_checked_as_any_other(path: str, value: str, words: str) -> None:
+    # These fields used to pass the load unchecked and end the run with an internal error.
+    data = yaml.safe_load(labecon.scenario_text("two-strategies"))
+    data["inputs"]["swing"] = {"dist": "uniform", "low": -1.0, "high": 1.0, "source": "assumption: a test"}
+    data = labecon.apply_overrides(data, {path: value})
+    with pytest.raises(ScenarioError) as info:
+        labecon.load_scenario(data)
+    assert info.value.path == path, str(info.value)
+    assert words in str(info.value)
