@@ -329,6 +329,32 @@ def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -
     assert errors == []
 
 
+def test_a_change_during_a_full_run_leaves_it(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=3", errors)
+    page.click("#full-run")
+    page.wait_for_function("location.search.includes('run=')")
+    run_id = page.evaluate("new URLSearchParams(location.search).get('run')")
+    n = _renders(page)
+    page.locator(SLIDER).fill("0.3")
+    page.locator(SLIDER).dispatch_event("change")
+    _wait_render(page, n)
+    shown = (page.inner_text("#headline-text"), page.inner_text("#status"))
+    assert shown[1].startswith("preview")
+    deadline = time.monotonic() + 120
+    while page.request.get(f"{server.url}/api/runs/{run_id}").json()["status"] == "running":
+        assert time.monotonic() < deadline, "the full run neither finished nor stopped"
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(1000)  # past the dashboard's next look at the run
+    # The figures stay those of the scenario the controls show, not the earlier full run's.
+    assert (page.inner_text("#headline-text"), page.inner_text("#status")) == shown
+    assert page.is_hidden("#job")
+    assert page.is_enabled("#full-run")
+    assert "run=" not in page.url
+    assert page.request.get(f"{server.url}/api/runs/{run_id}").json()["status"] in ("cancelled", "done")
+    assert errors == []
+
+
 def test_bad_value_shows_the_field_not_a_crash(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -69,7 +69,7 @@ function setOverride(path, value, base) {
   else state.overrides[path] = value;
   const box = document.querySelector(`.control[data-path="${CSS.escape(path)}"]`);
   if (box) box.classList.toggle("changed", path in state.overrides);
-  state.run = null;
+  leaveRun();
   schedulePreview();
 }
 
@@ -167,6 +167,13 @@ function follow(id) {
   const tick = async () => {
     try {
       const s = await api("GET", `/api/runs/${encodeURIComponent(id)}`);
+      if (state.run !== id) { // the scenario changed since: this run's results are not of the one shown
+        clearInterval(poller);
+        $("job").hidden = true;
+        $("full-run").disabled = false;
+        if (s.status === "running") api("DELETE", `/api/runs/${encodeURIComponent(id)}`).catch(() => {});
+        return;
+      }
       const pct = Math.round(100 * (s.progress || 0));
       $("progress-bar").style.width = pct + "%";
       $("progress-text").textContent = `Full run: ${pct}% of ${Number(s.n_samples).toLocaleString()} samples (${s.status})`;
@@ -190,6 +197,14 @@ function follow(id) {
   $("cancel-run").onclick = () => api("DELETE", `/api/runs/${encodeURIComponent(id)}`).catch((e) => showError(e.field, e.message));
   poller = setInterval(tick, 300);
   tick();
+}
+
+// A change to the scenario leaves the full run of the one before: it is not shown when it ends
+// (the controls would say one scenario, the figures another) and, if still running, it is
+// cancelled, so that it does not hold one of the server's jobs; its samples are not offered.
+function leaveRun() {
+  state.run = null;
+  $("dl-run").hidden = true;
 }
 
 function showRunDownloads(id) {
@@ -330,14 +345,13 @@ async function start() {
     state.scenario = select.value;
     state.yamlText = null;
     state.overrides = {};
-    state.run = null;
-    $("dl-run").hidden = true;
+    leaveRun();
     if (await loadScenario()) schedulePreview();
   });
   $("seed").addEventListener("change", () => {
     if (!/^\d+$/.test($("seed").value)) { showError("seed", "must be a whole number >= 0"); return; }
     state.seed = Number($("seed").value);
-    state.run = null;
+    leaveRun();
     schedulePreview();
   });
   $("lab-filter").addEventListener("change", () => {
@@ -354,7 +368,7 @@ async function start() {
   });
   $("reset").addEventListener("click", async () => {
     state.overrides = {};
-    state.run = null;
+    leaveRun();
     if (await loadScenario()) schedulePreview();
   });
   $("yaml-file").addEventListener("change", async () => {
@@ -365,7 +379,7 @@ async function start() {
     state.yamlText = $("yaml-text").value;
     state.scenario = null;
     state.overrides = {};
-    state.run = null;
+    leaveRun();
     select.value = "__yaml__";
     if (await loadScenario()) schedulePreview();
   });
