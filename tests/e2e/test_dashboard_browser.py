@@ -152,6 +152,24 @@ def test_charts_in_view_come_first_and_every_chart_shows_the_latest_view(
     assert errors == []
 
 
+@pytest.mark.parametrize("width", [1400, 1000])
+def test_every_chart_stays_inside_its_card(server: BackgroundServer, browser: Any, width: int) -> None:
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    _watch(page, errors, [])
+    page.goto(f"{server.url}/?scenario=two-strategies&seed=1")
+    _wait_render(page, 0)
+    sticking_out = page.evaluate(
+        """Array.from(document.querySelectorAll('#charts > div'), (div) => {
+            const card = div.getBoundingClientRect();
+            const plot = div.querySelector('.main-svg').getBoundingClientRect();
+            return [div.id, Math.max(plot.right - card.right, plot.bottom - card.bottom)];
+        }).filter(([, by]) => by > 0)"""
+    )
+    assert sticking_out == []
+    assert errors == []
+
+
 def test_the_charts_download_as_one_png_each(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=7", errors, downloads=True)
