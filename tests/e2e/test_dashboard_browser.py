@@ -384,6 +384,23 @@ def test_bad_value_shows_the_field_not_a_crash(server: BackgroundServer, browser
     assert all("422" in e for e in errors), errors
 
 
+def test_a_pasted_scenario_keeps_its_comments(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=b1&seed=1", errors, downloads=True)
+    text = "# my own numbers, from our 2026 plan\n" + page.input_value("#yaml-text")
+    n = _renders(page)
+    page.click("#yaml-panel summary")
+    page.fill("#yaml-text", text)
+    page.click("#yaml-apply")
+    _wait_render(page, n)
+    assert page.input_value("#yaml-text") == text
+    page.click("details.menu summary")
+    with page.expect_download() as info:
+        page.click("#dl-yaml")
+    assert Path(info.value.path()).read_text(encoding="utf-8") == text
+    assert errors == []
+
+
 def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = _opened(browser, f"{server.url}/?scenario=b1&seed=1", errors, downloads=True)

@@ -265,7 +265,8 @@ function baseName() {
 async function downloadYaml() {
   try {
     const noChanges = Object.keys(state.overrides).length === 0;
-    const text = noChanges && state.description ? state.description.yaml
+    const asIs = state.yamlText !== null ? state.yamlText : state.description && state.description.yaml;
+    const text = noChanges && asIs ? asIs
       : await apiText("POST", "/api/scenarios/yaml", { scenario: scenarioSource(), overrides: state.overrides });
     save(`${baseName()}.yaml`, "application/x-yaml", text);
   } catch (err) {
@@ -313,7 +314,8 @@ async function loadScenario() {
       ? await api("POST", "/api/scenarios/describe", { scenario: state.yamlText })
       : await api("GET", `/api/scenarios/${encodeURIComponent(state.scenario)}`);
     state.description = desc;
-    $("yaml-text").value = desc.yaml;
+    // A pasted scenario stays as written, comments and all (the description's YAML has none).
+    $("yaml-text").value = state.yamlText !== null ? state.yamlText : desc.yaml;
     buildControls(desc, state.overrides, setOverride);
     clearError();
   } catch (err) {
