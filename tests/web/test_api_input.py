@@ -201,6 +201,18 @@ def test_raw_yaml_with_bad_query_option(client: Any) -> None:
     assert_names_field(response, 422, "n_samples")
 
 
+def test_an_option_the_request_would_ignore_is_named(client: Any) -> None:
+    text = labecon.scenario_text("b1")
+    yaml_body = {"content": text, "headers": {"content-type": "application/x-yaml"}}
+    detail = assert_names_field(client.post("/api/runs?n_samples=300&sample=5", **yaml_body), 422, "sample")
+    assert "n_samples and seed" in detail["message"]
+    assert_names_field(client.post("/api/scenarios/describe?seed=1", **yaml_body), 422, "seed")
+    body = {"scenario": "b1"}
+    detail = assert_names_field(client.post("/api/runs?n_samples=300", json=body), 422, "n_samples")
+    assert "JSON body" in detail["message"]
+    assert_names_field(client.post("/api/scenarios/yaml?seed=2", json=body), 422, "seed")
+
+
 def test_unknown_routes_and_runs(client: Any) -> None:
     assert_names_field(client.get("/api/nothing-here"), 404, "path")
     assert_names_field(client.get("/api/runs/unknown-run"), 404, "run_id")

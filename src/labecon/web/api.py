@@ -99,7 +99,7 @@ def get_scenario(name: str) -> dict[str, Any]:
 async def describe(request: Request) -> dict[str, Any]:
     """Validate a scenario (a built-in's name, YAML text or a JSON object, with overrides) and describe it."""
     body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
+    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest, request.query_params)
     # In a thread: the pilot run that ranks the inputs would hold up every other request.
     builtin = _builtin_as_is(req)
     if builtin is not None:
@@ -124,7 +124,7 @@ async def scenario_yaml(request: Request) -> Response:
     A built-in without overrides keeps its comments, which give each number's source.
     """
     body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest)
+    req = parse_body(body, request.headers.get("content-type", ""), ScenarioRequest, request.query_params)
     builtin = _builtin_as_is(req)
     if builtin is not None:
         text = labecon.scenario_text(builtin)

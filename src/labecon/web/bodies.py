@@ -73,12 +73,18 @@ def parse_body(body: bytes, content_type: str, model: type[T], query: Mapping[st
         415 for another content type, 422 naming the field for anything malformed.
     """
     kind = content_type.split(";")[0].strip().lower()
+    options = [k for k in ("n_samples", "seed") if k in model.model_fields]
     if kind in YAML_TYPES:
         data: Any = {"scenario": _text(body)}
         for key, value in (query or {}).items():
-            if key in ("n_samples", "seed"):
-                data[key] = _whole(value, key)
+            if key not in options:
+                known = f"(the query string takes {' and '.join(options)})" if options else "(there are none)"
+                raise ApiError(422, key, f"unknown option {key!r} {known}")
+            data[key] = _whole(value, key)
     elif kind in ("application/json", ""):
+        # An option in the query string beside a JSON body would be ignored: said, not dropped.
+        for key in query or {}:
+            raise ApiError(422, key, f"{key!r} goes in the JSON body, not in the query string")
         data = _json(body)
     else:
         msg = f"send application/json or application/x-yaml, not {kind!r}"
