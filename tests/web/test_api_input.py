@@ -213,6 +213,13 @@ def test_an_option_the_request_would_ignore_is_named(client: Any) -> None:
     assert_names_field(client.post("/api/scenarios/yaml?seed=2", json=body), 422, "seed")
 
 
+def test_a_number_with_too_many_digits_is_said_plainly(client: Any) -> None:
+    content = b'{"scenario": "b1", "n_samples": ' + b"9" * 5000 + b"}"
+    response = client.post("/api/runs", content=content, headers={"content-type": "application/json"})
+    detail = assert_names_field(response, 422, "body")
+    assert detail["message"] == "a number in the body has too many digits"
+
+
 def test_unknown_routes_and_runs(client: Any) -> None:
     assert_names_field(client.get("/api/nothing-here"), 404, "path")
     assert_names_field(client.get("/api/runs/unknown-run"), 404, "run_id")

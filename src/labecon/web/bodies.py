@@ -191,6 +191,8 @@ def _json(body: bytes) -> Any:
     try:
         return json.loads(_text(body))
     except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            raise ApiError(422, "body", "a number in the body has too many digits") from None
         raise ApiError(422, "body", f"not valid JSON: {exc}") from None
     except RecursionError:
         raise ApiError(422, "body", "nested too deeply") from None
