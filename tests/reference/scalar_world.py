@@ -256,7 +256,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             * build
         )
         lease_target = p["lease_frac"] * planned(p["lease_lead"]) * build
-        partner_target = p["partner_frac"] * planned(1.0)
+        partner_target = p["partner_frac"] * planned(1.0) * build
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         # Chips for space free when they come, ordered a chip lead ahead (finance.chip_lead_quarters).

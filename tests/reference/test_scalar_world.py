@@ -166,6 +166,13 @@ CASES = {
         "finance.plausible_max_revenue_usd_per_year": 9e9,
     },
 }
+CASES["partner_tranches_short_of_cash"] = {  # a lab that cannot raise signs smaller tranches too
+    **CASES["partner_tranches"],
+    "labs.a.cash_usd": 4e9,
+    "labs.a.staff_usd_per_year": 8e9,
+    "finance.funding_base_logit": -50.0,
+    "clouds.partner.capacity_limit_h100e": 1e8,  # its target, not the partner's limit, sets the tranches
+}
 CASES["stake_valued_at_the_horizon"] = {  # the partner's stake as a share of the lab's equity then
     **CASES["partner_tranches"],
     "finance.stake_valued_at": "horizon",

@@ -816,7 +816,7 @@ def decide_kernel(
             le[i] = lf[i] * at_lease[i] * build[i]
         pf, p = column(partner_frac, lab), column(partner, lab)
         for i in range(n):
-            p[i] = pf[i] * next_q[i]
+            p[i] = pf[i] * next_q[i] * build[i]
 
 
 # ------------------------------------------------------------------ the outputs, quarter by quarter

@@ -470,7 +470,7 @@ class LabStrategySpec(Spec):
     )
     cut_build_factor: Frac = Field(
         0.5,
-        description="Rule: share of its owned, leased and committed capacity targets kept when the "
+        description="Rule: share of its owned, leased, committed and partner capacity targets kept when the "
         "runway is short (below cut_training_runway_quarters) (fraction).",
         json_schema_extra=_src("assumption: a lab short of cash halves its build-out before it is ruined"),
     )

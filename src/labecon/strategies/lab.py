@@ -23,8 +23,8 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
   ``commit_scale_with_revenue`` times the lab's revenue growth over the year.
 - **Cut training and building when the runway is short.** Below
   ``cut_training_runway_quarters`` of runway, the training share is
-  multiplied by ``cut_training_factor`` and the owned and committed
-  capacity targets by ``cut_build_factor``.
+  multiplied by ``cut_training_factor`` and the owned, leased, committed and
+  partner capacity targets by ``cut_build_factor``.
 - **Raise when the runway is short.** Funding is tried below
   ``funding_trigger_runway_quarters`` and sized for
   ``funding_target_runway_quarters`` of burn.
@@ -180,7 +180,7 @@ class RuleBasedLabs(NamedTuple):
             own_target_h100e=self.own_frac * at_lead * build,
             commit_target_h100e=self.commit_frac * at_commit * revenue_push * build,
             lease_target_h100e=self.lease_frac * at_lease * build,
-            partner_target_h100e=self.partner_frac * next_q,
+            partner_target_h100e=self.partner_frac * next_q * build,
             funding_trigger_runway_quarters=self.funding_trigger_runway_quarters,
             funding_target_runway_quarters=self.funding_target_runway_quarters,
             own_fill_target_h100e=self._fill_target(obs, log_growth, needed, build),
