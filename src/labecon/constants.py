@@ -24,3 +24,7 @@ HOURS_PER_YEAR = 8760.0
 
 HOURS_PER_QUARTER = HOURS_PER_YEAR / QUARTERS_PER_YEAR
 """2,190 hours: a quarter of a 365-day year (benchmark B1's convention)."""
+
+MAX_SAMPLES = 10**12
+"""Largest sample count accepted, by an option or a scenario's ``run.n_samples`` (a sanity bound, well
+past any machine)."""

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from labecon.constants import MAX_SAMPLES
 from labecon.errors import OptionError
 from labecon.runtime.reducers import GROUP
 
 DEFAULT_CHUNK_SIZE = 65_536
 """Samples per block: large enough to amortise per-block overhead, small enough
 that a block's temporaries (about 1 KiB per sample) stay in tens of MiB."""
-
-MAX_SAMPLES = 10**12
-"""Largest sample count accepted (a sanity bound, well past any machine)."""
 
 
 class Block(NamedTuple):

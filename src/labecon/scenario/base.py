@@ -89,10 +89,15 @@ def _param_validator(bounds: Bounds) -> BeforeValidator:
                 raise ValueError(msg)
             return name
         if isinstance(value, int | float):
-            problem = bounds.violation(float(value))
+            try:
+                number = float(value)
+            except OverflowError:  # a whole number beyond any float (hundreds of digits)
+                msg = "must be a finite number, got a whole number too large for one"
+                raise ValueError(msg) from None
+            problem = bounds.violation(number)
             if problem:
                 raise ValueError(problem)
-            return float(value)
+            return number
         msg = f"expected a number or the name of an input, got {type(value).__name__}"
         raise ValueError(msg)
 

@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
 
 from pydantic import Discriminator, Field, Tag, TypeAdapter, field_validator
 
+from labecon.constants import MAX_SAMPLES
 from labecon.scenario.base import NAME_RE, Bounded, Bounds, ParamValue, Spec, _Spec, bounds_of
 from labecon.scenario.distributions import CorrelationSpec, DistributionSpec
 from labecon.scenario.world import (
@@ -54,7 +55,7 @@ __all__ = [
 class RunDefaults(_Spec):
     """How the scenario runs when the caller does not say otherwise."""
 
-    n_samples: int = Field(10_000, ge=1, description="Monte Carlo samples (count).")
+    n_samples: int = Field(10_000, ge=1, le=MAX_SAMPLES, description="Monte Carlo samples (count).")
     seed: int = Field(0, ge=0, lt=2**63, description="Seed of every random stream.")
 
 

@@ -165,6 +165,8 @@ BAD = [
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
+    ("labs.a.cash_usd", 10**400, "labs.a.cash_usd", "finite number"),  # beyond any float
+    ("run.n_samples", 10**13, "run.n_samples", "<= 1000000000000"),
 ]
 
 
