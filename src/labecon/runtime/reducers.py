@@ -478,7 +478,7 @@ class OutputReducer:
             percentiles = self._sketch_percentiles(n)
         return OutputSummary(
             n_samples=n,
-            mean=Estimate(mean[()], (sd / math.sqrt(n))[()] if n > 1 else math.nan),
+            mean=Estimate(mean[()], (sd / math.sqrt(n))[()] if n > 1 else sd[()]),  # one sample: NaN, shaped
             sd=sd[()],
             percentiles=percentiles,
             p_positive=Estimate(share[()], np.sqrt(share * (1.0 - share) / n)[()])

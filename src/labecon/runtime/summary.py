@@ -145,7 +145,7 @@ def summarize(values: FloatArray, *, p_positive: bool = False, in_place: bool = 
         percentiles[q] = Estimate(value[()], se[()])
     return OutputSummary(
         n_samples=n,
-        mean=Estimate(mean, sd / math.sqrt(n) if n > 1 else math.nan),
+        mean=Estimate(mean, sd / math.sqrt(n) if n > 1 else sd),  # one sample: NaN, shaped as the mean
         sd=sd,
         percentiles=percentiles,
         p_positive=Estimate(share, np.sqrt(share * (1.0 - share) / n)[()]) if share is not None else None,

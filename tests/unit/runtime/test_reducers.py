@@ -200,3 +200,10 @@ def test_order_statistics_read_every_rank_within_the_bound_across_a_wide_histogr
         assert abs(got - xs[r]) <= SKETCH_RELATIVE_ERROR * abs(xs[r]) * 1.0000001, (r, got, xs[r])
     # A rank past the end reads the largest value.
     assert h.order_statistics([60_000]) == h.order_statistics([49_999])
+
+
+@pytest.mark.parametrize("quantiles", ["exact", "sketch"])
+def test_one_sample_gives_a_nan_standard_error_per_element(quantiles: str) -> None:
+    s = _feed(np.array([[1.0, 2.0]]), [], quantiles=quantiles).result()
+    assert np.shape(s.mean.se) == (2,)
+    assert np.isnan(s.mean.se).all()

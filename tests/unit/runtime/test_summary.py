@@ -71,3 +71,9 @@ def test_a_nan_makes_its_element_s_percentiles_nan_as_numpy_does() -> None:
     s = summarize(x)
     for q in PERCENTILES:
         np.testing.assert_array_equal(s.percentiles[q].value, np.percentile(x, q, axis=0))
+
+
+def test_one_sample_gives_a_nan_standard_error_per_element() -> None:
+    s = summarize(np.array([[1.0, 2.0, 3.0]]))
+    assert np.shape(s.mean.se) == (3,)
+    assert np.isnan(s.mean.se).all()
