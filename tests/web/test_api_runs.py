@@ -11,6 +11,7 @@ import yaml
 from tests.web.conftest import assert_names_field, make_client
 
 import labecon
+from labecon.web.jobs import job_chunk_size
 
 
 def _poll(client: Any, run_id: str, timeout_s: float = 60.0) -> dict[str, Any]:
@@ -102,6 +103,8 @@ def test_large_run_is_a_job_polled_to_completion_and_recorded(client: Any, store
     assert done["seen"] == sorted(done["seen"])
     expected = labecon.simulate("b1", 40_000, 3).summary()["saving"]
     assert done["results"]["outputs"]["saving"]["stats"]["p50"] == expected["p50"]
+    # In blocks of 16,384 (three), not one of 65,536: its progress moves and a cancel is seen sooner.
+    assert labecon.RunStore(store).get_manifest(job["id"])["chunk_size"] == 16_384
     listed = client.get("/api/runs").json()
     assert [r["run_id"] for r in listed] == [job["id"]]
     assert listed[0]["status"] == "done"
@@ -176,3 +179,10 @@ def test_a_run_says_which_inputs_look_implausible(client: Any) -> None:
     (warning,) = response.json()["warnings"]
     assert "dc_capex_usd_per_kw" in warning
     assert "USD per kW" in warning
+
+
+def test_a_job_s_blocks_are_a_twentieth_of_it_within_bounds() -> None:
+    assert job_chunk_size(1_000) == 16_384  # one block: a world block's sub-block at least
+    assert job_chunk_size(200_000) == 16_384  # 13 steps of progress
+    assert job_chunk_size(1_000_000) == 65_536  # at most the default block
+    assert job_chunk_size(400_000) == 32_768

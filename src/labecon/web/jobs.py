@@ -42,6 +42,20 @@ class _Cancelled(Exception):
     """Raised from a job's progress callback to stop its run."""
 
 
+JOB_CHUNK_MIN = 16_384
+"""Fewest samples in a job's block: a world block's sub-block (the same bits, at no cost in speed)."""
+
+
+def job_chunk_size(n_samples: int) -> int:
+    """Return the samples per block of a job: about a twentieth of it, at least :data:`JOB_CHUNK_MIN`.
+
+    Its progress moves and a cancel is seen once a block (the default 65,536 samples made a
+    200,000-sample run's bar move in thirds and a cancel wait up to 15 s).
+    """
+    step = -(-n_samples // 20)
+    return min(65_536, max(JOB_CHUNK_MIN, -(-step // JOB_CHUNK_MIN) * JOB_CHUNK_MIN))
+
+
 def execute(
     fields: dict[str, Any],
     n_samples: int,
@@ -61,7 +75,9 @@ def execute(
 
     try:
         scenario = load_quietly(fields)
-        results = labecon.simulate(scenario, n_samples, seed, progress=progress)
+        results = labecon.simulate(
+            scenario, n_samples, seed, progress=progress, chunk_size=job_chunk_size(n_samples)
+        )
         store.finish_run(run_id, results)
         return "done", results_view(results, scenario)
     except _Cancelled:
