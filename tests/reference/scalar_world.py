@@ -108,7 +108,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     contracted = d_pay = d_cost = 0.0
     credits = p["d_equity"] * p["d_credits_frac"]
     stake, post_money = p["d_stake"], p["rev0"] * p["multiple"]
-    deal_npv, deal_disc = -p["d_equity"], 1.0
+    deal_npv, deal_disc = -stake * post_money, 1.0  # the stake held at quarter 0, at its value then
     v_q = (1.0 + p["d_rate"]) ** -0.25
     leased = lease_pay = lease_pending = owned_kw = leased_kw = space_kw = building_kw = 0.0
     space_building = 0.0  # IT space (kW) ordered and not yet built
@@ -556,8 +556,8 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         own_disc = deal_cloud.own_chip_discount_frac if chip.sold_by != "anyone" else 0.0
         price0 = deal_cloud.prices[dl.chip].committed_usd_per_chip_hour * (1.0 - own_disc) / h_d
         price0 *= 1.0 - dl.preferential_discount_frac
-        if deal_cloud.cost is not None:
-            c = deal_cloud.cost
+        c = dl.cost or deal_cloud.cost
+        if c is not None:
             r_q = (1.0 + c.cost_of_capital_per_year) ** 0.25 - 1.0
             crf = lambda n: r_q / (1.0 - (1.0 + r_q) ** -n)  # noqa: E731 - the annuity factor
             kw = c.power_kw_per_chip / h_d

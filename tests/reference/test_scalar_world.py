@@ -166,6 +166,13 @@ CASES = {
         "finance.plausible_max_revenue_usd_per_year": 9e9,
     },
 }
+CASES["partner_deal_costed_at_its_chip"] = {  # the deal's own cost, not the cloud's
+    **CASES["partner_cost_from_capex"],
+    "clouds.partner.deal": {
+        **CASES["partner_cost_from_capex"]["clouds.partner.deal"],
+        "cost": {"chip_capex_usd": 30000.0, "power_kw_per_chip": 1.5, "cost_of_capital_per_year": 0.12},
+    },
+}
 CASES["partner_tranches_short_of_cash"] = {  # a lab that cannot raise signs smaller tranches too
     **CASES["partner_tranches"],
     "labs.a.cash_usd": 4e9,

@@ -105,7 +105,7 @@ def simulate_world(
         npv_parts=npv_parts,
         only_npv=only_npv,
     )
-    out.open(params.deals, state)
+    out.open(params.deals, state, params.deal_lab)
     with _cycle_collector_paused():
         for t in range(params.horizon_quarters):
             q = quarter(t, state, ctx, policy)

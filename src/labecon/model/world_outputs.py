@@ -188,16 +188,19 @@ class Accumulator:
                 "partner_accounts_usd": np.zeros((n, n_deals, horizon, len(PARTNER_LINES))),
             }
 
-    def open(self, deals: DealParams, state: WorldState) -> None:
-        """Book the partners' investments before quarter 0, their rates, each lab's opening value.
+    def open(self, deals: DealParams, state: WorldState, deal_lab: list[int]) -> None:
+        """Book the partners' stakes at quarter 0, their rates, each lab's opening value.
 
-        The opening value is the labs' enterprise value at their opening valuation (``state``).
+        The opening value is the labs' enterprise value at their opening valuation (``state``). A
+        deal's return is counted from quarter 0: the stake its partner holds then is an outlay at
+        its value then (what the partner could sell it for), whatever it paid for it before.
         """
         acc = state.accounts
         self.opening_value = acc.post_money_usd - (acc.cash_usd + acc.credits_usd) + acc.debt_usd
         shape = self.deal_npv.shape
         self.partner_also_sells = bool(deals.rent_frac.any() or deals.commit_frac.any())
-        self.deal_npv = full(-deals.equity_usd, shape)  # written in place by the compiled path
+        stake_then = state.deals.stake_frac * acc.post_money_usd[:, deal_lab]
+        self.deal_npv = full(-stake_then, shape)  # written in place by the compiled path
         self.deal_discount_factor = full((1.0 + deals.discount_rate_per_year) ** -0.25, shape)
 
     def record(self, q: Quarter, ctx: Context) -> None:
@@ -714,8 +717,9 @@ def describe_world_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             "USD",
             "the partner's return on its deal: NPV at its cost of capital of its margin on the lab "
             "(revenue less its own capital and power cost) plus its stake's value at the horizon "
-            "(at the lab's last round price, or its equity then), less its investments; the stake's "
-            "value by finance.stake_valued_at",
+            "(at the lab's last round price, or its equity then), less the stake it holds at quarter 0 "
+            "(at the lab's opening value) and its later investments; the stake's value by "
+            "finance.stake_valued_at",
             p_positive=True,
         )
     return out

@@ -20,6 +20,7 @@ from labecon.scenario.world import (
     RISK_EVENTS,
     ChipSpec,
     CloudSpec,
+    PartnerCostSpec,
     lab_investors,
     own_chip_weights,
     world_deals,
@@ -238,7 +239,7 @@ def capital_recovery_per_quarter(rate_per_year: FloatArray, life_quarters: int) 
 
 
 def partner_cost_paths(
-    cloud: CloudSpec, chip: ChipSpec, hours: float, r: Callable[[ParamValue], FloatArray]
+    cost: PartnerCostSpec, chip: ChipSpec, hours: float, r: Callable[[ParamValue], FloatArray]
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Return a cloud's own cost of one H100e-hour it sells (USD per H100e-hour).
 
@@ -250,8 +251,6 @@ def partner_cost_paths(
     with the chip's power at the cloud's PUE and electricity price: both per kW, they fall with
     the chip's power per H100e (``power_decline_per_year``, applied by the caller).
     """
-    cost = cloud.cost
-    assert cost is not None
     h100e = chip.peak_bf16_tflops / H100_BF16_TFLOPS
     rate = r(cost.cost_of_capital_per_year)
     kw = r(cost.power_kw_per_chip) / h100e
@@ -414,9 +413,10 @@ def world_params(
         price0 = price(cloud, deal.chip, "committed") * (1.0 - r(deal.preferential_discount_frac))
         equity = r(deal.equity_usd)
         split = r(deal.capacity_split_frac)
-        if cloud.cost is not None:
+        cost = deal.cost or cloud.cost  # the deal's chip's cost, if it is not the cloud's usual one
+        if cost is not None:
             capital0, capital_decline, running0, rate = partner_cost_paths(
-                cloud, chips[deal.chip], scenario.hours_per_quarter, r
+                cost, chips[deal.chip], scenario.hours_per_quarter, r
             )
             running_decline = r(chips[deal.chip].power_decline_per_year)
         else:  # the cost a share of the price, falling with it

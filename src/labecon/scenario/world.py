@@ -247,6 +247,12 @@ class DealSpec(Spec):
         description="Later instalments of the investment, each at the lab's valuation when paid.",
         json_schema_extra=_src("assumption: none unless said"),
     )
+    cost: PartnerCostSpec | None = Field(
+        None,
+        description="What the capacity sold under this deal costs the cloud itself, when its chip is "
+        "not the one of the cloud's `cost` (a cloud selling its own chip to one lab and Nvidia's to "
+        "another); none: the cloud's `cost`.",
+    )
 
 
 class CloudSpec(Spec):
