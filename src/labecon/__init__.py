@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from labecon.analysis.compare import Comparison, compare
     from labecon.analysis.conventions import ConventionsResult, conventions
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
+    from labecon.analysis.deals import DealValues, deal_values
     from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
     from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
@@ -64,6 +65,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ConventionsResult": ("labecon.analysis.conventions", "ConventionsResult"),
     "conventions": ("labecon.analysis.conventions", "conventions"),
     "ConvergenceReport": ("labecon.analysis.convergence", "ConvergenceReport"),
+    "DealValues": ("labecon.analysis.deals", "DealValues"),
+    "deal_values": ("labecon.analysis.deals", "deal_values"),
     "run_to_precision": ("labecon.analysis.convergence", "run_to_precision"),
     "HistoryError": ("labecon.analysis.history", "HistoryError"),
     "load_history": ("labecon.analysis.history", "load_history"),
@@ -126,6 +129,7 @@ __all__ = [
     "ConventionsResult",
     "ConvergenceReport",
     "DaskBackend",
+    "DealValues",
     "HistoryError",
     "ImplausibleValueWarning",
     "InputTableError",
@@ -152,6 +156,7 @@ __all__ = [
     "backtest",
     "compare",
     "conventions",
+    "deal_values",
     "dump_scenario",
     "list_runs",
     "list_scenarios",

@@ -1,0 +1,89 @@
+"""``labecon deals``: what each strategic deal is worth to its lab and to its partner, side by side."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+import labecon
+from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
+from labecon.cli.rendering import console, err_console, fail_from, plausibility_summary
+from labecon.report.words import money
+from labecon.report.words import pct as percent
+
+
+def deals(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file (with deals).")],
+    samples: Annotated[int | None, samples_option("Monte Carlo samples of each run.")] = None,
+    seed: SeedOption = None,
+    sets: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show what each strategic deal is worth to its lab (NPV with and without it) and to its partner.
+
+    Runs the world as declared and once without each deal, every lab on its declared route, on
+    the same futures; a deal is mutually beneficial where the lab gains and the partner's return
+    on it is positive.
+    """
+    try:
+        sc = load_scenario(scenario, sets)
+        with plausibility_summary("the runs"):
+            result = labecon.deal_values(sc, n_samples=samples, seed=seed, progress=None if as_json else _say)
+    except labecon.LabeconError as exc:
+        raise fail_from(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    print_deals(result)
+
+
+def _say(i: int, count: int, label: str) -> None:
+    err_console.print(f"[dim]run {i} of {count}: {label}[/]")
+
+
+def _median_range(summary: dict[str, Any]) -> str:
+    return f"{money(summary['p50'])} ({money(summary['p5'])} to {money(summary['p95'])})"
+
+
+def print_deals(result: labecon.DealValues) -> None:
+    """Print one row per deal: the lab's gain and the partner's NPV (medians, 90% ranges), both shares."""
+    console.print(
+        f"[bold]{result.scenario}[/]: {result.n_samples:,} samples, seed {result.seed}, the same futures "
+        "with and without each deal"
+    )
+    table = Table(
+        title="What each deal is worth to both sides (NPV, median and 90% of futures)", title_justify="left"
+    )
+    for name in (
+        "deal",
+        "lab's gain",
+        "P(lab gains)",
+        "partner's NPV",
+        "P(partner gains)",
+        "P(both)",
+        "rivals",
+    ):
+        table.add_column(name, justify="left" if name == "deal" else "right", no_wrap=name == "deal")
+    for d in result.deals:
+        rivals = ", ".join(f"{lab} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
+        table.add_row(
+            d.deal,
+            _median_range(d.lab_gain),
+            percent(d.lab_gain["p_positive"]),
+            _median_range(d.partner_npv),
+            percent(d.partner_npv["p_positive"]),
+            percent(d.both_gain[0]),
+            rivals,
+        )
+    console.print(table)
+    console.print(
+        "• The lab's gain: its NPV of free cash flow with the deal less without it, on its declared "
+        "route (without it: none of the deal's capacity, discount, investment or credits; what it "
+        "needs beyond its other deals it commits for or rents). The partner's NPV: its return on "
+        "the deal from the start, the stake it holds then counted at its value then. Rivals: "
+        "the other labs' NPV with the deal less without it (median). P(...): the share of futures."
+    )

@@ -1,0 +1,45 @@
+"""``labecon deals``: each deal's worth to its lab and its partner, side by side, or a clear error."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from labecon.cli import app
+
+runner = CliRunner()
+
+
+def test_deals_prints_each_deal_with_both_sides() -> None:
+    result = runner.invoke(app, ["deals", "route-choice", "--samples", "200", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())  # the table and the note wrap at the terminal's width
+    for words in (
+        "route-choice: 200 samples, seed 3, the same futures with and without each deal",
+        "partner_cloud:frontier_lab",
+        "lab's gain",
+        "The partner's NPV: its return on",
+    ):
+        assert words in said, words
+
+
+def test_deals_as_json_with_an_override() -> None:
+    args = ["deals", "route-choice", "-n", "150", "--set", "clouds.partner_cloud.deal.stake_frac=0", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    [deal] = data["deals"]
+    assert (deal["deal"], deal["lab"]) == ("partner_cloud:frontier_lab", "frontier_lab")
+    assert set(deal["lab_gain_usd"]) >= {"p5", "p50", "p95", "mean", "p_positive"}
+    assert 0.0 <= deal["both_gain"]["value"] <= 1.0
+
+
+def test_deals_of_a_scenario_without_deals_names_the_problem() -> None:
+    result = runner.invoke(app, ["deals", "b1", "-n", "100"])
+    assert result.exit_code == 2
+    assert "scenario: deals are a world scenario's" in result.output
+    assert "Traceback" not in result.output
+    bad = runner.invoke(app, ["deals", "route-choice", "-n", "0"])
+    assert bad.exit_code == 2
+    assert "--samples" in bad.output
