@@ -72,20 +72,20 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             "dcost",
         )
     }
-    o0, book = p["owned0"], p["book_frac"]
-    chip_v0 = o0 * p["own_usd_per_h100e"]
-    dc_v0 = o0 * p["kw_per_h100e"] * 1e-3 * p["dc_capex_per_mw"]
+    o0, book, kw0 = p["owned0"], p["book_frac"], p["owned_kw_per_h100e"]  # the opening fleet's chip
+    chip_v0 = o0 * p["owned_usd_per_h100e"]
+    dc_v0 = o0 * kw0 * 1e-3 * p["dc_capex_per_mw"]
     rem_c = max(1.0, round(book * p["chip_life"]))
     rem_d = max(1.0, round(book * p["dc_life"]))
     sched["owned"][0] += o0
     sched["owned"][slot(rem_c)] -= o0
     sched["retire"][slot(rem_c)] += o0
-    sched["retire_kw"][slot(rem_c)] += o0 * p["kw_per_h100e"]
-    sched["owned_kw"][0] += o0 * p["kw_per_h100e"]
-    sched["owned_kw"][slot(rem_c)] -= o0 * p["kw_per_h100e"]
-    sched["space_kw"][0] += o0 * p["kw_per_h100e"]
-    sched["space_kw"][slot(rem_d)] -= o0 * p["kw_per_h100e"]
-    sched["retire_space"][slot(rem_d)] += o0 * p["kw_per_h100e"]
+    sched["retire_kw"][slot(rem_c)] += o0 * kw0
+    sched["owned_kw"][0] += o0 * kw0
+    sched["owned_kw"][slot(rem_c)] -= o0 * kw0
+    sched["space_kw"][0] += o0 * kw0
+    sched["space_kw"][slot(rem_d)] -= o0 * kw0
+    sched["retire_space"][slot(rem_d)] += o0 * kw0
     sched["cost"][0] += chip_v0
     sched["cost"][slot(rem_c)] -= chip_v0
     sched["dep"][0] += chip_v0 * book / rem_c + dc_v0 * book / rem_d
@@ -531,6 +531,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
     (seg,) = sc.market.segments.values()
     own = sc.chips[st.own_chip]
     h_own = own.peak_bf16_tflops / 989.4
+    owned = sc.chips[lab.owned_chip] if lab.owned_chip is not None else own  # the opening fleet's chip
     cc, rc = sc.clouds[st.commit_cloud], sc.clouds[st.rent_cloud]
     h_c = sc.chips[st.commit_chip].peak_bf16_tflops / 989.4
     h_r = sc.chips[st.rent_chip].peak_bf16_tflops / 989.4
@@ -605,6 +606,8 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "owned0": lab.owned_h100e,
         "book_frac": lab.owned_book_frac,
         "own_usd_per_h100e": own.price_usd / h_own,
+        "owned_usd_per_h100e": owned.price_usd / (owned.peak_bf16_tflops / 989.4),
+        "owned_kw_per_h100e": owned.power_kw_all_in / (owned.peak_bf16_tflops / 989.4),
         "own_decline": own.price_perf_decline_per_year,
         "kw_per_h100e": own.power_kw_all_in / h_own,
         "kw_decline": own.power_decline_per_year,

@@ -166,6 +166,11 @@ CASES = {
         "finance.plausible_max_revenue_usd_per_year": 9e9,
     },
 }
+CASES["an_opening_fleet_of_another_chip"] = {  # its price and power value and size it (labs.<lab>.owned_chip)
+    **CASES["chips_into_old_data_centres"],
+    "chips.old": {"peak_bf16_tflops": 494.7, "power_kw_all_in": 1.2, "price_usd": 9000.0},
+    "labs.a.owned_chip": "old",
+}
 CASES["partner_deal_costed_at_its_chip"] = {  # the deal's own cost, not the cloud's
     **CASES["partner_cost_from_capex"],
     "clouds.partner.deal": {

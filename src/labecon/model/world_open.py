@@ -155,11 +155,11 @@ def opening_state(p: WorldParams, ctx: Context) -> WorldState:
         Schedule(n, D, H, n_components=3),
     )
     # The opening fleet, bought earlier: on the books at its remaining share of life.
-    chip_value0 = lp.owned_h100e * lp.own_usd_per_h100e
-    dc_value0 = lp.owned_h100e * lp.own_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
+    chip_value0 = lp.owned_h100e * lp.owned_usd_per_h100e
+    dc_value0 = lp.owned_h100e * lp.owned_kw_per_h100e * 1e-3 * gp.dc_capex_usd_per_mw[:, None]
     remaining_chip_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.chip_life_quarters))
     remaining_dc_q = np.maximum(1.0, np.round(lp.owned_book_frac * p.dc_life_quarters))
-    kw0 = lp.owned_h100e * lp.own_kw_per_h100e
+    kw0 = lp.owned_h100e * lp.owned_kw_per_h100e
     books.due.add(0, (OWNED, COST, OWNED_KW), lp.owned_h100e, chip_value0, kw0)
     books.due.add(remaining_chip_q, (OWNED, COST, OWNED_KW), -lp.owned_h100e, -chip_value0, -kw0)
     books.due.add(0, (SPACE_KW,), kw0)  # the opening fleet's data centres, freed of chips at their end

@@ -52,6 +52,10 @@ class LabParams(NamedTuple):
     own_kw_decline_per_year: FloatArray
     """Yearly decline of that kW per H100e for chips bought later (fraction per year)."""
     own_available_quarter: FloatArray
+    owned_usd_per_h100e: FloatArray
+    """Price of the opening fleet's chip at quarter 0 (USD per H100e; of the chip it buys by default)."""
+    owned_kw_per_h100e: FloatArray
+    """All-in kW per H100e of the opening fleet's chip (the chip it buys unless ``owned_chip``)."""
     # Commitments, rentals and the partner, per H100e-hour.
     commit_usd_per_h100e_hour: FloatArray
     commit_price_decline_per_year: FloatArray
@@ -370,6 +374,13 @@ def world_params(
                 own_kw_decline_per_year=zeros,
                 own_available_quarter=np.full(n, np.inf),
             )
+        if lab.owned_chip is not None:  # the opening fleet's own chip
+            owned = chips[lab.owned_chip]
+            add["owned_usd_per_h100e"] = r(owned.price_usd) / h100e(owned)
+            add["owned_kw_per_h100e"] = r(owned.power_kw_all_in) / h100e(owned)
+        else:
+            add["owned_usd_per_h100e"] = add["own_usd_per_h100e"]
+            add["owned_kw_per_h100e"] = add["own_kw_per_h100e"]
         rent_cloud = clouds[st.rent_cloud]
         add["rent_usd_per_h100e_hour"] = price(rent_cloud, st.rent_chip, "on_demand")
         add["rent_price_decline_per_year"] = r(rent_cloud.price_decline_per_year)

@@ -328,6 +328,11 @@ def check_world_references(scenario: WorldScenario) -> None:
         if abs(sum(lab.revenue_mix.values()) - 1.0) > 1e-9:
             msg = f"shares must sum to 1, got {sum(lab.revenue_mix.values()):g}"
             raise ScenarioError(msg, f"{path}.revenue_mix")
+        need(lab.owned_chip, chips, "chip", f"{path}.owned_chip")
+        if lab.owned_chip is not None and chips[lab.owned_chip].sold_by != "anyone":
+            where = chips[lab.owned_chip].sold_by
+            msg = f"chip {lab.owned_chip!r} is not sold; it exists only inside {where!r}"
+            raise ScenarioError(msg, f"{path}.owned_chip")
         st = lab.strategy
         need(st.own_chip, chips, "chip", f"{path}.strategy.own_chip")
         if st.own_chip is not None and chips[st.own_chip].sold_by != "anyone":

@@ -548,6 +548,13 @@ class LabSpec(Spec):
         description="Share of its revenue from each market segment (fractions summing to 1)."
     )
     owned_h100e: NonNeg = Field(description="Owned compute in service at quarter 0 (H100e).")
+    owned_chip: str | None = Field(
+        None,
+        description="The chip type of that fleet (a name in `chips`, sold to anyone): its price and power "
+        "per H100e value it and size its data centres; none: the chip it buys at quarter 0 (own_chip, "
+        "or own_chip_mix's blend).",
+        json_schema_extra=_src("assumption: a fleet of the chip it buys unless said"),
+    )
     owned_book_frac: Frac = Field(
         0.6,
         description="Net book value of that fleet as a share of its cost at quarter-0 prices.",

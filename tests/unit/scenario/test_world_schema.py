@@ -166,6 +166,8 @@ BAD = [
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
     ("labs.a.cash_usd", 10**400, "labs.a.cash_usd", "finite number"),  # beyond any float
+    ("labs.a.owned_chip", "a100", "labs.a.owned_chip", "unknown chip"),
+    ("labs.a.owned_chip", "tpu", "labs.a.owned_chip", "not sold"),
     ("run.n_samples", 10**13, "run.n_samples", "<= 1000000000000"),
 ]
 
