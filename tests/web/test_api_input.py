@@ -303,3 +303,10 @@ def test_the_inputs_that_matter_most_come_first(client: Any) -> None:
     gains = res.dataset["route_gain_usd"].to_numpy()
     rho = max(abs(spearmanr(x, g).statistic) for g in gains.T if np.ptp(g) > 0)
     assert shown["inputs"][0]["influence"] == pytest.approx(rho, rel=1e-9)
+
+
+@pytest.mark.parametrize("scenario", [7, [1], None, True])
+def test_a_scenario_of_neither_form_is_told_both_forms(client: Any, scenario: Any) -> None:
+    for path in ("/api/runs", "/api/scenarios/describe"):
+        detail = assert_names_field(client.post(path, json={"scenario": scenario}), 422, "scenario")
+        assert "a built-in's name, YAML text or a JSON object" in detail["message"]

@@ -65,7 +65,7 @@ def test_compute_run_names_the_cheaper_strategy() -> None:
     expected = "build" if p_build_cheaper >= 0.5 else "rent"
     assert found["winner"] == expected
     assert found["p"] == pytest.approx(max(p_build_cheaper, 1 - p_build_cheaper))
-    assert found["text"].startswith(f"{expected} costs less than")
+    assert found["text"].startswith(f"{expected.capitalize()} costs less than")  # a sentence
 
 
 def test_settings_from_environment_name_the_bad_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -92,6 +92,11 @@ def parse_body(body: bytes, content_type: str, model: type[T], query: Mapping[st
     if not isinstance(data, dict):
         msg = f"expected a JSON object, got {type(data).__name__}"
         raise ApiError(422, "body", msg)
+    scenario = data.get("scenario")
+    if "scenario" in data and not isinstance(scenario, str | dict):
+        # Said once for the two forms it takes, not as the first form's type error ("must be text").
+        msg = f"must be a built-in's name, YAML text or a JSON object, got {describe_input(scenario)}"
+        raise ApiError(422, "scenario", msg)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

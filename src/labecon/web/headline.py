@@ -100,8 +100,9 @@ def _from_difference(results: labecon.Results, scenario: labecon.Scenario) -> di
         if p < 0.5:
             cheaper, dearer, p = dearer, cheaper, 1.0 - p
         median = float(s.percentiles[50.0].value)
+        opening = cheaper[:1].upper() + cheaper[1:]  # a sentence's first word
         return {
-            "text": f"{cheaper} costs less than {dearer} in {_pct(p, se)} of samples "
+            "text": f"{opening} costs less than {dearer} in {_pct(p, se)} of samples "
             f"({name}: median {_money(abs(median))} {'saved' if median >= 0 else 'lost'} by "
             f"{_strategy(compute, spec.subtrahend)})",  # type: ignore[arg-type, union-attr]
             "winner": cheaper,
