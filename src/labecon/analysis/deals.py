@@ -111,9 +111,8 @@ def deal_values(
         if progress is not None:
             progress(i, len(labels) + 1, label)
         out = simulate(sc, n_samples, key, keep="outputs", backend=backend, chunk_size=chunk_size)
-        names = [
-            n for n in ("npv_fcf_usd", "partner_deal_npv_usd") if n in out.dataset
-        ]  # no deal left: no deal's
+        # A world with no deal left has no partner's NPV.
+        names = [n for n in ("npv_fcf_usd", "partner_deal_npv_usd") if n in out.dataset]
         return {name: out.dataset[name].to_numpy() for name in names}
 
     base = run(world, 1, "as declared")
