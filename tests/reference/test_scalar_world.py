@@ -166,6 +166,16 @@ CASES = {
         "finance.plausible_max_revenue_usd_per_year": 9e9,
     },
 }
+CASES["a_lease_limit"] = {  # builders lease at most so much, growing (labs.<lab>.lease.capacity_limit_h100e)
+    **CASES["lease"],
+    "labs.a.lease": {
+        "usd_per_mw_per_year": 2.0e6,
+        "term_quarters": 10,
+        "lead_quarters": 3,
+        "capacity_limit_h100e": 2.0e4,
+        "capacity_growth_per_year": 0.3,
+    },
+}
 CASES["an_opening_fleet_of_another_chip"] = {  # its price and power value and size it (labs.<lab>.owned_chip)
     **CASES["chips_into_old_data_centres"],
     "chips.old": {"peak_bf16_tflops": 494.7, "power_kw_all_in": 1.2, "price_usd": 9000.0},

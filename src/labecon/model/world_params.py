@@ -72,6 +72,9 @@ class LabParams(NamedTuple):
     lease_term_quarters: FloatArray
     """Quarters a lease runs (the same in every sample)."""
     lease_lead_quarters: FloatArray
+    lease_limit_h100e: FloatArray
+    """Most leased capacity, in service and being built, at quarter 0 (H100e; inf: no limit)."""
+    lease_limit_growth_per_year: FloatArray
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
@@ -342,6 +345,12 @@ def world_params(
             "lease_usd_per_mw_per_year": r(lab.lease.usd_per_mw_per_year) if lab.lease else zeros,
             "lease_term_quarters": np.full(n, float(lab.lease.term_quarters if lab.lease else 1)),
             "lease_lead_quarters": np.full(n, float(lab.lease.lead_quarters if lab.lease else 1)),
+            "lease_limit_h100e": (
+                r(lab.lease.capacity_limit_h100e)
+                if lab.lease and lab.lease.capacity_limit_h100e is not None
+                else np.full(n, np.inf)
+            ),
+            "lease_limit_growth_per_year": r(lab.lease.capacity_growth_per_year) if lab.lease else zeros,
         }
         if st.own_chip is not None:
             chip = chips[st.own_chip]

@@ -184,7 +184,8 @@ REFERENCES: dict[str, str] = {
     ),
     "hut8_lease": (
         "Hut 8 announcement, 17 Dec 2025, via dcpulse.com: River Bend, Louisiana, 15-year lease of "
-        "245 MW to Fluidstack for Anthropic, ~$7B, first data hall Q2 2027 (reliability B)"
+        "245 MW to Fluidstack for Anthropic, ~$7B, first data hall Q2 2027; right of first offer on a "
+        "further 1 GW, a path to 2,295 MW (reliability B)"
     ),
     "fluidstack_dc": (
         "Anthropic announcement, 12 Nov 2025, as reported by newser.com and digitalmarketreports.com: "

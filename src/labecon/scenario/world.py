@@ -329,6 +329,17 @@ class LeaseSpec(Spec):
         description="Quarters from signing a lease to the data centre's first use.",
         json_schema_extra=_src("src:hut8_lease signed Dec 2025, first data hall Q2 2027"),
     )
+    capacity_limit_h100e: NonNeg | None = Field(
+        None,
+        description="Most capacity the lab can hold in leased data centres, in service and being built, at "
+        "quarter 0 (H100e), growing at capacity_growth_per_year; none: no limit.",
+        json_schema_extra=_src("assumption: builders lease what the lab asks for unless said"),
+    )
+    capacity_growth_per_year: Annotated[ParamValue, Bounded(gt=-1)] = Field(
+        0.0,
+        description="Yearly growth of that limit (fraction per year).",
+        json_schema_extra=_src("assumption: a fixed limit unless said"),
+    )
 
 
 class OwnChipMixSpec(Spec):

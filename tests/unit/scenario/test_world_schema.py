@@ -271,12 +271,17 @@ def test_every_world_default_cites_a_source_or_an_assumption() -> None:
         ("clouds.aws_cloud.deal.equity_tranches[1].usd", "lots", "not declared in inputs"),
         ("labs.lab_own.investments[0].usd", "lots", "not declared in inputs"),
         ("clouds.oracle.deal.capacity_limit_h100e", "lots", "not declared in inputs"),
+        ("labs.lab_partner.lease.capacity_limit_h100e", "lots", "not declared in inputs"),
+        ("labs.lab_partner.lease.capacity_limit_h100e", -1.0, "must be >= 0"),
+        ("labs.lab_partner.lease.capacity_growth_per_year", -1.0, "must be > -1"),
         # An input declared, whose draws the field cannot take: in a list's item and an optional field.
         ("clouds.aws_cloud.deal.equity_tranches[0].credits_frac", "g_api", "outside what this field allows"),
         ("clouds.oracle.deal.capacity_limit_h100e", "swing", "can take the value -1"),
     ],
 )
-def test_a_list_item_or_an_optional_field_is_checked_as_any_other(path: str, value: str, words: str) -> None:
+def test_a_list_item_or_an_optional_field_is_checked_as_any_other(
+    path: str, value: object, words: str
+) -> None:
     # These fields used to pass the load unchecked and end the run with an internal error.
     data = yaml.safe_load(labecon.scenario_text("two-strategies"))
     data["inputs"]["swing"] = {"dist": "uniform", "low": -1.0, "high": 1.0, "source": "assumption: a test"}
