@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from labecon.analysis.metrics import probability_estimate
 from labecon.errors import ScenarioError
 from labecon.model.world_outputs import deal_labels
 from labecon.runtime.run import simulate
@@ -122,9 +123,7 @@ def deal_values(
         gain = base["npv_fcf_usd"] - without["npv_fcf_usd"]  # (sample, lab)
         lab = labs.index(deals[d][2].lab)
         partner = base["partner_deal_npv_usd"][:, d]
-        both = (gain[:, lab] > 0) & (partner > 0)
-        n = both.shape[0]
-        share = float(both.mean())
+        both = probability_estimate((gain[:, lab] > 0) & (partner > 0))
         values.append(
             DealValue(
                 deal=label,
@@ -132,7 +131,7 @@ def deal_values(
                 lab_gain=_summary(gain[:, lab]),
                 partner_npv=_summary(partner),
                 others_gain={labs[o]: _summary(gain[:, o]) for o in range(len(labs)) if o != lab},
-                both_gain=(share, float(np.sqrt(share * (1.0 - share) / n))),
+                both_gain=(float(both.value), float(both.se)),
             )
         )
     return DealValues(world.name, base["npv_fcf_usd"].shape[0], key, values)

@@ -37,7 +37,7 @@ from labecon.scenario.schema import (
     WorldScenario,
     bounds_of,
 )
-from labecon.scenario.world import RISK_EVENTS, DealSpec, world_deals
+from labecon.scenario.world import RISK_EVENTS, ChipSpec, DealSpec, world_deals
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -205,6 +205,13 @@ def check_deals(scenario: WorldScenario) -> None:
                 raise ScenarioError(msg, f"{where}.investor")
 
 
+def check_sold(chips: dict[str, ChipSpec], name: str, path: str) -> None:
+    """Check that chip ``name`` (a known one) is sold to anyone, not only inside its cloud."""
+    if chips[name].sold_by != "anyone":
+        msg = f"chip {name!r} is not sold; it exists only inside {chips[name].sold_by!r}"
+        raise ScenarioError(msg, path)
+
+
 def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
     """Check a lab's ``own_chip_mix`` (named by the field at fault).
 
@@ -244,9 +251,7 @@ def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
                 msg = f"unknown chip {name!r}; expected one of: {', '.join(chips)}"
                 raise ScenarioError(msg, f"{where}.shares.{name}")
             chip = chips[name]
-            if chip.sold_by != "anyone":
-                msg = f"chip {name!r} is not sold; it exists only inside {chip.sold_by!r}"
-                raise ScenarioError(msg, f"{where}.shares.{name}")
+            check_sold(chips, name, f"{where}.shares.{name}")
             if not 0.0 <= share <= 1.0:
                 msg = f"must be between 0 and 1, got {share:g}"
                 raise ScenarioError(msg, f"{where}.shares.{name}")
@@ -328,16 +333,14 @@ def check_world_references(scenario: WorldScenario) -> None:
         if abs(sum(lab.revenue_mix.values()) - 1.0) > 1e-9:
             msg = f"shares must sum to 1, got {sum(lab.revenue_mix.values()):g}"
             raise ScenarioError(msg, f"{path}.revenue_mix")
-        need(lab.owned_chip, chips, "chip", f"{path}.owned_chip")
-        if lab.owned_chip is not None and chips[lab.owned_chip].sold_by != "anyone":
-            where = chips[lab.owned_chip].sold_by
-            msg = f"chip {lab.owned_chip!r} is not sold; it exists only inside {where!r}"
-            raise ScenarioError(msg, f"{path}.owned_chip")
+        for bought, where in (  # the chips a lab owns and buys are sold to anyone
+            (lab.owned_chip, f"{path}.owned_chip"),
+            (lab.strategy.own_chip, f"{path}.strategy.own_chip"),
+        ):
+            need(bought, chips, "chip", where)
+            if bought is not None:
+                check_sold(chips, bought, where)
         st = lab.strategy
-        need(st.own_chip, chips, "chip", f"{path}.strategy.own_chip")
-        if st.own_chip is not None and chips[st.own_chip].sold_by != "anyone":
-            msg = f"chip {st.own_chip!r} is not sold; it exists only inside {chips[st.own_chip].sold_by!r}"
-            raise ScenarioError(msg, f"{path}.strategy.own_chip")
         if st.own_chip_mix is not None:
             check_own_chip_mix(scenario, lname)
         for role in ("commit", "rent"):
