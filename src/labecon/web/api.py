@@ -17,7 +17,7 @@ import labecon
 from labecon.analysis.conventions import with_routes
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.yaml_text import load_yaml
-from labecon.web.bodies import RunRequest, ScenarioRequest, check_numbers, parse_body, scenario_fields
+from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
 from labecon.web.describe import describe_builtin, describe_scenario, list_builtins
 from labecon.web.errors import ApiError
 from labecon.web.jobs import JobManager
@@ -296,10 +296,7 @@ def _builtin_as_is(req: ScenarioRequest) -> str | None:
 def _scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:
     """Validate a scenario from a request: never a path on the server, overrides before validation."""
     fields = scenario_fields(source)
-    if overrides:
-        fields = labecon.apply_overrides(fields, overrides)
-    check_numbers(fields)
-    return load_quietly(fields)
+    return load_quietly(labecon.apply_overrides(fields, overrides) if overrides else fields)
 
 
 def _manifest(store: labecon.RunStore, run_id: str) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import sys
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -121,29 +120,6 @@ def scenario_fields(scenario: str | Mapping[str, Any]) -> dict[str, Any]:
     if scenario in labecon.list_scenarios():
         return copy.deepcopy(_builtin_fields(scenario))
     return _mapping(safe_yaml(scenario), scenario)
-
-
-def check_numbers(value: Any, loc: tuple[str | int, ...] = ()) -> None:
-    """Refuse a whole number too large for a float anywhere in a scenario's fields.
-
-    JSON and YAML read such numbers exactly, and validation would fail converting them.
-
-    Raises
-    ------
-    ApiError
-        422 naming the field's path.
-    """
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            check_numbers(item, (*loc, str(key)))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            check_numbers(item, (*loc, i))
-    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
-        raise ApiError(422, format_location(loc), f"must be a finite number, got {describe_input(value)}")
-
-
-_FLOAT_MAX = int(sys.float_info.max)
 
 
 @functools.lru_cache(maxsize=16)

@@ -75,7 +75,7 @@ def _from_leader(results: labecon.Results) -> dict[str, Any]:
     labs = [str(x) for x in results.dataset["lab"].to_numpy()]
     lead = results.summaries["is_npv_leader"].mean
     p = np.asarray(lead.value, dtype=float).reshape(-1)
-    se = _each(lead.se, p.size)
+    se = _each(lead.se)
     i = int(np.argmax(p))
     others = ", ".join(f"{labs[j]} in {_pct(p[j], se[j])}" for j in np.argsort(-p) if j != i)
     text = f"{labs[i]} has the highest NPV of free cash flow in {_pct(p[i], se[i])} of samples"
@@ -149,8 +149,8 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
     median, year_median = medians("first_profitable_quarter"), medians("first_profitable_year_quarter")
     per_hour, irr = medians("compute_usd_per_h100e_hour"), medians("irr_per_year")
     ruin = sums.get("is_ruined")
-    ruin_p = _each(ruin.mean.value, len(labs)) if ruin is not None else None
-    ruin_se = _each(ruin.mean.se, len(labs)) if ruin is not None else None
+    ruin_p = _each(ruin.mean.value) if ruin is not None else None
+    ruin_se = _each(ruin.mean.se) if ruin is not None else None
     lines = []
     for i, lab in enumerate(labs):
         q, y = median[i], year_median[i]
@@ -172,9 +172,10 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
     return lines
 
 
-def _each(values: Any, n: int) -> FloatArray:
-    """Return one value per lab: a run of one sample gives a single NaN standard error for them all."""
-    return np.broadcast_to(np.asarray(values, dtype=float).reshape(-1), (n,))
+def _each(values: Any) -> FloatArray:
+    """Return a per-lab summary figure as a flat array, one value per lab (a one-sample run's: NaN SEs)."""
+    out: FloatArray = np.asarray(values, dtype=float).reshape(-1)
+    return out
 
 
 def _pct(p: float, se: float | None) -> str:
