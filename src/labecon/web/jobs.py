@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Literal
 
 import labecon
+from labecon.runtime.plan import DEFAULT_CHUNK_SIZE
 from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
@@ -47,13 +48,13 @@ JOB_CHUNK_MIN = 16_384
 
 
 def job_chunk_size(n_samples: int) -> int:
-    """Return the samples per block of a job: about a twentieth of it, at least :data:`JOB_CHUNK_MIN`.
+    """Return the samples per block of a job: a twentieth of it, from :data:`JOB_CHUNK_MIN` to the default.
 
     Its progress moves and a cancel is seen once a block (the default 65,536 samples made a
     200,000-sample run's bar move in thirds and a cancel wait up to 15 s).
     """
     step = -(-n_samples // 20)
-    return min(65_536, max(JOB_CHUNK_MIN, -(-step // JOB_CHUNK_MIN) * JOB_CHUNK_MIN))
+    return min(DEFAULT_CHUNK_SIZE, max(JOB_CHUNK_MIN, -(-step // JOB_CHUNK_MIN) * JOB_CHUNK_MIN))
 
 
 def execute(
