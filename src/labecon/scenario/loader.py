@@ -7,7 +7,7 @@ field's dotted path (``strategies.build.headroom_frac``) and what is wrong.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,8 +41,8 @@ def load_scenario(source: ScenarioSource) -> Scenario:
     ----------
     source : Scenario, mapping, str or Path
         A :class:`Scenario` (returned as is), a mapping of its fields, the
-        name of a built-in scenario (see :func:`list_scenarios`), or the path
-        of a YAML file.
+        name of a built-in scenario (see :func:`list_scenarios`), the path
+        of a YAML file, or YAML text (a string of more than one line).
 
     Raises
     ------
@@ -79,22 +79,33 @@ def _load(source: ScenarioSource) -> Scenario:
         text = str(source)
         if isinstance(source, str) and text in list_builtin():
             return scenario_from_yaml(builtin_text(text), origin=f"built-in {text!r}")
+        if isinstance(source, str) and "\n" in text:  # no name or path has a line break: YAML text
+            return scenario_from_yaml(text)
         path = Path(text).expanduser()
-        if path.is_file():
+        if _is(path, Path.is_file):
             try:
                 content = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 msg = f"cannot read {path}: {exc}"
                 raise ScenarioError(msg, "scenario") from None
             return scenario_from_yaml(content, origin=str(path))
-        if path.exists():
+        if _is(path, Path.exists):
             msg = f"{path} is not a file"
             raise ScenarioError(msg, "scenario")
         known = ", ".join(list_builtin())
-        msg = f"no built-in scenario or file named {text!r} (built-ins: {known})"
+        shown = text if len(text) <= 200 else f"{text[:200]}..."
+        msg = f"no built-in scenario or file named {shown!r} (built-ins: {known})"
         raise ScenarioError(msg, "scenario")
     msg = f"expected a scenario name, a path, a mapping or a Scenario, got {type(source).__name__}"
     raise ScenarioError(msg, "scenario")
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """Return ``test(path)``, False where the system cannot even look (a name too long, say)."""
+    try:
+        return test(path)
+    except (OSError, ValueError):  # ValueError: a NUL in the name
+        return False
 
 
 def dump_scenario(scenario: Scenario) -> str:

@@ -23,6 +23,14 @@ def test_b1_loads_by_name_path_and_dict(tmp_path: Path, b1_dict: dict[str, Any])
     assert labecon.load_scenario(str(path)) == by_name
     assert labecon.load_scenario(b1_dict) == by_name
     assert labecon.load_scenario(by_name) is by_name
+    assert labecon.load_scenario(labecon.scenario_text("b1")) == by_name  # YAML text
+
+
+def test_yaml_text_with_a_bad_field_names_it() -> None:
+    text = labecon.scenario_text("b1").replace("horizon_quarters: 40", "horizon_quarters: lots")
+    assert "lots" in text
+    with pytest.raises(ScenarioError, match="horizon_quarters"):
+        labecon.load_scenario(text)
 
 
 def test_b1_inputs_are_named_as_in_the_benchmark() -> None:
@@ -126,6 +134,13 @@ def test_bad_yaml_is_a_scenario_error(tmp_path: Path, text: str, words: str) -> 
 def test_unknown_name_lists_the_built_ins() -> None:
     with pytest.raises(ScenarioError, match="b1"):
         labecon.load_scenario("no-such-scenario")
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "bad\x00name"], ids=["too long", "a NUL"])
+def test_a_name_no_file_can_have_is_a_scenario_error(name: str) -> None:
+    # The system refuses to look such a path up (too long; a NUL): still "no such scenario".
+    with pytest.raises(ScenarioError, match="no built-in scenario or file named"):
+        labecon.load_scenario(name)
 
 
 def test_a_directory_is_not_a_scenario(tmp_path: Path) -> None:
