@@ -67,9 +67,9 @@ EXTRA_CASES: Final[tuple[str, ...]] = (
 """Cases run only when asked (``--cases``): B1 on a Dask LocalCluster of 1 or 2
 workers (peak memory is the largest of the client's and every worker's), and
 the world model at 40 quarters: two-strategies with its route counterfactuals
-(four world runs per block: the declared routes and three alternatives), the
+(five world runs per block: the declared routes and four alternatives), the
 same with the declared strategies only (one world run: the engine alone), and
-route-choice with its three routes, in a new process and in one that has run
+route-choice with its four routes, in a new process and in one that has run
 it before (as the dashboard's workers have)."""
 
 WARM_CASES: Final[frozenset[str]] = frozenset({"route-choice-warm"})
@@ -86,8 +86,8 @@ CASE_LABELS: Final[dict[str, str]] = {
     "labecon-dask2": "labecon, Dask 2 workers",
     "two-strategies": "labecon two-strategies, with its routes",
     "two-strategies-declared": "labecon two-strategies, declared strategies only",
-    "route-choice": "labecon route-choice, three routes",
-    "route-choice-warm": "labecon route-choice, three routes, run before in the process",
+    "route-choice": "labecon route-choice, four routes",
+    "route-choice-warm": "labecon route-choice, four routes, run before in the process",
 }
 
 STRAIGHTFORWARD_MAX_N: Final = 1_000_000

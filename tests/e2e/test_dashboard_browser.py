@@ -102,7 +102,10 @@ def test_control_moves_the_answer_and_the_link_reopens_it(server: BackgroundServ
         page.click("#dl-yaml")
     changed = labecon.load_scenario(yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8")))
     assert changed.labs["lab_own"].strategy.own_frac == 0.05  # type: ignore[index]
+    assert page.get_attribute("details.menu", "open") is None  # the menu closes once a download is chosen
     page.click("details.menu summary")
+    page.click("#headline-text")  # a click elsewhere closes it too
+    assert page.get_attribute("details.menu", "open") is None
     headline = page.inner_text("#headline-text")
 
     other = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -167,6 +170,19 @@ def test_every_chart_stays_inside_its_card(server: BackgroundServer, browser: An
         }).filter(([, by]) => by > 0)"""
     )
     assert sticking_out == []
+    assert errors == []
+
+
+def test_a_seed_this_page_cannot_hold_exactly_is_refused(server: BackgroundServer, browser: Any) -> None:
+    # 2^53 + 1 would silently run as 2^53 in a browser: the field and a link's seed are refused, by name.
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=b1&seed=9007199254740993", errors)
+    assert page.inner_text("#error").startswith("seed: must be a whole number from 0 to 9,007,199,254,740,991")
+    assert "seed=9007199254740993" not in page.url  # the page ran its own seed, and says which
+    page.fill("#seed", "12345678901234567890")
+    page.locator("#seed").dispatch_event("change")
+    page.wait_for_function("document.getElementById('error').textContent.includes('2^63 - 1')")
+    assert page.input_value("#seed") == "12345678901234567890"  # what was typed stays, to be corrected
     assert errors == []
 
 
@@ -368,7 +384,7 @@ def test_a_change_during_a_full_run_leaves_it(server: BackgroundServer, browser:
     assert page.is_hidden("#job")
     assert page.is_enabled("#full-run")
     assert "run=" not in page.url
-    assert page.request.get(f"{server.url}/api/runs/{run_id}").json()["status"] in ("cancelled", "done")
+    assert page.request.get(f"{server.url}/api/runs/{run_id}").json()["status"] in ("interrupted", "done")
     assert errors == []
 
 

@@ -37,7 +37,7 @@ def test_conventions_as_json_and_with_an_override() -> None:
     labels = [row["label"] for row in data["rows"]]
     assert "terminal value: an exit multiple" in labels  # the scenario's own setting is not a variant
     assert "terminal value: book value" not in labels
-    assert set(data["rows"][0]["p_best"]["frontier_lab"]) == {"own", "partner", "hybrid"}
+    assert set(data["rows"][0]["p_best"]["frontier_lab"]) == {"own", "partner", "lease", "hybrid"}
 
 
 def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:

@@ -53,7 +53,7 @@ def test_the_split_by_line_adds_up_to_the_gain_in_every_sample() -> None:
 def test_p_best_sums_to_one_over_a_labs_routes_and_regret_is_never_negative() -> None:
     res = labecon.simulate("route-choice", n_samples=300, seed=1)
     figures = res.routes["frontier_lab"]
-    assert set(figures) == {"hybrid", "own", "partner"}
+    assert set(figures) == {"hybrid", "own", "partner", "lease"}
     assert sum(f["p_best"]["value"] for f in figures.values()) == pytest.approx(1.0, abs=1e-12)
     assert (res.dataset["route_regret_usd"].to_numpy() >= 0).all()
     best = res.dataset["route_is_best"].to_numpy()
@@ -163,7 +163,7 @@ def test_a_bad_declared_strategy_is_named_there_not_under_a_route_that_inherits_
 
 def test_compare_takes_a_labs_routes_as_its_options() -> None:
     comp = labecon.compare("route-choice", routes="frontier_lab", n_samples=300, seed=1, evppi=False)
-    assert comp.options == ["hybrid", "own", "partner"]
+    assert comp.options == ["hybrid", "own", "partner", "lease"]
     res = labecon.simulate("route-choice", n_samples=300, seed=1)
     own = res.dataset["route_npv_usd"].sel(route="frontier_lab:own").to_numpy()
     np.testing.assert_array_equal(comp.values[:, 1], own)
@@ -182,6 +182,7 @@ def test_the_report_charts_each_alternative_routes_gain_by_line(tmp_path: Any) -
     assert [c.title for c in charts] == [
         "frontier_lab: own against hybrid, NPV gain by line",
         "frontier_lab: partner against hybrid, NPV gain by line",
+        "frontier_lab: lease against hybrid, NPV gain by line",
     ]
     own = charts[0].data
     mean_gain = res.routes["frontier_lab"]["own"]["gain_usd"]["mean"]

@@ -336,7 +336,13 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["pay"][slot(t + c_lead + p["commit_term"])] -= new_commit * hours * commit_price
         # Leases: the builder's data centre from t + lead for the term, chips bought at its start
         # and each chip life after while it runs.
-        lease_room = p["lease_limit"] * (1.0 + p["lease_limit_growth"]) ** (t / 4.0) - leased - lease_pending
+        lease_room = (
+            p["lease_limit"]
+            * (1.0 + p["lease_limit_growth"]) ** (t / 4.0)
+            / (1.0 - p["lease_limit_decline"]) ** (t / 4.0)
+            - leased
+            - lease_pending
+        )
         new_lease = max(0.0, min(lease_target - leased - lease_pending, lease_room)) * can_buy * alive
         if new_lease > 0:
             start = t + p["lease_lead"]
@@ -604,6 +610,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         if lease and lease.capacity_limit_h100e is not None
         else math.inf,
         "lease_limit_growth": lease.capacity_growth_per_year if lease else 0.0,
+        "lease_limit_decline": lease.capacity_power_decline_per_year if lease else 0.0,
         "lease_term": lease.term_quarters if lease else 1,
         "partner_frac": st.partner_frac,
         "H": sc.horizon_quarters,

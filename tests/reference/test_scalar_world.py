@@ -176,6 +176,11 @@ CASES["a_lease_limit"] = {  # builders lease at most so much, growing (labs.<lab
         "capacity_growth_per_year": 0.3,
     },
 }
+CASES["a_lease_limit_held_at_one_power"] = {  # in H100e, it grows as chips draw less (power decline)
+    **CASES["a_lease_limit"],
+    "labs.a.lease.capacity_growth_per_year": 0.0,
+    "labs.a.lease.capacity_power_decline_per_year": 0.25,
+}
 CASES["an_opening_fleet_of_another_chip"] = {  # its price and power value and size it (labs.<lab>.owned_chip)
     **CASES["chips_into_old_data_centres"],
     "chips.old": {"peak_bf16_tflops": 494.7, "power_kw_all_in": 1.2, "price_usd": 9000.0},

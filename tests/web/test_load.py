@@ -75,7 +75,7 @@ def test_jobs_in_their_own_processes_finish_and_cancel(tmp_path: Path) -> None:
     assert (
         done["results"]["outputs"]["saving"]["stats"] == labecon.simulate("b1", 20_000, 4).summary()["saving"]
     )
-    assert cancelled["status"] == "cancelled"
+    assert cancelled["status"] == "interrupted"
     runs = labecon.RunStore(store)
     assert runs.get_manifest(finished["id"])["status"] == "done"
     assert runs.get_manifest(long.json()["id"])["status"] == "interrupted"

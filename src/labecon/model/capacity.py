@@ -692,7 +692,9 @@ def sign_leases(
     leasing = fl.leased_h100e + fl.lease_pending_h100e
     wanted = dec.lease_target_h100e - leasing
     if np.isfinite(lp.lease_limit_h100e).any():  # what builders will lease it (labs.<lab>.lease)
-        limit = lp.lease_limit_h100e * (1.0 + lp.lease_limit_growth_per_year) ** (t / QUARTERS_PER_YEAR)
+        years = t / QUARTERS_PER_YEAR
+        limit = lp.lease_limit_h100e * (1.0 + lp.lease_limit_growth_per_year) ** years
+        limit /= (1.0 - lp.lease_limit_power_decline_per_year) ** years  # the same MW, chips that draw less
         wanted = np.minimum(wanted, limit - leasing)
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
     kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later

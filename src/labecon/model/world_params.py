@@ -75,6 +75,8 @@ class LabParams(NamedTuple):
     lease_limit_h100e: FloatArray
     """Most leased capacity, in service and being built, at quarter 0 (H100e; inf: no limit)."""
     lease_limit_growth_per_year: FloatArray
+    lease_limit_power_decline_per_year: FloatArray
+    """Decline of the power per H100e the limit is held at: it grows in H100e by ``1 / (1 - this)`` a year."""
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
@@ -351,6 +353,9 @@ def world_params(
                 else np.full(n, np.inf)
             ),
             "lease_limit_growth_per_year": r(lab.lease.capacity_growth_per_year) if lab.lease else zeros,
+            "lease_limit_power_decline_per_year": (
+                r(lab.lease.capacity_power_decline_per_year) if lab.lease else zeros
+            ),
         }
         if st.own_chip is not None:
             chip = chips[st.own_chip]

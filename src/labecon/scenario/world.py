@@ -340,6 +340,13 @@ class LeaseSpec(Spec):
         description="Yearly growth of that limit (fraction per year).",
         json_schema_extra=_src("assumption: a fixed limit unless said"),
     )
+    capacity_power_decline_per_year: Decline = Field(
+        0.0,
+        description="Yearly decline of the power per H100e the limit is held at: the limit stays the "
+        "same power (MW), so it grows in H100e as chips draw less (fraction per year; quarter t's limit "
+        "is capacity_limit_h100e * (1 + capacity_growth_per_year) ** (t / 4) / (1 - decline) ** (t / 4)).",
+        json_schema_extra=_src("assumption: a limit fixed in H100e unless said"),
+    )
 
 
 class OwnChipMixSpec(Spec):

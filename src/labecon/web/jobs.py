@@ -27,7 +27,8 @@ from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
-JobStatus = Literal["running", "done", "failed", "cancelled"]
+JobStatus = Literal["running", "done", "failed", "interrupted"]
+"""A job's status, in the run store's words: ``interrupted`` when cancelled (``DELETE``) or its server stopped."""
 
 _log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ KEEP_FINISHED = 100
 
 
 Outcome = tuple[JobStatus, Any]
-"""How a job ended: ``("done", view)``, ``("cancelled", None)`` or ``("failed", message)``."""
+"""How a job ended: ``("done", view)``, ``("interrupted", None)`` (cancelled) or ``("failed", message)``."""
 
 
 class _Cancelled(Exception):
@@ -83,7 +84,7 @@ def execute(
         return "done", results_view(results, scenario)
     except _Cancelled:
         _mark(store, run_id, "interrupted")
-        return "cancelled", None
+        return "interrupted", None
     except labecon.LabeconError as exc:
         _mark(store, run_id, "failed")
         return "failed", str(exc)

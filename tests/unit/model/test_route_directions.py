@@ -1,6 +1,6 @@
 """Directional checks through the route counterfactuals: the same lab under each route, on the same draws.
 
-route-choice's one lab under its three routes (own, partner, hybrid); each change is run against
+route-choice's one lab under its four routes (own, partner, lease, hybrid); each change is run against
 the scenario as built on the same seed (common random numbers), and each is sized so that its
 effect on a route's share of futures where it is best is many standard errors of the paired
 difference away from zero: the tests say which way the answer moves, not by how much.

@@ -181,7 +181,7 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
     # Money zero in every sample (the declared route's gain) is neither a probability nor a wall at 0.
     assert all(c.y_label != "probability" or "usd" not in c.id for c in charts.values())
     gain = [s["name"] for s in charts["dist-route_gain_usd"].data["series"]]
-    assert gain == ["lab_own:commit", "lab_partner:partner", "lab_partner:own"]
+    assert gain == ["lab_own:commit", "lab_partner:partner", "lab_partner:own", "lab_partner:lease"]
     assert "not drawn: lab_own:own, lab_partner:hybrid" in charts["dist-route_gain_usd"].note
     npv = [s["name"] for s in charts["dist-route_npv_usd"].data["series"]]
     colour = {s["name"]: s["colour"] for s in charts["dist-route_npv_usd"].data["series"]}

@@ -7,7 +7,7 @@ import { drawCharts } from "./charts.js";
 import { drawConventions } from "./conventions.js";
 import { buildControls } from "./controls.js";
 import { save, summaryRows, toCsv } from "./summary.js";
-import { readUrl, writeUrl } from "./urlstate.js";
+import { SEED_RULE, readSeed, readUrl, writeUrl } from "./urlstate.js";
 
 const state = {
   config: null,
@@ -90,6 +90,8 @@ function schedulePreview() {
   timer = setTimeout(preview, wait);
 }
 
+let linkProblem = null; // a part of the opening link that could not be used: said after the first preview
+
 async function preview() {
   if (inflight) inflight.abort();
   const controller = new AbortController();
@@ -101,6 +103,7 @@ async function preview() {
     if (controller !== inflight) return;
     clearError();
     render(view, `preview, ${view.manifest.n_samples.toLocaleString()} samples`, started);
+    if (linkProblem) { showError(linkProblem.field, linkProblem.message); linkProblem = null; }
   } catch (err) {
     if (err.name === "AbortError") return;
     showError(err.field, err.message);
@@ -333,7 +336,8 @@ async function start() {
   const select = $("scenario");
   list.forEach((s) => select.appendChild(new Option(`${s.name} (${s.kind})`, s.name)));
   select.appendChild(new Option("your own (YAML)", "__yaml__"));
-  readUrl(state, showError);
+  // What the link asked for that cannot be: said once the page has run without it.
+  readUrl(state, (field, message) => { showError(field, message); linkProblem = { field, message }; });
   select.value = state.yamlText !== null ? "__yaml__" : state.scenario;
   $("seed").value = String(state.seed);
   if (!(await loadScenario())) return;
@@ -351,8 +355,9 @@ async function start() {
     if (await loadScenario()) schedulePreview();
   });
   $("seed").addEventListener("change", () => {
-    if (!/^\d+$/.test($("seed").value)) { showError("seed", "must be a whole number >= 0"); return; }
-    state.seed = Number($("seed").value);
+    const seed = readSeed($("seed").value.trim());
+    if (seed === null) { showError("seed", SEED_RULE); return; }
+    state.seed = seed;
     leaveRun();
     schedulePreview();
   });
@@ -389,6 +394,12 @@ async function start() {
   $("dl-csv").addEventListener("click", () => state.view && save(`${baseName()}-summary.csv`, "text/csv", toCsv(summaryRows(state.view))));
   $("dl-json").addEventListener("click", () => state.view && save(`${baseName()}-summary.json`, "application/json", JSON.stringify({ manifest: state.view.manifest, headline: state.view.headline, outputs: state.view.outputs, coords: state.view.coords }, null, 2)));
   $("dl-png").addEventListener("click", downloadPngs);
+  // The Download menu closes once a download is chosen, or on a click elsewhere on the page.
+  const menu = document.querySelector("details.menu");
+  menu.querySelector(".menu-items").addEventListener("click", (e) => {
+    if (e.target.closest("button, a")) menu.open = false;
+  });
+  document.addEventListener("click", (e) => { if (menu.open && !menu.contains(e.target)) menu.open = false; });
 }
 
 start().catch((err) => showError(err.field || "page", err.message));

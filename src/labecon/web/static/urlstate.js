@@ -12,6 +12,18 @@ function decodeText(data) {
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
+// A browser holds whole numbers exactly only up to 2^53 - 1: a larger seed would silently run as
+// another. The command line and the API take seeds up to 2^63 - 1.
+export const SEED_RULE = `must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER.toLocaleString("en-US")} `
+  + "here (larger seeds, up to 2^63 - 1: the command line or the API)";
+
+// The seed written in `text`, or null when it is not a whole number this page holds exactly.
+export function readSeed(text) {
+  if (!/^\d+$/.test(text)) return null;
+  const seed = Number(text);
+  return Number.isSafeInteger(seed) ? seed : null;
+}
+
 export function readUrl(state, onError) {
   const q = new URLSearchParams(location.search);
   if (q.has("yaml")) {
@@ -19,7 +31,11 @@ export function readUrl(state, onError) {
   } else if (q.has("scenario")) {
     state.scenario = q.get("scenario");
   }
-  if (q.has("seed") && /^\d+$/.test(q.get("seed"))) state.seed = Number(q.get("seed"));
+  if (q.has("seed")) {
+    const seed = readSeed(q.get("seed"));
+    if (seed === null) onError("seed", `${SEED_RULE}; the link's ${q.get("seed")} was not used`);
+    else state.seed = seed;
+  }
   if (q.has("lab")) state.lab = q.get("lab");
   if (q.has("run")) state.run = q.get("run");
   state.conventions = q.get("check") === "conventions";
