@@ -28,7 +28,7 @@ from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
 JobStatus = Literal["running", "done", "failed", "interrupted"]
-"""A job's status, in the run store's words: ``interrupted`` when cancelled (``DELETE``) or its server stopped."""
+"""A job's status, in the run store's words: ``interrupted`` when cancelled or its server stopped."""
 
 _log = logging.getLogger(__name__)
 
