@@ -145,12 +145,17 @@ def money(x: float) -> str:
 
 
 def unit_money(x: float) -> str:
-    """Return a price per unit in US dollars to two significant figures: ``$0.44``, ``$0.018``, ``$2.1``."""
+    """Return a price per unit in US dollars to two significant figures: ``$0.44``, ``$0.30``, ``$0.018``.
+
+    Never in scientific notation (``$150``, not ``$1.5e+02``); a significant zero is kept (``$0.30``).
+    """
     if x is None or not math.isfinite(x):
         return "n/a"
     if abs(x) >= 1000:
         return money(x)
-    return f"{'-' if x < 0 else ''}${abs(x):.2g}"
+    rounded = abs(float(f"{x:.2g}"))
+    decimals = max(0, 1 - math.floor(math.log10(rounded))) if rounded else 0
+    return f"{'-' if x < 0 else ''}${rounded:.{decimals}f}"
 
 
 def pct(p: float) -> str:

@@ -19,8 +19,27 @@ from labecon.report.words import (
     quarter_date,
     reader_note,
     tail_index,
+    unit_money,
     year_span,
 )
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [
+        (0.44, "$0.44"),
+        (0.3, "$0.30"),  # the zero is significant: beside $0.41 it must not read as $0.3
+        (0.018, "$0.018"),
+        (0.0999, "$0.10"),
+        (2.1, "$2.1"),
+        (150.0, "$150"),  # not $1.5e+02
+        (-0.3, "-$0.30"),
+        (0.0, "$0"),
+        (float("nan"), "n/a"),
+    ],
+)
+def test_a_price_per_unit_reads_as_money(x: float, text: str) -> None:
+    assert unit_money(x) == text
 
 
 @pytest.fixture(scope="module")
