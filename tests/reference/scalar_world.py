@@ -336,17 +336,15 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["pay"][slot(t + c_lead + p["commit_term"])] -= new_commit * hours * commit_price
         # Leases: the builder's data centre from t + lead for the term, chips bought at its start
         # and each chip life after while it runs.
-        lease_room = (
-            p["lease_limit"]
-            * (1.0 + p["lease_limit_growth"]) ** (t / 4.0)
-            / (1.0 - p["lease_limit_decline"]) ** (t / 4.0)
-            - leased
-            - lease_pending
-        )
+        lease_growth = (1.0 + p["lease_limit_growth"]) ** (t / 4.0)
+        lease_room = p["lease_limit"] * lease_growth - leased - lease_pending
+        start = t + p["lease_lead"]
+        kw_lease = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** (start / 4.0)  # of its first chips
+        # In MW: what is leased by the time a lease signed now starts, at the kW of its chips.
+        leased_kw_then = leased_kw + sum(sched["leased_kw"][slot(t + 1) : slot(start) + 1])
+        lease_room = min(lease_room, (p["lease_limit_kw"] * lease_growth - leased_kw_then) / kw_lease)
         new_lease = max(0.0, min(lease_target - leased - lease_pending, lease_room)) * can_buy * alive
         if new_lease > 0:
-            start = t + p["lease_lead"]
-            kw_lease = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** (start / 4.0)  # of its first chips
             x_pay = new_lease * kw_lease * 1e-3 * p["lease_usd"] / 4.0
             for key, value in (("leased", new_lease), ("lease_pay", x_pay), ("lease_fill", new_lease)):
                 sched[key][slot(start)] += value
@@ -610,7 +608,9 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         if lease and lease.capacity_limit_h100e is not None
         else math.inf,
         "lease_limit_growth": lease.capacity_growth_per_year if lease else 0.0,
-        "lease_limit_decline": lease.capacity_power_decline_per_year if lease else 0.0,
+        "lease_limit_kw": lease.capacity_limit_mw * 1e3
+        if lease and lease.capacity_limit_mw is not None
+        else math.inf,
         "lease_term": lease.term_quarters if lease else 1,
         "partner_frac": st.partner_frac,
         "H": sc.horizon_quarters,

@@ -176,10 +176,15 @@ CASES["a_lease_limit"] = {  # builders lease at most so much, growing (labs.<lab
         "capacity_growth_per_year": 0.3,
     },
 }
-CASES["a_lease_limit_held_at_one_power"] = {  # in H100e, it grows as chips draw less (power decline)
+CASES["a_lease_limit_in_mw"] = {  # the same MW hold more H100e as chips draw less (capacity_limit_mw)
     **CASES["a_lease_limit"],
-    "labs.a.lease.capacity_growth_per_year": 0.0,
-    "labs.a.lease.capacity_power_decline_per_year": 0.25,
+    "labs.a.lease": {
+        "usd_per_mw_per_year": 2.0e6,
+        "term_quarters": 10,
+        "lead_quarters": 3,
+        "capacity_limit_mw": 20.0,
+        "capacity_growth_per_year": 0.1,
+    },
 }
 CASES["an_opening_fleet_of_another_chip"] = {  # its price and power value and size it (labs.<lab>.owned_chip)
     **CASES["chips_into_old_data_centres"],

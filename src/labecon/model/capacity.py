@@ -655,13 +655,22 @@ def commitments_pending(due: Schedule, t: int, leads: list[int]) -> FloatArray:
     H100e; ``leads`` is each lab's quarters from signing to start. What a lab commits to now
     starts at ``t + lead``: these count against its target then.
     """
-    first: FloatArray = due.at(t + 1)[COMMIT]
+    return signed_pending(due, t, leads, COMMIT)
+
+
+def signed_pending(due: Schedule, t: int, leads: list[int], comp: int) -> FloatArray:
+    """Return the change in component ``comp`` of ``due`` from ``t + 1`` to ``t + lead``, ``(sample, lab)``.
+
+    ``leads``: each lab's quarters from signing to start. What was signed and starts by then
+    (less what ends by then): with what is in service, what a contract signed now finds.
+    """
+    first: FloatArray = due.at(t + 1)[comp]
     if all(lead == 1 for lead in leads):
         return first
     out: FloatArray = np.array(first, order="F")
     for lab, lead in enumerate(leads):
         for q in range(t + 2, min(t + lead, due.horizon) + 1):  # the slot after the horizon once
-            out[:, lab] += due.at(q)[COMMIT][:, lab]
+            out[:, lab] += due.at(q)[comp][:, lab]
     return out
 
 
@@ -691,15 +700,23 @@ def sign_leases(
     p, lp, fl, due = ctx.params, ctx.params.labs, state.fleet, state.books.due
     leasing = fl.leased_h100e + fl.lease_pending_h100e
     wanted = dec.lease_target_h100e - leasing
-    if np.isfinite(lp.lease_limit_h100e).any():  # what builders will lease it (labs.<lab>.lease)
-        years = t / QUARTERS_PER_YEAR
-        limit = lp.lease_limit_h100e * (1.0 + lp.lease_limit_growth_per_year) ** years
-        limit /= (1.0 - lp.lease_limit_power_decline_per_year) ** years  # the same MW, chips that draw less
-        wanted = np.minimum(wanted, limit - leasing)
+    kw_each = state.drivers.own_kw_per_h100e * ctx.lease_kw_over_lead  # the chips it opens with: its kW
+    limited_h100e, limited_kw = np.isfinite(lp.lease_limit_h100e).any(), np.isfinite(lp.lease_limit_kw).any()
+    if limited_h100e or limited_kw:  # what builders will lease it (labs.<lab>.lease)
+        growth = (1.0 + lp.lease_limit_growth_per_year) ** (t / QUARTERS_PER_YEAR)
+    if limited_h100e:
+        wanted = np.minimum(wanted, lp.lease_limit_h100e * growth - leasing)
+    if limited_kw:  # in kW: its halls keep theirs, however many H100e their newer chips make
+        leasing_kw = fl.leased_kw + signed_pending(due, t, ctx.lease_lead_quarters, LEASED_KW)
+        room_kw = lp.lease_limit_kw * growth - leasing_kw
+        fits = np.where(
+            kw_each > 0, room_kw / np.where(kw_each > 0, kw_each, 1.0), np.inf
+        )  # a chip with no kW
+        wanted = np.minimum(wanted, fits)
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
     kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     # The data centre is built for the chips it opens with.
-    kw = new * (state.drivers.own_kw_per_h100e * ctx.lease_kw_over_lead)
+    kw = new * kw_each
     pay = kw * 1e-3 * lp.lease_usd_per_mw_per_year / QUARTERS_PER_YEAR
     life = p.chip_life_quarters
     for lab, (lead, term) in enumerate(zip(ctx.lease_lead_quarters, ctx.lease_term_quarters, strict=True)):

@@ -75,8 +75,8 @@ class LabParams(NamedTuple):
     lease_limit_h100e: FloatArray
     """Most leased capacity, in service and being built, at quarter 0 (H100e; inf: no limit)."""
     lease_limit_growth_per_year: FloatArray
-    lease_limit_power_decline_per_year: FloatArray
-    """Decline of the power per H100e the limit is held at: it grows in H100e by ``1 / (1 - this)`` a year."""
+    lease_limit_kw: FloatArray
+    """Most IT load of leased data centres, in service and being built, at quarter 0 (kW; inf: no limit)."""
     debt_maturity_quarters: FloatArray
     debt_frac_of_capex: FloatArray
     staff_growth_per_year: FloatArray
@@ -353,8 +353,10 @@ def world_params(
                 else np.full(n, np.inf)
             ),
             "lease_limit_growth_per_year": r(lab.lease.capacity_growth_per_year) if lab.lease else zeros,
-            "lease_limit_power_decline_per_year": (
-                r(lab.lease.capacity_power_decline_per_year) if lab.lease else zeros
+            "lease_limit_kw": (
+                r(lab.lease.capacity_limit_mw) * 1e3
+                if lab.lease and lab.lease.capacity_limit_mw is not None
+                else np.full(n, np.inf)
             ),
         }
         if st.own_chip is not None:

@@ -337,15 +337,15 @@ class LeaseSpec(Spec):
     )
     capacity_growth_per_year: Annotated[ParamValue, Bounded(gt=-1)] = Field(
         0.0,
-        description="Yearly growth of that limit (fraction per year).",
+        description="Yearly growth of the limits in H100e and in MW (fraction per year).",
         json_schema_extra=_src("assumption: a fixed limit unless said"),
     )
-    capacity_power_decline_per_year: Decline = Field(
-        0.0,
-        description="Yearly decline of the power per H100e the limit is held at: the limit stays the "
-        "same power (MW), so it grows in H100e as chips draw less (fraction per year; quarter t's limit "
-        "is capacity_limit_h100e * (1 + capacity_growth_per_year) ** (t / 4) / (1 - decline) ** (t / 4)).",
-        json_schema_extra=_src("assumption: a limit fixed in H100e unless said"),
+    capacity_limit_mw: NonNeg | None = Field(
+        None,
+        description="Most IT load the lab can hold in leased data centres, in service and being built, at "
+        "quarter 0 (MW; before PUE), growing at capacity_growth_per_year; none: no limit. Each lease's "
+        "MW are those of the chips it opens with, so the same MW hold more H100e as chips draw less.",
+        json_schema_extra=_src("assumption: builders lease what the lab asks for unless said"),
     )
 
 

@@ -274,8 +274,8 @@ def test_every_world_default_cites_a_source_or_an_assumption() -> None:
         ("labs.lab_partner.lease.capacity_limit_h100e", "lots", "not declared in inputs"),
         ("labs.lab_partner.lease.capacity_limit_h100e", -1.0, "must be >= 0"),
         ("labs.lab_partner.lease.capacity_growth_per_year", -1.0, "must be > -1"),
-        ("labs.lab_partner.lease.capacity_power_decline_per_year", 1.0, "must be < 1"),
-        ("labs.lab_partner.lease.capacity_power_decline_per_year", "fast", "not declared in inputs"),
+        ("labs.lab_partner.lease.capacity_limit_mw", -1.0, "must be >= 0"),
+        ("labs.lab_partner.lease.capacity_limit_mw", "lots", "not declared in inputs"),
         # An input declared, whose draws the field cannot take: in a list's item and an optional field.
         ("clouds.aws_cloud.deal.equity_tranches[0].credits_frac", "g_api", "outside what this field allows"),
         ("clouds.oracle.deal.capacity_limit_h100e", "swing", "can take the value -1"),
