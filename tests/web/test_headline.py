@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import labecon
+from labecon.report.words import unit_money
 from labecon.web.headline import headline
 from labecon.web.settings import WebSettings
 
@@ -41,6 +42,10 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
     assert found["p"] == pytest.approx(best[0])
     for lab in ("lab_own", "lab_partner"):
         assert f"for {lab}, " in found["text"].lower()
+        # A route best in a minority of futures comes with the runner-up, to show how close they are.
+        ranked = sorted(results.routes[lab], key=lambda r: -results.routes[lab][r]["p_best"]["value"])
+        runner_up = f"(next, {ranked[1]} in "
+        assert (runner_up in found["text"]) == (results.routes[lab][ranked[0]]["p_best"]["value"] < 0.5)
     assert found["details"]  # the per-lab lines stay
     # Each lab's line gives its first profitable year as the median over every future.
     year = results.summary()["first_profitable_year_quarter"]["p50"]
@@ -54,7 +59,7 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
     summary = results.summary()
     for i, line in enumerate(found["details"]):
         hour, irr = summary["compute_usd_per_h100e_hour"]["p50"][i], summary["irr_per_year"]["p50"][i]
-        assert f"compute ${hour:.2g} per H100e-hour all in, IRR {irr:.1%} a year" in line
+        assert f"compute {unit_money(hour)} per H100e-hour all in, IRR {irr:.1%} a year" in line
 
 
 def test_compute_run_names_the_cheaper_strategy() -> None:

@@ -48,7 +48,10 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         if not ranked:
             continue
         p, route, se = ranked[-1]
-        lines.append(f"for {lab}, {route} is the best route in {_pct(p, se)} of samples")
+        line = f"for {lab}, {route} is the best route in {_pct(p, se)} of samples"
+        if p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
+            line += f" (next, {ranked[-2][1]} in {_pct(ranked[-2][0], ranked[-2][2])})"
+        lines.append(line)
         if best is None or p > best[0]:
             best = (p, lab, route, se)
     if best is None:
