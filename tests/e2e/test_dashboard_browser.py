@@ -270,6 +270,27 @@ def test_an_assumption_switched_from_its_list_moves_the_answer(
     assert errors == []
 
 
+def test_builders_limit_on_leases_is_among_the_assumptions_and_moves_the_answer(
+    server: BackgroundServer, browser: Any
+) -> None:
+    # It decides the partner-route lab's answer: shown with the model's choices, not under "More parameters".
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=3", errors)
+    box = page.locator('#control-groups > .control[data-path="labs.lab_partner.lease.capacity_limit_mw"]')
+    assert box.is_visible()
+    field = box.locator('input[type="number"]')
+    assert field.input_value() == "2295"
+    p_before = page.inner_text("#headline-text")
+    n = _renders(page)
+    field.fill("1000000")  # builders lease whatever it asks for
+    field.dispatch_event("change")
+    _wait_render(page, n)
+    assert "set.labs.lab_partner.lease.capacity_limit_mw=1000000" in page.url
+    assert page.inner_text("#headline-text") != p_before
+    assert "for lab_partner, lease is the best route" in page.inner_text("#headline-text")
+    assert errors == []
+
+
 def test_the_route_answer_is_checked_against_the_models_conventions(
     server: BackgroundServer, browser: Any
 ) -> None:

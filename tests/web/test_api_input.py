@@ -30,6 +30,10 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     own = next(p for p in shown["parameters"] if p["path"] == "labs.lab_own.strategy.own_frac")
     assert (own["minimum"], own["maximum"], own["group"]) == (0, 1, "strategy")
     assert "Stargate" in own["source"]
+    # The builders' limit on leases decides the partner-route lab's answer: shown beside the model's choices.
+    limit = next(p for p in shown["parameters"] if p["path"] == "labs.lab_partner.lease.capacity_limit_mw")
+    assert (limit["value"], limit["group"]) == (2295, "assumption")
+    assert "River Bend" in limit["source"]
     priced = next(c for c in shown["choices"] if c["path"] == "finance.compute_priced_at")
     assert (priced["value"], priced["options"]) == ("delivery", ["delivery", "signing"])
     ahead = next(c for c in shown["choices"] if c["path"] == "finance.chip_lead_quarters")

@@ -189,10 +189,17 @@ def list_builtins() -> list[dict[str, Any]]:
     return out
 
 
+DECIDING_NUMBERS = (".lease.capacity_limit_mw", ".lease.capacity_limit_h100e")
+"""Ends of the paths of numbers that decide a route answer (``docs/model.md``, *Leases limited to what
+builders are known to offer*): shown beside the model's choices, not among the other parameters."""
+
+
 def _group(path: str) -> str:
-    """Strategy parameters (what a lab decides) first; the rest by section."""
+    """Strategy parameters (what a lab decides) first; numbers that decide the answer; the rest by section."""
     if ".strategy." in path or path.startswith("strategies."):
         return "strategy"
+    if path.startswith("labs.") and path.endswith(DECIDING_NUMBERS):
+        return "assumption"
     if ".deal." in path or ".deals[" in path or ".investments[" in path:
         return "deal"
     return path.split(".", 1)[0]

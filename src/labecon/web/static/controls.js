@@ -124,7 +124,7 @@ function choiceControl(choice) {
   return box;
 }
 
-const GROUP_TITLES = { strategy: "Strategies", deal: "Partner deal" };
+const GROUP_TITLES = { strategy: "Strategies", deal: "Partner deal", assumption: "Assumptions that move the answer most" };
 
 // Build the controls into #control-groups; `change(path, value, base)` is called on each change.
 export function buildControls(desc, current, change) {
@@ -143,11 +143,15 @@ export function buildControls(desc, current, change) {
     root.appendChild(title);
     decided.forEach((p) => root.appendChild(parameterControl(p)));
   }
-  if ((desc.choices || []).length) {
+  const deciding = (groups.assumption || []).filter((p) => typeof p.value === "number");
+  const drawn = (groups.assumption || []).filter((p) => typeof p.value !== "number"); // set by an input
+  if (drawn.length) groups.labs = [...(groups.labs || []), ...drawn];
+  if ((desc.choices || []).length || deciding.length) {
     const title = document.createElement("h3");
     title.textContent = "Assumptions that move the answer most";
     root.appendChild(title);
-    desc.choices.forEach((c) => root.appendChild(choiceControl(c)));
+    (desc.choices || []).forEach((c) => root.appendChild(choiceControl(c)));
+    deciding.forEach((p) => root.appendChild(parameterControl(p)));
   }
   const h = document.createElement("h3");
   h.textContent = "Uncertain inputs, the most influential first";
