@@ -704,15 +704,14 @@ def sign_leases(
     limited_h100e, limited_kw = np.isfinite(lp.lease_limit_h100e).any(), np.isfinite(lp.lease_limit_kw).any()
     if limited_h100e or limited_kw:  # what builders will lease it (labs.<lab>.lease)
         growth = (1.0 + lp.lease_limit_growth_per_year) ** (t / QUARTERS_PER_YEAR)
-    if limited_h100e:
-        wanted = np.minimum(wanted, lp.lease_limit_h100e * growth - leasing)
-    if limited_kw:  # in kW: its halls keep theirs, however many H100e their newer chips make
-        leasing_kw = fl.leased_kw + signed_pending(due, t, ctx.lease_lead_quarters, LEASED_KW)
-        room_kw = lp.lease_limit_kw * growth - leasing_kw
-        fits = np.where(
-            kw_each > 0, room_kw / np.where(kw_each > 0, kw_each, 1.0), np.inf
-        )  # a chip with no kW
-        wanted = np.minimum(wanted, fits)
+        if limited_h100e:
+            wanted = np.minimum(wanted, lp.lease_limit_h100e * growth - leasing)
+        if limited_kw:  # in kW: its halls keep theirs, however many H100e their newer chips make
+            leasing_kw = fl.leased_kw + signed_pending(due, t, ctx.lease_lead_quarters, LEASED_KW)
+            room_kw = lp.lease_limit_kw * growth - leasing_kw
+            # A chip that draws no power (its kW unknown) is limited in H100e only.
+            fits = np.where(kw_each > 0, room_kw / np.where(kw_each > 0, kw_each, 1.0), np.inf)
+            wanted = np.minimum(wanted, fits)
     new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
     kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     # The data centre is built for the chips it opens with.
