@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 import labecon
-from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
-from labecon.cli.rendering import console, err_console, fail_from, plausibility_summary
+from labecon.cli.options import JsonOption, SeedOption, SetOption, rerun_and_show, samples_option
+from labecon.cli.rendering import console
 from labecon.report.words import pct as percent
 
 
@@ -28,20 +26,16 @@ def conventions(
     data-centre space ordered a quarter ahead, that space's reuse at a new facility's cost, each
     other terminal value, and the four settings against owning together (docs/decisions.md).
     """
-    try:
-        sc = load_scenario(scenario, sets)
-        with plausibility_summary("the variants"):
-            result = labecon.conventions(sc, n_samples=samples, seed=seed, progress=None if as_json else _say)
-    except labecon.LabeconError as exc:
-        raise fail_from(exc) from None
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    print_conventions(result)
-
-
-def _say(i: int, count: int, label: str) -> None:
-    err_console.print(f"[dim]variant {i} of {count}: {label}[/]")
+    rerun_and_show(
+        scenario,
+        sets,
+        "variant",
+        labecon.conventions,
+        print_conventions,
+        samples=samples,
+        seed=seed,
+        as_json=as_json,
+    )
 
 
 def print_conventions(result: labecon.ConventionsResult) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 import labecon
-from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
-from labecon.cli.rendering import console, err_console, fail_from, plausibility_summary
+from labecon.cli.options import JsonOption, SeedOption, SetOption, rerun_and_show, samples_option
+from labecon.cli.rendering import console
 from labecon.report.words import money
 from labecon.report.words import pct as percent
 
@@ -29,20 +27,9 @@ def deals(
     the same futures; a deal is mutually beneficial where the lab gains and the partner's return
     on it is positive.
     """
-    try:
-        sc = load_scenario(scenario, sets)
-        with plausibility_summary("the runs"):
-            result = labecon.deal_values(sc, n_samples=samples, seed=seed, progress=None if as_json else _say)
-    except labecon.LabeconError as exc:
-        raise fail_from(exc) from None
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    print_deals(result)
-
-
-def _say(i: int, count: int, label: str) -> None:
-    err_console.print(f"[dim]run {i} of {count}: {label}[/]")
+    rerun_and_show(
+        scenario, sets, "run", labecon.deal_values, print_deals, samples=samples, seed=seed, as_json=as_json
+    )
 
 
 def _median_range(summary: dict[str, Any]) -> str:

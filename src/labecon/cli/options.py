@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import warnings
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Protocol, TypeVar, get_args
 
 import typer
 from rich.markup import escape
 
 import labecon
 from labecon import layout
-from labecon.cli.rendering import err_console, fail
+from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary
 from labecon.scenario.yaml_text import load_yaml
 
 SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
@@ -130,6 +133,46 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
     for warning in plausibility_warnings(scenario.model_dump(mode="json")):
         err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
     return scenario
+
+
+class _Plain(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+_Result = TypeVar("_Result", bound=_Plain)
+
+
+def rerun_and_show(
+    source: str,
+    sets: list[str] | None,
+    rerun: str,
+    compute: Callable[..., _Result],
+    show: Callable[[_Result], None],
+    *,
+    samples: int | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    """Run a scenario again and again on the same futures, then print the result (or its JSON).
+
+    ``compute`` is the public API's function (``labecon.conventions``, ``labecon.deal_values``),
+    called as ``compute(scenario, n_samples=, seed=, progress=)``; each ``rerun`` (``"variant"``,
+    ``"run"``) is said as it starts, unless the answer is JSON. An error names its field.
+    """
+
+    def say(i: int, count: int, label: str) -> None:
+        err_console.print(f"[dim]{rerun} {i} of {count}: {label}[/]")
+
+    try:
+        scenario = load_scenario(source, sets)
+        with plausibility_summary(f"the {rerun}s"):
+            result = compute(scenario, n_samples=samples, seed=seed, progress=None if as_json else say)
+    except labecon.LabeconError as exc:
+        raise fail_from(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    show(result)
 
 
 def split_list(text: str | None) -> list[str]:
