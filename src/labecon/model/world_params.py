@@ -308,6 +308,10 @@ def world_params(
     def r(value: ParamValue) -> FloatArray:
         return resolve(value, draws, n)
 
+    def limit_of(value: ParamValue | None) -> FloatArray:
+        """Return a limit's samples; none given, no limit (inf)."""
+        return np.full(n, np.inf) if value is None else r(value)
+
     def h100e(chip: ChipSpec) -> float:
         return chip.peak_bf16_tflops / H100_BF16_TFLOPS
 
@@ -347,17 +351,9 @@ def world_params(
             "lease_usd_per_mw_per_year": r(lab.lease.usd_per_mw_per_year) if lab.lease else zeros,
             "lease_term_quarters": np.full(n, float(lab.lease.term_quarters if lab.lease else 1)),
             "lease_lead_quarters": np.full(n, float(lab.lease.lead_quarters if lab.lease else 1)),
-            "lease_limit_h100e": (
-                r(lab.lease.capacity_limit_h100e)
-                if lab.lease and lab.lease.capacity_limit_h100e is not None
-                else np.full(n, np.inf)
-            ),
+            "lease_limit_h100e": limit_of(lab.lease.capacity_limit_h100e if lab.lease else None),
             "lease_limit_growth_per_year": r(lab.lease.capacity_growth_per_year) if lab.lease else zeros,
-            "lease_limit_kw": (
-                r(lab.lease.capacity_limit_mw) * 1e3
-                if lab.lease and lab.lease.capacity_limit_mw is not None
-                else np.full(n, np.inf)
-            ),
+            "lease_limit_kw": limit_of(lab.lease.capacity_limit_mw if lab.lease else None) * 1e3,
         }
         if st.own_chip is not None:
             chip = chips[st.own_chip]
