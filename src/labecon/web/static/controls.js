@@ -148,7 +148,7 @@ export function buildControls(desc, current, change) {
   if (drawn.length) groups.labs = [...(groups.labs || []), ...drawn];
   if ((desc.choices || []).length || deciding.length) {
     const title = document.createElement("h3");
-    title.textContent = "Assumptions that move the answer most";
+    title.textContent = GROUP_TITLES.assumption;
     root.appendChild(title);
     (desc.choices || []).forEach((c) => root.appendChild(choiceControl(c)));
     deciding.forEach((p) => root.appendChild(parameterControl(p)));
