@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Literal
 
 import labecon
+from labecon.model.world import SUB_BLOCK
 from labecon.runtime.plan import DEFAULT_CHUNK_SIZE
 from labecon.scenario.loader import load_quietly
 from labecon.web.errors import ApiError
@@ -44,7 +45,7 @@ class _Cancelled(Exception):
     """Raised from a job's progress callback to stop its run."""
 
 
-JOB_CHUNK_MIN = 16_384
+JOB_CHUNK_MIN = SUB_BLOCK
 """Fewest samples in a job's block: a world block's sub-block (the same bits, at no cost in speed)."""
 
 
