@@ -364,6 +364,10 @@ def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: Background
     at_floor = [i for i, text in enumerate(said) if text == "0 or less"]
     assert at_floor, "the lab is ruined in over 5% of futures in its later years"
     assert all(low[i] == pytest.approx(floor) for i in at_floor)
+    # A chance's interval stops at 0 (its lower bar is its own, not the upper's mirror).
+    ruin = page.evaluate("document.getElementById('chart-ruin').data[0]")
+    lows = [y - minus for y, minus in zip(ruin["y"], ruin["error_y"]["arrayminus"], strict=True)]
+    assert min(lows) >= 0.0
     assert errors == []
 
 

@@ -163,7 +163,15 @@ def output_charts(
                             axis,
                             "probability",
                             {"x": x, "series": series, **dated},
-                            note="; ".join(t for t in (desc, years_note) if t),
+                            note="; ".join(
+                                t
+                                for t in (
+                                    "Share of samples, with its 95% interval",
+                                    f"a sample counts {desc}" if desc else "",
+                                    years_note,
+                                )
+                                if t
+                            ),
                         )
                     )
                 else:

@@ -144,7 +144,13 @@ def figure(chart: Chart) -> Any:
                     mode="lines+markers",
                     line={"color": c},
                     name=s["name"],
-                    error_y={"type": "data", "array": [1.96 * e for e in s["se"]], "visible": True},
+                    # A chance is never below 0: the lower bar stops there.
+                    error_y={
+                        "type": "data",
+                        "array": [1.96 * e for e in s["se"]],
+                        "arrayminus": [min(1.96 * e, p) for e, p in zip(s["se"], s["p"], strict=True)],
+                        "visible": True,
+                    },
                 )
             )
         fig.update_yaxes(rangemode="tozero")
@@ -281,7 +287,8 @@ def figure(chart: Chart) -> Any:
         step = max(1, len(d["x"]) // 10)
         fig.update_xaxes(tickvals=d["x"][::step], ticktext=d["x_text"][::step])
     if chart.y_label == "probability":
-        fig.update_yaxes(tickformat=".1~%")  # 80%, 1.5%: no two ticks read the same
+        # 80%, 1.5%, 0.05%: enough decimals that no two ticks read the same, none trailing.
+        fig.update_yaxes(tickformat=".3~%")
     if chart.kind != "hist_cdf":
         fig.update_xaxes(title_text=chart.x_label)
         fig.update_yaxes(title_text=chart.y_label)
@@ -289,7 +296,8 @@ def figure(chart: Chart) -> Any:
         title={"text": chart.title, "font": {"size": 15}},
         template="plotly_white",
         margin={"l": 70, "r": 20, "t": 60, "b": 55},
-        legend={"orientation": "h", "y": -0.2},
+        # Above the plot, under the title: below it, rotated tick labels push the axis title into it.
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
         font={"size": 12},
     )
     return fig

@@ -54,6 +54,28 @@ def test_charts_follow_the_outputs_dims() -> None:
     assert dist.data["series"][0]["cdf_y"][-1] <= 1.0
 
 
+def test_a_chance_chart_stays_at_or_above_zero_and_its_legend_clears_the_axis() -> None:
+    from labecon.report.html import figure
+
+    ds = _dataset()
+    ruined = np.zeros((400, 3))
+    ruined[0, 2] = 1.0  # one sample in 400: its interval would reach below 0
+    ds["ruined_by_year"] = (("sample", "year"), ruined, {"units": "1", "description": "1 if ruined"})
+    charts = {c.id: c for c in build_charts(ReportInputs(ds, {"scenario": "toy", "n_samples": 400}))}
+    prob = charts["prob-ruined_by_year"]
+    assert prob.note.startswith("Share of samples, with its 95% interval; a sample counts 1 if ruined")
+    fig = figure(prob)
+    (trace,) = fig.data
+    lows = [p - m for p, m in zip(trace.y, trace.error_y.arrayminus, strict=True)]
+    assert min(lows) == 0.0
+    assert trace.error_y.array[2] > trace.y[2]  # the upper bar is the whole interval
+    # Ticks of 0.05% apart read apart (".1%" made 0.05% and 0.1% both "0.1%").
+    assert fig.layout.yaxis.tickformat == ".3~%"
+    # The legend sits above the plot: below it, rotated ticks push the axis title into it.
+    assert fig.layout.legend.y >= 1.0
+    assert fig.layout.legend.yanchor == "bottom"
+
+
 def test_every_summary_number_comes_from_the_results() -> None:
     text = " ".join(
         summary_sentences(ReportInputs(_dataset(), {"scenario": "toy", "n_samples": 400, "seed": 3}))

@@ -98,7 +98,8 @@ export function drawCharts(view, lab) {
     const traces = shownLabs(view, lab).map(([lab, i]) => ({
       x: years, y: ruin.stats.mean[i], mode: "lines+markers", name: lab,
       line: { color: COLORS[i % COLORS.length], width: 2.5 },
-      error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), visible: true, thickness: 1 },
+      // A chance is never below 0: the lower bar stops there.
+      error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), arrayminus: ruin.stats.mean_se[i].map((s, k) => Math.min(2 * s, ruin.stats.mean[i][k] || 0)), visible: true, thickness: 1 },
       hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
     }));
     // Enough decimals that no two ticks read the same when every chance is small.
