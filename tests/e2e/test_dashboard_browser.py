@@ -287,7 +287,7 @@ def test_builders_limit_on_leases_is_among_the_assumptions_and_moves_the_answer(
     _wait_render(page, n)
     assert "set.labs.lab_partner.lease.capacity_limit_mw=1000000" in page.url
     assert page.inner_text("#headline-text") != p_before
-    assert "for lab_partner, lease is the best route" in page.inner_text("#headline-text")
+    assert "for Anthropic-like lab, lease is the best route" in page.inner_text("#headline-text")
     assert errors == []
 
 
@@ -303,7 +303,8 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     text = page.inner_text("#conventions")
     assert "as declared" in text
     assert "compute priced at signing" in text
-    assert "frontier_lab" in text
+    assert "Frontier lab" in text  # the lab by its name for readers
+    assert "frontier_lab" not in text
     # The link keeps it: a copied address reopens the page with the check shown.
     assert "check=conventions" in page.url
     again = _opened(browser, page.url, errors)
@@ -332,22 +333,33 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     _watch(page, errors, [])
     page.goto(f"{server.url}/?scenario=two-strategies&seed=2")
     _wait_render(page, 0)
+    # Labs, routes and deals by their names for readers; the labs' picker shows names, keeps keys.
     routes = _legend(page, "chart-hist-route_npv_usd")
-    assert {"lab_own:own", "lab_partner:hybrid"} <= set(routes)
+    declared = {"OpenAI-like lab: own", "Anthropic-like lab: hybrid"}
+    assert declared <= set(routes)
     # The declared routes gain nothing over themselves: not drawn as a spike at zero.
-    assert not {"lab_own:own", "lab_partner:hybrid"} & set(_legend(page, "chart-hist-route_gain_usd"))
+    assert not declared & set(_legend(page, "chart-hist-route_gain_usd"))
+    picker = page.evaluate(
+        "Array.from(document.getElementById('lab-filter').options, (o) => [o.value, o.text])"
+    )
+    assert picker == [
+        ["all", "all labs"],
+        ["lab_own", "OpenAI-like lab"],
+        ["lab_partner", "Anthropic-like lab"],
+    ]
     n = _renders(page)
     page.select_option("#lab-filter", "lab_own")
     page.wait_for_function(
         f"Number(document.body.dataset.renders || 0) > {n} || location.search.includes('lab=lab_own')"
     )
     page.wait_for_function(
-        "document.getElementById('chart-hist-route_npv_usd').data.every((t) => t.name.startsWith('lab_own:'))"
+        "document.getElementById('chart-hist-route_npv_usd').data"
+        ".every((t) => t.name.startsWith('OpenAI-like lab:'))"
     )
     page.wait_for_function("document.body.dataset.chartsDrawn === 'true'")
     deals = _legend(page, "chart-hist-partner_deal_npv_usd")
     assert deals
-    assert all(name.endswith(":lab_own") for name in deals)
+    assert all(name.endswith(" with OpenAI-like lab") for name in deals)
     assert errors == []
 
 

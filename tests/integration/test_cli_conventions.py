@@ -20,7 +20,7 @@ def test_conventions_prints_each_variant_and_where_the_answer_turns() -> None:
         "compute priced at signing",
         "chips for free space ordered a quarter ahead",
         "terminal value: book value",
-        "frontier_lab: best as declared",
+        "Frontier lab: best as declared",  # the lab by its name for readers
     ):
         assert words in result.output, words
     # This seed has futures past the plausibility bounds: they are counted over every variant.
@@ -38,6 +38,7 @@ def test_conventions_as_json_and_with_an_override() -> None:
     assert "terminal value: an exit multiple" in labels  # the scenario's own setting is not a variant
     assert "terminal value: book value" not in labels
     assert set(data["rows"][0]["p_best"]["frontier_lab"]) == {"own", "partner", "lease", "hybrid"}
+    assert data["names"] == {"lab": {"frontier_lab": "Frontier lab"}}
 
 
 def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:

@@ -20,19 +20,21 @@ def test_run_two_strategies_prints_per_lab_tables_and_writes_files(tmp_path: Pat
     result = runner.invoke(app, ["run", "two-strategies", "--samples", "300", "--out", str(out)])
     assert result.exit_code == 0, result.output
     for words in (
-        "lab_own",
-        "lab_partner",
+        "OpenAI-like lab",  # labs and deals by their names for readers
+        "Anthropic-like lab",
         "revenue 2026",
         "P(ruin by horizon)",
         "First profitable quarter",
         "peak funding need",
-        "partner_cloud:lab_partner",
+        "Google Cloud with Anthropic-like lab",
     ):
         assert words in result.output, words
     # The route choice, then the share of samples where each lab's NPV leads.
-    assert "Route choice for lab_partner (declared route: hybrid)" in result.output
+    assert "Route choice for Anthropic-like lab (declared route: hybrid)" in result.output
     assert "Which lab has the highest NPV" in result.output
-    assert re.search(r"lab_(own|partner) in \d+\.\d% ± \d+\.\d%, lab_(own|partner) in", result.output)
+    assert re.search(
+        r"(OpenAI|Anthropic)-like lab in \d+\.\d% ± \d+\.\d%, (OpenAI|Anthropic)-like lab in", result.output
+    )
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["is_ruined"]["mean"]) == 2
     assert sum(summary["is_npv_leader"]["mean"]) == pytest.approx(1.0, abs=1e-12)

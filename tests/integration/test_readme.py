@@ -47,7 +47,7 @@ def test_run_command_installs_and_runs_the_main_job(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "lab_own" in done.stdout
+    assert "OpenAI-like lab" in done.stdout
     assert "P(ruin by horizon)" in done.stdout
     (run_dir,) = [p for p in (tmp_path / "labecon-results").iterdir() if p.is_dir()]
     assert (run_dir / "summary.json").is_file()

@@ -42,7 +42,11 @@ def test_futures_past_the_plausibility_bounds_are_said_per_lab() -> None:
         warnings.simplefilter("ignore", labecon.PlausibilityWarning)
         view = results_view(labecon.simulate(scenario, 300, 1), scenario)
     said = [w for w in view["warnings"] if "plausibility bounds" in w]
-    assert [w.split("'")[0] for w in said] == ["lab_own", "lab_partner"]
+    assert [w.split("'")[0] for w in said] == ["OpenAI-like lab", "Anthropic-like lab"]
+    # The labs', routes' and deals' names for the dashboard, by their keys.
+    assert view["names"]["lab"] == {"lab_own": "OpenAI-like lab", "lab_partner": "Anthropic-like lab"}
+    assert view["names"]["route"]["lab_partner:lease"] == "Anthropic-like lab: lease"
+    assert view["names"]["deal"]["partner_cloud:lab_partner"] == "Google Cloud with Anthropic-like lab"
     # The bound every future passes is named, with its share.
     assert all(w.endswith("of futures (revenue 100.0%).") or "revenue 100.0%" in w for w in said)
 

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from labecon.errors import ScenarioError
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
@@ -70,13 +71,16 @@ class ConventionsResult:
     n_samples: int
     seed: int
     rows: list[ConventionRow]
+    names: ReaderNames = NO_NAMES
+    """The labs' names for readers (their keys are in ``rows``)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain data (JSON-ready)."""
+        """Return the result as plain data (JSON-ready); ``names``: each lab's name where it has one."""
         return {
             "scenario": self.scenario,
             "n_samples": self.n_samples,
             "seed": self.seed,
+            "names": {"lab": dict(self.names.labs)},
             "rows": [
                 {
                     "label": row.label,
@@ -169,7 +173,8 @@ def conventions(
         shares = run.summaries["is_beyond_plausible_bounds"].as_dict()["mean"]
         beyond = {lab: float(share) for lab, share in zip(labs, shares, strict=True)}
         rows.append(ConventionRow(variant.label, variant.overrides, p_best, beyond))
-    return ConventionsResult(world.name, run.n_samples, key, rows)  # every variant ran as many
+    # Every variant ran as many samples.
+    return ConventionsResult(world.name, run.n_samples, key, rows, reader_names(world))
 
 
 def with_routes(scenario: Scenario) -> WorldScenario:

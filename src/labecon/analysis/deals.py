@@ -29,6 +29,7 @@ from labecon.model.world_outputs import deal_labels
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.scenario.world import world_deals
 from labecon.types import FloatArray
@@ -61,13 +62,17 @@ class DealValues:
     n_samples: int
     seed: int
     deals: list[DealValue]
+    names: ReaderNames = NO_NAMES
+    """The labs' and clouds' names for readers (the deals name them by key)."""
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as plain data (JSON-ready)."""
+        """Return the result as plain data (JSON-ready); ``names``: each lab's and deal's name for readers."""
+        labs = {d.lab for d in self.deals} | {lab for d in self.deals for lab in d.others_gain}
         return {
             "scenario": self.scenario,
             "n_samples": self.n_samples,
             "seed": self.seed,
+            "names": self.names.for_coords({"lab": sorted(labs), "deal": [d.deal for d in self.deals]}),
             "deals": [
                 {
                     "deal": d.deal,
@@ -134,7 +139,7 @@ def deal_values(
                 both_gain=(float(both.value), float(both.se)),
             )
         )
-    return DealValues(world.name, base["npv_fcf_usd"].shape[0], key, values)
+    return DealValues(world.name, base["npv_fcf_usd"].shape[0], key, values, reader_names(world))
 
 
 def _summary(values: FloatArray) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def print_conventions(result: labecon.ConventionsResult) -> None:
     table = Table(title=title, title_justify="left")
     table.add_column("variant", justify="left")
     for lab in labs:
-        table.add_column(lab, justify="left")
+        table.add_column(result.names.lab(lab), justify="left")
     for row in result.rows:
         cells = []
         for lab in labs:
@@ -62,6 +62,9 @@ def print_conventions(result: labecon.ConventionsResult) -> None:
         best = declared.best(lab)
         turns = [row.label for row in result.rows[1:] if row.best(lab) != best and not row.is_tie(lab)]
         ties = [row.label for row in result.rows[1:] if row.is_tie(lab)]
-        said = f"• {lab}: best as declared {best}; another route is best under: {'; '.join(turns) or 'none'}"
+        said = (
+            f"• {result.names.lab(lab)}: best as declared {best}; another route is best under: "
+            f"{'; '.join(turns) or 'none'}"
+        )
         tied = f"; its two likeliest routes tie (within two standard errors) under: {'; '.join(ties)}"
         console.print(said + (tied if ties else "") + ".")

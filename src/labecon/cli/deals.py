@@ -56,9 +56,10 @@ def print_deals(result: labecon.DealValues) -> None:
     ):
         table.add_column(name, justify="left" if name == "deal" else "right", no_wrap=name == "deal")
     for d in result.deals:
-        rivals = ", ".join(f"{lab} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
+        said = result.names
+        rivals = ", ".join(f"{said.lab(lab)} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
         table.add_row(
-            d.deal,
+            said.deal(d.deal),
             _median_range(d.lab_gain),
             percent(d.lab_gain["p_positive"]),
             _median_range(d.partner_npv),

@@ -20,6 +20,7 @@ import labecon
 from labecon.report.words import OUTPUT_WORDS, in_sentence, money
 from labecon.report.words import label as output_label
 from labecon.report.words import pct as percent
+from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
@@ -133,6 +134,7 @@ def print_world_tables(results: labecon.Results) -> None:
     """Per lab: fan quantiles of revenue, cash and capacity by year; profitability, funding, ruin, NPV."""
     ds, sums = results.dataset, results.summaries
     labs = [str(x) for x in ds["lab"].to_numpy()]
+    names = reader_names(load_yaml(results.scenario_yaml))
     years = [int(y) for y in ds["year"].to_numpy()]
     shown = sorted({0, min(2, len(years) - 1), min(4, len(years) - 1), len(years) - 1})
 
@@ -149,7 +151,7 @@ def print_world_tables(results: labecon.Results) -> None:
         )
 
     for li, lab in enumerate(labs):
-        table = Table(title=f"{lab} (± one Monte Carlo standard error)", title_justify="left")
+        table = Table(title=f"{names.lab(lab)} (± one Monte Carlo standard error)", title_justify="left")
         for col in ("output", "median", "p5", "p95", "mean"):
             table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
         for yi in shown:
@@ -195,7 +197,7 @@ def print_world_tables(results: labecon.Results) -> None:
             if s.p_positive:
                 p_pos = plus_minus(pick(s.p_positive.value), pick(s.p_positive.se), pct=True)
             table.add_row(
-                deal,
+                names.deal(deal),
                 estimate(pick(s.mean.value), pick(s.mean.se), 1e9),
                 *(estimate(pick(s.percentiles[q].value), pick(s.percentiles[q].se), 1e9) for q in _FAN),
                 p_pos,

@@ -28,6 +28,7 @@ from labecon.report.words import (
     words_for,
     year_span,
 )
+from labecon.scenario.names import reader_names
 
 DEFAULT_START_YEAR = 2026.25
 """Calendar year of quarter 0 when a run does not say (the schema's default)."""
@@ -149,7 +150,7 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         sc = load_quietly(scenario)  # the run's own scenario: warned of when it was loaded
     except LabeconError:  # not the run's whole scenario: it cannot name the routes' labs
         return []
-    out = []
+    out, names = [], reader_names(sc)
     for lab, routes in route_answer(sc, ds).items():
         declared = next(name for name, fig in routes.items() if fig["is_declared"])
         ranked = sorted(routes, key=lambda name: -routes[name]["p_best"]["value"])
@@ -165,7 +166,7 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
                 f"What its compute costs it, per H100e-hour in service over the horizon (median): {cost}; "
                 "rentals, commitments, partner fees, leases, power, maintenance and depreciation, all in."
             )
-        out.append(Answer(f"Route choice for {lab} (declared route: {declared})", lines))
+        out.append(Answer(f"Route choice for {names.lab(lab)} (declared route: {declared})", lines))
     if out:
         from labecon.scenario.builtin import list_builtin
 
@@ -210,7 +211,7 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
 
 def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:
     start, horizon = start_year_of(scenario), horizon_of(scenario)
-    labs = [str(x) for x in ds["lab"].to_numpy()]
+    labs, names = [str(x) for x in ds["lab"].to_numpy()], reader_names(scenario)
     years = [int(y) for y in ds["year"].to_numpy()] if "year" in ds.coords else []
     out = []
     for lab in labs:
@@ -230,12 +231,12 @@ def _world_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answ
             if line:
                 lines.append(line)
         if lines:
-            out.append(Answer(lab, lines))
+            out.append(Answer(names.lab(lab), lines))
     first: list[Answer] = []
     leader = [(lab, stat(ds, "is_npv_leader", lab=lab)) for lab in labs]
     if len(labs) > 1 and all(s is not None for _, s in leader):
         ranked = sorted(((lab, s) for lab, s in leader if s is not None), key=lambda kv: -kv[1].mean)
-        shares = ", ".join(f"{lab} in {pct(s.mean)} ± {pct(s.mean_se)}" for lab, s in ranked)
+        shares = ", ".join(f"{names.lab(lab)} in {pct(s.mean)} ± {pct(s.mean_se)}" for lab, s in ranked)
         first.append(
             Answer(
                 "",
@@ -282,17 +283,19 @@ def _unit_costs(ds: xr.Dataset, lab: str) -> str | None:
 
 def _partner_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answer]:
     """Return each partner's and investor's return on its deal with a lab, as one block (or none)."""
-    partner = []
+    partner, names = [], reader_names(scenario)
     for deal in (str(x) for x in ds["deal"].to_numpy()) if "deal" in ds.coords else ():
         s = stat(ds, "partner_deal_npv_usd", deal=deal)
         if s is None:
             continue
         cloud, _, who = deal.partition(":")
-        if cloud in _investors(scenario, who.split(" (")[0]):
-            alone = f"its stake alone: what it sells {who} is not counted"
-            what = f"{cloud}'s return on its investment in {who} ({alone})"
+        lab, space, when = who.partition(" ")
+        by, with_whom = names.cloud(cloud), names.lab(lab) + (f" {when}" if space else "")
+        if cloud in _investors(scenario, lab):
+            alone = f"its stake alone: what it sells {with_whom} is not counted"
+            what = f"{by}'s return on its investment in {with_whom} ({alone})"
         else:
-            what = f"{cloud}'s return on its deal with {who}"
+            what = f"{by}'s return on its deal with {with_whom}"
         text = f"{what}: an NPV of {_spread(s, 'money')}"
         if s.values is not None:
             text += f"; positive in {pct(float(np.mean(s.values > 0)))} of samples"

@@ -43,6 +43,7 @@ from labecon.report.why import (
 from labecon.report.words import in_sentence, label
 from labecon.runtime.assumptions import inputs_table, sources_table
 from labecon.runtime.results import Results
+from labecon.scenario.names import reader_names
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.yaml_text import load_yaml
 
@@ -301,14 +302,15 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
     charts: list[Chart] = []
     if inputs.dataset is not None:
         scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
-        charts.extend(route_gain_charts(inputs.dataset))
-        charts.extend(waterfall_charts(inputs.dataset))
+        names = reader_names(scenario if isinstance(scenario, dict) else None)
+        charts.extend(route_gain_charts(inputs.dataset, names))
+        charts.extend(waterfall_charts(inputs.dataset, names))
         horizon = horizon_of(scenario) or inputs.dataset.sizes.get("quarter")
-        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario), horizon))
-        charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon))
-        charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario)))
+        charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario), horizon, names))
+        charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon, names))
+        charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario), names=names))
         start = start_year_of(scenario) if scenario is not None else None
-        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start))
+        charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
     if inputs.comparison:
         charts.extend(comparison_charts(inputs.comparison))
     for sens in inputs.sensitivity:

@@ -18,6 +18,7 @@ import xarray as xr
 
 from labecon.report.words import in_sentence, money, quarter_date, reader_note, year_span
 from labecon.report.words import label as human_label
+from labecon.scenario.names import NO_NAMES, ReaderNames
 from labecon.types import FloatArray
 
 ChartKind = Literal["fan", "prob", "hist_cdf", "bars", "tornado", "lines", "scatter", "waterfall"]
@@ -72,14 +73,22 @@ def _is_binary(values: FloatArray) -> bool:
     return finite.size > 0 and bool(np.all((finite == 0) | (finite == 1)))
 
 
-def _groups(var: xr.DataArray, skip: Sequence[str]) -> list[tuple[str, dict[str, Any]]]:
-    """Return (label, selection) for every combination of the dims other than ``sample`` and ``skip``."""
+def _groups(
+    var: xr.DataArray, skip: Sequence[str], names: ReaderNames = NO_NAMES
+) -> list[tuple[str, dict[str, Any]]]:
+    """Return (label, selection) for every combination of the dims other than ``sample`` and ``skip``.
+
+    Labs, routes and deals are labelled by their ``names``.
+    """
     dims = [str(d) for d in var.dims if d != "sample" and d not in skip]
     if not dims:
         return [("", {})]
-    # Lines of a statement read as words ("net income"); labs and deals keep the scenario's names.
+    # Lines of a statement read as words ("net income"); labs, routes and deals by their names.
     labels = [
-        [str(_label(v)).replace("_", " ") if d.endswith("_line") else _label(v) for v in var[d].to_numpy()]
+        [
+            str(_label(v)).replace("_", " ") if d.endswith("_line") else names.of(d, str(_label(v)))
+            for v in var[d].to_numpy()
+        ]
         for d in dims
     ]
     out = []
@@ -100,7 +109,12 @@ def _time_axis(time: str, x: list[Any], start_year: float | None) -> tuple[dict[
 
 
 def output_charts(
-    ds: xr.Dataset, outputs: Sequence[str], *, max_groups: int = 8, start_year: float | None = None
+    ds: xr.Dataset,
+    outputs: Sequence[str],
+    *,
+    max_groups: int = 8,
+    start_year: float | None = None,
+    names: ReaderNames = NO_NAMES,
 ) -> list[Chart]:
     """Return charts of every output: fans over time, P(event) over time for 0/1 outputs, distributions."""
     charts: list[Chart] = []
@@ -120,9 +134,11 @@ def output_charts(
                 for lab in var["lab"].to_numpy():
                     key = f"{name}:{lab}"
                     part = xr.Dataset({key: var.sel(lab=lab).drop_vars("lab")})
-                    charts.extend(output_charts(part, [key], max_groups=max_groups, start_year=start_year))
+                    charts.extend(
+                        output_charts(part, [key], max_groups=max_groups, start_year=start_year, names=names)
+                    )
                 continue
-            groups = _groups(var, [time] if time else [])[:max_groups]
+            groups = _groups(var, [time] if time else [], names)[:max_groups]
             if time is not None:
                 x = [_label(v) for v in ds[time].to_numpy()]
                 dated, axis, years_note = _time_axis(time, x, start_year)

@@ -16,6 +16,7 @@ from scipy.stats import rankdata
 
 from labecon.report.charts import Chart
 from labecon.report.words import label, money
+from labecon.scenario.names import NO_NAMES, ReaderNames
 from labecon.types import FloatArray
 
 WHY = "Why: where the money goes and what drives it"
@@ -49,7 +50,7 @@ MAIN_OUTPUTS = ("npv_fcf_usd", "peak_funding_need_usd", "saving", "npv_usd")
 MAX_DRIVERS = 8
 
 
-def waterfall_charts(ds: xr.Dataset) -> list[Chart]:
+def waterfall_charts(ds: xr.Dataset, names: ReaderNames = NO_NAMES) -> list[Chart]:
     """Return, per lab, the mean cumulative income statement over the horizon as a waterfall.
 
     Means add up (the mean net income is the mean revenue less the mean of
@@ -62,19 +63,19 @@ def waterfall_charts(ds: xr.Dataset) -> list[Chart]:
     charts = []
     for lab in (str(x) for x in ds["lab"].to_numpy()):
         row = total.sel(lab=lab)
-        names, values = [], []
+        steps, values = [], []
         for line in lines:
             if line in _LINES:
                 value = float(row.sel(income_line=line))
-                names.append(_LINES[line])
+                steps.append(_LINES[line])
                 values.append(value if line == "revenue" else -value)
         net = float(sum(values))
         note = (
             f"Means over samples of each line summed over every quarter; net income {money(net)}. "
             "Means are shown because they add up; the answers above give medians."
         )
-        title = f"{lab}: revenue to net income over the horizon"
-        charts.append(_waterfall(f"waterfall-{lab}", title, names, values, "Net income", note))
+        title = f"{names.lab(lab)}: revenue to net income over the horizon"
+        charts.append(_waterfall(f"waterfall-{lab}", title, steps, values, "Net income", note))
     return charts
 
 
@@ -87,7 +88,7 @@ def _waterfall(
     return Chart(chart_id, "waterfall", title, "", "USD", data, note=note, section=WHY)
 
 
-def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
+def route_gain_charts(ds: xr.Dataset, names: ReaderNames = NO_NAMES) -> list[Chart]:
     """Return, per lab and alternative route, its NPV gain over the declared route split by line.
 
     Read from the run's summaries (means add up: the lines sum to the mean gain),
@@ -114,14 +115,14 @@ def route_gain_charts(ds: xr.Dataset) -> list[Chart]:
             f"line by line (positive: {route} is better on that line); mean gain {money(gain)}. "
             "The other labs keep their declared strategies."
         )
-        title = f"{lab}: {route} against {declared[lab]}, NPV gain by line"
-        names = [_NPV_LINES.get(line, line) for line in lines]
-        charts.append(_waterfall(f"route-gain-{lab}-{route}", title, names, values, "NPV gain", note))
+        title = f"{names.lab(lab)}: {route} against {declared[lab]}, NPV gain by line"
+        steps = [_NPV_LINES.get(line, line) for line in lines]
+        charts.append(_waterfall(f"route-gain-{lab}-{route}", title, steps, values, "NPV gain", note))
     return charts
 
 
 def first_profit_charts(
-    ds: xr.Dataset, start_year: float, horizon_quarters: int | None = None
+    ds: xr.Dataset, start_year: float, horizon_quarters: int | None = None, names: ReaderNames = NO_NAMES
 ) -> list[Chart]:
     """Return the share of samples whose first profitable quarter falls in each calendar year, and "never".
 
@@ -138,17 +139,18 @@ def first_profit_charts(
     when = {}
     looks: dict[str, dict[str, Any]] = {}
     for i, lab in enumerate(labs):
-        quarter_label = lab if horizon is None else f"{lab}, a quarter"
+        said = names.lab(lab)
+        quarter_label = said if horizon is None else f"{said}, a quarter"
         when[quarter_label] = (
             ds[name].sel(lab=lab).to_numpy(),
             ds["is_ever_profitable"].sel(lab=lab).to_numpy(),
         )
         if horizon is not None:
             q = ds[year_name].sel(lab=lab).to_numpy()
-            when[f"{lab}, a year"] = (q, (q < horizon).astype(np.float64))
+            when[f"{said}, a year"] = (q, (q < horizon).astype(np.float64))
             # A lab keeps its colour: its first profitable quarter pale, its first profitable year full.
             looks[quarter_label] = {"colour": i, "light": True}
-            looks[f"{lab}, a year"] = {"colour": i, "light": False}
+            looks[f"{said}, a year"] = {"colour": i, "light": False}
     with_years = horizon is not None
     years_note = (
         ' "A year": the first quarter closing four quarters running whose net income adds up above zero.'
@@ -170,7 +172,9 @@ def first_profit_charts(
     ]
 
 
-def route_payback_charts(ds: xr.Dataset, start_year: float, horizon_quarters: int | None) -> list[Chart]:
+def route_payback_charts(
+    ds: xr.Dataset, start_year: float, horizon_quarters: int | None, names: ReaderNames = NO_NAMES
+) -> list[Chart]:
     """Return, per alternative route, the share of samples in which it pays back in each calendar year.
 
     The declared routes are left out: a route never pays back over itself. A route ahead only
@@ -186,7 +190,7 @@ def route_payback_charts(ds: xr.Dataset, start_year: float, horizon_quarters: in
         if lab not in seen:  # a lab's declared route comes first
             seen.add(lab)
             continue
-        when[label_] = (
+        when[names.route(label_)] = (
             ds[name].sel(route=label_).to_numpy(),
             ds["route_pays_back"].sel(route=label_).to_numpy(),
         )
@@ -268,7 +272,11 @@ def input_descriptions(scenario: dict[str, Any] | None) -> dict[str, str]:
 
 
 def driver_charts(
-    ds: xr.Dataset, outputs: Sequence[str] = MAIN_OUTPUTS, *, described: dict[str, str] | None = None
+    ds: xr.Dataset,
+    outputs: Sequence[str] = MAIN_OUTPUTS,
+    *,
+    described: dict[str, str] | None = None,
+    names: ReaderNames = NO_NAMES,
 ) -> list[Chart]:
     """Return, for each main output (per lab), the inputs ranked by their rank correlation with it.
 
@@ -278,8 +286,8 @@ def driver_charts(
     """
     if "input_value" not in ds:
         return []
-    names = [str(x) for x in ds["input"].to_numpy()]
-    inputs = {n: rankdata(ds["input_value"].sel(input=n).to_numpy()) for n in names}
+    keys = [str(x) for x in ds["input"].to_numpy()]
+    inputs = {n: rankdata(ds["input_value"].sel(input=n).to_numpy()) for n in keys}
     charts = []
     for name in outputs:
         if name not in ds or "sample" not in ds[name].dims:
@@ -297,17 +305,18 @@ def driver_charts(
             ry = rankdata(y)
             rho = {n: _corr(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
             top = sorted(rho, key=lambda n: -abs(rho[n]))[:MAX_DRIVERS][::-1]
-            names = [_short((described or {}).get(n, n)) for n in top]
+            categories = [_short((described or {}).get(n, n)) for n in top]
+            said = names.of(str(extra[0]), who) if extra else ""
             title = f"What drives {human[:1].lower() + human[1:] if human[1:2].islower() else human}"
             charts.append(
                 Chart(
                     f"drivers-{name}{'-' + who if who else ''}",
                     "bars",
-                    title + (f" ({who})" if who else ""),
+                    title + (f" ({said})" if said else ""),
                     "rank correlation with the output",
                     "",
                     {
-                        "categories": names,
+                        "categories": categories,
                         "orientation": "h",
                         "range": [-1.0, 1.0],
                         "series": [{"name": "rank correlation", "values": [rho[n] for n in top]}],

@@ -402,6 +402,21 @@ def check_world_references(scenario: WorldScenario) -> None:
             raise ScenarioError(msg, f"market.segments.{seg_name}.spend_usd_per_year")
 
 
+def check_display_names(scenario: WorldScenario) -> None:
+    """Check that no two labs, and no two clouds, are shown under the same name."""
+    for section in ("labs", "clouds"):
+        seen: dict[str, str] = {}
+        for key, spec in getattr(scenario, section).items():
+            shown = spec.display_name or key
+            if shown.casefold() in seen:
+                other = seen[shown.casefold()]
+                msg = (
+                    f"{shown!r} is already the name of {section} {other!r}; readers could not tell them apart"
+                )
+                raise ScenarioError(msg, f"{section}.{key}.display_name")
+            seen[shown.casefold()] = key
+
+
 def check_lab_routes(scenario: WorldScenario) -> None:
     """Check that every lab's every route makes a valid strategy with known chips, clouds and inputs."""
     check_routes(scenario, check_world_references)
@@ -410,6 +425,7 @@ def check_lab_routes(scenario: WorldScenario) -> None:
 
 CHECKS: dict[str, Callable[[Any], None]] = {
     "world_references": check_world_references,
+    "display_names": check_display_names,
     "inputs_referenced_exist": check_inputs_referenced_exist,
     "lab_routes": check_lab_routes,  # after the declared strategies' checks: a route's error is its own
     "input_support_fits_bounds": check_input_support_fits_bounds,
@@ -420,6 +436,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
 
 CHECK_KINDS: dict[str, str] = {
     "world_references": "world",
+    "display_names": "world",
     "lab_routes": "world",
     "outputs_refer_to_known_names": "compute",
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from labecon.dates import quarter_label
 from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
@@ -255,8 +255,17 @@ class DealSpec(Spec):
     )
 
 
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+"""A name for readers: 1 to 60 characters."""
+
+
 class CloudSpec(Spec):
     """A cloud selling capacity by chip type; optionally a strategic partner with a deal."""
+
+    display_name: DisplayName | None = Field(
+        None,
+        description="Its name in answers, tables, charts and the dashboard (default: its key in `clouds`).",
+    )
 
     prices: dict[str, CloudChipPriceSpec] = Field(
         min_length=1, description="Prices by chip type (names in `chips`)."
@@ -559,6 +568,11 @@ class InvestmentSpec(Spec):
 
 class LabSpec(Spec):
     """A lab's state at quarter 0 and its strategy."""
+
+    display_name: DisplayName | None = Field(
+        None,
+        description="Its name in answers, tables, charts and the dashboard (default: its key in `labs`).",
+    )
 
     cash_usd: NonNeg = Field(description="Cash at quarter 0 (USD).")
     revenue_usd_per_year: NonNeg = Field(description="Revenue run-rate at quarter 0 (USD per year).")

@@ -16,6 +16,7 @@ import numpy as np
 
 import labecon
 from labecon.report.words import unit_money
+from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.schema import ComputeScenario, as_kind
 from labecon.types import FloatArray
 
@@ -26,19 +27,19 @@ def headline(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, 
     ``p`` is the probability (0..1) that ``winner`` is the best, with its
     Monte Carlo standard error ``p_se``.
     """
-    routes = results.routes
+    routes, names = results.routes, reader_names(scenario)
     if routes:
-        found = _from_routes(routes)
+        found = _from_routes(routes, names)
     elif "is_npv_leader" in results.summaries and "lab" in results.dataset.coords:
-        found = _from_leader(results)
+        found = _from_leader(results, names)
     else:
         found = _from_difference(results, scenario)
-    found["details"] = _when(results, scenario)
+    found["details"] = _when(results, scenario, names)
     return found
 
 
-def _from_routes(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Lead with each lab's best route (highest ``p_best``)."""
+def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) -> dict[str, Any]:
+    """Lead with each lab's best route (highest ``p_best``); ``winner`` names it by keys."""
     lines = []
     best: tuple[float, str, str, float] | None = None
     for lab, by_route in routes.items():
@@ -48,7 +49,7 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         if not ranked:
             continue
         p, route, se = ranked[-1]
-        line = f"for {lab}, {route} is the best route in {_pct(p, se)} of samples"
+        line = f"for {names.lab(lab)}, {route} is the best route in {_pct(p, se)} of samples"
         if p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
             line += f" (next, {ranked[-2][1]} in {_pct(ranked[-2][0], ranked[-2][2])})"
         lines.append(line)
@@ -73,15 +74,15 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _from_leader(results: labecon.Results) -> dict[str, Any]:
-    """Lead with the lab most often ahead on NPV of free cash flow."""
+def _from_leader(results: labecon.Results, names: ReaderNames) -> dict[str, Any]:
+    """Lead with the lab most often ahead on NPV of free cash flow; ``winner`` is its key."""
     labs = [str(x) for x in results.dataset["lab"].to_numpy()]
     lead = results.summaries["is_npv_leader"].mean
     p = np.asarray(lead.value, dtype=float).reshape(-1)
     se = _each(lead.se)
     i = int(np.argmax(p))
-    others = ", ".join(f"{labs[j]} in {_pct(p[j], se[j])}" for j in np.argsort(-p) if j != i)
-    text = f"{labs[i]} has the highest NPV of free cash flow in {_pct(p[i], se[i])} of samples"
+    others = ", ".join(f"{names.lab(labs[j])} in {_pct(p[j], se[j])}" for j in np.argsort(-p) if j != i)
+    text = f"{names.lab(labs[i])} has the highest NPV of free cash flow in {_pct(p[i], se[i])} of samples"
     return {
         "text": text + (f" ({others})" if others else ""),
         "winner": labs[i],
@@ -132,7 +133,7 @@ def _strategy(scenario: ComputeScenario, output: str) -> str:
     return str(getattr(spec, "strategy", output))
 
 
-def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
+def _when(results: labecon.Results, scenario: labecon.Scenario, names: ReaderNames) -> list[str]:
     """Per lab: when it first profits, P(ruin by the horizon), what its compute costs, its IRR.
 
     The median years of its first profit and first profitable year; the median cost of its
@@ -171,7 +172,7 @@ def _when(results: labecon.Results, scenario: labecon.Scenario) -> list[str]:
                 f"; compute {unit_money(per_hour[i])} per H100e-hour all in, IRR {irr[i]:.1%} a year at its "
                 "opening valuation (medians)"
             )
-        lines.append(f"{lab}: {when}")
+        lines.append(f"{names.lab(lab)}: {when}")
     return lines
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 import labecon
 from labecon.report.words import pct
+from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.headline import headline
@@ -40,6 +41,7 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         for d in ds.coords
         if d not in ("sample", "input", "output", "statistic")
     }
+    names = reader_names(scenario)
     manifest = {k: results.manifest.get(k) for k in ("scenario", "seed", "n_samples", "elapsed_s", "engine")}
     view = {
         "manifest": manifest,
@@ -47,18 +49,20 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "headline": headline(results, scenario),
         "outputs": outputs,
         "coords": coords,
+        # Labs, routes and deals by their names for readers, where the scenario gives them.
+        "names": names.for_coords(coords),
         "histograms": _histograms(results),
         # Values far outside their field's usual range, and futures past the plausibility bounds:
         # said, not refused (as the CLI says them).
         "warnings": [
             *(f"Check this input: {w}." for w in plausibility_warnings(scenario.model_dump(mode="json"))),
-            *_beyond_bounds(results),
+            *_beyond_bounds(results, names),
         ],
     }
     return dict(labecon.Results.json_ready(view))
 
 
-def _beyond_bounds(results: labecon.Results) -> list[str]:
+def _beyond_bounds(results: labecon.Results, names: ReaderNames) -> list[str]:
     """Return, per lab with any, the share of futures past the scenario's plausibility bounds."""
     name = "is_beyond_plausible_bounds"
     if name not in results.summaries or "lab" not in results.dataset.coords:
@@ -82,8 +86,8 @@ def _beyond_bounds(results: labecon.Results) -> list[str]:
             else ""
         )
         out.append(
-            f"{lab}'s compute, funding or revenue passed the plausibility bounds (finance.plausible_max_*) "
-            f"in {pct(share)} of futures{which}."
+            f"{names.lab(lab)}'s compute, funding or revenue passed the plausibility bounds "
+            f"(finance.plausible_max_*) in {pct(share)} of futures{which}."
         )
     return out
 

@@ -67,8 +67,10 @@ def test_world_tables_give_chances_as_percentages(capsys: pytest.CaptureFixture[
     res = labecon.simulate("two-strategies", 200, 3)
     rendering.print_world_tables(res)
     out = capsys.readouterr().out
-    deal_rows = [line for line in out.splitlines() if line.startswith("│") and ":lab_" in line]
-    assert deal_rows, out
+    # Labs and deals by their names for readers (the scenario's display_name), not their keys.
+    assert "OpenAI-like lab (± one Monte Carlo standard error)" in out
+    deal_rows = [line for line in out.splitlines() if line.startswith("│") and " with " in line]
+    assert any("Google Cloud with Anthropic-like lab" in row for row in deal_rows), out
     # The partner's chance of a positive NPV is the last column: a percentage with its error.
     assert all(row.rstrip("│ ").split("│")[-1].strip().endswith("%") for row in deal_rows)
     assert "P(ruin by horizon)" in out

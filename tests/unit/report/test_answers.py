@@ -22,6 +22,7 @@ from labecon.report.words import (
     unit_money,
     year_span,
 )
+from labecon.scenario.names import reader_names
 
 
 @pytest.mark.parametrize(
@@ -90,8 +91,9 @@ def test_a_profitable_year_is_said_beside_the_first_profitable_quarter(world: la
 def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Results) -> None:
     scenario = yaml.safe_load(world.scenario_yaml)
     blocks = answers(world.dataset, scenario)
-    assert blocks[0].title.startswith("Route choice for lab_own")
-    assert blocks[1].title.startswith("Route choice for lab_partner")
+    # The labs by the names the scenario gives them for readers (their keys are for overrides).
+    assert blocks[0].title.startswith("Route choice for OpenAI-like lab")
+    assert blocks[1].title.startswith("Route choice for Anthropic-like lab")
     assert blocks[2].lines[0].startswith("Which lab has the highest NPV")
     # The last route block says where to see the answer under the model's other conventions.
     assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-1]
@@ -107,7 +109,8 @@ def test_the_report_opens_with_the_answers_in_human_words(world: labecon.Results
     page = labecon.write_report(tmp_path / "run").read_text(encoding="utf-8")
     start = page.index('<section class="answers">')
     first = page[start : page.index("</section>", start)]
-    assert "Route choice for lab_own" in first
+    assert "Route choice for OpenAI-like lab" in first
+    assert "lab_own" not in first
     assert not [name for name in set(OUTPUT_WORDS) | set(world.outputs) if name in first]
     assert page.index('<section class="answers">') < page.index('<section class="summary">')
     assert "Appendix: assumptions and sources" in page
@@ -121,7 +124,7 @@ def test_the_terminal_opens_with_the_answers(
 
     print_answers(world)
     out = capsys.readouterr().out
-    assert out.lstrip().startswith("Route choice for lab_own (declared route: own)")
+    assert out.lstrip().startswith("Route choice for OpenAI-like lab (declared route: own)")
     assert "Which lab has the highest NPV" in out
     assert "First profitable quarter" in out
 
@@ -130,10 +133,11 @@ def test_an_investor_s_return_is_said_to_be_its_stake_alone(world: labecon.Resul
     scenario = yaml.safe_load(world.scenario_yaml)
     (partners,) = [b for b in answers(world.dataset, scenario) if b.title.startswith("The partners")]
     (nvidia,) = [line for line in partners.lines if line.startswith("nvidia")]
-    assert nvidia.startswith("nvidia's return on its investment in lab_own (its stake alone: what it sells")
+    said = "nvidia's return on its investment in OpenAI-like lab (its stake alone: what it sells"
+    assert nvidia.startswith(said)
     # A cloud's deal is capacity and a stake: its return is on its deal.
     assert any(
-        line.startswith("aws_cloud's return on its deal with lab_partner: an NPV of")
+        line.startswith("AWS's return on its deal with Anthropic-like lab: an NPV of")
         for line in partners.lines
     )
     # Without the scenario, who invests is not known: every line speaks of a deal.
@@ -177,7 +181,14 @@ def test_why_charts_show_where_the_money_goes_and_when_profit_comes(tmp_path: Pa
     first = charts["first-profit"]
     assert first.data["categories"][-1] == "never"
     names = [s["name"] for s in first.data["series"]]
-    assert names == ["lab_own, a quarter", "lab_own, a year", "lab_partner, a quarter", "lab_partner, a year"]
+    assert names == [
+        "OpenAI-like lab, a quarter",
+        "OpenAI-like lab, a year",
+        "Anthropic-like lab, a quarter",
+        "Anthropic-like lab, a year",
+    ]
+    assert fall.title.startswith("OpenAI-like lab: revenue to net income")
+    assert charts["drivers-npv_fcf_usd-lab_own"].title.endswith("(OpenAI-like lab)")
     # A lab keeps its colour: pale for its first profitable quarter, full for its first profitable year.
     looks = [(s["colour"], s["light"]) for s in first.data["series"]]
     assert looks == [(0, True), (0, False), (1, True), (1, False)]
@@ -200,8 +211,14 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
     # Money zero in every sample (the declared route's gain) is neither a probability nor a wall at 0.
     assert all(c.y_label != "probability" or "usd" not in c.id for c in charts.values())
     gain = [s["name"] for s in charts["dist-route_gain_usd"].data["series"]]
-    assert gain == ["lab_own:commit", "lab_partner:partner", "lab_partner:own", "lab_partner:lease"]
-    assert "not drawn: lab_own:own, lab_partner:hybrid" in charts["dist-route_gain_usd"].note
+    assert gain == [
+        "OpenAI-like lab: commit",
+        "Anthropic-like lab: partner",
+        "Anthropic-like lab: own",
+        "Anthropic-like lab: lease",
+    ]
+    assert "not drawn: OpenAI-like lab: own, Anthropic-like lab: hybrid" in charts["dist-route_gain_usd"].note
+    key = {reader_names(yaml.safe_load(world.scenario_yaml)).route(k): k for k in ds["route"].to_numpy()}
     npv = [s["name"] for s in charts["dist-route_npv_usd"].data["series"]]
     colour = {s["name"]: s["colour"] for s in charts["dist-route_npv_usd"].data["series"]}
     assert [colour[s["name"]] for s in charts["dist-route_gain_usd"].data["series"]] == [
@@ -218,7 +235,7 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
     assert [s["name"] for s in payback.data["series"]] == gain
     for series in payback.data["series"]:
         assert sum(series["values"]) == pytest.approx(1.0)
-        pays = float(ds["route_pays_back"].sel(route=series["name"]).mean())
+        pays = float(ds["route_pays_back"].sel(route=key[series["name"]]).mean())
         assert series["values"][-1] == pytest.approx(1.0 - pays)
     horizon = yaml.safe_load(world.scenario_yaml)["horizon_quarters"]
     at_end = (ds["route_payback_quarter"] == horizon) & (ds["route_pays_back"] > 0)

@@ -24,6 +24,11 @@ const HIST_TITLES = {
   saving: "Saving of building over renting",
 };
 
+// A lab's, route's or deal's name for readers (the view's `names`, by dimension), else its key.
+export function nameOf(view, dim, key) {
+  return ((view.names || {})[dim] || {})[key] || key;
+}
+
 function shownLabs(view, lab) {
   const labs = view.coords.lab || [];
   return labs.map((l, i) => [l, i]).filter(([l]) => lab === "all" || lab === l);
@@ -82,12 +87,13 @@ export function drawCharts(view, lab) {
       .filter((v) => v !== null && v > 0).map((v) => v * scale);
     const floor = log && positive.length ? 10 ** Math.floor(Math.log10(Math.min(...positive))) : null;
     shown.forEach(([lab, i]) => {
+      const said = nameOf(view, "lab", lab);
       const c = COLORS[i % COLORS.length];
       const pick = (k, atFloor) => out.stats[k][i].map((v) => (v === null ? null : log && v <= 0 ? atFloor : v * scale));
       const p5Text = out.stats.p5[i].map((v) => (v === null ? "" : log && v <= 0 ? "0 or less" : String(Number((v * scale).toPrecision(3)))));
       traces.push({ x: years, y: pick("p95", floor), mode: "lines", line: { width: 0 }, hoverinfo: "skip", showlegend: false, legendgroup: lab });
-      traces.push({ x: years, y: pick("p5", floor), customdata: p5Text, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${lab} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{customdata}<extra></extra>" });
-      traces.push({ x: years, y: pick("p50", null), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${lab} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
+      traces.push({ x: years, y: pick("p5", floor), customdata: p5Text, mode: "lines", line: { width: 0 }, fill: "tonexty", fillcolor: rgba(c, 0.18), name: `${said} 5-95%`, legendgroup: lab, hovertemplate: "p5 %{customdata}<extra></extra>" });
+      traces.push({ x: years, y: pick("p50", null), mode: "lines+markers", line: { color: c, width: 2.5 }, marker: { size: 4 }, name: `${said} median`, legendgroup: lab, hovertemplate: "median %{y:.3g}<extra></extra>" });
     });
     const range = floor !== null ? [Math.log10(floor), Math.log10(Math.max(...positive)) + 0.1] : undefined;
     const yaxis = Object.assign({}, LAYOUT.yaxis, { title: { text: unit + (log ? " (log scale)" : "") }, type: log ? "log" : "linear", dtick: log ? 1 : undefined, range });
@@ -96,11 +102,11 @@ export function drawCharts(view, lab) {
   const ruin = view.outputs.is_ruined_by_year;
   if (ruin && ruin.dims.join() === "lab,year") {
     const traces = shownLabs(view, lab).map(([lab, i]) => ({
-      x: years, y: ruin.stats.mean[i], mode: "lines+markers", name: lab,
+      x: years, y: ruin.stats.mean[i], mode: "lines+markers", name: nameOf(view, "lab", lab),
       line: { color: COLORS[i % COLORS.length], width: 2.5 },
       // A chance is never below 0: the lower bar stops there.
       error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), arrayminus: ruin.stats.mean_se[i].map((s, k) => Math.min(2 * s, ruin.stats.mean[i][k] || 0)), visible: true, thickness: 1 },
-      hovertemplate: "%{y:.1%}<extra>" + lab + "</extra>",
+      hovertemplate: "%{y:.1%}<extra>" + nameOf(view, "lab", lab) + "</extra>",
     }));
     // Enough decimals that no two ticks read the same when every chance is small.
     const top = Math.max(0, ...shownLabs(view, lab).flatMap(([, i]) => ruin.stats.mean[i].map((m, k) => (m || 0) + 2 * (ruin.stats.mean_se[i][k] || 0))));
@@ -122,7 +128,8 @@ export function drawCharts(view, lab) {
         const i = series.indexOf(label);
         const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
         const total = counts.reduce((a, b) => a + b, 0) || 1;
-        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: label, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: `%{x:.3g} ${unit}: %{y:.1%}<extra>${label}</extra>` };
+        const said = out && out.dims.length === 1 ? nameOf(view, out.dims[0], label) : label;
+        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: said, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: `%{x:.3g} ${unit}: %{y:.1%}<extra>${said}</extra>` };
       });
     // The unit is in the title: an axis title under the bars would sit in the legend's rows.
     const title = `${HIST_TITLES[name] || name}, ${unit} (edge bars: the tails)`;

@@ -15,10 +15,11 @@ function routesCell(routes) {
 // Draw `data` (the API's answer) into `box`: a table, and a line on how to read it.
 export function drawConventions(box, data) {
   const labs = Object.keys(data.rows[0].p_best);
+  const named = (lab) => ((data.names || {}).lab || {})[lab] || lab;
   const declared = data.rows[0].best;
   const table = document.createElement("table");
   const head = table.insertRow();
-  ["variant", ...labs].forEach((text) => {
+  ["variant", ...labs.map(named)].forEach((text) => {
     const th = document.createElement("th");
     th.textContent = text;
     head.appendChild(th);
@@ -41,7 +42,7 @@ export function drawConventions(box, data) {
   bounds.className = "hint";
   const ranges = labs.map((lab) => {
     const shares = data.rows.map((row) => row.beyond_plausible_bounds[lab]);
-    return `${lab} ${pct(Math.min(...shares))} to ${pct(Math.max(...shares))}`;
+    return `${named(lab)} ${pct(Math.min(...shares))} to ${pct(Math.max(...shares))}`;
   });
   bounds.textContent = "Futures past the plausibility bounds (finance.plausible_max_*), across the variants: " +
     `${ranges.join("; ")}.`;

@@ -3,7 +3,7 @@
 // URL (scenario, seed, overrides, view, full run, conventions check), so a copied link
 // reopens it. ES modules: urlstate.js (the address), controls.js (the controls), charts.js,
 // conventions.js (the conventions check), summary.js (downloads).
-import { drawCharts } from "./charts.js";
+import { drawCharts, nameOf } from "./charts.js";
 import { drawConventions } from "./conventions.js";
 import { buildControls } from "./controls.js";
 import { save, summaryRows, toCsv } from "./summary.js";
@@ -245,7 +245,7 @@ function render(view, label, started) {
   const filter = $("lab-filter");
   filter.parentElement.hidden = labs.length < 2;
   if (filter.options.length !== labs.length + 1) {
-    filter.replaceChildren(new Option("all labs", "all"), ...labs.map((l) => new Option(l, l)));
+    filter.replaceChildren(new Option("all labs", "all"), ...labs.map((l) => new Option(nameOf(view, "lab", l), l)));
   }
   filter.value = labs.includes(state.lab) ? state.lab : "all";
   drawCharts(view, state.lab);
@@ -392,7 +392,7 @@ async function start() {
   });
   $("dl-yaml").addEventListener("click", downloadYaml);
   $("dl-csv").addEventListener("click", () => state.view && save(`${baseName()}-summary.csv`, "text/csv", toCsv(summaryRows(state.view))));
-  $("dl-json").addEventListener("click", () => state.view && save(`${baseName()}-summary.json`, "application/json", JSON.stringify({ manifest: state.view.manifest, headline: state.view.headline, outputs: state.view.outputs, coords: state.view.coords }, null, 2)));
+  $("dl-json").addEventListener("click", () => state.view && save(`${baseName()}-summary.json`, "application/json", JSON.stringify({ manifest: state.view.manifest, headline: state.view.headline, outputs: state.view.outputs, coords: state.view.coords, names: state.view.names }, null, 2)));
   $("dl-png").addEventListener("click", downloadPngs);
   // The Download menu closes once a download is chosen, or on a click elsewhere on the page.
   const menu = document.querySelector("details.menu");
