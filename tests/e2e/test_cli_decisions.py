@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,8 @@ def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert "EVPI: $" in r.output
     text = " ".join(r.output.split())
     assert "higher NPV of free cash flow under each route (route_npv_usd) is better" in text
+    # The inputs worth learning in words, their names after them.
+    assert re.search(r"EVPPI \(top inputs\): [a-z][a-z -]+ \([a-z_]+\) \$", text)
 
 
 def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_path: Path) -> None:

@@ -66,8 +66,10 @@ def test_samples_past_the_plausibility_bounds_are_said_once_summed_without_sourc
     assert code == 0
     lines = [line for line in err.splitlines() if line.strip()]
     assert lines[0].startswith("warning: futures past the plausibility bounds")
-    assert "frontier_lab in 200 of 200 samples (" in lines[0]
+    assert "Frontier lab in 200 of 200 samples (" in lines[0]  # by its name for readers
     assert lines[0].endswith("revenue 200)")  # which bound, summed over the blocks
-    assert "under the alternative routes: at most 200 of 200 samples" in lines[1]
+    assert (
+        "under the alternative routes: at most 200 of 200 samples (Frontier lab, in the futures" in lines[1]
+    )
     assert len(lines) == 2
     assert ".py" not in err

@@ -42,6 +42,7 @@ from labecon.cli.rendering import (
     print_optimization,
     print_sensitivity,
 )
+from labecon.scenario.names import reader_names
 
 ScenarioArgument = Annotated[str, typer.Argument(help="A built-in scenario name or a YAML file.")]
 
@@ -143,7 +144,7 @@ def compare(
         variants = _parse_variants(variant)
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
-        with plausibility_summary():
+        with plausibility_summary(names=reader_names(sc)):
             comp = labecon.compare(
                 sc,
                 variants=variants,
@@ -166,7 +167,7 @@ def compare(
     if as_json:
         _print_json(data)
         return
-    print_comparison(comp, out_dir)
+    print_comparison(comp, out_dir, {name: spec.description for name, spec in sc.inputs.items()})
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
 
@@ -204,7 +205,7 @@ def sensitivity(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
             # Inside: the model runs' plausibility warnings summed and said once, the others passed out.
-            with plausibility_summary() as run:
+            with plausibility_summary(names=reader_names(sc)) as run:
                 res = labecon.sensitivity(
                     sc,
                     output,
@@ -281,7 +282,7 @@ def optimize(
         out_dir = analysis_dir(out, "optimization", sc.name, force)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))
-        with plausibility_summary():
+        with plausibility_summary(names=reader_names(sc)):
             res = labecon.optimize(
                 sc,
                 parameters,

@@ -15,6 +15,7 @@ import labecon
 from labecon import layout
 from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
+from labecon.scenario.names import reader_names
 
 _METRICS = {
     "revenue_run_rate_usd_per_year": ("revenue run-rate, $bn/yr", 1e9),
@@ -42,8 +43,9 @@ def backtest(
 ) -> None:
     """Score a scenario's forecasts against the labs' observed history (PIT, 50%/90% bands, CRPS)."""
     try:
-        with plausibility_summary():
-            res = labecon.backtest(load_scenario(scenario, sets), history, n_samples=samples, seed=seed)
+        sc = load_scenario(scenario, sets)
+        with plausibility_summary(names=reader_names(sc)):
+            res = labecon.backtest(sc, history, n_samples=samples, seed=seed)
         page = None
         if report:
             stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")

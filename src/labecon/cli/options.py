@@ -16,6 +16,7 @@ from rich.markup import escape
 import labecon
 from labecon import layout
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary
+from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
 
 SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
@@ -165,7 +166,7 @@ def rerun_and_show(
 
     try:
         scenario = load_scenario(source, sets)
-        with plausibility_summary(f"the {rerun}s"):
+        with plausibility_summary(f"the {rerun}s", reader_names(scenario)):
             result = compute(scenario, n_samples=samples, seed=seed, progress=None if as_json else say)
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None

@@ -20,7 +20,7 @@ import labecon
 from labecon.report.words import OUTPUT_WORDS, in_sentence, money
 from labecon.report.words import label as output_label
 from labecon.report.words import pct as percent
-from labecon.scenario.names import reader_names
+from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray
 
@@ -256,7 +256,9 @@ def _print_flat_table(results: labecon.Results) -> None:
     console.print(table)
 
 
-def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
+def print_comparison(
+    comp: labecon.Comparison, out_dir: Path, described: Mapping[str, str] | None = None
+) -> None:
     """Print a comparison: options, paired differences, the best option and the EVPI.
 
     Amounts in US dollars are written as people write them (``$733B ±$22B``).
@@ -308,9 +310,10 @@ def print_comparison(comp: labecon.Comparison, out_dir: Path) -> None:
             )
     if comp.evppi and float(comp.evpi.value) > 0:
         top = sorted(comp.evppi.items(), key=lambda kv: -float(kv[1].value))[:5]
-        console.print(
-            "EVPPI (top inputs): " + "; ".join(f"{k} {pm(float(v.value), float(v.se))}" for k, v in top)
-        )
+        # Each input in words where the scenario describes it, its name after them.
+        words = {k: f"{described[k]} ({k})" if described and described.get(k) else k for k, _ in top}
+        worth = "; ".join(f"{words[k]} {pm(float(v.value), float(v.se))}" for k, v in top)
+        console.print(f"EVPPI (top inputs): {worth}", highlight=False)
     console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
 
 
@@ -493,21 +496,24 @@ class SamplesRun:
 
 
 @contextmanager
-def plausibility_summary(summed_over: str = "") -> Iterator[SamplesRun]:
+def plausibility_summary(summed_over: str = "", names: ReaderNames = NO_NAMES) -> Iterator[SamplesRun]:
     """Collect the plausibility warnings of the runs inside, and say them once, summed, at the end.
 
     ``summed_over`` names what the sums run over when the runs are not one scenario's
-    (``"its 7 variants"``).
+    (``"its 7 variants"``); the labs are said by their ``names``.
     """
     run = SamplesRun()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", labecon.PlausibilityWarning)
         yield run
-    say_plausibility(caught, run.total, summed_over)
+    say_plausibility(caught, run.total, summed_over, names)
 
 
 def say_plausibility(
-    caught: list[warnings.WarningMessage], total: int | None = None, summed_over: str = ""
+    caught: list[warnings.WarningMessage],
+    total: int | None = None,
+    summed_over: str = "",
+    names: ReaderNames = NO_NAMES,
 ) -> None:
     """Print, in two lines at most, how many samples passed the plausibility bounds, summed over blocks.
 
@@ -536,7 +542,8 @@ def say_plausibility(
         return
     counts = (
         "; ".join(
-            f"{lab} in {c:,} of {n:,} samples" + (f" ({bound_counts(bounds[lab])})" if lab in bounds else "")
+            f"{names.lab(lab)} in {c:,} of {n:,} samples"
+            + (f" ({bound_counts(bounds[lab])})" if lab in bounds else "")
             for lab, (c, n) in declared.items()
         )
         or "none"
@@ -553,8 +560,8 @@ def say_plausibility(
         (variant, lab), (c, n) = max(routes.items(), key=lambda kv: kv[1][0] / max(kv[1][1], 1))
         who, route = variant.split(":", 1)
         err_console.print(
-            f"  under the alternative routes: at most {c:,} of {n:,} samples ({escape(lab)}, in the "
-            f"futures where {escape(who)} takes its route {escape(route)!r})",
+            f"  under the alternative routes: at most {c:,} of {n:,} samples ({escape(names.lab(lab))}, in "
+            f"the futures where {escape(names.lab(who))} takes its route {escape(route)!r})",
             highlight=False,
             soft_wrap=True,
         )

@@ -31,6 +31,7 @@ from labecon.cli.options import (
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary, print_run
 from labecon.scenario.loader import load_quietly
+from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import BackendName, EngineName
 
@@ -216,7 +217,7 @@ def _simulate_recorded(
     """
     bar = LazyProgress(f"{sc.name}", workers=getattr(pool, "worker_progress", None))
     try:
-        with _termination_as_interrupt(), plausibility_summary() as said:
+        with _termination_as_interrupt(), plausibility_summary(names=reader_names(sc)) as said:
             results = labecon.simulate(
                 sc,
                 backend=pool,
