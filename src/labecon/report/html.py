@@ -296,11 +296,33 @@ def figure(chart: Chart) -> Any:
         title={"text": chart.title, "font": {"size": 15}},
         template="plotly_white",
         margin={"l": 70, "r": 20, "t": 60, "b": 55},
-        # Above the plot, under the title: below it, rotated tick labels push the axis title into it.
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        # At the foot of the figure, which grows to hold it: placed under the plot instead, rotated tick
+        # labels pushed the axis title into it; above it, a legend of two rows covered the title.
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+        },
         font={"size": 12},
     )
     return fig
+
+
+CHART_HEIGHT_PX = 380
+LEGEND_ROW_PX = 25
+"""A chart's height, and what each row of its legend beyond the first adds (about two entries a row)."""
+
+
+def chart_height_px(fig: Any) -> int:
+    """Return a chart's height: its plot keeps its size however many rows its legend takes."""
+    if fig.layout.showlegend is False:
+        return CHART_HEIGHT_PX
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    rows = -(-entries // 2) if entries > 1 else 0
+    return CHART_HEIGHT_PX + LEGEND_ROW_PX * max(0, rows - 1)
 
 
 @dataclass(frozen=True)
@@ -358,11 +380,12 @@ def render_html(
     for name, group in sections.items():
         cards = []
         for c in group:
-            div = figure(c).to_html(
+            fig = figure(c)
+            div = fig.to_html(
                 full_html=False,
                 include_plotlyjs=False,
                 div_id=f"chart-{c.id}",
-                default_height="380px",
+                default_height=f"{chart_height_px(fig)}px",
                 config={"displaylogo": False, "responsive": True},
             )
             note = f'<p class="note">{html.escape(c.note)}</p>' if c.note else ""

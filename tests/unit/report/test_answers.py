@@ -132,8 +132,8 @@ def test_the_terminal_opens_with_the_answers(
 def test_an_investor_s_return_is_said_to_be_its_stake_alone(world: labecon.Results) -> None:
     scenario = yaml.safe_load(world.scenario_yaml)
     (partners,) = [b for b in answers(world.dataset, scenario) if b.title.startswith("The partners")]
-    (nvidia,) = [line for line in partners.lines if line.startswith("nvidia")]
-    said = "nvidia's return on its investment in OpenAI-like lab (its stake alone: what it sells"
+    (nvidia,) = [line for line in partners.lines if line.startswith("Nvidia")]
+    said = "Nvidia's return on its investment in OpenAI-like lab (its stake alone: what it sells"
     assert nvidia.startswith(said)
     # A cloud's deal is capacity and a stake: its return is on its deal.
     assert any(
@@ -142,7 +142,7 @@ def test_an_investor_s_return_is_said_to_be_its_stake_alone(world: labecon.Resul
     )
     # Without the scenario, who invests is not known: every line speaks of a deal.
     (bare,) = [b for b in answers(world.dataset, None) if b.title.startswith("The partners")]
-    assert any(line.startswith("nvidia's return on its deal with lab_own") for line in bare.lines)
+    assert any(line.startswith("Nvidia's return on its deal with lab_own") for line in bare.lines)
 
 
 def test_heavy_tails_are_told_from_light_ones() -> None:

@@ -71,9 +71,23 @@ def test_a_chance_chart_stays_at_or_above_zero_and_its_legend_clears_the_axis() 
     assert trace.error_y.array[2] > trace.y[2]  # the upper bar is the whole interval
     # Ticks of 0.05% apart read apart (".1%" made 0.05% and 0.1% both "0.1%").
     assert fig.layout.yaxis.tickformat == ".3~%"
-    # The legend sits above the plot: below it, rotated ticks push the axis title into it.
-    assert fig.layout.legend.y >= 1.0
+    # The legend sits at the foot of the figure, clear of rotated ticks, the axis title and the title.
+    assert fig.layout.legend.yref == "container"
+    assert fig.layout.legend.y == 0
     assert fig.layout.legend.yanchor == "bottom"
+
+
+def test_a_chart_grows_with_its_legend_so_its_plot_keeps_its_size() -> None:
+    from labecon.report.charts import Chart
+    from labecon.report.html import CHART_HEIGHT_PX, chart_height_px, figure
+
+    def bars(n: int) -> Chart:
+        series = [{"name": f"cloud {k} with a lab", "values": [1.0, 2.0]} for k in range(n)]
+        return Chart("x", "bars", "x", "", "USD", {"categories": ["a", "b"], "series": series})
+
+    assert chart_height_px(figure(bars(1))) == CHART_HEIGHT_PX  # one series: no legend
+    assert chart_height_px(figure(bars(2))) == CHART_HEIGHT_PX  # one row of it
+    assert chart_height_px(figure(bars(8))) > chart_height_px(figure(bars(4))) > CHART_HEIGHT_PX
 
 
 def test_every_summary_number_comes_from_the_results() -> None:

@@ -23,17 +23,17 @@ def test_labs_routes_and_deals_are_named_for_readers_and_keys_stay_keys() -> Non
     assert names.deal("aws_cloud:lab_own") == "AWS with OpenAI-like lab"
     # A later deal of the same pair keeps its signing quarter; an investor is its own name.
     assert names.deal("aws_cloud:lab_own (2027 Q1)") == "AWS with OpenAI-like lab (2027 Q1)"
-    assert names.deal("nvidia:lab_own") == "nvidia with OpenAI-like lab"
+    assert names.deal("Nvidia:lab_own") == "Nvidia with OpenAI-like lab"
     # Whatever has no name is shown by its key; the fields as a dict give the same names.
     assert names.lab("someone_else") == "someone_else"
     assert reader_names(_raw()) == names
     assert reader_names(None) == NO_NAMES
     assert names.of("quarter", "3") == "3"
-    coords = {"lab": ["lab_own"], "deal": ["nvidia:lab_own"], "year": [2026]}
+    coords = {"lab": ["lab_own"], "deal": ["Nvidia:lab_own"], "year": [2026]}
     assert names.for_coords(coords) == {
         "lab": {"lab_own": "OpenAI-like lab"},
         "route": {},
-        "deal": {"nvidia:lab_own": "nvidia with OpenAI-like lab"},
+        "deal": {"Nvidia:lab_own": "Nvidia with OpenAI-like lab"},
     }
 
 
