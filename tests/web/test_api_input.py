@@ -34,6 +34,12 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     limit = next(p for p in shown["parameters"] if p["path"] == "labs.lab_partner.lease.capacity_limit_mw")
     assert (limit["value"], limit["group"]) == (2295, "assumption")
     assert "River Bend" in limit["source"]
+    # Whose each number is, by the name readers know it by; the world's own numbers are no one's.
+    assert (own["who"], limit["who"]) == ("OpenAI-like lab", "Anthropic-like lab")
+    whose = {p["path"].split(".")[0]: p["who"] for p in shown["parameters"]}
+    clouds = {"Other clouds", "Google Cloud", "AWS", "Microsoft Azure", "Oracle", "CoreWeave"}
+    assert whose["clouds"] in clouds
+    assert whose["finance"] == ""
     priced = next(c for c in shown["choices"] if c["path"] == "finance.compute_priced_at")
     assert (priced["value"], priced["options"]) == ("delivery", ["delivery", "signing"])
     ahead = next(c for c in shown["choices"] if c["path"] == "finance.chip_lead_quarters")

@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 import labecon
+from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.runner import without_bounds
 
@@ -70,6 +71,7 @@ def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) ->
         and each number gets the source its comment gives.
     """
     source = builtin if builtin is not None else scenario
+    names = reader_names(scenario)
     notes = {s.path: s.note for s in labecon.scenario_sources(source) if s.note}
     inputs = []
     for name, spec in scenario.model_dump(mode="json", exclude_unset=True)["inputs"].items():
@@ -94,6 +96,7 @@ def describe_scenario(scenario: labecon.Scenario, builtin: str | None = None) ->
             "description": p.description,
             "source": notes.get(p.path, ""),
             "group": _group(p.path),
+            "who": _whose(p.path, names),
         }
         for p in labecon.scenario_parameters(scenario)
     ]
@@ -192,6 +195,15 @@ def list_builtins() -> list[dict[str, Any]]:
 DECIDING_NUMBERS = (".lease.capacity_limit_mw", ".lease.capacity_limit_h100e")
 """Ends of the paths of numbers that decide a route answer (``docs/model.md``, *Leases limited to what
 builders are known to offer*): shown beside the model's choices, not among the other parameters."""
+
+
+def _whose(path: str, names: ReaderNames) -> str:
+    """Return the name for readers of the lab or cloud a parameter belongs to ("" for the others)."""
+    section, _, rest = path.partition(".")
+    key = rest.split(".", 1)[0]
+    if section == "labs":
+        return names.lab(key)
+    return names.cloud(key) if section == "clouds" else ""
 
 
 def _group(path: str) -> str:

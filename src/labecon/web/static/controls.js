@@ -77,7 +77,8 @@ function inputControl(input) {
 
 function parameterControl(param) {
   const parts = param.path.split(".");
-  const label = parts[parts.length - 1];
+  // Whose it is (a lab's or a cloud's name for readers), then the field; its path beside them.
+  const label = (param.who ? `${param.who}: ` : "") + parts[parts.length - 1];
   const where = parts.slice(0, -1).join(".");
   const [box, fields] = controlBox(label, param.path, param.description, where, param.source);
   if (typeof param.value !== "number") {
