@@ -17,7 +17,9 @@ def test_deals_prints_each_deal_with_both_sides() -> None:
     said = " ".join(result.output.split())  # the table and the note wrap at the terminal's width
     for words in (
         "route-choice: 200 samples, seed 3, the same futures with and without each deal",
-        "partner_cloud:frontier_lab",
+        "run 2 of 2: without Partner cloud with Frontier lab",  # the deal by its names for readers
+        "│ Partner cloud ",  # in the table: the partner, then with whom
+        "│ with Frontier lab ",
         "lab's gain",
         "The partner's NPV: its return on",
     ):
@@ -31,6 +33,7 @@ def test_deals_as_json_with_an_override() -> None:
     data = json.loads(result.stdout)
     [deal] = data["deals"]
     assert (deal["deal"], deal["lab"]) == ("partner_cloud:frontier_lab", "frontier_lab")
+    assert data["names"]["deal"] == {"partner_cloud:frontier_lab": "Partner cloud with Frontier lab"}
     assert set(deal["lab_gain_usd"]) >= {"p5", "p50", "p95", "mean", "p_positive"}
     assert 0.0 <= deal["both_gain"]["value"] <= 1.0
 

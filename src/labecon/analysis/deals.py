@@ -112,19 +112,20 @@ def deal_values(
     deals, labs = world_deals(world.clouds), list(world.labs)
     labels = deal_labels(world)[: len(deals)]  # the clouds' deals (a lab's investors have no capacity)
     key = world.run.seed if seed is None else seed
+    names = reader_names(world)
 
     def run(sc: WorldScenario, i: int, label: str) -> dict[str, FloatArray]:
         if progress is not None:
             progress(i, len(labels) + 1, label)
         out = simulate(sc, n_samples, key, keep="outputs", backend=backend, chunk_size=chunk_size)
         # A world with no deal left has no partner's NPV.
-        names = [n for n in ("npv_fcf_usd", "partner_deal_npv_usd") if n in out.dataset]
-        return {name: out.dataset[name].to_numpy() for name in names}
+        kept = [n for n in ("npv_fcf_usd", "partner_deal_npv_usd") if n in out.dataset]
+        return {name: out.dataset[name].to_numpy() for name in kept}
 
     base = run(world, 1, "as declared")
     values = []
     for d, label in enumerate(labels):
-        without = run(without_deal(world, d), d + 2, f"without {label}")
+        without = run(without_deal(world, d), d + 2, f"without {names.deal(label)}")
         gain = base["npv_fcf_usd"] - without["npv_fcf_usd"]  # (sample, lab)
         lab = labs.index(deals[d][2].lab)
         partner = base["partner_deal_npv_usd"][:, d]
@@ -139,7 +140,7 @@ def deal_values(
                 both_gain=(float(both.value), float(both.se)),
             )
         )
-    return DealValues(world.name, base["npv_fcf_usd"].shape[0], key, values, reader_names(world))
+    return DealValues(world.name, base["npv_fcf_usd"].shape[0], key, values, names)
 
 
 def _summary(values: FloatArray) -> dict[str, Any]:

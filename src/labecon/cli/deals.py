@@ -54,12 +54,18 @@ def print_deals(result: labecon.DealValues) -> None:
         "P(both)",
         "rivals",
     ):
-        table.add_column(name, justify="left" if name == "deal" else "right", no_wrap=name == "deal")
+        # Names are never cut ("Anthropic-…"): a deal takes two lines (the partner, then "with" the
+        # lab), which leaves the rivals' column room for their names.
+        table.add_column(
+            name,
+            justify="left" if name == "deal" else "right",
+            no_wrap=name == "deal",
+        )
     for d in result.deals:
         said = result.names
         rivals = ", ".join(f"{said.lab(lab)} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
         table.add_row(
-            said.deal(d.deal),
+            said.deal(d.deal).replace(" with ", "\nwith ", 1),
             _median_range(d.lab_gain),
             percent(d.lab_gain["p_positive"]),
             _median_range(d.partner_npv),
