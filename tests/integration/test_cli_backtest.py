@@ -22,7 +22,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_backtest_prints_the_table_and_coverage() -> None:
     result = runner.invoke(app, ["backtest", "backtest-2023", "--samples", "200", "--seed", "2"])
     assert result.exit_code == 0, result.output
-    for words in ("lab_own", "lab_partner", "2025-12-31", "revenue run-rate, $bn/yr", "compute, GW"):
+    # The labs by their names for readers (backtest-2023's display_name).
+    for words in ("│ OpenAI ", "│ Anthropic ", "2025-12-31", "revenue run-rate, $bn/yr", "compute, GW"):
         assert words in result.output, words
     assert "90% band coverage, revenue run-rate:" in result.output
     assert "not scored:" in result.output
@@ -46,6 +47,7 @@ def test_backtest_report_draws_a_fan_per_lab_and_metric_with_the_history(tmp_pat
     for lab in ("lab_own", "lab_partner"):
         for metric in ("revenue_run_rate_usd_per_year", "compute_gw"):
             assert f'data-chart="backtest-{lab}-{metric}"' in page
+    assert "OpenAI: " in page  # each fan's title names the lab as readers know it
     assert "observed, outside 90%" in page
     assert 'data-chart="backtest-pit"' in page
     assert "https://" not in page.split("<script")[0]  # plotly.js is inline, nothing fetched

@@ -44,6 +44,7 @@ from labecon.model.arrays import ratio
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.schema import ParamValue, WorldScenario, as_kind
 from labecon.scenario.world import world_deals
 from labecon.types import FloatArray
@@ -129,6 +130,12 @@ class BacktestResult:
     points: list[ScoredPoint]
     unscored: list[str]
     fans: dict[tuple[str, str], Fan] = field(default_factory=dict)
+    names: ReaderNames = NO_NAMES
+    """The labs' names for readers (``points`` and ``fans`` key them by their keys)."""
+
+    def lab_name(self, lab: str) -> str:
+        """Return a lab as readers know it: its ``display_name``, else :func:`lab_label`."""
+        return self.names.labs.get(lab) or lab_label(lab)
 
     def __repr__(self) -> str:
         """Say what was scored and how it did (not every point and fan)."""
@@ -245,7 +252,8 @@ def backtest(
         msg = "no observation in the history can be scored against this scenario: " + "; ".join(unscored)
         raise HistoryError(msg)
     fans = {key: _fan(values, sc.start_year) for key, values in series.items()}
-    return BacktestResult(sc.name, results.n_samples, int(results.manifest["seed"]), points, unscored, fans)
+    seed = int(results.manifest["seed"])
+    return BacktestResult(sc.name, results.n_samples, seed, points, unscored, fans, reader_names(sc))
 
 
 def value_at(values: FloatArray, date: dt.date, start_year: float) -> FloatArray:

@@ -78,7 +78,7 @@ def _print_backtest(res: labecon.BacktestResult) -> None:
     for p in res.points:
         label, scale = _METRICS.get(p.metric, (p.metric, 1.0))
         table.add_row(
-            p.lab,
+            res.lab_name(p.lab),
             label,
             p.date.isoformat(),
             *(f"{v / scale:.3g}" for v in (p.value, p.p5, p.p50, p.p95)),

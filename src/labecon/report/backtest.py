@@ -12,7 +12,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from labecon.analysis.backtest import BacktestResult, ScoredPoint, lab_label, metric_label
+from labecon.analysis.backtest import BacktestResult, ScoredPoint, metric_label
 from labecon.report.charts import Chart
 from labecon.report.html import figure, render_html, write_html
 
@@ -33,7 +33,7 @@ def backtest_charts(result: BacktestResult) -> list[Chart]:
             Chart(
                 id=f"backtest-{lab}-{metric}",
                 kind="fan",
-                title=f"{lab_label(lab)}: {metric_label(metric)}",
+                title=f"{result.lab_name(lab)}: {metric_label(metric)}",
                 x_label="date (each quarter drawn at its middle)",
                 y_label=unit,
                 data={"x": [d.isoformat() for d in fan.dates], "series": [series]},
@@ -54,7 +54,10 @@ def pit_chart(result: BacktestResult) -> Chart:
         x_label="observation",
         y_label="PIT",
         data={
-            "categories": [f"{p.lab} {p.metric.split('_')[0]} {p.date.isoformat()}" for p in result.points],
+            "categories": [
+                f"{result.lab_name(p.lab)} {p.metric.split('_')[0]} {p.date.isoformat()}"
+                for p in result.points
+            ],
             "series": [{"name": "PIT", "values": [p.quantile for p in result.points]}],
         },
         note="A calibrated model spreads these evenly between 0 and 1; bars piled at 0 or 1 mean the "
