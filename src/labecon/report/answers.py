@@ -194,8 +194,11 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
     """Return one alternative route against the declared one, in a sentence."""
     gain = fig["gain_usd"]
     text = f"{name} beats {declared} in {_pm(fig['p_beats_declared'])} of futures"
+    # The mean beside the median: an expected-value reader needs it, and a heavy tail (a route far
+    # behind in a few futures) shows as the two apart.
     text += (
-        f"; median gain {money(gain['p50'])} (90% of futures: {money(gain['p5'])} to {money(gain['p95'])})"
+        f"; median gain {money(gain['p50'])}, mean {money(gain['mean'])} ± {money(gain['mean_se'])} "
+        f"(90% of futures: {money(gain['p5'])} to {money(gain['p95'])})"
     )
     if fig.get("payback_median_quarter") == 0:
         text += "; ahead from the first quarter on in half of them"

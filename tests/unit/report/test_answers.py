@@ -95,6 +95,11 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
     assert blocks[0].title.startswith("Route choice for OpenAI-like lab")
     assert blocks[1].title.startswith("Route choice for Anthropic-like lab")
     assert blocks[2].lines[0].startswith("Which lab has the highest NPV")
+    # An alternative's gain: its median, and its mean with its standard error (a heavy tail shows).
+    gain = world.routes["lab_own"]["commit"]["gain_usd"]
+    (line,) = [x for x in blocks[0].lines if x.startswith("commit beats own")]
+    said = f"median gain {money(gain['p50'])}, mean {money(gain['mean'])} ± {money(gain['mean_se'])} (90%"
+    assert said in line
     # The last route block says where to see the answer under the model's other conventions.
     assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-1]
     renamed = {**scenario, "name": "my-own"}
