@@ -13,9 +13,10 @@ BF16 throughput of an NVIDIA H100 SXM (989.4 TFLOP/s).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from labecon.dates import quarter_label
 from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
@@ -255,8 +256,22 @@ class DealSpec(Spec):
     )
 
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-"""A name for readers: 1 to 60 characters."""
+_SHOWN = re.compile(r"[\w .,&'()/+-]+")
+
+
+def _plain_name(value: str) -> str:
+    # Markup characters (<, [, {, *, ...) would be read as markup by a terminal table, a chart or a page.
+    if not _SHOWN.fullmatch(value):
+        odd = sorted({c for c in value if not _SHOWN.fullmatch(c)})
+        msg = f"may hold letters, digits, spaces and - . , & ' ( ) / + only; got {' '.join(odd)}"
+        raise ValueError(msg)
+    return value
+
+
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60), AfterValidator(_plain_name)
+]
+"""A name for readers: 1 to 60 characters, in plain words."""
 
 
 class CloudSpec(Spec):

@@ -43,6 +43,9 @@ def test_labs_routes_and_deals_are_named_for_readers_and_keys_stay_keys() -> Non
         ({"labs.lab_own": ""}, "at least 1 character", "labs.lab_own"),
         ({"labs.lab_own": "x" * 61}, "at most 60 characters", "labs.lab_own"),
         ({"clouds.aws_cloud": 3}, "must be text", "clouds.aws_cloud"),
+        # Markup a terminal table, a chart or a page would read as markup is refused.
+        ({"labs.lab_own": "[red]OpenAI"}, r"only; got \[ \]", "labs.lab_own"),
+        ({"clouds.oracle": "<b>Oracle</b>"}, "only; got < >", "clouds.oracle"),
         ({"labs.lab_partner": "openai-like LAB"}, "already the name of labs 'lab_own'", "labs.lab_partner"),
         # A cloud without a name is shown by its key, which another cloud's name may take.
         (
@@ -60,3 +63,9 @@ def test_a_bad_display_name_names_its_field(edits: dict[str, object], problem: s
     with pytest.raises(labecon.ScenarioError, match=problem) as caught:
         labecon.load_scenario(raw)
     assert caught.value.path == f"{path}.display_name"
+
+
+def test_a_name_in_plain_words_with_punctuation_and_accents_is_kept() -> None:
+    raw = _raw("route-choice")
+    raw["labs"]["frontier_lab"]["display_name"] = "  Über-Lab (A&B), Paris/London  "
+    assert labecon.load_scenario(raw).labs["frontier_lab"].display_name == "Über-Lab (A&B), Paris/London"
