@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +33,14 @@ def test_list_shows_every_run(store: labecon.RunStore) -> None:
     assert code == 0, out
     for text in (done, going, "toy", "done", "running", "1,000,000", "40", "local"):
         assert text in out
+
+
+def test_list_never_cuts_a_scenario_s_name(store: labecon.RunStore) -> None:
+    store.start_run({"scenario": "two-strategies", "seed": 1, "n_samples": 20_000}, "name: two-strategies\n")
+    code, out, _ = _runs("list", store=store)
+    assert code == 0, out
+    assert "…" not in out
+    assert re.search(r"│ two-strategies +│", out), out
 
 
 def test_list_of_an_empty_store(store: labecon.RunStore) -> None:

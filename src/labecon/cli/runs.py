@@ -39,12 +39,13 @@ def runs_list(store: StoreOption = None) -> None:
         return
     table = Table(title=escape(f"Runs in {runs_store.root}"), title_justify="left")
     table.add_column("id", no_wrap=True)
-    table.add_column("scenario")
+    # A name is folded, never cut ("two-stra…"); the start's date and time take two lines for it.
+    table.add_column("scenario", overflow="fold")
     for col in ("N", "seed"):
         table.add_column(col, justify="right", no_wrap=True)
     table.add_column("backend")
     table.add_column("status")
-    table.add_column("started (UTC)", no_wrap=True)
+    table.add_column("started (UTC)")
     table.add_column("duration", justify="right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         backend = "" if _missing(row["backend"]) else str(row["backend"])
