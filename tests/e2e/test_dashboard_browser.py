@@ -170,6 +170,13 @@ def test_every_chart_stays_inside_its_card(server: BackgroundServer, browser: An
         }).filter(([, by]) => by > 0)"""
     )
     assert sticking_out == []
+    # However many rows a chart's legend takes (eight deals, each named in full), its plot keeps its
+    # height: the chart grows instead.
+    plots = page.evaluate(
+        "Array.from(document.querySelectorAll('#charts > div'), (div) => [div.id, div._fullLayout._size.h])"
+    )
+    assert plots
+    assert min(h for _, h in plots) >= 180, plots
     assert errors == []
 
 

@@ -164,8 +164,25 @@ export function drawCharts(view, lab) {
 
 let laterDraw = null;
 
+// A chart's height: its plot keeps its size however many rows its legend takes. An entry is about
+// its swatch and its name wide; long names (a deal: "Microsoft Azure with Anthropic-like lab") take a row
+// each, and without room the legend scrolled and the plot shrank to a strip.
+const CHART_HEIGHT_PX = 320;
+const LEGEND_ROW_PX = 20;
+
+export function chartHeight(traces, widthPx) {
+  const names = traces.filter((t) => t.showlegend !== false && t.name).map((t) => t.name);
+  if (names.length < 2) return CHART_HEIGHT_PX;
+  const entryPx = 46 + 6.5 * Math.max(...names.map((n) => n.length));
+  const perRow = Math.max(1, Math.floor((widthPx - LAYOUT.margin.l) / entryPx));
+  const rows = Math.ceil(names.length / perRow);
+  return CHART_HEIGHT_PX + LEGEND_ROW_PX * Math.max(0, rows - 2);
+}
+
 function draw([id, traces, lay]) {
-  Plotly.react(chartDiv(id), traces, lay, { displaylogo: false, responsive: true });
+  const div = chartDiv(id);
+  const height = chartHeight(traces, div.clientWidth || 440);
+  Plotly.react(div, traces, Object.assign({}, lay, { height }), { displaylogo: false, responsive: true });
 }
 
 function inView(div) {
