@@ -56,6 +56,7 @@ def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_pa
     assert "$" in r.output
     text = " ".join(r.output.split())  # as read, whatever the terminal's width
     assert "growth of API and enterprise spend" in text, "each input said in words beside its name"
+    assert "oat indices of NPV of free cash flow (npv_fcf_usd) for OpenAI-like lab" in text
     said = text.count("plausibility bounds")
     assert said <= 1, "futures past the plausibility bounds said once, summed, not once per evaluation"
     evaluations = json.loads((tmp_path / "s" / "sensitivity-oat.json").read_text())["n_evaluations"]

@@ -25,7 +25,6 @@ from labecon.cli.options import (
     analysis_dir,
     choices,
     load_scenario,
-    output_label,
     parse_param_range,
     parse_selection,
     parse_value,
@@ -37,6 +36,7 @@ from labecon.cli.rendering import (
     err_console,
     fail,
     fail_from,
+    output_in_words,
     plausibility_summary,
     print_comparison,
     print_optimization,
@@ -234,9 +234,8 @@ def sensitivity(
     from labecon.report.why import input_descriptions  # SciPy's statistics: not for `labecon --help`
 
     described = input_descriptions(sc.model_dump(mode="json"))
-    print_sensitivity(
-        res, method, output_label(output, select), out_dir, described=described, units=output_units(sc)
-    )
+    said = output_in_words(output, select, reader_names(sc))
+    print_sensitivity(res, method, said, out_dir, described=described, units=output_units(sc))
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
 

@@ -317,6 +317,13 @@ def print_comparison(
     console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
 
 
+def output_in_words(output: str, select: list[str] | None, names: ReaderNames = NO_NAMES) -> str:
+    """Return an output and its selection for readers: ``NPV of ... (npv_fcf_usd) for Frontier lab``."""
+    picked = [s.strip().partition("=") for s in select or []]
+    said = ", ".join(names.of(dim.strip(), value.strip()) for dim, _, value in picked if value.strip())
+    return _metric_words(output) + (f" for {said}" if said else "")
+
+
 def _metric_words(metric: str) -> str:
     """Return a compared output in words, its name after them (``NPV of ... (route_npv_usd)``)."""
     if metric not in OUTPUT_WORDS:
