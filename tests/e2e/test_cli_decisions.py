@@ -44,6 +44,7 @@ def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert "EVPI: $" in r.output
     text = " ".join(r.output.split())
     assert "higher NPV of free cash flow under each route (route_npv_usd) is better" in text
+    assert "Frontier lab's routes (± one Monte Carlo standard error)" in text
     # The inputs worth learning in words, their names after them.
     assert re.search(r"EVPPI \(top inputs\): [a-z][a-z -]+ \([a-z_]+\) \$", text)
 

@@ -124,7 +124,7 @@ def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> No
     args = ["sensitivity", "two-strategies", "npv_fcf_usd", "--method", "oat", "--select", "lab=lab_own"]
     result = runner.invoke(app, [*args, "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
-    assert "npv_fcf_usd[lab=lab_own]" in result.stdout
+    assert "NPV of free cash flow (npv_fcf_usd) for OpenAI-like lab" in result.stdout  # the lab by its name
     saved = json.loads((tmp_path / "s" / "sensitivity-oat.json").read_text())
     swing = dict(zip(saved["inputs"], saved["indices"]["swing"], strict=True))
     ranked = sorted(swing, key=lambda k: -abs(swing[k]))

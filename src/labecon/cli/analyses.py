@@ -167,7 +167,8 @@ def compare(
     if as_json:
         _print_json(data)
         return
-    print_comparison(comp, out_dir, {name: spec.description for name, spec in sc.inputs.items()})
+    whose = reader_names(sc).lab(routes) if routes else ""
+    print_comparison(comp, out_dir, {name: spec.description for name, spec in sc.inputs.items()}, whose)
     if page is not None:
         console.print(f"Report: [bold]{escape(str(page))}[/]")
 

@@ -257,11 +257,12 @@ def _print_flat_table(results: labecon.Results) -> None:
 
 
 def print_comparison(
-    comp: labecon.Comparison, out_dir: Path, described: Mapping[str, str] | None = None
+    comp: labecon.Comparison, out_dir: Path, described: Mapping[str, str] | None = None, whose: str = ""
 ) -> None:
     """Print a comparison: options, paired differences, the best option and the EVPI.
 
-    Amounts in US dollars are written as people write them (``$733B ±$22B``).
+    Amounts in US dollars are written as people write them (``$733B ±$22B``). ``whose``: the
+    lab whose routes the options are, as readers know it.
     """
     usd = comp.units == "USD"
     units = f" ({comp.units})" if comp.units and not usd else ""
@@ -274,7 +275,8 @@ def print_comparison(
         f"seed {comp.info.get('seed')}; "
         f"{'higher' if comp.goal == 'max' else 'lower'} {_metric_words(comp.metric)} is better{units}"
     )
-    table = Table(title="Options (± one Monte Carlo standard error)", title_justify="left")
+    options = f"{whose}'s routes" if whose else "Options"
+    table = Table(title=escape(f"{options} (± one Monte Carlo standard error)"), title_justify="left")
     for col in ("option", "mean", "P(best)", "mean regret"):
         table.add_column(col, justify="right" if col != "option" else "left")
     for o in comp.options:
