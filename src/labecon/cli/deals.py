@@ -56,16 +56,12 @@ def print_deals(result: labecon.DealValues) -> None:
     ):
         # Names are never cut ("Anthropic-…"): a deal takes two lines (the partner, then "with" the
         # lab), which leaves the rivals' column room for their names.
-        table.add_column(
-            name,
-            justify="left" if name == "deal" else "right",
-            no_wrap=name == "deal",
-        )
+        table.add_column(name, justify="left" if name == "deal" else "right", no_wrap=name == "deal")
     for d in result.deals:
         said = result.names
         rivals = ", ".join(f"{said.lab(lab)} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
         table.add_row(
-            said.deal(d.deal).replace(" with ", "\nwith ", 1),
+            said.deal(d.deal, joiner="\nwith "),
             _median_range(d.lab_gain),
             percent(d.lab_gain["p_positive"]),
             _median_range(d.partner_npv),

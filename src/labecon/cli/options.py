@@ -89,16 +89,6 @@ def samples_option(help_text: str) -> Any:
     return typer.Option("--samples", "-n", help=help_text, parser=parse_count, metavar="N")
 
 
-def output_label(output: str, select: list[str] | None) -> str:
-    """Return an output as the user named it, with its selection: ``is_npv_leader[lab=lab_own]``."""
-    picked = [s.strip() for s in select or []]
-    if not picked:
-        return output
-    if output.endswith("]"):
-        return f"{output[:-1]},{','.join(picked)}]"
-    return f"{output}[{','.join(picked)}]"
-
-
 SetOption = Annotated[
     list[str] | None,
     typer.Option(

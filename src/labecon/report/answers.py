@@ -28,7 +28,7 @@ from labecon.report.words import (
     words_for,
     year_span,
 )
-from labecon.scenario.names import reader_names
+from labecon.scenario.names import deal_parts, reader_names
 
 DEFAULT_START_YEAR = 2026.25
 """Calendar year of quarter 0 when a run does not say (the schema's default)."""
@@ -291,9 +291,8 @@ def _partner_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[An
         s = stat(ds, "partner_deal_npv_usd", deal=deal)
         if s is None:
             continue
-        cloud, _, who = deal.partition(":")
-        lab, space, when = who.partition(" ")
-        by, with_whom = names.cloud(cloud), names.lab(lab) + (f" {when}" if space else "")
+        cloud, lab, when = deal_parts(deal) or (deal, "", "")
+        by, with_whom = names.cloud(cloud), names.lab(lab) + (f" {when}" if when else "")
         if cloud in _investors(scenario, lab):
             alone = f"its stake alone: what it sells {with_whom} is not counted"
             what = f"{by}'s return on its investment in {with_whom} ({alone})"

@@ -34,13 +34,16 @@ class ReaderNames:
         lab, sep, route = label.partition(":")
         return f"{self.lab(lab)}: {route}" if sep else self.lab(label)
 
-    def deal(self, label: str) -> str:
-        """Return a deal's label, ``cloud:lab`` (and its signing quarter), as ``Cloud name with Lab name``."""
-        cloud, sep, rest = label.partition(":")
-        if not sep:
+    def deal(self, label: str, joiner: str = " with ") -> str:
+        """Return a deal's label, ``cloud:lab`` (and its signing quarter), as ``Cloud name with Lab name``.
+
+        ``joiner`` goes between the partner and the lab (a line break before "with": on two lines).
+        """
+        parts = deal_parts(label)
+        if parts is None:
             return label
-        lab, space, when = rest.partition(" ")
-        return f"{self.cloud(cloud)} with {self.lab(lab)}" + (f" {when}" if space else "")
+        cloud, lab, when = parts
+        return f"{self.cloud(cloud)}{joiner}{self.lab(lab)}" + (f" {when}" if when else "")
 
     def of(self, dim: str, label: str) -> str:
         """Return the name of an outputs' coordinate value along ``dim`` (``lab``, ``route``, ``deal``)."""
@@ -54,6 +57,19 @@ class ReaderNames:
             named = {str(v): self.of(dim, str(v)) for v in coords.get(dim, ())}
             out[dim] = {k: v for k, v in named.items() if v != k}
         return out
+
+
+def deal_parts(label: str) -> tuple[str, str, str] | None:
+    """Return a deal's label, ``cloud:lab (2025 Q4)``, as its cloud's, lab's and signing quarter's parts.
+
+    The cloud's (or investor's) key, the lab's key and the quarter ("" when the label has none);
+    None for a label that is not a deal's.
+    """
+    cloud, sep, rest = label.partition(":")
+    if not sep:
+        return None
+    lab, _, when = rest.partition(" ")
+    return cloud, lab, when
 
 
 def reader_names(scenario: Any) -> ReaderNames:

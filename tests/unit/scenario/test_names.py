@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import labecon
-from labecon.scenario.names import NO_NAMES, reader_names
+from labecon.scenario.names import NO_NAMES, deal_parts, reader_names
 
 
 def _raw(name: str = "two-strategies") -> dict[str, Any]:
@@ -24,6 +24,9 @@ def test_labs_routes_and_deals_are_named_for_readers_and_keys_stay_keys() -> Non
     # A later deal of the same pair keeps its signing quarter; an investor is its own name.
     assert names.deal("aws_cloud:lab_own (2027 Q1)") == "AWS with OpenAI-like lab (2027 Q1)"
     assert names.deal("Nvidia:lab_own") == "Nvidia with OpenAI-like lab"
+    assert names.deal("aws_cloud:lab_own", joiner="\nwith ") == "AWS\nwith OpenAI-like lab"  # on two lines
+    assert deal_parts("aws_cloud:lab_own (2027 Q1)") == ("aws_cloud", "lab_own", "(2027 Q1)")
+    assert deal_parts("lab_own") is None
     # Whatever has no name is shown by its key; the fields as a dict give the same names.
     assert names.lab("someone_else") == "someone_else"
     assert reader_names(_raw()) == names
