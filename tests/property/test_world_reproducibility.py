@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -9,20 +11,29 @@ import labecon
 from labecon.model import world
 
 N = 240
+FEW = 24
+"""Samples of the runs split into blocks or sub-blocks of one: each costs a whole run's fixed cost."""
 OUTPUTS = ("revenue_usd_by_year", "cash_usd_by_year", "is_ruined", "npv_fcf_usd", "partner_deal_npv_usd")
+
+
+@functools.cache
+def _whole(n: int, *, keep_paths: bool = False) -> labecon.Results:
+    """two-strategies' ``n`` samples in one block (and one sub-block), seed 5."""
+    assert n < world.SUB_BLOCK, "one sub-block"
+    return labecon.simulate("two-strategies", n_samples=n, seed=5, chunk_size=n, keep_paths=keep_paths)
 
 
 @pytest.fixture(scope="module")
 def whole() -> labecon.Results:
-    return labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N)
+    return _whole(N)
 
 
-@pytest.mark.parametrize("chunk", [1, 37, 100])
-def test_chunk_size_does_not_change_a_bit(whole: labecon.Results, chunk: int) -> None:
-    other = labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=chunk)
+@pytest.mark.parametrize(("n", "chunk"), [(FEW, 1), (N, 37), (N, 100)])
+def test_chunk_size_does_not_change_a_bit(n: int, chunk: int) -> None:
+    other = labecon.simulate("two-strategies", n_samples=n, seed=5, chunk_size=chunk)
     # Inputs first: if they differ, the draws (not the model) depend on the chunking.
     for var in ("input_value", *OUTPUTS):
-        np.testing.assert_array_equal(whole.dataset[var].to_numpy(), other.dataset[var].to_numpy())
+        np.testing.assert_array_equal(_whole(n).dataset[var].to_numpy(), other.dataset[var].to_numpy())
 
 
 def test_sample_i_does_not_depend_on_n(whole: labecon.Results) -> None:
@@ -39,19 +50,12 @@ def test_events_and_funding_draws_change_with_the_seed(whole: labecon.Results) -
     )
 
 
-@pytest.fixture(scope="module")
-def whole_paths() -> labecon.Results:
-    assert world.SUB_BLOCK > N, "one sub-block"
-    return labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N, keep_paths=True)
-
-
-@pytest.mark.parametrize("sub_block", [1, 7, 100])
-def test_sub_blocks_do_not_change_a_bit(
-    whole_paths: labecon.Results, sub_block: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.parametrize(("n", "sub_block"), [(FEW, 1), (N, 7), (N, 100)])
+def test_sub_blocks_do_not_change_a_bit(n: int, sub_block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # A block runs in sub-blocks of the world model's own; paths included.
+    whole_paths = _whole(n, keep_paths=True)
     monkeypatch.setattr(world, "SUB_BLOCK", sub_block)
-    split = labecon.simulate("two-strategies", n_samples=N, seed=5, chunk_size=N, keep_paths=True)
+    split = labecon.simulate("two-strategies", n_samples=n, seed=5, chunk_size=n, keep_paths=True)
     for var in (
         *OUTPUTS,
         "income_statement_usd",
