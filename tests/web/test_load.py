@@ -81,6 +81,17 @@ def test_jobs_in_their_own_processes_finish_and_cancel(tmp_path: Path) -> None:
     assert runs.get_manifest(long.json()["id"])["status"] == "interrupted"
 
 
+def test_stopping_the_server_stops_its_jobs_and_marks_them(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    with BackgroundServer(WebSettings(store=store, immediate_max_samples=1_000)) as server:
+        api = httpx.Client(base_url=server.url, timeout=60)
+        job = api.post("/api/runs", json={"scenario": "two-strategies", "n_samples": 3_000_000, "seed": 1})
+        assert job.status_code == 202
+        api.close()
+    # Its process stopped with the server: the store says so at once, not when a listing settles it.
+    assert labecon.RunStore(store).get_manifest(job.json()["id"])["status"] == "interrupted"
+
+
 def test_a_worker_keeps_the_memory_a_run_frees() -> None:
     # In a process of its own: it changes how that process's C library hands out memory. A
     # burst of arrays of 2.4 MB, freed, then the same again: by default the second burst maps

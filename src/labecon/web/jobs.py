@@ -67,9 +67,19 @@ def execute(
     run_id: str,
     set_done: Callable[[int], None],
     is_cancelled: Callable[[], bool],
+    commit: Callable[[], bool] | None = None,
 ) -> Outcome:
-    """Compute a job's run, record it in the store, and return how it ended (in any process)."""
+    """Compute a job's run, record it in the store, and return how it ended (in any process).
+
+    ``commit`` (a job in a process of its own) is asked before the store is written: ``False``
+    when the job was cancelled first, and then nothing is written (the server stops the process
+    and marks the run); once it has said ``True`` the server lets the writing finish. Without it
+    (a job in a thread of the server) a cancelled run is marked ``interrupted`` here.
+    """
     store = labecon.RunStore(store_root)
+
+    def may_write() -> bool:
+        return commit is None or commit()
 
     def progress(done: int, total: int) -> None:
         set_done(done)
@@ -81,17 +91,24 @@ def execute(
         results = labecon.simulate(
             scenario, n_samples, seed, progress=progress, chunk_size=job_chunk_size(n_samples)
         )
+        if not may_write():
+            return "interrupted", None
         store.finish_run(run_id, results)
         return "done", results_view(results, scenario)
     except _Cancelled:
-        _mark(store, run_id, "interrupted")
+        if commit is None:
+            _mark(store, run_id, "interrupted")
         return "interrupted", None
     except labecon.LabeconError as exc:
+        if not may_write():
+            return "interrupted", None
         _mark(store, run_id, "failed")
         return "failed", str(exc)
     except Exception:
         # A bug, not the user's doing: logged in full on the server, one line to the user.
         _log.exception("job %s failed", run_id)
+        if not may_write():
+            return "interrupted", None
         _mark(store, run_id, "failed")
         return "failed", "internal error (the server's log has the details)"
 
@@ -104,6 +121,7 @@ def _job_process(
     run_id: str,
     done: Any,
     cancel: Any,
+    writing: Any,
     send: Connection,
 ) -> None:
     """Body of a job's own process: lower priority, so previews stay quick while it runs."""
@@ -112,8 +130,30 @@ def _job_process(
     def set_done(value: int) -> None:
         done.value = value
 
-    send.send(execute(fields, n_samples, seed, store_root, run_id, set_done, cancel.is_set))
+    def commit() -> bool:
+        # Under the lock the server holds while it stops this process: it stops it before, or never.
+        with writing.get_lock():
+            if not writing.value and cancel.is_set():
+                return False
+            writing.value = 1
+            return True
+
+    send.send(execute(fields, n_samples, seed, store_root, run_id, set_done, cancel.is_set, commit))
     send.close()
+
+
+def _stopped_unless_writing(process: Any, writing: Any) -> bool:
+    """Stop a cancelled job's process at once unless it writes to the store; return whether it was stopped.
+
+    Its run holds nothing of the store's until it writes (:func:`execute`'s ``commit``), so
+    stopping it loses only what it computed; a block of a large run takes seconds.
+    """
+    with writing.get_lock():
+        if writing.value:
+            return False
+        process.kill()
+    process.join()
+    return True
 
 
 def _mark(store: labecon.RunStore, run_id: str, status: Literal["failed", "interrupted"]) -> None:
@@ -238,12 +278,12 @@ class JobManager:
         job.status = status
 
     def _run_in_process(self, job: Job, fields: dict[str, Any], root: str) -> Outcome:
-        """Run a job in a process of its own, at a lower priority than the previews."""
+        """Run a job in a process of its own, below the previews' priority; stop it when cancelled."""
         context = multiprocessing.get_context("spawn")
-        done = context.Value("q", 0)
-        cancel = context.Event()
+        done = context.RawValue("q", 0)  # no lock: a process stopped while it wrote would keep it
+        cancel, writing = context.Event(), context.Value("b", 0)
         receive, send = context.Pipe(duplex=False)
-        args = (fields, job.n_samples, job.seed, root, job.id, done, cancel, send)
+        args = (fields, job.n_samples, job.seed, root, job.id, done, cancel, writing, send)
         process = context.Process(target=_job_process, args=args, name=f"job-{job.id}", daemon=True)
         process.start()
         send.close()  # the child holds the sending end now
@@ -252,8 +292,11 @@ class JobManager:
                 job.done = int(done.value)
                 if job.cancel.is_set():
                     cancel.set()
+                    if _stopped_unless_writing(process, writing):
+                        outcome: Outcome = ("interrupted", None)
+                        break
                 if receive.poll(0.1):
-                    outcome: Outcome = receive.recv()
+                    outcome = receive.recv()
                     break
                 if not process.is_alive() and not receive.poll(0):
                     self._mark(job.id, "failed")
@@ -267,6 +310,8 @@ class JobManager:
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
+        if outcome[0] == "interrupted":  # the process writes nothing once cancelled
+            self._mark(job.id, "interrupted")
         return outcome
 
     def _mark(self, run_id: str, status: Literal["failed", "interrupted"]) -> None:
