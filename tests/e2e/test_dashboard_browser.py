@@ -28,8 +28,9 @@ SLIDER = 'input[aria-label="labs.lab_own.strategy.own_frac"]'
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
     store = tmp_path_factory.mktemp("store")
+    # A full run is a job of two blocks (16,384 samples, then the rest): its bar moves before it ends.
     settings = WebSettings(
-        store=store, preview_samples=2_000, full_run_samples=60_000, immediate_max_samples=5_000
+        store=store, preview_samples=2_000, full_run_samples=20_000, immediate_max_samples=5_000
     )
     with BackgroundServer(settings) as running:
         yield running
@@ -400,10 +401,10 @@ def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -
     page.click("#full-run")
     page.wait_for_selector("#job:not([hidden])")
     _wait_render(page, n)
-    assert page.inner_text("#progress-text").startswith("Full run: 100% of 60,000 samples (done)")
+    assert page.inner_text("#progress-text").startswith("Full run: 100% of 20,000 samples (done)")
     assert page.evaluate("document.getElementById('progress-bar').style.width") == "100%"
     assert "run=" in page.url
-    assert "60,000 samples" in page.inner_text("#status")
+    assert "20,000 samples" in page.inner_text("#status")
     assert errors == []
 
 
