@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import shutil
 import subprocess
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +16,15 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
+from hypothesis import configuration as hypothesis_configuration
 
 import labecon
+
+# Hypothesis keeps its examples and caches in ./.hypothesis by default: the tests write nothing
+# where they were started, so it keeps them in a folder of this session's, removed at its end.
+_HYPOTHESIS_HOME = Path(tempfile.mkdtemp(prefix="labecon-tests-hypothesis-"))
+hypothesis_configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +73,7 @@ def imported_by(module: str, names: tuple[str, ...]) -> list[str]:
 
 def _entries() -> frozenset[str]:
     """Names in the starting directory, and in its default run store if it has one."""
-    top = {p.name for p in _START_DIR.iterdir() if not p.name.startswith(".") and p.name != "__pycache__"}
+    top = {p.name for p in _START_DIR.iterdir() if p.name != "__pycache__"}  # hidden ones too: caches
     store = _START_DIR / "labecon-results"
     inside = {f"labecon-results/{p.name}" for p in store.iterdir()} if store.is_dir() else set()
     return frozenset(top | inside)

@@ -6,11 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(tempfile.gettempdir()) / "labecon-tests-tool-caches"
+"""Where the tools keep their caches: not in the repository, where the tests are started from."""
 
 
 def _tool(name: str) -> str:
@@ -24,7 +27,12 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
     # The tools import labecon (import-linter builds its graph from the imported package):
     # make it this tree's, whichever copy the interpreter of the tool has installed.
     path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": path}
+    env = {
+        **os.environ,
+        "PYTHONPATH": path,
+        "RUFF_CACHE_DIR": str(CACHE / "ruff"),
+        "MYPY_CACHE_DIR": str(CACHE / "mypy"),
+    }
     return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=False, env=env)
 
 
@@ -39,5 +47,5 @@ def test_mypy_strict_is_clean() -> None:
 
 
 def test_import_layers_hold() -> None:
-    done = _run(_tool("lint-imports"))
+    done = _run(_tool("lint-imports"), "--cache-dir", str(CACHE / "import-linter"))
     assert done.returncode == 0, done.stdout + done.stderr
