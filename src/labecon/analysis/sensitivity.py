@@ -39,6 +39,7 @@ from labecon import layout
 from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, unpicked_dims
 from labecon.errors import OptionalDependencyError, OptionError
 from labecon.jsonable import read_json, write_json
+from labecon.model.risk import shared_futures
 from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
@@ -483,12 +484,11 @@ def sensitivity(
             return output_values(simulate(sc, inputs=table, keep="outputs"), output, select)
 
         def on_common_draws(cols: dict[str, FloatArray]) -> FloatArray:
-            # Each point is run as sample 0 of its own table: every point of the sweep, the
-            # base case included, sees the same draws inside the quarter (a world's risk
-            # events and funding rounds), so a bar measures its input alone.
-            n = next(iter(cols.values())).shape[0]
-            rows = [model({k: v[i : i + 1] for k, v in cols.items()}) for i in range(n)]
-            return np.concatenate(rows, axis=0)
+            # Every point of the sweep, the base case included, sees sample 0's draws inside the
+            # quarter (a world's risk events and funding rounds), so a bar measures its input
+            # alone; the points run together, each with the bits it has when run alone.
+            with shared_futures():
+                return model(cols)
 
         if method == "oat":
             result = oat_indices(space, on_common_draws, low_q=low_q, high_q=high_q)

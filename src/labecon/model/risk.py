@@ -6,11 +6,16 @@ funding round close) comes from the counter-based streams of
 lab's path in the scenario (``risks.chip_shortage.occurs``,
 ``labs.lab_own.funding[12]``) and the sample's global index. So sample *i*
 gets the same draws whatever the chunking or the worker, and adding an event
-or a lab leaves every other one's draws unchanged.
+or a lab leaves every other one's draws unchanged. Inside
+:func:`shared_futures` every sample takes sample 0's draws instead: a sweep's
+points then differ only in their inputs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import NamedTuple
 
 import numpy as np
@@ -27,9 +32,13 @@ class WorldDraws(NamedTuple):
     """Global index of the block's first sample."""
     n: int
     labs: tuple[str, ...]
+    shared: bool = False
+    """Every sample takes sample 0's draws (:func:`shared_futures`)."""
 
     def uniforms(self, key: str) -> FloatArray:
         """Return the block's uniforms of the stream ``key``, ``(sample,)``, strictly inside (0, 1)."""
+        if self.shared:
+            return np.full(self.n, uniforms(self.seed, key, 0, 1)[0])
         return uniforms(self.seed, key, self.start, self.n)
 
     def funding_uniforms(self, t: int) -> FloatArray:
@@ -46,6 +55,28 @@ class WorldDraws(NamedTuple):
         """Return the draws of samples ``rows`` of the block only."""
         first, stop, _ = rows.indices(self.n)
         return self._replace(start=self.start + first, n=max(0, stop - first))
+
+
+_SHARED: ContextVar[bool] = ContextVar("shared_futures", default=False)
+
+
+@contextmanager
+def shared_futures() -> Iterator[None]:
+    """Inside, every sample of a world run (in this thread) sees sample 0's futures.
+
+    Its risk events and funding rounds: a table of inputs run inside is a sweep whose rows
+    differ only in their inputs, each row as it would be run alone as sample 0, to the bit.
+    """
+    token = _SHARED.set(True)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def futures_shared() -> bool:
+    """Return whether world runs started now share sample 0's futures (:func:`shared_futures`)."""
+    return _SHARED.get()
 
 
 class EventParams(NamedTuple):

@@ -14,7 +14,7 @@ import numpy as np
 from labecon.constants import H100_BF16_TFLOPS, QUARTERS_PER_YEAR
 from labecon.model.arrays import ratio
 from labecon.model.params import resolve
-from labecon.model.risk import EventParams, WorldDraws
+from labecon.model.risk import EventParams, WorldDraws, futures_shared
 from labecon.scenario.schema import ParamValue, WorldScenario
 from labecon.scenario.world import (
     RISK_EVENTS,
@@ -573,7 +573,7 @@ def world_params(
         dc_life_quarters=fin.dc_life_quarters,
         chip_life_quarters=fin.chip_life_quarters,
         events=events,
-        draws=WorldDraws(seed, start, n, tuple(labs)),
+        draws=WorldDraws(seed, start, n, tuple(labs), futures_shared()),
         lab_names=list(labs),
         segment_names=list(segments),
     )

@@ -139,3 +139,31 @@ def test_time_resolved_on_a_scenario_with_a_year_axis() -> None:
     assert res.time_dim == "year"
     assert res.indices["swing"].shape == (len(res.inputs), ds.sizes["year"])
     assert len(res.time_coords) == ds.sizes["year"]
+
+
+def test_a_sweep_run_together_has_the_bits_of_each_point_run_alone() -> None:
+    # One-at-a-time runs its points as one table in shared futures (sample 0's risk events and
+    # funding rounds): each row must be what that point gives run alone, as sample 0, to the bit.
+    import labecon
+    from labecon.model.risk import shared_futures
+
+    drawn = labecon.simulate("two-strategies", 3, 4, keep="outputs").dataset["input_value"]
+    table = {str(name): drawn.sel(input=name).to_numpy() for name in drawn["input"].to_numpy()}
+    with shared_futures():
+        together = labecon.simulate("two-strategies", inputs=table, keep="outputs").dataset
+    for i in range(3):
+        alone = labecon.simulate(
+            "two-strategies", inputs={k: v[i : i + 1] for k, v in table.items()}, keep="outputs"
+        ).dataset
+        for var in (
+            "npv_fcf_usd",
+            "revenue_usd_by_year",
+            "is_ruined",
+            "route_npv_usd",
+            "partner_deal_npv_usd",
+        ):
+            row = together[var].isel(sample=slice(i, i + 1)).to_numpy()
+            assert row.tobytes() == alone[var].to_numpy().tobytes(), (var, i)
+    # Outside the context each row has its own futures again: the same inputs, other funding draws.
+    apart = labecon.simulate("two-strategies", inputs={k: np.repeat(v[:1], 3) for k, v in table.items()})
+    assert len(set(apart.dataset["npv_fcf_usd"].to_numpy()[:, 1].tolist())) > 1
