@@ -1,4 +1,4 @@
-"""Time the decision analyses: a Sobol analysis, a comparison and an optimisation.
+"""Time the decision analyses: Sobol and one-at-a-time analyses, a comparison and an optimisation.
 
 Run with ``python -m benchmarks --decisions``. Each is timed once, in this
 process, after a small warm-up run (so compilation is not counted), on one core.
@@ -44,6 +44,19 @@ def run_decision_benchmarks(*, sobol_n: int = 1024, compare_n: int = 100_000) ->
             "two-strategies",
             f"N = {sobol_n:,}",
             f"{sobol.n_evaluations:,}",
+            f"{seconds:.1f}",
+        ]
+    )
+
+    seconds, oat = _timed(
+        lambda: labecon.sensitivity("two-strategies", "npv_fcf_usd[lab=lab_own]", method="oat", seed=1)
+    )
+    rows.append(
+        [
+            f"one at a time (tornado, {len(oat.inputs)} inputs x 7 points) of lab_own's NPV",
+            "two-strategies",
+            "shared futures",
+            f"{oat.n_evaluations:,}",
             f"{seconds:.1f}",
         ]
     )
