@@ -196,6 +196,9 @@ def test_ctrl_c_then_resume_by_run_id(tmp_path: Path) -> None:
         env=env,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell running the suite in the background ignores SIGINT, and its children inherit
+        # that: give the run Ctrl-C back, as a terminal's user has it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while (
