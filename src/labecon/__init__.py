@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from labecon.analysis.conventions import ConventionsResult, conventions
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
     from labecon.analysis.deals import DealValues, deal_values
+    from labecon.analysis.drivers import RouteDrivers, route_drivers
     from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
     from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
@@ -67,6 +68,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ConvergenceReport": ("labecon.analysis.convergence", "ConvergenceReport"),
     "DealValues": ("labecon.analysis.deals", "DealValues"),
     "deal_values": ("labecon.analysis.deals", "deal_values"),
+    "RouteDrivers": ("labecon.analysis.drivers", "RouteDrivers"),
+    "route_drivers": ("labecon.analysis.drivers", "route_drivers"),
     "run_to_precision": ("labecon.analysis.convergence", "run_to_precision"),
     "HistoryError": ("labecon.analysis.history", "HistoryError"),
     "load_history": ("labecon.analysis.history", "load_history"),
@@ -143,6 +146,7 @@ __all__ = [
     "ParameterInfo",
     "PlausibilityWarning",
     "Results",
+    "RouteDrivers",
     "RunStore",
     "Scenario",
     "ScenarioError",
@@ -166,6 +170,7 @@ __all__ = [
     "make_backend",
     "optimize",
     "parse_override",
+    "route_drivers",
     "run_block",
     "run_to_precision",
     "sample_block",

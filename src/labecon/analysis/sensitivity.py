@@ -40,6 +40,7 @@ from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, u
 from labecon.errors import OptionalDependencyError, OptionError
 from labecon.jsonable import read_json, write_json
 from labecon.model.risk import shared_futures
+from labecon.runtime.results import Results
 from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
@@ -452,7 +453,6 @@ def sensitivity(
     sc = load_scenario(scenario)
     run_seed = sc.run.seed if seed is None else seed
     space = InputSpace.from_scenario(sc, inputs)
-    all_names = uncertain_input_names(sc)
     if method not in ASSUMPTIONS:
         msg = f"unknown method {method!r}; expected one of: {', '.join(ASSUMPTIONS)}"
         raise OptionError(msg, "method")
@@ -476,12 +476,7 @@ def sensitivity(
         }
         result = given_data_indices(drawn, output_values(res, output, select), method=method, seed=run_seed)
     else:
-        medians = {n: float(InputSpace.from_scenario(sc, [n]).ppf(n, np.array([0.5]))[0]) for n in all_names}
-
-        def model(cols: dict[str, FloatArray]) -> FloatArray:
-            n = next(iter(cols.values())).shape[0]
-            table = {k: cols.get(k, np.full(n, medians[k])) for k in all_names}
-            return output_values(simulate(sc, inputs=table, keep="outputs"), output, select)
+        model = table_model(sc, run_seed, lambda res: output_values(res, output, select))
 
         def on_common_draws(cols: dict[str, FloatArray]) -> FloatArray:
             # Every point of the sweep, the base case included, sees sample 0's draws inside the
@@ -503,6 +498,22 @@ def sensitivity(
             "extra": {**result.extra, "scenario": sc.name, "seed": run_seed},
         }
     )
+
+
+def table_model(sc: Scenario, seed: int, read: Callable[[Results], FloatArray]) -> Model:
+    """Return a model of a table of inputs: a run of ``sc`` with ``seed``, ``read`` from its results.
+
+    The inputs a table leaves out are held at their medians; row i is sample i.
+    """
+    all_names = uncertain_input_names(sc)
+    medians = {n: float(InputSpace.from_scenario(sc, [n]).ppf(n, np.array([0.5]))[0]) for n in all_names}
+
+    def model(cols: dict[str, FloatArray]) -> FloatArray:
+        n = next(iter(cols.values())).shape[0]
+        table = {k: cols.get(k, np.full(n, medians[k])) for k in all_names}
+        return read(simulate(sc, seed=seed, inputs=table, keep="outputs"))
+
+    return model
 
 
 def _time_axis(

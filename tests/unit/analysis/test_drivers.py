@@ -1,0 +1,68 @@
+"""What moves each route answer: each input swept alone, every point on sample 0's futures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import labecon
+from labecon.analysis.drivers import route_drivers
+from labecon.analysis.sensitivity import InputSpace
+from labecon.errors import OptionError, ScenarioError
+
+
+@pytest.fixture(scope="module")
+def drivers() -> labecon.RouteDrivers:
+    return route_drivers("route-choice", seed=3)
+
+
+def _gain_alone(point: dict[str, float], route: str, seed: int) -> float:
+    """The route's gain with the inputs at ``point`` (the rest at medians), run alone as sample 0."""
+    sc = labecon.load_scenario("route-choice")
+    space = InputSpace.from_scenario(sc)
+    table = {n: np.array([point.get(n, float(space.ppf(n, np.array([0.5]))[0]))]) for n in space.names}
+    run = labecon.simulate(sc, seed=seed, inputs=table, keep="outputs")
+    return float(run.dataset["route_gain_usd"].sel(route=route).to_numpy()[0])
+
+
+def test_every_bar_is_the_gain_of_its_point_run_alone(drivers: labecon.RouteDrivers) -> None:
+    route = "frontier_lab:lease"
+    assert drivers.base[route] == _gain_alone({}, route, 3)
+    for i in (0, len(drivers.inputs) - 1):  # the input that moves it most, and the least
+        name = drivers.inputs[i]
+        assert drivers.low[route][i] == _gain_alone({name: drivers.input_low[i]}, route, 3)
+        assert drivers.high[route][i] == _gain_alone({name: drivers.input_high[i]}, route, 3)
+
+
+def test_alternatives_only_and_inputs_ranked_by_their_largest_swing(drivers: labecon.RouteDrivers) -> None:
+    assert drivers.declared == {"frontier_lab": "hybrid"}
+    assert sorted(drivers.base) == ["frontier_lab:lease", "frontier_lab:own", "frontier_lab:partner"]
+    swing = [
+        max(abs(drivers.high[r][i] - drivers.low[r][i]) for r in drivers.base)
+        for i in range(len(drivers.inputs))
+    ]
+    assert swing == sorted(swing, reverse=True)
+    assert sorted(drivers.inputs) == sorted(labecon.load_scenario("route-choice").inputs)
+    assert drivers.names["route"]["frontier_lab:lease"] == "Frontier lab: lease"
+    assert drivers.n_evaluations == 1 + 7 * len(drivers.inputs)
+
+
+def test_demand_that_grows_faster_favours_the_routes_that_can_grow_with_it(
+    drivers: labecon.RouteDrivers,
+) -> None:
+    # Leases stop at what builders offer: the faster API demand grows, the less leasing gains.
+    i = drivers.inputs.index("g_api")
+    assert drivers.high["frontier_lab:lease"][i] < drivers.low["frontier_lab:lease"][i]
+
+
+def test_a_scenario_with_no_route_answer_is_refused_naming_the_field() -> None:
+    with pytest.raises(ScenarioError) as compute:
+        route_drivers("b1")
+    assert compute.value.path == "scenario"
+    no_routes = labecon.with_overrides("route-choice", {"labs.frontier_lab.routes": {}})
+    with pytest.raises(ScenarioError) as world:
+        route_drivers(no_routes)
+    assert world.value.path == "labs"
+    with pytest.raises(OptionError) as bad:
+        route_drivers("route-choice", low_q=0.9, high_q=0.1)
+    assert bad.value.option == "quantiles"
