@@ -196,7 +196,31 @@ async def post_conventions(request: Request) -> JSONResponse:
         msg = f"{n:,} samples per variant is over this server's limit of {settings.immediate_max_samples:,}"
         raise ApiError(413, "n_samples", msg)
     runner: ImmediateRunner = request.app.state.runner
-    return JSONResponse(await runner.run(scenario, n, seed, conventions=True))
+    return JSONResponse(await runner.run(scenario, n, seed, answer="conventions"))
+
+
+@router.post(
+    "/drivers",
+    summary="What moves each route answer: every alternative route's gain, each input swept alone",
+    openapi_extra=_body_doc(RunRequest),
+    responses={422: ERRORS[422], 429: ERRORS[429]},
+)
+async def post_drivers(request: Request) -> JSONResponse:
+    """Sweep each uncertain input alone from its 5th to its 95th percentile, the others at medians.
+
+    As ``labecon.route_drivers``: for each lab that names routes, the gain in NPV (USD) of each
+    alternative route over its declared one at every input's median (``base``) and with each
+    input alone at its 5th and 95th percentiles (``low``, ``high``, inputs ranked by their
+    largest swing), every point on the same futures (sample 0's risk events and funding
+    rounds). One small run (two-strategies: 64 points); ``n_samples`` does not apply.
+    """
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
+    scenario = _scenario(req.scenario, req.overrides)
+    with_routes(scenario)  # 422 now, naming the field, when there is no route answer
+    seed = req.seed if req.seed is not None else scenario.run.seed
+    runner: ImmediateRunner = request.app.state.runner
+    return JSONResponse(await runner.run(scenario, 0, seed, answer="drivers"))
 
 
 @router.get("/runs", summary="The runs in the run store")

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, Literal
 
 import labecon
 from labecon.runtime.backends.base import Backend
@@ -35,6 +35,9 @@ from labecon.scenario.loader import load_quietly
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
+
+Answer = Literal["view", "conventions", "drivers"]
+"""What a run answers with: its view, the route answer under the conventions, what moves it."""
 
 CACHE_SIZE = 128
 """Answers kept (about 20 kB each for two-strategies)."""
@@ -95,12 +98,13 @@ class ImmediateRunner:
         self._executor = None
 
     async def run(
-        self, scenario: labecon.Scenario, n_samples: int, seed: int, *, conventions: bool = False
+        self, scenario: labecon.Scenario, n_samples: int, seed: int, *, answer: Answer = "view"
     ) -> dict[str, Any]:
         """Return the view of a run of ``scenario`` (from the cache if it ran before).
 
-        With ``conventions``, the route answer under the model's conventions switched instead
-        (:func:`labecon.conventions`, as a dict).
+        With ``answer="conventions"``, the route answer under the model's conventions switched
+        instead (:func:`labecon.conventions`, as a dict); with ``"drivers"``, what moves each
+        route answer (:func:`labecon.route_drivers`, as a dict; ``n_samples`` does not apply).
 
         Raises
         ------
@@ -109,7 +113,7 @@ class ImmediateRunner:
         """
         # Only the fields given (as dump_scenario writes them): they validate back to the same scenario.
         fields = scenario.model_dump(mode="json", exclude_unset=True)
-        key = _key(fields, n_samples, seed) + (":conventions" if conventions else "")
+        key = _key(fields, n_samples, seed) + ("" if answer == "view" else f":{answer}")
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -120,7 +124,7 @@ class ImmediateRunner:
                 msg = f"{self.max_waiting} runs are waiting already (the limit); try again in a moment"
                 raise ApiError(429, "n_samples", msg)
             try:
-                work = compute_conventions if conventions else compute_view
+                work = _WORK[answer]
                 shared = asyncio.wrap_future(self._submit(work, fields, n_samples, seed))
             except BrokenProcessPool:
                 self._restart()
@@ -139,7 +143,7 @@ class ImmediateRunner:
         self, work: Callable[..., dict[str, Any]], fields: dict[str, Any], n_samples: int, seed: int
     ) -> Future[dict[str, Any]]:
         executor = self.start()
-        if self.workers <= 1:
+        if self.workers <= 1 or work is compute_drivers:  # a sweep is one small run: one worker's
             return executor.submit(work, fields, n_samples, seed)
         # One run's blocks spread over every worker (a preview uses every core; same bits as one
         # block): the server process folds them and builds the view, in a thread of its own.
@@ -186,6 +190,24 @@ def compute_conventions(
         scenario, n_samples=n_samples, seed=seed, backend=backend or "local", chunk_size=chunk
     )
     return result.to_dict()
+
+
+def compute_drivers(
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+) -> dict[str, Any]:
+    """Return what moves each route answer of a scenario given as its fields, as a dict.
+
+    Its sweep is one small run in this thread (a point per input and quantile, every point on
+    sample 0's futures): neither ``n_samples`` nor the workers' ``backend`` apply.
+    """
+    return labecon.route_drivers(load_quietly(fields), seed=seed).to_dict()
+
+
+_WORK: dict[str, Callable[..., dict[str, Any]]] = {
+    "view": compute_view,
+    "conventions": compute_conventions,
+    "drivers": compute_drivers,
+}
 
 
 def _warm_up() -> None:

@@ -1,0 +1,66 @@
+"""POST /api/drivers: what moves each route answer, as labecon.route_drivers gives it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.web.conftest import assert_answered, assert_names_field, make_client
+
+import labecon
+
+
+def test_the_answer_is_labecon_route_drivers_on_the_same_seed(client: Any) -> None:
+    response = client.post("/api/drivers", json={"scenario": "route-choice", "seed": 3})
+    assert response.status_code == 200, response.text
+    expected = labecon.route_drivers("route-choice", seed=3).to_dict()
+    assert response.json() == json.loads(json.dumps(expected))
+
+
+def test_overrides_move_the_answer_as_in_python(client: Any) -> None:
+    overrides = {"labs.frontier_lab.lease.capacity_limit_mw": 500}
+    body = {"scenario": "route-choice", "overrides": overrides, "seed": 3}
+    data = client.post("/api/drivers", json=body).json()
+    expected = labecon.route_drivers(labecon.with_overrides("route-choice", overrides), seed=3)
+    assert data["base"] == expected.base
+    assert data["base"] != labecon.route_drivers("route-choice", seed=3).base
+
+
+def test_a_scenario_without_a_route_answer_names_the_field(client: Any) -> None:
+    assert_names_field(client.post("/api/drivers", json={"scenario": "b1"}), 422, "scenario")
+    no_routes = {"scenario": "route-choice", "overrides": {"labs.frontier_lab.routes": {}}}
+    assert_names_field(client.post("/api/drivers", json=no_routes), 422, "labs")
+    bad = {"scenario": "route-choice", "overrides": {"inputs.g_api.ci90": "fast"}}
+    assert "g_api" in assert_names_field(client.post("/api/drivers", json=bad), 422)["field"]
+
+
+_values = st.none() | st.booleans() | st.integers(-5, 500) | st.text(max_size=20)
+_bodies = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "scenario": st.sampled_from(["route-choice", "b1", "nope", "name: x", ""]) | _values,
+            "overrides": st.dictionaries(
+                st.sampled_from(["finance.compute_priced_at", "labs.frontier_lab.routes", "x.y", ""]),
+                _values,
+                max_size=2,
+            )
+            | _values,
+            "seed": st.integers(-5, 2**64) | _values,
+        },
+    )
+    | _values
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_bodies)
+def test_fuzzed_bodies_never_give_a_500(store: Path, body: Any) -> None:
+    client = make_client(store)
+    response = client.post(
+        "/api/drivers", content=json.dumps(body), headers={"content-type": "application/json"}
+    )
+    assert_answered(response, (200, 422, 429))
