@@ -331,6 +331,53 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     assert errors == []
 
 
+def _driver_titles(page: Any) -> list[str]:
+    charts = "[...document.querySelectorAll('#drivers .driver-chart')]"
+    return list(page.evaluate(f"{charts}.map((d) => d.layout.title.text)"))
+
+
+def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors)
+    page.click("#check-drivers")
+    page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 2")
+    # A tornado per lab, by the names readers know; the inputs in words, the largest swing on top.
+    expected = labecon.route_drivers("two-strategies", seed=2)
+    first = max(("lab_partner:" + r for r in ("partner", "own", "lease")), key=lambda r: expected.base[r])
+    titles = _driver_titles(page)
+    assert titles[0] == "OpenAI-like lab: what moves the gain of commit over own"
+    assert titles[1] == f"Anthropic-like lab: what moves the gain of {first.split(':')[1]} over hybrid"
+    ends = zip(expected.inputs, expected.high[first], expected.low[first], strict=True)
+    swing = {n: abs(h - lo) for n, h, lo in ends}
+    labels = page.evaluate("document.querySelectorAll('#drivers .driver-chart')[1].data[0].y")
+    assert labels[-1] == expected.descriptions[max(swing, key=swing.__getitem__)]  # on top
+    bars = page.evaluate("document.querySelectorAll('#drivers .driver-chart')[1].data[1].x")
+    high = dict(zip(expected.inputs, expected.high[first], strict=True))
+    by_words = {expected.descriptions[n]: n for n in expected.inputs}
+    want = [(high[by_words[label]] - expected.base[first]) / 1e9 for label in labels]
+    assert bars == pytest.approx(want, rel=1e-12)
+    # Another alternative is a pick away; showing one lab shows its tornado alone.
+    page.select_option('select[aria-label="Anthropic-like lab: alternative route"]', "lab_partner:lease")
+    assert _driver_titles(page)[1] == "Anthropic-like lab: what moves the gain of lease over hybrid"
+    page.select_option("#lab-filter", "lab_own")
+    assert _driver_titles(page) == ["OpenAI-like lab: what moves the gain of commit over own"]
+    # The link keeps it; a change makes it stale, and the link no longer asks for it.
+    assert "check=drivers" in page.url
+    again = _opened(browser, page.url, errors)
+    again.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
+    n = _renders(page)
+    page.fill("#seed", "7")
+    page.locator("#seed").dispatch_event("change")
+    _wait_render(page, n)
+    assert page.locator("#drivers").is_hidden()
+    assert "check=drivers" not in page.url
+    b1 = _opened(browser, f"{server.url}/?scenario=b1", errors)
+    assert b1.locator("#check-drivers").is_hidden()
+    assert errors == []
+
+
 def _legend(page: Any, chart: str) -> list[str]:
     return list(page.evaluate(f"document.getElementById('{chart}').data.map((t) => t.name)"))
 

@@ -1,10 +1,12 @@
 // labecon dashboard: controls from the scenario's description, a preview run after each
 // change, charts drawn with the Plotly.js this server ships. The whole state lives in the
-// URL (scenario, seed, overrides, view, full run, conventions check), so a copied link
+// URL (scenario, seed, overrides, view, full run, the checks shown), so a copied link
 // reopens it. ES modules: urlstate.js (the address), controls.js (the controls), charts.js,
-// conventions.js (the conventions check), summary.js (downloads).
+// conventions.js (the conventions check), drivers.js (what moves the route answer),
+// summary.js (downloads).
 import { drawCharts, nameOf } from "./charts.js";
 import { drawConventions } from "./conventions.js";
+import { drawDrivers } from "./drivers.js";
 import { buildControls } from "./controls.js";
 import { save, summaryRows, toCsv } from "./summary.js";
 import { SEED_RULE, readSeed, readUrl, writeUrl } from "./urlstate.js";
@@ -18,12 +20,14 @@ const state = {
   lab: "all",
   run: null, // id of a full run whose results are shown
   conventions: false, // the conventions check is shown (for the scenario as it is)
+  drivers: false, // what moves the route answer is shown (for the scenario as it is)
   description: null,
   view: null,
   renders: 0,
 };
 let inflight = null;
 let timer = null;
+let driversShown = null; // what moves the route answer, as drawn: redrawn for another lab without asking
 let poller = null;
 
 const $ = (id) => document.getElementById(id);
@@ -81,8 +85,11 @@ let lastChange = -Infinity;
 
 function schedulePreview() {
   state.conventions = false; // it answered for the scenario before this change
+  state.drivers = false;
+  driversShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
+  $("drivers").hidden = true;
   clearTimeout(timer);
   const now = performance.now();
   const wait = now - lastChange < QUIET_MS ? QUIET_MS : 0;
@@ -142,6 +149,30 @@ async function checkConventions() {
   } finally {
     $("conventions-busy").hidden = true;
     $("check-conventions").disabled = false;
+  }
+}
+
+// What moves each route answer, for the scenario shown (on demand): a tornado per lab.
+async function checkDrivers() {
+  clearError();
+  const body = previewBody();
+  delete body.n_samples; // one point per input and quantile: no sample count applies
+  const asked = JSON.stringify(previewBody());
+  $("drivers-busy").hidden = false;
+  $("check-drivers").disabled = true;
+  try {
+    const data = await api("POST", "/api/drivers", body);
+    if (asked === JSON.stringify(previewBody())) { // not stale
+      driversShown = data;
+      drawDrivers($("drivers"), data, state.lab);
+      state.drivers = true;
+      writeUrl(state);
+    }
+  } catch (err) {
+    showError(err.field, err.message);
+  } finally {
+    $("drivers-busy").hidden = true;
+    $("check-drivers").disabled = false;
   }
 }
 
@@ -251,6 +282,7 @@ function render(view, label, started) {
   drawCharts(view, state.lab);
   // The model's other conventions move a route answer: offered where there is one.
   document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
+  document.querySelector(".drivers").hidden = !(view.coords.route || []).length;
   markStale(false);
   state.renders += 1;
   const pageMs = performance.now() - started;
@@ -345,6 +377,7 @@ async function start() {
   if (state.run) follow(state.run);
   else preview();
   if (state.conventions) checkConventions(); // the link was copied with the check shown
+  if (state.drivers) checkDrivers();
 
   select.addEventListener("change", async () => {
     if (select.value === "__yaml__") { $("yaml-panel").open = true; $("yaml-text").focus(); return; }
@@ -365,9 +398,11 @@ async function start() {
     state.lab = $("lab-filter").value;
     writeUrl(state);
     if (state.view) drawCharts(state.view, state.lab);
+    if (driversShown) drawDrivers($("drivers"), driversShown, state.lab);
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);
+  $("check-drivers").addEventListener("click", checkDrivers);
   $("copy-link").addEventListener("click", async () => {
     writeUrl(state);
     try { await navigator.clipboard.writeText(location.href); $("copy-link").textContent = "Link copied"; } catch (e) { $("copy-link").textContent = "Copy the address bar"; }

@@ -1,5 +1,5 @@
 // The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
-// the lab shown, the full run and the conventions check, so a copied link reopens it.
+// the lab shown, the full run and the checks shown (conventions, drivers), so a copied link reopens it.
 function encodeText(text) {
   const bytes = new TextEncoder().encode(text);
   let bin = "";
@@ -38,7 +38,9 @@ export function readUrl(state, onError) {
   }
   if (q.has("lab")) state.lab = q.get("lab");
   if (q.has("run")) state.run = q.get("run");
-  state.conventions = q.get("check") === "conventions";
+  const checks = (q.get("check") || "").split(",");
+  state.conventions = checks.includes("conventions");
+  state.drivers = checks.includes("drivers");
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -54,6 +56,7 @@ export function writeUrl(state) {
   if (state.lab !== "all") q.set("lab", state.lab);
   for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
   if (state.run) q.set("run", state.run);
-  if (state.conventions) q.set("check", "conventions");
+  const checks = [state.conventions && "conventions", state.drivers && "drivers"].filter(Boolean);
+  if (checks.length) q.set("check", checks.join(","));
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }

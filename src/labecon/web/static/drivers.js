@@ -1,0 +1,119 @@
+// What moves each route answer (POST /api/drivers), on demand: for each lab, a tornado of one
+// alternative route's gain over the declared route, each input alone at its 5th and 95th
+// percentiles, the others at their medians, every point on the same futures.
+
+const LOW = "#1f5fa8";
+const HIGH = "#d9641e";
+
+function billions(usd) {
+  return usd / 1e9;
+}
+
+function money(usd) {
+  const b = billions(usd);
+  return Math.abs(b) >= 1000 ? `$${(b / 1000).toFixed(2)}T` : `$${b.toFixed(Math.abs(b) >= 10 ? 0 : 1)}B`;
+}
+
+function value(x, units) {
+  const shown = Math.abs(x) >= 1e4 || (Math.abs(x) > 0 && Math.abs(x) < 1e-2) ? x.toExponential(2) : +x.toPrecision(3);
+  return units ? `${shown} ${units}` : String(shown);
+}
+
+// The alternatives of each lab ("lab:route"), the one with the highest gain at the medians first.
+function alternativesByLab(data) {
+  const byLab = {};
+  for (const route of Object.keys(data.base)) {
+    const lab = route.split(":")[0];
+    (byLab[lab] = byLab[lab] || []).push(route);
+  }
+  for (const routes of Object.values(byLab)) routes.sort((a, b) => data.base[b] - data.base[a]);
+  return byLab;
+}
+
+function drawTornado(div, data, route) {
+  const lab = route.split(":")[0];
+  const declared = data.declared[lab];
+  const base = data.base[route];
+  const rows = data.inputs.map((name, i) => ({
+    label: data.descriptions[name] || name,
+    name,
+    low: data.low[route][i],
+    high: data.high[route][i],
+    lowValue: value(data.input_low[i], data.units[name]),
+    highValue: value(data.input_high[i], data.units[name]),
+  }));
+  // This route's largest swing on top (Plotly draws the first category at the bottom).
+  rows.sort((a, b) => Math.abs(a.high - a.low) - Math.abs(b.high - b.low));
+  const y = rows.map((r) => r.label);
+  const bar = (key, valueKey, color, quantile) => ({
+    type: "bar",
+    orientation: "h",
+    name: `input at its ${quantile} percentile`,
+    y,
+    x: rows.map((r) => billions(r[key] - base)),
+    base: billions(base),
+    marker: { color },
+    customdata: rows.map((r) => [r.name, r[valueKey], money(r[key])]),
+    hovertemplate: `%{customdata[0]} at %{customdata[1]}: gain %{customdata[2]}<extra></extra>`,
+  });
+  const route_ = route.split(":")[1];
+  const labName = ((data.names || {}).lab || {})[lab] || lab;
+  const title = `${labName}: what moves the gain of ${route_} over ${declared}`;
+  const height = 120 + 26 * rows.length;
+  window.Plotly.react(div, [bar("low", "lowValue", LOW, "5th"), bar("high", "highValue", HIGH, "95th")], {
+    title: { text: title, x: 0.02, font: { size: 14 } },
+    barmode: "group",
+    bargap: 0.25,
+    height,
+    margin: { l: 250, r: 20, t: 42, b: 80 },
+    font: { family: "system-ui, sans-serif", size: 12, color: "#1d2330" },
+    xaxis: { title: { text: `gain of ${route_} over ${declared}, USD bn (NPV)` }, gridcolor: "#eef0f3", zerolinecolor: "#1d2330", zerolinewidth: 2 },
+    yaxis: { automargin: true },
+    legend: { orientation: "h", yref: "container", y: 0, yanchor: "bottom" },
+    shapes: [{ type: "line", x0: billions(base), x1: billions(base), yref: "paper", y0: 0, y1: 1, line: { color: "#7f8c8d", dash: "dot" } }],
+    paper_bgcolor: "#fff",
+    plot_bgcolor: "#fff",
+  }, { displaylogo: false, responsive: true });
+}
+
+// Draw `data` (the API's answer) into `box`: per lab a route picker and its tornado, and how to read them.
+export function drawDrivers(box, data, labShown) {
+  const parts = [];
+  const byLab = alternativesByLab(data);
+  const labName = (lab) => ((data.names || {}).lab || {})[lab] || lab;
+  for (const [lab, routes] of Object.entries(byLab)) {
+    if (labShown !== "all" && labShown !== lab) continue;
+    const panel = document.createElement("div");
+    panel.className = "driver-panel";
+    const label = document.createElement("label");
+    label.textContent = `${labName(lab)}: the gain of `;
+    const pick = document.createElement("select");
+    pick.className = "driver-route";
+    pick.setAttribute("aria-label", `${labName(lab)}: alternative route`);
+    for (const route of routes) {
+      const opt = document.createElement("option");
+      opt.value = route;
+      opt.textContent = route.split(":")[1];
+      pick.appendChild(opt);
+    }
+    label.appendChild(pick);
+    label.append(` over ${data.declared[lab]}`);
+    const chart = document.createElement("div");
+    chart.className = "chart driver-chart";
+    panel.append(label, chart);
+    parts.push([panel, chart, pick]);
+  }
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.textContent = "Each lab's alternative that gains most with every input at its median is shown first. " +
+    `Each input alone at its 5th and 95th percentile, the others at their medians, every point ` +
+    `on the same futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
+    `the bold one no gain: a bar that crosses it is an input that, alone, turns which route is better. ` +
+    `It ignores interactions and correlations (labecon sensitivity apportions them).`;
+  box.replaceChildren(...parts.map(([panel]) => panel), note);
+  box.hidden = false;
+  for (const [, chart, pick] of parts) {
+    drawTornado(chart, data, pick.value);
+    pick.addEventListener("change", () => drawTornado(chart, data, pick.value));
+  }
+}
