@@ -44,7 +44,7 @@ def test_conventions_as_json_and_with_an_override() -> None:
 def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:
     result = runner.invoke(app, ["conventions", "b1", "-n", "100"])
     assert result.exit_code == 2
-    assert "scenario: the model's conventions are a world scenario's" in result.output
+    assert "scenario: a route answer is a world scenario's" in result.output
     assert "Traceback" not in result.output
     bad = runner.invoke(app, ["conventions", "route-choice", "-n", "0"])
     assert bad.exit_code == 2

@@ -187,7 +187,7 @@ def with_routes(scenario: Scenario) -> WorldScenario:
     """
     world = as_kind(scenario, WorldScenario)
     if world is None:
-        msg = "the model's conventions are a world scenario's; this is a compute scenario"
+        msg = "a route answer is a world scenario's (labs that name routes); this is a compute scenario"
         raise ScenarioError(msg, "scenario")
     if not lab_routes(world):
         msg = "no lab names routes (labs.<lab>.routes): there is no route answer to move"

@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 import labecon
-from labecon.cli import analyses, backtest, conventions, deals, runs, scenarios, serve
+from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve
 from labecon.cli import run as run_module
 from labecon.cli.rendering import console, err_console
 
@@ -59,6 +59,7 @@ runs_app.command("rm")(runs.runs_rm)
 runs_app.command("gc")(runs.runs_gc)
 app.command()(analyses.compare)
 app.command()(conventions.conventions)
+app.command()(drivers.drivers)
 app.command()(deals.deals)
 app.command()(analyses.sensitivity)
 app.command()(analyses.optimize)

@@ -1,0 +1,47 @@
+"""``labecon drivers``: what moves each route answer, input by input, or a clear error."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+import labecon
+from labecon.cli import app
+from labecon.report.words import money
+
+runner = CliRunner()
+
+
+def test_drivers_prints_each_alternative_route_with_its_inputs_in_words() -> None:
+    result = runner.invoke(app, ["drivers", "route-choice", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    expected = labecon.route_drivers("route-choice", seed=3)
+    for route in ("own", "partner", "lease"):
+        base = money(expected.base[f"frontier_lab:{route}"])
+        assert f"Frontier lab: the gain of {route} over hybrid (NPV), {base}" in result.output
+    assert "growth of API and enterprise spend" in result.output  # the inputs in words
+    assert "turns which route is better" in result.output
+
+
+def test_drivers_of_one_lab_as_json_with_an_override() -> None:
+    limit = "labs.frontier_lab.lease.capacity_limit_mw=500"
+    args = ["drivers", "route-choice", "--lab", "frontier_lab", "--set", limit, "--seed", "3", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    changed = labecon.with_overrides("route-choice", {"labs.frontier_lab.lease.capacity_limit_mw": 500})
+    expected = labecon.route_drivers(changed, seed=3).to_dict()
+    assert json.loads(result.stdout) == json.loads(json.dumps(expected))
+
+
+def test_drivers_name_the_field_of_what_is_wrong() -> None:
+    compute = runner.invoke(app, ["drivers", "b1"])
+    assert compute.exit_code == 2
+    assert "scenario: a route answer is a world scenario's" in compute.output
+    unknown = runner.invoke(app, ["drivers", "route-choice", "--lab", "nope"])
+    assert unknown.exit_code == 2
+    assert "--lab: 'nope' names no lab with routes" in unknown.output
+    bad = runner.invoke(app, ["drivers", "route-choice", "--set", "inputs.g_api.ci90=fast"])
+    assert bad.exit_code == 2
+    assert "inputs.g_api" in bad.output
+    assert "Traceback" not in compute.output + unknown.output + bad.output
