@@ -54,6 +54,8 @@ COMPARISON_JSON = "comparison.json"
 COMPARISON_NPZ = "comparison.npz"
 """Every paired value and regret of a comparison (the JSON holds a sample of them)."""
 OPTIMIZATION_JSON = "optimization.json"
+DRIVERS_JSON = "drivers.json"
+"""What moves each route answer (:func:`labecon.route_drivers`), for the report."""
 LOCATION_FILE = "location.txt"
 """In the store's folder of a run written elsewhere (``--out``): where its results are."""
 

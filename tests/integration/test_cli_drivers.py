@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -45,3 +46,29 @@ def test_drivers_name_the_field_of_what_is_wrong() -> None:
     assert bad.exit_code == 2
     assert "inputs.g_api" in bad.output
     assert "Traceback" not in compute.output + unknown.output + bad.output
+
+
+def test_drivers_written_and_reported_and_never_overwritten_unasked(tmp_path: Path) -> None:
+    args = ["drivers", "route-choice", "--seed", "3", "--out", str(tmp_path / "d")]
+    result = runner.invoke(app, [*args, "--report"])
+    assert result.exit_code == 0, result.output
+    saved = json.loads((tmp_path / "d" / "drivers.json").read_text())
+    assert saved == json.loads(json.dumps(labecon.route_drivers("route-choice", seed=3).to_dict()))
+    report = (tmp_path / "d" / "report.html").read_text()
+    assert "Frontier lab: what moves the gain of lease over hybrid" in report
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2
+    assert "--force" in again.output
+
+
+def test_a_run_s_report_shows_what_moves_its_route_answer(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    args = ["run", "route-choice", "-n", "300", "--seed", "3", "--out", str(out), "--report"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "drivers.json" in result.output  # among the files written
+    html = (out / "report.html").read_text()
+    assert 'data-chart="drivers-frontier_lab-lease"' in html
+    plain = runner.invoke(app, ["run", "b1", "-n", "300", "--out", str(tmp_path / "b1"), "--report"])
+    assert plain.exit_code == 0, plain.output
+    assert not (tmp_path / "b1" / "drivers.json").exists()  # no routes, no route answer to move

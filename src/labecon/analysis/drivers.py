@@ -15,12 +15,15 @@ spread over its inputs with Sobol' indices.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from labecon import layout
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.sensitivity import InputSpace, oat_indices, table_model
+from labecon.jsonable import write_json
 from labecon.model.risk import shared_futures
 from labecon.runtime.results import Results
 from labecon.scenario.loader import ScenarioSource, load_scenario
@@ -76,6 +79,10 @@ class RouteDrivers:
             "n_evaluations": self.n_evaluations,
             "names": self.names,
         }
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report."""
+        return write_json(Path(directory) / layout.DRIVERS_JSON, self.to_dict())
 
 
 def route_drivers(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +12,15 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
-from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario
+from labecon.cli.options import (
+    ForceOption,
+    JsonOption,
+    ReportOption,
+    SeedOption,
+    SetOption,
+    analysis_dir,
+    load_scenario,
+)
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.report.words import money
 from labecon.scenario.names import reader_names
@@ -22,7 +31,10 @@ def drivers(
     lab: Annotated[str | None, typer.Option(help="Only this lab's routes (its key).")] = None,
     seed: SeedOption = None,
     sets: SetOption = None,
+    out: Annotated[Path | None, typer.Option(help="Directory for drivers.json (and the report).")] = None,
     as_json: JsonOption = False,
+    report: ReportOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Show what moves each route answer: every alternative route's gain, each input alone, low and high.
 
@@ -33,18 +45,24 @@ def drivers(
     """
     try:
         sc = load_scenario(scenario, sets)
+        out_dir = analysis_dir(out, "drivers", sc.name, force)
         with plausibility_summary("the sweep's points", reader_names(sc)):
             result = labecon.route_drivers(sc, seed=seed)
+        routes = [r for r in result.base if lab is None or r.split(":", 1)[0] == lab]
+        if not routes:
+            msg = f"--lab: {lab!r} names no lab with routes in {result.scenario}; those with routes: "
+            raise fail(msg + ", ".join(result.declared))
+        result.save(out_dir)
+        page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    routes = [r for r in result.base if lab is None or r.split(":", 1)[0] == lab]
-    if not routes:
-        msg = f"--lab: {lab!r} names no lab with routes in {result.scenario}; those with routes: "
-        raise fail(msg + ", ".join(result.declared))
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
     print_drivers(result, routes)
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+    if page is not None:
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def print_drivers(result: labecon.RouteDrivers, routes: list[str]) -> None:

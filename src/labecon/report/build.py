@@ -36,6 +36,7 @@ from labecon.report.why import (
     driver_charts,
     first_profit_charts,
     input_descriptions,
+    route_driver_charts,
     route_gain_charts,
     route_payback_charts,
     waterfall_charts,
@@ -64,6 +65,8 @@ class ReportInputs:
     optimization: dict[str, Any] | None = None
     scenario_yaml: str | None = None
     """The scenario that ran, for dates, and the appendix of assumptions and sources."""
+    drivers: dict[str, Any] | None = None
+    """What moves each route answer (``drivers.json``)."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -109,13 +112,14 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     comparison = _read_json(d / COMPARISON_FILE) if (d / COMPARISON_FILE).is_file() else None
     optimization = _read_json(d / OPTIMIZATION_FILE) if (d / OPTIMIZATION_FILE).is_file() else None
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
-    if dataset is None and comparison is None and optimization is None and not sens:
+    drivers = _read_json(d / layout.DRIVERS_JSON) if (d / layout.DRIVERS_JSON).is_file() else None
+    if dataset is None and comparison is None and optimization is None and not sens and drivers is None:
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
     scenario_yaml = None
     if (d / layout.SCENARIO_YAML).is_file():
         scenario_yaml = (d / layout.SCENARIO_YAML).read_text(encoding="utf-8")
-    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml)
+    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers)
 
 
 def _outputs(ds: xr.Dataset) -> list[str]:
@@ -300,15 +304,19 @@ def appendix_tables(inputs: ReportInputs) -> list[Table]:
 def build_charts(inputs: ReportInputs) -> list[Chart]:
     """Return every chart the inputs support, in report order."""
     charts: list[Chart] = []
+    scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
+    scenario = scenario if isinstance(scenario, dict) else None
+    names = reader_names(scenario)
     if inputs.dataset is not None:
-        scenario = load_yaml(inputs.scenario_yaml) if inputs.scenario_yaml else None
-        names = reader_names(scenario if isinstance(scenario, dict) else None)
         charts.extend(route_gain_charts(inputs.dataset, names))
         charts.extend(waterfall_charts(inputs.dataset, names))
         horizon = horizon_of(scenario) or inputs.dataset.sizes.get("quarter")
         charts.extend(first_profit_charts(inputs.dataset, start_year_of(scenario), horizon, names))
         charts.extend(route_payback_charts(inputs.dataset, start_year_of(scenario), horizon, names))
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario), names=names))
+    if inputs.drivers:  # what moves each route answer, beside what drives the outputs
+        charts.extend(route_driver_charts(inputs.drivers))
+    if inputs.dataset is not None:
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
     if inputs.comparison:
@@ -327,6 +335,7 @@ def write_report(
     comparison: Mapping[str, Any] | None = None,
     sensitivity: Sequence[Mapping[str, Any]] = (),
     optimization: Mapping[str, Any] | None = None,
+    drivers: Mapping[str, Any] | None = None,
     static: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained HTML report (and, on request, PNG/SVG of each chart).
@@ -338,8 +347,9 @@ def write_report(
     path : str or Path, optional
         The HTML file; default ``report.html`` in the run directory (required
         when ``source`` is a :class:`Results`).
-    comparison, sensitivity, optimization : optional
-        Analysis results as ``to_dict()`` mappings, added to those found on disk.
+    comparison, sensitivity, optimization, drivers : optional
+        Analysis results as ``to_dict()`` mappings, added to those found on disk
+        (``drivers``: :func:`labecon.route_drivers`'s).
     static : list of {"png", "svg"}
         Also write every chart as an image, into ``charts/`` beside the HTML.
 
@@ -361,6 +371,8 @@ def write_report(
     inputs.sensitivity.extend(dict(s) for s in sensitivity)
     if optimization is not None:
         inputs.optimization = dict(optimization)
+    if drivers is not None:
+        inputs.drivers = dict(drivers)
     bad = [s for s in static if s not in ("png", "svg")]
     if bad:
         msg = f"unknown image format(s) {bad}; expected png or svg"

@@ -239,7 +239,10 @@ def figure(chart: Chart) -> Any:
             )
         )
         fig.add_vline(x=base, line_dash="dash", line_color="#444")
-        fig.update_layout(barmode="overlay")
+        if d.get("zero"):  # a gain: where it changes sign, the answer turns
+            fig.add_vline(x=0, line_color="#1d2330", line_width=2)
+        # Side by side: overlaid, a bar hid the shorter one on its side.
+        fig.update_layout(barmode="group")
     elif chart.kind == "lines":
         for k, s in enumerate(d["series"]):
             fig.add_trace(

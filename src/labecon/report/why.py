@@ -7,7 +7,7 @@ option keeps them, not an empty chart.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -339,3 +339,42 @@ def _short(text: str, limit: int = 34) -> str:
 
 def _corr(a: FloatArray, b: FloatArray) -> float:
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
+    """Return a tornado per alternative route: its gain over the declared route, input by input.
+
+    From :meth:`labecon.RouteDrivers.to_dict`: each input alone at its 5th and 95th percentiles,
+    the others at their medians, every point on the same futures; the largest swing on top.
+    """
+    words, labs = drivers.get("descriptions", {}), drivers.get("names", {}).get("lab", {})
+    charts = []
+    for route, base in drivers["base"].items():
+        lab, alternative = route.split(":", 1)
+        declared = drivers["declared"][lab]
+        low, high = drivers["low"][route], drivers["high"][route]
+        order = sorted(range(len(drivers["inputs"])), key=lambda i: abs(high[i] - low[i]))  # top: the last
+        charts.append(
+            Chart(
+                f"drivers-{lab}-{alternative}",
+                "tornado",
+                f"{labs.get(lab, lab)}: what moves the gain of {alternative} over {declared}",
+                f"gain of {alternative} over {declared}, USD bn (NPV)",
+                "input",
+                {
+                    "inputs": [words.get(drivers["inputs"][i], drivers["inputs"][i]) for i in order],
+                    "low": [low[i] * 1e-9 for i in order],
+                    "high": [high[i] * 1e-9 for i in order],
+                    "base": base * 1e-9,
+                    "zero": True,
+                },
+                note=(
+                    "each input alone at its 5th and 95th percentile, the others at their medians, every "
+                    f"point on the same futures (seed {drivers.get('seed')}); dashed: the gain with every "
+                    "input at its median; a bar that crosses zero is an input that, alone, turns which "
+                    "route is better; it ignores interactions and correlations"
+                ),
+                section=WHY,
+            )
+        )
+    return charts

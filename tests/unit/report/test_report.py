@@ -15,6 +15,7 @@ from labecon.errors import OptionalDependencyError, OptionError
 from labecon.report.answers import answers
 from labecon.report.build import ReportInputs, build_charts, save_json, summary_sentences, write_report
 from labecon.report.charts import fmt_number
+from labecon.report.why import route_driver_charts
 
 pytest.importorskip("plotly")
 
@@ -121,6 +122,23 @@ def test_write_report_from_results_and_dir_with_analyses(tmp_path: Path) -> None
     assert (tmp_path / "run" / "charts" / "tornado-saving.png").stat().st_size > 1000
     best = json.loads((tmp_path / "run" / "comparison.json").read_text())["best"]
     assert f"{best} has the best expected value" in html
+
+
+def test_what_moves_the_route_answer_is_a_tornado_per_alternative_route(tmp_path: Path) -> None:
+    drivers = labecon.route_drivers("route-choice", seed=3)
+    drivers.save(tmp_path)  # a folder holding only this analysis is a report's source too
+    html = write_report(tmp_path).read_text()
+    for route in ("own", "partner", "lease"):
+        assert f'data-chart="drivers-frontier_lab-{route}"' in html
+    assert "Frontier lab: what moves the gain of lease over hybrid" in html
+    (chart,) = [c for c in route_driver_charts(drivers.to_dict()) if c.id == "drivers-frontier_lab-lease"]
+    swing = [abs(h - lo) for h, lo in zip(chart.data["high"], chart.data["low"], strict=True)]
+    assert swing == sorted(swing)  # the largest swing drawn last: on top
+    assert chart.data["base"] == drivers.base["frontier_lab:lease"] * 1e-9  # USD bn, as its axis says
+    assert chart.data["inputs"][-1] == "growth of API and enterprise spend"
+    from_results = labecon.simulate("route-choice", 300, 3)
+    page = write_report(from_results, tmp_path / "r.html", drivers=drivers.to_dict())
+    assert 'data-chart="drivers-frontier_lab-lease"' in page.read_text()
 
 
 def test_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
