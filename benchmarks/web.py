@@ -60,6 +60,20 @@ def preview_times(url: str, n: int = 10, n_samples: int = 10_000) -> list[tuple[
     return out
 
 
+def drivers_times(url: str, n: int = 5) -> list[tuple[float, float]]:
+    """Return (server s, client s) of ``n`` answers to "what moves the route answer", each after a change."""
+    out = []
+    with httpx.Client(base_url=url, timeout=120) as client:
+        for i in range(n):
+            body = {"scenario": "two-strategies", "seed": 1, "overrides": {PATH: round(0.30 + 0.01 * i, 2)}}
+            start = time.perf_counter()
+            response = client.post("/api/drivers", json=body)
+            wall = time.perf_counter() - start
+            response.raise_for_status()
+            out.append((_server_ms(response) / 1000, wall))
+    return out
+
+
 def concurrent_previews(
     url: str, n: int = 50, n_samples: int = 10_000, scenario: str = "two-strategies", same: bool = False
 ) -> tuple[int, list[float]]:
@@ -144,6 +158,9 @@ def run(n_concurrent: int = 50, browser: bool = True) -> list[list[str]]:
             ("preview rerun, client time", [c for _, c in reruns]),
         ):
             rows.append(_row(label, values, 0))
+        drivers_times(server.url, n=1)  # warm, as the previews
+        drivers = drivers_times(server.url)
+        rows.append(_row("what moves the route answer (64 points), server time", [s for s, _ in drivers], 0))
         if browser and CHROMIUM.exists():
             pages = page_update_times(server.url)
             rows.append(_row("page updated after a change (Chromium)", [s for s, _ in pages], 0))
