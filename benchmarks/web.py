@@ -29,6 +29,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -43,31 +44,22 @@ def _server_ms(response: httpx.Response) -> float:
 
 def preview_times(url: str, n: int = 10, n_samples: int = 10_000) -> list[tuple[float, float]]:
     """Return (server s, client s) of ``n`` preview reruns, each with a new value of a strategy parameter."""
-    out = []
-    with httpx.Client(base_url=url, timeout=120) as client:
-        for i in range(n):
-            body = {
-                "scenario": "two-strategies",
-                "n_samples": n_samples,
-                "seed": 1,
-                "overrides": {PATH: round(0.30 + 0.01 * i, 2)},
-            }
-            start = time.perf_counter()
-            response = client.post("/api/runs", json=body)
-            wall = time.perf_counter() - start
-            response.raise_for_status()
-            out.append((_server_ms(response) / 1000, wall))
-    return out
+    return _after_changes(url, "/api/runs", n, {"n_samples": n_samples})
 
 
 def drivers_times(url: str, n: int = 5) -> list[tuple[float, float]]:
     """Return (server s, client s) of ``n`` answers to "what moves the route answer", each after a change."""
+    return _after_changes(url, "/api/drivers", n, {})
+
+
+def _after_changes(url: str, path: str, n: int, fields: dict[str, Any]) -> list[tuple[float, float]]:
+    """Return (server s, client s) of ``n`` POSTs of two-strategies to ``path``, each with a new own_frac."""
     out = []
     with httpx.Client(base_url=url, timeout=120) as client:
         for i in range(n):
             body = {"scenario": "two-strategies", "seed": 1, "overrides": {PATH: round(0.30 + 0.01 * i, 2)}}
             start = time.perf_counter()
-            response = client.post("/api/drivers", json=body)
+            response = client.post(path, json={**body, **fields})
             wall = time.perf_counter() - start
             response.raise_for_status()
             out.append((_server_ms(response) / 1000, wall))

@@ -318,17 +318,7 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     again = _opened(browser, page.url, errors)
     again.wait_for_selector("#conventions table", timeout=120_000)
     assert again.inner_text("#conventions") == text
-    # A change makes the check stale: it goes until asked again, and the link no longer asks.
-    n = _renders(page)
-    page.fill("#seed", "7")
-    page.locator("#seed").dispatch_event("change")
-    _wait_render(page, n)
-    assert page.locator("#conventions").is_hidden()
-    assert "check=conventions" not in page.url
-    # A scenario without routes does not offer it.
-    b1 = _opened(browser, f"{server.url}/?scenario=b1", errors)
-    assert b1.locator("#check-conventions").is_hidden()
-    assert errors == []
+    _assert_a_change_takes_the_check_away(page, browser, server, "conventions", errors)
 
 
 def _driver_titles(page: Any) -> list[str]:
@@ -367,14 +357,24 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     assert "check=drivers" in page.url
     again = _opened(browser, page.url, errors)
     again.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
+    _assert_a_change_takes_the_check_away(page, browser, server, "drivers", errors)
+
+
+def _assert_a_change_takes_the_check_away(
+    page: Any, browser: Any, server: BackgroundServer, check: str, errors: list[str]
+) -> None:
+    """A change makes a check stale: it goes until asked again, and the link no longer asks for it.
+
+    A scenario without routes does not offer it; no page said an error to its console.
+    """
     n = _renders(page)
     page.fill("#seed", "7")
     page.locator("#seed").dispatch_event("change")
     _wait_render(page, n)
-    assert page.locator("#drivers").is_hidden()
-    assert "check=drivers" not in page.url
+    assert page.locator(f"#{check}").is_hidden()
+    assert f"check={check}" not in page.url
     b1 = _opened(browser, f"{server.url}/?scenario=b1", errors)
-    assert b1.locator("#check-drivers").is_hidden()
+    assert b1.locator(f"#check-{check}").is_hidden()
     assert errors == []
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import strategies as st
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
 
@@ -55,3 +57,24 @@ def assert_answered(response: Any, statuses: tuple[int, ...]) -> None:
         detail = response.json()["detail"][0]
         assert detail["field"]
         assert detail["message"]
+
+
+JUNK = st.none() | st.booleans() | st.integers(-5, 500) | st.text(max_size=20)
+"""Values of the wrong kind, or out of range, for any field of a body."""
+
+
+def run_bodies(override_paths: list[str]) -> st.SearchStrategy[Any]:
+    """Return bodies like ``POST /api/runs``'s, some malformed; overrides on these paths."""
+    overrides = st.dictionaries(st.sampled_from([*override_paths, "x.y", ""]), JUNK, max_size=2)
+    fields = {
+        "scenario": st.sampled_from(["route-choice", "b1", "nope", "name: x", ""]) | JUNK,
+        "overrides": overrides | JUNK,
+        "n_samples": st.integers(-5, 300) | JUNK,
+        "seed": st.integers(-5, 2**64) | JUNK,
+    }
+    return st.fixed_dictionaries({}, optional=fields) | JUNK
+
+
+def post_raw(client: Any, path: str, body: Any) -> Any:
+    """POST ``body`` as JSON text, whatever it is (the client would refuse some values itself)."""
+    return client.post(path, content=json.dumps(body), headers={"content-type": "application/json"})

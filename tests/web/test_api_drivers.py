@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from tests.web.conftest import assert_answered, assert_names_field, make_client
+from tests.web.conftest import assert_answered, assert_names_field, make_client, post_raw, run_bodies
 
 import labecon
 
@@ -37,30 +36,7 @@ def test_a_scenario_without_a_route_answer_names_the_field(client: Any) -> None:
     assert "g_api" in assert_names_field(client.post("/api/drivers", json=bad), 422)["field"]
 
 
-_values = st.none() | st.booleans() | st.integers(-5, 500) | st.text(max_size=20)
-_bodies = (
-    st.fixed_dictionaries(
-        {},
-        optional={
-            "scenario": st.sampled_from(["route-choice", "b1", "nope", "name: x", ""]) | _values,
-            "overrides": st.dictionaries(
-                st.sampled_from(["finance.compute_priced_at", "labs.frontier_lab.routes", "x.y", ""]),
-                _values,
-                max_size=2,
-            )
-            | _values,
-            "seed": st.integers(-5, 2**64) | _values,
-        },
-    )
-    | _values
-)
-
-
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=_bodies)
+@given(body=run_bodies(["finance.compute_priced_at", "labs.frontier_lab.routes"]))
 def test_fuzzed_bodies_never_give_a_500(store: Path, body: Any) -> None:
-    client = make_client(store)
-    response = client.post(
-        "/api/drivers", content=json.dumps(body), headers={"content-type": "application/json"}
-    )
-    assert_answered(response, (200, 422, 429))
+    assert_answered(post_raw(make_client(store), "/api/drivers", body), (200, 422, 429))

@@ -130,50 +130,41 @@ function previewBody() {
   };
 }
 
-// The route answer under the model's other conventions, for the scenario shown (on demand).
-async function checkConventions() {
+// A check of the scenario shown, on demand: `name` is its endpoint (/api/NAME), its box (#NAME),
+// its busy note (#NAME-busy), its button (#check-NAME) and its flag in the state (and the link).
+async function askCheck(name, body, draw) {
   clearError();
-  const body = previewBody();
-  const asked = JSON.stringify(body);
-  $("conventions-busy").hidden = false;
-  $("check-conventions").disabled = true;
+  const asked = JSON.stringify(previewBody());
+  $(`${name}-busy`).hidden = false;
+  $(`check-${name}`).disabled = true;
   try {
-    const data = await api("POST", "/api/conventions", body);
+    const data = await api("POST", `/api/${name}`, body);
     if (asked === JSON.stringify(previewBody())) { // not stale
-      drawConventions($("conventions"), data);
-      state.conventions = true;
+      draw(data);
+      state[name] = true;
       writeUrl(state);
     }
   } catch (err) {
     showError(err.field, err.message);
   } finally {
-    $("conventions-busy").hidden = true;
-    $("check-conventions").disabled = false;
+    $(`${name}-busy`).hidden = true;
+    $(`check-${name}`).disabled = false;
   }
 }
 
-// What moves each route answer, for the scenario shown (on demand): a tornado per lab.
-async function checkDrivers() {
-  clearError();
+// The route answer under the model's other conventions.
+function checkConventions() {
+  return askCheck("conventions", previewBody(), (data) => drawConventions($("conventions"), data));
+}
+
+// What moves each route answer: a tornado per lab (redrawn, not asked again, for another lab).
+function checkDrivers() {
   const body = previewBody();
   delete body.n_samples; // one point per input and quantile: no sample count applies
-  const asked = JSON.stringify(previewBody());
-  $("drivers-busy").hidden = false;
-  $("check-drivers").disabled = true;
-  try {
-    const data = await api("POST", "/api/drivers", body);
-    if (asked === JSON.stringify(previewBody())) { // not stale
-      driversShown = data;
-      drawDrivers($("drivers"), data, state.lab);
-      state.drivers = true;
-      writeUrl(state);
-    }
-  } catch (err) {
-    showError(err.field, err.message);
-  } finally {
-    $("drivers-busy").hidden = true;
-    $("check-drivers").disabled = false;
-  }
+  return askCheck("drivers", body, (data) => {
+    driversShown = data;
+    drawDrivers($("drivers"), data, state.lab);
+  });
 }
 
 async function fullRun() {
