@@ -23,6 +23,7 @@ import numpy as np
 from labecon import layout
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.sensitivity import InputSpace, oat_indices, table_model
+from labecon.errors import ScenarioError
 from labecon.jsonable import write_json
 from labecon.model.risk import shared_futures
 from labecon.runtime.results import Results
@@ -99,6 +100,9 @@ def route_drivers(
     """
     sc = load_scenario(scenario)
     world = with_routes(sc)
+    if all(len(routes) < 2 for routes in lab_routes(world).values()):
+        msg = "no lab names a route other than its declared one (labs.<lab>.routes): there is no gain to move"
+        raise ScenarioError(msg, "labs")
     run_seed = sc.run.seed if seed is None else seed
     space = InputSpace.from_scenario(sc)
     labels: list[str] = []
@@ -118,10 +122,11 @@ def route_drivers(
     oat = oat_indices(space, swept, low_q=low_q, high_q=high_q)
     declared = {lab: routes[0] for lab, routes in lab_routes(world).items()}
     kept = [j for j, label in enumerate(labels) if label.split(":", 1)[1] != declared[label.split(":", 1)[0]]]
-    low, high = np.asarray(oat.indices["low"]), np.asarray(oat.indices["high"])
-    spread = np.abs(high[:, kept] - low[:, kept]).max(axis=1) if kept else np.zeros(len(space.names))
+    d = len(space.names)  # (input, route) however many routes (one route's indices come 1-D)
+    low, high = (np.asarray(oat.indices[k]).reshape(d, len(labels)) for k in ("low", "high"))
+    spread = np.abs(high[:, kept] - low[:, kept]).max(axis=1) if kept else np.zeros(d)
     order = [int(i) for i in np.argsort(-spread, kind="stable")]
-    base = np.asarray(oat.extra["base"])
+    base = np.asarray(oat.extra["base"]).reshape(len(labels))
     specs = sc.inputs
     names = reader_names(sc).for_coords({"lab": list(declared), "route": [labels[j] for j in kept]})
     return RouteDrivers(

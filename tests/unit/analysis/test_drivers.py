@@ -63,6 +63,10 @@ def test_a_scenario_with_no_route_answer_is_refused_naming_the_field() -> None:
     with pytest.raises(ScenarioError) as world:
         route_drivers(no_routes)
     assert world.value.path == "labs"
+    only_declared = labecon.with_overrides("route-choice", {"labs.frontier_lab.routes": {"hybrid": {}}})
+    with pytest.raises(ScenarioError, match="no lab names a route other than its declared one") as alone:
+        route_drivers(only_declared)
+    assert alone.value.path == "labs"
     with pytest.raises(OptionError) as bad:
         route_drivers("route-choice", low_q=0.9, high_q=0.1)
     assert bad.value.option == "quantiles"
