@@ -72,3 +72,15 @@ def test_the_built_in_scenarios_raise_no_plausibility_warning() -> None:
 
     for name in labecon.list_scenarios():
         assert plausibility_warnings(labecon.load_scenario(name).model_dump(mode="json")) == [], name
+
+
+def test_help_reads_as_written_brackets_and_paragraphs_kept() -> None:
+    # Brackets are text, not markup that vanishes; a paragraph wraps to the screen, not to the source.
+    sensitivity = runner.invoke(app, ["sensitivity", "--help"], env={"COLUMNS": "120"})
+    assert "'npv_fcf_usd[lab=lab_own]'" in sensitivity.output
+    conventions = runner.invoke(app, ["conventions", "--help"], env={"COLUMNS": "200"})
+    assert "compute priced at signing, chips for free data-centre space ordered a quarter ahead" in " ".join(
+        conventions.output.split()
+    )
+    lines = [line.strip() for line in conventions.output.splitlines()]
+    assert not any(line.endswith("chips for free") for line in lines)  # broken where the source broke

@@ -24,10 +24,19 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # A help's source lines are joined into paragraphs (rich kept them as they wrapped in the source),
+    # and brackets are text: rich read "OUTPUT[lab=NAME]" as markup and dropped it.
+    rich_markup_mode="markdown",
 )
-scenarios_app = typer.Typer(help="List and show the built-in scenarios.", no_args_is_help=True)
+scenarios_app = typer.Typer(
+    help="List and show the built-in scenarios.", no_args_is_help=True, rich_markup_mode="markdown"
+)
 app.add_typer(scenarios_app, name="scenarios")
-runs_app = typer.Typer(help="List, show, export and remove the runs in the run store.", no_args_is_help=True)
+runs_app = typer.Typer(
+    help="List, show, export and remove the runs in the run store.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
 app.add_typer(runs_app, name="runs")
 
 

@@ -155,7 +155,7 @@ def runs_export(
         typer.Option("--format", help="netcdf, parquet, csv or xlsx (a workbook).", **choices(ExportFormat)),
     ],
     out: Annotated[
-        Path | None, typer.Option(help="File to write (default: <run id>.nc/.parquet/.csv here).")
+        Path | None, typer.Option(help="File to write (default: RUN_ID.nc, .parquet or .csv here).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite the file if it exists.")] = False,
     store: StoreOption = None,
