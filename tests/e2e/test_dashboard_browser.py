@@ -206,9 +206,20 @@ def test_the_charts_download_as_one_png_each(server: BackgroundServer, browser: 
     deadline = time.monotonic() + 60
     while len(downloads) < len(charts) and time.monotonic() < deadline:
         page.wait_for_timeout(100)
-    names = sorted(d.suggested_filename for d in downloads)
-    assert names == sorted(f"two-strategies-{c.removeprefix('chart-')}.png" for c in charts)
+    shown = {f"two-strategies-{c.removeprefix('chart-')}.png" for c in charts}
+    assert sorted(d.suggested_filename for d in downloads) == sorted(shown)
     assert all(Path(d.path()).read_bytes().startswith(b"\x89PNG") for d in downloads)
+    # With what moves the route answer shown, its tornados come too.
+    page.click("#check-drivers")
+    page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 2")
+    downloads.clear()
+    page.click("details.menu summary")
+    page.click("#dl-png")
+    deadline = time.monotonic() + 60
+    while len(downloads) < len(charts) + 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    tornados = {d.suggested_filename for d in downloads} - shown
+    assert tornados == {"two-strategies-drivers-lab_own.png", "two-strategies-drivers-lab_partner.png"}
     assert errors == []
 
 

@@ -308,6 +308,12 @@ async function downloadPngs() {
     await Plotly.downloadImage(div, { format: "png", width: 1000, height: 560, scale: 2, filename: `${baseName()}-${div.id.replace(/^chart-/, "")}` });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  // What moves the route answer, when it is shown: each tornado at its own height.
+  const tornados = $("drivers").hidden ? [] : document.querySelectorAll("#drivers .driver-chart.js-plotly-plot");
+  for (const div of tornados) {
+    await Plotly.downloadImage(div, { format: "png", width: 1000, height: div.layout.height, scale: 2, filename: `${baseName()}-${div.id}` });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 // ---- errors ----------------------------------------------------------------------------------

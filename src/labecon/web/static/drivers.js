@@ -99,6 +99,7 @@ export function drawDrivers(box, data, labShown) {
     label.appendChild(pick);
     label.append(` over ${data.declared[lab]}`);
     const chart = document.createElement("div");
+    chart.id = `drivers-${lab}`;
     chart.className = "chart driver-chart";
     panel.append(label, chart);
     parts.push([panel, chart, pick]);
