@@ -152,7 +152,13 @@ def run(n_concurrent: int = 50, browser: bool = True) -> list[list[str]]:
             rows.append(_row(label, values, 0))
         drivers_times(server.url, n=1)  # warm, as the previews
         drivers = drivers_times(server.url)
-        rows.append(_row("what moves the route answer (64 points), server time", [s for s, _ in drivers], 0))
+        rows.append(
+            _row(
+                "what moves the route answer (64 points x 64 futures), server time",
+                [s for s, _ in drivers],
+                0,
+            )
+        )
         if browser and CHROMIUM.exists():
             pages = page_update_times(server.url)
             rows.append(_row("page updated after a change (Chromium)", [s for s, _ in pages], 0))

@@ -3,10 +3,11 @@
 For each lab that names routes, the gain in NPV of each of its alternative
 routes over its declared one (``route_gain_usd``), with every uncertain input
 at its median, then with each input alone at its 5th and 95th percentiles.
-Every point sees the same futures (sample 0's risk events and funding rounds:
-:func:`~labecon.model.risk.shared_futures`), so a bar measures its input
-alone; the points run as one table, so the whole sweep costs one small run
-(two-strategies: 64 points, about 0.3 s). A bar that crosses zero is an input
+Each point's gain is its mean over the same futures (the risk events and
+funding rounds of the run's first 64 samples: :func:`~labecon.model.risk.shared_futures`),
+so a bar measures its input alone and no one future's events decide it; the
+points run as one table, so the whole sweep is one run (two-strategies: 64
+points over 64 futures, about 1.2 s on one core). A bar that crosses zero is an input
 that, alone, turns which of the two routes is better. It ignores interactions
 and correlations between inputs: ``labecon.sensitivity`` apportions a gain's
 spread over its inputs with Sobol' indices.
@@ -23,7 +24,7 @@ import numpy as np
 from labecon import layout
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.sensitivity import InputSpace, oat_indices, table_model
-from labecon.errors import ScenarioError
+from labecon.errors import OptionError, ScenarioError
 from labecon.jsonable import write_json
 from labecon.model.risk import shared_futures
 from labecon.runtime.results import Results
@@ -57,7 +58,10 @@ class RouteDrivers:
     high: dict[str, list[float]]
     low_q: float
     high_q: float
+    futures: int
+    """Futures each point's gain is the mean over (the same for every point)."""
     n_evaluations: int
+    """Model evaluations: points times futures."""
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     """Labs and routes by the names readers know (``lab``, ``route``)."""
 
@@ -77,6 +81,7 @@ class RouteDrivers:
             "high": self.high,
             "low_q": self.low_q,
             "high_q": self.high_q,
+            "futures": self.futures,
             "n_evaluations": self.n_evaluations,
             "names": self.names,
         }
@@ -86,18 +91,35 @@ class RouteDrivers:
         return write_json(Path(directory) / layout.DRIVERS_JSON, self.to_dict())
 
 
+FUTURES = 64
+"""Futures each point's gain is the mean over: the same ones for every point (their risk events and
+funding rounds), enough that no one future's events decide a bar (two-strategies: 4,096 samples)."""
+
+
 def route_drivers(
-    scenario: ScenarioSource, *, seed: int | None = None, low_q: float = 0.05, high_q: float = 0.95
+    scenario: ScenarioSource,
+    *,
+    seed: int | None = None,
+    futures: int = FUTURES,
+    low_q: float = 0.05,
+    high_q: float = 0.95,
 ) -> RouteDrivers:
     """Return what moves each route answer of a scenario: its alternative routes' gains, input by input.
+
+    Each point's gain is its mean over ``futures`` futures, the same for every point (those of
+    the run's first ``futures`` samples).
 
     Raises
     ------
     ScenarioError
         The scenario is not a world scenario, or no lab in it names routes (the field named).
     OptionError
-        ``low_q`` and ``high_q`` are not ``0 < low_q < high_q < 1`` (``quantiles``).
+        ``futures`` is below 1, or ``low_q`` and ``high_q`` are not ``0 < low_q < high_q < 1``
+        (``quantiles``).
     """
+    if isinstance(futures, bool) or not isinstance(futures, int) or futures < 1:
+        msg = f"must be a whole number of futures, 1 or more, got {futures!r}"
+        raise OptionError(msg, "futures")
     sc = load_scenario(scenario)
     world = with_routes(sc)
     if all(len(routes) < 2 for routes in lab_routes(world).values()):
@@ -116,8 +138,12 @@ def route_drivers(
     model = table_model(sc, run_seed, gains)
 
     def swept(cols: dict[str, FloatArray]) -> FloatArray:
-        with shared_futures():  # every point on sample 0's futures: a bar measures its input alone
-            return model(cols)
+        # Each point on the same futures (samples 0 to futures - 1's): a bar measures its input alone.
+        points = next(iter(cols.values())).shape[0]
+        with shared_futures(futures):
+            values = model({name: np.repeat(col, futures) for name, col in cols.items()})
+        out: FloatArray = values.reshape(points, futures, -1).mean(axis=1)
+        return out
 
     oat = oat_indices(space, swept, low_q=low_q, high_q=high_q)
     declared = {lab: routes[0] for lab, routes in lab_routes(world).items()}
@@ -143,6 +169,7 @@ def route_drivers(
         high={labels[j]: [float(high[i, j]) for i in order] for j in kept},
         low_q=low_q,
         high_q=high_q,
-        n_evaluations=oat.n_evaluations,
+        futures=futures,
+        n_evaluations=oat.n_evaluations * futures,
         names={"lab": names["lab"], "route": names["route"]},
     )

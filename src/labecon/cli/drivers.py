@@ -40,8 +40,8 @@ def drivers(
 
     For each lab that names routes, the gain in NPV of each alternative route over its declared
     one with every uncertain input at its median, then with each input alone at its 5th and
-    95th percentiles, every point on the same futures (docs/decisions.md). A gain that changes
-    sign across a row is an input that, alone, turns which route is better.
+    95th percentiles, each point's gain its mean over the same futures (docs/decisions.md). A
+    gain that changes sign across a row is an input that, alone, turns which route is better.
     """
     try:
         sc = load_scenario(scenario, sets)
@@ -69,7 +69,8 @@ def print_drivers(result: labecon.RouteDrivers, routes: list[str]) -> None:
     """Print each alternative route's gain by input at the 5th and 95th percentiles, largest swing first."""
     console.print(
         f"[bold]{escape(result.scenario)}[/]: each input alone at its 5th and 95th percentile, the others at "
-        f"their medians, every point on the same futures (seed {result.seed})"
+        f"their medians, each point's gain its mean over the same {result.futures} futures "
+        f"(seed {result.seed})"
     )
     for route in routes:
         lab_key, name = route.split(":", 1)

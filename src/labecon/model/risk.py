@@ -7,8 +7,8 @@ lab's path in the scenario (``risks.chip_shortage.occurs``,
 ``labs.lab_own.funding[12]``) and the sample's global index. So sample *i*
 gets the same draws whatever the chunking or the worker, and adding an event
 or a lab leaves every other one's draws unchanged. Inside
-:func:`shared_futures` every sample takes sample 0's draws instead: a sweep's
-points then differ only in their inputs.
+:func:`shared_futures` samples take the draws of the first few samples
+instead: a sweep's points then differ only in their inputs.
 """
 
 from __future__ import annotations
@@ -32,13 +32,14 @@ class WorldDraws(NamedTuple):
     """Global index of the block's first sample."""
     n: int
     labs: tuple[str, ...]
-    shared: bool = False
-    """Every sample takes sample 0's draws (:func:`shared_futures`)."""
+    futures: int = 0
+    """With ``k > 0``, sample ``i`` takes sample ``i mod k``'s draws (:func:`shared_futures`)."""
 
     def uniforms(self, key: str) -> FloatArray:
         """Return the block's uniforms of the stream ``key``, ``(sample,)``, strictly inside (0, 1)."""
-        if self.shared:
-            return np.full(self.n, uniforms(self.seed, key, 0, 1)[0])
+        if self.futures:
+            futures: FloatArray = uniforms(self.seed, key, 0, self.futures)
+            return futures[np.arange(self.start, self.start + self.n) % self.futures]
         return uniforms(self.seed, key, self.start, self.n)
 
     def funding_uniforms(self, t: int) -> FloatArray:
@@ -57,25 +58,30 @@ class WorldDraws(NamedTuple):
         return self._replace(start=self.start + first, n=max(0, stop - first))
 
 
-_SHARED: ContextVar[bool] = ContextVar("shared_futures", default=False)
+_SHARED: ContextVar[int] = ContextVar("shared_futures", default=0)
 
 
 @contextmanager
-def shared_futures() -> Iterator[None]:
-    """Inside, every sample of a world run (in this thread) sees sample 0's futures.
+def shared_futures(count: int = 1) -> Iterator[None]:
+    """Inside, sample ``i`` of a world run (in this thread) sees sample ``i mod count``'s futures.
 
-    Its risk events and funding rounds: a table of inputs run inside is a sweep whose rows
-    differ only in their inputs, each row as it would be run alone as sample 0, to the bit.
+    Its risk events and funding rounds. With one, a table of inputs run inside is a sweep whose
+    rows differ only in their inputs, each row as it would be run alone as sample 0, to the
+    bit; with ``count``, a table of points each repeated ``count`` times sees every point on
+    the same ``count`` futures (those of samples 0 to ``count - 1``).
     """
-    token = _SHARED.set(True)
+    if count < 1:
+        msg = f"shared futures need a count of 1 or more, got {count}"
+        raise ValueError(msg)
+    token = _SHARED.set(count)
     try:
         yield
     finally:
         _SHARED.reset(token)
 
 
-def futures_shared() -> bool:
-    """Return whether world runs started now share sample 0's futures (:func:`shared_futures`)."""
+def futures_shared() -> int:
+    """Return how many futures world runs started now share (:func:`shared_futures`; 0: none)."""
     return _SHARED.get()
 
 

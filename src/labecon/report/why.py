@@ -345,7 +345,8 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
     """Return a tornado per alternative route: its gain over the declared route, input by input.
 
     From :meth:`labecon.RouteDrivers.to_dict`: each input alone at its 5th and 95th percentiles,
-    the others at their medians, every point on the same futures; the largest swing on top.
+    the others at their medians, each point's gain its mean over the same futures; the largest
+    swing on top.
     """
     words, labs = drivers.get("descriptions", {}), drivers.get("names", {}).get("lab", {})
     charts = []
@@ -370,7 +371,8 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
                 },
                 note=(
                     "each input alone at its 5th and 95th percentile, the others at their medians, every "
-                    f"point on the same futures (seed {drivers.get('seed')}); dashed: the gain with every "
+                    f"point's gain its mean over the same {drivers.get('futures')} futures (seed "
+                    f"{drivers.get('seed')}); dashed: the gain with every "
                     "input at its median; a bar that crosses zero is an input that, alone, turns which "
                     "route is better; it ignores interactions and correlations"
                 ),

@@ -211,8 +211,9 @@ async def post_drivers(request: Request) -> JSONResponse:
     As ``labecon.route_drivers``: for each lab that names routes, the gain in NPV (USD) of each
     alternative route over its declared one at every input's median (``base``) and with each
     input alone at its 5th and 95th percentiles (``low``, ``high``, inputs ranked by their
-    largest swing), every point on the same futures (sample 0's risk events and funding
-    rounds). One small run (two-strategies: 64 points); ``n_samples`` does not apply.
+    largest swing), each point's gain its mean over the same 64 futures (the risk events and
+    funding rounds of the first 64 samples). One run (two-strategies: 64 points over 64
+    futures, about a second); ``n_samples`` does not apply.
     """
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)

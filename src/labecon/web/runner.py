@@ -198,7 +198,7 @@ def compute_drivers(
     """Return what moves each route answer of a scenario given as its fields, as a dict.
 
     Its sweep is one small run in this thread (a point per input and quantile, every point on
-    sample 0's futures): neither ``n_samples`` nor the workers' ``backend`` apply.
+    the mean over the same futures): neither ``n_samples`` nor the workers' ``backend`` apply.
     """
     return labecon.route_drivers(load_quietly(fields), seed=seed).to_dict()
 

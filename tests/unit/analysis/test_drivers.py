@@ -1,4 +1,4 @@
-"""What moves each route answer: each input swept alone, every point on sample 0's futures."""
+"""What moves each route answer: each input swept alone, every point on the same futures."""
 
 from __future__ import annotations
 
@@ -10,28 +10,40 @@ from labecon.analysis.drivers import route_drivers
 from labecon.analysis.sensitivity import InputSpace
 from labecon.errors import OptionError, ScenarioError
 
+FUTURES = 4
+
 
 @pytest.fixture(scope="module")
 def drivers() -> labecon.RouteDrivers:
-    return route_drivers("route-choice", seed=3)
+    return route_drivers("route-choice", seed=3, futures=FUTURES)
 
 
 def _gain_alone(point: dict[str, float], route: str, seed: int) -> float:
-    """The route's gain with the inputs at ``point`` (the rest at medians), run alone as sample 0."""
+    """The route's mean gain over samples 0 to FUTURES - 1's futures, with the inputs at ``point``.
+
+    The rest at their medians; run as a table of its own, each row with its own sample's futures.
+    """
     sc = labecon.load_scenario("route-choice")
     space = InputSpace.from_scenario(sc)
-    table = {n: np.array([point.get(n, float(space.ppf(n, np.array([0.5]))[0]))]) for n in space.names}
+    value = {n: point.get(n, float(space.ppf(n, np.array([0.5]))[0])) for n in space.names}
+    table = {n: np.full(FUTURES, v) for n, v in value.items()}
     run = labecon.simulate(sc, seed=seed, inputs=table, keep="outputs")
-    return float(run.dataset["route_gain_usd"].sel(route=route).to_numpy()[0])
+    return float(run.dataset["route_gain_usd"].sel(route=route).to_numpy().mean())
 
 
-def test_every_bar_is_the_gain_of_its_point_run_alone(drivers: labecon.RouteDrivers) -> None:
+def test_every_bar_is_its_points_mean_gain_over_the_same_futures(drivers: labecon.RouteDrivers) -> None:
     route = "frontier_lab:lease"
-    assert drivers.base[route] == _gain_alone({}, route, 3)
+    assert drivers.base[route] == pytest.approx(_gain_alone({}, route, 3), rel=1e-12)
     for i in (0, len(drivers.inputs) - 1):  # the input that moves it most, and the least
         name = drivers.inputs[i]
-        assert drivers.low[route][i] == _gain_alone({name: drivers.input_low[i]}, route, 3)
-        assert drivers.high[route][i] == _gain_alone({name: drivers.input_high[i]}, route, 3)
+        assert drivers.low[route][i] == pytest.approx(
+            _gain_alone({name: drivers.input_low[i]}, route, 3), rel=1e-12
+        )
+        assert drivers.high[route][i] == pytest.approx(
+            _gain_alone({name: drivers.input_high[i]}, route, 3), rel=1e-12
+        )
+    # The futures differ: one of them alone (the sweep on sample 0's) gives other gains.
+    assert route_drivers("route-choice", seed=3, futures=1).base[route] != drivers.base[route]
 
 
 def test_alternatives_only_and_inputs_ranked_by_their_largest_swing(drivers: labecon.RouteDrivers) -> None:
@@ -44,7 +56,7 @@ def test_alternatives_only_and_inputs_ranked_by_their_largest_swing(drivers: lab
     assert swing == sorted(swing, reverse=True)
     assert sorted(drivers.inputs) == sorted(labecon.load_scenario("route-choice").inputs)
     assert drivers.names["route"]["frontier_lab:lease"] == "Frontier lab: lease"
-    assert drivers.n_evaluations == 1 + 7 * len(drivers.inputs)
+    assert drivers.n_evaluations == (1 + 7 * len(drivers.inputs)) * FUTURES
 
 
 def test_demand_that_grows_faster_favours_the_routes_that_can_grow_with_it(
@@ -70,3 +82,7 @@ def test_a_scenario_with_no_route_answer_is_refused_naming_the_field() -> None:
     with pytest.raises(OptionError) as bad:
         route_drivers("route-choice", low_q=0.9, high_q=0.1)
     assert bad.value.option == "quantiles"
+    for futures in (0, 2.5, True):
+        with pytest.raises(OptionError) as none:
+            route_drivers("route-choice", futures=futures)  # type: ignore[arg-type]
+        assert none.value.option == "futures"

@@ -1,6 +1,6 @@
 // What moves each route answer (POST /api/drivers), on demand: for each lab, a tornado of one
 // alternative route's gain over the declared route, each input alone at its 5th and 95th
-// percentiles, the others at their medians, every point on the same futures.
+// percentiles, the others at their medians, each point the mean over the same futures.
 
 const LOW = "#1f5fa8";
 const HIGH = "#d9641e";
@@ -108,7 +108,7 @@ export function drawDrivers(box, data, labShown) {
   note.className = "hint";
   note.textContent = "Each lab's alternative that gains most with every input at its median is shown first. " +
     `Each input alone at its 5th and 95th percentile, the others at their medians, every point ` +
-    `on the same futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
+    `the mean gain over the same ${data.futures} futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
     `the bold one no gain: a bar that crosses it is an input that, alone, turns which route is better. ` +
     `It ignores interactions and correlations (labecon sensitivity apportions them).`;
   box.replaceChildren(...parts.map(([panel]) => panel), note);
