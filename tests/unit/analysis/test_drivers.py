@@ -86,3 +86,22 @@ def test_a_scenario_with_no_route_answer_is_refused_naming_the_field() -> None:
         with pytest.raises(OptionError) as none:
             route_drivers("route-choice", futures=futures)  # type: ignore[arg-type]
         assert none.value.option == "futures"
+
+
+def test_shared_futures_repeat_every_count_samples_however_the_run_is_chunked() -> None:
+    from labecon.model.risk import shared_futures
+
+    drawn = labecon.simulate("route-choice", 7, 4, keep="outputs").dataset["input_value"]
+    same = {str(n): np.full(7, float(drawn.sel(input=n).to_numpy()[0])) for n in drawn["input"].to_numpy()}
+    with shared_futures(3):
+        whole = labecon.simulate("route-choice", inputs=same, keep="outputs", seed=4).dataset["npv_fcf_usd"]
+        chunked = labecon.simulate("route-choice", inputs=same, keep="outputs", seed=4, chunk_size=2)
+    gains = whole.to_numpy()[:, 0]
+    assert chunked.dataset["npv_fcf_usd"].to_numpy().tobytes() == whole.to_numpy().tobytes()
+    # Samples 0, 3 and 6 share a future, as do 1 and 4, and 2 and 5; the futures are not all alike.
+    assert gains[0] == gains[3] == gains[6]
+    assert gains[1] == gains[4]
+    assert gains[2] == gains[5]
+    assert len({gains[0], gains[1], gains[2]}) > 1
+    with pytest.raises(ValueError, match="count of 1 or more"), shared_futures(0):
+        pass
