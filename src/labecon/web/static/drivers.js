@@ -107,8 +107,8 @@ export function drawDrivers(box, data, labShown) {
   const note = document.createElement("p");
   note.className = "hint";
   note.textContent = "Each lab's alternative that gains most with every input at its median is shown first. " +
-    `Each input alone at its 5th and 95th percentile, the others at their medians, every point ` +
-    `the mean gain over the same ${data.futures} futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
+    `Each input alone at its 5th and 95th percentile, the others at their medians, each point's gain ` +
+    `its mean over the same ${data.futures} futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
     `the bold one no gain: a bar that crosses it is an input that, alone, turns which route is better. ` +
     `It ignores interactions and correlations (labecon sensitivity apportions them).`;
   box.replaceChildren(...parts.map(([panel]) => panel), note);
