@@ -176,6 +176,10 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
             "The model's own conventions (when compute is priced, when chips are ordered, the terminal "
             f"value) can move these answers; the command labecon conventions {which} reruns them under each."
         )
+        out[-1].lines.append(
+            f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
+            "sweeps each from its 5th to its 95th percentile."
+        )
     return out
 
 

@@ -100,10 +100,13 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
     (line,) = [x for x in blocks[0].lines if x.startswith("commit beats own")]
     said = f"median gain {money(gain['p50'])}, mean {money(gain['mean'])} ± {money(gain['mean_se'])} (90%"
     assert said in line
-    # The last route block says where to see the answer under the model's other conventions.
-    assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-1]
+    # The last route block says where to see the answer under the model's other conventions,
+    # and what moves it.
+    assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-2]
+    assert "the command labecon drivers two-strategies sweeps each" in blocks[1].lines[-1]
     renamed = {**scenario, "name": "my-own"}
-    assert "labecon conventions with this scenario's file" in answers(world.dataset, renamed)[1].lines[-1]
+    assert "labecon conventions with this scenario's file" in answers(world.dataset, renamed)[1].lines[-2]
+    assert "labecon drivers with this scenario's file" in answers(world.dataset, renamed)[1].lines[-1]
     # Without the run's scenario the routes cannot be named: the labs' comparison leads.
     assert answers(world.dataset, None)[0].lines[0].startswith("Which lab has the highest NPV")
 
