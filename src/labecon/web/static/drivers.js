@@ -67,7 +67,7 @@ function drawTornado(div, data, route) {
     height,
     margin: { l: 250, r: 20, t: 42, b: 80 },
     font: { family: "system-ui, sans-serif", size: 12, color: "#1d2330" },
-    xaxis: { title: { text: `gain of ${route_} over ${declared}, USD bn (NPV)` }, gridcolor: "#eef0f3", zerolinecolor: "#1d2330", zerolinewidth: 2 },
+    xaxis: { title: { text: "gain in NPV, USD bn" }, gridcolor: "#eef0f3", zerolinecolor: "#1d2330", zerolinewidth: 2 },
     yaxis: { automargin: true },
     legend: { orientation: "h", yref: "container", y: 0, yanchor: "bottom" },
     shapes: [{ type: "line", x0: billions(base), x1: billions(base), yref: "paper", y0: 0, y1: 1, line: { color: "#7f8c8d", dash: "dot" } }],
