@@ -446,7 +446,8 @@ def sensitivity(
     n_samples : int, optional
         ``sobol``: the base sample N (a power of two; default 1024; the
         model runs N (d + 2) times). ``delta``/``pawn``: the Monte Carlo
-        sample (default 4096).
+        sample (default 4096). ``oat``: the futures each point's output is
+        the mean over, the same for every point (default 1: sample 0's).
     seed : int, optional
         Seed of the design, the draws and the bootstrap; default the scenario's.
     """
@@ -464,6 +465,10 @@ def sensitivity(
             f"for example {nearest}"
         )
         raise OptionError(msg, "n_samples")
+    if n_samples is not None and n_samples < 1:
+        msg = f"must be 1 or more, got {n_samples}"
+        raise OptionError(msg, "n_samples")
+    futures = (n_samples or 1) if method == "oat" else 1
     probe = simulate(sc, 2, run_seed, keep="outputs")
     values = output_values(probe, output, select)
     time_dim, time_coords = _time_axis(probe, output, select, values)
@@ -479,23 +484,33 @@ def sensitivity(
         model = table_model(sc, run_seed, lambda res: output_values(res, output, select))
 
         def on_common_draws(cols: dict[str, FloatArray]) -> FloatArray:
-            # Every point of the sweep, the base case included, sees sample 0's draws inside the
+            # Every point of the sweep, the base case included, sees the same draws inside the
             # quarter (a world's risk events and funding rounds), so a bar measures its input
-            # alone; the points run together, each with the bits it has when run alone.
-            with shared_futures():
-                return model(cols)
+            # alone; the points run together. On one future (sample 0's) each has the bits it has
+            # when run alone; on several, each point's output is its mean over them.
+            points = next(iter(cols.values())).shape[0]
+            with shared_futures(futures):
+                if futures == 1:
+                    return model(cols)
+                values = model({name: np.repeat(col, futures) for name, col in cols.items()})
+            out: FloatArray = values.reshape(points, futures, *values.shape[1:]).mean(axis=1)
+            return out
 
         if method == "oat":
             result = oat_indices(space, on_common_draws, low_q=low_q, high_q=high_q)
         else:
             result = sobol_indices(space, model, n_base=n_samples or 1024, seed=run_seed)
+    extra = {**result.extra, "scenario": sc.name, "seed": run_seed}
+    if method == "oat":
+        extra["futures"] = futures
     return SensitivityResult(
         **{
             **result.__dict__,
             "output": output,
             "time_dim": time_dim,
             "time_coords": time_coords,
-            "extra": {**result.extra, "scenario": sc.name, "seed": run_seed},
+            "n_evaluations": result.n_evaluations * futures,
+            "extra": extra,
         }
     )
 

@@ -187,7 +187,8 @@ def sensitivity(
     samples: Annotated[
         int | None,
         samples_option(
-            "sobol: base N (a power of 2; the model runs N × (inputs + 2) times); pawn/delta: samples."
+            "sobol: base N (a power of 2; the model runs N × (inputs + 2) times); pawn/delta: samples; "
+            "oat: futures each point is averaged over (default 1)."
         ),
     ] = None,
     seed: SeedOption = None,

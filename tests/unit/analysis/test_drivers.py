@@ -105,3 +105,23 @@ def test_shared_futures_repeat_every_count_samples_however_the_run_is_chunked() 
     assert len({gains[0], gains[1], gains[2]}) > 1
     with pytest.raises(ValueError, match="count of 1 or more"), shared_futures(0):
         pass
+
+
+def test_a_one_at_a_time_sweep_over_several_futures_agrees_with_route_drivers(
+    drivers: labecon.RouteDrivers,
+) -> None:
+    from labecon.analysis.sensitivity import sensitivity
+
+    route = "frontier_lab:lease"
+    oat = sensitivity(
+        "route-choice", "route_gain_usd", select={"route": route}, method="oat", n_samples=FUTURES, seed=3
+    )
+    assert oat.extra["futures"] == FUTURES
+    assert oat.n_evaluations == drivers.n_evaluations
+    for i, name in enumerate(drivers.inputs):
+        j = oat.inputs.index(name)
+        assert float(oat.indices["low"][j]) == pytest.approx(drivers.low[route][i], rel=1e-12)
+        assert float(oat.indices["high"][j]) == pytest.approx(drivers.high[route][i], rel=1e-12)
+    with pytest.raises(OptionError) as none:
+        sensitivity("route-choice", "route_gain_usd", select={"route": route}, method="oat", n_samples=0)
+    assert none.value.option == "n_samples"
