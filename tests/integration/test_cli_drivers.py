@@ -72,3 +72,9 @@ def test_a_run_s_report_shows_what_moves_its_route_answer(tmp_path: Path) -> Non
     plain = runner.invoke(app, ["run", "b1", "-n", "300", "--out", str(tmp_path / "b1"), "--report"])
     assert plain.exit_code == 0, plain.output
     assert not (tmp_path / "b1" / "drivers.json").exists()  # no routes, no route answer to move
+    # A lab that names only its declared route has no gain to move: its report is written without.
+    alone = ["--set", "labs.frontier_lab.routes={hybrid: {}}", "--out", str(tmp_path / "alone"), "--report"]
+    declared_only = runner.invoke(app, ["run", "route-choice", "-n", "300", *alone])
+    assert declared_only.exit_code == 0, declared_only.output
+    assert (tmp_path / "alone" / "report.html").is_file()
+    assert not (tmp_path / "alone" / "drivers.json").exists()

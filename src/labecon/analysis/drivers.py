@@ -23,14 +23,14 @@ import numpy as np
 
 from labecon import layout
 from labecon.analysis.conventions import with_routes
-from labecon.analysis.sensitivity import InputSpace, oat_indices, table_model
+from labecon.analysis.sensitivity import InputSpace, oat_indices, on_shared_futures, table_model
 from labecon.errors import OptionError, ScenarioError
 from labecon.jsonable import write_json
-from labecon.model.risk import shared_futures
 from labecon.runtime.results import Results
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
 from labecon.scenario.routes import lab_routes
+from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.types import FloatArray
 
 
@@ -122,7 +122,7 @@ def route_drivers(
         raise OptionError(msg, "futures")
     sc = load_scenario(scenario)
     world = with_routes(sc)
-    if all(len(routes) < 2 for routes in lab_routes(world).values()):
+    if not has_alternative_routes(world):
         msg = "no lab names a route other than its declared one (labs.<lab>.routes): there is no gain to move"
         raise ScenarioError(msg, "labs")
     run_seed = sc.run.seed if seed is None else seed
@@ -135,22 +135,15 @@ def route_drivers(
         out: FloatArray = values.to_numpy()
         return out
 
-    model = table_model(sc, run_seed, gains)
-
-    def swept(cols: dict[str, FloatArray]) -> FloatArray:
-        # Each point on the same futures (samples 0 to futures - 1's): a bar measures its input alone.
-        points = next(iter(cols.values())).shape[0]
-        with shared_futures(futures):
-            values = model({name: np.repeat(col, futures) for name, col in cols.items()})
-        out: FloatArray = values.reshape(points, futures, -1).mean(axis=1)
-        return out
-
-    oat = oat_indices(space, swept, low_q=low_q, high_q=high_q)
+    oat = oat_indices(
+        space, on_shared_futures(table_model(sc, run_seed, gains), futures), low_q=low_q, high_q=high_q
+    )
     declared = {lab: routes[0] for lab, routes in lab_routes(world).items()}
-    kept = [j for j, label in enumerate(labels) if label.split(":", 1)[1] != declared[label.split(":", 1)[0]]]
+    declared_labels = {f"{lab}:{route}" for lab, route in declared.items()}
+    kept = [j for j, label in enumerate(labels) if label not in declared_labels]
     d = len(space.names)  # (input, route) however many routes (one route's indices come 1-D)
     low, high = (np.asarray(oat.indices[k]).reshape(d, len(labels)) for k in ("low", "high"))
-    spread = np.abs(high[:, kept] - low[:, kept]).max(axis=1) if kept else np.zeros(d)
+    spread = np.abs(high[:, kept] - low[:, kept]).max(axis=1)
     order = [int(i) for i in np.argsort(-spread, kind="stable")]
     base = np.asarray(oat.extra["base"]).reshape(len(labels))
     specs = sc.inputs
@@ -173,3 +166,9 @@ def route_drivers(
         n_evaluations=oat.n_evaluations * futures,
         names={"lab": names["lab"], "route": names["route"]},
     )
+
+
+def has_alternative_routes(scenario: Scenario) -> bool:
+    """Return whether some lab of a world scenario names a route besides its declared one."""
+    world = as_kind(scenario, WorldScenario)
+    return world is not None and any(len(routes) > 1 for routes in lab_routes(world).values())

@@ -482,22 +482,8 @@ def sensitivity(
         result = given_data_indices(drawn, output_values(res, output, select), method=method, seed=run_seed)
     else:
         model = table_model(sc, run_seed, lambda res: output_values(res, output, select))
-
-        def on_common_draws(cols: dict[str, FloatArray]) -> FloatArray:
-            # Every point of the sweep, the base case included, sees the same draws inside the
-            # quarter (a world's risk events and funding rounds), so a bar measures its input
-            # alone; the points run together. On one future (sample 0's) each has the bits it has
-            # when run alone; on several, each point's output is its mean over them.
-            points = next(iter(cols.values())).shape[0]
-            with shared_futures(futures):
-                if futures == 1:
-                    return model(cols)
-                values = model({name: np.repeat(col, futures) for name, col in cols.items()})
-            out: FloatArray = values.reshape(points, futures, *values.shape[1:]).mean(axis=1)
-            return out
-
         if method == "oat":
-            result = oat_indices(space, on_common_draws, low_q=low_q, high_q=high_q)
+            result = oat_indices(space, on_shared_futures(model, futures), low_q=low_q, high_q=high_q)
         else:
             result = sobol_indices(space, model, n_base=n_samples or 1024, seed=run_seed)
     extra = {**result.extra, "scenario": sc.name, "seed": run_seed}
@@ -529,6 +515,27 @@ def table_model(sc: Scenario, seed: int, read: Callable[[Results], FloatArray]) 
         return read(simulate(sc, seed=seed, inputs=table, keep="outputs"))
 
     return model
+
+
+def on_shared_futures(model: Model, futures: int) -> Model:
+    """Return ``model`` with every point of a sweep on the same ``futures`` futures, its output their mean.
+
+    Every point, the base case included, sees the same draws inside the quarter (a world's risk
+    events and funding rounds: :func:`~labecon.model.risk.shared_futures`), so a bar measures
+    its input alone; the points run together as one table. On one future (sample 0's) each point
+    has the bits it has when run alone.
+    """
+
+    def swept(cols: dict[str, FloatArray]) -> FloatArray:
+        points = next(iter(cols.values())).shape[0]
+        with shared_futures(futures):
+            if futures == 1:
+                return model(cols)
+            values = model({name: np.repeat(col, futures) for name, col in cols.items()})
+        out: FloatArray = values.reshape(points, futures, *values.shape[1:]).mean(axis=1)
+        return out
+
+    return swept
 
 
 def _time_axis(

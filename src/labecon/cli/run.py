@@ -32,8 +32,6 @@ from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary, print_run
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.names import reader_names
-from labecon.scenario.routes import lab_routes
-from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import BackendName, EngineName
 
@@ -324,9 +322,10 @@ def _samples_for_target(
 
 
 def _save_route_drivers(sc: labecon.Scenario, results: labecon.Results, out_dir: Path) -> list[Path]:
-    """Save what moves each route answer beside a run whose labs name routes, for its report (~1 s)."""
-    world = as_kind(sc, WorldScenario)
-    if world is None or not lab_routes(world):
+    """Save what moves each route answer beside a run whose labs name other routes, for its report (~1 s)."""
+    from labecon.analysis.drivers import has_alternative_routes  # the model's stack: not for `labecon --help`
+
+    if not has_alternative_routes(sc):
         return []
     with plausibility_summary("the sweep's points of what moves the route answer", reader_names(sc)):
         return [labecon.route_drivers(sc, seed=int(results.manifest["seed"])).save(out_dir)]
