@@ -359,6 +359,10 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     by_words = {expected.descriptions[n]: n for n in expected.inputs}
     want = [(high[by_words[label]] - expected.base[first]) / 1e9 for label in labels]
     assert bars == pytest.approx(want, rel=1e-12)
+    # Hovered, a gain reads as the CLI writes it, the sign before the dollar ("-$32B").
+    hover = page.evaluate("document.querySelectorAll('#drivers .driver-chart')[1].data[1].customdata")
+    for label, (_, _, said) in zip(labels, hover, strict=True):
+        assert said.startswith("-$" if high[by_words[label]] < 0 else "$"), said
     # Another alternative is a pick away; showing one lab shows its tornado alone.
     page.select_option('select[aria-label="Anthropic-like lab: alternative route"]', "lab_partner:lease")
     assert _driver_titles(page)[1] == "Anthropic-like lab: what moves the gain of lease over hybrid"

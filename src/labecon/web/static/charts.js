@@ -1,6 +1,6 @@
 // Charts of a run's view with Plotly.js: fan charts by year, P(ruin) by year, distributions.
 // Ten distinct colours: a chart of eight deals still tells each apart.
-const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d", "#b8860b", "#e377c2", "#17becf", "#556b2f"];
+export const COLORS = ["#1f5fa8", "#d9641e", "#2a9d8f", "#8e44ad", "#c0392b", "#7f8c8d", "#b8860b", "#e377c2", "#17becf", "#556b2f"];
 
 // Output, title, axis unit, scale, log axis (growth over a decade spans orders of magnitude).
 const FANS = [

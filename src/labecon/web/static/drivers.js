@@ -2,16 +2,19 @@
 // alternative route's gain over the declared route, each input alone at its 5th and 95th
 // percentiles, the others at their medians, each point the mean over the same futures.
 
-const LOW = "#1f5fa8";
-const HIGH = "#d9641e";
+import { COLORS } from "./charts.js";
+
+const [LOW, HIGH] = COLORS; // the dashboard's first two colours, as its other charts
 
 function billions(usd) {
   return usd / 1e9;
 }
 
+// US dollars as the CLI writes them: -$32B, $1.28T (the sign before the dollar).
 function money(usd) {
-  const b = billions(usd);
-  return Math.abs(b) >= 1000 ? `$${(b / 1000).toFixed(2)}T` : `$${b.toFixed(Math.abs(b) >= 10 ? 0 : 1)}B`;
+  const b = Math.abs(billions(usd));
+  const sign = usd < 0 ? "-" : "";
+  return b >= 1000 ? `${sign}$${(b / 1000).toFixed(2)}T` : `${sign}$${b.toFixed(b >= 10 ? 0 : 1)}B`;
 }
 
 function value(x, units) {
