@@ -3,10 +3,12 @@ a full run reaches 100%, nothing is fetched from outside the server, no console 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -373,6 +375,12 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     again = _opened(browser, page.url, errors)
     again.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
     _assert_a_change_takes_the_check_away(page, browser, server, "drivers", errors)
+    # A lab that names only its declared route has no gain to move: not offered (the API says 422).
+    only = "set.labs.frontier_lab.routes=" + quote(json.dumps({"hybrid": {}}))
+    declared = _opened(browser, f"{server.url}/?scenario=route-choice&{only}", errors)
+    assert declared.locator("#check-conventions").is_visible()
+    assert declared.locator("#check-drivers").is_hidden()
+    assert errors == []
 
 
 def _assert_a_change_takes_the_check_away(

@@ -92,3 +92,15 @@ def test_the_apps_warm_up_says_nothing() -> None:
         _warm_up(warmed)
     assert [str(w.message) for w in caught] == []
     assert warmed.is_set()
+
+
+def test_the_route_drivers_are_offered_where_a_lab_names_an_alternative_route() -> None:
+    sc = labecon.load_scenario("route-choice")
+    assert results_view(labecon.simulate(sc, 200, 1), sc)["route_alternatives"] is True
+    # Only its declared route: a route answer (its own, of P 1) but no gain to move.
+    declared = labecon.with_overrides(sc, {"labs.frontier_lab.routes": {"hybrid": {}}})
+    view = results_view(labecon.simulate(declared, 200, 1), declared)
+    assert view["coords"]["route"] == ["frontier_lab:hybrid"]
+    assert view["route_alternatives"] is False
+    b1 = labecon.load_scenario("b1")
+    assert results_view(labecon.simulate(b1, 200, 1), b1)["route_alternatives"] is False

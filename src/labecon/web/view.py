@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 import labecon
+from labecon.analysis.drivers import has_alternative_routes
 from labecon.report.words import pct
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
@@ -51,6 +52,8 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "coords": coords,
         # Labs, routes and deals by their names for readers, where the scenario gives them.
         "names": names.for_coords(coords),
+        # Whether some lab names a route besides its declared one: a route gain to move.
+        "route_alternatives": has_alternative_routes(scenario),
         "histograms": _histograms(results),
         # Values far outside their field's usual range, and futures past the plausibility bounds:
         # said, not refused (as the CLI says them).

@@ -273,7 +273,8 @@ function render(view, label, started) {
   drawCharts(view, state.lab);
   // The model's other conventions move a route answer: offered where there is one.
   document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
-  document.querySelector(".drivers").hidden = !(view.coords.route || []).length;
+  // What moves a route's gain: offered where some lab names an alternative to its declared route.
+  document.querySelector(".drivers").hidden = !view.route_alternatives;
   markStale(false);
   state.renders += 1;
   const pageMs = performance.now() - started;
