@@ -68,5 +68,18 @@ def test_a_report_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> No
     blocker.write_text("not a directory")
     result = runner.invoke(app, ["backtest", "backtest-2023", "-n", "20", "--report", "--out", str(blocker)])
     assert result.exit_code == 2
-    assert "cannot write the report to" in result.output
+    assert f"--out: {blocker} exists and is not a folder" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_report_already_in_out_is_kept_unless_forced(tmp_path: Path) -> None:
+    args = ["backtest", "backtest-2023", "-n", "20", "--report", "--out", str(tmp_path)]
+    (tmp_path / "report.html").write_text("mine")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "already holds report.html; choose another --out or pass --force" in result.output
+    assert (tmp_path / "report.html").read_text() == "mine"
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert (tmp_path / "report.html").read_text() != "mine"
+    assert (tmp_path / "backtest.json").is_file()

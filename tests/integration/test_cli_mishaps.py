@@ -153,3 +153,26 @@ def test_paths_with_brackets_are_shown_whole(tmp_path: Path) -> None:
     result = runner.invoke(app, ["run", "b1", "-n", "300", "--out", str(out)], env={"COLUMNS": "300"})
     assert result.exit_code == 0, result.output
     assert "run [final]" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["run b1 -n 300 --store {store}", "drivers route-choice"])
+def test_an_out_that_cannot_hold_results_is_refused_before_any_run(tmp_path: Path, command: str) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    store = tmp_path / "store"
+    for out, said in ((blocker, "exists and is not a folder"), (blocker / "r", f"lies under {blocker}")):
+        result = runner.invoke(app, [*command.format(store=store).split(), "--out", str(out)])
+        assert result.exit_code == 2, result.output
+        assert f"--out: {out} {said}" in result.output
+        assert "Traceback" not in result.output
+    assert blocker.read_text() == "mine"
+    assert not store.exists()  # no run was recorded, let alone computed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nor any probe left
+
+
+def test_an_out_whose_folder_can_be_made_is_probed_without_a_trace(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "run"
+    result = runner.invoke(app, ["run", "b1", "-n", "300", "--out", str(out), "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["run"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".labecon-")]

@@ -13,7 +13,15 @@ from rich.table import Table
 
 import labecon
 from labecon import layout
-from labecon.cli.options import JsonOption, SeedOption, SetOption, load_scenario, samples_option
+from labecon.cli.options import (
+    ForceOption,
+    JsonOption,
+    SeedOption,
+    SetOption,
+    check_out_dir,
+    load_scenario,
+    samples_option,
+)
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
 
@@ -40,10 +48,13 @@ def backtest(
     out: Annotated[
         Path | None, typer.Option(help="Directory for report.html and backtest.json (with --report).")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Score a scenario's forecasts against the labs' observed history (PIT, 50%/90% bands, CRPS)."""
     try:
         sc = load_scenario(scenario, sets)
+        if report and out is not None:  # refused before anything is computed
+            _check_report_dir(out, force)
         with plausibility_summary(names=reader_names(sc)):
             res = labecon.backtest(sc, history, n_samples=samples, seed=seed)
         page = None
@@ -65,6 +76,15 @@ def backtest(
     _print_backtest(res)
     if page is not None:
         console.print(f"Report: [bold]{page}[/]")
+
+
+def _check_report_dir(out: Path, force: bool) -> None:
+    """Refuse an ``--out`` that cannot hold the report, or holds one already (without ``--force``)."""
+    check_out_dir(out)
+    held = [name for name in ("report.html", "backtest.json") if (out / name).exists()]
+    if held and not force:
+        msg = f"--out: {out} already holds {' and '.join(held)}; choose another --out or pass --force"
+        raise fail(msg)
 
 
 def _print_backtest(res: labecon.BacktestResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -216,11 +217,30 @@ def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -
         while out.exists():
             i += 1
             out = Path(f"{base}-{i}")
-    elif out.exists() and not out.is_dir():
-        msg = f"{out} exists and is not a directory"
-        raise fail(msg)
+    else:
+        check_out_dir(out)
     target = out / layout.analysis_file(kind)
     if target.exists() and not force:
         msg = f"{target} exists; choose another --out or pass --force"
         raise fail(msg)
     return out
+
+
+def check_out_dir(out: Path) -> None:
+    """Refuse ``--out`` before anything is computed if no results could be written there.
+
+    ``out`` must be a folder, or a path that can become one: its nearest existing
+    ancestor is a folder in which a folder can be made (tried, and removed at once).
+    Nothing else is created.
+    """
+    existing = next(p for p in (out, *out.parents) if p.exists())
+    if not existing.is_dir():
+        where = "exists and" if existing == out else f"lies under {existing}, which"
+        msg = f"--out: {out} {where} is not a folder"
+        raise fail(msg)
+    try:
+        with tempfile.TemporaryDirectory(dir=existing, prefix=".labecon-"):
+            pass
+    except OSError as exc:
+        msg = f"--out: cannot write into {existing}: {exc.strerror or exc}"
+        raise fail(msg) from None

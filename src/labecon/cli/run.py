@@ -23,6 +23,7 @@ from labecon.cli.options import (
     QUANTILE_CHOICES,
     SeedOption,
     SetOption,
+    check_out_dir,
     choices,
     load_scenario,
     parse_count,
@@ -144,8 +145,10 @@ def run(
                 "engine": engine,
             }
         # Refuse before computing, so nothing is lost and no time is wasted.
-        if out is not None and not force and out.exists():
-            labecon.Results.check_writable(out)
+        if out is not None:
+            check_out_dir(out)
+            if not force:
+                labecon.Results.check_writable(out)
         # Made here, not inside simulate(), so the progress display can show each worker.
         pool = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
         if resume is None:
