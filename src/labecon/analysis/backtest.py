@@ -184,7 +184,7 @@ class BacktestResult:
             "scenario": self.scenario,
             "n_samples": self.n_samples,
             "seed": self.seed,
-            "points": [p.as_dict() for p in self.points],
+            "points": [{**p.as_dict(), "lab_name": self.lab_name(p.lab)} for p in self.points],
             "coverage_90": self.coverage(0.9),
             "coverage_50": self.coverage(0.5),
             "n_points": {m: counts[m] for m in self.metrics},
@@ -336,7 +336,8 @@ def model_series(sc: WorldScenario, results: Results) -> tuple[dict[tuple[str, s
         by_source = capacity.sel(lab=lab).transpose("sample", "quarter", "source")
         kw, why = _kw_per_h100e(sc, lab, results, list(by_source["source"].to_numpy()))
         if why:
-            problems.append(f"{lab}: compute_gw cannot be given: {why}")
+            name = reader_names(sc).labs.get(lab) or lab_label(lab)
+            problems.append(f"{name} ({lab}): its compute in GW (compute_gw) cannot be given: {why}")
             continue
         pue = np.asarray(_param(results, _pue(sc)), dtype=float).reshape(-1, 1)  # per sample, or one value
         own_kw = ds["it_load_kw"].sel(lab=lab).transpose("sample", "quarter").to_numpy()
@@ -414,7 +415,10 @@ def _param(results: Results, value: ParamValue) -> FloatArray | float:
 
 
 def _why_unscored(obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray]) -> str:
-    what = f"{obs.lab} {obs.metric} on {obs.date.isoformat()} (row {obs.row})"
+    # The lab as readers know it, with the key the history's CSV names it by.
+    name = reader_names(sc).labs.get(obs.lab) or lab_label(obs.lab)
+    who = f"{name} ({obs.lab})" if name != obs.lab else obs.lab
+    what = f"{who}, {metric_label(obs.metric)}, on {obs.date.isoformat()} (history row {obs.row})"
     if obs.lab not in sc.labs:
         return f"{what}: the scenario has no lab {obs.lab!r} (its labs: {', '.join(sc.labs)})"
     q = quarter_of(obs.date, sc.start_year)
@@ -425,7 +429,7 @@ def _why_unscored(obs: Observation, sc: WorldScenario, series: Mapping[tuple[str
     if q >= sc.horizon_quarters:
         return f"{what}: after the horizon ends on {end.isoformat()}"
     if (obs.lab, obs.metric) not in series:
-        return f"{what}: the model cannot give {obs.metric} for {obs.lab} (see above)"
+        return f"{what}: the model cannot give it (see above)"
     return ""
 
 

@@ -145,9 +145,13 @@ def test_what_cannot_be_scored_is_named_not_raised(tmp_path: Path) -> None:
     )
     res = labecon.backtest("two-strategies", path, n_samples=20, seed=1)
     assert [(p.lab, p.metric) for p in res.points] == [("lab_own", "compute_gw")]
-    assert any("row 4" in u and "after the horizon ends on 2036-03-31" in u for u in res.unscored)
-    assert any("lab_partner: compute_gw cannot be given" in u and "tpu_v6e" in u for u in res.unscored)
-    assert any("row 2" in u for u in res.unscored)
+    assert any("history row 4" in u and "after the horizon ends on 2036-03-31" in u for u in res.unscored)
+    partner = "Anthropic-like lab (lab_partner): its compute in GW (compute_gw) cannot be given"
+    assert any(u.startswith(partner) and "tpu_v6e" in u for u in res.unscored)
+    # Said as readers know the lab and the metric, with the keys the history's CSV uses.
+    said = "Anthropic-like lab (lab_partner), compute (GW), on 2026-06-30 (history row 2): the model cannot"
+    assert any(u.startswith(said) for u in res.unscored)
+    assert [p["lab_name"] for p in res.to_json()["points"]] == ["OpenAI-like lab"]
 
 
 def test_nothing_to_score_and_compute_scenarios_are_clear_errors(tmp_path: Path) -> None:
