@@ -17,14 +17,17 @@ that). Three rules make that so:
 
 The wrappers unpack the state's tuples and pass plain arrays, each contiguous
 with samples fastest (:func:`full`), so that LLVM vectorises the loops over
-samples. Which path runs is :data:`COMPILED`: set ``LABECON_PLAIN=1`` in the
-environment (before labecon is imported) to run the NumPy path.
+samples. Which path runs is :func:`compiled`: a run's engine says (``engine="numpy"`` runs the
+NumPy path, :func:`engine_path`); by default :data:`COMPILED`, which ``LABECON_PLAIN=1`` in the
+environment (before labecon is imported) turns off.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numba
@@ -36,6 +39,24 @@ from labecon.types import FloatArray, IntArray
 
 COMPILED: bool = os.environ.get("LABECON_PLAIN", "") not in ("1", "true", "yes")
 """Run the world's hot stages compiled (default) or with NumPy (``LABECON_PLAIN=1``); same bits."""
+
+_PATH: ContextVar[bool | None] = ContextVar("world_compiled", default=None)
+
+
+def compiled() -> bool:
+    """Return whether the world's stages run compiled: as :func:`engine_path` says, else :data:`COMPILED`."""
+    chosen = _PATH.get()
+    return COMPILED if chosen is None else chosen
+
+
+@contextmanager
+def engine_path(use_compiled: bool) -> Iterator[None]:
+    """Run the world's stages compiled or with NumPy inside the block (this thread or task only)."""
+    token = _PATH.set(use_compiled)
+    try:
+        yield
+    finally:
+        _PATH.reset(token)
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 """For the kernels. ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy

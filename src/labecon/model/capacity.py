@@ -70,7 +70,7 @@ class Investment(NamedTuple):
 
 def capacity_online(t: int, state: WorldState, ctx: Context) -> tuple[WorldState, Online]:
     """Stage 1: capacity ordered or contracted earlier comes online; what is past its life leaves."""
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _capacity_online_compiled(t, state, ctx)
     p, fl, books = ctx.params, state.fleet, state.books
     due, came = books.due.at(t), books.arrivals.at(t)
@@ -308,7 +308,7 @@ def invest(
     commitments start after their lead (next quarter unless said), at a price
     fixed now: the committed price of their start (a glut or shortage now on top).
     """
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _invest_compiled(t, state, online, dec, ctx)
     lp = ctx.params.labs
     can_buy = (t >= lp.own_available_quarter).astype(np.float64)
@@ -605,7 +605,7 @@ def retiring(
     shape = (lead.shape[0], books.due.data.shape[2])  # (sample, lab)
     retire, retire_kw, retire_space = (np.zeros(shape, order="F") for _ in range(3))
     life, dc_life, horizon = p.chip_life_quarters, p.dc_life_quarters, p.horizon_quarters
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         _capacity_fused.retiring(
             books.due.data,
             books.arrivals.data,
@@ -755,7 +755,7 @@ def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDec
     its signing quarter; until then its split goes to the lab's deals already signed
     (:func:`~labecon.model.world_params.signed_split`).
     """
-    if _world_fused.COMPILED and ctx.deal_lab:
+    if _world_fused.compiled() and ctx.deal_lab:
         _sign_partner_tranches_compiled(t, state, online, dec, ctx)
         return
     p, dp, drv, books = ctx.params, ctx.params.deals, state.drivers, state.books

@@ -96,7 +96,7 @@ def revenue_growth_per_year(state: WorldState) -> FloatArray:
 
 def observe(t: int, state: WorldState, ctx: Context, online: Online) -> LabObservation:
     """Return what the labs see at the start of quarter ``t``."""
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _observe_compiled(t, state, ctx, online)
     lp, gp, st = ctx.params.labs, ctx.params.world, state.standing
     # Element-wise, not a matrix product: BLAS kernels change the bits with the block's size.

@@ -190,7 +190,7 @@ def money(state: WorldState, online: Online, sales: Sales, inv: Investment, ctx:
     price; owned capacity costs power and maintenance (:mod:`labecon.model.compute`,
     the equations benchmark B1 uses). Partner credits pay partner fees first.
     """
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _money_compiled(state, online, sales, inv, ctx)
     lp, gp, on = ctx.params.labs, ctx.params.world, online.events
     drv, fl, acc, hours = state.drivers, state.fleet, state.accounts, ctx.params.hours_per_quarter
@@ -273,7 +273,7 @@ def fund(
     accept and by what investors can still put into one lab this year.
     A lab whose cash is still negative is ruined and stops.
     """
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _fund_compiled(t, state, online, dec, sales, inv, costs, ctx)
     acc, fl, gp, dd = state.accounts, state.fleet, ctx.params.world, state.deals
     alive = acc.alive
@@ -507,7 +507,7 @@ def partner_instalments(t: int, ctx: Context, alive: FloatArray) -> tuple[FloatA
 
 def close_books(state: WorldState, inv: Investment, costs: Costs, funding: Funding) -> WorldState:
     """Stage 8: the balance sheet at the quarter's end (cash was set by :func:`fund`)."""
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _close_books_compiled(state, inv, costs, funding)
     acc, dd = state.accounts, state.deals
     paid_in = funding.raised_usd + funding.partner_cash_usd + funding.partner_credits_usd

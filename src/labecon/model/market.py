@@ -200,7 +200,7 @@ def market_and_serve(
     serves what its inference capacity allows, renting on demand when short;
     demand it cannot serve is lost to it and served by labs with spare capacity.
     """
-    if _world_fused.COMPILED:
+    if _world_fused.compiled():
         return _market_and_serve_compiled(t, state, online, dec, ctx)
     mp, gp, lp = ctx.params.market, ctx.params.world, ctx.params.labs
     drv, st, alive, on = state.drivers, state.standing, state.accounts.alive, online.events

@@ -211,7 +211,7 @@ class Accumulator:
             self.it_load_gw_by_year[:, :, y] = q.online.it_kw * 1e-6
             if t % QUARTERS_PER_YEAR == QUARTERS_PER_YEAR - 1 or t == self.horizon - 1:  # a year's end
                 self.dc_built_gw_by_year[:, :, y] = data_centres_built_kw(t, q.state) * 1e-6
-        if _world_fused.COMPILED:
+        if _world_fused.compiled():
             self._record_compiled(q, y)
         else:
             self._record_plain(q, y)
@@ -223,7 +223,7 @@ class Accumulator:
         self._record_flows_and_bills(q, ctx.params.hours_per_quarter)
         if self.only_npv:
             return
-        if _world_fused.COMPILED:
+        if _world_fused.compiled():
             revenue, margin, self.stake_value = self._record_deals_compiled(q, ctx)
         else:
             revenue, margin, self.stake_value = partner_accounts(c, q.state, ctx.deal_lab, ctx.params.deals)

@@ -29,6 +29,7 @@ import xarray as xr
 
 from labecon._version import __version__
 from labecon.errors import InputTableError, OptionError
+from labecon.model import _world_fused
 from labecon.model.output_info import OutputInfo
 from labecon.model.state import EngineChoice
 from labecon.runtime.backends.base import Backend
@@ -95,8 +96,11 @@ ProgressCallback = Callable[[int, int], None]
 
 
 def resolve_engine(engine: EngineName) -> EngineChoice:
-    """Return the engine to use: ``auto`` is the compiled one when Numba imports."""
-    if engine == "numpy":
+    """Return the engine to use: ``auto`` is the compiled one when Numba imports.
+
+    ``LABECON_PLAIN=1`` in the environment makes ``auto`` the NumPy path.
+    """
+    if engine == "numpy" or (engine == "auto" and not _world_fused.COMPILED):
         return "numpy"
     if engine not in ("auto", "numba"):
         msg = f"unknown engine {engine!r}; expected one of: auto, numpy, numba"

@@ -151,7 +151,7 @@ class RuleBasedLabs(NamedTuple):
 
     def decide(self, obs: LabObservation) -> LabDecisions:
         """Apply the rules to what the labs saw; return the quarter's decisions."""
-        if _world_fused.COMPILED:
+        if _world_fused.compiled():
             return self._decide_compiled(obs)
         short = obs.runway_quarters < self.cut_training_runway_quarters
         racing = self.frontier_gap_rule.any()

@@ -170,3 +170,39 @@ def _negate_column(x: np.ndarray, j: int, k: int) -> None:
     c = _world_fused.column(x, j, k)
     for i in range(c.shape[0]):
         c[i] = -c[i]
+
+
+def test_a_runs_engine_chooses_the_worlds_path_and_the_manifest_says_which(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from labecon.model import market
+
+    calls: list[int] = []
+    compiled_stage = market._market_and_serve_compiled
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return compiled_stage(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(market, "_market_and_serve_compiled", counted)
+    runs = {}
+    for engine in ("numpy", "numba"):
+        calls.clear()
+        runs[engine] = labecon.simulate("route-choice", n_samples=40, seed=4, engine=engine)
+        assert runs[engine].manifest["engine"] == engine
+        # The NumPy path never calls a compiled stage; the compiled one does, every quarter of every route.
+        assert (len(calls) > 0) is (engine == "numba")
+    plain, fused = runs["numpy"].dataset, runs["numba"].dataset
+    for var in plain.data_vars:
+        assert plain[var].to_numpy().tobytes() == fused[var].to_numpy().tobytes(), var
+    assert _world_fused.compiled() is _world_fused.COMPILED  # the choice ends with the run
+
+
+def test_labecon_plain_makes_auto_the_numpy_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from labecon.runtime.run import resolve_engine
+
+    monkeypatch.setattr(_world_fused, "COMPILED", False)
+    assert resolve_engine("auto") == "numpy"
+    assert resolve_engine("numba") == "numba"  # asked for by name: compiled all the same
+    monkeypatch.setattr(_world_fused, "COMPILED", True)
+    assert resolve_engine("auto") == "numba"

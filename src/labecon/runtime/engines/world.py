@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from labecon.model._world_fused import engine_path
 from labecon.model.output_info import OutputInfo
 from labecon.model.state import EngineChoice
 from labecon.model.world import run_world
@@ -44,12 +45,14 @@ class WorldEngine:
     ) -> BlockValues:
         """Run the world on one block's draws, then each lab's routes on the same draws.
 
-        One NumPy path: ``engine`` does not apply.
+        ``engine``: ``"numba"`` runs the quarter's compiled stages, ``"numpy"`` its NumPy path
+        (the same bits).
         """
         sc = self.scenario
         routes = bool(lab_routes(sc))  # their figures need the declared run's NPV by line
         policy = lab_policy(sc, draws, n)
-        with freed_memory_kept():  # the sub-blocks and route runs reuse each other's memory
+        # The sub-blocks and route runs reuse each other's memory.
+        with engine_path(engine == "numba"), freed_memory_kept():
             world = run_world(
                 sc, draws, n, policy, seed=seed, start=start, keep_paths=keep_paths, npv_parts=routes
             )
