@@ -64,7 +64,11 @@ def run(
         typer.Option(help="How the quarters are computed: auto, numpy or numba.", **choices(EngineName)),
     ] = "auto",
     keep_paths: Annotated[
-        bool, typer.Option(help="Also keep each strategy's quarterly costs by line.")
+        bool,
+        typer.Option(
+            help="Also keep the quarter-by-quarter paths: a world's statements, capacity, capability and "
+            "market by lab; a compute scenario's costs by line for each strategy."
+        ),
     ] = False,
     keep: Annotated[
         str,

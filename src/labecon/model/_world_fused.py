@@ -58,6 +58,7 @@ def engine_path(use_compiled: bool) -> Iterator[None]:
     finally:
         _PATH.reset(token)
 
+
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 """For the kernels. ``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy
 (not an exception), and without that check LLVM vectorises the loops."""

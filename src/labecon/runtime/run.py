@@ -157,8 +157,10 @@ def simulate(
     keep : {"auto", "outputs", "summary"}
         Per-sample values to keep in the results (see :data:`KeepOption`).
     keep_paths : bool
-        Also keep each strategy's quarterly costs by line (about 400 bytes
-        per sample and strategy for 40 quarters).
+        Also keep the quarter-by-quarter paths: a world's statements,
+        capacity, capability and market by lab; a compute scenario's costs by
+        line for each strategy (about 400 bytes per sample and strategy for
+        40 quarters).
     quantiles : {"auto", "exact", "sketch"}
         Exact quantiles keep every output value (8 bytes each); the sketch
         keeps a log histogram with relative error
