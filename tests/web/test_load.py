@@ -150,3 +150,25 @@ def test_the_server_describes_the_built_ins_as_it_starts(
         for name in labecon.list_scenarios():
             assert httpx.get(f"{server.url}/api/scenarios/{name}", timeout=30).status_code == 200
     assert pilots == []
+
+
+def test_the_dashboards_first_preview_is_computed_as_the_server_starts(tmp_path: Path) -> None:
+    from labecon.web.app import LANDING
+
+    name, seed = LANDING
+    script = (Path(describe.__file__).parent / "static" / "dashboard.js").read_text(encoding="utf-8")
+    state = script.split("const state = {", 1)[1].split("};", 1)[0]
+    assert f'scenario: "{name}",' in state  # what the page opens with
+    assert f"seed: {seed}," in state
+    settings = WebSettings(store=tmp_path / "store", preview_samples=1_000)
+    with BackgroundServer(settings) as server:
+        runner = server.server.config.app.state.runner  # type: ignore[attr-defined]
+        scenario = api.request_scenario(name, {})
+        deadline = time.monotonic() + 120
+        while (cached := runner.cached(scenario, 1_000, seed)) is None:
+            assert time.monotonic() < deadline, "the first preview was not computed"
+            time.sleep(0.1)
+        body = {"scenario": name, "n_samples": 1_000, "seed": seed}
+        answer = httpx.post(f"{server.url}/api/runs", json=body, timeout=60).json()
+    assert answer == cached  # served as computed at the start, its time included
+    assert (answer["manifest"]["n_samples"], answer["manifest"]["seed"]) == (1_000, seed)

@@ -104,7 +104,7 @@ async def describe(request: Request) -> dict[str, Any]:
     builtin = _builtin_as_is(req)
     if builtin is not None:
         return await run_in_threadpool(describe_builtin, builtin)
-    return await run_in_threadpool(describe_scenario, _scenario(req.scenario, req.overrides))
+    return await run_in_threadpool(describe_scenario, request_scenario(req.scenario, req.overrides))
 
 
 @router.post(
@@ -129,7 +129,7 @@ async def scenario_yaml(request: Request) -> Response:
     if builtin is not None:
         text = labecon.scenario_text(builtin)
     else:
-        text = labecon.dump_scenario(_scenario(req.scenario, req.overrides))
+        text = labecon.dump_scenario(request_scenario(req.scenario, req.overrides))
     return Response(text, media_type="application/x-yaml")
 
 
@@ -157,7 +157,7 @@ async def post_run(request: Request) -> JSONResponse:
     settings = _settings(request)
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = _scenario(req.scenario, req.overrides)
+    scenario = request_scenario(req.scenario, req.overrides)
     n = req.n_samples if req.n_samples is not None else scenario.run.n_samples
     seed = req.seed if req.seed is not None else scenario.run.seed
     if n > settings.max_samples:
@@ -188,7 +188,7 @@ async def post_conventions(request: Request) -> JSONResponse:
     settings = _settings(request)
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = _scenario(req.scenario, req.overrides)
+    scenario = request_scenario(req.scenario, req.overrides)
     with_routes(scenario)  # 422 now, naming the field, when there is no route answer
     n = req.n_samples if req.n_samples is not None else settings.preview_samples
     seed = req.seed if req.seed is not None else scenario.run.seed
@@ -217,7 +217,7 @@ async def post_drivers(request: Request) -> JSONResponse:
     """
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = _scenario(req.scenario, req.overrides)
+    scenario = request_scenario(req.scenario, req.overrides)
     with_routes(scenario)  # 422 now, naming the field, when there is no route answer
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
@@ -318,7 +318,7 @@ def _builtin_as_is(req: ScenarioRequest) -> str | None:
     return None
 
 
-def _scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:
+def request_scenario(source: str | dict[str, Any], overrides: dict[str, Any]) -> labecon.Scenario:
     """Validate a scenario from a request: never a path on the server, overrides before validation."""
     fields = scenario_fields(source)
     return load_quietly(labecon.apply_overrides(fields, overrides) if overrides else fields)

@@ -10,6 +10,7 @@ malformed input (the field named, with the same message as the command line),
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -23,6 +24,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 import labecon
+from labecon.web.api import request_scenario
 from labecon.web.api import router as api_router
 from labecon.web.describe import describe_builtin
 from labecon.web.errors import ApiError, error_body
@@ -33,6 +35,10 @@ from labecon.web.runner import ImmediateRunner, warm_up_model
 from labecon.web.settings import WebSettings
 
 _log = logging.getLogger(__name__)
+
+LANDING = ("two-strategies", 1)
+"""The scenario and seed the dashboard opens with (``state`` in ``static/dashboard.js``): its
+preview is computed as the server starts, so that a first visitor's page is drawn at once."""
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -54,7 +60,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         # Load the model in the background, so the first job does not wait for it either.
         threading.Thread(target=_warm_up, args=(warmed,), name="labecon-warm-up", daemon=True).start()
         runner.start()
+        landing = asyncio.create_task(_prefetch_landing(runner, conf))
         yield
+        landing.cancel()
         jobs.cancel_all()
         runner.close()
 
@@ -115,6 +123,22 @@ def _add_error_handlers(app: FastAPI) -> None:
         # A bug: the server's log has the traceback, the client one plain line.
         _log.error("internal error", exc_info=exc)
         return JSONResponse(error_body("server", "internal error (the server's log has the details)"), 500)
+
+
+async def _prefetch_landing(runner: ImmediateRunner, conf: WebSettings) -> None:
+    """Compute the preview the dashboard opens with into the runner's cache (worker processes only).
+
+    With runs in threads (``run_workers=0``, for tests and small machines) it would take the
+    server's own core from its first requests, so it is left out.
+    """
+    if conf.run_workers == 0 or conf.preview_samples > conf.immediate_max_samples:
+        return
+    name, seed = LANDING
+    try:
+        await runner.started()  # its time then is the model's, as a later preview's
+        await runner.run(request_scenario(name, {}), conf.preview_samples, seed)
+    except Exception:  # only the first visitor waits longer
+        _log.exception("computing the dashboard's first preview failed")
 
 
 def _warm_up(warmed: threading.Event) -> None:

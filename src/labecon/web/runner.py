@@ -9,7 +9,8 @@ preview does not pay for imports and compilation, and keeps the memory a run
 frees for the next (:func:`keep_freed_memory`). Identical requests share
 one computation (also while it is in flight), and the answers to the last
 :data:`CACHE_SIZE` distinct requests are kept, so moving a control back is
-instant. With ``workers=0`` runs are computed in threads of the server
+instant (the app computes the dashboard's first preview into it as it
+starts). With ``workers=0`` runs are computed in threads of the server
 process instead (quick to start: for tests and small machines).
 """
 
@@ -62,6 +63,7 @@ class ImmediateRunner:
         self._folders = ThreadPoolExecutor(max(1, max_waiting), thread_name_prefix="labecon-fold")
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._started: list[Future[None]] = []
 
     def start(self) -> Executor:
         """Start the workers and warm each one up (in the background); return the executor."""
@@ -71,11 +73,15 @@ class ImmediateRunner:
             # Spawned, not forked: the server process has threads, which a fork would copy half-way.
             context = multiprocessing.get_context("spawn")
             self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
-            for _ in range(self.workers):
-                self._executor.submit(_noop)  # start every worker now, not at the first request
+            # Start every worker now, not at the first request.
+            self._started = [self._executor.submit(_noop) for _ in range(self.workers)]
         else:
             self._executor = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="labecon-run")
         return self._executor
+
+    async def started(self) -> None:
+        """Wait until the workers have started and warmed up (at once when runs go to threads)."""
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in self._started), return_exceptions=True)
 
     def close(self) -> None:
         """Stop the workers now, dropping queued and running runs."""
@@ -113,7 +119,7 @@ class ImmediateRunner:
         """
         # Only the fields given (as dump_scenario writes them): they validate back to the same scenario.
         fields = scenario.model_dump(mode="json", exclude_unset=True)
-        key = _key(fields, n_samples, seed) + ("" if answer == "view" else f":{answer}")
+        key = _answer_key(fields, n_samples, seed, answer)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -138,6 +144,13 @@ class ImmediateRunner:
             # A worker died (killed, out of memory): start fresh ones for the next requests.
             self._restart()
             raise ApiError(503, "server", "a worker process stopped; try again") from None
+
+    def cached(
+        self, scenario: labecon.Scenario, n_samples: int, seed: int, *, answer: Answer = "view"
+    ) -> dict[str, Any] | None:
+        """Return the answer :meth:`run` would give from its cache, or None if it would compute it."""
+        fields = scenario.model_dump(mode="json", exclude_unset=True)
+        return self._cache.get(_answer_key(fields, n_samples, seed, answer))
 
     def _submit(
         self, work: Callable[..., dict[str, Any]], fields: dict[str, Any], n_samples: int, seed: int
@@ -253,6 +266,7 @@ def _noop() -> None:
     return None
 
 
-def _key(fields: dict[str, Any], n_samples: int, seed: int) -> str:
+def _answer_key(fields: dict[str, Any], n_samples: int, seed: int, answer: Answer) -> str:
+    """Return the cache's key of an answer: the scenario's fields as given, its size, seed and kind."""
     text = json.dumps([fields, n_samples, seed], sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest() + ("" if answer == "view" else f":{answer}")
