@@ -8,8 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import labecon
+from labecon.amounts import money
 from labecon.cli import app
-from labecon.report.words import money
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import labecon
-from labecon.report.words import unit_money
+from labecon.amounts import unit_money
 from labecon.web.headline import headline
 from labecon.web.settings import WebSettings
 

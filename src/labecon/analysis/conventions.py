@@ -74,6 +74,19 @@ class ConventionsResult:
     names: ReaderNames = NO_NAMES
     """The labs' names for readers (their keys are in ``rows``)."""
 
+    def __repr__(self) -> str:
+        """Say each lab's best route as declared and how many variants turn it (not every row)."""
+        declared, variants = self.rows[0], self.rows[1:]
+        labs = "; ".join(
+            f"{self.names.labs.get(lab) or lab}: {declared.best(lab)}, another route under "
+            f"{sum(row.best(lab) != declared.best(lab) for row in variants)} of {len(variants)} variants"
+            for lab in declared.p_best
+        )
+        return (
+            f"<Route answer of {self.scenario!r} under the model's conventions ({self.n_samples:,} "
+            f"samples, seed {self.seed}): best as declared, {labs}; read with .rows, .to_dict()>"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (JSON-ready); ``names``: each lab's name where it has one."""
         return {

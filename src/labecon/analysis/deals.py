@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from labecon.amounts import money
 from labecon.analysis.metrics import probability_estimate
 from labecon.errors import ScenarioError
 from labecon.model.world_outputs import deal_labels
@@ -64,6 +65,18 @@ class DealValues:
     deals: list[DealValue]
     names: ReaderNames = NO_NAMES
     """The labs' and clouds' names for readers (the deals name them by key)."""
+
+    def __repr__(self) -> str:
+        """Say each deal's median worth to its lab and to its partner (not every statistic)."""
+        deals = "; ".join(
+            f"{d.deal}: the lab gains {money(d.lab_gain['p50'])}, "
+            f"the partner's NPV {money(d.partner_npv['p50'])}"
+            for d in self.deals
+        )
+        return (
+            f"<Deal values in {self.scenario!r} ({self.n_samples:,} samples, seed {self.seed}; "
+            f"medians): {deals or 'no deals'}; read with .deals, .to_dict()>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (JSON-ready); ``names``: each lab's and deal's name for readers."""

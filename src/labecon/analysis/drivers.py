@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from labecon import layout
+from labecon.amounts import money
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.sensitivity import InputSpace, oat_indices, on_shared_futures, table_model
 from labecon.errors import OptionError, ScenarioError
@@ -64,6 +65,25 @@ class RouteDrivers:
     """Model evaluations: points times futures."""
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     """Labs and routes by the names readers know (``lab``, ``route``)."""
+
+    def __repr__(self) -> str:
+        """Say what was swept and its widest bar (not every bar)."""
+        widest = ""
+        spans = range(len(self.inputs))
+        bars = [(abs(self.high[r][i] - self.low[r][i]), r, i) for r in self.base for i in spans]
+        if bars:
+            _, route, i = max(bars)
+            name = self.inputs[i]
+            widest = (
+                f"; the widest bar: {self.descriptions.get(name, name)} ({name}) moves {route}'s gain "
+                f"from {money(self.low[route][i])} to {money(self.high[route][i])} "
+                f"(median case {money(self.base[route])})"
+            )
+        return (
+            f"<Route drivers of {self.scenario!r} (seed {self.seed}, each point the mean over "
+            f"{self.futures} futures): {len(self.base)} alternative routes x {len(self.inputs)} inputs"
+            f"{widest}; read with .base, .low, .high, .to_dict(), .save(directory)>"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types."""

@@ -152,6 +152,19 @@ class OptimizationResult:
     level: float = 0.95
     info: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """Say the best candidate and its objective (not every candidate)."""
+        limits = f" subject to {', '.join(self.constraints)}" if self.constraints else ""
+        params = ", ".join(
+            f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.best.params.items()
+        )
+        return (
+            f"<Optimisation: {self.goal} {self.objective}{limits}, {len(self.candidates)} candidates, "
+            f"seed {self.seed}: best {params}, {self.objective} = {float(self.best.objective.value):.4g} "
+            f"({'feasible' if self.best.feasible else 'no candidate met the limits'}); "
+            "read with .best, .candidates, .frontier, .to_dict(), .save(directory)>"
+        )
+
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``optimization.json`` into a run's folder, where the report finds it."""
         return write_json(Path(directory) / layout.OPTIMIZATION_JSON, self.to_dict())

@@ -141,6 +141,15 @@ class SensitivityResult:
     suggested_n: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        """Say what was measured, how, and which indices it holds (not their values)."""
+        over = f" by {self.time_dim}" if self.time_dim else ""
+        return (
+            f"<Sensitivity ({self.method}) of {self.output}{over} to {len(self.inputs)} inputs, "
+            f"{self.n_evaluations:,} model evaluations: indices {', '.join(self.indices)}; "
+            "read with .indices, .inputs, .to_dict(), .save(directory)>"
+        )
+
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``sensitivity-METHOD.json`` into a run's folder, for the report."""
         return write_json(Path(directory) / layout.sensitivity_file(self.method), self.to_dict())

@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 import labecon
+from labecon.amounts import money
+from labecon.amounts import pct as percent
 from labecon.cli.options import JsonOption, SeedOption, SetOption, rerun_and_show, samples_option
 from labecon.cli.rendering import console
-from labecon.report.words import money
-from labecon.report.words import pct as percent
 
 
 def deals(

@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
+from labecon.amounts import money
 from labecon.cli.options import (
     ForceOption,
     JsonOption,
@@ -22,7 +23,6 @@ from labecon.cli.options import (
     load_scenario,
 )
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
-from labecon.report.words import money
 from labecon.scenario.names import reader_names
 
 

@@ -17,9 +17,10 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
-from labecon.report.words import OUTPUT_WORDS, in_sentence, money
+from labecon.amounts import money
+from labecon.amounts import pct as percent
+from labecon.report.words import OUTPUT_WORDS, in_sentence
 from labecon.report.words import label as output_label
-from labecon.report.words import pct as percent
 from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import FloatArray

@@ -16,18 +16,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from labecon.amounts import money, pct, unit_money
 from labecon.errors import LabeconError
-from labecon.report.words import (
-    ValueKind,
-    fmt_value,
-    heavy_tailed,
-    money,
-    pct,
-    quarter_date,
-    unit_money,
-    words_for,
-    year_span,
-)
+from labecon.report.words import ValueKind, fmt_value, heavy_tailed, quarter_date, words_for, year_span
 from labecon.scenario.names import deal_parts, reader_names
 
 DEFAULT_START_YEAR = 2026.25

@@ -16,7 +16,8 @@ from typing import Any, Literal
 import numpy as np
 import xarray as xr
 
-from labecon.report.words import in_sentence, money, quarter_date, reader_note, year_span
+from labecon.amounts import money
+from labecon.report.words import in_sentence, quarter_date, reader_note, year_span
 from labecon.report.words import label as human_label
 from labecon.scenario.names import NO_NAMES, ReaderNames
 from labecon.types import FloatArray
@@ -650,7 +651,7 @@ def _fmt(x: float) -> str:
 
 
 def fmt_number(x: float, units: str = "") -> str:
-    """Return a number for people: 3 significant figures; money as ``$12.3B`` (see :func:`words.money`)."""
+    """Return a number for people: 3 significant figures, money as ``$12.3B`` (`amounts.money`)."""
     if x is None or not math.isfinite(x):
         return "n/a"
     a = abs(x)

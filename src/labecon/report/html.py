@@ -16,10 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from labecon.amounts import money
 from labecon.errors import OptionalDependencyError
 from labecon.report.answers import Answer
 from labecon.report.charts import Chart
-from labecon.report.words import money
 
 PALETTE = (
     "#1f77b4",

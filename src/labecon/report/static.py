@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from labecon.amounts import money
 from labecon.errors import OptionalDependencyError
 from labecon.report.charts import Chart
 from labecon.report.html import PALETTE
-from labecon.report.words import money
 
 
 def _pyplot() -> Any:

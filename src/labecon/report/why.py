@@ -14,8 +14,9 @@ import numpy as np
 import xarray as xr
 from scipy.stats import rankdata
 
+from labecon.amounts import money
 from labecon.report.charts import Chart
-from labecon.report.words import label, money
+from labecon.report.words import label
 from labecon.scenario.names import NO_NAMES, ReaderNames
 from labecon.types import FloatArray
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import labecon
-from labecon.report.words import unit_money
+from labecon.amounts import unit_money
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.schema import ComputeScenario, as_kind
 from labecon.types import FloatArray

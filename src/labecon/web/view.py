@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 import labecon
+from labecon.amounts import pct
 from labecon.analysis.drivers import has_alternative_routes
-from labecon.report.words import pct
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind

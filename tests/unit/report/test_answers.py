@@ -10,18 +10,9 @@ import pytest
 import yaml
 
 import labecon
+from labecon.amounts import money, pct, unit_money
 from labecon.report.answers import answers
-from labecon.report.words import (
-    OUTPUT_WORDS,
-    heavy_tailed,
-    money,
-    pct,
-    quarter_date,
-    reader_note,
-    tail_index,
-    unit_money,
-    year_span,
-)
+from labecon.report.words import OUTPUT_WORDS, heavy_tailed, quarter_date, reader_note, tail_index, year_span
 from labecon.scenario.names import reader_names
 
 

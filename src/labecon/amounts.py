@@ -1,0 +1,42 @@
+"""Amounts as a reader sees them: dollars as people write them, shares as percentages (a leaf)."""
+
+from __future__ import annotations
+
+import math
+
+
+def money(x: float) -> str:
+    """Return US dollars as people write them: ``$12.3B``, ``-$450M``, ``$1.2T``, ``$3.4K``, ``$120``."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if a >= scale * 0.9995:
+            return f"{sign}${a / scale:,.3g}{suffix}"
+    return f"{sign}${a:,.0f}"
+
+
+def unit_money(x: float) -> str:
+    """Return a price per unit in US dollars to two significant figures: ``$0.44``, ``$0.30``, ``$0.018``.
+
+    Never in scientific notation (``$150``, not ``$1.5e+02``); a significant zero is kept (``$0.30``).
+    """
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000:
+        return money(x)
+    rounded = abs(float(f"{x:.2g}"))
+    decimals = max(0, 1 - math.floor(math.log10(rounded))) if rounded else 0
+    return f"{'-' if x < 0 else ''}${rounded:.{decimals}f}"
+
+
+def pct(p: float) -> str:
+    """Return a share or probability as a percentage with one decimal: ``4.5%``."""
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    if 0 < abs(p) < 0.0005:
+        return "<0.1%"
+    if 0.9995 <= p < 1:  # would print as 100.0%: not every sample
+        return ">99.9%"
+    return f"{p:.1%}"
