@@ -23,7 +23,8 @@ from labecon.web.settings import WebSettings
 @pytest.mark.slow
 def test_concurrent_previews_all_answer(tmp_path: Path) -> None:
     n = 16
-    with BackgroundServer(WebSettings(store=tmp_path / "store")) as server:
+    # A small first preview: the server computes it as it starts (web.app.LANDING).
+    with BackgroundServer(WebSettings(store=tmp_path / "store", preview_samples=500)) as server:
         assert server.url.startswith("http://127.0.0.1:")
         start = time.monotonic()
         errors, latencies = concurrent_previews(server.url, n, n_samples=2_000, scenario="b1")
@@ -38,7 +39,7 @@ def test_concurrent_previews_all_answer(tmp_path: Path) -> None:
 
 
 def test_a_dead_worker_is_replaced(tmp_path: Path) -> None:
-    settings = WebSettings(store=tmp_path / "store", run_workers=1)
+    settings = WebSettings(store=tmp_path / "store", run_workers=1, preview_samples=500)
     with BackgroundServer(settings) as server:
         body = {"scenario": "b1", "n_samples": 500, "seed": 1}
         assert httpx.post(f"{server.url}/api/runs", json=body, timeout=60).status_code == 200
