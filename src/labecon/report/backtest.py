@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from labecon._version import __version__
 from labecon.analysis.backtest import BacktestResult, ScoredPoint, metric_label
 from labecon.report.charts import Chart
 from labecon.report.html import figure, render_html, write_html
@@ -119,7 +120,12 @@ def write_backtest_report(result: BacktestResult, path: str | Path) -> Path:
         f"{result.n_samples:,} samples, seed {result.seed}",
         _summary(result),
         [pit_chart(result)],
-        {"scenario": result.scenario, "n_samples": result.n_samples, "seed": result.seed},
+        {
+            "scenario": result.scenario,
+            "n_samples": result.n_samples,
+            "seed": result.seed,
+            "labecon_version": __version__,
+        },
     )
     cards = []
     for c in charts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +66,7 @@ h2 { font-size: 19px; border-bottom: 2px solid #20324a; padding-bottom: 4px; mar
 .card .note { font-size: 12px; color: #555; margin: 4px 8px 8px; }
 .chart { height: 380px; }
 footer { font-size: 12px; color: #666; margin-top: 32px; }
+footer details { margin-top: 6px; } footer pre { white-space: pre-wrap; word-break: break-all; }
 """
 
 
@@ -345,10 +347,26 @@ def _answers_html(blocks: Sequence[Answer]) -> str:
     return f'<section class="answers"><h2 style="margin-top:8px">The answer</h2>{"".join(parts)}</section>'
 
 
+_READER_WORDS = {"true": "yes", "false": "no", "null": "none"}
+"""A scenario's YAML words for a switch and a value not set, as a reader writes them."""
+
+
+def _cell(value: Any) -> str:
+    """Return a table cell as a reader writes it: yes and no, none for a value not set (not YAML's words)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = str(value)
+    return _READER_WORDS.get(text, text)
+
+
 def _table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
         for row in table.frame.itertuples(index=False)
     )
     title = html.escape(table.title)
@@ -395,7 +413,6 @@ def render_html(
             cards.append(f'<div class="card" data-chart="{html.escape(c.id)}">{div}{note}</div>')
         body.append(f'<h2>{html.escape(name)}</h2>\n<div class="grid">{"".join(cards)}</div>')
     items = "".join(f"<li>{html.escape(s)}</li>" for s in summary)
-    prov = html.escape(json.dumps(dict(provenance), default=str))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -413,11 +430,30 @@ def render_html(
 <section class="summary"><h2 style="margin-top:8px">About this run</h2><ul>{items}</ul></section>
 {"".join(body)}
 {_appendix_html(appendix)}
-<footer>Written by labecon on {stamp}.{f" Provenance: <code>{prov}</code>" if provenance else ""}</footer>
+{_footer_html(provenance, stamp)}
 </main>
 </body>
 </html>
 """
+
+
+def _footer_html(provenance: Mapping[str, Any], stamp: str) -> str:
+    """Return the footer: what ran, in words, and everything recorded of it (folded, for an audit)."""
+    p = dict(provenance)
+    said = [
+        f"scenario {p['scenario']}" if p.get("scenario") else "",
+        f"{int(p['n_samples']):,} samples" if isinstance(p.get("n_samples"), int) else "",
+        f"seed {p['seed']}" if p.get("seed") is not None else "",
+        f"the {p['engine']} engine" if p.get("engine") else "",
+    ]
+    what = ", ".join(x for x in said if x)
+    line = f"Written by labecon {p.get('labecon_version', '')}".rstrip() + f" on {stamp}"
+    line += f": {what}." if what else "."
+    if not p:
+        return f"<footer>{html.escape(line)}</footer>"
+    recorded = html.escape(json.dumps(p, indent=1, default=str))
+    folded = f"<details><summary>Everything recorded of the run</summary><pre>{recorded}</pre></details>"
+    return f"<footer>{html.escape(line)}{folded}</footer>"
 
 
 def write_html(path: str | Path, page: str) -> Path:

@@ -154,6 +154,19 @@ def _split_comment(rest: str) -> tuple[str, str, str]:
     return rest, "", ""
 
 
+def _as_written(value: Any) -> str:
+    """Return a default as a scenario's YAML would write it (``true``, ``null``, ``anyone``, ``[]``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple | dict):
+        return str(yaml.safe_dump(value, default_flow_style=True, width=10_000)).strip()
+    return repr(value)
+
+
 def _defaults(model: BaseModel, prefix: str) -> Iterator[tuple[str, str, str]]:
     """Yield ``(path, value, x-source)`` for every field left at a default that cites a source."""
     for name, field in type(model).model_fields.items():
@@ -161,7 +174,7 @@ def _defaults(model: BaseModel, prefix: str) -> Iterator[tuple[str, str, str]]:
         value = getattr(model, name)
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         if name not in model.model_fields_set and "x-source" in extra:
-            yield path, repr(value), str(extra["x-source"])
+            yield path, _as_written(value), str(extra["x-source"])
         if isinstance(value, BaseModel):
             yield from _defaults(value, path)
         elif isinstance(value, dict):

@@ -109,6 +109,13 @@ def test_write_report_from_results_and_dir_with_analyses(tmp_path: Path) -> None
     assert html.count('class="card"') == 4  # pv_rent, pv_build, saving, and what drives the saving
     assert "plotly" in html.lower()
     assert "<script src=" not in html  # self-contained: plotly.js is inline
+    # What ran, in words; everything recorded of it folded beneath, for an audit.
+    said = f"Written by labecon {labecon.__version__} on "
+    assert said in html
+    footer = html.split("<footer>", 1)[1].split("</footer>", 1)[0]
+    assert ": scenario b1, 500 samples, seed 2, the " in footer
+    assert "<details><summary>Everything recorded of the run</summary>" in footer
+    assert "&quot;scenario_hash&quot;: &quot;" + res.manifest["scenario_hash"] in footer
     res.write(tmp_path / "run")
     comp = labecon.compare("b1", strategies=["rent", "build"], n_samples=500, seed=2, evppi=False)
     save_json(tmp_path / "run" / "comparison.json", comp.to_dict(sample_rows=500))
@@ -185,3 +192,13 @@ def test_a_fan_goes_on_a_log_axis_only_when_positive_and_spanning_orders_of_magn
     assert not _log_axis([{"name": "a", "p5": [1.0, 2.0], "p50": [3.0, 4.0], "p95": [5.0, 9.0]}])
     assert not _log_axis([{"name": "a", "p5": [-1.0, 2.0], "p50": [3.0, 10.0], "p95": [5.0, 1e6]}])
     assert not _log_axis([{"name": "a", "p5": [0.0, 2.0], "p50": [3.0, 10.0], "p95": [5.0, 1e6]}])
+
+
+def test_the_appendix_writes_values_as_readers_do(tmp_path: Path) -> None:
+    res = labecon.simulate("route-choice", 100, 1)
+    html = write_report(res, tmp_path / "r.html").read_text()
+    appendix = html.split("Appendix: assumptions and sources", 1)[1]
+    assert "<td>risks.chip_shortage.is_enabled</td><td>yes</td>" in appendix
+    assert "<td>risks.chip_shortage.cloud</td><td>none</td>" in appendix
+    assert "<td>None</td>" not in appendix
+    assert "<td>True</td>" not in appendix
