@@ -377,9 +377,12 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     _assert_a_change_takes_the_check_away(page, browser, server, "drivers", errors)
     # A lab that names only its declared route has no gain to move: not offered (the API says 422).
     only = "set.labs.frontier_lab.routes=" + quote(json.dumps({"hybrid": {}}))
-    declared = _opened(browser, f"{server.url}/?scenario=route-choice&{only}", errors)
+    declared = _opened(browser, f"{server.url}/?scenario=route-choice&{only}&check=drivers", errors)
     assert declared.locator("#check-conventions").is_visible()
     assert declared.locator("#check-drivers").is_hidden()
+    # A link that asks for it anyway: its check is dropped, not answered with an error.
+    assert declared.locator("#error").is_hidden()
+    assert "check=drivers" not in declared.url
     assert errors == []
 
 

@@ -86,6 +86,7 @@ let lastChange = -Infinity;
 function schedulePreview() {
   state.conventions = false; // it answered for the scenario before this change
   state.drivers = false;
+  driversFromLink = false;
   driversShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
@@ -98,6 +99,9 @@ function schedulePreview() {
 }
 
 let linkProblem = null; // a part of the opening link that could not be used: said after the first preview
+// The opening link asked for what moves the route answer: asked once the first view says a lab
+// names an alternative route (else the link's check is dropped, not answered with an error).
+let driversFromLink = false;
 
 async function preview() {
   if (inflight) inflight.abort();
@@ -275,6 +279,11 @@ function render(view, label, started) {
   document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
   // What moves a route's gain: offered where some lab names an alternative to its declared route.
   document.querySelector(".drivers").hidden = !view.route_alternatives;
+  if (driversFromLink) {
+    driversFromLink = false;
+    if (view.route_alternatives) checkDrivers();
+    else { state.drivers = false; writeUrl(state); }
+  }
   markStale(false);
   state.renders += 1;
   const pageMs = performance.now() - started;
@@ -375,7 +384,7 @@ async function start() {
   if (state.run) follow(state.run);
   else preview();
   if (state.conventions) checkConventions(); // the link was copied with the check shown
-  if (state.drivers) checkDrivers();
+  driversFromLink = state.drivers;
 
   select.addEventListener("change", async () => {
     if (select.value === "__yaml__") { $("yaml-panel").open = true; $("yaml-text").focus(); return; }
