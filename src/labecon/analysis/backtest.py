@@ -135,7 +135,7 @@ class BacktestResult:
 
     def lab_name(self, lab: str) -> str:
         """Return a lab as readers know it: its ``display_name``, else :func:`lab_label`."""
-        return self.names.labs.get(lab) or lab_label(lab)
+        return lab_label(lab, self.names)
 
     def __repr__(self) -> str:
         """Say what was scored and how it did (not every point and fan)."""
@@ -234,10 +234,11 @@ def backtest(
     observations = load_history(history, labs)
     # Per-sample inputs are kept too: an uncertain PUE or chip power is read from them.
     results = simulate(sc, n_samples, seed, keep="outputs", keep_paths=True)
+    names = reader_names(sc)
     series, unscored = model_series(sc, results)
     points: list[ScoredPoint] = []
     for obs in observations:
-        problem = _why_unscored(obs, sc, series)
+        problem = _why_unscored(obs, sc, series, names)
         if problem:
             unscored.append(problem)
             continue
@@ -253,7 +254,7 @@ def backtest(
         raise HistoryError(msg)
     fans = {key: _fan(values, sc.start_year) for key, values in series.items()}
     seed = int(results.manifest["seed"])
-    return BacktestResult(sc.name, results.n_samples, seed, points, unscored, fans, reader_names(sc))
+    return BacktestResult(sc.name, results.n_samples, seed, points, unscored, fans, names)
 
 
 def value_at(values: FloatArray, date: dt.date, start_year: float) -> FloatArray:
@@ -326,7 +327,7 @@ def model_series(sc: WorldScenario, results: Results) -> tuple[dict[tuple[str, s
     Needs ``results`` run with ``keep_paths=True``.
     """
     ds = results.dataset
-    labs = list(sc.labs)
+    labs, names = list(sc.labs), reader_names(sc)
     series: dict[tuple[str, str], FloatArray] = {}
     problems: list[str] = []
     revenue = ds["income_statement_usd"].sel(income_line="revenue")
@@ -336,8 +337,8 @@ def model_series(sc: WorldScenario, results: Results) -> tuple[dict[tuple[str, s
         by_source = capacity.sel(lab=lab).transpose("sample", "quarter", "source")
         kw, why = _kw_per_h100e(sc, lab, results, list(by_source["source"].to_numpy()))
         if why:
-            name = reader_names(sc).labs.get(lab) or lab_label(lab)
-            problems.append(f"{name} ({lab}): its compute in GW (compute_gw) cannot be given: {why}")
+            said = f"{lab_label(lab, names)} ({lab})"
+            problems.append(f"{said}: its compute in GW (compute_gw) cannot be given: {why}")
             continue
         pue = np.asarray(_param(results, _pue(sc)), dtype=float).reshape(-1, 1)  # per sample, or one value
         own_kw = ds["it_load_kw"].sel(lab=lab).transpose("sample", "quarter").to_numpy()
@@ -414,9 +415,11 @@ def _param(results: Results, value: ParamValue) -> FloatArray | float:
     return float(value)
 
 
-def _why_unscored(obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray]) -> str:
+def _why_unscored(
+    obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray], names: ReaderNames
+) -> str:
     # The lab as readers know it, with the key the history's CSV names it by.
-    name = reader_names(sc).labs.get(obs.lab) or lab_label(obs.lab)
+    name = lab_label(obs.lab, names)
     who = f"{name} ({obs.lab})" if name != obs.lab else obs.lab
     what = f"{who}, {metric_label(obs.metric)}, on {obs.date.isoformat()} (history row {obs.row})"
     if obs.lab not in sc.labs:
@@ -441,9 +444,9 @@ def _fan(values: FloatArray, start_year: float) -> Fan:
     return Fan(dates, {p: [float(v) for v in row] for p, row in zip(FAN_PROBS, qs, strict=True)})
 
 
-def lab_label(lab: str) -> str:
-    """Return a human name for a lab: its company likeness for the built-in names, else the name."""
-    return f"{lab} ({KNOWN_LABS[lab]})" if lab in KNOWN_LABS else lab
+def lab_label(lab: str, names: ReaderNames = NO_NAMES) -> str:
+    """Return a lab's human name: its ``display_name`` in ``names``, a built-in's likeness, or its key."""
+    return names.labs.get(lab) or (f"{lab} ({KNOWN_LABS[lab]})" if lab in KNOWN_LABS else lab)
 
 
 def metric_label(metric: str) -> str:

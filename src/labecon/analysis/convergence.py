@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,15 +45,7 @@ class ConvergenceReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-ready values."""
-        return {
-            "statistics": self.statistics,
-            "target": self.target,
-            "relative": self.relative,
-            "n_samples": self.n_samples,
-            "achieved": self.achieved,
-            "converged": self.converged,
-            "history": self.history,
-        }
+        return asdict(self)  # every field, each JSON-ready
 
 
 def _parse(ref: str, outputs: Sequence[str]) -> tuple[str, str]:

@@ -15,7 +15,7 @@ spread over its inputs with Sobol' indices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -87,24 +87,7 @@ class RouteDrivers:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types."""
-        return {
-            "scenario": self.scenario,
-            "seed": self.seed,
-            "inputs": self.inputs,
-            "descriptions": self.descriptions,
-            "units": self.units,
-            "input_low": self.input_low,
-            "input_high": self.input_high,
-            "declared": self.declared,
-            "base": self.base,
-            "low": self.low,
-            "high": self.high,
-            "low_q": self.low_q,
-            "high_q": self.high_q,
-            "futures": self.futures,
-            "n_evaluations": self.n_evaluations,
-            "names": self.names,
-        }
+        return asdict(self)  # every field, each JSON-ready
 
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report."""
