@@ -12,9 +12,9 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from scipy.stats import rankdata
 
 from labecon.amounts import money
+from labecon.ranks import average_ranks
 from labecon.report.charts import Chart
 from labecon.report.words import label
 from labecon.scenario.names import NO_NAMES, ReaderNames
@@ -288,7 +288,7 @@ def driver_charts(
     if "input_value" not in ds:
         return []
     keys = [str(x) for x in ds["input"].to_numpy()]
-    inputs = {n: rankdata(ds["input_value"].sel(input=n).to_numpy()) for n in keys}
+    inputs = {n: average_ranks(ds["input_value"].sel(input=n).to_numpy()) for n in keys}
     charts = []
     for name in outputs:
         if name not in ds or "sample" not in ds[name].dims:
@@ -303,7 +303,7 @@ def driver_charts(
             y = np.asarray(var.sel(sel).to_numpy(), dtype=np.float64)
             if not np.isfinite(y).all() or np.ptp(y) == 0:
                 continue
-            ry = rankdata(y)
+            ry = average_ranks(y)
             rho = {n: _corr(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
             top = sorted(rho, key=lambda n: -abs(rho[n]))[:MAX_DRIVERS][::-1]
             categories = [_short((described or {}).get(n, n)) for n in top]

@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from scipy import stats
 
 from labecon.dates import quarter_label
+from labecon.ranks import average_ranks
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.types import FloatArray
 
@@ -128,21 +128,21 @@ class _InputRanks:
         if j not in self._ranks:
             assert self.values is not None
             x = self.values[:, j]
-            self._ranks[j] = None if np.ptp(x) == 0 else stats.rankdata(x)
+            self._ranks[j] = None if np.ptp(x) == 0 else average_ranks(x)
         return self._ranks[j]
 
 
 def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRanks) -> list[dict[str, Any]]:
     """Return the inputs whose rank correlation with the route's gain is largest, strongest first.
 
-    Spearman's rho: the correlation of the ranks (scipy's ``spearmanr``, each input ranked once).
+    Spearman's rho: the correlation of the ranks (as scipy's ``spearmanr``, each input ranked once).
     """
     if inputs.values is None or "route_gain_usd" not in dataset:
         return []
     gain = dataset["route_gain_usd"].to_numpy()[:, r]
     if gain.size < 10 or np.ptp(gain) == 0:
         return []
-    gain_ranks = stats.rankdata(gain)
+    gain_ranks = average_ranks(gain)
     found: list[dict[str, Any]] = []
     for j, name in enumerate(inputs.names):
         x_ranks = inputs.ranks(j)
