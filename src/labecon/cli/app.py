@@ -16,10 +16,12 @@ from rich.markup import escape
 import labecon
 from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve
 from labecon.cli import run as run_module
+from labecon.cli.help_style import PlainCommand, PlainGroup
 from labecon.cli.rendering import console, err_console
 
 app = typer.Typer(
     name="labecon",
+    cls=PlainGroup,
     help="Own or rent? Monte Carlo economics of frontier AI labs' compute.",
     no_args_is_help=True,
     add_completion=False,
@@ -29,13 +31,17 @@ app = typer.Typer(
     rich_markup_mode="markdown",
 )
 scenarios_app = typer.Typer(
-    help="List and show the built-in scenarios.", no_args_is_help=True, rich_markup_mode="markdown"
+    help="List and show the built-in scenarios.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    cls=PlainGroup,
 )
 app.add_typer(scenarios_app, name="scenarios")
 runs_app = typer.Typer(
     help="List, show, export and remove the runs in the run store.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
+    cls=PlainGroup,
 )
 app.add_typer(runs_app, name="runs")
 
@@ -58,23 +64,23 @@ def _options(
     """Own or rent? Monte Carlo economics of frontier AI labs' compute."""
 
 
-app.command()(run_module.run)
-scenarios_app.command("list")(scenarios.scenarios_list)
-scenarios_app.command("show")(scenarios.scenarios_show)
-runs_app.command("list")(runs.runs_list)
-runs_app.command("show")(runs.runs_show)
-runs_app.command("export")(runs.runs_export)
-runs_app.command("rm")(runs.runs_rm)
-runs_app.command("gc")(runs.runs_gc)
-app.command()(analyses.compare)
-app.command()(conventions.conventions)
-app.command()(drivers.drivers)
-app.command()(deals.deals)
-app.command()(analyses.sensitivity)
-app.command()(analyses.optimize)
-app.command("report")(analyses.report_cmd)
-app.command()(backtest.backtest)
-app.command()(serve.serve)
+app.command(cls=PlainCommand)(run_module.run)
+scenarios_app.command("list", cls=PlainCommand)(scenarios.scenarios_list)
+scenarios_app.command("show", cls=PlainCommand)(scenarios.scenarios_show)
+runs_app.command("list", cls=PlainCommand)(runs.runs_list)
+runs_app.command("show", cls=PlainCommand)(runs.runs_show)
+runs_app.command("export", cls=PlainCommand)(runs.runs_export)
+runs_app.command("rm", cls=PlainCommand)(runs.runs_rm)
+runs_app.command("gc", cls=PlainCommand)(runs.runs_gc)
+app.command(cls=PlainCommand)(analyses.compare)
+app.command(cls=PlainCommand)(conventions.conventions)
+app.command(cls=PlainCommand)(drivers.drivers)
+app.command(cls=PlainCommand)(deals.deals)
+app.command(cls=PlainCommand)(analyses.sensitivity)
+app.command(cls=PlainCommand)(analyses.optimize)
+app.command("report", cls=PlainCommand)(analyses.report_cmd)
+app.command(cls=PlainCommand)(backtest.backtest)
+app.command(cls=PlainCommand)(serve.serve)
 
 
 def _show_warning(

@@ -230,7 +230,7 @@ def parse_age(text: str) -> timedelta:
 
 
 def runs_rm(
-    run_ids: Annotated[list[str], typer.Argument(help="The ids of the runs to remove.", metavar="RUN_ID...")],
+    run_ids: Annotated[list[str], typer.Argument(help="The ids of the runs to remove.", metavar="RUN_ID")],
     store: StoreOption = None,
 ) -> None:
     """Remove runs from the store: their records and their folders in it (an --out folder stays)."""
