@@ -29,6 +29,7 @@ from labecon.cli.options import (
     parse_selection,
     parse_value,
     samples_option,
+    say_if_compiling,
     split_list,
 )
 from labecon.cli.rendering import (
@@ -144,6 +145,7 @@ def compare(
         variants = _parse_variants(variant)
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
+        say_if_compiling(sc)
         with plausibility_summary(names=reader_names(sc)):
             comp = labecon.compare(
                 sc,
@@ -204,6 +206,7 @@ def sensitivity(
     try:
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, f"sensitivity-{method}", sc.name, force)
+        say_if_compiling(sc)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
             # Inside: the model runs' plausibility warnings summed and said once, the others passed out.
@@ -281,6 +284,7 @@ def optimize(
     try:
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, "optimization", sc.name, force)
+        say_if_compiling(sc)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))
         with plausibility_summary(names=reader_names(sc)):

@@ -21,6 +21,7 @@ from labecon.cli.options import (
     check_out_dir,
     load_scenario,
     samples_option,
+    say_if_compiling,
 )
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
@@ -55,6 +56,7 @@ def backtest(
         sc = load_scenario(scenario, sets)
         if report and out is not None:  # refused before anything is computed
             _check_report_dir(out, force)
+        say_if_compiling(sc)
         with plausibility_summary(names=reader_names(sc)):
             res = labecon.backtest(sc, history, n_samples=samples, seed=seed)
         page = None

@@ -21,6 +21,7 @@ from labecon.cli.options import (
     SetOption,
     analysis_dir,
     load_scenario,
+    say_if_compiling,
 )
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
@@ -46,6 +47,7 @@ def drivers(
     try:
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, "drivers", sc.name, force)
+        say_if_compiling(sc)
         with plausibility_summary("the sweep's points", reader_names(sc)):
             result = labecon.route_drivers(sc, seed=seed)
         routes = [r for r in result.base if lab is None or r.split(":", 1)[0] == lab]

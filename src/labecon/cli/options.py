@@ -127,6 +127,19 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
     return scenario
 
 
+def say_if_compiling(scenario: labecon.Scenario) -> None:
+    """Say on standard error, as a run starts, if it compiles the model first (the first run on a machine)."""
+    from labecon.runtime.compiled import compiled_code_cached
+
+    if not compiled_code_cached(scenario):
+        err_console.print(
+            "[dim]Compiling the model for this machine first: this run takes about twenty seconds "
+            "longer (once; later runs load the compiled code).[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 class _Plain(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -157,6 +170,7 @@ def rerun_and_show(
 
     try:
         scenario = load_scenario(source, sets)
+        say_if_compiling(scenario)
         with plausibility_summary(f"the {rerun}s", reader_names(scenario)):
             result = compute(scenario, n_samples=samples, seed=seed, progress=None if as_json else say)
     except labecon.LabeconError as exc:

@@ -28,6 +28,7 @@ from labecon.cli.options import (
     load_scenario,
     parse_count,
     samples_option,
+    say_if_compiling,
 )
 from labecon.cli.progress import LazyProgress
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary, print_run
@@ -168,6 +169,7 @@ def run(
                 "options": opts,
             }
             run_id = runs.start_run(provenance, labecon.dump_scenario(sc), out_dir=out)
+        say_if_compiling(sc)
         results = _simulate_recorded(runs, run_id, sc, pool, resumed=resume is not None, opts=opts)
         out_dir = runs.finish_run(run_id, results, force=force, workbook="xlsx" in (fmt or []))
         # Only an unfinished run needs its checkpoints.
