@@ -32,6 +32,20 @@ def test_missing_extra_gets_the_install_hint(monkeypatch: pytest.MonkeyPatch) ->
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("cached", [False, True])
+def test_serve_says_when_the_model_compiles_as_it_starts(
+    cached: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import labecon.web
+    from labecon.runtime import compiled
+
+    monkeypatch.setattr(compiled, "compiled_code_cached", lambda scenario: cached)
+    monkeypatch.setattr(labecon.web, "serve", lambda host, port: None)
+    result = CliRunner().invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 0, result.output
+    assert ("The model compiles for this machine" in result.output) is not cached
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

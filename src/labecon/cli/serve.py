@@ -25,6 +25,21 @@ def serve(
         # (the run workers do the same).
         warnings.simplefilter("ignore", labecon.PlausibilityWarning)
         console.print(f"labecon dashboard: [bold]http://{host}:{port}/[/]  (API docs: /docs; Ctrl-C stops)")
+        _say_if_compiling()
         serve_web(host=host, port=port)
     except labecon.LabeconError as exc:
         raise fail(str(exc)) from None
+
+
+def _say_if_compiling() -> None:
+    """Say if the model compiles as the server starts (its first start on a machine): the first page waits."""
+    from labecon.runtime.compiled import compiled_code_cached
+    from labecon.web.app import LANDING
+
+    if not compiled_code_cached(labecon.load_scenario(LANDING[0])):
+        console.print(
+            "[dim]The model compiles for this machine as the server starts (about twenty seconds, "
+            "once): the first page waits for it.[/]",
+            highlight=False,
+            soft_wrap=True,
+        )
