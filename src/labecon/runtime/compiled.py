@@ -11,28 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from labecon.scenario.schema import Scenario, WorldScenario
+from labecon.scenario.schema import Scenario
 
 
 def compiled_code_cached(scenario: Scenario) -> bool:
     """Return whether the kernels a run of ``scenario`` starts with are compiled on disk already.
 
-    False means the run compiles them first. A few kernels stand for all (they are
-    compiled together on a run's first quarter); a Numba whose cache is laid out
-    otherwise answers True (nothing is said).
+    False means the run compiles them first. The sampler's kernel and a few of the model's
+    (its engine's :meth:`~labecon.runtime.engines.base.Engine.first_kernels`) stand for all;
+    a Numba whose cache is laid out otherwise answers True (nothing is said).
     """
+    from labecon.runtime.engines import engine_for
     from labecon.uncertain import _fast
 
-    kernels: list[Any] = [_fast._fill]
-    if isinstance(scenario, WorldScenario):
-        from labecon.model import _world_fused
-
-        kernels += [_world_fused.decide_kernel, _world_fused.market_serve]
-    else:
-        from labecon.model import _fused
-
-        kernels += [_fused._build_kernel, _fused._rent_kernel]
-    return all(_on_disk(kernel) for kernel in kernels)
+    return all(_on_disk(kernel) for kernel in (_fast._fill, *engine_for(scenario).first_kernels()))
 
 
 def _on_disk(dispatcher: Any) -> bool:

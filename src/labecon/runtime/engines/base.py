@@ -9,7 +9,7 @@ samples on their drawn inputs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from labecon.model.output_info import OutputInfo
 from labecon.model.state import EngineChoice
@@ -29,6 +29,14 @@ class Engine(Protocol):
 
     def describe_paths(self) -> dict[str, OutputInfo]:
         """Return every per-quarter path the scenario can keep when asked."""
+        ...
+
+    def first_kernels(self) -> tuple[Any, ...]:
+        """Return a few of the compiled kernels (Numba dispatchers) a run starts with.
+
+        They stand for all the model's kernels, compiled together on a run's first quarter:
+        if they are on disk, a run does not compile (:mod:`labecon.runtime.compiled`).
+        """
         ...
 
     def run_block(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +32,12 @@ class ComputeEngine:
     def describe_paths(self) -> dict[str, OutputInfo]:
         """Return the kept path: each strategy's undiscounted cost per quarter and line."""
         return describe_compute_paths(self.scenario)
+
+    def first_kernels(self) -> tuple[Any, ...]:
+        """Return the two kernels a compute run starts with: building and renting."""
+        from labecon.model import _fused
+
+        return (_fused._build_kernel, _fused._rent_kernel)
 
     def run_block(
         self,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from labecon.model import _world_fused
 from labecon.model._world_fused import engine_path
 from labecon.model.output_info import OutputInfo
 from labecon.model.state import EngineChoice
@@ -32,6 +34,10 @@ class WorldEngine:
     def describe_paths(self) -> dict[str, OutputInfo]:
         """Return the per-quarter paths: statements, capacity, capability and market by lab."""
         return describe_world_paths(self.scenario)
+
+    def first_kernels(self) -> tuple[Any, ...]:
+        """Return two of the kernels a world run starts with: the labs' decisions and the market."""
+        return (_world_fused.decide_kernel, _world_fused.market_serve)
 
     def run_block(
         self,
