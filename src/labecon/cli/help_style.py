@@ -46,33 +46,27 @@ def _type_name(param: Any) -> str:
     return name[len("list[") : -1] if name.startswith("list[") else name
 
 
-class PlainCommand(TyperCommand):
+class _PlainHelp:
+    """Gives a command's (or group's) options, and its ``--help``, the metavars :func:`plain` gives."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            plain(param)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Return the ``--help`` option, a flag like the others (nothing shown beside it)."""
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            plain(option)
+        return option
+
+
+class PlainCommand(_PlainHelp, TyperCommand):
     """A command whose help says in words what each option takes (:func:`plain`)."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            plain(param)
 
-    def get_help_option(self, ctx: Any) -> Any:
-        """Return the ``--help`` option, a flag like the others (nothing shown beside it)."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            plain(option)
-        return option
-
-
-class PlainGroup(TyperGroup):
+class PlainGroup(_PlainHelp, TyperGroup):
     """A group of commands whose own options read as :class:`PlainCommand`'s."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for param in self.params:
-            plain(param)
-
-    def get_help_option(self, ctx: Any) -> Any:
-        """Return the ``--help`` option, a flag like the others (nothing shown beside it)."""
-        option = super().get_help_option(ctx)
-        if option is not None:
-            plain(option)
-        return option
