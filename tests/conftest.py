@@ -100,3 +100,21 @@ def plausibility_counts(record: list[warnings.WarningMessage]) -> list[tuple[str
     """Return the plausibility warnings among ``record`` as (lab, count, start, variant), sorted."""
     found = [w.message for w in record if isinstance(w.message, labecon.PlausibilityWarning)]
     return sorted((w.lab, w.count, w.start, w.variant) for w in found)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start mypy now if the suite checks it: it runs beside the tests, which mostly use one core."""
+    if any(item.name == "test_mypy_strict_is_clean" for item in session.items):
+        from tests.test_tooling import MYPY_STARTED, start_mypy
+
+        session.config.stash[MYPY_STARTED] = start_mypy()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Stop a mypy started for the suite that no test waited for (the run was cut short)."""
+    from tests.test_tooling import MYPY_STARTED
+
+    started = session.config.stash.get(MYPY_STARTED, None)
+    if started is not None and started.poll() is None:
+        started.kill()
+        started.wait()
