@@ -39,7 +39,7 @@ def test_serve_says_when_the_model_compiles_as_it_starts(
     import labecon.web
     from labecon.runtime import compiled
 
-    monkeypatch.setattr(compiled, "compiled_code_cached", lambda scenario: cached)
+    monkeypatch.setattr(compiled, "compiled_code_cached", lambda scenario, model=True: cached)
     monkeypatch.setattr(labecon.web, "serve", lambda host, port: None)
     result = CliRunner().invoke(app, ["serve", "--port", "1"])
     assert result.exit_code == 0, result.output

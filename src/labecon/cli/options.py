@@ -127,13 +127,19 @@ def load_scenario(source: str, sets: list[str] | None = None) -> labecon.Scenari
     return scenario
 
 
-def say_if_compiling(scenario: labecon.Scenario) -> None:
-    """Say on standard error, as a run starts, if it compiles the model first (the first run on a machine)."""
-    from labecon.runtime.compiled import compiled_code_cached
+def say_if_compiling(scenario: labecon.Scenario, engine: str = "auto") -> None:
+    """Say on standard error, as a run starts, if it compiles the model first (the first run on a machine).
 
-    if not compiled_code_cached(scenario):
+    ``engine`` is the run's (``--engine``): the NumPy path compiles only the sampler, a few seconds.
+    """
+    from labecon.runtime.compiled import compiled_code_cached
+    from labecon.runtime.run import resolve_engine
+
+    model = resolve_engine(engine) == "numba"  # type: ignore[arg-type]
+    if not compiled_code_cached(scenario, model=model):
+        longer = "about twenty seconds" if model else "a few seconds"
         err_console.print(
-            "[dim]Compiling the model for this machine first: this run takes about twenty seconds "
+            f"[dim]Compiling the model for this machine first: this run takes {longer} "
             "longer (once; later runs load the compiled code).[/]",
             highlight=False,
             soft_wrap=True,

@@ -169,7 +169,7 @@ def run(
                 "options": opts,
             }
             run_id = runs.start_run(provenance, labecon.dump_scenario(sc), out_dir=out)
-        say_if_compiling(sc)
+        say_if_compiling(sc, str(opts.get("engine") or "auto"))
         results = _simulate_recorded(runs, run_id, sc, pool, resumed=resume is not None, opts=opts)
         out_dir = runs.finish_run(run_id, results, force=force, workbook="xlsx" in (fmt or []))
         # Only an unfinished run needs its checkpoints.

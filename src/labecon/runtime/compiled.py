@@ -14,17 +14,19 @@ from typing import Any
 from labecon.scenario.schema import Scenario
 
 
-def compiled_code_cached(scenario: Scenario) -> bool:
+def compiled_code_cached(scenario: Scenario, *, model: bool = True) -> bool:
     """Return whether the kernels a run of ``scenario`` starts with are compiled on disk already.
 
-    False means the run compiles them first. The sampler's kernel and a few of the model's
-    (its engine's :meth:`~labecon.runtime.engines.base.Engine.first_kernels`) stand for all;
-    a Numba whose cache is laid out otherwise answers True (nothing is said).
+    False means the run compiles them first. The sampler's kernel and, with ``model`` (the
+    run's engine is the compiled one), a few of the model's (its engine's
+    :meth:`~labecon.runtime.engines.base.Engine.first_kernels`) stand for all; a Numba whose
+    cache is laid out otherwise answers True (nothing is said).
     """
     from labecon.runtime.engines import engine_for
     from labecon.uncertain import _fast
 
-    return all(_on_disk(kernel) for kernel in (_fast._fill, *engine_for(scenario).first_kernels()))
+    kernels = (_fast._fill, *(engine_for(scenario).first_kernels() if model else ()))
+    return all(_on_disk(kernel) for kernel in kernels)
 
 
 def _on_disk(dispatcher: Any) -> bool:
