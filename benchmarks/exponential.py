@@ -36,12 +36,12 @@ def exp_compiled(x: FloatArray, out: FloatArray) -> None:
 
 def exp_numpy(x: FloatArray) -> FloatArray:
     """Return the sampler's ``exp`` of ``x`` (``|x| <= 700``) from NumPy: its operations, in its order."""
-    t = x * _fast._INV_LN2 + _fast._ROUND
-    k = t - _fast._ROUND
-    r = (x - k * _fast._LN2_HI) - k * _fast._LN2_LO
+    f = _fast  # its constants
+    t = x * f._INV_LN2 + f._ROUND
+    k = t - f._ROUND
+    r = (x - k * f._LN2_HI) - k * f._LN2_LO
     r2 = r * r
     r4 = r2 * r2
-    f = _fast
     q = ((f._P3 + f._P4 * r) + (f._P5 + f._P6 * r) * r2) + (
         (f._P7 + f._P8 * r) + (f._P9 + f._P10 * r) * r2
     ) * r4
