@@ -37,7 +37,7 @@ def test_a_nan_makes_every_rank_nan() -> None:
     assert np.isnan(rankdata(np.array([1.0, np.nan, 3.0]))).all()
 
 
-def test_a_runs_answers_and_its_report_rank_without_importing_scipy_stats() -> None:
+def test_a_runs_answers_its_report_and_the_dashboard_rank_without_importing_scipy_stats() -> None:
     # scipy.stats took about 0.4 s to import: every `labecon run` paid it for one ranking.
-    for module in ("labecon.runtime.route_summary", "labecon.report.why"):
+    for module in ("labecon.runtime.route_summary", "labecon.report.why", "labecon.web.describe"):
         assert imported_by(module, ("scipy.stats",)) == []
