@@ -3,6 +3,7 @@ a full run reaches 100%, nothing is fetched from outside the server, no console 
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections.abc import Iterator
@@ -420,6 +421,10 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     assert declared <= set(routes)
     # The declared routes gain nothing over themselves: not drawn as a spike at zero.
     assert not declared & set(_legend(page, "chart-hist-route_gain_usd"))
+    # Six routes are drawn as cumulative lines (overlaid bars would hide one another), two labs'
+    # NPVs as bars.
+    assert _drawn_as(page, "chart-hist-route_npv_usd") == {"cumulative"}
+    assert _drawn_as(page, "chart-hist-npv_fcf_usd") == {"bar"}
     picker = page.evaluate(
         "Array.from(document.getElementById('lab-filter').options, (o) => [o.value, o.text])"
     )
@@ -441,7 +446,23 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     deals = _legend(page, "chart-hist-partner_deal_npv_usd")
     assert deals
     assert all(name.endswith(" with OpenAI-like lab") for name in deals)
+    assert _drawn_as(page, "chart-hist-route_npv_usd") == {"bar"}  # its two routes
     assert errors == []
+
+
+def _drawn_as(page: Any, chart: str) -> set[str]:
+    """Return how a distribution's series are drawn: ``bar``, or ``cumulative`` (checked to be one)."""
+    traces = page.evaluate(f"document.getElementById('{chart}').data.map((t) => [t.type || '', t.y])")
+    kinds = set()
+    for kind, y in traces:
+        if kind == "bar":
+            kinds.add("bar")
+            continue
+        # A share of samples at or below each edge: rising, within [0, 1], all but the tails by the end.
+        assert all(0.0 <= a <= b <= 1.0 for a, b in itertools.pairwise(y)), y
+        assert y[-1] >= 0.9
+        kinds.add("cumulative")
+    return kinds
 
 
 def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: BackgroundServer, browser: Any) -> None:

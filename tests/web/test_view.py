@@ -31,6 +31,20 @@ def test_histograms_count_every_sample_and_bins_span_the_middle() -> None:
     assert hist["edges"][-1] == np.quantile(values, 0.975)
 
 
+def test_each_series_cumulative_share_is_exact_at_the_edges_tails_included() -> None:
+    sc = labecon.load_scenario("route-choice")
+    results = labecon.simulate(sc, 800, 4)
+    hist = results_view(results, sc)["histograms"]["route_npv_usd"]
+    edges = np.array(hist["edges"])
+    assert sorted(hist["cdf"]) == sorted(hist["counts"])
+    for route, shares in hist["cdf"].items():
+        values = results.dataset["route_npv_usd"].sel(route=route).to_numpy()
+        assert shares == [float(np.mean(values <= e)) for e in edges]
+    # The bins span the middle 95% of all routes' values: the tails lie beyond the end edges.
+    assert max(s[0] for s in hist["cdf"].values()) > 0.0
+    assert min(s[-1] for s in hist["cdf"].values()) < 1.0
+
+
 def test_futures_past_the_plausibility_bounds_are_said_per_lab() -> None:
     import warnings
 

@@ -18,6 +18,7 @@ from labecon.analysis.drivers import has_alternative_routes
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.types import FloatArray
 from labecon.web.headline import headline
 
 HISTOGRAM_BINS = 40
@@ -128,7 +129,12 @@ UNIT_COST_HISTOGRAMS = ("route_compute_usd_per_h100e_hour", "compute_usd_per_h10
 
 
 def _histogram(var: Any) -> dict[str, Any] | None:
-    """Return the bins and each series' counts of one output ``(sample[, series])``; None if all zero."""
+    """Return the bins and each series' counts of one output ``(sample[, series])``; None if all zero.
+
+    Also each series' cumulative distribution at the bins' edges (``cdf``: the share of its
+    samples with a value at or below each edge, exact: the tails included), which the dashboard
+    draws when a chart has too many series for overlaid bars to stay readable.
+    """
     values = np.asarray(var.to_numpy(), dtype=float)
     labels = [str(x) for x in var[var.dims[1]].to_numpy()] if values.ndim == 2 else [str(var.name)]
     columns = values.reshape(values.shape[0], -1)
@@ -149,4 +155,14 @@ def _histogram(var: Any) -> dict[str, Any] | None:
         label: np.histogram(np.clip(columns[:, j], low, high), bins=edges)[0].tolist()
         for j, label in enumerate(labels)
     }
-    return {"edges": edges.tolist(), "counts": counts}
+    cdf = {label: _shares_at_or_below(columns[:, j], edges) for j, label in enumerate(labels)}
+    return {"edges": edges.tolist(), "counts": counts, "cdf": cdf}
+
+
+def _shares_at_or_below(values: FloatArray, edges: FloatArray) -> list[float]:
+    """Return the share of the finite ``values`` at or below each of ``edges`` (0 if none is finite)."""
+    finite = np.sort(values[np.isfinite(values)])
+    if finite.size == 0:
+        return [0.0] * edges.size
+    shares: FloatArray = np.searchsorted(finite, edges, side="right") / finite.size
+    return [float(x) for x in shares]

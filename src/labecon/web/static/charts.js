@@ -122,17 +122,24 @@ export function drawCharts(view, lab) {
     const labs = view.coords.lab || [];
     // A series keeps its colour from chart to chart: its place among its dimension's labels.
     const series = out && out.dims.length === 1 ? view.coords[out.dims[0]] || [] : [];
-    const traces = Object.entries(hist.counts)
+    const shownSeries = Object.entries(hist.counts)
       .filter(([label]) => lab === "all" || _about(label, labs).every((l) => l === lab))
       .map(([label, counts], j) => {
         const i = series.indexOf(label);
-        const c = COLORS[(i >= 0 ? i : j) % COLORS.length];
-        const total = counts.reduce((a, b) => a + b, 0) || 1;
         const said = out && out.dims.length === 1 ? nameOf(view, out.dims[0], label) : label;
-        return { x: mids, y: counts.map((n) => n / total), type: "bar", name: said, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: `%{x:.3g} ${unit}: %{y:.1%}<extra>${said}</extra>` };
+        return { label, counts, said, c: COLORS[(i >= 0 ? i : j) % COLORS.length] };
       });
+    const heading = HIST_TITLES[name] || name;
+    if (shownSeries.length >= CUMULATIVE_FROM && hist.cdf) {
+      wanted.push([`chart-hist-${name}`, ...cumulative(heading, unit, scale, hist, shownSeries), out]);
+      continue;
+    }
+    const traces = shownSeries.map(({ counts, said, c }) => {
+      const total = counts.reduce((a, b) => a + b, 0) || 1;
+      return { x: mids, y: counts.map((n) => n / total), type: "bar", name: said, marker: { color: rgba(c, 0.6), line: { color: c, width: 1 } }, hovertemplate: `%{x:.3g} ${unit}: %{y:.1%}<extra>${said}</extra>` };
+    });
     // The unit is in the title: an axis title under the bars would sit in the legend's rows.
-    const title = `${HIST_TITLES[name] || name}, ${unit} (edge bars: the tails)`;
+    const title = `${heading}, ${unit} (edge bars: the tails)`;
     wanted.push([`chart-hist-${name}`, traces, layout(title, "share of samples", {
       barmode: "overlay", bargap: 0,
       xaxis: Object.assign({}, LAYOUT.xaxis),
@@ -163,6 +170,31 @@ export function drawCharts(view, lab) {
 }
 
 let laterDraw = null;
+
+// From this many series a distribution is drawn as cumulative lines: overlaid bars hide one
+// another (six routes, eight deals), lines stay apart, and the share at or below a value (below
+// zero, for a gain) reads straight off them.
+export const CUMULATIVE_FROM = 3;
+
+// Traces and layout of a distribution as each series' share of samples at or below each value:
+// exact at the bins' edges, the tails included (the line starts above 0 and ends below 1 by them).
+function cumulative(heading, unit, scale, hist, shownSeries) {
+  const x = hist.edges.map((e) => e * scale);
+  const traces = shownSeries.map(({ label, said, c }) => ({
+    x, y: hist.cdf[label], mode: "lines", name: said, line: { color: c, width: 2 },
+    hovertemplate: `at or below %{x:.3g} ${unit}: %{y:.1%}<extra>${said}</extra>`,
+  }));
+  // A gain's sign decides: mark zero where the bins span it.
+  const shapes = x[0] < 0 && x[x.length - 1] > 0
+    ? [{ type: "line", x0: 0, x1: 0, y0: 0, y1: 1, yref: "paper", line: { color: "#8a93a3", width: 1, dash: "dot" } }]
+    : [];
+  const title = `${heading}, ${unit} (cumulative)`;
+  return [traces, layout(title, "share of samples at or below", {
+    shapes,
+    xaxis: Object.assign({}, LAYOUT.xaxis),
+    yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".0%", range: [0, 1.02], title: { text: "share at or below" } }),
+  })];
+}
 
 // A chart's height: its plot keeps its size however many rows its legend takes. An entry is about
 // its swatch and its name wide; long names (a deal: "Microsoft Azure with Anthropic-like lab") take a row
