@@ -200,12 +200,13 @@ def figure(chart: Chart) -> Any:
         fig.update_yaxes(title_text="P(value ≤ x)", range=[0, 1], row=1, col=2)
     elif chart.kind == "bars":
         horizontal = d.get("orientation") == "h"
+        categories = [str(c).replace("\n", "<br>") for c in d["categories"]]  # Plotly breaks lines so
         for k, s in enumerate(d["series"]):
             err = {"type": "data", "array": s["errors"], "visible": True} if s.get("errors") else None
             kw = (
-                {"x": s["values"], "y": d["categories"], "error_x": err}
+                {"x": s["values"], "y": categories, "error_x": err}
                 if horizontal
-                else {"x": d["categories"], "y": s["values"], "error_y": err}
+                else {"x": categories, "y": s["values"], "error_y": err}
             )
             fig.add_trace(
                 go.Bar(

@@ -7,6 +7,7 @@ option keeps them, not an empty chart.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -306,7 +307,7 @@ def driver_charts(
             ry = average_ranks(y)
             rho = {n: _corr(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
             top = sorted(rho, key=lambda n: -abs(rho[n]))[:MAX_DRIVERS][::-1]
-            categories = [_short((described or {}).get(n, n)) for n in top]
+            categories = [axis_label((described or {}).get(n, n)) for n in top]
             said = names.of(str(extra[0]), who) if extra else ""
             title = f"What drives {human[:1].lower() + human[1:] if human[1:2].islower() else human}"
             charts.append(
@@ -333,9 +334,21 @@ def driver_charts(
     return charts
 
 
-def _short(text: str, limit: int = 34) -> str:
-    """Return a description short enough for an axis label (the appendix has it whole)."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def axis_label(text: str, width: int = 36, lines: int = 2) -> str:
+    """Return a description as an axis label: on one line if it fits ``width``, else wrapped at words.
+
+    Wrapped into at most ``lines`` lines of about even length, joined by a newline (each renderer
+    breaks them its way); only what passes the last line is cut, with an ellipsis (the appendix
+    has the description whole).
+    """
+    if len(text) <= width:
+        return text
+    even = min(width, len(text) // lines + 6)  # about even lines, not a long one and an orphan
+    wrapped = textwrap.wrap(text, even) or [text]
+    if len(wrapped) > lines:
+        last = " ".join(wrapped[lines - 1 :])
+        wrapped = [*wrapped[: lines - 1], last[: even - 1].rstrip() + "…"]
+    return "\n".join(wrapped)
 
 
 def _corr(a: FloatArray, b: FloatArray) -> float:

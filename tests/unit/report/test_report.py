@@ -202,3 +202,35 @@ def test_the_appendix_writes_values_as_readers_do(tmp_path: Path) -> None:
     assert "<td>risks.chip_shortage.cloud</td><td>none</td>" in appendix
     assert "<td>None</td>" not in appendix
     assert "<td>True</td>" not in appendix
+
+
+def test_an_inputs_description_is_wrapped_on_its_axis_not_cut() -> None:
+    from labecon.report.html import figure
+    from labecon.report.static import draw
+    from labecon.report.why import axis_label, driver_charts
+
+    said = "decline of the reference price per unit of service per year"
+    assert axis_label(said) == "decline of the reference price per\nunit of service per year"
+    assert axis_label("growth of API and enterprise spend") == "growth of API and enterprise spend"
+    long = axis_label("a description that runs on and on, past the two lines of some thirty-six characters")
+    first, second = long.split("\n")
+    assert max(len(first), len(second)) <= 36
+    assert second.endswith("…")
+    # In a run's drivers chart: every word of a two-line description is on the axis.
+    n = 300
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=n)
+    ds = xr.Dataset(
+        {
+            "input_value": (("sample", "input"), x[:, None]),
+            "npv_usd": (("sample",), 2.0 * x + rng.normal(size=n), {"units": "USD", "description": "NPV"}),
+        },
+        coords={"sample": np.arange(n), "input": ["p_decline"]},
+    )
+    (chart,) = driver_charts(ds, ["npv_usd"], described={"p_decline": said})
+    assert chart.data["categories"] == [axis_label(said)]
+    # Plotly breaks the line with a tag (its labels are HTML); Matplotlib with the newline.
+    assert list(figure(chart).data[0].y) == ["decline of the reference price per<br>unit of service per year"]
+    fig = draw(chart)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [axis_label(said)]
+    fig.clf()
