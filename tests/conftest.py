@@ -103,7 +103,13 @@ def plausibility_counts(record: list[warnings.WarningMessage]) -> list[tuple[str
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start mypy now if the suite checks it: it runs beside the tests, which mostly use one core."""
+    """Start mypy now if the suite checks it: it runs beside the tests, which mostly use one core.
+
+    Not in a worker of a parallel run (pytest-xdist): every worker collects every test, and its
+    cores are taken by the tests; the test starts mypy itself there.
+    """
+    if hasattr(session.config, "workerinput"):
+        return
     if any(item.name == "test_mypy_strict_is_clean" for item in session.items):
         from tests.test_tooling import MYPY_STARTED, start_mypy
 
