@@ -127,7 +127,9 @@ export function drawCharts(view, lab) {
       .map(([label, counts], j) => {
         const i = series.indexOf(label);
         const said = out && out.dims.length === 1 ? nameOf(view, out.dims[0], label) : label;
-        return { label, counts, said, c: COLORS[(i >= 0 ? i : j) % COLORS.length] };
+        // Lines of one lab share a dash (its routes, its deals), each its own colour.
+        const dash = LAB_DASHES[Math.max(0, labs.indexOf(_about(label, labs)[0])) % LAB_DASHES.length];
+        return { label, counts, said, dash, c: COLORS[(i >= 0 ? i : j) % COLORS.length] };
       });
     const heading = HIST_TITLES[name] || name;
     if (shownSeries.length >= CUMULATIVE_FROM && hist.cdf) {
@@ -175,13 +177,14 @@ let laterDraw = null;
 // another (six routes, eight deals), lines stay apart, and the share at or below a value (below
 // zero, for a gain) reads straight off them.
 export const CUMULATIVE_FROM = 3;
+const LAB_DASHES = ["solid", "dash", "dot", "dashdot"];
 
 // Traces and layout of a distribution as each series' share of samples at or below each value:
 // exact at the bins' edges, the tails included (the line starts above 0 and ends below 1 by them).
 function cumulative(heading, unit, scale, hist, shownSeries) {
   const x = hist.edges.map((e) => e * scale);
-  const traces = shownSeries.map(({ label, said, c }) => ({
-    x, y: hist.cdf[label], mode: "lines", name: said, line: { color: c, width: 2 },
+  const traces = shownSeries.map(({ label, said, c, dash }) => ({
+    x, y: hist.cdf[label], mode: "lines", name: said, line: { color: c, width: 2, dash },
     hovertemplate: `at or below %{x:.3g} ${unit}: %{y:.1%}<extra>${said}</extra>`,
   }));
   // A gain's sign decides: mark zero where the bins span it.
