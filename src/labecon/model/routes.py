@@ -29,10 +29,11 @@ class RouteFigures(NamedTuple):
     """The best route's NPV less this one's (>= 0)."""
     pays_back: FloatArray
     """1 where the route's cumulative discounted advantage over the declared route turns
-    positive and stays so to the horizon (its NPV gain included), else 0."""
+    positive within the horizon and stays so (its NPV gain, the value beyond the horizon
+    included, too), else 0: not where it is ahead only once that value counts."""
     payback_quarter: FloatArray
-    """The quarter from which it does (the horizon: only with the terminal value); the horizon
-    plus one where it never does."""
+    """The quarter from which it is ahead for good (the horizon: only with the terminal value);
+    the horizon plus one where it never is."""
     gain_by_line_usd: FloatArray
     """``(sample, route, line)``: the gain split by line; the lines add up to the gain."""
 
@@ -61,17 +62,18 @@ def route_figures(npv_usd: FloatArray, cumulative_usd: FloatArray, by_line_usd: 
 
 
 def payback(advantage_usd: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Return (quarter, pays back) of a cumulative advantage ``(..., quarter + 1)``.
+    """Return (quarter, pays back within the horizon) of a cumulative advantage ``(..., quarter + 1)``.
 
-    The quarter is the first from which the advantage stays above 0 to the end;
-    it never pays back (quarter = the last slot's index plus one, flag 0) if the
-    last value, the NPV gain, is not above 0.
+    The last slot is the NPV gain, the value beyond the horizon included. The quarter is the first
+    from which the advantage stays above 0 to the end: the last slot's index where it is ahead only
+    once that value counts, the index plus one where it is not ahead even then (the NPV gain is not
+    above 0). It pays back (flag 1) where that quarter is within the horizon.
     """
     slots = advantage_usd.shape[-1]
     not_ahead = advantage_usd <= 0.0
     # Index of the last slot not ahead (-1 if none), from the reversed axis.
     last_behind = slots - 1 - np.argmax(not_ahead[..., ::-1], axis=-1)
     last_behind = np.where(not_ahead.any(axis=-1), last_behind, -1)
-    pays = ~not_ahead[..., -1]
-    quarter = np.where(pays, last_behind + 1, slots).astype(np.float64)
-    return quarter, pays.astype(np.float64)
+    ahead = ~not_ahead[..., -1]
+    quarter = np.where(ahead, last_behind + 1, slots)
+    return quarter.astype(np.float64), (quarter < slots - 1).astype(np.float64)

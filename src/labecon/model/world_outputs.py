@@ -754,7 +754,7 @@ def describe_route_outputs(scenario: WorldScenario) -> dict[str, OutputInfo]:
             route,
             "1",
             "1 if the route's cumulative discounted advantage over the declared route turns positive "
-            "for good by the horizon",
+            "for good within the horizon (not if it is ahead only once the value beyond it counts)",
         ),
         "route_payback_quarter": OutputInfo(
             one,

@@ -199,7 +199,7 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
         text += "; ahead from the first quarter on in half of them"
     elif fig["payback_median"] != "never":
         text += f"; pays back by {fig['payback_median']} in half of them"
-    else:
+    else:  # within the horizon: a route ahead only once the value beyond it counts has not paid back
         text += f"; pays back within the horizon in {_pm(fig['p_pays_back'])} of futures"
     drivers = [d["description"] for d in fig["drivers"][:2]]
     if drivers:

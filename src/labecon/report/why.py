@@ -192,10 +192,12 @@ def route_payback_charts(
         if lab not in seen:  # a lab's declared route comes first
             seen.add(lab)
             continue
-        when[names.route(label_)] = (
-            ds[name].sel(route=label_).to_numpy(),
-            ds["route_pays_back"].sel(route=label_).to_numpy(),
-        )
+        quarter = ds[name].sel(route=label_).to_numpy()
+        # Ahead at all: paid back within the horizon, or only with the value beyond it.
+        ahead = ds["route_pays_back"].sel(route=label_).to_numpy() > 0
+        if horizon_quarters is not None:
+            ahead |= quarter == horizon_quarters
+        when[names.route(label_)] = (quarter, ahead.astype(np.float64))
     if not when:
         return []
     return [

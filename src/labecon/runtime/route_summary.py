@@ -30,10 +30,11 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     samples for the drivers), so a run loaded from its folder answers too.
     Figures: ``npv_usd`` and ``gain_usd`` (paired, over the lab's declared
     route; mean, p5, p50, p95), ``p_beats_declared``, ``p_best`` (sums to 1
-    over a lab's routes), ``regret_usd``, ``p_pays_back``, ``p_never``,
-    ``payback_median`` (a calendar quarter, or "never" when it pays back in
-    fewer than half the futures) and ``payback_median_quarter`` (the model's
-    quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, and the lab's
+    over a lab's routes), ``regret_usd``, ``p_pays_back`` (ahead for good
+    within the horizon, without the value beyond it) and ``p_never`` (not),
+    ``payback_median`` (a calendar quarter, or "never" when it pays back within
+    the horizon in fewer than half the futures) and ``payback_median_quarter``
+    (the model's quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, and the lab's
     IRR to a buyer at its opening valuation and its compute bill per H100e-hour in service and per
     unit served, ``irr_per_year``, ``compute_usd_per_h100e_hour`` and ``compute_usd_per_unit_served``
     (as ``npv_usd``; absent from runs saved before they were outputs).
@@ -63,7 +64,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
         declared = lab not in answer
         p_pays = mean("route_pays_back")
         median_q = get("route_payback_quarter", "p50")
-        never = declared or median_q > scenario.horizon_quarters
+        never = declared or median_q >= scenario.horizon_quarters  # the horizon: only with what lies beyond
         answer.setdefault(lab, {})[route] = {
             "is_declared": declared,
             "npv_usd": spread("route_npv_usd"),
