@@ -1,4 +1,4 @@
-"""When a route pays back over the declared one: within the horizon, only with the value beyond it, or never."""
+"""When a route pays back over the declared one: within the horizon, only with what lies beyond, or never."""
 
 from __future__ import annotations
 
