@@ -344,8 +344,9 @@ def _first_profitable_year(ds: xr.Dataset, lab: str, start: float, horizon: int 
         return "No four quarters running add up to a profit in any sample."
     when = quarter_date(float(np.median(q[ever])), start)
     return (
-        f"A profitable year (four quarters running): first closed in {when} (the median of the "
-        f"{pct(float(ever.mean()))} of samples that get there); never in {pct(float(1.0 - ever.mean()))}."
+        f"A profitable year (four quarters in a row adding up to a profit): first closed in {when} "
+        f"(the median of the {pct(float(ever.mean()))} of samples that get there); "
+        f"never in {pct(float(1.0 - ever.mean()))}."
     )
 
 

@@ -164,7 +164,7 @@ def _when(results: labecon.Results, scenario: labecon.Scenario, names: ReaderNam
             else "not profitable within the horizon in most samples"
         )
         if np.isfinite(y) and y < scenario.horizon_quarters:
-            when += f", a profitable year (four quarters running) by {int(start + y / 4)}"
+            when += f", a profitable year (four quarters adding up to a profit) by {int(start + y / 4)}"
         if ruin_p is not None and ruin_se is not None:
             when += f"; P(ruin) {_pct(float(ruin_p[i]), float(ruin_se[i]))}"
         if np.isfinite(per_hour[i]) and np.isfinite(irr[i]):

@@ -71,7 +71,7 @@ def test_a_profitable_year_is_said_beside_the_first_profitable_quarter(world: la
         b for b in answers(ds, {"start_year": 2026.25, "horizon_quarters": 40}) if b.title == "lab_partner"
     ]
     line = next(line for line in block.lines if line.startswith("First profitable quarter"))
-    assert f"A profitable year (four quarters running): first closed in {when}" in line
+    assert f"A profitable year (four quarters in a row adding up to a profit): first closed in {when}" in line
     assert f"never in {pct(1 - ever.mean())}" in line
     # One good quarter is not a profitable year: the year never comes first.
     first = ds["first_profitable_quarter"].to_numpy()
