@@ -44,6 +44,7 @@ def test_summary_files_are_long_and_tidy(tmp_path: Path) -> None:
     for frame in (pd.read_csv(out / layout.SUMMARY_CSV), pd.read_parquet(out / layout.SUMMARY_PARQUET)):
         columns = [
             "output",
+            "description",
             "units",
             "lab",
             "year",
@@ -60,6 +61,10 @@ def test_summary_files_are_long_and_tidy(tmp_path: Path) -> None:
             "output == 'revenue_usd_by_year' and lab == 'lab_own' and statistic == 'mean'"
         )
         assert sorted(mean_2030["year"].tolist()) == list(range(2026, 2036))
+        # Every row says what its output is, in words (a spreadsheet reader has no other key).
+        assert (frame["description"].str.len() > 10).all()
+        said = "revenue in each year from quarter 0 (year labelled by its start)"
+        assert set(mean_2030["description"]) == {said}
     assert len(frame.query("output == 'npv_fcf_usd' and statistic == 'p50'")) == 2
 
 

@@ -113,11 +113,12 @@ class Results:
     def summary_table(self) -> pd.DataFrame:
         """Return the summaries in long form: one row per output, element and statistic.
 
-        Columns: ``output``, ``units``, one column per label dim any output
-        has (``lab``, ``year``, ``deal`` ..., empty where an output has no
-        such dim), ``statistic`` (``mean``, ``mean_se``, ``p5`` ...) and
-        ``value``. No cell holds a list, so the table reads straight into a
-        spreadsheet, pandas or SQL.
+        Columns: ``output``, ``description`` (what the output is, in words),
+        ``units``, one column per label dim any output has (``lab``,
+        ``year``, ``deal`` ..., empty where an output has no such dim),
+        ``statistic`` (``mean``, ``mean_se``, ``p5`` ...) and ``value``. No
+        cell holds a list, so the table reads straight into a spreadsheet,
+        pandas or SQL.
         """
         ds = self.dataset
         rows: list[dict[str, Any]] = []
@@ -128,18 +129,20 @@ class Results:
                 if d not in dim_order:
                     dim_order.append(d)
             labels = [ds[d].to_numpy().tolist() if d in ds.coords else None for d in dims]
-            units = str(ds[name].attrs.get("units", "")) if name in ds else ""
+            attrs = ds[name].attrs if name in ds else {}
+            described = {key: str(attrs.get(key, "")) for key in ("description", "units")}
             for stat, value in s.as_dict().items():
                 arr = np.asarray(value, dtype=np.float64)
                 for index in np.ndindex(arr.shape):
-                    row: dict[str, Any] = {"output": name, "units": units}
+                    row: dict[str, Any] = {"output": name, **described}
                     if len(index) == len(dims):
                         for d, lab, i in zip(dims, labels, index, strict=True):
                             row[d] = lab[i] if lab is not None else i
                     row["statistic"] = stat
                     row["value"] = float(arr[index])
                     rows.append(row)
-        frame = pd.DataFrame(rows, columns=["output", "units", *dim_order, "statistic", "value"])
+        columns = ["output", "description", "units", *dim_order, "statistic", "value"]
+        frame = pd.DataFrame(rows, columns=columns)
         for d in dim_order:
             # Years and quarters are whole numbers; rows of outputs without them leave gaps.
             present = frame[d].dropna()
