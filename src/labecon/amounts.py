@@ -40,3 +40,21 @@ def pct(p: float) -> str:
     if 0.9995 <= p < 1:  # would print as 100.0%: not every sample
         return ">99.9%"
     return f"{p:.1%}"
+
+
+def input_amount(x: float, units: str = "") -> str:
+    """Return an input's value as a reader writes it: dollars when its units are (``$10M``), else a number.
+
+    A number has three significant figures, never in scientific notation (``0.315``, ``14``,
+    ``2,500``). The units are the reader's to add, except the dollar sign.
+    """
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if units.startswith("USD") and abs(x) >= 1000:
+        return money(x)
+    if abs(x) >= 1000:
+        number = f"{float(f'{x:.3g}'):,.0f}"
+    else:
+        number = f"{abs(x):.3g}" if abs(x) >= 1e-3 or x == 0 else f"{abs(x):.2e}"
+        number = ("-" if x < 0 else "") + ("$" if units.startswith("USD") else "") + number
+    return number

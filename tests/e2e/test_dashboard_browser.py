@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 import labecon
+from labecon.amounts import input_amount
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
 
@@ -366,6 +367,12 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     hover = page.evaluate("document.querySelectorAll('#drivers .driver-chart')[1].data[1].customdata")
     for label, (_, _, said) in zip(labels, hover, strict=True):
         assert said.startswith("-$" if high[by_words[label]] < 0 else "$"), said
+    # An input's value too: dollars where its units are ("$25M per MW", not "2.50e+7 USD per MW").
+    at = {name: value for name, value, _ in hover}
+    for i, name in enumerate(expected.inputs):
+        units = expected.units.get(name, "")
+        words = units[3:].strip() if units.startswith("USD") else units
+        assert at[name] == " ".join(filter(None, [input_amount(expected.input_high[i], units), words]))
     # Another alternative is a pick away; showing one lab shows its tornado alone.
     page.select_option('select[aria-label="Anthropic-like lab: alternative route"]', "lab_partner:lease")
     assert _driver_titles(page)[1] == "Anthropic-like lab: what moves the gain of lease over hybrid"

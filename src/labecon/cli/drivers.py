@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import labecon
-from labecon.amounts import money
+from labecon.amounts import input_amount, money
 from labecon.cli.options import (
     ForceOption,
     JsonOption,
@@ -94,9 +94,9 @@ def print_drivers(result: labecon.RouteDrivers, routes: list[str]) -> None:
             table.add_row(
                 key,
                 escape(result.descriptions.get(key, "") + units),
-                f"{result.input_low[i]:.3g}",
+                input_amount(result.input_low[i], result.units.get(key, "")),
                 money(low[i]),
-                f"{result.input_high[i]:.3g}",
+                input_amount(result.input_high[i], result.units.get(key, "")),
                 money(high[i]),
                 money(high[i] - low[i]),
             )

@@ -61,3 +61,16 @@ def test_sensitivity_and_optimisation_say_what_they_hold() -> None:
     )
     text = _short(best)
     assert text.startswith("<Optimisation: max mean(saving), 3 candidates, seed 1: best strategies.build.")
+
+
+def test_an_inputs_value_reads_as_a_reader_writes_it() -> None:
+    from labecon.amounts import input_amount
+
+    assert input_amount(1e7, "USD per MW") == "$10M"
+    assert input_amount(-2.5e7, "USD per MW") == "-$25M"
+    assert input_amount(1.49, "USD per H100e-hour") == "$1.49"
+    assert input_amount(0.315, "fraction per year") == "0.315"
+    assert input_amount(14, "quarters") == "14"
+    assert input_amount(2_295, "MW") == "2,300"  # three significant figures, never 2.3e+03
+    assert input_amount(1.2e-4) == "1.20e-04"
+    assert input_amount(float("nan")) == "n/a"

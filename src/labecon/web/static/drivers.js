@@ -17,9 +17,23 @@ function money(usd) {
   return b >= 1000 ? `${sign}$${(b / 1000).toFixed(2)}T` : `${sign}$${b.toFixed(b >= 10 ? 0 : 1)}B`;
 }
 
+// An input's value as the CLI writes it (labecon.amounts.input_amount): dollars where its units are
+// ("$10M per MW"), else three significant figures, in scientific notation only below 0.001.
 function value(x, units) {
-  const shown = Math.abs(x) >= 1e4 || (Math.abs(x) > 0 && Math.abs(x) < 1e-2) ? x.toExponential(2) : +x.toPrecision(3);
-  return units ? `${shown} ${units}` : String(shown);
+  const dollars = (units || "").startsWith("USD");
+  const rest = dollars ? units.slice(3).trim() : units;
+  const a = Math.abs(x);
+  const sign = x < 0 ? "-" : "";
+  let shown;
+  if (a >= 1000 && dollars) {
+    const [scale, suffix] = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]].find(([s]) => a >= s * 0.9995);
+    shown = `${sign}$${+(a / scale).toPrecision(3)}${suffix}`;
+  } else if (a >= 1000) {
+    shown = Number(x.toPrecision(3)).toLocaleString("en-US");
+  } else {
+    shown = sign + (dollars ? "$" : "") + (a >= 1e-3 || a === 0 ? String(+a.toPrecision(3)) : a.toExponential(2));
+  }
+  return rest ? `${shown} ${rest}` : shown;
 }
 
 // The alternatives of each lab ("lab:route"), the one with the highest gain at the medians first.
