@@ -42,6 +42,10 @@ PALETTE = (
 )
 """Colours of successive series (Plotly's and D3's, ordered so neighbours contrast)."""
 
+OUTLINES_FROM = 3
+"""From this many series a histogram's bars are outlines, not filled: filled, six routes hid one another
+(the dashboard draws them as cumulative lines; here the cumulative panel stands beside)."""
+
 _CSS = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; margin: 0; color: #222;
        background: #fafafa; }
@@ -160,6 +164,7 @@ def figure(chart: Chart) -> Any:
         from plotly.subplots import make_subplots
 
         fig = make_subplots(rows=1, cols=2, subplot_titles=("histogram", "cumulative distribution"))
+        filled = len(d["series"]) < OUTLINES_FROM
         for k, s in enumerate(d["series"]):
             c = PALETTE[s.get("colour", k) % len(PALETTE)]
             edges = s["edges"]
@@ -171,8 +176,8 @@ def figure(chart: Chart) -> Any:
                     x=xs,
                     y=ys,
                     mode="lines",
-                    line={"color": c, "width": 1},
-                    fill="tozeroy",
+                    line={"color": c, "width": 1 if filled else 1.5},
+                    fill="tozeroy" if filled else "none",
                     fillcolor=_rgba(c, 0.35),
                     name=s["name"],
                     legendgroup=s["name"],

@@ -12,7 +12,7 @@ import numpy as np
 from labecon.amounts import money
 from labecon.errors import OptionalDependencyError
 from labecon.report.charts import Chart
-from labecon.report.html import PALETTE
+from labecon.report.html import OUTLINES_FROM, PALETTE
 
 
 def _pyplot() -> Any:
@@ -54,9 +54,11 @@ def draw(chart: Chart) -> Any:
             )
         ax.set_ylim(bottom=0)
     elif chart.kind == "hist_cdf" and ax2 is not None:
+        filled = len(d["series"]) < OUTLINES_FROM
+        alpha = 0.5 if filled else 0.9
         for k, s in enumerate(d["series"]):
             c = PALETTE[s.get("colour", k) % len(PALETTE)]
-            ax.stairs(s["share"], s["edges"], fill=True, color=c, alpha=0.5, label=s["name"])
+            ax.stairs(s["share"], s["edges"], fill=filled, color=c, alpha=alpha, label=s["name"])
             ax2.plot(s["cdf_x"], s["cdf_y"], color=c, label=s["name"])
             if s.get("log"):
                 ax.set_xscale("log")

@@ -234,3 +234,20 @@ def test_an_inputs_description_is_wrapped_on_its_axis_not_cut() -> None:
     fig = draw(chart)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [axis_label(said)]
     fig.clf()
+
+
+@pytest.mark.parametrize("n_series", [2, 3])
+def test_many_series_histograms_are_outlines_so_none_hides_another(n_series: int) -> None:
+    from labecon.report.charts import Chart, _hist_cdf
+    from labecon.report.html import figure
+    from labecon.report.static import draw
+
+    rng = np.random.default_rng(2)
+    series, _ = _hist_cdf([(f"route {k}", rng.normal(k, 1.0, 500)) for k in range(n_series)])
+    chart = Chart("dist-x", "hist_cdf", "Distribution of x", "USD", "share of samples", {"series": series})
+    histograms = [t for t in figure(chart).data if t.xaxis in (None, "x")]
+    assert len(histograms) == n_series
+    assert {t.fill for t in histograms} == ({"tozeroy"} if n_series < 3 else {"none"})
+    fig = draw(chart)
+    assert all(p.get_fill() == (n_series < 3) for p in fig.axes[0].patches)
+    fig.clf()
