@@ -453,7 +453,8 @@ def test_showing_one_lab_keeps_its_own_routes_and_deals(server: BackgroundServer
     deals = _legend(page, "chart-hist-partner_deal_npv_usd")
     assert deals
     assert all(name.endswith(" with OpenAI-like lab") for name in deals)
-    assert _drawn_as(page, "chart-hist-route_npv_usd") == {"bar"}  # its two routes
+    # Its two routes: still cumulative lines, as with every lab (a chart keeps its kind).
+    assert _drawn_as(page, "chart-hist-route_npv_usd") == {"cumulative"}
     assert errors == []
 
 

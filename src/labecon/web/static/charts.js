@@ -132,7 +132,8 @@ export function drawCharts(view, lab) {
         return { label, counts, said, dash, c: COLORS[(i >= 0 ? i : j) % COLORS.length] };
       });
     const heading = HIST_TITLES[name] || name;
-    if (shownSeries.length >= CUMULATIVE_FROM && hist.cdf) {
+    // Decided on every series, not those of the lab shown: a chart keeps its kind when a lab is picked.
+    if (Object.keys(hist.counts).length >= CUMULATIVE_FROM && hist.cdf) {
       wanted.push([`chart-hist-${name}`, ...cumulative(heading, unit, scale, hist, shownSeries), out]);
       continue;
     }
