@@ -185,6 +185,11 @@ def _pm(fig: dict[str, float]) -> str:
     return f"{pct(fig['value'])} ± {pct(fig['se'])}"
 
 
+ON_VALUE_BEYOND = 0.1
+"""A route's line says that some of its wins come only with the value beyond the horizon when at least
+this share of them do."""
+
+
 def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
     """Return one alternative route against the declared one, in a sentence."""
     gain = fig["gain_usd"]
@@ -201,6 +206,9 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
         text += f"; pays back by {fig['payback_median']} in half of them"
     else:  # within the horizon: a route ahead only once the value beyond it counts has not paid back
         text += f"; pays back within the horizon in {_pm(fig['p_pays_back'])} of futures"
+        beats, pays = fig["p_beats_declared"]["value"], fig["p_pays_back"]["value"]
+        if beats - pays >= ON_VALUE_BEYOND * max(beats, 1e-12):
+            text += " (its other wins come only with the value beyond the horizon)"
     drivers = [d["description"] for d in fig["drivers"][:2]]
     if drivers:
         text += f"; driven most by {' and '.join(drivers)}"

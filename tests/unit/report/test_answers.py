@@ -91,6 +91,16 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
     (line,) = [x for x in blocks[0].lines if x.startswith("commit beats own")]
     said = f"median gain {money(gain['p50'])}, mean {money(gain['mean'])} ± {money(gain['mean_se'])} (90%"
     assert said in line
+    # Paying back within the horizon is said apart from beating, and wins that come only with the
+    # value beyond the horizon are pointed out where they are a tenth of them or more.
+    for lab, block in (("lab_own", blocks[0]), ("lab_partner", blocks[1])):
+        for route, fig in world.routes[lab].items():
+            if fig["is_declared"] or fig["payback_median"] != "never":
+                continue
+            (line,) = [x for x in block.lines if x.startswith(f"{route} beats ")]
+            assert f"pays back within the horizon in {pct(fig['p_pays_back']['value'])}" in line
+            beats, pays = fig["p_beats_declared"]["value"], fig["p_pays_back"]["value"]
+            assert ("its other wins come only with the value beyond" in line) == (beats - pays >= 0.1 * beats)
     # The last route block says where to see the answer under the model's other conventions,
     # and what moves it.
     assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-2]
