@@ -578,8 +578,10 @@ def test_pasted_yaml_runs_travels_in_the_link_and_downloads(server: BackgroundSe
     with page.expect_download() as info:
         page.click("#dl-csv")
     csv = Path(info.value.path()).read_text(encoding="utf-8")
-    assert csv.startswith("output,")
+    assert csv.startswith("output,description,")
     assert "saving" in csv
+    said = str(labecon.simulate(labecon.load_scenario("b1"), 10).dataset["saving"].attrs["description"])
+    assert said in csv  # each row says what its output is
     headline = page.inner_text("#headline-text")
 
     other = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -16,7 +16,8 @@ export function summaryRows(view) {
     const stats = Object.keys(out.stats).filter((k) => k !== "n_samples");
     const walk = (index, dimIdx) => {
       if (dimIdx === out.dims.length) {
-        const row = { output: name, element: index.map((k, d) => `${out.dims[d]}=${view.coords[out.dims[d]][k]}`).join(";"), units: out.units };
+        // What the output is, in words, as in the run's summary.csv.
+        const row = { output: name, description: out.description || "", element: index.map((k, d) => `${out.dims[d]}=${view.coords[out.dims[d]][k]}`).join(";"), units: out.units };
         stats.forEach((s) => { let v = out.stats[s]; index.forEach((k) => { v = v[k]; }); row[s] = v; });
         rows.push(row);
         return;
