@@ -30,3 +30,11 @@ def average_ranks(x: FloatArray) -> FloatArray:
     out = np.empty(values.size)
     out[order] = mean_rank
     return out
+
+
+def rank_correlation(x_ranks: FloatArray, y_ranks: FloatArray) -> float:
+    """Return Spearman's rho from two samples' ranks (:func:`average_ranks`): their correlation.
+
+    As ``scipy.stats.spearmanr`` gives it; NaN where either is constant.
+    """
+    return float(np.corrcoef(x_ranks, y_ranks)[0, 1])

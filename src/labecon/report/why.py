@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from labecon.amounts import money
-from labecon.ranks import average_ranks
+from labecon.ranks import average_ranks, rank_correlation
 from labecon.report.charts import Chart
 from labecon.report.words import label
 from labecon.scenario.names import NO_NAMES, ReaderNames
@@ -307,7 +307,7 @@ def driver_charts(
             if not np.isfinite(y).all() or np.ptp(y) == 0:
                 continue
             ry = average_ranks(y)
-            rho = {n: _corr(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
+            rho = {n: rank_correlation(r, ry) for n, r in inputs.items() if np.ptp(r) > 0}
             top = sorted(rho, key=lambda n: -abs(rho[n]))[:MAX_DRIVERS][::-1]
             categories = [axis_label((described or {}).get(n, n)) for n in top]
             said = names.of(str(extra[0]), who) if extra else ""
@@ -351,10 +351,6 @@ def axis_label(text: str, width: int = 36, lines: int = 2) -> str:
         last = " ".join(wrapped[lines - 1 :])
         wrapped = [*wrapped[: lines - 1], last[: even - 1].rstrip() + "…"]
     return "\n".join(wrapped)
-
-
-def _corr(a: FloatArray, b: FloatArray) -> float:
-    return float(np.corrcoef(a, b)[0, 1])
 
 
 def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:

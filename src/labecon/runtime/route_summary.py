@@ -16,7 +16,7 @@ import numpy as np
 import xarray as xr
 
 from labecon.dates import quarter_label
-from labecon.ranks import average_ranks
+from labecon.ranks import average_ranks, rank_correlation
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.types import FloatArray
 
@@ -149,7 +149,7 @@ def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRank
         x_ranks = inputs.ranks(j)
         if x_ranks is None:
             continue
-        rho = float(np.corrcoef(x_ranks, gain_ranks)[0, 1])
+        rho = rank_correlation(x_ranks, gain_ranks)
         if math.isfinite(rho):
             spec = scenario.inputs.get(name)
             words = getattr(spec, "description", "") or name

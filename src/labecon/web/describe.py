@@ -9,7 +9,7 @@ from typing import Any, get_args
 import numpy as np
 
 import labecon
-from labecon.ranks import average_ranks
+from labecon.ranks import average_ranks, rank_correlation
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.runner import without_bounds
@@ -174,7 +174,7 @@ def input_influence(scenario: labecon.Scenario) -> dict[str, float]:
     for j, name in enumerate(str(x) for x in ds["input"].to_numpy()):
         x = ds["input_value"].to_numpy()[:, j]
         x_ranks = average_ranks(x) if np.ptp(x) > 0 else None
-        rhos = [] if x_ranks is None else [abs(float(np.corrcoef(x_ranks, y)[0, 1])) for y in answer_ranks]
+        rhos = [] if x_ranks is None else [abs(rank_correlation(x_ranks, y)) for y in answer_ranks]
         influence[name] = max((r for r in rhos if math.isfinite(r)), default=0.0)
     return influence
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import rankdata
+from scipy.stats import rankdata, spearmanr
 from tests.conftest import imported_by
 
-from labecon.ranks import average_ranks
+from labecon.ranks import average_ranks, rank_correlation
 
 
 @settings(max_examples=200, deadline=None)
@@ -30,6 +30,15 @@ def test_ranks_add_up_and_follow_the_values() -> None:
     r = average_ranks(x)
     assert r.sum() == 500 * 501 / 2
     assert np.array_equal(np.argsort(r), np.argsort(x))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_rank_correlation_is_scipys_spearman(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 8, 400).astype(np.float64)  # ties too
+    y = x + rng.normal(size=400)
+    rho = rank_correlation(average_ranks(x), average_ranks(y))
+    assert rho == pytest.approx(spearmanr(x, y).statistic, rel=1e-12)
 
 
 def test_a_nan_makes_every_rank_nan() -> None:
