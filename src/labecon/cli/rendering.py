@@ -131,6 +131,23 @@ _FAN_ORDER = (50.0, 5.0, 95.0)
 """The median first: with heavy tails it is the figure to read."""
 
 
+_FAN_COLUMNS = ("median", "p5", "p95", "mean")
+"""The fan tables' figure columns, in :data:`_FAN_ORDER` and then the mean."""
+
+
+def figure_table(title: str, first: str, figures: tuple[str, ...]) -> Table:
+    """Return a table of a name column then figure columns (each ``value ±se``), titled ``title``.
+
+    On a screen too narrow for it, names wrap at words and figures at their ``±``: no figure is
+    cut short (an ellipsis would hide digits of an estimate or of its error).
+    """
+    table = Table(title=title, title_justify="left")
+    table.add_column(first, overflow="fold")
+    for col in figures:
+        table.add_column(col, justify="right", overflow="fold")
+    return table
+
+
 def print_world_tables(results: labecon.Results) -> None:
     """Per lab: fan quantiles of revenue, cash and capacity by year; profitability, funding, ruin, NPV."""
     ds, sums = results.dataset, results.summaries
@@ -152,9 +169,7 @@ def print_world_tables(results: labecon.Results) -> None:
         )
 
     for li, lab in enumerate(labs):
-        table = Table(title=f"{names.lab(lab)} (± one Monte Carlo standard error)", title_justify="left")
-        for col in ("output", "median", "p5", "p95", "mean"):
-            table.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
+        table = figure_table(f"{names.lab(lab)} (± one Monte Carlo standard error)", "output", _FAN_COLUMNS)
         for yi in shown:
             row(table, f"revenue {years[yi]} (USD bn)", "revenue_usd_by_year", (li, yi), 1e9)
         for yi in shown:
@@ -186,9 +201,9 @@ def print_world_tables(results: labecon.Results) -> None:
         console.print(table)
     if "partner_deal_npv_usd" in sums:
         s = sums["partner_deal_npv_usd"]
-        table = Table(title="Each partner's return on its deal, NPV (USD bn)", title_justify="left")
-        for col in ("deal", "mean", "p5", "p50", "p95", "P(> 0)"):
-            table.add_column(col, justify="left" if col == "deal" else "right", no_wrap=True)
+        table = figure_table(
+            "Each partner's return on its deal, NPV (USD bn)", "deal", ("mean", "p5", "p50", "p95", "P(> 0)")
+        )
         for di, deal in enumerate(str(x) for x in ds["deal"].to_numpy()):
 
             def pick(v: Any, di: int = di) -> float:
@@ -239,10 +254,9 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
 
 def _print_flat_table(results: labecon.Results) -> None:
     scale = 1e9
-    table = Table(title="Results in USD billion (± one Monte Carlo standard error)", title_justify="left")
-    table.add_column("output", no_wrap=True)
-    for col in ("median", "p5", "p95", "mean", "P(> 0)"):
-        table.add_column(col, justify="right", no_wrap=True)
+    table = figure_table(
+        "Results in USD billion (± one Monte Carlo standard error)", "output", (*_FAN_COLUMNS, "P(> 0)")
+    )
     for name, s in results.summaries.items():
         pct = s.percentiles
         p_pos = ""

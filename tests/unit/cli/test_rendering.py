@@ -81,3 +81,25 @@ def test_an_error_that_is_only_rounding_shows_as_zero() -> None:
     # A figure equal in every sample, summed in a different order in some, has an error of ~1e-17.
     assert rendering.estimate(0.2597, 5.6e-17, 1.0).endswith("±0")
     assert rendering.estimate(0.2597, 0.013, 1.0).endswith("±0.013")
+
+
+@pytest.fixture(scope="module")
+def two_strategies() -> labecon.Results:
+    """A small run of two-strategies: two labs, eight partners' deals with long names."""
+    return labecon.simulate(labecon.load_scenario("two-strategies"), n_samples=200, seed=1)
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_a_world_s_tables_cut_no_figure_short_on_a_narrow_screen(
+    two_strategies: labecon.Results,
+    width: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(rendering, "console", rendering.Console(width=width))
+    rendering.print_world_tables(two_strategies)
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= width
+    deals = out.split("Each partner's return on its deal")[1]
+    assert deals.count("%") >= 2 * 8  # every deal's P(> 0) and its error, whole
