@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from labecon.cli import app
@@ -46,3 +48,14 @@ def test_deals_of_a_scenario_without_deals_names_the_problem() -> None:
     bad = runner.invoke(app, ["deals", "route-choice", "-n", "0"])
     assert bad.exit_code == 2
     assert "--samples" in bad.output
+
+
+def test_deals_cut_nothing_short_on_a_narrow_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A rival's name and each figure wrap rather than end in an ellipsis ("OpenAI-l…").
+    from labecon.cli import deals as deals_command
+
+    monkeypatch.setattr(deals_command, "console", Console(width=100))
+    result = runner.invoke(app, ["deals", "two-strategies", "--samples", "100", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert "What each deal is worth to both sides" in result.output

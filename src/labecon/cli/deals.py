@@ -55,8 +55,14 @@ def print_deals(result: labecon.DealValues) -> None:
         "rivals",
     ):
         # Names are never cut ("Anthropic-…"): a deal takes two lines (the partner, then "with" the
-        # lab), which leaves the rivals' column room for their names.
-        table.add_column(name, justify="left" if name == "deal" else "right", no_wrap=name == "deal")
+        # lab), which leaves the rivals' column room for their names; on a narrower screen the other
+        # columns wrap (folding a word longer than the column) rather than end in an ellipsis.
+        table.add_column(
+            name,
+            justify="left" if name == "deal" else "right",
+            no_wrap=name == "deal",
+            overflow="ellipsis" if name == "deal" else "fold",
+        )
     for d in result.deals:
         said = result.names
         rivals = ", ".join(f"{said.lab(lab)} {money(s['p50'])}" for lab, s in d.others_gain.items()) or "none"
