@@ -22,12 +22,29 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_backtest_prints_the_table_and_coverage() -> None:
     result = runner.invoke(app, ["backtest", "backtest-2023", "--samples", "200", "--seed", "2"])
     assert result.exit_code == 0, result.output
-    # The labs by their names for readers (backtest-2023's display_name).
-    for words in ("│ OpenAI ", "│ Anthropic ", "2025-12-31", "revenue run-rate, $bn/yr", "compute, GW"):
+    # A table per lab and metric, the lab by its name for readers (backtest-2023's display_name).
+    for words in (
+        "OpenAI: revenue run-rate, $bn/yr",
+        "OpenAI: compute, GW",
+        "Anthropic: revenue run-rate, $bn/yr",
+        "│ 2025-12-31 │",
+    ):
         assert words in result.output, words
     assert "90% band coverage, revenue run-rate:" in result.output
     assert "not scored:" in result.output
     assert "before the horizon starts" in result.output
+
+
+def test_backtest_cuts_no_figure_on_an_80_column_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from labecon.cli import backtest as backtest_command
+
+    monkeypatch.setattr(backtest_command, "console", Console(width=80))
+    result = runner.invoke(app, ["backtest", "backtest-2023", "--samples", "200", "--seed", "2"])
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert "│ 2026-04-07 │" in result.output  # a row whole, the date first
 
 
 def test_backtest_json_is_only_json(tmp_path: Path) -> None:

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import labecon
 from labecon import layout
+from labecon.analysis.backtest import ScoredPoint
 from labecon.cli.options import (
     ForceOption,
     JsonOption,
@@ -90,26 +92,29 @@ def _check_report_dir(out: Path, force: bool) -> None:
 
 
 def _print_backtest(res: labecon.BacktestResult) -> None:
-    table = Table(
-        title=f"Backtest of {res.scenario}: observed values against the model ({res.n_samples:,} samples, "
-        f"seed {res.seed})"
+    console.print(
+        f"[bold]Backtest of {escape(res.scenario)}[/]: observed values against the model "
+        f"({res.n_samples:,} samples, seed {res.seed})"
     )
-    for col in ("lab", "metric", "date", "value", "p5", "p50", "p95", "PIT", "in 90%", "CRPS", "rel."):
-        text = col in ("lab", "metric", "date")
-        table.add_column(col, justify="left" if text else "right", no_wrap=text)
+    # One table per lab and metric, named in its title: its columns fit in 80 characters.
+    groups: dict[tuple[str, str], list[ScoredPoint]] = {}
     for p in res.points:
-        label, scale = _METRICS.get(p.metric, (p.metric, 1.0))
-        table.add_row(
-            res.lab_name(p.lab),
-            label,
-            p.date.isoformat(),
-            *(f"{v / scale:.3g}" for v in (p.value, p.p5, p.p50, p.p95)),
-            f"{p.quantile:.2f}",
-            "yes" if p.in_band_90 else "[red]no[/]",
-            f"{p.crps / scale:.3g}",
-            p.reliability,
-        )
-    console.print(table)
+        groups.setdefault((p.lab, p.metric), []).append(p)
+    for (lab, metric), points in groups.items():
+        label, scale = _METRICS.get(metric, (metric, 1.0))
+        table = Table(title=escape(f"{res.lab_name(lab)}: {label}"), title_justify="left")
+        for col in ("date", "value", "p5", "p50", "p95", "PIT", "in 90%", "CRPS", "rel."):
+            table.add_column(col, justify="left" if col == "date" else "right", no_wrap=True)
+        for p in points:
+            table.add_row(
+                p.date.isoformat(),
+                *(f"{v / scale:.3g}" for v in (p.value, p.p5, p.p50, p.p95)),
+                f"{p.quantile:.2f}",
+                "yes" if p.in_band_90 else "[red]no[/]",
+                f"{p.crps / scale:.3g}",
+                p.reliability,
+            )
+        console.print(table)
     counts = {m: sum(p.metric == m for p in res.points) for m in res.metrics}
     for metric, share in res.coverage(0.9).items():
         label = _METRICS.get(metric, (metric, 1.0))[0].split(",")[0]
