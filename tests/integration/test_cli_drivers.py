@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import labecon
@@ -78,3 +79,15 @@ def test_a_run_s_report_shows_what_moves_its_route_answer(tmp_path: Path) -> Non
     assert declared_only.exit_code == 0, declared_only.output
     assert (tmp_path / "alone" / "report.html").is_file()
     assert not (tmp_path / "alone" / "drivers.json").exists()
+
+
+def test_drivers_cut_no_input_name_or_figure_on_an_80_column_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+
+    from labecon.cli import drivers as drivers_command
+
+    monkeypatch.setattr(drivers_command, "console", Console(width=80))
+    result = runner.invoke(app, ["drivers", "route-choice", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert "│ g_api " in result.output  # the name --set takes, whole

@@ -83,10 +83,12 @@ def print_drivers(result: labecon.RouteDrivers, routes: list[str]) -> None:
             f"{money(result.base[route])} with every input at its median"
         )
         table = Table(title=escape(title), title_justify="left")
-        table.add_column("input")
+        # An input's name is what --set takes, and figures are figures: neither is cut on a narrow
+        # screen; the description wraps instead.
+        table.add_column("input", no_wrap=True)
         table.add_column("what it is (units)", overflow="fold", max_width=40)
         for column in ("5th pct", "gain there", "95th pct", "gain there", "swing"):
-            table.add_column(column, justify="right")
+            table.add_column(column, justify="right", no_wrap=True)
         low, high = result.low[route], result.high[route]
         for i in sorted(range(len(result.inputs)), key=lambda i: -abs(high[i] - low[i])):
             key = result.inputs[i]
