@@ -43,6 +43,22 @@ def test_list_never_cuts_a_scenario_s_name(store: labecon.RunStore) -> None:
     assert re.search(r"│ two-strategies +│", out), out
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_list_cuts_nothing_on_a_narrow_screen(
+    store: labecon.RunStore, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from labecon.cli import runs as runs_command
+
+    monkeypatch.setattr(runs_command, "console", Console(width=width))
+    store.record(toy_results(seed=7))
+    store.start_run({"scenario": "two-strategies", "seed": 1, "n_samples": 20_000}, "name: two-strategies\n")
+    code, out, _ = _runs("list", store=store)
+    assert code == 0, out
+    assert "…" not in out
+
+
 def test_list_of_an_empty_store(store: labecon.RunStore) -> None:
     code, out, _ = _runs("list", store=store)
     assert code == 0

@@ -43,9 +43,10 @@ def runs_list(store: StoreOption = None) -> None:
     table.add_column("scenario", overflow="fold")
     for col in ("N", "seed"):
         table.add_column(col, justify="right", no_wrap=True)
-    table.add_column("backend")
-    table.add_column("status")
-    table.add_column("started (UTC)")
+    # On a narrow screen these wrap too (folding a word longer than the column), never cut.
+    table.add_column("backend", overflow="fold")
+    table.add_column("status", overflow="fold")
+    table.add_column("started (UTC)", overflow="fold")
     table.add_column("duration", justify="right", no_wrap=True)
     for row in frame.to_dict(orient="records"):
         backend = "" if _missing(row["backend"]) else str(row["backend"])
