@@ -87,17 +87,33 @@ def test_show_prints_the_manifest_and_summaries(store: labecon.RunStore) -> None
     assert f"{mean.value:.4g} ±{mean.se:.2g}" in out
 
 
-def test_show_speaks_in_words_and_says_where_the_files_are(store: labecon.RunStore, tmp_path: Path) -> None:
+def test_show_speaks_in_words_and_says_where_the_files_are(
+    store: labecon.RunStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from labecon.cli import rendering
+    from labecon.cli import runs as runs_command
+
     out_dir = tmp_path / "mine"
     result = runner.invoke(
         app, ["run", "route-choice", "-n", "400", "--out", str(out_dir), "--store", str(store.root)]
     )
     assert result.exit_code == 0, result.output
     (rid,) = store.list_runs()["run_id"]
+    narrow = Console(width=80)  # what it shows is never cut on an 80-column screen
+    monkeypatch.setattr(runs_command, "console", narrow)
+    monkeypatch.setattr(rendering, "console", narrow)
     code, out, _ = _runs("show", rid, store=store)
     assert code == 0, out
-    for text in ("Samples", "400", "Started (UTC)", "Route choice for", str(out_dir / "manifest.json")):
-        assert text in out, text
+    said = " ".join(out.split())  # paths fold at the screen's width
+    for text in ("Samples", "400", "Started (UTC)", "Route choice for", "manifest.json"):
+        assert text in said, text
+    # A world's run is shown in the tables it printed when it ran, in words and years.
+    assert "Frontier lab (± one Monte Carlo standard error)" in out
+    assert re.search(r"│ revenue 2026 +│", out), out  # by year, the label wrapped at its words
+    assert "Every summary:" in out
+    assert "…" not in out
     for internal in ("process_started", "pid", '"keep_paths"'):
         assert internal not in out, internal
 

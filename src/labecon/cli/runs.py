@@ -16,7 +16,8 @@ from rich.table import Table
 import labecon
 from labecon import layout
 from labecon.cli.options import StoreOption, choices
-from labecon.cli.rendering import console, fail, fail_from, print_answers
+from labecon.cli.rendering import console, fail, fail_from, print_answers, print_world_tables
+from labecon.report.answers import is_world_of_labs
 from labecon.types import ExportFormat
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
         raise fail_from(exc) from None
     info = Table(title=f"Run {run_id}", title_justify="left", show_header=False)
     info.add_column("field", style="bold", no_wrap=True)
-    info.add_column("value")
+    info.add_column("value", overflow="fold")  # a path or a hash folds on a narrow screen, never cut
     files = Path(manifest.get("out_dir") or runs_store.run_dir(run_id))  # an --out run lies where written
     for label, value in _about(manifest, files):
         info.add_row(label, escape(value))
@@ -85,8 +86,15 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     if summaries is None:
         console.print(f"No results: the run is {manifest['status']}.")
         return
+    results = None
     with contextlib.suppress(labecon.LabeconError):  # results that do not load whole: the table says it
-        print_answers(runs_store.load(run_id))
+        results = runs_store.load(run_id)
+        print_answers(results)
+    if results is not None and is_world_of_labs(results.dataset):
+        # The tables the run printed when it ran, in words and dates.
+        print_world_tables(results)
+        console.print(escape(f"Every summary: {runs_store.run_dir(run_id) / layout.SUMMARY_PARQUET}"))
+        return
     _print_summaries(summaries, runs_store.run_dir(run_id))
 
 
