@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,7 +14,6 @@ from rich.table import Table
 
 import labecon
 from labecon import layout
-from labecon.analysis.backtest import ScoredPoint
 from labecon.cli.options import (
     ForceOption,
     JsonOption,
@@ -27,6 +26,9 @@ from labecon.cli.options import (
 )
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
+
+if TYPE_CHECKING:  # the model's stack loads only when a command needs it
+    from labecon.analysis.backtest import ScoredPoint
 
 _METRICS = {
     "revenue_run_rate_usd_per_year": ("revenue run-rate, $bn/yr", 1e9),

@@ -17,7 +17,6 @@ import labecon
 from labecon import layout
 from labecon.cli.options import StoreOption, choices
 from labecon.cli.rendering import console, fail, fail_from, print_answers, print_world_tables
-from labecon.report.answers import is_world_of_labs
 from labecon.types import ExportFormat
 
 if TYPE_CHECKING:
@@ -86,6 +85,8 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     if summaries is None:
         console.print(f"No results: the run is {manifest['status']}.")
         return
+    from labecon.report.answers import is_world_of_labs  # the model's stack, only when a run is shown
+
     results = None
     with contextlib.suppress(labecon.LabeconError):  # results that do not load whole: the table says it
         results = runs_store.load(run_id)
