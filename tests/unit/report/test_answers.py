@@ -222,6 +222,7 @@ def test_route_charts_show_money_as_money_and_payback_as_dates(world: labecon.Re
     gain = [s["name"] for s in charts["dist-route_gain_usd"].data["series"]]
     assert gain == [
         "OpenAI-like lab: commit",
+        "OpenAI-like lab: lease",
         "Anthropic-like lab: partner",
         "Anthropic-like lab: own",
         "Anthropic-like lab: lease",
