@@ -56,3 +56,28 @@ def test_a_partner_capacity_cut_lowers_p_partner_best() -> None:
     calm["risks"]["partner_capacity_cut"]["is_enabled"] = False
     cut["risks"]["partner_capacity_cut"] = {"probability": 1.0, "size_frac": 0.8, "duration_quarters": 16}
     assert _z(_is_best(calm, "partner") - _is_best(cut, "partner")) > 5.0
+
+
+def test_a_dearer_lease_lowers_p_lease_best() -> None:
+    dear = _base()
+    dear["labs"]["frontier_lab"]["lease"]["usd_per_mw_per_year"] *= 1.5
+    assert _z(_is_best(_base(), "lease") - _is_best(dear, "lease")) > 5.0
+
+
+def test_a_tighter_builders_limit_lowers_p_lease_best() -> None:
+    tight = _base()
+    tight["labs"]["frontier_lab"]["lease"]["capacity_limit_mw"] /= 4
+    # What the builders will not lease the lab is rented, at the market's price: leasing wins fewer futures.
+    assert _z(_is_best(_base(), "lease") - _is_best(tight, "lease")) > 5.0
+
+
+def test_a_dearer_cost_of_capital_favours_leasing_over_owning() -> None:
+    cheap, dear = _base(), _base()
+    cheap["inputs"]["r_disc"] = {"dist": "fixed", "value": 0.08}
+    dear["inputs"]["r_disc"] = {"dist": "fixed", "value": 0.18}
+    # A lease spreads the data centre's cost over its term; owning pays it up front: the dearer
+    # the lab's capital, the more a builder's lease is worth against building.
+    lead = (
+        _is_best(dear, "lease") - _is_best(dear, "own") - (_is_best(cheap, "lease") - _is_best(cheap, "own"))
+    )
+    assert _z(lead) > 5.0
