@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from typer.testing import CliRunner
 
@@ -20,9 +21,11 @@ def test_conventions_prints_each_variant_and_where_the_answer_turns() -> None:
         "compute priced at signing",
         "chips for free space ordered a quarter ahead",
         "terminal value: book value",
-        "Frontier lab: best as declared",  # the lab by its name for readers
+        "is best under the conventions as declared",
     ):
         assert words in result.output, words
+    said = " ".join(result.output.split())
+    assert re.search(r"• Frontier lab: \w+ is best under the conventions as declared", said)  # its name
     # This seed has futures past the plausibility bounds: they are counted over every variant.
     assert "plausibility bounds" in result.output
     assert "summed over the variants" in result.output

@@ -63,7 +63,8 @@ def print_conventions(result: labecon.ConventionsResult) -> None:
         turns = [row.label for row in result.rows[1:] if row.best(lab) != best and not row.is_tie(lab)]
         ties = [row.label for row in result.rows[1:] if row.is_tie(lab)]
         said = (
-            f"• {result.names.lab(lab)}: best as declared {best}; another route is best under: "
+            f"• {result.names.lab(lab)}: {best} is best under the conventions as declared; another route "
+            "is best under: "
             f"{'; '.join(turns) or 'none'}"
         )
         tied = f"; its two likeliest routes tie (within two standard errors) under: {'; '.join(ties)}"
