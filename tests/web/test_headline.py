@@ -44,10 +44,18 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
     said = {"lab_own": "OpenAI-like lab", "lab_partner": "Anthropic-like lab"}
     for lab in ("lab_own", "lab_partner"):
         assert f"for {said[lab]}, " in found["text"][:1].lower() + found["text"][1:]
-        # A route best in a minority of futures comes with the runner-up, to show how close they are.
+        # A route that beats the declared one comes with how often the declared one is best; else a
+        # route best in a minority of futures comes with the runner-up, to show how close they are.
         ranked = sorted(results.routes[lab], key=lambda r: -results.routes[lab][r]["p_best"]["value"])
+        declared = next(r for r, f in results.routes[lab].items() if f["is_declared"])
+        beaten = ranked[0] != declared
+        assert (f"(its declared route, {declared}, in " in found["text"]) == beaten
         runner_up = f"(next, {ranked[1]} in "
-        assert (runner_up in found["text"]) == (results.routes[lab][ranked[0]]["p_best"]["value"] < 0.5)
+        minority = results.routes[lab][ranked[0]]["p_best"]["value"] < 0.5
+        assert (runner_up in found["text"]) == (minority and not beaten)
+    # In two-strategies the OpenAI-like lab's lease route beats the own route it declared.
+    assert "for OpenAI-like lab, lease is the best route in" in found["text"][:1].lower() + found["text"][1:]
+    assert "(its declared route, own, in " in found["text"]
     assert found["details"]  # the per-lab lines stay
     # Each lab's line gives its first profitable year as the median over every future.
     year = results.summary()["first_profitable_year_quarter"]["p50"]

@@ -50,7 +50,11 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
             continue
         p, route, se = ranked[-1]
         line = f"for {names.lab(lab)}, {route} is the best route in {_pct(p, se)} of samples"
-        if p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
+        declared = next((r for r, f in by_route.items() if f.get("is_declared")), route)
+        if declared != route:  # another route beats the one the lab declared: say how often that one wins
+            f = by_route[declared]["p_best"]
+            line += f" (its declared route, {declared}, in {_pct(float(f['value']), float(f['se']))})"
+        elif p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
             line += f" (next, {ranked[-2][1]} in {_pct(ranked[-2][0], ranked[-2][2])})"
         lines.append(line)
         if best is None or p > best[0]:
