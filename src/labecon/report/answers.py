@@ -157,6 +157,8 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
                 f"What its compute costs it, per H100e-hour in service over the horizon (median): {cost}; "
                 "rentals, commitments, partner fees, leases, power, maintenance and depreciation, all in."
             )
+        if limit := _builders_limit(sc, lab):
+            lines.append(limit)
         out.append(Answer(f"Route choice for {names.lab(lab)} (declared route: {declared})", lines))
     if out:
         from labecon.scenario.builtin import list_builtin
@@ -172,6 +174,42 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
             "sweeps each from its 5th to its 95th percentile."
         )
     return out
+
+
+def _builders_limit(sc: Any, lab: str) -> str:
+    """Return what builders will lease the lab, where one of its routes leases ("" where none does).
+
+    The number decides how often leasing wins (docs/model.md, *Leases limited to what builders are
+    known to offer*), so the answer names it and where to set it.
+    """
+    spec = sc.labs[lab]
+    fracs = [spec.strategy.lease_frac, *(route.get("lease_frac", 0.0) for route in spec.routes.values())]
+    if spec.lease is None or not any(isinstance(f, int | float) and f > 0 for f in fracs):
+        return ""
+    lease, at = spec.lease, f"labs.{lab}.lease"
+    limits = [
+        f"{value:,.0f} {units} ({at}.{field})"
+        for field, units, value in (
+            ("capacity_limit_mw", "MW", lease.capacity_limit_mw),
+            ("capacity_limit_h100e", "H100e", lease.capacity_limit_h100e),
+        )
+        if value is not None
+    ]
+    if not limits:
+        return (
+            f"Builders lease it all it asks for at one price here (no {at}.capacity_limit_mw): how often "
+            "leasing wins rests on that; set a limit to the supply you believe in."
+        )
+    growth = lease.capacity_growth_per_year
+    grows = (
+        f", growing {pct(growth)} a year"
+        if isinstance(growth, int | float) and growth
+        else (f", growing at {growth} a year" if isinstance(growth, str) else "")
+    )
+    return (
+        f"How often leasing wins rests on what builders will lease it: at most {' and '.join(limits)}"
+        f"{grows} here; set it to the supply you believe in."
+    )
 
 
 def _route_medians(routes: dict[str, dict[str, Any]], name: str, fmt: Callable[[float], str]) -> str:

@@ -119,7 +119,8 @@ def test_the_report_opens_with_the_answers_in_human_words(world: labecon.Results
     start = page.index('<section class="answers">')
     first = page[start : page.index("</section>", start)]
     assert "Route choice for OpenAI-like lab" in first
-    assert "lab_own" not in first
+    # Labs by their names; a key only inside the one path a reader is told to set.
+    assert "lab_own" not in first.replace("labs.lab_own.lease.capacity_limit_mw", "")
     assert not [name for name in set(OUTPUT_WORDS) | set(world.outputs) if name in first]
     assert page.index('<section class="answers">') < page.index('<section class="summary">')
     assert "Appendix: assumptions and sources" in page
@@ -281,3 +282,21 @@ def test_every_output_the_world_model_defines_has_words() -> None:
         # And a note under its chart: its description, the clauses for programmers left out.
         described = {o: str(results.dataset[o].attrs.get("description", "")) for o in outputs}
         assert not [o for o, text in described.items() if not reader_note(text)], name
+
+
+def test_a_route_answer_names_what_builders_will_lease_the_lab(world: labecon.Results) -> None:
+    # The limit decides how often leasing wins: each lab with a lease route is told it and where to set it.
+    blocks = {b.title: b.lines for b in answers(world.dataset, yaml.safe_load(world.scenario_yaml))}
+    for title, lab in (("OpenAI-like lab", "lab_own"), ("Anthropic-like lab", "lab_partner")):
+        (lines,) = [lines for t, lines in blocks.items() if t.startswith(f"Route choice for {title}")]
+        said = f"at most 2,295 MW (labs.{lab}.lease.capacity_limit_mw) here; set it to the supply"
+        assert any(said in line for line in lines), lines
+
+
+def test_no_lease_route_says_nothing_of_builders_and_no_limit_says_so() -> None:
+    data = yaml.safe_load(labecon.scenario_text("two-strategies"))
+    data["labs"]["lab_own"]["routes"] = {"commit": data["labs"]["lab_own"]["routes"]["commit"]}
+    del data["labs"]["lab_partner"]["lease"]["capacity_limit_mw"]
+    text = _text(labecon.simulate(data, 200, 1))
+    assert "labs.lab_own.lease" not in text  # it leases on none of its routes
+    assert "Builders lease it all it asks for at one price here (no labs.lab_partner.lease" in text
