@@ -37,7 +37,8 @@ export function drawConventions(box, data) {
   note.className = "hint";
   note.textContent = `P(best) of each lab's routes (± one standard error), ${data.n_samples.toLocaleString()} ` +
     `futures per variant, seed ${data.seed}, the same futures in every row. Marked: a lab whose best route ` +
-    "is not its best as declared. docs/model.md explains each convention.";
+    "differs from its best under the conventions as declared (the first row). docs/model.md explains each " +
+    "convention.";
   const bounds = document.createElement("p");
   bounds.className = "hint";
   const ranges = labs.map((lab) => {
