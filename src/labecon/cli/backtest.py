@@ -41,7 +41,10 @@ def backtest(
     scenario: Annotated[str, typer.Argument(help="A world scenario: a built-in name or a YAML file.")],
     history: Annotated[
         Path | None,
-        typer.Option(help="A history CSV: lab,metric,date,value,source,reliability (default: labecon's)."),
+        typer.Option(
+            help="A history CSV with the columns lab, metric, date, value, source, reliability "
+            "(default: labecon's)."
+        ),
     ] = None,
     samples: Annotated[int | None, samples_option("Monte Carlo samples.")] = None,
     seed: SeedOption = None,
