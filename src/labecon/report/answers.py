@@ -20,6 +20,7 @@ from labecon.amounts import money, pct, unit_money
 from labecon.errors import LabeconError
 from labecon.report.words import ValueKind, fmt_value, heavy_tailed, quarter_date, words_for, year_span
 from labecon.scenario.names import deal_parts, reader_names
+from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 
 DEFAULT_START_YEAR = 2026.25
 """Calendar year of quarter 0 when a run does not say (the schema's default)."""
@@ -176,12 +177,15 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
     return out
 
 
-def _builders_limit(sc: Any, lab: str) -> str:
+def _builders_limit(scenario: Scenario, lab: str) -> str:
     """Return what builders will lease the lab, where one of its routes leases ("" where none does).
 
     The number decides how often leasing wins (docs/model.md, *Leases limited to what builders are
     known to offer*), so the answer names it and where to set it.
     """
+    sc = as_kind(scenario, WorldScenario)
+    if sc is None:  # routes are a world's
+        return ""
     spec = sc.labs[lab]
     fracs = [spec.strategy.lease_frac, *(route.get("lease_frac", 0.0) for route in spec.routes.values())]
     if spec.lease is None or not any(isinstance(f, int | float) and f > 0 for f in fracs):
