@@ -289,17 +289,20 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             retire += sched["retire"][q]
             retire_kw += sched["retire_kw"][q]
             retire_space += sched["retire_space"][q]
-        order = max(0.0, own_target - (owned - retire) - building) * can_buy * alive
-        # Paid on delivery at the price of then.
-        chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lead) / 4.0)
+        order = max(0.0, own_target - (owned - retire) - building)
         # Chips go into free space of the lab's data centres first, less the space of those that
         # close before the order is online; only the rest is built.
         free = space_kw - retire_space - (owned_kw - retire_kw) - building_kw
         free_now = space_kw - (owned_kw - retire_kw) - building_kw
+        kw_order = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lead) / 4.0)  # at delivery
+        if p["owned_refill"] == "hall":  # as many as fit in the free space, whatever the plan
+            order = max(order, max(0.0, free) / kw_order if kw_order > 0 else 0.0)
+        order = order * can_buy * alive
+        # Paid on delivery at the price of then.
+        chip_capex = order * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lead) / 4.0)
         # The chips in halls that close need new space (a shortfall without closures is replacements
         # waiting for space that frees up later: not built for).
         closing = (max(0.0, -free) - max(0.0, -free_now)) * can_buy * alive
-        kw_order = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lead) / 4.0)  # at delivery
         new_space = max(0.0, order * kw_order - max(0.0, free)) + closing
         refit = min(order * kw_order, max(0.0, free))  # the order's chips that go into free space
         if halls_only:  # those go in a chip lead ahead: now only the chips that do not fit
@@ -628,6 +631,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "dc_refit_per_mw": fin.dc_refit_usd_per_mw,
         "lead": float(fin.dc_lead_quarters),
         "chip_lead": fin.chip_lead_quarters or 0,
+        "owned_refill": fin.owned_refill,
         "chip_life": fin.chip_life_quarters,
         "dc_life": fin.dc_life_quarters,
         "committed0": lab.committed_h100e,

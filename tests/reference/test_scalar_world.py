@@ -84,6 +84,14 @@ CASES = {
         "finance.dc_refit_usd_per_mw": 8.0e6,
         "chips.h100.power_decline_per_year": 0.4,
     },
+    "owned_halls_refilled_whatever_the_plan": {  # finance.owned_refill: hall, as leased halls are
+        "labs.a.strategy.own_frac": 0.3,
+        "labs.a.strategy.commit_frac": 0.1,
+        "finance.chip_life_quarters": 4,
+        "finance.dc_life_quarters": 10,
+        "finance.owned_refill": "hall",
+        "chips.h100.power_decline_per_year": 0.4,
+    },
     "chips_for_free_space_ordered_a_chip_lead_ahead": {  # and halls only for the chips that do not fit
         "labs.a.strategy.own_frac": 0.8,
         "labs.a.strategy.commit_frac": 0.1,

@@ -5,7 +5,8 @@ futures) rests on choices the model makes, not only on the scenario's
 numbers: when a route's compute is priced (``finance.compute_priced_at``),
 how far ahead chips for free data-centre space are ordered
 (``finance.chip_lead_quarters``), what reusing that space costs
-(``finance.dc_refit_usd_per_mw``) and how a lab is valued at the horizon
+(``finance.dc_refit_usd_per_mw``), when owned halls get new chips
+(``finance.owned_refill``) and how a lab is valued at the horizon
 (``finance.terminal_value_method``). :func:`conventions` reruns the scenario
 with each switched to its other setting, then with the four settings that in
 ``docs/model.md`` lean against owning all together, every run on the same
@@ -116,7 +117,8 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
 
     Each convention goes to the setting the scenario does not use: compute priced at signing (or
     at delivery), chips for free space ordered a quarter ahead (or with their data centre), free
-    space reused at a new facility's cost per MW (or at none), and each other terminal value.
+    space reused at a new facility's cost per MW (or at none), owned halls refilled whatever the
+    plan (or as it asks), and each other terminal value.
     """
     fin = scenario.finance
     refit = fin.dc_refit_usd_per_mw
@@ -128,11 +130,22 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
             "chips for free space ordered with their data centre"
             if fin.chip_lead_quarters
             else "chips for free space ordered a quarter ahead",
-            {"finance.chip_lead_quarters": None if fin.chip_lead_quarters else 1},
+            # Ordered apart, such chips follow their own plan (owned_refill: hall needs them with it).
+            {"finance.chip_lead_quarters": None}
+            if fin.chip_lead_quarters
+            else {"finance.chip_lead_quarters": 1, "finance.owned_refill": "plan"},
         ),
         Convention(
             "free space reused at no cost" if refit else "free space reused at a new facility's cost",
             {"finance.dc_refit_usd_per_mw": 0.0 if refit else fin.dc_capex_usd_per_mw},
+        ),
+        Convention(
+            "owned halls refilled as the plan asks"
+            if fin.owned_refill == "hall"
+            else "owned halls refilled whatever the plan, as leased ones",
+            {"finance.owned_refill": "plan"}
+            if fin.owned_refill == "hall"
+            else {"finance.owned_refill": "hall", "finance.chip_lead_quarters": None},
         ),
     ]
     names = {"gordon": "Gordon growth", "exit_multiple": "an exit multiple", "book": "book value"}
@@ -142,6 +155,7 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
     against = {
         "finance.compute_priced_at": "signing",
         "finance.chip_lead_quarters": 1,
+        "finance.owned_refill": "plan",
         "finance.dc_refit_usd_per_mw": fin.dc_capex_usd_per_mw,
         "finance.terminal_value_method": "book",
     }

@@ -1021,6 +1021,7 @@ def record_deals(
 @_jit
 def invest_orders(
     halls_only: bool,
+    fill_halls: bool,
     t: float,
     chip_life: float,
     dc_life: float,
@@ -1053,7 +1054,8 @@ def invest_orders(
     the chips online and of those ordered (kW); ``space_out`` gets the order's kW, the space built
     for it, and the space and load ordered after. With ``halls_only`` the chips for free space
     are ordered apart (:func:`labecon.model.capacity.order_for_free_space`): only those that do
-    not fit are ordered, with their data centres.
+    not fit are ordered, with their data centres. With ``fill_halls`` at least the chips that fit
+    in the free space are ordered, whatever the plan (``finance.owned_refill: hall``).
     """
     n, n_labs = owned.shape
     cb, free, closing, refit, dc = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
@@ -1071,9 +1073,12 @@ def invest_orders(
             cb[i] = 1.0 if t >= avail[i] else 0.0
         target, held, b = column(own_target, lab), column(owned, lab), column(building, lab)
         for i in range(n):
-            o[i] = maximum(0.0, target[i] - held[i] - b[i]) * cb[i] * a[i]
-        for i in range(n):
             free[i] = sp[i] - leaving[i] - on_kw[i] - b_kw[i]
+        for i in range(n):
+            o[i] = maximum(0.0, target[i] - held[i] - b[i])
+            if fill_halls:
+                o[i] = maximum(o[i], maximum(0.0, free[i]) / k[i] if k[i] > 0 else 0.0)
+            o[i] = o[i] * cb[i] * a[i]
         for i in range(n):
             free_now = sp[i] - on_kw[i] - b_kw[i]
             closing[i] = (maximum(0.0, -free[i]) - maximum(0.0, -free_now)) * cb[i] * a[i]

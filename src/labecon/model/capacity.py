@@ -321,14 +321,17 @@ def invest(
     scarce = (1.0 - on["chip_shortage"] * ctx.cut["chip_shortage"])[:, None]
     retire, retire_kw, retire_space = retiring(t, fl, books, online.lead_quarters, ctx)
     kept = fl.owned_h100e - retire  # owned capacity still in service when an order placed now is
-    order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e) * can_buy * alive
+    order = np.maximum(0.0, dec.own_target_h100e - kept - fl.building_h100e)
     price, kw = chips_on_delivery(t, state, online, ctx)
     delay = ctx.windows["construction_delay"].size_frac
     # The chips go into space their data centres have free (chips retire long before their
     # building), less the space of those that close before the order is online; only what does
     # not fit is built, and new space for the chips in the halls that close.
-    order_kw = order * kw
     free = _free_kw(fl, retire_kw, retire_space)
+    if p.owned_refill == "hall":  # as many as fit in the free space, whatever the plan (as a leased hall)
+        order = np.maximum(order, np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), 0.0))
+    order = order * can_buy * alive
+    order_kw = order * kw
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     refit = np.minimum(order_kw, np.maximum(0.0, free))  # the order's chips that go into free space
     if halls_only:  # chips for free space are ordered a chip lead ahead: now those that do not fit
@@ -408,6 +411,7 @@ def _invest_compiled(
     chip_price, chip_kw = chips_on_delivery(t, state, online, ctx)
     _world_fused.invest_orders(
         halls_only,
+        p.owned_refill == "hall",
         float(t),
         float(p.chip_life_quarters),
         float(p.dc_life_quarters),

@@ -203,6 +203,9 @@ class WorldParams(NamedTuple):
     chip_lead_quarters: int
     """Quarters from ordering chips for free data-centre space to their delivery (0: a data-centre
     lead time, as every owned chip)."""
+    owned_refill: str
+    """'plan' or 'hall': whether a lab's own halls get chips into free space as its plan asks, or
+    as many as fit whatever the plan (as leased halls)."""
     plausible_max: tuple[float, float, float]
     """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
@@ -565,6 +568,7 @@ def world_params(
         compute_priced_at=fin.compute_priced_at,
         stake_valued_at=fin.stake_valued_at,
         chip_lead_quarters=fin.chip_lead_quarters or 0,
+        owned_refill=fin.owned_refill,
         plausible_max=(
             fin.plausible_max_capacity_h100e,
             fin.plausible_max_funding_usd,

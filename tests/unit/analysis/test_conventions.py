@@ -22,7 +22,7 @@ def result() -> labecon.ConventionsResult:
 
 
 def test_progress_is_told_each_variant_before_its_run(result: labecon.ConventionsResult) -> None:
-    assert [(i, 7, row.label) for i, row in enumerate(result.rows, start=1)] == SAID
+    assert [(i, 8, row.label) for i, row in enumerate(result.rows, start=1)] == SAID
 
 
 def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None:
@@ -32,11 +32,15 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
         "compute priced at signing",
         "chips for free space ordered a quarter ahead",
         "free space reused at a new facility's cost",
+        "owned halls refilled whatever the plan, as leased ones",
         "terminal value: Gordon growth",
         "terminal value: book value",
         AGAINST_OWNING,
     ]
     assert built_in[3].overrides == {"finance.dc_refit_usd_per_mw": "capex_dc"}  # the facility's own cost
+    # Refilled whatever the plan needs the chips for free space ordered with their halls.
+    assert built_in[4].overrides == {"finance.owned_refill": "hall", "finance.chip_lead_quarters": None}
+    assert built_in[-1].overrides["finance.owned_refill"] == "plan"
     switched = labecon.with_overrides(
         "route-choice",
         {
@@ -47,20 +51,26 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
         },
     )
     labels = [v.label for v in convention_variants(switched)]  # type: ignore[arg-type]
-    assert labels[1:6] == [
+    assert labels[1:7] == [
         "compute priced at delivery",
         "chips for free space ordered with their data centre",
         "free space reused at no cost",
+        "owned halls refilled whatever the plan, as leased ones",
         "terminal value: Gordon growth",
         "terminal value: an exit multiple",
     ]
+    hall = labecon.with_overrides("route-choice", {"finance.owned_refill": "hall"})
+    variants = convention_variants(hall)  # type: ignore[arg-type]
+    assert variants[4] == ("owned halls refilled as the plan asks", {"finance.owned_refill": "plan"})
+    # Ordering chips for free space apart goes with refills as the plan asks (the two do not mix).
+    assert variants[2].overrides == {"finance.chip_lead_quarters": 1, "finance.owned_refill": "plan"}
 
 
 def test_every_variant_is_the_scenario_run_with_its_overrides_on_the_same_seed(
     result: labecon.ConventionsResult,
 ) -> None:
     assert (result.scenario, result.n_samples, result.seed) == ("route-choice", N, 3)
-    assert len(result.rows) == 7
+    assert len(result.rows) == 8
     for row in (result.rows[0], result.rows[1]):
         run = labecon.simulate(labecon.with_overrides("route-choice", row.overrides), N, 3, keep="summary")
         expected = {lab: {r: f["p_best"]["value"] for r, f in rs.items()} for lab, rs in run.routes.items()}
@@ -97,3 +107,12 @@ def test_a_scenario_without_a_route_answer_is_refused_by_name(scenario: Any, whe
         labecon.conventions(scenario, n_samples=50)
     assert info.value.path == where
     assert words in str(info.value)
+
+
+def test_owned_halls_refilled_whatever_the_plan_move_the_answer_towards_owning(
+    result: labecon.ConventionsResult,
+) -> None:
+    declared, hall = result.rows[0].p_best["frontier_lab"], result.rows[4].p_best["frontier_lab"]
+    assert result.rows[4].label == "owned halls refilled whatever the plan, as leased ones"
+    # Refilled as leased halls are, the owned route keeps its halls full: it wins far more futures.
+    assert hall["own"][0] - declared["own"][0] > 6 * (declared["own"][1] + hall["own"][1])

@@ -101,6 +101,16 @@ def test_compiled_stages_give_the_plain_paths_bits_with_chips_ordered_a_chip_lea
     _assert_both_paths_agree(sc, monkeypatch)
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_owned_halls_refilled_whatever_the_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # finance.owned_refill: hall orders at least what fits in free space; chips retire early.
+    sc = labecon.with_overrides(
+        "two-strategies", {"finance.owned_refill": "hall", "finance.chip_life_quarters": 8}
+    )
+    _assert_both_paths_agree(sc, monkeypatch)
+
+
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []

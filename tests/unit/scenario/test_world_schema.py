@@ -162,6 +162,7 @@ BAD = [
     ("finance.stake_valued_at", "exit", "finance.stake_valued_at", "last_round"),
     ("finance.chip_lead_quarters", 0, "finance.chip_lead_quarters", ">= 1"),
     ("finance.chip_lead_quarters", 2.5, "finance.chip_lead_quarters", "whole number"),
+    ("finance.owned_refill", "always", "finance.owned_refill", "hall"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
@@ -188,6 +189,16 @@ def test_malformed_world_field_names_the_field(path: str, value: Any, where: str
     message = str(info.value)
     assert info.value.path.startswith(where), message
     assert words.lower() in message.lower(), message
+
+
+def test_owned_halls_refilled_whatever_the_plan_need_chips_ordered_with_them() -> None:
+    data = tiny_world()
+    set_path(data, "finance.owned_refill", "hall")
+    set_path(data, "finance.chip_lead_quarters", 2)
+    with pytest.raises(ScenarioError) as info:
+        labecon.load_scenario(data)
+    assert info.value.path.startswith("finance.owned_refill"), str(info.value)
+    assert "chip_lead_quarters unset" in str(info.value)
 
 
 def test_tiny_world_and_the_builtin_load() -> None:
