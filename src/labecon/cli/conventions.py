@@ -23,8 +23,9 @@ def conventions(
     """How each lab's route answer moves with the model's conventions, one at a time and together.
 
     Reruns the scenario, on the same futures, with compute priced at signing, chips for free
-    data-centre space ordered a quarter ahead, that space's reuse at a new facility's cost, each
-    other terminal value, and the four settings against owning together (docs/decisions.md).
+    data-centre space ordered a quarter ahead, that space's reuse at a new facility's cost, owned
+    halls refilled whatever the plan (as leased ones are), each other terminal value, and the four
+    settings against owning together (docs/decisions.md).
     """
     rerun_and_show(
         scenario,

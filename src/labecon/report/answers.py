@@ -167,8 +167,9 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         name = scenario.get("name")
         which = name if name in list_builtin() else "with this scenario's file"
         out[-1].lines.append(
-            "The model's own conventions (when compute is priced, when chips are ordered, the terminal "
-            f"value) can move these answers; the command labecon conventions {which} reruns them under each."
+            "The model's own conventions (when compute is priced, when chips are ordered, whether owned "
+            "halls are refilled as leased ones are, the terminal value) can move these answers; the command "
+            f"labecon conventions {which} reruns them under each."
         )
         out[-1].lines.append(
             f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
