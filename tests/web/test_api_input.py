@@ -51,6 +51,9 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     assert priced["description"]
     assert priced["source"]
     assert priced["labels"] == ["at delivery", "at signing"]
+    refill = next(c for c in shown["choices"] if c["path"] == "finance.owned_refill")
+    assert (refill["value"], refill["options"]) == ("plan", ["plan", "hall"])
+    assert refill["labels"] == ["as the lab's plan asks", "whatever the plan, as leased halls"]
     stake = next(c for c in shown["choices"] if c["path"] == "finance.stake_valued_at")
     assert (stake["value"], stake["options"]) == ("last_round", ["last_round", "horizon"])
     assert client.get("/api/scenarios/b1").json()["choices"] == []  # a compute scenario has none

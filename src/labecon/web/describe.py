@@ -20,6 +20,7 @@ ASSUMPTIONS = (
     "finance.compute_priced_at",
     "finance.terminal_value_method",
     "finance.chip_lead_quarters",
+    "finance.owned_refill",
     "finance.stake_valued_at",
 )
 """The model's choices a control can switch: those that move the answer most (``docs/model.md``), and
@@ -38,6 +39,10 @@ _OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
     "finance.stake_valued_at": (
         ("last_round", "at the lab's last funding round"),
         ("horizon", "at the lab's value at the horizon"),
+    ),
+    "finance.owned_refill": (
+        ("plan", "as the lab's plan asks"),
+        ("hall", "whatever the plan, as leased halls"),
     ),
     "finance.chip_lead_quarters": (
         (None, "with their data centre"),
