@@ -122,6 +122,7 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
     """
     fin = scenario.finance
     refit = fin.dc_refit_usd_per_mw
+    hall = fin.owned_refill == "hall"
     priced = "signing" if fin.compute_priced_at == "delivery" else "delivery"
     variants = [
         Convention("as declared", {}),
@@ -141,10 +142,10 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
         ),
         Convention(
             "owned halls refilled as the plan asks"
-            if fin.owned_refill == "hall"
+            if hall
             else "owned halls refilled whatever the plan, as leased ones",
             {"finance.owned_refill": "plan"}
-            if fin.owned_refill == "hall"
+            if hall
             else {"finance.owned_refill": "hall", "finance.chip_lead_quarters": None},
         ),
     ]
