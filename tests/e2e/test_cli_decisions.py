@@ -46,7 +46,7 @@ def test_compare_on_dollars_writes_dollars(tmp_path: Path) -> None:
     assert "higher NPV of free cash flow under each route (route_npv_usd) is better" in text
     assert "Frontier lab's routes (± one Monte Carlo standard error)" in text
     # The inputs worth learning in words, their names after them.
-    assert re.search(r"EVPPI \(top inputs\): [a-z][a-z -]+ \([a-z_]+\) \$", text)
+    assert re.search(r"EVPPI \(top inputs\): [a-z][A-Za-z -]+ \([a-z_]+\) \$", text)
 
 
 def test_sensitivity_of_a_world_output_says_dollars_and_its_warnings_once(tmp_path: Path) -> None:

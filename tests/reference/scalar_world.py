@@ -277,7 +277,10 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             free_c = space_kw - space_later - closing_c - (owned_kw - r_kw_c) - kw_by
             kw_c = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lc) / 4.0)
             wanted = max(0.0, p["own_frac"] * planned(lc) * build - (owned - r_c) - owned_by)
-            fill = min(wanted, max(0.0, free_c) / kw_c if kw_c > 0 else math.inf) * can_buy * alive
+            if p["owned_refill"] == "hall" and kw_c > 0:  # all the free space, whatever the plan
+                fill = max(0.0, free_c) / kw_c * can_buy * alive
+            else:
+                fill = min(wanted, max(0.0, free_c) / kw_c if kw_c > 0 else math.inf) * can_buy * alive
             fill_chips_usd = fill * p["own_usd_per_h100e"] * (1.0 - p["own_decline"]) ** ((t + lc) / 4.0)
             refit_c = fill * kw_c * 1e-3 * p["dc_refit_per_mw"]
             building += fill

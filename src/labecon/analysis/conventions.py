@@ -8,7 +8,7 @@ how far ahead chips for free data-centre space are ordered
 (``finance.dc_refit_usd_per_mw``), when owned halls get new chips
 (``finance.owned_refill``) and how a lab is valued at the horizon
 (``finance.terminal_value_method``). :func:`conventions` reruns the scenario
-with each switched to its other setting, then with the four settings that in
+with each switched to its other setting, then with the settings that in
 ``docs/model.md`` lean against owning all together, every run on the same
 seed (so on the same futures), and reports each route's P(best) with its
 Monte Carlo standard error.
@@ -29,9 +29,10 @@ from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 
-AGAINST_OWNING = "the four settings against owning, together"
+AGAINST_OWNING = "the settings against owning, together"
 """The label of the last variant: compute priced at signing, chips for free space ordered a
-quarter ahead, free space reused at a new facility's cost and book terminal value."""
+quarter ahead, free space reused at a new facility's cost, owned halls refilled only as the plan
+asks and book terminal value."""
 
 
 class Convention(NamedTuple):
@@ -113,7 +114,7 @@ class ConventionsResult:
 
 
 def convention_variants(scenario: WorldScenario) -> list[Convention]:
-    """Return the scenario as declared, then each convention switched, then the four against owning.
+    """Return the scenario as declared, then each convention switched, then those against owning.
 
     Each convention goes to the setting the scenario does not use: compute priced at signing (or
     at delivery), chips for free space ordered a quarter ahead (or with their data centre), free
@@ -131,10 +132,7 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
             "chips for free space ordered with their data centre"
             if fin.chip_lead_quarters
             else "chips for free space ordered a quarter ahead",
-            # Ordered apart, such chips follow their own plan (owned_refill: hall needs them with it).
-            {"finance.chip_lead_quarters": None}
-            if fin.chip_lead_quarters
-            else {"finance.chip_lead_quarters": 1, "finance.owned_refill": "plan"},
+            {"finance.chip_lead_quarters": None if fin.chip_lead_quarters else 1},
         ),
         Convention(
             "free space reused at no cost" if refit else "free space reused at a new facility's cost",
@@ -144,9 +142,7 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
             "owned halls refilled as the plan asks"
             if hall
             else "owned halls refilled whatever the plan, as leased ones",
-            {"finance.owned_refill": "plan"}
-            if hall
-            else {"finance.owned_refill": "hall", "finance.chip_lead_quarters": None},
+            {"finance.owned_refill": "plan" if hall else "hall"},
         ),
     ]
     names = {"gordon": "Gordon growth", "exit_multiple": "an exit multiple", "book": "book value"}

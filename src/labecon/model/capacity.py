@@ -523,7 +523,8 @@ def order_for_free_space(
 
     Only with ``finance.chip_lead_quarters`` (``dec.own_fill_target_h100e`` is then set), else
     the state as it is and False. The owned capacity wanted when they come, less what is in
-    service and arrives by then, within the space free then (kW): the halls in service then,
+    service and arrives by then (with ``finance.owned_refill: hall``, whatever the plan wants),
+    within the space free then (kW): the halls in service then,
     less those that close, the load of the chips still in service and of those arriving. Paid
     on delivery at the price and power of then; the refit of their space
     (``finance.dc_refit_usd_per_mw``) paid over the lead and depreciated as a facility is.
@@ -542,7 +543,10 @@ def order_for_free_space(
     price, kw = chips_delivered(t, state, lead, ctx)
     wanted = np.maximum(0.0, target - (fl.owned_h100e - retire) - owned_by)
     room = np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), np.inf)  # no power, no space needed
-    fill = np.minimum(wanted, room) * can_buy * alive
+    if p.owned_refill == "hall":  # all the space, whatever the plan; the rest of the plan is built
+        fill = np.where(np.isfinite(room), room, wanted) * can_buy * alive
+    else:
+        fill = np.minimum(wanted, room) * can_buy * alive
     fill_kw, chip_capex = fill * kw, fill * price
     refit = fill_kw * 1e-3 * p.world.dc_refit_usd_per_mw[:, None]
     chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)

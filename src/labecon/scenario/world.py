@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from labecon.dates import quarter_label
 from labecon.scenario.base import NAME_RE, Bounded, ParamValue, Spec
@@ -889,23 +889,13 @@ class FinanceSpec(Spec):
     owned_refill: Literal["plan", "hall"] = Field(
         "plan",
         description="When a lab's own data centres get new chips into the space retired chips left: "
-        "'plan' (as its plan asks for capacity) or 'hall' (whatever the plan, as many as fit, each "
-        "quarter, as a leased hall is refilled for its whole lease). 'hall' needs chip_lead_quarters "
-        "unset.",
+        "'plan' (as its plan asks for capacity) or 'hall' (whatever the plan, as many as fit, as a "
+        "leased hall is refilled for its whole lease; with chip_lead_quarters, that far ahead).",
         json_schema_extra=_src(
             "assumption: an owner buys chips for the capacity it plans; docs/model.md measures 'hall', "
-            "the rule leased halls follow"
+            "the rule leased halls follow, and why it is not the default"
         ),
     )
-
-    @field_validator("owned_refill")
-    @classmethod
-    def _refill_with_chips_ordered_apart(cls, value: str, info: ValidationInfo) -> str:
-        # With chip_lead_quarters the chips for free space are ordered apart, on their own plan.
-        if value == "hall" and info.data.get("chip_lead_quarters") is not None:
-            msg = "'hall' needs finance.chip_lead_quarters unset (chips for free space ordered apart)"
-            raise ValueError(msg)
-        return value
 
     dc_life_quarters: int = Field(
         56,

@@ -38,8 +38,8 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
         AGAINST_OWNING,
     ]
     assert built_in[3].overrides == {"finance.dc_refit_usd_per_mw": "capex_dc"}  # the facility's own cost
-    # Refilled whatever the plan needs the chips for free space ordered with their halls.
-    assert built_in[4].overrides == {"finance.owned_refill": "hall", "finance.chip_lead_quarters": None}
+    assert built_in[2].overrides == {"finance.chip_lead_quarters": 1}
+    assert built_in[4].overrides == {"finance.owned_refill": "hall"}  # with chips ordered either way
     assert built_in[-1].overrides["finance.owned_refill"] == "plan"
     switched = labecon.with_overrides(
         "route-choice",
@@ -48,6 +48,7 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
             "finance.chip_lead_quarters": 2,
             "finance.dc_refit_usd_per_mw": 4e6,
             "finance.terminal_value_method": "book",
+            "finance.owned_refill": "hall",
         },
     )
     labels = [v.label for v in convention_variants(switched)]  # type: ignore[arg-type]
@@ -55,15 +56,11 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
         "compute priced at delivery",
         "chips for free space ordered with their data centre",
         "free space reused at no cost",
-        "owned halls refilled whatever the plan, as leased ones",
+        "owned halls refilled as the plan asks",
         "terminal value: Gordon growth",
         "terminal value: an exit multiple",
     ]
-    hall = labecon.with_overrides("route-choice", {"finance.owned_refill": "hall"})
-    variants = convention_variants(hall)  # type: ignore[arg-type]
-    assert variants[4] == ("owned halls refilled as the plan asks", {"finance.owned_refill": "plan"})
-    # Ordering chips for free space apart goes with refills as the plan asks (the two do not mix).
-    assert variants[2].overrides == {"finance.chip_lead_quarters": 1, "finance.owned_refill": "plan"}
+    assert convention_variants(switched)[4].overrides == {"finance.owned_refill": "plan"}  # type: ignore[arg-type]
 
 
 def test_every_variant_is_the_scenario_run_with_its_overrides_on_the_same_seed(

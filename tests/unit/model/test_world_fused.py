@@ -109,6 +109,9 @@ def test_compiled_stages_give_the_plain_paths_bits_with_owned_halls_refilled_wha
         "two-strategies", {"finance.owned_refill": "hall", "finance.chip_life_quarters": 8}
     )
     _assert_both_paths_agree(sc, monkeypatch)
+    # And with the chips for free space ordered two quarters ahead: all the space, whatever the plan.
+    ahead = {"finance.owned_refill": "hall", "finance.chip_life_quarters": 8, "finance.chip_lead_quarters": 2}
+    _assert_both_paths_agree(labecon.with_overrides("two-strategies", ahead), monkeypatch)
 
 
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,11 +59,16 @@ def test_the_load_lies_between_the_newest_and_the_oldest_chips(monkeypatch: pyte
 
 
 def test_retired_chips_take_their_own_load_with_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With no capacity left to buy, the load falls to zero as the opening fleet retires.
+    # With no capacity left to buy (nor halls refilled), the load falls to zero as the opening fleet retires.
     quarters = _quarters(
         monkeypatch,
         0.3,
-        **{"labs.a.strategy.own_frac": 0.0, "labs.a.strategy.lease_frac": 0.0, "labs.a.owned_book_frac": 0.5},
+        **{
+            "labs.a.strategy.own_frac": 0.0,
+            "labs.a.strategy.lease_frac": 0.0,
+            "labs.a.owned_book_frac": 0.5,
+            "finance.owned_refill": "plan",
+        },
     )
     last = quarters[-1]
     assert not last.online.owned_h100e[:, 0].any()

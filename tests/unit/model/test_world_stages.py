@@ -166,8 +166,14 @@ def test_the_opening_fleet_depreciates_over_its_remaining_life_and_retires() -> 
 
     # 100k H100 at $25,000 on the books at half their cost: the chips have round(0.5 x 20) = 10
     # quarters left, the facility (1.4535 kW each at $16.6M per MW) round(0.5 x 56) = 28.
+    # Its halls get new chips only as its plan (to own nothing more) asks: none.
     data = tiny_world(
-        **{"labs.a.owned_book_frac": 0.5, "labs.a.strategy.own_frac": 0.0, "labs.a.strategy.commit_frac": 0.0}
+        **{
+            "labs.a.owned_book_frac": 0.5,
+            "labs.a.strategy.own_frac": 0.0,
+            "labs.a.strategy.commit_frac": 0.0,
+            "finance.owned_refill": "plan",
+        }
     )
     res = run(data, n=3)
     chips_q = 1e5 * 25_000.0 * 0.5 / 10
@@ -178,6 +184,11 @@ def test_the_opening_fleet_depreciates_over_its_remaining_life_and_retires() -> 
     owned = path(res, "capacity_h100e")[:, 0, :, 0]
     np.testing.assert_array_equal(owned[:, :10], 1e5)
     np.testing.assert_array_equal(owned[:, 10:], 0.0)
+    # Kept full (finance.owned_refill: hall, as leased halls are), they get chips as the old ones retire.
+    data["finance"]["owned_refill"] = "hall"
+    refilled = path(run(data, n=3), "capacity_h100e")[:, 0, :, 0]
+    np.testing.assert_array_equal(refilled[:, :10], 1e5)
+    assert (refilled[:, 10:] >= 1e5).all(), "as many chips as fit in the space the old ones left"
 
 
 def test_drivers_move_by_their_factors_whether_stored_whole_as_a_row_or_left_out() -> None:
