@@ -119,6 +119,31 @@ def test_show_speaks_in_words_and_says_where_the_files_are(
         assert internal not in out, internal
 
 
+def test_show_of_a_compute_run_prints_the_table_it_printed(
+    store: labecon.RunStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from labecon.cli import rendering
+    from labecon.cli import runs as runs_command
+
+    result = runner.invoke(
+        app, ["run", "b1", "-n", "300", "--out", str(tmp_path / "b1"), "--store", str(store.root)]
+    )
+    assert result.exit_code == 0, result.output
+    (rid,) = store.list_runs()["run_id"]
+    narrow = Console(width=80)
+    monkeypatch.setattr(runs_command, "console", narrow)
+    monkeypatch.setattr(rendering, "console", narrow)
+    code, out, _ = _runs("show", rid, store=store)
+    assert code == 0, out
+    assert "Results in USD billion" in out  # in billions, as the run printed them, not raw summaries
+    assert re.search(r"│ saving +│", out), out
+    assert "e+" not in out
+    assert "…" not in out
+    assert "Every summary:" in out
+
+
 def test_show_of_an_unfinished_run_says_so(store: labecon.RunStore) -> None:
     rid = store.start_run({"scenario": "b1"}, "name: b1\n")
     store.mark(rid, "interrupted")

@@ -103,7 +103,9 @@ def compare(
     variant: Annotated[
         list[str] | None,
         typer.Option(
-            help="A scenario variant NAME:PATH=VALUE[,PATH=VALUE...]; repeat for each (needs --metric)."
+            help="A scenario variant, NAME:PATH=VALUE with more PATH=VALUE after commas; repeat for "
+            "each (needs --metric).",
+            metavar="NAME:PATH=VALUE",
         ),
     ] = None,
     routes: Annotated[

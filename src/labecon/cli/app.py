@@ -17,6 +17,7 @@ import labecon
 from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve
 from labecon.cli import run as run_module
 from labecon.cli.help_style import PlainCommand, PlainGroup
+from labecon.cli.options import SET_EXAMPLES
 from labecon.cli.rendering import console, err_console
 
 app = typer.Typer(
@@ -64,7 +65,7 @@ def _options(
     """Own or rent? Monte Carlo economics of frontier AI labs' compute."""
 
 
-app.command(cls=PlainCommand)(run_module.run)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(run_module.run)
 scenarios_app.command("list", cls=PlainCommand)(scenarios.scenarios_list)
 scenarios_app.command("show", cls=PlainCommand)(scenarios.scenarios_show)
 runs_app.command("list", cls=PlainCommand)(runs.runs_list)
@@ -72,14 +73,14 @@ runs_app.command("show", cls=PlainCommand)(runs.runs_show)
 runs_app.command("export", cls=PlainCommand)(runs.runs_export)
 runs_app.command("rm", cls=PlainCommand)(runs.runs_rm)
 runs_app.command("gc", cls=PlainCommand)(runs.runs_gc)
-app.command(cls=PlainCommand)(analyses.compare)
-app.command(cls=PlainCommand)(conventions.conventions)
-app.command(cls=PlainCommand)(drivers.drivers)
-app.command(cls=PlainCommand)(deals.deals)
-app.command(cls=PlainCommand)(analyses.sensitivity)
-app.command(cls=PlainCommand)(analyses.optimize)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.compare)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(conventions.conventions)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(drivers.drivers)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(deals.deals)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.sensitivity)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.optimize)
 app.command("report", cls=PlainCommand)(analyses.report_cmd)
-app.command(cls=PlainCommand)(backtest.backtest)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(backtest.backtest)
 app.command(cls=PlainCommand)(serve.serve)
 
 

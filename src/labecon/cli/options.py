@@ -90,12 +90,18 @@ def samples_option(help_text: str) -> Any:
     return typer.Option("--samples", "-n", help=help_text, parser=parse_count, metavar="N")
 
 
+SET_EXAMPLES = (
+    "Override examples (--set): --set risks.chip_shortage.probability=1 "
+    '--set "inputs.g_api.ci90=[1.0,3.0]" --set finance.compute_priced_at=signing'
+)
+"""Shown below the options of each command that takes ``--set``: at full width, so never cut."""
+
 SetOption = Annotated[
     list[str] | None,
     typer.Option(
         "--set",
-        help="Override any field or input: PATH=VALUE, repeatable (e.g. risks.chip_shortage.probability=1, "
-        "inputs.g_api.ci90=[1.0,3.0]); the value is read as YAML.",
+        help="Override any field or input: PATH=VALUE, repeatable; the value is read as YAML "
+        "(examples below).",
         metavar="PATH=VALUE",
     ),
 ]

@@ -247,12 +247,13 @@ def print_run(results: labecon.Results, out_dir: Path, written: list[Path], run_
     if is_world_of_labs(results.dataset):
         print_world_tables(results)
     else:
-        _print_flat_table(results)
+        print_flat_table(results)
     console.print(escape(f"Results written to {out_dir}: {', '.join(p.name for p in written)}"))
     console.print(f"Recorded in the run store as [bold]{run_id}[/] (see: labecon runs show {run_id})")
 
 
-def _print_flat_table(results: labecon.Results) -> None:
+def print_flat_table(results: labecon.Results) -> None:
+    """Print a compute scenario's outputs (USD billion): percentiles and mean, ± one standard error."""
     scale = 1e9
     table = figure_table(
         "Results in USD billion (± one Monte Carlo standard error)", "output", (*_FAN_COLUMNS, "P(> 0)")

@@ -16,7 +16,14 @@ from rich.table import Table
 import labecon
 from labecon import layout
 from labecon.cli.options import StoreOption, choices
-from labecon.cli.rendering import console, fail, fail_from, print_answers, print_world_tables
+from labecon.cli.rendering import (
+    console,
+    fail,
+    fail_from,
+    print_answers,
+    print_flat_table,
+    print_world_tables,
+)
 from labecon.types import ExportFormat
 
 if TYPE_CHECKING:
@@ -91,9 +98,13 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     with contextlib.suppress(labecon.LabeconError):  # results that do not load whole: the table says it
         results = runs_store.load(run_id)
         print_answers(results)
-    if results is not None and is_world_of_labs(results.dataset):
+    flat = not summaries["element"].astype(str).str.len().any()  # one figure per output, as b1's
+    if results is not None and (flat or is_world_of_labs(results.dataset)):
         # The tables the run printed when it ran, in words and dates.
-        print_world_tables(results)
+        if is_world_of_labs(results.dataset):
+            print_world_tables(results)
+        else:
+            print_flat_table(results)
         console.print(escape(f"Every summary: {runs_store.run_dir(run_id) / layout.SUMMARY_PARQUET}"))
         return
     _print_summaries(summaries, runs_store.run_dir(run_id))

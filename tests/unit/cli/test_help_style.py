@@ -44,3 +44,16 @@ def test_an_argument_is_named_in_capitals() -> None:
     done = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
     assert "[SCENARIO]" in done.output
     assert re.search(r"│\s+SCENARIO\s+A built-in scenario", done.output)
+
+
+@pytest.mark.parametrize(
+    "command", ["run", "compare", "conventions", "drivers", "deals", "sensitivity", "optimize", "backtest"]
+)
+def test_the_override_examples_are_whole_on_an_80_column_screen(command: str) -> None:
+    # Below the options, at the screen's width: a dotted path is never cut with an ellipsis.
+    done = runner.invoke(app, [command, "--help"], env={"COLUMNS": "80"})
+    assert done.exit_code == 0, done.output
+    text = " ".join(done.output.split())
+    assert "--set risks.chip_shortage.probability=1" in text, done.output
+    assert '"inputs.g_api.ci90=[1.0,3.0]"' in text
+    assert "…" not in done.output
