@@ -61,6 +61,8 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             "lease_pay",
             "lease_fill",
             "lease_pending",
+            "lease_refill",
+            "lease_refill_last",
             "owned_kw",
             "leased_kw",
             "space_kw",
@@ -340,6 +342,21 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
         sched["commit"][slot(t + c_lead + p["commit_term"])] -= new_commit
         sched["pay"][slot(t + c_lead)] += new_commit * hours * commit_price
         sched["pay"][slot(t + c_lead + p["commit_term"])] -= new_commit * hours * commit_price
+        # Leased halls due for new chips next quarter get as many as the plan asks, within their
+        # space (finance.lease_refill: plan); those chips leave a chip life on, or with the lease.
+        life, term = p["chip_life"], p["lease_term"]
+        if p["lease_refill"] == "plan" and t + 1 < H:
+            whole, last = sched["lease_refill"][t + 1], sched["lease_refill_last"][t + 1]
+            fits = whole + last
+            if fits > 0:
+                held_then = leased + lease_pending + sched["leased"][t + 1] + sched["lease_pending"][t + 1]
+                bought = min(fits, max(0.0, lease_target - held_then)) * can_buy * alive
+                renewed = bought / fits
+                sched["leased"][t + 1] += bought
+                sched["lease_fill"][t + 1] += bought
+                sched["leased"][slot(t + 1 + life)] -= renewed * whole
+                if term % life:
+                    sched["leased"][slot(t + 1 + term % life)] -= renewed * last
         # Leases: the builder's data centre from t + lead for the term, chips bought at its start
         # and each chip life after while it runs.
         lease_growth = (1.0 + p["lease_limit_growth"]) ** (t / 4.0)
@@ -359,13 +376,21 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             sched["leased_kw"][slot(start)] += new_lease * kw_lease
             sched["leased_kw"][slot(start + p["lease_term"])] -= new_lease * kw_lease
             held = new_lease
+            if p["lease_refill"] == "plan":  # its chips leave; what the hall holds then, to fill
+                sched["leased"][slot(min(start + life, start + term))] -= new_lease
             for refill in range(start + p["chip_life"], min(start + p["lease_term"], H), p["chip_life"]):
                 # The hall keeps its kW: it holds as many H100e as fit at the kW of the chips then.
                 fits = new_lease * (1.0 - p["kw_decline"]) ** (-(refill - start) / 4.0)
+                if p["lease_refill"] == "plan":
+                    sched["lease_refill" if refill + life <= start + term else "lease_refill_last"][
+                        refill
+                    ] += fits
+                    continue
                 sched["leased"][refill] += fits - held
                 sched["lease_fill"][refill] += fits
                 held = fits
-            sched["leased"][slot(start + p["lease_term"])] -= held
+            if p["lease_refill"] != "plan":
+                sched["leased"][slot(start + p["lease_term"])] -= held
         lease_pending += new_lease
         # Partner tranche: what the target lacks at t + lead, priced now at its start's prices,
         # take-or-pay for the term.
@@ -635,6 +660,7 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "lead": float(fin.dc_lead_quarters),
         "chip_lead": fin.chip_lead_quarters or 0,
         "owned_refill": fin.owned_refill,
+        "lease_refill": fin.lease_refill,
         "chip_life": fin.chip_life_quarters,
         "dc_life": fin.dc_life_quarters,
         "committed0": lab.committed_h100e,

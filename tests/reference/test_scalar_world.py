@@ -84,7 +84,7 @@ CASES = {
         "finance.dc_refit_usd_per_mw": 8.0e6,
         "chips.h100.power_decline_per_year": 0.4,
     },
-    "owned_halls_refilled_whatever_the_plan": {  # finance.owned_refill: hall, as leased halls are
+    "owned_halls_refilled_whatever_the_plan": {  # finance.owned_refill: hall
         "labs.a.strategy.own_frac": 0.3,
         "labs.a.strategy.commit_frac": 0.1,
         "finance.chip_life_quarters": 4,
@@ -222,6 +222,21 @@ CASES["a_lease_limit_in_mw"] = {  # the same MW hold more H100e as chips draw le
         "capacity_limit_mw": 20.0,
         "capacity_growth_per_year": 0.1,
     },
+}
+CASES["leased_chips_renewed_as_planned"] = {  # finance.lease_refill: plan; the last renewal leaves early
+    **CASES["lease"],
+    "finance.lease_refill": "plan",
+    "chips.h100.power_decline_per_year": 0.4,
+}
+CASES["leased_chips_renewed_as_planned_in_a_slump"] = {  # the plan wants less than the halls hold
+    **CASES["leased_chips_renewed_as_planned"],
+    "labs.a.lease": {"usd_per_mw_per_year": 2.0e6, "term_quarters": 8, "lead_quarters": 2},
+    "market.segments.api.growth_per_year": -0.6,
+}
+CASES["leased_chips_renewed_as_planned_within_a_limit"] = {
+    **CASES["a_lease_limit_in_mw"],
+    "finance.lease_refill": "plan",
+    "chips.h100.power_decline_per_year": 0.4,
 }
 CASES["an_opening_fleet_of_another_chip"] = {  # its price and power value and size it (labs.<lab>.owned_chip)
     **CASES["chips_into_old_data_centres"],

@@ -53,7 +53,9 @@ def test_list_and_show_builtin_scenarios(client: Any) -> None:
     assert priced["labels"] == ["at delivery", "at signing"]
     refill = next(c for c in shown["choices"] if c["path"] == "finance.owned_refill")
     assert (refill["value"], refill["options"]) == ("plan", ["plan", "hall"])
-    assert refill["labels"] == ["as the lab's plan asks", "whatever the plan, as leased halls"]
+    assert refill["labels"] == ["as the lab's plan asks", "whatever the plan: kept full"]
+    leased = next(c for c in shown["choices"] if c["path"] == "finance.lease_refill")
+    assert (leased["value"], leased["options"]) == ("plan", ["plan", "hall"])
     stake = next(c for c in shown["choices"] if c["path"] == "finance.stake_valued_at")
     assert (stake["value"], stake["options"]) == ("last_round", ["last_round", "horizon"])
     assert client.get("/api/scenarios/b1").json()["choices"] == []  # a compute scenario has none

@@ -53,9 +53,9 @@ def test_route_figures_lead_when_present(world: tuple[Any, Any]) -> None:
         runner_up = f"(next, {ranked[1]} in "
         minority = results.routes[lab][ranked[0]]["p_best"]["value"] < 0.5
         assert (runner_up in found["text"]) == (minority and not beaten)
-    # In two-strategies the OpenAI-like lab's lease route beats the own route it declared.
-    assert "for OpenAI-like lab, lease is the best route in" in found["text"][:1].lower() + found["text"][1:]
-    assert "(its declared route, own, in " in found["text"]
+    # In two-strategies the Anthropic-like lab's own route beats the hybrid it declared.
+    assert "for Anthropic-like lab, own is the best route in" in found["text"]
+    assert "(its declared route, hybrid, in " in found["text"]
     assert found["details"]  # the per-lab lines stay
     # Each lab's line gives its first profitable year as the median over every future.
     year = results.summary()["first_profitable_year_quarter"]["p50"]

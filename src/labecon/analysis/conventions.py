@@ -5,8 +5,8 @@ futures) rests on choices the model makes, not only on the scenario's
 numbers: when a route's compute is priced (``finance.compute_priced_at``),
 how far ahead chips for free data-centre space are ordered
 (``finance.chip_lead_quarters``), what reusing that space costs
-(``finance.dc_refit_usd_per_mw``), when owned halls get new chips
-(``finance.owned_refill``) and how a lab is valued at the horizon
+(``finance.dc_refit_usd_per_mw``), when owned and leased halls get new chips
+(``finance.owned_refill``, ``finance.lease_refill``) and how a lab is valued at the horizon
 (``finance.terminal_value_method``). :func:`conventions` reruns the scenario
 with each switched to its other setting, then with the settings that in
 ``docs/model.md`` lean against owning all together, every run on the same
@@ -32,7 +32,7 @@ from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 AGAINST_OWNING = "the settings against owning, together"
 """The label of the last variant: compute priced at signing, chips for free space ordered a
 quarter ahead, free space reused at a new facility's cost, owned halls refilled only as the plan
-asks and book terminal value."""
+asks, leased halls refilled whatever it asks, and book terminal value."""
 
 
 class Convention(NamedTuple):
@@ -118,12 +118,12 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
 
     Each convention goes to the setting the scenario does not use: compute priced at signing (or
     at delivery), chips for free space ordered a quarter ahead (or with their data centre), free
-    space reused at a new facility's cost per MW (or at none), owned halls refilled whatever the
-    plan (or as it asks), and each other terminal value.
+    space reused at a new facility's cost per MW (or at none), owned halls and leased halls each
+    refilled whatever the plan (or as it asks), and each other terminal value.
     """
     fin = scenario.finance
     refit = fin.dc_refit_usd_per_mw
-    hall = fin.owned_refill == "hall"
+    hall, leased_hall = fin.owned_refill == "hall", fin.lease_refill == "hall"
     priced = "signing" if fin.compute_priced_at == "delivery" else "delivery"
     variants = [
         Convention("as declared", {}),
@@ -139,10 +139,14 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
             {"finance.dc_refit_usd_per_mw": 0.0 if refit else fin.dc_capex_usd_per_mw},
         ),
         Convention(
-            "owned halls refilled as the plan asks"
-            if hall
-            else "owned halls refilled whatever the plan, as leased ones",
+            "owned halls refilled as the plan asks" if hall else "owned halls refilled whatever the plan",
             {"finance.owned_refill": "plan" if hall else "hall"},
+        ),
+        Convention(
+            "leased halls refilled as the plan asks"
+            if leased_hall
+            else "leased halls refilled whatever the plan",
+            {"finance.lease_refill": "plan" if leased_hall else "hall"},
         ),
     ]
     names = {"gordon": "Gordon growth", "exit_multiple": "an exit multiple", "book": "book value"}
@@ -153,6 +157,7 @@ def convention_variants(scenario: WorldScenario) -> list[Convention]:
         "finance.compute_priced_at": "signing",
         "finance.chip_lead_quarters": 1,
         "finance.owned_refill": "plan",
+        "finance.lease_refill": "hall",
         "finance.dc_refit_usd_per_mw": fin.dc_capex_usd_per_mw,
         "finance.terminal_value_method": "book",
     }

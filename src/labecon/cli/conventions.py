@@ -24,7 +24,7 @@ def conventions(
 
     Reruns the scenario, on the same futures, with compute priced at signing, chips for free
     data-centre space ordered a quarter ahead, that space's reuse at a new facility's cost, owned
-    halls refilled whatever the plan (as leased ones are), each other terminal value, and the four
+    halls and then leased halls refilled whatever the plan, each other terminal value, and the
     settings against owning together (docs/decisions.md).
     """
     rerun_and_show(

@@ -42,6 +42,8 @@ from labecon.model.world_state import (
     LEASE_FILL,
     LEASE_PAY,
     LEASE_PENDING,
+    LEASE_REFILL,
+    LEASE_REFILL_LAST,
     LEASED,
     LEASED_KW,
     OWNED,
@@ -375,6 +377,7 @@ def invest(
     new_commit = np.maximum(0.0, wanted - committed_then) * alive
     new_pay = new_commit * p.hours_per_quarter * (commit_usd_at_start(state, ctx) * (glut * dearer))
     book_commitments(books.due, t, ctx, new_commit, new_pay)
+    renew_leased_chips(t, state, dec, ctx, can_buy)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
         building_h100e=fl.building_h100e + order,
@@ -484,6 +487,7 @@ def _invest_compiled(
         rent_price,
     )
     book_commitments(books.due, t, ctx, new_commit, new_pay)
+    renew_leased_chips(t, state, dec, ctx, can_buy)
     leasing = sign_leases(t, state, dec, ctx, can_buy)
     fleet = fl._replace(
         building_h100e=building,
@@ -739,16 +743,74 @@ def sign_leases(
             (LEASED_KW, x_kw),
         ):
             due.add_lab(start, lab, comp, value)
-        held, sized = x, start if priced_at_delivery(ctx) else t  # the chips the hall is built for
-        for refill in range(start + life, min(start + term, p.horizon_quarters), life):
-            fits = x * kw_factor[:, lab] ** -float(refill - sized)  # the hall's kW over the new chips'
-            due.add_lab(refill, lab, LEASED, fits - held)
-            due.add_lab(refill, lab, LEASE_FILL, fits)
-            held = fits
-        due.add_lab(start + term, lab, LEASED, -held)
+        sized = start if priced_at_delivery(ctx) else t  # the chips the hall is built for
+        if p.lease_refill == "plan":
+            _book_renewals(due, lab, x, kw_factor[:, lab], start, start + term, sized, ctx)
+        else:
+            held = x
+            for refill in range(start + life, min(start + term, p.horizon_quarters), life):
+                fits = x * kw_factor[:, lab] ** -float(refill - sized)  # the hall's kW over the new chips'
+                due.add_lab(refill, lab, LEASED, fits - held)
+                due.add_lab(refill, lab, LEASE_FILL, fits)
+                held = fits
+            due.add_lab(start + term, lab, LEASED, -held)
         due.add_lab(start + term, lab, LEASE_PAY, -x_pay)
         due.add_lab(start + term, lab, LEASED_KW, -x_kw)
     return new
+
+
+def _book_renewals(
+    due: Schedule,
+    lab: int,
+    x: FloatArray,
+    kw_factor: FloatArray,
+    start: int,
+    end: int,
+    sized: int,
+    ctx: Context,
+) -> None:
+    """Book a lease's chips leaving, and what its hall holds at each renewal, for the plan to fill.
+
+    ``finance.lease_refill: plan``. The ``x`` H100e it opens with leave a chip life on (or with
+    the lease); at each renewal the hall holds ``x`` over ``kw_factor`` (the quarterly factor of
+    the chips' kW per H100e) per quarter since ``sized``, booked as :data:`LEASE_REFILL`, or as
+    :data:`LEASE_REFILL_LAST` when chips bought then leave with the lease before their life ends.
+    """
+    life = ctx.params.chip_life_quarters
+    due.add_lab(min(start + life, end), lab, LEASED, -x)
+    for renewal in range(start + life, min(end, ctx.params.horizon_quarters), life):
+        fits = x * kw_factor ** -float(renewal - sized)  # the hall's kW over the new chips'
+        due.add_lab(renewal, lab, LEASE_REFILL if renewal + life <= end else LEASE_REFILL_LAST, fits)
+
+
+def renew_leased_chips(
+    t: int, state: WorldState, dec: LabDecisions, ctx: Context, can_buy: FloatArray
+) -> None:
+    """Book the chips of leased halls due for renewal next quarter, as the plan asks.
+
+    ``finance.lease_refill: plan`` only. Next quarter's leased capacity, without them, is what is
+    leased and signed for now with the changes due then; the chips bought fill the lease target's
+    shortfall from it, within the space of the halls being renewed. They leave a chip life on, or
+    with their lease (the same share of each hall's renewal).
+    """
+    p = ctx.params
+    if p.lease_refill != "plan" or t + 1 >= p.horizon_quarters:
+        return
+    due, fl = state.books.due, state.fleet
+    then = due.at(t + 1)
+    whole, last = then[LEASE_REFILL], then[LEASE_REFILL_LAST]
+    fits = whole + last
+    if not fits.any():
+        return
+    held = fl.leased_h100e + fl.lease_pending_h100e + then[LEASED] + then[LEASE_PENDING]
+    bought = np.minimum(fits, np.maximum(0.0, dec.lease_target_h100e - held)) * can_buy * state.accounts.alive
+    share = np.where(fits > 0, bought / _nonzero(fits), 0.0)
+    due.add(t + 1, (LEASED, LEASE_FILL), bought, bought)
+    life = p.chip_life_quarters
+    for lab, term in enumerate(ctx.lease_term_quarters):
+        due.add_lab(t + 1 + life, lab, LEASED, -share[:, lab] * whole[:, lab])
+        if term % life:  # the last renewal's chips leave with the lease, term % life quarters on
+            due.add_lab(t + 1 + term % life, lab, LEASED, -share[:, lab] * last[:, lab])
 
 
 def sign_partner_tranches(t: int, state: WorldState, online: Online, dec: LabDecisions, ctx: Context) -> None:

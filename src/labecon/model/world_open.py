@@ -27,6 +27,7 @@ from labecon.model.world_state import (
     DEAL_PAY,
     DEP,
     DUE_COMPONENTS,
+    LEASE_REFILL_COMPONENTS,
     OWNED,
     OWNED_KW,
     PAY,
@@ -142,13 +143,19 @@ def _ints(values: list[int]) -> IntArray:
     return np.asarray(values, dtype=np.int64)
 
 
+def _refill_components(p: WorldParams) -> int:
+    """Return the schedule components leased halls refilled as the plan asks need (0 otherwise)."""
+    return LEASE_REFILL_COMPONENTS if p.lease_refill == "plan" else 0
+
+
 def opening_state(p: WorldParams, ctx: Context) -> WorldState:
     """Return the world at the start of quarter 0 (the partner deal is paid in before it)."""
     lp, gp = p.labs, p.world
     n, H, L = p.n_samples, p.horizon_quarters, lp.cash_usd.shape[1]
     dp, D = p.deals, len(p.deal_lab)
     books = Books(
-        Schedule(n, L, H, n_components=DUE_COMPONENTS, read_after=(COMMIT,)),  # commitments yet to start
+        # Commitments yet to start are read after the horizon; leases refilled as planned need two more.
+        Schedule(n, L, H, n_components=DUE_COMPONENTS + _refill_components(p), read_after=(COMMIT,)),
         # Data centres still being built at the horizon are kept: the space built is read net of them;
         # and the chips arriving after it, for what arrives by a chip lead time.
         Schedule(n, L, H, n_components=ARRIVAL_COMPONENTS, read_after=(DC_KW, OWNED, CHIP_KW)),

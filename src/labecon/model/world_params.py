@@ -205,7 +205,10 @@ class WorldParams(NamedTuple):
     lead time, as every owned chip)."""
     owned_refill: str
     """'plan' or 'hall': whether a lab's own halls get chips into free space as its plan asks, or
-    as many as fit whatever the plan (as leased halls)."""
+    as many as fit whatever the plan."""
+    lease_refill: str
+    """'hall' or 'plan': whether a leased hall's chips are renewed, each chip life, with as many as
+    fit whatever the plan, or only as many as the plan asks."""
     plausible_max: tuple[float, float, float]
     """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int
@@ -569,6 +572,7 @@ def world_params(
         stake_valued_at=fin.stake_valued_at,
         chip_lead_quarters=fin.chip_lead_quarters or 0,
         owned_refill=fin.owned_refill,
+        lease_refill=fin.lease_refill,
         plausible_max=(
             fin.plausible_max_capacity_h100e,
             fin.plausible_max_funding_usd,

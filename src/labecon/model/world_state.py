@@ -28,6 +28,12 @@ are bought (when a lease starts, and again each chip life while it runs), leases
 started, the opening fleet's kW of IT load (leaving when it retires), leased kW coming and going,
 and the opening data centres' space (kW of IT, leaving at their end)."""
 DUE_COMPONENTS = 13
+LEASE_REFILL, LEASE_REFILL_LAST = range(13, 15)
+"""With leased halls refilled as the plan asks (``finance.lease_refill: plan``) only, in the
+schedule of changes due: the H100e a leased hall holds in the chips of the quarter its chips are
+due for renewal, for chips that will live their whole life in it, and for those of its last
+renewal, which leave with the lease."""
+LEASE_REFILL_COMPONENTS = 2
 CHIP_DEP, DC_DEP, DC_SPEND, CHIP_KW, DC_KW = range(3, 8)
 """In the arrivals schedule only: the chips' depreciation, the facility's depreciation, the end of
 the facility's construction spend (USD), the chips' kW of IT load and the new data centre's space

@@ -168,7 +168,7 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         which = name if name in list_builtin() else "with this scenario's file"
         out[-1].lines.append(
             "The model's own conventions (when compute is priced, when chips are ordered, whether owned "
-            "halls are refilled as leased ones are, the terminal value) can move these answers; the command "
+            "and leased halls are kept full, the terminal value) can move these answers; the command "
             f"labecon conventions {which} reruns them under each."
         )
         out[-1].lines.append(

@@ -889,11 +889,22 @@ class FinanceSpec(Spec):
     owned_refill: Literal["plan", "hall"] = Field(
         "plan",
         description="When a lab's own data centres get new chips into the space retired chips left: "
-        "'plan' (as its plan asks for capacity) or 'hall' (whatever the plan, as many as fit, as a "
-        "leased hall is refilled for its whole lease; with chip_lead_quarters, that far ahead).",
+        "'plan' (as its plan asks for capacity) or 'hall' (whatever the plan, as many as fit; with "
+        "chip_lead_quarters, that far ahead).",
         json_schema_extra=_src(
-            "assumption: an owner buys chips for the capacity it plans; docs/model.md measures 'hall', "
-            "the rule leased halls follow, and why it is not the default"
+            "assumption: one rule for owned and leased halls, the chips a lab's plan asks for; "
+            "docs/model.md measures 'hall' and why it is not the default"
+        ),
+    )
+
+    lease_refill: Literal["plan", "hall"] = Field(
+        "plan",
+        description="When a leased data centre's chips are renewed, each chip life while its lease "
+        "runs: 'plan' (only as many as the lab's plan asks for leased capacity, decided a quarter "
+        "ahead) or 'hall' (as many of the chips of then as fit in its IT load, whatever the plan).",
+        json_schema_extra=_src(
+            "assumption: one rule for leased and owned halls, the chips a lab's plan asks for; "
+            "docs/model.md measures 'hall'"
         ),
     )
 

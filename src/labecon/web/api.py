@@ -181,10 +181,10 @@ async def post_conventions(request: Request) -> JSONResponse:
 
     As ``labecon conventions``: each lab's routes by P(best), with standard errors, for the
     scenario as declared, with compute priced at signing, chips for free space ordered a
-    quarter ahead, free space reused at a new facility's cost, owned halls refilled the other
-    way, each other terminal value, and the settings against owning together, all on the same
-    futures. ``n_samples`` (each variant's; default the dashboard's preview size) is at most
-    ``immediate_max_samples``.
+    quarter ahead, free space reused at a new facility's cost, owned and then leased halls
+    refilled the other way, each other terminal value, and the settings against owning
+    together, all on the same futures. ``n_samples`` (each variant's; default the dashboard's
+    preview size) is at most ``immediate_max_samples``.
     """
     settings = _settings(request)
     body = await request.body()

@@ -21,6 +21,7 @@ ASSUMPTIONS = (
     "finance.terminal_value_method",
     "finance.chip_lead_quarters",
     "finance.owned_refill",
+    "finance.lease_refill",
     "finance.stake_valued_at",
 )
 """The model's choices a control can switch: those that move the answer most (``docs/model.md``), and
@@ -42,7 +43,11 @@ _OPTIONS: dict[str, tuple[tuple[Any, str], ...]] = {
     ),
     "finance.owned_refill": (
         ("plan", "as the lab's plan asks"),
-        ("hall", "whatever the plan, as leased halls"),
+        ("hall", "whatever the plan: kept full"),
+    ),
+    "finance.lease_refill": (
+        ("plan", "as the lab's plan asks"),
+        ("hall", "whatever the plan: kept full"),
     ),
     "finance.chip_lead_quarters": (
         (None, "with their data centre"),

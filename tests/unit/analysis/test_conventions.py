@@ -22,7 +22,7 @@ def result() -> labecon.ConventionsResult:
 
 
 def test_progress_is_told_each_variant_before_its_run(result: labecon.ConventionsResult) -> None:
-    assert [(i, 8, row.label) for i, row in enumerate(result.rows, start=1)] == SAID
+    assert [(i, 9, row.label) for i, row in enumerate(result.rows, start=1)] == SAID
 
 
 def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None:
@@ -32,7 +32,8 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
         "compute priced at signing",
         "chips for free space ordered a quarter ahead",
         "free space reused at a new facility's cost",
-        "owned halls refilled whatever the plan, as leased ones",
+        "owned halls refilled whatever the plan",
+        "leased halls refilled whatever the plan",
         "terminal value: Gordon growth",
         "terminal value: book value",
         AGAINST_OWNING,
@@ -40,7 +41,10 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
     assert built_in[3].overrides == {"finance.dc_refit_usd_per_mw": "capex_dc"}  # the facility's own cost
     assert built_in[2].overrides == {"finance.chip_lead_quarters": 1}
     assert built_in[4].overrides == {"finance.owned_refill": "hall"}  # with chips ordered either way
+    assert built_in[5].overrides == {"finance.lease_refill": "hall"}
+    # Against owning: owned halls refilled as the plan asks, leased ones kept full.
     assert built_in[-1].overrides["finance.owned_refill"] == "plan"
+    assert built_in[-1].overrides["finance.lease_refill"] == "hall"
     switched = labecon.with_overrides(
         "route-choice",
         {
@@ -49,14 +53,16 @@ def test_each_convention_goes_to_the_setting_the_scenario_does_not_use() -> None
             "finance.dc_refit_usd_per_mw": 4e6,
             "finance.terminal_value_method": "book",
             "finance.owned_refill": "hall",
+            "finance.lease_refill": "hall",
         },
     )
     labels = [v.label for v in convention_variants(switched)]  # type: ignore[arg-type]
-    assert labels[1:7] == [
+    assert labels[1:8] == [
         "compute priced at delivery",
         "chips for free space ordered with their data centre",
         "free space reused at no cost",
         "owned halls refilled as the plan asks",
+        "leased halls refilled as the plan asks",
         "terminal value: Gordon growth",
         "terminal value: an exit multiple",
     ]
@@ -67,7 +73,7 @@ def test_every_variant_is_the_scenario_run_with_its_overrides_on_the_same_seed(
     result: labecon.ConventionsResult,
 ) -> None:
     assert (result.scenario, result.n_samples, result.seed) == ("route-choice", N, 3)
-    assert len(result.rows) == 8
+    assert len(result.rows) == 9
     for row in (result.rows[0], result.rows[1]):
         run = labecon.simulate(labecon.with_overrides("route-choice", row.overrides), N, 3, keep="summary")
         expected = {lab: {r: f["p_best"]["value"] for r, f in rs.items()} for lab, rs in run.routes.items()}
@@ -110,6 +116,14 @@ def test_owned_halls_refilled_whatever_the_plan_move_the_answer_towards_owning(
     result: labecon.ConventionsResult,
 ) -> None:
     declared, hall = result.rows[0].p_best["frontier_lab"], result.rows[4].p_best["frontier_lab"]
-    assert result.rows[4].label == "owned halls refilled whatever the plan, as leased ones"
-    # Refilled as leased halls are, the owned route keeps its halls full: it wins far more futures.
+    assert result.rows[4].label == "owned halls refilled whatever the plan"
+    # Kept full, the owned route's halls hold more of the newer chips: it wins far more futures.
     assert hall["own"][0] - declared["own"][0] > 6 * (declared["own"][1] + hall["own"][1])
+
+
+def test_leased_halls_refilled_whatever_the_plan_move_the_answer_towards_leasing(
+    result: labecon.ConventionsResult,
+) -> None:
+    declared, hall = result.rows[0].p_best["frontier_lab"], result.rows[5].p_best["frontier_lab"]
+    assert result.rows[5].label == "leased halls refilled whatever the plan"
+    assert hall["lease"][0] - declared["lease"][0] > 6 * (declared["lease"][1] + hall["lease"][1])

@@ -114,6 +114,16 @@ def test_compiled_stages_give_the_plain_paths_bits_with_owned_halls_refilled_wha
     _assert_both_paths_agree(labecon.with_overrides("two-strategies", ahead), monkeypatch)
 
 
+def test_compiled_stages_give_the_plain_paths_bits_with_leased_chips_renewed_as_the_plan_asks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # finance.lease_refill: plan; chips retire within the leases, more than once.
+    sc = labecon.with_overrides(
+        "two-strategies", {"finance.lease_refill": "plan", "finance.chip_life_quarters": 8}
+    )
+    _assert_both_paths_agree(sc, monkeypatch)
+
+
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []

@@ -11,7 +11,15 @@ from tests.world_helpers import run, spy_quarters, tiny_world
 import labecon
 from labecon.model.capacity import data_centres_built_kw
 from labecon.model.world_outputs import Accumulator, Quarter
-from labecon.model.world_state import CHIP_KW, LEASE_FILL, LEASE_PENDING, LEASED, LEASED_KW, Context
+from labecon.model.world_state import (
+    CHIP_KW,
+    LEASE_FILL,
+    LEASE_PENDING,
+    LEASE_REFILL,
+    LEASED,
+    LEASED_KW,
+    Context,
+)
 
 KW0 = 1.4535 / 1.0  # tiny world's H100: 1.4535 kW all in, one H100e per unit
 GROWING = {
@@ -220,6 +228,7 @@ def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
             "labs.a.strategy.lease_frac": 0.6,
             "labs.a.owned_h100e": 0.0,
             "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 12, "lead_quarters": 2},
+            "finance.lease_refill": "hall",  # whatever the plan asks
         },
     )
     due = seen[-1].state.books.due.data[:, :, 0, :]  # (quarter, component, sample) of lab a
@@ -251,3 +260,36 @@ def test_refitting_the_space_retired_chips_left_costs_what_the_scenario_says() -
     free, refitted = investing(0.0), investing(8.0e6)
     assert np.all(refitted <= free + 1e-3)  # an outflow: more negative
     assert refitted.sum() < free.sum()
+
+
+def test_a_leased_hall_renewed_as_the_plan_asks_gets_no_more_than_fit_in_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As above, with finance.lease_refill: plan (the default): at a renewal the chips it opened with
+    # leave, and the lab buys what its plan asks, at most the H100e that fit in the hall's kW then.
+    decline = 0.3
+    seen, _ = _spied(
+        monkeypatch,
+        **{
+            "chips.h100.power_decline_per_year": decline,
+            "labs.a.strategy.own_frac": 0.0,
+            "labs.a.strategy.lease_frac": 0.6,
+            "labs.a.owned_h100e": 0.0,
+            "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 12, "lead_quarters": 2},
+        },
+    )
+    due = seen[-1].state.books.due.data[:, :, 0, :]
+    start = next(q.t for q in seen if q.online.leased_h100e[:, 0].any())
+    first = -due[start, LEASE_PENDING]
+    refill = start + 4
+    fits = first * (1.0 - decline) ** (-(refill - start) / 4.0)
+    np.testing.assert_allclose(due[refill, LEASE_REFILL], fits, rtol=1e-9)  # what the hall holds then
+    starting_then = -due[refill, LEASE_PENDING]
+    bought = due[refill, LEASE_FILL] - starting_then
+    assert np.all(bought >= -1e-6)
+    assert np.all(bought <= fits * (1 + 1e-9))
+    np.testing.assert_allclose(due[refill, LEASED] - starting_then, bought - first, rtol=1e-9, atol=1e-6)
+    # The hall's kW is the lease's whatever its chips: it stays until the lease ends.
+    np.testing.assert_allclose(
+        due[refill, LEASED_KW], starting_then * KW0 * (1.0 - decline) ** (refill / 4.0), rtol=1e-9
+    )

@@ -184,7 +184,7 @@ def test_the_opening_fleet_depreciates_over_its_remaining_life_and_retires() -> 
     owned = path(res, "capacity_h100e")[:, 0, :, 0]
     np.testing.assert_array_equal(owned[:, :10], 1e5)
     np.testing.assert_array_equal(owned[:, 10:], 0.0)
-    # Kept full (finance.owned_refill: hall, as leased halls are), they get chips as the old ones retire.
+    # Kept full (finance.owned_refill: hall), they get chips as the old ones retire.
     data["finance"]["owned_refill"] = "hall"
     refilled = path(run(data, n=3), "capacity_h100e")[:, 0, :, 0]
     np.testing.assert_array_equal(refilled[:, :10], 1e5)
