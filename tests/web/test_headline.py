@@ -92,3 +92,56 @@ def test_settings_from_environment_name_the_bad_variable(monkeypatch: pytest.Mon
         WebSettings.from_env()
     with pytest.raises(labecon.OptionError, match="max_samples"):
         WebSettings(max_samples=0)
+
+
+def _route(
+    p_best: float, mean_gain: float | None = None, se: float = 1e9, declared: bool = False
+) -> dict[str, Any]:
+    figures: dict[str, Any] = {"p_best": {"value": p_best, "se": 0.01}, "is_declared": declared}
+    if mean_gain is not None:
+        figures["gain_usd"] = {"mean": mean_gain, "mean_se": se}
+    return figures
+
+
+@pytest.mark.parametrize(
+    ("routes", "said"),
+    [
+        # Most often best, but far worse on average than the route declared.
+        (
+            {"hybrid": _route(0.37, declared=True), "own": _route(0.42, -253e9, 9.9e9)},
+            ", though its declared route, hybrid, is better on average by $253 bn",
+        ),
+        # The declared route most often best, another better on average.
+        (
+            {
+                "own": _route(0.6, declared=True),
+                "lease": _route(0.4, 30e9, 5e9),
+                "commit": _route(0.0, 40e9, 25e9),
+            },
+            ", though lease is better on average by $30 bn",  # commit's gain is within two standard errors
+        ),
+        # Both agree, or the mean is not known apart from nil: nothing said.
+        ({"own": _route(0.6, declared=True), "lease": _route(0.4, -30e9, 5e9)}, ""),
+        ({"hybrid": _route(0.4, declared=True), "own": _route(0.6, -10e9, 6e9)}, ""),
+    ],
+)
+def test_the_headline_says_when_the_average_points_to_another_route(
+    routes: dict[str, Any], said: str
+) -> None:
+    from labecon.web.headline import _on_average
+
+    best = max(routes, key=lambda r: routes[r]["p_best"]["value"])
+    declared = next(r for r, f in routes.items() if f["is_declared"])
+    assert _on_average(routes, best, declared) == said
+
+
+def test_the_built_in_headline_weighs_the_mean_beside_the_share_of_futures(world: tuple[Any, Any]) -> None:
+    results, sc = world
+    text = headline(results, sc)["text"]
+    for by_route in results.routes.values():
+        declared = next(r for r, f in by_route.items() if f["is_declared"])
+        best = max(by_route, key=lambda r: by_route[r]["p_best"]["value"])
+        gain = by_route[best].get("gain_usd", {"mean": 0.0, "mean_se": 0.0})
+        worse_on_average = best != declared and gain["mean"] + 2 * gain["mean_se"] < 0
+        said = f"though its declared route, {declared}, is better on average by $" in text
+        assert said == worse_on_average, text

@@ -16,6 +16,7 @@ import numpy as np
 
 import labecon
 from labecon.amounts import unit_money
+from labecon.report.answers import better_on_average
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.schema import ComputeScenario, as_kind
 from labecon.types import FloatArray
@@ -56,6 +57,7 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
             line += f" (its declared route, {declared}, in {_pct(float(f['value']), float(f['se']))})"
         elif p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
             line += f" (next, {ranked[-2][1]} in {_pct(ranked[-2][0], ranked[-2][2])})"
+        line += _on_average(by_route, route, declared)
         lines.append(line)
         if best is None or p > best[0]:
             best = (p, lab, route, se)
@@ -76,6 +78,17 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
         "p_se": se,
         "basis": "routes",
     }
+
+
+def _on_average(by_route: Mapping[str, Any], route: str, declared: str) -> str:
+    """Return ", though <route> is better on average by $X" when the mean NPV points elsewhere, else ""."""
+    found = better_on_average(dict(by_route), route, declared)
+    if found is None:
+        return ""
+    other, by = found
+    if other == declared:
+        return f", though its declared route, {declared}, is better on average by {_money(by)}"
+    return f", though {other} is better on average by {_money(by)}"
 
 
 def _from_leader(results: labecon.Results, names: ReaderNames) -> dict[str, Any]:

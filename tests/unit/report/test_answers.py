@@ -300,3 +300,22 @@ def test_no_lease_route_says_nothing_of_builders_and_no_limit_says_so() -> None:
     text = _text(labecon.simulate(data, 200, 1))
     assert "labs.lab_own.lease" not in text  # it leases on none of its routes
     assert "Builders lease it all it asks for at one price here (no labs.lab_partner.lease" in text
+
+
+def test_a_route_most_often_best_but_behind_on_average_is_said_to_be(world: labecon.Results) -> None:
+    # The Anthropic-like lab's owning is best in the most futures of two-strategies and far behind
+    # its hybrid on average (docs/model.md, *One refill rule for both kinds of hall*).
+    blocks = answers(world.dataset, yaml.safe_load(world.scenario_yaml))
+    for lab, block in (("lab_own", blocks[0]), ("lab_partner", blocks[1])):
+        routes = world.routes[lab]
+        declared = next(r for r, f in routes.items() if f["is_declared"])
+        best = max(routes, key=lambda r: routes[r]["p_best"]["value"])
+        gain = routes[best].get("gain_usd", {"mean": 0.0, "mean_se": 0.0})
+        behind = best != declared and gain["mean"] + 2 * gain["mean_se"] < 0
+        said = [
+            x for x in block.lines if x.startswith(f"Best on average is {declared}: {best}, most often best")
+        ]
+        assert bool(said) == behind
+        if behind:
+            assert f"is {money(-gain['mean'])} behind it in the mean" in said[0]
+    assert any(x.startswith("Best on average is hybrid: own") for x in blocks[1].lines)
