@@ -85,9 +85,7 @@ def _on_average(by_route: Mapping[str, Any], route: str, declared: str) -> str:
     found = better_on_average(dict(by_route), route, declared)
     if found is None:
         return ""
-    other, by = found
-    if other == declared:
-        return f", though its declared route, {declared}, is better on average by {_money(by)}"
+    other, by = found  # the declared route, if so, is named as such just before
     return f", though {other} is better on average by {_money(by)}"
 
 
