@@ -92,37 +92,8 @@ CASES = {
         "finance.owned_refill": "hall",
         "chips.h100.power_decline_per_year": 0.4,
     },
-    "owned_halls_refilled_as_the_plan_asks": {  # finance.owned_refill: plan
-        "labs.a.strategy.own_frac": 0.3,
-        "labs.a.strategy.commit_frac": 0.1,
-        "finance.chip_life_quarters": 4,
-        "finance.dc_life_quarters": 10,
-        "finance.owned_refill": "plan",
-        "chips.h100.power_decline_per_year": 0.4,
-    },
     "chips_for_free_space_ordered_a_chip_lead_ahead": {  # and halls only for the chips that do not fit
         "labs.a.strategy.own_frac": 0.8,
-        "labs.a.strategy.commit_frac": 0.1,
-        "finance.chip_life_quarters": 4,
-        "finance.dc_life_quarters": 10,
-        "finance.dc_lead_quarters": 5,
-        "finance.chip_lead_quarters": 2,
-        "finance.dc_refit_usd_per_mw": 8.0e6,
-        "chips.h100.power_decline_per_year": 0.4,
-    },
-    "chips_for_free_space_ordered_a_chip_lead_ahead_as_planned": {  # owned_refill: plan
-        "labs.a.strategy.own_frac": 0.8,
-        "labs.a.strategy.commit_frac": 0.1,
-        "finance.chip_life_quarters": 4,
-        "finance.dc_life_quarters": 10,
-        "finance.dc_lead_quarters": 5,
-        "finance.chip_lead_quarters": 2,
-        "finance.dc_refit_usd_per_mw": 8.0e6,
-        "finance.owned_refill": "plan",
-        "chips.h100.power_decline_per_year": 0.4,
-    },
-    "chips_for_free_space_ordered_a_chip_lead_ahead_filling_halls": {  # more space than the plan wants
-        "labs.a.strategy.own_frac": 0.3,
         "labs.a.strategy.commit_frac": 0.1,
         "finance.chip_life_quarters": 4,
         "finance.dc_life_quarters": 10,
@@ -222,6 +193,18 @@ CASES["a_lease_limit_in_mw"] = {  # the same MW hold more H100e as chips draw le
         "capacity_limit_mw": 20.0,
         "capacity_growth_per_year": 0.1,
     },
+}
+CASES["owned_halls_refilled_as_the_plan_asks"] = {  # the same case with finance.owned_refill: plan
+    **CASES["owned_halls_refilled_whatever_the_plan"],
+    "finance.owned_refill": "plan",
+}
+CASES["chips_for_free_space_ordered_a_chip_lead_ahead_filling_halls"] = {  # all the free space then
+    **CASES["chips_for_free_space_ordered_a_chip_lead_ahead"],
+    "finance.owned_refill": "hall",
+}
+CASES["chips_for_free_space_ordered_a_chip_lead_ahead_filling_halls_beyond_the_plan"] = {
+    **CASES["chips_for_free_space_ordered_a_chip_lead_ahead_filling_halls"],
+    "labs.a.strategy.own_frac": 0.3,  # more space free than the plan wants
 }
 CASES["leased_chips_renewed_as_planned"] = {  # finance.lease_refill: plan; the last renewal leaves early
     **CASES["lease"],

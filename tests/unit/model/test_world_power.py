@@ -212,14 +212,11 @@ def test_halls_that_close_before_their_chips_are_replaced_in_time(
     assert np.all(investing[:, 1:4].sum(axis=1) < 0), "the new halls are paid for"
 
 
-def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Only leases (2 quarters to start, 12 to run), chips living 4 quarters: the hall is built for
-    # the chips it opens with; a refill buys the H100e that fit in its kW at the kW of the chips of
-    # then; the hall's kW stays. Read from the books once the run is over: a lease starting at r
-    # books -x as no longer pending.
-    decline = 0.3
+def _leases_only(
+    monkeypatch: pytest.MonkeyPatch, decline: float, refill: str
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """Run lab a on leases only (2 quarters to start, 12 to run); return its schedule of changes due
+    ``(quarter, component, sample)``, the quarter its first lease starts and the H100e it opens with."""
     seen, _ = _spied(
         monkeypatch,
         **{
@@ -228,12 +225,22 @@ def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
             "labs.a.strategy.lease_frac": 0.6,
             "labs.a.owned_h100e": 0.0,
             "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 12, "lead_quarters": 2},
-            "finance.lease_refill": "hall",  # whatever the plan asks
+            "finance.lease_refill": refill,
         },
     )
-    due = seen[-1].state.books.due.data[:, :, 0, :]  # (quarter, component, sample) of lab a
+    due = seen[-1].state.books.due.data[:, :, 0, :]
     start = next(q.t for q in seen if q.online.leased_h100e[:, 0].any())
-    first = -due[start, LEASE_PENDING]
+    return due, start, -due[start, LEASE_PENDING]  # a lease starting then books -x as no longer pending
+
+
+def test_a_leased_hall_refilled_with_chips_that_draw_less_holds_more_of_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only leases (2 quarters to start, 12 to run), chips living 4 quarters: the hall is built for
+    # the chips it opens with; a refill buys the H100e that fit in its kW at the kW of the chips of
+    # then; the hall's kW stays. Read from the books once the run is over.
+    decline = 0.3
+    due, start, first = _leases_only(monkeypatch, decline, "hall")  # whatever the plan asks
     assert np.all(first > 0)
 
     def kw(t: int) -> float:
@@ -268,19 +275,7 @@ def test_a_leased_hall_renewed_as_the_plan_asks_gets_no_more_than_fit_in_it(
     # As above, with finance.lease_refill: plan (the default): at a renewal the chips it opened with
     # leave, and the lab buys what its plan asks, at most the H100e that fit in the hall's kW then.
     decline = 0.3
-    seen, _ = _spied(
-        monkeypatch,
-        **{
-            "chips.h100.power_decline_per_year": decline,
-            "labs.a.strategy.own_frac": 0.0,
-            "labs.a.strategy.lease_frac": 0.6,
-            "labs.a.owned_h100e": 0.0,
-            "labs.a.lease": {"usd_per_mw_per_year": 1.9e6, "term_quarters": 12, "lead_quarters": 2},
-        },
-    )
-    due = seen[-1].state.books.due.data[:, :, 0, :]
-    start = next(q.t for q in seen if q.online.leased_h100e[:, 0].any())
-    first = -due[start, LEASE_PENDING]
+    due, start, first = _leases_only(monkeypatch, decline, "plan")
     refill = start + 4
     fits = first * (1.0 - decline) ** (-(refill - start) / 4.0)
     np.testing.assert_allclose(due[refill, LEASE_REFILL], fits, rtol=1e-9)  # what the hall holds then
