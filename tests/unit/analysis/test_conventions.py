@@ -112,18 +112,17 @@ def test_a_scenario_without_a_route_answer_is_refused_by_name(scenario: Any, whe
     assert words in str(info.value)
 
 
-def test_owned_halls_refilled_whatever_the_plan_move_the_answer_towards_owning(
-    result: labecon.ConventionsResult,
+@pytest.mark.parametrize(
+    ("row", "label", "route"),
+    [
+        (4, "owned halls refilled whatever the plan", "own"),
+        (5, "leased halls refilled whatever the plan", "lease"),
+    ],
+)
+def test_halls_kept_full_whatever_the_plan_move_the_answer_towards_their_route(
+    result: labecon.ConventionsResult, row: int, label: str, route: str
 ) -> None:
-    declared, hall = result.rows[0].p_best["frontier_lab"], result.rows[4].p_best["frontier_lab"]
-    assert result.rows[4].label == "owned halls refilled whatever the plan"
-    # Kept full, the owned route's halls hold more of the newer chips: it wins far more futures.
-    assert hall["own"][0] - declared["own"][0] > 6 * (declared["own"][1] + hall["own"][1])
-
-
-def test_leased_halls_refilled_whatever_the_plan_move_the_answer_towards_leasing(
-    result: labecon.ConventionsResult,
-) -> None:
-    declared, hall = result.rows[0].p_best["frontier_lab"], result.rows[5].p_best["frontier_lab"]
-    assert result.rows[5].label == "leased halls refilled whatever the plan"
-    assert hall["lease"][0] - declared["lease"][0] > 6 * (declared["lease"][1] + hall["lease"][1])
+    # Kept full, the route's halls hold more of the newer chips: it wins far more futures.
+    declared, kept_full = result.rows[0].p_best["frontier_lab"], result.rows[row].p_best["frontier_lab"]
+    assert result.rows[row].label == label
+    assert kept_full[route][0] - declared[route][0] > 6 * (declared[route][1] + kept_full[route][1])

@@ -101,26 +101,21 @@ def test_compiled_stages_give_the_plain_paths_bits_with_chips_ordered_a_chip_lea
     _assert_both_paths_agree(sc, monkeypatch)
 
 
-def test_compiled_stages_give_the_plain_paths_bits_with_owned_halls_refilled_whatever_the_plan(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"finance.owned_refill": "hall"},  # at least what fits in free space, whatever the plan
+        {"finance.owned_refill": "hall", "finance.chip_lead_quarters": 2},  # all of it, a chip lead ahead
+        {"finance.lease_refill": "hall"},  # every renewal fills its hall
+        {"finance.lease_refill": "plan"},  # renewals as the plan asks
+    ],
+    ids=["owned-kept-full", "owned-kept-full-chips-ahead", "leased-kept-full", "leased-as-planned"],
+)
+def test_compiled_stages_give_the_plain_paths_bits_under_each_refill_rule(
+    changes: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # finance.owned_refill: hall orders at least what fits in free space; chips retire early.
-    sc = labecon.with_overrides(
-        "two-strategies", {"finance.owned_refill": "hall", "finance.chip_life_quarters": 8}
-    )
-    _assert_both_paths_agree(sc, monkeypatch)
-    # And with the chips for free space ordered two quarters ahead: all the space, whatever the plan.
-    ahead = {"finance.owned_refill": "hall", "finance.chip_life_quarters": 8, "finance.chip_lead_quarters": 2}
-    _assert_both_paths_agree(labecon.with_overrides("two-strategies", ahead), monkeypatch)
-
-
-def test_compiled_stages_give_the_plain_paths_bits_with_leased_chips_renewed_as_the_plan_asks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # finance.lease_refill: plan; chips retire within the leases, more than once.
-    sc = labecon.with_overrides(
-        "two-strategies", {"finance.lease_refill": "plan", "finance.chip_life_quarters": 8}
-    )
+    # Chips retire after 8 quarters, so halls get new chips more than once.
+    sc = labecon.with_overrides("two-strategies", {**changes, "finance.chip_life_quarters": 8})
     _assert_both_paths_agree(sc, monkeypatch)
 
 
