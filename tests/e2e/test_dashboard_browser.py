@@ -72,11 +72,11 @@ def _opened(browser: Any, url: str, errors: list[str], *, downloads: bool = Fals
     return page
 
 
-def _wait_render(page: Any, after: int) -> None:
+def _wait_render(page: Any, after: int, timeout_s: float = 60) -> None:
     """Wait for a render after the ``after``-th, with every chart drawn (those out of view come last)."""
     state = "document.body.dataset"
     done = f"Number({state}.renders || 0) > {after} && {state}.chartsDrawn === 'true'"
-    page.wait_for_function(done, timeout=60_000)
+    page.wait_for_function(done, timeout=timeout_s * 1000)
 
 
 def _revenue_median(page: Any) -> list[float]:
@@ -507,7 +507,7 @@ def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -
     n = _renders(page)
     page.click("#full-run")
     page.wait_for_selector("#job:not([hidden])")
-    _wait_render(page, n)
+    _wait_render(page, n, timeout_s=240)  # six world runs of 20,000 samples: minutes on a busy machine
     assert page.inner_text("#progress-text").startswith("Full run: 100% of 20,000 samples (done)")
     assert page.evaluate("document.getElementById('progress-bar').style.width") == "100%"
     assert "run=" in page.url

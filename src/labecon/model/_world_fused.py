@@ -1035,6 +1035,7 @@ def invest_orders(
     dc_capex_per_mw: FloatArray,
     dc_refit_per_mw: FloatArray,
     delayed: FloatArray,
+    rationed: FloatArray,
     lead: FloatArray,
     dc_spend: FloatArray,
     load: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
@@ -1055,7 +1056,9 @@ def invest_orders(
     for it, and the space and load ordered after. With ``halls_only`` the chips for free space
     are ordered apart (:func:`labecon.model.capacity.order_for_free_space`): only those that do
     not fit are ordered, with their data centres. With ``fill_halls`` at least the chips that fit
-    in the free space are ordered, whatever the plan (``finance.owned_refill: hall``).
+    in the free space are ordered, whatever the plan (``finance.owned_refill: hall``). ``rationed``:
+    the share of an order a chip shortage lets through (1 unless ``finance.shortage_rations:
+    everyone``).
     """
     n, n_labs = owned.shape
     cb, free, closing, refit, dc = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
@@ -1078,7 +1081,7 @@ def invest_orders(
             o[i] = maximum(0.0, target[i] - held[i] - b[i])
             if fill_halls:
                 o[i] = maximum(o[i], maximum(0.0, free[i]) / k[i] if k[i] > 0 else 0.0)
-            o[i] = o[i] * cb[i] * a[i]
+            o[i] = o[i] * cb[i] * a[i] * rationed[i]
         for i in range(n):
             free_now = sp[i] - on_kw[i] - b_kw[i]
             closing[i] = (maximum(0.0, -free[i]) - maximum(0.0, -free_now)) * cb[i] * a[i]

@@ -333,6 +333,8 @@ def invest(
     if p.owned_refill == "hall":  # as many as fit in the free space, whatever the plan (as a leased hall)
         order = np.maximum(order, np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), 0.0))
     order = order * can_buy * alive
+    if p.shortage_rations == "everyone":  # a shortage cuts a lab's own chip orders as it cuts renters'
+        order = order * scarce
     order_kw = order * kw
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     refit = np.minimum(order_kw, np.maximum(0.0, free))  # the order's chips that go into free space
@@ -428,6 +430,7 @@ def _invest_compiled(
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
+        full(scarce, (n,)) if p.shortage_rations == "everyone" else np.ones(n),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),
         (full(fl.space_kw, lab), retire_space, fl.owned_kw - retire_kw, full(fl.building_kw, lab)),
@@ -551,6 +554,7 @@ def order_for_free_space(
         fill = np.where(np.isfinite(room), room, wanted) * can_buy * alive
     else:
         fill = np.minimum(wanted, room) * can_buy * alive
+    fill = fill * rationed(t, ctx)
     fill_kw, chip_capex = fill * kw, fill * price
     refit = fill_kw * 1e-3 * p.world.dc_refit_usd_per_mw[:, None]
     chip_dep = compute.straight_line_usd_per_quarter(chip_capex, p.chip_life_quarters)
@@ -573,6 +577,18 @@ def order_for_free_space(
         dc_spend_usd_per_quarter=fl.dc_spend_usd_per_quarter + rate,
     )
     return state._replace(fleet=fleet), True
+
+
+def rationed(t: int, ctx: Context) -> FloatArray | float:
+    """Return the share of a lab's new chips a chip shortage lets through now, ``(sample, 1)``.
+
+    1 unless ``finance.shortage_rations: everyone``: then a shortage cuts them by its size, as it
+    cuts what clouds sell.
+    """
+    if ctx.params.shortage_rations != "everyone":
+        return 1.0
+    out: FloatArray = (1.0 - active(ctx.windows["chip_shortage"], t) * ctx.cut["chip_shortage"])[:, None]
+    return out
 
 
 def _nonzero(x: FloatArray) -> FloatArray:
@@ -724,7 +740,7 @@ def sign_leases(
             # A chip that draws no power (its kW unknown) is limited in H100e only.
             fits = np.where(kw_each > 0, room_kw / np.where(kw_each > 0, kw_each, 1.0), np.inf)
             wanted = np.minimum(wanted, fits)
-    new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive
+    new = np.maximum(0.0, wanted) * can_buy * state.accounts.alive * rationed(t, ctx)
     kw_factor = ctx.drivers_factor.own_kw_per_h100e  # kW per H100e of chips bought a quarter later
     # The data centre is built for the chips it opens with.
     kw = new * kw_each
@@ -803,7 +819,8 @@ def renew_leased_chips(
     if not fits.any():
         return
     held = fl.leased_h100e + fl.lease_pending_h100e + then[LEASED] + then[LEASE_PENDING]
-    bought = np.minimum(fits, np.maximum(0.0, dec.lease_target_h100e - held)) * can_buy * state.accounts.alive
+    wanted = np.minimum(fits, np.maximum(0.0, dec.lease_target_h100e - held))
+    bought = wanted * can_buy * state.accounts.alive * rationed(t, ctx)
     share = np.where(fits > 0, bought / _nonzero(fits), 0.0)
     due.add(t + 1, (LEASED, LEASE_FILL), bought, bought)
     life = p.chip_life_quarters

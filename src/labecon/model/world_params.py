@@ -207,6 +207,8 @@ class WorldParams(NamedTuple):
     """'plan' or 'hall': whether a lab's own halls get chips into free space as its plan asks, or
     as many as fit whatever the plan."""
     lease_refill: str
+    shortage_rations: str
+    """'renters' or 'everyone': whether a chip shortage cuts a lab's own chip orders and leases too."""
     """'hall' or 'plan': whether a leased hall's chips are renewed, each chip life, with as many as
     fit whatever the plan, or only as many as the plan asks."""
     plausible_max: tuple[float, float, float]
@@ -573,6 +575,7 @@ def world_params(
         chip_lead_quarters=fin.chip_lead_quarters or 0,
         owned_refill=fin.owned_refill,
         lease_refill=fin.lease_refill,
+        shortage_rations=fin.shortage_rations,
         plausible_max=(
             fin.plausible_max_capacity_h100e,
             fin.plausible_max_funding_usd,

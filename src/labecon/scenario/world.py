@@ -908,6 +908,18 @@ class FinanceSpec(Spec):
         ),
     )
 
+    shortage_rations: Literal["renters", "everyone"] = Field(
+        "renters",
+        description="Whom a chip shortage rations: 'renters' (clouds' capacity for rentals, new "
+        "commitments and partner tranches is cut by its size; a lab's own chip orders and its leases' "
+        "chips only cost more) or 'everyone' (a lab's new chip orders, new leases and lease renewals "
+        "are cut by the same share while it lasts).",
+        json_schema_extra=_src(
+            "assumption: owned capacity keeps running in a shortage and an owner gets chips at the "
+            "shortage's price; docs/model.md measures 'everyone'"
+        ),
+    )
+
     dc_life_quarters: int = Field(
         56,
         ge=1,

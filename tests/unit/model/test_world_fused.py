@@ -119,6 +119,19 @@ def test_compiled_stages_give_the_plain_paths_bits_under_each_refill_rule(
     _assert_both_paths_agree(sc, monkeypatch)
 
 
+def test_compiled_stages_give_the_plain_paths_bits_when_a_shortage_rations_everyone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # finance.shortage_rations: everyone cuts own orders, leases and renewals while a shortage lasts.
+    changes = {
+        "finance.shortage_rations": "everyone",
+        "finance.chip_life_quarters": 8,
+        "risks.chip_shortage.probability": 0.7,
+        "risks.chip_shortage.duration_quarters": 8,
+    }
+    _assert_both_paths_agree(labecon.with_overrides("two-strategies", changes), monkeypatch)
+
+
 def _assert_both_paths_agree(sc: labecon.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``sc`` plain and compiled (200 samples, paths kept); assert every output's bits agree."""
     runs = []

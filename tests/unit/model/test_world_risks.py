@@ -155,6 +155,22 @@ def test_chip_shortage_raises_the_builders_capex_only() -> None:
     )
 
 
+def test_a_shortage_that_rations_everyone_cuts_the_builders_chips_too() -> None:
+    # By default a shortage rations renters only: the builder gets every chip it orders, dearer.
+    # Rationing everyone, its orders while the shortage lasts are cut by the shortage's size.
+    shortage = {"size_frac": 0.5, "duration_quarters": 6}
+    _, renters = _pair("chip_shortage", shortage, **RICH)
+    _, everyone = _pair("chip_shortage", shortage, **RICH, **{"finance.shortage_rations": "everyone"})
+    own_r = renters["capacity_h100e"].sel(lab="a", source="owned").to_numpy()
+    own_e = everyone["capacity_h100e"].sel(lab="a", source="owned").to_numpy()
+    assert np.all(own_e <= own_r * (1 + 1e-12) + 1e-6)
+    assert own_e.sum() < own_r.sum()
+    # And what it cannot own it rents, within what the clouds have left to sell.
+    rented_r = renters["capacity_h100e"].sel(lab="a", source="rented").to_numpy()
+    rented_e = everyone["capacity_h100e"].sel(lab="a", source="rented").to_numpy()
+    assert rented_e.sum() >= rented_r.sum()
+
+
 def test_construction_delay_makes_owned_capacity_later_and_dearer() -> None:
     base, shocked = _pair("construction_delay", {"size_frac": 0.3, "delay_quarters": 3}, **RICH)
     own0 = _line(base, "capacity_h100e", "a", "source", "owned")

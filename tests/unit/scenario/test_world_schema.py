@@ -164,6 +164,7 @@ BAD = [
     ("finance.chip_lead_quarters", 2.5, "finance.chip_lead_quarters", "whole number"),
     ("finance.owned_refill", "always", "finance.owned_refill", "hall"),
     ("finance.lease_refill", "never", "finance.lease_refill", "plan"),
+    ("finance.shortage_rations", "owners", "finance.shortage_rations", "everyone"),
     ("finance.terminal_growth_per_year", 0.9, "finance.terminal_growth_per_year", "< 0.5"),
     ("finance.plausible_max_capacity_h100e", 0, "finance.plausible_max_capacity_h100e", "must be > 0, got"),
     ("labs", _DELETE, "labs", "required field is missing"),
