@@ -330,11 +330,9 @@ def invest(
     # building), less the space of those that close before the order is online; only what does
     # not fit is built, and new space for the chips in the halls that close.
     free = _free_kw(fl, retire_kw, retire_space)
-    if p.owned_refill == "hall":  # as many as fit in the free space, whatever the plan (as a leased hall)
+    if p.owned_refill == "hall":  # as many as fit in the free space, whatever the plan
         order = np.maximum(order, np.where(kw > 0, np.maximum(0.0, free) / _nonzero(kw), 0.0))
-    order = order * can_buy * alive
-    if p.shortage_rations == "everyone":  # a shortage cuts a lab's own chip orders as it cuts renters'
-        order = order * scarce
+    order = order * can_buy * alive * rationed(t, ctx)
     order_kw = order * kw
     closing = _closing_kw(free, _free_kw(fl, retire_kw, 0.0)) * can_buy * alive
     refit = np.minimum(order_kw, np.maximum(0.0, free))  # the order's chips that go into free space
@@ -430,7 +428,7 @@ def _invest_compiled(
         full(gp.dc_capex_usd_per_mw, (n,), keep=True),
         full(gp.dc_refit_usd_per_mw, (n,), keep=True),
         full(delayed, (n,)),
-        full(scarce, (n,)) if p.shortage_rations == "everyone" else np.ones(n),
+        full(np.ravel(rationed(t, ctx)), (n,)),
         full(lead, (n,)),
         full(fl.dc_spend_usd_per_quarter, lab),
         (full(fl.space_kw, lab), retire_space, fl.owned_kw - retire_kw, full(fl.building_kw, lab)),
@@ -582,8 +580,8 @@ def order_for_free_space(
 def rationed(t: int, ctx: Context) -> FloatArray | float:
     """Return the share of a lab's new chips a chip shortage lets through now, ``(sample, 1)``.
 
-    1 unless ``finance.shortage_rations: everyone``: then a shortage cuts them by its size, as it
-    cuts what clouds sell.
+    1.0 unless ``finance.shortage_rations: everyone``: then a shortage cuts them by its size, as
+    it cuts what clouds sell. Every order, lease and renewal of the stage reads it here.
     """
     if ctx.params.shortage_rations != "everyone":
         return 1.0

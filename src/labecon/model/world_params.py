@@ -207,10 +207,10 @@ class WorldParams(NamedTuple):
     """'plan' or 'hall': whether a lab's own halls get chips into free space as its plan asks, or
     as many as fit whatever the plan."""
     lease_refill: str
-    shortage_rations: str
-    """'renters' or 'everyone': whether a chip shortage cuts a lab's own chip orders and leases too."""
     """'hall' or 'plan': whether a leased hall's chips are renewed, each chip life, with as many as
     fit whatever the plan, or only as many as the plan asks."""
+    shortage_rations: str
+    """'renters' or 'everyone': whether a chip shortage cuts a lab's own chip orders and leases too."""
     plausible_max: tuple[float, float, float]
     """Plausibility bounds: capacity (H100e), peak funding need (USD), revenue (USD per year)."""
     dc_life_quarters: int

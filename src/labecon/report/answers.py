@@ -9,7 +9,7 @@ so; "never" is its own probability, never averaged into a date.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,12 +239,14 @@ ON_VALUE_BEYOND = 0.1
 this share of them do."""
 
 
-def better_on_average(routes: dict[str, Any], route: str, declared: str) -> tuple[str, float] | None:
+def better_on_average(routes: Mapping[str, Any], route: str, declared: str) -> tuple[str, float] | None:
     """Return ``(another route, by how much, USD)`` when it beats ``route`` on average, else None.
 
     Most often best and best on average differ where a route loses far more in some futures than
-    it gains in others. Read from each route's mean gain over the declared one (nil for the
-    declared route); said only when that mean is more than two standard errors from nil.
+    it gains in others. Read from each route's mean gain over the declared one, the only paired
+    means a run keeps: a ``route`` other than the declared one is weighed against the declared
+    one; the declared one against the alternative with the largest mean gain. Said only when
+    that mean is more than two standard errors from nil.
     """
 
     def gain(r: str) -> tuple[float, float]:

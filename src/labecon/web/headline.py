@@ -82,7 +82,7 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
 
 def _on_average(by_route: Mapping[str, Any], route: str, declared: str) -> str:
     """Return ", though <route> is better on average by $X" when the mean NPV points elsewhere, else ""."""
-    found = better_on_average(dict(by_route), route, declared)
+    found = better_on_average(by_route, route, declared)
     if found is None:
         return ""
     other, by = found  # the declared route, if so, is named as such just before
