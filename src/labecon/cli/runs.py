@@ -98,13 +98,10 @@ def runs_show(run_id: RunIdArgument, store: StoreOption = None) -> None:
     with contextlib.suppress(labecon.LabeconError):  # results that do not load whole: the table says it
         results = runs_store.load(run_id)
         print_answers(results)
+    world = results is not None and is_world_of_labs(results.dataset)
     flat = not summaries["element"].astype(str).str.len().any()  # one figure per output, as b1's
-    if results is not None and (flat or is_world_of_labs(results.dataset)):
-        # The tables the run printed when it ran, in words and dates.
-        if is_world_of_labs(results.dataset):
-            print_world_tables(results)
-        else:
-            print_flat_table(results)
+    if results is not None and (world or flat):  # the tables the run printed when it ran
+        (print_world_tables if world else print_flat_table)(results)
         console.print(escape(f"Every summary: {runs_store.run_dir(run_id) / layout.SUMMARY_PARQUET}"))
         return
     _print_summaries(summaries, runs_store.run_dir(run_id))
