@@ -42,6 +42,21 @@ def pct(p: float) -> str:
     return f"{p:.1%}"
 
 
+def input_in_words(x: float, units: str = "") -> str:
+    """Return an input's value with its units as a sentence says it: ``191% a year``, ``$17.6M per MW``.
+
+    A fraction per year reads as a percentage a year; dollars with the rest of their units
+    (``USD per MW``); anything else as :func:`input_amount` and its units (``12 quarters``).
+    """
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    if units == "fraction per year":
+        return f"{x:.0%} a year"
+    if units.startswith("USD"):
+        return f"{input_amount(x, units)}{units[3:]}"
+    return f"{input_amount(x, units)} {units}".rstrip()
+
+
 def input_amount(x: float, units: str = "") -> str:
     """Return an input's value as a reader writes it: dollars when its units are (``$10M``), else a number.
 

@@ -206,6 +206,64 @@ def test_a_routes_drivers_are_spearmans_rho_of_each_input_with_its_gain_stronges
     assert checked > 0
 
 
+def test_a_routes_tails_are_its_lowest_and_highest_gains_and_the_inputs_that_set_them_apart() -> None:
+    res = labecon.simulate("route-choice", n_samples=1000, seed=6)
+    routes = [str(r) for r in res.dataset["route"].to_numpy()]
+    names = [str(x) for x in res.dataset["input"].to_numpy()]
+    values = res.dataset["input_value"].to_numpy()
+    named = 0
+    for lab, figures in res.routes.items():
+        for route, f in figures.items():
+            if f["is_declared"]:
+                assert f["tails"] == {}
+                continue
+            gain = np.sort(res.dataset["route_gain_usd"].to_numpy()[:, routes.index(f"{lab}:{route}")])
+            worst, best = f["tails"]["worst"], f["tails"]["best"]
+            assert worst["share"] == best["share"] == 0.05
+            assert worst["mean_gain_usd"] == pytest.approx(gain[:50].mean(), rel=1e-12)
+            assert best["mean_gain_usd"] == pytest.approx(gain[-50:].mean(), rel=1e-12)
+            for tail in (worst, best):
+                shifts = [abs(x["percentile"] - 0.5) for x in tail["inputs"]]
+                assert shifts == sorted(shifts, reverse=True)
+                assert all(d >= 0.15 for d in shifts)
+                assert len(tail["inputs"]) <= 2
+                for x in tail["inputs"]:
+                    column = values[:, names.index(x["input"])]
+                    assert x["overall_median"] == pytest.approx(np.median(column))
+                    # on the side its percentile says: a high input's median there is above the whole's
+                    assert (x["median"] >= x["overall_median"]) == (x["percentile"] > 0.5)
+                    named += 1
+    assert named > 0
+    few = labecon.simulate("route-choice", n_samples=300, seed=6)
+    assert all(f["tails"] == {} for figures in few.routes.values() for f in figures.values())
+
+
+def test_the_only_uncertain_input_is_the_only_one_a_routes_tails_name() -> None:
+    # Only API growth is uncertain here: each route's tails are named by it alone, or by nothing.
+    data = _route_choice()
+    data.pop("correlation")
+    keep = "g_api"
+    for name, spec in data["inputs"].items():
+        if name != keep and isinstance(spec, dict) and "dist" in spec:
+            data["inputs"][name] = {"dist": "fixed", "value": _median_of(spec)}
+    res = labecon.simulate(data, n_samples=600, seed=3)
+    named = []
+    for f in res.routes["frontier_lab"].values():
+        if f["is_declared"]:
+            continue
+        for tail in (f["tails"]["worst"], f["tails"]["best"]):
+            assert [x["input"] for x in tail["inputs"]] in ([], [keep])
+            named += tail["inputs"]
+    assert named
+
+
+def _median_of(spec: dict[str, Any]) -> float:
+    if "ci90" in spec:
+        low, high = spec["ci90"]
+        return float(np.sqrt(low * high)) if spec["dist"] == "lognormal" else (low + high) / 2
+    return float((spec["low"] + spec["high"]) / 2)
+
+
 def test_a_run_that_records_only_the_npv_refuses_to_keep_paths() -> None:
     with pytest.raises(ValueError, match="keeps no paths"):
         Accumulator(4, 2, 1, 8, keep_paths=True, only_npv=True)

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from labecon.amounts import money, pct, unit_money
+from labecon.amounts import input_in_words, money, pct, unit_money
 from labecon.errors import LabeconError
 from labecon.report.words import ValueKind, fmt_value, heavy_tailed, quarter_date, words_for, year_span
 from labecon.scenario.names import deal_parts, reader_names
@@ -152,7 +152,7 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
             lines.append(
                 f"Best on average is {average[0]}: {ranked[0]}, most often best, is {money(average[1])} "
                 "behind it in the mean over the futures (it loses more where it loses than it gains where it "
-                "wins)."
+                "wins)." + _where_furthest_behind(routes, ranked[0], declared, average[0])
             )
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
         if irr := _route_medians(routes, "irr_per_year", pct):
@@ -263,6 +263,30 @@ def better_on_average(routes: Mapping[str, Any], route: str, declared: str) -> t
         return None
     by, other = max(ahead)
     return other, by
+
+
+def _where_furthest_behind(routes: Mapping[str, Any], route: str, declared: str, ahead: str) -> str:
+    """Return a sentence on the futures where ``route`` falls furthest behind ``ahead``, or ``""``.
+
+    Its mean is set there: the worst tail of ``route``'s gain over the declared route, or, when
+    ``route`` is the declared one, the best tail of ``ahead``'s (the route answer's ``tails``).
+    Said with the inputs that set those futures apart; nothing when none does.
+    """
+    if route != declared:
+        tail, sign = (routes[route].get("tails") or {}).get("worst"), -1.0
+    else:
+        tail, sign = (routes[ahead].get("tails") or {}).get("best"), 1.0
+    if not tail or not tail["inputs"]:
+        return ""
+    where = " and ".join(
+        f"{x['description']} is {'high' if x['percentile'] > 0.5 else 'low'} "
+        f"({input_in_words(x['median'], x['units'])} in their median, "
+        f"{input_in_words(x['overall_median'], x['units'])} over all futures)"
+        for x in tail["inputs"]
+    )
+    behind = money(sign * tail["mean_gain_usd"])
+    opening = f" The {tail['share']:.0%} of futures where it falls furthest behind, {behind} in their mean,"
+    return f"{opening} are those where {where}."
 
 
 def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:

@@ -4,7 +4,8 @@ Read from a run's route outputs (:mod:`labecon.runtime.routes`): every figure
 is a Monte Carlo estimate over the samples, with its standard error; "when"
 is a calendar quarter, and "never" is its own probability, never averaged in.
 The drivers are Spearman rank correlations of the paired gain with each
-uncertain input, from the kept samples.
+uncertain input, from the kept samples; the tails are the futures where the
+gain is lowest and highest, and the inputs that set them apart.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from labecon.types import FloatArray
 
 TOP_DRIVERS = 5
 
+TAIL_SHARE = 0.05
+"""The share of futures a route's tails hold: those where its gain is lowest, and highest."""
+TAIL_MIN_SAMPLES = 400
+"""Fewest kept samples for tails to be read (20 futures in each at :data:`TAIL_SHARE`)."""
+TAIL_SHIFT = 0.15
+"""How far from the 50th percentile an input's median in a tail must sit to be named (0.15: at
+the 65th or beyond, or the 35th or below). The median of 1,000 futures drawn at random sits within
+0.03 of it 95% of the time, so what is named is what sets the tail apart, not noise."""
+TOP_TAIL_INPUTS = 2
+
 
 def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str, dict[str, Any]]]:
     """Return lab -> route -> figures (each with its SE); empty when no lab names routes.
@@ -34,7 +45,8 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
     within the horizon, without the value beyond it) and ``p_never`` (not),
     ``payback_median`` (a calendar quarter, or "never" when it pays back within
     the horizon in fewer than half the futures) and ``payback_median_quarter``
-    (the model's quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, and the lab's
+    (the model's quarter, 0 the first; ``None`` for never), ``gain_by_line_usd``, ``drivers``, ``tails``
+    (:func:`_tails`), and the lab's
     IRR to a buyer at its opening valuation and its compute bill per H100e-hour in service and per
     unit served, ``irr_per_year``, ``compute_usd_per_h100e_hour`` and ``compute_usd_per_unit_served``
     (as ``npv_usd``; absent from runs saved before they were outputs).
@@ -87,6 +99,7 @@ def route_answer(scenario: Scenario, dataset: xr.Dataset) -> dict[str, dict[str,
                 for line in lines
             },
             "drivers": [] if declared else _drivers(scenario, dataset, r, inputs),
+            "tails": {} if declared else _tails(scenario, dataset, r, inputs),
         }
         for name in ("irr_per_year", "compute_usd_per_h100e_hour", "compute_usd_per_unit_served"):
             if f"summary_route_{name}" in dataset:  # a run saved before they were outputs has none
@@ -156,3 +169,52 @@ def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRank
             found.append({"input": name, "description": words, "spearman": rho})
     found.sort(key=lambda d: -abs(float(d["spearman"])))
     return found[:TOP_DRIVERS]
+
+
+def _tails(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRanks) -> dict[str, Any]:
+    """Return where the route's gain over the declared route is lowest (``worst``) and highest (``best``).
+
+    Each: ``share`` of the futures (:data:`TAIL_SHARE`), their ``mean_gain_usd``, and ``inputs``:
+    those whose median percentile there is furthest from the 50th (at least :data:`TAIL_SHIFT`
+    away; at most :data:`TOP_TAIL_INPUTS`), each with its ``percentile`` (0 to 1) and its
+    ``median`` there and ``overall_median``, in the input's units. Where a route's mean rests on
+    a few futures, this says which. Empty with fewer than :data:`TAIL_MIN_SAMPLES` kept samples.
+    """
+    if inputs.values is None or "route_gain_usd" not in dataset:
+        return {}
+    gain = dataset["route_gain_usd"].to_numpy()[:, r]
+    n = gain.size
+    if n < TAIL_MIN_SAMPLES or not np.isfinite(gain).all():
+        return {}
+    count = math.ceil(TAIL_SHARE * n)
+    order = np.argsort(gain, kind="stable")  # ties in sample order: the same tails every time
+    return {
+        "worst": _tail(scenario, inputs, gain, order[:count]),
+        "best": _tail(scenario, inputs, gain, order[n - count :]),
+    }
+
+
+def _tail(scenario: Scenario, inputs: _InputRanks, gain: FloatArray, rows: Any) -> dict[str, Any]:
+    """Return one tail's figures (:func:`_tails`): the futures ``rows``."""
+    assert inputs.values is not None
+    n = gain.size
+    found: list[dict[str, Any]] = []
+    for j, name in enumerate(inputs.names):
+        ranks = inputs.ranks(j)
+        if ranks is None:
+            continue
+        percentile = float(np.median((ranks[rows] - 0.5) / n))
+        if abs(percentile - 0.5) >= TAIL_SHIFT:
+            spec = scenario.inputs.get(name)
+            found.append(
+                {
+                    "input": name,
+                    "description": getattr(spec, "description", "") or name,
+                    "units": getattr(spec, "units", "") or "",
+                    "percentile": percentile,
+                    "median": float(np.median(inputs.values[rows, j])),
+                    "overall_median": float(np.median(inputs.values[:, j])),
+                }
+            )
+    found.sort(key=lambda d: -abs(float(d["percentile"]) - 0.5))
+    return {"share": TAIL_SHARE, "mean_gain_usd": float(gain[rows].mean()), "inputs": found[:TOP_TAIL_INPUTS]}

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 import labecon
-from labecon.amounts import money, pct, unit_money
+from labecon.amounts import input_in_words, money, pct, unit_money
 from labecon.report.answers import answers
 from labecon.report.words import OUTPUT_WORDS, heavy_tailed, quarter_date, reader_note, tail_index, year_span
 from labecon.scenario.names import reader_names
@@ -319,3 +319,34 @@ def test_a_route_most_often_best_but_behind_on_average_is_said_to_be(world: labe
         if behind:
             assert f"is {money(-gain['mean'])} behind it in the mean" in said[0]
     assert any(x.startswith("Best on average is hybrid: own") for x in blocks[1].lines)
+
+
+def test_where_a_route_most_often_best_falls_furthest_behind_is_said_with_its_inputs(
+    world: labecon.Results,
+) -> None:
+    # Owning, most often best for the Anthropic-like lab, is behind its hybrid on average: the
+    # answer says in which futures it falls furthest behind, and what sets them apart.
+    blocks = answers(world.dataset, yaml.safe_load(world.scenario_yaml))
+    line = next(x for x in blocks[1].lines if x.startswith("Best on average is hybrid: own"))
+    worst = world.routes["lab_partner"]["own"]["tails"]["worst"]
+    assert worst["inputs"], "the tail names no input"
+    behind = money(-worst["mean_gain_usd"])
+    assert f"The 5% of futures where it falls furthest behind, {behind} in their mean" in line
+    for x in worst["inputs"]:
+        side = "high" if x["percentile"] > 0.5 else "low"
+        assert f"{x['description']} is {side} (" in line
+    assert "% a year in their median" in line or "quarters in their median" in line
+
+
+@pytest.mark.parametrize(
+    ("x", "units", "text"),
+    [
+        (1.9116, "fraction per year", "191% a year"),
+        (17_580_037.2, "USD per MW", "$17.6M per MW"),
+        (12.0, "quarters", "12 quarters"),
+        (0.5, "", "0.5"),
+        (float("nan"), "quarters", "n/a"),
+    ],
+)
+def test_an_inputs_value_reads_with_its_units(x: float, units: str, text: str) -> None:
+    assert input_in_words(x, units) == text
