@@ -8,7 +8,8 @@ import pytest
 
 import labecon
 from labecon.amounts import unit_money
-from labecon.web.headline import headline
+from labecon.scenario.names import reader_names
+from labecon.web.headline import _furthest_behind, headline
 from labecon.web.settings import WebSettings
 
 
@@ -148,3 +149,31 @@ def test_the_built_in_headline_weighs_the_mean_beside_the_share_of_futures(world
             and f"though {declared} is better on average by $" in text
         )
         assert said == worse_on_average, text
+
+
+def test_where_the_route_most_often_best_falls_furthest_behind_is_a_detail() -> None:
+    tail = {
+        "share": 0.05,
+        "mean_gain_usd": -4.3e12,
+        "inputs": [
+            {
+                "input": "k_dc",
+                "description": "data-centre lead time",
+                "units": "quarters",
+                "percentile": 0.78,
+                "median": 12.0,
+                "overall_median": 9.0,
+            }
+        ],
+    }
+    behind = {**_route(0.42, -253e9, 9.9e9), "tails": {"worst": tail, "best": {**tail, "inputs": []}}}
+    routes = {"lab_partner": {"hybrid": _route(0.37, declared=True), "own": behind}}
+    names = reader_names(labecon.load_scenario("two-strategies"))
+    assert _furthest_behind(routes, names) == [
+        "Anthropic-like lab: the 5% of futures where own falls furthest behind hybrid, $4.3 tn in their "
+        "mean, are those where data-centre lead time is high (12 quarters in their median, 9 quarters over "
+        "all futures)."
+    ]
+    # Within two standard errors of nil: not behind on average, so nothing.
+    routes["lab_partner"]["own"]["gain_usd"]["mean_se"] = 200e9
+    assert _furthest_behind(routes, names) == []

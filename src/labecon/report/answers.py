@@ -149,10 +149,11 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
         lines = [f"Best route, share of futures: {best}."]
         if (average := better_on_average(routes, ranked[0], declared)) is not None:
+            where = where_furthest_behind(routes, ranked[0], declared, average[0])
             lines.append(
                 f"Best on average is {average[0]}: {ranked[0]}, most often best, is {money(average[1])} "
                 "behind it in the mean over the futures (it loses more where it loses than it gains where it "
-                "wins)." + _where_furthest_behind(routes, ranked[0], declared, average[0])
+                f"wins).{' ' + where if where else ''}"
             )
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
         if irr := _route_medians(routes, "irr_per_year", pct):
@@ -265,12 +266,15 @@ def better_on_average(routes: Mapping[str, Any], route: str, declared: str) -> t
     return other, by
 
 
-def _where_furthest_behind(routes: Mapping[str, Any], route: str, declared: str, ahead: str) -> str:
+def where_furthest_behind(
+    routes: Mapping[str, Any], route: str, declared: str, ahead: str, amount: Callable[[float], str] = money
+) -> str:
     """Return a sentence on the futures where ``route`` falls furthest behind ``ahead``, or ``""``.
 
     Its mean is set there: the worst tail of ``route``'s gain over the declared route, or, when
     ``route`` is the declared one, the best tail of ``ahead``'s (the route answer's ``tails``).
-    Said with the inputs that set those futures apart; nothing when none does.
+    Said with the inputs that set those futures apart; nothing when none does. ``amount``
+    writes the dollars.
     """
     if route != declared:
         tail, sign = (routes[route].get("tails") or {}).get("worst"), -1.0
@@ -284,8 +288,8 @@ def _where_furthest_behind(routes: Mapping[str, Any], route: str, declared: str,
         f"{input_in_words(x['overall_median'], x['units'])} over all futures)"
         for x in tail["inputs"]
     )
-    behind = money(sign * tail["mean_gain_usd"])
-    opening = f" The {tail['share']:.0%} of futures where it falls furthest behind, {behind} in their mean,"
+    share, behind = f"{tail['share']:.0%}", amount(sign * tail["mean_gain_usd"])
+    opening = f"The {share} of futures where {route} falls furthest behind {ahead}, {behind} in their mean,"
     return f"{opening} are those where {where}."
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 import labecon
 from labecon.amounts import unit_money
-from labecon.report.answers import better_on_average
+from labecon.report.answers import better_on_average, where_furthest_behind
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.schema import ComputeScenario, as_kind
 from labecon.types import FloatArray
@@ -35,8 +35,24 @@ def headline(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, 
         found = _from_leader(results, names)
     else:
         found = _from_difference(results, scenario)
-    found["details"] = _when(results, scenario, names)
+    found["details"] = _when(results, scenario, names) + _furthest_behind(routes, names)
     return found
+
+
+def _furthest_behind(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) -> list[str]:
+    """Per lab whose route most often best is behind another on average: where it falls furthest behind."""
+    lines = []
+    for lab, by_route in routes.items():
+        if not by_route:
+            continue
+        route = max(by_route, key=lambda r: float(by_route[r]["p_best"]["value"]))
+        declared = next((r for r, f in by_route.items() if f.get("is_declared")), route)
+        found = better_on_average(by_route, route, declared)
+        if found is not None and (
+            where := where_furthest_behind(by_route, route, declared, found[0], _money)
+        ):
+            lines.append(f"{names.lab(lab)}: {where[:1].lower()}{where[1:]}")
+    return lines
 
 
 def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) -> dict[str, Any]:

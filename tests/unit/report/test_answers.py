@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import yaml
 
 import labecon
 from labecon.amounts import input_in_words, money, pct, unit_money
-from labecon.report.answers import answers
+from labecon.report.answers import answers, where_furthest_behind
 from labecon.report.words import OUTPUT_WORDS, heavy_tailed, quarter_date, reader_note, tail_index, year_span
 from labecon.scenario.names import reader_names
 
@@ -331,7 +332,7 @@ def test_where_a_route_most_often_best_falls_furthest_behind_is_said_with_its_in
     worst = world.routes["lab_partner"]["own"]["tails"]["worst"]
     assert worst["inputs"], "the tail names no input"
     behind = money(-worst["mean_gain_usd"])
-    assert f"The 5% of futures where it falls furthest behind, {behind} in their mean" in line
+    assert f"The 5% of futures where own falls furthest behind hybrid, {behind} in their mean" in line
     for x in worst["inputs"]:
         side = "high" if x["percentile"] > 0.5 else "low"
         assert f"{x['description']} is {side} (" in line
@@ -350,3 +351,50 @@ def test_where_a_route_most_often_best_falls_furthest_behind_is_said_with_its_in
 )
 def test_an_inputs_value_reads_with_its_units(x: float, units: str, text: str) -> None:
     assert input_in_words(x, units) == text
+
+
+def _tail_route(
+    p_best: float, mean: float, worst: float, best: float, declared: bool = False
+) -> dict[str, Any]:
+    growth = {
+        "input": "g_api",
+        "description": "growth of API and enterprise spend",
+        "units": "fraction per year",
+        "percentile": 0.93,
+        "median": 1.9,
+        "overall_median": 1.0,
+    }
+    lead = {**growth, "input": "k_dc", "description": "data-centre lead time", "units": "quarters"}
+    lead.update(percentile=0.2, median=5.0, overall_median=9.0)
+    figures: dict[str, Any] = {"p_best": {"value": p_best, "se": 0.01}, "is_declared": declared}
+    if not declared:
+        figures["gain_usd"] = {"mean": mean, "mean_se": 1e9}
+        figures["tails"] = {
+            "worst": {"share": 0.05, "mean_gain_usd": worst, "inputs": [growth]},
+            "best": {"share": 0.05, "mean_gain_usd": best, "inputs": [growth, lead]},
+        }
+    return figures
+
+
+def test_where_a_route_falls_furthest_behind_reads_from_the_right_tail() -> None:
+    # An alternative most often best but behind the declared route: its own worst futures.
+    routes = {
+        "hybrid": _tail_route(0.4, 0, 0, 0, declared=True),
+        "own": _tail_route(0.45, -200e9, -4e12, 9e11),
+    }
+    said = where_furthest_behind(routes, "own", "hybrid", "hybrid")
+    assert said == (
+        "The 5% of futures where own falls furthest behind hybrid, $4T in their mean, are those where growth "
+        "of API and enterprise spend is high (190% a year in their median, 100% a year over all futures)."
+    )
+    # The declared route most often best but behind an alternative: that one's best futures.
+    said = where_furthest_behind(routes, "hybrid", "hybrid", "own")
+    assert said.startswith("The 5% of futures where hybrid falls furthest behind own, $900B in their mean")
+    assert (
+        "and data-centre lead time is low (5 quarters in their median, 9 quarters over all futures)." in said
+    )
+    # No input sets the futures apart, or no tails kept: nothing said.
+    routes["own"]["tails"]["worst"]["inputs"] = []
+    assert where_furthest_behind(routes, "own", "hybrid", "hybrid") == ""
+    routes["own"].pop("tails")
+    assert where_furthest_behind(routes, "own", "hybrid", "hybrid") == ""
