@@ -137,6 +137,28 @@ def test_a_world_scenario_on_dask_equals_a_local_run_bit_for_bit(backend: DaskBa
 
 @requires_dask
 @pytest.mark.dask
+def test_a_run_smaller_than_a_moment_group_per_worker_keeps_both_workers_busy(
+    backend: DaskBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Left to choose its blocks, a run of fewer samples than a moment group gives each worker half.
+    given: list[list[Block]] = []
+    real = backend.map_blocks
+
+    def recording(fn: Any, blocks: list[Block]) -> Any:
+        given.append(list(blocks))
+        return real(fn, blocks)
+
+    monkeypatch.setattr(backend, "map_blocks", recording)
+    options: dict[str, Any] = {"n_samples": 501, "seed": 2, "keep": "summary"}
+    on_dask = labecon.simulate("route-choice", backend=backend, **options)
+    assert given == [[Block(0, 251), Block(251, 501)]]
+    local = labecon.simulate("route-choice", **options)
+    for name, var in local.dataset.data_vars.items():
+        assert on_dask.dataset[name].to_numpy().tobytes() == var.to_numpy().tobytes(), name
+
+
+@requires_dask
+@pytest.mark.dask
 def test_a_local_run_interrupted_off_a_group_resumes_on_dask_to_the_same_bits(
     backend: DaskBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

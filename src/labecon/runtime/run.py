@@ -36,7 +36,7 @@ from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
 from labecon.runtime.engines import engine_for
 from labecon.runtime.plan import Block, check_count, plan_blocks, plan_tasks
-from labecon.runtime.reducers import OutputReducer
+from labecon.runtime.reducers import GROUP, OutputReducer
 from labecon.runtime.results import Results
 from labecon.runtime.summary import OutputSummary
 from labecon.runtime.work import (
@@ -260,7 +260,13 @@ def simulate(
     runner = make_backend(backend, scheduler, n_workers)
     workers_used = int(getattr(runner, "n_workers", 1))
     work: Callable[[Block], BlockOutput | TaskOutput]
-    if getattr(runner, "folds_on_workers", False):
+    if chunk_size is None and _too_few_for_workers(n - done_upto, workers_used):
+        # One block per worker, folded here: otherwise a run of one moment group, or one
+        # default block, would keep every worker but one idle.
+        size = -(-(n - done_upto) // workers_used)
+        todo = [Block(s, min(s + size, n)) for s in range(done_upto, n, size)]
+        work = partial(compute_block, job)
+    elif getattr(runner, "folds_on_workers", False):
         # Workers fold their samples into partial reducers and send back only those.
         todo = plan_tasks(n, done_upto, blocks[0].size, workers_used)
         work = partial(compute_task, job)
@@ -374,6 +380,15 @@ def _statistics(summaries: Mapping[str, OutputSummary]) -> list[str]:
     for s in summaries.values():
         names.extend(k for k in s.as_dict() if k not in names and k != "n_samples")
     return names
+
+
+def _too_few_for_workers(remaining: int, workers: int) -> bool:
+    """Return whether ``remaining`` samples make fewer moment groups than there are workers.
+
+    Moment groups (:data:`~labecon.runtime.reducers.GROUP`, as large as a default block) are
+    what workers that fold their own samples are given, and default blocks what the others are.
+    """
+    return workers > 1 and remaining > 0 and -(-remaining // GROUP) < workers
 
 
 def _check_seed(seed: object) -> int:

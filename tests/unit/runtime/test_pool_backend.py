@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import warnings
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 from tests.conftest import plausibility_counts
 
 import labecon
+from labecon.runtime.backends.base import BlockFunction
 from labecon.runtime.backends.pool import PoolBackend
+from labecon.runtime.plan import Block
 from labecon.web.runner import ImmediateRunner, compute_view
 
 
@@ -65,3 +69,30 @@ def test_a_server_can_keep_the_workers_warnings_with_them() -> None:
         )
     assert plausibility_counts(there) == []
     assert quiet.summary()["is_beyond_plausible_bounds"]["mean"][1] > 0, "the futures are still counted"
+
+
+class _Recording(PoolBackend):
+    """A pool backend that keeps the blocks it was given."""
+
+    def __init__(self, executor: ThreadPoolExecutor, n_workers: int | None = None) -> None:
+        super().__init__(executor, n_workers=n_workers)
+        self.given: list[list[tuple[int, int]]] = []
+
+    def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
+        self.given.append([(b.start, b.stop) for b in blocks])
+        return super().map_blocks(fn, blocks)
+
+
+def test_a_run_left_to_choose_its_blocks_gives_every_worker_one_with_the_bits_of_one_block() -> None:
+    alone = labecon.simulate("two-strategies", 1001, 3)
+    with ThreadPoolExecutor(2) as pool:
+        backend = _Recording(pool)
+        spread = labecon.simulate("two-strategies", 1001, 3, backend=backend)
+        assert backend.given == [[(0, 501), (501, 1001)]]
+        # A chunk size asked for is kept; one worker keeps the one default block.
+        chosen = _Recording(pool)
+        labecon.simulate("two-strategies", 1001, 3, chunk_size=1001, backend=chosen)
+        one = _Recording(pool, n_workers=1)
+        labecon.simulate("two-strategies", 1001, 3, backend=one)
+    assert chosen.given == one.given == [[(0, 1001)]]
+    _same_bits(alone, spread)

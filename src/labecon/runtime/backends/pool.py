@@ -20,14 +20,20 @@ class PoolBackend:
 
     ``give_warnings``: the caller gives again the warnings a block gave in a worker process, as
     a local run would (default). A server that says them in its answers passes False, so that
-    its log does not repeat them, run after run, from its threads.
+    its log does not repeat them, run after run, from its threads. ``n_workers``: how many
+    blocks it computes at once (default: the executor's workers), so that a run left to choose
+    its blocks gives each one.
     """
 
     name = "pool"
 
-    def __init__(self, executor: Executor, *, give_warnings: bool = True) -> None:
+    def __init__(
+        self, executor: Executor, *, give_warnings: bool = True, n_workers: int | None = None
+    ) -> None:
         self.executor = executor
         self.in_other_processes = give_warnings and isinstance(executor, ProcessPoolExecutor)
+        # Both standard executors keep their size there; any other counts as one worker.
+        self.n_workers = n_workers if n_workers is not None else int(getattr(executor, "_max_workers", 1))
 
     def map_blocks(self, fn: BlockFunction, blocks: Sequence[Block]) -> Iterator[tuple[Block, Any]]:
         """Yield ``(block, fn(block))`` for every block, in completion order (the caller folds in order)."""
