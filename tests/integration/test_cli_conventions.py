@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 
+import pytest
 from typer.testing import CliRunner
 
 from labecon.cli import app
@@ -52,3 +54,21 @@ def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:
     bad = runner.invoke(app, ["conventions", "route-choice", "-n", "0"])
     assert bad.exit_code == 2
     assert "--samples" in bad.output
+
+
+@pytest.mark.dask
+@pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="needs labecon[dask]")
+def test_conventions_on_two_dask_workers_give_the_answer_of_one_process() -> None:
+    args = ["conventions", "route-choice", "-n", "300", "--seed", "3", "--json"]
+    here = runner.invoke(app, args)
+    spread = runner.invoke(app, [*args, "--backend", "dask", "--workers", "2"])
+    assert here.exit_code == spread.exit_code == 0, spread.output
+    assert json.loads(spread.stdout) == json.loads(here.stdout)
+
+
+def test_a_backend_not_known_is_refused_before_anything_runs() -> None:
+    for command in ("conventions", "deals"):
+        bad = runner.invoke(app, [command, "route-choice", "-n", "100", "--backend", "cloud"])
+        assert bad.exit_code == 2
+        assert "--backend" in bad.output
+        assert "'cloud' is not one of: local, dask" in " ".join(bad.output.split())

@@ -9,7 +9,16 @@ from rich.table import Table
 
 import labecon
 from labecon.amounts import pct as percent
-from labecon.cli.options import JsonOption, SeedOption, SetOption, rerun_and_show, samples_option
+from labecon.cli.options import (
+    BackendOption,
+    JsonOption,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    WorkersOption,
+    rerun_and_show,
+    samples_option,
+)
 from labecon.cli.rendering import console
 
 
@@ -19,6 +28,9 @@ def conventions(
     seed: SeedOption = None,
     sets: SetOption = None,
     as_json: JsonOption = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """How each lab's route answer moves with the model's conventions, one at a time and together.
 
@@ -36,6 +48,9 @@ def conventions(
         samples=samples,
         seed=seed,
         as_json=as_json,
+        backend=backend,
+        scheduler=scheduler,
+        workers=workers,
     )
 
 

@@ -10,7 +10,16 @@ from rich.table import Table
 import labecon
 from labecon.amounts import money
 from labecon.amounts import pct as percent
-from labecon.cli.options import JsonOption, SeedOption, SetOption, rerun_and_show, samples_option
+from labecon.cli.options import (
+    BackendOption,
+    JsonOption,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    WorkersOption,
+    rerun_and_show,
+    samples_option,
+)
 from labecon.cli.rendering import console
 
 
@@ -20,6 +29,9 @@ def deals(
     seed: SeedOption = None,
     sets: SetOption = None,
     as_json: JsonOption = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Show what each strategic deal is worth to its lab (NPV with and without it) and to its partner.
 
@@ -28,7 +40,17 @@ def deals(
     on it is positive.
     """
     rerun_and_show(
-        scenario, sets, "run", labecon.deal_values, print_deals, samples=samples, seed=seed, as_json=as_json
+        scenario,
+        sets,
+        "run",
+        labecon.deal_values,
+        print_deals,
+        samples=samples,
+        seed=seed,
+        as_json=as_json,
+        backend=backend,
+        scheduler=scheduler,
+        workers=workers,
     )
 
 

@@ -19,6 +19,7 @@ from labecon import layout
 from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
+from labecon.types import BackendName
 
 SENSITIVITY_METHODS = ("sobol", "oat", "pawn", "delta")
 """The methods of ``labecon.sensitivity`` (its ``method``), offered at the command line."""
@@ -44,6 +45,13 @@ def choices(values: tuple[str, ...] | Any) -> dict[str, Any]:
 
 
 SeedOption = Annotated[int | None, typer.Option(help="Random seed (default: the scenario's).")]
+BackendOption = Annotated[str, typer.Option(help="local (this process) or dask.", **choices(BackendName))]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(help="Dask worker processes of the local cluster (default 2).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
 ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]
@@ -169,12 +177,17 @@ def rerun_and_show(
     samples: int | None,
     seed: int | None,
     as_json: bool,
+    backend: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> None:
     """Run a scenario again and again on the same futures, then print the result (or its JSON).
 
     ``compute`` is the public API's function (``labecon.conventions``, ``labecon.deal_values``),
-    called as ``compute(scenario, n_samples=, seed=, progress=)``; each ``rerun`` (``"variant"``,
-    ``"run"``) is said as it starts, unless the answer is JSON. An error names its field.
+    called as ``compute(scenario, n_samples=, seed=, backend=, progress=)``; each ``rerun``
+    (``"variant"``, ``"run"``) is said as it starts, unless the answer is JSON. The backend
+    (``labecon.make_backend``) serves every rerun: a Dask cluster starts once. An error names
+    its field.
     """
 
     def say(i: int, count: int, label: str) -> None:
@@ -183,8 +196,14 @@ def rerun_and_show(
     try:
         scenario = load_scenario(source, sets)
         say_if_compiling(scenario)
-        with plausibility_summary(f"the {rerun}s", reader_names(scenario)):
-            result = compute(scenario, n_samples=samples, seed=seed, progress=None if as_json else say)
+        runner = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
+        try:
+            with plausibility_summary(f"the {rerun}s", reader_names(scenario)):
+                result = compute(
+                    scenario, n_samples=samples, seed=seed, backend=runner, progress=None if as_json else say
+                )
+        finally:
+            runner.close()
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if as_json:

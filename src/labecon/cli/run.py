@@ -21,8 +21,11 @@ from labecon import layout
 from labecon.cli.options import (
     KEEP_CHOICES,
     QUANTILE_CHOICES,
+    BackendOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
+    WorkersOption,
     check_out_dir,
     choices,
     load_scenario,
@@ -35,7 +38,7 @@ from labecon.cli.rendering import err_console, fail, fail_from, plausibility_sum
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
-from labecon.types import BackendName, EngineName
+from labecon.types import EngineName
 
 
 def run(
@@ -85,15 +88,9 @@ def run(
             **choices(QUANTILE_CHOICES),
         ),
     ] = "auto",
-    backend: Annotated[
-        str, typer.Option(help="local (this process) or dask.", **choices(BackendName))
-    ] = "local",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(help="Dask worker processes of the local cluster (default 2).")
-    ] = None,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
     resume: Annotated[
         str | None, typer.Option(help="Resume an interrupted run from its checkpoints, by run id.")
     ] = None,
