@@ -24,8 +24,10 @@ import numpy as np
 import pytest
 from tests.conftest import plausibility_counts
 from tests.integration._dask_funcs import failing_block, toy_block
+from typer.testing import CliRunner
 
 import labecon
+from labecon.cli import app
 from labecon.errors import BackendError, OptionalDependencyError, OptionError
 from labecon.runtime.backends import LocalBackend
 from labecon.runtime.backends.dask import DaskBackend
@@ -279,9 +281,15 @@ def test_an_unreachable_scheduler_is_a_clear_error_not_a_hang() -> None:
 
 @requires_dask
 @pytest.mark.dask
-def test_a_bad_worker_count_is_refused() -> None:
-    with pytest.raises(BackendError, match="at least 1"):
+def test_a_bad_worker_count_is_refused_naming_the_option() -> None:
+    with pytest.raises(OptionError, match="n_workers: must be at least 1"):
         DaskBackend(n_workers=0)
+    for command in (["run", "b1"], ["conventions", "route-choice"]):
+        result = CliRunner().invoke(app, [*command, "-n", "100", "--backend", "dask", "--workers", "0"])
+        assert result.exit_code == 2
+        assert "--workers: must be at least 1 (Dask worker processes), got 0" in " ".join(
+            result.output.split()
+        )
 
 
 def test_missing_dask_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:

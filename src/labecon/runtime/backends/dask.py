@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from labecon.errors import BackendError, OptionalDependencyError
+from labecon.errors import BackendError, OptionalDependencyError, OptionError
 from labecon.runtime.backends.base import BlockFunction
 from labecon.runtime.plan import Block
 
@@ -142,8 +142,8 @@ class DaskBackend:
     ) -> None:
         distributed = _import_distributed()
         if n_workers is not None and (isinstance(n_workers, bool) or n_workers < 1):
-            msg = f"the number of Dask workers must be at least 1, got {n_workers!r}"
-            raise BackendError(msg)
+            msg = f"must be at least 1 (Dask worker processes), got {n_workers!r}"
+            raise OptionError(msg, "n_workers")
         if in_flight_per_worker < 1:
             msg = f"in_flight_per_worker must be at least 1, got {in_flight_per_worker!r}"
             raise BackendError(msg)
