@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 import yaml
-from scipy.stats import spearmanr
+from scipy.stats import rankdata, spearmanr
 from tests.world_helpers import tiny_world
 
 import labecon
@@ -202,6 +202,15 @@ def test_a_routes_drivers_are_spearmans_rho_of_each_input_with_its_gain_stronges
             for d in f["drivers"]:
                 x = res.dataset["input_value"].sel(input=d["input"]).to_numpy()
                 assert d["spearman"] == pytest.approx(spearmanr(x, gain).statistic, abs=1e-12)
+                # Which way it moves the answer: the win rate in the input's lowest and highest fifth.
+                ranks = rankdata(x)
+                for end, rows in (
+                    ("p_beats_low", ranks <= 0.2 * x.size),
+                    ("p_beats_high", ranks > 0.8 * x.size),
+                ):
+                    p = (gain[rows] > 0).mean()
+                    assert d[end]["value"] == pytest.approx(p, abs=1e-15)
+                    assert d[end]["se"] == pytest.approx(np.sqrt(p * (1 - p) / rows.sum()), abs=1e-15)
                 checked += 1
     assert checked > 0
 

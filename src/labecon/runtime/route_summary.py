@@ -150,6 +150,9 @@ def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRank
     """Return the inputs whose rank correlation with the route's gain is largest, strongest first.
 
     Spearman's rho: the correlation of the ranks (as scipy's ``spearmanr``, each input ranked once).
+    Each with which way it moves the answer: ``p_beats_low`` and ``p_beats_high``, the share of
+    futures in which the route beats the declared one among those where the input is in its
+    lowest and its highest fifth (:func:`_beats_by_fifth`; each ``{"value", "se"}``).
     """
     if inputs.values is None or "route_gain_usd" not in dataset:
         return []
@@ -168,7 +171,31 @@ def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRank
             words = getattr(spec, "description", "") or name
             found.append({"input": name, "description": words, "spearman": rho})
     found.sort(key=lambda d: -abs(float(d["spearman"])))
-    return found[:TOP_DRIVERS]
+    top = found[:TOP_DRIVERS]
+    for d in top:
+        d["p_beats_low"], d["p_beats_high"] = _beats_by_fifth(
+            gain, inputs.ranks(inputs.names.index(d["input"]))
+        )
+    return top
+
+
+FIFTH = 0.2
+"""The share of futures at each end of an input's range whose win rates a driver gives."""
+
+
+def _beats_by_fifth(gain: FloatArray, ranks: FloatArray | None) -> tuple[dict[str, float], dict[str, float]]:
+    """Return P(gain > 0) where the input's rank is in its lowest and highest :data:`FIFTH`, with SEs.
+
+    Ties in the input share their average rank, so a fifth may hold a few futures more or less.
+    """
+    assert ranks is not None
+    n = gain.size
+    out = []
+    for rows in (ranks <= FIFTH * n, ranks > (1.0 - FIFTH) * n):
+        m = int(rows.sum())
+        p = float((gain[rows] > 0.0).mean()) if m else math.nan
+        out.append({"value": p, "se": math.sqrt(p * (1.0 - p) / m) if m else math.nan})
+    return out[0], out[1]
 
 
 def _tails(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRanks) -> dict[str, Any]:

@@ -398,3 +398,20 @@ def test_where_a_route_falls_furthest_behind_reads_from_the_right_tail() -> None
     assert where_furthest_behind(routes, "own", "hybrid", "hybrid") == ""
     routes["own"].pop("tails")
     assert where_furthest_behind(routes, "own", "hybrid", "hybrid") == ""
+
+
+def test_a_routes_drivers_say_which_way_they_move_the_answer(world: labecon.Results) -> None:
+    blocks = answers(world.dataset, yaml.safe_load(world.scenario_yaml))
+    for lab, block in (("lab_own", blocks[0]), ("lab_partner", blocks[1])):
+        lines = [x for x in block.lines if " beats " in x and "driven most by" in x]
+        assert lines
+        for route, f in world.routes[lab].items():
+            if f["is_declared"] or not f["drivers"]:
+                continue
+            first, second = f["drivers"][:2]
+            line = next(x for x in lines if x.startswith(f"{route} beats "))
+            hi, lo = pct(first["p_beats_high"]["value"]), pct(first["p_beats_low"]["value"])
+            said = f"(it wins in {hi} of the fifth of futures where that is highest, {lo} where lowest)"
+            assert f"driven most by {first['description']} {said}" in line
+            hi, lo = pct(second["p_beats_high"]["value"]), pct(second["p_beats_low"]["value"])
+            assert f" and {second['description']} ({hi} where highest, {lo} where lowest)." in line
