@@ -185,6 +185,28 @@ def test_every_chart_stays_inside_its_card(server: BackgroundServer, browser: An
     assert errors == []
 
 
+def test_each_route_is_said_in_words_under_the_headline(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=1", errors)
+    assert not page.is_visible("#route-words-body")  # folded until asked for
+    page.click("#route-words > summary")
+    titles = page.evaluate("Array.from(document.querySelectorAll('#route-words h3'), (h) => h.textContent)")
+    assert titles == [
+        "Route choice for OpenAI-like lab (declared route: own)",
+        "Route choice for Anthropic-like lab (declared route: hybrid)",
+    ]
+    words = page.inner_text("#route-words-body")
+    assert "lease beats own in " in words
+    assert "of the fifth of futures where that is highest" in words
+    # A scenario without routes says nothing of them.
+    page.select_option("#scenario", "b1")
+    page.wait_for_function(
+        "!location.search.includes('two-strategies') && document.body.dataset.renders >= '2'"
+    )
+    assert page.is_hidden("#route-words")
+    assert errors == []
+
+
 def test_a_seed_this_page_cannot_hold_exactly_is_refused(server: BackgroundServer, browser: Any) -> None:
     # 2^53 + 1 would silently run as 2^53 in a browser: the field and a link's seed are refused, by name.
     errors: list[str] = []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import yaml
 
 import labecon
+from labecon.report.answers import answers
 from labecon.web.view import results_view
 
 
@@ -118,3 +120,17 @@ def test_the_route_drivers_are_offered_where_a_lab_names_an_alternative_route() 
     assert view["route_alternatives"] is False
     b1 = labecon.load_scenario("b1")
     assert results_view(labecon.simulate(b1, 200, 1), b1)["route_alternatives"] is False
+
+
+def test_the_view_says_each_route_in_the_words_of_the_command_line() -> None:
+    sc = labecon.load_scenario("route-choice")
+    results = labecon.simulate(sc, 800, 4)
+    view = results_view(results, sc)
+    cli = answers(results.dataset, yaml.safe_load(results.scenario_yaml))
+    blocks = [b for b in cli if b.title.startswith("Route choice for ")]
+    assert [b["title"] for b in view["route_answers"]] == [b.title for b in blocks]
+    for shown, said in zip(view["route_answers"], blocks, strict=True):
+        # The command line's last block ends with the commands that check it; the dashboard has links.
+        assert shown["lines"] == [x for x in said.lines if "the command labecon" not in x]
+    b1 = labecon.load_scenario("b1")
+    assert results_view(labecon.simulate(b1, 200, 1), b1)["route_answers"] == []

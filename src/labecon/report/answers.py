@@ -142,8 +142,32 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         sc = load_quietly(scenario)  # the run's own scenario: warned of when it was loaded
     except LabeconError:  # not the run's whole scenario: it cannot name the routes' labs
         return []
+    out = route_blocks(sc, route_answer(sc, ds))
+    if out:
+        from labecon.scenario.builtin import list_builtin
+
+        name = scenario.get("name")
+        which = name if name in list_builtin() else "with this scenario's file"
+        out[-1].lines.append(
+            "The model's own conventions (when compute is priced, when chips are ordered, whether owned "
+            "and leased halls are kept full, the terminal value) can move these answers; the command "
+            f"labecon conventions {which} reruns them under each."
+        )
+        out[-1].lines.append(
+            f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
+            "sweeps each from its 5th to its 95th percentile."
+        )
+    return out
+
+
+def route_blocks(sc: Scenario, by_lab: Mapping[str, Mapping[str, Any]]) -> list[Answer]:
+    """Return one block per lab of its route answer (``results.routes``), in sentences.
+
+    Which route is best how often, where the most often best is behind on average, each
+    alternative against the declared route, the IRRs and compute costs, what builders lease it.
+    """
     out, names = [], reader_names(sc)
-    for lab, routes in route_answer(sc, ds).items():
+    for lab, routes in by_lab.items():
         declared = next(name for name, fig in routes.items() if fig["is_declared"])
         ranked = sorted(routes, key=lambda name: -routes[name]["p_best"]["value"])
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
@@ -168,20 +192,6 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         if limit := _builders_limit(sc, lab):
             lines.append(limit)
         out.append(Answer(f"Route choice for {names.lab(lab)} (declared route: {declared})", lines))
-    if out:
-        from labecon.scenario.builtin import list_builtin
-
-        name = scenario.get("name")
-        which = name if name in list_builtin() else "with this scenario's file"
-        out[-1].lines.append(
-            "The model's own conventions (when compute is priced, when chips are ordered, whether owned "
-            "and leased halls are kept full, the terminal value) can move these answers; the command "
-            f"labecon conventions {which} reruns them under each."
-        )
-        out[-1].lines.append(
-            f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
-            "sweeps each from its 5th to its 95th percentile."
-        )
     return out
 
 
@@ -224,7 +234,7 @@ def _builders_limit(scenario: Scenario, lab: str) -> str:
     )
 
 
-def _route_medians(routes: dict[str, dict[str, Any]], name: str, fmt: Callable[[float], str]) -> str:
+def _route_medians(routes: Mapping[str, Mapping[str, Any]], name: str, fmt: Callable[[float], str]) -> str:
     """Return each route's median of figure ``name``, ``own 5.0%, commit 1.8%`` ("" if a route lacks it)."""
     if not all(name in fig for fig in routes.values()):
         return ""

@@ -15,6 +15,7 @@ import numpy as np
 import labecon
 from labecon.amounts import pct
 from labecon.analysis.drivers import has_alternative_routes
+from labecon.report.answers import route_blocks
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
 from labecon.scenario.schema import WorldScenario, as_kind
@@ -49,6 +50,10 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "manifest": manifest,
         "start_year": world.start_year if (world := as_kind(scenario, WorldScenario)) else None,
         "headline": headline(results, scenario),
+        # Each lab's route answer in sentences, as the command line and the report give it.
+        "route_answers": [
+            {"title": block.title, "lines": block.lines} for block in route_blocks(scenario, results.routes)
+        ],
         "outputs": outputs,
         "coords": coords,
         # Labs, routes and deals by their names for readers, where the scenario gives them.

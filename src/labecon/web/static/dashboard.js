@@ -257,6 +257,22 @@ function showLines(id, lines) {
   }));
 }
 
+// Each lab's route answer in sentences (the command line's and the report's), one list per lab.
+function showRouteWords(blocks) {
+  $("route-words").hidden = blocks.length === 0;
+  $("route-words-body").replaceChildren(...blocks.flatMap((block) => {
+    const title = document.createElement("h3");
+    title.textContent = block.title;
+    const list = document.createElement("ul");
+    list.replaceChildren(...block.lines.map((line) => {
+      const li = document.createElement("li");
+      li.textContent = line;
+      return li;
+    }));
+    return [title, list];
+  }));
+}
+
 function render(view, label, started) {
   state.view = view;
   const h = view.headline;
@@ -264,6 +280,7 @@ function render(view, label, started) {
   $("headline-text").innerHTML = text;
   $("headline-text").dataset.p = h.p === null ? "" : String(h.p);
   showLines("headline-details", h.details || []);
+  showRouteWords(view.route_answers || []);
   const warned = view.warnings || [];
   $("input-warnings").hidden = warned.length === 0;
   showLines("input-warnings", warned);
