@@ -198,6 +198,11 @@ def test_each_route_is_said_in_words_under_the_headline(server: BackgroundServer
     words = page.inner_text("#route-words-body")
     assert "lease beats own in " in words
     assert "of the fifth of futures where that is highest" in words
+    # Unfolded, it is in the link: a copied link opens it unfolded.
+    page.wait_for_function("location.search.includes('check=words')")
+    again = _opened(browser, page.url, errors)
+    assert again.is_visible("#route-words-body")
+    assert again.inner_text("#route-words-body") == words
     # A scenario without routes says nothing of them.
     page.select_option("#scenario", "b1")
     page.wait_for_function(

@@ -21,6 +21,7 @@ const state = {
   run: null, // id of a full run whose results are shown
   conventions: false, // the conventions check is shown (for the scenario as it is)
   drivers: false, // what moves the route answer is shown (for the scenario as it is)
+  words: false, // each route's answer in words is unfolded
   description: null,
   view: null,
   renders: 0,
@@ -402,6 +403,11 @@ async function start() {
   else preview();
   if (state.conventions) checkConventions(); // the link was copied with the check shown
   driversFromLink = state.drivers;
+  $("route-words").open = state.words;
+  $("route-words").addEventListener("toggle", () => {
+    state.words = $("route-words").open;
+    writeUrl(state);
+  });
 
   select.addEventListener("change", async () => {
     if (select.value === "__yaml__") { $("yaml-panel").open = true; $("yaml-text").focus(); return; }

@@ -1,5 +1,6 @@
 // The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
-// the lab shown, the full run and the checks shown (conventions, drivers), so a copied link reopens it.
+// the lab shown, the full run and the checks shown (conventions, drivers, the route answer in words),
+// so a copied link reopens it.
 function encodeText(text) {
   const bytes = new TextEncoder().encode(text);
   let bin = "";
@@ -41,6 +42,7 @@ export function readUrl(state, onError) {
   const checks = (q.get("check") || "").split(",");
   state.conventions = checks.includes("conventions");
   state.drivers = checks.includes("drivers");
+  state.words = checks.includes("words");
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -56,7 +58,8 @@ export function writeUrl(state) {
   if (state.lab !== "all") q.set("lab", state.lab);
   for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
   if (state.run) q.set("run", state.run);
-  const checks = [state.conventions && "conventions", state.drivers && "drivers"].filter(Boolean);
+  const checks = [state.conventions && "conventions", state.drivers && "drivers", state.words && "words"]
+    .filter(Boolean);
   if (checks.length) q.set("check", checks.join(","));
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }
