@@ -331,8 +331,8 @@ def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:
 def _driver_words(driver: Mapping[str, Any], *, first: bool) -> str:
     """Return a driver and which way it moves the answer: how often the route wins at each end of it.
 
-    ``it wins in 68.3% of the fifth of futures where that is highest, 12.3% where lowest``; without
-    the win rates (a run saved before they were kept), the input's description alone.
+    ``it wins in 68.3% of the fifth of futures where that is highest, 12.3% where lowest`` for the
+    first named (``first``), the two rates alone after it; without them, the description alone.
     """
     high, low = driver.get("p_beats_high"), driver.get("p_beats_low")
     if not high or not low:
