@@ -67,8 +67,13 @@ def test_conventions_on_two_dask_workers_give_the_answer_of_one_process() -> Non
 
 
 def test_a_backend_not_known_is_refused_before_anything_runs() -> None:
-    for command in ("conventions", "deals"):
-        bad = runner.invoke(app, [command, "route-choice", "-n", "100", "--backend", "cloud"])
+    for command in (
+        ["conventions", "route-choice"],
+        ["deals", "route-choice"],
+        ["compare", "b1", "--strategies", "rent,build"],
+        ["sensitivity", "b1", "saving"],
+    ):
+        bad = runner.invoke(app, [*command, "-n", "100", "--backend", "cloud"])
         assert bad.exit_code == 2
         assert "--backend" in bad.output
         assert "'cloud' is not one of: local, dask" in " ".join(bad.output.split())

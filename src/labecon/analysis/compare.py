@@ -456,6 +456,7 @@ def compare(
     chunk_size: int | None = None,
     engine: EngineName = "auto",
     progress: Callable[[int, int], None] | None = None,
+    backend: Any = "local",
 ) -> Comparison:
     """Run two or more options on the same random draws and compare them on one metric.
 
@@ -477,7 +478,9 @@ def compare(
     or inline (``"npv_usd[lab=a]"``). With variants, ``metric`` may list
     several outputs: the result compares on the first (with EVPI and EVPPI)
     and holds the others in ``by_metric``; ``goal`` may then map each metric
-    to ``"max"`` or ``"min"``.
+    to ``"max"`` or ``"min"``. ``backend``, ``chunk_size`` and ``engine`` are
+    :func:`~labecon.simulate`'s, for every run (a backend made once with
+    :func:`~labecon.make_backend` serves them all).
 
     Raises
     ------
@@ -496,7 +499,13 @@ def compare(
         outputs = _route_options(sc, routes)
         metric = metric or "route_npv_usd"
     run_seed = sc.run.seed if seed is None else seed
-    kw: dict[str, Any] = {"chunk_size": chunk_size, "engine": engine, "progress": progress, "keep": "outputs"}
+    kw: dict[str, Any] = {
+        "chunk_size": chunk_size,
+        "engine": engine,
+        "progress": progress,
+        "keep": "outputs",
+        "backend": backend,
+    }
     info: dict[str, Any] = {"scenario": sc.name, "seed": run_seed}
     values: dict[str, FloatArray] = {}
     metrics = [metric] if isinstance(metric, str) else list(metric or [])

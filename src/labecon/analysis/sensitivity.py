@@ -435,6 +435,7 @@ def sensitivity(
     seed: int | None = None,
     low_q: float = 0.05,
     high_q: float = 0.95,
+    backend: Any = "local",
 ) -> SensitivityResult:
     """Return the sensitivity of one output of a scenario to its uncertain inputs.
 
@@ -459,6 +460,10 @@ def sensitivity(
         the mean over, the same for every point (default 1: sample 0's).
     seed : int, optional
         Seed of the design, the draws and the bootstrap; default the scenario's.
+    backend : str or Backend, optional
+        Where the model's runs are computed, as :func:`~labecon.simulate`'s (``"local"``,
+        ``"dask"``, or a backend made once, as :func:`~labecon.make_backend` makes it, for
+        every run); the indices do not depend on it.
     """
     sc = load_scenario(scenario)
     run_seed = sc.run.seed if seed is None else seed
@@ -482,7 +487,7 @@ def sensitivity(
     values = output_values(probe, output, select)
     time_dim, time_coords = _time_axis(probe, output, select, values)
     if method in ("delta", "pawn"):
-        res = simulate(sc, n_samples or 4096, run_seed, keep="outputs")
+        res = simulate(sc, n_samples or 4096, run_seed, keep="outputs", backend=backend)
         drawn = {
             str(n): res.dataset["input_value"].sel(input=n).to_numpy()
             for n in res.dataset["input"].to_numpy()
@@ -490,7 +495,7 @@ def sensitivity(
         }
         result = given_data_indices(drawn, output_values(res, output, select), method=method, seed=run_seed)
     else:
-        model = table_model(sc, run_seed, lambda res: output_values(res, output, select))
+        model = table_model(sc, run_seed, lambda res: output_values(res, output, select), backend)
         if method == "oat":
             result = oat_indices(space, on_shared_futures(model, futures), low_q=low_q, high_q=high_q)
         else:
@@ -510,10 +515,13 @@ def sensitivity(
     )
 
 
-def table_model(sc: Scenario, seed: int, read: Callable[[Results], FloatArray]) -> Model:
+def table_model(
+    sc: Scenario, seed: int, read: Callable[[Results], FloatArray], backend: Any = "local"
+) -> Model:
     """Return a model of a table of inputs: a run of ``sc`` with ``seed``, ``read`` from its results.
 
-    The inputs a table leaves out are held at their medians; row i is sample i.
+    The inputs a table leaves out are held at their medians; row i is sample i. Each run is
+    computed on ``backend`` (:func:`~labecon.simulate`'s).
     """
     all_names = uncertain_input_names(sc)
     medians = {n: float(InputSpace.from_scenario(sc, [n]).ppf(n, np.array([0.5]))[0]) for n in all_names}
@@ -521,7 +529,7 @@ def table_model(sc: Scenario, seed: int, read: Callable[[Results], FloatArray]) 
     def model(cols: dict[str, FloatArray]) -> FloatArray:
         n = next(iter(cols.values())).shape[0]
         table = {k: cols.get(k, np.full(n, medians[k])) for k in all_names}
-        return read(simulate(sc, seed=seed, inputs=table, keep="outputs"))
+        return read(simulate(sc, seed=seed, inputs=table, keep="outputs", backend=backend))
 
     return model
 

@@ -15,14 +15,18 @@ import labecon
 from labecon.cli.options import (
     GOALS,
     SENSITIVITY_METHODS,
+    BackendOption,
     ForceOption,
     JsonOption,
     ReportOption,
+    SchedulerOption,
     SeedOption,
     SelectOption,
     SetOption,
     StoreOption,
+    WorkersOption,
     analysis_dir,
+    backend_of,
     choices,
     load_scenario,
     parse_param_range,
@@ -134,6 +138,9 @@ def compare(
     as_json: JsonOption = False,
     report: ReportOption = False,
     force: Annotated[bool, typer.Option(help="Overwrite an earlier comparison in --out.")] = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Compare strategies, a lab's routes or scenario variants on the same random draws."""
     if sum(bool(x) for x in (strategies, outputs, variant, routes)) != 1:
@@ -148,7 +155,7 @@ def compare(
         groups = _parse_groups(group)
         out_dir = analysis_dir(out, "comparison", sc.name, force)
         say_if_compiling(sc)
-        with plausibility_summary(names=reader_names(sc)):
+        with backend_of(backend, scheduler, workers) as runner, plausibility_summary(names=reader_names(sc)):
             comp = labecon.compare(
                 sc,
                 variants=variants,
@@ -162,6 +169,7 @@ def compare(
                 seed=seed,
                 evppi=evppi,
                 groups=groups or None,
+                backend=runner,
             )
         comp.save(out_dir)
         data = comp.to_dict()  # on screen without the paired samples the report draws
@@ -203,6 +211,9 @@ def sensitivity(
     as_json: JsonOption = False,
     report: ReportOption = False,
     force: ForceOption = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Which uncertain inputs drive an output (Sobol, tornado, or correlation-valid PAWN/delta)."""
     try:
@@ -212,7 +223,10 @@ def sensitivity(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", labecon.SensitivityWarning)
             # Inside: the model runs' plausibility warnings summed and said once, the others passed out.
-            with plausibility_summary(names=reader_names(sc)) as run:
+            with (
+                backend_of(backend, scheduler, workers) as runner,
+                plausibility_summary(names=reader_names(sc)) as run,
+            ):
                 res = labecon.sensitivity(
                     sc,
                     output,
@@ -221,6 +235,7 @@ def sensitivity(
                     select=parse_selection(select),
                     n_samples=samples,
                     seed=seed,
+                    backend=runner,
                 )
                 run.total = res.n_evaluations  # one sample each
         data = res.to_dict()

@@ -6,7 +6,8 @@ import json
 import sys
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Protocol, TypeVar, get_args
@@ -167,6 +168,19 @@ class _Plain(Protocol):
 _Result = TypeVar("_Result", bound=_Plain)
 
 
+@contextmanager
+def backend_of(backend: str, scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """Make the backend the options name (``labecon.make_backend``) for the block; close it after.
+
+    Made once, so that every run of an analysis shares it (a Dask cluster starts once).
+    """
+    runner = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
+    try:
+        yield runner
+    finally:
+        runner.close()
+
+
 def rerun_and_show(
     source: str,
     sets: list[str] | None,
@@ -196,14 +210,11 @@ def rerun_and_show(
     try:
         scenario = load_scenario(source, sets)
         say_if_compiling(scenario)
-        runner = labecon.make_backend(backend, scheduler, workers)  # type: ignore[arg-type]
-        try:
-            with plausibility_summary(f"the {rerun}s", reader_names(scenario)):
-                result = compute(
-                    scenario, n_samples=samples, seed=seed, backend=runner, progress=None if as_json else say
-                )
-        finally:
-            runner.close()
+        summed = plausibility_summary(f"the {rerun}s", reader_names(scenario))
+        with backend_of(backend, scheduler, workers) as runner, summed:
+            result = compute(
+                scenario, n_samples=samples, seed=seed, backend=runner, progress=None if as_json else say
+            )
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if as_json:

@@ -96,3 +96,27 @@ def test_a_run_left_to_choose_its_blocks_gives_every_worker_one_with_the_bits_of
         labecon.simulate("two-strategies", 1001, 3, backend=one)
     assert chosen.given == one.given == [[(0, 1001)]]
     _same_bits(alone, spread)
+
+
+def test_analyses_on_a_pool_give_the_answers_of_this_process() -> None:
+    # Every run of a comparison and of a sensitivity analysis goes to the backend it is given.
+    with ThreadPoolExecutor(2) as pool:
+        backend = _Recording(pool)
+        variants = {
+            "lean": {"strategies.build.headroom_frac": 0.1},
+            "ample": {"strategies.build.headroom_frac": 0.3},
+        }
+        spread = labecon.compare(
+            "b1", variants=variants, metric="saving", n_samples=600, seed=2, backend=backend
+        )
+        runs = len(backend.given)
+        pawn = labecon.sensitivity("b1", "saving", method="pawn", n_samples=1000, seed=2, backend=backend)
+        oat = labecon.sensitivity("b1", "saving", method="oat", n_samples=8, seed=2, backend=backend)
+    assert runs == 2
+    assert len(backend.given) == runs + 2  # the PAWN run, and the sweep's one run of all its points
+    here = labecon.compare("b1", variants=variants, metric="saving", n_samples=600, seed=2)
+    assert spread.to_dict() == here.to_dict()
+    assert (
+        pawn.to_dict() == labecon.sensitivity("b1", "saving", method="pawn", n_samples=1000, seed=2).to_dict()
+    )
+    assert oat.to_dict() == labecon.sensitivity("b1", "saving", method="oat", n_samples=8, seed=2).to_dict()
