@@ -18,7 +18,15 @@ import xarray as xr
 
 from labecon.amounts import input_in_words, money, pct, unit_money
 from labecon.errors import LabeconError
-from labecon.report.words import ValueKind, fmt_value, heavy_tailed, quarter_date, words_for, year_span
+from labecon.report.words import (
+    NPV_LINE_WORDS,
+    ValueKind,
+    fmt_value,
+    heavy_tailed,
+    quarter_date,
+    words_for,
+    year_span,
+)
 from labecon.scenario.names import deal_parts, reader_names
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 
@@ -173,11 +181,14 @@ def route_blocks(sc: Scenario, by_lab: Mapping[str, Mapping[str, Any]]) -> list[
         best = ", ".join(f"{name} in {_pm(routes[name]['p_best'])}" for name in ranked)
         lines = [f"Best route, share of futures: {best}."]
         if (average := better_on_average(routes, ranked[0], declared)) is not None:
-            where = where_furthest_behind(routes, ranked[0], declared, average[0])
+            said = [
+                where_furthest_behind(routes, ranked[0], declared, average[0]),
+                mean_by_line(routes, ranked[0], declared, average[0]),
+            ]
             lines.append(
                 f"Best on average is {average[0]}: {ranked[0]}, most often best, is {money(average[1])} "
                 "behind it in the mean over the futures (it loses more where it loses than it gains where it "
-                f"wins).{' ' + where if where else ''}"
+                f"wins). {' '.join(x for x in said if x)}".rstrip()
             )
         lines += [_route_line(name, declared, fig) for name, fig in routes.items() if not fig["is_declared"]]
         if irr := _route_medians(routes, "irr_per_year", pct):
@@ -301,6 +312,45 @@ def where_furthest_behind(
     share, behind = f"{tail['share']:.0%}", amount(sign * tail["mean_gain_usd"])
     opening = f"The {share} of futures where {route} falls furthest behind {ahead}, {behind} in their mean,"
     return f"{opening} are those where {where}."
+
+
+BY_LINE_NAMED = 5
+"""Lines of the NPV named in :func:`mean_by_line`, the largest first; the others are summed."""
+
+
+def mean_by_line(routes: Mapping[str, Any], route: str, declared: str, ahead: str) -> str:
+    """Return where ``route``'s mean shortfall against ``ahead`` comes from, line by line, or ``""``.
+
+    The mean gain of ``route`` over ``ahead`` on each line of the NPV (revenue, each way of getting
+    compute, capital spending, staff, the value at the horizon), the largest first; they add up
+    to the mean gain. Read from the route answer's ``gain_by_line_usd``, each alternative's over
+    the declared route.
+    """
+
+    def by_line(r: str, sign: float) -> dict[str, float] | None:
+        lines = routes[r].get("gain_by_line_usd") or {}
+        if not lines:
+            return None
+        return {line: sign * float(v["mean"]) for line, v in lines.items()}
+
+    gains = by_line(route, 1.0) if route != declared else by_line(ahead, -1.0)
+    if not gains or not all(math.isfinite(v) for v in gains.values()):
+        return ""
+    ranked = sorted(gains, key=lambda line: -abs(gains[line]))
+    words = {line: NPV_LINE_WORDS.get(line, line) for line in ranked}
+    named = [
+        f"{words[line][:1].lower()}{words[line][1:]} {_signed(gains[line])}"
+        for line in ranked[:BY_LINE_NAMED]
+    ]
+    rest = sum(gains[line] for line in ranked[BY_LINE_NAMED:])
+    if len(ranked) > BY_LINE_NAMED:
+        named.append(f"the rest {_signed(rest)}")
+    return f"In the mean, {route} against {ahead} by line: {', '.join(named)}."
+
+
+def _signed(usd: float) -> str:
+    """Return an amount with its sign always shown: ``+$180B``, ``-$235B``."""
+    return money(usd) if usd < 0 else f"+{money(usd)}"
 
 
 def _route_line(name: str, declared: str, fig: dict[str, Any]) -> str:

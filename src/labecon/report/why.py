@@ -17,7 +17,7 @@ import xarray as xr
 from labecon.amounts import money
 from labecon.ranks import average_ranks, rank_correlation
 from labecon.report.charts import Chart
-from labecon.report.words import label
+from labecon.report.words import NPV_LINE_WORDS, label
 from labecon.scenario.names import NO_NAMES, ReaderNames
 from labecon.types import FloatArray
 
@@ -33,18 +33,6 @@ _LINES = {
 }
 """Income statement lines as a reader names them; costs are positive amounts taken off revenue."""
 
-_NPV_LINES = {
-    "revenue": "Revenue",
-    "rented_compute": "Compute rented",
-    "committed_compute": "Compute under contract",
-    "partner_compute": "Compute from partners",
-    "leased_data_centres": "Leased data centres",
-    "owned_compute_opex": "Power and maintenance",
-    "capex": "Capital spending",
-    "staff": "Staff and R&D",
-    "terminal_value": "Value at the horizon",
-}
-"""The lines of the NPV of free cash flow (``npv_line``) as a reader names them."""
 
 MAIN_OUTPUTS = ("npv_fcf_usd", "peak_funding_need_usd", "saving", "npv_usd")
 """Outputs whose drivers are charted, when the run has them."""
@@ -118,7 +106,7 @@ def route_gain_charts(ds: xr.Dataset, names: ReaderNames = NO_NAMES) -> list[Cha
             "The other labs keep their declared strategies."
         )
         title = f"{names.lab(lab)}: {route} against {declared[lab]}, NPV gain by line"
-        steps = [_NPV_LINES.get(line, line) for line in lines]
+        steps = [NPV_LINE_WORDS.get(line, line) for line in lines]
         charts.append(_waterfall(f"route-gain-{lab}-{route}", title, steps, values, "NPV gain", note))
     return charts
 

@@ -30,6 +30,19 @@ class OutputWords:
     kind: ValueKind
 
 
+NPV_LINE_WORDS = {
+    "revenue": "Revenue",
+    "rented_compute": "Compute rented",
+    "committed_compute": "Compute under contract",
+    "partner_compute": "Compute from partners",
+    "leased_data_centres": "Leased data centres",
+    "owned_compute_opex": "Power and maintenance",
+    "capex": "Capital spending",
+    "staff": "Staff and R&D",
+    "terminal_value": "Value at the horizon",
+}
+"""The lines of the NPV of free cash flow (``npv_line``) as a reader names them."""
+
 OUTPUT_WORDS: dict[str, OutputWords] = {
     "revenue_usd_by_year": OutputWords("Revenue", "money"),
     "cash_usd_by_year": OutputWords("Cash at the end of the year", "money"),

@@ -12,7 +12,7 @@ import yaml
 
 import labecon
 from labecon.amounts import input_in_words, money, pct, unit_money
-from labecon.report.answers import answers, where_furthest_behind
+from labecon.report.answers import answers, mean_by_line, where_furthest_behind
 from labecon.report.words import OUTPUT_WORDS, heavy_tailed, quarter_date, reader_note, tail_index, year_span
 from labecon.scenario.names import reader_names
 
@@ -415,3 +415,35 @@ def test_a_routes_drivers_say_which_way_they_move_the_answer(world: labecon.Resu
             assert f"driven most by {first['description']} {said}" in line
             hi, lo = pct(second["p_beats_high"]["value"]), pct(second["p_beats_low"]["value"])
             assert f" and {second['description']} ({hi} where highest, {lo} where lowest)." in line
+
+
+def test_the_mean_shortfall_is_said_line_by_line_largest_first_adding_up() -> None:
+    lines = {
+        "revenue": -97.5e9,
+        "partner_compute": 180e9,
+        "capex": -235e9,
+        "terminal_value": -95.4e9,
+        "staff": 41.5e9,
+        "owned_compute_opex": -30e9,
+        "rented_compute": 24e9,
+    }
+    alternative = {"gain_by_line_usd": {k: {"mean": v, "mean_se": 1e9} for k, v in lines.items()}}
+    routes = {"hybrid": {"is_declared": True}, "own": alternative}
+    said = mean_by_line(routes, "own", "hybrid", "hybrid")
+    assert said == (
+        "In the mean, own against hybrid by line: capital spending -$235B, compute from partners +$180B, "
+        "revenue -$97.5B, value at the horizon -$95.4B, staff and R&D +$41.5B, the rest -$6B."
+    )
+    # The declared route behind an alternative: the alternative's lines, the other way round.
+    flipped = mean_by_line(routes, "hybrid", "hybrid", "own")
+    assert flipped.startswith("In the mean, hybrid against own by line: capital spending +$235B, ")
+    assert mean_by_line({"hybrid": {}, "own": {}}, "own", "hybrid", "hybrid") == ""
+
+
+def test_the_line_behind_on_average_says_where_the_gap_comes_from(world: labecon.Results) -> None:
+    blocks = answers(world.dataset, yaml.safe_load(world.scenario_yaml))
+    line = next(x for x in blocks[1].lines if x.startswith("Best on average is hybrid: own"))
+    assert line.endswith(mean_by_line(world.routes["lab_partner"], "own", "hybrid", "hybrid"))
+    gains = world.routes["lab_partner"]["own"]["gain_by_line_usd"]
+    total = world.routes["lab_partner"]["own"]["gain_usd"]["mean"]
+    assert sum(v["mean"] for v in gains.values()) == pytest.approx(total, rel=1e-9)  # they add up
