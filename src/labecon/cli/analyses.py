@@ -206,7 +206,8 @@ def sensitivity(
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[
-        Path | None, typer.Option(help="Directory for sensitivity-METHOD.json (and the report).")
+        Path | None,
+        typer.Option(help="Directory for the result, a JSON file named by the method (and the report)."),
     ] = None,
     as_json: JsonOption = False,
     report: ReportOption = False,
