@@ -110,7 +110,7 @@ def _route(
         # Most often best, but far worse on average than the route declared.
         (
             {"hybrid": _route(0.37, declared=True), "own": _route(0.42, -253e9, 9.9e9)},
-            ", though hybrid is better on average by $253 bn",
+            ", though hybrid is better on average by $253B",
         ),
         # The declared route most often best, another better on average.
         (
@@ -119,7 +119,7 @@ def _route(
                 "lease": _route(0.4, 30e9, 5e9),
                 "commit": _route(0.0, 40e9, 25e9),
             },
-            ", though lease is better on average by $30 bn",  # commit's gain is within two standard errors
+            ", though lease is better on average by $30B",  # commit's gain is within two standard errors
         ),
         # Both agree, or the mean is not known apart from nil: nothing said.
         ({"own": _route(0.6, declared=True), "lease": _route(0.4, -30e9, 5e9)}, ""),
@@ -170,7 +170,7 @@ def test_where_the_route_most_often_best_falls_furthest_behind_is_a_detail() -> 
     routes = {"lab_partner": {"hybrid": _route(0.37, declared=True), "own": behind}}
     names = reader_names(labecon.load_scenario("two-strategies"))
     assert _furthest_behind(routes, names) == [
-        "Anthropic-like lab: the 5% of futures where own falls furthest behind hybrid, $4.3 tn in their "
+        "Anthropic-like lab: the 5% of futures where own falls furthest behind hybrid, $4.3T in their "
         "mean, are those where data-centre lead time is high (12 quarters in their median, 9 quarters over "
         "all futures)."
     ]

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 import labecon
-from labecon.amounts import unit_money
+from labecon.amounts import money, unit_money
 from labecon.report.answers import better_on_average, where_furthest_behind
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.schema import ComputeScenario, as_kind
@@ -48,9 +48,7 @@ def _furthest_behind(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames
         route = max(by_route, key=lambda r: float(by_route[r]["p_best"]["value"]))
         declared = next((r for r, f in by_route.items() if f.get("is_declared")), route)
         found = better_on_average(by_route, route, declared)
-        if found is not None and (
-            where := where_furthest_behind(by_route, route, declared, found[0], _money)
-        ):
+        if found is not None and (where := where_furthest_behind(by_route, route, declared, found[0])):
             lines.append(f"{names.lab(lab)}: {where[:1].lower()}{where[1:]}")
     return lines
 
@@ -102,7 +100,7 @@ def _on_average(by_route: Mapping[str, Any], route: str, declared: str) -> str:
     if found is None:
         return ""
     other, by = found  # the declared route, if so, is named as such just before
-    return f", though {other} is better on average by {_money(by)}"
+    return f", though {other} is better on average by {money(by)}"
 
 
 def _from_leader(results: labecon.Results, names: ReaderNames) -> dict[str, Any]:
@@ -138,7 +136,7 @@ def _from_difference(results: labecon.Results, scenario: labecon.Scenario) -> di
         opening = cheaper[:1].upper() + cheaper[1:]  # a sentence's first word
         return {
             "text": f"{opening} costs less than {dearer} in {_pct(p, se)} of samples "
-            f"({name}: median {_money(abs(median))} {'saved' if median >= 0 else 'lost'} by "
+            f"({name}: median {money(abs(median))} {'saved' if median >= 0 else 'lost'} by "
             f"{_strategy(compute, spec.subtrahend)})",  # type: ignore[arg-type, union-attr]
             "winner": cheaper,
             "p": p,
@@ -217,10 +215,3 @@ def _pct(p: float, se: float | None) -> str:
     if se is None or not np.isfinite(se):
         return f"{p:.1%}"
     return f"{p:.1%} ± {se:.1%}" if se >= 0.0005 else f"{p:.1%} ± <0.1%"
-
-
-def _money(usd: float) -> str:
-    for scale, unit in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if usd >= scale:
-            return f"${usd / scale:.3g} {unit}"
-    return f"${usd:,.0f}"
