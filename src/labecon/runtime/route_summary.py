@@ -19,9 +19,11 @@ import xarray as xr
 from labecon.dates import quarter_label
 from labecon.ranks import average_ranks, rank_correlation
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
-from labecon.types import FloatArray
+from labecon.types import FloatArray, IntArray
 
 TOP_DRIVERS = 5
+FIFTH = 0.2
+"""The share of futures at each end of an input's range whose win rates a driver gives."""
 
 TAIL_SHARE = 0.05
 """The share of futures a route's tails hold: those where its gain is lowest, and highest."""
@@ -179,10 +181,6 @@ def _drivers(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRank
     return top
 
 
-FIFTH = 0.2
-"""The share of futures at each end of an input's range whose win rates a driver gives."""
-
-
 def _beats_by_fifth(gain: FloatArray, ranks: FloatArray | None) -> tuple[dict[str, float], dict[str, float]]:
     """Return P(gain > 0) where the input's rank is in its lowest and highest :data:`FIFTH`, with SEs.
 
@@ -221,7 +219,7 @@ def _tails(scenario: Scenario, dataset: xr.Dataset, r: int, inputs: _InputRanks)
     }
 
 
-def _tail(scenario: Scenario, inputs: _InputRanks, gain: FloatArray, rows: Any) -> dict[str, Any]:
+def _tail(scenario: Scenario, inputs: _InputRanks, gain: FloatArray, rows: IntArray) -> dict[str, Any]:
     """Return one tail's figures (:func:`_tails`): the futures ``rows``."""
     assert inputs.values is not None
     n = gain.size
