@@ -72,6 +72,14 @@ def test_a_backend_not_known_is_refused_before_anything_runs() -> None:
         ["deals", "route-choice"],
         ["compare", "b1", "--strategies", "rent,build"],
         ["sensitivity", "b1", "saving"],
+        [
+            "optimize",
+            "b1",
+            "--param",
+            "strategies.build.headroom_frac=0:0.5",
+            "--objective",
+            "mean(pv_build)",
+        ],
     ):
         bad = runner.invoke(app, [*command, "-n", "100", "--backend", "cloud"])
         assert bad.exit_code == 2

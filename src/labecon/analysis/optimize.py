@@ -420,6 +420,7 @@ def optimize(
     n_samples: int | None = None,
     seed: int | None = None,
     engine: EngineName = "auto",
+    backend: Any = "local",
 ) -> OptimizationResult:
     """Tune a scenario's strategy parameters to optimise an objective under risk limits.
 
@@ -444,6 +445,9 @@ def optimize(
         Maximise or minimise the objective.
     n_trials : int
         Candidates evaluated (each a full Monte Carlo run of ``n_samples``).
+    engine, backend : optional
+        :func:`~labecon.simulate`'s, for every candidate's run (a backend made once with
+        :func:`~labecon.make_backend` serves them all); the result does not depend on them.
 
     Raises
     ------
@@ -478,7 +482,7 @@ def optimize(
         output_values(probe, ref, select)
 
     def evaluate(params: dict[str, Any]) -> Callable[[str], FloatArray]:
-        res = simulate(_candidate(sc, params), n, run_seed, keep="outputs", engine=engine)
+        res = simulate(_candidate(sc, params), n, run_seed, keep="outputs", engine=engine, backend=backend)
         return lambda ref: output_values(res, ref, select)
 
     result = optimize_function(

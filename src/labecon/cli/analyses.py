@@ -297,6 +297,9 @@ def optimize(
     as_json: JsonOption = False,
     report: ReportOption = False,
     force: ForceOption = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Tune strategy parameters for an objective under risk limits (common random numbers, seeded)."""
     try:
@@ -305,7 +308,7 @@ def optimize(
         say_if_compiling(sc)
         parameters = dict(parse_param_range(p) for p in param)
         lab = _lab_of(lab, parse_selection(select))
-        with plausibility_summary(names=reader_names(sc)):
+        with backend_of(backend, scheduler, workers) as runner, plausibility_summary(names=reader_names(sc)):
             res = labecon.optimize(
                 sc,
                 parameters,
@@ -316,6 +319,7 @@ def optimize(
                 n_trials=trials,
                 n_samples=samples,
                 seed=seed,
+                backend=runner,
             )
         data = res.to_dict()
         res.save(out_dir)

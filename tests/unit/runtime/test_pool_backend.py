@@ -120,3 +120,14 @@ def test_analyses_on_a_pool_give_the_answers_of_this_process() -> None:
         pawn.to_dict() == labecon.sensitivity("b1", "saving", method="pawn", n_samples=1000, seed=2).to_dict()
     )
     assert oat.to_dict() == labecon.sensitivity("b1", "saving", method="oat", n_samples=8, seed=2).to_dict()
+
+
+def test_an_optimization_on_a_pool_gives_the_result_of_this_process() -> None:
+    args = ("b1", {"strategies.build.headroom_frac": (0.0, 0.5)}, "mean(pv_build)")
+    options: dict[str, Any] = {"goal": "min", "n_trials": 4, "n_samples": 600, "seed": 3}
+    with ThreadPoolExecutor(2) as pool:
+        backend = _Recording(pool)
+        spread = labecon.optimize(*args, backend=backend, **options)
+    assert len(backend.given) == 5  # every candidate, then the scenario as declared
+    assert all(blocks == [(0, 300), (300, 600)] for blocks in backend.given)
+    assert spread.to_dict() == labecon.optimize(*args, **options).to_dict()
