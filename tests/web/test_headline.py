@@ -8,8 +8,9 @@ import pytest
 
 import labecon
 from labecon.amounts import unit_money
+from labecon.report.answers import better_on_average
 from labecon.scenario.names import reader_names
-from labecon.web.headline import _furthest_behind, headline
+from labecon.web.headline import _from_routes, _on_average, headline
 from labecon.web.settings import WebSettings
 
 
@@ -129,11 +130,9 @@ def _route(
 def test_the_headline_says_when_the_average_points_to_another_route(
     routes: dict[str, Any], said: str
 ) -> None:
-    from labecon.web.headline import _on_average
-
     best = max(routes, key=lambda r: routes[r]["p_best"]["value"])
     declared = next(r for r, f in routes.items() if f["is_declared"])
-    assert _on_average(routes, best, declared) == said
+    assert _on_average(better_on_average(routes, best, declared)) == said
 
 
 def test_the_built_in_headline_weighs_the_mean_beside_the_share_of_futures(world: tuple[Any, Any]) -> None:
@@ -169,11 +168,11 @@ def test_where_the_route_most_often_best_falls_furthest_behind_is_a_detail() -> 
     behind = {**_route(0.42, -253e9, 9.9e9), "tails": {"worst": tail, "best": {**tail, "inputs": []}}}
     routes = {"lab_partner": {"hybrid": _route(0.37, declared=True), "own": behind}}
     names = reader_names(labecon.load_scenario("two-strategies"))
-    assert _furthest_behind(routes, names) == [
+    assert _from_routes(routes, names)["details"] == [
         "Anthropic-like lab: the 5% of futures where own falls furthest behind hybrid, $4.3T in their "
         "mean, are those where data-centre lead time is high (12 quarters in their median, 9 quarters over "
         "all futures)."
     ]
     # Within two standard errors of nil: not behind on average, so nothing.
     routes["lab_partner"]["own"]["gain_usd"]["mean_se"] = 200e9
-    assert _furthest_behind(routes, names) == []
+    assert _from_routes(routes, names)["details"] == []

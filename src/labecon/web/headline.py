@@ -35,27 +35,18 @@ def headline(results: labecon.Results, scenario: labecon.Scenario) -> dict[str, 
         found = _from_leader(results, names)
     else:
         found = _from_difference(results, scenario)
-    found["details"] = _when(results, scenario, names) + _furthest_behind(routes, names)
+    # A route answer's own details (where a route falls behind on average) follow each lab's line.
+    found["details"] = _when(results, scenario, names) + found.get("details", [])
     return found
 
 
-def _furthest_behind(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) -> list[str]:
-    """Per lab whose route most often best is behind another on average: where it falls furthest behind."""
-    lines = []
-    for lab, by_route in routes.items():
-        if not by_route:
-            continue
-        route = max(by_route, key=lambda r: float(by_route[r]["p_best"]["value"]))
-        declared = next((r for r, f in by_route.items() if f.get("is_declared")), route)
-        found = better_on_average(by_route, route, declared)
-        if found is not None and (where := where_furthest_behind(by_route, route, declared, found[0])):
-            lines.append(f"{names.lab(lab)}: {where[:1].lower()}{where[1:]}")
-    return lines
-
-
 def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) -> dict[str, Any]:
-    """Lead with each lab's best route (highest ``p_best``); ``winner`` names it by keys."""
-    lines = []
+    """Lead with each lab's best route (highest ``p_best``); ``winner`` names it by keys.
+
+    ``details``: per lab whose route most often best is behind another on average, where it
+    falls furthest behind.
+    """
+    lines, behind = [], []
     best: tuple[float, str, str, float] | None = None
     for lab, by_route in routes.items():
         ranked = sorted(
@@ -71,7 +62,10 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
             line += f" (its declared route, {declared}, in {_pct(float(f['value']), float(f['se']))})"
         elif p < 0.5 and len(ranked) > 1:  # best in a minority of futures: the runner-up, to show how close
             line += f" (next, {ranked[-2][1]} in {_pct(ranked[-2][0], ranked[-2][2])})"
-        line += _on_average(by_route, route, declared)
+        ahead = better_on_average(by_route, route, declared)
+        line += _on_average(ahead)
+        if ahead is not None and (where := where_furthest_behind(by_route, route, declared, ahead[0])):
+            behind.append(f"{names.lab(lab)}: {where[:1].lower()}{where[1:]}")
         lines.append(line)
         if best is None or p > best[0]:
             best = (p, lab, route, se)
@@ -91,15 +85,15 @@ def _from_routes(routes: Mapping[str, Mapping[str, Any]], names: ReaderNames) ->
         "p": p,
         "p_se": se,
         "basis": "routes",
+        "details": behind,
     }
 
 
-def _on_average(by_route: Mapping[str, Any], route: str, declared: str) -> str:
-    """Return ", though <route> is better on average by $X" when the mean NPV points elsewhere, else ""."""
-    found = better_on_average(by_route, route, declared)
-    if found is None:
+def _on_average(ahead: tuple[str, float] | None) -> str:
+    """Return ", though <route> is better on average by $X" from :func:`better_on_average`, else ""."""
+    if ahead is None:
         return ""
-    other, by = found  # the declared route, if so, is named as such just before
+    other, by = ahead  # the declared route, if so, is named as such just before
     return f", though {other} is better on average by {money(by)}"
 
 
