@@ -48,8 +48,8 @@ def test_a_preview_in_threads_leaves_the_filters_alone(scenario: str, filter_cha
     fields = labecon.load_scenario(scenario).model_dump(mode="json", exclude_unset=True)
     with ThreadPoolExecutor(2) as pool:
         backend = PoolBackend(pool, give_warnings=False)
-        view = compute_view(fields, 400, 1, backend, parts=2)
-        answer = compute_conventions(fields, 200, 1, backend, parts=2)
+        view = compute_view(fields, 400, 1, backend)
+        answer = compute_conventions(fields, 200, 1, backend)
     assert view["headline"]
     assert answer
     assert filter_changes == []

@@ -159,10 +159,11 @@ class ImmediateRunner:
         if self.workers <= 1 or work is compute_drivers:  # a sweep is one small run: one worker's
             return executor.submit(work, fields, n_samples, seed)
         # One run's blocks spread over every worker (a preview uses every core; same bits as one
-        # block): the server process folds them and builds the view, in a thread of its own.
-        # The view says the futures past the plausibility bounds; the workers keep their warnings.
+        # block: a run smaller than a moment group per worker gets one block each, simulate's rule):
+        # the server process folds them and builds the view, in a thread of its own. The view says
+        # the futures past the plausibility bounds; the workers keep their warnings.
         backend = PoolBackend(executor, give_warnings=False)
-        return self._folders.submit(work, fields, n_samples, seed, backend, self.workers)
+        return self._folders.submit(work, fields, n_samples, seed, backend)
 
     def _restart(self) -> None:
         self.close()
@@ -177,36 +178,27 @@ class ImmediateRunner:
 
 
 def compute_view(
-    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
 ) -> dict[str, Any]:
     """Run a scenario given as its fields and return its view (in a worker, or over ``backend``'s)."""
     scenario = load_quietly(fields)
-    chunk = _chunk_size(n_samples, parts)
-    results = labecon.simulate(scenario, n_samples, seed, backend=backend or "local", chunk_size=chunk)
+    results = labecon.simulate(scenario, n_samples, seed, backend=backend or "local")
     return results_view(results, scenario)
 
 
-def _chunk_size(n_samples: int, parts: int) -> int | None:
-    """Return the samples of each of ``parts`` blocks of a run (one per worker), None for one block."""
-    return -(-n_samples // parts) if parts > 1 else None
-
-
 def compute_conventions(
-    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
 ) -> dict[str, Any]:
     """Run a scenario given as its fields under the model's conventions; return the result as a dict."""
     scenario = load_quietly(fields)
-    chunk = _chunk_size(n_samples, parts)
     # Each variant's share of futures past the plausibility bounds is said in the answer; the
     # workers keep their warnings (see _warm_up and PoolBackend's give_warnings).
-    result = labecon.conventions(
-        scenario, n_samples=n_samples, seed=seed, backend=backend or "local", chunk_size=chunk
-    )
+    result = labecon.conventions(scenario, n_samples=n_samples, seed=seed, backend=backend or "local")
     return result.to_dict()
 
 
 def compute_drivers(
-    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None, parts: int = 1
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
 ) -> dict[str, Any]:
     """Return what moves each route answer of a scenario given as its fields, as a dict.
 
