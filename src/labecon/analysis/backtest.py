@@ -7,8 +7,10 @@ it) stands at the quarter's middle day, and a date between two middles takes
 the log-linear interpolation of the two (linear where either is not
 positive), so an end-of-quarter run-rate of a fast-growing lab is compared
 with the model's rate at the quarter's end, not with its average over the
-quarter (about 25% lower for a lab growing tenfold a year). Before the first
-quarter's middle the first quarter stands, after the last one the last. The
+quarter (about 25% lower for a lab growing tenfold a year). An observation
+before the first quarter's middle is not scored: the model's value there is
+its starting state, not a forecast; after the last middle the last quarter
+stands. The
 forecast gets the observation's PIT (the
 forecast's quantile of the observed value), whether the value lies in the
 central 50% and 90% bands, and the CRPS (:mod:`labecon.analysis.scoring`).
@@ -51,6 +53,9 @@ from labecon.types import FloatArray
 
 FAN_PROBS = (0.05, 0.25, 0.5, 0.75, 0.95)
 """Quantiles kept per quarter for fan charts."""
+
+UNSCORED_GROUPED = 3
+"""Observations not scored for one reason that :meth:`BacktestResult.said_unscored` says in one line."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +123,11 @@ class BacktestResult:
     points : list of ScoredPoint
         Every observation inside the horizon, in history order.
     unscored : list of str
-        One plain sentence per observation, lab or metric that could not be
-        scored, and why.
+        One plain sentence per lab or metric the model cannot give, then per
+        observation that could not be scored (in history order), and why.
+    unscored_rows : dict
+        History row -> why that observation was not scored (the reason alone,
+        shared by the observations it applies to); see :meth:`said_unscored`.
     fans : dict
         ``(lab, metric)`` -> :class:`Fan`, for each lab and metric the model gives.
     """
@@ -132,6 +140,15 @@ class BacktestResult:
     fans: dict[tuple[str, str], Fan] = field(default_factory=dict)
     names: ReaderNames = NO_NAMES
     """The labs' names for readers (``points`` and ``fans`` key them by their keys)."""
+    unscored_rows: dict[int, str] = field(default_factory=dict)
+
+    def said_unscored(self, at_least: int = UNSCORED_GROUPED) -> list[str]:
+        """Return what was not scored, and why: once for the observations that share a reason.
+
+        A reason shared by ``at_least`` observations or more is one line naming their history
+        rows; each other observation, lab or metric is its sentence of :attr:`unscored`.
+        """
+        return _said_unscored(self.unscored, self.unscored_rows, at_least)
 
     def lab_name(self, lab: str) -> str:
         """Return a lab as readers know it: its ``display_name``, else :func:`lab_label`."""
@@ -236,11 +253,13 @@ def backtest(
     results = simulate(sc, n_samples, seed, keep="outputs", keep_paths=True)
     names = reader_names(sc)
     series, unscored = model_series(sc, results)
+    unscored_rows: dict[int, str] = {}
     points: list[ScoredPoint] = []
     for obs in observations:
-        problem = _why_unscored(obs, sc, series, names)
-        if problem:
-            unscored.append(problem)
+        reason = _why_unscored(obs, sc, series)
+        if reason:
+            unscored.append(f"{_observation_said(obs, names)}: {reason}")
+            unscored_rows[obs.row] = reason
             continue
         values = series[obs.lab, obs.metric]
         points.append(
@@ -250,11 +269,18 @@ def backtest(
         msg = "the history has no observations (only a header)"
         raise HistoryError(msg)
     if not points:
-        msg = "no observation in the history can be scored against this scenario: " + "; ".join(unscored)
+        said = _said_unscored(unscored, unscored_rows, UNSCORED_GROUPED)
+        msg = "no observation in the history can be scored against this scenario: " + "; ".join(said)
+        last = max(obs.date for obs in observations)
+        if last <= quarter_middle(0, sc.start_year):
+            msg += (
+                f". The history ends on {last.isoformat()}, before this scenario forecasts anything: "
+                "score a scenario that starts earlier (the built-in backtest-2023 starts in January 2024)"
+            )
         raise HistoryError(msg)
     fans = {key: _fan(values, sc.start_year) for key, values in series.items()}
     seed = int(results.manifest["seed"])
-    return BacktestResult(sc.name, results.n_samples, seed, points, unscored, fans, names)
+    return BacktestResult(sc.name, results.n_samples, seed, points, unscored, fans, names, unscored_rows)
 
 
 def value_at(values: FloatArray, date: dt.date, start_year: float) -> FloatArray:
@@ -415,25 +441,64 @@ def _param(results: Results, value: ParamValue) -> FloatArray | float:
     return float(value)
 
 
-def _why_unscored(
-    obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray], names: ReaderNames
-) -> str:
-    # The lab as readers know it, with the key the history's CSV names it by.
+def _observation_said(obs: Observation, names: ReaderNames) -> str:
+    """Return an observation as readers know its lab and metric, with the keys its history row uses."""
     name = lab_label(obs.lab, names)
     who = f"{name} ({obs.lab})" if name != obs.lab else obs.lab
-    what = f"{who}, {metric_label(obs.metric)}, on {obs.date.isoformat()} (history row {obs.row})"
+    return f"{who}, {metric_label(obs.metric)}, on {obs.date.isoformat()} (history row {obs.row})"
+
+
+def _why_unscored(obs: Observation, sc: WorldScenario, series: Mapping[tuple[str, str], FloatArray]) -> str:
+    """Return why an observation cannot be scored against the scenario, or ``""`` if it can."""
     if obs.lab not in sc.labs:
-        return f"{what}: the scenario has no lab {obs.lab!r} (its labs: {', '.join(sc.labs)})"
+        return f"the scenario has no lab {obs.lab!r} (its labs: {', '.join(sc.labs)})"
     q = quarter_of(obs.date, sc.start_year)
     first = quarter_start(0, sc.start_year)
     end = quarter_start(sc.horizon_quarters, sc.start_year) - dt.timedelta(days=1)
     if q < 0:
-        return f"{what}: before the horizon starts on {first.isoformat()} (at most a starting state)"
+        return f"before the horizon starts on {first.isoformat()} (at most a starting state)"
     if q >= sc.horizon_quarters:
-        return f"{what}: after the horizon ends on {end.isoformat()}"
+        return f"after the horizon ends on {end.isoformat()}"
     if (obs.lab, obs.metric) not in series:
-        return f"{what}: the model cannot give it (see above)"
+        return "the model cannot give it (see above)"
+    middle = quarter_middle(0, sc.start_year)
+    if obs.date <= middle:
+        # Scored there, it would be the model's first quarter, which its starting state sets: a
+        # scenario that starts from this observation would score itself.
+        return (
+            f"on or before the first quarter's middle ({middle.isoformat()}), where the model's value is its "
+            "starting state, not a forecast"
+        )
     return ""
+
+
+def _said_unscored(unscored: list[str], rows: dict[int, str], at_least: int) -> list[str]:
+    """:meth:`BacktestResult.said_unscored` of ``unscored`` and its observations' ``rows``."""
+    first = len(unscored) - len(rows)
+    lines = unscored[:first]
+    rows_by_reason: dict[str, list[int]] = {}
+    for row, reason in rows.items():
+        rows_by_reason.setdefault(reason, []).append(row)
+    said: set[str] = set()
+    for reason, line in zip(rows.values(), unscored[first:], strict=True):
+        shared = rows_by_reason[reason]
+        if len(shared) < at_least:
+            lines.append(line)
+        elif reason not in said:
+            said.add(reason)
+            lines.append(f"{len(shared)} observations (history rows {_row_ranges(shared)}): {reason}")
+    return lines
+
+
+def _row_ranges(rows: list[int]) -> str:
+    """Return history rows as ranges, ``"2-7, 9, 11-14"``."""
+    spans: list[list[int]] = []
+    for row in sorted(rows):
+        if spans and row == spans[-1][1] + 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
 def _fan(values: FloatArray, start_year: float) -> Fan:

@@ -124,5 +124,5 @@ def _print_backtest(res: labecon.BacktestResult) -> None:
     for metric, share in res.coverage(0.9).items():
         label = _METRICS.get(metric, (metric, 1.0))[0].split(",")[0]
         console.print(f"90% band coverage, {label}: {share:.0%} of {counts[metric]} observations")
-    for line in res.unscored:
+    for line in res.said_unscored():
         console.print(f"[yellow]not scored:[/] {line}", highlight=False)

@@ -152,5 +152,5 @@ def _summary(result: BacktestResult) -> list[str]:
         "inside the model's 90% band."
         for m, share in result.coverage(0.9).items()
     ]
-    lines += [f"Not scored: {u}" for u in result.unscored]
+    lines += [f"Not scored: {u}" for u in result.said_unscored()]
     return lines

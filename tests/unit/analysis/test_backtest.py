@@ -219,3 +219,55 @@ def test_the_calibration_passes_its_own_backtest_on_2024_and_2025() -> None:
     assert {p.metric for p in fitted} >= {"revenue_run_rate_usd_per_year", "compute_gw"}
     outside = [(p.lab, p.metric, str(p.date), round(p.quantile, 3)) for p in fitted if not p.in_band_90]
     assert outside == []
+
+
+def test_the_first_quarter_up_to_its_middle_is_the_starting_state_not_scored(tmp_path: Path) -> None:
+    # two-strategies starts on 2026-04-01: its first quarter's value is its starting state (the
+    # same in every sample), so an observation there would score the figure the scenario took.
+    path = _history(
+        tmp_path,
+        ("lab_partner", "revenue_run_rate_usd_per_year", "2026-04-07", 3.0e10),
+        ("lab_partner", "revenue_run_rate_usd_per_year", "2026-05-16", 3.0e10),
+        ("lab_partner", "revenue_run_rate_usd_per_year", "2026-05-17", 3.0e10),
+    )
+    res = labecon.backtest("two-strategies", path, n_samples=40, seed=1)
+    assert [p.date.isoformat() for p in res.points] == ["2026-05-17"]
+    assert res.points[0].p95 > res.points[0].p5, "a day after the middle, the forecast has a spread"
+    reason = "on or before the first quarter's middle (2026-05-16), where the model's value is its starting"
+    assert [row for row, why in res.unscored_rows.items() if why.startswith(reason)] == [2, 3]
+
+
+def test_a_history_that_ends_before_the_forecast_says_what_to_score_instead() -> None:
+    # The shipped history ends on 2026-04-07, inside two-strategies' first quarter.
+    with pytest.raises(labecon.HistoryError) as raised:
+        labecon.backtest("two-strategies", n_samples=20, seed=1)
+    said = str(raised.value)
+    assert "no observation in the history can be scored" in said
+    assert "13 observations (history rows 2-14): before the horizon starts on 2026-04-01" in said
+    assert "before this scenario forecasts anything" in said
+    assert "backtest-2023" in said
+
+
+def test_observations_not_scored_for_one_reason_are_said_once(tmp_path: Path) -> None:
+    rows = [("lab_own", "revenue_run_rate_usd_per_year", f"20{y}-06-30", 1.0e9) for y in (10, 11, 12)]
+    rows += [("lab_own", "compute_gw", "2024-06-30", 0.5)]
+    rows += [("lab_own", "revenue_run_rate_usd_per_year", f"20{y}-06-30", 1.0e9) for y in (40, 41)]
+    res = labecon.backtest("backtest-2023", _history(tmp_path, *rows), n_samples=20, seed=1)
+    said = res.said_unscored()
+    before = "before the horizon starts on 2024-01-01 (at most a starting state)"
+    assert said[0] == f"3 observations (history rows 2-4): {before}"
+    # A reason shared by fewer than three observations keeps each one's whole sentence.
+    after = "after the horizon ends on 2026-12-31"
+    revenue = "OpenAI (lab_own), revenue run-rate (USD per year)"
+    assert said[1] == f"{revenue}, on 2040-06-30 (history row 6): {after}"
+    assert said[2].endswith(f"on 2041-06-30 (history row 7): {after}")
+    assert len(said) == 3
+    assert len(res.unscored) == 5, "every observation keeps its own sentence in unscored and the JSON"
+    assert res.said_unscored(at_least=4) == res.unscored
+
+
+def test_history_rows_are_said_as_ranges() -> None:
+    from labecon.analysis.backtest import _row_ranges
+
+    assert _row_ranges([9, 2, 3, 4, 11, 12, 5]) == "2-5, 9, 11-12"
+    assert _row_ranges([7]) == "7"
