@@ -250,15 +250,16 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             return forecast / (1.0 - tau - p["research"])
 
         build = p["cut_build"] if runway < p["cut_runway"] else 1.0
-        own_target = p["own_frac"] * planned(lead) * build
+        shares = shares_at(p, t)  # the route's shares of new capacity in force now
+        own_target = shares["own_frac"] * planned(lead) * build
         commit_target = (
-            p["commit_frac"]
+            shares["commit_frac"]
             * planned(p["commit_lead"])
             * (1.0 + p["commit_scale"] * min(max(rev_growth, 0.0), 5.0))
             * build
         )
-        lease_target = p["lease_frac"] * planned(p["lease_lead"]) * build
-        partner_target = p["partner_frac"] * planned(1.0) * build
+        lease_target = shares["lease_frac"] * planned(p["lease_lead"]) * build
+        partner_target = shares["partner_frac"] * planned(1.0) * build
         # Invest.
         can_buy = 1.0 if t >= p["available_q"] else 0.0
         # Chips for space free when they come, ordered a chip lead ahead (finance.chip_lead_quarters).
@@ -278,7 +279,7 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
             owned_by, kw_by = building - owned_later, building_kw - kw_later
             free_c = space_kw - space_later - closing_c - (owned_kw - r_kw_c) - kw_by
             kw_c = p["kw_per_h100e"] * (1.0 - p["kw_decline"]) ** ((t + lc) / 4.0)
-            wanted = max(0.0, p["own_frac"] * planned(lc) * build - (owned - r_c) - owned_by)
+            wanted = max(0.0, shares["own_frac"] * planned(lc) * build - (owned - r_c) - owned_by)
             if p["owned_refill"] == "hall" and kw_c > 0:  # all the free space, whatever the plan
                 fill = max(0.0, free_c) / kw_c * can_buy * alive
             else:
@@ -560,6 +561,15 @@ def simulate_one(p: dict[str, Any], seed: int, sample: int) -> dict[str, Any]:
     return out
 
 
+def shares_at(p: dict[str, Any], t: int) -> dict[str, float]:
+    """Return the shares of new capacity in force at quarter ``t``: the strategy's, then its changes'."""
+    shares = {name: p[name] for name in ("own_frac", "commit_frac", "lease_frac", "partner_frac")}
+    for start, changed in p["route_changes"]:
+        if start <= t:
+            shares.update(changed)
+    return shares
+
+
 def params_from_scenario(sc: Any) -> dict[str, Any]:
     """Plain numbers of a one-lab, one-segment world scenario whose parameters are all fixed numbers."""
     (lab,) = sc.labs.values()
@@ -685,6 +695,10 @@ def params_from_scenario(sc: Any) -> dict[str, Any]:
         "staff_elasticity": st.staff_revenue_elasticity,
         "own_frac": st.own_frac,
         "commit_frac": st.commit_frac,
+        "route_changes": [
+            (row.from_quarter, row.model_dump(exclude={"from_quarter"}, exclude_none=True))
+            for row in st.route_changes or []
+        ],
         "headroom": st.headroom_frac,
         "training": st.training_frac,
         "frontier_gap_rule": st.training_rule == "frontier_gap",

@@ -130,6 +130,27 @@ CASES = {
         "labs.a.strategy.own_frac": 0.3,
         "labs.a.strategy.commit_frac": 0.2,
     },
+    "route_changes": {  # partner chips first, then its own data centres, then leased ones
+        "clouds.partner.deal": {
+            "lab": "a",
+            "chip": "tpu",
+            "equity_usd": 2e9,
+            "credits_frac": 0.5,
+            "term_quarters": 6,
+            "lead_quarters": 2,
+        },
+        "clouds.partner.capacity_limit_h100e": 2.5e5,
+        "labs.a.partner_h100e": 1e5,
+        "labs.a.lease": {"usd_per_mw_per_year": 2.0e6, "term_quarters": 10, "lead_quarters": 3},
+        "labs.a.strategy.partner_frac": 0.6,
+        "labs.a.strategy.own_frac": 0.0,
+        "labs.a.strategy.commit_frac": 0.2,
+        "labs.a.strategy.route_changes": [
+            {"from_quarter": 5, "own_frac": 0.5, "partner_frac": 0.1},
+            {"from_quarter": 10, "own_frac": 0.2, "lease_frac": 0.3},
+        ],
+        "finance.chip_life_quarters": 4,
+    },
     "partner_signed_later": {
         "clouds.partner.deal": {
             "lab": "a",

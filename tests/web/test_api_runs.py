@@ -186,3 +186,19 @@ def test_a_job_s_blocks_are_a_twentieth_of_it_within_bounds() -> None:
     assert job_chunk_size(200_000) == 16_384  # 13 steps of progress
     assert job_chunk_size(1_000_000) == 65_536  # at most the default block
     assert job_chunk_size(400_000) == 32_768
+
+
+def test_a_route_that_changes_at_a_date_is_run_and_a_bad_change_named(client: Any) -> None:
+    data = yaml.safe_load(labecon.scenario_text("route-choice"))
+    switch = {"from_quarter": 12, "own_frac": 0.75, "partner_frac": 0, "lease_frac": 0}
+    data["labs"]["frontier_lab"]["routes"]["own_from_2029"] = {"route_changes": [switch]}
+    r = client.post("/api/runs", json={"scenario": data, "n_samples": 200, "seed": 1})
+    assert r.status_code == 200, r.text
+    (answer,) = r.json()["route_answers"]
+    assert answer["lines"][0].startswith("Best route, share of futures:")
+    assert "own_from_2029 in" in answer["lines"][0]
+    assert any(line.startswith("own_from_2029 beats hybrid in") for line in answer["lines"])
+    data["labs"]["frontier_lab"]["strategy"]["route_changes"] = [{"from_quarter": 99, "own_frac": 0.1}]
+    r = client.post("/api/runs", json={"scenario": data, "n_samples": 200, "seed": 1})
+    detail = assert_names_field(r, 422, "labs.frontier_lab.strategy.route_changes[0].from_quarter")
+    assert "beyond the horizon" in detail["message"]

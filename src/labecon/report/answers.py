@@ -28,7 +28,9 @@ from labecon.report.words import (
     year_span,
 )
 from labecon.scenario.names import deal_parts, reader_names
+from labecon.scenario.routes import lab_routes, with_route
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
+from labecon.scenario.world import strategy_phases
 
 DEFAULT_START_YEAR = 2026.25
 """Calendar year of quarter 0 when a run does not say (the schema's default)."""
@@ -216,7 +218,11 @@ def _builders_limit(scenario: Scenario, lab: str) -> str:
     if sc is None:  # routes are a world's
         return ""
     spec = sc.labs[lab]
-    fracs = [spec.strategy.lease_frac, *(route.get("lease_frac", 0.0) for route in spec.routes.values())]
+    fracs = [  # every route's, in every phase of its route changes
+        phase.lease_frac
+        for route in lab_routes(sc)[lab]
+        for _q, phase in strategy_phases(with_route(sc, lab, route).labs[lab].strategy)
+    ]
     if spec.lease is None or not any(isinstance(f, int | float) and f > 0 for f in fracs):
         return ""
     lease, at = spec.lease, f"labs.{lab}.lease"

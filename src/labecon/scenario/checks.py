@@ -37,7 +37,15 @@ from labecon.scenario.schema import (
     WorldScenario,
     bounds_of,
 )
-from labecon.scenario.world import RISK_EVENTS, ChipSpec, DealSpec, world_deals
+from labecon.scenario.world import (
+    RISK_EVENTS,
+    ROUTE_SHARES,
+    ChipSpec,
+    DealSpec,
+    LabStrategySpec,
+    strategy_phases,
+    world_deals,
+)
 
 
 def support(spec: DistributionSpec) -> tuple[float, float, bool]:
@@ -267,6 +275,71 @@ def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
             raise ScenarioError(msg, f"{where}.shares")
 
 
+def check_route_changes(scenario: WorldScenario, lab: str) -> None:
+    """Check a lab's ``route_changes``: rows in increasing quarters in the horizon, each changing a share."""
+    horizon, start = scenario.horizon_quarters, scenario.start_year
+    path = f"labs.{lab}.strategy.route_changes"
+    previous = 0
+    for i, row in enumerate(scenario.labs[lab].strategy.route_changes or []):
+        where = f"{path}[{i}]"
+        q = row.from_quarter
+        if q <= previous:
+            msg = f"rows must be in increasing quarters after quarter 0, got {q} after {previous}"
+            raise ScenarioError(msg, f"{where}.from_quarter")
+        if q >= horizon:
+            last = quarter_label(start, horizon - 1)
+            msg = (
+                f"{q} ({quarter_label(start, q)}) is beyond the horizon, whose last quarter is "
+                f"{horizon - 1} ({last})"
+            )
+            raise ScenarioError(msg, f"{where}.from_quarter")
+        if all(getattr(row, name) is None for name in ROUTE_SHARES):
+            msg = f"changes no share: give at least one of {', '.join(ROUTE_SHARES)}"
+            raise ScenarioError(msg, where)
+        previous = q
+
+
+def check_route_shares(
+    scenario: WorldScenario, lab: str, strategy: LabStrategySpec, phase: int, has_deal: bool
+) -> None:
+    """Check the shares of new capacity a lab's strategy holds in one phase (0: from quarter 0).
+
+    Each share needs what it buys (chips, a cloud, lease terms, a deal) and they sum to at most 1.
+    A share that breaks a rule is named where it is written: the strategy, or the route change.
+    """
+    spec, base = scenario.labs[lab], f"labs.{lab}.strategy"
+    rows = spec.strategy.route_changes or []
+
+    def where(name: str) -> str:
+        """Return where the share ``name`` in force in this phase is written (its last change)."""
+        for i in range(phase - 1, -1, -1):
+            if getattr(rows[i], name) is not None:
+                return f"{base}.route_changes[{i}].{name}"
+        return f"{base}.{name}"
+
+    st = strategy
+    if st.commit_cloud is None and st.commit_frac != 0:
+        msg = "commit_frac needs a commit_cloud and commit_chip"
+        raise ScenarioError(msg, f"{base}.commit_cloud" if phase == 0 else where("commit_frac"))
+    buys = st.own_chip is not None or st.own_chip_mix is not None
+    if not buys and st.own_frac != 0:
+        msg = "own_frac needs an own_chip or own_chip_mix"
+        raise ScenarioError(msg, f"{base}.own_chip" if phase == 0 else where("own_frac"))
+    if st.lease_frac != 0 and (not buys or spec.lease is None):
+        msg = (
+            "lease_frac needs an own_chip or own_chip_mix (the chips it puts in them) and "
+            "labs.<lab>.lease (the terms)"
+        )
+        raise ScenarioError(msg, where("lease_frac"))
+    if not has_deal and st.partner_frac != 0:
+        msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
+        raise ScenarioError(msg, where("partner_frac"))
+    fixed = [getattr(st, name) for name in ROUTE_SHARES if not isinstance(getattr(st, name), str)]
+    if sum(fixed) > 1.0 + 1e-12:
+        msg = f"own_frac + lease_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
+        raise ScenarioError(msg, base if phase == 0 else f"{base}.route_changes[{phase - 1}]")
+
+
 def check_world_references(scenario: WorldScenario) -> None:
     """Check that labs, deals and strategies name chips, clouds, labs and segments that exist."""
     chips, clouds, labs = scenario.chips, scenario.clouds, scenario.labs
@@ -358,30 +431,15 @@ def check_world_references(scenario: WorldScenario) -> None:
                     if cloud_name != partner:
                         msg = f"the exclusive deal with {partner!r} allows no other cloud, got {cloud_name!r}"
                         raise ScenarioError(msg, f"{path}.strategy.{role}_cloud")
-        if st.commit_cloud is None and st.commit_frac != 0:
-            msg = "commit_frac needs a commit_cloud and commit_chip"
-            raise ScenarioError(msg, f"{path}.strategy.commit_cloud")
-        buys = st.own_chip is not None or st.own_chip_mix is not None
-        if not buys and st.own_frac != 0:
-            msg = "own_frac needs an own_chip or own_chip_mix"
-            raise ScenarioError(msg, f"{path}.strategy.own_chip")
-        if st.lease_frac != 0 and (not buys or lab.lease is None):
-            msg = (
-                "lease_frac needs an own_chip or own_chip_mix (the chips it puts in them) and "
-                "labs.<lab>.lease (the terms)"
-            )
-            raise ScenarioError(msg, f"{path}.strategy.lease_frac")
-        if lname not in deals and (st.partner_frac != 0 or lab.partner_h100e != 0):
+        check_route_changes(scenario, lname)
+        for i, (_q, phase) in enumerate(strategy_phases(st)):
+            check_route_shares(scenario, lname, phase, i, lname in deals)
+        if lab.partner_h100e != 0 and lname not in deals:
             msg = "partner capacity needs a cloud with a deal with this lab (clouds.<name>.deal.lab)"
             raise ScenarioError(msg, f"{path}.strategy.partner_frac")
         if lab.partner_h100e != 0 and not any(d.signed_quarter == 0 for _p, d in by_lab.get(lname, [])):
             msg = "capacity on partners' chips at quarter 0 needs a deal with this lab signed at quarter 0"
             raise ScenarioError(msg, f"{path}.partner_h100e")
-        shares = (st.own_frac, st.lease_frac, st.commit_frac, st.partner_frac)
-        fixed = [v for v in shares if not isinstance(v, str)]
-        if sum(fixed) > 1.0 + 1e-12:
-            msg = f"own_frac + lease_frac + commit_frac + partner_frac must be at most 1, got {sum(fixed):g}"
-            raise ScenarioError(msg, f"{path}.strategy")
         fixed = [v for v in (st.training_frac, st.research_frac) if not isinstance(v, str)]
         if sum(fixed) >= 1.0:
             msg = f"training_frac + research_frac must be below 1 (inference needs some), got {sum(fixed):g}"

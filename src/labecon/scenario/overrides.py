@@ -52,7 +52,8 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
     overrides : mapping of str to any
         ``path -> value``. A path steps through mappings by key and into lists
         by ``name[i]``. It must name a field the scenario has or the schema
-        defines there (a field left at its default can be set).
+        defines there (a field left at its default can be set), or a new route
+        of a lab (``labs.<lab>.routes.<name>``).
 
     Returns
     -------
@@ -84,6 +85,9 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
             if not isinstance(node, dict):
                 msg = f"{'.'.join(parts[:depth]) or 'the scenario'} holds no fields to step into"
                 raise ScenarioError(msg, where)
+            if name not in node and last and index is None and _is_new_route(parts):
+                node[name] = value  # a lab's routes are named by the user: a new one is added
+                continue
             if name not in node:
                 # A field left at its default: take its value from the validated scenario.
                 if reference is None:
@@ -113,6 +117,11 @@ def apply_overrides(data: Mapping[str, Any], overrides: Mapping[str, Any]) -> di
             else:
                 node = node[name]
     return out
+
+
+def _is_new_route(parts: list[str]) -> bool:
+    """Return whether a path names a lab's route, ``labs.<lab>.routes.<name>`` (which may be new)."""
+    return len(parts) == 4 and parts[0] == "labs" and parts[2] == "routes"
 
 
 def with_overrides(scenario: ScenarioSource, overrides: Mapping[str, Any]) -> Scenario:

@@ -1,7 +1,8 @@
 """A lab's routes: its declared strategy and the alternatives it names, each a scenario of its own.
 
 A route is the lab's strategy with some fields overridden
-(``labs.<lab>.routes.<name>``). Asking "which route wins for this lab" runs
+(``labs.<lab>.routes.<name>``), its shares changed at dates only by its own
+``route_changes`` (the declared strategy's are not carried over). Asking "which route wins for this lab" runs
 the same world once per route, only that lab's strategy replaced, on the same
 draws; the other labs keep their declared strategies.
 """
@@ -52,7 +53,8 @@ def with_route(scenario: WorldScenario, lab: str, route: str) -> WorldScenario:
         known = ", ".join([spec.route, *spec.routes])
         msg = f"unknown route {route!r}; expected one of: {known}"
         raise ScenarioError(msg, f"labs.{lab}.routes")
-    merged: dict[str, Any] = {**spec.strategy.model_dump(), **spec.routes[route]}
+    # A route's changes of shares at dates are its own: the declared strategy's do not carry over.
+    merged: dict[str, Any] = {**spec.strategy.model_dump(), "route_changes": None, **spec.routes[route]}
     try:
         strategy = LabStrategySpec.model_validate(merged)
     except ValidationError as exc:

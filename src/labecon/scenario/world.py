@@ -390,6 +390,31 @@ class OwnChipMixSpec(Spec):
     )
 
 
+class RouteChangeSpec(Spec):
+    """From a quarter on, new shares of the lab's new capacity: a change of route at a date.
+
+    A share not given keeps its value from before. The row holds until the next row's quarter.
+    """
+
+    from_quarter: int = Field(
+        ge=1, le=400, description="First quarter the new shares hold (quarters from quarter 0)."
+    )
+    own_frac: Frac | None = Field(None, description="Share of new capacity it builds and owns from then.")
+    commit_frac: Frac | None = Field(
+        None, description="Share of new capacity under take-or-pay contracts from then."
+    )
+    partner_frac: Frac | None = Field(
+        None, description="Share of new capacity on its partners' chips from then."
+    )
+    lease_frac: Frac | None = Field(
+        None, description="Share of new capacity in data centres leased from a builder from then."
+    )
+
+
+ROUTE_SHARES = ("own_frac", "lease_frac", "commit_frac", "partner_frac")
+"""The strategy's shares of new capacity: what a route is, and what a route change changes."""
+
+
 class LabStrategySpec(Spec):
     """How a lab gets and uses compute: tunable parameters and reactive rules (see docs/model.md)."""
 
@@ -405,6 +430,13 @@ class LabStrategySpec(Spec):
         description="Share of new capacity in data centres leased from a builder, its own chips inside "
         "(fraction; needs own_chip or own_chip_mix, and labs.<lab>.lease).",
         json_schema_extra=_src("assumption: no lease unless said"),
+    )
+    route_changes: list[RouteChangeSpec] | None = Field(
+        None,
+        description="Changes of its shares of new capacity at dated quarters (rows by from_quarter, "
+        "increasing, from quarter 1): e.g. its partners' chips until 2029, then data centres of its own. "
+        "Capacity signed for before a change runs its course.",
+        json_schema_extra=_src("assumption: the same shares over the horizon unless said"),
     )
     own_chip: str | None = Field(None, description="Chip type it buys for its own data centres.")
     own_chip_mix: list[OwnChipMixSpec] | None = Field(
@@ -558,6 +590,19 @@ def own_chip_weights(strategy: LabStrategySpec, horizon_quarters: int) -> dict[s
         for chip, share in row.shares.items():
             out[chip] = out.get(chip, 0.0) + share * quarters / horizon_quarters
     return out
+
+
+def strategy_phases(strategy: LabStrategySpec) -> list[tuple[int, LabStrategySpec]]:
+    """Return the strategy from each route change on, ``(from_quarter, strategy)``, quarter 0 first.
+
+    Each phase's shares of new capacity are its row's where the row gives them, else the phase's
+    before; every other field is the strategy's.
+    """
+    phases = [(0, strategy)]
+    for row in strategy.route_changes or []:
+        given = {name: getattr(row, name) for name in ROUTE_SHARES if getattr(row, name) is not None}
+        phases.append((row.from_quarter, phases[-1][1].model_copy(update=given)))
+    return phases
 
 
 class InvestmentSpec(Spec):

@@ -32,6 +32,7 @@ A :class:`RuleBasedLabs` holds every lab's strategy parameters as arrays
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -43,7 +44,7 @@ from labecon.model._world_fused import full
 from labecon.model.decisions import LabDecisions, LabObservation
 from labecon.model.params import resolve
 from labecon.scenario.schema import WorldScenario
-from labecon.scenario.world import LabStrategySpec
+from labecon.scenario.world import LabStrategySpec, strategy_phases
 from labecon.types import FloatArray
 
 _RULE_FIELDS = (
@@ -291,8 +292,49 @@ def strategy_params(spec: LabStrategySpec, draws: Mapping[str, FloatArray], n: i
     return out
 
 
-def lab_policy(scenario: WorldScenario, draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
-    """Return the strategies of a world scenario's labs for ``n`` samples."""
-    per_lab = [strategy_params(lab.strategy, draws, n) for lab in scenario.labs.values()]
+class PhasedLabs(NamedTuple):
+    """Strategies whose shares of new capacity change at dated quarters (``route_changes``).
+
+    ``phases[k]`` holds every lab's strategy from quarter ``starts[k]`` until the next start
+    (the first at quarter 0): each lab's shares as its last change by then left them.
+    """
+
+    phases: tuple[RuleBasedLabs, ...]
+    starts: tuple[int, ...]
+
+    def decide(self, obs: LabObservation) -> LabDecisions:
+        """Apply the rules of the phase quarter ``obs.t`` is in."""
+        return self.phases[bisect.bisect_right(self.starts, obs.t) - 1].decide(obs)
+
+    def take_samples(self, rows: slice) -> PhasedLabs:
+        """Return the strategies of samples ``rows`` only (views, not copies)."""
+        return PhasedLabs(tuple(p.take_samples(rows) for p in self.phases), self.starts)
+
+
+def lab_policy(
+    scenario: WorldScenario, draws: Mapping[str, FloatArray], n: int
+) -> RuleBasedLabs | PhasedLabs:
+    """Return the strategies of a world scenario's labs for ``n`` samples.
+
+    With route changes, one set of strategies for each quarter some lab's shares change.
+    """
+    phases = [strategy_phases(lab.strategy) for lab in scenario.labs.values()]
+    starts = sorted({q for lab_phases in phases for q, _ in lab_phases})
+    if starts == [0]:
+        return _rules([lab.strategy for lab in scenario.labs.values()], draws, n)
+    return PhasedLabs(
+        tuple(_rules([_in_force(lab_phases, q) for lab_phases in phases], draws, n) for q in starts),
+        tuple(starts),
+    )
+
+
+def _in_force(phases: list[tuple[int, LabStrategySpec]], quarter: int) -> LabStrategySpec:
+    """Return a lab's strategy in force at ``quarter``: its last phase started by then."""
+    return [strategy for start, strategy in phases if start <= quarter][-1]
+
+
+def _rules(specs: list[LabStrategySpec], draws: Mapping[str, FloatArray], n: int) -> RuleBasedLabs:
+    """Return the labs' strategies ``specs`` (one per lab, in order) for ``n`` samples."""
+    per_lab = [strategy_params(spec, draws, n) for spec in specs]
     # (sample, lab) with samples fastest, as the world model's arrays are.
     return RuleBasedLabs(*(np.stack([p[f] for p in per_lab]).T for f in RuleBasedLabs._fields))
