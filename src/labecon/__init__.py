@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from labecon.analysis.history import HistoryError, load_history
     from labecon.analysis.optimize import OptimizationResult, optimize
     from labecon.analysis.sensitivity import SensitivityResult, SensitivityWarning, sensitivity
+    from labecon.analysis.switching import SwitchDates, switch_dates
     from labecon.model.world import PlausibilityWarning
     from labecon.report.backtest import write_backtest_report
     from labecon.report.build import write_report
@@ -78,6 +79,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SensitivityResult": ("labecon.analysis.sensitivity", "SensitivityResult"),
     "SensitivityWarning": ("labecon.analysis.sensitivity", "SensitivityWarning"),
     "sensitivity": ("labecon.analysis.sensitivity", "sensitivity"),
+    "SwitchDates": ("labecon.analysis.switching", "SwitchDates"),
+    "switch_dates": ("labecon.analysis.switching", "switch_dates"),
     "write_backtest_report": ("labecon.report.backtest", "write_backtest_report"),
     "write_report": ("labecon.report.build", "write_report"),
     "DaskBackend": ("labecon.runtime.backends.dask", "DaskBackend"),
@@ -154,6 +157,7 @@ __all__ = [
     "SensitivityWarning",
     "SourcedValue",
     "StoreError",
+    "SwitchDates",
     "WorldScenario",
     "__version__",
     "apply_overrides",
@@ -179,6 +183,7 @@ __all__ = [
     "scenario_text",
     "sensitivity",
     "simulate",
+    "switch_dates",
     "with_overrides",
     "write_backtest_report",
     "write_report",

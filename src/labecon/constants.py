@@ -28,3 +28,6 @@ HOURS_PER_QUARTER = HOURS_PER_YEAR / QUARTERS_PER_YEAR
 MAX_SAMPLES = 10**12
 """Largest sample count accepted, by an option or a scenario's ``run.n_samples`` (a sanity bound, well
 past any machine)."""
+
+SWITCH_EVERY_QUARTERS = 4
+"""Quarters between the dates ``labecon switch`` tries by default: one a year."""

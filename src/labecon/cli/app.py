@@ -14,7 +14,7 @@ import typer
 from rich.markup import escape
 
 import labecon
-from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve
+from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve, switch
 from labecon.cli import run as run_module
 from labecon.cli.help_style import PlainCommand, PlainGroup
 from labecon.cli.options import SET_EXAMPLES
@@ -76,6 +76,7 @@ runs_app.command("gc", cls=PlainCommand)(runs.runs_gc)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.compare)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(conventions.conventions)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(drivers.drivers)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(switch.switch)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(deals.deals)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.sensitivity)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.optimize)

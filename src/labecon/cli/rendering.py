@@ -61,6 +61,8 @@ _CLI_OPTIONS = {
     "format": "--format",
     "n_trials": "--trials",
     "lab": "--lab",
+    "to": "--to",
+    "every_quarters": "--every",
     "parameters": "--param",
     "objective": "--objective",
     "constraints": "--constraint",

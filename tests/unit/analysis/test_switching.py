@@ -1,0 +1,106 @@
+"""When to switch routes (labecon.switch_dates): each date is a route, paired on the same futures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import labecon
+from labecon.cli.app import app
+
+N, SEED = 150, 3
+
+
+@pytest.fixture(scope="module")
+def yearly() -> labecon.SwitchDates:
+    return labecon.switch_dates(
+        "route-choice", "frontier_lab", "own", every_quarters=8, n_samples=N, seed=SEED
+    )
+
+
+def test_the_dates_are_the_start_then_every_so_many_quarters(yearly: labecon.SwitchDates) -> None:
+    assert yearly.quarters == [0, 8, 16, 24, 32]
+    assert yearly.dates == ["from the start", "2028 Q2", "2030 Q2", "2032 Q2", "2034 Q2"]
+    assert (yearly.declared, yearly.to, yearly.lab_name) == ("hybrid", "own", "Frontier lab")
+    assert sum(yearly.p_best.values()) == pytest.approx(1.0)
+    assert set(yearly.p_best) == {"never", *yearly.dates}
+
+
+def test_each_date_is_the_route_that_changes_then_on_the_same_futures(yearly: labecon.SwitchDates) -> None:
+    # The same answer as adding the route by hand (the override the docs give) and reading its gain.
+    change = {"from_quarter": 16, "own_frac": 0.75, "partner_frac": 0.0, "lease_frac": 0.0}
+    switch = {"route_changes": [change]}
+    sc = labecon.with_overrides("route-choice", {"labs.frontier_lab.routes.by_hand": switch})
+    run = labecon.simulate(sc, n_samples=N, seed=SEED)
+    gain = run.dataset["route_gain_usd"].sel(route="frontier_lab:by_hand").to_numpy()
+    i = yearly.quarters.index(16)
+    assert yearly.mean_gain_usd[i] == pytest.approx(float(gain.mean()), rel=1e-12)
+    assert yearly.p_beats[i] == pytest.approx(float((gain > 0).mean()))
+    assert yearly.mean_gain_se_usd[i] == pytest.approx(float(gain.std(ddof=1) / np.sqrt(N)), rel=1e-9)
+    # From the start is the route itself: its share of futures beating the declared one.
+    own = run.dataset["route_gain_usd"].sel(route="frontier_lab:own").to_numpy()
+    assert yearly.p_beats[0] == pytest.approx(float((own > 0).mean()))
+
+
+def test_the_summary_names_the_best_date_on_average(yearly: labecon.SwitchDates) -> None:
+    i = yearly.best
+    assert yearly.mean_gain_usd[i] == max(yearly.mean_gain_usd)
+    said = yearly.summary()
+    assert said.startswith("For Frontier lab, ")
+    assert yearly.dates[i] in said
+    assert json.loads(json.dumps(yearly.to_dict()))["dates"] == yearly.dates
+
+
+@pytest.mark.parametrize(
+    ("lab", "to", "every", "option", "words"),
+    [
+        ("nobody", "own", 4, "lab", "names no lab with routes"),
+        ("frontier_lab", "hybrid", 4, "to", "not one of frontier_lab's alternative routes"),
+        ("frontier_lab", "own", 0, "every_quarters", "from 1 to 39"),
+        ("frontier_lab", "own", 40, "every_quarters", "from 1 to 39"),
+    ],
+)
+def test_bad_options_are_named(lab: str, to: str, every: int, option: str, words: str) -> None:
+    with pytest.raises(labecon.OptionError) as info:
+        labecon.switch_dates("route-choice", lab, to, every_quarters=every, n_samples=20, seed=1)
+    assert info.value.option == option
+    assert words in str(info.value)
+
+
+def test_a_route_that_changes_more_than_shares_cannot_be_switched_to() -> None:
+    sc = labecon.with_overrides("route-choice", {"labs.frontier_lab.routes.roomy": {"headroom_frac": 0.5}})
+    with pytest.raises(labecon.OptionError, match=r"to: route 'roomy' changes more than the shares"):
+        labecon.switch_dates(sc, "frontier_lab", "roomy", n_samples=20, seed=1)
+    with pytest.raises(labecon.ScenarioError, match="needs a world scenario"):
+        labecon.switch_dates("b1", "lab", "own", n_samples=20, seed=1)
+
+
+def test_the_command_prints_the_dates_and_writes_its_json(tmp_path: Path) -> None:
+    out = tmp_path / "switch"
+    args = ["switch", "route-choice", "--lab", "frontier_lab", "--to", "lease", "--every", "12", "-n", "60"]
+    done = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Frontier lab switching from hybrid to lease" in done.output
+    for row in ("from the start", "from 2029 Q2", "from 2032 Q2", "from 2035 Q2", "never (keeps hybrid)"):
+        assert row in done.output
+    saved = json.loads((out / "switch.json").read_text(encoding="utf-8"))
+    assert saved["quarters"] == [0, 12, 24, 36]
+    again = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert again.exit_code != 0
+    assert "exists; choose another --out or pass --force" in again.output
+
+
+def test_the_command_names_a_bad_option_without_a_traceback(tmp_path: Path) -> None:
+    base = ["switch", "route-choice", "--lab", "frontier_lab", "-n", "20", "--out", str(tmp_path / "x")]
+    done = CliRunner().invoke(app, [*base, "--to", "nowhere"])
+    assert done.exit_code == 2
+    assert "--to: 'nowhere' is not one of frontier_lab's alternative routes" in done.output
+    assert "Traceback" not in done.output
+    done = CliRunner().invoke(app, [*base, "--to", "own", "--every", "0"])
+    assert done.exit_code == 2
+    assert "--every" in done.output
+    assert not (tmp_path / "x").exists(), "nothing is written for a refused command"
