@@ -426,6 +426,34 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     assert errors == []
 
 
+def test_when_to_switch_routes_is_shown_and_kept_in_the_link(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    # Every switch the lab can make, by the names readers know.
+    options = page.eval_on_selector_all("#switch-to option", "els => els.map((e) => e.textContent)")
+    assert options == [f"Frontier lab: from hybrid to {r}" for r in ("own", "partner", "lease")]
+    page.select_option("#switch-to", "frontier_lab:own")
+    page.click("#check-switch")
+    page.wait_for_selector("#switch table", timeout=120_000)
+    # The same answer as the API's, at the dashboard's preview size and seed.
+    expected = labecon.switch_dates("route-choice", "frontier_lab", "own", n_samples=2_000, seed=2)
+    assert page.inner_text("#switch .switch-summary") == expected.summary()
+    rows = page.locator("#switch tr")
+    assert rows.count() == len(expected.dates) + 2  # the heading, every date, never
+    bars = page.evaluate("document.getElementById('switch-chart').data[0].y")
+    assert bars == pytest.approx([g / 1e9 for g in expected.mean_gain_usd], rel=1e-12)
+    best_row = page.inner_text("#switch tr.best td:first-child")
+    assert best_row.endswith(expected.dates[expected.best])
+    # The link keeps the switch asked; reopened, it is asked again and drawn the same.
+    assert "check=switch" in page.url
+    assert "switch=frontier_lab%3Aown" in page.url
+    again = _opened(browser, page.url, errors)
+    again.wait_for_selector("#switch table", timeout=120_000)
+    assert again.input_value("#switch-to") == "frontier_lab:own"
+    assert again.inner_text("#switch table") == page.inner_text("#switch table")
+    _assert_a_change_takes_the_check_away(page, browser, server, "switch", errors)
+
+
 def _assert_a_change_takes_the_check_away(
     page: Any, browser: Any, server: BackgroundServer, check: str, errors: list[str]
 ) -> None:

@@ -202,3 +202,22 @@ def test_a_route_that_changes_at_a_date_is_run_and_a_bad_change_named(client: An
     r = client.post("/api/runs", json={"scenario": data, "n_samples": 200, "seed": 1})
     detail = assert_names_field(r, 422, "labs.frontier_lab.strategy.route_changes[0].from_quarter")
     assert "beyond the horizon" in detail["message"]
+
+
+def test_when_to_switch_is_answered_as_in_python_and_bad_options_named(client: Any) -> None:
+    body = {"scenario": "route-choice", "n_samples": 300, "seed": 4, "lab": "frontier_lab", "to": "own"}
+    r = client.post("/api/switch", json={**body, "every_quarters": 12})
+    assert r.status_code == 200, r.text
+    expected = labecon.switch_dates(
+        "route-choice", "frontier_lab", "own", every_quarters=12, n_samples=300, seed=4
+    )
+    assert r.json() == {**expected.to_dict(), "summary": expected.summary()}
+    assert_names_field(client.post("/api/switch", json={**body, "lab": "nobody"}), 422, "lab")
+    assert_names_field(client.post("/api/switch", json={**body, "to": "hybrid"}), 422, "to")
+    assert_names_field(client.post("/api/switch", json={**body, "every_quarters": 0}), 422, "every_quarters")
+    assert_names_field(client.post("/api/switch", json={**body, "every_quarters": 40}), 422, "every_quarters")
+    assert_names_field(client.post("/api/switch", json={**body, "scenario": "b1"}), 422)
+    missing = {k: v for k, v in body.items() if k != "to"}
+    assert_names_field(client.post("/api/switch", json=missing), 422, "to")
+    r = client.post("/api/switch", json={**body, "n_samples": 10**6})
+    assert_names_field(r, 413, "n_samples")

@@ -125,12 +125,8 @@ def switch_dates(
     if sc is None:
         msg = f"switching routes needs a world scenario (labs in a market); {loaded.name!r} is not"
         raise ScenarioError(msg)
-    shares = _target_shares(sc, lab, to)
+    shares = check_switch(sc, lab, to, every_quarters)
     horizon = sc.horizon_quarters
-    whole = isinstance(every_quarters, int) and not isinstance(every_quarters, bool)
-    if not whole or not 1 <= every_quarters < horizon:
-        msg = f"must be a whole number of quarters from 1 to {horizon - 1}, got {every_quarters!r}"
-        raise OptionError(msg, "every_quarters")
     spec = sc.labs[lab]
     quarters = list(range(every_quarters, horizon, every_quarters))
     names = [f"{to}_from_{quarter_label(sc.start_year, q).replace(' ', '_')}" for q in quarters]
@@ -182,6 +178,38 @@ def _standard_errors(gain: np.ndarray) -> np.ndarray:
         return np.zeros(gain.shape[0])
     out: np.ndarray = gain.std(axis=1, ddof=1) / np.sqrt(n)
     return out
+
+
+def switch_targets(scenario: WorldScenario) -> list[tuple[str, str, str]]:
+    """Return every switch :func:`switch_dates` can answer: ``(lab, declared route, route)``.
+
+    A lab with routes whose declared strategy does not change at dates, to each alternative
+    route that changes only the shares of new capacity.
+    """
+    return [
+        (lab, spec.route, to)
+        for lab, spec in scenario.labs.items()
+        if not spec.strategy.route_changes
+        for to, route in spec.routes.items()
+        if to != spec.route and set(route) <= set(ROUTE_SHARES)
+    ]
+
+
+def check_switch(scenario: WorldScenario, lab: str, to: str, every_quarters: int) -> dict[str, Any]:
+    """Check a switch's options; return the shares of new capacity it switches to.
+
+    Raises
+    ------
+    OptionError
+        As :func:`switch_dates` (each names its option).
+    """
+    shares = _target_shares(scenario, lab, to)
+    horizon = scenario.horizon_quarters
+    whole = isinstance(every_quarters, int) and not isinstance(every_quarters, bool)
+    if not whole or not 1 <= every_quarters < horizon:
+        msg = f"must be a whole number of quarters from 1 to {horizon - 1}, got {every_quarters!r}"
+        raise OptionError(msg, "every_quarters")
+    return shares
 
 
 def _target_shares(sc: WorldScenario, lab: str, to: str) -> dict[str, Any]:

@@ -15,9 +15,10 @@ from starlette.concurrency import run_in_threadpool
 
 import labecon
 from labecon.analysis.conventions import with_routes
+from labecon.analysis.switching import check_switch
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.yaml_text import load_yaml
-from labecon.web.bodies import RunRequest, ScenarioRequest, parse_body, scenario_fields
+from labecon.web.bodies import RunRequest, ScenarioRequest, SwitchRequest, parse_body, scenario_fields
 from labecon.web.describe import describe_builtin, describe_scenario, list_builtins
 from labecon.web.errors import ApiError
 from labecon.web.jobs import JobManager
@@ -223,6 +224,36 @@ async def post_drivers(request: Request) -> JSONResponse:
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, 0, seed, answer="drivers"))
+
+
+@router.post(
+    "/switch",
+    summary="When a lab should switch from its declared route to another, date by date",
+    openapi_extra=_body_doc(SwitchRequest),
+    responses={413: ERRORS[413], 422: ERRORS[422], 429: ERRORS[429]},
+)
+async def post_switch(request: Request) -> JSONResponse:
+    """Run each date a lab could switch from its declared route to route ``to`` as a route of its own.
+
+    As ``labecon switch``: the start, then every ``every_quarters`` quarters, all on the same
+    futures; each date's mean gain in NPV over keeping the declared route (USD, with its standard
+    error), the share of futures in which it beats it, and in how many futures each date (or
+    ``never``) is the best; ``summary`` says the answer in a sentence. ``n_samples`` (default
+    the dashboard's preview size) is at most ``immediate_max_samples``.
+    """
+    settings = _settings(request)
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), SwitchRequest, request.query_params)
+    scenario = request_scenario(req.scenario, req.overrides)
+    check_switch(with_routes(scenario), req.lab, req.to, req.every_quarters)  # 422 now, naming the option
+    n = req.n_samples if req.n_samples is not None else settings.preview_samples
+    seed = req.seed if req.seed is not None else scenario.run.seed
+    if n > settings.immediate_max_samples:
+        msg = f"{n:,} samples is over this server's limit of {settings.immediate_max_samples:,}"
+        raise ApiError(413, "n_samples", msg)
+    runner: ImmediateRunner = request.app.state.runner
+    options = {"lab": req.lab, "to": req.to, "every_quarters": req.every_quarters}
+    return JSONResponse(await runner.run(scenario, n, seed, answer="switch", options=options))
 
 
 @router.get("/runs", summary="The runs in the run store")

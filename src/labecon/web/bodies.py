@@ -54,6 +54,16 @@ class RunRequest(BaseModel):
     )
 
 
+class SwitchRequest(RunRequest):
+    """A run of each date a lab could switch from its declared route to another (labecon switch)."""
+
+    lab: str = Field(description="The lab that switches (its key).")
+    to: str = Field(description="The route it switches to: one of its alternative routes.")
+    every_quarters: int = Field(
+        4, strict=True, ge=1, description="Quarters between the dates tried (4: one a year)."
+    )
+
+
 class ScenarioRequest(BaseModel):
     """A scenario to check and describe, with optional overrides."""
 

@@ -17,6 +17,7 @@ process instead (quick to start: for tests and small machines).
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -37,8 +38,9 @@ from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
-Answer = Literal["view", "conventions", "drivers"]
-"""What a run answers with: its view, the route answer under the conventions, what moves it."""
+Answer = Literal["view", "conventions", "drivers", "switch"]
+"""What a run answers with: its view, the route answer under the conventions, what moves it, or when
+a lab should switch routes."""
 
 CACHE_SIZE = 128
 """Answers kept (about 20 kB each for two-strategies)."""
@@ -104,13 +106,21 @@ class ImmediateRunner:
         self._executor = None
 
     async def run(
-        self, scenario: labecon.Scenario, n_samples: int, seed: int, *, answer: Answer = "view"
+        self,
+        scenario: labecon.Scenario,
+        n_samples: int,
+        seed: int,
+        *,
+        answer: Answer = "view",
+        options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Return the view of a run of ``scenario`` (from the cache if it ran before).
 
         With ``answer="conventions"``, the route answer under the model's conventions switched
         instead (:func:`labecon.conventions`, as a dict); with ``"drivers"``, what moves each
-        route answer (:func:`labecon.route_drivers`, as a dict; ``n_samples`` does not apply).
+        route answer (:func:`labecon.route_drivers`, as a dict; ``n_samples`` does not apply); with
+        ``"switch"``, :func:`labecon.switch_dates` with ``options`` (its ``lab``, ``to`` and
+        ``every_quarters``), as a dict with its ``summary``.
 
         Raises
         ------
@@ -119,7 +129,7 @@ class ImmediateRunner:
         """
         # Only the fields given (as dump_scenario writes them): they validate back to the same scenario.
         fields = scenario.model_dump(mode="json", exclude_unset=True)
-        key = _answer_key(fields, n_samples, seed, answer)
+        key = _answer_key(fields, n_samples, seed, answer, options)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -131,6 +141,8 @@ class ImmediateRunner:
                 raise ApiError(429, "n_samples", msg)
             try:
                 work = _WORK[answer]
+                if options:
+                    work = functools.partial(work, **options)
                 shared = asyncio.wrap_future(self._submit(work, fields, n_samples, seed))
             except BrokenProcessPool:
                 self._restart()
@@ -208,10 +220,34 @@ def compute_drivers(
     return labecon.route_drivers(load_quietly(fields), seed=seed).to_dict()
 
 
+def compute_switch(
+    fields: dict[str, Any],
+    n_samples: int,
+    seed: int,
+    backend: Backend | None = None,
+    *,
+    lab: str,
+    to: str,
+    every_quarters: int,
+) -> dict[str, Any]:
+    """Return when ``lab`` should switch to route ``to`` in a scenario given as its fields, as a dict."""
+    result = labecon.switch_dates(
+        load_quietly(fields),
+        lab,
+        to,
+        every_quarters=every_quarters,
+        n_samples=n_samples,
+        seed=seed,
+        backend=backend or "local",
+    )
+    return {**result.to_dict(), "summary": result.summary()}
+
+
 _WORK: dict[str, Callable[..., dict[str, Any]]] = {
     "view": compute_view,
     "conventions": compute_conventions,
     "drivers": compute_drivers,
+    "switch": compute_switch,
 }
 
 
@@ -258,7 +294,9 @@ def _noop() -> None:
     return None
 
 
-def _answer_key(fields: dict[str, Any], n_samples: int, seed: int, answer: Answer) -> str:
-    """Return the cache's key of an answer: the scenario's fields as given, its size, seed and kind."""
-    text = json.dumps([fields, n_samples, seed], sort_keys=True)
+def _answer_key(
+    fields: dict[str, Any], n_samples: int, seed: int, answer: Answer, options: dict[str, Any] | None = None
+) -> str:
+    """Return the cache's key of an answer: the scenario's fields as given, its size, seed, kind, options."""
+    text = json.dumps([fields, n_samples, seed, *([options] if options else [])], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest() + ("" if answer == "view" else f":{answer}")

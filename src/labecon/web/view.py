@@ -15,6 +15,7 @@ import numpy as np
 import labecon
 from labecon.amounts import pct
 from labecon.analysis.drivers import has_alternative_routes
+from labecon.analysis.switching import switch_targets
 from labecon.report.answers import route_blocks
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
@@ -60,6 +61,8 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         "names": names.for_coords(coords),
         # Whether some lab names a route besides its declared one: a route gain to move.
         "route_alternatives": has_alternative_routes(scenario),
+        # Each lab and route it could switch to at a date (POST /api/switch answers when).
+        "switch_targets": _switch_targets(scenario, names),
         "histograms": _histograms(results),
         # Values far outside their field's usual range, and futures past the plausibility bounds:
         # said, not refused (as the CLI says them).
@@ -69,6 +72,17 @@ def results_view(results: labecon.Results, scenario: labecon.Scenario) -> dict[s
         ],
     }
     return dict(labecon.Results.json_ready(view))
+
+
+def _switch_targets(scenario: labecon.Scenario, names: ReaderNames) -> list[dict[str, str]]:
+    """Return each switch ``labecon switch`` answers: the lab, its declared route, the route, in words."""
+    world = as_kind(scenario, WorldScenario)
+    if world is None:
+        return []
+    return [
+        {"lab": lab, "declared": declared, "to": to, "label": f"{names.lab(lab)}: from {declared} to {to}"}
+        for lab, declared, to in switch_targets(world)
+    ]
 
 
 def _beyond_bounds(results: labecon.Results, names: ReaderNames) -> list[str]:

@@ -3,10 +3,11 @@
 // URL (scenario, seed, overrides, view, full run, the checks shown), so a copied link
 // reopens it. ES modules: urlstate.js (the address), controls.js (the controls), charts.js,
 // conventions.js (the conventions check), drivers.js (what moves the route answer),
-// summary.js (downloads).
+// switch.js (when to switch routes), summary.js (downloads).
 import { drawCharts, nameOf } from "./charts.js";
 import { drawConventions } from "./conventions.js";
 import { drawDrivers } from "./drivers.js";
+import { drawSwitch } from "./switch.js";
 import { buildControls } from "./controls.js";
 import { save, summaryRows, toCsv } from "./summary.js";
 import { SEED_RULE, readSeed, readUrl, writeUrl } from "./urlstate.js";
@@ -22,6 +23,8 @@ const state = {
   conventions: false, // the conventions check is shown (for the scenario as it is)
   drivers: false, // what moves the route answer is shown (for the scenario as it is)
   words: false, // each route's answer in words is unfolded
+  switch: false, // when to switch routes is shown (for the scenario as it is)
+  switchTo: null, // the switch asked: "lab:route"
   description: null,
   view: null,
   renders: 0,
@@ -87,11 +90,14 @@ let lastChange = -Infinity;
 function schedulePreview() {
   state.conventions = false; // it answered for the scenario before this change
   state.drivers = false;
+  state.switch = false;
   driversFromLink = false;
+  switchFromLink = false;
   driversShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
   $("drivers").hidden = true;
+  $("switch").hidden = true;
   clearTimeout(timer);
   const now = performance.now();
   const wait = now - lastChange < QUIET_MS ? QUIET_MS : 0;
@@ -103,6 +109,8 @@ let linkProblem = null; // a part of the opening link that could not be used: sa
 // The opening link asked for what moves the route answer: asked once the first view says a lab
 // names an alternative route (else the link's check is dropped, not answered with an error).
 let driversFromLink = false;
+// The opening link asked when to switch: asked once the first view offers that switch.
+let switchFromLink = false;
 
 async function preview() {
   if (inflight) inflight.abort();
@@ -170,6 +178,30 @@ function checkDrivers() {
     driversShown = data;
     drawDrivers($("drivers"), data, state.lab);
   });
+}
+
+// When the lab chosen should switch to the route chosen: each date a route, on the same futures.
+function checkSwitch() {
+  const [lab, ...route] = $("switch-to").value.split(":");
+  state.switchTo = $("switch-to").value;
+  return askCheck("switch", { ...previewBody(), lab, to: route.join(":") }, (data) => drawSwitch($("switch"), data));
+}
+
+// The switches the view offers, in the picker (the one asked before kept); the panel hidden without any.
+function offerSwitches(view) {
+  const targets = view.switch_targets || [];
+  document.querySelector(".switch").hidden = targets.length === 0;
+  const pick = $("switch-to");
+  const values = targets.map((t) => `${t.lab}:${t.to}`);
+  if ([...pick.options].map((o) => o.value).join() !== values.join()) {
+    pick.replaceChildren(...targets.map((t) => new Option(t.label, `${t.lab}:${t.to}`)));
+  }
+  if (values.includes(state.switchTo)) pick.value = state.switchTo;
+  if (switchFromLink) {
+    switchFromLink = false;
+    if (values.includes(state.switchTo)) checkSwitch();
+    else { state.switch = false; writeUrl(state); }
+  }
 }
 
 async function fullRun() {
@@ -297,6 +329,7 @@ function render(view, label, started) {
   document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
   // What moves a route's gain: offered where some lab names an alternative to its declared route.
   document.querySelector(".drivers").hidden = !view.route_alternatives;
+  offerSwitches(view);
   if (driversFromLink) {
     driversFromLink = false;
     if (view.route_alternatives) checkDrivers();
@@ -403,6 +436,7 @@ async function start() {
   else preview();
   if (state.conventions) checkConventions(); // the link was copied with the check shown
   driversFromLink = state.drivers;
+  switchFromLink = state.switch;
   $("route-words").open = state.words;
   $("route-words").addEventListener("toggle", () => {
     state.words = $("route-words").open;
@@ -433,6 +467,13 @@ async function start() {
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);
   $("check-drivers").addEventListener("click", checkDrivers);
+  $("check-switch").addEventListener("click", checkSwitch);
+  $("switch-to").addEventListener("change", () => {
+    state.switchTo = $("switch-to").value;
+    state.switch = false;
+    $("switch").hidden = true;
+    writeUrl(state);
+  });
   $("copy-link").addEventListener("click", async () => {
     writeUrl(state);
     try { await navigator.clipboard.writeText(location.href); $("copy-link").textContent = "Link copied"; } catch (e) { $("copy-link").textContent = "Copy the address bar"; }

@@ -43,6 +43,8 @@ export function readUrl(state, onError) {
   state.conventions = checks.includes("conventions");
   state.drivers = checks.includes("drivers");
   state.words = checks.includes("words");
+  state.switch = checks.includes("switch");
+  if (q.has("switch")) state.switchTo = q.get("switch");
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -58,8 +60,9 @@ export function writeUrl(state) {
   if (state.lab !== "all") q.set("lab", state.lab);
   for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
   if (state.run) q.set("run", state.run);
-  const checks = [state.conventions && "conventions", state.drivers && "drivers", state.words && "words"]
-    .filter(Boolean);
+  const checks = [state.conventions && "conventions", state.drivers && "drivers", state.words && "words",
+    state.switch && "switch"].filter(Boolean);
   if (checks.length) q.set("check", checks.join(","));
+  if (state.switchTo) q.set("switch", state.switchTo);
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }
