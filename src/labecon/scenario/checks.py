@@ -227,7 +227,7 @@ def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
     sale, each available by its row's quarter (but the first row's); shares summing to 1.
     """
     st, chips = scenario.labs[lab].strategy, scenario.chips
-    horizon, start = scenario.horizon_quarters, scenario.start_year
+    start = scenario.start_year
     path = f"labs.{lab}.strategy.own_chip_mix"
     if st.own_chip is not None:
         msg = "give own_chip (one chip type) or own_chip_mix (dated shares), not both"
@@ -246,13 +246,7 @@ def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
         if q <= previous:
             msg = f"rows must be in increasing quarters, got {q} after {previous}"
             raise ScenarioError(msg, f"{where}.from_quarter")
-        if q >= horizon:
-            last = quarter_label(start, horizon - 1)
-            msg = (
-                f"{q} ({quarter_label(start, q)}) is beyond the horizon, whose last quarter is "
-                f"{horizon - 1} ({last})"
-            )
-            raise ScenarioError(msg, f"{where}.from_quarter")
+        check_within_horizon(scenario, q, f"{where}.from_quarter")
         previous = q
         for name, share in row.shares.items():
             if name not in chips:
@@ -275,9 +269,20 @@ def check_own_chip_mix(scenario: WorldScenario, lab: str) -> None:
             raise ScenarioError(msg, f"{where}.shares")
 
 
+def check_within_horizon(scenario: WorldScenario, quarter: int, path: str) -> None:
+    """Refuse a dated row's quarter at or past the horizon (``path`` names its field)."""
+    horizon, start = scenario.horizon_quarters, scenario.start_year
+    if quarter >= horizon:
+        last = quarter_label(start, horizon - 1)
+        msg = (
+            f"{quarter} ({quarter_label(start, quarter)}) is beyond the horizon, whose last quarter is "
+            f"{horizon - 1} ({last})"
+        )
+        raise ScenarioError(msg, path)
+
+
 def check_route_changes(scenario: WorldScenario, lab: str) -> None:
     """Check a lab's ``route_changes``: rows in increasing quarters in the horizon, each changing a share."""
-    horizon, start = scenario.horizon_quarters, scenario.start_year
     path = f"labs.{lab}.strategy.route_changes"
     previous = 0
     for i, row in enumerate(scenario.labs[lab].strategy.route_changes or []):
@@ -286,13 +291,7 @@ def check_route_changes(scenario: WorldScenario, lab: str) -> None:
         if q <= previous:
             msg = f"rows must be in increasing quarters after quarter 0, got {q} after {previous}"
             raise ScenarioError(msg, f"{where}.from_quarter")
-        if q >= horizon:
-            last = quarter_label(start, horizon - 1)
-            msg = (
-                f"{q} ({quarter_label(start, q)}) is beyond the horizon, whose last quarter is "
-                f"{horizon - 1} ({last})"
-            )
-            raise ScenarioError(msg, f"{where}.from_quarter")
+        check_within_horizon(scenario, q, f"{where}.from_quarter")
         if all(getattr(row, name) is None for name in ROUTE_SHARES):
             msg = f"changes no share: give at least one of {', '.join(ROUTE_SHARES)}"
             raise ScenarioError(msg, where)

@@ -187,18 +187,23 @@ async def post_conventions(request: Request) -> JSONResponse:
     together, all on the same futures. ``n_samples`` (each variant's; default the dashboard's
     preview size) is at most ``immediate_max_samples``.
     """
-    settings = _settings(request)
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
     scenario = request_scenario(req.scenario, req.overrides)
     with_routes(scenario)  # 422 now, naming the field, when there is no route answer
-    n = req.n_samples if req.n_samples is not None else settings.preview_samples
-    seed = req.seed if req.seed is not None else scenario.run.seed
-    if n > settings.immediate_max_samples:
-        msg = f"{n:,} samples per variant is over this server's limit of {settings.immediate_max_samples:,}"
-        raise ApiError(413, "n_samples", msg)
+    n, seed = _check_size(request, req, scenario, "samples per variant")
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, n, seed, answer="conventions"))
+
+
+def _check_size(request: Request, req: RunRequest, scenario: labecon.Scenario, what: str) -> tuple[int, int]:
+    """Return the samples (default the preview's) and seed of a check; ``413`` over the server's limit."""
+    settings = _settings(request)
+    n = req.n_samples if req.n_samples is not None else settings.preview_samples
+    if n > settings.immediate_max_samples:
+        msg = f"{n:,} {what} is over this server's limit of {settings.immediate_max_samples:,}"
+        raise ApiError(413, "n_samples", msg)
+    return n, req.seed if req.seed is not None else scenario.run.seed
 
 
 @router.post(
@@ -241,16 +246,11 @@ async def post_switch(request: Request) -> JSONResponse:
     ``never``) is the best; ``summary`` says the answer in a sentence. ``n_samples`` (default
     the dashboard's preview size) is at most ``immediate_max_samples``.
     """
-    settings = _settings(request)
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), SwitchRequest, request.query_params)
     scenario = request_scenario(req.scenario, req.overrides)
     check_switch(with_routes(scenario), req.lab, req.to, req.every_quarters)  # 422 now, naming the option
-    n = req.n_samples if req.n_samples is not None else settings.preview_samples
-    seed = req.seed if req.seed is not None else scenario.run.seed
-    if n > settings.immediate_max_samples:
-        msg = f"{n:,} samples is over this server's limit of {settings.immediate_max_samples:,}"
-        raise ApiError(413, "n_samples", msg)
+    n, seed = _check_size(request, req, scenario, "samples")
     runner: ImmediateRunner = request.app.state.runner
     options = {"lab": req.lab, "to": req.to, "every_quarters": req.every_quarters}
     return JSONResponse(await runner.run(scenario, n, seed, answer="switch", options=options))
