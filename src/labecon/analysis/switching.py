@@ -38,7 +38,9 @@ class SwitchDates:
 
     ``dates[i]`` is the switch at quarter ``quarters[i]`` (``"from the start"`` at quarter 0);
     ``mean_gain_usd[i]`` its mean gain in NPV over keeping the declared route (USD, with
-    ``mean_gain_se_usd[i]`` its Monte Carlo standard error), ``p_beats[i]`` the share of futures
+    ``mean_gain_se_usd[i]`` its Monte Carlo standard error; ``median_gain_usd[i]`` its median: a
+    few futures' large losses or gains can put the mean and the median on opposite sides of
+    zero), ``p_beats[i]`` the share of futures
     in which it beats keeping it, and ``p_best`` the share of futures in which each date (and
     ``"never"``) is the best of them all.
     """
@@ -54,10 +56,14 @@ class SwitchDates:
     dates: list[str]
     mean_gain_usd: list[float]
     mean_gain_se_usd: list[float]
+    median_gain_usd: list[float]
     p_beats: list[float]
     p_beats_se: list[float]
     p_best: dict[str, float] = field(default_factory=dict)
     """Share of futures in which each date, or ``"never"``, is the best."""
+    close_to_best: list[str] = field(default_factory=list)
+    """The other dates whose mean gain is within two standard errors of the best's (paired, on the
+    same futures): at this sample count, not told apart from it."""
 
     @property
     def best(self) -> int:
@@ -84,9 +90,15 @@ class SwitchDates:
                 f"on average; the least behind is {self.dates[i]} ({gain})."
             )
         when = self.dates[i] if self.quarters[i] == 0 else f"from {self.dates[i]}"
+        close = (
+            f" Not told apart from it at {self.n_samples:,} samples (within two standard errors): "
+            f"{', '.join(self.close_to_best)}."
+            if self.close_to_best
+            else ""
+        )
         return (
             f"For {self.lab_name}, switching from {self.declared} to {self.to} is best on average {when}: "
-            f"{gain} above {staying}, which it beats in {self.p_beats[i]:.0%} of futures."
+            f"{gain} above {staying}, which it beats in {self.p_beats[i]:.0%} of futures.{close}"
         )
 
     def __repr__(self) -> str:
@@ -165,10 +177,20 @@ def switch_dates(
         dates=dates,
         mean_gain_usd=[float(g) for g in gain.mean(axis=1)],
         mean_gain_se_usd=[float(g) for g in _standard_errors(gain)],
+        median_gain_usd=[float(g) for g in np.median(gain, axis=1)],
         p_beats=[float(b) for b in beats],
         p_beats_se=[float(np.sqrt(b * (1 - b) / n)) for b in beats],
         p_best=p_best,
+        close_to_best=[dates[i] for i in _close_to_best(gain)],
     )
+
+
+def _close_to_best(gain: np.ndarray) -> list[int]:
+    """Return the rows whose mean is within two paired standard errors of the largest mean's row."""
+    best, n = int(np.argmax(gain.mean(axis=1))), gain.shape[1]
+    behind = gain[best] - gain  # (date, sample): how far each date is behind the best, future by future
+    se = behind.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(gain.shape[0])
+    return [i for i in range(gain.shape[0]) if i != best and behind[i].mean() < 2.0 * se[i]]
 
 
 def _standard_errors(gain: np.ndarray) -> np.ndarray:

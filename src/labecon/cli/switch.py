@@ -85,9 +85,9 @@ def print_switch(result: labecon.SwitchDates) -> None:
         f"{escape(result.declared)} to {escape(result.to)}, the same futures for every date "
         f"({result.n_samples:,} samples, seed {result.seed})"
     )
-    table = Table(title=f"Against keeping {escape(result.declared)} (± one Monte Carlo standard error)")
-    table.title_justify = "left"
-    columns = ("switch", f"mean gain over {result.declared}", f"beats {result.declared} in", "best date in")
+    title = f"Each date against keeping {result.declared}: gain in NPV (± one Monte Carlo standard error)"
+    table = Table(title=escape(title), title_justify="left")
+    columns = ("switch", "mean gain", "median gain", "beats it in", "best in")
     for column in columns:
         table.add_column(escape(column), justify="left" if column == "switch" else "right", no_wrap=True)
     best = result.best
@@ -96,10 +96,11 @@ def print_switch(result: labecon.SwitchDates) -> None:
         row = [
             date if result.quarters[i] == 0 else f"from {date}",
             f"{money(result.mean_gain_usd[i])} ± ${se}",
+            money(result.median_gain_usd[i]),
             f"{percent(result.p_beats[i])} ± {percent(result.p_beats_se[i])}",
             percent(result.p_best[date]),
         ]
         table.add_row(*(f"[bold]{cell}[/]" if i == best else cell for cell in row))
-    table.add_row(f"never (keeps {escape(result.declared)})", "", "", percent(result.p_best["never"]))
+    table.add_row(f"never (keeps {escape(result.declared)})", "", "", "", percent(result.p_best["never"]))
     console.print(table)
     console.print(result.summary(), highlight=False)

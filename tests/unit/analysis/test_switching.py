@@ -41,18 +41,36 @@ def test_each_date_is_the_route_that_changes_then_on_the_same_futures(yearly: la
     assert yearly.mean_gain_usd[i] == pytest.approx(float(gain.mean()), rel=1e-12)
     assert yearly.p_beats[i] == pytest.approx(float((gain > 0).mean()))
     assert yearly.mean_gain_se_usd[i] == pytest.approx(float(gain.std(ddof=1) / np.sqrt(N)), rel=1e-9)
+    assert yearly.median_gain_usd[i] == pytest.approx(float(np.median(gain)), rel=1e-12)
     # From the start is the route itself: its share of futures beating the declared one.
     own = run.dataset["route_gain_usd"].sel(route="frontier_lab:own").to_numpy()
     assert yearly.p_beats[0] == pytest.approx(float((own > 0).mean()))
 
 
-def test_the_summary_names_the_best_date_on_average(yearly: labecon.SwitchDates) -> None:
+def test_the_summary_names_the_best_date_on_average_and_those_not_told_apart(
+    yearly: labecon.SwitchDates,
+) -> None:
     i = yearly.best
     assert yearly.mean_gain_usd[i] == max(yearly.mean_gain_usd)
     said = yearly.summary()
     assert said.startswith("For Frontier lab, ")
     assert yearly.dates[i] in said
-    assert json.loads(json.dumps(yearly.to_dict()))["dates"] == yearly.dates
+    assert yearly.dates[i] not in yearly.close_to_best
+    for date in yearly.close_to_best:
+        assert date in said.split("Not told apart from it")[1]
+    # The dates far behind the best (here the last, a quarter of a year before the horizon's end)
+    # are told apart from it.
+    assert yearly.dates[-1] not in yearly.close_to_best
+    assert json.loads(json.dumps(yearly.to_dict()))["close_to_best"] == yearly.close_to_best
+
+
+def test_a_date_within_two_paired_standard_errors_is_not_told_apart() -> None:
+    from labecon.analysis.switching import _close_to_best
+
+    # Row 0 is best by 1 on average; row 1 trails it by 1 with a paired spread of 10 over 4
+    # futures (standard error 5): close; row 2 trails by 5 with no spread: told apart.
+    gain = np.array([[10.0, 20.0, 30.0, 40.0], [19.0, 9.0, 39.0, 29.0], [5.0, 15.0, 25.0, 35.0]])
+    assert _close_to_best(gain) == [1]
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ export function drawSwitch(box, data) {
   chart.className = "chart";
   const table = document.createElement("table");
   const head = table.insertRow();
-  ["switch", `mean gain over ${data.declared}`, `beats ${data.declared} in`, "best date in"].forEach((text) => {
+  ["switch", `mean gain over ${data.declared}`, "median gain", `beats ${data.declared} in`, "best in"].forEach((text) => {
     const th = document.createElement("th");
     th.textContent = text;
     head.appendChild(th);
@@ -72,11 +72,11 @@ export function drawSwitch(box, data) {
     const tr = table.insertRow();
     if (i === best(data)) tr.className = "best";
     [when(data, i), `${money(data.mean_gain_usd[i])} ± ${money(data.mean_gain_se_usd[i])}`,
-      `${pct(data.p_beats[i])} ± ${pct(data.p_beats_se[i])}`, pct(data.p_best[date])]
+      money(data.median_gain_usd[i]), `${pct(data.p_beats[i])} ± ${pct(data.p_beats_se[i])}`, pct(data.p_best[date])]
       .forEach((text) => { tr.insertCell().textContent = text; });
   });
   const never = table.insertRow();
-  [`never (keeps ${data.declared})`, "", "", pct(data.p_best.never)].forEach((text) => { never.insertCell().textContent = text; });
+  [`never (keeps ${data.declared})`, "", "", "", pct(data.p_best.never)].forEach((text) => { never.insertCell().textContent = text; });
   const note = document.createElement("p");
   note.className = "hint";
   note.textContent = `Each date is its own route: ${data.declared} until then, ${data.to}'s shares of new capacity from ` +
