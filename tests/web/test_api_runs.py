@@ -211,7 +211,8 @@ def test_when_to_switch_is_answered_as_in_python_and_bad_options_named(client: A
     expected = labecon.switch_dates(
         "route-choice", "frontier_lab", "own", every_quarters=12, n_samples=300, seed=4
     )
-    assert r.json() == {**expected.to_dict(), "summary": expected.summary()}
+    assert r.json() == expected.to_dict()
+    assert r.json()["summary"] == expected.summary()
     assert_names_field(client.post("/api/switch", json={**body, "lab": "nobody"}), 422, "lab")
     assert_names_field(client.post("/api/switch", json={**body, "to": "hybrid"}), 422, "to")
     assert_names_field(client.post("/api/switch", json={**body, "every_quarters": 0}), 422, "every_quarters")

@@ -71,8 +71,8 @@ class SwitchDates:
         return int(np.argmax(self.mean_gain_usd))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON-ready built-in types."""
-        return asdict(self)
+        """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
+        return {**asdict(self), "summary": self.summary()}
 
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``switch.json`` into an analysis's folder."""

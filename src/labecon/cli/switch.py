@@ -18,6 +18,7 @@ from labecon.cli.options import (
     BackendOption,
     ForceOption,
     JsonOption,
+    ReportOption,
     SchedulerOption,
     SeedOption,
     SetOption,
@@ -43,8 +44,9 @@ def switch(
     samples: Annotated[int | None, samples_option("Monte Carlo samples.")] = None,
     seed: SeedOption = None,
     sets: SetOption = None,
-    out: Annotated[Path | None, typer.Option(help="Directory for switch.json.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Directory for switch.json (and the report).")] = None,
     as_json: JsonOption = False,
+    report: ReportOption = False,
     force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
@@ -69,6 +71,7 @@ def switch(
                 sc, lab, to, every_quarters=every, n_samples=samples, seed=seed, backend=runner
             )
         result.save(out_dir)
+        page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
     if as_json:
@@ -76,6 +79,8 @@ def switch(
         return
     print_switch(result)
     console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+    if page is not None:
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def print_switch(result: labecon.SwitchDates) -> None:

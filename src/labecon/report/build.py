@@ -39,6 +39,7 @@ from labecon.report.why import (
     route_driver_charts,
     route_gain_charts,
     route_payback_charts,
+    switch_chart,
     waterfall_charts,
 )
 from labecon.report.words import in_sentence, label
@@ -67,6 +68,8 @@ class ReportInputs:
     """The scenario that ran, for dates, and the appendix of assumptions and sources."""
     drivers: dict[str, Any] | None = None
     """What moves each route answer (``drivers.json``)."""
+    switch: dict[str, Any] | None = None
+    """When a lab should switch routes (``switch.json``)."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -113,13 +116,16 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     optimization = _read_json(d / OPTIMIZATION_FILE) if (d / OPTIMIZATION_FILE).is_file() else None
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
     drivers = _read_json(d / layout.DRIVERS_JSON) if (d / layout.DRIVERS_JSON).is_file() else None
-    if dataset is None and comparison is None and optimization is None and not sens and drivers is None:
+    switch_file = d / layout.analysis_file("switch")
+    switch = _read_json(switch_file) if switch_file.is_file() else None
+    analyses = (comparison, optimization, drivers, switch)
+    if dataset is None and not sens and all(a is None for a in analyses):
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
     scenario_yaml = None
     if (d / layout.SCENARIO_YAML).is_file():
         scenario_yaml = (d / layout.SCENARIO_YAML).read_text(encoding="utf-8")
-    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers)
+    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers, switch)
 
 
 def _outputs(ds: xr.Dataset) -> list[str]:
@@ -147,6 +153,8 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         out.extend(_comparison_sentences(comp))
     for sens in inputs.sensitivity:
         out.extend(_sensitivity_sentences(sens))
+    if inputs.switch and inputs.switch.get("summary"):
+        out.append(str(inputs.switch["summary"]))
     opt = inputs.optimization
     if opt:
         b = opt["best"]
@@ -316,6 +324,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.extend(driver_charts(inputs.dataset, described=input_descriptions(scenario), names=names))
     if inputs.drivers:  # what moves each route answer, beside what drives the outputs
         charts.extend(route_driver_charts(inputs.drivers))
+    if inputs.switch:  # when to switch routes
+        charts.append(switch_chart(inputs.switch))
     if inputs.dataset is not None:
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
@@ -336,6 +346,7 @@ def write_report(
     sensitivity: Sequence[Mapping[str, Any]] = (),
     optimization: Mapping[str, Any] | None = None,
     drivers: Mapping[str, Any] | None = None,
+    switch: Mapping[str, Any] | None = None,
     static: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained HTML report (and, on request, PNG/SVG of each chart).
@@ -347,9 +358,9 @@ def write_report(
     path : str or Path, optional
         The HTML file; default ``report.html`` in the run directory (required
         when ``source`` is a :class:`Results`).
-    comparison, sensitivity, optimization, drivers : optional
+    comparison, sensitivity, optimization, drivers, switch : optional
         Analysis results as ``to_dict()`` mappings, added to those found on disk
-        (``drivers``: :func:`labecon.route_drivers`'s).
+        (``drivers``: :func:`labecon.route_drivers`'s; ``switch``: :func:`labecon.switch_dates`'s).
     static : list of {"png", "svg"}
         Also write every chart as an image, into ``charts/`` beside the HTML.
 
@@ -373,6 +384,8 @@ def write_report(
         inputs.optimization = dict(optimization)
     if drivers is not None:
         inputs.drivers = dict(drivers)
+    if switch is not None:
+        inputs.switch = dict(switch)
     bad = [s for s in static if s not in ("png", "svg")]
     if bad:
         msg = f"unknown image format(s) {bad}; expected png or svg"
@@ -383,7 +396,8 @@ def write_report(
         inputs.manifest.get("scenario")
         or (inputs.comparison or {}).get("info", {}).get("scenario")
         or next((x.get("extra", {}).get("scenario") for x in inputs.sensitivity if x.get("extra")), None)
-        or (inputs.optimization or {}).get("info", {}).get("scenario", "")
+        or (inputs.optimization or {}).get("info", {}).get("scenario")
+        or (inputs.switch or {}).get("scenario", "")
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."

@@ -380,3 +380,37 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
             )
         )
     return charts
+
+
+def switch_chart(switch: Mapping[str, Any]) -> Chart:
+    """Return a bar per date a lab could switch routes: its mean gain over keeping the declared route.
+
+    From :meth:`labecon.SwitchDates.to_dict`; whiskers: one standard error.
+    """
+    when = [d if q == 0 else f"from {d}" for d, q in zip(switch["dates"], switch["quarters"], strict=True)]
+    declared, to = switch["declared"], switch["to"]
+    close = switch.get("close_to_best") or []
+    return Chart(
+        f"switch-{switch['lab']}-{to}",
+        "bars",
+        f"{switch['lab_name']}: when to switch from {declared} to {to}",
+        "switch",
+        f"mean gain over keeping {declared}, USD bn (NPV)",
+        {
+            "categories": when,
+            "series": [
+                {
+                    "name": "mean gain",
+                    "values": [g * 1e-9 for g in switch["mean_gain_usd"]],
+                    "errors": [se * 1e-9 for se in switch["mean_gain_se_usd"]],
+                }
+            ],
+        },
+        note=(
+            f"each date its own route: {declared} until then, {to}'s shares of new capacity from then, "
+            f"all on the same {switch['n_samples']:,} futures (seed {switch['seed']}); whiskers: one "
+            "standard error"
+            + (f"; not told apart from the best at this sample count: {', '.join(close)}" if close else "")
+        ),
+        section=WHY,
+    )

@@ -240,7 +240,7 @@ def compute_switch(
         seed=seed,
         backend=backend or "local",
     )
-    return {**result.to_dict(), "summary": result.summary()}
+    return result.to_dict()
 
 
 _WORK: dict[str, Callable[..., dict[str, Any]]] = {

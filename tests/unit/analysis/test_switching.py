@@ -122,3 +122,20 @@ def test_the_command_names_a_bad_option_without_a_traceback(tmp_path: Path) -> N
     assert done.exit_code == 2
     assert "--every" in done.output
     assert not (tmp_path / "x").exists(), "nothing is written for a refused command"
+
+
+def test_the_report_draws_when_to_switch_and_says_the_answer(
+    yearly: labecon.SwitchDates, tmp_path: Path
+) -> None:
+    from labecon.report.build import build_charts, load_report_inputs
+
+    yearly.save(tmp_path)
+    inputs = load_report_inputs(tmp_path)
+    (chart,) = [c for c in build_charts(inputs) if c.id == "switch-frontier_lab-own"]
+    assert chart.title == "Frontier lab: when to switch from hybrid to own"
+    assert chart.data["categories"][:2] == ["from the start", "from 2028 Q2"]
+    assert chart.data["series"][0]["values"] == pytest.approx([g * 1e-9 for g in yearly.mean_gain_usd])
+    page = labecon.write_report(tmp_path)
+    html = page.read_text(encoding="utf-8")
+    assert yearly.summary() in html
+    assert "when to switch from hybrid to own" in html
