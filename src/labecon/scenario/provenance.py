@@ -90,7 +90,8 @@ def _commented_values(text: str, input_names: set[str]) -> Iterator[tuple[str, s
         item = _ITEM_LINE.match(line)
         if item and not line.lstrip().startswith("#"):
             dash = len(item["indent"])
-            while stack and stack[-1][0] >= dash:
+            # A list may sit at its key's indent (as PyYAML writes it): that key is its parent.
+            while stack and (stack[-1][0] > dash or (stack[-1][0] == dash and stack[-1][1].startswith("["))):
                 stack.pop()
             parent = _path([k for _, k in stack])
             index = items.get(parent, 0)
