@@ -202,21 +202,6 @@ def _standard_errors(gain: np.ndarray) -> np.ndarray:
     return out
 
 
-def switch_targets(scenario: WorldScenario) -> list[tuple[str, str, str]]:
-    """Return every switch :func:`switch_dates` can answer: ``(lab, declared route, route)``.
-
-    A lab with routes whose declared strategy does not change at dates, to each alternative
-    route that changes only the shares of new capacity.
-    """
-    return [
-        (lab, spec.route, to)
-        for lab, spec in scenario.labs.items()
-        if not spec.strategy.route_changes
-        for to, route in spec.routes.items()
-        if to != spec.route and set(route) <= set(ROUTE_SHARES)
-    ]
-
-
 def check_switch(scenario: WorldScenario, lab: str, to: str, every_quarters: int) -> dict[str, Any]:
     """Check a switch's options; return the shares of new capacity it switches to.
 

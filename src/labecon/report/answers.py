@@ -28,7 +28,7 @@ from labecon.report.words import (
     year_span,
 )
 from labecon.scenario.names import deal_parts, reader_names
-from labecon.scenario.routes import lab_routes, with_route
+from labecon.scenario.routes import lab_routes, switch_targets, with_route
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.scenario.world import strategy_phases
 
@@ -167,6 +167,15 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
             f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
             "sweeps each from its 5th to its 95th percentile."
         )
+        world = as_kind(sc, WorldScenario)
+        targets = switch_targets(world) if world is not None else []
+        if targets:
+            _lab, declared, to = targets[0]
+            out[-1].lines.append(
+                f"When a lab would do best to switch from its declared route to another ({declared} to "
+                f"{to}, say): the command labecon switch {which}, given the lab (--lab) and the route "
+                "(--to), tries each date on the same futures."
+            )
     return out
 
 

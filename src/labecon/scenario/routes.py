@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from labecon.errors import ScenarioError
 from labecon.scenario.schema import WorldScenario
 from labecon.scenario.validation import first_error
-from labecon.scenario.world import LabStrategySpec
+from labecon.scenario.world import ROUTE_SHARES, LabStrategySpec
 
 
 def lab_routes(scenario: WorldScenario) -> dict[str, list[str]]:
@@ -78,3 +78,18 @@ def check_routes(scenario: WorldScenario, check: Any) -> None:
                     # The route's own value: named where the user wrote it.
                     path = f"labs.{lab}.routes.{route}." + path[len(prefix) :]
                 raise ScenarioError(exc.problem, path) from None
+
+
+def switch_targets(scenario: WorldScenario) -> list[tuple[str, str, str]]:
+    """Return every switch ``labecon switch`` can answer: ``(lab, declared route, route)``.
+
+    A lab with routes whose declared strategy does not change at dates, to each alternative
+    route that changes only the shares of new capacity (:func:`labecon.switch_dates`).
+    """
+    return [
+        (lab, spec.route, to)
+        for lab, spec in scenario.labs.items()
+        if not spec.strategy.route_changes
+        for to, route in spec.routes.items()
+        if to != spec.route and set(route) <= set(ROUTE_SHARES)
+    ]

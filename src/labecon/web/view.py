@@ -15,10 +15,10 @@ import numpy as np
 import labecon
 from labecon.amounts import pct
 from labecon.analysis.drivers import has_alternative_routes
-from labecon.analysis.switching import switch_targets
 from labecon.report.answers import route_blocks
 from labecon.scenario.names import ReaderNames, reader_names
 from labecon.scenario.plausibility import plausibility_warnings
+from labecon.scenario.routes import switch_targets
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.types import FloatArray
 from labecon.web.headline import headline

@@ -103,12 +103,18 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
             beats, pays = fig["p_beats_declared"]["value"], fig["p_pays_back"]["value"]
             assert ("its other wins come only with the value beyond" in line) == (beats - pays >= 0.1 * beats)
     # The last route block says where to see the answer under the model's other conventions,
-    # and what moves it.
-    assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-2]
-    assert "the command labecon drivers two-strategies sweeps each" in blocks[1].lines[-1]
+    # what moves it, and when to switch (a lab's first switch, by the names of its routes).
+    assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-3]
+    assert "the command labecon drivers two-strategies sweeps each" in blocks[1].lines[-2]
+    assert blocks[1].lines[-1] == (
+        "When a lab would do best to switch from its declared route to another (own to commit, say): the "
+        "command labecon switch two-strategies, given the lab (--lab) and the route (--to), tries each "
+        "date on the same futures."
+    )
     renamed = {**scenario, "name": "my-own"}
-    assert "labecon conventions with this scenario's file" in answers(world.dataset, renamed)[1].lines[-2]
-    assert "labecon drivers with this scenario's file" in answers(world.dataset, renamed)[1].lines[-1]
+    assert "labecon conventions with this scenario's file" in answers(world.dataset, renamed)[1].lines[-3]
+    assert "labecon drivers with this scenario's file" in answers(world.dataset, renamed)[1].lines[-2]
+    assert "labecon switch with this scenario's file" in answers(world.dataset, renamed)[1].lines[-1]
     # Without the run's scenario the routes cannot be named: the labs' comparison leads.
     assert answers(world.dataset, None)[0].lines[0].startswith("Which lab has the highest NPV")
 
