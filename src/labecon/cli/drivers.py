@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +20,7 @@ from labecon.cli.options import (
     analysis_dir,
     load_scenario,
     say_if_compiling,
+    show_saved,
 )
 from labecon.cli.rendering import console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
@@ -58,13 +57,7 @@ def drivers(
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    print_drivers(result, routes)
-    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
-    if page is not None:
-        console.print(f"Report: [bold]{escape(str(page))}[/]")
+    show_saved(result, lambda: print_drivers(result, routes), out_dir, page, as_json=as_json)
 
 
 def print_drivers(result: labecon.RouteDrivers, routes: list[str]) -> None:

@@ -17,7 +17,7 @@ from rich.markup import escape
 
 import labecon
 from labecon import layout
-from labecon.cli.rendering import err_console, fail, fail_from, plausibility_summary
+from labecon.cli.rendering import console, err_console, fail, fail_from, plausibility_summary
 from labecon.scenario.names import reader_names
 from labecon.scenario.yaml_text import load_yaml
 from labecon.types import BackendName
@@ -221,6 +221,19 @@ def rerun_and_show(
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         return
     show(result)
+
+
+def show_saved(
+    result: Any, show: Callable[[], None], out_dir: Path, page: Path | None, *, as_json: bool
+) -> None:
+    """Print an analysis saved in ``out_dir`` (or only its JSON), then where it went and its report."""
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    show()
+    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
+    if page is not None:
+        console.print(f"Report: [bold]{escape(str(page))}[/]")
 
 
 def split_list(text: str | None) -> list[str]:

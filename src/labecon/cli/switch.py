@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +26,7 @@ from labecon.cli.options import (
     load_scenario,
     samples_option,
     say_if_compiling,
+    show_saved,
 )
 from labecon.cli.rendering import console, fail_from, plausibility_summary
 from labecon.constants import SWITCH_EVERY_QUARTERS
@@ -74,13 +73,7 @@ def switch(
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    print_switch(result)
-    console.print(f"Written to [bold]{escape(str(out_dir))}[/]")
-    if page is not None:
-        console.print(f"Report: [bold]{escape(str(page))}[/]")
+    show_saved(result, lambda: print_switch(result), out_dir, page, as_json=as_json)
 
 
 def print_switch(result: labecon.SwitchDates) -> None:
