@@ -96,9 +96,15 @@ class SwitchDates:
             if self.close_to_best
             else ""
         )
+        unclear = (
+            f" That is within two standard errors of {staying}: at {self.n_samples:,} samples, not told "
+            "apart from it."
+            if self.mean_gain_usd[i] < 2.0 * self.mean_gain_se_usd[i]
+            else ""
+        )
         return (
             f"For {self.lab_name}, switching from {self.declared} to {self.to} is best on average {when}: "
-            f"{gain} above {staying}, which it beats in {self.p_beats[i]:.0%} of futures.{close}"
+            f"{gain} above {staying}, which it beats in {self.p_beats[i]:.0%} of futures.{unclear}{close}"
         )
 
     def __repr__(self) -> str:

@@ -139,3 +139,23 @@ def test_the_report_draws_when_to_switch_and_says_the_answer(
     html = page.read_text(encoding="utf-8")
     assert yearly.summary() in html
     assert "when to switch from hybrid to own" in html
+
+
+def test_a_best_date_within_two_standard_errors_of_never_switching_is_said_so(
+    yearly: labecon.SwitchDates,
+) -> None:
+    from dataclasses import replace
+
+    i, se = yearly.best, yearly.mean_gain_se_usd[yearly.best]
+
+    def best_by(multiple: float) -> labecon.SwitchDates:
+        # The best date `multiple` standard errors above keeping the declared route, the others below.
+        gains = [
+            multiple * se if j == i else min(g, 0.5 * multiple * se)
+            for j, g in enumerate(yearly.mean_gain_usd)
+        ]
+        return replace(yearly, mean_gain_usd=gains)
+
+    said = "within two standard errors of keeping hybrid"
+    assert said in best_by(1.5).summary()
+    assert said not in best_by(5.0).summary()
