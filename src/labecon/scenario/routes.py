@@ -2,9 +2,10 @@
 
 A route is the lab's strategy with some fields overridden
 (``labs.<lab>.routes.<name>``), its shares changed at dates only by its own
-``route_changes`` (the declared strategy's are not carried over). Asking "which route wins for this lab" runs
-the same world once per route, only that lab's strategy replaced, on the same
-draws; the other labs keep their declared strategies.
+``route_changes`` (the declared strategy's are not carried over). Asking
+"which route wins for this lab" runs the same world once per route, only that
+lab's strategy replaced, on the same draws; the other labs keep their declared
+strategies.
 """
 
 from __future__ import annotations

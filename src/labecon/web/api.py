@@ -6,7 +6,7 @@ import functools
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -17,6 +17,7 @@ import labecon
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.switching import check_switch
 from labecon.scenario.loader import load_quietly
+from labecon.scenario.schema import WorldScenario
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.bodies import RunRequest, ScenarioRequest, SwitchRequest, parse_body, scenario_fields
 from labecon.web.describe import describe_builtin, describe_scenario, list_builtins
@@ -187,13 +188,20 @@ async def post_conventions(request: Request) -> JSONResponse:
     together, all on the same futures. ``n_samples`` (each variant's; default the dashboard's
     preview size) is at most ``immediate_max_samples``.
     """
-    body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = request_scenario(req.scenario, req.overrides)
-    with_routes(scenario)  # 422 now, naming the field, when there is no route answer
+    req, scenario = await _routed_request(request, RunRequest)
     n, seed = _check_size(request, req, scenario, "samples per variant")
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, n, seed, answer="conventions"))
+
+
+_Body = TypeVar("_Body", bound=RunRequest)
+
+
+async def _routed_request(request: Request, model: type[_Body]) -> tuple[_Body, WorldScenario]:
+    """Return a route check's body and its scenario; ``422`` naming the field when it has no routes."""
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), model, request.query_params)
+    return req, with_routes(request_scenario(req.scenario, req.overrides))
 
 
 def _check_size(request: Request, req: RunRequest, scenario: labecon.Scenario, what: str) -> tuple[int, int]:
@@ -222,10 +230,7 @@ async def post_drivers(request: Request) -> JSONResponse:
     funding rounds of the first 64 samples). One run (two-strategies: 64 points over 64
     futures, about a second); ``n_samples`` does not apply.
     """
-    body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = request_scenario(req.scenario, req.overrides)
-    with_routes(scenario)  # 422 now, naming the field, when there is no route answer
+    req, scenario = await _routed_request(request, RunRequest)
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, 0, seed, answer="drivers"))
@@ -246,10 +251,8 @@ async def post_switch(request: Request) -> JSONResponse:
     ``never``) is the best; ``summary`` says the answer in a sentence. ``n_samples`` (default
     the dashboard's preview size) is at most ``immediate_max_samples``.
     """
-    body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), SwitchRequest, request.query_params)
-    scenario = request_scenario(req.scenario, req.overrides)
-    check_switch(with_routes(scenario), req.lab, req.to, req.every_quarters)  # 422 now, naming the option
+    req, scenario = await _routed_request(request, SwitchRequest)
+    check_switch(scenario, req.lab, req.to, req.every_quarters)  # 422 now, naming the option
     n, seed = _check_size(request, req, scenario, "samples")
     runner: ImmediateRunner = request.app.state.runner
     options = {"lab": req.lab, "to": req.to, "every_quarters": req.every_quarters}
