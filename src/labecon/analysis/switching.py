@@ -1,10 +1,11 @@
 """When to switch routes: a lab's declared route until a date, then another, date by date.
 
 For one lab, each candidate date is a route of its own: the declared strategy until that
-quarter, then the shares of new capacity of the route it switches to
-(``strategy.route_changes``). Every candidate, the route taken from the start and the declared
-route kept throughout run on the same futures, so each date's gain over staying is paired, and
-in each future one date (or never, or from the start) is best. Capacity signed for before the
+quarter (with its own changes at dates before it, if it has any), then the shares of new
+capacity of the route it switches to (``strategy.route_changes``). Every candidate, the route
+taken from the start and the declared route kept throughout run on the same futures, so each
+date's gain over staying is paired, and in each future one date (or never, or from the start)
+is best. Capacity signed for before the
 switch runs its course (docs/model.md, *A route that changes at a date*).
 """
 
@@ -26,7 +27,7 @@ from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
 from labecon.scenario.schema import WorldScenario, as_kind
-from labecon.scenario.world import ROUTE_SHARES
+from labecon.scenario.world import ROUTE_SHARES, strategy_phases
 
 EVERY_QUARTERS = SWITCH_EVERY_QUARTERS
 """Quarters between candidate dates by default: one a year."""
@@ -143,13 +144,13 @@ def switch_dates(
     if sc is None:
         msg = f"switching routes needs a world scenario (labs in a market); {loaded.name!r} is not"
         raise ScenarioError(msg)
-    shares = check_switch(sc, lab, to, every_quarters)
+    check_switch(sc, lab, to, every_quarters)
     horizon = sc.horizon_quarters
     spec = sc.labs[lab]
     quarters = list(range(every_quarters, horizon, every_quarters))
     names = [f"{to}_from_{quarter_label(sc.start_year, q).replace(' ', '_')}" for q in quarters]
     routes = {to: spec.routes[to]} | {
-        name: {"route_changes": [{"from_quarter": q, **shares}]}
+        name: {"route_changes": switch_changes(sc, lab, to, q)}
         for name, q in zip(names, quarters, strict=True)
     }
     # Only this lab's routes run: the other labs keep their declared strategies, unrouted.
@@ -208,37 +209,45 @@ def _standard_errors(gain: np.ndarray) -> np.ndarray:
     return out
 
 
-def check_switch(scenario: WorldScenario, lab: str, to: str, every_quarters: int) -> dict[str, Any]:
-    """Check a switch's options; return the shares of new capacity it switches to.
+def switch_changes(scenario: WorldScenario, lab: str, to: str, quarter: int) -> list[dict[str, Any]]:
+    """Return the route changes of ``lab`` switching to route ``to`` at ``quarter``.
+
+    The declared strategy's own changes before ``quarter``, then a row setting every share of
+    new capacity: route ``to``'s where it sets one, else the one the declared strategy has in
+    force then (its changes after ``quarter`` are dropped: the lab has switched).
+    """
+    strategy = scenario.labs[lab].strategy
+    route = scenario.labs[lab].routes[to]
+    kept = [row for row in strategy.route_changes or [] if row.from_quarter < quarter]
+    in_force = [phase for start, phase in strategy_phases(strategy) if start <= quarter][-1]
+    shares = {name: route.get(name, getattr(in_force, name)) for name in ROUTE_SHARES}
+    return [*(row.model_dump(exclude_none=True) for row in kept), {"from_quarter": quarter, **shares}]
+
+
+def check_switch(scenario: WorldScenario, lab: str, to: str, every_quarters: int) -> None:
+    """Check a switch's options.
 
     Raises
     ------
     OptionError
         As :func:`switch_dates` (each names its option).
     """
-    shares = _target_shares(scenario, lab, to)
+    _check_target(scenario, lab, to)
     horizon = scenario.horizon_quarters
     whole = isinstance(every_quarters, int) and not isinstance(every_quarters, bool)
     if not whole or not 1 <= every_quarters < horizon:
         msg = f"must be a whole number of quarters from 1 to {horizon - 1}, got {every_quarters!r}"
         raise OptionError(msg, "every_quarters")
-    return shares
 
 
-def _target_shares(sc: WorldScenario, lab: str, to: str) -> dict[str, Any]:
-    """Return the shares of new capacity route ``to`` of ``lab`` sets, checking both (named options)."""
+def _check_target(sc: WorldScenario, lab: str, to: str) -> None:
+    """Check that ``lab`` has routes and that ``to`` is one that changes only shares (named options)."""
     with_routes = [name for name, spec in sc.labs.items() if spec.routes]
     if lab not in sc.labs or not sc.labs[lab].routes:
         known = ", ".join(with_routes) or "none"
         msg = f"{lab!r} names no lab with routes in {sc.name}; those with routes: {known}"
         raise OptionError(msg, "lab")
     spec = sc.labs[lab]
-    if spec.strategy.route_changes:
-        msg = (
-            f"{lab}'s declared strategy changes route at dates already (strategy.route_changes): "
-            "switch dates are found from a route kept throughout"
-        )
-        raise OptionError(msg, "lab")
     if to not in spec.routes:
         msg = f"{to!r} is not one of {lab}'s alternative routes; expected one of: {', '.join(spec.routes)}"
         raise OptionError(msg, "to")
@@ -250,5 +259,3 @@ def _target_shares(sc: WorldScenario, lab: str, to: str) -> dict[str, Any]:
             "a switch at a date changes only the shares"
         )
         raise OptionError(msg, "to")
-    # The shares it does not set are the declared strategy's.
-    return {name: route.get(name, getattr(spec.strategy, name)) for name in ROUTE_SHARES}

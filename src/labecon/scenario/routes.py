@@ -84,13 +84,12 @@ def check_routes(scenario: WorldScenario, check: Any) -> None:
 def switch_targets(scenario: WorldScenario) -> list[tuple[str, str, str]]:
     """Return every switch ``labecon switch`` can answer: ``(lab, declared route, route)``.
 
-    A lab with routes whose declared strategy does not change at dates, to each alternative
-    route that changes only the shares of new capacity (:func:`labecon.switch_dates`).
+    A lab with routes, to each alternative route that changes only the shares of new capacity
+    (:func:`labecon.switch_dates`).
     """
     return [
         (lab, spec.route, to)
         for lab, spec in scenario.labs.items()
-        if not spec.strategy.route_changes
         for to, route in spec.routes.items()
         if to != spec.route and set(route) <= set(ROUTE_SHARES)
     ]

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import labecon
 from labecon.cli.app import app
+from labecon.scenario.schema import WorldScenario
 
 N, SEED = 150, 3
 
@@ -45,6 +46,49 @@ def test_each_date_is_the_route_that_changes_then_on_the_same_futures(yearly: la
     # From the start is the route itself: its share of futures beating the declared one.
     own = run.dataset["route_gain_usd"].sel(route="frontier_lab:own").to_numpy()
     assert yearly.p_beats[0] == pytest.approx(float((own > 0).mean()))
+
+
+def test_a_declared_route_that_changes_at_dates_keeps_its_changes_until_the_switch() -> None:
+    # The hybrid moves half its partner share to leases in 2029 and commits less from 2033.
+    declared = [
+        {"from_quarter": 12, "lease_frac": 0.5, "partner_frac": 0.25},
+        {"from_quarter": 28, "commit_frac": 0.1},
+    ]
+    sc = labecon.with_overrides("route-choice", {"labs.frontier_lab.strategy.route_changes": declared})
+    dates = labecon.switch_dates(sc, "frontier_lab", "partner", every_quarters=16, n_samples=N, seed=SEED)
+    assert dates.quarters == [0, 16, 32]
+    # By hand: the declared changes before the date, then the partner route's shares (its lease
+    # and partner shares; the commit share in force then, 0.25 in 2030 and 0.1 in 2034).
+    by_hand = {
+        "in_2030": [declared[0], {"from_quarter": 16, "lease_frac": 0.0, "partner_frac": 0.75}],
+        "in_2034": [*declared, {"from_quarter": 32, "lease_frac": 0.0, "partner_frac": 0.75}],
+    }
+    routes = {f"labs.frontier_lab.routes.{k}": {"route_changes": v} for k, v in by_hand.items()}
+    run = labecon.simulate(labecon.with_overrides(sc, routes), n_samples=N, seed=SEED)
+    for i, name in ((1, "in_2030"), (2, "in_2034")):
+        gain = run.dataset["route_gain_usd"].sel(route=f"frontier_lab:{name}").to_numpy()
+        assert dates.mean_gain_usd[i] == pytest.approx(float(gain.mean()), rel=1e-12)
+    # Never switching is the declared route with all its changes: a switch in 2030 differs from it.
+    assert dates.mean_gain_usd[1] != 0.0
+
+
+def test_the_switches_a_scenario_offers_are_its_routes_that_change_only_shares() -> None:
+    from labecon.scenario.routes import switch_targets
+
+    sc = labecon.with_overrides(
+        "route-choice",
+        {
+            "labs.frontier_lab.strategy.route_changes": [{"from_quarter": 12, "commit_frac": 0.1}],
+            "labs.frontier_lab.routes.roomy": {"headroom_frac": 0.5},
+        },
+    )
+    world = labecon.load_scenario(sc)
+    assert isinstance(world, WorldScenario)
+    assert switch_targets(world) == [
+        ("frontier_lab", "hybrid", "own"),
+        ("frontier_lab", "hybrid", "partner"),
+        ("frontier_lab", "hybrid", "lease"),
+    ]
 
 
 def test_the_summary_names_the_best_date_on_average_and_those_not_told_apart(
