@@ -106,11 +106,13 @@ def route_drivers(
     futures: int = FUTURES,
     low_q: float = 0.05,
     high_q: float = 0.95,
+    backend: Any = "local",
 ) -> RouteDrivers:
     """Return what moves each route answer of a scenario: its alternative routes' gains, input by input.
 
     Each point's gain is its mean over ``futures`` futures, the same for every point (those of
-    the run's first ``futures`` samples).
+    the run's first ``futures`` samples). The points run as one table on ``backend``
+    (:func:`~labecon.simulate`'s): the same bits on any.
 
     Raises
     ------
@@ -138,9 +140,8 @@ def route_drivers(
         out: FloatArray = values.to_numpy()
         return out
 
-    oat = oat_indices(
-        space, on_shared_futures(table_model(sc, run_seed, gains), futures), low_q=low_q, high_q=high_q
-    )
+    swept = on_shared_futures(table_model(sc, run_seed, gains, backend), futures)
+    oat = oat_indices(space, swept, low_q=low_q, high_q=high_q)
     declared = {lab: routes[0] for lab, routes in lab_routes(world).items()}
     declared_labels = {f"{lab}:{route}" for lab, route in declared.items()}
     kept = [j for j, label in enumerate(labels) if label not in declared_labels]

@@ -12,12 +12,16 @@ from rich.table import Table
 import labecon
 from labecon.amounts import input_amount, money
 from labecon.cli.options import (
+    BackendOption,
     ForceOption,
     JsonOption,
     ReportOption,
+    SchedulerOption,
     SeedOption,
     SetOption,
+    WorkersOption,
     analysis_dir,
+    backend_of,
     load_scenario,
     say_if_compiling,
     show_saved,
@@ -35,6 +39,9 @@ def drivers(
     as_json: JsonOption = False,
     report: ReportOption = False,
     force: ForceOption = False,
+    backend: BackendOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Show what moves each route answer: every alternative route's gain, each input alone, low and high.
 
@@ -47,8 +54,11 @@ def drivers(
         sc = load_scenario(scenario, sets)
         out_dir = analysis_dir(out, "drivers", sc.name, force)
         say_if_compiling(sc)
-        with plausibility_summary("the sweep's points", reader_names(sc)):
-            result = labecon.route_drivers(sc, seed=seed)
+        with (
+            backend_of(backend, scheduler, workers) as runner,
+            plausibility_summary("the sweep's points", reader_names(sc)),
+        ):
+            result = labecon.route_drivers(sc, seed=seed, backend=runner)
         routes = [r for r in result.base if lab is None or r.split(":", 1)[0] == lab]
         if not routes:
             msg = f"--lab: {lab!r} names no lab with routes in {result.scenario}; those with routes: "

@@ -31,6 +31,7 @@ from labecon._version import __version__
 from labecon.errors import InputTableError, OptionError
 from labecon.model import _world_fused
 from labecon.model.output_info import OutputInfo
+from labecon.model.risk import futures_shared
 from labecon.model.state import EngineChoice
 from labecon.runtime.backends.base import Backend
 from labecon.runtime.backends.local import LocalBackend
@@ -232,7 +233,15 @@ def simulate(
     kept_paths = {name: np.empty((n, *_shape(info))) for name, info in path_info.items()}
     kept_inputs = np.empty((n, len(names))) if keep_samples else None
     job = BlockJob(
-        sc, run_seed, chosen_engine, keep_paths, kept_inputs is not None, table, specs, blocks[0].size
+        sc,
+        run_seed,
+        chosen_engine,
+        keep_paths,
+        kept_inputs is not None,
+        table,
+        specs,
+        blocks[0].size,
+        futures_shared(),
     )
     checkpoint = _Checkpoint(Path(checkpoint_dir), _fingerprint(job, n, blocks)) if checkpoint_dir else None
     done_upto = 0
@@ -473,6 +482,7 @@ def _fingerprint(job: BlockJob, n: int, blocks: list[Block]) -> str:
         str(job.keep_inputs),
         str(n),
         str(blocks[0].size),
+        str(job.futures_shared),
     ]
     if job.table is not None:
         parts.extend(

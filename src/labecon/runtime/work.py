@@ -14,11 +14,13 @@ layer (xarray, pandas) or the analyses.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import numpy as np
 
+from labecon.model.risk import shared_futures
 from labecon.model.state import EngineChoice
 from labecon.model.world import plausibility_warnings_kept
 from labecon.runtime.engines import engine_for
@@ -103,6 +105,9 @@ class BlockJob:
     """How each output is summarised, for :func:`compute_task`."""
     chunk_size: int = 65_536
     """Samples per block within a task."""
+    futures_shared: int = 0
+    """How many futures the run's samples share (:func:`~labecon.model.risk.shared_futures` where
+    the run was started; 0: none): carried to the workers, whose threads do not see it."""
 
 
 def compute_block(job: BlockJob, block: Block) -> BlockOutput:
@@ -112,7 +117,10 @@ def compute_block(job: BlockJob, block: Block) -> BlockOutput:
         draws.update(fixed_draws(job.scenario, block.size))
     else:
         draws = sample_block(job.scenario, job.seed, block)
-    out = run_block(job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths)
+    with shared_futures(job.futures_shared) if job.futures_shared else nullcontext():
+        out = run_block(
+            job.scenario, draws, block, seed=job.seed, engine=job.engine, keep_paths=job.keep_paths
+        )
     if job.keep_inputs:
         names = uncertain_input_names(job.scenario)
         kept = np.stack([draws[k] for k in names], axis=1) if names else np.empty((block.size, 0))

@@ -168,7 +168,7 @@ class ImmediateRunner:
         self, work: Callable[..., dict[str, Any]], fields: dict[str, Any], n_samples: int, seed: int
     ) -> Future[dict[str, Any]]:
         executor = self.start()
-        if self.workers <= 1 or work is compute_drivers:  # a sweep is one small run: one worker's
+        if self.workers <= 1:
             return executor.submit(work, fields, n_samples, seed)
         # One run's blocks spread over every worker (a preview uses every core; same bits as one
         # block: a run smaller than a moment group per worker gets one block each, simulate's rule):
@@ -214,10 +214,11 @@ def compute_drivers(
 ) -> dict[str, Any]:
     """Return what moves each route answer of a scenario given as its fields, as a dict.
 
-    Its sweep is one small run in this thread (a point per input and quantile, every point on
-    the mean over the same futures): neither ``n_samples`` nor the workers' ``backend`` apply.
+    Its sweep is one run (a point per input and quantile, every point on the mean over the same
+    futures) over ``backend``'s workers; ``n_samples`` does not apply.
     """
-    return labecon.route_drivers(load_quietly(fields), seed=seed).to_dict()
+    result = labecon.route_drivers(load_quietly(fields), seed=seed, backend=backend or "local")
+    return result.to_dict()
 
 
 def compute_switch(

@@ -107,6 +107,18 @@ def test_shared_futures_repeat_every_count_samples_however_the_run_is_chunked() 
         pass
 
 
+def test_the_sweep_spread_over_workers_gives_the_same_bits(drivers: labecon.RouteDrivers) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from labecon.runtime.backends.pool import PoolBackend
+
+    # A worker thread (or process) does not see the caller's shared futures unless the run
+    # carries them: without, each point would be the mean over different futures.
+    with ThreadPoolExecutor(2) as pool:
+        spread = route_drivers("route-choice", seed=3, futures=FUTURES, backend=PoolBackend(pool))
+    assert spread.to_dict() == drivers.to_dict()
+
+
 def test_a_one_at_a_time_sweep_over_several_futures_agrees_with_route_drivers(
     drivers: labecon.RouteDrivers,
 ) -> None:
