@@ -7,6 +7,7 @@ import labecon
 EXPECTED = [
     "BackendError",
     "BacktestResult",
+    "Breakeven",
     "Comparison",
     "ComputeScenario",
     "ConventionsResult",
@@ -39,6 +40,7 @@ EXPECTED = [
     "__version__",
     "apply_overrides",
     "backtest",
+    "breakeven",
     "compare",
     "conventions",
     "deal_values",

@@ -27,6 +27,7 @@ from labecon.errors import (
 
 if TYPE_CHECKING:
     from labecon.analysis.backtest import BacktestResult, backtest
+    from labecon.analysis.breakeven import Breakeven, breakeven
     from labecon.analysis.compare import Comparison, compare
     from labecon.analysis.conventions import ConventionsResult, conventions
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
@@ -80,6 +81,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SensitivityWarning": ("labecon.analysis.sensitivity", "SensitivityWarning"),
     "sensitivity": ("labecon.analysis.sensitivity", "sensitivity"),
     "SwitchDates": ("labecon.analysis.switching", "SwitchDates"),
+    "Breakeven": ("labecon.analysis.breakeven", "Breakeven"),
+    "breakeven": ("labecon.analysis.breakeven", "breakeven"),
     "switch_dates": ("labecon.analysis.switching", "switch_dates"),
     "write_backtest_report": ("labecon.report.backtest", "write_backtest_report"),
     "write_report": ("labecon.report.build", "write_report"),
@@ -130,6 +133,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "BackendError",
     "BacktestResult",
+    "Breakeven",
     "Comparison",
     "ComputeScenario",
     "ConventionsResult",
@@ -162,6 +166,7 @@ __all__ = [
     "__version__",
     "apply_overrides",
     "backtest",
+    "breakeven",
     "compare",
     "conventions",
     "deal_values",

@@ -31,3 +31,9 @@ past any machine)."""
 
 SWITCH_EVERY_QUARTERS = 4
 """Quarters between the dates ``labecon switch`` tries by default: one a year."""
+
+BREAKEVEN_POINTS = 9
+"""Values of the input ``labecon breakeven`` tries by default, evenly spaced in its quantiles."""
+
+BREAKEVEN_FUTURES = 1_000
+"""Futures each value's gain is the mean over in ``labecon breakeven`` by default."""

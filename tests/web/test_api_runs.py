@@ -222,3 +222,23 @@ def test_when_to_switch_is_answered_as_in_python_and_bad_options_named(client: A
     assert_names_field(client.post("/api/switch", json=missing), 422, "to")
     r = client.post("/api/switch", json={**body, "n_samples": 10**6})
     assert_names_field(r, 413, "n_samples")
+
+
+def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_options_named(client: Any) -> None:
+    body = {"scenario": "route-choice", "seed": 4, "route": "frontier_lab:own", "input_name": "capex_dc"}
+    r = client.post("/api/breakeven", json={**body, "points": 3, "futures": 30})
+    assert r.status_code == 200, r.text
+    expected = labecon.breakeven("route-choice", "frontier_lab:own", "capex_dc", points=3, futures=30, seed=4)
+    assert r.json() == expected.to_dict()
+    assert r.json()["summary"].startswith("For Frontier lab, own against hybrid")
+    post = client.post
+    assert_names_field(post("/api/breakeven", json={**body, "route": "frontier_lab:hybrid"}), 422, "route")
+    assert_names_field(post("/api/breakeven", json={**body, "route": "own"}), 422, "route")
+    assert_names_field(post("/api/breakeven", json={**body, "input_name": "nothing"}), 422, "input_name")
+    assert_names_field(post("/api/breakeven", json={**body, "points": 2}), 422, "points")
+    assert_names_field(post("/api/breakeven", json={**body, "points": "9"}), 422, "points")
+    assert_names_field(post("/api/breakeven", json={**body, "futures": 1}), 422, "futures")
+    assert_names_field(post("/api/breakeven", json={**body, "scenario": "b1"}), 422)
+    missing = {k: v for k, v in body.items() if k != "input_name"}
+    assert_names_field(post("/api/breakeven", json=missing), 422, "input_name")
+    assert_names_field(post("/api/breakeven", json={**body, "futures": 10**6}), 413, "futures")

@@ -14,7 +14,18 @@ import typer
 from rich.markup import escape
 
 import labecon
-from labecon.cli import analyses, backtest, conventions, deals, drivers, runs, scenarios, serve, switch
+from labecon.cli import (
+    analyses,
+    backtest,
+    breakeven,
+    conventions,
+    deals,
+    drivers,
+    runs,
+    scenarios,
+    serve,
+    switch,
+)
 from labecon.cli import run as run_module
 from labecon.cli.help_style import PlainCommand, PlainGroup
 from labecon.cli.options import SET_EXAMPLES
@@ -77,6 +88,7 @@ app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.compare)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(conventions.conventions)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(drivers.drivers)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(switch.switch)
+app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(breakeven.breakeven)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(deals.deals)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.sensitivity)
 app.command(cls=PlainCommand, epilog=SET_EXAMPLES)(analyses.optimize)

@@ -14,12 +14,20 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 import labecon
+from labecon.analysis.breakeven import check_breakeven
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.switching import check_switch
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.schema import WorldScenario
 from labecon.scenario.yaml_text import load_yaml
-from labecon.web.bodies import RunRequest, ScenarioRequest, SwitchRequest, parse_body, scenario_fields
+from labecon.web.bodies import (
+    BreakevenRequest,
+    RunRequest,
+    ScenarioRequest,
+    SwitchRequest,
+    parse_body,
+    scenario_fields,
+)
 from labecon.web.describe import describe_builtin, describe_scenario, list_builtins
 from labecon.web.errors import ApiError
 from labecon.web.jobs import JobManager
@@ -257,6 +265,33 @@ async def post_switch(request: Request) -> JSONResponse:
     runner: ImmediateRunner = request.app.state.runner
     options = {"lab": req.lab, "to": req.to, "every_quarters": req.every_quarters}
     return JSONResponse(await runner.run(scenario, n, seed, answer="switch", options=options))
+
+
+@router.post(
+    "/breakeven",
+    summary="Where an input turns a route answer: the route's gain by the input's value",
+    openapi_extra=_body_doc(BreakevenRequest),
+    responses={413: ERRORS[413], 422: ERRORS[422], 429: ERRORS[429]},
+)
+async def post_breakeven(request: Request) -> JSONResponse:
+    """Set one uncertain input to each of a grid of values in every one of the same futures.
+
+    As ``labecon breakeven``: for the alternative route ``route`` (``lab:route``), each value's
+    mean gain in NPV over the lab's declared route (USD, with its standard error) and the share
+    of futures the route wins; ``breakeven`` holds where the mean gain crosses zero and
+    ``summary`` says it in a sentence. ``points`` times ``futures`` (plus ``futures`` for the
+    input as drawn) is at most ``immediate_max_samples``; ``n_samples`` does not apply.
+    """
+    req, scenario = await _routed_request(request, BreakevenRequest)
+    check_breakeven(scenario, req.route, req.input_name, req.points, req.futures)  # 422 now
+    limit = _settings(request).immediate_max_samples
+    if (req.points + 1) * req.futures > limit:
+        msg = f"{req.points + 1} x {req.futures:,} samples is over this server's limit of {limit:,}"
+        raise ApiError(413, "futures", msg)
+    seed = req.seed if req.seed is not None else scenario.run.seed
+    runner: ImmediateRunner = request.app.state.runner
+    options = {"route": req.route, "input_name": req.input_name, "points": req.points, "futures": req.futures}
+    return JSONResponse(await runner.run(scenario, 0, seed, answer="breakeven", options=options))
 
 
 @router.get("/runs", summary="The runs in the run store")

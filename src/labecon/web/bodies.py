@@ -64,6 +64,17 @@ class SwitchRequest(RunRequest):
     )
 
 
+class BreakevenRequest(RunRequest):
+    """Where an input turns a route answer (labecon breakeven); ``n_samples`` does not apply."""
+
+    route: str = Field(description="The alternative route, as lab:route (e.g. frontier_lab:own).")
+    input_name: str = Field(description="The uncertain input set to each value (its name).")
+    points: int = Field(9, strict=True, description="Values of the input tried, 3 to 101.")
+    futures: int = Field(
+        1000, strict=True, description="Futures each value's gain is the mean over (2 or more)."
+    )
+
+
 class ScenarioRequest(BaseModel):
     """A scenario to check and describe, with optional overrides."""
 

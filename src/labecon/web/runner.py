@@ -38,7 +38,7 @@ from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
-Answer = Literal["view", "conventions", "drivers", "switch"]
+Answer = Literal["view", "conventions", "drivers", "switch", "breakeven"]
 """What a run answers with: its view, the route answer under the conventions, what moves it, or when
 a lab should switch routes."""
 
@@ -120,7 +120,8 @@ class ImmediateRunner:
         instead (:func:`labecon.conventions`, as a dict); with ``"drivers"``, what moves each
         route answer (:func:`labecon.route_drivers`, as a dict; ``n_samples`` does not apply); with
         ``"switch"``, :func:`labecon.switch_dates` with ``options`` (its ``lab``, ``to`` and
-        ``every_quarters``), as a dict with its ``summary``.
+        ``every_quarters``), as a dict with its ``summary``; with ``"breakeven"``,
+        :func:`labecon.breakeven` with ``options`` (``n_samples`` does not apply), the same.
 
         Raises
         ------
@@ -244,11 +245,36 @@ def compute_switch(
     return result.to_dict()
 
 
+def compute_breakeven(
+    fields: dict[str, Any],
+    n_samples: int,
+    seed: int,
+    backend: Backend | None = None,
+    *,
+    route: str,
+    input_name: str,
+    points: int,
+    futures: int,
+) -> dict[str, Any]:
+    """Return where ``input_name`` turns ``route``'s answer in a scenario given as its fields, as a dict."""
+    result = labecon.breakeven(
+        load_quietly(fields),
+        route,
+        input_name,
+        points=points,
+        futures=futures,
+        seed=seed,
+        backend=backend or "local",
+    )
+    return result.to_dict()
+
+
 _WORK: dict[str, Callable[..., dict[str, Any]]] = {
     "view": compute_view,
     "conventions": compute_conventions,
     "drivers": compute_drivers,
     "switch": compute_switch,
+    "breakeven": compute_breakeven,
 }
 
 

@@ -1,0 +1,276 @@
+"""Where an input turns a route answer: a route's gain over the declared one, by the input's value.
+
+For one lab's alternative route and one uncertain input, the input is set to each value of a grid
+(its quantiles from ``low_q`` to ``high_q``) in every one of the same futures: each future keeps
+its own draws of the other inputs and its own risk events and funding rounds (those of the run's
+first ``futures`` samples: :func:`~labecon.model.risk.shared_futures`), so the points differ only
+in the input. Each point's gain is its mean over the futures, with its Monte Carlo standard error
+and the share of futures the route wins. The break-even value is where the mean gain crosses
+zero, found on the line between the grid's points; how far it could be off is the gain's
+standard error there over the curve's slope. Setting one input leaves its correlations with the
+others out (they keep their draws).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from labecon import layout
+from labecon.amounts import input_amount, money
+from labecon.analysis.sensitivity import InputSpace
+from labecon.constants import BREAKEVEN_FUTURES, BREAKEVEN_POINTS
+from labecon.errors import OptionError, ScenarioError
+from labecon.jsonable import write_json
+from labecon.model.risk import shared_futures
+from labecon.runtime.run import simulate
+from labecon.runtime.work import uncertain_input_names
+from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.names import reader_names
+from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.types import FloatArray
+
+POINTS = BREAKEVEN_POINTS
+"""Values of the input tried, evenly spaced in its quantiles."""
+FUTURES = BREAKEVEN_FUTURES
+"""Futures each value's gain is the mean over (the same for every value)."""
+MAX_POINTS = 101
+
+
+@dataclass(frozen=True)
+class Breakeven:
+    """An alternative route's gain over its lab's declared route, by the value of one input (USD).
+
+    ``values[i]`` is the input's ``quantiles[i]`` quantile (in ``units``); ``mean_gain_usd[i]``
+    the route's mean gain in NPV there over the same futures (``mean_gain_se_usd[i]`` its
+    standard error) and ``p_beats[i]`` the share of them in which the route beats the declared
+    one. ``breakeven`` holds each value where the mean gain crosses zero (none: the input alone
+    does not turn the answer in the range tried), ``breakeven_se`` how far each could be off,
+    ``p_beats_half`` where the route wins in half the futures.
+    """
+
+    scenario: str
+    seed: int
+    lab: str
+    lab_name: str
+    declared: str
+    route: str
+    input: str
+    description: str
+    units: str
+    futures: int
+    quantiles: list[float]
+    values: list[float]
+    mean_gain_usd: list[float]
+    mean_gain_se_usd: list[float]
+    p_beats: list[float]
+    breakeven: list[float]
+    breakeven_se: list[float]
+    p_beats_half: list[float]
+    as_drawn_gain_usd: float
+    """The mean gain with the input as drawn in each future (not set)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
+        return {**asdict(self), "summary": self.summary()}
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``breakeven.json`` into an analysis's folder."""
+        return write_json(Path(directory) / layout.analysis_file("breakeven"), self.to_dict())
+
+    def amount(self, value: float) -> str:
+        """Return one of the input's values as a reader writes it, with its units (a fraction in %)."""
+        if self.units.startswith("fraction") and np.isfinite(value):
+            return f"{value:.1%}" + (" a year" if self.units == "fraction per year" else "")
+        text = input_amount(value, self.units)
+        return text if self.units.startswith("USD") or not self.units else f"{text} {self.units}"
+
+    def spread(self, value: float) -> str:
+        """Return a distance between two of the input's values (a fraction's in percentage points)."""
+        if self.units.startswith("fraction") and np.isfinite(value):
+            return f"{value * 100:.1f} points"
+        return self.amount(value)
+
+    def summary(self) -> str:
+        """Return the answer in words: where the route starts or stops beating the declared one."""
+        who = f"For {self.lab_name}, {self.route} against {self.declared}"
+        what = f"{self.description} ({self.input})"
+        span = f"{self.amount(self.values[0])} to {self.amount(self.values[-1])}"
+        if not self.breakeven:
+            side = "beats" if self.mean_gain_usd[0] > 0 else "trails"
+            ends = f"{percentile(self.quantiles[0])} to {percentile(self.quantiles[-1])} percentiles"
+            return (
+                f"{who}: it {side} it on average wherever {what} is set from {span} (its {ends}); "
+                "alone, this input does not turn the answer."
+            )
+        if len(self.breakeven) > 1:
+            at = ", ".join(self.amount(v) for v in self.breakeven)
+            count = len(self.breakeven)
+            return f"{who}: the mean gain changes sign {count} times as {what} goes from {span}, at {at}."
+        x, se = self.breakeven[0], self.breakeven_se[0]
+        low, high = ("below", "above") if self.mean_gain_usd[0] > 0 else ("above", "below")
+        half = (
+            f" It wins in half the futures at {self.amount(self.p_beats_half[0])}."
+            if len(self.p_beats_half) == 1
+            else ""
+        )
+        return (
+            f"{who}: it beats it on average where {what} is {low} {self.amount(x)} "
+            f"(± {self.spread(se)}, from the gain's standard error there) and trails it "
+            f"{high}.{half}"
+        )
+
+    def __repr__(self) -> str:
+        """Say the answer, not every point."""
+        run = f"{self.futures:,} futures, seed {self.seed}"
+        return f"<Breakeven of {self.scenario!r}, {run}: {self.summary()}>"
+
+
+def breakeven(
+    scenario: ScenarioSource,
+    route: str,
+    input_name: str,
+    *,
+    points: int = POINTS,
+    futures: int = FUTURES,
+    seed: int | None = None,
+    low_q: float = 0.02,
+    high_q: float = 0.98,
+    backend: Any = "local",
+) -> Breakeven:
+    """Return an alternative route's gain over its lab's declared route by the value of one input.
+
+    ``route`` is ``"lab:route"``; ``input_name`` an uncertain input's name. The input is set to
+    ``points`` values, its quantiles evenly spaced from ``low_q`` to ``high_q``, in each of the
+    same ``futures`` futures. Only this lab's route runs; ``seed`` and ``backend`` are
+    :func:`~labecon.simulate`'s.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario is not a world scenario.
+    OptionError
+        If ``route`` is not an alternative route of a lab, ``input_name`` not an uncertain input,
+        ``points`` not from 3 to 101, ``futures`` below 2, or ``low_q`` and ``high_q`` not
+        ``0 < low_q < high_q < 1`` (``quantiles``); each names its option.
+    """
+    loaded = load_scenario(scenario)
+    sc = as_kind(loaded, WorldScenario)
+    if sc is None:
+        msg = f"a break-even needs a world scenario (labs in a market); {loaded.name!r} is not"
+        raise ScenarioError(msg)
+    lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q)
+    run_seed = sc.run.seed if seed is None else seed
+    spec = sc.labs[lab]
+    # Only this route runs: the other labs keep their declared strategies, unrouted.
+    labs = {
+        key: other.model_copy(update={"routes": {to: spec.routes[to]} if key == lab else {}})
+        for key, other in sc.labs.items()
+    }
+    one = sc.model_copy(update={"labs": labs})
+    drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
+    as_drawn = drawn.dataset["route_gain_usd"].sel(route=route).to_numpy()
+    names = uncertain_input_names(sc)
+    table = {n: np.tile(drawn.dataset["input_value"].sel(input=n).to_numpy(), points) for n in names}
+    quantiles = np.linspace(low_q, high_q, points)
+    values = InputSpace.from_scenario(sc, [input_name]).ppf(input_name, quantiles)
+    table[input_name] = np.repeat(values, futures)
+    with shared_futures(futures):
+        run = simulate(one, seed=run_seed, inputs=table, keep="outputs", backend=backend)
+    gain = run.dataset["route_gain_usd"].sel(route=route).to_numpy().reshape(points, futures)
+    mean, se = gain.mean(axis=1), gain.std(axis=1, ddof=1) / np.sqrt(futures)
+    beats = (gain > 0).mean(axis=1)
+    crossings = _crossings(values, mean)
+    spec_in = sc.inputs[input_name]
+    return Breakeven(
+        scenario=sc.name,
+        seed=run_seed,
+        lab=lab,
+        lab_name=reader_names(sc).lab(lab),
+        declared=spec.route,
+        route=to,
+        input=input_name,
+        description=getattr(spec_in, "description", None) or input_name,
+        units=getattr(spec_in, "units", None) or "",
+        futures=futures,
+        quantiles=[float(q) for q in quantiles],
+        values=[float(v) for v in values],
+        mean_gain_usd=[float(m) for m in mean],
+        mean_gain_se_usd=[float(s) for s in se],
+        p_beats=[float(b) for b in beats],
+        breakeven=[x for x, _ in crossings],
+        breakeven_se=[_crossing_se(values, mean, se, i) for _, i in crossings],
+        p_beats_half=[x for x, _ in _crossings(values, beats - 0.5)],
+        as_drawn_gain_usd=float(as_drawn.mean()),
+    )
+
+
+def percentile(q: float) -> str:
+    """Return a quantile as a percentile in words: ``2nd``, ``50th``, ``97.5th``."""
+    n = q * 100
+    if abs(n - round(n)) > 1e-9:
+        return f"{n:.3g}th"
+    whole = round(n)
+    suffix = "th" if 10 <= whole % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(whole % 10, "th")
+    return f"{whole}{suffix}"
+
+
+def _crossings(x: FloatArray, y: FloatArray) -> list[tuple[float, int]]:
+    """Return where ``y``, linear between the points, crosses zero: ``(x there, segment)``, in order."""
+    out: list[tuple[float, int]] = []
+    for i in range(len(x) - 1):
+        a, b = float(y[i]), float(y[i + 1])
+        if a == 0.0 and (not out or out[-1][0] != float(x[i])):
+            out.append((float(x[i]), i))
+        elif a * b < 0.0:
+            out.append((float(x[i] + (x[i + 1] - x[i]) * a / (a - b)), i))
+    if len(y) and float(y[-1]) == 0.0:
+        out.append((float(x[-1]), len(x) - 2))
+    return out
+
+
+def _crossing_se(x: FloatArray, mean: FloatArray, se: FloatArray, i: int) -> float:
+    """Return how far a crossing on segment ``i`` could be off: the gain's standard error over the slope."""
+    slope = (mean[i + 1] - mean[i]) / (x[i + 1] - x[i]) if x[i + 1] != x[i] else 0.0
+    if slope == 0.0:
+        return float("inf")
+    return float(0.5 * (se[i] + se[i + 1]) / abs(slope))
+
+
+def check_breakeven(
+    sc: WorldScenario,
+    route: str,
+    name: str,
+    points: int = POINTS,
+    futures: int = FUTURES,
+    low_q: float = 0.02,
+    high_q: float = 0.98,
+) -> tuple[str, str]:
+    """Check a break-even's options (each error names its option); return the lab and the route."""
+    lab, colon, to = route.partition(":")
+    offered = [f"{key}:{r}" for key, spec in sc.labs.items() for r in spec.routes if r != spec.route]
+    if not colon or lab not in sc.labs or to not in sc.labs[lab].routes or to == sc.labs[lab].route:
+        msg = f"{route!r} is not an alternative route (lab:route) of {sc.name}; expected one of: "
+        raise OptionError(msg + (", ".join(offered) or "none (no lab names routes)"), "route")
+    names = uncertain_input_names(sc)
+    if name not in names:
+        msg = f"{name!r} is not an uncertain input of {sc.name}; expected one of: {', '.join(names)}"
+        raise OptionError(msg, "input_name")
+    if isinstance(points, bool) or not isinstance(points, int) or not 3 <= points <= MAX_POINTS:
+        msg = f"must be a whole number of values from 3 to {MAX_POINTS}, got {points!r}"
+        raise OptionError(msg, "points")
+    if isinstance(futures, bool) or not isinstance(futures, int) or futures < 2:
+        msg = f"must be a whole number of futures, 2 or more, got {futures!r}"
+        raise OptionError(msg, "futures")
+    if not 0.0 < low_q < high_q < 1.0:
+        msg = f"must be 0 < low < high < 1, got {low_q!r} and {high_q!r}"
+        raise OptionError(msg, "quantiles")
+    return lab, to
+
+
+def gain_words(result: Breakeven, i: int) -> str:
+    """Return the mean gain at point ``i`` with its standard error, as the CLI and report print it."""
+    return f"{money(result.mean_gain_usd[i])} ± ${money(result.mean_gain_se_usd[i]).lstrip('$')}"
