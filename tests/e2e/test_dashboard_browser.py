@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 import yaml
@@ -424,6 +424,35 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     assert declared.locator("#error").is_hidden()
     assert "check=drivers" not in declared.url
     assert errors == []
+
+
+def test_where_an_input_turns_the_answer_is_asked_from_its_bar_and_kept_in_the_link(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page.click("#check-drivers")
+    page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
+    # A click on the top bar (the input with the largest swing) asks where it turns the answer.
+    box = page.locator("#drivers-frontier_lab .bars .point path").last.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_selector("#breakeven-frontier_lab .breakeven-chart.js-plotly-plot")
+    asked = parse_qs(urlparse(page.url).query)["breakeven"][0]
+    route, name = asked.split("|")
+    top = page.evaluate("document.getElementById('drivers-frontier_lab').data[0].customdata.at(-1)[0]")
+    assert name == top
+    # The server runs 5,000 samples at once here: 500 futures for nine values and the input as drawn.
+    expected = labecon.breakeven("route-choice", route, name, points=9, futures=500, seed=2)
+    said = page.locator("#breakeven-frontier_lab .breakeven-summary").inner_text()
+    assert said == expected.summary()
+    line = page.evaluate("document.querySelector('#breakeven-frontier_lab .breakeven-chart').data[1].y")
+    assert line == pytest.approx([g / 1e9 for g in expected.mean_gain_usd], rel=1e-12)
+    # The link reopens it; a change to the scenario takes it away with its tornado.
+    again = _opened(browser, page.url, errors)
+    again.wait_for_selector("#breakeven-frontier_lab .breakeven-summary")
+    assert again.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == said
+    _assert_a_change_takes_the_check_away(again, browser, server, "drivers", errors)
+    assert "breakeven=" not in again.url
 
 
 def test_when_to_switch_routes_is_shown_and_kept_in_the_link(server: BackgroundServer, browser: Any) -> None:

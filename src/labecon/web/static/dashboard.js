@@ -6,6 +6,7 @@
 // switch.js (when to switch routes), summary.js (downloads).
 import { drawCharts, nameOf } from "./charts.js";
 import { drawConventions } from "./conventions.js";
+import { drawBreakeven } from "./breakeven.js";
 import { drawDrivers } from "./drivers.js";
 import { drawSwitch } from "./switch.js";
 import { buildControls } from "./controls.js";
@@ -25,6 +26,7 @@ const state = {
   words: false, // each route's answer in words is unfolded
   switch: false, // when to switch routes is shown (for the scenario as it is)
   switchTo: null, // the switch asked: "lab:route"
+  breakeven: null, // where an input turns a route answer, shown under its tornado: "lab:route|input"
   description: null,
   view: null,
   renders: 0,
@@ -93,6 +95,8 @@ function schedulePreview() {
   state.switch = false;
   driversFromLink = false;
   switchFromLink = false;
+  breakevenFromLink = false;
+  state.breakeven = null;
   driversShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
@@ -111,6 +115,8 @@ let linkProblem = null; // a part of the opening link that could not be used: sa
 let driversFromLink = false;
 // The opening link asked when to switch: asked once the first view offers that switch.
 let switchFromLink = false;
+// The opening link asked where an input turns a route answer: asked once its tornado is drawn.
+let breakevenFromLink = false;
 
 async function preview() {
   if (inflight) inflight.abort();
@@ -176,8 +182,51 @@ function checkDrivers() {
   delete body.n_samples; // one point per input and quantile: no sample count applies
   return askCheck("drivers", body, (data) => {
     driversShown = data;
-    drawDrivers($("drivers"), data, state.lab);
+    drawDrivers($("drivers"), data, state.lab, checkBreakeven);
+    if (breakevenFromLink) breakevenAsLinked(data);
   });
+}
+
+// Where `input` turns the answer of `route` ("lab:route"), drawn into `into` under its tornado.
+async function checkBreakeven(route, input, into) {
+  clearError();
+  // Nine values and the input as drawn, on as many futures as the server runs at once (up to 1,000).
+  const futures = Math.min(1000, Math.floor(state.config.immediate_max_samples / 10));
+  const body = { ...previewBody(), route, input_name: input, points: 9, futures };
+  delete body.n_samples; // its own futures: no preview sample count applies
+  const asked = JSON.stringify(previewBody());
+  const busy = document.createElement("span");
+  busy.className = "hint";
+  busy.textContent = `finding where ${input} turns the answer…`;
+  into.replaceChildren(busy);
+  into.hidden = false;
+  try {
+    const data = await api("POST", "/api/breakeven", body);
+    if (asked !== JSON.stringify(previewBody())) return; // stale
+    drawBreakeven(into, data);
+    state.breakeven = `${route}|${input}`;
+    writeUrl(state);
+  } catch (err) {
+    into.hidden = true;
+    showError(err.field, err.message);
+  }
+}
+
+// The break-even the opening link asked, once the tornado it is under is drawn (dropped if the
+// scenario no longer has that route or input).
+function breakevenAsLinked(data) {
+  breakevenFromLink = false;
+  const [route, input] = (state.breakeven || "").split("|");
+  const lab = (route || "").split(":")[0];
+  const chart = $(`drivers-${lab}`);
+  if (!chart || !(route in data.base) || !data.inputs.includes(input)) {
+    state.breakeven = null;
+    writeUrl(state);
+    return;
+  }
+  const pick = chart.parentElement.querySelector("select");
+  if (pick.value !== route) { pick.value = route; pick.dispatchEvent(new Event("change")); }
+  checkBreakeven(route, input, $(`breakeven-${lab}`));
 }
 
 // When the lab chosen should switch to the route chosen: each date a route, on the same futures.
@@ -437,6 +486,7 @@ async function start() {
   if (state.conventions) checkConventions(); // the link was copied with the check shown
   driversFromLink = state.drivers;
   switchFromLink = state.switch;
+  breakevenFromLink = state.drivers && Boolean(state.breakeven);
   $("route-words").open = state.words;
   $("route-words").addEventListener("toggle", () => {
     state.words = $("route-words").open;
@@ -462,7 +512,9 @@ async function start() {
     state.lab = $("lab-filter").value;
     writeUrl(state);
     if (state.view) drawCharts(state.view, state.lab);
-    if (driversShown) drawDrivers($("drivers"), driversShown, state.lab);
+    state.breakeven = null; // the tornadoes are drawn again, without it
+    writeUrl(state);
+    if (driversShown) drawDrivers($("drivers"), driversShown, state.lab, checkBreakeven);
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);

@@ -93,8 +93,10 @@ function drawTornado(div, data, route) {
   }, { displaylogo: false, responsive: true });
 }
 
-// Draw `data` (the API's answer) into `box`: per lab a route picker and its tornado, and how to read them.
-export function drawDrivers(box, data, labShown) {
+// Draw `data` (the API's answer) into `box`: per lab a route picker and its tornado, and how to read
+// them. A click on an input's bar calls `onPick(route, input, into)` (where that input turns the
+// route's answer, drawn into the panel's `into` box).
+export function drawDrivers(box, data, labShown, onPick) {
   const parts = [];
   const byLab = alternativesByLab(data);
   const labName = (lab) => ((data.names || {}).lab || {})[lab] || lab;
@@ -118,8 +120,12 @@ export function drawDrivers(box, data, labShown) {
     const chart = document.createElement("div");
     chart.id = `drivers-${lab}`;
     chart.className = "chart driver-chart";
-    panel.append(label, chart);
-    parts.push([panel, chart, pick]);
+    const turn = document.createElement("div");
+    turn.id = `breakeven-${lab}`;
+    turn.className = "breakeven";
+    turn.hidden = true;
+    panel.append(label, chart, turn);
+    parts.push([panel, chart, pick, turn]);
   }
   const note = document.createElement("p");
   note.className = "hint";
@@ -127,11 +133,13 @@ export function drawDrivers(box, data, labShown) {
     `Each input alone at its 5th and 95th percentile, the others at their medians, each point's gain ` +
     `its mean over the same ${data.futures} futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
     `the bold one no gain: a bar that crosses it is an input that, alone, turns which route is better. ` +
-    `It ignores interactions and correlations (labecon sensitivity apportions them).`;
+    `It ignores interactions and correlations (labecon sensitivity apportions them). ` +
+    "Click an input's bar to see where it turns the answer.";
   box.replaceChildren(...parts.map(([panel]) => panel), note);
   box.hidden = false;
-  for (const [, chart, pick] of parts) {
+  for (const [, chart, pick, turn] of parts) {
     drawTornado(chart, data, pick.value);
-    pick.addEventListener("change", () => drawTornado(chart, data, pick.value));
+    pick.addEventListener("change", () => { turn.hidden = true; drawTornado(chart, data, pick.value); });
+    if (onPick) chart.on("plotly_click", (event) => onPick(pick.value, event.points[0].customdata[0], turn));
   }
 }

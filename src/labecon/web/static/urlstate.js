@@ -45,6 +45,7 @@ export function readUrl(state, onError) {
   state.words = checks.includes("words");
   state.switch = checks.includes("switch");
   if (q.has("switch")) state.switchTo = q.get("switch");
+  if (q.has("breakeven")) state.breakeven = q.get("breakeven");
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -64,5 +65,6 @@ export function writeUrl(state) {
     state.switch && "switch"].filter(Boolean);
   if (checks.length) q.set("check", checks.join(","));
   if (state.switchTo) q.set("switch", state.switchTo);
+  if (state.breakeven) q.set("breakeven", state.breakeven);
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }
