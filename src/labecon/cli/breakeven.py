@@ -16,6 +16,7 @@ from labecon.cli.options import (
     BackendOption,
     ForceOption,
     JsonOption,
+    ReportOption,
     SchedulerOption,
     SeedOption,
     SetOption,
@@ -39,8 +40,9 @@ def breakeven(
     futures: Annotated[int, typer.Option(help="Futures each value is averaged over.")] = BREAKEVEN_FUTURES,
     seed: SeedOption = None,
     sets: SetOption = None,
-    out: Annotated[Path | None, typer.Option(help="Directory for breakeven.json.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Directory for breakeven.json (and the report).")] = None,
     as_json: JsonOption = False,
+    report: ReportOption = False,
     force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
@@ -64,9 +66,10 @@ def breakeven(
                 sc, route, input_name, points=points, futures=futures, seed=seed, backend=runner
             )
         result.save(out_dir)
+        page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    show_saved(result, lambda: print_breakeven(result), out_dir, None, as_json=as_json)
+    show_saved(result, lambda: print_breakeven(result), out_dir, page, as_json=as_json)
 
 
 def print_breakeven(result: labecon.Breakeven) -> None:

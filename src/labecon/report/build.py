@@ -33,6 +33,7 @@ from labecon.report.charts import (
 )
 from labecon.report.html import Table, render_html, write_html
 from labecon.report.why import (
+    breakeven_chart,
     driver_charts,
     first_profit_charts,
     input_descriptions,
@@ -70,6 +71,8 @@ class ReportInputs:
     """What moves each route answer (``drivers.json``)."""
     switch: dict[str, Any] | None = None
     """When a lab should switch routes (``switch.json``)."""
+    breakeven: dict[str, Any] | None = None
+    """Where an input turns a route answer (``breakeven.json``)."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -118,14 +121,18 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     drivers = _read_json(d / layout.DRIVERS_JSON) if (d / layout.DRIVERS_JSON).is_file() else None
     switch_file = d / layout.analysis_file("switch")
     switch = _read_json(switch_file) if switch_file.is_file() else None
-    analyses = (comparison, optimization, drivers, switch)
+    breakeven_file = d / layout.analysis_file("breakeven")
+    breakeven = _read_json(breakeven_file) if breakeven_file.is_file() else None
+    analyses = (comparison, optimization, drivers, switch, breakeven)
     if dataset is None and not sens and all(a is None for a in analyses):
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
     scenario_yaml = None
     if (d / layout.SCENARIO_YAML).is_file():
         scenario_yaml = (d / layout.SCENARIO_YAML).read_text(encoding="utf-8")
-    return ReportInputs(dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers, switch)
+    return ReportInputs(
+        dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers, switch, breakeven
+    )
 
 
 def _outputs(ds: xr.Dataset) -> list[str]:
@@ -153,8 +160,9 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         out.extend(_comparison_sentences(comp))
     for sens in inputs.sensitivity:
         out.extend(_sensitivity_sentences(sens))
-    if inputs.switch and inputs.switch.get("summary"):
-        out.append(str(inputs.switch["summary"]))
+    for analysis in (inputs.switch, inputs.breakeven):
+        if analysis and analysis.get("summary"):
+            out.append(str(analysis["summary"]))
     opt = inputs.optimization
     if opt:
         b = opt["best"]
@@ -326,6 +334,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.extend(route_driver_charts(inputs.drivers))
     if inputs.switch:  # when to switch routes
         charts.append(switch_chart(inputs.switch))
+    if inputs.breakeven:  # where an input turns a route answer
+        charts.append(breakeven_chart(inputs.breakeven))
     if inputs.dataset is not None:
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
@@ -347,6 +357,7 @@ def write_report(
     optimization: Mapping[str, Any] | None = None,
     drivers: Mapping[str, Any] | None = None,
     switch: Mapping[str, Any] | None = None,
+    breakeven: Mapping[str, Any] | None = None,
     static: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained HTML report (and, on request, PNG/SVG of each chart).
@@ -358,9 +369,10 @@ def write_report(
     path : str or Path, optional
         The HTML file; default ``report.html`` in the run directory (required
         when ``source`` is a :class:`Results`).
-    comparison, sensitivity, optimization, drivers, switch : optional
+    comparison, sensitivity, optimization, drivers, switch, breakeven : optional
         Analysis results as ``to_dict()`` mappings, added to those found on disk
-        (``drivers``: :func:`labecon.route_drivers`'s; ``switch``: :func:`labecon.switch_dates`'s).
+        (``drivers``: :func:`labecon.route_drivers`'s; ``switch``: :func:`labecon.switch_dates`'s;
+        ``breakeven``: :func:`labecon.breakeven`'s).
     static : list of {"png", "svg"}
         Also write every chart as an image, into ``charts/`` beside the HTML.
 
@@ -386,6 +398,8 @@ def write_report(
         inputs.drivers = dict(drivers)
     if switch is not None:
         inputs.switch = dict(switch)
+    if breakeven is not None:
+        inputs.breakeven = dict(breakeven)
     bad = [s for s in static if s not in ("png", "svg")]
     if bad:
         msg = f"unknown image format(s) {bad}; expected png or svg"
@@ -398,6 +412,7 @@ def write_report(
         or next((x.get("extra", {}).get("scenario") for x in inputs.sensitivity if x.get("extra")), None)
         or (inputs.optimization or {}).get("info", {}).get("scenario")
         or (inputs.switch or {}).get("scenario", "")
+        or (inputs.breakeven or {}).get("scenario", "")
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."

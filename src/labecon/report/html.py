@@ -259,9 +259,15 @@ def figure(chart: Chart) -> Any:
                     y=s["y"],
                     mode="lines",
                     name=s["name"],
-                    line={"color": PALETTE[k % len(PALETTE)]},
+                    # A series may take another's colour (a band's edges, dotted, its line's).
+                    line={"color": PALETTE[s.get("color", k) % len(PALETTE)], "dash": s.get("dash", "solid")},
+                    showlegend=bool(s["name"]),  # a band's second edge is named by its first
                 )
             )
+        if d.get("zero"):  # a gain: where it changes sign, the answer turns
+            fig.add_hline(y=0, line_color="#1d2330", line_width=2)
+        for x in d.get("marks", []):
+            fig.add_vline(x=x, line_color=PALETTE[1], line_dash="dash")
     elif chart.kind == "waterfall":
         steps = [*d["steps"], d["total"]]
         fig.add_trace(

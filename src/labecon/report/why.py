@@ -382,6 +382,46 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
     return charts
 
 
+def breakeven_chart(b: Mapping[str, Any]) -> Chart:
+    """Return a route's mean gain over the declared route by the value of one input, with its break-even.
+
+    From :meth:`labecon.Breakeven.to_dict`: the mean gain and one standard error either side; a
+    vertical line where the mean gain crosses zero.
+    """
+    units = b.get("units") or ""
+    percent = units.startswith("fraction")
+    scale = 100.0 if percent else 1.0
+    x_units = ("% a year" if units == "fraction per year" else "%") if percent else units
+    x = [v * scale for v in b["values"]]
+    mean = [g * 1e-9 for g in b["mean_gain_usd"]]
+    se = [s * 1e-9 for s in b["mean_gain_se_usd"]]
+    declared, route = b["declared"], b["route"]
+    band = {"color": 0, "dash": "dot"}
+    return Chart(
+        f"breakeven-{b['lab']}-{route}-{b['input']}",
+        "lines",
+        f"{b['lab_name']}: {route} over {declared}, by {b['input']}",
+        f"{b['description']} ({x_units})" if x_units else str(b["description"]),
+        f"mean gain over {declared}, USD bn (NPV)",
+        {
+            "x": x,
+            "series": [
+                {"name": "mean gain", "y": mean},
+                {"name": "± one standard error", "y": [m + s for m, s in zip(mean, se, strict=True)], **band},
+                {"name": "", "y": [m - s for m, s in zip(mean, se, strict=True)], **band},
+            ],
+            "zero": True,
+            "marks": [v * scale for v in b.get("breakeven") or []],
+        },
+        note=(
+            f"{b['input']} set to each value, its {len(x)} quantiles from {b['quantiles'][0]:.0%} to "
+            f"{b['quantiles'][-1]:.0%}, in every one of the same {b['futures']:,} futures (seed "
+            f"{b['seed']}), the other inputs as drawn in them; dashed: where the mean gain crosses zero"
+        ),
+        section=WHY,
+    )
+
+
 def switch_chart(switch: Mapping[str, Any]) -> Chart:
     """Return a bar per date a lab could switch routes: its mean gain over keeping the declared route.
 

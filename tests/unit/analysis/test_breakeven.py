@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,26 @@ def test_the_summary_says_several_crossings(own_by_cloud: labecon.Breakeven) -> 
     twice = replace(own_by_cloud, breakeven=[0.2, 0.3], breakeven_se=[0.01, 0.01])
     assert "changes sign 2 times" in twice.summary()
     assert json.loads(json.dumps(own_by_cloud.to_dict()))["summary"] == own_by_cloud.summary()
+
+
+def test_the_report_draws_the_gain_by_the_inputs_value_and_says_the_answer(
+    own_by_cloud: labecon.Breakeven, tmp_path: Path
+) -> None:
+    from labecon.report.build import build_charts, load_report_inputs
+    from labecon.report.html import figure
+
+    own_by_cloud.save(tmp_path)
+    (chart,) = [c for c in build_charts(load_report_inputs(tmp_path)) if c.id.startswith("breakeven-")]
+    assert chart.id == "breakeven-frontier_lab-own-d_cloud"
+    assert chart.x_label == "decline of cloud prices per H100e-hour (% a year)"
+    assert chart.data["x"] == pytest.approx([100 * v for v in own_by_cloud.values])
+    assert chart.data["series"][0]["y"] == pytest.approx([g * 1e-9 for g in own_by_cloud.mean_gain_usd])
+    assert chart.data["marks"] == pytest.approx([100 * own_by_cloud.breakeven[0]])
+    shapes = figure(chart).layout.shapes  # the zero line and the break-even's
+    assert [s.x0 for s in shapes if s.x0 == s.x1] == pytest.approx([100 * own_by_cloud.breakeven[0]])
+    html = labecon.write_report(tmp_path).read_text(encoding="utf-8")
+    assert escape(own_by_cloud.summary()) in html
+    assert "Frontier lab: own over hybrid, by d_cloud" in html
 
 
 def test_the_sweep_spread_over_workers_gives_the_same_bits(own_by_cloud: labecon.Breakeven) -> None:
