@@ -30,6 +30,7 @@ from labecon.runtime.run import simulate
 from labecon.runtime.work import uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
+from labecon.scenario.routes import only_routes
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.types import FloatArray
 
@@ -38,6 +39,8 @@ POINTS = BREAKEVEN_POINTS
 FUTURES = BREAKEVEN_FUTURES
 """Futures each value's gain is the mean over (the same for every value)."""
 MAX_POINTS = 101
+LOW_Q, HIGH_Q = 0.02, 0.98
+"""The quantiles of the input the grid runs between by default: its 2nd and 98th percentiles."""
 
 
 @dataclass(frozen=True)
@@ -137,8 +140,8 @@ def breakeven(
     points: int = POINTS,
     futures: int = FUTURES,
     seed: int | None = None,
-    low_q: float = 0.02,
-    high_q: float = 0.98,
+    low_q: float = LOW_Q,
+    high_q: float = HIGH_Q,
     backend: Any = "local",
 ) -> Breakeven:
     """Return an alternative route's gain over its lab's declared route by the value of one input.
@@ -165,12 +168,7 @@ def breakeven(
     lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q)
     run_seed = sc.run.seed if seed is None else seed
     spec = sc.labs[lab]
-    # Only this route runs: the other labs keep their declared strategies, unrouted.
-    labs = {
-        key: other.model_copy(update={"routes": {to: spec.routes[to]} if key == lab else {}})
-        for key, other in sc.labs.items()
-    }
-    one = sc.model_copy(update={"labs": labs})
+    one = only_routes(sc, lab, {to: spec.routes[to]})
     drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
     as_drawn = drawn.dataset["route_gain_usd"].sel(route=route).to_numpy()
     names = uncertain_input_names(sc)
@@ -246,8 +244,8 @@ def check_breakeven(
     name: str,
     points: int = POINTS,
     futures: int = FUTURES,
-    low_q: float = 0.02,
-    high_q: float = 0.98,
+    low_q: float = LOW_Q,
+    high_q: float = HIGH_Q,
 ) -> tuple[str, str]:
     """Check a break-even's options (each error names its option); return the lab and the route."""
     lab, colon, to = route.partition(":")

@@ -26,6 +26,7 @@ from labecon.jsonable import write_json
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
+from labecon.scenario.routes import only_routes
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.scenario.world import ROUTE_SHARES, strategy_phases
 
@@ -153,12 +154,7 @@ def switch_dates(
         name: {"route_changes": switch_changes(sc, lab, to, q)}
         for name, q in zip(names, quarters, strict=True)
     }
-    # Only this lab's routes run: the other labs keep their declared strategies, unrouted.
-    labs = {
-        key: other.model_copy(update={"routes": routes if key == lab else {}})
-        for key, other in sc.labs.items()
-    }
-    switched = sc.model_copy(update={"labs": labs})
+    switched = only_routes(sc, lab, routes)
     run = simulate(switched, n_samples, seed, keep="outputs", backend=backend)
     npv = run.dataset["route_npv_usd"]
     labels = [to, *names]

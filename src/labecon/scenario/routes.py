@@ -93,3 +93,15 @@ def switch_targets(scenario: WorldScenario) -> list[tuple[str, str, str]]:
         for to, route in spec.routes.items()
         if to != spec.route and set(route) <= set(ROUTE_SHARES)
     ]
+
+
+def only_routes(scenario: WorldScenario, lab: str, routes: dict[str, Any]) -> WorldScenario:
+    """Return ``scenario`` with ``lab``'s routes ``routes`` and the other labs' none.
+
+    So that only this lab's alternatives run: the other labs keep their declared strategies.
+    """
+    labs = {
+        key: spec.model_copy(update={"routes": routes if key == lab else {}})
+        for key, spec in scenario.labs.items()
+    }
+    return scenario.model_copy(update={"labs": labs})
