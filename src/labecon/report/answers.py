@@ -165,7 +165,8 @@ def route_answers(ds: xr.Dataset, scenario: dict[str, Any] | None) -> list[Answe
         )
         out[-1].lines.append(
             f"Which inputs, alone, move each route's gain most: the command labecon drivers {which} "
-            "sweeps each from its 5th to its 95th percentile."
+            f"sweeps each from its 5th to its 95th percentile; labecon breakeven {which}, given the route "
+            "(--route) and the input (--input), finds the value at which one turns a route's answer."
         )
         world = as_kind(sc, WorldScenario)
         targets = switch_targets(world) if world is not None else []

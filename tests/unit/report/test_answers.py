@@ -106,6 +106,7 @@ def test_the_route_choice_comes_first_then_which_lab_leads(world: labecon.Result
     # what moves it, and when to switch (a lab's first switch, by the names of its routes).
     assert "labecon conventions two-strategies reruns them" in blocks[1].lines[-3]
     assert "the command labecon drivers two-strategies sweeps each" in blocks[1].lines[-2]
+    assert "labecon breakeven two-strategies, given the route (--route)" in blocks[1].lines[-2]
     assert blocks[1].lines[-1] == (
         "When a lab would do best to switch from its declared route to another (own to commit, say): the "
         "command labecon switch two-strategies, given the lab (--lab) and the route (--to), tries each "
