@@ -242,3 +242,24 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
     missing = {k: v for k, v in body.items() if k != "input_name"}
     assert_names_field(post("/api/breakeven", json=missing), 422, "input_name")
     assert_names_field(post("/api/breakeven", json={**body, "futures": 10**6}), 413, "futures")
+    limit = {
+        "param": "labs.frontier_lab.lease.capacity_limit_mw",
+        "route": "frontier_lab:lease",
+        "futures": 20,
+    }
+    swept = {**body, "input_name": None, **limit, "param_range": [500, 5000], "points": 3}
+    r = post("/api/breakeven", json=swept)
+    assert r.status_code == 200, r.text
+    expected = labecon.breakeven(
+        "route-choice",
+        "frontier_lab:lease",
+        param=limit["param"],
+        param_range=(500, 5000),
+        points=3,
+        futures=20,
+        seed=4,
+    )
+    assert r.json() == expected.to_dict()
+    assert_names_field(post("/api/breakeven", json={**swept, "param_range": [5000, 500]}), 422, "param_range")
+    assert_names_field(post("/api/breakeven", json={**swept, "param": "nothing.here"}), 422, "param")
+    assert_names_field(post("/api/breakeven", json={**swept, "input_name": "g_api"}), 422, "input_name")

@@ -13,6 +13,8 @@ others out (they keep their draws).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +28,12 @@ from labecon.constants import BREAKEVEN_FUTURES, BREAKEVEN_POINTS
 from labecon.errors import OptionError, ScenarioError
 from labecon.jsonable import write_json
 from labecon.model.risk import shared_futures
+from labecon.runtime.results import Results
 from labecon.runtime.run import simulate
 from labecon.runtime.work import uncertain_input_names
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
+from labecon.scenario.overrides import scenario_parameters, with_overrides
 from labecon.scenario.routes import only_routes
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.types import FloatArray
@@ -47,7 +51,8 @@ LOW_Q, HIGH_Q = 0.02, 0.98
 class Breakeven:
     """An alternative route's gain over its lab's declared route, by the value of one input (USD).
 
-    ``values[i]`` is the input's ``quantiles[i]`` quantile (in ``units``); ``mean_gain_usd[i]``
+    ``values[i]`` is the input's ``quantiles[i]`` quantile (in ``units``; a scenario's number swept
+    over a range instead has no quantiles, and ``input`` is its path); ``mean_gain_usd[i]``
     the route's mean gain in NPV there over the same futures (``mean_gain_se_usd[i]`` its
     standard error) and ``p_beats[i]`` the share of them in which the route beats the declared
     one. ``breakeven`` holds each value where the mean gain crosses zero (none: the input alone
@@ -74,7 +79,7 @@ class Breakeven:
     breakeven_se: list[float]
     p_beats_half: list[float]
     as_drawn_gain_usd: float
-    """The mean gain with the input as drawn in each future (not set)."""
+    """The mean gain with the input as drawn in each future (not set; a number: as the scenario sets it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
@@ -104,10 +109,15 @@ class Breakeven:
         span = f"{self.amount(self.values[0])} to {self.amount(self.values[-1])}"
         if not self.breakeven:
             side = "beats" if self.mean_gain_usd[0] > 0 else "trails"
-            ends = f"{percentile(self.quantiles[0])} to {percentile(self.quantiles[-1])} percentiles"
+            ends = (
+                f" (its {percentile(self.quantiles[0])} to {percentile(self.quantiles[-1])} percentiles)"
+                if self.quantiles
+                else ""
+            )
+            kind = "input" if self.quantiles else "number"
             return (
-                f"{who}: it {side} it on average wherever {what} is set from {span} (its {ends}); "
-                "alone, this input does not turn the answer."
+                f"{who}: it {side} it on average wherever {what} is set from {span}{ends}; "
+                f"alone, this {kind} does not turn the answer."
             )
         if len(self.breakeven) > 1:
             at = ", ".join(self.amount(v) for v in self.breakeven)
@@ -135,8 +145,10 @@ class Breakeven:
 def breakeven(
     scenario: ScenarioSource,
     route: str,
-    input_name: str,
+    input_name: str | None = None,
     *,
+    param: str | None = None,
+    param_range: Sequence[float] | None = None,
     points: int = POINTS,
     futures: int = FUTURES,
     seed: int | None = None,
@@ -148,41 +160,72 @@ def breakeven(
 
     ``route`` is ``"lab:route"``; ``input_name`` an uncertain input's name. The input is set to
     ``points`` values, its quantiles evenly spaced from ``low_q`` to ``high_q``, in each of the
-    same ``futures`` futures. Only this lab's route runs; ``seed`` and ``backend`` are
-    :func:`~labecon.simulate`'s.
+    same ``futures`` futures. Instead of an input, ``param`` may name a number the scenario sets
+    (a dotted path, as ``--set`` takes, one of :func:`labecon.scenario_parameters`'), swept evenly
+    over ``param_range``, each value a run on the same futures. Only this lab's route runs;
+    ``seed`` and ``backend`` are :func:`~labecon.simulate`'s.
 
     Raises
     ------
     ScenarioError
         If the scenario is not a world scenario.
     OptionError
-        If ``route`` is not an alternative route of a lab, ``input_name`` not an uncertain input,
-        ``points`` not from 3 to 101, ``futures`` below 2, or ``low_q`` and ``high_q`` not
-        ``0 < low_q < high_q < 1`` (``quantiles``); each names its option.
+        If ``route`` is not an alternative route of a lab, ``input_name`` not an uncertain input
+        (or both or neither of it and ``param`` given), ``param`` not a number of the scenario,
+        ``param_range`` not two numbers from low to high within its bounds, ``points`` not from 3
+        to 101, ``futures`` below 2, or ``low_q`` and ``high_q`` not ``0 < low_q < high_q < 1``
+        (``quantiles``); each names its option. A parameter's value the schema refuses is a
+        ``ScenarioError`` naming its field.
     """
     loaded = load_scenario(scenario)
     sc = as_kind(loaded, WorldScenario)
     if sc is None:
         msg = f"a break-even needs a world scenario (labs in a market); {loaded.name!r} is not"
         raise ScenarioError(msg)
-    lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q)
+    lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q, param, param_range)
     run_seed = sc.run.seed if seed is None else seed
     spec = sc.labs[lab]
     one = only_routes(sc, lab, {to: spec.routes[to]})
     drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
-    as_drawn = drawn.dataset["route_gain_usd"].sel(route=route).to_numpy()
-    names = uncertain_input_names(sc)
-    table = {n: np.tile(drawn.dataset["input_value"].sel(input=n).to_numpy(), points) for n in names}
-    quantiles = np.linspace(low_q, high_q, points)
-    values = InputSpace.from_scenario(sc, [input_name]).ppf(input_name, quantiles)
-    table[input_name] = np.repeat(values, futures)
-    with shared_futures(futures):
-        run = simulate(one, seed=run_seed, inputs=table, keep="outputs", backend=backend)
-    gain = run.dataset["route_gain_usd"].sel(route=route).to_numpy().reshape(points, futures)
+
+    def gain_of(run: Results) -> FloatArray:
+        out: FloatArray = run.dataset["route_gain_usd"].sel(route=route).to_numpy()
+        return out
+
+    if param is not None and param_range is not None:
+        values = np.linspace(param_range[0], param_range[1], points)
+        gain = np.stack(
+            [
+                gain_of(
+                    simulate(
+                        with_overrides(one, {param: float(v)}),
+                        futures,
+                        run_seed,
+                        keep="outputs",
+                        backend=backend,
+                    )
+                )
+                for v in values
+            ]
+        )
+        quantiles, (name, description, units) = np.array([]), _param_words(sc, param)
+    else:
+        assert input_name is not None
+        names = uncertain_input_names(sc)
+        table = {n: np.tile(drawn.dataset["input_value"].sel(input=n).to_numpy(), points) for n in names}
+        quantiles = np.linspace(low_q, high_q, points)
+        values = InputSpace.from_scenario(sc, [input_name]).ppf(input_name, quantiles)
+        table[input_name] = np.repeat(values, futures)
+        with shared_futures(futures):
+            run = simulate(one, seed=run_seed, inputs=table, keep="outputs", backend=backend)
+        gain = gain_of(run).reshape(points, futures)
+        spec_in = sc.inputs[input_name]
+        name = input_name
+        description = getattr(spec_in, "description", None) or input_name
+        units = getattr(spec_in, "units", None) or ""
     mean, se = gain.mean(axis=1), gain.std(axis=1, ddof=1) / np.sqrt(futures)
     beats = (gain > 0).mean(axis=1)
     crossings = _crossings(values, mean)
-    spec_in = sc.inputs[input_name]
     return Breakeven(
         scenario=sc.name,
         seed=run_seed,
@@ -190,9 +233,9 @@ def breakeven(
         lab_name=reader_names(sc).lab(lab),
         declared=spec.route,
         route=to,
-        input=input_name,
-        description=getattr(spec_in, "description", None) or input_name,
-        units=getattr(spec_in, "units", None) or "",
+        input=name,
+        description=description,
+        units=units,
         futures=futures,
         quantiles=[float(q) for q in quantiles],
         values=[float(v) for v in values],
@@ -202,8 +245,44 @@ def breakeven(
         breakeven=[x for x, _ in crossings],
         breakeven_se=[_crossing_se(values, mean, se, i) for _, i in crossings],
         p_beats_half=[x for x, _ in _crossings(values, beats - 0.5)],
-        as_drawn_gain_usd=float(as_drawn.mean()),
+        as_drawn_gain_usd=float(gain_of(drawn).mean()),
     )
+
+
+def _param_words(sc: WorldScenario, path: str) -> tuple[str, str, str]:
+    """Return a parameter's name, its meaning in words and its units (read from its name's suffix)."""
+    info = {p.path: p for p in scenario_parameters(sc)}[path]
+    # Its meaning's first clause: the schema's description goes on to say how it is used.
+    description = re.split(r" \(|; |\. ", info.description or path)[0].rstrip(".")
+    if description[1:2].islower():  # said mid-sentence: "most IT load", not "Most IT load"
+        description = description[0].lower() + description[1:]
+    leaf = path.rsplit(".", 1)[-1]
+    units = "USD" if "_usd" in leaf else "fraction" if leaf.endswith("_frac") else ""
+    return path, description, units
+
+
+def _check_param(sc: WorldScenario, path: str, value_range: Sequence[float] | None) -> None:
+    """Check a parameter and its range (each error names its option)."""
+    params = {p.path: p for p in scenario_parameters(sc) if isinstance(p.value, float)}
+    if path not in params:
+        msg = (
+            f"{path!r} is not one of the numbers of {sc.name} a break-even sweeps (those "
+            f"labecon.scenario_parameters lists with a number); e.g. {', '.join(list(params)[:3])}"
+        )
+        raise OptionError(msg, "param")
+    info = params[path]
+    given = list(value_range) if isinstance(value_range, tuple | list) else []
+    if len(given) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in given):
+        msg = f"must be two numbers, low then high, got {value_range!r}"
+        raise OptionError(msg, "param_range")
+    low, high = float(given[0]), float(given[1])
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        msg = f"must be two finite numbers, low then high, got {value_range!r}"
+        raise OptionError(msg, "param_range")
+    below = info.minimum is not None and low < info.minimum
+    if below or (info.maximum is not None and high > info.maximum):
+        msg = f"must lie within {path}'s bounds ({info.bounds}), got {low:g} to {high:g}"
+        raise OptionError(msg, "param_range")
 
 
 def percentile(q: float) -> str:
@@ -241,20 +320,25 @@ def _crossing_se(x: FloatArray, mean: FloatArray, se: FloatArray, i: int) -> flo
 def check_breakeven(
     sc: WorldScenario,
     route: str,
-    name: str,
+    name: str | None,
     points: int = POINTS,
     futures: int = FUTURES,
     low_q: float = LOW_Q,
     high_q: float = HIGH_Q,
+    param: str | None = None,
+    param_range: Sequence[float] | None = None,
 ) -> tuple[str, str]:
     """Check a break-even's options (each error names its option); return the lab and the route."""
+    if (name is None) == (param is None):
+        msg = "give either an uncertain input or a number of the scenario (param) to sweep, not both"
+        raise OptionError(msg, "input_name")
     lab, colon, to = route.partition(":")
     offered = [f"{key}:{r}" for key, spec in sc.labs.items() for r in spec.routes if r != spec.route]
     if not colon or lab not in sc.labs or to not in sc.labs[lab].routes or to == sc.labs[lab].route:
         msg = f"{route!r} is not an alternative route (lab:route) of {sc.name}; expected one of: "
         raise OptionError(msg + (", ".join(offered) or "none (no lab names routes)"), "route")
     names = uncertain_input_names(sc)
-    if name not in names:
+    if name is not None and name not in names:
         msg = f"{name!r} is not an uncertain input of {sc.name}; expected one of: {', '.join(names)}"
         raise OptionError(msg, "input_name")
     if isinstance(points, bool) or not isinstance(points, int) or not 3 <= points <= MAX_POINTS:
@@ -266,6 +350,8 @@ def check_breakeven(
     if not 0.0 < low_q < high_q < 1.0:
         msg = f"must be 0 < low < high < 1, got {low_q!r} and {high_q!r}"
         raise OptionError(msg, "quantiles")
+    if param is not None:
+        _check_param(sc, param, param_range)
     return lab, to
 
 

@@ -67,6 +67,8 @@ _CLI_OPTIONS = {
     "input_name": "--input",
     "points": "--points",
     "futures": "--futures",
+    "param": "--param",
+    "param_range": "--param",
     "parameters": "--param",
     "objective": "--objective",
     "constraints": "--constraint",

@@ -414,9 +414,10 @@ def breakeven_chart(b: Mapping[str, Any]) -> Chart:
             "marks": [v * scale for v in b.get("breakeven") or []],
         },
         note=(
-            f"{b['input']} set to each value, its {len(x)} quantiles from {b['quantiles'][0]:.0%} to "
-            f"{b['quantiles'][-1]:.0%}, in every one of the same {b['futures']:,} futures (seed "
-            f"{b['seed']}), the other inputs as drawn in them; dashed: where the mean gain crosses zero"
+            f"{b['input']} set to each of {len(x)} values"
+            + (f", its quantiles from {q[0]:.0%} to {q[-1]:.0%}," if (q := b.get("quantiles")) else "")
+            + f" in every one of the same {b['futures']:,} futures (seed {b['seed']}), the other inputs "
+            "as drawn in them; dashed: where the mean gain crosses zero"
         ),
         section=WHY,
     )

@@ -279,18 +279,34 @@ async def post_breakeven(request: Request) -> JSONResponse:
     As ``labecon breakeven``: for the alternative route ``route`` (``lab:route``), each value's
     mean gain in NPV over the lab's declared route (USD, with its standard error) and the share
     of futures the route wins; ``breakeven`` holds where the mean gain crosses zero and
-    ``summary`` says it in a sentence. ``points`` times ``futures`` (plus ``futures`` for the
-    input as drawn) is at most ``immediate_max_samples``; ``n_samples`` does not apply.
+    ``summary`` says it in a sentence. ``param`` (a dotted path) and ``param_range`` sweep a
+    number of the scenario instead of an input. ``points`` times ``futures`` (plus ``futures``
+    for the input as drawn) is at most ``immediate_max_samples``; ``n_samples`` does not apply.
     """
     req, scenario = await _routed_request(request, BreakevenRequest)
-    check_breakeven(scenario, req.route, req.input_name, req.points, req.futures)  # 422 now
+    check_breakeven(  # 422 now, naming the option
+        scenario,
+        req.route,
+        req.input_name,
+        req.points,
+        req.futures,
+        param=req.param,
+        param_range=req.param_range,
+    )
     limit = _settings(request).immediate_max_samples
     if (req.points + 1) * req.futures > limit:
         msg = f"{req.points + 1} x {req.futures:,} samples is over this server's limit of {limit:,}"
         raise ApiError(413, "futures", msg)
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
-    options = {"route": req.route, "input_name": req.input_name, "points": req.points, "futures": req.futures}
+    options = {
+        "route": req.route,
+        "input_name": req.input_name,
+        "param": req.param,
+        "param_range": req.param_range,
+        "points": req.points,
+        "futures": req.futures,
+    }
     return JSONResponse(await runner.run(scenario, 0, seed, answer="breakeven", options=options))
 
 

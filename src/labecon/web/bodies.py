@@ -68,7 +68,12 @@ class BreakevenRequest(RunRequest):
     """Where an input turns a route answer (labecon breakeven); ``n_samples`` does not apply."""
 
     route: str = Field(description="The alternative route, as lab:route (e.g. frontier_lab:own).")
-    input_name: str = Field(description="The uncertain input set to each value (its name).")
+    input_name: str | None = Field(None, description="The uncertain input set to each value (its name).")
+    param: str | None = Field(
+        None,
+        description="Instead of an input, a number of the scenario swept over param_range (its dotted path).",
+    )
+    param_range: list[float] | None = Field(None, description="The range param is swept over: [low, high].")
     points: int = Field(9, strict=True, description="Values of the input tried, 3 to 101.")
     futures: int = Field(
         1000, strict=True, description="Futures each value's gain is the mean over (2 or more)."
