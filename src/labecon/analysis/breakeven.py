@@ -22,7 +22,8 @@ from typing import Any
 import numpy as np
 
 from labecon import layout
-from labecon.amounts import input_amount, money
+from labecon.amounts import input_amount
+from labecon.analysis.metrics import mean_estimate
 from labecon.analysis.sensitivity import InputSpace
 from labecon.constants import BREAKEVEN_FUTURES, BREAKEVEN_POINTS
 from labecon.errors import OptionError, ScenarioError
@@ -223,7 +224,7 @@ def breakeven(
         name = input_name
         description = getattr(spec_in, "description", None) or input_name
         units = getattr(spec_in, "units", None) or ""
-    mean, se = gain.mean(axis=1), gain.std(axis=1, ddof=1) / np.sqrt(futures)
+    mean, se = mean_estimate(gain.T)  # each value's mean over its futures, with its standard error
     beats = (gain > 0).mean(axis=1)
     crossings = _crossings(values, mean)
     return Breakeven(
@@ -353,8 +354,3 @@ def check_breakeven(
     if param is not None:
         _check_param(sc, param, param_range)
     return lab, to
-
-
-def gain_words(result: Breakeven, i: int) -> str:
-    """Return the mean gain at point ``i`` with its standard error, as the CLI and report print it."""
-    return f"{money(result.mean_gain_usd[i])} ± ${money(result.mean_gain_se_usd[i]).lstrip('$')}"

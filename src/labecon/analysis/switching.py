@@ -83,8 +83,7 @@ class SwitchDates:
     def summary(self) -> str:
         """Return the answer in a sentence: the best date on average, how often it beats staying."""
         i = self.best
-        se = money(self.mean_gain_se_usd[i]).lstrip("$")
-        gain = f"{money(self.mean_gain_usd[i])} ± ${se}"
+        gain = f"{money(self.mean_gain_usd[i])} ± {money(self.mean_gain_se_usd[i])}"
         staying = f"keeping {self.declared}"
         if self.mean_gain_usd[i] <= 0:
             return (
@@ -190,9 +189,9 @@ def switch_dates(
 
 def _close_to_best(gain: np.ndarray) -> list[int]:
     """Return the rows whose mean is within two paired standard errors of the largest mean's row."""
-    best, n = int(np.argmax(gain.mean(axis=1))), gain.shape[1]
+    best = int(np.argmax(gain.mean(axis=1)))
     behind = gain[best] - gain  # (date, sample): how far each date is behind the best, future by future
-    se = behind.std(axis=1, ddof=1) / np.sqrt(n) if n > 1 else np.zeros(gain.shape[0])
+    se = _standard_errors(behind)
     return [i for i in range(gain.shape[0]) if i != best and behind[i].mean() < 2.0 * se[i]]
 
 

@@ -97,7 +97,7 @@ def breakeven(
 
 def print_breakeven(result: labecon.Breakeven) -> None:
     """Print one row per value of the input: the route's mean gain there and how often it wins."""
-    from labecon.analysis.breakeven import gain_words, percentile  # the models' stack, once needed
+    from labecon.analysis.breakeven import percentile  # the models' stack, once needed
 
     an_input = bool(result.quantiles)  # else a number of the scenario, swept over a range
     others = "the other inputs as drawn in them" if an_input else "the inputs as drawn in them"
@@ -113,7 +113,8 @@ def print_breakeven(result: labecon.Breakeven) -> None:
     for column in columns if an_input else columns[1:]:
         table.add_column(column, justify="right", no_wrap=True)
     for i, value in enumerate(result.values):
-        row = [escape(result.amount(value)), gain_words(result, i), percent(result.p_beats[i])]
+        gain = f"{money(result.mean_gain_usd[i])} ± {money(result.mean_gain_se_usd[i])}"
+        row = [escape(result.amount(value)), gain, percent(result.p_beats[i])]
         table.add_row(*([percentile(result.quantiles[i])] if an_input else []), *row)
     console.print(table)
     console.print(result.summary(), highlight=False)

@@ -90,10 +90,9 @@ def print_switch(result: labecon.SwitchDates) -> None:
         table.add_column(escape(column), justify="left" if column == "switch" else "right", no_wrap=True)
     best = result.best
     for i, date in enumerate(result.dates):
-        se = money(result.mean_gain_se_usd[i]).lstrip("$")
         row = [
             date if result.quarters[i] == 0 else f"from {date}",
-            f"{money(result.mean_gain_usd[i])} ± ${se}",
+            f"{money(result.mean_gain_usd[i])} ± {money(result.mean_gain_se_usd[i])}",
             money(result.median_gain_usd[i]),
             f"{percent(result.p_beats[i])} ± {percent(result.p_beats_se[i])}",
             percent(result.p_best[date]),
