@@ -28,6 +28,7 @@ from labecon.errors import (
 if TYPE_CHECKING:
     from labecon.analysis.backtest import BacktestResult, backtest
     from labecon.analysis.breakeven import Breakeven, breakeven
+    from labecon.analysis.breakeven_map import BreakevenMap, breakeven_map
     from labecon.analysis.compare import Comparison, compare
     from labecon.analysis.conventions import ConventionsResult, conventions
     from labecon.analysis.convergence import ConvergenceReport, run_to_precision
@@ -83,6 +84,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "SwitchDates": ("labecon.analysis.switching", "SwitchDates"),
     "Breakeven": ("labecon.analysis.breakeven", "Breakeven"),
     "breakeven": ("labecon.analysis.breakeven", "breakeven"),
+    "BreakevenMap": ("labecon.analysis.breakeven_map", "BreakevenMap"),
+    "breakeven_map": ("labecon.analysis.breakeven_map", "breakeven_map"),
     "switch_dates": ("labecon.analysis.switching", "switch_dates"),
     "write_backtest_report": ("labecon.report.backtest", "write_backtest_report"),
     "write_report": ("labecon.report.build", "write_report"),
@@ -134,6 +137,7 @@ __all__ = [
     "BackendError",
     "BacktestResult",
     "Breakeven",
+    "BreakevenMap",
     "Comparison",
     "ComputeScenario",
     "ConventionsResult",
@@ -167,6 +171,7 @@ __all__ = [
     "apply_overrides",
     "backtest",
     "breakeven",
+    "breakeven_map",
     "compare",
     "conventions",
     "deal_values",

@@ -35,5 +35,8 @@ SWITCH_EVERY_QUARTERS = 4
 BREAKEVEN_POINTS = 9
 """Values of the input ``labecon breakeven`` tries by default, evenly spaced in its quantiles."""
 
+BREAKEVEN_BY_POINTS = 5
+"""Values of the second input of ``labecon breakeven --by`` by default: its 2nd to 98th percentiles."""
+
 BREAKEVEN_FUTURES = 1_000
 """Futures each value's gain is the mean over in ``labecon breakeven`` by default."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +93,11 @@ class Breakeven:
 
     def amount(self, value: float) -> str:
         """Return one of the input's values as a reader writes it, with its units (a fraction in %)."""
-        if self.units.startswith("fraction") and np.isfinite(value):
-            return f"{value:.1%}" + (" a year" if self.units == "fraction per year" else "")
-        text = input_amount(value, self.units)
-        return text if self.units.startswith("USD") or not self.units else f"{text} {self.units}"
+        return amount(value, self.units)
 
     def spread(self, value: float) -> str:
         """Return a distance between two of the input's values (a fraction's in percentage points)."""
-        if self.units.startswith("fraction") and np.isfinite(value):
-            return f"{value * 100:.1f} points"
-        return self.amount(value)
+        return spread(value, self.units)
 
     def summary(self) -> str:
         """Return the answer in words: where the route starts or stops beating the declared one."""
@@ -188,45 +184,11 @@ def breakeven(
     spec = sc.labs[lab]
     one = only_routes(sc, lab, {to: spec.routes[to]})
     drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
-
-    def gain_of(run: Results) -> FloatArray:
-        out: FloatArray = run.dataset["route_gain_usd"].sel(route=route).to_numpy()
-        return out
-
-    if param is not None and param_range is not None:
-        values = np.linspace(param_range[0], param_range[1], points)
-        gain = np.stack(
-            [
-                gain_of(
-                    simulate(
-                        with_overrides(one, {param: float(v)}),
-                        futures,
-                        run_seed,
-                        keep="outputs",
-                        backend=backend,
-                    )
-                )
-                for v in values
-            ]
-        )
-        quantiles, (name, description, units) = np.array([]), _param_words(sc, param)
-    else:
-        assert input_name is not None
-        names = uncertain_input_names(sc)
-        table = {n: np.tile(drawn.dataset["input_value"].sel(input=n).to_numpy(), points) for n in names}
-        quantiles = np.linspace(low_q, high_q, points)
-        values = InputSpace.from_scenario(sc, [input_name]).ppf(input_name, quantiles)
-        table[input_name] = np.repeat(values, futures)
-        with shared_futures(futures):
-            run = simulate(one, seed=run_seed, inputs=table, keep="outputs", backend=backend)
-        gain = gain_of(run).reshape(points, futures)
-        spec_in = sc.inputs[input_name]
-        name = input_name
-        description = getattr(spec_in, "description", None) or input_name
-        units = getattr(spec_in, "units", None) or ""
+    axis = axis_of(sc, input_name, param, param_range, points, low_q, high_q)
+    gain = gain_grid(one, route, [axis], drawn, run_seed, backend)
     mean, se = mean_estimate(gain.T)  # each value's mean over its futures, with its standard error
     beats = (gain > 0).mean(axis=1)
-    crossings = _crossings(values, mean)
+    found = crossings(axis.values, mean)
     return Breakeven(
         scenario=sc.name,
         seed=run_seed,
@@ -234,20 +196,119 @@ def breakeven(
         lab_name=reader_names(sc).lab(lab),
         declared=spec.route,
         route=to,
-        input=name,
-        description=description,
-        units=units,
+        input=axis.name,
+        description=axis.description,
+        units=axis.units,
         futures=futures,
-        quantiles=[float(q) for q in quantiles],
-        values=[float(v) for v in values],
+        quantiles=[float(q) for q in axis.quantiles],
+        values=[float(v) for v in axis.values],
         mean_gain_usd=[float(m) for m in mean],
         mean_gain_se_usd=[float(s) for s in se],
         p_beats=[float(b) for b in beats],
-        breakeven=[x for x, _ in crossings],
-        breakeven_se=[_crossing_se(values, mean, se, i) for _, i in crossings],
-        p_beats_half=[x for x, _ in _crossings(values, beats - 0.5)],
-        as_drawn_gain_usd=float(gain_of(drawn).mean()),
+        breakeven=[x for x, _ in found],
+        breakeven_se=[crossing_se(axis.values, mean, se, i) for _, i in found],
+        p_beats_half=[x for x, _ in crossings(axis.values, beats - 0.5)],
+        as_drawn_gain_usd=float(route_gain(drawn, route).mean()),
     )
+
+
+@dataclass(frozen=True)
+class Axis:
+    """What a break-even sets: an uncertain input at its ``quantiles``, or a number over a range.
+
+    ``name`` is the input's name or the number's dotted path; ``values`` are in ``units``; a
+    number has no quantiles.
+    """
+
+    name: str
+    description: str
+    units: str
+    quantiles: FloatArray
+    values: FloatArray
+
+    @property
+    def is_input(self) -> bool:
+        """Whether this is an uncertain input (set in each future's table), not a scenario's number."""
+        return len(self.quantiles) > 0
+
+
+def axis_of(
+    sc: WorldScenario,
+    input_name: str | None,
+    param: str | None,
+    param_range: Sequence[float] | None,
+    points: int,
+    low_q: float = LOW_Q,
+    high_q: float = HIGH_Q,
+) -> Axis:
+    """Return the axis of an input at ``points`` quantiles, or of ``param`` swept over its range."""
+    if param is not None and param_range is not None:
+        values = np.linspace(param_range[0], param_range[1], points)
+        return Axis(*_param_words(sc, param), np.array([]), values)
+    assert input_name is not None
+    quantiles = np.linspace(low_q, high_q, points)
+    values = InputSpace.from_scenario(sc, [input_name]).ppf(input_name, quantiles)
+    spec_in = sc.inputs[input_name]
+    description = getattr(spec_in, "description", None) or input_name
+    return Axis(input_name, description, getattr(spec_in, "units", None) or "", quantiles, values)
+
+
+def route_gain(run: Results, route: str) -> FloatArray:
+    """Return ``lab:route``'s gain in NPV over its lab's declared route in each sample of a run (USD)."""
+    out: FloatArray = run.dataset["route_gain_usd"].sel(route=route).to_numpy()
+    return out
+
+
+def gain_grid(
+    one: WorldScenario, route: str, axes: Sequence[Axis], drawn: Results, seed: int, backend: Any
+) -> FloatArray:
+    """Return ``route``'s gain at every point of the axes' grid in each future, ``(*axes, future)``.
+
+    The futures are ``drawn``'s. A scenario's numbers are set by a run per combination of their
+    values; the inputs, in one run's table of every combination, C order, each future's other
+    inputs as drawn.
+    """
+    futures = drawn.n_samples
+    sizes = [len(a.values) for a in axes]
+    numbers = [k for k, a in enumerate(axes) if not a.is_input]
+    inputs = [k for k, a in enumerate(axes) if a.is_input]
+    cells = int(np.prod([sizes[k] for k in inputs]))
+    out = np.empty((*sizes, futures))
+    for at in product(*(range(sizes[k]) for k in numbers)):
+        sets = {axes[k].name: float(axes[k].values[i]) for k, i in zip(numbers, at, strict=True)}
+        run_sc = with_overrides(one, sets) if sets else one
+        if inputs:
+            drawn_in = drawn.dataset["input_value"]
+            table = {n: np.tile(drawn_in.sel(input=n).to_numpy(), cells) for n in uncertain_input_names(one)}
+            before = 1
+            for k in inputs:
+                after = cells // (before * sizes[k])
+                table[axes[k].name] = np.repeat(np.tile(axes[k].values, before), after * futures)
+                before *= sizes[k]
+            with shared_futures(futures):
+                run = simulate(run_sc, seed=seed, inputs=table, keep="outputs", backend=backend)
+        else:
+            run = simulate(run_sc, futures, seed, keep="outputs", backend=backend)
+        where: list[int | slice] = [slice(None)] * len(axes)
+        for k, i in zip(numbers, at, strict=True):
+            where[k] = i
+        out[tuple(where)] = route_gain(run, route).reshape([sizes[k] for k in inputs] + [futures])
+    return out
+
+
+def amount(value: float, units: str) -> str:
+    """Return a value as a reader writes it, with its units (a fraction in %)."""
+    if units.startswith("fraction") and np.isfinite(value):
+        return f"{value:.1%}" + (" a year" if units == "fraction per year" else "")
+    text = input_amount(value, units)
+    return text if units.startswith("USD") or not units else f"{text} {units}"
+
+
+def spread(value: float, units: str) -> str:
+    """Return a distance between two values (a fraction's in percentage points)."""
+    if units.startswith("fraction") and np.isfinite(value):
+        return f"{value * 100:.1f} points"
+    return amount(value, units)
 
 
 def _param_words(sc: WorldScenario, path: str) -> tuple[str, str, str]:
@@ -262,28 +323,34 @@ def _param_words(sc: WorldScenario, path: str) -> tuple[str, str, str]:
     return path, description, units
 
 
-def _check_param(sc: WorldScenario, path: str, value_range: Sequence[float] | None) -> None:
-    """Check a parameter and its range (each error names its option)."""
+def check_param(
+    sc: WorldScenario,
+    path: str,
+    value_range: Sequence[float] | None,
+    options: tuple[str, str] = ("param", "param_range"),
+) -> None:
+    """Check a parameter and its range; each error names its option (``options``: the path's, the range's)."""
+    path_option, range_option = options
     params = {p.path: p for p in scenario_parameters(sc) if isinstance(p.value, float)}
     if path not in params:
         msg = (
             f"{path!r} is not one of the numbers of {sc.name} a break-even sweeps (those "
             f"labecon.scenario_parameters lists with a number); e.g. {', '.join(list(params)[:3])}"
         )
-        raise OptionError(msg, "param")
+        raise OptionError(msg, path_option)
     info = params[path]
     given = list(value_range) if isinstance(value_range, tuple | list) else []
     if len(given) != 2 or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in given):
         msg = f"must be two numbers, low then high, got {value_range!r}"
-        raise OptionError(msg, "param_range")
+        raise OptionError(msg, range_option)
     low, high = float(given[0]), float(given[1])
     if not (np.isfinite(low) and np.isfinite(high) and low < high):
         msg = f"must be two finite numbers, low then high, got {value_range!r}"
-        raise OptionError(msg, "param_range")
+        raise OptionError(msg, range_option)
     below = info.minimum is not None and low < info.minimum
     if below or (info.maximum is not None and high > info.maximum):
         msg = f"must lie within {path}'s bounds ({info.bounds}), got {low:g} to {high:g}"
-        raise OptionError(msg, "param_range")
+        raise OptionError(msg, range_option)
 
 
 def percentile(q: float) -> str:
@@ -296,7 +363,7 @@ def percentile(q: float) -> str:
     return f"{whole}{suffix}"
 
 
-def _crossings(x: FloatArray, y: FloatArray) -> list[tuple[float, int]]:
+def crossings(x: FloatArray, y: FloatArray) -> list[tuple[float, int]]:
     """Return where ``y``, linear between the points, crosses zero: ``(x there, segment)``, in order."""
     out: list[tuple[float, int]] = []
     for i in range(len(x) - 1):
@@ -310,7 +377,7 @@ def _crossings(x: FloatArray, y: FloatArray) -> list[tuple[float, int]]:
     return out
 
 
-def _crossing_se(x: FloatArray, mean: FloatArray, se: FloatArray, i: int) -> float:
+def crossing_se(x: FloatArray, mean: FloatArray, se: FloatArray, i: int) -> float:
     """Return how far a crossing on segment ``i`` could be off: the gain's standard error over the slope."""
     slope = (mean[i + 1] - mean[i]) / (x[i + 1] - x[i]) if x[i + 1] != x[i] else 0.0
     if slope == 0.0:
@@ -352,5 +419,5 @@ def check_breakeven(
         msg = f"must be 0 < low < high < 1, got {low_q!r} and {high_q!r}"
         raise OptionError(msg, "quantiles")
     if param is not None:
-        _check_param(sc, param, param_range)
+        check_param(sc, param, param_range)
     return lab, to

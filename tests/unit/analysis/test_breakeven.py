@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import labecon
-from labecon.analysis.breakeven import _crossings, percentile
+from labecon.analysis.breakeven import crossings, percentile
 from labecon.cli.app import app
 from labecon.model.risk import shared_futures
 from labecon.runtime.backends.pool import PoolBackend
@@ -159,12 +159,12 @@ def test_a_bad_number_to_sweep_is_named(options: dict[str, Any], option: str, wo
     assert words in str(info.value)
 
 
-def test_crossings_are_found_on_the_line_between_points() -> None:
+def testcrossings_are_found_on_the_line_between_points() -> None:
     x = np.array([0.0, 1.0, 2.0, 3.0])
-    assert _crossings(x, np.array([2.0, 1.0, -1.0, -3.0])) == [(1.5, 1)]
-    assert _crossings(x, np.array([1.0, -1.0, 1.0, 2.0])) == [(0.5, 0), (1.5, 1)]
-    assert _crossings(x, np.array([1.0, 2.0, 3.0, 4.0])) == []
-    assert _crossings(x, np.array([1.0, 0.0, -1.0, -2.0])) == [(1.0, 1)]
+    assert crossings(x, np.array([2.0, 1.0, -1.0, -3.0])) == [(1.5, 1)]
+    assert crossings(x, np.array([1.0, -1.0, 1.0, 2.0])) == [(0.5, 0), (1.5, 1)]
+    assert crossings(x, np.array([1.0, 2.0, 3.0, 4.0])) == []
+    assert crossings(x, np.array([1.0, 0.0, -1.0, -2.0])) == [(1.0, 1)]
 
 
 def test_percentiles_in_words() -> None:
@@ -172,7 +172,7 @@ def test_percentiles_in_words() -> None:
     assert words == ["1st", "2nd", "3rd", "11th", "12th", "50th", "98th", "97.5th"]
 
 
-def test_the_summary_says_several_crossings(own_by_cloud: labecon.Breakeven) -> None:
+def test_the_summary_says_severalcrossings(own_by_cloud: labecon.Breakeven) -> None:
     twice = replace(own_by_cloud, breakeven=[0.2, 0.3], breakeven_se=[0.01, 0.01])
     assert "changes sign 2 times" in twice.summary()
     assert json.loads(json.dumps(own_by_cloud.to_dict()))["summary"] == own_by_cloud.summary()
