@@ -263,3 +263,33 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
     assert_names_field(post("/api/breakeven", json={**swept, "param_range": [5000, 500]}), 422, "param_range")
     assert_names_field(post("/api/breakeven", json={**swept, "param": "nothing.here"}), 422, "param")
     assert_names_field(post("/api/breakeven", json={**swept, "input_name": "g_api"}), 422, "input_name")
+
+
+def test_where_two_inputs_turn_the_answer_is_answered_as_in_python_and_bad_options_named(client: Any) -> None:
+    body = {"scenario": "route-choice", "seed": 4, "route": "frontier_lab:own", "input_name": "d_cloud"}
+    mapped = {**body, "by": "capex_dc", "points": 3, "by_points": 2, "futures": 20}
+    r = client.post("/api/breakeven", json=mapped)
+    assert r.status_code == 200, r.text
+    expected = labecon.breakeven_map(
+        "route-choice",
+        "frontier_lab:own",
+        "d_cloud",
+        by="capex_dc",
+        points=3,
+        by_points=2,
+        futures=20,
+        seed=4,
+    )
+    assert r.json() == expected.to_dict()
+    post = client.post
+    assert_names_field(post("/api/breakeven", json={**mapped, "by": "d_cloud"}), 422, "by")
+    assert_names_field(post("/api/breakeven", json={**mapped, "by": "nothing"}), 422, "by")
+    assert_names_field(post("/api/breakeven", json={**mapped, "by_points": 1}), 422, "by_points")
+    limit = "labs.frontier_lab.lease.capacity_limit_mw"
+    by_param = {**mapped, "by": None, "by_param": limit}
+    assert_names_field(post("/api/breakeven", json=by_param), 422, "by_param_range")
+    wrong = {**by_param, "by_param_range": [9, 1]}
+    assert_names_field(post("/api/breakeven", json=wrong), 422, "by_param_range")
+    # The cap counts every pair of values: 101 x 21 x 1,000 is far over it.
+    big = {**mapped, "points": 101, "by_points": 21, "futures": 1000}
+    assert_names_field(post("/api/breakeven", json=big), 413, "futures")

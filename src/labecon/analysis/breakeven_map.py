@@ -229,7 +229,7 @@ def check_by(
 ) -> None:
     """Check the second input of a break-even map (each error names its option)."""
     if (by is None) == (by_param is None):
-        msg = "give either an uncertain input (by) or a number of the scenario (by_param) to map across"
+        msg = "give either a second uncertain input (by) or a number of the scenario (by_param), not both"
         raise OptionError(msg, "by")
     names = uncertain_input_names(sc)
     if by is not None and by not in names:

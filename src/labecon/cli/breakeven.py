@@ -85,14 +85,15 @@ def breakeven(
         path, value_range = _range_option("--param", param)
         by_path, by_range = _range_option("--by-param", by_param)
         sc = load_scenario(scenario, sets)
-        out_dir = analysis_dir(out, "breakeven", sc.name, force)
+        one_way = by is None and by_path is None
+        out_dir = analysis_dir(out, "breakeven" if one_way else "breakeven_map", sc.name, force)
         say_if_compiling(sc)
         with (
             backend_of(backend, scheduler, workers) as runner,
             plausibility_summary("the values' runs", reader_names(sc)),
         ):
             result: labecon.Breakeven | labecon.BreakevenMap
-            if by is None and by_path is None:
+            if one_way:
                 result = labecon.breakeven(
                     sc,
                     route,

@@ -34,6 +34,7 @@ from labecon.report.charts import (
 from labecon.report.html import Table, render_html, write_html
 from labecon.report.why import (
     breakeven_chart,
+    breakeven_map_charts,
     driver_charts,
     first_profit_charts,
     input_descriptions,
@@ -73,6 +74,8 @@ class ReportInputs:
     """When a lab should switch routes (``switch.json``)."""
     breakeven: dict[str, Any] | None = None
     """Where an input turns a route answer (``breakeven.json``)."""
+    breakeven_map: dict[str, Any] | None = None
+    """Where two inputs together turn it (``breakeven_map.json``)."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -123,7 +126,9 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     switch = _read_json(switch_file) if switch_file.is_file() else None
     breakeven_file = d / layout.analysis_file("breakeven")
     breakeven = _read_json(breakeven_file) if breakeven_file.is_file() else None
-    analyses = (comparison, optimization, drivers, switch, breakeven)
+    map_file = d / layout.analysis_file("breakeven_map")
+    breakeven_map = _read_json(map_file) if map_file.is_file() else None
+    analyses = (comparison, optimization, drivers, switch, breakeven, breakeven_map)
     if dataset is None and not sens and all(a is None for a in analyses):
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
@@ -131,7 +136,16 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     if (d / layout.SCENARIO_YAML).is_file():
         scenario_yaml = (d / layout.SCENARIO_YAML).read_text(encoding="utf-8")
     return ReportInputs(
-        dataset, manifest, comparison, sens, optimization, scenario_yaml, drivers, switch, breakeven
+        dataset,
+        manifest,
+        comparison,
+        sens,
+        optimization,
+        scenario_yaml,
+        drivers,
+        switch,
+        breakeven,
+        breakeven_map,
     )
 
 
@@ -160,7 +174,7 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         out.extend(_comparison_sentences(comp))
     for sens in inputs.sensitivity:
         out.extend(_sensitivity_sentences(sens))
-    for analysis in (inputs.switch, inputs.breakeven):
+    for analysis in (inputs.switch, inputs.breakeven, inputs.breakeven_map):
         if analysis and analysis.get("summary"):
             out.append(str(analysis["summary"]))
     opt = inputs.optimization
@@ -336,6 +350,8 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.append(switch_chart(inputs.switch))
     if inputs.breakeven:  # where an input turns a route answer
         charts.append(breakeven_chart(inputs.breakeven))
+    if inputs.breakeven_map:  # where two inputs together turn it
+        charts.extend(breakeven_map_charts(inputs.breakeven_map))
     if inputs.dataset is not None:
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
@@ -358,6 +374,7 @@ def write_report(
     drivers: Mapping[str, Any] | None = None,
     switch: Mapping[str, Any] | None = None,
     breakeven: Mapping[str, Any] | None = None,
+    breakeven_map: Mapping[str, Any] | None = None,
     static: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained HTML report (and, on request, PNG/SVG of each chart).
@@ -369,10 +386,10 @@ def write_report(
     path : str or Path, optional
         The HTML file; default ``report.html`` in the run directory (required
         when ``source`` is a :class:`Results`).
-    comparison, sensitivity, optimization, drivers, switch, breakeven : optional
+    comparison, sensitivity, optimization, drivers, switch, breakeven, breakeven_map : optional
         Analysis results as ``to_dict()`` mappings, added to those found on disk
         (``drivers``: :func:`labecon.route_drivers`'s; ``switch``: :func:`labecon.switch_dates`'s;
-        ``breakeven``: :func:`labecon.breakeven`'s).
+        ``breakeven``: :func:`labecon.breakeven`'s; ``breakeven_map``: :func:`labecon.breakeven_map`'s).
     static : list of {"png", "svg"}
         Also write every chart as an image, into ``charts/`` beside the HTML.
 
@@ -400,6 +417,8 @@ def write_report(
         inputs.switch = dict(switch)
     if breakeven is not None:
         inputs.breakeven = dict(breakeven)
+    if breakeven_map is not None:
+        inputs.breakeven_map = dict(breakeven_map)
     bad = [s for s in static if s not in ("png", "svg")]
     if bad:
         msg = f"unknown image format(s) {bad}; expected png or svg"
@@ -413,6 +432,7 @@ def write_report(
         or (inputs.optimization or {}).get("info", {}).get("scenario")
         or (inputs.switch or {}).get("scenario", "")
         or (inputs.breakeven or {}).get("scenario", "")
+        or (inputs.breakeven_map or {}).get("scenario", "")
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."

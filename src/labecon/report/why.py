@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from labecon.amounts import money
+from labecon.amounts import input_amount, money
 from labecon.ranks import average_ranks, rank_correlation
 from labecon.report.charts import Chart
 from labecon.report.words import NPV_LINE_WORDS, label
@@ -388,10 +388,7 @@ def breakeven_chart(b: Mapping[str, Any]) -> Chart:
     From :meth:`labecon.Breakeven.to_dict`: the mean gain and one standard error either side; a
     vertical line where the mean gain crosses zero.
     """
-    units = b.get("units") or ""
-    percent = units.startswith("fraction")
-    scale = 100.0 if percent else 1.0
-    x_units = ("% a year" if units == "fraction per year" else "%") if percent else units
+    scale, x_units = _scale(b.get("units") or "")
     x = [v * scale for v in b["values"]]
     mean = [g * 1e-9 for g in b["mean_gain_usd"]]
     se = [s * 1e-9 for s in b["mean_gain_se_usd"]]
@@ -421,6 +418,85 @@ def breakeven_chart(b: Mapping[str, Any]) -> Chart:
         ),
         section=WHY,
     )
+
+
+def _scale(units: str) -> tuple[float, str]:
+    """Return what an input's values are multiplied by on a chart's axis, and the axis's units."""
+    if units.startswith("fraction"):
+        return 100.0, "% a year" if units == "fraction per year" else "%"
+    return 1.0, units
+
+
+def _axis_title(description: str, units: str) -> str:
+    return f"{description} ({units})" if units else description
+
+
+def breakeven_map_charts(m: Mapping[str, Any]) -> list[Chart]:
+    """Return a route's mean gain by one input, a line per value of a second, and the break-even line.
+
+    From :meth:`labecon.BreakevenMap.to_dict`. The second chart, drawn when at least two values of
+    the second input have one break-even each, is where the answer turns across both inputs.
+    """
+    x_scale, x_units = _scale(m.get("units") or "")
+    y_scale, y_units = _scale(m.get("by_units") or "")
+    declared, route, by = m["declared"], m["route"], m["by"]
+    short = by.rsplit(".", 1)[-1]
+    where = (
+        f"every pair of values in the same {m['futures']:,} futures (seed {m['seed']}), the other "
+        "inputs as drawn in them"
+    )
+    curves = Chart(
+        f"breakeven-map-{m['lab']}-{route}-{m['input']}-{short}",
+        "lines",
+        f"{m['lab_name']}: {route} over {declared}, by {m['input']} and {short}",
+        _axis_title(str(m["description"]), x_units),
+        f"mean gain over {declared}, USD bn (NPV)",
+        {
+            "x": [v * x_scale for v in m["values"]],
+            "series": [
+                {"name": f"{short} {_number(v * y_scale, y_units)}", "y": [g * 1e-9 for g in gains]}
+                for v, gains in zip(m["by_values"], m["mean_gain_usd"], strict=True)
+            ],
+            "zero": True,
+        },
+        note=f"a line per value of {by}; {where}; where a line crosses zero, the two routes are level",
+        section=WHY,
+    )
+    rows = [j for j, found in enumerate(m["breakeven"]) if len(found) == 1]
+    if len(rows) < 2:
+        return [curves]
+    line = [m["breakeven"][j][0] * x_scale for j in rows]
+    se = [m["breakeven_se"][j][0] * x_scale for j in rows]
+    band = {"color": 0, "dash": "dot"}
+    frontier = Chart(
+        f"breakeven-frontier-{m['lab']}-{route}-{m['input']}-{short}",
+        "lines",
+        f"{m['lab_name']}: where {route} and {declared} break even",
+        _axis_title(str(m["by_description"]), y_units),
+        _axis_title(f"break-even {m['input']}", x_units),
+        {
+            "x": [m["by_values"][j] * y_scale for j in rows],
+            "series": [
+                {"name": "break-even", "y": line},
+                {"name": "± one standard error", "y": [b + e for b, e in zip(line, se, strict=True)], **band},
+                {"name": "", "y": [b - e for b, e in zip(line, se, strict=True)], **band},
+            ],
+        },
+        note=(
+            f"where the mean gain crosses zero along {m['input']}, at each value of {by} at which it "
+            f"crosses once; {where}"
+        ),
+        section=WHY,
+    )
+    return [curves, frontier]
+
+
+def _number(value: float, units: str) -> str:
+    """Return a value on a chart's legend: ``$15.8M``, ``25%``, ``12 quarters``."""
+    if units.startswith("%"):
+        return f"{value:.3g}%"
+    text = input_amount(value, units)
+    return text if units.startswith("USD") or not units else f"{text} {units}"
 
 
 def switch_chart(switch: Mapping[str, Any]) -> Chart:

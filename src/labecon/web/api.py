@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 import labecon
 from labecon.analysis.breakeven import check_breakeven
+from labecon.analysis.breakeven_map import check_by
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.switching import check_switch
 from labecon.scenario.loader import load_quietly
@@ -280,8 +281,11 @@ async def post_breakeven(request: Request) -> JSONResponse:
     mean gain in NPV over the lab's declared route (USD, with its standard error) and the share
     of futures the route wins; ``breakeven`` holds where the mean gain crosses zero and
     ``summary`` says it in a sentence. ``param`` (a dotted path) and ``param_range`` sweep a
-    number of the scenario instead of an input. ``points`` times ``futures`` (plus ``futures``
-    for the input as drawn) is at most ``immediate_max_samples``; ``n_samples`` does not apply.
+    number of the scenario instead of an input. With ``by`` (a second input) or ``by_param`` and
+    ``by_param_range``, the answer is :func:`labecon.breakeven_map`'s: every pair of values, and
+    the break-even of the first at each of ``by_points`` values of the second. The values
+    (``points``, times ``by_points`` for a map) times ``futures``, plus ``futures`` for the
+    inputs as drawn, are at most ``immediate_max_samples``; ``n_samples`` does not apply.
     """
     req, scenario = await _routed_request(request, BreakevenRequest)
     check_breakeven(  # 422 now, naming the option
@@ -293,9 +297,13 @@ async def post_breakeven(request: Request) -> JSONResponse:
         param=req.param,
         param_range=req.param_range,
     )
+    mapped = req.by is not None or req.by_param is not None
+    if mapped:
+        check_by(scenario, req.input_name, req.param, req.by, req.by_param, req.by_param_range, req.by_points)
+    cells = req.points * (req.by_points if mapped else 1) + 1
     limit = _settings(request).immediate_max_samples
-    if (req.points + 1) * req.futures > limit:
-        msg = f"{req.points + 1} x {req.futures:,} samples is over this server's limit of {limit:,}"
+    if cells * req.futures > limit:
+        msg = f"{cells} x {req.futures:,} samples is over this server's limit of {limit:,}"
         raise ApiError(413, "futures", msg)
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
@@ -307,6 +315,9 @@ async def post_breakeven(request: Request) -> JSONResponse:
         "points": req.points,
         "futures": req.futures,
     }
+    if mapped:
+        by = {"by": req.by, "by_param": req.by_param, "by_param_range": req.by_param_range}
+        options |= {**by, "by_points": req.by_points}
     return JSONResponse(await runner.run(scenario, 0, seed, answer="breakeven", options=options))
 
 

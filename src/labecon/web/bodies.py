@@ -78,6 +78,17 @@ class BreakevenRequest(RunRequest):
     futures: int = Field(
         1000, strict=True, description="Futures each value's gain is the mean over (2 or more)."
     )
+    by: str | None = Field(
+        None, description="A second uncertain input: the break-even at each of its values (a map)."
+    )
+    by_param: str | None = Field(
+        None,
+        description="Instead of by, a number of the scenario swept over by_param_range (its dotted path).",
+    )
+    by_param_range: list[float] | None = Field(
+        None, description="The range by_param is swept over: [low, high]."
+    )
+    by_points: int = Field(5, strict=True, description="Values of the second input (by), 2 to 21.")
 
 
 class ScenarioRequest(BaseModel):

@@ -257,9 +257,14 @@ def compute_breakeven(
     param_range: list[float] | None,
     points: int,
     futures: int,
+    **by: Any,
 ) -> dict[str, Any]:
-    """Return where ``input_name`` turns ``route``'s answer in a scenario given as its fields, as a dict."""
-    result = labecon.breakeven(
+    """Return where ``input_name`` turns ``route``'s answer in a scenario given as its fields, as a dict.
+
+    With ``by`` (the second input's options of :func:`labecon.breakeven_map`), the map's answer.
+    """
+    find = labecon.breakeven_map if by else labecon.breakeven
+    result = find(
         load_quietly(fields),
         route,
         input_name,
@@ -269,6 +274,7 @@ def compute_breakeven(
         futures=futures,
         seed=seed,
         backend=backend or "local",
+        **by,
     )
     return result.to_dict()
 
