@@ -319,7 +319,8 @@ def _param_words(sc: WorldScenario, path: str) -> tuple[str, str, str]:
     if description[1:2].islower():  # said mid-sentence: "most IT load", not "Most IT load"
         description = description[0].lower() + description[1:]
     leaf = path.rsplit(".", 1)[-1]
-    units = "USD" if "_usd" in leaf else "fraction" if leaf.endswith("_frac") else ""
+    suffixes = {"_frac": "fraction", "_mw": "MW", "_kw": "kW", "_quarters": "quarters", "_years": "years"}
+    units = "USD" if "_usd" in leaf else next((u for end, u in suffixes.items() if leaf.endswith(end)), "")
     return path, description, units
 
 

@@ -125,7 +125,7 @@ def test_a_number_of_the_scenario_is_swept_over_its_range_on_the_same_futures() 
         seed=2,
     )
     assert swept.values == pytest.approx([250.0, 5125.0, 10_000.0])
-    assert (swept.input, swept.quantiles, swept.units) == (LIMIT, [], "")
+    assert (swept.input, swept.quantiles, swept.units) == (LIMIT, [], "MW")
     assert swept.description.startswith("most IT load the lab can hold in leased data centres")
     # Each value is the scenario with that number set, on the same futures (the same seed).
     sc = _only(labecon.load_scenario("route-choice"), "lease")
