@@ -451,6 +451,26 @@ def test_where_an_input_turns_the_answer_is_asked_from_its_bar_and_kept_in_the_l
     again = _opened(browser, page.url, errors)
     again.wait_for_selector("#breakeven-frontier_lab .breakeven-summary")
     assert again.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == said
+    # A second input maps the break-even across five of its values, on the same futures: 5,000 at
+    # once here, so 108 futures for 9 x 5 pairs and the inputs as drawn.
+    second = next(n for n in ("capex_dc", "k_dc", "r_disc") if n != name)
+    again.select_option("#breakeven-frontier_lab .breakeven-by select", second)
+    lines = "document.querySelector('#breakeven-frontier_lab .breakeven-chart').data.length === 5"
+    again.wait_for_function(
+        f"document.querySelector('#breakeven-frontier_lab .breakeven-chart')?.data && {lines}"
+    )
+    mapped = labecon.breakeven_map(
+        "route-choice", route, name, by=second, points=9, by_points=5, futures=108, seed=2
+    )
+    assert again.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == mapped.summary()
+    assert parse_qs(urlparse(again.url).query)["breakeven"][0] == f"{route}|{name}|{second}"
+    # Its link reopens the map, with the second input picked.
+    third = _opened(browser, again.url, errors)
+    third.wait_for_function(
+        f"document.querySelector('#breakeven-frontier_lab .breakeven-chart')?.data && {lines}"
+    )
+    assert third.input_value("#breakeven-frontier_lab .breakeven-by select") == second
+    assert third.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == mapped.summary()
     _assert_a_change_takes_the_check_away(again, browser, server, "drivers", errors)
     assert "breakeven=" not in again.url
 

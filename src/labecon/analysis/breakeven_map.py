@@ -109,6 +109,16 @@ class BreakevenMap:
     def summary(self) -> str:
         """Return the answer in words: the break-even of the first input at each value of the second."""
         who = f"For {self.lab_name}, {self.route} against {self.declared}"
+        if all(row == self.mean_gain_usd[0] for row in self.mean_gain_usd):
+            ends = (
+                f"{amount(self.by_values[0], self.by_units)} to {amount(self.by_values[-1], self.by_units)}"
+            )
+            return (
+                f"{who}, the value of {self.description} ({self.input}) at which it breaks even on "
+                f"average is the same wherever {self.by_description} ({self.by}) is set, from {ends}: "
+                f"{self.row_words(0)}; {self.by} does not move this route's gain."
+                + (f" {self.side()}" if self.side() else "")
+            )
         rows = "; ".join(
             f"{self.row_words(j)} where {self.by} is {amount(y, self.by_units)}"
             for j, y in enumerate(self.by_values)

@@ -106,6 +106,23 @@ def test_the_summary_gives_the_break_even_at_each_value(cloud_by_capex: labecon.
         assert text.endswith("Own beats hybrid on average where d_cloud is below its break-even.")
 
 
+def test_a_second_input_the_route_does_not_depend_on_is_said_once() -> None:
+    # Neither the partner route nor the hybrid builds: facility capex moves neither.
+    m = labecon.breakeven_map(
+        "route-choice",
+        "frontier_lab:partner",
+        "g_api",
+        by="capex_dc",
+        points=3,
+        by_points=2,
+        futures=30,
+        seed=1,
+    )
+    assert m.mean_gain_usd[0] == m.mean_gain_usd[1]
+    assert "is the same wherever facility capex per MW of IT (capex_dc) is set, from $" in m.summary()
+    assert "capex_dc does not move this route's gain." in m.summary()
+
+
 def test_the_report_draws_a_line_per_value_and_the_break_even_line(
     cloud_by_capex: labecon.BreakevenMap, tmp_path: Path
 ) -> None:

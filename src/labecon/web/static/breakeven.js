@@ -1,6 +1,7 @@
 // Where one input turns a route answer (POST /api/breakeven), asked from a bar of the tornado: the
 // input set to each of a grid of values in every one of the same futures, the route's mean gain
-// over the declared route at each (± one standard error) and where it crosses zero.
+// over the declared route at each (± one standard error) and where it crosses zero. A second input
+// picked under it maps that break-even across the second input's values (a line per value).
 
 import { COLORS } from "./charts.js";
 
@@ -59,7 +60,32 @@ function drawChart(div, data) {
     type: "line", x0: b, x1: b, yref: "paper", y0: 0, y1: 1, line: { color: COLORS[1], dash: "dash" },
   }));
   const title = `${data.lab_name}: the gain of ${data.route} over ${data.declared}, by ${data.description}`;
-  window.Plotly.react(div, [band, line], {
+  window.Plotly.react(div, [band, line], layout(data, title, { shapes, showlegend: false }), { displaylogo: false, responsive: true });
+}
+
+// A line of mean gain per value of the second input (a break-even map's answer).
+function drawMapChart(div, data) {
+  const x = data.values;
+  const traces = data.by_values.map((v, j) => {
+    const name = `${data.by} ${amount(v, data.by_units)}`;
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      x,
+      y: data.mean_gain_usd[j].map((g) => g / 1e9),
+      line: { color: COLORS[j % COLORS.length] },
+      name,
+      customdata: x.map((xv, i) => [amount(xv, data.units), `${(100 * data.p_beats[j][i]).toFixed(1)}%`]),
+      hovertemplate: `${name}, at %{customdata[0]}: mean gain $%{y:.3~s}B, wins in %{customdata[1]} of futures<extra></extra>`,
+    };
+  });
+  const title = `${data.lab_name}: the gain of ${data.route} over ${data.declared}, by ${data.input} and ${data.by}`;
+  const legend = { orientation: "h", y: -0.3 };
+  window.Plotly.react(div, traces, layout(data, title, { showlegend: true, legend, height: 380 }), { displaylogo: false, responsive: true });
+}
+
+function layout(data, title, extra) {
+  return {
     title: { text: title, x: 0.02, font: { size: 14 } },
     height: 320,
     margin: { l: 70, r: 20, t: 42, b: 60 },
@@ -70,15 +96,15 @@ function drawChart(div, data) {
       tickformat: (data.units || "").startsWith("fraction") ? ".0%" : "~s",
     },
     yaxis: { title: { text: `mean gain over ${data.declared}, USD bn` }, gridcolor: "#eef0f3", zerolinecolor: "#1d2330", zerolinewidth: 2 },
-    shapes,
-    showlegend: false,
     paper_bgcolor: "#fff",
     plot_bgcolor: "#fff",
-  }, { displaylogo: false, responsive: true });
+    ...extra,
+  };
 }
 
-// Draw `data` (the API's answer) into `box`: the answer in a sentence, a chart, and how to read it.
-export function drawBreakeven(box, data) {
+// Draw `data` (the API's answer) into `box`: the answer in a sentence, a chart, how to read it, and
+// a pick of a second input (one of `inputs`) that `onBy` maps the break-even across (null: none).
+export function drawBreakeven(box, data, { inputs = [], onBy = null } = {}) {
   const said = document.createElement("p");
   said.className = "breakeven-summary";
   said.textContent = data.summary;
@@ -86,11 +112,23 @@ export function drawBreakeven(box, data) {
   chart.className = "chart breakeven-chart";
   const note = document.createElement("p");
   note.className = "hint";
-  note.textContent = `${data.input} set to each of ${data.quantiles.length} values (its ` +
-    `${ordinal(data.quantiles[0])} to ${ordinal(data.quantiles[data.quantiles.length - 1])} percentiles) in every one of the same ${data.futures.toLocaleString()} futures (seed ${data.seed}), the other ` +
-    "inputs as drawn in them; the dashed line is where the mean gain crosses zero. " +
+  const span = (q) => `${ordinal(q[0])} to ${ordinal(q[q.length - 1])} percentiles`;
+  const set = data.by
+    ? `${data.input} set to each of ${data.values.length} values (its ${span(data.quantiles)}) and ${data.by} to each of ${data.by_values.length} (its ${span(data.by_quantiles)}), every pair`
+    : `${data.input} set to each of ${data.quantiles.length} values (its ${span(data.quantiles)})`;
+  note.textContent = `${set} in every one of the same ${data.futures.toLocaleString()} futures (seed ${data.seed}), the other ` +
+    (data.by ? "inputs as drawn in them; where a line crosses zero, the two routes are level. " : "inputs as drawn in them; the dashed line is where the mean gain crosses zero. ") +
     "labecon breakeven; docs/decisions.md, Where an input turns the answer.";
-  box.replaceChildren(said, chart, note);
+  const across = document.createElement("label");
+  across.className = "breakeven-by";
+  across.append("The break-even at each value of ");
+  const pick = document.createElement("select");
+  pick.append(new Option("no second input", ""), ...inputs.filter((n) => n !== data.input).map((n) => new Option(n, n)));
+  pick.value = data.by || "";
+  pick.disabled = !onBy;
+  pick.addEventListener("change", () => onBy(pick.value || null));
+  across.append(pick);
+  box.replaceChildren(said, across, chart, note);
   box.hidden = false;
-  drawChart(chart, data);
+  (data.by ? drawMapChart : drawChart)(chart, data);
 }

@@ -26,7 +26,7 @@ const state = {
   words: false, // each route's answer in words is unfolded
   switch: false, // when to switch routes is shown (for the scenario as it is)
   switchTo: null, // the switch asked: "lab:route"
-  breakeven: null, // where an input turns a route answer, shown under its tornado: "lab:route|input"
+  breakeven: null, // where an input turns a route answer, under its tornado: "lab:route|input[|second input]"
   description: null,
   view: null,
   renders: 0,
@@ -187,24 +187,29 @@ function checkDrivers() {
   });
 }
 
-// Where `input` turns the answer of `route` ("lab:route"), drawn into `into` under its tornado.
-async function checkBreakeven(route, input, into) {
+// Where `input` turns the answer of `route` ("lab:route"), drawn into `into` under its tornado; with
+// `by`, at each of five values of that second input.
+async function checkBreakeven(route, input, into, by = null) {
   clearError();
-  // Nine values and the input as drawn, on as many futures as the server runs at once (up to 1,000).
-  const futures = Math.min(1000, Math.floor(state.config.immediate_max_samples / 10));
+  // Nine values (times five of the second input) and the inputs as drawn, on as many futures as the
+  // server runs at once (up to 1,000).
+  const cells = by ? 9 * 5 + 1 : 10;
+  const futures = Math.min(1000, Math.floor(state.config.immediate_max_samples / cells));
   const body = { ...previewBody(), route, input_name: input, points: 9, futures };
+  if (by) Object.assign(body, { by, by_points: 5 });
   delete body.n_samples; // its own futures: no preview sample count applies
   const asked = JSON.stringify(previewBody());
   const busy = document.createElement("span");
   busy.className = "hint";
-  busy.textContent = `finding where ${input} turns the answer…`;
+  busy.textContent = by ? `finding where ${input} turns the answer at each value of ${by}…` : `finding where ${input} turns the answer…`;
   into.replaceChildren(busy);
   into.hidden = false;
   try {
     const data = await api("POST", "/api/breakeven", body);
     if (asked !== JSON.stringify(previewBody())) return; // stale
-    drawBreakeven(into, data);
-    state.breakeven = `${route}|${input}`;
+    const inputs = driversShown ? driversShown.inputs : [];
+    drawBreakeven(into, data, { inputs, onBy: (second) => checkBreakeven(route, input, into, second) });
+    state.breakeven = [route, input, ...(by ? [by] : [])].join("|");
     writeUrl(state);
   } catch (err) {
     into.hidden = true;
@@ -216,7 +221,7 @@ async function checkBreakeven(route, input, into) {
 // scenario no longer has that route or input).
 function breakevenAsLinked(data) {
   breakevenFromLink = false;
-  const [route, input] = (state.breakeven || "").split("|");
+  const [route, input, by] = (state.breakeven || "").split("|");
   const lab = (route || "").split(":")[0];
   const chart = $(`drivers-${lab}`);
   if (!chart || !(route in data.base) || !data.inputs.includes(input)) {
@@ -226,7 +231,7 @@ function breakevenAsLinked(data) {
   }
   const pick = chart.parentElement.querySelector("select");
   if (pick.value !== route) { pick.value = route; pick.dispatchEvent(new Event("change")); }
-  checkBreakeven(route, input, $(`breakeven-${lab}`));
+  checkBreakeven(route, input, $(`breakeven-${lab}`), by && data.inputs.includes(by) && by !== input ? by : null);
 }
 
 // When the lab chosen should switch to the route chosen: each date a route, on the same futures.
