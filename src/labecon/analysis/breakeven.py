@@ -174,16 +174,10 @@ def breakeven(
         (``quantiles``); each names its option. A parameter's value the schema refuses is a
         ``ScenarioError`` naming its field.
     """
-    loaded = load_scenario(scenario)
-    sc = as_kind(loaded, WorldScenario)
-    if sc is None:
-        msg = f"a break-even needs a world scenario (labs in a market); {loaded.name!r} is not"
-        raise ScenarioError(msg)
+    sc = world_of(scenario, "a break-even")
     lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q, param, param_range)
-    run_seed = sc.run.seed if seed is None else seed
     spec = sc.labs[lab]
-    one = only_routes(sc, lab, {to: spec.routes[to]})
-    drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
+    one, drawn, run_seed = route_futures(sc, lab, to, futures, seed, backend)
     axis = axis_of(sc, input_name, param, param_range, points, low_q, high_q)
     gain = gain_grid(one, route, [axis], drawn, run_seed, backend)
     mean, se = mean_estimate(gain.T)  # each value's mean over its futures, with its standard error
@@ -210,6 +204,25 @@ def breakeven(
         p_beats_half=[x for x, _ in crossings(axis.values, beats - 0.5)],
         as_drawn_gain_usd=float(route_gain(drawn, route).mean()),
     )
+
+
+def world_of(scenario: ScenarioSource, what: str) -> WorldScenario:
+    """Return the scenario loaded, refusing one without labs (``what`` needs a world scenario)."""
+    loaded = load_scenario(scenario)
+    sc = as_kind(loaded, WorldScenario)
+    if sc is None:
+        msg = f"{what} needs a world scenario (labs in a market); {loaded.name!r} is not"
+        raise ScenarioError(msg)
+    return sc
+
+
+def route_futures(
+    sc: WorldScenario, lab: str, to: str, futures: int, seed: int | None, backend: Any
+) -> tuple[WorldScenario, Results, int]:
+    """Return the scenario in which only ``lab``'s route ``to`` runs, its futures as drawn, and their seed."""
+    run_seed = sc.run.seed if seed is None else seed
+    one = only_routes(sc, lab, {to: sc.labs[lab].routes[to]})
+    return one, simulate(one, futures, run_seed, keep="outputs", backend=backend), run_seed
 
 
 @dataclass(frozen=True)

@@ -33,17 +33,17 @@ from labecon.analysis.breakeven import (
     crossing_se,
     crossings,
     gain_grid,
+    route_futures,
     spread,
+    world_of,
 )
 from labecon.analysis.metrics import mean_estimate
-from labecon.errors import OptionError, ScenarioError
+from labecon.errors import OptionError
 from labecon.jsonable import write_json
-from labecon.runtime.run import simulate
 from labecon.runtime.work import uncertain_input_names
-from labecon.scenario.loader import ScenarioSource, load_scenario
+from labecon.scenario.loader import ScenarioSource
 from labecon.scenario.names import reader_names
-from labecon.scenario.routes import only_routes
-from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.scenario.schema import WorldScenario
 
 BY_POINTS = 5
 """Values of the second input tried by default: its 2nd, 26th, 50th, 74th and 98th percentiles."""
@@ -183,17 +183,11 @@ def breakeven_map(
         is not two numbers within its bounds (``by_param_range``), or ``by_points`` is not from 2
         to 21; each names its option.
     """
-    loaded = load_scenario(scenario)
-    sc = as_kind(loaded, WorldScenario)
-    if sc is None:
-        msg = f"a break-even map needs a world scenario (labs in a market); {loaded.name!r} is not"
-        raise ScenarioError(msg)
+    sc = world_of(scenario, "a break-even map")
     lab, to = check_breakeven(sc, route, input_name, points, futures, low_q, high_q, param, param_range)
     check_by(sc, input_name, param, by, by_param, by_param_range, by_points)
-    run_seed = sc.run.seed if seed is None else seed
     spec = sc.labs[lab]
-    one = only_routes(sc, lab, {to: spec.routes[to]})
-    drawn = simulate(one, futures, run_seed, keep="outputs", backend=backend)
+    one, drawn, run_seed = route_futures(sc, lab, to, futures, seed, backend)
     x = axis_of(sc, input_name, param, param_range, points, low_q, high_q)
     y = axis_of(sc, by, by_param, by_param_range, by_points, low_q, high_q)
     gain = gain_grid(one, route, [y, x], drawn, run_seed, backend)  # (by, input, future)
