@@ -65,7 +65,10 @@ def breakeven(
     futures: Annotated[int, typer.Option(help="Futures each value is averaged over.")] = BREAKEVEN_FUTURES,
     seed: SeedOption = None,
     sets: SetOption = None,
-    out: Annotated[Path | None, typer.Option(help="Directory for breakeven.json (and the report).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Directory for breakeven.json (breakeven_map.json with --by) and the report."),
+    ] = None,
     as_json: JsonOption = False,
     report: ReportOption = False,
     force: ForceOption = False,
