@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 import labecon
 from labecon.cli.app import app
 from labecon.model.risk import shared_futures
+from labecon.runtime.backends.pool import PoolBackend
 
 FUTURES, SEED = 120, 4
 ROUTE = "frontier_lab:own"
@@ -53,6 +55,22 @@ def test_each_cell_is_both_inputs_set_in_every_future_the_rest_as_drawn(
         assert cloud_by_capex.p_beats[j][i] == pytest.approx(float((gain > 0).mean()))
         se = float(gain.std(ddof=1) / np.sqrt(FUTURES))
         assert cloud_by_capex.mean_gain_se_usd[j][i] == pytest.approx(se, rel=1e-9)
+
+
+def test_the_map_spread_over_workers_gives_the_same_bits(cloud_by_capex: labecon.BreakevenMap) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        spread = labecon.breakeven_map(
+            "route-choice",
+            ROUTE,
+            "d_cloud",
+            by="capex_dc",
+            points=3,
+            by_points=3,
+            futures=FUTURES,
+            seed=SEED,
+            backend=PoolBackend(pool),
+        )
+    assert spread.to_dict() == cloud_by_capex.to_dict()
 
 
 def test_the_grid_spans_both_inputs_percentiles(cloud_by_capex: labecon.BreakevenMap) -> None:
