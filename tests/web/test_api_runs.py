@@ -263,6 +263,14 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
     assert_names_field(post("/api/breakeven", json={**swept, "param_range": [5000, 500]}), 422, "param_range")
     assert_names_field(post("/api/breakeven", json={**swept, "param": "nothing.here"}), 422, "param")
     assert_names_field(post("/api/breakeven", json={**swept, "input_name": "g_api"}), 422, "input_name")
+    alone = {**body, "input_name": "d_price", "points": 3, "futures": 20, "correlated": False}
+    r = post("/api/breakeven", json=alone)
+    assert r.status_code == 200, r.text
+    expected = labecon.breakeven(
+        "route-choice", "frontier_lab:own", "d_price", points=3, futures=20, seed=4, correlated=False
+    )
+    assert r.json() == expected.to_dict()
+    assert_names_field(post("/api/breakeven", json={**alone, "correlated": "no"}), 422, "correlated")
 
 
 def test_where_two_inputs_turn_the_answer_is_answered_as_in_python_and_bad_options_named(client: Any) -> None:

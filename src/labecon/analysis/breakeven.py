@@ -7,15 +7,16 @@ first ``futures`` samples: :func:`~labecon.model.risk.shared_futures`), so the p
 in the input. Each point's gain is its mean over the futures, with its Monte Carlo standard error
 and the share of futures the route wins. The break-even value is where the mean gain crosses
 zero, found on the line between the grid's points; how far it could be off is the gain's
-standard error there over the curve's slope. Setting one input leaves its correlations with the
-others out (they keep their draws).
+standard error there over the curve's slope. The inputs the scenario correlates with the one
+set move with it in each future, to their values given it (:mod:`labecon.analysis.conditional`),
+unless asked to keep their draws.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import numpy as np
 
 from labecon import layout
 from labecon.amounts import input_amount
+from labecon.analysis.conditional import conditional_values, moved_with
 from labecon.analysis.metrics import mean_estimate
 from labecon.analysis.sensitivity import InputSpace
 from labecon.constants import BREAKEVEN_FUTURES, BREAKEVEN_POINTS
@@ -82,6 +84,10 @@ class Breakeven:
     p_beats_half: list[float]
     as_drawn_gain_usd: float
     """The mean gain with the input as drawn in each future (not set; a number: as the scenario sets it)."""
+    correlated_inputs: list[str] = field(default_factory=list)
+    """The inputs the scenario correlates with the one set: with ``correlated``, set at each value to
+    their values given it (:mod:`labecon.analysis.conditional`); else left as drawn."""
+    correlated: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
@@ -101,6 +107,9 @@ class Breakeven:
 
     def summary(self) -> str:
         """Return the answer in words: where the route starts or stops beating the declared one."""
+        return self._answer() + correlation_words([self.input], self.correlated_inputs, self.correlated)
+
+    def _answer(self) -> str:
         who = f"For {self.lab_name}, {self.route} against {self.declared}"
         what = f"{self.description} ({self.input})"
         span = f"{self.amount(self.values[0])} to {self.amount(self.values[-1])}"
@@ -151,13 +160,16 @@ def breakeven(
     seed: int | None = None,
     low_q: float = LOW_Q,
     high_q: float = HIGH_Q,
+    correlated: bool = True,
     backend: Any = "local",
 ) -> Breakeven:
     """Return an alternative route's gain over its lab's declared route by the value of one input.
 
     ``route`` is ``"lab:route"``; ``input_name`` an uncertain input's name. The input is set to
     ``points`` values, its quantiles evenly spaced from ``low_q`` to ``high_q``, in each of the
-    same ``futures`` futures. Instead of an input, ``param`` may name a number the scenario sets
+    same ``futures`` futures; the inputs the scenario correlates with it move with it (to their
+    values given it) unless ``correlated`` is false. Instead of an input, ``param`` may name a
+    number the scenario sets
     (a dotted path, as ``--set`` takes, one of :func:`labecon.scenario_parameters`'), swept evenly
     over ``param_range``, each value a run on the same futures. Only this lab's route runs;
     ``seed`` and ``backend`` are :func:`~labecon.simulate`'s.
@@ -179,7 +191,7 @@ def breakeven(
     spec = sc.labs[lab]
     one, drawn, run_seed = route_futures(sc, lab, to, futures, seed, backend)
     axis = axis_of(sc, input_name, param, param_range, points, low_q, high_q)
-    gain = gain_grid(one, route, [axis], drawn, run_seed, backend)
+    gain = gain_grid(one, route, [axis], drawn, run_seed, backend, correlated)
     mean, se = mean_estimate(gain.T)  # each value's mean over its futures, with its standard error
     beats = (gain > 0).mean(axis=1)
     found = crossings(axis.values, mean)
@@ -203,6 +215,8 @@ def breakeven(
         breakeven_se=[crossing_se(axis.values, mean, se, i) for _, i in found],
         p_beats_half=[x for x, _ in crossings(axis.values, beats - 0.5)],
         as_drawn_gain_usd=float(route_gain(drawn, route).mean()),
+        correlated_inputs=moved_with(sc, [axis.name]) if axis.is_input else [],
+        correlated=correlated,
     )
 
 
@@ -273,13 +287,20 @@ def route_gain(run: Results, route: str) -> FloatArray:
 
 
 def gain_grid(
-    one: WorldScenario, route: str, axes: Sequence[Axis], drawn: Results, seed: int, backend: Any
+    one: WorldScenario,
+    route: str,
+    axes: Sequence[Axis],
+    drawn: Results,
+    seed: int,
+    backend: Any,
+    correlated: bool = True,
 ) -> FloatArray:
     """Return ``route``'s gain at every point of the axes' grid in each future, ``(*axes, future)``.
 
     The futures are ``drawn``'s. A scenario's numbers are set by a run per combination of their
     values; the inputs, in one run's table of every combination, C order, each future's other
-    inputs as drawn.
+    inputs as drawn, except (if ``correlated``) those the scenario correlates with a set one:
+    those at their values given it (:mod:`labecon.analysis.conditional`).
     """
     futures = drawn.n_samples
     sizes = [len(a.values) for a in axes]
@@ -298,6 +319,8 @@ def gain_grid(
                 after = cells // (before * sizes[k])
                 table[axes[k].name] = np.repeat(np.tile(axes[k].values, before), after * futures)
                 before *= sizes[k]
+            if correlated:
+                _move_correlated(one, [axes[k] for k in inputs], table, seed, futures)
             with shared_futures(futures):
                 run = simulate(run_sc, seed=seed, inputs=table, keep="outputs", backend=backend)
         else:
@@ -307,6 +330,30 @@ def gain_grid(
             where[k] = i
         out[tuple(where)] = route_gain(run, route).reshape([sizes[k] for k in inputs] + [futures])
     return out
+
+
+def correlation_words(set_names: Sequence[str], names: Sequence[str], moved: bool) -> str:
+    """Return what became of the inputs correlated with those set, as a sentence after the answer."""
+    if not names:
+        return ""
+    listed, setters = ", ".join(names), " and ".join(set_names)
+    if moved:
+        verb = "moves" if len(names) == 1 else "move"
+        return f" {listed} {verb} with {setters} in each future, as the scenario correlates them."
+    keeps = "keeps its" if len(names) == 1 else "keep their"
+    return f" {listed} {keeps} draws: the scenario's correlation with {setters} is set aside."
+
+
+def _move_correlated(
+    sc: WorldScenario, axes: Sequence[Axis], table: dict[str, FloatArray], seed: int, futures: int
+) -> None:
+    """Set, in each cell of ``table``, the inputs correlated with the axes' to their values given them."""
+    if not moved_with(sc, [a.name for a in axes]):
+        return
+    for c, at in enumerate(product(*(range(len(a.values)) for a in axes))):
+        quantiles = {a.name: float(a.quantiles[i]) for a, i in zip(axes, at, strict=True)}
+        for name, values in conditional_values(sc, seed, futures, quantiles).items():
+            table[name][c * futures : (c + 1) * futures] = values
 
 
 def amount(value: float, units: str) -> str:

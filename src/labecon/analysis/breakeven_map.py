@@ -7,14 +7,14 @@ first input is set to each value of its grid and the second to each of its own, 
 combination in every one of the same futures (each future's other inputs, risk events and
 funding rounds as drawn in it), so the cells differ only in the two inputs. Each row of the map
 is a one-way break-even at one value of the second input, found the same way: where the mean
-gain crosses zero on the line between the first input's values. Setting inputs leaves their
-correlations with each other and the rest out.
+gain crosses zero on the line between the first input's values. The inputs the scenario
+correlates with either move with them, as in a one-way break-even.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from labecon.analysis.breakeven import (
     axis_of,
     check_breakeven,
     check_param,
+    correlation_words,
     crossing_se,
     crossings,
     gain_grid,
@@ -37,6 +38,7 @@ from labecon.analysis.breakeven import (
     spread,
     world_of,
 )
+from labecon.analysis.conditional import moved_with
 from labecon.analysis.metrics import mean_estimate
 from labecon.errors import OptionError
 from labecon.jsonable import write_json
@@ -87,6 +89,12 @@ class BreakevenMap:
     p_beats: list[list[float]]
     breakeven: list[list[float]]
     breakeven_se: list[list[float]]
+    correlated_inputs: list[str] = field(default_factory=list)
+    """The inputs the scenario correlates with those set: with ``correlated``, moved with them in
+    each future (:mod:`labecon.analysis.conditional`); else left as drawn."""
+    correlated: bool = True
+    correlated_with: list[str] = field(default_factory=list)
+    """Which of the two inputs set the scenario correlates ``correlated_inputs`` with."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
@@ -108,6 +116,10 @@ class BreakevenMap:
 
     def summary(self) -> str:
         """Return the answer in words: the break-even of the first input at each value of the second."""
+        words = correlation_words(self.correlated_with, self.correlated_inputs, self.correlated)
+        return self._answer() + words
+
+    def _answer(self) -> str:
         who = f"For {self.lab_name}, {self.route} against {self.declared}"
         if all(row == self.mean_gain_usd[0] for row in self.mean_gain_usd):
             ends = (
@@ -162,6 +174,7 @@ def breakeven_map(
     seed: int | None = None,
     low_q: float = LOW_Q,
     high_q: float = HIGH_Q,
+    correlated: bool = True,
     backend: Any = "local",
 ) -> BreakevenMap:
     """Return an alternative route's gain over its lab's declared route on a grid of two inputs.
@@ -170,7 +183,8 @@ def breakeven_map(
     ``param_range``) takes ``points`` values, as in :func:`labecon.breakeven`; the second
     (``by``, an uncertain input, or ``by_param`` over ``by_param_range``) ``by_points`` values,
     its quantiles from ``low_q`` to ``high_q`` or evenly over its range. Every combination runs
-    in each of the same ``futures`` futures; only this lab's route runs.
+    in each of the same ``futures`` futures; only this lab's route runs. The inputs the scenario
+    correlates with those set move with them unless ``correlated`` is false.
 
     Raises
     ------
@@ -190,10 +204,11 @@ def breakeven_map(
     one, drawn, run_seed = route_futures(sc, lab, to, futures, seed, backend)
     x = axis_of(sc, input_name, param, param_range, points, low_q, high_q)
     y = axis_of(sc, by, by_param, by_param_range, by_points, low_q, high_q)
-    gain = gain_grid(one, route, [y, x], drawn, run_seed, backend)  # (by, input, future)
+    gain = gain_grid(one, route, [y, x], drawn, run_seed, backend, correlated)  # (by, input, future)
     mean, se = mean_estimate(np.moveaxis(gain, 2, 0))
     beats = (gain > 0).mean(axis=2)
     found = [crossings(x.values, mean[j]) for j in range(len(y.values))]
+    set_inputs = [a.name for a in (x, y) if a.is_input]
     return BreakevenMap(
         scenario=sc.name,
         seed=run_seed,
@@ -219,6 +234,9 @@ def breakeven_map(
         breakeven_se=[
             [crossing_se(x.values, mean[j], se[j], i) for _, i in row] for j, row in enumerate(found)
         ],
+        correlated_inputs=moved_with(sc, set_inputs),
+        correlated=correlated,
+        correlated_with=[n for n in set_inputs if moved_with(sc, [n])],
     )
 
 

@@ -63,6 +63,13 @@ def breakeven(
         int, typer.Option("--by-points", help="Values of the second input (--by), 2 to 21.")
     ] = BREAKEVEN_BY_POINTS,
     futures: Annotated[int, typer.Option(help="Futures each value is averaged over.")] = BREAKEVEN_FUTURES,
+    correlated: Annotated[
+        bool,
+        typer.Option(
+            "--correlated/--uncorrelated",
+            help="Move the inputs the scenario correlates with those set (or leave them as drawn).",
+        ),
+    ] = True,
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[
@@ -106,6 +113,7 @@ def breakeven(
                     points=points,
                     futures=futures,
                     seed=seed,
+                    correlated=correlated,
                     backend=runner,
                 )
             else:
@@ -122,6 +130,7 @@ def breakeven(
                     by_points=by_points,
                     futures=futures,
                     seed=seed,
+                    correlated=correlated,
                     backend=runner,
                 )
         result.save(out_dir)

@@ -314,6 +314,7 @@ async def post_breakeven(request: Request) -> JSONResponse:
         "param_range": req.param_range,
         "points": req.points,
         "futures": req.futures,
+        "correlated": req.correlated,
     }
     if mapped:
         by = {"by": req.by, "by_param": req.by_param, "by_param_range": req.by_param_range}

@@ -89,6 +89,11 @@ class BreakevenRequest(RunRequest):
         None, description="The range by_param is swept over: [low, high]."
     )
     by_points: int = Field(5, strict=True, description="Values of the second input (by), 2 to 21.")
+    correlated: bool = Field(
+        True,
+        strict=True,
+        description="Move the inputs the scenario correlates with those set (false: leave them as drawn).",
+    )
 
 
 class ScenarioRequest(BaseModel):

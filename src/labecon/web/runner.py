@@ -257,6 +257,7 @@ def compute_breakeven(
     param_range: list[float] | None,
     points: int,
     futures: int,
+    correlated: bool = True,
     **by: Any,
 ) -> dict[str, Any]:
     """Return where ``input_name`` turns ``route``'s answer in a scenario given as its fields, as a dict.
@@ -273,6 +274,7 @@ def compute_breakeven(
         points=points,
         futures=futures,
         seed=seed,
+        correlated=correlated,
         backend=backend or "local",
         **by,
     )

@@ -73,6 +73,47 @@ def test_each_value_is_the_input_set_in_every_future_the_rest_as_drawn(
         assert own_by_cloud.mean_gain_se_usd[i] == pytest.approx(se, rel=1e-9)
 
 
+def test_an_input_the_scenario_correlates_moves_its_partner_with_it() -> None:
+    from labecon.analysis.conditional import conditional_values
+
+    sc = _own_route_only()
+    drawn = labecon.simulate(sc, 60, SEED, keep="outputs").dataset
+    table = {str(n): drawn["input_value"].sel(input=n).to_numpy() for n in drawn["input"].to_numpy()}
+    together, alone = (
+        labecon.breakeven(
+            "route-choice", "frontier_lab:own", "d_price", points=3, futures=60, seed=SEED, correlated=c
+        )
+        for c in (True, False)
+    )
+    for result, moved in ((together, True), (alone, False)):
+        assert (result.correlated_inputs, result.correlated) == (["e_serving"], moved)
+        for i in (0, 2):
+            cell = {"d_price": np.full(60, result.values[i])}
+            if moved:  # serving costs fall with prices in each future, as the scenario correlates them
+                cell |= conditional_values(sc, SEED, 60, {"d_price": result.quantiles[i]})
+            with shared_futures(60):
+                run = labecon.simulate(sc, seed=SEED, inputs={**table, **cell}, keep="outputs")
+            gain = run.dataset["route_gain_usd"].sel(route="frontier_lab:own").to_numpy()
+            assert result.mean_gain_usd[i] == pytest.approx(float(gain.mean()), rel=1e-12)
+    assert together.mean_gain_usd != alone.mean_gain_usd
+    assert together.summary().endswith(
+        "e_serving moves with d_price in each future, as the scenario correlates them."
+    )
+    assert alone.summary().endswith(
+        "e_serving keeps its draws: the scenario's correlation with d_price is set aside."
+    )
+
+
+def test_an_input_no_correlation_names_gives_the_same_answer_either_way(
+    own_by_cloud: labecon.Breakeven,
+) -> None:
+    alone = labecon.breakeven(
+        "route-choice", "frontier_lab:own", "d_cloud", points=5, futures=FUTURES, seed=SEED, correlated=False
+    )
+    assert alone.mean_gain_usd == own_by_cloud.mean_gain_usd
+    assert own_by_cloud.correlated_inputs == []
+
+
 def test_the_grid_spans_the_inputs_percentiles(own_by_cloud: labecon.Breakeven) -> None:
     assert own_by_cloud.quantiles == pytest.approx([0.02, 0.26, 0.5, 0.74, 0.98])
     assert own_by_cloud.values == sorted(own_by_cloud.values)
@@ -251,6 +292,11 @@ def test_the_command_prints_each_value_and_writes_its_json(tmp_path: Path) -> No
     assert saved["quantiles"] == pytest.approx([0.02, 0.5, 0.98])
     assert saved["summary"].startswith("For Frontier lab, own against hybrid: it ")
     assert "For Frontier lab, own against hybrid: it " in done.output
+    uncorrelated = ["breakeven", "route-choice", "--route", "frontier_lab:own", "--input", "d_price"]
+    uncorrelated += ["--points", "3", "--futures", "20", "--uncorrelated", "--json"]
+    done = CliRunner().invoke(app, [*uncorrelated, "--out", str(tmp_path / "alone")])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["correlated"] is False
     again = CliRunner().invoke(app, [*args, "--points", "3", "--futures", "40", "--out", str(out)])
     assert again.exit_code != 0
     assert "exists; choose another --out or pass --force" in again.output

@@ -73,6 +73,27 @@ def test_the_map_spread_over_workers_gives_the_same_bits(cloud_by_capex: labecon
     assert spread.to_dict() == cloud_by_capex.to_dict()
 
 
+def test_a_map_moves_what_the_scenario_correlates_with_either_input() -> None:
+    from labecon.analysis.conditional import conditional_values
+
+    m = labecon.breakeven_map(
+        "route-choice", ROUTE, "d_cloud", by="d_price", points=3, by_points=2, futures=40, seed=SEED
+    )
+    assert (m.correlated_inputs, m.correlated) == (["e_serving"], True)
+    assert m.summary().endswith(
+        "e_serving moves with d_price in each future, as the scenario correlates them."
+    )
+    sc = _own_route_only()
+    drawn = labecon.simulate(sc, 40, SEED, keep="outputs").dataset
+    table = {str(n): drawn["input_value"].sel(input=n).to_numpy() for n in drawn["input"].to_numpy()}
+    cell = {"d_cloud": np.full(40, m.values[2]), "d_price": np.full(40, m.by_values[1])}
+    cell |= conditional_values(sc, SEED, 40, {"d_price": m.by_quantiles[1], "d_cloud": m.quantiles[2]})
+    with shared_futures(40):
+        run = labecon.simulate(sc, seed=SEED, inputs={**table, **cell}, keep="outputs")
+    gain = run.dataset["route_gain_usd"].sel(route=ROUTE).to_numpy()
+    assert m.mean_gain_usd[1][2] == pytest.approx(float(gain.mean()), rel=1e-12)
+
+
 def test_the_grid_spans_both_inputs_percentiles(cloud_by_capex: labecon.BreakevenMap) -> None:
     assert cloud_by_capex.quantiles == pytest.approx([0.02, 0.5, 0.98])
     assert cloud_by_capex.by_quantiles == pytest.approx([0.02, 0.5, 0.98])

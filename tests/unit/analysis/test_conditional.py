@@ -1,0 +1,67 @@
+"""Inputs set with the scenario's correlations kept (labecon.analysis.conditional)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.special import ndtri
+
+import labecon
+from labecon.analysis.conditional import conditional_values, moved_with
+from labecon.scenario.distributions import CorrelationSpec
+
+
+def _route_choice() -> labecon.WorldScenario:
+    sc = labecon.load_scenario("route-choice")
+    assert isinstance(sc, labecon.WorldScenario)
+    return sc
+
+
+def _scores(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """The normal scores of a uniform input's values."""
+    return np.asarray(ndtri((values - low) / (high - low)))
+
+
+def test_set_at_its_own_draw_a_future_keeps_every_draw() -> None:
+    sc = _route_choice()
+    drawn = labecon.simulate(sc, 50, 9, keep="outputs").dataset["input_value"]
+    price, serving = (drawn.sel(input=n).to_numpy() for n in ("d_price", "e_serving"))
+    own_quantile = (price - 0.3) / 0.3  # d_price is uniform on 0.3 to 0.6
+    for i in (0, 17, 49):
+        moved = conditional_values(sc, 9, 50, {"d_price": float(own_quantile[i])})["e_serving"]
+        assert moved[i] == pytest.approx(serving[i], rel=1e-12)
+
+
+def test_the_others_follow_their_distribution_given_the_set_value() -> None:
+    sc = _route_choice()
+    assert sc.correlation is not None
+    r = float(sc.correlation.normal_matrix()[0, 1])
+    n = 20_000
+    for q in (0.1, 0.9):
+        z = _scores(conditional_values(sc, 1, n, {"d_price": q})["e_serving"], 0.35, 0.6)
+        sd = np.sqrt(1 - r * r)
+        assert abs(z.mean() - r * ndtri(q)) < 5 * sd / np.sqrt(n)
+        assert z.std() == pytest.approx(sd, rel=0.03)
+
+
+def test_with_two_set_the_third_follows_their_regression() -> None:
+    matrix = [[1.0, 0.5, 0.3], [0.5, 1.0, 0.2], [0.3, 0.2, 1.0]]
+    corr = CorrelationSpec(names=["d_price", "e_serving", "d_cloud"], kind="normal", matrix=matrix)
+    sc = _route_choice().model_copy(update={"correlation": corr})
+    assert moved_with(sc, ["d_price", "e_serving"]) == ["d_cloud"]
+    n, q = 20_000, {"d_price": 0.8, "e_serving": 0.3}
+    z = _scores(conditional_values(sc, 2, n, q)["d_cloud"], 0.15, 0.35)
+    r = np.array(matrix)
+    weights = r[2, :2] @ np.linalg.inv(r[:2, :2])
+    mean = float(weights @ ndtri([0.8, 0.3]))
+    sd = float(np.sqrt(1 - weights @ r[:2, 2]))
+    assert abs(z.mean() - mean) < 5 * sd / np.sqrt(n)
+    assert z.std() == pytest.approx(sd, rel=0.03)
+
+
+def test_an_input_no_correlation_names_moves_nothing() -> None:
+    sc = _route_choice()
+    assert moved_with(sc, ["d_cloud"]) == []
+    assert conditional_values(sc, 1, 10, {"d_cloud": 0.5}) == {}
+    assert moved_with(sc, ["d_price"]) == ["e_serving"]
+    assert moved_with(sc, ["d_price", "e_serving"]) == []
