@@ -162,6 +162,7 @@ def print_breakeven(result: labecon.Breakeven) -> None:
 
     an_input = bool(result.quantiles)  # else a number of the scenario, swept over a range
     others = "the other inputs as drawn in them" if an_input else "the inputs as drawn in them"
+    others += _moving(result)
     console.print(
         f"[bold]{escape(result.scenario)}[/]: {escape(result.lab_name)}, {escape(result.route)} against "
         f"{escape(result.declared)}, by {escape(result.description)} ({escape(result.input)}); "
@@ -192,7 +193,8 @@ def print_breakeven_map(result: labecon.BreakevenMap) -> None:
         f"[bold]{escape(result.scenario)}[/]: {escape(result.lab_name)}, {escape(result.route)} against "
         f"{escape(result.declared)}: where {escape(result.description)} ({escape(result.input)}) turns "
         f"the answer, by {escape(result.by_description)} ({escape(result.by)}); every pair of values "
-        f"in the same {result.futures:,} futures, the other inputs as drawn in them (seed {result.seed})"
+        f"in the same {result.futures:,} futures, the other inputs as drawn in them{_moving(result)} "
+        f"(seed {result.seed})"
     )
     low, high = (amount(v, result.units) for v in (result.values[0], result.values[-1]))
     title = f"Break-even of {result.input}, and the mean gain of {result.route} at its ends (± one SE)"
@@ -221,3 +223,10 @@ def print_breakeven_map(result: labecon.BreakevenMap) -> None:
         "the share of futures the route wins) is in breakeven_map.json.",
         highlight=False,
     )
+
+
+def _moving(result: labecon.Breakeven | labecon.BreakevenMap) -> str:
+    """Return which correlated inputs moved with those set, for the header (nothing if none)."""
+    if not (result.correlated and result.correlated_inputs):
+        return ""
+    return f", {', '.join(result.correlated_inputs)} moving with them (the scenario correlates them)"
