@@ -57,6 +57,25 @@ def input_in_words(x: float, units: str = "") -> str:
     return f"{input_amount(x, units)} {units}".rstrip()
 
 
+def value_in_units(x: float, units: str) -> str:
+    """Return a swept value with its units, as a break-even says it: ``24.4% a year``, ``$15.8M``, ``5 MW``.
+
+    Unlike :func:`input_in_words`, a fraction keeps one decimal (a break-even is read to it) and
+    dollars stand alone (their column or axis names what they are per).
+    """
+    if units.startswith("fraction") and math.isfinite(x):
+        return f"{x:.1%}" + (" a year" if units == "fraction per year" else "")
+    text = input_amount(x, units)
+    return text if units.startswith("USD") or not units else f"{text} {units}"
+
+
+def spread_in_units(x: float, units: str) -> str:
+    """Return a distance between two swept values (a fraction's in percentage points)."""
+    if units.startswith("fraction") and math.isfinite(x):
+        return f"{x * 100:.1f} points"
+    return value_in_units(x, units)
+
+
 def input_amount(x: float, units: str = "") -> str:
     """Return an input's value as a reader writes it: dollars when its units are (``$10M``), else a number.
 

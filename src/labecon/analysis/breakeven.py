@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from labecon import layout
-from labecon.amounts import input_amount
+from labecon.amounts import spread_in_units as spread
+from labecon.amounts import value_in_units as amount
 from labecon.analysis.conditional import conditional_values, moved_with
 from labecon.analysis.metrics import mean_estimate
 from labecon.analysis.sensitivity import InputSpace
@@ -169,10 +170,10 @@ def breakeven(
     ``points`` values, its quantiles evenly spaced from ``low_q`` to ``high_q``, in each of the
     same ``futures`` futures; the inputs the scenario correlates with it move with it (to their
     values given it) unless ``correlated`` is false. Instead of an input, ``param`` may name a
-    number the scenario sets
-    (a dotted path, as ``--set`` takes, one of :func:`labecon.scenario_parameters`'), swept evenly
-    over ``param_range``, each value a run on the same futures. Only this lab's route runs;
-    ``seed`` and ``backend`` are :func:`~labecon.simulate`'s.
+    number the scenario sets (a dotted path, as ``--set`` takes, one of
+    :func:`labecon.scenario_parameters`'), swept evenly over ``param_range``, each value a run
+    on the same futures. Only this lab's route runs; ``seed`` and ``backend`` are
+    :func:`~labecon.simulate`'s.
 
     Raises
     ------
@@ -306,21 +307,12 @@ def gain_grid(
     sizes = [len(a.values) for a in axes]
     numbers = [k for k, a in enumerate(axes) if not a.is_input]
     inputs = [k for k, a in enumerate(axes) if a.is_input]
-    cells = int(np.prod([sizes[k] for k in inputs]))
+    table = _input_table(one, [axes[k] for k in inputs], drawn, seed, correlated) if inputs else {}
     out = np.empty((*sizes, futures))
     for at in product(*(range(sizes[k]) for k in numbers)):
         sets = {axes[k].name: float(axes[k].values[i]) for k, i in zip(numbers, at, strict=True)}
         run_sc = with_overrides(one, sets) if sets else one
         if inputs:
-            drawn_in = drawn.dataset["input_value"]
-            table = {n: np.tile(drawn_in.sel(input=n).to_numpy(), cells) for n in uncertain_input_names(one)}
-            before = 1
-            for k in inputs:
-                after = cells // (before * sizes[k])
-                table[axes[k].name] = np.repeat(np.tile(axes[k].values, before), after * futures)
-                before *= sizes[k]
-            if correlated:
-                _move_correlated(one, [axes[k] for k in inputs], table, seed, futures)
             with shared_futures(futures):
                 run = simulate(run_sc, seed=seed, inputs=table, keep="outputs", backend=backend)
         else:
@@ -344,6 +336,29 @@ def correlation_words(set_names: Sequence[str], names: Sequence[str], moved: boo
     return f" {listed} {keeps} draws: the scenario's correlation with {setters} is set aside."
 
 
+def _input_table(
+    one: WorldScenario, axes: Sequence[Axis], drawn: Results, seed: int, correlated: bool
+) -> dict[str, FloatArray]:
+    """Return the inputs of every combination of the axes' values in each of ``drawn``'s futures, C order.
+
+    Each future's other inputs are as drawn, except (if ``correlated``) those the scenario
+    correlates with a set one.
+    """
+    futures = drawn.n_samples
+    sizes = [len(a.values) for a in axes]
+    cells = int(np.prod(sizes))
+    drawn_in = drawn.dataset["input_value"]
+    table = {n: np.tile(drawn_in.sel(input=n).to_numpy(), cells) for n in uncertain_input_names(one)}
+    before = 1
+    for axis, size in zip(axes, sizes, strict=True):
+        after = cells // (before * size)
+        table[axis.name] = np.repeat(np.tile(axis.values, before), after * futures)
+        before *= size
+    if correlated:
+        _move_correlated(one, axes, table, seed, futures)
+    return table
+
+
 def _move_correlated(
     sc: WorldScenario, axes: Sequence[Axis], table: dict[str, FloatArray], seed: int, futures: int
 ) -> None:
@@ -354,21 +369,6 @@ def _move_correlated(
         quantiles = {a.name: float(a.quantiles[i]) for a, i in zip(axes, at, strict=True)}
         for name, values in conditional_values(sc, seed, futures, quantiles).items():
             table[name][c * futures : (c + 1) * futures] = values
-
-
-def amount(value: float, units: str) -> str:
-    """Return a value as a reader writes it, with its units (a fraction in %)."""
-    if units.startswith("fraction") and np.isfinite(value):
-        return f"{value:.1%}" + (" a year" if units == "fraction per year" else "")
-    text = input_amount(value, units)
-    return text if units.startswith("USD") or not units else f"{text} {units}"
-
-
-def spread(value: float, units: str) -> str:
-    """Return a distance between two values (a fraction's in percentage points)."""
-    if units.startswith("fraction") and np.isfinite(value):
-        return f"{value * 100:.1f} points"
-    return amount(value, units)
 
 
 def _param_words(sc: WorldScenario, path: str) -> tuple[str, str, str]:

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from labecon import layout
+from labecon.amounts import spread_in_units as spread
+from labecon.amounts import value_in_units as amount
 from labecon.analysis.breakeven import (
     FUTURES,
     HIGH_Q,
     LOW_Q,
     POINTS,
-    amount,
     axis_of,
     check_breakeven,
     check_param,
@@ -35,7 +36,6 @@ from labecon.analysis.breakeven import (
     crossings,
     gain_grid,
     route_futures,
-    spread,
     world_of,
 )
 from labecon.analysis.conditional import moved_with

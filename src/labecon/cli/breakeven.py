@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.table import Table
 import labecon
 from labecon.amounts import money
 from labecon.amounts import pct as percent
+from labecon.amounts import value_in_units as amount
 from labecon.cli.options import (
     BackendOption,
     ForceOption,
@@ -137,12 +139,12 @@ def breakeven(
         page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    if isinstance(result, labecon.BreakevenMap):
-        shown = result
-        show_saved(result, lambda: print_breakeven_map(shown), out_dir, page, as_json=as_json)
-    else:
-        line = result
-        show_saved(result, lambda: print_breakeven(line), out_dir, page, as_json=as_json)
+    shown = (
+        partial(print_breakeven_map, result)
+        if isinstance(result, labecon.BreakevenMap)
+        else partial(print_breakeven, result)
+    )
+    show_saved(result, shown, out_dir, page, as_json=as_json)
 
 
 def _range_option(option: str, text: str | None) -> tuple[str | None, tuple[float, float] | None]:
@@ -187,7 +189,7 @@ def print_breakeven(result: labecon.Breakeven) -> None:
 
 def print_breakeven_map(result: labecon.BreakevenMap) -> None:
     """Print one row per value of the second input: the break-even along the first there."""
-    from labecon.analysis.breakeven import amount, percentile  # the models' stack, once needed
+    from labecon.analysis.breakeven import percentile  # the models' stack, once needed
 
     console.print(
         f"[bold]{escape(result.scenario)}[/]: {escape(result.lab_name)}, {escape(result.route)} against "

@@ -95,6 +95,11 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def _read_if_saved(path: Path) -> dict[str, Any] | None:
+    """Return an analysis saved at ``path``, or nothing if none was."""
+    return _read_json(path) if path.is_file() else None
+
+
 def load_report_inputs(directory: str | Path) -> ReportInputs:
     """Read a run directory (and any analyses saved in it) for a report.
 
@@ -118,16 +123,13 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
             raise OptionError(msg, "run") from None
     if (d / layout.MANIFEST_JSON).is_file():
         manifest = _read_json(d / layout.MANIFEST_JSON)
-    comparison = _read_json(d / COMPARISON_FILE) if (d / COMPARISON_FILE).is_file() else None
-    optimization = _read_json(d / OPTIMIZATION_FILE) if (d / OPTIMIZATION_FILE).is_file() else None
+    comparison = _read_if_saved(d / COMPARISON_FILE)
+    optimization = _read_if_saved(d / OPTIMIZATION_FILE)
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
-    drivers = _read_json(d / layout.DRIVERS_JSON) if (d / layout.DRIVERS_JSON).is_file() else None
-    switch_file = d / layout.analysis_file("switch")
-    switch = _read_json(switch_file) if switch_file.is_file() else None
-    breakeven_file = d / layout.analysis_file("breakeven")
-    breakeven = _read_json(breakeven_file) if breakeven_file.is_file() else None
-    map_file = d / layout.analysis_file("breakeven_map")
-    breakeven_map = _read_json(map_file) if map_file.is_file() else None
+    drivers = _read_if_saved(d / layout.DRIVERS_JSON)
+    switch, breakeven, breakeven_map = (
+        _read_if_saved(d / layout.analysis_file(kind)) for kind in ("switch", "breakeven", "breakeven_map")
+    )
     analyses = (comparison, optimization, drivers, switch, breakeven, breakeven_map)
     if dataset is None and not sens and all(a is None for a in analyses):
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"

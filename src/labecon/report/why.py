@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from labecon.amounts import input_amount, money
+from labecon.amounts import money, value_in_units
 from labecon.ranks import average_ranks, rank_correlation
 from labecon.report.charts import Chart
 from labecon.report.words import NPV_LINE_WORDS, label
@@ -454,7 +454,7 @@ def breakeven_map_charts(m: Mapping[str, Any]) -> list[Chart]:
         {
             "x": [v * x_scale for v in m["values"]],
             "series": [
-                {"name": f"{short} {_number(v * y_scale, y_units)}", "y": [g * 1e-9 for g in gains]}
+                {"name": f"{short} {value_in_units(v, m['by_units'] or '')}", "y": [g * 1e-9 for g in gains]}
                 for v, gains in zip(m["by_values"], m["mean_gain_usd"], strict=True)
             ],
             "zero": True,
@@ -489,14 +489,6 @@ def breakeven_map_charts(m: Mapping[str, Any]) -> list[Chart]:
         section=WHY,
     )
     return [curves, frontier]
-
-
-def _number(value: float, units: str) -> str:
-    """Return a value on a chart's legend: ``$15.8M``, ``25%``, ``12 quarters``."""
-    if units.startswith("%"):
-        return f"{value:.3g}%"
-    text = input_amount(value, units)
-    return text if units.startswith("USD") or not units else f"{text} {units}"
 
 
 def switch_chart(switch: Mapping[str, Any]) -> Chart:
