@@ -26,6 +26,19 @@ def test_drivers_prints_each_alternative_route_with_its_inputs_in_words() -> Non
     assert "turns which route is better" in result.output
 
 
+def test_drivers_say_which_inputs_moved_with_the_one_swept() -> None:
+    moved = runner.invoke(app, ["drivers", "route-choice", "--seed", "3"])
+    assert moved.exit_code == 0, moved.output
+    said = " ".join(moved.output.split())
+    assert "Correlated inputs moved together, each to its median given the one swept" in said
+    assert "e_serving moving with it" in said
+    held = runner.invoke(app, ["drivers", "route-choice", "--seed", "3", "--uncorrelated", "--json"])
+    assert held.exit_code == 0, held.output
+    expected = labecon.route_drivers("route-choice", seed=3, correlated=False).to_dict()
+    assert json.loads(held.stdout) == json.loads(json.dumps(expected))
+    assert expected["correlated"] is False
+
+
 def test_drivers_of_one_lab_as_json_with_an_override() -> None:
     limit = "labs.frontier_lab.lease.capacity_limit_mw=500"
     args = ["drivers", "route-choice", "--lab", "frontier_lab", "--set", limit, "--seed", "3", "--json"]

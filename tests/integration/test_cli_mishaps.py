@@ -132,6 +132,16 @@ def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> No
     cells = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")]
     rows = [cell for cell in cells if cell]
     assert rows == ranked
+    said = " ".join(result.stdout.split())
+    assert "Correlated inputs moved together, each to its median given the one swept" in said
+    held = runner.invoke(app, [*args, "--uncorrelated", "--out", str(tmp_path / "h")])
+    assert held.exit_code == 0, held.output
+    assert "ignores interactions and correlations" in " ".join(held.stdout.split())
+    unmoved = json.loads((tmp_path / "h" / "sensitivity-oat.json").read_text())
+    assert unmoved["extra"]["moved_with"] == {}
+    moved = dict(zip(unmoved["inputs"], unmoved["indices"]["swing"], strict=True))
+    assert moved["d_price"] != swing["d_price"]
+    assert moved["g_api"] == swing["g_api"]  # an input no correlation names: the same either way
 
 
 def test_result_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:

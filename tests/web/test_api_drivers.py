@@ -19,6 +19,19 @@ def test_the_answer_is_labecon_route_drivers_on_the_same_seed(client: Any) -> No
     assert response.json() == json.loads(json.dumps(expected))
 
 
+def test_correlated_inputs_move_unless_asked_not_to(client: Any) -> None:
+    body = {"scenario": "route-choice", "seed": 3, "correlated": False}
+    held = client.post("/api/drivers", json=body)
+    assert held.status_code == 200, held.text
+    expected = labecon.route_drivers("route-choice", seed=3, correlated=False).to_dict()
+    assert held.json() == json.loads(json.dumps(expected))
+    moved = client.post("/api/drivers", json={"scenario": "route-choice", "seed": 3}).json()
+    assert moved["correlated"] is True
+    assert moved["high"] != held.json()["high"]
+    unclear = client.post("/api/drivers", json={"scenario": "route-choice", "correlated": "yes"})
+    assert_names_field(unclear, 422, "correlated")
+
+
 def test_overrides_move_the_answer_as_in_python(client: Any) -> None:
     overrides = {"labs.frontier_lab.lease.capacity_limit_mw": 500}
     body = {"scenario": "route-choice", "overrides": overrides, "seed": 3}

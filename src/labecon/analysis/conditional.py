@@ -36,6 +36,16 @@ def moved_with(scenario: Scenario, names: Sequence[str]) -> list[str]:
     return [n for n in corr.names if n not in names and not isinstance(scenario.inputs[n], FixedSpec)]
 
 
+def moved_words(moved: Mapping[str, Sequence[str]], correlated: bool) -> str:
+    """Return what became of the inputs correlated with each swept, as a sentence (or ``""``)."""
+    if not moved:
+        return ""
+    pairs = "; ".join(f"{', '.join(others)} with {name}" for name, others in moved.items())
+    if correlated:
+        return f"Correlated inputs moved together, each to its median given the one swept: {pairs}."
+    return f"Correlated inputs stayed at their medians, the scenario's correlation set aside: {pairs}."
+
+
 def conditional_values(
     scenario: Scenario, seed: int, futures: int, quantiles: Mapping[str, float]
 ) -> dict[str, FloatArray]:
@@ -45,17 +55,46 @@ def conditional_values(
     gives each future's draws. Keyed by :func:`moved_with`'s inputs, in the inputs' units.
     """
     corr = scenario.correlation
-    others = moved_with(scenario, list(quantiles))
-    if corr is None or not others:
+    if corr is None or not moved_with(scenario, list(quantiles)):
         return {}
-    group = list(corr.names)
-    drawn = {n: uniforms(seed, stream_name(n), 0, futures) for n in group}
+    drawn = {n: uniforms(seed, stream_name(n), 0, futures) for n in corr.names}
     z = {n: ndtri(u) for n, u in correlate_uniforms(drawn, corr).items()}
+    return _given(scenario, z, {n: np.full(futures, q) for n, q in quantiles.items()})
+
+
+def conditional_medians(scenario: Scenario, quantiles: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Return the correlated inputs' medians given inputs set, at each of a sweep's points.
+
+    ``quantiles`` sets inputs by name to a quantile at each point (arrays of one length). The
+    others' scores are their conditional means ``R_oS R_SS^-1 Phi^-1(q)``, each at the median of
+    its distribution given the set values; with every set input at its median, they are at theirs.
+    Keyed by :func:`moved_with`'s inputs, in the inputs' units.
+    """
+    corr = scenario.correlation
+    if corr is None or not moved_with(scenario, list(quantiles)):
+        return {}
+    points = len(next(iter(quantiles.values())))
+    zero = {n: np.zeros(points) for n in corr.names}
+    return _given(scenario, zero, {n: np.asarray(q, dtype=np.float64) for n, q in quantiles.items()})
+
+
+def _given(
+    scenario: Scenario, z: Mapping[str, FloatArray], quantiles: Mapping[str, FloatArray]
+) -> dict[str, FloatArray]:
+    """Return the values of the inputs moved with those set to ``quantiles``, from their scores ``z``.
+
+    ``z`` holds each correlated input's normal score (per future or point); each other input's
+    becomes ``z_o + R_oS R_SS^-1 (Phi^-1(q) - z_S)`` and is mapped through its distribution.
+    """
+    corr = scenario.correlation
+    assert corr is not None  # the callers return early without one
+    group = list(corr.names)
     fixed = [n for n in quantiles if n in group]
+    others = moved_with(scenario, list(quantiles))
     r = corr.normal_matrix()
     s_at, o_at = [group.index(n) for n in fixed], [group.index(n) for n in others]
     weights = r[np.ix_(o_at, s_at)] @ np.linalg.pinv(r[np.ix_(s_at, s_at)])  # (other, set)
-    shift = np.stack([ndtri(quantiles[n]) - z[n] for n in fixed])  # (set, future)
+    shift = np.stack([ndtri(quantiles[n]) - z[n] for n in fixed])  # (set, future or point)
     out: dict[str, FloatArray] = {}
     for k, name in enumerate(others):
         scores = z[name] + weights[k] @ shift

@@ -8,9 +8,11 @@ funding rounds of the run's first 64 samples: :func:`~labecon.model.risk.shared_
 so a bar measures its input alone and no one future's events decide it; the
 points run as one table, so the whole sweep is one run (two-strategies: 64
 points over 64 futures, about 1.2 s on one core). A bar that crosses zero is an input
-that, alone, turns which of the two routes is better. It ignores interactions
-and correlations between inputs: ``labecon.sensitivity`` apportions a gain's
-spread over its inputs with Sobol' indices.
+that, alone, turns which of the two routes is better. The inputs the scenario
+correlates with the one swept move with it, to their medians given it (a price
+decline swept with the serving cost that the scenario ties to it), unless told
+otherwise. It ignores interactions between inputs: ``labecon.sensitivity``
+apportions a gain's spread over its inputs with Sobol' indices.
 """
 
 from __future__ import annotations
@@ -23,8 +25,15 @@ import numpy as np
 
 from labecon import layout
 from labecon.amounts import money
+from labecon.analysis.conditional import moved_with, moved_words
 from labecon.analysis.conventions import with_routes
-from labecon.analysis.sensitivity import InputSpace, oat_indices, on_shared_futures, table_model
+from labecon.analysis.sensitivity import (
+    InputSpace,
+    check_correlated,
+    oat_indices,
+    on_shared_futures,
+    table_model,
+)
 from labecon.errors import OptionError, ScenarioError
 from labecon.jsonable import write_json
 from labecon.runtime.results import Results
@@ -39,9 +48,10 @@ from labecon.types import FloatArray
 class RouteDrivers:
     """Each alternative route's gain over its lab's declared route, by input (USD).
 
-    ``low[route][i]`` and ``high[route][i]`` are the gain with input ``inputs[i]`` alone at
+    ``low[route][i]`` and ``high[route][i]`` are the gain with input ``inputs[i]`` set to
     its ``low_q`` and ``high_q`` quantile (``input_low[i]``, ``input_high[i]``, in the input's
-    units), the others at their medians; ``base[route]`` the gain with every input at its median.
+    units), the others at their medians, except those it moves (``moved_with``) at their medians
+    given it; ``base[route]`` the gain with every input at its median.
     Routes are ``"lab:route"``; inputs are ranked by their largest swing over the routes.
     """
 
@@ -65,6 +75,11 @@ class RouteDrivers:
     """Model evaluations: points times futures."""
     names: dict[str, dict[str, str]] = field(default_factory=dict)
     """Labs and routes by the names readers know (``lab``, ``route``)."""
+    correlated: bool = True
+    """Whether the inputs the scenario correlates with the one swept moved with it."""
+    moved_with: dict[str, list[str]] = field(default_factory=dict)
+    """By input swept, those the scenario correlates with it: moved to their medians given it
+    with ``correlated``, else held at their medians."""
 
     def __repr__(self) -> str:
         """Say what was swept and its widest bar (not every bar)."""
@@ -82,7 +97,8 @@ class RouteDrivers:
         return (
             f"<Route drivers of {self.scenario!r} (seed {self.seed}, each point the mean over "
             f"{self.futures} futures): {len(self.base)} alternative routes x {len(self.inputs)} inputs"
-            f"{widest}; read with .base, .low, .high, .to_dict(), .save(directory)>"
+            f"{widest}. {(moved_words(self.moved_with, self.correlated) + ' ').lstrip()}"
+            "Read with .base, .low, .high, .to_dict(), .save(directory)>"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,12 +123,15 @@ def route_drivers(
     low_q: float = 0.05,
     high_q: float = 0.95,
     backend: Any = "local",
+    correlated: bool = True,
 ) -> RouteDrivers:
     """Return what moves each route answer of a scenario: its alternative routes' gains, input by input.
 
     Each point's gain is its mean over ``futures`` futures, the same for every point (those of
     the run's first ``futures`` samples). The points run as one table on ``backend``
-    (:func:`~labecon.simulate`'s): the same bits on any.
+    (:func:`~labecon.simulate`'s): the same bits on any. With ``correlated`` (the default), the
+    inputs the scenario correlates with the one swept move with it to their medians given it;
+    false holds them at their medians.
 
     Raises
     ------
@@ -120,7 +139,7 @@ def route_drivers(
         The scenario is not a world scenario, or no lab in it names routes (the field named).
     OptionError
         ``futures`` is below 1, or ``low_q`` and ``high_q`` are not ``0 < low_q < high_q < 1``
-        (``quantiles``).
+        (``quantiles``), or ``correlated`` is not true or false.
     """
     if isinstance(futures, bool) or not isinstance(futures, int) or futures < 1:
         msg = f"must be a whole number of futures, 1 or more, got {futures!r}"
@@ -131,7 +150,8 @@ def route_drivers(
         msg = "no lab names a route other than its declared one (labs.<lab>.routes): there is no gain to move"
         raise ScenarioError(msg, "labs")
     run_seed = sc.run.seed if seed is None else seed
-    space = InputSpace.from_scenario(sc)
+    check_correlated(correlated)
+    space = InputSpace.from_scenario(sc, correlated=correlated)
     labels: list[str] = []
 
     def gains(results: Results) -> FloatArray:
@@ -169,6 +189,8 @@ def route_drivers(
         futures=futures,
         n_evaluations=oat.n_evaluations * futures,
         names={"lab": names["lab"], "route": names["route"]},
+        correlated=correlated,
+        moved_with={n: others for n in space.names if (others := moved_with(sc, [n]))},
     )
 
 

@@ -3,8 +3,9 @@
 Three families, each saying which assumption it makes:
 
 - ``oat`` (tornado and spider): each input swept over its own range (5th to
-  95th percentile by default) while every other input sits at its median.
-  Local: ignores interactions and correlations.
+  95th percentile by default) while every other input sits at its median,
+  except those the scenario correlates with it, at their medians given it
+  (unless ``correlated=False``). Local: ignores interactions.
 - ``sobol``: first- and total-order variance-based indices with bootstrap
   confidence intervals, through SALib (Saltelli/Jansen estimators on a
   scrambled Sobol' design). Assumes the inputs are **independent**: the
@@ -37,6 +38,7 @@ import numpy as np
 
 from labecon import layout
 from labecon.analysis._select import TIME_DIMS, output_values, pick_one_error, unpicked_dims
+from labecon.analysis.conditional import conditional_medians
 from labecon.errors import OptionalDependencyError, OptionError
 from labecon.jsonable import read_json, write_json
 from labecon.model.risk import shared_futures
@@ -55,6 +57,10 @@ Model = Callable[[dict[str, FloatArray]], FloatArray]
 
 ASSUMPTIONS: dict[str, str] = {
     "oat": "local: each input swept alone, the others at medians; ignores interactions and correlations",
+    "oat-correlated": (
+        "local: each input swept alone, the others at medians, except those the scenario correlates with "
+        "it, at their medians given it; ignores interactions"
+    ),
     "sobol": "inputs independent: each drawn from its own marginal; the scenario's correlations are dropped",
     "delta": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
     "pawn": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
@@ -86,6 +92,9 @@ class InputSpace:
 
     names: list[str]
     ppf: Callable[[str, FloatArray], FloatArray]
+    moved: Callable[[str, FloatArray], dict[str, FloatArray]] | None = None
+    """Given an input's name and quantiles, the values (by name) of the inputs that move with it at
+    each: those the scenario correlates with it, at their medians given it. ``None``: none move."""
 
     @classmethod
     def uniform(cls, bounds: Mapping[str, tuple[float, float]]) -> InputSpace:
@@ -99,8 +108,14 @@ class InputSpace:
         return cls(list(b), ppf)
 
     @classmethod
-    def from_scenario(cls, scenario: Scenario, names: Sequence[str] | None = None) -> InputSpace:
-        """Return a scenario's uncertain inputs (or the named subset) with their marginals."""
+    def from_scenario(
+        cls, scenario: Scenario, names: Sequence[str] | None = None, *, correlated: bool = False
+    ) -> InputSpace:
+        """Return a scenario's uncertain inputs (or the named subset) with their marginals.
+
+        With ``correlated``, an input set alone moves those the scenario correlates with it
+        (:attr:`moved`; :func:`~labecon.analysis.conditional.conditional_medians`).
+        """
         available = uncertain_input_names(scenario)
         chosen = list(names) if names is not None else available
         unknown = [n for n in chosen if n not in available]
@@ -111,7 +126,10 @@ class InputSpace:
         def ppf(name: str, u: FloatArray) -> FloatArray:
             return np.asarray(ppf_of_spec(scenario.inputs[name], u), dtype=np.float64)
 
-        return cls(chosen, ppf)
+        def moved(name: str, q: FloatArray) -> dict[str, FloatArray]:
+            return conditional_medians(scenario, {name: q})
+
+        return cls(chosen, ppf, moved if correlated and scenario.correlation is not None else None)
 
     def values(self, u: FloatArray) -> dict[str, FloatArray]:
         """Map uniforms ``(n, d)`` to input columns."""
@@ -217,10 +235,12 @@ def oat_indices(
 ) -> SensitivityResult:
     """Sweep each input from its ``low_q`` to ``high_q`` quantile, the others at their medians.
 
-    Returns indices ``low`` and ``high`` (output at the two ends), ``swing``
-    (``high - low``) and ``range`` (max - min over the sweep), and in
-    ``extra``: ``base`` (all at medians), ``quantiles`` and ``spider``
-    (``(input, point)``) for spider charts.
+    Those ``space`` moves with an input (:attr:`InputSpace.moved`) move with it, wherever their
+    column is (a model's table holds the inputs it is not given at their medians). Returns indices
+    ``low`` and ``high`` (output at the two ends), ``swing`` (``high - low``) and ``range``
+    (max - min over the sweep), and in ``extra``: ``base`` (all at medians), ``quantiles``,
+    ``spider`` (``(input, point)``) for spider charts, ``correlated`` (whether inputs could move
+    with the one swept) and ``moved_with`` (those that did, by input swept).
     """
     if not 0 < low_q < high_q < 1:
         msg = f"need 0 < low_q < high_q < 1, got {low_q}, {high_q}"
@@ -233,14 +253,16 @@ def oat_indices(
     u = np.full((1 + d * n_points, d), 0.5)
     for j in range(d):
         u[1 + j * n_points : 1 + (j + 1) * n_points, j] = qs
-    y = _columns(model(space.values(u)))
+    cols = space.values(u)
+    moved_with = _move_with_each(space, cols, qs)
+    y = _columns(model(cols))
     timed = y.shape[1] > 1
     sweep = y[1:].reshape(d, n_points, y.shape[1])
     low, high = sweep[:, 0], sweep[:, -1]
     spread = sweep.max(axis=1) - sweep.min(axis=1)
     return SensitivityResult(
         method="oat",
-        assumption=ASSUMPTIONS["oat"],
+        assumption=ASSUMPTIONS["oat-correlated" if space.moved is not None else "oat"],
         output="",
         inputs=list(space.names),
         indices={
@@ -256,8 +278,30 @@ def oat_indices(
             "spider": sweep.tolist() if timed else sweep[:, :, 0].tolist(),
             "input_low": [float(space.ppf(n, np.array([low_q]))[0]) for n in space.names],
             "input_high": [float(space.ppf(n, np.array([high_q]))[0]) for n in space.names],
+            "correlated": space.moved is not None,
+            "moved_with": moved_with,
         },
     )
+
+
+def _move_with_each(space: InputSpace, cols: dict[str, FloatArray], qs: FloatArray) -> dict[str, list[str]]:
+    """Set, in each swept input's rows of ``cols``, the inputs that move with it; return them by input.
+
+    ``cols`` is a one-at-a-time design: the base row, then ``len(qs)`` rows per input. An input
+    that moves but is not swept gets a column at its median, the value a model's table holds it at.
+    """
+    moved: dict[str, list[str]] = {}
+    if space.moved is None:
+        return moved
+    rows, n_points = len(next(iter(cols.values()))), len(qs)
+    for j, name in enumerate(space.names):
+        at = slice(1 + j * n_points, 1 + (j + 1) * n_points)
+        for other, values in space.moved(name, qs).items():
+            held = cols.get(other)
+            cols[other] = np.full(rows, space.ppf(other, np.array([0.5]))[0]) if held is None else held.copy()
+            cols[other][at] = values
+            moved.setdefault(name, []).append(other)
+    return moved
 
 
 # --- Sobol -----------------------------------------------------------------------------------------
@@ -436,6 +480,7 @@ def sensitivity(
     low_q: float = 0.05,
     high_q: float = 0.95,
     backend: Any = "local",
+    correlated: bool = True,
 ) -> SensitivityResult:
     """Return the sensitivity of one output of a scenario to its uncertain inputs.
 
@@ -464,10 +509,15 @@ def sensitivity(
         Where the model's runs are computed, as :func:`~labecon.simulate`'s (``"local"``,
         ``"dask"``, or a backend made once, as :func:`~labecon.make_backend` makes it, for
         every run); the indices do not depend on it.
+    correlated : bool, optional
+        ``oat``: an input swept moves those the scenario correlates with it, to their medians
+        given it (default); false holds them at their medians. The other methods say how they
+        treat correlations in their ``assumption``.
     """
     sc = load_scenario(scenario)
     run_seed = sc.run.seed if seed is None else seed
-    space = InputSpace.from_scenario(sc, inputs)
+    check_correlated(correlated)
+    space = InputSpace.from_scenario(sc, inputs, correlated=correlated and method == "oat")
     if method not in ASSUMPTIONS:
         msg = f"unknown method {method!r}; expected one of: {', '.join(ASSUMPTIONS)}"
         raise OptionError(msg, "method")
@@ -513,6 +563,13 @@ def sensitivity(
             "extra": extra,
         }
     )
+
+
+def check_correlated(correlated: object) -> None:
+    """Refuse a ``correlated`` option that is not true or false (``correlated``)."""
+    if not isinstance(correlated, bool):
+        msg = f"must be true or false, got {correlated!r}"
+        raise OptionError(msg, "correlated")
 
 
 def table_model(

@@ -203,6 +203,13 @@ def sensitivity(
             "oat: futures each point is averaged over (default 1)."
         ),
     ] = None,
+    correlated: Annotated[
+        bool,
+        typer.Option(
+            "--correlated/--uncorrelated",
+            help="oat: move the inputs the scenario correlates with the one swept (or hold them at medians).",
+        ),
+    ] = True,
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[
@@ -237,6 +244,7 @@ def sensitivity(
                     n_samples=samples,
                     seed=seed,
                     backend=runner,
+                    correlated=correlated,
                 )
                 run.total = res.n_evaluations  # one sample each
         data = res.to_dict()

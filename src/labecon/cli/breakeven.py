@@ -16,6 +16,7 @@ from labecon.amounts import pct as percent
 from labecon.amounts import value_in_units as amount
 from labecon.cli.options import (
     BackendOption,
+    CorrelatedOption,
     ForceOption,
     JsonOption,
     ReportOption,
@@ -65,13 +66,7 @@ def breakeven(
         int, typer.Option("--by-points", help="Values of the second input (--by), 2 to 21.")
     ] = BREAKEVEN_BY_POINTS,
     futures: Annotated[int, typer.Option(help="Futures each value is averaged over.")] = BREAKEVEN_FUTURES,
-    correlated: Annotated[
-        bool,
-        typer.Option(
-            "--correlated/--uncorrelated",
-            help="Move the inputs the scenario correlates with those set (or leave them as drawn).",
-        ),
-    ] = True,
+    correlated: CorrelatedOption = True,
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[

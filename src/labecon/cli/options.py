@@ -53,6 +53,13 @@ SchedulerOption = Annotated[
 WorkersOption = Annotated[
     int | None, typer.Option(help="Dask worker processes of the local cluster (default 2).")
 ]
+CorrelatedOption = Annotated[
+    bool,
+    typer.Option(
+        "--correlated/--uncorrelated",
+        help="Move the inputs the scenario correlates with one set (or leave them as they were).",
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print only a JSON object on stdout.")]
 ReportOption = Annotated[bool, typer.Option(help="Also write report.html into the output directory.")]
 ForceOption = Annotated[bool, typer.Option(help="Overwrite an earlier result in --out.")]

@@ -427,9 +427,12 @@ def print_sensitivity(
             f"Noise: the {checked} intervals of {', '.join(noisy)} are wider than their indices, "
             f"which cannot be told from zero. Run again with more samples{more}."
         )
+    from labecon.analysis.conditional import moved_words  # SciPy: not for `labecon --help`
+
+    moved = moved_words(res.extra.get("moved_with") or {}, True)
     console.print(
-        f"Assumption: {res.assumption}. {res.n_evaluations:,} model evaluations. "
-        f"Written to [bold]{escape(str(out_dir))}[/]"
+        f"Assumption: {res.assumption}. {moved + ' ' if moved else ''}{res.n_evaluations:,} model "
+        f"evaluations. Written to [bold]{escape(str(out_dir))}[/]"
     )
 
 

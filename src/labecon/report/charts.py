@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from labecon.amounts import money
+from labecon.analysis.conditional import moved_words
 from labecon.report.words import in_sentence, quarter_date, reader_note, year_span
 from labecon.report.words import label as human_label
 from labecon.scenario.names import NO_NAMES, ReaderNames
@@ -551,7 +552,10 @@ def sensitivity_charts(sens: Mapping[str, Any]) -> list[Chart]:
                     "high": idx["high"][order].tolist(),
                     "base": base,
                 },
-                note=f"each input from its 5th to 95th percentile, the others at their medians; {note}",
+                note=(
+                    f"each input from its 5th to 95th percentile, the others at their medians; {note}. "
+                    + moved_words(sens["extra"].get("moved_with") or {}, True)
+                ).rstrip(),
                 section="Sensitivity",
             )
         )

@@ -15,6 +15,7 @@ import numpy as np
 import xarray as xr
 
 from labecon.amounts import money, value_in_units
+from labecon.analysis.conditional import moved_words
 from labecon.ranks import average_ranks, rank_correlation
 from labecon.report.charts import Chart
 from labecon.report.words import NPV_LINE_WORDS, label
@@ -349,6 +350,8 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
     swing on top.
     """
     words, labs = drivers.get("descriptions", {}), drivers.get("names", {}).get("lab", {})
+    # Files saved before inputs moved with the one swept say neither: they held them at medians.
+    moved = moved_words(drivers.get("moved_with") or {}, bool(drivers.get("correlated")))
     charts = []
     for route, base in drivers["base"].items():
         lab, alternative = route.split(":", 1)
@@ -374,8 +377,8 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
                     f"point's gain its mean over the same {drivers.get('futures')} futures (seed "
                     f"{drivers.get('seed')}); dashed: the gain with every "
                     "input at its median; a bar that crosses zero is an input that, alone, turns which "
-                    "route is better; it ignores interactions and correlations"
-                ),
+                    f"route is better; it ignores interactions. {moved}"
+                ).rstrip(),
                 section=WHY,
             )
         )

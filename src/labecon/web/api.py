@@ -23,6 +23,7 @@ from labecon.scenario.schema import WorldScenario
 from labecon.scenario.yaml_text import load_yaml
 from labecon.web.bodies import (
     BreakevenRequest,
+    DriversRequest,
     RunRequest,
     ScenarioRequest,
     SwitchRequest,
@@ -226,7 +227,7 @@ def _check_size(request: Request, req: RunRequest, scenario: labecon.Scenario, w
 @router.post(
     "/drivers",
     summary="What moves each route answer: every alternative route's gain, each input swept alone",
-    openapi_extra=_body_doc(RunRequest),
+    openapi_extra=_body_doc(DriversRequest),
     responses={422: ERRORS[422], 429: ERRORS[429]},
 )
 async def post_drivers(request: Request) -> JSONResponse:
@@ -236,13 +237,16 @@ async def post_drivers(request: Request) -> JSONResponse:
     alternative route over its declared one at every input's median (``base``) and with each
     input alone at its 5th and 95th percentiles (``low``, ``high``, inputs ranked by their
     largest swing), each point's gain its mean over the same 64 futures (the risk events and
-    funding rounds of the first 64 samples). One run (two-strategies: 64 points over 64
-    futures, about a second); ``n_samples`` does not apply.
+    funding rounds of the first 64 samples). The inputs the scenario correlates with the one
+    swept move with it, to their medians given it, unless ``correlated`` is false
+    (``moved_with`` names them). One run (two-strategies: 64 points over 64 futures, about a
+    second); ``n_samples`` does not apply.
     """
-    req, scenario = await _routed_request(request, RunRequest)
+    req, scenario = await _routed_request(request, DriversRequest)
     seed = req.seed if req.seed is not None else scenario.run.seed
     runner: ImmediateRunner = request.app.state.runner
-    return JSONResponse(await runner.run(scenario, 0, seed, answer="drivers"))
+    options = {"correlated": req.correlated}
+    return JSONResponse(await runner.run(scenario, 0, seed, answer="drivers", options=options))
 
 
 @router.post(

@@ -54,6 +54,17 @@ class RunRequest(BaseModel):
     )
 
 
+class DriversRequest(RunRequest):
+    """What moves each route answer (labecon drivers); ``n_samples`` does not apply."""
+
+    correlated: bool = Field(
+        True,
+        strict=True,
+        description="Move the inputs the scenario correlates with the one swept, to their medians given it "
+        "(false: hold them at their medians).",
+    )
+
+
 class SwitchRequest(RunRequest):
     """A run of each date a lab could switch from its declared route to another (labecon switch)."""
 

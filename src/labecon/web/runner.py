@@ -211,14 +211,22 @@ def compute_conventions(
 
 
 def compute_drivers(
-    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
+    fields: dict[str, Any],
+    n_samples: int,
+    seed: int,
+    backend: Backend | None = None,
+    *,
+    correlated: bool = True,
 ) -> dict[str, Any]:
     """Return what moves each route answer of a scenario given as its fields, as a dict.
 
     Its sweep is one run (a point per input and quantile, every point on the mean over the same
-    futures) over ``backend``'s workers; ``n_samples`` does not apply.
+    futures) over ``backend``'s workers; ``n_samples`` does not apply. ``correlated``: as
+    :func:`labecon.route_drivers`'s.
     """
-    result = labecon.route_drivers(load_quietly(fields), seed=seed, backend=backend or "local")
+    result = labecon.route_drivers(
+        load_quietly(fields), seed=seed, backend=backend or "local", correlated=correlated
+    )
     return result.to_dict()
 
 

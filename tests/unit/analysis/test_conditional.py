@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from scipy.special import ndtri
+from scipy.special import ndtr, ndtri
 
 import labecon
-from labecon.analysis.conditional import conditional_values, moved_with
+from labecon.analysis.conditional import conditional_medians, conditional_values, moved_with
 from labecon.scenario.distributions import CorrelationSpec
 
 
@@ -65,3 +65,15 @@ def test_an_input_no_correlation_names_moves_nothing() -> None:
     assert conditional_values(sc, 1, 10, {"d_cloud": 0.5}) == {}
     assert moved_with(sc, ["d_price"]) == ["e_serving"]
     assert moved_with(sc, ["d_price", "e_serving"]) == []
+
+
+def test_the_conditional_median_is_the_regression_of_the_scores() -> None:
+    sc = _route_choice()
+    assert sc.correlation is not None
+    r = float(sc.correlation.normal_matrix()[0, 1])
+    q = np.array([0.05, 0.3, 0.5, 0.95])
+    serving = conditional_medians(sc, {"d_price": q})["e_serving"]
+    by_hand = 0.35 + 0.25 * ndtr(r * ndtri(q))  # e_serving is uniform on 0.35 to 0.6
+    np.testing.assert_allclose(serving, by_hand, rtol=1e-12)
+    assert serving[2] == pytest.approx(0.475, rel=1e-12)  # at the median, the median
+    assert conditional_medians(sc, {"d_cloud": q}) == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import ndtr, ndtri
 
 import labecon
 from labecon.analysis.drivers import route_drivers
@@ -31,10 +32,27 @@ def _gain_alone(point: dict[str, float], route: str, seed: int) -> float:
     return float(run.dataset["route_gain_usd"].sel(route=route).to_numpy().mean())
 
 
+def _with_its_correlated(name: str, value: float) -> dict[str, float]:
+    """``name`` at ``value``, with the route-choice input correlated with it at its median given it.
+
+    By hand: both are uniform (d_price on 0.3 to 0.6, e_serving on 0.35 to 0.6), their normal
+    scores correlated r, so the other's median given a quantile q is at the quantile Phi(r Phi^-1(q)).
+    """
+    correlation = labecon.load_scenario("route-choice").correlation
+    assert correlation is not None
+    r = float(correlation.normal_matrix()[0, 1])
+    ranges = {"d_price": (0.3, 0.6), "e_serving": (0.35, 0.6)}
+    (other,) = (n for n in ranges if n != name)
+    low, high = ranges[name]
+    (o_low, o_high) = ranges[other]
+    return {name: value, other: o_low + (o_high - o_low) * ndtr(r * ndtri((value - low) / (high - low)))}
+
+
 def test_every_bar_is_its_points_mean_gain_over_the_same_futures(drivers: labecon.RouteDrivers) -> None:
     route = "frontier_lab:lease"
     assert drivers.base[route] == pytest.approx(_gain_alone({}, route, 3), rel=1e-12)
-    for i in (0, len(drivers.inputs) - 1):  # the input that moves it most, and the least
+    alone = [i for i, n in enumerate(drivers.inputs) if n not in ("d_price", "e_serving")]  # the next test's
+    for i in (alone[0], alone[-1]):  # the input that moves it most, and the least
         name = drivers.inputs[i]
         assert drivers.low[route][i] == pytest.approx(
             _gain_alone({name: drivers.input_low[i]}, route, 3), rel=1e-12
@@ -44,6 +62,50 @@ def test_every_bar_is_its_points_mean_gain_over_the_same_futures(drivers: labeco
         )
     # The futures differ: one of them alone (the sweep on sample 0's) gives other gains.
     assert route_drivers("route-choice", seed=3, futures=1).base[route] != drivers.base[route]
+
+
+def test_a_swept_input_moves_the_one_the_scenario_correlates_with_it(drivers: labecon.RouteDrivers) -> None:
+    route = "frontier_lab:own"
+    assert drivers.correlated
+    assert drivers.moved_with == {"d_price": ["e_serving"], "e_serving": ["d_price"]}
+    for name in ("d_price", "e_serving"):
+        i = drivers.inputs.index(name)
+        for value, bar in ((drivers.input_low[i], drivers.low), (drivers.input_high[i], drivers.high)):
+            assert bar[route][i] == pytest.approx(
+                _gain_alone(_with_its_correlated(name, value), route, 3), rel=1e-12
+            )
+    held = route_drivers("route-choice", seed=3, futures=FUTURES, correlated=False)
+    assert not held.correlated
+    assert held.moved_with == drivers.moved_with  # said either way: they stayed at their medians
+    for name in held.inputs:
+        i, j = held.inputs.index(name), drivers.inputs.index(name)
+        if name in ("d_price", "e_serving"):
+            assert held.high[route][i] == pytest.approx(
+                _gain_alone({name: held.input_high[i]}, route, 3), rel=1e-12
+            )
+            assert held.high[route][i] != drivers.high[route][j]
+        else:  # an input no correlation names: the same bits either way
+            assert held.low[route][i] == drivers.low[route][j]
+            assert held.high[route][i] == drivers.high[route][j]
+    assert "moved together" in repr(drivers)
+    assert "stayed at their medians" in repr(held)
+
+
+def test_price_and_serving_cost_moved_together_offset_each_other() -> None:
+    # A faster price decline cuts what owning's capacity earns; a faster fall in serving cost
+    # raises it. The scenario ties them: swept together, each moves owning's gain by less than
+    # half what it does alone (at 16 futures, about 4% and 25%).
+    futures = 16
+    moved = route_drivers("route-choice", seed=1, futures=futures)
+    held = route_drivers("route-choice", seed=1, futures=futures, correlated=False)
+    route = "frontier_lab:own"
+
+    def swing(d: labecon.RouteDrivers, name: str) -> float:
+        i = d.inputs.index(name)
+        return abs(d.high[route][i] - d.low[route][i])
+
+    assert swing(moved, "d_price") < 0.5 * swing(held, "d_price")
+    assert swing(moved, "e_serving") < 0.5 * swing(held, "e_serving")
 
 
 def test_alternatives_only_and_inputs_ranked_by_their_largest_swing(drivers: labecon.RouteDrivers) -> None:
@@ -82,6 +144,9 @@ def test_a_scenario_with_no_route_answer_is_refused_naming_the_field() -> None:
     with pytest.raises(OptionError) as bad:
         route_drivers("route-choice", low_q=0.9, high_q=0.1)
     assert bad.value.option == "quantiles"
+    with pytest.raises(OptionError) as unclear:
+        route_drivers("route-choice", correlated="yes")  # type: ignore[arg-type]
+    assert unclear.value.option == "correlated"
     for futures in (0, 2.5, True):
         with pytest.raises(OptionError) as none:
             route_drivers("route-choice", futures=futures)  # type: ignore[arg-type]

@@ -167,3 +167,30 @@ def test_a_sweep_run_together_has_the_bits_of_each_point_run_alone() -> None:
     # Outside the context each row has its own futures again: the same inputs, other funding draws.
     apart = labecon.simulate("two-strategies", inputs={k: np.repeat(v[:1], 3) for k, v in table.items()})
     assert len(set(apart.dataset["npv_fcf_usd"].to_numpy()[:, 1].tolist())) > 1
+
+
+def test_oat_moves_the_inputs_that_move_with_the_one_swept() -> None:
+    # b moves with a (its value 2a at each of a's points); c, not swept, moves with b.
+    bounds = {"a": (0.0, 10.0), "b": (0.0, 1.0), "c": (5.0, 7.0)}
+
+    def moved(name: str, q: np.ndarray) -> dict[str, np.ndarray]:
+        return {"a": {"b": 2.0 * (10.0 * q)}, "b": {"c": 5.0 + 2.0 * q}}.get(name, {})
+
+    space = InputSpace(["a", "b"], InputSpace.uniform(bounds).ppf, moved)
+    seen: dict[str, np.ndarray] = {}
+
+    def model(cols: dict[str, np.ndarray]) -> np.ndarray:
+        seen.update(cols)
+        return cols["a"] + cols["b"] + cols["c"]
+
+    res = oat_indices(space, model, low_q=0.1, high_q=0.9, n_points=3)
+    # a's rows: b = 2a; b's rows: c moves from its median; the base row: every input at its median.
+    np.testing.assert_allclose(seen["b"], [0.5, 2.0, 10.0, 18.0, 0.1, 0.5, 0.9])
+    np.testing.assert_allclose(seen["c"], [6.0, 6.0, 6.0, 6.0, 5.2, 6.0, 6.8])
+    np.testing.assert_allclose(res.indices["swing"], [3.0 * 8.0, 0.8 + 1.6])
+    assert res.extra["moved_with"] == {"a": ["b"], "b": ["c"]}
+    assert res.extra["correlated"] is True
+    assert "correlates" in res.assumption
+    alone = oat_indices(InputSpace.uniform(bounds), model, low_q=0.1, high_q=0.9, n_points=3)
+    assert alone.extra["moved_with"] == {}
+    assert "ignores interactions and correlations" in alone.assumption

@@ -143,6 +143,8 @@ def test_what_moves_the_route_answer_is_a_tornado_per_alternative_route(tmp_path
     assert swing == sorted(swing)  # the largest swing drawn last: on top
     assert chart.data["base"] == drivers.base["frontier_lab:lease"] * 1e-9  # USD bn, as its axis says
     assert chart.data["inputs"][-1] == "growth of API and enterprise spend"
+    assert "Correlated inputs moved together" in chart.note  # e_serving with d_price, and back
+    assert "e_serving with d_price" in chart.note
     from_results = labecon.simulate("route-choice", 300, 3)
     page = write_report(from_results, tmp_path / "r.html", drivers=drivers.to_dict())
     assert 'data-chart="drivers-frontier_lab-lease"' in page.read_text()

@@ -1,6 +1,7 @@
 // What moves each route answer (POST /api/drivers), on demand: for each lab, a tornado of one
 // alternative route's gain over the declared route, each input alone at its 5th and 95th
-// percentiles, the others at their medians, each point the mean over the same futures.
+// percentiles, the others at their medians (those the scenario correlates with it at their medians
+// given it), each point the mean over the same futures.
 
 import { COLORS } from "./charts.js";
 
@@ -47,6 +48,22 @@ function alternativesByLab(data) {
   return byLab;
 }
 
+// What became of the inputs the scenario correlates with each swept (labecon.analysis.conditional's
+// moved_words), as a sentence and a space, or "".
+function movedWords(data) {
+  const pairs = Object.entries(data.moved_with || {}).map(([name, others]) => `${others.join(", ")} with ${name}`);
+  if (!pairs.length) return "";
+  return data.correlated === false
+    ? `Correlated inputs stayed at their medians, the scenario's correlation set aside: ${pairs.join("; ")}. `
+    : `Correlated inputs moved together, each to its median given the one swept: ${pairs.join("; ")}. `;
+}
+
+// The inputs that moved with one swept, as the hover says them after its value ("" if none).
+function movingWith(data, name) {
+  const others = data.correlated === false ? null : (data.moved_with || {})[name];
+  return others && others.length ? `, ${others.join(", ")} moving with it` : "";
+}
+
 function drawTornado(div, data, route) {
   const lab = route.split(":")[0];
   const declared = data.declared[lab];
@@ -56,8 +73,8 @@ function drawTornado(div, data, route) {
     name,
     low: data.low[route][i],
     high: data.high[route][i],
-    lowValue: value(data.input_low[i], data.units[name]),
-    highValue: value(data.input_high[i], data.units[name]),
+    lowValue: value(data.input_low[i], data.units[name]) + movingWith(data, name),
+    highValue: value(data.input_high[i], data.units[name]) + movingWith(data, name),
   }));
   // This route's largest swing on top (Plotly draws the first category at the bottom).
   rows.sort((a, b) => Math.abs(a.high - a.low) - Math.abs(b.high - b.low));
@@ -133,7 +150,8 @@ export function drawDrivers(box, data, labShown, onPick) {
     `Each input alone at its 5th and 95th percentile, the others at their medians, each point's gain ` +
     `its mean over the same ${data.futures} futures (seed ${data.seed}); the dotted line is the gain with every input at its median, ` +
     `the bold one no gain: a bar that crosses it is an input that, alone, turns which route is better. ` +
-    `It ignores interactions and correlations (labecon sensitivity apportions them). ` +
+    movedWords(data) +
+    `It ignores interactions (labecon sensitivity apportions them). ` +
     "Click an input's bar to see where it turns the answer.";
   box.replaceChildren(...parts.map(([panel]) => panel), note);
   box.hidden = false;
