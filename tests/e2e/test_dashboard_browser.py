@@ -403,13 +403,16 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
         units = expected.units.get(name, "")
         words = units[3:].strip() if units.startswith("USD") else units
         moving = expected.moved_with.get(name)  # said after the value: d_price with e_serving, and back
-        with_it = f", {', '.join(moving)} moving with it" if moving else ""
+        with_it = f", {', '.join(expected.descriptions[n] for n in moving)} moving with it" if moving else ""
         assert (
             at[name] == " ".join(filter(None, [input_amount(expected.input_high[i], units), words])) + with_it
         )
     assert expected.moved_with  # two-strategies correlates two inputs: the hover says so
     note = page.locator("#drivers .hint").inner_text()
-    assert "Correlated inputs moved together, each to its median given the one swept" in note
+    assert (
+        "Inputs the scenario correlates moved together, each to its median given the one swept: decline"
+        in note
+    )
     # Another alternative is a pick away; showing one lab shows its tornado alone.
     page.select_option('select[aria-label="Anthropic-like lab: alternative route"]', "lab_partner:lease")
     assert _driver_titles(page)[1] == "Anthropic-like lab: what moves the gain of lease over hybrid"

@@ -30,7 +30,8 @@ def test_drivers_say_which_inputs_moved_with_the_one_swept() -> None:
     moved = runner.invoke(app, ["drivers", "route-choice", "--seed", "3"])
     assert moved.exit_code == 0, moved.output
     said = " ".join(moved.output.split())
-    assert "Correlated inputs moved together, each to its median given the one swept" in said
+    moved_together = "moved together, each to its median given the one swept: d_price and e_serving."
+    assert f"Inputs the scenario correlates {moved_together}" in said
     assert "e_serving moving with it" in said
     held = runner.invoke(app, ["drivers", "route-choice", "--seed", "3", "--uncorrelated", "--json"])
     assert held.exit_code == 0, held.output

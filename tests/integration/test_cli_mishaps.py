@@ -133,7 +133,7 @@ def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> No
     rows = [cell for cell in cells if cell]
     assert rows == ranked
     said = " ".join(result.stdout.split())
-    assert "Correlated inputs moved together, each to its median given the one swept" in said
+    assert "Inputs the scenario correlates moved together, each to its median given the one swept" in said
     held = runner.invoke(app, [*args, "--uncorrelated", "--out", str(tmp_path / "h")])
     assert held.exit_code == 0, held.output
     assert "ignores interactions and correlations" in " ".join(held.stdout.split())

@@ -36,14 +36,32 @@ def moved_with(scenario: Scenario, names: Sequence[str]) -> list[str]:
     return [n for n in corr.names if n not in names and not isinstance(scenario.inputs[n], FixedSpec)]
 
 
-def moved_words(moved: Mapping[str, Sequence[str]], correlated: bool) -> str:
-    """Return what became of the inputs correlated with each swept, as a sentence (or ``""``)."""
-    if not moved:
+def moved_words(
+    moved: Mapping[str, Sequence[str]], correlated: bool, words: Mapping[str, str] | None = None
+) -> str:
+    """Return what became of the inputs correlated with each swept, as a sentence (or ``""``).
+
+    ``moved`` names, by input swept, those the scenario correlates with it; each group is said
+    once, by ``words`` (an input's words by name) where given.
+    """
+    groups: list[list[str]] = []
+    for name, others in moved.items():
+        group = [name, *others]
+        if others and set(group) not in [set(g) for g in groups]:
+            groups.append(group)
+    if not groups:
         return ""
-    pairs = "; ".join(f"{', '.join(others)} with {name}" for name, others in moved.items())
+    said = "; ".join(_listed([(words or {}).get(n, n) for n in g]) for g in groups)
     if correlated:
-        return f"Correlated inputs moved together, each to its median given the one swept: {pairs}."
-    return f"Correlated inputs stayed at their medians, the scenario's correlation set aside: {pairs}."
+        return (
+            f"Inputs the scenario correlates moved together, each to its median given the one swept: {said}."
+        )
+    return f"Inputs the scenario correlates stayed at their medians, their correlation set aside: {said}."
+
+
+def _listed(names: Sequence[str]) -> str:
+    """Return ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def conditional_values(

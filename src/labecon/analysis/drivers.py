@@ -81,33 +81,48 @@ class RouteDrivers:
     """By input swept, those the scenario correlates with it: moved to their medians given it
     with ``correlated``, else held at their medians."""
 
-    def __repr__(self) -> str:
-        """Say what was swept and its widest bar (not every bar)."""
-        widest = ""
+    @property
+    def summary(self) -> str:
+        """The sweep and its widest bar in words, with what became of the correlated inputs."""
         spans = range(len(self.inputs))
         bars = [(abs(self.high[r][i] - self.low[r][i]), r, i) for r in self.base for i in spans]
+        said = (
+            f"What moves each route answer of {self.scenario}: each input alone at its "
+            f"{_percentile(self.low_q)} and {_percentile(self.high_q)} percentiles, the others at their "
+            f"medians, every point's gain its mean over the same {self.futures} futures (seed {self.seed})."
+        )
         if bars:
             _, route, i = max(bars)
-            name = self.inputs[i]
-            widest = (
-                f"; the widest bar: {self.descriptions.get(name, name)} ({name}) moves {route}'s gain "
-                f"from {money(self.low[route][i])} to {money(self.high[route][i])} "
-                f"(median case {money(self.base[route])})"
+            name, declared = self.inputs[i], self.declared[route.split(":", 1)[0]]
+            said += (
+                f" The widest bar: {self.descriptions.get(name, name)} ({name}) moves the gain of "
+                f"{self.names.get('route', {}).get(route, route)} over {declared} from "
+                f"{money(self.low[route][i])} to {money(self.high[route][i])} "
+                f"({money(self.base[route])} with every input at its median)."
             )
-        return (
-            f"<Route drivers of {self.scenario!r} (seed {self.seed}, each point the mean over "
-            f"{self.futures} futures): {len(self.base)} alternative routes x {len(self.inputs)} inputs"
-            f"{widest}. {(moved_words(self.moved_with, self.correlated) + ' ').lstrip()}"
-            "Read with .base, .low, .high, .to_dict(), .save(directory)>"
-        )
+        moved = moved_words(self.moved_with, self.correlated)
+        return f"{said} {moved}" if moved else said
+
+    def __repr__(self) -> str:
+        """Say what was swept and its widest bar (not every bar)."""
+        return f"<Route drivers: {self.summary} Read with .base, .low, .high, .to_dict(), .save(directory)>"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the result as JSON-ready built-in types."""
-        return asdict(self)  # every field, each JSON-ready
+        """Return the result as JSON-ready built-in types, with its :attr:`summary`."""
+        return {**asdict(self), "summary": self.summary}  # every field, each JSON-ready
 
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report."""
         return write_json(Path(directory) / layout.DRIVERS_JSON, self.to_dict())
+
+
+def _percentile(q: float) -> str:
+    """Return a quantile as its percentile in words: ``5th``, ``92.5th``, ``1st``, ``22nd``."""
+    p = round(q * 100, 1)
+    text = f"{p:g}"
+    last = int(p) % 100 if p == int(p) else None
+    ends = {1: "st", 2: "nd", 3: "rd"}
+    return text + (ends.get(last % 10, "th") if last is not None and last not in (11, 12, 13) else "th")
 
 
 FUTURES = 64

@@ -176,7 +176,7 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         out.extend(_comparison_sentences(comp))
     for sens in inputs.sensitivity:
         out.extend(_sensitivity_sentences(sens))
-    for analysis in (inputs.switch, inputs.breakeven, inputs.breakeven_map):
+    for analysis in (inputs.drivers, inputs.switch, inputs.breakeven, inputs.breakeven_map):
         if analysis and analysis.get("summary"):
             out.append(str(analysis["summary"]))
     opt = inputs.optimization
@@ -432,6 +432,7 @@ def write_report(
         or (inputs.comparison or {}).get("info", {}).get("scenario")
         or next((x.get("extra", {}).get("scenario") for x in inputs.sensitivity if x.get("extra")), None)
         or (inputs.optimization or {}).get("info", {}).get("scenario")
+        or (inputs.drivers or {}).get("scenario", "")
         or (inputs.switch or {}).get("scenario", "")
         or (inputs.breakeven or {}).get("scenario", "")
         or (inputs.breakeven_map or {}).get("scenario", "")

@@ -351,7 +351,7 @@ def route_driver_charts(drivers: Mapping[str, Any]) -> list[Chart]:
     """
     words, labs = drivers.get("descriptions", {}), drivers.get("names", {}).get("lab", {})
     # Files saved before inputs moved with the one swept say neither: they held them at medians.
-    moved = moved_words(drivers.get("moved_with") or {}, bool(drivers.get("correlated")))
+    moved = moved_words(drivers.get("moved_with") or {}, bool(drivers.get("correlated")), words)
     charts = []
     for route, base in drivers["base"].items():
         lab, alternative = route.split(":", 1)

@@ -7,7 +7,7 @@ import pytest
 from scipy.special import ndtr, ndtri
 
 import labecon
-from labecon.analysis.conditional import conditional_medians, conditional_values, moved_with
+from labecon.analysis.conditional import conditional_medians, conditional_values, moved_with, moved_words
 from labecon.scenario.distributions import CorrelationSpec
 
 
@@ -77,3 +77,16 @@ def test_the_conditional_median_is_the_regression_of_the_scores() -> None:
     np.testing.assert_allclose(serving, by_hand, rtol=1e-12)
     assert serving[2] == pytest.approx(0.475, rel=1e-12)  # at the median, the median
     assert conditional_medians(sc, {"d_cloud": q}) == {}
+
+
+def test_each_group_of_correlated_inputs_is_said_once() -> None:
+    moved = {"d_price": ["e_serving"], "e_serving": ["d_price"], "g_api": []}
+    assert moved_words(moved, True) == (
+        "Inputs the scenario correlates moved together, each to its median given the one swept: "
+        "d_price and e_serving."
+    )
+    words = {"d_price": "price decline", "e_serving": "serving-cost decline"}
+    assert moved_words(moved, False, words).endswith("set aside: price decline and serving-cost decline.")
+    three = {"a": ["b", "c"], "b": ["a", "c"], "x": ["y"]}
+    assert moved_words(three, True).endswith(": a, b and c; x and y.")
+    assert moved_words({}, True) == moved_words({"g_api": []}, True) == ""

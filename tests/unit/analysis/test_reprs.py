@@ -26,11 +26,18 @@ def _short(result: object, limit: int = 700) -> str:
 def test_route_drivers_say_their_widest_bar() -> None:
     drivers = labecon.route_drivers("route-choice", futures=4)
     text = _short(drivers)
-    assert "<Route drivers of 'route-choice' (seed 1, each point the mean over 4 futures)" in text
-    assert f"{len(drivers.base)} alternative routes x {len(drivers.inputs)} inputs" in text
+    assert (
+        "<Route drivers: What moves each route answer of route-choice: each input alone at its 5th " in text
+    )
+    assert "the same 4 futures (seed 1)" in text
     top = drivers.inputs[0]  # ranked by swing: the first input has the widest bar of some route
     route = max(drivers.base, key=lambda r: abs(drivers.high[r][0] - drivers.low[r][0]))
-    assert f"({top}) moves {route}'s gain from {money(drivers.low[route][0])}" in text
+    low = money(drivers.low[route][0])
+    assert f"({top}) moves the gain of {drivers.names['route'][route]} over hybrid from {low}" in text
+    assert text.endswith(
+        "the one swept: d_price and e_serving. Read with .base, .low, .high, .to_dict(), .save(directory)>"
+    )
+    assert drivers.to_dict()["summary"] == drivers.summary
 
 
 def test_conventions_say_the_declared_answer_and_how_often_it_turns() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from html import escape as html_escape
 from pathlib import Path
 
 import numpy as np
@@ -137,14 +138,16 @@ def test_what_moves_the_route_answer_is_a_tornado_per_alternative_route(tmp_path
     html = write_report(tmp_path).read_text()
     for route in ("own", "partner", "lease"):
         assert f'data-chart="drivers-frontier_lab-{route}"' in html
+    assert "<title>labecon report: route-choice</title>" in html  # a report of this analysis alone
+    assert html_escape(drivers.summary) in html  # said above the charts
     assert "Frontier lab: what moves the gain of lease over hybrid" in html
     (chart,) = [c for c in route_driver_charts(drivers.to_dict()) if c.id == "drivers-frontier_lab-lease"]
     swing = [abs(h - lo) for h, lo in zip(chart.data["high"], chart.data["low"], strict=True)]
     assert swing == sorted(swing)  # the largest swing drawn last: on top
     assert chart.data["base"] == drivers.base["frontier_lab:lease"] * 1e-9  # USD bn, as its axis says
     assert chart.data["inputs"][-1] == "growth of API and enterprise spend"
-    assert "Correlated inputs moved together" in chart.note  # e_serving with d_price, and back
-    assert "e_serving with d_price" in chart.note
+    said = "moved together, each to its median given the one swept: decline of the reference price per unit"
+    assert said in chart.note  # the two inputs in words, said once
     from_results = labecon.simulate("route-choice", 300, 3)
     page = write_report(from_results, tmp_path / "r.html", drivers=drivers.to_dict())
     assert 'data-chart="drivers-frontier_lab-lease"' in page.read_text()

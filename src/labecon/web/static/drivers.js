@@ -48,20 +48,29 @@ function alternativesByLab(data) {
   return byLab;
 }
 
-// What became of the inputs the scenario correlates with each swept (labecon.analysis.conditional's
-// moved_words), as a sentence and a space, or "".
+// What became of the inputs the scenario correlates with each swept, each group said once in words
+// (labecon.analysis.conditional's moved_words), as a sentence and a space, or "".
 function movedWords(data) {
-  const pairs = Object.entries(data.moved_with || {}).map(([name, others]) => `${others.join(", ")} with ${name}`);
-  if (!pairs.length) return "";
+  const groups = [];
+  for (const [name, others] of Object.entries(data.moved_with || {})) {
+    const group = [name, ...others];
+    const key = [...group].sort().join("|");
+    if (others.length && !groups.some((g) => g.key === key)) groups.push({ key, group });
+  }
+  if (!groups.length) return "";
+  const words = (n) => data.descriptions[n] || n;
+  const listed = (names) => (names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`);
+  const said = groups.map(({ group }) => listed(group.map(words))).join("; ");
   return data.correlated === false
-    ? `Correlated inputs stayed at their medians, the scenario's correlation set aside: ${pairs.join("; ")}. `
-    : `Correlated inputs moved together, each to its median given the one swept: ${pairs.join("; ")}. `;
+    ? `Inputs the scenario correlates stayed at their medians, their correlation set aside: ${said}. `
+    : `Inputs the scenario correlates moved together, each to its median given the one swept: ${said}. `;
 }
 
 // The inputs that moved with one swept, as the hover says them after its value ("" if none).
 function movingWith(data, name) {
   const others = data.correlated === false ? null : (data.moved_with || {})[name];
-  return others && others.length ? `, ${others.join(", ")} moving with it` : "";
+  const words = (others || []).map((n) => data.descriptions[n] || n);
+  return words.length ? `, ${words.join(", ")} moving with it` : "";
 }
 
 function drawTornado(div, data, route) {
