@@ -25,6 +25,7 @@ import numpy as np
 
 from labecon import layout
 from labecon.amounts import money
+from labecon.analysis.breakeven import percentile
 from labecon.analysis.conditional import moved_with, moved_words
 from labecon.analysis.conventions import with_routes
 from labecon.analysis.sensitivity import (
@@ -88,7 +89,7 @@ class RouteDrivers:
         bars = [(abs(self.high[r][i] - self.low[r][i]), r, i) for r in self.base for i in spans]
         said = (
             f"What moves each route answer of {self.scenario}: each input alone at its "
-            f"{_percentile(self.low_q)} and {_percentile(self.high_q)} percentiles, the others at their "
+            f"{percentile(self.low_q)} and {percentile(self.high_q)} percentiles, the others at their "
             f"medians, every point's gain its mean over the same {self.futures} futures (seed {self.seed})."
         )
         if bars:
@@ -114,15 +115,6 @@ class RouteDrivers:
     def save(self, directory: str | Path) -> Path:
         """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report."""
         return write_json(Path(directory) / layout.DRIVERS_JSON, self.to_dict())
-
-
-def _percentile(q: float) -> str:
-    """Return a quantile as its percentile in words: ``5th``, ``92.5th``, ``1st``, ``22nd``."""
-    p = round(q * 100, 1)
-    text = f"{p:g}"
-    last = int(p) % 100 if p == int(p) else None
-    ends = {1: "st", 2: "nd", 3: "rd"}
-    return text + (ends.get(last % 10, "th") if last is not None and last not in (11, 12, 13) else "th")
 
 
 FUTURES = 64
