@@ -609,6 +609,27 @@ def test_a_band_that_falls_to_zero_reaches_the_log_axis_floor(server: Background
     ruin = page.evaluate("document.getElementById('chart-ruin').data[0]")
     lows = [y - minus for y, minus in zip(ruin["y"], ruin["error_y"]["arrayminus"], strict=True)]
     assert min(lows) >= 0.0
+    axis = page.evaluate("document.getElementById('chart-ruin').layout.yaxis")
+    highs = [y + plus for y, plus in zip(ruin["y"], ruin["error_y"]["array"], strict=True)]
+    assert max(highs) <= axis["range"][1] <= 1.0  # every bar shown, the axis not stretched to 100%
+    assert errors == []
+
+
+def test_a_chance_of_ruin_near_zero_reads_on_an_axis_of_a_few_percent(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=4", errors)
+    ruin = page.evaluate("document.getElementById('chart-ruin').data[0].y")
+    assert max(ruin) < 0.002  # this lab is hardly ever ruined
+    axis = page.evaluate("document.getElementById('chart-ruin').layout.yaxis")
+    assert axis["range"] == [0, 0.01]  # not Plotly's 0 to 1, which read 0.000% to 100.000%
+    assert axis["tickformat"] == ".3~%"  # the report's: 0.2%, 1%
+    ticks = page.evaluate(
+        "[...document.querySelectorAll('#chart-ruin .ytick text')].map((t) => t.textContent)"
+    )
+    assert "1%" in ticks
+    assert not any(t.endswith("0%") and "." in t for t in ticks), ticks  # no 1.000%
     assert errors == []
 
 

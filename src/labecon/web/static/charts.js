@@ -108,10 +108,12 @@ export function drawCharts(view, lab) {
       error_y: { type: "data", array: ruin.stats.mean_se[i].map((s) => 2 * s), arrayminus: ruin.stats.mean_se[i].map((s, k) => Math.min(2 * s, ruin.stats.mean[i][k] || 0)), visible: true, thickness: 1 },
       hovertemplate: "%{y:.1%}<extra>" + nameOf(view, "lab", lab) + "</extra>",
     }));
-    // Enough decimals that no two ticks read the same when every chance is small.
+    // From 0 to a little above the highest interval, and at least to 1%: with every chance at
+    // zero Plotly's own range is 0 to 1. Ticks as the report's (".3~%": 0.05% and 0.1% read apart,
+    // and 1% not as 1.000%).
     const top = Math.max(0, ...shownLabs(view, lab).flatMap(([, i]) => ruin.stats.mean[i].map((m, k) => (m || 0) + 2 * (ruin.stats.mean_se[i][k] || 0))));
-    const digits = top >= 0.05 ? 0 : top >= 0.005 ? 1 : top >= 0.0005 ? 2 : 3;
-    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: `.${digits}%`, rangemode: "tozero", title: { text: "probability" } }) })]);
+    const range = [0, Math.min(1, Math.max(top * 1.15, 0.01))];
+    wanted.push(["chart-ruin", traces, layout("P(ruin) by the end of each year", "probability", { yaxis: Object.assign({}, LAYOUT.yaxis, { tickformat: ".3~%", range, title: { text: "probability" } }) })]);
   }
   for (const [name, hist] of Object.entries(view.histograms)) {
     const out = view.outputs[name];
