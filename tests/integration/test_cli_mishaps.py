@@ -144,6 +144,25 @@ def test_oat_of_one_lab_names_it_and_ranks_inputs_by_swing(tmp_path: Path) -> No
     assert moved["g_api"] == swing["g_api"]  # an input no correlation names: the same either way
 
 
+def test_sobol_names_a_group_of_correlated_inputs_in_words(tmp_path: Path) -> None:
+    args = ["sensitivity", "route-choice", "route_gain_usd", "--select", "route=frontier_lab:own"]
+    args += ["--method", "sobol", "--inputs", "d_price,g_api", "--samples", "8", "--out", str(tmp_path / "s")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stdout.split())
+    assert "d_price + e_serving" in said
+    # The group's description is its inputs' (wrapped in its cell): the one, a "+", the other.
+    row = said[said.index("d_price + e_serving") :]
+    assert (
+        row.index("decline of the reference price")
+        < row.index("+ decline of")
+        < row.index("inference compute")
+    )
+    assert "inputs the scenario correlates drawn together with their correlation" in said
+    saved = json.loads((tmp_path / "s" / "sensitivity-sobol.json").read_text())
+    assert saved["inputs"] == ["d_price + e_serving", "g_api"]
+
+
 def test_result_files_are_readable_as_the_umask_allows(tmp_path: Path) -> None:
     before = os.umask(0o022)
     try:

@@ -8,9 +8,11 @@ Three families, each saying which assumption it makes:
   (unless ``correlated=False``). Local: ignores interactions.
 - ``sobol``: first- and total-order variance-based indices with bootstrap
   confidence intervals, through SALib (Saltelli/Jansen estimators on a
-  scrambled Sobol' design). Assumes the inputs are **independent**: the
-  design draws each input from its own marginal and drops the scenario's
-  correlations.
+  scrambled Sobol' design). The inputs the scenario correlates are drawn
+  together, through its copula, and get one index as a group (``"a + b"``):
+  Sobol' indices need factors independent of each other, which the groups
+  are. With ``correlated=False`` each input is drawn alone from its own
+  marginal and the scenario's correlations are dropped.
 - ``pawn`` (PAWN, SALib; the default correlation-valid method, fast) and
   ``delta`` (Borgonovo's moment-independent δ, SALib; slow: its kernel density
   estimates take seconds per thousand samples): estimated from an ordinary
@@ -44,9 +46,11 @@ from labecon.jsonable import read_json, write_json
 from labecon.model.risk import shared_futures
 from labecon.runtime.results import Results
 from labecon.runtime.run import simulate, uncertain_input_names
+from labecon.scenario.distributions import CorrelationSpec
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
 from labecon.types import FloatArray
+from labecon.uncertain.copula import correlate_uniforms
 from labecon.uncertain.transforms import ppf as ppf_of_spec
 
 SensitivityMethod = Literal["oat", "sobol", "delta", "pawn"]
@@ -62,6 +66,10 @@ ASSUMPTIONS: dict[str, str] = {
         "it, at their medians given it; ignores interactions"
     ),
     "sobol": "inputs independent: each drawn from its own marginal; the scenario's correlations are dropped",
+    "sobol-correlated": (
+        "inputs the scenario correlates drawn together with their correlation, one index for the group; "
+        "the others independent"
+    ),
     "delta": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
     "pawn": "valid under correlation: estimated from draws with the scenario's correlations (given data)",
 }
@@ -95,6 +103,8 @@ class InputSpace:
     moved: Callable[[str, FloatArray], dict[str, FloatArray]] | None = None
     """Given an input's name and quantiles, the values (by name) of the inputs that move with it at
     each: those the scenario correlates with it, at their medians given it. ``None``: none move."""
+    correlation: CorrelationSpec | None = None
+    """The scenario's correlated inputs, drawn together by a Sobol' design (one group of indices)."""
 
     @classmethod
     def uniform(cls, bounds: Mapping[str, tuple[float, float]]) -> InputSpace:
@@ -114,7 +124,8 @@ class InputSpace:
         """Return a scenario's uncertain inputs (or the named subset) with their marginals.
 
         With ``correlated``, an input set alone moves those the scenario correlates with it
-        (:attr:`moved`; :func:`~labecon.analysis.conditional.conditional_medians`).
+        (:attr:`moved`; :func:`~labecon.analysis.conditional.conditional_medians`), and a Sobol'
+        design draws them together (:attr:`correlation`).
         """
         available = uncertain_input_names(scenario)
         chosen = list(names) if names is not None else available
@@ -129,7 +140,9 @@ class InputSpace:
         def moved(name: str, q: FloatArray) -> dict[str, FloatArray]:
             return conditional_medians(scenario, {name: q})
 
-        return cls(chosen, ppf, moved if correlated and scenario.correlation is not None else None)
+        corr = scenario.correlation if correlated else None
+        joined = corr is not None and any(n in corr.names for n in chosen)
+        return cls(chosen, ppf, moved if corr is not None else None, corr if joined else None)
 
     def values(self, u: FloatArray) -> dict[str, FloatArray]:
         """Map uniforms ``(n, d)`` to input columns."""
@@ -316,21 +329,29 @@ def sobol_indices(
     num_resamples: int = 200,
     conf_level: float = 0.95,
 ) -> SensitivityResult:
-    """Return first- and total-order Sobol indices with bootstrap CIs (SALib), inputs independent.
+    """Return first- and total-order Sobol indices with bootstrap CIs (SALib).
 
-    The design has ``n_base * (d + 2)`` rows (``n_base`` a power of two, as
-    Sobol' sequences need). A :class:`SensitivityWarning` with a suggested
-    ``n_base`` is issued when an index is clearly negative or a CI is wide.
+    The inputs are independent, except those ``space`` correlates (:attr:`InputSpace.correlation`):
+    those are drawn together, with their correlation (and with the ones it names beyond ``space``),
+    and have one index, named ``"a + b"``; Sobol' indices of groups that are independent of each
+    other are valid whatever the dependence inside a group. The design has ``n_base * (g + 2)``
+    rows for ``g`` inputs or groups (``n_base`` a power of two, as Sobol' sequences need). A
+    :class:`SensitivityWarning` with a suggested ``n_base`` is issued when an index is clearly
+    negative or a CI is wide.
     """
     if not _is_sobol_base(n_base):
         msg = f"must be a power of two >= 8 (Sobol' sequences), got {n_base}"
         raise OptionError(msg, "n_base")
     sample = _salib("sample.sobol")
     analyze = _salib("analyze.sobol")
-    d = len(space.names)
-    problem = {"num_vars": d, "names": list(space.names), "bounds": [[0.0, 1.0]] * d}
+    design, group = _sobol_design(space)
+    factors = list(dict.fromkeys(group))  # each input or group once, in the design's order
+    d = len(factors)
+    problem: dict[str, Any] = {"num_vars": len(design), "names": design, "bounds": [[0.0, 1.0]] * len(design)}
+    if len(factors) < len(design):
+        problem["groups"] = group
     u = sample.sample(problem, n_base, calc_second_order=False, seed=seed)
-    y = _columns(model(space.values(u)))
+    y = _columns(model(_joint_values(space, design, u)))
     steps = y.shape[1]
     out = {k: np.full((d, steps), np.nan) for k in ("S1", "S1_conf", "ST", "ST_conf")}
     for t in range(steps):
@@ -358,9 +379,9 @@ def sobol_indices(
         warnings.warn("; ".join(notes), SensitivityWarning, stacklevel=2)
     return SensitivityResult(
         method="sobol",
-        assumption=ASSUMPTIONS["sobol"],
+        assumption=ASSUMPTIONS["sobol-correlated" if len(factors) < len(design) else "sobol"],
         output="",
-        inputs=list(space.names),
+        inputs=factors,
         indices={k: _squeeze(v, timed) for k, v in out.items()},
         n_evaluations=int(u.shape[0]),
         n_base=n_base,
@@ -368,6 +389,28 @@ def sobol_indices(
         suggested_n=suggested,
         extra={"conf_level": conf_level, "num_resamples": num_resamples},
     )
+
+
+def _sobol_design(space: InputSpace) -> tuple[list[str], list[str]]:
+    """Return a Sobol' design's columns and each one's group: the correlated inputs' is ``"a + b"``.
+
+    The design holds ``space``'s inputs and, with a correlation, every input it names (a fixed one
+    or one left out too: their draws enter the others' through the copula).
+    """
+    design, corr = list(space.names), space.correlation
+    if corr is None:
+        return design, design
+    design += [n for n in corr.names if n not in design]
+    together = " + ".join(corr.names)
+    return design, [together if n in corr.names else n for n in design]
+
+
+def _joint_values(space: InputSpace, design: list[str], u: FloatArray) -> dict[str, FloatArray]:
+    """Map a design's uniforms ``(n, columns)`` to input columns, the correlated ones through the copula."""
+    drawn = {name: np.clip(u[:, j], 1e-12, 1 - 1e-12) for j, name in enumerate(design)}
+    if space.correlation is not None:
+        drawn = correlate_uniforms(drawn, space.correlation)
+    return {name: space.ppf(name, col) for name, col in drawn.items()}
 
 
 def _advice(out: Mapping[str, FloatArray], n_base: int) -> tuple[list[str], int | None]:
@@ -517,7 +560,7 @@ def sensitivity(
     sc = load_scenario(scenario)
     run_seed = sc.run.seed if seed is None else seed
     check_correlated(correlated)
-    space = InputSpace.from_scenario(sc, inputs, correlated=correlated and method == "oat")
+    space = InputSpace.from_scenario(sc, inputs, correlated=correlated and method in ("oat", "sobol"))
     if method not in ASSUMPTIONS:
         msg = f"unknown method {method!r}; expected one of: {', '.join(ASSUMPTIONS)}"
         raise OptionError(msg, "method")

@@ -199,7 +199,8 @@ def sensitivity(
     samples: Annotated[
         int | None,
         samples_option(
-            "sobol: base N (a power of 2; the model runs N × (inputs + 2) times); pawn/delta: samples; "
+            "sobol: base N (a power of 2; the model runs N × (inputs + 2) times, a correlated group one "
+            "input); pawn/delta: samples; "
             "oat: futures each point is averaged over (default 1)."
         ),
     ] = None,
@@ -207,7 +208,8 @@ def sensitivity(
         bool,
         typer.Option(
             "--correlated/--uncorrelated",
-            help="oat: move the inputs the scenario correlates with the one swept (or hold them at medians).",
+            help="Inputs the scenario correlates: oat moves them with the one swept, sobol draws them "
+            "as one group (--uncorrelated: held at medians, drawn apart).",
         ),
     ] = True,
     seed: SeedOption = None,
@@ -265,6 +267,9 @@ def sensitivity(
     from labecon.report.why import input_descriptions  # SciPy's statistics: not for `labecon --help`
 
     described = input_descriptions(sc.model_dump(mode="json"))
+    for name in res.inputs:  # a group of correlated inputs (Sobol'): its inputs' words, joined
+        if " + " in name:
+            described[name] = " + ".join(described.get(part, part) for part in name.split(" + "))
     said = output_in_words(output, select, reader_names(sc))
     print_sensitivity(res, method, said, out_dir, described=described, units=output_units(sc))
     if page is not None:

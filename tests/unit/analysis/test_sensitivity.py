@@ -194,3 +194,49 @@ def test_oat_moves_the_inputs_that_move_with_the_one_swept() -> None:
     alone = oat_indices(InputSpace.uniform(bounds), model, low_q=0.1, high_q=0.9, n_points=3)
     assert alone.extra["moved_with"] == {}
     assert "ignores interactions and correlations" in alone.assumption
+
+
+def test_sobol_draws_correlated_inputs_together_and_indexes_them_as_one() -> None:
+    # y = a + b + 0.1 c, a and b uniform on (0, 1) with normal-score correlation 0.9, c independent.
+    # The uniforms' correlation is (6 / pi) asin(0.45), so the group's share of the variance is
+    # 2 (1 + rho) / (2 (1 + rho) + 0.01) = 0.9974, c's the rest; a and b alone have no index.
+    from labecon.scenario.distributions import CorrelationSpec
+
+    corr = CorrelationSpec(names=["a", "b"], kind="normal", matrix=[[1.0, 0.9], [0.9, 1.0]])
+    uniform = InputSpace.uniform(dict.fromkeys("abc", (0.0, 1.0)))
+    space = InputSpace(["a", "b", "c"], uniform.ppf, correlation=corr)
+    seen: list[dict[str, np.ndarray]] = []
+
+    def model(cols: dict[str, np.ndarray]) -> np.ndarray:
+        seen.append(cols)
+        return cols["a"] + cols["b"] + 0.1 * cols["c"]
+
+    res = sobol_indices(space, model, n_base=1024, seed=4)
+    assert res.inputs == ["a + b", "c"]
+    assert res.n_evaluations == 1024 * 4
+    rho = 6 / np.pi * np.arcsin(0.45)
+    group = 2 * (1 + rho) / (2 * (1 + rho) + 0.01)
+    np.testing.assert_allclose(res.indices["S1"], [group, 1 - group], atol=0.01)
+    np.testing.assert_allclose(res.indices["ST"], [group, 1 - group], atol=0.01)
+    assert "correlates" in res.assumption
+    # Every row the model saw is a draw with the correlation (the group swapped as one).
+    a, b = seen[0]["a"], seen[0]["b"]
+    assert np.corrcoef(np.argsort(np.argsort(a)), np.argsort(np.argsort(b)))[0, 1] == pytest.approx(
+        rho, abs=0.02
+    )
+    alone = sobol_indices(uniform, model, n_base=1024, seed=4)
+    assert alone.inputs == ["a", "b", "c"]  # independent: each its own index, a and b half each
+
+
+def test_sobol_of_a_scenario_joins_a_correlated_input_with_its_partners() -> None:
+    kwargs = {"select": {"route": "frontier_lab:own"}, "method": "sobol", "n_samples": 8, "seed": 1}
+    with pytest.warns(SensitivityWarning):
+        joined = sensitivity("route-choice", "route_gain_usd", inputs=["d_price", "g_api"], **kwargs)
+    assert joined.inputs == ["d_price + e_serving", "g_api"]  # e_serving drawn with d_price, not held
+    assert joined.n_evaluations == 8 * 4
+    with pytest.warns(SensitivityWarning):
+        apart = sensitivity(
+            "route-choice", "route_gain_usd", inputs=["d_price", "g_api"], correlated=False, **kwargs
+        )
+    assert apart.inputs == ["d_price", "g_api"]
+    assert "dropped" in apart.assumption
