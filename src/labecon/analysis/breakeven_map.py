@@ -95,6 +95,9 @@ class BreakevenMap:
     correlated: bool = True
     correlated_with: list[str] = field(default_factory=list)
     """Which of the two inputs set the scenario correlates ``correlated_inputs`` with."""
+    pair_rank_correlation: float | None = None
+    """The scenario's rank correlation between the two inputs, where it correlates them: the
+    map's cells where one is high and the other low are then futures it holds unlikely."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
@@ -117,7 +120,19 @@ class BreakevenMap:
     def summary(self) -> str:
         """Return the answer in words: the break-even of the first input at each value of the second."""
         words = correlation_words(self.correlated_with, self.correlated_inputs, self.correlated)
-        return self._answer() + words
+        pair = self.pair_words()
+        return self._answer() + words + (f" {pair}" if pair else "")
+
+    def pair_words(self) -> str:
+        """Return, where the scenario correlates the two inputs, which cells of the map it holds unlikely."""
+        rho = self.pair_rank_correlation
+        if rho is None:
+            return ""
+        unlikely = "one high and the other low" if rho > 0 else "both high or both low"
+        return (
+            f"The scenario correlates {self.input} and {self.by} (rank correlation {rho:.2g}): the "
+            f"map's values with {unlikely} are futures it holds unlikely."
+        )
 
     def _answer(self) -> str:
         who = f"For {self.lab_name}, {self.route} against {self.declared}"
@@ -237,7 +252,18 @@ def breakeven_map(
         correlated_inputs=moved_with(sc, set_inputs),
         correlated=correlated,
         correlated_with=[n for n in set_inputs if moved_with(sc, [n])],
+        pair_rank_correlation=pair_rank_correlation(sc, set_inputs),
     )
+
+
+def pair_rank_correlation(sc: WorldScenario, names: Sequence[str]) -> float | None:
+    """Return the scenario's rank correlation between two inputs, or None if it does not correlate them."""
+    corr = sc.correlation
+    if corr is None or len(names) != 2 or not all(n in corr.names for n in names):
+        return None
+    r = float(corr.normal_matrix()[corr.names.index(names[0]), corr.names.index(names[1])])
+    rho = 6.0 / np.pi * np.arcsin(r / 2.0)  # the rank correlation of normal scores correlated r
+    return None if rho == 0.0 else round(float(rho), 12)
 
 
 def check_by(

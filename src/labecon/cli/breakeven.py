@@ -213,8 +213,9 @@ def print_breakeven_map(result: labecon.BreakevenMap) -> None:
         row = [escape(amount(value, result.by_units)), escape(result.row_words(j)), *gains]
         table.add_row(*([percentile(result.by_quantiles[j])] if by_input else []), *row)
     console.print(table)
-    if result.side():
-        console.print(result.side(), highlight=False)
+    for words in (result.side(), result.pair_words()):
+        if words:
+            console.print(words, highlight=False)
     console.print(
         f"Each of the {len(result.values)} x {len(result.by_values)} cells (mean gain, its standard error, "
         "the share of futures the route wins) is in breakeven_map.json.",

@@ -94,6 +94,23 @@ def test_a_map_moves_what_the_scenario_correlates_with_either_input() -> None:
     assert m.mean_gain_usd[1][2] == pytest.approx(float(gain.mean()), rel=1e-12)
 
 
+def test_a_map_of_two_correlated_inputs_says_which_cells_are_unlikely(
+    cloud_by_capex: labecon.BreakevenMap,
+) -> None:
+    m = labecon.breakeven_map(
+        "route-choice", ROUTE, "d_price", by="e_serving", points=3, by_points=2, futures=8, seed=SEED
+    )
+    assert m.correlated_inputs == []  # both set: nothing left to move
+    assert m.pair_rank_correlation == pytest.approx(0.8, rel=1e-12)  # the scenario's, back from its copula
+    said = "The scenario correlates d_price and e_serving (rank correlation 0.8): the map's values with one "
+    assert m.summary().endswith(said + "high and the other low are futures it holds unlikely.")
+    assert cloud_by_capex.pair_rank_correlation is None  # uncorrelated inputs: nothing said
+    assert cloud_by_capex.pair_words() == ""
+    opposed = labecon.with_overrides("route-choice", {"correlation.matrix": [[1.0, -0.5], [-0.5, 1.0]]})
+    m = labecon.breakeven_map(opposed, ROUTE, "d_price", by="e_serving", points=3, by_points=2, futures=8)
+    assert "(rank correlation -0.5): the map's values with both high or both low" in m.pair_words()
+
+
 def test_the_grid_spans_both_inputs_percentiles(cloud_by_capex: labecon.BreakevenMap) -> None:
     assert cloud_by_capex.quantiles == pytest.approx([0.02, 0.5, 0.98])
     assert cloud_by_capex.by_quantiles == pytest.approx([0.02, 0.5, 0.98])
