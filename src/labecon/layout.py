@@ -82,6 +82,11 @@ def analysis_file(kind: str) -> str:
     return f"{kind}.json"
 
 
+def analysis_table(kind: str) -> str:
+    """Return the CSV file an analysis of ``kind`` writes its table to, beside its JSON."""
+    return f"{kind}.csv"
+
+
 def store_root(root: str | Path | None = None) -> Path:
     """Return the run store's root: ``root``, else ``$LABECON_STORE``, else ``labecon-results``."""
     if root is not None:

@@ -74,6 +74,15 @@ def test_drivers_written_and_reported_and_never_overwritten_unasked(tmp_path: Pa
     again = runner.invoke(app, args)
     assert again.exit_code == 2
     assert "--force" in again.output
+    assert (tmp_path / "d" / "drivers.csv").is_file()  # the bars as a table, beside the JSON
+    # A table of the user's own by that name is not overwritten either.
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "drivers.csv").write_text("my notes\n")
+    refused = runner.invoke(app, ["drivers", "route-choice", "--out", str(tmp_path / "mine")])
+    assert refused.exit_code == 2
+    assert "drivers.csv exists" in refused.output
+    assert (tmp_path / "mine" / "drivers.csv").read_text() == "my notes\n"
+    assert not (tmp_path / "mine" / "drivers.json").exists()
 
 
 def test_a_run_s_report_shows_what_moves_its_route_answer(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from labecon.scenario.names import reader_names
 from labecon.scenario.overrides import scenario_parameters, with_overrides
 from labecon.scenario.routes import only_routes
 from labecon.scenario.schema import WorldScenario, as_kind
+from labecon.tables import write_csv
 from labecon.types import FloatArray
 
 POINTS = BREAKEVEN_POINTS
@@ -94,8 +95,27 @@ class Breakeven:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
         return {**asdict(self), "summary": self.summary()}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the curve as a table: a row per value of the input, the route's gain there in USD."""
+        return [
+            {
+                "lab": self.lab,
+                "route": self.route,
+                "declared": self.declared,
+                "input": self.input,
+                "units": self.units,
+                "quantile": self.quantiles[i] if self.quantiles else None,
+                "value": value,
+                "mean_gain_usd": self.mean_gain_usd[i],
+                "mean_gain_se_usd": self.mean_gain_se_usd[i],
+                "p_beats": self.p_beats[i],
+            }
+            for i, value in enumerate(self.values)
+        ]
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``breakeven.json`` into an analysis's folder."""
+        """Write the result as ``breakeven.json`` into an analysis's folder, its curve beside it as CSV."""
+        write_csv(Path(directory) / layout.analysis_table("breakeven"), self.rows())
         return write_json(Path(directory) / layout.analysis_file("breakeven"), self.to_dict())
 
     def amount(self, value: float) -> str:

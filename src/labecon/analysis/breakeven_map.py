@@ -46,6 +46,7 @@ from labecon.runtime.work import uncertain_input_names
 from labecon.scenario.loader import ScenarioSource
 from labecon.scenario.names import reader_names
 from labecon.scenario.schema import WorldScenario
+from labecon.tables import write_csv
 
 BY_POINTS = 5
 """Values of the second input tried by default: its 2nd, 26th, 50th, 74th and 98th percentiles."""
@@ -103,8 +104,32 @@ class BreakevenMap:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
         return {**asdict(self), "summary": self.summary()}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the map as a table: a row per pair of values, the route's gain there in USD."""
+        return [
+            {
+                "lab": self.lab,
+                "route": self.route,
+                "declared": self.declared,
+                "input": self.input,
+                "units": self.units,
+                "quantile": self.quantiles[i] if self.quantiles else None,
+                "value": value,
+                "by": self.by,
+                "by_units": self.by_units,
+                "by_quantile": self.by_quantiles[j] if self.by_quantiles else None,
+                "by_value": by_value,
+                "mean_gain_usd": self.mean_gain_usd[j][i],
+                "mean_gain_se_usd": self.mean_gain_se_usd[j][i],
+                "p_beats": self.p_beats[j][i],
+            }
+            for j, by_value in enumerate(self.by_values)
+            for i, value in enumerate(self.values)
+        ]
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``breakeven_map.json`` into an analysis's folder."""
+        """Write the result as ``breakeven_map.json`` into an analysis's folder, its cells as ``.csv``."""
+        write_csv(Path(directory) / layout.analysis_table("breakeven_map"), self.rows())
         return write_json(Path(directory) / layout.analysis_file("breakeven_map"), self.to_dict())
 
     def row_words(self, j: int) -> str:

@@ -42,6 +42,7 @@ from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import reader_names
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
+from labecon.tables import write_csv
 from labecon.types import FloatArray
 
 
@@ -112,8 +113,42 @@ class RouteDrivers:
         """Return the result as JSON-ready built-in types, with its :attr:`summary`."""
         return {**asdict(self), "summary": self.summary}  # every field, each JSON-ready
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the bars as a table: a row per alternative route and input, gains in USD."""
+        lab_names = self.names.get("lab", {})
+        out = []
+        for route, base in self.base.items():
+            lab, alternative = route.split(":", 1)
+            for i, name in enumerate(self.inputs):
+                low, high = self.low[route][i], self.high[route][i]
+                out.append(
+                    {
+                        "lab": lab,
+                        "lab_name": lab_names.get(lab, lab),
+                        "route": alternative,
+                        "declared": self.declared[lab],
+                        "input": name,
+                        "description": self.descriptions.get(name, name),
+                        "units": self.units.get(name, ""),
+                        "moved_with_it": self.moved_with.get(name, []) if self.correlated else [],
+                        "low_quantile": self.low_q,
+                        "input_low": self.input_low[i],
+                        "gain_low_usd": low,
+                        "high_quantile": self.high_q,
+                        "input_high": self.input_high[i],
+                        "gain_high_usd": high,
+                        "swing_usd": high - low,
+                        "gain_at_medians_usd": base,
+                    }
+                )
+        return out
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report."""
+        """Write the result as ``drivers.json`` into a run's or analysis's folder, for the report.
+
+        Its bars go beside it as ``drivers.csv`` (:meth:`rows`), for a spreadsheet.
+        """
+        write_csv(Path(directory) / layout.analysis_table("drivers"), self.rows())
         return write_json(Path(directory) / layout.DRIVERS_JSON, self.to_dict())
 
 

@@ -49,6 +49,7 @@ from labecon.runtime.run import simulate, uncertain_input_names
 from labecon.scenario.distributions import CorrelationSpec
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.schema import Scenario
+from labecon.tables import write_csv
 from labecon.types import FloatArray
 from labecon.uncertain.copula import correlate_uniforms
 from labecon.uncertain.transforms import ppf as ppf_of_spec
@@ -181,8 +182,23 @@ class SensitivityResult:
             "read with .indices, .inputs, .to_dict(), .save(directory)>"
         )
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the indices as a table: a row per input (and step of its time axis), an index a column."""
+        steps = self.time_coords if self.time_dim else [None]
+        out = []
+        for j, name in enumerate(self.inputs):
+            for t, step in enumerate(steps):
+                at = {self.time_dim: step} if self.time_dim else {}
+                cells = {k: float(v[j, t] if v.ndim == 2 else v[j]) for k, v in self.indices.items()}
+                out.append({"method": self.method, "output": self.output, "input": name, **at, **cells})
+        return out
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``sensitivity-METHOD.json`` into a run's folder, for the report."""
+        """Write the result as ``sensitivity-METHOD.json`` into a run's folder, for the report.
+
+        Its indices go beside it as ``sensitivity-METHOD.csv`` (:meth:`rows`), for a spreadsheet.
+        """
+        write_csv(Path(directory) / layout.analysis_table(f"sensitivity-{self.method}"), self.rows())
         return write_json(Path(directory) / layout.sensitivity_file(self.method), self.to_dict())
 
     @classmethod

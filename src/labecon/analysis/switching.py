@@ -29,6 +29,7 @@ from labecon.scenario.names import reader_names
 from labecon.scenario.routes import only_routes
 from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.scenario.world import ROUTE_SHARES, strategy_phases
+from labecon.tables import write_csv
 
 EVERY_QUARTERS = SWITCH_EVERY_QUARTERS
 """Quarters between candidate dates by default: one a year."""
@@ -76,8 +77,29 @@ class SwitchDates:
         """Return the result as JSON-ready built-in types, with its :meth:`summary`."""
         return {**asdict(self), "summary": self.summary()}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the dates as a table: a row per date (then ``never``), gains in USD."""
+        common = {"lab": self.lab, "declared": self.declared, "to": self.to}
+        out: list[dict[str, Any]] = [
+            {
+                **common,
+                "quarter": quarter,
+                "date": self.dates[i],
+                "mean_gain_usd": self.mean_gain_usd[i],
+                "mean_gain_se_usd": self.mean_gain_se_usd[i],
+                "median_gain_usd": self.median_gain_usd[i],
+                "p_beats": self.p_beats[i],
+                "p_beats_se": self.p_beats_se[i],
+                "p_best": self.p_best.get(self.dates[i]),
+            }
+            for i, quarter in enumerate(self.quarters)
+        ]
+        never = dict.fromkeys(out[0], None) if out else {}
+        return [*out, {**never, **common, "date": "never", "p_best": self.p_best.get("never")}]
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``switch.json`` into an analysis's folder."""
+        """Write the result as ``switch.json`` into an analysis's folder, its dates as ``switch.csv``."""
+        write_csv(Path(directory) / layout.analysis_table("switch"), self.rows())
         return write_json(Path(directory) / layout.analysis_file("switch"), self.to_dict())
 
     def summary(self) -> str:

@@ -295,10 +295,10 @@ def analysis_dir(out: Path | None, kind: str, scenario_name: str, force: bool) -
             out = Path(f"{base}-{i}")
     else:
         check_out_dir(out)
-    target = out / layout.analysis_file(kind)
-    if target.exists() and not force:
-        msg = f"{target} exists; choose another --out or pass --force"
-        raise fail(msg)
+    for target in (out / layout.analysis_file(kind), out / layout.analysis_table(kind)):
+        if target.exists() and not force:
+            msg = f"{target} exists; choose another --out or pass --force"
+            raise fail(msg)
     return out
 
 

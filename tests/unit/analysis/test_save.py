@@ -35,3 +35,83 @@ def test_a_comparison_saves_with_its_paired_samples(tmp_path: Path) -> None:
     assert path.name == layout.COMPARISON_JSON
     assert "values_sample" in json.loads(path.read_text())
     assert labecon.write_report(tmp_path).is_file()
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_sensitivity_result_writes_its_indices_as_a_table_beside_its_json(tmp_path: Path) -> None:
+    res = SensitivityResult(
+        method="sobol",
+        assumption="independent",
+        output="cash_usd_by_year",
+        inputs=["a", "b + c"],
+        indices={"ST": np.array([[0.5, 0.25], [np.nan, 1.0 / 3.0]])},
+        n_evaluations=5,
+        time_dim="year",
+        time_coords=[2026, 2027],
+    )
+    res.save(tmp_path)
+    rows = _csv(tmp_path / "sensitivity-sobol.csv")
+    assert [(r["input"], r["year"]) for r in rows] == [
+        ("a", "2026"),
+        ("a", "2027"),
+        ("b + c", "2026"),
+        ("b + c", "2027"),
+    ]
+    assert float(rows[3]["ST"]) == 1.0 / 3.0  # every digit, so it reads back to the same number
+    assert rows[2]["ST"] == ""  # NaN left empty, as JSON has it null
+    assert list(rows[0]) == ["method", "output", "input", "year", "ST"]
+
+
+def test_route_drivers_write_their_bars_as_a_table(tmp_path: Path) -> None:
+    drivers = labecon.route_drivers("route-choice", futures=2)
+    drivers.save(tmp_path)
+    rows = _csv(tmp_path / "drivers.csv")
+    assert len(rows) == len(drivers.base) * len(drivers.inputs)
+    for row in rows:
+        route = f"{row['lab']}:{row['route']}"
+        i = drivers.inputs.index(row["input"])
+        assert float(row["gain_low_usd"]) == drivers.low[route][i]
+        assert float(row["gain_high_usd"]) == drivers.high[route][i]
+        assert float(row["swing_usd"]) == drivers.high[route][i] - drivers.low[route][i]
+        assert float(row["input_high"]) == drivers.input_high[i]
+        assert row["lab_name"] == "Frontier lab"
+        assert row["declared"] == "hybrid"
+    price = next(r for r in rows if r["input"] == "d_price")
+    assert price["moved_with_it"] == "e_serving"  # what moved with it, said in the table too
+    assert next(r for r in rows if r["input"] == "g_api")["moved_with_it"] == ""
+
+
+def test_a_break_even_and_its_map_write_their_curves_as_tables(tmp_path: Path) -> None:
+    route = "frontier_lab:own"
+    one = labecon.breakeven("route-choice", route, "d_cloud", points=3, futures=4)
+    one.save(tmp_path / "one")
+    rows = _csv(tmp_path / "one" / "breakeven.csv")
+    assert [float(r["value"]) for r in rows] == one.values
+    assert [float(r["mean_gain_usd"]) for r in rows] == one.mean_gain_usd
+    assert [float(r["p_beats"]) for r in rows] == one.p_beats
+    grid = labecon.breakeven_map(
+        "route-choice", route, "d_cloud", by="capex_dc", points=3, by_points=2, futures=4
+    )
+    grid.save(tmp_path / "map")
+    cells = _csv(tmp_path / "map" / "breakeven_map.csv")
+    assert len(cells) == 3 * 2
+    for cell in cells:
+        j, i = grid.by_values.index(float(cell["by_value"])), grid.values.index(float(cell["value"]))
+        assert float(cell["mean_gain_usd"]) == grid.mean_gain_usd[j][i]
+        assert float(cell["mean_gain_se_usd"]) == grid.mean_gain_se_usd[j][i]
+
+
+def test_switch_dates_write_a_row_per_date_and_never(tmp_path: Path) -> None:
+    switch = labecon.switch_dates("route-choice", "frontier_lab", "own", every_quarters=20, n_samples=40)
+    switch.save(tmp_path)
+    rows = _csv(tmp_path / "switch.csv")
+    assert [r["date"] for r in rows] == [*switch.dates, "never"]
+    assert [float(r["mean_gain_usd"]) for r in rows[:-1]] == switch.mean_gain_usd
+    assert float(rows[-1]["p_best"]) == switch.p_best["never"]
+    assert rows[-1]["mean_gain_usd"] == ""  # never switching gains nothing over itself: left empty
