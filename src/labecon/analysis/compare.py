@@ -58,6 +58,7 @@ from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import ComputeScenario, Scenario, WorldScenario, as_kind
+from labecon.tables import write_csv
 from labecon.types import EngineName, FloatArray
 
 Goal = Literal["max", "min"]
@@ -148,7 +149,30 @@ class Comparison:
             arrays |= {f"values_{i}": sub.values, f"regret_{i}": sub.regret}
         folder.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(folder / layout.COMPARISON_NPZ, allow_pickle=False, **arrays)
+        write_csv(folder / layout.analysis_table("comparison"), self.rows())
         return write_json(folder / layout.COMPARISON_JSON, self.to_dict(sample_rows=sample_rows))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the answer as a table: a row per metric and option, its mean, P(best) and mean regret."""
+        out = []
+        for c in [self, *self.by_metric.values()]:
+            for option in c.options:
+                out.append(
+                    {
+                        "metric": c.metric,
+                        "units": c.units,
+                        "goal": c.goal,
+                        "option": option,
+                        "mean": float(c.means[option].value),
+                        "mean_se": float(c.means[option].se),
+                        "p_best": float(c.p_best[option].value),
+                        "p_best_se": float(c.p_best[option].se),
+                        "mean_regret": float(c.mean_regret[option].value),
+                        "mean_regret_se": float(c.mean_regret[option].se),
+                        "best_on_average": option == c.best,
+                    }
+                )
+        return out
 
     @classmethod
     def load(cls, directory: str | Path) -> Comparison:

@@ -41,6 +41,7 @@ from labecon.runtime.summary import Estimate, summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.overrides import with_overrides
 from labecon.scenario.schema import Scenario
+from labecon.tables import write_csv
 from labecon.types import EngineName, FloatArray
 
 STATISTICS = ("mean", "p5", "p50", "p95", "sd", "p_positive", "p_negative")
@@ -165,8 +166,37 @@ class OptimizationResult:
             "read with .best, .candidates, .frontier, .to_dict(), .save(directory)>"
         )
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the candidates as a table: a row each, its parameters, objective and constraints."""
+        frontier = {c.number for c in self.frontier}
+        out = []
+        for c in self.candidates:
+            limits: dict[str, float] = {}
+            for text, estimate in zip(self.constraints, c.constraints, strict=True):
+                # A column per constraint's statistic (its left-hand side), its limit said in the JSON.
+                stat = re.split(r"<=|>=", text)[0].strip()
+                name = stat if stat not in limits and stat != self.objective else text
+                limits |= {name: float(estimate.value), f"{name} se": float(estimate.se)}
+            out.append(
+                {
+                    "candidate": c.number,
+                    **c.params,
+                    self.objective: float(c.objective.value),
+                    f"{self.objective} se": float(c.objective.se),
+                    **limits,
+                    "feasible": c.feasible,
+                    "on_frontier": c.number in frontier,
+                    "best": c.number == self.best.number,
+                }
+            )
+        return out
+
     def save(self, directory: str | Path) -> Path:
-        """Write the result as ``optimization.json`` into a run's folder, where the report finds it."""
+        """Write the result as ``optimization.json`` into a run's folder, where the report finds it.
+
+        Its candidates go beside it as ``optimization.csv`` (:meth:`rows`), for a spreadsheet.
+        """
+        write_csv(Path(directory) / layout.analysis_table("optimization"), self.rows())
         return write_json(Path(directory) / layout.OPTIMIZATION_JSON, self.to_dict())
 
     @classmethod

@@ -115,3 +115,37 @@ def test_switch_dates_write_a_row_per_date_and_never(tmp_path: Path) -> None:
     assert [float(r["mean_gain_usd"]) for r in rows[:-1]] == switch.mean_gain_usd
     assert float(rows[-1]["p_best"]) == switch.p_best["never"]
     assert rows[-1]["mean_gain_usd"] == ""  # never switching gains nothing over itself: left empty
+
+
+def test_a_comparison_writes_a_row_per_option_and_metric(tmp_path: Path) -> None:
+    x = np.random.default_rng(2).normal(size=400)
+    comp = compare_values({"a": x + 1.0, "b": x})
+    comp.save(tmp_path)
+    rows = _csv(tmp_path / "comparison.csv")
+    assert [r["option"] for r in rows] == ["a", "b"]
+    assert float(rows[0]["mean"]) == float(comp.means["a"].value)
+    assert float(rows[1]["p_best"]) == float(comp.p_best["b"].value)
+    assert [r["best_on_average"] for r in rows] == ["true", "false"]
+
+
+def test_an_optimisation_writes_a_row_per_candidate(tmp_path: Path) -> None:
+    from labecon.analysis.optimize import optimize
+
+    res = optimize(
+        "b1",
+        {"strategies.build.headroom_frac": (0.0, 0.5)},
+        "mean(pv_build)",
+        ["p_positive(saving) <= 0.5"],
+        goal="min",
+        n_trials=3,
+        n_samples=100,
+        seed=3,
+    )
+    res.save(tmp_path)
+    rows = _csv(tmp_path / "optimization.csv")
+    assert [int(r["candidate"]) for r in rows] == [c.number for c in res.candidates]
+    for row, c in zip(rows, res.candidates, strict=True):
+        assert float(row["strategies.build.headroom_frac"]) == c.params["strategies.build.headroom_frac"]
+        assert float(row["mean(pv_build)"]) == float(c.objective.value)
+        assert float(row["p_positive(saving)"]) == float(c.constraints[0].value)  # the limit's statistic
+    assert sum(r["best"] == "true" for r in rows) == 1
