@@ -99,18 +99,12 @@ class Breakeven:
         """Return the curve as a table: a row per value of the input, the route's gain there in USD."""
         return [
             {
-                "lab": self.lab,
-                "route": self.route,
-                "declared": self.declared,
-                "input": self.input,
-                "units": self.units,
-                "quantile": self.quantiles[i] if self.quantiles else None,
-                "value": value,
+                **point_columns(self, i),
                 "mean_gain_usd": self.mean_gain_usd[i],
                 "mean_gain_se_usd": self.mean_gain_se_usd[i],
                 "p_beats": self.p_beats[i],
             }
-            for i, value in enumerate(self.values)
+            for i in range(len(self.values))
         ]
 
     def save(self, directory: str | Path) -> Path:
@@ -432,6 +426,23 @@ def check_param(
     if below or (info.maximum is not None and high > info.maximum):
         msg = f"must lie within {path}'s bounds ({info.bounds}), got {low:g} to {high:g}"
         raise OptionError(msg, range_option)
+
+
+def point_columns(result: Any, i: int) -> dict[str, Any]:
+    """Return the first columns of a break-even's table row: the route, and the input at its ``i``-th value.
+
+    ``result`` is a :class:`Breakeven` or a :class:`~labecon.analysis.breakeven_map.BreakevenMap`
+    (the same fields for the first input).
+    """
+    return {
+        "lab": result.lab,
+        "route": result.route,
+        "declared": result.declared,
+        "input": result.input,
+        "units": result.units,
+        "quantile": result.quantiles[i] if result.quantiles else None,
+        "value": result.values[i],
+    }
 
 
 def percentile(q: float) -> str:

@@ -35,6 +35,7 @@ from labecon.analysis.breakeven import (
     crossing_se,
     crossings,
     gain_grid,
+    point_columns,
     route_futures,
     world_of,
 )
@@ -108,13 +109,7 @@ class BreakevenMap:
         """Return the map as a table: a row per pair of values, the route's gain there in USD."""
         return [
             {
-                "lab": self.lab,
-                "route": self.route,
-                "declared": self.declared,
-                "input": self.input,
-                "units": self.units,
-                "quantile": self.quantiles[i] if self.quantiles else None,
-                "value": value,
+                **point_columns(self, i),
                 "by": self.by,
                 "by_units": self.by_units,
                 "by_quantile": self.by_quantiles[j] if self.by_quantiles else None,
@@ -124,7 +119,7 @@ class BreakevenMap:
                 "p_beats": self.p_beats[j][i],
             }
             for j, by_value in enumerate(self.by_values)
-            for i, value in enumerate(self.values)
+            for i in range(len(self.values))
         ]
 
     def save(self, directory: str | Path) -> Path:
