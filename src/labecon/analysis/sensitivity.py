@@ -410,8 +410,8 @@ def sobol_indices(
 def _sobol_design(space: InputSpace) -> tuple[list[str], list[str]]:
     """Return a Sobol' design's columns and each one's group: the correlated inputs' is ``"a + b"``.
 
-    The design holds ``space``'s inputs and, with a correlation, every input it names (a fixed one
-    or one left out too: their draws enter the others' through the copula).
+    The design holds ``space``'s inputs and, with a correlation, every input it names (one left out
+    of ``space`` too: its draws enter the others' through the copula).
     """
     design, corr = list(space.names), space.correlation
     if corr is None:
