@@ -485,6 +485,48 @@ def test_where_an_input_turns_the_answer_is_asked_from_its_bar_and_kept_in_the_l
     assert "breakeven=" not in again.url
 
 
+def test_the_tornado_holds_correlated_inputs_apart_when_unticked_and_the_link_keeps_it(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page.click("#check-drivers")
+    page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
+    assert page.is_checked("#drivers-together")  # route-choice correlates two inputs: together by default
+    page.uncheck("#drivers-together")
+    page.wait_for_url("**correlated=no**")
+    page.wait_for_function("document.querySelector('#drivers .hint')?.innerText.includes('set aside')")
+    apart = labecon.route_drivers("route-choice", seed=2, correlated=False)
+    together = labecon.route_drivers("route-choice", seed=2)
+    route = page.input_value('select[aria-label="Frontier lab: alternative route"]')
+    by_words = {apart.descriptions[n]: i for i, n in enumerate(apart.inputs)}
+    chart = "document.getElementById('drivers-frontier_lab')"
+    labels, bars = page.evaluate(f"[{chart}.data[1].y, {chart}.data[1].x]")
+    want = [(apart.high[route][by_words[label]] - apart.base[route]) / 1e9 for label in labels]
+    assert bars == pytest.approx(want, rel=1e-12)
+    moved = [(together.high[route][by_words[label]] - together.base[route]) / 1e9 for label in labels]
+    assert bars != pytest.approx(moved, rel=1e-6)  # the correlated pair's bars differ
+    hover = page.evaluate(f"{chart}.data[1].customdata")
+    assert not any("moving with it" in value for _, value, _ in hover)
+    # The link reopens it unticked; a bar's break-even holds the partner at its draws too.
+    again = _opened(browser, page.url, errors)
+    again.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
+    assert not again.is_checked("#drivers-together")
+    box = again.locator("#drivers-frontier_lab .bars .point path").last.bounding_box()
+    again.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    again.wait_for_selector("#breakeven-frontier_lab .breakeven-summary")
+    name = parse_qs(urlparse(again.url).query)["breakeven"][0].split("|")[1]
+    expected = labecon.breakeven(
+        "route-choice", route, name, points=9, futures=500, seed=2, correlated=False
+    )
+    assert again.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == expected.summary()
+    # Ticked again: together, and the link no longer says otherwise.
+    again.check("#drivers-together")
+    again.wait_for_function("document.querySelector('#drivers .hint')?.innerText.includes('moved together')")
+    assert "correlated=no" not in again.url
+    assert errors == []
+
+
 def test_when_to_switch_routes_is_shown_and_kept_in_the_link(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
     page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)

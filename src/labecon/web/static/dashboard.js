@@ -27,6 +27,7 @@ const state = {
   switch: false, // when to switch routes is shown (for the scenario as it is)
   switchTo: null, // the switch asked: "lab:route"
   breakeven: null, // where an input turns a route answer, under its tornado: "lab:route|input[|second input]"
+  apart: false, // the tornado and break-evens hold the inputs the scenario correlates at their medians
   description: null,
   view: null,
   renders: 0,
@@ -180,11 +181,20 @@ function checkConventions() {
 function checkDrivers() {
   const body = previewBody();
   delete body.n_samples; // one point per input and quantile: no sample count applies
+  body.correlated = !state.apart;
   return askCheck("drivers", body, (data) => {
     driversShown = data;
-    drawDrivers($("drivers"), data, state.lab, checkBreakeven);
+    drawDrivers($("drivers"), data, state.lab, checkBreakeven, moveTogether);
     if (breakevenFromLink) breakevenAsLinked(data);
   });
+}
+
+// The tornado asked again with the inputs the scenario correlates moving together, or held apart.
+function moveTogether(together) {
+  state.apart = !together;
+  state.breakeven = null; // asked the other way: it is not under the new tornado
+  writeUrl(state);
+  return checkDrivers();
 }
 
 // Where `input` turns the answer of `route` ("lab:route"), drawn into `into` under its tornado; with
@@ -195,7 +205,7 @@ async function checkBreakeven(route, input, into, by = null) {
   // server runs at once (up to 1,000).
   const cells = by ? 9 * 5 + 1 : 10;
   const futures = Math.min(1000, Math.floor(state.config.immediate_max_samples / cells));
-  const body = { ...previewBody(), route, input_name: input, points: 9, futures };
+  const body = { ...previewBody(), route, input_name: input, points: 9, futures, correlated: !state.apart };
   if (by) Object.assign(body, { by, by_points: 5 });
   delete body.n_samples; // its own futures: no preview sample count applies
   const asked = JSON.stringify(previewBody());
@@ -519,7 +529,7 @@ async function start() {
     if (state.view) drawCharts(state.view, state.lab);
     state.breakeven = null; // the tornadoes are drawn again, without it
     writeUrl(state);
-    if (driversShown) drawDrivers($("drivers"), driversShown, state.lab, checkBreakeven);
+    if (driversShown) drawDrivers($("drivers"), driversShown, state.lab, checkBreakeven, moveTogether);
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);

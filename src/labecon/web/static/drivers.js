@@ -119,10 +119,27 @@ function drawTornado(div, data, route) {
   }, { displaylogo: false, responsive: true });
 }
 
+// Whether inputs move together (`data.correlated`), as a box to tick, when the scenario correlates any
+// input swept: unticking it calls `onTogether(false)` (each alone, the others at their medians).
+function togetherBox(data, onTogether) {
+  const correlated = Object.values(data.moved_with || {}).some((others) => others.length);
+  if (!correlated || !onTogether) return null;
+  const label = document.createElement("label");
+  label.className = "together";
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.id = "drivers-together";
+  box.checked = data.correlated !== false;
+  box.addEventListener("change", () => onTogether(box.checked));
+  label.append(box, " Move the inputs the scenario correlates together (untick: each alone, the others at their medians)");
+  return label;
+}
+
 // Draw `data` (the API's answer) into `box`: per lab a route picker and its tornado, and how to read
 // them. A click on an input's bar calls `onPick(route, input, into)` (where that input turns the
-// route's answer, drawn into the panel's `into` box).
-export function drawDrivers(box, data, labShown, onPick) {
+// route's answer, drawn into the panel's `into` box); the box for correlated inputs
+// `onTogether(together)`.
+export function drawDrivers(box, data, labShown, onPick, onTogether = null) {
   const parts = [];
   const byLab = alternativesByLab(data);
   const labName = (lab) => ((data.names || {}).lab || {})[lab] || lab;
@@ -162,7 +179,8 @@ export function drawDrivers(box, data, labShown, onPick) {
     movedWords(data) +
     `It ignores interactions (labecon sensitivity apportions them). ` +
     "Click an input's bar to see where it turns the answer.";
-  box.replaceChildren(...parts.map(([panel]) => panel), note);
+  const together = togetherBox(data, onTogether);
+  box.replaceChildren(...parts.map(([panel]) => panel), ...(together ? [together] : []), note);
   box.hidden = false;
   for (const [, chart, pick, turn] of parts) {
     drawTornado(chart, data, pick.value);

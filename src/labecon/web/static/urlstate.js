@@ -1,5 +1,6 @@
 // The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
-// the lab shown, the full run and the checks shown (conventions, drivers, the route answer in words),
+// the lab shown, the full run and the checks shown (conventions, drivers and whether their correlated
+// inputs move together, the route answer in words),
 // so a copied link reopens it.
 function encodeText(text) {
   const bytes = new TextEncoder().encode(text);
@@ -46,6 +47,7 @@ export function readUrl(state, onError) {
   state.switch = checks.includes("switch");
   if (q.has("switch")) state.switchTo = q.get("switch");
   if (q.has("breakeven")) state.breakeven = q.get("breakeven");
+  state.apart = q.get("correlated") === "no";
   state.overrides = {};
   for (const [key, value] of q.entries()) {
     if (!key.startsWith("set.")) continue;
@@ -66,5 +68,6 @@ export function writeUrl(state) {
   if (checks.length) q.set("check", checks.join(","));
   if (state.switchTo) q.set("switch", state.switchTo);
   if (state.breakeven) q.set("breakeven", state.breakeven);
+  if (state.apart) q.set("correlated", "no");
   history.replaceState(null, "", location.pathname + "?" + q.toString());
 }
