@@ -67,7 +67,7 @@ EXTRA_CASES: Final[tuple[str, ...]] = (
 """Cases run only when asked (``--cases``): B1 on a Dask LocalCluster of 1 or 2
 workers (peak memory is the largest of the client's and every worker's), and
 the world model at 40 quarters: two-strategies with its route counterfactuals
-(five world runs per block: the declared routes and four alternatives), the
+(six world runs per block: the declared routes and five alternatives), the
 same with the declared strategies only (one world run: the engine alone), and
 route-choice with its four routes, in a new process and in one that has run
 it before (as the dashboard's workers have)."""

@@ -516,9 +516,7 @@ def test_the_tornado_holds_correlated_inputs_apart_when_unticked_and_the_link_ke
     again.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     again.wait_for_selector("#breakeven-frontier_lab .breakeven-summary")
     name = parse_qs(urlparse(again.url).query)["breakeven"][0].split("|")[1]
-    expected = labecon.breakeven(
-        "route-choice", route, name, points=9, futures=500, seed=2, correlated=False
-    )
+    expected = labecon.breakeven("route-choice", route, name, points=9, futures=500, seed=2, correlated=False)
     assert again.locator("#breakeven-frontier_lab .breakeven-summary").inner_text() == expected.summary()
     # Ticked again: together, and the link no longer says otherwise.
     again.check("#drivers-together")

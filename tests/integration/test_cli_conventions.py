@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -44,6 +45,25 @@ def test_conventions_as_json_and_with_an_override() -> None:
     assert "terminal value: book value" not in labels
     assert set(data["rows"][0]["p_best"]["frontier_lab"]) == {"own", "partner", "lease", "hybrid"}
     assert data["names"] == {"lab": {"frontier_lab": "Frontier lab"}}
+
+
+def test_conventions_are_saved_and_a_file_in_the_way_is_refused_before_running(tmp_path: Path) -> None:
+    out = tmp_path / "checks"
+    result = runner.invoke(app, ["conventions", "route-choice", "-n", "40", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Written to" in result.output
+    assert json.loads((out / "conventions.json").read_text())["rows"][0]["label"] == "as declared"
+    assert (out / "conventions.csv").read_text().startswith("variant,overrides,lab,lab_name,route,p_best,")
+    # A folder holding a table of that name (from a spreadsheet, say) is refused, the file kept.
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "conventions.csv").write_text("my notes\n")
+    refused = runner.invoke(app, ["conventions", "route-choice", "-n", "40", "--out", str(other)])
+    assert refused.exit_code == 2
+    assert "conventions.csv exists; choose another --out or pass --force" in " ".join(refused.output.split())
+    assert "variant 1 of" not in refused.output  # refused before anything ran
+    assert (other / "conventions.csv").read_text() == "my notes\n"
+    assert not (other / "conventions.json").exists()
 
 
 def test_conventions_of_a_scenario_without_routes_names_the_problem() -> None:

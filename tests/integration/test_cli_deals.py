@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -59,3 +60,21 @@ def test_deals_cut_nothing_short_on_a_narrow_screen(monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
     assert "What each deal is worth to both sides" in result.output
+
+
+def test_deals_are_saved_and_an_earlier_result_is_kept_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "deals-here"
+    args = ["deals", "route-choice", "-n", "60", "--seed", "3", "--out", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Written to" in result.output
+    assert json.loads((out / "deals.json").read_text())["n_samples"] == 60
+    table = (out / "deals.csv").read_text()
+    assert table.startswith("deal,deal_name,lab,measure,party,party_name,")
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2
+    assert "exists; choose another --out or pass --force" in again.output
+    assert (out / "deals.csv").read_text() == table  # untouched
+    forced = runner.invoke(app, [*args, "--force", "--json"])
+    assert forced.exit_code == 0, forced.output
+    assert json.loads(forced.stdout)["seed"] == 3

@@ -19,15 +19,19 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
+from labecon import layout
 from labecon.errors import ScenarioError
+from labecon.jsonable import write_json
 from labecon.runtime.run import simulate
 from labecon.scenario.loader import ScenarioSource, load_scenario
 from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
 from labecon.scenario.overrides import with_overrides
 from labecon.scenario.routes import lab_routes
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
+from labecon.tables import write_csv
 
 AGAINST_OWNING = "the settings against owning, together"
 """The label of the last variant: compute priced at signing, chips for free space ordered a
@@ -111,6 +115,36 @@ class ConventionsResult:
                 for row in self.rows
             ],
         }
+
+    def table(self) -> list[dict[str, Any]]:
+        """Return the answer as a table: a row per variant, lab and route, its P(best) and standard error.
+
+        ``best``: the lab's likeliest route in the variant; ``tie``: its two likeliest are within
+        two standard errors (on each of the lab's rows); ``beyond_plausible_bounds``: the share of
+        futures the lab, on its declared route, passed the scenario's plausibility bounds.
+        """
+        return [
+            {
+                "variant": row.label,
+                "overrides": "; ".join(f"{path}={value}" for path, value in row.overrides.items()),
+                "lab": lab,
+                "lab_name": self.names.lab(lab),
+                "route": route,
+                "p_best": value,
+                "p_best_se": se,
+                "best": route == row.best(lab),
+                "tie": row.is_tie(lab),
+                "beyond_plausible_bounds": row.beyond_bounds.get(lab),
+            }
+            for row in self.rows
+            for lab, routes in row.p_best.items()
+            for route, (value, se) in routes.items()
+        ]
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``conventions.json`` into an analysis's folder, its table as CSV beside it."""
+        write_csv(Path(directory) / layout.analysis_table("conventions"), self.table())
+        return write_json(Path(directory) / layout.analysis_file("conventions"), self.to_dict())
 
 
 def convention_variants(scenario: WorldScenario) -> list[Convention]:

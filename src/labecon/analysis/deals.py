@@ -19,21 +19,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from labecon import layout
 from labecon.amounts import money
 from labecon.analysis.metrics import probability_estimate
 from labecon.errors import ScenarioError
+from labecon.jsonable import write_json
 from labecon.model.world_outputs import deal_labels
 from labecon.runtime.run import simulate
 from labecon.runtime.summary import summarize
 from labecon.scenario.loader import ScenarioSource, load_scenario
-from labecon.scenario.names import NO_NAMES, ReaderNames, reader_names
+from labecon.scenario.names import NO_NAMES, ReaderNames, deal_parts, reader_names
 from labecon.scenario.schema import Scenario, WorldScenario, as_kind
 from labecon.scenario.world import world_deals
+from labecon.tables import write_csv
 from labecon.types import FloatArray
+
+_STATISTICS = ("mean", "mean_se", "sd", "p5", "p5_se", "p50", "p50_se", "p95", "p95_se")
+"""A worth's statistics in the table, each a column in USD (``mean_usd`` ...), then P(> 0)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,46 @@ class DealValues:
                 for d in self.deals
             ],
         }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Return the answer as a table: a row per deal and party (its lab, its partner, each rival lab).
+
+        ``measure`` is ``lab_gain`` (the lab's NPV with the deal less without it),
+        ``partner_npv`` (the partner's return on the deal) or ``rival_gain`` (another lab's NPV
+        with it less without it; ``party`` names that lab); ``p_both`` is the deal's share of
+        futures where the lab gains and the partner's NPV is positive, on each of its rows.
+        """
+        out = []
+        for d in self.deals:
+            parties = [
+                ("lab_gain", d.lab, d.lab_gain),
+                ("partner_npv", (deal_parts(d.deal) or (d.deal,))[0], d.partner_npv),
+                *(("rival_gain", lab, worth) for lab, worth in d.others_gain.items()),
+            ]
+            for measure, party, worth in parties:
+                naming = self.names.cloud if measure == "partner_npv" else self.names.lab
+                out.append(
+                    {
+                        "deal": d.deal,
+                        "deal_name": self.names.deal(d.deal),
+                        "lab": d.lab,
+                        "measure": measure,
+                        "party": party,
+                        "party_name": naming(party),
+                        "n_samples": worth["n_samples"],
+                        **{f"{k}_usd": worth[k] for k in _STATISTICS},
+                        "p_positive": worth["p_positive"],
+                        "p_positive_se": worth["p_positive_se"],
+                        "p_both": d.both_gain[0],
+                        "p_both_se": d.both_gain[1],
+                    }
+                )
+        return out
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result as ``deals.json`` into an analysis's folder, its table as ``deals.csv``."""
+        write_csv(Path(directory) / layout.analysis_table("deals"), self.rows())
+        return write_json(Path(directory) / layout.analysis_file("deals"), self.to_dict())
 
 
 def deal_values(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ import labecon
 from labecon.amounts import pct as percent
 from labecon.cli.options import (
     BackendOption,
+    ForceOption,
     JsonOption,
     SchedulerOption,
     SeedOption,
@@ -27,7 +29,11 @@ def conventions(
     samples: Annotated[int | None, samples_option("Monte Carlo samples of each variant.")] = None,
     seed: SeedOption = None,
     sets: SetOption = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for conventions.json and conventions.csv.")
+    ] = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
@@ -51,6 +57,9 @@ def conventions(
         backend=backend,
         scheduler=scheduler,
         workers=workers,
+        saved_as="conventions",
+        out=out,
+        force=force,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -12,6 +13,7 @@ from labecon.amounts import money
 from labecon.amounts import pct as percent
 from labecon.cli.options import (
     BackendOption,
+    ForceOption,
     JsonOption,
     SchedulerOption,
     SeedOption,
@@ -28,7 +30,9 @@ def deals(
     samples: Annotated[int | None, samples_option("Monte Carlo samples of each run.")] = None,
     seed: SeedOption = None,
     sets: SetOption = None,
+    out: Annotated[Path | None, typer.Option(help="Directory for deals.json and deals.csv.")] = None,
     as_json: JsonOption = False,
+    force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
@@ -51,6 +55,9 @@ def deals(
         backend=backend,
         scheduler=scheduler,
         workers=workers,
+        saved_as="deals",
+        out=out,
+        force=force,
     )
 
 

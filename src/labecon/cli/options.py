@@ -171,6 +171,8 @@ def say_if_compiling(scenario: labecon.Scenario, engine: str = "auto") -> None:
 class _Plain(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
+    def save(self, directory: str | Path) -> Path: ...
+
 
 _Result = TypeVar("_Result", bound=_Plain)
 
@@ -201,14 +203,19 @@ def rerun_and_show(
     backend: str = "local",
     scheduler: str | None = None,
     workers: int | None = None,
+    saved_as: str,
+    out: Path | None = None,
+    force: bool = False,
 ) -> None:
-    """Run a scenario again and again on the same futures, then print the result (or its JSON).
+    """Run a scenario again and again on the same futures, save the result, then print it (or its JSON).
 
     ``compute`` is the public API's function (``labecon.conventions``, ``labecon.deal_values``),
     called as ``compute(scenario, n_samples=, seed=, backend=, progress=)``; each ``rerun``
     (``"variant"``, ``"run"``) is said as it starts, unless the answer is JSON. The backend
-    (``labecon.make_backend``) serves every rerun: a Dask cluster starts once. An error names
-    its field.
+    (``labecon.make_backend``) serves every rerun: a Dask cluster starts once. The result is
+    saved as the analysis ``saved_as`` (its JSON and CSV) into ``out`` (or a fresh folder of the
+    run store), which is refused before anything runs if it holds one and ``force`` is not
+    given. An error names its field.
     """
 
     def say(i: int, count: int, label: str) -> None:
@@ -216,18 +223,17 @@ def rerun_and_show(
 
     try:
         scenario = load_scenario(source, sets)
+        out_dir = analysis_dir(out, saved_as, scenario.name, force)
         say_if_compiling(scenario)
         summed = plausibility_summary(f"the {rerun}s", reader_names(scenario))
         with backend_of(backend, scheduler, workers) as runner, summed:
             result = compute(
                 scenario, n_samples=samples, seed=seed, backend=runner, progress=None if as_json else say
             )
+        result.save(out_dir)
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        return
-    show(result)
+    show_saved(result, lambda: show(result), out_dir, None, as_json=as_json)
 
 
 def show_saved(

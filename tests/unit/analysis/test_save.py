@@ -149,3 +149,39 @@ def test_an_optimisation_writes_a_row_per_candidate(tmp_path: Path) -> None:
         assert float(row["mean(pv_build)"]) == float(c.objective.value)
         assert float(row["p_positive(saving)"]) == float(c.constraints[0].value)  # the limit's statistic
     assert sum(r["best"] == "true" for r in rows) == 1
+
+
+def test_deal_values_write_a_row_per_deal_and_party(tmp_path: Path) -> None:
+    values = labecon.deal_values("two-strategies", n_samples=60, seed=2)
+    path = values.save(tmp_path)
+    assert path == tmp_path / "deals.json"
+    assert json.loads(path.read_text()) == json.loads(json.dumps(values.to_dict()))
+    rows = _csv(tmp_path / "deals.csv")
+    assert len(rows) == 3 * len(values.deals)  # its lab, its partner and the one rival
+    for d in values.deals:
+        mine = {r["measure"]: r for r in rows if r["deal"] == d.deal}
+        assert mine["lab_gain"]["party"] == d.lab
+        assert float(mine["lab_gain"]["p50_usd"]) == d.lab_gain["p50"]
+        assert float(mine["partner_npv"]["mean_se_usd"]) == d.partner_npv["mean_se"]
+        [(rival, worth)] = d.others_gain.items()
+        assert (mine["rival_gain"]["party"], float(mine["rival_gain"]["p95_usd"])) == (rival, worth["p95"])
+        assert {float(r["p_both"]) for r in mine.values()} == {d.both_gain[0]}
+        assert mine["lab_gain"]["deal_name"] == values.names.deal(d.deal)
+    assert {r["party_name"] for r in rows} >= {"OpenAI-like lab", "Anthropic-like lab"}
+
+
+def test_conventions_write_a_row_per_variant_lab_and_route(tmp_path: Path) -> None:
+    result = labecon.conventions("route-choice", n_samples=40, seed=2)
+    result.save(tmp_path)
+    assert json.loads((tmp_path / "conventions.json").read_text())["rows"][0]["label"] == "as declared"
+    rows = _csv(tmp_path / "conventions.csv")
+    assert len(rows) == sum(len(routes) for row in result.rows for routes in row.p_best.values())
+    for row in result.rows:
+        mine = [r for r in rows if r["variant"] == row.label]
+        for r in mine:
+            value, se = row.p_best[r["lab"]][r["route"]]
+            assert (float(r["p_best"]), float(r["p_best_se"])) == (value, se)
+            assert r["best"] == ("true" if r["route"] == row.best(r["lab"]) else "false")
+        assert sum(r["best"] == "true" for r in mine) == len(row.p_best)  # one best route per lab
+    assert rows[0]["overrides"] == ""  # as declared
+    assert any("finance.compute_priced_at=" in r["overrides"] for r in rows)
