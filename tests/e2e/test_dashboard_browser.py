@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import labecon
-from labecon.amounts import input_amount
+from labecon.amounts import input_amount, money
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install '.[web]'")
 
@@ -363,6 +363,35 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     again.wait_for_selector("#conventions table", timeout=120_000)
     assert again.inner_text("#conventions") == text
     _assert_a_change_takes_the_check_away(page, browser, server, "conventions", errors)
+
+
+def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
+    server: BackgroundServer, browser: Any
+) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors)
+    page.click("#check-deals")
+    page.wait_for_selector("#deals table", timeout=120_000)
+    # The server's preview size (2,000 here) on the same seed: labecon.deal_values' answer.
+    expected = labecon.deal_values("two-strategies", n_samples=2_000, seed=2)
+    assert page.inner_text("#deals .deals-summary") == expected.headline()
+    rows = page.locator("#deals tr")
+    assert rows.count() == 1 + len(expected.deals)
+    first = rows.nth(1).locator("td")
+    deal = expected.deals[0]
+    assert first.nth(0).inner_text() == expected.names.deal(deal.deal)  # by the names readers know
+    p50, p5, p95 = (money(deal.lab_gain[k]) for k in ("p50", "p5", "p95"))
+    assert first.nth(1).inner_text() == f"{p50} ({p5} to {p95})"  # as the CLI writes dollars
+    both = first.nth(5).inner_text()  # to a tenth of a point (a tie may round up where the CLI rounds even)
+    assert both.endswith("%")
+    assert abs(float(both[:-1]) - 100 * deal.both_gain[0]) <= 0.05 + 1e-9
+    marked = page.locator("#deals td.mutual").count()
+    assert marked == sum(d.both_gain[0] > 0.5 for d in expected.deals)
+    assert "check=deals" in page.url
+    again = _opened(browser, page.url, errors)
+    again.wait_for_selector("#deals table", timeout=120_000)
+    assert again.inner_text("#deals") == page.inner_text("#deals")
+    _assert_a_change_takes_the_check_away(page, browser, server, "deals", errors)
 
 
 def _driver_titles(page: Any) -> list[str]:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from labecon import layout
-from labecon.amounts import money
+from labecon.amounts import money, pct
 from labecon.analysis.metrics import probability_estimate
 from labecon.errors import ScenarioError
 from labecon.jsonable import write_json
@@ -85,6 +85,29 @@ class DealValues:
             f"medians): {deals or 'no deals'}; read with .deals, .to_dict()>"
         )
 
+    def headline(self) -> str:
+        """Return how many deals leave both sides better off in most futures, in a sentence."""
+        mutual = sum(d.both_gain[0] > 0.5 for d in self.deals)
+        if len(self.deals) == 1:
+            lead = "The deal leaves" if mutual else "The deal does not leave"
+        else:
+            lead = f"{mutual} of {len(self.deals)} deals leave"
+        return (
+            f"{lead} both sides better off in most futures ({self.n_samples:,} futures, seed {self.seed}, "
+            "each with and without the deal)."
+        )
+
+    def summary(self) -> str:
+        """Return the answer in words: the :meth:`headline`, then each deal's worth to both sides."""
+        said = [
+            f"{self.names.deal(d.deal)}: the lab {'gains' if d.lab_gain['p50'] >= 0 else 'loses'} "
+            f"{money(abs(d.lab_gain['p50']))} in the median (gains in {pct(d.lab_gain['p_positive'])} of "
+            f"futures); the partner's NPV of the deal is {money(d.partner_npv['p50'])} (positive in "
+            f"{pct(d.partner_npv['p_positive'])}); both gain in {pct(d.both_gain[0])} of futures."
+            for d in self.deals
+        ]
+        return " ".join([self.headline(), *said])
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (JSON-ready); ``names``: each lab's and deal's name for readers."""
         labs = {d.lab for d in self.deals} | {lab for d in self.deals for lab in d.others_gain}
@@ -92,6 +115,8 @@ class DealValues:
             "scenario": self.scenario,
             "n_samples": self.n_samples,
             "seed": self.seed,
+            "headline": self.headline(),
+            "summary": self.summary(),
             "names": self.names.for_coords({"lab": sorted(labs), "deal": [d.deal for d in self.deals]}),
             "deals": [
                 {

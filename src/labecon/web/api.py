@@ -17,6 +17,7 @@ import labecon
 from labecon.analysis.breakeven import check_breakeven
 from labecon.analysis.breakeven_map import check_by
 from labecon.analysis.conventions import with_routes
+from labecon.analysis.deals import with_deals
 from labecon.analysis.switching import check_switch
 from labecon.scenario.loader import load_quietly
 from labecon.scenario.schema import WorldScenario
@@ -202,6 +203,31 @@ async def post_conventions(request: Request) -> JSONResponse:
     n, seed = _check_size(request, req, scenario, "samples per variant")
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, n, seed, answer="conventions"))
+
+
+@router.post(
+    "/deals",
+    summary="What each strategic deal is worth to its lab and to its partner",
+    openapi_extra=_body_doc(RunRequest),
+    responses={413: ERRORS[413], 422: ERRORS[422], 429: ERRORS[429]},
+)
+async def post_deals(request: Request) -> JSONResponse:
+    """Run a scenario as declared and once without each deal, on the same futures.
+
+    As ``labecon deals``: per deal, the lab's NPV of free cash flow with it less without it
+    (``lab_gain_usd``), the partner's NPV of the deal (``partner_npv_usd``), each rival lab's
+    NPV with it less without it (``other_labs_gain_usd``), each a summary (mean, percentiles,
+    P(> 0), with standard errors), the share of futures where both sides gain (``both_gain``)
+    and ``summary`` in words. Every lab takes its declared route. ``n_samples`` (each run's;
+    default the dashboard's preview size) is at most ``immediate_max_samples``; ``422`` naming
+    ``scenario`` or ``clouds`` for a scenario without deals.
+    """
+    body = await request.body()
+    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
+    scenario = with_deals(request_scenario(req.scenario, req.overrides))
+    n, seed = _check_size(request, req, scenario, "samples per run")
+    runner: ImmediateRunner = request.app.state.runner
+    return JSONResponse(await runner.run(scenario, n, seed, answer="deals"))
 
 
 _Body = TypeVar("_Body", bound=RunRequest)

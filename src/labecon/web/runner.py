@@ -38,9 +38,9 @@ from labecon.scenario.schema import WorldScenario, as_kind
 from labecon.web.errors import ApiError
 from labecon.web.view import results_view
 
-Answer = Literal["view", "conventions", "drivers", "switch", "breakeven"]
-"""What a run answers with: its view, the route answer under the conventions, what moves it, or when
-a lab should switch routes."""
+Answer = Literal["view", "conventions", "deals", "drivers", "switch", "breakeven"]
+"""What a run answers with: its view, the route answer under the conventions, each deal's worth to
+both sides, what moves the route answer, when a lab should switch routes, or where an input turns it."""
 
 CACHE_SIZE = 128
 """Answers kept (about 20 kB each for two-strategies)."""
@@ -117,7 +117,8 @@ class ImmediateRunner:
         """Return the view of a run of ``scenario`` (from the cache if it ran before).
 
         With ``answer="conventions"``, the route answer under the model's conventions switched
-        instead (:func:`labecon.conventions`, as a dict); with ``"drivers"``, what moves each
+        instead (:func:`labecon.conventions`, as a dict); with ``"deals"``, each deal's worth to
+        both sides (:func:`labecon.deal_values`, as a dict); with ``"drivers"``, what moves each
         route answer (:func:`labecon.route_drivers`, as a dict; ``n_samples`` does not apply); with
         ``"switch"``, :func:`labecon.switch_dates` with ``options`` (its ``lab``, ``to`` and
         ``every_quarters``), as a dict with its ``summary``; with ``"breakeven"``,
@@ -210,6 +211,16 @@ def compute_conventions(
     return result.to_dict()
 
 
+def compute_deals(
+    fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
+) -> dict[str, Any]:
+    """Return what each deal of a scenario given as its fields is worth to both sides, as a dict."""
+    result = labecon.deal_values(
+        load_quietly(fields), n_samples=n_samples, seed=seed, backend=backend or "local"
+    )
+    return result.to_dict()
+
+
 def compute_drivers(
     fields: dict[str, Any],
     n_samples: int,
@@ -292,6 +303,7 @@ def compute_breakeven(
 _WORK: dict[str, Callable[..., dict[str, Any]]] = {
     "view": compute_view,
     "conventions": compute_conventions,
+    "deals": compute_deals,
     "drivers": compute_drivers,
     "switch": compute_switch,
     "breakeven": compute_breakeven,

@@ -81,3 +81,22 @@ def test_a_scenario_without_deals_is_refused_by_name(scenario: str, where: str, 
         labecon.deal_values(source, n_samples=50)  # type: ignore[arg-type]
     assert info.value.path == where
     assert words in str(info.value)
+
+
+def test_the_summary_says_each_deal_s_worth_to_both_sides_in_words() -> None:
+    from dataclasses import replace
+
+    result = labecon.deal_values(_world(), n_samples=N, seed=SEED)
+    [deal] = result.deals
+    said = result.summary()
+    mutual = deal.both_gain[0] > 0.5
+    assert said.startswith(f"The deal {'leaves' if mutual else 'does not leave'} both sides better off")
+    assert f"({N} futures, seed {SEED}, each with and without the deal)" in said
+    # A lab that loses by a deal says so, not "gains -$1B"; two deals are counted.
+    losing = {**deal.lab_gain, "p50": -1.2e9, "p_positive": 0.3}
+    two = replace(result, deals=[deal, replace(deal, lab_gain=losing, both_gain=(0.25, 0.02))])
+    words = two.summary()
+    assert words.startswith(f"{int(mutual)} of 2 deals leave both sides better off in most futures")
+    assert "the lab loses $1.2B in the median (gains in 30.0% of futures)" in words
+    assert "both gain in 25.0% of futures." in words
+    assert "gains -$" not in words

@@ -2,10 +2,12 @@
 // change, charts drawn with the Plotly.js this server ships. The whole state lives in the
 // URL (scenario, seed, overrides, view, full run, the checks shown), so a copied link
 // reopens it. ES modules: urlstate.js (the address), controls.js (the controls), charts.js,
-// conventions.js (the conventions check), drivers.js (what moves the route answer),
-// switch.js (when to switch routes), summary.js (downloads).
+// conventions.js (the conventions check), deals.js (each deal's worth to both sides),
+// drivers.js (what moves the route answer), switch.js (when to switch routes), summary.js
+// (downloads).
 import { drawCharts, nameOf } from "./charts.js";
 import { drawConventions } from "./conventions.js";
+import { drawDeals } from "./deals.js";
 import { drawBreakeven } from "./breakeven.js";
 import { drawDrivers } from "./drivers.js";
 import { drawSwitch } from "./switch.js";
@@ -22,6 +24,7 @@ const state = {
   lab: "all",
   run: null, // id of a full run whose results are shown
   conventions: false, // the conventions check is shown (for the scenario as it is)
+  deals: false, // each deal's worth to both sides is shown (for the scenario as it is)
   drivers: false, // what moves the route answer is shown (for the scenario as it is)
   words: false, // each route's answer in words is unfolded
   switch: false, // when to switch routes is shown (for the scenario as it is)
@@ -92,6 +95,7 @@ let lastChange = -Infinity;
 
 function schedulePreview() {
   state.conventions = false; // it answered for the scenario before this change
+  state.deals = false;
   state.drivers = false;
   state.switch = false;
   driversFromLink = false;
@@ -101,6 +105,7 @@ function schedulePreview() {
   driversShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
+  $("deals").hidden = true;
   $("drivers").hidden = true;
   $("switch").hidden = true;
   clearTimeout(timer);
@@ -175,6 +180,11 @@ async function askCheck(name, body, draw) {
 // The route answer under the model's other conventions.
 function checkConventions() {
   return askCheck("conventions", previewBody(), (data) => drawConventions($("conventions"), data));
+}
+
+// What each deal is worth to its lab and to its partner, on the same futures.
+function checkDeals() {
+  return askCheck("deals", previewBody(), (data) => drawDeals($("deals"), data));
 }
 
 // What moves each route answer: a tornado per lab (redrawn, not asked again, for another lab).
@@ -391,6 +401,8 @@ function render(view, label, started) {
   drawCharts(view, state.lab);
   // The model's other conventions move a route answer: offered where there is one.
   document.querySelector(".conventions").hidden = !(view.coords.route || []).length;
+  // What each deal is worth to both sides: offered where a lab has a deal.
+  document.querySelector(".deals").hidden = !(view.coords.deal || []).length;
   // What moves a route's gain: offered where some lab names an alternative to its declared route.
   document.querySelector(".drivers").hidden = !view.route_alternatives;
   offerSwitches(view);
@@ -499,6 +511,7 @@ async function start() {
   if (state.run) follow(state.run);
   else preview();
   if (state.conventions) checkConventions(); // the link was copied with the check shown
+  if (state.deals) checkDeals();
   driversFromLink = state.drivers;
   switchFromLink = state.switch;
   breakevenFromLink = state.drivers && Boolean(state.breakeven);
@@ -533,6 +546,7 @@ async function start() {
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);
+  $("check-deals").addEventListener("click", checkDeals);
   $("check-drivers").addEventListener("click", checkDrivers);
   $("check-switch").addEventListener("click", checkSwitch);
   $("switch-to").addEventListener("change", () => {

@@ -1,5 +1,5 @@
 // The dashboard's whole state in the address: scenario (or pasted YAML), seed, changed numbers,
-// the lab shown, the full run and the checks shown (conventions, drivers and whether their correlated
+// the lab shown, the full run and the checks shown (conventions, deals, drivers and whether their correlated
 // inputs move together, the route answer in words),
 // so a copied link reopens it.
 function encodeText(text) {
@@ -42,6 +42,7 @@ export function readUrl(state, onError) {
   if (q.has("run")) state.run = q.get("run");
   const checks = (q.get("check") || "").split(",");
   state.conventions = checks.includes("conventions");
+  state.deals = checks.includes("deals");
   state.drivers = checks.includes("drivers");
   state.words = checks.includes("words");
   state.switch = checks.includes("switch");
@@ -63,8 +64,8 @@ export function writeUrl(state) {
   if (state.lab !== "all") q.set("lab", state.lab);
   for (const [path, value] of Object.entries(state.overrides)) q.set("set." + path, JSON.stringify(value));
   if (state.run) q.set("run", state.run);
-  const checks = [state.conventions && "conventions", state.drivers && "drivers", state.words && "words",
-    state.switch && "switch"].filter(Boolean);
+  const checks = [state.conventions && "conventions", state.deals && "deals", state.drivers && "drivers",
+    state.words && "words", state.switch && "switch"].filter(Boolean);
   if (checks.length) q.set("check", checks.join(","));
   if (state.switchTo) q.set("switch", state.switchTo);
   if (state.breakeven) q.set("breakeven", state.breakeven);

@@ -1,0 +1,64 @@
+// What each strategic deal is worth to both sides (POST /api/deals), on demand: per deal, the lab's
+// NPV with it less without it and the partner's NPV of it (median and 90% of futures), how often
+// each gains and how often both do, and what it does to the rival labs, as `labecon deals` prints.
+
+// US dollars as the CLI writes them (labecon.amounts.money): three significant figures, $510M, -$1.2B.
+function money(usd) {
+  const a = Math.abs(usd);
+  const sign = usd < 0 ? "-" : "";
+  for (const [scale, suffix] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]]) {
+    if (a >= scale * 0.9995) return `${sign}$${(+(a / scale).toPrecision(3)).toLocaleString("en-US")}${suffix}`;
+  }
+  return `${sign}$${Math.round(a).toLocaleString("en-US")}`;
+}
+
+function pct(v) {
+  if (v > 0 && v < 0.0005) return "<0.1%";
+  if (v < 1 && v >= 0.9995) return ">99.9%";
+  return `${(100 * v).toFixed(1)}%`;
+}
+
+function range(s) {
+  return `${money(s.p50)} (${money(s.p5)} to ${money(s.p95)})`;
+}
+
+// Draw `data` (the API's answer) into `box`: a row per deal, its answer in words, how to read it.
+export function drawDeals(box, data) {
+  const names = data.names || {};
+  const deal = (key) => (names.deal || {})[key] || key;
+  const lab = (key) => (names.lab || {})[key] || key;
+  const table = document.createElement("table");
+  const head = table.insertRow();
+  const columns = ["deal", "the lab's gain", "P(lab gains)", "the partner's NPV", "P(partner gains)",
+    "P(both)", "rivals' gain"];
+  columns.forEach((text) => {
+    const th = document.createElement("th");
+    th.textContent = text;
+    head.appendChild(th);
+  });
+  for (const d of data.deals) {
+    const tr = table.insertRow();
+    const rivals = Object.entries(d.other_labs_gain_usd).map(([k, s]) => `${lab(k)} ${money(s.p50)}`);
+    const cells = [deal(d.deal), range(d.lab_gain_usd), pct(d.lab_gain_usd.p_positive),
+      range(d.partner_npv_usd), pct(d.partner_npv_usd.p_positive), pct(d.both_gain.value),
+      rivals.join(", ") || "none"];
+    cells.forEach((text, i) => {
+      const td = tr.insertCell();
+      td.textContent = text;
+      if (i === 5 && d.both_gain.value > 0.5) td.classList.add("mutual");
+    });
+  }
+  const said = document.createElement("p");
+  said.className = "deals-summary";
+  said.textContent = data.headline; // each deal's figures are in the table
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.textContent = "The lab's gain: its NPV of free cash flow with the deal less without it, on its declared " +
+    "route (without it: none of the deal's capacity, discount, investment or credits; what it needs beyond its " +
+    "other deals it commits for or rents). The partner's NPV: its return on the deal from the start, the stake " +
+    "it holds counted at its value then. Rivals' gain: the other labs' NPV with the deal less without it. " +
+    `Medians, 90% of futures in brackets; P(...): the share of ${data.n_samples.toLocaleString("en-US")} ` +
+    `futures (seed ${data.seed}), the same with and without each deal. Marked: both sides gain in most futures.`;
+  box.replaceChildren(said, table, note);
+  box.hidden = false;
+}
