@@ -65,9 +65,11 @@ def test_deals_cut_nothing_short_on_a_narrow_screen(monkeypatch: pytest.MonkeyPa
 def test_deals_are_saved_and_an_earlier_result_is_kept_without_force(tmp_path: Path) -> None:
     out = tmp_path / "deals-here"
     args = ["deals", "route-choice", "-n", "60", "--seed", "3", "--out", str(out)]
-    result = runner.invoke(app, args)
+    result = runner.invoke(app, [*args, "--report"])
     assert result.exit_code == 0, result.output
     assert "Written to" in result.output
+    assert "Report:" in result.output
+    assert 'data-chart="deals-route-choice"' in (out / "report.html").read_text()
     assert json.loads((out / "deals.json").read_text())["n_samples"] == 60
     table = (out / "deals.csv").read_text()
     assert table.startswith("deal,deal_name,lab,measure,party,party_name,")

@@ -93,12 +93,37 @@ class ConventionsResult:
             f"samples, seed {self.seed}): best as declared, {labs}; read with .rows, .to_dict()>"
         )
 
+    def lab_sentences(self) -> list[str]:
+        """Return, per lab, its best route as declared and the variants under which another is or ties."""
+        declared, out = self.rows[0], []
+        for lab in declared.p_best:
+            best = declared.best(lab)
+            turns = [row.label for row in self.rows[1:] if row.best(lab) != best and not row.is_tie(lab)]
+            ties = [row.label for row in self.rows[1:] if row.is_tie(lab)]
+            said = (
+                f"{self.names.lab(lab)}: {best} is best under the conventions as declared; another route "
+                f"is best under: {'; '.join(turns) or 'none'}"
+            )
+            tied = f"; its two likeliest routes tie (within two standard errors) under: {'; '.join(ties)}"
+            out.append(said + (tied if ties else "") + ".")
+        return out
+
+    def summary(self) -> str:
+        """Return the answer in words: what was rerun, then :meth:`lab_sentences`."""
+        lead = (
+            f"The route answer of {self.scenario} under the model's conventions, each switched and then "
+            f"those against owning together ({len(self.rows) - 1} variants, {self.n_samples:,} futures each, "
+            f"seed {self.seed}, the same futures in every variant)."
+        )
+        return " ".join([lead, *self.lab_sentences()])
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data (JSON-ready); ``names``: each lab's name where it has one."""
         return {
             "scenario": self.scenario,
             "n_samples": self.n_samples,
             "seed": self.seed,
+            "summary": self.summary(),
             "names": {"lab": dict(self.names.labs)},
             "rows": [
                 {

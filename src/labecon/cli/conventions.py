@@ -14,6 +14,7 @@ from labecon.cli.options import (
     BackendOption,
     ForceOption,
     JsonOption,
+    ReportOption,
     SchedulerOption,
     SeedOption,
     SetOption,
@@ -30,9 +31,10 @@ def conventions(
     seed: SeedOption = None,
     sets: SetOption = None,
     out: Annotated[
-        Path | None, typer.Option(help="Directory for conventions.json and conventions.csv.")
+        Path | None, typer.Option(help="Directory for conventions.json and conventions.csv (and the report).")
     ] = None,
     as_json: JsonOption = False,
+    report: ReportOption = False,
     force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
@@ -60,6 +62,7 @@ def conventions(
         saved_as="conventions",
         out=out,
         force=force,
+        report=report,
     )
 
 
@@ -82,15 +85,5 @@ def print_conventions(result: labecon.ConventionsResult) -> None:
             cells.append(", ".join(f"{route} {percent(v)} ±{percent(se)}" for route, (v, se) in routes))
         table.add_row(row.label, *cells)
     console.print(table)
-    declared = result.rows[0]
-    for lab in labs:
-        best = declared.best(lab)
-        turns = [row.label for row in result.rows[1:] if row.best(lab) != best and not row.is_tie(lab)]
-        ties = [row.label for row in result.rows[1:] if row.is_tie(lab)]
-        said = (
-            f"• {result.names.lab(lab)}: {best} is best under the conventions as declared; another route "
-            "is best under: "
-            f"{'; '.join(turns) or 'none'}"
-        )
-        tied = f"; its two likeliest routes tie (within two standard errors) under: {'; '.join(ties)}"
-        console.print(said + (tied if ties else "") + ".")
+    for sentence in result.lab_sentences():
+        console.print(f"• {sentence}")

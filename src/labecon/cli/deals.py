@@ -15,6 +15,7 @@ from labecon.cli.options import (
     BackendOption,
     ForceOption,
     JsonOption,
+    ReportOption,
     SchedulerOption,
     SeedOption,
     SetOption,
@@ -30,8 +31,11 @@ def deals(
     samples: Annotated[int | None, samples_option("Monte Carlo samples of each run.")] = None,
     seed: SeedOption = None,
     sets: SetOption = None,
-    out: Annotated[Path | None, typer.Option(help="Directory for deals.json and deals.csv.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Directory for deals.json and deals.csv (and the report).")
+    ] = None,
     as_json: JsonOption = False,
+    report: ReportOption = False,
     force: ForceOption = False,
     backend: BackendOption = "local",
     scheduler: SchedulerOption = None,
@@ -58,6 +62,7 @@ def deals(
         saved_as="deals",
         out=out,
         force=force,
+        report=report,
     )
 
 

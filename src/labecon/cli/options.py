@@ -206,6 +206,7 @@ def rerun_and_show(
     saved_as: str,
     out: Path | None = None,
     force: bool = False,
+    report: bool = False,
 ) -> None:
     """Run a scenario again and again on the same futures, save the result, then print it (or its JSON).
 
@@ -215,7 +216,7 @@ def rerun_and_show(
     (``labecon.make_backend``) serves every rerun: a Dask cluster starts once. The result is
     saved as the analysis ``saved_as`` (its JSON and CSV) into ``out`` (or a fresh folder of the
     run store), which is refused before anything runs if it holds one and ``force`` is not
-    given. An error names its field.
+    given; with ``report``, a report of that folder beside it. An error names its field.
     """
 
     def say(i: int, count: int, label: str) -> None:
@@ -231,9 +232,10 @@ def rerun_and_show(
                 scenario, n_samples=samples, seed=seed, backend=runner, progress=None if as_json else say
             )
         result.save(out_dir)
+        page = labecon.write_report(out_dir) if report else None
     except labecon.LabeconError as exc:
         raise fail_from(exc) from None
-    show_saved(result, lambda: show(result), out_dir, None, as_json=as_json)
+    show_saved(result, lambda: show(result), out_dir, page, as_json=as_json)
 
 
 def show_saved(

@@ -31,6 +31,7 @@ from labecon.report.charts import (
     output_charts,
     sensitivity_charts,
 )
+from labecon.report.checks import convention_charts, deal_chart
 from labecon.report.html import Table, render_html, write_html
 from labecon.report.why import (
     breakeven_chart,
@@ -76,6 +77,10 @@ class ReportInputs:
     """Where an input turns a route answer (``breakeven.json``)."""
     breakeven_map: dict[str, Any] | None = None
     """Where two inputs together turn it (``breakeven_map.json``)."""
+    deals: dict[str, Any] | None = None
+    """What each deal is worth to both sides (``deals.json``)."""
+    conventions: dict[str, Any] | None = None
+    """The route answer under the model's conventions (``conventions.json``)."""
 
 
 def save_json(path: str | Path, data: Mapping[str, Any]) -> Path:
@@ -127,10 +132,11 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
     optimization = _read_if_saved(d / OPTIMIZATION_FILE)
     sens = [_read_json(p) for p in sorted(d.glob(SENSITIVITY_GLOB))]
     drivers = _read_if_saved(d / layout.DRIVERS_JSON)
-    switch, breakeven, breakeven_map = (
-        _read_if_saved(d / layout.analysis_file(kind)) for kind in ("switch", "breakeven", "breakeven_map")
+    kinds = ("switch", "breakeven", "breakeven_map", "deals", "conventions")
+    switch, breakeven, breakeven_map, deals, conventions = (
+        _read_if_saved(d / layout.analysis_file(kind)) for kind in kinds
     )
-    analyses = (comparison, optimization, drivers, switch, breakeven, breakeven_map)
+    analyses = (comparison, optimization, drivers, switch, breakeven, breakeven_map, deals, conventions)
     if dataset is None and not sens and all(a is None for a in analyses):
         msg = f"{d} holds no results (results.nc) and no analysis (comparison.json, sensitivity*.json, ...)"
         raise OptionError(msg, "run")
@@ -148,6 +154,8 @@ def load_report_inputs(directory: str | Path) -> ReportInputs:
         switch,
         breakeven,
         breakeven_map,
+        deals,
+        conventions,
     )
 
 
@@ -176,9 +184,12 @@ def summary_sentences(inputs: ReportInputs) -> list[str]:
         out.extend(_comparison_sentences(comp))
     for sens in inputs.sensitivity:
         out.extend(_sensitivity_sentences(sens))
-    for analysis in (inputs.drivers, inputs.switch, inputs.breakeven, inputs.breakeven_map):
+    said = (inputs.drivers, inputs.switch, inputs.breakeven, inputs.breakeven_map, inputs.conventions)
+    for analysis in said:
         if analysis and analysis.get("summary"):
             out.append(str(analysis["summary"]))
+    if inputs.deals and inputs.deals.get("headline"):  # each deal's figures are in its chart
+        out.append(str(inputs.deals["headline"]))
     opt = inputs.optimization
     if opt:
         b = opt["best"]
@@ -354,6 +365,10 @@ def build_charts(inputs: ReportInputs) -> list[Chart]:
         charts.append(breakeven_chart(inputs.breakeven))
     if inputs.breakeven_map:  # where two inputs together turn it
         charts.extend(breakeven_map_charts(inputs.breakeven_map))
+    if inputs.conventions:  # the route answer under the model's conventions
+        charts.extend(convention_charts(inputs.conventions))
+    if inputs.deals:  # what each deal is worth to both sides
+        charts.append(deal_chart(inputs.deals))
     if inputs.dataset is not None:
         start = start_year_of(scenario) if scenario is not None else None
         charts.extend(output_charts(inputs.dataset, _outputs(inputs.dataset), start_year=start, names=names))
@@ -377,6 +392,8 @@ def write_report(
     switch: Mapping[str, Any] | None = None,
     breakeven: Mapping[str, Any] | None = None,
     breakeven_map: Mapping[str, Any] | None = None,
+    deals: Mapping[str, Any] | None = None,
+    conventions: Mapping[str, Any] | None = None,
     static: Sequence[str] = (),
 ) -> Path:
     """Write one self-contained HTML report (and, on request, PNG/SVG of each chart).
@@ -392,6 +409,8 @@ def write_report(
         Analysis results as ``to_dict()`` mappings, added to those found on disk
         (``drivers``: :func:`labecon.route_drivers`'s; ``switch``: :func:`labecon.switch_dates`'s;
         ``breakeven``: :func:`labecon.breakeven`'s; ``breakeven_map``: :func:`labecon.breakeven_map`'s).
+    deals, conventions : optional
+        :func:`labecon.deal_values`' and :func:`labecon.conventions`' results, the same way.
     static : list of {"png", "svg"}
         Also write every chart as an image, into ``charts/`` beside the HTML.
 
@@ -421,6 +440,10 @@ def write_report(
         inputs.breakeven = dict(breakeven)
     if breakeven_map is not None:
         inputs.breakeven_map = dict(breakeven_map)
+    if deals is not None:
+        inputs.deals = dict(deals)
+    if conventions is not None:
+        inputs.conventions = dict(conventions)
     bad = [s for s in static if s not in ("png", "svg")]
     if bad:
         msg = f"unknown image format(s) {bad}; expected png or svg"
@@ -436,6 +459,8 @@ def write_report(
         or (inputs.switch or {}).get("scenario", "")
         or (inputs.breakeven or {}).get("scenario", "")
         or (inputs.breakeven_map or {}).get("scenario", "")
+        or (inputs.deals or {}).get("scenario", "")
+        or (inputs.conventions or {}).get("scenario", "")
     )
     title = f"labecon report: {name}" if name else "labecon report"
     subtitle = "Every figure is a Monte Carlo estimate; ± gives one standard error."

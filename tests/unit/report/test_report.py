@@ -153,6 +153,42 @@ def test_what_moves_the_route_answer_is_a_tornado_per_alternative_route(tmp_path
     assert 'data-chart="drivers-frontier_lab-lease"' in page.read_text()
 
 
+def test_each_deal_s_worth_to_both_sides_is_a_pair_of_bars_first_deal_on_top(tmp_path: Path) -> None:
+    from labecon.report.checks import deal_chart
+
+    deals = labecon.deal_values("two-strategies", n_samples=60, seed=3)
+    deals.save(tmp_path)  # a folder holding only this analysis is a report's source too
+    html = write_report(tmp_path).read_text()
+    assert "<title>labecon report: two-strategies</title>" in html
+    assert html_escape(deals.headline()) in html  # said above the chart
+    assert 'data-chart="deals-two-strategies"' in html
+    chart = deal_chart(deals.to_dict())
+    first = deals.deals[0]
+    assert chart.data["categories"][-1].startswith(deals.names.deal(first.deal) + "\n(both gain in ")
+    lab, partner = chart.data["series"]
+    assert lab["values"][-1] == first.lab_gain["p50"] * 1e-9  # USD bn, as its axis says
+    assert partner["values"][0] == deals.deals[-1].partner_npv["p50"] * 1e-9
+    assert len(lab["values"]) == len(deals.deals)
+
+
+def test_the_route_answer_under_the_conventions_is_a_chart_per_lab(tmp_path: Path) -> None:
+    from labecon.report.checks import convention_charts
+
+    result = labecon.conventions("route-choice", n_samples=40, seed=3)
+    page = write_report(
+        labecon.simulate("route-choice", 100, 3), tmp_path / "r.html", conventions=result.to_dict()
+    )
+    html = page.read_text()
+    assert 'data-chart="conventions-frontier_lab"' in html
+    assert html_escape(result.summary()) in html
+    (chart,) = convention_charts(result.to_dict())
+    assert chart.data["categories"][-1] == "as declared"  # on top
+    assert [s["name"] for s in chart.data["series"]] == list(result.rows[0].p_best["frontier_lab"])
+    own = next(s for s in chart.data["series"] if s["name"] == "own")
+    assert own["values"][::-1] == [row.p_best["frontier_lab"]["own"][0] for row in result.rows]
+    assert own["errors"][-1] == result.rows[0].p_best["frontier_lab"]["own"][1]
+
+
 def test_errors_are_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(OptionError, match="holds no results"):
         write_report(tmp_path)
