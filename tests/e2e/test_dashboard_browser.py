@@ -387,6 +387,13 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     assert abs(float(both[:-1]) - 100 * deal.both_gain[0]) <= 0.05 + 1e-9
     marked = page.locator("#deals td.mutual").count()
     assert marked == sum(d.both_gain[0] > 0.5 for d in expected.deals)
+    # Showing one lab shows its deals, without asking again.
+    page.select_option("#lab-filter", "lab_own")
+    own = [d for d in expected.deals if d.lab == "lab_own"]
+    assert page.locator("#deals tr").count() == 1 + len(own)
+    said = page.inner_text("#deals .deals-summary")
+    assert said == f"{expected.headline()} The table shows the OpenAI-like lab's {len(own)}."
+    page.select_option("#lab-filter", "all")
     assert "check=deals" in page.url
     again = _opened(browser, page.url, errors)
     again.wait_for_selector("#deals table", timeout=120_000)

@@ -38,6 +38,7 @@ const state = {
 let inflight = null;
 let timer = null;
 let driversShown = null; // what moves the route answer, as drawn: redrawn for another lab without asking
+let dealsShown = null; // each deal's worth to both sides, as drawn: redrawn for another lab without asking
 let poller = null;
 
 const $ = (id) => document.getElementById(id);
@@ -103,6 +104,7 @@ function schedulePreview() {
   breakevenFromLink = false;
   state.breakeven = null;
   driversShown = null;
+  dealsShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
   $("deals").hidden = true;
@@ -184,7 +186,10 @@ function checkConventions() {
 
 // What each deal is worth to its lab and to its partner, on the same futures.
 function checkDeals() {
-  return askCheck("deals", previewBody(), (data) => drawDeals($("deals"), data));
+  return askCheck("deals", previewBody(), (data) => {
+    dealsShown = data;
+    drawDeals($("deals"), data, state.lab);
+  });
 }
 
 // What moves each route answer: a tornado per lab (redrawn, not asked again, for another lab).
@@ -543,6 +548,7 @@ async function start() {
     state.breakeven = null; // the tornadoes are drawn again, without it
     writeUrl(state);
     if (driversShown) drawDrivers($("drivers"), driversShown, state.lab, checkBreakeven, moveTogether);
+    if (dealsShown) drawDeals($("deals"), dealsShown, state.lab);
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);

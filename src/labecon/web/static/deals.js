@@ -22,8 +22,9 @@ function range(s) {
   return `${money(s.p50)} (${money(s.p5)} to ${money(s.p95)})`;
 }
 
-// Draw `data` (the API's answer) into `box`: a row per deal, its answer in words, how to read it.
-export function drawDeals(box, data) {
+// Draw `data` (the API's answer) into `box`: a row per deal (of the lab shown, or every lab's), the
+// answer in words, how to read it.
+export function drawDeals(box, data, labShown = "all") {
   const names = data.names || {};
   const deal = (key) => (names.deal || {})[key] || key;
   const lab = (key) => (names.lab || {})[key] || key;
@@ -36,7 +37,8 @@ export function drawDeals(box, data) {
     th.textContent = text;
     head.appendChild(th);
   });
-  for (const d of data.deals) {
+  const shown = data.deals.filter((d) => labShown === "all" || d.lab === labShown);
+  for (const d of shown) {
     const tr = table.insertRow();
     const rivals = Object.entries(d.other_labs_gain_usd).map(([k, s]) => `${lab(k)} ${money(s.p50)}`);
     const cells = [deal(d.deal), range(d.lab_gain_usd), pct(d.lab_gain_usd.p_positive),
@@ -50,7 +52,8 @@ export function drawDeals(box, data) {
   }
   const said = document.createElement("p");
   said.className = "deals-summary";
-  said.textContent = data.headline; // each deal's figures are in the table
+  const only = shown.length < data.deals.length ? ` The table shows the ${lab(labShown)}'s ${shown.length}.` : "";
+  said.textContent = data.headline + only; // each deal's figures are in the table
   const note = document.createElement("p");
   note.className = "hint";
   note.textContent = "The lab's gain: its NPV of free cash flow with the deal less without it, on its declared " +
