@@ -723,6 +723,12 @@ def test_full_run_progress_reaches_100(server: BackgroundServer, browser: Any) -
     assert page.evaluate("document.getElementById('progress-bar').style.width") == "100%"
     assert "run=" in page.url
     assert "20,000 samples" in page.inner_text("#status")
+    # Its report is a download away: one HTML page of its answers and charts.
+    href = page.get_attribute("#dl-report", "href")
+    assert href == f"/api/runs/{parse_qs(urlparse(page.url).query)['run'][0]}/report"
+    report = page.request.get(server.url + href)
+    assert report.status == 200
+    assert "<title>labecon report: two-strategies</title>" in report.text()
     assert errors == []
 
 

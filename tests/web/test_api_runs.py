@@ -134,6 +134,26 @@ def test_export_refuses_an_unknown_format_and_an_unknown_run(client: Any) -> Non
     assert_names_field(client.get("/api/runs/no-such-run/export?format=csv"), 404, "run_id")
 
 
+def test_a_finished_run_s_report_is_one_html_page_and_the_run_is_left_as_it_was(
+    client: Any, store: Path
+) -> None:
+    job = client.post("/api/runs", json={"scenario": "route-choice", "n_samples": 6_000, "seed": 1}).json()
+    _poll(client, job["id"])
+    before = sorted(p.name for p in labecon.RunStore(store).results_dir(job["id"]).iterdir())
+    response = client.get(f"/api/runs/{job['id']}/report")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert f"{job['id']}-report.html" in response.headers["content-disposition"]
+    page = response.text
+    assert "<title>labecon report: route-choice</title>" in page
+    assert "Frontier lab" in page  # its answers, by the lab's name
+    assert '<script src="http' not in page  # offline: Plotly inside the page
+    assert sorted(p.name for p in labecon.RunStore(store).results_dir(job["id"]).iterdir()) == before
+    assert not any((store / ".exports").iterdir()), "the report's file is removed once sent"
+    assert_names_field(client.get("/api/runs/no-such-run/report"), 404, "run_id")
+    assert client.get("/api/runs/..%2F..%2Fetc/report").status_code in (404, 422)
+
+
 def test_delete_cancels_a_job_in_progress(store: Path) -> None:
     client = make_client(store, max_jobs=1)  # jobs in threads: a cancel is seen when a block ends
     job = client.post("/api/runs", json={"scenario": "route-choice", "n_samples": 200_000, "seed": 1})

@@ -439,6 +439,35 @@ def export_run(
     )
 
 
+@router.get(
+    "/runs/{run_id}/report",
+    summary="A finished run's report: one self-contained HTML page",
+    responses={404: ERRORS[404], 409: {"description": "The run has not finished."}},
+)
+def run_report(run_id: str, request: Request) -> FileResponse:
+    """Return a finished run's report (``labecon report``): its answers, charts and sources, offline."""
+    store: labecon.RunStore = request.app.state.store
+    manifest = _manifest(store, run_id)
+    if manifest["status"] != "done":
+        raise ApiError(409, "run_id", f"run {run_id!r} has no results yet: it is {manifest['status']}")
+    # Written inside the run store (nowhere else on the server), streamed, then removed; the run's
+    # own folder is left as it was.
+    exports = store.root / ".exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="report-", dir=exports))
+    try:
+        target = labecon.write_report(store.results_dir(run_id), scratch / f"{run_id}-report.html")
+    except labecon.LabeconError as exc:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise ApiError(422, "run_id", _scrub(str(exc), store)) from None
+    return FileResponse(
+        target,
+        media_type="text/html; charset=utf-8",
+        filename=target.name,
+        background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
+    )
+
+
 def _builtin_as_is(req: ScenarioRequest) -> str | None:
     """Return the name of the built-in a request asks for without overrides, else None."""
     if isinstance(req.scenario, str) and req.scenario in labecon.list_scenarios() and not req.overrides:

@@ -354,6 +354,7 @@ function showRunDownloads(id) {
   $("dl-parquet").href = base + "parquet";
   $("dl-samples-csv").href = base + "csv";
   $("dl-netcdf").href = base + "netcdf";
+  $("dl-report").href = `/api/runs/${encodeURIComponent(id)}/report`;
 }
 
 // ---- rendering -----------------------------------------------------------------------------
