@@ -25,6 +25,7 @@ def test_deals_prints_each_deal_with_both_sides() -> None:
         "│ with Frontier lab ",
         "lab's gain",
         "The partner's NPV: its return on",
+        "• The deal leaves both sides better off in most futures (200 futures, seed 3",
     ):
         assert words in said, words
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 import labecon
@@ -110,6 +111,7 @@ def print_deals(result: labecon.DealValues) -> None:
             rivals,
         )
     console.print(table)
+    console.print(f"• {escape(result.headline())}", highlight=False)
     console.print(
         "• The lab's gain: its NPV of free cash flow with the deal less without it, on its declared "
         "route (without it: none of the deal's capacity, discount, investment or credits; what it "

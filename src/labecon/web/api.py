@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -222,9 +223,7 @@ async def post_deals(request: Request) -> JSONResponse:
     default the dashboard's preview size) is at most ``immediate_max_samples``; ``422`` naming
     ``scenario`` or ``clouds`` for a scenario without deals.
     """
-    body = await request.body()
-    req = parse_body(body, request.headers.get("content-type", ""), RunRequest, request.query_params)
-    scenario = with_deals(request_scenario(req.scenario, req.overrides))
+    req, scenario = await _routed_request(request, RunRequest, with_deals)
     n, seed = _check_size(request, req, scenario, "samples per run")
     runner: ImmediateRunner = request.app.state.runner
     return JSONResponse(await runner.run(scenario, n, seed, answer="deals"))
@@ -233,11 +232,16 @@ async def post_deals(request: Request) -> JSONResponse:
 _Body = TypeVar("_Body", bound=RunRequest)
 
 
-async def _routed_request(request: Request, model: type[_Body]) -> tuple[_Body, WorldScenario]:
-    """Return a route check's body and its scenario; ``422`` naming the field when it has no routes."""
+async def _routed_request(
+    request: Request, model: type[_Body], check: Callable[[labecon.Scenario], WorldScenario] = with_routes
+) -> tuple[_Body, WorldScenario]:
+    """Return a check's body and its scenario; ``422`` naming the field when it lacks what it needs.
+
+    Routes by default; ``check`` (``with_deals``) for another need.
+    """
     body = await request.body()
     req = parse_body(body, request.headers.get("content-type", ""), model, request.query_params)
-    return req, with_routes(request_scenario(req.scenario, req.overrides))
+    return req, check(request_scenario(req.scenario, req.overrides))
 
 
 def _check_size(request: Request, req: RunRequest, scenario: labecon.Scenario, what: str) -> tuple[int, int]:
