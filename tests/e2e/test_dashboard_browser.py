@@ -365,6 +365,20 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     _assert_a_change_takes_the_check_away(page, browser, server, "conventions", errors)
 
 
+def test_the_conventions_check_follows_the_lab_shown(server: BackgroundServer, browser: Any) -> None:
+    errors: list[str] = []
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors)
+    page.click("#check-conventions")
+    page.wait_for_selector("#conventions table", timeout=120_000)
+    heads = "[...document.querySelectorAll('#conventions th')].map((th) => th.textContent)"
+    assert page.evaluate(heads) == ["variant", "OpenAI-like lab", "Anthropic-like lab"]
+    page.select_option("#lab-filter", "lab_partner")  # redrawn, not asked again
+    assert page.evaluate(heads) == ["variant", "Anthropic-like lab"]
+    assert "Anthropic-like lab" in page.inner_text("#conventions p.hint:last-child")
+    assert "OpenAI-like lab" not in page.inner_text("#conventions")
+    assert errors == []
+
+
 def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     server: BackgroundServer, browser: Any
 ) -> None:

@@ -12,9 +12,11 @@ function routesCell(routes) {
     .join(", ");
 }
 
-// Draw `data` (the API's answer) into `box`: a table, and a line on how to read it.
-export function drawConventions(box, data) {
-  const labs = Object.keys(data.rows[0].p_best);
+// Draw `data` (the API's answer) into `box`: a table (a column per lab, or the lab shown's alone),
+// and a line on how to read it.
+export function drawConventions(box, data, labShown = "all") {
+  const all = Object.keys(data.rows[0].p_best);
+  const labs = all.includes(labShown) ? [labShown] : all; // a lab without routes shown: every lab's
   const named = (lab) => ((data.names || {}).lab || {})[lab] || lab;
   const declared = data.rows[0].best;
   const table = document.createElement("table");

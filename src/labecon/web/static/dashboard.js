@@ -39,6 +39,7 @@ let inflight = null;
 let timer = null;
 let driversShown = null; // what moves the route answer, as drawn: redrawn for another lab without asking
 let dealsShown = null; // each deal's worth to both sides, as drawn: redrawn for another lab without asking
+let conventionsShown = null; // the conventions check, as drawn: redrawn for another lab without asking
 let poller = null;
 
 const $ = (id) => document.getElementById(id);
@@ -105,6 +106,7 @@ function schedulePreview() {
   state.breakeven = null;
   driversShown = null;
   dealsShown = null;
+  conventionsShown = null;
   writeUrl(state);
   $("conventions").hidden = true;
   $("deals").hidden = true;
@@ -181,7 +183,10 @@ async function askCheck(name, body, draw) {
 
 // The route answer under the model's other conventions.
 function checkConventions() {
-  return askCheck("conventions", previewBody(), (data) => drawConventions($("conventions"), data));
+  return askCheck("conventions", previewBody(), (data) => {
+    conventionsShown = data;
+    drawConventions($("conventions"), data, state.lab);
+  });
 }
 
 // What each deal is worth to its lab and to its partner, on the same futures.
@@ -550,6 +555,7 @@ async function start() {
     writeUrl(state);
     if (driversShown) drawDrivers($("drivers"), driversShown, state.lab, checkBreakeven, moveTogether);
     if (dealsShown) drawDeals($("deals"), dealsShown, state.lab);
+    if (conventionsShown) drawConventions($("conventions"), conventionsShown, state.lab);
   });
   $("full-run").addEventListener("click", fullRun);
   $("check-conventions").addEventListener("click", checkConventions);
