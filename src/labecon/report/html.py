@@ -331,15 +331,23 @@ def figure(chart: Chart) -> Any:
 CHART_HEIGHT_PX = 380
 LEGEND_ROW_PX = 25
 """A chart's height, and what each row of its legend beyond the first adds (about two entries a row)."""
+BARS_IN_HEIGHT, BAR_PX = 20, 9
+"""Horizontal bars a chart's height holds, and what each one beyond them adds."""
 
 
 def chart_height_px(fig: Any) -> int:
-    """Return a chart's height: its plot keeps its size however many rows its legend takes."""
+    """Return a chart's height: its plot keeps its size however many rows its legend takes.
+
+    A horizontal bar chart of many bars (variants times routes) grows too, each bar keeping a
+    readable height.
+    """
+    bars = sum(len(t.y) for t in fig.data if t.type == "bar" and t.orientation == "h" and t.y is not None)
+    height = CHART_HEIGHT_PX + BAR_PX * max(0, bars - BARS_IN_HEIGHT)
     if fig.layout.showlegend is False:
-        return CHART_HEIGHT_PX
+        return height
     entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
     rows = -(-entries // 2) if entries > 1 else 0
-    return CHART_HEIGHT_PX + LEGEND_ROW_PX * max(0, rows - 1)
+    return height + LEGEND_ROW_PX * max(0, rows - 1)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,14 @@ def _pyplot() -> Any:
     return plt
 
 
+def _extra_bar_inches(chart: Chart) -> float:
+    """Return the height a horizontal bar chart of many bars adds, as the HTML's does (9 px a bar)."""
+    if chart.kind != "bars" or chart.data.get("orientation") != "h":
+        return 0.0
+    bars = len(chart.data["categories"]) * len(chart.data["series"])
+    return max(0, bars - 20) * 0.09
+
+
 def draw(chart: Chart) -> Any:
     """Return a Matplotlib figure of one chart."""
     plt = _pyplot()
@@ -34,7 +42,7 @@ def draw(chart: Chart) -> Any:
     if chart.kind == "hist_cdf":
         fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     else:
-        fig, ax = plt.subplots(figsize=(7, 4.2))
+        fig, ax = plt.subplots(figsize=(7, 4.2 + _extra_bar_inches(chart)))
         ax2 = None
     if chart.kind == "fan":
         for k, s in enumerate(d["series"]):

@@ -91,6 +91,15 @@ def test_a_chart_grows_with_its_legend_so_its_plot_keeps_its_size() -> None:
     assert chart_height_px(figure(bars(2))) == CHART_HEIGHT_PX  # one row of it
     assert chart_height_px(figure(bars(8))) > chart_height_px(figure(bars(4))) > CHART_HEIGHT_PX
 
+    # Many horizontal bars (nine variants times four routes) each keep a readable height.
+    def routes(variants: str) -> Chart:
+        series = [{"name": r, "values": [0.5] * len(variants)} for r in ("own", "partner", "lease", "hybrid")]
+        data = {"orientation": "h", "categories": list(variants), "series": series}
+        return Chart("y", "bars", "y", "", "", data)
+
+    many, few = routes("abcdefghi"), routes("ab")
+    assert chart_height_px(figure(many)) - chart_height_px(figure(few)) == 9 * (36 - 20)
+
 
 def test_every_summary_number_comes_from_the_results() -> None:
     text = " ".join(
