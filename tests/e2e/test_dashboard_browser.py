@@ -3,6 +3,7 @@ a full run reaches 100%, nothing is fetched from outside the server, no console 
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import time
@@ -345,11 +346,18 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     server: BackgroundServer, browser: Any
 ) -> None:
     errors: list[str] = []
-    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors, downloads=True)
     page.click("#check-conventions")
     page.wait_for_selector("#conventions table", timeout=120_000)
     rows = page.locator("#conventions tr")
     assert rows.count() == 10  # the heading, as declared and eight variants
+    with page.expect_download() as download:  # its table as conventions.csv has it
+        page.click("#conventions .table-download")
+    with Path(download.value.path()).open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert len(table) == 9 * 4  # a row per variant and route
+    assert list(table[0])[:6] == ["variant", "overrides", "lab", "lab_name", "route", "p_best"]
+    assert (table[0]["variant"], table[0]["lab_name"]) == ("as declared", "Frontier lab")
     text = page.inner_text("#conventions")
     assert "as declared" in text
     assert "compute priced at signing" in text
@@ -374,7 +382,7 @@ def test_the_conventions_check_follows_the_lab_shown(server: BackgroundServer, b
     assert page.evaluate(heads) == ["variant", "OpenAI-like lab", "Anthropic-like lab"]
     page.select_option("#lab-filter", "lab_partner")  # redrawn, not asked again
     assert page.evaluate(heads) == ["variant", "Anthropic-like lab"]
-    assert "Anthropic-like lab" in page.inner_text("#conventions p.hint:last-child")
+    assert "Anthropic-like lab" in page.locator("#conventions p.hint").last.inner_text()
     assert "OpenAI-like lab" not in page.inner_text("#conventions")
     assert errors == []
 
@@ -383,7 +391,7 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     server: BackgroundServer, browser: Any
 ) -> None:
     errors: list[str] = []
-    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors)
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors, downloads=True)
     page.click("#check-deals")
     page.wait_for_selector("#deals table", timeout=120_000)
     # The server's preview size (2,000 here) on the same seed: labecon.deal_values' answer.
@@ -401,6 +409,13 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     assert abs(float(both[:-1]) - 100 * deal.both_gain[0]) <= 0.05 + 1e-9
     marked = page.locator("#deals td.mutual").count()
     assert marked == sum(d.both_gain[0] > 0.5 for d in expected.deals)
+    # Its table downloads as the command line's deals.csv has it: a row per deal and party.
+    with page.expect_download() as download:
+        page.click("#deals .table-download")
+    assert download.value.suggested_filename == "two-strategies-deals-seed2.csv"
+    with Path(download.value.path()).open(encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert table == [{k: _csv_cell(v) for k, v in row.items()} for row in expected.rows()]
     # Showing one lab shows its deals, without asking again.
     page.select_option("#lab-filter", "lab_own")
     own = [d for d in expected.deals if d.lab == "lab_own"]
@@ -413,6 +428,15 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     again.wait_for_selector("#deals table", timeout=120_000)
     assert again.inner_text("#deals") == page.inner_text("#deals")
     _assert_a_change_takes_the_check_away(page, browser, server, "deals", errors)
+
+
+def _csv_cell(value: Any) -> str:
+    """Return a cell as the dashboard's CSV writes it (JavaScript's String of a JSON value)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))  # JavaScript writes 2.0 as 2
+    return "" if value is None else str(value)
 
 
 def _driver_titles(page: Any) -> list[str]:

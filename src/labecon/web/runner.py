@@ -203,22 +203,28 @@ def compute_view(
 def compute_conventions(
     fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
 ) -> dict[str, Any]:
-    """Run a scenario given as its fields under the model's conventions; return the result as a dict."""
+    """Run a scenario given as its fields under the model's conventions; return the result as a dict.
+
+    With ``table``: its rows as ``conventions.csv`` has them, for the dashboard's download.
+    """
     scenario = load_quietly(fields)
     # Each variant's share of futures past the plausibility bounds is said in the answer; the
     # workers keep their warnings (see _warm_up and PoolBackend's give_warnings).
     result = labecon.conventions(scenario, n_samples=n_samples, seed=seed, backend=backend or "local")
-    return result.to_dict()
+    return {**result.to_dict(), "table": result.table()}
 
 
 def compute_deals(
     fields: dict[str, Any], n_samples: int, seed: int, backend: Backend | None = None
 ) -> dict[str, Any]:
-    """Return what each deal of a scenario given as its fields is worth to both sides, as a dict."""
+    """Return what each deal of a scenario given as its fields is worth to both sides, as a dict.
+
+    With ``table``: its rows as ``deals.csv`` has them, for the dashboard's download.
+    """
     result = labecon.deal_values(
         load_quietly(fields), n_samples=n_samples, seed=seed, backend=backend or "local"
     )
-    return result.to_dict()
+    return {**result.to_dict(), "table": result.rows()}
 
 
 def compute_drivers(

@@ -1,6 +1,8 @@
 // The route answer under the model's own conventions switched (POST /api/conventions), on demand:
 // one row per variant, each lab's routes by P(best), the rows where another route is best marked.
 
+import { tableDownload } from "./summary.js";
+
 function pct(v) {
   return v > 0 && v < 0.0005 ? "<0.1%" : `${(100 * v).toFixed(1)}%`;
 }
@@ -49,6 +51,7 @@ export function drawConventions(box, data, labShown = "all") {
   });
   bounds.textContent = "Futures past the plausibility bounds (finance.plausible_max_*), across the variants: " +
     `${ranges.join("; ")}.`;
-  box.replaceChildren(table, note, bounds);
+  const download = tableDownload(`${data.scenario}-conventions-seed${data.seed}.csv`, data.table || []);
+  box.replaceChildren(table, note, bounds, download);
   box.hidden = false;
 }

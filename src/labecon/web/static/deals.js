@@ -2,6 +2,8 @@
 // NPV with it less without it and the partner's NPV of it (median and 90% of futures), how often
 // each gains and how often both do, and what it does to the rival labs, as `labecon deals` prints.
 
+import { tableDownload } from "./summary.js";
+
 // US dollars as the CLI writes them (labecon.amounts.money): three significant figures, $510M, -$1.2B.
 function money(usd) {
   const a = Math.abs(usd);
@@ -62,6 +64,7 @@ export function drawDeals(box, data, labShown = "all") {
     "it holds counted at its value then. Rivals' gain: the other labs' NPV with the deal less without it. " +
     `Medians, 90% of futures in brackets; P(...): the share of ${data.n_samples.toLocaleString("en-US")} ` +
     `futures (seed ${data.seed}), the same with and without each deal. Marked: both sides gain in most futures.`;
-  box.replaceChildren(said, table, note);
+  const download = tableDownload(`${data.scenario}-deals-seed${data.seed}.csv`, data.table || []);
+  box.replaceChildren(said, table, note, download);
   box.hidden = false;
 }

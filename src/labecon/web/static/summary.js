@@ -35,3 +35,13 @@ export function toCsv(rows) {
   const cell = (v) => (v === undefined || v === null ? "" : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
 }
+
+// A button that saves a check's table (`rows`, as the command line's CSV has them) as `name`.
+export function tableDownload(name, rows) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link table-download";
+  button.textContent = "Download the table (CSV)";
+  button.addEventListener("click", () => save(name, "text/csv", toCsv(rows)));
+  return button;
+}
