@@ -351,10 +351,7 @@ def test_the_route_answer_is_checked_against_the_models_conventions(
     page.wait_for_selector("#conventions table", timeout=120_000)
     rows = page.locator("#conventions tr")
     assert rows.count() == 10  # the heading, as declared and eight variants
-    with page.expect_download() as download:  # its table as conventions.csv has it
-        page.click("#conventions .table-download")
-    with Path(download.value.path()).open(encoding="utf-8", newline="") as handle:
-        table = list(csv.DictReader(handle))
+    table = _downloaded_table(page, "#conventions .table-download")  # as conventions.csv has it
     assert len(table) == 9 * 4  # a row per variant and route
     assert list(table[0])[:6] == ["variant", "overrides", "lab", "lab_name", "route", "p_best"]
     assert (table[0]["variant"], table[0]["lab_name"]) == ("as declared", "Frontier lab")
@@ -410,11 +407,7 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     marked = page.locator("#deals td.mutual").count()
     assert marked == sum(d.both_gain[0] > 0.5 for d in expected.deals)
     # Its table downloads as the command line's deals.csv has it: a row per deal and party.
-    with page.expect_download() as download:
-        page.click("#deals .table-download")
-    assert download.value.suggested_filename == "two-strategies-deals-seed2.csv"
-    with Path(download.value.path()).open(encoding="utf-8", newline="") as handle:
-        table = list(csv.DictReader(handle))
+    table = _downloaded_table(page, "#deals .table-download")
     assert table == [{k: _csv_cell(v) for k, v in row.items()} for row in expected.rows()]
     # Showing one lab shows its deals, without asking again.
     page.select_option("#lab-filter", "lab_own")
@@ -428,6 +421,14 @@ def test_each_deal_s_worth_to_both_sides_is_shown_and_kept_in_the_link(
     again.wait_for_selector("#deals table", timeout=120_000)
     assert again.inner_text("#deals") == page.inner_text("#deals")
     _assert_a_change_takes_the_check_away(page, browser, server, "deals", errors)
+
+
+def _downloaded_table(page: Any, button: str) -> list[dict[str, str]]:
+    """Click a check's "Download the table (CSV)" and return the rows of the file it saves."""
+    with page.expect_download() as download:
+        page.click(button)
+    with Path(download.value.path()).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _csv_cell(value: Any) -> str:
@@ -448,7 +449,7 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
     server: BackgroundServer, browser: Any
 ) -> None:
     errors: list[str] = []
-    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors)
+    page = _opened(browser, f"{server.url}/?scenario=two-strategies&seed=2", errors, downloads=True)
     page.click("#check-drivers")
     page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 2")
     # A tornado per lab, by the names readers know; the inputs in words, the largest swing on top.
@@ -482,6 +483,10 @@ def test_what_moves_the_route_answer_is_shown_per_lab_and_kept_in_the_link(
             at[name] == " ".join(filter(None, [input_amount(expected.input_high[i], units), words])) + with_it
         )
     assert expected.moved_with  # two-strategies correlates two inputs: the hover says so
+    table = _downloaded_table(page, "#drivers .table-download")  # as drivers.csv has it
+    assert len(table) == len(expected.rows())
+    assert table[0]["route"] in ("commit", "lease")
+    assert {float(r["gain_high_usd"]) for r in table} == {float(r["gain_high_usd"]) for r in expected.rows()}
     note = page.locator("#drivers .hint").inner_text()
     assert (
         "Inputs the scenario correlates moved together, each to its median given the one swept: decline"
@@ -514,7 +519,7 @@ def test_where_an_input_turns_the_answer_is_asked_from_its_bar_and_kept_in_the_l
     server: BackgroundServer, browser: Any
 ) -> None:
     errors: list[str] = []
-    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors, downloads=True)
     page.click("#check-drivers")
     page.wait_for_function("document.querySelectorAll('#drivers .driver-chart.js-plotly-plot').length === 1")
     # A click on the top bar (the input with the largest swing) asks where it turns the answer.
@@ -531,6 +536,8 @@ def test_where_an_input_turns_the_answer_is_asked_from_its_bar_and_kept_in_the_l
     assert said == expected.summary()
     line = page.evaluate("document.querySelector('#breakeven-frontier_lab .breakeven-chart').data[1].y")
     assert line == pytest.approx([g / 1e9 for g in expected.mean_gain_usd], rel=1e-12)
+    table = _downloaded_table(page, "#breakeven-frontier_lab .table-download")  # as breakeven.csv has it
+    assert table == [{k: _csv_cell(v) for k, v in row.items()} for row in expected.rows()]
     # The link reopens it; a change to the scenario takes it away with its tornado.
     again = _opened(browser, page.url, errors)
     again.wait_for_selector("#breakeven-frontier_lab .breakeven-summary")
@@ -601,7 +608,7 @@ def test_the_tornado_holds_correlated_inputs_apart_when_unticked_and_the_link_ke
 
 def test_when_to_switch_routes_is_shown_and_kept_in_the_link(server: BackgroundServer, browser: Any) -> None:
     errors: list[str] = []
-    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors)
+    page = _opened(browser, f"{server.url}/?scenario=route-choice&seed=2", errors, downloads=True)
     # Every switch the lab can make, by the names readers know.
     options = page.eval_on_selector_all("#switch-to option", "els => els.map((e) => e.textContent)")
     assert options == [f"Frontier lab: from hybrid to {r}" for r in ("own", "partner", "lease")]
@@ -617,6 +624,8 @@ def test_when_to_switch_routes_is_shown_and_kept_in_the_link(server: BackgroundS
     assert bars == pytest.approx([g / 1e9 for g in expected.mean_gain_usd], rel=1e-12)
     best_row = page.inner_text("#switch tr.best td:first-child")
     assert best_row.endswith(expected.dates[expected.best])
+    table = _downloaded_table(page, "#switch .table-download")  # as switch.csv has it
+    assert table == [{k: _csv_cell(v) for k, v in row.items()} for row in expected.rows()]
     # The link keeps the switch asked; reopened, it is asked again and drawn the same.
     assert "check=switch" in page.url
     assert "switch=frontier_lab%3Aown" in page.url

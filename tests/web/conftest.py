@@ -78,3 +78,8 @@ def run_bodies(override_paths: list[str]) -> st.SearchStrategy[Any]:
 def post_raw(client: Any, path: str, body: Any) -> Any:
     """POST ``body`` as JSON text, whatever it is (the client would refuse some values itself)."""
     return client.post(path, content=json.dumps(body), headers={"content-type": "application/json"})
+
+
+def answer_of(result: Any) -> Any:
+    """Return what a check's endpoint answers for ``result``: its dict and ``table`` (its CSV rows)."""
+    return json.loads(json.dumps({**result.to_dict(), "table": result.rows()}))

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from tests.web.conftest import assert_answered, assert_names_field, make_client, post_raw, run_bodies
+from tests.web.conftest import (
+    answer_of,
+    assert_answered,
+    assert_names_field,
+    make_client,
+    post_raw,
+    run_bodies,
+)
 
 import labecon
 
@@ -18,7 +25,7 @@ def test_the_answer_is_labecon_deal_values_on_the_same_seed(client: Any) -> None
     assert response.status_code == 200, response.text
     data = response.json()
     expected = labecon.deal_values("route-choice", n_samples=300, seed=3)
-    assert data == json.loads(json.dumps({**expected.to_dict(), "table": expected.rows()}))
+    assert data == answer_of(expected)
     assert data["summary"] == expected.summary()
     assert data["summary"].startswith(data["headline"])
     assert data["summary"].startswith("The deal leaves both sides better off in most futures (300 futures")

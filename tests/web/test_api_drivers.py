@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
-from tests.web.conftest import assert_answered, assert_names_field, make_client, post_raw, run_bodies
+from tests.web.conftest import (
+    answer_of,
+    assert_answered,
+    assert_names_field,
+    make_client,
+    post_raw,
+    run_bodies,
+)
 
 import labecon
 
@@ -15,16 +21,14 @@ import labecon
 def test_the_answer_is_labecon_route_drivers_on_the_same_seed(client: Any) -> None:
     response = client.post("/api/drivers", json={"scenario": "route-choice", "seed": 3})
     assert response.status_code == 200, response.text
-    expected = labecon.route_drivers("route-choice", seed=3).to_dict()
-    assert response.json() == json.loads(json.dumps(expected))
+    assert response.json() == answer_of(labecon.route_drivers("route-choice", seed=3))
 
 
 def test_correlated_inputs_move_unless_asked_not_to(client: Any) -> None:
     body = {"scenario": "route-choice", "seed": 3, "correlated": False}
     held = client.post("/api/drivers", json=body)
     assert held.status_code == 200, held.text
-    expected = labecon.route_drivers("route-choice", seed=3, correlated=False).to_dict()
-    assert held.json() == json.loads(json.dumps(expected))
+    assert held.json() == answer_of(labecon.route_drivers("route-choice", seed=3, correlated=False))
     moved = client.post("/api/drivers", json={"scenario": "route-choice", "seed": 3}).json()
     assert moved["correlated"] is True
     assert moved["high"] != held.json()["high"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.web.conftest import assert_names_field, make_client
+from tests.web.conftest import answer_of, assert_names_field, make_client
 
 import labecon
 from labecon.web.jobs import job_chunk_size
@@ -231,7 +231,7 @@ def test_when_to_switch_is_answered_as_in_python_and_bad_options_named(client: A
     expected = labecon.switch_dates(
         "route-choice", "frontier_lab", "own", every_quarters=12, n_samples=300, seed=4
     )
-    assert r.json() == expected.to_dict()
+    assert r.json() == answer_of(expected)
     assert r.json()["summary"] == expected.summary()
     assert_names_field(client.post("/api/switch", json={**body, "lab": "nobody"}), 422, "lab")
     assert_names_field(client.post("/api/switch", json={**body, "to": "hybrid"}), 422, "to")
@@ -249,7 +249,7 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
     r = client.post("/api/breakeven", json={**body, "points": 3, "futures": 30})
     assert r.status_code == 200, r.text
     expected = labecon.breakeven("route-choice", "frontier_lab:own", "capex_dc", points=3, futures=30, seed=4)
-    assert r.json() == expected.to_dict()
+    assert r.json() == answer_of(expected)
     assert r.json()["summary"].startswith("For Frontier lab, own against hybrid")
     post = client.post
     assert_names_field(post("/api/breakeven", json={**body, "route": "frontier_lab:hybrid"}), 422, "route")
@@ -279,7 +279,7 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
         futures=20,
         seed=4,
     )
-    assert r.json() == expected.to_dict()
+    assert r.json() == answer_of(expected)
     assert_names_field(post("/api/breakeven", json={**swept, "param_range": [5000, 500]}), 422, "param_range")
     assert_names_field(post("/api/breakeven", json={**swept, "param": "nothing.here"}), 422, "param")
     assert_names_field(post("/api/breakeven", json={**swept, "input_name": "g_api"}), 422, "input_name")
@@ -289,7 +289,7 @@ def test_where_an_input_turns_the_answer_is_answered_as_in_python_and_bad_option
     expected = labecon.breakeven(
         "route-choice", "frontier_lab:own", "d_price", points=3, futures=20, seed=4, correlated=False
     )
-    assert r.json() == expected.to_dict()
+    assert r.json() == answer_of(expected)
     assert_names_field(post("/api/breakeven", json={**alone, "correlated": "no"}), 422, "correlated")
 
 
@@ -308,7 +308,7 @@ def test_where_two_inputs_turn_the_answer_is_answered_as_in_python_and_bad_optio
         futures=20,
         seed=4,
     )
-    assert r.json() == expected.to_dict()
+    assert r.json() == answer_of(expected)
     post = client.post
     assert_names_field(post("/api/breakeven", json={**mapped, "by": "d_cloud"}), 422, "by")
     assert_names_field(post("/api/breakeven", json={**mapped, "by": "nothing"}), 422, "by")

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import labecon
 from labecon.runtime.backends.base import Backend
@@ -211,7 +211,7 @@ def compute_conventions(
     # Each variant's share of futures past the plausibility bounds is said in the answer; the
     # workers keep their warnings (see _warm_up and PoolBackend's give_warnings).
     result = labecon.conventions(scenario, n_samples=n_samples, seed=seed, backend=backend or "local")
-    return {**result.to_dict(), "table": result.table()}
+    return {**result.to_dict(), "table": result.table()}  # its .rows are the variants, its table the CSV's
 
 
 def compute_deals(
@@ -224,7 +224,7 @@ def compute_deals(
     result = labecon.deal_values(
         load_quietly(fields), n_samples=n_samples, seed=seed, backend=backend or "local"
     )
-    return {**result.to_dict(), "table": result.rows()}
+    return with_table(result)
 
 
 def compute_drivers(
@@ -244,7 +244,7 @@ def compute_drivers(
     result = labecon.route_drivers(
         load_quietly(fields), seed=seed, backend=backend or "local", correlated=correlated
     )
-    return result.to_dict()
+    return with_table(result)
 
 
 def compute_switch(
@@ -267,7 +267,7 @@ def compute_switch(
         seed=seed,
         backend=backend or "local",
     )
-    return result.to_dict()
+    return with_table(result)
 
 
 def compute_breakeven(
@@ -303,7 +303,18 @@ def compute_breakeven(
         backend=backend or "local",
         **by,
     )
-    return result.to_dict()
+    return with_table(result)
+
+
+class _Tabled(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+    def rows(self) -> list[dict[str, Any]]: ...
+
+
+def with_table(result: _Tabled) -> dict[str, Any]:
+    """Return a check's answer as a dict, with ``table``: its rows as its CSV file has them."""
+    return {**result.to_dict(), "table": result.rows()}
 
 
 _WORK: dict[str, Callable[..., dict[str, Any]]] = {

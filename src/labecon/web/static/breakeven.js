@@ -4,6 +4,7 @@
 // picked under it maps that break-even across the second input's values (a line per value).
 
 import { COLORS } from "./charts.js";
+import { tableDownload } from "./summary.js";
 
 // An input's value as the API's sentence writes it: fractions in %, dollars as $8.92M.
 function amount(x, units) {
@@ -128,7 +129,9 @@ export function drawBreakeven(box, data, { inputs = [], onBy = null } = {}) {
   pick.disabled = !onBy;
   pick.addEventListener("change", () => onBy(pick.value || null));
   across.append(pick);
-  box.replaceChildren(said, across, chart, note);
+  const kind = data.by ? "breakeven-map" : "breakeven";
+  const download = tableDownload(`${data.scenario}-${kind}-seed${data.seed}.csv`, data.table || []);
+  box.replaceChildren(said, across, chart, note, download);
   box.hidden = false;
   (data.by ? drawMapChart : drawChart)(chart, data);
 }

@@ -1,11 +1,8 @@
 // The route answer under the model's own conventions switched (POST /api/conventions), on demand:
 // one row per variant, each lab's routes by P(best), the rows where another route is best marked.
 
+import { pct } from "./amounts.js";
 import { tableDownload } from "./summary.js";
-
-function pct(v) {
-  return v > 0 && v < 0.0005 ? "<0.1%" : `${(100 * v).toFixed(1)}%`;
-}
 
 function routesCell(routes) {
   return Object.entries(routes)

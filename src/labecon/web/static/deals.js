@@ -2,23 +2,8 @@
 // NPV with it less without it and the partner's NPV of it (median and 90% of futures), how often
 // each gains and how often both do, and what it does to the rival labs, as `labecon deals` prints.
 
+import { money, pct } from "./amounts.js";
 import { tableDownload } from "./summary.js";
-
-// US dollars as the CLI writes them (labecon.amounts.money): three significant figures, $510M, -$1.2B.
-function money(usd) {
-  const a = Math.abs(usd);
-  const sign = usd < 0 ? "-" : "";
-  for (const [scale, suffix] of [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]]) {
-    if (a >= scale * 0.9995) return `${sign}$${(+(a / scale).toPrecision(3)).toLocaleString("en-US")}${suffix}`;
-  }
-  return `${sign}$${Math.round(a).toLocaleString("en-US")}`;
-}
-
-function pct(v) {
-  if (v > 0 && v < 0.0005) return "<0.1%";
-  if (v < 1 && v >= 0.9995) return ">99.9%";
-  return `${(100 * v).toFixed(1)}%`;
-}
 
 function range(s) {
   return `${money(s.p50)} (${money(s.p5)} to ${money(s.p95)})`;

@@ -4,6 +4,7 @@
 // given it), each point the mean over the same futures.
 
 import { COLORS } from "./charts.js";
+import { tableDownload } from "./summary.js";
 
 const [LOW, HIGH] = COLORS; // the dashboard's first two colours, as its other charts
 
@@ -180,7 +181,8 @@ export function drawDrivers(box, data, labShown, onPick, onTogether = null) {
     `It ignores interactions (labecon sensitivity apportions them). ` +
     "Click an input's bar to see where it turns the answer.";
   const together = togetherBox(data, onTogether);
-  box.replaceChildren(...parts.map(([panel]) => panel), ...(together ? [together] : []), note);
+  const download = tableDownload(`${data.scenario}-drivers-seed${data.seed}.csv`, data.table || []);
+  box.replaceChildren(...parts.map(([panel]) => panel), ...(together ? [together] : []), note, download);
   box.hidden = false;
   for (const [, chart, pick, turn] of parts) {
     drawTornado(chart, data, pick.value);

@@ -3,21 +3,8 @@
 // date's mean gain over keeping the declared route (± one standard error) and a table.
 
 import { COLORS } from "./charts.js";
-
-// US dollars as the command line writes them (labecon.amounts.money): three significant figures,
-// -$32.3B, $6.25B, $450M, $1.28T (the sign before the dollar).
-function money(usd) {
-  const a = Math.abs(usd);
-  const sign = usd < 0 ? "-" : "";
-  const found = [[1e12, "T"], [1e9, "B"], [1e6, "M"], [1e3, "K"]].find(([scale]) => a >= scale * 0.9995);
-  if (!found) return `${sign}$${Math.round(a)}`;
-  const [scale, suffix] = found;
-  return `${sign}$${+(a / scale).toPrecision(3)}${suffix}`;
-}
-
-function pct(v) {
-  return v > 0 && v < 0.0005 ? "<0.1%" : `${(100 * v).toFixed(1)}%`;
-}
+import { money, pct } from "./amounts.js";
+import { tableDownload } from "./summary.js";
 
 // The date a row names, as the table says it: "from the start", "from 2029 Q2".
 function when(data, i) {
@@ -82,7 +69,8 @@ export function drawSwitch(box, data) {
   note.textContent = `Each date is its own route: ${data.declared} until then, ${data.to}'s shares of new capacity from ` +
     `then; what was signed before runs its course. ${data.n_samples.toLocaleString()} futures, seed ${data.seed}, ` +
     "the same for every date (± one standard error). docs/model.md, When to switch routes.";
-  box.replaceChildren(said, chart, table, note);
+  const download = tableDownload(`${data.scenario}-switch-seed${data.seed}.csv`, data.table || []);
+  box.replaceChildren(said, chart, table, note, download);
   box.hidden = false;
   drawChart(chart, data);
 }
