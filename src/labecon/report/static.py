@@ -12,7 +12,7 @@ import numpy as np
 from labecon.amounts import money
 from labecon.errors import OptionalDependencyError
 from labecon.report.charts import Chart
-from labecon.report.html import OUTLINES_FROM, PALETTE
+from labecon.report.html import BAR_PX, BARS_IN_HEIGHT, OUTLINES_FROM, PALETTE
 
 
 def _pyplot() -> Any:
@@ -28,11 +28,11 @@ def _pyplot() -> Any:
 
 
 def _extra_bar_inches(chart: Chart) -> float:
-    """Return the height a horizontal bar chart of many bars adds, as the HTML's does (9 px a bar)."""
+    """Return the height a horizontal bar chart of many bars adds, as the HTML's does (at 100 px an inch)."""
     if chart.kind != "bars" or chart.data.get("orientation") != "h":
         return 0.0
     bars = len(chart.data["categories"]) * len(chart.data["series"])
-    return max(0, bars - 20) * 0.09
+    return max(0, bars - BARS_IN_HEIGHT) * BAR_PX / 100
 
 
 def draw(chart: Chart) -> Any:

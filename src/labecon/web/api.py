@@ -422,24 +422,10 @@ def export_run(
 ) -> FileResponse:
     """Return a finished run's results as one file: Parquet, CSV or NetCDF."""
     store: labecon.RunStore = request.app.state.store
-    manifest = _manifest(store, run_id)
-    if manifest["status"] != "done":
-        raise ApiError(409, "run_id", f"run {run_id!r} has no results yet: it is {manifest['status']}")
+    _finished(store, run_id)
     suffix = {"parquet": ".parquet", "csv": ".csv", "netcdf": ".nc"}[format]
-    # Written inside the run store (nowhere else on the server), streamed, then removed.
-    exports = store.root / ".exports"
-    exports.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="export-", dir=exports))
-    target = scratch / f"{run_id}{suffix}"
-    try:
-        store.export(run_id, format, target)
-    except labecon.LabeconError as exc:
-        shutil.rmtree(scratch, ignore_errors=True)
-        raise ApiError(422, "format", _scrub(str(exc), store)) from None
-    return FileResponse(
-        target,
-        filename=target.name,
-        background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
+    return _sent_then_removed(
+        store, "export-", f"{run_id}{suffix}", lambda target: store.export(run_id, format, target), "format"
     )
 
 
@@ -451,22 +437,48 @@ def export_run(
 def run_report(run_id: str, request: Request) -> FileResponse:
     """Return a finished run's report (``labecon report``): its answers, charts and sources, offline."""
     store: labecon.RunStore = request.app.state.store
+    _finished(store, run_id)
+    folder = store.results_dir(run_id)  # left as it was: the report is written beside the store's exports
+    return _sent_then_removed(
+        store,
+        "report-",
+        f"{run_id}-report.html",
+        lambda target: labecon.write_report(folder, target),
+        "run_id",
+        media_type="text/html; charset=utf-8",
+    )
+
+
+def _finished(store: labecon.RunStore, run_id: str) -> None:
+    """Refuse a run that is not in the store (``404``) or has not finished (``409``)."""
     manifest = _manifest(store, run_id)
     if manifest["status"] != "done":
         raise ApiError(409, "run_id", f"run {run_id!r} has no results yet: it is {manifest['status']}")
-    # Written inside the run store (nowhere else on the server), streamed, then removed; the run's
-    # own folder is left as it was.
+
+
+def _sent_then_removed(
+    store: labecon.RunStore,
+    prefix: str,
+    name: str,
+    write: Callable[[Path], Path],
+    field: str,
+    media_type: str | None = None,
+) -> FileResponse:
+    """Write a file with ``write`` inside the run store (nowhere else on the server), send it, remove it.
+
+    A :class:`labecon.LabeconError` while writing is a ``422`` naming ``field``.
+    """
     exports = store.root / ".exports"
     exports.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="report-", dir=exports))
+    scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=exports))
     try:
-        target = labecon.write_report(store.results_dir(run_id), scratch / f"{run_id}-report.html")
+        target = write(scratch / name)
     except labecon.LabeconError as exc:
         shutil.rmtree(scratch, ignore_errors=True)
-        raise ApiError(422, "run_id", _scrub(str(exc), store)) from None
+        raise ApiError(422, field, _scrub(str(exc), store)) from None
     return FileResponse(
         target,
-        media_type="text/html; charset=utf-8",
+        media_type=media_type,
         filename=target.name,
         background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
     )

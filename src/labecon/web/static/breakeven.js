@@ -129,8 +129,7 @@ export function drawBreakeven(box, data, { inputs = [], onBy = null } = {}) {
   pick.disabled = !onBy;
   pick.addEventListener("change", () => onBy(pick.value || null));
   across.append(pick);
-  const kind = data.by ? "breakeven-map" : "breakeven";
-  const download = tableDownload(`${data.scenario}-${kind}-seed${data.seed}.csv`, data.table || []);
+  const download = tableDownload(data, data.by ? "breakeven-map" : "breakeven");
   box.replaceChildren(said, across, chart, note, download);
   box.hidden = false;
   (data.by ? drawMapChart : drawChart)(chart, data);

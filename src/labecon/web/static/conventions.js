@@ -48,7 +48,7 @@ export function drawConventions(box, data, labShown = "all") {
   });
   bounds.textContent = "Futures past the plausibility bounds (finance.plausible_max_*), across the variants: " +
     `${ranges.join("; ")}.`;
-  const download = tableDownload(`${data.scenario}-conventions-seed${data.seed}.csv`, data.table || []);
+  const download = tableDownload(data, "conventions");
   box.replaceChildren(table, note, bounds, download);
   box.hidden = false;
 }

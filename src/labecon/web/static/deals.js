@@ -49,7 +49,7 @@ export function drawDeals(box, data, labShown = "all") {
     "it holds counted at its value then. Rivals' gain: the other labs' NPV with the deal less without it. " +
     `Medians, 90% of futures in brackets; P(...): the share of ${data.n_samples.toLocaleString("en-US")} ` +
     `futures (seed ${data.seed}), the same with and without each deal. Marked: both sides gain in most futures.`;
-  const download = tableDownload(`${data.scenario}-deals-seed${data.seed}.csv`, data.table || []);
+  const download = tableDownload(data, "deals");
   box.replaceChildren(said, table, note, download);
   box.hidden = false;
 }

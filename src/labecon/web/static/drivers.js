@@ -181,7 +181,7 @@ export function drawDrivers(box, data, labShown, onPick, onTogether = null) {
     `It ignores interactions (labecon sensitivity apportions them). ` +
     "Click an input's bar to see where it turns the answer.";
   const together = togetherBox(data, onTogether);
-  const download = tableDownload(`${data.scenario}-drivers-seed${data.seed}.csv`, data.table || []);
+  const download = tableDownload(data, "drivers");
   box.replaceChildren(...parts.map(([panel]) => panel), ...(together ? [together] : []), note, download);
   box.hidden = false;
   for (const [, chart, pick, turn] of parts) {

@@ -36,8 +36,11 @@ export function toCsv(rows) {
   return [cols.join(","), ...rows.map((r) => cols.map((c) => cell(r[c])).join(","))].join("\n") + "\n";
 }
 
-// A button that saves a check's table (`rows`, as the command line's CSV has them) as `name`.
-export function tableDownload(name, rows) {
+// A button that saves a check's table (the API's `data.table`, the rows of the command line's CSV)
+// as SCENARIO-KIND-seedSEED.csv.
+export function tableDownload(data, kind) {
+  const name = `${data.scenario}-${kind}-seed${data.seed}.csv`;
+  const rows = data.table || [];
   const button = document.createElement("button");
   button.type = "button";
   button.className = "link table-download";

@@ -69,7 +69,7 @@ export function drawSwitch(box, data) {
   note.textContent = `Each date is its own route: ${data.declared} until then, ${data.to}'s shares of new capacity from ` +
     `then; what was signed before runs its course. ${data.n_samples.toLocaleString()} futures, seed ${data.seed}, ` +
     "the same for every date (± one standard error). docs/model.md, When to switch routes.";
-  const download = tableDownload(`${data.scenario}-switch-seed${data.seed}.csv`, data.table || []);
+  const download = tableDownload(data, "switch");
   box.replaceChildren(said, chart, table, note, download);
   box.hidden = false;
   drawChart(chart, data);
